@@ -15,6 +15,8 @@
  */
 #include "safety/safety_int.h"
 
+#include <pthread.h>
+
 /* ---- helpers ---------------------------------------------------------- */
 
 /* Iterate operands (non-options) in one pass: options end at "--";
@@ -46,32 +48,53 @@ static int op_next(const struct cmd *c, struct opit *it, const char *with_arg)
 #define FOR_OPERANDS(c, i, with_arg) \
 	for (struct opit it_ = {0, false}; ((i) = op_next((c), &it_, (with_arg))) >= 0;)
 
+/* Program classes, by name. */
+static const struct {
+	unsigned cls;
+	const char *progs;
+} classes[] = {
+	{PROG_SHELL, "sh bash zsh dash ksh mksh ash fish csh tcsh yash"},
+	{PROG_INTERP, "python python2 python3 python3.* pypy pypy3 perl ruby node nodejs deno "
+		      "bun php lua luajit Rscript osascript tclsh jshell pwsh powershell"},
+	{PROG_DOWNLOAD, "curl wget fetch aria2c http https xh lwp-download GET lwp-request axel"},
+	{PROG_NET, "nc ncat netcat telnet socat openssl cryptcat pwncat"},
+	{PROG_SUDO, "sudo doas pkexec run0"},
+	{PROG_WRAPPER, "nice nohup command builtin exec time stdbuf ionice chrt taskset setsid "
+		       "unbuffer caffeinate nocache catchsegv strace ltrace torsocks proxychains "
+		       "proxychains4 firejail rlwrap systemd-run doppler op"},
+};
+
+static unsigned prog_class(const char *prog)
+{
+	struct prog_info pi;
+
+	safety_lookup(prog, &pi);
+	return pi.cls;
+}
+
 static bool is_shell_name(const char *s)
 {
-	return safety_prog_in(s, "sh bash zsh dash ksh mksh ash fish csh tcsh yash busybox");
+	return (prog_class(s) & PROG_SHELL) || !strcmp(s, "busybox");
 }
 
 bool safety_is_shell(const char *prog)
 {
-	return is_shell_name(prog) && strcmp(prog, "busybox") != 0;
+	return (prog_class(prog) & PROG_SHELL) != 0;
 }
 
 bool safety_is_interpreter(const char *prog)
 {
-	return safety_prog_in(prog, "python python2 python3 python3.* pypy pypy3 perl ruby node "
-				    "nodejs deno bun php lua luajit Rscript osascript tclsh "
-				    "jshell pwsh powershell");
+	return (prog_class(prog) & PROG_INTERP) != 0;
 }
 
 bool safety_is_downloader(const char *prog)
 {
-	return safety_prog_in(prog, "curl wget fetch aria2c http https xh lwp-download GET "
-				    "lwp-request axel");
+	return (prog_class(prog) & PROG_DOWNLOAD) != 0;
 }
 
 bool safety_is_nettool(const char *prog)
 {
-	return safety_prog_in(prog, "nc ncat netcat telnet socat openssl cryptcat pwncat");
+	return (prog_class(prog) & PROG_NET) != 0;
 }
 
 /* The av index of the git/docker/... subcommand, skipping global options
@@ -2044,25 +2067,121 @@ static const struct ro read_only[] = {
 	{"ssh mosh", NULL},
 };
 
-bool safety_read_only(struct cmd *c)
+bool safety_read_only(struct cmd *c, int ro)
 {
-	size_t k;
-
-	for (k = 0; k < ARRAY_SIZE(read_only); k++)
-		if (safety_prog_in(c->prog, read_only[k].progs))
-			return !read_only[k].ok || read_only[k].ok(c);
-	return false;
+	return ro >= 0 && (!read_only[ro].ok || read_only[ro].ok(c));
 }
 
-bool safety_known_program(const char *prog)
+/* ---- the program index ------------------------------------------------ */
+
+/* Every name in the tables above, sorted, so that a command costs one
+ * binary search instead of a scan of every list. Names ending in * are
+ * prefixes and are kept apart (there are few). */
+struct pentry {
+	const char *name;
+	unsigned char len;
+	bool prefix;
+	short rule;       /* row of safety_rules, or -1 */
+	short ro;         /* row of read_only, or -1 */
+	unsigned cls;
+};
+
+static struct pentry *entries, *prefixes;
+static size_t n_entries, n_prefixes;
+static pthread_once_t index_once = PTHREAD_ONCE_INIT;
+
+static void add_names(const char *list, short rule, short ro, unsigned cls)
+{
+	const char *p = list;
+
+	while (*p) {
+		const char *e = strchr(p, ' ');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+
+		if (len) {
+			bool prefix = p[len - 1] == '*';
+			struct pentry **arr = prefix ? &prefixes : &entries;
+			size_t *n = prefix ? &n_prefixes : &n_entries;
+
+			*arr = xrealloc(*arr, (*n + 1) * sizeof(**arr));
+			(*arr)[*n] = (struct pentry){p, (unsigned char)(prefix ? len - 1 : len), prefix,
+						     rule, ro, cls};
+			(*n)++;
+		}
+		if (!e)
+			break;
+		p = e + 1;
+	}
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct pentry *x = a, *y = b;
+	int c = strncmp(x->name, y->name, MIN(x->len, y->len));
+
+	if (c)
+		return c;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return (x->rule > y->rule) - (x->rule < y->rule);
+}
+
+static void build_index(void)
 {
 	size_t k;
 
 	for (k = 0; k < safety_n_rules; k++)
-		if (safety_prog_in(prog, safety_rules[k].progs))
-			return true;
+		add_names(safety_rules[k].progs, (short)k, -1, 0);
 	for (k = 0; k < ARRAY_SIZE(read_only); k++)
-		if (safety_prog_in(prog, read_only[k].progs))
-			return true;
-	return false;
+		add_names(read_only[k].progs, -1, (short)k, 0);
+	for (k = 0; k < ARRAY_SIZE(classes); k++)
+		add_names(classes[k].progs, -1, -1, classes[k].cls);
+	qsort(entries, n_entries, sizeof(*entries), cmp_entry);
+}
+
+static void take(struct prog_info *pi, const struct pentry *e)
+{
+	pi->cls |= e->cls;
+	if (e->rule >= 0 && pi->n_rules < PROG_MAX_RULES)
+		pi->rules[pi->n_rules++] = (unsigned short)e->rule;
+	if (e->ro >= 0 && (pi->ro < 0 || e->ro < pi->ro))
+		pi->ro = e->ro;
+	if (e->rule >= 0 || e->ro >= 0)
+		pi->known = true;
+}
+
+static int cmp_ushort(const void *a, const void *b)
+{
+	return (int)*(const unsigned short *)a - (int)*(const unsigned short *)b;
+}
+
+void safety_lookup(const char *prog, struct prog_info *pi)
+{
+	size_t n = strlen(prog), lo = 0, hi, k;
+	struct pentry key;
+
+	pthread_once(&index_once, build_index);
+	memset(pi, 0, offsetof(struct prog_info, rules));
+	pi->ro = -1;
+	if (n > 255)
+		return;
+	key.name = prog;
+	key.len = (unsigned char)n;
+	key.rule = -32768;
+	hi = n_entries;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (cmp_entry(&entries[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (k = lo; k < n_entries && entries[k].len == n && !memcmp(entries[k].name, prog, n); k++)
+		take(pi, &entries[k]);
+	for (k = 0; k < n_prefixes; k++)
+		if (n >= prefixes[k].len && !memcmp(prefixes[k].name, prog, prefixes[k].len))
+			take(pi, &prefixes[k]);
+	if (n_prefixes && pi->n_rules > 1)
+		qsort(pi->rules, pi->n_rules, sizeof(pi->rules[0]), cmp_ushort);
 }

@@ -1550,6 +1550,7 @@ static const char *base_name(const char *s)
 static void check_argv(struct sctx *x, struct cmd *c)
 {
 	struct strpool sp;
+	struct prog_info info;
 	int guard;
 
 	sp.used = 0;
@@ -1577,7 +1578,8 @@ static void check_argv(struct sctx *x, struct cmd *c)
 		}
 		prog = base_name(c->av[0].s);
 		c->prog = prog;
-		if (safety_prog_in(prog, "sudo doas pkexec run0")) {
+		safety_lookup(prog, &info);
+		if (info.cls & PROG_SUDO) {
 			c->env.elevated = true;
 			k = !strcmp(prog, "sudo") ? skip_opts(c, 1, "ugpChDrtUT",
 							       "user group host prompt chdir role type close-from")
@@ -1599,10 +1601,7 @@ static void check_argv(struct sctx *x, struct cmd *c)
 			shift(c, k);
 			continue;
 		}
-		if (safety_prog_in(prog, "nice nohup command builtin exec time stdbuf ionice chrt "
-				   "taskset setsid unbuffer caffeinate nocache catchsegv strace "
-				   "ltrace torsocks proxychains proxychains4 firejail rlwrap "
-				   "systemd-run doppler op")) {
+		if (info.cls & PROG_WRAPPER) {
 			if (!strcmp(prog, "command") && (cmd_has_short(c, 'v') || cmd_has_short(c, 'V')))
 				goto out;
 			if (!strcmp(prog, "exec") && c->ac == 1)
@@ -1760,11 +1759,11 @@ static void check_argv(struct sctx *x, struct cmd *c)
 				run_script_file(c, 1, prog);
 			goto out;
 		}
-		if (safety_is_shell(prog)) {
+		if (info.cls & PROG_SHELL) {
 			handle_shell(c, &sp);
 			goto out;
 		}
-		if (safety_is_interpreter(prog))
+		if (info.cls & PROG_INTERP)
 			handle_interpreter(c, &sp);
 		if (!strcmp(prog, "cd") || !strcmp(prog, "pushd")) {
 			do_cd(x, c);
@@ -1774,9 +1773,9 @@ static void check_argv(struct sctx *x, struct cmd *c)
 	}
 	if (!c->ac || !c->prog)
 		goto out;
-	if (safety_is_downloader(c->prog))
+	if (info.cls & PROG_DOWNLOAD)
 		c->role = c->role ? c->role : ROLE_DOWNLOAD;
-	if (safety_is_nettool(c->prog))
+	if (info.cls & PROG_NET)
 		c->role = ROLE_NET;
 	/* Help and version output change nothing. */
 	if (c->ac == 2 && (!strcmp(c->av[1].s, "--help") || !strcmp(c->av[1].s, "--version") ||
@@ -1793,12 +1792,10 @@ static void check_argv(struct sctx *x, struct cmd *c)
 					   "runs a fork bomb: %s calls itself without end", c->prog);
 				goto out;
 			}
-		for (r = 0; r < safety_n_rules; r++) {
-			const struct rule *ru = &safety_rules[r];
+		for (r = 0; r < info.n_rules; r++) {
+			const struct rule *ru = &safety_rules[info.rules[r]];
 			int i;
 
-			if (!safety_prog_in(c->prog, ru->progs))
-				continue;
 			if (ru->flags & RULE_FALLBACK) {
 				fallback = true;
 				continue;
@@ -1809,14 +1806,14 @@ static void check_argv(struct sctx *x, struct cmd *c)
 				hit = true;
 			}
 		}
-		if (hit || safety_read_only(c))
+		if (hit || safety_read_only(c, info.ro))
 			goto out;
 		if (fallback) {
-			for (r = 0; r < safety_n_rules; r++) {
-				const struct rule *ru = &safety_rules[r];
+			for (r = 0; r < info.n_rules; r++) {
+				const struct rule *ru = &safety_rules[info.rules[r]];
 				int i;
 
-				if (!(ru->flags & RULE_FALLBACK) || !safety_prog_in(c->prog, ru->progs))
+				if (!(ru->flags & RULE_FALLBACK))
 					continue;
 				i = ru->match(c);
 				if (i >= 0) {
@@ -1828,7 +1825,7 @@ static void check_argv(struct sctx *x, struct cmd *c)
 		}
 		if (c->role == ROLE_SHELL || c->role == ROLE_SHELL_STDIN)
 			goto out;
-		if (!safety_known_program(c->prog))
+		if (!info.known)
 			safety_add(c, 0, "unknown-program", RISK_MODERATE,
 				   "%s is not a known read-only command", c->prog);
 		else
@@ -2402,9 +2399,18 @@ int safety_check(const char *cmd, size_t len, const struct safety_opts *opts,
 	struct safety_opts none = {NULL, NULL};
 
 	(void)err;
-	memset(v, 0, sizeof(*v));
+	/* Only the counters: the reasons and the variables' storage are
+	 * written before they are read, and clearing them would cost more
+	 * than the whole check. */
 	v->risk = RISK_SAFE;
-	memset(&x, 0, sizeof(x));
+	v->n_reasons = 0;
+	x.nest = 0;
+	x.nested = false;
+	x.nest_start = x.nest_len = 0;
+	x.env.elevated = x.env.remote = false;
+	x.cwd[0] = '\0';
+	x.n_vars = 0;
+	x.n_bombs = 0;
 	x.opts = opts ? opts : &none;
 	x.v = v;
 	x.unroll = UNROLL_BUDGET;

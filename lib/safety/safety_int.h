@@ -126,11 +126,29 @@ struct rule {
 extern const struct rule safety_rules[];
 extern const size_t safety_n_rules;
 
+/* What the tables say about a program name, looked up once per command
+ * in a sorted index built on first use. */
+#define PROG_SHELL    0x01u
+#define PROG_INTERP   0x02u
+#define PROG_DOWNLOAD 0x04u
+#define PROG_NET      0x08u
+#define PROG_SUDO     0x10u /* sudo, doas, pkexec: elevate and wrap */
+#define PROG_WRAPPER  0x20u /* nice, nohup, command...: plain wrappers */
+#define PROG_MAX_RULES 32
+
+struct prog_info {
+	unsigned cls;                   /* PROG_* */
+	bool known;                     /* named by a rule or the allow-list */
+	int ro;                         /* allow-list row, or -1 */
+	size_t n_rules;
+	unsigned short rules[PROG_MAX_RULES]; /* rows, in table order */
+};
+
+void safety_lookup(const char *prog, struct prog_info *pi);
+
 /* rules.c: is this command plainly read-only or benign (no reason at
- * all)? */
-bool safety_read_only(struct cmd *c);
-/* Does the program name take part in any rule? */
-bool safety_known_program(const char *prog);
+ * all)? ro is prog_info.ro. */
+bool safety_read_only(struct cmd *c, int ro);
 bool safety_is_shell(const char *prog);
 bool safety_is_interpreter(const char *prog);
 bool safety_is_downloader(const char *prog);
