@@ -554,7 +554,18 @@ const struct pinfo *safety_path(struct cmd *c, size_t i)
 	struct sword *w = &c->av[i];
 
 	if (!w->have_pi) {
-		classify_in(w->s, (w->flags & SW_HOME) != 0, c->x->cwd, &w->pi);
+		const char *home = c->x->opts->home;
+		size_t hl = home ? strlen(home) : 0;
+		char tilde[MAX_WORD + 2];
+
+		/* /home/me/x, spelled out, is ~/x. */
+		if (hl > 1 && !(w->flags & SW_HOME) && !strncmp(w->s, home, hl) &&
+		    (w->s[hl] == '/' || !w->s[hl]) && w->len - hl + 2 < sizeof(tilde)) {
+			snprintf(tilde, sizeof(tilde), "~%s", w->s + hl);
+			classify_in(tilde, true, c->x->cwd, &w->pi);
+		} else {
+			classify_in(w->s, (w->flags & SW_HOME) != 0, c->x->cwd, &w->pi);
+		}
 		if (w->flags & SW_EVERY)
 			w->pi.all = true;
 		w->have_pi = true;
@@ -820,7 +831,9 @@ static size_t resolve_word(struct sctx *x, const struct shell_word *w, struct sw
 		return 1;
 	}
 	memset(&b, 0, sizeof(b));
-	b.cap = MIN((size_t)MAX_WORD, w->len * 2 + 64);
+	/* A static word's text is no longer than its source; expansions can
+	 * make it longer, up to the cap. */
+	b.cap = w->flags & SHELL_W_DYNAMIC ? MAX_WORD : MIN((size_t)MAX_WORD, w->len + 2);
 	b.s = sp_alloc(sp, b.cap);
 	if (!b.s) {
 		out[0].s = "\x01";
@@ -832,14 +845,6 @@ static size_t resolve_word(struct sctx *x, const struct shell_word *w, struct sw
 		return 1;
 	}
 	b.s[0] = '\0';
-	if (w->flags & SHELL_W_DYNAMIC) {
-		/* Large values can make the word longer than its source. */
-		b.cap = MAX_WORD;
-		b.s = sp_alloc(sp, b.cap);
-		if (!b.s)
-			return 0;
-		b.s[0] = '\0';
-	}
 	resolve_parts(x, w->parts, &b, sp, true);
 	if (b.overflow)
 		rb_unknown(&b);
@@ -874,16 +879,14 @@ static void set_var(struct sctx *x, const struct shell_word *w, struct strpool *
 {
 	struct var *v;
 	struct sword sw;
-	const char *name = w->text ? w->text : NULL;
 	size_t nl = w->name_len;
 	char namebuf[32];
 	char norm[MAX_VAR_VALUE];
 	struct shell_word val;
 
-	if (!nl || nl >= sizeof(namebuf))
+	if (!nl || nl >= sizeof(namebuf) || w->parts->kind != SHELL_PART_LIT)
 		return;
-	/* The name is the literal start of the word's source. */
-	(void)name;
+	/* NAME is the start of the word's first, unquoted literal part. */
 	memcpy(namebuf, w->parts->text, MIN(nl, w->parts->text_len));
 	namebuf[MIN(nl, w->parts->text_len)] = '\0';
 	v = var_find(x, namebuf, strlen(namebuf));
@@ -1703,10 +1706,7 @@ static void check_argv(struct sctx *x, struct cmd *c)
 				     strchr(c->av[k].s, 'c') && strlen(c->av[k].s) <= 3))
 					break;
 			if (!strcmp(prog, "sg") && k >= c->ac && c->ac >= 3) {
-				struct env e = c->env;
-
 				run_code_words(c, 2, &sp, "sg");
-				(void)e;
 				goto out;
 			}
 			if (k + 1 < c->ac) {
@@ -1733,16 +1733,16 @@ static void check_argv(struct sctx *x, struct cmd *c)
 			goto out;
 		}
 		if (!strcmp(prog, "ssh")) {
-			struct env e = c->env;
-
 			k = skip_opts(c, 1, "bcDEeFIiJLlmOopQRSWwB", "");
 			if (k + 1 >= c->ac)
 				goto out; /* an interactive session */
 			safety_add(c, (int)k + 1, "ssh-remote", RISK_MODERATE,
 				   "runs a command on the remote host %s", c->av[k].s);
-			e.remote = true;
+			/* The remote side is judged like a local one: rm -rf /
+			 * there is as bad as here. */
+			c->env.remote = true;
+			c->env.elevated = false;
 			run_code_words(c, k + 1, &sp, "ssh");
-			(void)e;
 			goto out;
 		}
 		if (!strcmp(prog, "watch")) {
@@ -2122,8 +2122,7 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 {
 	const struct shell_node *c;
 	struct stdin_info in, prev;
-	bool first = true, have_shell = false, have_net = false, have_download = false;
-	const struct shell_node *shell_node = NULL;
+	bool first = true, have_shell = false, have_net = false;
 	char text[1024];
 	int role;
 
@@ -2136,14 +2135,10 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 			in = prev;
 			walk_node(x, c, &in, &role);
 		}
-		if (role == ROLE_SHELL || role == ROLE_SHELL_STDIN) {
+		if (role == ROLE_SHELL || role == ROLE_SHELL_STDIN)
 			have_shell = true;
-			shell_node = c;
-		}
 		if (role == ROLE_NET)
 			have_net = true;
-		if (role == ROLE_DOWNLOAD)
-			have_download = true;
 		/* What this command gives the next: tee and pv pass their
 		 * input on. */
 		if (!first && in.kind != IN_NONE && c->kind == SHELL_SIMPLE && c->words &&
@@ -2217,8 +2212,6 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 	if (have_shell && have_net)
 		add_node_reason(x, n, "reverse-shell", RISK_HIGH,
 				"connects a shell to a network tool: a reverse or bind shell");
-	(void)have_download;
-	(void)shell_node;
 }
 
 static void walk_node(struct sctx *x, const struct shell_node *n, const struct stdin_info *in,

@@ -249,3 +249,25 @@ TEST(safety_limits)
 	}
 	free(s);
 }
+
+TEST(safety_home_option)
+{
+	struct safety_opts o = {NULL, "/data/me"};
+	struct safety_verdict v;
+	struct err e;
+	const char *cmd = "rm -rf /data/me";
+
+	/* Without $HOME known, /data/me is an ordinary path... */
+	REQUIRE(safety_check(cmd, strlen(cmd), NULL, &v, &e) == 0);
+	CHECK_INT(v.risk, RISK_MODERATE);
+	/* ...with it, it is the home directory. */
+	REQUIRE(safety_check(cmd, strlen(cmd), &o, &v, &e) == 0);
+	CHECK_INT(v.risk, RISK_CRITICAL);
+	CHECK(has_rule(&v, "rm-home"));
+	cmd = "rm -rf /data/me/.ssh";
+	REQUIRE(safety_check(cmd, strlen(cmd), &o, &v, &e) == 0);
+	CHECK_INT(v.risk, RISK_HIGH);
+	cmd = "rm -rf /data/meow";
+	REQUIRE(safety_check(cmd, strlen(cmd), &o, &v, &e) == 0);
+	CHECK_INT(v.risk, RISK_MODERATE);
+}
