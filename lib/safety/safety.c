@@ -27,6 +27,7 @@
 #define MAX_FUNCS 16
 #define UNROLL_BUDGET 8    /* for-loop body walks per check */
 #define AV_STACK 32
+#define MAX_BRACE 16       /* alternatives of one {a,b,...} looked at */
 
 struct var {
 	char name[32];
@@ -506,7 +507,8 @@ static void classify_norm(const char *norm, struct pinfo *pi)
 	pi->cls = PC_ORDINARY;
 }
 
-static void classify_in(const char *path, bool home, const char *cwd, struct pinfo *pi)
+static void classify_in(const char *path, bool home, bool glob, const char *cwd,
+			struct pinfo *pi)
 {
 	char norm[512];
 
@@ -517,6 +519,14 @@ static void classify_in(const char *path, bool home, const char *cwd, struct pin
 	}
 	normalize(path, home, cwd, norm, sizeof(norm));
 	classify_norm(norm, pi);
+	/* /e*c or /[eu]* can name /etc and /usr: a pattern in the first
+	 * component below / counts as a system directory. */
+	if (glob && norm[0] == '/' && pi->cls < PC_SYSTEM) {
+		size_t first = strcspn(norm + 1, "/");
+
+		if (strcspn(norm + 1, "*?[") < first)
+			pi->cls = PC_SYSTEM;
+	}
 	/* A path with unknown parts after a known prefix: judge the prefix,
 	 * but never as the dir itself. */
 	if (strchr(norm, SW_UNKNOWN_CH) && norm[0] != '?') {
@@ -529,7 +539,7 @@ static void classify_in(const char *path, bool home, const char *cwd, struct pin
 
 void safety_classify_cmd(struct cmd *c, const char *path, bool home, struct pinfo *pi)
 {
-	classify_in(path, home, c->x->cwd, pi);
+	classify_in(path, home, false, c->x->cwd, pi);
 }
 
 const char *safety_path_class(const char *path, const char *cwd)
@@ -545,7 +555,7 @@ const char *safety_path_class(const char *path, const char *cwd)
 	norm[0] = '\0';
 	if (cwd && *cwd)
 		normalize(cwd, cwd[0] == '~', "", norm, sizeof(norm));
-	classify_in(path, path[0] == '~', norm, &pi);
+	classify_in(path, path[0] == '~', strpbrk(path, "*?[") != NULL, norm, &pi);
 	return (size_t)pi.cls < ARRAY_SIZE(names) ? names[pi.cls] : "?";
 }
 
@@ -562,9 +572,10 @@ const struct pinfo *safety_path(struct cmd *c, size_t i)
 		if (hl > 1 && !(w->flags & SW_HOME) && !strncmp(w->s, home, hl) &&
 		    (w->s[hl] == '/' || !w->s[hl]) && w->len - hl + 2 < sizeof(tilde)) {
 			snprintf(tilde, sizeof(tilde), "~%s", w->s + hl);
-			classify_in(tilde, true, c->x->cwd, &w->pi);
+			classify_in(tilde, true, false, c->x->cwd, &w->pi);
 		} else {
-			classify_in(w->s, (w->flags & SW_HOME) != 0, c->x->cwd, &w->pi);
+			classify_in(w->s, (w->flags & SW_HOME) != 0, (w->flags & SW_GLOB) != 0,
+				    c->x->cwd, &w->pi);
 		}
 		if (w->flags & SW_EVERY)
 			w->pi.all = true;
@@ -742,6 +753,11 @@ static void resolve_param(struct sctx *x, const struct shell_part *pt, struct rb
 		}
 		return;
 	}
+	if (!strcmp(pt->text, "IFS") && split) {
+		/* Unset or default IFS splits like a blank: rm${IFS}-rf. */
+		rb_add(b, " ", 1, true);
+		return;
+	}
 	if (!strcmp(pt->text, "PWD") && first && b->len == 0) {
 		rb_add(b, ".", 1, false);
 		return;
@@ -810,14 +826,67 @@ static void resolve_parts(struct sctx *x, const struct shell_part *pt, struct rb
 	}
 }
 
-/* Resolve w into one or more swords (unquoted expansions split). Returns
- * how many were written to out (at most max). */
+static size_t split_fields(char *p, unsigned flags, struct sword *out, size_t max,
+			   size_t span_start, size_t span_len);
+
+/* The k-th alternative of the brace expansion of s ("/{etc,usr}" -> "/etc",
+ * "/usr"), expanding the first {a,b} group only; NULL past the last. */
+static char *brace_alt(const char *s, size_t k, struct strpool *sp)
+{
+	const char *open = NULL, *close = NULL, *p, *a, *end;
+	int depth = 0;
+	size_t i = 0, plen, slen;
+	bool comma = false;
+	char *r;
+
+	for (p = s; *p; p++) {
+		if (*p == '{') {
+			if (depth++ == 0)
+				open = p, comma = false;
+		} else if (*p == '}' && depth > 0) {
+			if (--depth == 0 && comma) {
+				close = p;
+				break;
+			}
+		} else if (*p == ',' && depth == 1) {
+			comma = true;
+		}
+	}
+	if (!close)
+		return NULL;
+	/* Find alternative k between the braces, at depth 1. */
+	for (a = open + 1, depth = 0, p = a; p <= close; p++) {
+		if (p == close || (*p == ',' && depth == 0)) {
+			if (i++ == k)
+				break;
+			a = p + 1;
+		} else if (*p == '{') {
+			depth++;
+		} else if (*p == '}') {
+			depth--;
+		}
+	}
+	if (p > close)
+		return NULL;
+	end = p;
+	plen = (size_t)(open - s);
+	slen = strlen(close + 1);
+	r = sp_alloc(sp, plen + (size_t)(end - a) + slen + 1);
+	if (!r)
+		return NULL;
+	memcpy(r, s, plen);
+	memcpy(r + plen, a, (size_t)(end - a));
+	memcpy(r + plen + (size_t)(end - a), close + 1, slen + 1);
+	return r;
+}
+
+/* Resolve w into one or more swords (unquoted expansions split, braces
+ * expanded). Returns how many were written to out (at most max). */
 static size_t resolve_word(struct sctx *x, const struct shell_word *w, struct sword *out,
 			   size_t max, struct strpool *sp, size_t span_start, size_t span_len)
 {
 	struct rbuf b;
 	size_t n = 0;
-	char *p, *e;
 
 	if (!max)
 		return 0;
@@ -848,16 +917,40 @@ static size_t resolve_word(struct sctx *x, const struct shell_word *w, struct sw
 	resolve_parts(x, w->parts, &b, sp, true);
 	if (b.overflow)
 		rb_unknown(&b);
-	/* Split at the markers; empty fields of unquoted expansions vanish. */
-	p = b.s;
+	if (w->flags & SHELL_W_BRACE) {
+		size_t k, got = 0;
+
+		/* /{etc,usr} is two words; each is split in turn. */
+		for (k = 0; k < MAX_BRACE && n < max; k++) {
+			char *alt = brace_alt(b.s, k, sp);
+
+			if (!alt)
+				break;
+			got = split_fields(alt, b.flags, out + n, max - n, span_start, span_len);
+			n += got;
+		}
+		if (n)
+			return n;
+	}
+	return split_fields(b.s, b.flags, out, max, span_start, span_len);
+}
+
+/* Split at the \x02 markers of unquoted expansions into out; empty fields
+ * vanish unless quoted. */
+static size_t split_fields(char *p, unsigned flags, struct sword *out, size_t max,
+			   size_t span_start, size_t span_len)
+{
+	size_t n = 0;
+	char *e;
+
 	for (;;) {
 		e = strchr(p, '\x02');
 		if (e)
 			*e = '\0';
-		if (*p || (!e && n == 0 && (b.flags & SW_QUOTED))) {
+		if (*p || (!e && n == 0 && (flags & SW_QUOTED))) {
 			out[n].s = p;
 			out[n].len = strlen(p);
-			out[n].flags = b.flags;
+			out[n].flags = flags;
 			out[n].span_start = span_start;
 			out[n].span_len = span_len;
 			out[n].have_pi = false;
@@ -1389,10 +1482,11 @@ void safety_find_scope(struct cmd *c, struct find_scope *fs)
 	}
 	fs->first_expr = i < c->ac ? i : c->ac;
 	if (!fs->start_i)
-		classify_in(".", false, c->x->cwd, &fs->start);
+		classify_in(".", false, false, c->x->cwd, &fs->start);
 	for (; i < c->ac; i++)
 		if (in_list(c->av[i].s, strlen(c->av[i].s), find_narrowing,
-			    ARRAY_SIZE(find_narrowing)))
+			    ARRAY_SIZE(find_narrowing)) &&
+		    !(i + 1 < c->ac && (!strcmp(c->av[i + 1].s, "*") || !strcmp(c->av[i + 1].s, "*.*"))))
 			fs->narrow = true;
 }
 
@@ -1765,6 +1859,23 @@ static void check_argv(struct sctx *x, struct cmd *c)
 		}
 		if (info.cls & PROG_INTERP)
 			handle_interpreter(c, &sp);
+		if (!strcmp(prog, "alias")) {
+			/* alias NAME='code': the code runs when NAME is typed. */
+			for (k = 1; k < c->ac; k++) {
+				const char *eq = strchr(c->av[k].s, '=');
+
+				if (eq && !(c->av[k].flags & SW_DYNAMIC))
+					safety_check_code(c, eq + 1, strlen(eq + 1), k, c->env);
+			}
+			goto out;
+		}
+		if (!strcmp(prog, "trap")) {
+			k = skip_opts(c, 1, "", "");
+			if (k < c->ac && !cmd_has_short(c, 'l') && !cmd_has_short(c, 'p') &&
+			    strcmp(c->av[k].s, "-") != 0 && !(c->av[k].flags & SW_DYNAMIC))
+				safety_check_code(c, c->av[k].s, c->av[k].len, k, c->env);
+			goto out;
+		}
 		if (!strcmp(prog, "cd") || !strcmp(prog, "pushd")) {
 			do_cd(x, c);
 			goto out;
