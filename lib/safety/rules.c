@@ -58,13 +58,14 @@ static const struct {
 		      "bun php lua luajit Rscript osascript tclsh jshell pwsh powershell"},
 	{PROG_DOWNLOAD, "curl wget fetch aria2c http https xh lwp-download GET lwp-request axel"},
 	{PROG_NET, "nc ncat netcat telnet socat openssl cryptcat pwncat"},
+	{PROG_DECODE, "base64 base32 basenc xxd uudecode"},
 	{PROG_SUDO, "sudo doas pkexec run0"},
 	{PROG_WRAPPER, "nice nohup command builtin exec time stdbuf ionice chrt taskset setsid "
 		       "unbuffer caffeinate nocache catchsegv strace ltrace torsocks proxychains "
 		       "proxychains4 firejail rlwrap systemd-run doppler op"},
 };
 
-static unsigned prog_class(const char *prog)
+unsigned safety_prog_class(const char *prog)
 {
 	struct prog_info pi;
 
@@ -74,27 +75,27 @@ static unsigned prog_class(const char *prog)
 
 static bool is_shell_name(const char *s)
 {
-	return (prog_class(s) & PROG_SHELL) || !strcmp(s, "busybox");
+	return (safety_prog_class(s) & PROG_SHELL) || !strcmp(s, "busybox");
 }
 
 bool safety_is_shell(const char *prog)
 {
-	return (prog_class(prog) & PROG_SHELL) != 0;
+	return (safety_prog_class(prog) & PROG_SHELL) != 0;
 }
 
 bool safety_is_interpreter(const char *prog)
 {
-	return (prog_class(prog) & PROG_INTERP) != 0;
+	return (safety_prog_class(prog) & PROG_INTERP) != 0;
 }
 
 bool safety_is_downloader(const char *prog)
 {
-	return (prog_class(prog) & PROG_DOWNLOAD) != 0;
+	return (safety_prog_class(prog) & PROG_DOWNLOAD) != 0;
 }
 
 bool safety_is_nettool(const char *prog)
 {
-	return (prog_class(prog) & PROG_NET) != 0;
+	return (safety_prog_class(prog) & PROG_NET) != 0;
 }
 
 /* The av index of the git/docker/... subcommand, skipping global options
@@ -1500,6 +1501,41 @@ static int m_code_shell(struct cmd *c)
 	return -1;
 }
 
+/* Deletions in code: shutil.rmtree("/"), FileUtils.rm_rf("~"),
+ * fs.rmSync("/etc"), unlink glob "/x". */
+static int m_code_delete(struct cmd *c)
+{
+	static const char *const calls[] = {"rmtree", "rm_rf", "rmSync", "rmdirSync", "remove_dir_all",
+					    "unlink", "rmdir", "remove", "File.delete", "deleteSync"};
+	const struct sword *w = inline_code(c);
+	size_t k;
+
+	if (!w)
+		return -1;
+	for (k = 0; k < ARRAY_SIZE(calls); k++) {
+		const char *s;
+
+		for (s = strstr(w->s, calls[k]); s; s = strstr(s + 1, calls[k])) {
+			const char *q = s + strlen(calls[k]), *e;
+			char path[512];
+			struct pinfo pi;
+
+			while (*q && strchr(" (glob", *q))
+				q++;
+			if (*q != '"' && *q != '\'')
+				continue;
+			e = strchr(q + 1, *q);
+			if (!e || (size_t)(e - q) >= sizeof(path))
+				continue;
+			snprintf(path, sizeof(path), "%.*s", (int)(e - q - 1), q + 1);
+			safety_classify_cmd(c, path, path[0] == '~', &pi);
+			if (pi.cls == PC_ROOT || pi.cls == PC_HOME || pi.cls == PC_SYSTEM)
+				return code_index(c, w);
+		}
+	}
+	return -1;
+}
+
 static int m_inline_code(struct cmd *c)
 {
 	return code_index(c, inline_code(c));
@@ -1750,6 +1786,9 @@ const struct rule safety_rules[] = {
 	 "connects a shell to a network socket: a reverse shell", 0},
 	{"code-shell", "python python2 python3 python3.* pypy pypy3 perl ruby node nodejs deno bun "
 	 "php lua awk gawk mawk nawk", m_code_shell, RISK_SAFE, "", 0},
+	{"code-delete", "python python2 python3 python3.* pypy pypy3 perl ruby node nodejs deno bun "
+	 "php lua", m_code_delete, RISK_CRITICAL,
+	 "code deletes /, a home or a system directory", 0},
 	{"inline-code", "python python2 python3 python3.* pypy pypy3 perl ruby node nodejs deno bun "
 	 "php lua osascript pwsh powershell", m_inline_code, RISK_MODERATE, "runs inline code", 0},
 	{"awk-exec", "awk gawk mawk nawk", m_awk_exec, RISK_MODERATE,

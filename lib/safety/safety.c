@@ -631,11 +631,12 @@ static void rb_unknown(struct rbuf *b)
 	b->flags |= SW_DYNAMIC;
 }
 
-static int visit_download(const struct shell_node *n, void *ctx)
+/* Stops the walk at a command whose program is in the class mask *ctx. */
+static int visit_class(const struct shell_node *n, void *ctx)
 {
 	const struct shell_word *w;
+	unsigned mask = *(const unsigned *)ctx;
 
-	(void)ctx;
 	if (n->kind != SHELL_SIMPLE)
 		return 0;
 	for (w = n->words; w; w = w->next) {
@@ -645,7 +646,7 @@ static int visit_download(const struct shell_node *n, void *ctx)
 			return 0;
 		base = strrchr(w->text, '/');
 		base = base ? base + 1 : w->text;
-		if (safety_is_downloader(base))
+		if (safety_prog_class(base) & mask)
 			return -1;
 		/* Look past wrappers and their options for the program. */
 		if (w->text[0] != '-' &&
@@ -655,9 +656,9 @@ static int visit_download(const struct shell_node *n, void *ctx)
 	return 0;
 }
 
-static bool subtree_downloads(const struct shell_node *n)
+static bool subtree_has(const struct shell_node *n, unsigned mask)
 {
-	return shell_walk(n, visit_download, NULL) < 0;
+	return shell_walk(n, visit_class, &mask) < 0;
 }
 
 /* The output of $(...) when it is plainly static: echo, printf without
@@ -748,6 +749,10 @@ static void resolve_param(struct sctx *x, const struct shell_part *pt, struct rb
 		if (first && b->len == 0) {
 			b->flags |= SW_HOME;
 			rb_add(b, "~", 1, false);
+		} else if (b->len && (b->s[b->len - 1] == ' ' || b->s[b->len - 1] == '=')) {
+			/* "rm -rf $HOME" given to sh -c: a ~ at a word start
+			 * of the inner command reads the same. */
+			rb_add(b, "~", 1, false);
 		} else {
 			rb_unknown(b);
 		}
@@ -805,8 +810,10 @@ static void resolve_parts(struct sctx *x, const struct shell_part *pt, struct rb
 			const char *s = static_cmdsub(x, pt->sub, &n, sp);
 
 			b->flags |= SW_CMDSUB;
-			if (subtree_downloads(pt->sub))
+			if (subtree_has(pt->sub, PROG_DOWNLOAD))
 				b->flags |= SW_DOWNLOAD;
+			if (subtree_has(pt->sub, PROG_DECODE))
+				b->flags |= SW_DECODED;
 			if (s)
 				rb_add(b, s, n, pt->quote == SHELL_Q_NONE);
 			else
@@ -814,8 +821,10 @@ static void resolve_parts(struct sctx *x, const struct shell_part *pt, struct rb
 			break;
 		}
 		case SHELL_PART_PROCSUB:
-			if (subtree_downloads(pt->sub))
+			if (subtree_has(pt->sub, PROG_DOWNLOAD))
 				b->flags |= SW_DOWNLOAD;
+			if (subtree_has(pt->sub, PROG_DECODE))
+				b->flags |= SW_DECODED;
 			rb_unknown(b);
 			break;
 		case SHELL_PART_ARITH:
@@ -1237,8 +1246,8 @@ static void shift(struct cmd *c, size_t k)
 	c->ac -= k;
 }
 
-/* Join av[from..] with spaces into storage from sp; NULL if any word is
- * dynamic (then *dyn says whether one downloads). */
+/* Join av[from..] with spaces into storage from sp (NULL if out of
+ * room); *fl gets the union of the words' flags. */
 static char *join_args(struct cmd *c, size_t from, struct strpool *sp, size_t *len, unsigned *fl)
 {
 	size_t n = 0, i;
@@ -1249,8 +1258,6 @@ static char *join_args(struct cmd *c, size_t from, struct strpool *sp, size_t *l
 		*fl |= c->av[i].flags;
 		n += c->av[i].len + 1;
 	}
-	if (*fl & SW_DYNAMIC)
-		return NULL;
 	s = o = sp_alloc(sp, n + 1);
 	if (!s)
 		return NULL;
@@ -1274,18 +1281,56 @@ static void run_code_words(struct cmd *c, size_t from, struct strpool *sp, const
 
 	if (from >= c->ac)
 		return;
-	if (s) {
-		safety_check_code(c, s, len, from, c->env);
-		return;
-	}
 	if (fl & SW_DOWNLOAD)
 		safety_add(c, (int)from, c->env.elevated ? "download-exec-root" : "download-exec",
 			   c->env.elevated ? RISK_CRITICAL : RISK_HIGH,
 			   "%s runs code downloaded from the network%s", what,
 			   c->env.elevated ? " as root" : "");
-	else
+	else if (fl & SW_DECODED)
+		safety_add(c, (int)from, "decoded-exec", RISK_HIGH,
+			   "%s runs code that was encoded to hide it", what);
+	else if (fl & SW_DYNAMIC)
 		safety_add(c, (int)from, "dynamic-code", RISK_MODERATE,
 			   "%s runs code that is only known at run time", what);
+	/* The known parts are checked even when some are not: "rm -rf $D/x"
+	 * given to sh -c is still checked for the rest. */
+	if (s)
+		safety_check_code(c, s, len, from, c->env);
+}
+
+/* Bind $0, $1... for code run by sh -c CODE ARG0 ARG1...; returns how many
+ * were bound (unbind_positional undoes it). */
+static size_t bind_positional(struct sctx *x, const struct cmd *c, size_t first)
+{
+	size_t k, n = 0;
+
+	for (k = first; k < c->ac && n < 10; k++, n++) {
+		char name[2] = {(char)('0' + n), '\0'};
+		struct var *v = var_find(x, name, 1);
+
+		if (!v) {
+			if (x->n_vars == MAX_VARS)
+				break;
+			v = &x->vars[x->n_vars++];
+			strcpy(v->name, name);
+		}
+		v->known = !(c->av[k].flags & SW_DYNAMIC) && c->av[k].len < sizeof(v->value);
+		v->home = (c->av[k].flags & SW_HOME) != 0;
+		if (v->known)
+			memcpy(v->value, c->av[k].s, c->av[k].len + 1);
+	}
+	return n;
+}
+
+static void unbind_positional(struct sctx *x, size_t n)
+{
+	while (n--) {
+		char name[2] = {(char)('0' + n), '\0'};
+		struct var *v = var_find(x, name, 1);
+
+		if (v)
+			v->known = false;
+	}
 }
 
 static void stdin_verdict(struct cmd *c);
@@ -1314,7 +1359,10 @@ static void stdin_verdict(struct cmd *c)
 
 	if (!in)
 		return;
-	if (in->kind == IN_DOWNLOAD) {
+	if (in->kind == IN_DECODED) {
+		safety_add(c, 0, "decoded-exec", RISK_HIGH,
+			   "runs code that was encoded to hide it");
+	} else if (in->kind == IN_DOWNLOAD) {
 		if (c->env.elevated)
 			safety_add(c, 0, "pipe-download-root-shell", RISK_CRITICAL,
 				   "runs a script from the network as root, unseen");
@@ -1386,18 +1434,12 @@ static void handle_shell(struct cmd *c, struct strpool *sp)
 	}
 	if (dash_c) {
 		if (i < c->ac) {
-			size_t len = 0;
-			unsigned fl = c->av[i].flags;
+			struct cmd one = *c;
+			size_t bound = bind_positional(c->x, c, i + 1);
 
-			if (!(fl & SW_DYNAMIC)) {
-				len = c->av[i].len;
-				safety_check_code(c, c->av[i].s, len, i, c->env);
-			} else {
-				struct cmd one = *c;
-
-				one.ac = i + 1;
-				run_code_words(&one, i, sp, c->prog);
-			}
+			one.ac = i + 1;
+			run_code_words(&one, i, sp, c->prog);
+			unbind_positional(c->x, bound);
 		}
 		c->role = ROLE_SHELL;
 		return;
@@ -1656,6 +1698,12 @@ static void check_argv(struct sctx *x, struct cmd *c)
 		const char *prog;
 		size_t k;
 
+		if ((c->av[0].flags & SW_DYNAMIC) && c->ac >= 3 && !strcmp(c->av[1].s, "-c")) {
+			/* $SHELL -c CODE: whatever the shell, CODE runs. */
+			c->prog = "sh";
+			handle_shell(c, &sp);
+			goto out;
+		}
 		if (c->av[0].flags & SW_DYNAMIC) {
 			bool bad = false;
 
@@ -2227,6 +2275,9 @@ static void summarize(const struct shell_node *n, int role, struct stdin_info *o
 	if (n->kind == SHELL_SIMPLE && n->words && n->words->text &&
 	    !strcmp(base_name(n->words->text), "find"))
 		out->kind = IN_PATHS;
+	if (n->kind == SHELL_SIMPLE && n->words && n->words->text &&
+	    (safety_prog_class(base_name(n->words->text)) & PROG_DECODE))
+		out->kind = IN_DECODED;
 }
 
 static void walk_pipeline(struct sctx *x, const struct shell_node *n)

@@ -58,6 +58,7 @@ struct pinfo {
 #define SW_CMDSUB    0x10u /* built by a command substitution */
 #define SW_DOWNLOAD  0x20u /* a substitution inside it downloads */
 #define SW_QUOTED    0x40u
+#define SW_DECODED   0x80u /* a substitution inside it decodes (base64 -d) */
 
 /* A resolved argument. */
 struct sword {
@@ -81,6 +82,7 @@ enum in_kind {
 	IN_TEXT,         /* static text: echo/printf upstream, here-doc,
 			    here-string */
 	IN_DOWNLOAD,     /* a downloader upstream */
+	IN_DECODED,      /* a decoder upstream (base64 -d): hidden code */
 	IN_PATHS,        /* file names from find upstream */
 	IN_OTHER,        /* some other command upstream */
 };
@@ -134,6 +136,7 @@ extern const size_t safety_n_rules;
 #define PROG_NET      0x08u
 #define PROG_SUDO     0x10u /* sudo, doas, pkexec: elevate and wrap */
 #define PROG_WRAPPER  0x20u /* nice, nohup, command...: plain wrappers */
+#define PROG_DECODE   0x40u /* base64, xxd...: can turn text into code */
 #define PROG_MAX_RULES 32
 
 struct prog_info {
@@ -153,6 +156,7 @@ bool safety_is_shell(const char *prog);
 bool safety_is_interpreter(const char *prog);
 bool safety_is_downloader(const char *prog);
 bool safety_is_nettool(const char *prog);
+unsigned safety_prog_class(const char *prog);
 
 /* safety.c services for matchers. */
 const struct pinfo *safety_path(struct cmd *c, size_t i);
