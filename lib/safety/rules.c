@@ -525,7 +525,10 @@ static bool p_sysrq(const struct pinfo *pi, const struct sword *w)
 
 static bool p_system_write(const struct pinfo *pi, const struct sword *w)
 {
-	(void)w;
+	/* /usr/local and /opt are where software gets installed: writing a
+	 * file there is routine, unlike replacing /etc/hosts. */
+	if (w && (!strncmp(w->s, "/usr/local/", 11) || !strncmp(w->s, "/opt/", 5)))
+		return false;
 	return pi->cls == PC_SYSTEM || pi->cls == PC_SYSTEM_FILE || pi->kernel ||
 	       pi->cls == PC_ROOT;
 }
@@ -753,7 +756,7 @@ static bool p_shell_binary(const struct pinfo *pi, const struct sword *w)
 	b = b ? b + 1 : w->s;
 	return is_shell_name(b) || safety_is_interpreter(b) ||
 	       safety_prog_in(b, "find vim vi nano less more env awk gawk tee dd cp mv sed "
-				 "tar zip python* perl* ruby* node* bash* sh*");
+				 "tar zip python* perl5* ruby* node*");
 }
 
 static int m_setuid_shell(struct cmd *c)
@@ -814,7 +817,9 @@ static int m_kill_critical(struct cmd *c)
 
 static int m_kill_user(struct cmd *c)
 {
-	return cmd_has_short(c, 'u') || cmd_has_long(c, "--user") || cmd_has_short(c, 'U') ? 0 : -1;
+	/* Exact options: -HUP or -USR1 are signals, not -U. */
+	return cmd_has_arg(c, "-u") || cmd_has_arg(c, "-U") || cmd_has_long(c, "--user") ||
+	       cmd_has_long(c, "--uid") || cmd_has_long(c, "--euid") ? 0 : -1;
 }
 
 static int m_shutdown(struct cmd *c)
@@ -1611,7 +1616,7 @@ static int m_download_file(struct cmd *c)
 /* ---- the table -------------------------------------------------------- */
 
 #define RM "rm unlink"
-#define WRITERS "tee cp mv install ln rsync truncate sed perl"
+#define WRITERS "tee cp mv install rsync truncate sed perl"
 
 const struct rule safety_rules[] = {
 	/* deleting files */
@@ -1675,7 +1680,7 @@ const struct rule safety_rules[] = {
 	{"write-auth", WRITERS, m_write_auth, RISK_HIGH,
 	 "changes a file that controls logins (passwd, shadow, sudoers)", 0},
 	{"write-system-file", WRITERS, m_write_system, RISK_HIGH, "changes a system file", 0},
-	{"write-dotfile", "tee cp mv install ln truncate", m_write_dotfile, RISK_HIGH,
+	{"write-dotfile", "tee cp mv install truncate", m_write_dotfile, RISK_HIGH,
 	 "overwrites a shell start-up file or keys in the home directory", 0},
 	{"mv-system", "mv", m_mv_top, RISK_CRITICAL, "moves away /, a system or a home directory", 0},
 	{"mv-important", "mv", m_mv_important, RISK_HIGH,
@@ -2046,6 +2051,19 @@ static bool ro_sudo_list(struct cmd *c)
 	return cmd_has_short(c, 'l') || cmd_has_short(c, 'v') || cmd_has_short(c, 'k');
 }
 
+/* Tools whose reading forms are named by one argument anywhere. */
+static bool ro_query_arg(struct cmd *c)
+{
+	size_t i;
+
+	for (i = 1; i < c->ac; i++)
+		if (safety_prog_in(c->av[i].s, "show stream -read -list list read -readall -g "
+					       "--dns --get --nwi --proxy getifaddr getpacket "
+					       "getoption ifcount -getcomputername status query"))
+			return true;
+	return false;
+}
+
 struct ro {
 	const char *progs;
 	bool (*ok)(struct cmd *c); /* NULL: always read-only or benign */
@@ -2069,7 +2087,7 @@ static const struct ro read_only[] = {
 	 "mkdir touch mktemp findmnt lsmod modinfo getfacl lsattr namei look locate "
 	 "mlocate plocate fd fdfind fzf sha3sum dmidecode lshw inxi sensors "
 	 "acpi upower ioreg nettop nvidia-smi lsns lslocks lsipc chage pinky whereami "
-	 "glxinfo xrandr xdpyinfo mdfind mdls defaults lpstat nm objdump readelf ldd size "
+	 "glxinfo xrandr xdpyinfo mdfind mdls lpstat nm objdump readelf ldd size "
 	 "otool file-roller test-fs pr iconv numfmt shuf tsort csplit split sleep units "
 	 "ip6tables-save iptables-save nft-list ssh-add ssh-keyscan openssl gpg-connect-agent "
 	 "column http https xh", NULL},
@@ -2104,6 +2122,9 @@ static const struct ro read_only[] = {
 	{"hostname", ro_hostname},
 	{"sudo", ro_sudo_list},
 	{"ssh mosh", NULL},
+	{"gzcat zdiff zcmp getent vm_stat memory_pressure sw_vers uptime ioreg diskutil-list "
+	 "nslookup pbpaste", NULL},
+	{"log dscl pmset scutil ipconfig systemsetup resolvectl networksetup defaults", ro_query_arg},
 };
 
 bool safety_read_only(struct cmd *c, int ro)

@@ -237,12 +237,19 @@ static const char *const auth_files[] = {
 	"/private/etc/master.passwd", "/etc/sudoers.d", "/etc/login.defs",
 };
 
+/* Items of a home directory that hold keys or run at login: the item and
+ * everything below it count as sensitive. */
 static const char *const sensitive_home[] = {
 	".bashrc", ".bash_profile", ".profile", ".zshrc", ".zprofile", ".zshenv",
 	".zlogin", ".bash_login", ".login", ".cshrc", ".tcshrc", ".ssh", ".gnupg",
-	".aws", ".kube", ".netrc", ".gitconfig", ".config", ".local", ".docker",
-	".password-store", "Library", ".bash_history", ".zsh_history",
-	".histfile", ".local/share/fish", ".mozilla", ".pki",
+	".aws", ".kube", ".netrc", ".gitconfig", ".docker", ".password-store",
+	".bash_history", ".zsh_history", ".histfile", ".pki", ".azure", ".gcloud",
+};
+
+/* Items of a home directory that are disposable (caches, the trash). */
+static const char *const disposable_home[] = {
+	".Trash", ".cache", ".local/share/Trash", "Library/Caches", ".npm/_cacache",
+	".cargo/registry", ".gradle/caches", ".m2/repository",
 };
 
 static bool in_list(const char *s, size_t n, const char *const *list, size_t count)
@@ -387,6 +394,14 @@ static void classify_norm(const char *norm, struct pinfo *pi)
 			return;
 		}
 		slash = strchr(item, '/');
+		for (size_t k = 0; k < ARRAY_SIZE(disposable_home); k++) {
+			size_t n = strlen(disposable_home[k]);
+
+			if (!strncmp(item, disposable_home[k], n) && (!item[n] || item[n] == '/')) {
+				pi->cls = PC_BUILD;
+				return;
+			}
+		}
 		pi->sensitive = in_list(item, slash ? (size_t)(slash - item) : strlen(item),
 					sensitive_home, ARRAY_SIZE(sensitive_home));
 		pi->cls = slash && !pi->sensitive ? PC_HOME_DEEP : PC_HOME_ITEM;
