@@ -676,6 +676,44 @@ static bool subtree_has(const struct shell_node *n, unsigned mask)
 	return shell_walk(n, visit_class, &mask) < 0;
 }
 
+/* The output of echo or printf (with no format but %s) whose words are
+ * all literal, written to buf (cap bytes); NULL for anything else. */
+static const char *echo_text(const struct shell_node *s, char *buf, size_t cap, size_t *len)
+{
+	const struct shell_word *w;
+	const char *prog;
+	size_t n = 0;
+
+	if (s->kind != SHELL_SIMPLE || !s->words || !s->words->text)
+		return NULL;
+	prog = s->words->text;
+	w = s->words->next;
+	if (!strcmp(prog, "echo")) {
+		while (w && w->text && (!strcmp(w->text, "-n") || !strcmp(w->text, "-e")))
+			w = w->next;
+	} else if (!strcmp(prog, "printf")) {
+		if (!w || !w->text || strchr(w->text, '\\') ||
+		    (strchr(w->text, '%') && strcmp(w->text, "%s") && strcmp(w->text, "%s\\n")))
+			return NULL;
+		if (!strcmp(w->text, "%s") || !strcmp(w->text, "%s\\n"))
+			w = w->next;
+	} else {
+		return NULL;
+	}
+	for (; w; w = w->next) {
+		/* Static words; ~ and globs keep their characters. */
+		if (!w->text || n + w->text_len + 2 > cap)
+			return NULL;
+		memcpy(buf + n, w->text, w->text_len);
+		n += w->text_len;
+		if (w->next)
+			buf[n++] = ' ';
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
 /* The output of $(...) when it is plainly static: echo, printf without
  * formats, pwd, which/command -v. NULL otherwise. */
 static const char *static_cmdsub(struct sctx *x, const struct shell_node *sub, size_t *len,
@@ -684,56 +722,29 @@ static const char *static_cmdsub(struct sctx *x, const struct shell_node *sub, s
 	const struct shell_node *s = sub->child;
 	const struct shell_word *w;
 	const char *prog;
-	size_t n = 0;
-	char *out, *o;
+	char *out;
 
-	if (!s || s->next || s->kind != SHELL_SIMPLE || !s->words || s->redirs)
+	if (!s || s->next || s->kind != SHELL_SIMPLE || !s->words || s->redirs ||
+	    !shell_word_is_literal(s->words))
 		return NULL;
-	for (w = s->words; w; w = w->next) {
-		if (!shell_word_is_literal(w))
-			return NULL;
-		n += w->text_len + 1;
-	}
 	prog = s->words->text;
 	if (!strcmp(prog, "pwd")) {
 		*len = strlen(x->cwd[0] ? x->cwd : ".");
 		return x->cwd[0] ? x->cwd : ".";
 	}
-	if (!strcmp(prog, "which") || (!strcmp(prog, "command") && s->words->next &&
-					!strcmp(s->words->next->text, "-v"))) {
-		w = s->words->next;
-		if (w && !strcmp(w->text, "-v"))
-			w = w->next;
-		if (!w)
+	w = s->words->next;
+	if (w && w->text && !strcmp(prog, "command") && !strcmp(w->text, "-v"))
+		w = w->next;
+	else if (strcmp(prog, "which") != 0)
+		w = NULL;
+	if (w) {
+		if (!shell_word_is_literal(w))
 			return NULL;
 		*len = w->text_len;
 		return w->text;
 	}
-	w = s->words->next;
-	if (!strcmp(prog, "echo")) {
-		while (w && (!strcmp(w->text, "-n") || !strcmp(w->text, "-e")))
-			w = w->next;
-	} else if (!strcmp(prog, "printf")) {
-		if (!w || strchr(w->text, '\\') ||
-		    (strchr(w->text, '%') && strcmp(w->text, "%s") && strcmp(w->text, "%s\\n")))
-			return NULL;
-		if (!strcmp(w->text, "%s") || !strcmp(w->text, "%s\\n"))
-			w = w->next;
-	} else {
-		return NULL;
-	}
-	out = o = sp_alloc(sp, n + 1);
-	if (!out)
-		return NULL;
-	for (; w; w = w->next) {
-		memcpy(o, w->text, w->text_len);
-		o += w->text_len;
-		if (w->next)
-			*o++ = ' ';
-	}
-	*o = '\0';
-	*len = (size_t)(o - out);
-	return out;
+	out = sp_alloc(sp, s->len + 1);
+	return out ? echo_text(s, out, s->len + 1, len) : NULL;
 }
 
 static void resolve_parts(struct sctx *x, const struct shell_part *pt, struct rbuf *b,
@@ -1516,6 +1527,14 @@ static const char *const find_narrowing[] = {
 	"-anewer", "-cnewer", "-used", "-context", "-fstype",
 };
 
+/* Does find's test arg (followed by next) select only some files?
+ * -name '*' selects all. */
+static bool narrowing_at(const char *arg, const char *next)
+{
+	return in_list(arg, strlen(arg), find_narrowing, ARRAY_SIZE(find_narrowing)) &&
+	       !(next && (!strcmp(next, "*") || !strcmp(next, "*.*")));
+}
+
 void safety_find_scope(struct cmd *c, struct find_scope *fs)
 {
 	size_t i = 1;
@@ -1541,9 +1560,7 @@ void safety_find_scope(struct cmd *c, struct find_scope *fs)
 	if (!fs->start_i)
 		classify_in(".", false, false, c->x->cwd, &fs->start);
 	for (; i < c->ac; i++)
-		if (in_list(c->av[i].s, strlen(c->av[i].s), find_narrowing,
-			    ARRAY_SIZE(find_narrowing)) &&
-		    !(i + 1 < c->ac && (!strcmp(c->av[i + 1].s, "*") || !strcmp(c->av[i + 1].s, "*.*"))))
+		if (narrowing_at(c->av[i].s, i + 1 < c->ac ? c->av[i + 1].s : NULL))
 			fs->narrow = true;
 }
 
@@ -1664,6 +1681,8 @@ static void handle_xargs(struct sctx *x, struct cmd *c, size_t start, struct str
 				w->s = p;
 				w->len = strlen(p);
 				w->flags = in->kind == IN_PATHS ? in->path_flags : 0;
+				if (p[0] == '~' && (!p[1] || p[1] == '/'))
+					w->flags |= SW_HOME; /* echo ~ printed $HOME */
 				p += w->len;
 			} else {
 				w->s = "\x01";
@@ -2324,38 +2343,9 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 			continue;
 		}
 		summarize(c, role, &prev);
-		if (c->kind == SHELL_SIMPLE && c->words && c->words->text &&
-		    (!strcmp(c->words->text, "echo") || !strcmp(c->words->text, "printf"))) {
-			const struct shell_word *a = c->words->next;
-			size_t len = 0;
-			bool ok = true;
-
-			if (!strcmp(c->words->text, "printf") && a && a->text &&
-			    (!strcmp(a->text, "%s") || !strcmp(a->text, "%s\\n")))
-				a = a->next;
-			else if (!strcmp(c->words->text, "printf") && a && a->text && strchr(a->text, '%'))
-				ok = false;
-			while (ok && a && a->text && !strcmp(c->words->text, "echo") &&
-			       (!strcmp(a->text, "-n") || !strcmp(a->text, "-e")))
-				a = a->next;
-			for (; ok && a; a = a->next) {
-				if (!a->text || (a->flags & SHELL_W_DYNAMIC) ||
-				    len + a->text_len + 2 > sizeof(text)) {
-					ok = false;
-					break;
-				}
-				memcpy(text + len, a->text, a->text_len);
-				len += a->text_len;
-				text[len++] = ' ';
-			}
-			if (ok) {
-				if (len)
-					len--;
-				text[len] = '\0';
-				prev.kind = IN_TEXT;
-				prev.text = text;
-				prev.text_len = len;
-			}
+		if (echo_text(c, text, sizeof(text), &prev.text_len)) {
+			prev.kind = IN_TEXT;
+			prev.text = text;
 		} else if (prev.kind == IN_PATHS) {
 			/* find START ... | xargs: paths below START. */
 			static const char every[] = "/*";
@@ -2368,10 +2358,7 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 				bool narrowed = false;
 
 				for (const struct shell_word *t = sw; t; t = t->next)
-					if (t->text && (!strcmp(t->text, "-name") || !strcmp(t->text, "-iname") ||
-							!strcmp(t->text, "-path") || !strcmp(t->text, "-regex") ||
-							!strcmp(t->text, "-mtime") || !strcmp(t->text, "-size") ||
-							!strcmp(t->text, "-newer") || !strcmp(t->text, "-user")))
+					if (t->text && narrowing_at(t->text, t->next ? t->next->text : NULL))
 						narrowed = true;
 				snprintf(text, sizeof(text), "%s%s", sw->text,
 					 narrowed ? "/\x01" : sw->text[sw->text_len - 1] == '/' ? "*" : every);
