@@ -26,6 +26,8 @@
 #define MAX_VAR_VALUE 512
 #define MAX_FUNCS 16
 #define UNROLL_BUDGET 8    /* for-loop body walks per check */
+#define MAX_DEPTH 400      /* tree walk recursion */
+#define MAX_ARGV_DEPTH 12  /* commands inside commands: find -exec find..., xargs xargs */
 #define AV_STACK 32
 #define MAX_BRACE 16       /* alternatives of one {a,b,...} looked at */
 
@@ -53,6 +55,8 @@ struct sctx {
 	char bombs[MAX_FUNCS][32];  /* fork-bomb function names */
 	size_t n_bombs;
 	int unroll;
+	int depth;                  /* walk recursion, capped */
+	int argv_depth;             /* check_argv recursion, capped */
 };
 
 /* Per-command string storage: a stack buffer, then the heap. */
@@ -66,6 +70,8 @@ struct strpool {
 static void walk_list(struct sctx *x, const struct shell_node *n);
 static void walk_node(struct sctx *x, const struct shell_node *n, const struct stdin_info *in,
 		      int *role);
+static void walk_node_at(struct sctx *x, const struct shell_node *n, const struct stdin_info *in,
+			 int *role);
 static void check_argv(struct sctx *x, struct cmd *c);
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -626,7 +632,13 @@ static void rb_add(struct rbuf *b, const char *s, size_t n, bool split)
 		char c = s[k];
 
 		if (b->len + 1 >= b->cap) {
+			/* Over the cap: the rest is unknown. The last byte marks
+			 * it, so the text stays terminated and dynamic. */
 			b->overflow = true;
+			b->flags |= SW_DYNAMIC;
+			if (b->len)
+				b->s[b->len - 1] = SW_UNKNOWN_CH;
+			b->s[b->len] = '\0';
 			return;
 		}
 		if (split && (c == ' ' || c == '\t' || c == '\n'))
@@ -950,8 +962,6 @@ static size_t resolve_word(struct sctx *x, const struct shell_word *w, struct sw
 	}
 	b.s[0] = '\0';
 	resolve_parts(x, w->parts, &b, sp, true);
-	if (b.overflow)
-		rb_unknown(&b);
 	if (w->flags & SHELL_W_BRACE) {
 		size_t k, got = 0;
 
@@ -1531,7 +1541,8 @@ static const char *const find_narrowing[] = {
  * -name '*' selects all. */
 static bool narrowing_at(const char *arg, const char *next)
 {
-	return in_list(arg, strlen(arg), find_narrowing, ARRAY_SIZE(find_narrowing)) &&
+	return arg[0] == '-' &&
+	       in_list(arg, strlen(arg), find_narrowing, ARRAY_SIZE(find_narrowing)) &&
 	       !(next && (!strcmp(next, "*") || !strcmp(next, "*.*")));
 }
 
@@ -1719,8 +1730,33 @@ static const char *base_name(const char *s)
 	return b && b[1] ? b + 1 : s;
 }
 
-/* Peel wrappers off c until the real command; then apply the rules. */
+static void check_argv_at(struct sctx *x, struct cmd *c);
+
+/* The recursion of walk_node and of check_argv (find -exec find -exec...,
+ * xargs xargs...) is capped: past the cap nothing more is looked into,
+ * and the command is rated as too deep to check. Each nested command costs
+ * a pass over the words left, so its cap is small. */
+static bool deeper(struct sctx *x, int *depth, int max, size_t start, size_t len)
+{
+	if (*depth >= max) {
+		add_reason(x, "nesting", RISK_HIGH, start, len, "nested too deeply to check");
+		return false;
+	}
+	++*depth;
+	return true;
+}
+
 static void check_argv(struct sctx *x, struct cmd *c)
+{
+	if (!c->ac ||
+	    !deeper(x, &x->argv_depth, MAX_ARGV_DEPTH, c->av[0].span_start, c->av[0].span_len))
+		return;
+	check_argv_at(x, c);
+	x->argv_depth--;
+}
+
+/* Peel wrappers off c until the real command; then apply the rules. */
+static void check_argv_at(struct sctx *x, struct cmd *c)
 {
 	struct strpool sp;
 	struct prog_info info;
@@ -1728,7 +1764,9 @@ static void check_argv(struct sctx *x, struct cmd *c)
 
 	sp.used = 0;
 	sp.n_heap = 0;
-	for (guard = 0; guard < 64 && c->ac; guard++) {
+	/* Each turn peels at least one word, so the loop ends with the words;
+	 * a count cap would let 64 wrappers hide the command. */
+	for (guard = c->ac; guard > 0 && c->ac; guard--) {
 		const char *prog;
 		size_t k;
 
@@ -2378,7 +2416,7 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 				"connects a shell to a network tool: a reverse or bind shell");
 }
 
-static void walk_node(struct sctx *x, const struct shell_node *n, const struct stdin_info *in,
+static void walk_node_at(struct sctx *x, const struct shell_node *n, const struct stdin_info *in,
 		      int *role)
 {
 	char save_cwd[sizeof(x->cwd)];
@@ -2502,6 +2540,17 @@ static void walk_node(struct sctx *x, const struct shell_node *n, const struct s
 	}
 }
 
+static void walk_node(struct sctx *x, const struct shell_node *n, const struct stdin_info *in,
+		      int *role)
+{
+	if (role)
+		*role = ROLE_OTHER;
+	if (!deeper(x, &x->depth, MAX_DEPTH, n->start, n->len))
+		return;
+	walk_node_at(x, n, in, role);
+	x->depth--;
+}
+
 static void walk_list(struct sctx *x, const struct shell_node *l)
 {
 	const struct shell_node *c;
@@ -2568,6 +2617,8 @@ int safety_check(const char *cmd, size_t len, const struct safety_opts *opts,
 	x.cwd[0] = '\0';
 	x.n_vars = 0;
 	x.n_bombs = 0;
+	x.depth = 0;
+	x.argv_depth = 0;
 	x.opts = opts ? opts : &none;
 	x.v = v;
 	x.unroll = UNROLL_BUDGET;
