@@ -88,15 +88,7 @@ bool safety_is_interpreter(const char *prog)
 	return (safety_prog_class(prog) & PROG_INTERP) != 0;
 }
 
-bool safety_is_downloader(const char *prog)
-{
-	return (safety_prog_class(prog) & PROG_DOWNLOAD) != 0;
-}
 
-bool safety_is_nettool(const char *prog)
-{
-	return (safety_prog_class(prog) & PROG_NET) != 0;
-}
 
 /* The av index of the git/docker/... subcommand, skipping global options
  * (those in with_arg take a value). 0 if none. */

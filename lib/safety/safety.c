@@ -1179,11 +1179,6 @@ int cmd_operand(const struct cmd *c, int nth, const char *with_arg)
 	return -1;
 }
 
-const char *cmd_text(const struct cmd *c, size_t i)
-{
-	return i < c->ac ? c->av[i].s : "";
-}
-
 /* ---- nested code ------------------------------------------------------ */
 
 static void check_tree_text(struct sctx *x, const char *text, size_t len);

@@ -154,8 +154,6 @@ void safety_lookup(const char *prog, struct prog_info *pi);
 bool safety_read_only(struct cmd *c, int ro);
 bool safety_is_shell(const char *prog);
 bool safety_is_interpreter(const char *prog);
-bool safety_is_downloader(const char *prog);
-bool safety_is_nettool(const char *prog);
 unsigned safety_prog_class(const char *prog);
 
 /* safety.c services for matchers. */
@@ -183,8 +181,6 @@ bool cmd_has_arg(const struct cmd *c, const char *arg);
 /* i-th (0-based) word after av[0] that is not an option; -1 if none. The
  * options in with_arg take a separate argument. */
 int cmd_operand(const struct cmd *c, int nth, const char *with_arg);
-/* av index of the first argument after the subcommand words skipped. */
-const char *cmd_text(const struct cmd *c, size_t i);
 bool str_ieq(const char *a, const char *b);
 bool str_icontains(const char *hay, const char *needle);
 
