@@ -1244,7 +1244,9 @@ static size_t skip_opts(const struct cmd *c, size_t i, const char *with_arg, con
 		}
 		i++;
 	}
-	return i;
+	/* "xargs -n" at the end: the missing value must not carry i past
+	 * the words. */
+	return MIN(i, c->ac);
 }
 
 /* Does a short option cluster among av[1..end) hold opt? */
@@ -1642,7 +1644,7 @@ static void handle_find(struct sctx *x, struct cmd *c)
 static void handle_xargs(struct sctx *x, struct cmd *c, size_t start, struct strpool *sp)
 {
 	struct sword stack[AV_STACK], *av;
-	size_t n = c->ac - start, extra = 0, k;
+	size_t n = start < c->ac ? c->ac - start : 0, extra = 0, k;
 	const struct stdin_info *in = c->in;
 	struct cmd sub;
 	char *words = NULL;
