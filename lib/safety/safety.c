@@ -2388,7 +2388,7 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 
 			while (sw && sw->text && sw->text[0] == '-')
 				sw = sw->next;
-			if (sw && sw->text && !(sw->flags & SHELL_W_DYNAMIC) &&
+			if (sw && sw->text && sw->text_len && !(sw->flags & SHELL_W_DYNAMIC) &&
 			    sw->text_len + 3 < sizeof(text)) {
 				bool narrowed = false;
 
