@@ -33,12 +33,17 @@ struct kern {
 	void (*quant_q8k)(const float *x, void *y, int64_t n);
 	kern_dot_fn dot[GGUF_T_COUNT];
 	kern_dot4_fn dot4[GGUF_T_COUNT];
-	/* attention against the KV cache: f32 or f16 keys and values */
-	float (*dot_f32)(int n, const float *a, const float *b);
-	float (*dot_f16)(int n, const float *a, const uint16_t *b);
-	void (*axpy_f32)(int n, float a, const float *x, float *y); /* y += a*x */
-	void (*axpy_f16)(int n, float a, const uint16_t *x, float *y);
+	/* attention against the KV cache, f16 or f32 (kv_f32), over n cached
+	 * positions `stride` elements apart:
+	 * attn_scores: out[t] = scale * (q . k[t]), hd elements each;
+	 * attn_values: out = sum_t p[t] * v[t] (out is overwritten). */
+	void (*attn_scores)(int hd, int n, const float *q, const void *k, size_t stride, bool kv_f32,
+			    float scale, float *out);
+	void (*attn_values)(int hd, int n, const float *p, const void *v, size_t stride, bool kv_f32,
+			    float *out);
 	void (*to_f16)(int n, const float *x, uint16_t *y);
+	/* x = exp(x - max) / sum, in place */
+	void (*softmax)(int n, float *x);
 	/* o = x / rms(x) * w; o may be x */
 	void (*rmsnorm)(int n, const float *x, const float *w, float eps, float *o);
 	/* g = silu(g) * u */

@@ -240,30 +240,50 @@ static float dot_q6_k(int n, const void *w, const void *xv)
 	return s;
 }
 
-static float dot_f32(int n, const float *a, const float *b)
+static void attn_scores(int hd, int n, const float *q, const void *k, size_t stride, bool kv_f32,
+			float scale, float *out)
 {
-	return dot_f32w(n, a, b);
+	int t;
+
+	for (t = 0; t < n; t++)
+		out[t] = scale * (kv_f32 ? dot_f32w(hd, (const float *)k + (size_t)t * stride, q)
+					 : dot_f16w(hd, (const uint16_t *)k + (size_t)t * stride, q));
 }
 
-static float dot_f16(int n, const float *a, const uint16_t *b)
+static void attn_values(int hd, int n, const float *p, const void *v, size_t stride, bool kv_f32,
+			float *out)
 {
-	return dot_f16w(n, b, a);
+	int t, i;
+
+	memset(out, 0, (size_t)hd * sizeof(float));
+	for (t = 0; t < n; t++) {
+		if (kv_f32) {
+			const float *x = (const float *)v + (size_t)t * stride;
+
+			for (i = 0; i < hd; i++)
+				out[i] += p[t] * x[i];
+		} else {
+			const uint16_t *x = (const uint16_t *)v + (size_t)t * stride;
+
+			for (i = 0; i < hd; i++)
+				out[i] += p[t] * f16_to_f32(x[i]);
+		}
+	}
 }
 
-static void axpy_f32(int n, float a, const float *x, float *y)
+static void softmax(int n, float *x)
 {
+	float max = x[0], sum = 0;
 	int i;
 
+	for (i = 1; i < n; i++)
+		max = fmaxf(max, x[i]);
+	for (i = 0; i < n; i++) {
+		x[i] = expf(x[i] - max);
+		sum += x[i];
+	}
 	for (i = 0; i < n; i++)
-		y[i] += a * x[i];
-}
-
-static void axpy_f16(int n, float a, const uint16_t *x, float *y)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		y[i] += a * f16_to_f32(x[i]);
+		x[i] /= sum;
 }
 
 static void to_f16(int n, const float *x, uint16_t *y)
@@ -312,11 +332,10 @@ static const struct kern ref = {
 			[GGUF_T_Q5_K] = dot_q5_k,
 			[GGUF_T_Q6_K] = dot_q6_k,
 		},
-	.dot_f32 = dot_f32,
-	.dot_f16 = dot_f16,
-	.axpy_f32 = axpy_f32,
-	.axpy_f16 = axpy_f16,
+	.attn_scores = attn_scores,
+	.attn_values = attn_values,
 	.to_f16 = to_f16,
+	.softmax = softmax,
 	.rmsnorm = rmsnorm,
 	.silu_mul = silu_mul,
 };
@@ -326,11 +345,15 @@ const struct kern *kern_ref(void)
 	return &ref;
 }
 
-/* Architectures without a SIMD file link this one. */
-__attribute__((weak)) const struct kern *kern_arch(void)
+/* Architectures without a SIMD file (module.mk builds kern_x86.c for
+ * x86-64 and kern_arm.c for arm64 only) have no arch table. Not a weak
+ * symbol: an archive member is never pulled in to override one. */
+#if !defined(__x86_64__) && !defined(__aarch64__)
+const struct kern *kern_arch(void)
 {
 	return NULL;
 }
+#endif
 
 static const struct kern *chosen;
 

@@ -579,21 +579,6 @@ static void rope_apply(float *x, const float *cs, int hd, bool neox)
 	}
 }
 
-static void softmax(float *x, int n)
-{
-	float max = x[0], sum = 0;
-	int i;
-
-	for (i = 1; i < n; i++)
-		max = fmaxf(max, x[i]);
-	for (i = 0; i < n; i++) {
-		x[i] = expf(x[i] - max);
-		sum += x[i];
-	}
-	for (i = 0; i < n; i++)
-		x[i] /= sum;
-}
-
 static void fwd_worker(void *arg, int ith, int nth)
 {
 	struct infer_ctx *c = arg;
@@ -677,24 +662,11 @@ static void fwd_worker(void *arg, int ith, int nth)
 				const size_t ko = (size_t)(h / group) * hd;
 				const float *qh = c->q + (size_t)bb * qd + (size_t)h * hd;
 				float *o = c->xb + (size_t)bb * a_xb.f_stride + (size_t)h * hd;
-				int t;
 
-				for (t = 0; t < n_pos; t++) {
-					const size_t at = (size_t)t * kvd + ko;
-
-					att[t] = att_scale * (c->kv_f32 ? k->dot_f32(hd, qh, (float *)kc + at)
-									: k->dot_f16(hd, qh, (uint16_t *)kc + at));
-				}
-				softmax(att, n_pos);
-				memset(o, 0, (size_t)hd * sizeof(float));
-				for (t = 0; t < n_pos; t++) {
-					const size_t at = (size_t)t * kvd + ko;
-
-					if (c->kv_f32)
-						k->axpy_f32(hd, att[t], (float *)vc + at, o);
-					else
-						k->axpy_f16(hd, att[t], (uint16_t *)vc + at, o);
-				}
+				k->attn_scores(hd, n_pos, qh, kc + ko * c->kv_elem, (size_t)kvd, c->kv_f32,
+					       att_scale, att);
+				k->softmax(n_pos, att);
+				k->attn_values(hd, n_pos, att, vc + ko * c->kv_elem, (size_t)kvd, c->kv_f32, o);
 			}
 		}
 		pool_barrier(c->pool);
