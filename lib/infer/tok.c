@@ -18,6 +18,7 @@
  * scratch per call, so one tokenizer serves concurrent callers.
  */
 #include "infer/tok.h"
+#include "infer/gguf.h"
 #include "infer/tok_split.h"
 #include "infer/unicode.h"
 
@@ -255,49 +256,48 @@ void tok_desc_init(struct tok_desc *d, enum tok_model model, enum tok_pre pre)
 	}
 }
 
-/* tokenizer.ggml.pre values, as llama.cpp maps them to split rules. */
+/*
+ * tokenizer.ggml.pre values, as llama.cpp maps them to split rules. Names
+ * whose rules llama.cpp combines with other settings than tok_desc_init()
+ * gives (dbrx and smaug-bpe: Llama 3's rules, but no ignore_merges) are
+ * left out rather than tokenized differently.
+ */
 static const struct {
 	const char *name;
 	enum tok_pre pre;
-	bool ignore_merges;
 } pre_names[] = {
-	{"default", TOK_PRE_GPT2, false},
-	{"gpt-2", TOK_PRE_GPT2, false},
-	{"phi-2", TOK_PRE_GPT2, false},
-	{"mpt", TOK_PRE_GPT2, false},
-	{"olmo", TOK_PRE_GPT2, false},
-	{"jais", TOK_PRE_GPT2, false},
-	{"roberta-bpe", TOK_PRE_GPT2, false},
-	{"gigachat", TOK_PRE_GPT2, false},
-	{"llama-bpe", TOK_PRE_LLAMA3, true},
-	{"llama3", TOK_PRE_LLAMA3, true},
-	{"llama-v3", TOK_PRE_LLAMA3, true},
-	{"falcon3", TOK_PRE_LLAMA3, true},
-	{"dbrx", TOK_PRE_LLAMA3, false},
-	{"smaug-bpe", TOK_PRE_LLAMA3, false},
-	{"qwen2", TOK_PRE_QWEN2, false},
-	{"stablelm2", TOK_PRE_QWEN2, false},
-	{"megrez", TOK_PRE_QWEN2, false},
-	{"smollm", TOK_PRE_STARCODER, false},
-	{"starcoder", TOK_PRE_STARCODER, false},
-	{"refact", TOK_PRE_STARCODER, false},
-	{"command-r", TOK_PRE_STARCODER, false},
-	{"codeshell", TOK_PRE_STARCODER, false},
-	{"exaone", TOK_PRE_STARCODER, false},
-	{"minerva-7b", TOK_PRE_STARCODER, false},
-	{"deepseek-coder", TOK_PRE_DEEPSEEK_CODER, false},
+	{"default", TOK_PRE_GPT2},
+	{"gpt-2", TOK_PRE_GPT2},
+	{"phi-2", TOK_PRE_GPT2},
+	{"mpt", TOK_PRE_GPT2},
+	{"olmo", TOK_PRE_GPT2},
+	{"jais", TOK_PRE_GPT2},
+	{"roberta-bpe", TOK_PRE_GPT2},
+	{"gigachat", TOK_PRE_GPT2},
+	{"llama-bpe", TOK_PRE_LLAMA3},
+	{"llama3", TOK_PRE_LLAMA3},
+	{"llama-v3", TOK_PRE_LLAMA3},
+	{"falcon3", TOK_PRE_LLAMA3},
+	{"qwen2", TOK_PRE_QWEN2},
+	{"stablelm2", TOK_PRE_QWEN2},
+	{"megrez", TOK_PRE_QWEN2},
+	{"smollm", TOK_PRE_STARCODER},
+	{"starcoder", TOK_PRE_STARCODER},
+	{"refact", TOK_PRE_STARCODER},
+	{"command-r", TOK_PRE_STARCODER},
+	{"codeshell", TOK_PRE_STARCODER},
+	{"exaone", TOK_PRE_STARCODER},
+	{"minerva-7b", TOK_PRE_STARCODER},
+	{"deepseek-coder", TOK_PRE_DEEPSEEK_CODER},
 };
 
-int tok_pre_from_name(const char *name, size_t len, enum tok_pre *pre, bool *ignore_merges,
-		      struct err *err)
+int tok_pre_from_name(const char *name, size_t len, enum tok_pre *pre, struct err *err)
 {
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(pre_names); i++) {
 		if (strlen(pre_names[i].name) == len && memcmp(pre_names[i].name, name, len) == 0) {
 			*pre = pre_names[i].pre;
-			if (ignore_merges)
-				*ignore_merges = pre_names[i].ignore_merges;
 			return 0;
 		}
 	}
@@ -758,6 +758,134 @@ struct tok *tok_new(const struct tok_desc *d, struct err *err)
 	src.scores = d->scores;
 	src.types = d->types;
 	return build(&src, err);
+}
+
+/* A GGUF array of n numbers as the 4-byte type want: the mapped data when
+ * it already is, else converted into *copy (caller frees). */
+static int gguf_numbers(const struct gguf *g, const char *key, enum gguf_vtype want, uint32_t n,
+			const void **out, void **copy, struct err *err)
+{
+	struct gguf_arr a;
+
+	*out = NULL;
+	if (!gguf_get_arr(g, key, GGUF_VTYPE_COUNT, &a))
+		return gguf_find(g, key) ? err_set(err, ERR_PARSE, "tok: %s is not an array", key) : 0;
+	if (a.n != n)
+		return err_set(err, ERR_PARSE, "tok: %s has %llu entries for %u tokens", key,
+			       (unsigned long long)a.n, n);
+	if (a.type == want) {
+		*out = a.data;
+		return 0;
+	}
+	*copy = xmallocarray(n ? n : 1, 4);
+	if ((want == GGUF_F32 ? gguf_arr_to_f32(&a, *copy, err) : gguf_arr_to_i32(&a, *copy, err)))
+		return err_prefix(err, "tok: %s", key);
+	*out = *copy;
+	return 0;
+}
+
+/* A special token id from key into *id; absent keeps the default, and an
+ * id outside the vocabulary is ignored with a warning, as llama.cpp does
+ * (published files with a padding id one past the vocabulary exist). */
+static void gguf_special(const struct gguf *g, const char *key, uint32_t n, int32_t *id)
+{
+	uint64_t v;
+
+	if (!gguf_get_uint(g, key, &v))
+		return;
+	if (v >= n) {
+		log_warn("tok: %s = %llu is not in the vocabulary (%u tokens); ignored", key,
+			 (unsigned long long)v, n);
+		return;
+	}
+	*id = (int32_t)v;
+}
+
+struct tok *tok_new_from_gguf(const struct gguf *g, struct err *err)
+{
+	struct gguf_str model, pre_name;
+	struct gguf_arr tokens, merges;
+	struct tok_desc d;
+	struct src src;
+	enum tok_model m;
+	enum tok_pre pre = TOK_PRE_GPT2;
+	void *scores_copy = NULL, *types_copy = NULL;
+	struct tok *t = NULL;
+	uint32_t n;
+
+	if (!gguf_get_str(g, "tokenizer.ggml.model", &model)) {
+		err_set(err, ERR_PARSE, "tok: no tokenizer.ggml.model in the file");
+		return NULL;
+	}
+	if (gguf_str_eq(model, "gpt2")) {
+		m = TOK_MODEL_BPE;
+	} else if (gguf_str_eq(model, "llama")) {
+		m = TOK_MODEL_SPM;
+	} else {
+		err_set(err, ERR_UNAVAILABLE, "tok: unsupported tokenizer model '%.*s'",
+			(int)MIN(model.len, 64), model.s);
+		return NULL;
+	}
+	if (m == TOK_MODEL_BPE) {
+		if (!gguf_get_str(g, "tokenizer.ggml.pre", &pre_name))
+			log_warn("tok: no tokenizer.ggml.pre in the file; splitting as GPT-2 does");
+		else if (tok_pre_from_name(pre_name.s, pre_name.len, &pre, err))
+			return NULL;
+	}
+	if (!gguf_get_arr(g, "tokenizer.ggml.tokens", GGUF_STRING, &tokens)) {
+		err_set(err, ERR_PARSE, "tok: no tokenizer.ggml.tokens string array in the file");
+		return NULL;
+	}
+	if (tokens.n == 0 || tokens.n > TOK_MAX_VOCAB) {
+		err_set(err, tokens.n ? ERR_LIMIT : ERR_PARSE, "tok: %llu tokens (cap %u)",
+			(unsigned long long)tokens.n, TOK_MAX_VOCAB);
+		return NULL;
+	}
+	n = (uint32_t)tokens.n;
+
+	tok_desc_init(&d, m, pre);
+	/* Defaults the vocabulary is too small for are no tokens. */
+	if (d.bos >= (int32_t)n)
+		d.bos = TOK_NONE;
+	if (d.eos >= (int32_t)n)
+		d.eos = TOK_NONE;
+	if (d.unk >= (int32_t)n)
+		d.unk = TOK_NONE;
+	gguf_special(g, "tokenizer.ggml.bos_token_id", n, &d.bos);
+	gguf_special(g, "tokenizer.ggml.eos_token_id", n, &d.eos);
+	gguf_special(g, "tokenizer.ggml.eot_token_id", n, &d.eot);
+	gguf_special(g, "tokenizer.ggml.eom_token_id", n, &d.eom);
+	gguf_special(g, "tokenizer.ggml.unknown_token_id", n, &d.unk);
+	gguf_special(g, "tokenizer.ggml.padding_token_id", n, &d.pad);
+	gguf_get_bool(g, "tokenizer.ggml.add_bos_token", &d.add_bos);
+	gguf_get_bool(g, "tokenizer.ggml.add_eos_token", &d.add_eos);
+	gguf_get_bool(g, "tokenizer.ggml.add_space_prefix", &d.add_space_prefix);
+
+	memset(&src, 0, sizeof(src));
+	src.d = &d;
+	src.tokens.n = n;
+	src.tokens.packed = tokens.data;
+	if (m == TOK_MODEL_BPE) {
+		if (!gguf_get_arr(g, "tokenizer.ggml.merges", GGUF_STRING, &merges)) {
+			err_set(err, ERR_PARSE, "tok: no tokenizer.ggml.merges string array in the file");
+			return NULL;
+		}
+		if (merges.n > TOK_MAX_MERGES) {
+			err_set(err, ERR_LIMIT, "tok: %llu merges (cap %u)",
+				(unsigned long long)merges.n, TOK_MAX_MERGES);
+			return NULL;
+		}
+		src.merges.n = (uint32_t)merges.n;
+		src.merges.packed = merges.data;
+	}
+	if (gguf_numbers(g, "tokenizer.ggml.scores", GGUF_F32, n, &src.scores, &scores_copy, err) ||
+	    gguf_numbers(g, "tokenizer.ggml.token_type", GGUF_I32, n, &src.types, &types_copy, err))
+		goto out;
+	t = build(&src, err);
+out:
+	free(scores_copy);
+	free(types_copy);
+	return t;
 }
 
 void tok_free(struct tok *t)
@@ -1373,6 +1501,8 @@ size_t tok_stream_push(struct tok_stream *s, const struct tok *t, int32_t id, st
 		done += s->n_held;
 		s->n_held = 0;
 	}
+	if (s->n_held)
+		return done; /* the piece went into the held sequence */
 	hold = unicode_incomplete_tail(p, len);
 	buf_add(out, p, len - hold);
 	done += len - hold;

@@ -106,21 +106,29 @@ void tok_desc_init(struct tok_desc *d, enum tok_model model, enum tok_pre pre);
  * llama.cpp gives the same rules ("llama3", "stablelm2", "refact", ...);
  * "default" is GPT-2's. Returns 0, or -1 (ERR_UNAVAILABLE) for rules this
  * tokenizer does not implement. */
-int tok_pre_from_name(const char *name, size_t len, enum tok_pre *pre, bool *ignore_merges,
-		      struct err *err);
+int tok_pre_from_name(const char *name, size_t len, enum tok_pre *pre, struct err *err);
 
-/* Build a tokenizer from d. Returns a new tokenizer (caller frees with
+/*
+ * Build a tokenizer from d. Returns a new tokenizer (caller frees with
  * tok_free) or NULL with err filled: ERR_LIMIT when a count or length is
- * over a cap, ERR_PARSE when the data is malformed (duplicate or empty
- * tokens, a special id out of range, a merge naming an unknown token, a
- * vocabulary without the 256 byte tokens). */
+ * over a cap, ERR_PARSE when the data is malformed (no tokens, duplicate
+ * token texts, a type outside enum tok_type, a NaN score, a special id
+ * outside the vocabulary). Merges that are not "left right" are ignored;
+ * those whose parts or result are not tokens can never apply.
+ */
 struct tok *tok_new(const struct tok_desc *d, struct err *err);
 
-/* Build a tokenizer from a GGUF file's tokenizer.ggml.* metadata (model,
- * pre, tokens, scores, token_type, merges, bos/eos/eot/eom/unknown/padding
- * token ids, add_bos_token, add_eos_token, add_space_prefix). The gguf is
- * borrowed only during the call. NULL with err filled when a key is
- * missing, has the wrong type, or the data is malformed (as tok_new). */
+/*
+ * Build a tokenizer from a GGUF file's metadata: tokenizer.ggml.model
+ * ("gpt2" or "llama"), .pre, .tokens, .scores, .token_type, .merges,
+ * .bos/eos/eot/eom/unknown/padding_token_id, .add_bos_token, .add_eos_token
+ * and .add_space_prefix; absent optional keys take tok_desc_init()'s
+ * defaults (a missing .pre means GPT-2's rules, with a warning). A special
+ * id outside the vocabulary is ignored with a warning, as llama.cpp does.
+ * The gguf is only read during the call. NULL with err filled when a
+ * required key is missing or has the wrong type (ERR_PARSE), the model or
+ * pre-tokenizer is not supported (ERR_UNAVAILABLE), or as for tok_new().
+ */
 struct tok *tok_new_from_gguf(const struct gguf *g, struct err *err);
 
 void tok_free(struct tok *t);
