@@ -61,6 +61,7 @@ struct tok {
 	int32_t *spec;
 	uint32_t spec_start[257];
 	bool has_user_defined;
+	bool spm_words; /* SPM: no token has U+2581 after another character */
 	int32_t bos, eos, eot, eom, unk, pad;
 	bool add_bos, add_eos, add_space_prefix, ignore_merges;
 };
@@ -684,6 +685,26 @@ static void build_byte_tokens(struct tok *t)
 	}
 }
 
+/* Whether no normal token has a U+2581 that follows another character: then
+ * SentencePiece merges never cross from a word into the next. */
+static bool spm_words(const struct tok *t)
+{
+	uint32_t i;
+
+	for (i = 0; i < t->n; i++) {
+		size_t len, k;
+		const char *s = text_of(t, (int32_t)i, &len);
+
+		if ((t->attr[i] & ATTR_TYPE) != TOK_TYPE_NORMAL)
+			continue;
+		for (k = 1; k + 3 <= len; k++)
+			if (memcmp(s + k, SPM_SPACE, 3) == 0 &&
+			    (k < 3 || memcmp(s + k - 3, SPM_SPACE, 3) != 0))
+				return false;
+	}
+	return true;
+}
+
 static struct tok *build(const struct src *src, struct err *err)
 {
 	const struct tok_desc *d = src->d;
@@ -733,6 +754,8 @@ static struct tok *build(const struct src *src, struct err *err)
 		goto fail;
 	build_specials(t);
 	build_byte_tokens(t);
+	if (t->model == TOK_MODEL_SPM)
+		t->spm_words = spm_words(t);
 	return t;
 fail:
 	tok_free(t);
@@ -1090,6 +1113,10 @@ static void bpe_word(struct enc *e, const unsigned char *w, size_t m)
 	}
 	sym[m - 1].next = -1;
 	e->n_heap = 0;
+	/* Start the table reads of all first pairs before using any: they
+	 * are cache misses, and this way they overlap. */
+	for (i = 1; i < (int32_t)m; i++)
+		__builtin_prefetch(&t->merge[pair_key(sym[i - 1].h, sym[i].h) & t->merge_mask]);
 	for (i = 1; i < (int32_t)m; i++)
 		bpe_pair(e, i - 1, i);
 	while (e->n_heap) {
@@ -1175,12 +1202,77 @@ static void spm_pair(struct enc *e, int32_t left, int32_t right)
 /* SentencePiece on one raw fragment: spaces become U+2581 (one more in
  * front when prefix), characters merge by highest score, and what is left
  * without a token falls back to byte tokens. */
-static void encode_spm(struct enc *e, const char *s, size_t n, bool prefix)
+static void spm_merge(struct enc *e, int32_t first, int32_t end)
 {
 	const struct tok *t = e->t;
+	struct sym *sym = e->sym;
+	int32_t j;
+	size_t i;
+
+	sym[first].prev = -1;
+	sym[end - 1].next = -1;
+	e->n_heap = 0;
+	/* Start the table reads of all first pairs before using any: they
+	 * are cache misses, and this way they overlap. */
+	for (j = first + 1; j < end; j++)
+		__builtin_prefetch(&t->table[hash64(e->text + sym[j - 1].start,
+						    sym[j - 1].len + sym[j].len) &
+					     t->table_mask]);
+	for (j = first + 1; j < end; j++)
+		spm_pair(e, j - 1, j);
+	while (e->n_heap) {
+		struct bigram g = heap_pop(e);
+		struct sym *l = &sym[g.left], *r = &sym[g.right];
+
+		if (l->len == 0 || r->len == 0 || l->len + r->len != g.size)
+			continue;
+		l->len += r->len;
+		r->len = 0;
+		l->next = r->next;
+		if (r->next >= 0)
+			sym[r->next].prev = g.left;
+		spm_pair(e, l->prev, g.left);
+		spm_pair(e, g.left, l->next);
+	}
+	for (j = first; j != -1; j = sym[j].next) {
+		const char *p = e->text + sym[j].start;
+		int32_t id = find_normal(t, p, sym[j].len);
+
+		if (id != TOK_NONE) {
+			ids_push(e->out, id);
+			continue;
+		}
+		for (i = 0; i < sym[j].len; i++) {
+			int32_t b = t->byte_tok[(unsigned char)p[i]];
+
+			if (b != TOK_NONE)
+				ids_push(e->out, b);
+			else
+				push_missing(e);
+		}
+	}
+}
+
+static inline bool is_spm_space(const struct enc *e, int32_t i)
+{
+	return e->sym[i].len == 3 && memcmp(e->text + e->sym[i].start, SPM_SPACE, 3) == 0;
+}
+
+/*
+ * SentencePiece on one raw fragment: spaces become U+2581 (one more in
+ * front when prefix), characters merge by highest score (ties: leftmost),
+ * and what is left without a token falls back to byte tokens.
+ *
+ * When no token has a U+2581 after another character (t->spm_words, true
+ * of the usual vocabularies), no merge can join a word to the spaces before
+ * the next one, so each such word merges on its own: the same result as
+ * one merge loop over the whole text, without its long heap.
+ */
+static void encode_spm(struct enc *e, const char *s, size_t n, bool prefix)
+{
 	struct sym *sym;
 	size_t k = 0, i;
-	int32_t m = 0, j;
+	int32_t m = 0, j, first = 0;
 
 	e->text = grow(e->text, &e->cap_text, 3 * n + 3, 1);
 	if (prefix) {
@@ -1209,41 +1301,15 @@ static void encode_spm(struct enc *e, const char *s, size_t n, bool prefix)
 		sym[m].next = m + 1;
 		i += len;
 	}
-	sym[m - 1].next = -1;
-	e->n_heap = 0;
-	for (j = 1; j < m; j++)
-		spm_pair(e, j - 1, j);
-	while (e->n_heap) {
-		struct bigram g = heap_pop(e);
-		struct sym *l = &sym[g.left], *r = &sym[g.right];
-
-		if (l->len == 0 || r->len == 0 || l->len + r->len != g.size)
-			continue;
-		l->len += r->len;
-		r->len = 0;
-		l->next = r->next;
-		if (r->next >= 0)
-			sym[r->next].prev = g.left;
-		spm_pair(e, l->prev, g.left);
-		spm_pair(e, g.left, l->next);
-	}
-	for (j = 0; j != -1; j = sym[j].next) {
-		const char *p = e->text + sym[j].start;
-		int32_t id = find_normal(t, p, sym[j].len);
-
-		if (id != TOK_NONE) {
-			ids_push(e->out, id);
-			continue;
-		}
-		for (i = 0; i < sym[j].len; i++) {
-			int32_t b = t->byte_tok[(unsigned char)p[i]];
-
-			if (b != TOK_NONE)
-				ids_push(e->out, b);
-			else
-				push_missing(e);
+	if (e->t->spm_words) {
+		for (j = 1; j < m; j++) {
+			if (is_spm_space(e, j) && !is_spm_space(e, j - 1)) {
+				spm_merge(e, first, j);
+				first = j;
+			}
 		}
 	}
+	spm_merge(e, first, m);
 }
 
 /* A piece of the input: raw text, or a special token cut out of it. */

@@ -678,3 +678,28 @@ TEST(tok_from_gguf_missing_keys)
 		buf_release(&img);
 	}
 }
+
+/* A token with U+2581 inside ("a▁") can join a word to the next space:
+ * then the words must not be merged apart. */
+TEST(tok_spm_piece_across_words)
+{
+	struct tok_str tokens[] = {{"<unk>", 5}, {"a", 1}, {"b", 1}, {"\xe2\x96\x81", 3},
+				   {"a\xe2\x96\x81", 4}, {"\xe2\x96\x81" "b", 4}};
+	float scores[] = {0, -5, -5, -5, -1, -2};
+	struct tok_desc d;
+	struct err err;
+	struct tok *t;
+
+	tok_desc_init(&d, TOK_MODEL_SPM, TOK_PRE_GPT2);
+	d.tokens = tokens;
+	d.scores = scores;
+	d.n_tokens = ARRAY_SIZE(tokens);
+	d.bos = d.eos = TOK_NONE;
+	d.add_space_prefix = false;
+	t = tok_new(&d, &err);
+	REQUIRE(t != NULL);
+	/* "a▁" (-1) beats "▁b" (-2). */
+	IDS(t, "a b", 0, 4, 2);
+	ROUNDTRIP(t, "a b a", 5, 0, 0);
+	tok_free(t);
+}
