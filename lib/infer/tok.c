@@ -1036,10 +1036,16 @@ static struct bigram heap_pop(struct enc *e)
 	return top;
 }
 
-/* A symbol no token covers: the unknown token, or nothing. */
+/*
+ * A byte no token covers (a vocabulary without all 256 byte tokens, like
+ * StarCoder's, which lacks the bytes valid UTF-8 never holds). BPE drops
+ * it, as llama.cpp and Hugging Face's tokenizers do: its unknown token is
+ * often <|endoftext|>, which would end the model's text. SentencePiece
+ * gives the unknown token, as SentencePiece does.
+ */
 static void push_missing(struct enc *e)
 {
-	if (e->t->unk != TOK_NONE)
+	if (e->t->model == TOK_MODEL_SPM && e->t->unk != TOK_NONE)
 		ids_push(e->out, e->t->unk);
 }
 

@@ -18,10 +18,16 @@
  * a chat template can write "<|im_start|>" while user text that contains
  * the same characters is tokenized as plain text and cannot inject it.
  *
- * Decoding is byte-exact: the pieces of tok_encode()'s ids concatenate to
- * the input bytes, invalid UTF-8 included (byte-level BPE carries any byte;
- * SentencePiece falls back to byte tokens). A struct tok is immutable once
- * built, so one can be shared by threads.
+ * Decoding is byte-exact: tok_decode() of tok_encode()'s ids gives back the
+ * input bytes, invalid UTF-8 included (byte-level BPE carries any byte;
+ * SentencePiece falls back to byte tokens). The exceptions come from the
+ * vocabularies, and llama.cpp shares them: SentencePiece decodes a U+2581
+ * in the input as a space; a byte-level vocabulary with no normal token for
+ * some byte loses it (StarCoder's lacks, and DeepSeek-Coder's aliases to
+ * user-defined characters, some of C0, C1 and F5-FF, which valid UTF-8
+ * never holds).
+ *
+ * A struct tok is immutable once built, so one can be shared by threads.
  */
 #ifndef CARO_INFER_TOK_H
 #define CARO_INFER_TOK_H
