@@ -965,14 +965,34 @@ struct sym {
 
 #define DEAD (-2)
 
-/* A candidate merge of two adjacent symbols, in a binary heap. */
+/*
+ * A candidate merge of two adjacent symbols, in a binary min-heap on key:
+ * the merge's priority in the high half (BPE: its rank; SPM: the merged
+ * token's score, ordered so that the highest comes first) and the left
+ * symbol's index in the low half, so that ties go to the leftmost pair.
+ */
 struct bigram {
-	float score;   /* SPM: the merged token's score, highest first */
-	uint32_t rank; /* BPE: the merge's rank, lowest first */
-	int32_t left, right;
+	uint64_t key;
+	int32_t right;
 	int32_t lid, rid; /* BPE: the symbols' tokens when queued */
 	uint32_t size;    /* SPM: the merged length when queued */
 };
+
+static inline int32_t bigram_left(const struct bigram *g)
+{
+	return (int32_t)(uint32_t)g->key;
+}
+
+/* A float's bits as a uint32 that sorts as the float does, reversed. */
+static inline uint32_t score_order(float f)
+{
+	uint32_t u;
+
+	f += 0.0f; /* -0 to +0: they compare equal */
+	memcpy(&u, &f, 4);
+	u = (u & 0x80000000u) ? ~u : u | 0x80000000u;
+	return ~u;
+}
 
 struct enc {
 	const struct tok *t;
@@ -988,17 +1008,6 @@ struct enc {
 	size_t cap_text;
 };
 
-static inline bool before(const struct enc *e, const struct bigram *a, const struct bigram *b)
-{
-	if (e->t->model == TOK_MODEL_BPE) {
-		if (a->rank != b->rank)
-			return a->rank < b->rank;
-	} else if (a->score != b->score) {
-		return a->score > b->score;
-	}
-	return a->left < b->left;
-}
-
 static void heap_push(struct enc *e, const struct bigram *g)
 {
 	size_t i;
@@ -1007,7 +1016,7 @@ static void heap_push(struct enc *e, const struct bigram *g)
 	for (i = e->n_heap++; i > 0; i = (i - 1) / 2) {
 		size_t parent = (i - 1) / 2;
 
-		if (!before(e, g, &e->heap[parent]))
+		if (g->key >= e->heap[parent].key)
 			break;
 		e->heap[i] = e->heap[parent];
 	}
@@ -1024,9 +1033,9 @@ static struct bigram heap_pop(struct enc *e)
 
 		if (c >= n)
 			break;
-		if (c + 1 < n && before(e, &e->heap[c + 1], &e->heap[c]))
+		if (c + 1 < n && e->heap[c + 1].key < e->heap[c].key)
 			c++;
-		if (!before(e, &e->heap[c], &last))
+		if (e->heap[c].key >= last.key)
 			break;
 		e->heap[i] = e->heap[c];
 		i = c;
@@ -1060,8 +1069,7 @@ static void bpe_pair(struct enc *e, int32_t left, int32_t right)
 	if (rank < 0)
 		return;
 	memset(&g, 0, sizeof(g));
-	g.rank = (uint32_t)rank;
-	g.left = left;
+	g.key = (uint64_t)rank << 32 | (uint32_t)left;
 	g.right = right;
 	g.lid = e->sym[left].id;
 	g.rid = e->sym[right].id;
@@ -1127,8 +1135,8 @@ static void bpe_word(struct enc *e, const unsigned char *w, size_t m)
 		bpe_pair(e, i - 1, i);
 	while (e->n_heap) {
 		struct bigram g = heap_pop(e);
-		struct sym *l = &sym[g.left], *r = &sym[g.right];
-		int32_t merged;
+		int32_t left = bigram_left(&g), merged;
+		struct sym *l = &sym[left], *r = &sym[g.right];
 		uint64_t h;
 
 		/* Queued before one of the two changed: stale. */
@@ -1141,10 +1149,10 @@ static void bpe_word(struct enc *e, const unsigned char *w, size_t m)
 		l->h = h;
 		l->next = r->next;
 		if (r->next >= 0)
-			sym[r->next].prev = g.left;
+			sym[r->next].prev = left;
 		r->id = DEAD;
-		bpe_pair(e, l->prev, g.left);
-		bpe_pair(e, g.left, l->next);
+		bpe_pair(e, l->prev, left);
+		bpe_pair(e, left, l->next);
 	}
 	for (i = 0; i != -1; i = sym[i].next) {
 		if (sym[i].id >= 0)
@@ -1198,8 +1206,7 @@ static void spm_pair(struct enc *e, int32_t left, int32_t right)
 	if (id == TOK_NONE)
 		return;
 	memset(&g, 0, sizeof(g));
-	g.score = e->t->scores[id];
-	g.left = left;
+	g.key = (uint64_t)score_order(e->t->scores[id]) << 32 | (uint32_t)left;
 	g.right = right;
 	g.size = l->len + r->len;
 	heap_push(e, &g);
@@ -1228,7 +1235,8 @@ static void spm_merge(struct enc *e, int32_t first, int32_t end)
 		spm_pair(e, j - 1, j);
 	while (e->n_heap) {
 		struct bigram g = heap_pop(e);
-		struct sym *l = &sym[g.left], *r = &sym[g.right];
+		int32_t left = bigram_left(&g);
+		struct sym *l = &sym[left], *r = &sym[g.right];
 
 		if (l->len == 0 || r->len == 0 || l->len + r->len != g.size)
 			continue;
@@ -1236,9 +1244,9 @@ static void spm_merge(struct enc *e, int32_t first, int32_t end)
 		r->len = 0;
 		l->next = r->next;
 		if (r->next >= 0)
-			sym[r->next].prev = g.left;
-		spm_pair(e, l->prev, g.left);
-		spm_pair(e, g.left, l->next);
+			sym[r->next].prev = left;
+		spm_pair(e, l->prev, left);
+		spm_pair(e, left, l->next);
 	}
 	for (j = first; j != -1; j = sym[j].next) {
 		const char *p = e->text + sym[j].start;

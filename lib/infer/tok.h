@@ -47,7 +47,7 @@ struct tok;
 #define TOK_MAX_MERGES ((1u << 22) - 1) /* merges */
 #define TOK_MAX_TOKEN_LEN 4096u        /* bytes in one token's text */
 #define TOK_MAX_TEXT_BYTES (1u << 26)  /* all token texts together */
-#define TOK_MAX_INPUT (1u << 20)       /* bytes one tok_encode() call takes */
+#define TOK_MAX_INPUT (256u << 10)     /* bytes one tok_encode() call takes */
 
 enum tok_model {
 	TOK_MODEL_BPE, /* byte-level BPE, "gpt2" */
