@@ -693,13 +693,13 @@ static bool spm_words(const struct tok *t)
 
 	for (i = 0; i < t->n; i++) {
 		size_t len, k;
-		const char *s = text_of(t, (int32_t)i, &len);
+		const char *s = text_of(t, (int32_t)i, &len), *p;
 
-		if ((t->attr[i] & ATTR_TYPE) != TOK_TYPE_NORMAL)
+		if ((t->attr[i] & ATTR_TYPE) != TOK_TYPE_NORMAL || len < 4)
 			continue;
-		for (k = 1; k + 3 <= len; k++)
-			if (memcmp(s + k, SPM_SPACE, 3) == 0 &&
-			    (k < 3 || memcmp(s + k - 3, SPM_SPACE, 3) != 0))
+		for (k = 1; (p = memchr(s + k, SPM_SPACE[0], len - k)); k = (size_t)(p - s) + 1)
+			if (p + 3 <= s + len && memcmp(p, SPM_SPACE, 3) == 0 &&
+			    (p - s < 3 || memcmp(p - 3, SPM_SPACE, 3) != 0))
 				return false;
 	}
 	return true;
