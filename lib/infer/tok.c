@@ -1358,27 +1358,22 @@ static int cmp_occ_pos(const void *a, const void *b)
 	return (x->pos > y->pos) - (x->pos < y->pos);
 }
 
-static bool special_allowed(const struct tok *t, int32_t id, unsigned flags)
-{
-	unsigned type = t->attr[id] & ATTR_TYPE;
-
-	return type == TOK_TYPE_USER_DEFINED || (flags & TOK_ENC_SPECIAL);
-}
-
 /*
  * Cut the special tokens out of text: each token in turn, longest first,
- * takes all its occurrences that do not overlap one taken before it. The
- * result is the text as fragments in order (caller frees *frags).
+ * takes all its occurrences that do not overlap one taken before it. User-
+ * defined tokens count everywhere; control and unknown tokens only where
+ * every byte of them has control[] set (control NULL: nowhere). The result
+ * is the text as fragments in order (caller frees *frags).
  */
-static size_t split_special(const struct tok *t, const char *text, size_t len, unsigned flags,
-			    struct frag **frags)
+static size_t split_special(const struct tok *t, const char *text, size_t len,
+			    const uint8_t *control, struct frag **frags)
 {
 	struct occ *occ = NULL;
 	size_t n_occ = 0, cap_occ = 0, p, i, n_frag = 0, n_keep = 0, at = 0;
 	struct frag *f;
 	uint8_t *taken;
 
-	for (p = 0; p < len && (t->has_user_defined || (flags & TOK_ENC_SPECIAL)); p++) {
+	for (p = 0; p < len && (t->has_user_defined || control); p++) {
 		unsigned char c = (unsigned char)text[p];
 		uint32_t k;
 
@@ -1387,14 +1382,16 @@ static size_t split_special(const struct tok *t, const char *text, size_t len, u
 			size_t n;
 			const char *s = text_of(t, id, &n);
 
-			if (n <= len - p && special_allowed(t, id, flags) &&
-			    memcmp(text + p, s, n) == 0) {
-				occ = grow(occ, &cap_occ, n_occ + 1, sizeof(*occ));
-				occ[n_occ].pos = p;
-				occ[n_occ].len = n;
-				occ[n_occ].id = id;
-				n_occ++;
-			}
+			if (n > len - p || memcmp(text + p, s, n) != 0)
+				continue;
+			if ((t->attr[id] & ATTR_TYPE) != TOK_TYPE_USER_DEFINED &&
+			    (!control || memchr(control + p, 0, n)))
+				continue;
+			occ = grow(occ, &cap_occ, n_occ + 1, sizeof(*occ));
+			occ[n_occ].pos = p;
+			occ[n_occ].len = n;
+			occ[n_occ].id = id;
+			n_occ++;
 		}
 	}
 	if (!n_occ) {
@@ -1430,22 +1427,18 @@ static size_t split_special(const struct tok *t, const char *text, size_t len, u
 	return n_frag;
 }
 
-int tok_encode(const struct tok *t, const char *text, size_t len, unsigned flags,
-	       struct tok_ids *out, struct err *err)
+/* Encode text[0..len), control[] as for split_special(). */
+static void encode(const struct tok *t, const char *text, size_t len, const uint8_t *control,
+		   unsigned flags, struct tok_ids *out)
 {
 	struct enc e;
 	struct frag *frags = NULL;
 	size_t n_frag, i, longest = 0;
 	bool prev_special = true;
 
-	if (len > TOK_MAX_INPUT)
-		return err_set(err, ERR_LIMIT, "tok: input of %zu bytes (cap %u)", len,
-			       TOK_MAX_INPUT);
-	if (!text && len)
-		return err_set(err, ERR_USAGE, "tok: no text");
 	if ((flags & TOK_ENC_ADD_SPECIAL) && t->add_bos && t->bos != TOK_NONE)
 		ids_push(out, t->bos);
-	n_frag = split_special(t, text, len, flags, &frags);
+	n_frag = split_special(t, text, len, control, &frags);
 	for (i = 0; i < n_frag; i++)
 		if (frags[i].id == TOK_NONE)
 			longest = MAX(longest, frags[i].len);
@@ -1486,6 +1479,49 @@ int tok_encode(const struct tok *t, const char *text, size_t len, unsigned flags
 	free(e.sym);
 	free(e.heap);
 	free(e.text);
+}
+
+int tok_encode(const struct tok *t, const char *text, size_t len, unsigned flags,
+	       struct tok_ids *out, struct err *err)
+{
+	struct tok_part part = {text, len, (flags & TOK_ENC_SPECIAL) != 0};
+
+	return tok_encode_parts(t, &part, 1, flags, out, err);
+}
+
+int tok_encode_parts(const struct tok *t, const struct tok_part *parts, size_t n, unsigned flags,
+		     struct tok_ids *out, struct err *err)
+{
+	struct buf joined = BUF_INIT;
+	const char *text = n == 1 ? parts[0].s : NULL;
+	uint8_t *control = NULL;
+	size_t total = 0, i;
+	bool any_special = false;
+
+	for (i = 0; i < n; i++) {
+		if (!parts[i].s && parts[i].len)
+			return err_set(err, ERR_USAGE, "tok: part %zu has no text", i);
+		if (parts[i].len > TOK_MAX_INPUT - total)
+			return err_set(err, ERR_LIMIT, "tok: input of more than %u bytes",
+				       TOK_MAX_INPUT);
+		total += parts[i].len;
+		any_special |= parts[i].special;
+	}
+	if (n > 1) {
+		for (i = 0; i < n; i++)
+			buf_add(&joined, parts[i].s, parts[i].len);
+		text = buf_str(&joined);
+	}
+	if (any_special && total) {
+		size_t at = 0;
+
+		control = xmalloc(total);
+		for (i = 0; i < n; at += parts[i++].len)
+			memset(control + at, parts[i].special, parts[i].len);
+	}
+	encode(t, text, total, control, flags, out);
+	free(control);
+	buf_release(&joined);
 	return 0;
 }
 

@@ -163,6 +163,26 @@ enum {
 int tok_encode(const struct tok *t, const char *text, size_t len, unsigned flags,
 	       struct tok_ids *out, struct err *err);
 
+/* A part of a text for tok_encode_parts(). */
+struct tok_part {
+	const char *s;
+	size_t len;
+	bool special; /* control tokens written in this part are parsed */
+};
+
+/*
+ * Tokenize the concatenation of parts[0..n) as one text, exactly as
+ * tok_encode() would (words, merges and SentencePiece's space prefix run
+ * across part boundaries), except that control and unknown tokens are only
+ * recognised inside parts marked special. A chat prompt is built this way:
+ * template parts special, user text not, so user text can neither inject
+ * "<|im_end|>" nor tokenize differently than in the whole prompt. flags:
+ * TOK_ENC_ADD_SPECIAL (TOK_ENC_SPECIAL is per part here). Same returns as
+ * tok_encode(), with the cap on the total.
+ */
+int tok_encode_parts(const struct tok *t, const struct tok_part *parts, size_t n, unsigned flags,
+		     struct tok_ids *out, struct err *err);
+
 /* A buffer of TOK_PIECE_MAX bytes holds any token's piece. */
 #define TOK_PIECE_MAX TOK_MAX_TOKEN_LEN
 

@@ -124,6 +124,9 @@ static void check_ids(const struct tok *t, const char *text, unsigned flags, int
 
 #define IDS(t, text, flags, ...) check_ids(t, text, flags, __LINE__, __VA_ARGS__, -1)
 
+/* A tok_part of a string literal. */
+#define PART(lit, special) {lit, sizeof(lit) - 1, special}
+
 /* decode(encode(text)) == text, for text[0..len). */
 static void check_roundtrip(const struct tok *t, const char *text, size_t len, unsigned enc,
 			    unsigned dec, int line)
@@ -702,4 +705,43 @@ TEST(tok_spm_piece_across_words)
 	IDS(t, "a b", 0, 4, 2);
 	ROUNDTRIP(t, "a b a", 5, 0, 0);
 	tok_free(t);
+}
+
+/* Parts: specials only where allowed, merging as in one text. */
+TEST(tok_encode_parts)
+{
+	struct tok *b = bpe_vocab(TOK_PRE_GPT2, 0), *s = spm_vocab(true, false);
+	const struct tok_part chat[] = {
+		PART("<|ctl|>", true), PART("he", false), PART("llo<|ctl|>", false),
+		PART("<|im_end|>", true),
+	};
+	const struct tok_part spm[] = {PART("<s>", true), PART("a", false), PART("b", false)};
+	struct tok_ids ids = {0}, whole = {0};
+	struct err err;
+	size_t i, n_ctl = 0;
+
+	REQUIRE(b && s);
+	REQUIRE(tok_encode_parts(b, chat, ARRAY_SIZE(chat), 0, &ids, &err) == 0);
+	/* "he" + "llo" merge across the boundary into "hello". */
+	REQUIRE(ids.n >= 4);
+	CHECK_INT(ids.v[0], CTL);
+	CHECK_INT(ids.v[1], HELLO);
+	CHECK_INT(ids.v[ids.n - 1], IM_END);
+	for (i = 0; i < ids.n; i++)
+		n_ctl += ids.v[i] == CTL;
+	CHECK_INT(n_ctl, 1); /* the one in the plain part stays text */
+	tok_ids_release(&ids);
+
+	/* SentencePiece: one space prefix after <s>, and "a" + "b" merge. */
+	REQUIRE(tok_encode_parts(s, spm, ARRAY_SIZE(spm), 0, &ids, &err) == 0);
+	REQUIRE(tok_encode(s, "<s>ab", 5, TOK_ENC_SPECIAL, &whole, &err) == 0);
+	CHECK(ids.n == 2 && ids.v[0] == BOS && ids.v[1] == SP_SAB);
+	CHECK(ids.n == whole.n && memcmp(ids.v, whole.v, ids.n * sizeof(*ids.v)) == 0);
+	tok_ids_release(&ids);
+	tok_ids_release(&whole);
+
+	CHECK(tok_encode_parts(s, NULL, 0, 0, &ids, &err) == 0);
+	CHECK_INT(ids.n, 0);
+	tok_free(b);
+	tok_free(s);
 }
