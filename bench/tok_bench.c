@@ -6,8 +6,9 @@
  * Without arguments: every ggml-vocab-*.gguf of $CARO_SHARED/fixtures/
  * tokenizer (default ../shared) and the tiny models' ChatML vocabulary.
  * For each vocabulary it measures
- *   - load: gguf_open + tok_new_from_gguf + free, each in a fresh child
- *     process (file in the page cache), as a caro request pays it;
+ *   - load: gguf_open (the reader's share) and tok_new_from_gguf (the
+ *     tokenizer's), each in a fresh child process (file in the page
+ *     cache), as a caro request pays them;
  *   - encode and decode of every string of the .inp corpus (plain text, no
  *     special tokens), each string timed alone, REPS times;
  *   - encode of a ~250-token chat system prompt with its ChatML special
@@ -115,12 +116,12 @@ static struct tok *load(const char *path, struct err *err)
 	return t;
 }
 
-/* Load time in a fresh process: the child times open + build + free and
- * writes the microseconds to a pipe. */
-static double load_in_child(const char *path)
+/* Load time in a fresh process: the child times gguf_open (the reader's
+ * share) and tok_new_from_gguf (the tokenizer's) and writes both, in
+ * microseconds, to a pipe. Returns 0, or -1 if the child failed. */
+static int load_in_child(const char *path, double us[2])
 {
-	int fd[2], status;
-	double us = -1;
+	int fd[2], status, rc = -1;
 	pid_t pid;
 
 	if (pipe(fd) != 0)
@@ -128,22 +129,28 @@ static double load_in_child(const char *path)
 	pid = fork();
 	if (pid == 0) {
 		struct err err;
-		double t0 = now_us(), t;
-		struct tok *tk = load(path, &err);
+		double t0 = now_us(), t[2] = {-1, -1};
+		struct gguf *g = gguf_open(path, &err);
+		struct tok *tk = NULL;
 
-		tok_free(tk);
-		t = tk ? now_us() - t0 : -1;
-		if (write(fd[1], &t, sizeof(t)) != (ssize_t)sizeof(t))
+		t[0] = now_us() - t0;
+		if (g) {
+			t0 = now_us();
+			tk = tok_new_from_gguf(g, &err);
+			t[1] = tk ? now_us() - t0 : -1;
+		}
+		if (write(fd[1], t, sizeof(t)) != (ssize_t)sizeof(t))
 			_exit(1);
 		_exit(0);
 	}
 	close(fd[1]);
-	if (pid > 0 && read(fd[0], &us, sizeof(us)) != (ssize_t)sizeof(us))
-		us = -1;
+	if (pid > 0 && read(fd[0], us, 2 * sizeof(*us)) == (ssize_t)(2 * sizeof(*us)) &&
+	    us[0] >= 0 && us[1] >= 0)
+		rc = 0;
 	close(fd[0]);
 	if (pid > 0)
 		waitpid(pid, &status, 0);
-	return us;
+	return rc;
 }
 
 static void json_stats(struct buf *j, const char *name, const struct stats *s)
@@ -162,9 +169,9 @@ static int bench_vocab(const char *path, const char *inp_path, int reps, struct 
 	size_t inp_len = 0, n_str = 0, i, total_tokens = 0, total_bytes = 0;
 	const char *strs[256];
 	size_t lens[256];
-	double *enc = NULL, *dec = NULL, load_us[15], sys[200];
+	double *enc = NULL, *dec = NULL, open_us[15], build_us[15], sys[200];
 	size_t n_enc = 0, n_load = 0, sys_tokens = 0;
-	struct stats s_enc, s_dec, s_load, s_sys;
+	struct stats s_enc, s_dec, s_open, s_build, s_sys;
 	const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	int r;
 
@@ -184,11 +191,13 @@ static int bench_vocab(const char *path, const char *inp_path, int reps, struct 
 		p = sep + strlen(SEP);
 	}
 
-	for (i = 0; i < ARRAY_SIZE(load_us); i++) {
-		double us = load_in_child(path);
+	for (i = 0; i < ARRAY_SIZE(open_us); i++) {
+		double us[2];
 
-		if (us >= 0)
-			load_us[n_load++] = us;
+		if (load_in_child(path, us) == 0) {
+			open_us[n_load] = us[0];
+			build_us[n_load++] = us[1];
+		}
 	}
 
 	enc = xmallocarray((size_t)reps * (n_str ? n_str : 1), sizeof(*enc));
@@ -225,18 +234,20 @@ static int bench_vocab(const char *path, const char *inp_path, int reps, struct 
 
 	s_enc = summarize(enc, n_enc);
 	s_dec = summarize(dec, n_enc);
-	s_load = summarize(load_us, n_load);
+	s_open = summarize(open_us, n_load);
+	s_build = summarize(build_us, n_load);
 	s_sys = summarize(sys, ARRAY_SIZE(sys));
-	printf("%-30s %6u %8.0f %8.2f %8.2f %8.2f %8.2f %8.2f %5zu %8.1f %8.1f\n", name,
-	       tok_n_vocab(t), s_load.p50, s_enc.p50, s_enc.p95, s_enc.p99, s_dec.p50, s_dec.p99,
-	       sys_tokens, s_sys.p50, s_sys.p99);
+	printf("%-30s %6u %8.0f %8.0f %8.2f %8.2f %8.2f %8.2f %8.2f %5zu %8.1f %8.1f\n", name,
+	       tok_n_vocab(t), s_open.p50, s_build.p50, s_enc.p50, s_enc.p95, s_enc.p99,
+	       s_dec.p50, s_dec.p99, sys_tokens, s_sys.p50, s_sys.p99);
 
 	if (j->len > 1)
 		buf_adds(j, ",");
 	buf_addf(j, "\n  {\"vocab\": \"%s\", \"n_vocab\": %u, \"strings\": %zu, \"bytes\": %zu, "
 		    "\"tokens\": %zu, \"reps\": %d",
 		 name, tok_n_vocab(t), n_str, total_bytes, total_tokens, reps);
-	json_stats(j, "load", &s_load);
+	json_stats(j, "gguf_open", &s_open);
+	json_stats(j, "tok_build", &s_build);
 	json_stats(j, "encode", &s_enc);
 	json_stats(j, "decode", &s_dec);
 	buf_addf(j, ", \"system_prompt_tokens\": %zu", sys_tokens);
@@ -278,10 +289,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tok_bench: --reps must be 1..100000\n");
 		return 2;
 	}
-	printf("%-30s %6s %8s %8s %8s %8s %8s %8s %5s %8s %8s\n", "vocab", "n", "load", "enc p50",
-	       "enc p95", "enc p99", "dec p50", "dec p99", "sys", "sys p50", "sys p99");
-	printf("%-30s %6s %8s %8s %8s %8s %8s %8s %5s %8s %8s\n", "", "", "us", "us", "us", "us",
-	       "us", "us", "tok", "us", "us");
+	printf("%-30s %6s %8s %8s %8s %8s %8s %8s %8s %5s %8s %8s\n", "vocab", "n", "open",
+	       "build", "enc p50", "enc p95", "enc p99", "dec p50", "dec p99", "sys", "sys p50",
+	       "sys p99");
+	printf("%-30s %6s %8s %8s %8s %8s %8s %8s %8s %5s %8s %8s\n", "", "", "us", "us", "us",
+	       "us", "us", "us", "us", "tok", "us", "us");
 	buf_adds(&j, "["); /* bench_vocab() appends ",\n{...}" after the first */
 	if (n_args) {
 		for (i = 1; i <= n_args; i++) {
