@@ -83,16 +83,23 @@ static size_t run_vectors(const char *vocab, const char *inp, const char *out)
 		if (tok_encode(t, p, len, 0, &ids, &err)) {
 			t_fail(__FILE__, __LINE__, "%s #%zu: %s", vocab, n, err.msg);
 		} else {
-			same = ids.n == n_want;
-			for (i = 0; same && i < n_want; i++)
-				same = ids.v[i] == want[i];
+			for (i = 0; i < n_want && i < ids.n && ids.v[i] == want[i]; i++)
+				;
+			same = i == n_want && i == ids.n;
 			if (!same) {
-				struct buf got = BUF_INIT;
+				/* Show the ids around the first difference. */
+				struct buf w = BUF_INIT, got = BUF_INIT;
+				size_t from = i > 3 ? i - 3 : 0, k;
 
-				for (i = 0; i < ids.n; i++)
-					buf_addf(&got, " %d", ids.v[i]);
-				t_fail(__FILE__, __LINE__, "%s #%zu '%.*s': want%s, got%s", vocab, n,
-				       (int)MIN(len, 60), p, line, buf_str(&got));
+				for (k = from; k < n_want && k < i + 4; k++)
+					buf_addf(&w, " %d", want[k]);
+				for (k = from; k < ids.n && k < i + 4; k++)
+					buf_addf(&got, " %d", ids.v[k]);
+				t_fail(__FILE__, __LINE__,
+				       "%s #%zu '%.*s': %zu ids wanted, %zu got; from id %zu want%s, got%s",
+				       vocab, n, (int)MIN(len, 60), p, n_want, ids.n, from, buf_str(&w),
+				       buf_str(&got));
+				buf_release(&w);
 				buf_release(&got);
 			}
 			if (tok_decode(t, ids.v, ids.n, 0, &dec, &err) || dec.len != len ||
