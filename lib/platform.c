@@ -25,7 +25,8 @@
 
 extern char **environ;
 
-#define CACHE_MAGIC "caro-platform 1"
+/* Bump the last number when detection changes, so old facts are redone. */
+#define CACHE_MAGIC "caro-platform " CARO_VERSION " 2"
 #define PROBE_TIMEOUT_MS 2000
 #define CACHE_MAX 16384
 
@@ -320,8 +321,10 @@ static void probe(struct platform *p, const char *path_env, const struct utsname
 		argv[2] = NULL;
 		if (run_probe(argv, out, sizeof(out)) != 0)
 			continue;
-		/* GNU tools and BusyBox answer --version; BSD tools reject it. */
-		if (strstr(out, "GNU") || strstr(out, "BusyBox") || strstr(out, "uutils"))
+		/* GNU tools, procps (Linux ps), BusyBox and uutils answer
+		 * --version and take GNU-style flags; BSD tools reject it. */
+		if (strstr(out, "GNU") || strstr(out, "procps") || strstr(out, "BusyBox") ||
+		    strstr(out, "uutils"))
 			p->bsd_tools &= ~(1u << t);
 		else
 			p->bsd_tools |= 1u << t;

@@ -8,6 +8,7 @@
 #include "toml.h"
 
 #include "buf.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <math.h>
@@ -102,35 +103,6 @@ static void put_utf8(struct buf *b, uint32_t c)
 	}
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	uint32_t c;
-	size_t len;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xE0) == 0xC0)
-		len = 2, c = s[0] & 0x1F;
-	else if ((s[0] & 0xF0) == 0xE0)
-		len = 3, c = s[0] & 0x0F;
-	else if ((s[0] & 0xF8) == 0xF0)
-		len = 4, c = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3F);
-	}
-	if ((len == 2 && c < 0x80) || (len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	return len;
-}
-
 /* A "basic" or 'literal' string; the opening quote is at p->pos. */
 static int parse_string(struct parser *p, char **out)
 {
@@ -198,7 +170,7 @@ static int parse_string(struct parser *p, char **out)
 			put_utf8(&b, u);
 			continue;
 		}
-		ulen = utf8_len((const unsigned char *)p->s + p->pos, p->len - p->pos);
+		ulen = utf8_seq_len((const unsigned char *)p->s + p->pos, p->len - p->pos);
 		if (ulen == 0) {
 			buf_release(&b);
 			return fail(p, "%s", "invalid UTF-8 in string");
