@@ -13,7 +13,8 @@
 #define MAX_REQUEST (100 * 1024)
 
 struct words {
-	char w[MAX_WORDS][32];
+	char w[MAX_WORDS][32];     /* lower-cased, for matching */
+	char orig[MAX_WORDS][256]; /* as typed, for values such as paths */
 	size_t n;
 };
 
@@ -23,17 +24,20 @@ static void split(const char *s, size_t len, struct words *ws)
 
 	ws->n = 0;
 	while (i < len && ws->n < MAX_WORDS) {
-		size_t k = 0;
+		size_t k = 0, o = 0;
 
 		while (i < len && (isspace((unsigned char)s[i]) || s[i] == ',' || s[i] == '?'))
 			i++;
 		while (i < len && !isspace((unsigned char)s[i]) && s[i] != ',' && s[i] != '?') {
 			if (k + 1 < sizeof(ws->w[0]))
 				ws->w[ws->n][k++] = (char)tolower((unsigned char)s[i]);
+			if (o + 1 < sizeof(ws->orig[0]))
+				ws->orig[ws->n][o++] = s[i];
 			i++;
 		}
 		if (k) {
 			ws->w[ws->n][k] = '\0';
+			ws->orig[ws->n][o] = '\0';
 			ws->n++;
 		}
 	}
@@ -85,7 +89,7 @@ static const char *find_path(const struct words *ws)
 {
 	for (size_t i = 0; i < ws->n; i++)
 		if (ws->w[i][0] == '/' || ws->w[i][0] == '~' || str_startswith(ws->w[i], "./"))
-			return ws->w[i];
+			return ws->orig[i];
 	return ".";
 }
 
