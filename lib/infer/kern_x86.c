@@ -104,50 +104,42 @@ static inline __m256i unpack_q5_1(const struct blk_q5_1 *a)
 	return _mm256_or_si256(nibbles(a->qs), hi);
 }
 
-static float dot_q8_0(int n, const void *w, const void *xv)
-{
-	const struct blk_q8_0 *a = w;
-	const struct blk_q8 *x = xv;
-	__m256 acc = _mm256_setzero_ps();
-	int b;
-
-	for (b = 0; b < n / QK; b++) {
-		const __m256i s = dot_i8(loadq(a[b].qs), loadq(x[b].qs));
-
-		acc = _mm256_fmadd_ps(_mm256_set1_ps(f16(a[b].d) * x[b].d), _mm256_cvtepi32_ps(s), acc);
+/* Two blocks per iteration into two accumulators: the fmadd chain would
+ * otherwise bound a row at one block per fmadd latency. */
+#define DOT_SIGNED(name, blk, unpack)                                                           \
+	static float name(int n, const void *w, const void *xv)                                \
+	{                                                                                       \
+		const struct blk *a = w;                                                        \
+		const struct blk_q8 *x = xv;                                                    \
+		__m256 acc0 = _mm256_setzero_ps(), acc1 = acc0;                                 \
+		int b, nb = n / QK;                                                             \
+                                                                                                \
+		for (b = 0; b + 1 < nb; b += 2) {                                               \
+			const __m256i s0 = dot_i8(unpack(&a[b]), loadq(x[b].qs));               \
+			const __m256i s1 = dot_i8(unpack(&a[b + 1]), loadq(x[b + 1].qs));       \
+                                                                                                \
+			acc0 = _mm256_fmadd_ps(_mm256_set1_ps(f16(a[b].d) * x[b].d),             \
+					       _mm256_cvtepi32_ps(s0), acc0);                    \
+			acc1 = _mm256_fmadd_ps(_mm256_set1_ps(f16(a[b + 1].d) * x[b + 1].d),     \
+					       _mm256_cvtepi32_ps(s1), acc1);                    \
+		}                                                                               \
+		if (b < nb) {                                                                   \
+			const __m256i s0 = dot_i8(unpack(&a[b]), loadq(x[b].qs));               \
+                                                                                                \
+			acc0 = _mm256_fmadd_ps(_mm256_set1_ps(f16(a[b].d) * x[b].d),             \
+					       _mm256_cvtepi32_ps(s0), acc0);                    \
+		}                                                                               \
+		return hsum8(_mm256_add_ps(acc0, acc1));                                        \
 	}
-	return hsum8(acc);
+
+static inline __m256i unpack_q8_0(const struct blk_q8_0 *a)
+{
+	return loadq(a->qs);
 }
 
-static float dot_q4_0(int n, const void *w, const void *xv)
-{
-	const struct blk_q4_0 *a = w;
-	const struct blk_q8 *x = xv;
-	__m256 acc = _mm256_setzero_ps();
-	int b;
-
-	for (b = 0; b < n / QK; b++) {
-		const __m256i s = dot_i8(unpack_q4_0(&a[b]), loadq(x[b].qs));
-
-		acc = _mm256_fmadd_ps(_mm256_set1_ps(f16(a[b].d) * x[b].d), _mm256_cvtepi32_ps(s), acc);
-	}
-	return hsum8(acc);
-}
-
-static float dot_q5_0(int n, const void *w, const void *xv)
-{
-	const struct blk_q5_0 *a = w;
-	const struct blk_q8 *x = xv;
-	__m256 acc = _mm256_setzero_ps();
-	int b;
-
-	for (b = 0; b < n / QK; b++) {
-		const __m256i s = dot_i8(unpack_q5_0(&a[b]), loadq(x[b].qs));
-
-		acc = _mm256_fmadd_ps(_mm256_set1_ps(f16(a[b].d) * x[b].d), _mm256_cvtepi32_ps(s), acc);
-	}
-	return hsum8(acc);
-}
+DOT_SIGNED(dot_q8_0, blk_q8_0, unpack_q8_0)
+DOT_SIGNED(dot_q4_0, blk_q4_0, unpack_q4_0)
+DOT_SIGNED(dot_q5_0, blk_q5_0, unpack_q5_0)
 
 static float dot_q4_1(int n, const void *w, const void *xv)
 {
