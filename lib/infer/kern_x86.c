@@ -15,6 +15,7 @@
  */
 #include "infer/kern.h"
 
+#include <cpuid.h>
 #include <immintrin.h>
 #include <math.h>
 #include <pthread.h>
@@ -748,15 +749,34 @@ static void init(void)
 	avx2.silu_mul = silu_mul;
 }
 
-/* The CPU check runs before any AVX instruction: this function itself
- * only calls the builtins, and init() (compiled with AVX) after them. */
+/* AVX2, FMA and F16C from cpuid, and the OS saving the ymm registers
+ * (OSXSAVE and XCR0 bits 1-2). */
+static bool cpu_ok(void)
+{
+	unsigned a, b, c, d;
+	uint32_t xcr0_lo, xcr0_hi;
+
+	if (!__get_cpuid(1, &a, &b, &c, &d))
+		return false;
+	if (!(c & bit_FMA) || !(c & bit_F16C) || !(c & bit_OSXSAVE) || !(c & bit_AVX))
+		return false;
+	__asm__("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
+	if ((xcr0_lo & 6) != 6)
+		return false;
+	if (__get_cpuid_max(0, NULL) < 7)
+		return false;
+	__cpuid_count(7, 0, a, b, c, d);
+	return (b & bit_AVX2) != 0;
+}
+
+/* The CPU check runs before any AVX instruction: this function and
+ * cpu_ok() only use cpuid and xgetbv, and init() (compiled with AVX) runs
+ * after them. */
 const struct kern *kern_arch(void)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-	__builtin_cpu_init();
-	if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma") ||
-	    !__builtin_cpu_supports("f16c"))
+	if (!cpu_ok())
 		return NULL;
 	pthread_once(&once, init);
 	return &avx2;
