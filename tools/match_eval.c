@@ -11,6 +11,7 @@
  */
 #include "buf.h"
 #include "match/match.h"
+#include "match/match_int.h"
 
 #include <cjson/cJSON.h>
 
@@ -64,6 +65,30 @@ int main(int argc, char **argv)
 	FILE *f;
 	char *line;
 
+	if (argc >= 3 && str_eq(argv[1], "-t")) { /* tokens and slots, for debugging */
+		static struct mreq r;
+		struct match_opts o;
+		struct match_result res;
+
+		platform_target(&lin, "linux", &err);
+		o.plat = &lin;
+		o.max_candidates = 1;
+		match_request("x", 1, &o, &res, &err); /* builds the tables */
+		match_result_release(&res);
+		if (mt_tokenize(&r, argv[2], strlen(argv[2]), &err) != 0) {
+			printf("tokenize: %s\n", err.msg);
+			return 0;
+		}
+		ms_extract(&r);
+		for (int i = 0; i < r.n; i++)
+			printf("%2d %-16s %-16s kind=%d w=%d cue=%d stop=%d slot=%d%s\n", i, r.t[i].raw,
+			       r.t[i].low, r.t[i].kind, r.t[i].w, r.t[i].cue, r.t[i].stop, r.t[i].slot,
+			       r.t[i].fixed ? " fixed" : "");
+		for (int s = 0; s < r.ns; s++)
+			printf("slot %d type=%d sub=%d cmp=%d num=%g val=%s\n", s, r.s[s].type, r.s[s].sub,
+			       r.s[s].cmp, r.s[s].num, r.s[s].val);
+		return 0;
+	}
 	if (argc >= 3 && str_eq(argv[1], "-q")) {
 		const char *plat = "linux";
 		size_t n = 3;

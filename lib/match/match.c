@@ -51,8 +51,14 @@ static void intern_spec(const char *s)
 		if (n > 0 && n < sizeof(w)) {
 			memcpy(w, s, n);
 			w[n] = '\0';
-			if (w[0] != '@' && lex_word(w) < 0)
-				lex_intern(xstrdup(w), 0);
+			if (w[0] != '@') {
+				int id = lex_word(w);
+
+				if (id < 0)
+					lex_intern(xstrdup(w), WF_TARGET);
+				else
+					lex_intern(lex_str(id), WF_TARGET); /* adds the flag */
+			}
 		}
 		s += n;
 		if (*s == ':') /* skip the flag name */
@@ -158,7 +164,8 @@ static int check_template(const char *t)
 		{
 			const char *st = k;
 
-			while ((*k >= 'a' && *k <= 'z') || (*k >= '0' && *k <= '9') || *k == '_')
+			while ((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') ||
+			       (*k >= '0' && *k <= '9') || *k == '_')
 				k++;
 			if (k == st || (*k != '}' && *k != ':' && *k != '='))
 				continue;
@@ -273,14 +280,18 @@ static bool word_free(const struct mreq *r, const struct mfill *f, int i)
 {
 	int s = r->t[i].slot;
 
+	if (s >= 0 && r->s[s].type == SL_COUNT && r->t[i].kind == TK_WORD)
+		return true; /* "last" of "last 5": tail's trigger and the count's cue */
 	return s < 0 || (r->s[s].ntok == 1 && !f->slot_used[s]);
 }
 
 static void take_word(const struct mreq *r, struct mfill *f, int i)
 {
+	int s = r->t[i].slot;
+
 	f->used[i] = true;
-	if (r->t[i].slot >= 0)
-		f->slot_used[r->t[i].slot] = true;
+	if (s >= 0 && r->s[s].type != SL_COUNT)
+		f->slot_used[s] = true;
 }
 
 /* Fit intent ci to the request; false when it does not apply. */
@@ -290,6 +301,7 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 	const char *tmpl = pick_template(ci->src, p);
 	double e = 0, u = 0;
 	bool needhit[MT_MAX_TOKS] = {false};
+	bool trig[MT_MAX_TOKS];
 
 	if (!tmpl)
 		return false;
@@ -339,23 +351,36 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 			break;
 		}
 	}
+	/* a second word from a need group ("context around") is explained too */
+	for (int g = 0; g < ci->nneed; g++)
+		for (int a = 0; a < ci->nalt[g]; a++)
+			for (int i = 0; i < r->n; i++)
+				if (!f->used[i] && r->t[i].w == ci->need[g][a] && word_free(r, f, i))
+					take_word(r, f, i);
 	/* a flag set by one alternative counts for its siblings too */
 	for (int o = 0; o < ci->nopt; o++)
 		if ((f->flags >> o) & 1u)
 			for (int k = 0; k < ci->nopt; k++)
 				if (ci->optflag[k] && ci->optflag[o] && str_eq(ci->optflag[k], ci->optflag[o]))
 					f->flags |= 1u << k;
+	memcpy(trig, f->used, sizeof(trig));
 	if (mt_render(f, tmpl, true, false, NULL) != 0)
 		return false;
 	for (int i = 0; i < r->n; i++) {
 		const struct mtok *t = &r->t[i];
 
-		if (t->slot >= 0)
+		if (t->slot >= 0 && !(f->used[i] && !f->slot_used[t->slot]))
 			continue;
-		if (f->used[i])
-			e += t->stop ? 0.25 : 1;
-		else if (!t->stop)
-			u += 1;
+		if (!f->used[i]) {
+			u += t->stop ? 0 : 1;
+			continue;
+		}
+		if (t->stop)
+			e += 0.25;
+		else if (!trig[i] && t->kind == TK_WORD && t->w >= 0)
+			e += 0.6, u += 0.2; /* a known word taken as a value is a guess */
+		else
+			e += 1;
 	}
 	for (int s = 0; s < r->ns; s++) {
 		if (f->slot_used[s])

@@ -61,6 +61,7 @@ struct mtok {
 	uint8_t cue;    /* enum cue */
 	bool stop;      /* filler: carries no meaning of its own */
 	bool fixed;     /* low is a typo correction of raw */
+	bool paren;     /* QUOTED from "(...)": restates the words before it */
 	int8_t slot;    /* slot that took this token, -1 */
 	double num;     /* NUM, DEC, SIZE (bytes) */
 };
@@ -107,6 +108,7 @@ enum wflag {
 	WF_STOP = 1,   /* filler word */
 	WF_CUE = 2,    /* preposition */
 	WF_NOTYPO = 4, /* never a typo target (short or too common) */
+	WF_TARGET = 8, /* a typo target: intent and slot words */
 };
 
 int lex_word(const char *w);            /* vocabulary id or -1 */

@@ -25,7 +25,7 @@ static const char *const known_exts[] = {
 	"wav", "flac", "ogg", "m4a", "zip", "tar", "gz", "tgz", "bz2", "xz", "7z", "rar", "zst",
 	"iso", "dmg", "deb", "rpm", "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt",
 	"bak", "tmp", "swp", "orig", "rej", "o", "a", "so", "dll", "exe", "bin", "class", "jar",
-	"war", "whl", "ipynb", "tf", "vue", "svelte", "env", "lock", "pem", "crt", "key",
+	"war", "whl", "ipynb", "tf", "vue", "svelte", "lock", "pem", "crt", "key",
 	"tar.gz", "tar.xz", "tar.bz2", "ttf", "otf", "woff", "woff2", "epub", "mobi", "rtf",
 	"dat", "img", "vmdk", "qcow2", "ps1", "bat", "r", "jl", "ex", "exs", "erl", "hs",
 	"ml", "clj", "dart", "m", "mm", "gradle", "properties", "plist", "desktop", "service",
@@ -75,7 +75,7 @@ static const struct ftype {
 	{"image", "jpg,jpeg,png,gif,webp", true}, {"video", "mp4,mkv,mov,avi,webm", true},
 	{"audio", "mp3,wav,flac,ogg,m4a", true}, {"tarball", "tar.gz", true},
 	{"pdf", "pdf", true}, {"spreadsheet", "xlsx,xls,csv", true},
-	{"document", "pdf,doc,docx,odt,txt,md", true}, {"font", "ttf,otf,woff,woff2", true},
+	{"document", "pdf,doc,docx,odt,txt,md", false}, {"font", "ttf,otf,woff,woff2", true},
 };
 
 static const struct ftype *ftype_of(const char *w)
@@ -459,6 +459,19 @@ static void extract_exts(struct mreq *r)
 
 		if (!free_tok(r, i))
 			continue;
+		if (t->kind == TK_EXT && (t->cue == CUE_TO || t->cue == CUE_INTO) && s) {
+			/* "rename .txt files to .md": the target gets its own slot */
+			struct mslot *to;
+
+			commit(r);
+			s = NULL;
+			if (!(to = new_slot(r, SL_EXT)))
+				return;
+			add_ext(to->val, sizeof(to->val), t->low + 1);
+			take(r, to, i);
+			commit(r);
+			continue;
+		}
 		if (t->kind == TK_EXT) {
 			if (!s && !(s = new_slot(r, SL_EXT)))
 				return;
@@ -486,7 +499,6 @@ static void extract_exts(struct mreq *r)
 			bool filey = str_eq(f, "file") || str_eq(f, "script") || str_eq(f, "code") ||
 				     str_eq(f, "source") || str_eq(f, "image") || str_eq(f, "video") ||
 				     str_eq(f, "document") || str_eq(f, "audio");
-			bool listy = (str_eq(f, "and") || str_eq(f, "or")) || r->t[nx].kind == TK_EXT;
 
 			if (ft && filey) {
 				if (!s && !(s = new_slot(r, SL_EXT)))
@@ -495,8 +507,11 @@ static void extract_exts(struct mreq *r)
 				take(r, s, i);
 				last_explicit = i;
 			} else if (ms_known_ext(t->low) && strlen(t->low) > 1 &&
-				   (filey || (listy && i + 2 < r->n && ms_known_ext(r->t[i + 2].low)) ||
-				    i - last_explicit <= 2)) {
+				   (filey || (i + 2 < r->n && (str_eq(r->t[i + 1].low, "and") ||
+							      str_eq(r->t[i + 1].low, "or")) &&
+					      ms_known_ext(r->t[i + 2].low)) ||
+				    (i >= 2 && last_explicit == i - 2 &&
+				     (str_eq(r->t[i - 1].low, "and") || str_eq(r->t[i - 1].low, "or"))))) {
 				if (!s && !(s = new_slot(r, SL_EXT)))
 					return;
 				add_ext(s->val, sizeof(s->val), t->low);

@@ -184,7 +184,10 @@ static void build_typo_index(void)
 		const char *w = lex_words[id];
 		size_t n = strlen(w);
 
-		if (n < 4 || n >= sizeof(tmp) || (lex_wflags[id] & WF_NOTYPO))
+		/* only words intents and slots use: the lexicon's rarer synonyms
+		 * ("alive") would turn names ("alice") into meanings */
+		if (n < 4 || n >= sizeof(tmp) || (lex_wflags[id] & (WF_NOTYPO | WF_STOP)) ||
+		    !(lex_wflags[id] & WF_TARGET))
 			continue;
 		del_add(w, n, id);
 		for (size_t i = 0; i < n; i++) {
@@ -225,6 +228,14 @@ static int osa1(const char *a, size_t na, const char *b, size_t nb)
 	return d > 1 ? 2 : d;
 }
 
+static bool is_transposition(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i++)
+		if (a[i] != b[i])
+			return a[i] == b[i + 1] && a[i + 1] == b[i] && !strcmp(a + i + 2, b + i + 2);
+	return false;
+}
+
 static void consider(const char *w, size_t n, const struct del_ent *e, int *best, int *bscore)
 {
 	if (!e->key)
@@ -236,6 +247,8 @@ static void consider(const char *w, size_t n, const struct del_ent *e, int *best
 
 		if (osa1(w, n, c, cn) != 1)
 			continue;
+		if (n <= 4 && (cn != n || !strncmp(w, c, n) || !is_transposition(w, c, n)))
+			continue; /* short words: only swapped letters ("lsit") */
 		s = (c[0] == w[0]) * 4 + (cn == n) * 2 + !(lex_wflags[e->id[k]] & WF_STOP);
 		if (s > *bscore || (s == *bscore && e->id[k] < *best)) {
 			*bscore = s;
@@ -269,7 +282,7 @@ void lex_init(void)
 	for (size_t i = 0; i < lex_nstopwords; i++)
 		lex_intern(lex_stopwords[i], WF_STOP);
 	for (size_t i = 0; i < lex_nextra_words; i++)
-		lex_intern(lex_extra_words[i], 0);
+		lex_intern(lex_extra_words[i], WF_TARGET);
 	for (size_t i = 0; i < lex_nsynonyms; i++) {
 		lex_intern(lex_synonyms[i].from, 0);
 		lex_intern(lex_synonyms[i].to, 0);
@@ -456,6 +469,16 @@ static int classify(const char *raw)
 	}
 	if (strchr(raw, '/') || raw[0] == '~' || str_eq(raw, ".") || str_eq(raw, ".."))
 		return TK_PATH;
+	{
+		char low[16];
+		size_t k;
+
+		for (k = 0; raw[k] && k + 1 < sizeof(low); k++)
+			low[k] = (char)tolower((unsigned char)raw[k]);
+		low[k] = '\0';
+		if (!raw[k] && strchr(low, '.') && isalpha((unsigned char)low[0]) && ms_known_ext(low))
+			return TK_WORD; /* "a tar.gz" names a format */
+	}
 	dot = strrchr(raw, '.');
 	if (dot && dot[1]) {
 		bool letter = false;
@@ -643,6 +666,19 @@ static int split(struct mreq *r, const char *req, size_t len, struct err *err)
 			continue;
 		}
 		s = p;
+		if (*p == '(') {
+			const unsigned char *q = p + 1;
+
+			while (q < end && q - p < MT_MAX_WORD && *q != ')' && *q != '(')
+				q++;
+			if (q < end && *q == ')' && q > p + 1) {
+				if (add_token(r, (const char *)p + 1, (size_t)(q - p - 1), TK_QUOTED, err))
+					return -1;
+				r->t[r->n - 1].paren = true;
+				p = q + 1;
+				continue;
+			}
+		}
 		if (*p == '{') {
 			int depth = 0;
 			const unsigned char *q = p;
@@ -726,7 +762,7 @@ static bool plural_fold(char *w, size_t n, int *id)
 {
 	char tmp[MT_MAX_WORD + 1];
 
-	if (n < 4 || w[n - 1] != 's')
+	if (n < 3 || w[n - 1] != 's' || w[n - 2] == 's')
 		return false;
 	memcpy(tmp, w, n);
 	if (n > 4 && str_eq(w + n - 3, "ies")) {
@@ -739,6 +775,7 @@ static bool plural_fold(char *w, size_t n, int *id)
 		if ((*id = lex_word(tmp)) >= 0)
 			return true;
 	}
+	memcpy(tmp, w, n);
 	tmp[n - 1] = '\0';
 	return (*id = lex_word(tmp)) >= 0;
 }
@@ -787,9 +824,22 @@ static void fold_words(struct mreq *r, int *w0)
 					alpha &= islower((unsigned char)low[k]) != 0;
 				if (alpha && (id = typo_fix(low)) >= 0)
 					t->fixed = true;
+				else if (alpha && n > 4 && low[n - 1] == 's') {
+					/* "conatiners": fix the singular */
+					low[n - 1] = '\0';
+					if ((id = typo_fix(low)) >= 0)
+						t->fixed = true;
+					low[n - 1] = 's';
+				}
 			}
 		}
 		w0[i] = id;
+		if (id >= 0 && syn_to[id] < 0) {
+			int pid;
+
+			if (plural_fold(low, n, &pid) && pid != id)
+				id = pid; /* "addresses" is a phrase word; "address" the canonical */
+		}
 		if (id >= 0 && syn_to[id] >= 0)
 			id = syn_to[id];
 		t->w = id;

@@ -23,6 +23,7 @@
 
 #define K(x) (1u << TK_##x)
 #define C(x) (1u << CUE_##x)
+#define PAT_CUES (C(NONE) | C(FOR) | C(WITH) | C(OF) | C(AT) | C(ON) | C(BY) | C(AS))
 #define ANYNAME (K(WORD) | K(FILE) | K(PATH) | K(HOST) | K(AT) | K(NUM) | K(PAIR) | K(GLOB))
 
 enum special { RS_NONE, RS_SIG, RS_CMD, RS_MSG, RS_UHOST, RS_MODE, RS_TEXT, RS_NTH, RS_MONTH,
@@ -30,7 +31,7 @@ enum special { RS_NONE, RS_SIG, RS_CMD, RS_MSG, RS_UHOST, RS_MODE, RS_TEXT, RS_N
 
 /* Value checks: a role only takes a token whose text passes. */
 enum check { CK_NONE, CK_TAR, CK_ZIP, CK_GZ, CK_XZ, CK_BZ2, CK_JSON, CK_IDENT, CK_HEX, CK_TZ,
-	     CK_SCRIPT };
+	     CK_SCRIPT, CK_FILE, CK_REMOTE };
 
 struct role_def {
 	const char *name;
@@ -46,16 +47,16 @@ struct role_def {
 };
 
 static const struct role_def roles[] = {
-	{"path", -1, -1, K(PATH), 0, "dir", K(WORD) | K(FILE), C(IN) | C(FROM) | C(OF) | C(INTO), false, 0, 0},
+	{"path", -1, -1, K(PATH), 0, "dir", K(WORD), C(IN) | C(FROM) | C(OF) | C(INTO), true, 0, 0},
 	{"dir", -1, -1, K(PATH), 0, "dir", K(WORD) | K(FILE), 0, false, 0, 0},
-	{"file", SL_NAME, -1, K(FILE) | K(PATH) | K(GLOB), 0, "file", K(WORD), 0, true, 0, 0},
-	{"dest", -1, -1, K(PATH) | K(FILE) | K(AT) | K(HOST), C(TO) | C(INTO) | C(AS) | C(IN) | C(NONE), NULL, 0, 0, false, 0, 0},
+	{"file", SL_NAME, -1, K(FILE) | K(PATH) | K(GLOB), 0, "file", K(WORD), 0, true, 0, CK_FILE},
+	{"dest", -1, -1, K(PATH) | K(FILE) | K(AT) | K(HOST), C(TO) | C(INTO) | C(AS) | C(IN) | C(NONE), NULL, K(WORD), C(TO) | C(INTO) | C(AS), true, 0, 0},
 	{"src", -1, -1, K(PATH) | K(FILE) | K(AT), C(FROM), NULL, K(PATH) | K(FILE) | K(AT), 0, false, 0, 0},
 	{"host", -1, -1, K(HOST) | K(IP), 0, "host|server|machine", K(WORD), 0, true, 0, 0},
 	{"url", -1, -1, K(URL) | K(HOST), 0, NULL, 0, 0, false, 0, 0},
 	{"ip", -1, -1, K(IP), 0, NULL, 0, 0, false, 0, 0},
 	{"at", -1, -1, K(AT), 0, NULL, 0, 0, false, 0, 0},
-	{"pattern", -1, -1, K(QUOTED), 0, NULL, K(WORD) | K(NUM) | K(SYM) | K(GLOB) | K(DEC) | K(OPT), 0, false, 0, 0},
+	{"pattern", -1, -1, K(QUOTED), 0, NULL, K(WORD) | K(NUM) | K(SYM) | K(GLOB) | K(DEC) | K(OPT), PAT_CUES, false, 0, 0},
 	{"str", -1, -1, K(QUOTED), 0, NULL, ANYNAME | K(DEC) | K(SYM), 0, false, 0, 0},
 	{"quoted", -1, -1, K(QUOTED), 0, NULL, 0, 0, false, 0, 0},
 	{"name", SL_NAME, -1, K(FILE), 0, "dir|file", 0, 0, false, 0, 0},
@@ -65,7 +66,8 @@ static const struct role_def roles[] = {
 	{"time", SL_TIME, -1, 0, 0, NULL, 0, 0, false, 0, 0},
 	{"interval", SL_INTERVAL, -1, 0, 0, NULL, K(NUM), 0, false, 0, 0},
 	{"exclude", SL_EXCLUDE, -1, 0, 0, NULL, 0, 0, false, 0, 0},
-	{"user", SL_USER, -1, 0, 0, "user", K(WORD), 0, true, 0, 0},
+	{"user", SL_USER, -1, 0, 0, "user", 0, 0, false, 0, 0},
+	{"who", SL_USER, -1, 0, 0, "user", K(WORD), 0, true, 0, 0},
 	{"group", -1, -1, 0, 0, "group", K(WORD), 0, true, 0, 0},
 	{"count", SL_COUNT, -1, 0, 0, NULL, K(NUM), 0, false, 0, 0},
 	{"pid", SL_PID, -1, 0, 0, NULL, K(NUM), 0, false, 0, 0},
@@ -87,7 +89,7 @@ static const struct role_def roles[] = {
 	{"proc", SL_NAME, -1, 0, 0, "process", K(WORD) | K(FILE), 0, false, 0, 0},
 	{"image", SL_NAME, -1, 0, 0, "image", ANYNAME, 0, false, 0, 0},
 	{"tag", SL_NAME, -1, 0, 0, "tag", ANYNAME, 0, false, 0, 0},
-	{"remote", -1, -1, 0, 0, "remote", K(WORD), 0, false, 0, 0},
+	{"remote", -1, -1, 0, 0, "remote", K(WORD), 0, false, 0, CK_REMOTE},
 	{"var", -1, -1, 0, 0, "variable", K(WORD), 0, false, 0, CK_IDENT},
 	{"tz", -1, -1, 0, 0, NULL, K(WORD) | K(PATH), 0, false, 0, CK_TZ},
 	{"sig", -1, -1, 0, 0, NULL, 0, 0, false, RS_SIG, 0},
@@ -250,9 +252,22 @@ static bool check_ok(int check, const char *v)
 	}
 	case CK_TZ:
 		return city_zone(v) != NULL;
+	case CK_REMOTE:
+		return str_eq(v, "origin") || str_eq(v, "upstream");
+	case CK_FILE: /* a file, not a folder */
+		return !str_eq(v, ".") && !str_eq(v, "..") && !str_eq(v, "~") && v[strlen(v) - 1] != '/';
 	default:
 		return true;
 	}
+}
+
+/* SHA256SUMS, README, my_file: written like a name even if the word is known */
+static bool name_shaped(const char *s)
+{
+	for (const char *p = s + 1; *p; p++)
+		if (isupper((unsigned char)*p) || *p == '_')
+			return true;
+	return false;
 }
 
 static bool takeable(const struct mfill *f, int i, uint32_t kinds, bool unknown, int check)
@@ -261,7 +276,7 @@ static bool takeable(const struct mfill *f, int i, uint32_t kinds, bool unknown,
 
 	if (!tok_free(f, i) || !((kinds >> t->kind) & 1u))
 		return false;
-	if (t->kind == TK_WORD && (t->stop || (unknown && t->w >= 0 && !t->fixed)))
+	if (t->kind == TK_WORD && (t->stop || (unknown && t->w >= 0 && !t->fixed && !name_shaped(t->raw))))
 		return false;
 	return check_ok(check, t->raw);
 }
@@ -340,7 +355,7 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 		for (int i = 0; i < r->n; i++) {
 			const char *sig;
 
-			if (tok_free(f, i) && (sig = sig_name(&r->t[i]))) {
+			if (r->t[i].slot < 0 && (sig = sig_name(&r->t[i]))) {
 				f->used[i] = true;
 				m->lit = sig;
 				/* "send a HUP signal" */
@@ -373,11 +388,10 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 		int first = -1, last = -1;
 
 		for (int i = 0; i < r->n; i++) {
-			if (!tok_free(f, i) || (r->t[i].stop && first < 0))
+			if (first < 0 && (!tok_free(f, i) || r->t[i].stop))
 				continue;
-			if (r->t[i].stop && r->t[i].cue == CUE_NONE && r->t[i].kind == TK_WORD &&
-			    (r->t[i].w >= 0 && (lex_flags(r->t[i].w) & WF_CUE)))
-				continue;
+			if (first >= 0 && (!tok_free(f, i) || (r->t[i].stop && r->t[i].kind == TK_WORD)))
+				break;
 			if (first < 0)
 				first = i;
 			last = i;
@@ -385,8 +399,7 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 		if (first < 0)
 			return false;
 		for (int i = first; i <= last; i++)
-			if (tok_free(f, i))
-				f->used[i] = true;
+			f->used[i] = true;
 		m->tok = first;
 		m->tok2 = last;
 		return true;
@@ -468,7 +481,8 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 			if (!tok_free(f, i))
 				continue;
 			if (t->kind == TK_NUM || t->kind == TK_DEC ||
-			    (t->kind == TK_SYM && strspn(t->raw, "+-*/%^()x.") == strlen(t->raw)) ||
+			    ((t->kind == TK_SYM || t->kind == TK_GLOB) &&
+			     strspn(t->raw, "+-*/%^()x.") == strlen(t->raw)) ||
 			    (t->kind == TK_OPT && isdigit((unsigned char)t->raw[1]))) {
 				if (first < 0)
 					first = i;
@@ -526,6 +540,10 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 		if (takeable(f, i, rd->kinds, false, rd->check) && cue_ok(rd->cues, &r->t[i])) {
 			f->used[i] = true;
 			m->tok = i;
+			/* "test functions (def test_)": the words before restate it */
+			for (int k = i - 1, left = 2; r->t[i].paren && k >= 0 && left > 0; k--, left--)
+				if (tok_free(f, k) && !r->t[k].stop && r->t[k].kind == TK_WORD)
+					f->used[k] = true;
 			return true;
 		}
 	}
@@ -535,6 +553,8 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 
 		if (r->t[j].kind != TK_WORD || !noun_match(rd->nouns, r->t[j].low))
 			continue;
+		/* after the noun: a name ("pod api-1"); before it, any word ("the cron
+		 * service"), except for "file", where the word before is a type */
 		if (j + 1 < r->n && takeable(f, j + 1, k, false, rd->check) &&
 		    (r->t[j + 1].kind != TK_WORD || r->t[j + 1].w < 0 || r->t[j + 1].fixed)) {
 			f->used[j] = f->used[j] || r->t[j].slot < 0;
@@ -542,16 +562,12 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 			m->tok = j + 1;
 			return true;
 		}
-		if (j > 0 && takeable(f, j - 1, k, false, rd->check)) {
+		if (j > 0 && takeable(f, j - 1, k, false, rd->check) &&
+		    (!str_eq(r->t[j].low, "file") || r->t[j - 1].kind != TK_WORD ||
+		     r->t[j - 1].w < 0)) {
 			f->used[j] = f->used[j] || r->t[j].slot < 0;
 			f->used[j - 1] = true;
 			m->tok = j - 1;
-			return true;
-		}
-		if (j + 1 < r->n && takeable(f, j + 1, k, false, rd->check)) {
-			f->used[j] = f->used[j] || r->t[j].slot < 0;
-			f->used[j + 1] = true;
-			m->tok = j + 1;
 			return true;
 		}
 	}
@@ -1050,10 +1066,21 @@ static void emit(struct mfill *f, struct mrole *m, const char *fmt, bool plain, 
 			return;
 		}
 	}
+	if (!plain && m->slot < 0 && m->tok >= 0 && str_eq(fmt, "find")) {
+		bool ic = flag_index(f, "icase", 5) >= 0 && ((f->flags >> flag_index(f, "icase", 5)) & 1u);
+
+		buf_adds(b, ic ? "-iname " : "-name ");
+		add_quoted(b, r->t[m->tok].raw, true);
+		return;
+	}
 	if (m->slot >= 0 && plain && r->s[m->slot].type == SL_TIME) {
 		const struct mslot *s = &r->s[m->slot];
 
 		buf_adds(b, s->sub == TM_TODAY ? "today" : s->sub == TM_YESTERDAY ? "yesterday" : s->val);
+		return;
+	}
+	if (m->lit && !plain) {
+		buf_adds(b, m->lit); /* static text: a package manager command, a signal */
 		return;
 	}
 	v = role_text(f, m, tmp, sizeof(tmp));
@@ -1115,11 +1142,11 @@ static const char *section_end(const char *p)
 	if (!e)
 		return NULL;
 	for (q = p + 1; q < e; q++)
-		if (q[0] == '{' && (q[1] == '?' || q[1] == '!' || islower((unsigned char)q[1])) &&
+		if (q[0] == '{' && (q[1] == '?' || q[1] == '!' || isalpha((unsigned char)q[1])) &&
 		    q[-1] != '\\') {
 			const char *k = q + 1 + (q[1] == '?' || q[1] == '!');
 
-			while (islower((unsigned char)*k) || isdigit((unsigned char)*k) || *k == '_')
+			while (isalnum((unsigned char)*k) || *k == '_')
 				k++;
 			if (*k == '}' || *k == ':' || *k == '=')
 				return e;
@@ -1142,7 +1169,7 @@ static const char *parse_role(const char *p, const char **name, size_t *nn, char
 		k++;
 	}
 	*name = k;
-	while (islower((unsigned char)*k) || isdigit((unsigned char)*k) || *k == '_')
+	while (isalnum((unsigned char)*k) || *k == '_')
 		k++;
 	*nn = (size_t)(k - *name);
 	if (*nn == 0)
