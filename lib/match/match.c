@@ -285,6 +285,14 @@ static bool word_free(const struct mreq *r, const struct mfill *f, int i)
 	return s < 0 || (r->s[s].ntok == 1 && !f->slot_used[s]);
 }
 
+static bool name_shaped_tok(const struct mtok *t)
+{
+	for (const char *p = t->raw + 1; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			return true;
+	return false;
+}
+
 static void take_word(const struct mreq *r, struct mfill *f, int i)
 {
 	int s = r->t[i].slot;
@@ -302,6 +310,7 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 	double e = 0, u = 0;
 	bool needhit[MT_MAX_TOKS] = {false};
 	bool trig[MT_MAX_TOKS];
+	int strong = 0;
 
 	if (!tmpl)
 		return false;
@@ -344,8 +353,8 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 				f->flags |= 1u << o;
 				break;
 			}
-			if (f->used[i] || !word_free(r, f, i))
-				continue;
+			if (f->used[i] || !word_free(r, f, i) || name_shaped_tok(&r->t[i]))
+				continue; /* "SHA256SUMS" is a file name, not the word sha256 */
 			take_word(r, f, i);
 			f->flags |= 1u << o;
 			break;
@@ -375,6 +384,8 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 			u += t->stop ? 0 : 1;
 			continue;
 		}
+		if (!t->stop && (!trig[i] || !(lex_flags(t->w) & WF_WEAK)))
+			strong++;
 		if (t->stop)
 			e += 0.25;
 		else if (!trig[i] && t->kind == TK_WORD && t->w >= 0)
@@ -384,10 +395,12 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 	}
 	for (int s = 0; s < r->ns; s++) {
 		if (f->slot_used[s])
-			e += r->s[s].ntok;
+			e += r->s[s].ntok, strong++;
 		else
 			u += UNUSED_SLOT_COST;
 	}
+	if (strong == 0)
+		return false;
 	out->intent = (int)(ci - cints);
 	out->explained = e;
 	out->score = e + u > 0 ? e / (e + u) : 0;
@@ -434,7 +447,7 @@ int match_request(const char *req, size_t len, const struct match_opts *opts,
 	for (int i = 0; i < r->n; i++) {
 		int w = r->t[i].w;
 
-		if (w < 0 || w >= 4096 || r->t[i].slot >= 0)
+		if (w < 0 || w >= 4096)
 			continue;
 		for (int e = idx_first[w]; e >= 0; e = edges[e].next) {
 			int k = edges[e].intent;

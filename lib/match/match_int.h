@@ -109,6 +109,7 @@ enum wflag {
 	WF_CUE = 2,    /* preposition */
 	WF_NOTYPO = 4, /* never a typo target (short or too common) */
 	WF_TARGET = 8, /* a typo target: intent and slot words */
+	WF_WEAK = 16,  /* too generic to carry a request alone */
 };
 
 int lex_word(const char *w);            /* vocabulary id or -1 */
@@ -146,6 +147,8 @@ extern const struct lex_phrase lex_phrases[];
 extern const size_t lex_nphrases;
 extern const char *const lex_stopwords[];
 extern const size_t lex_nstopwords;
+extern const char *const lex_weak_words[];
+extern const size_t lex_nweak_words;
 extern const char *const lex_extra_words[];
 extern const size_t lex_nextra_words;
 

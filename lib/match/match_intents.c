@@ -82,7 +82,7 @@ I("ls.dirs", "dir", "list ls show only",
   "ls -d [{path:dirslash}]*/",
   "The */ glob matches only directories; -d lists them rather than their contents."),
 I("ls.hidden_only", "hidden only", "list ls show file dir",
-  "ls -d[ {path:dirslash}].*",
+  "ls -d [{path:dirslash}].*",
   "The .* glob matches dot-files; -d lists them as names rather than descending."),
 I("ls.plain", "list|ls|file", "show file dir hidden:a all human:h oneline:one recursive:r "
   "including detail long size:h permission",
@@ -285,7 +285,7 @@ I("tar.extract", "extract|decompress|open|pull", "archive tar here file just out
   "tar -xf {tarf}[{?dest}][ {file}][ -C {dest}]",
   "tar -x extracts (the compression is detected from the file)[; -C changes into {dest}"
   " first]."),
-I("tar.create", "tar|targz|tarball|archive|compress|backup", "make xz:xz bz2:bz gzip up "
+I("tar.create", "tar|targz|tar.gz|tgz|tarball|archive|compress|backup", "make xz:xz bz2:bz gzip up "
   "dir",
   "tar[ --exclude={exclude:q}] -c[z{!xz}{!bz}][J{?xz}][j{?bz}]f "
   "{folder:base}.tar.[gz{!xz}{!bz}][xz{?xz}][bz2{?bz}] {folder:dirslash}",
@@ -295,7 +295,7 @@ I("zip.list", "list|show|content|noextract|inside", "file archive zip",
 I("zip.extract", "unzip|extract|decompress|open", "archive file here",
   "unzip {zipf}[ -d {dest}]", "unzip extracts the archive[ into {dest}]."),
 I("zip.all", "unzip|extract", "all every file here dir",
-  "for f in *.{ext:raw}; do unzip \"$f\"; done",
+  "for f in [{path:dirslash}]*.{ext:raw}; do unzip \"$f\"; done",
   "A loop runs unzip once per archive (unzip itself takes only one archive)."),
 I("zip.create", "zip|compress", "make dir password:e encrypted:e protected",
   "zip -r[e{?e}] {folder:base}.zip {folder}",
@@ -585,7 +585,7 @@ I("git.graph", "graph|tree", "git log branch show", "git log --graph --oneline -
   "Draws the commit graph of all branches."),
 I("git.rename_branch", "rename", "branch git", "git branch -m {branch}",
   "git branch -m renames the current branch."),
-I("git.fetch", "fetch", "git all", "git fetch --all --prune",
+I("git.fetch", "fetch git", "all", "git fetch --all --prune",
   "Fetches every remote and drops deleted remote branches."),
 I("git.merge", "merge", "branch git into", "git merge {branch}",
   "git merge joins the branch's history into the current one."),
@@ -607,7 +607,7 @@ I("docker.logs", "log container|docker", "follow:f tail:f container docker show"
 I("docker.exec", "shell|exec|bash|sh", "open run container docker into inside",
   "docker exec -it {container} sh", "docker exec -it runs an interactive shell inside the"
   " container."),
-I("docker.run", "run|start", "docker background:d detached:d container port image mapping map",
+I("docker.run", "run|start docker|container|image", "docker background:d detached:d container port image mapping map",
   "docker run[ -d{?d}][ -p {pair}][ -p {port}:{num}] {image}",
   "docker run starts a container from the image[; -d detaches it{?d}][; -p maps host:container"
   " ports]."),
@@ -632,7 +632,7 @@ I("docker.images", "image", "list show docker all", "docker images", "Lists loca
 I("docker.pull", "pull|download", "image docker", "docker pull {image}", "Downloads the image."),
 I("docker.stats", "stats|usage|resource", "container docker live cpu memory", "docker stats",
   "docker stats streams CPU and memory use per container."),
-I("docker.inspect", "inspect", "container docker", "docker inspect {container}",
+I("docker.inspect", "inspect docker|container", "container docker", "docker inspect {container}",
   "Prints the container's full configuration as JSON."),
 I("compose.up", "compose", "start up background:d detached:d run docker",
   "docker compose up[ -d{?d}]", "docker compose up starts the services in compose.yaml[;"
@@ -746,7 +746,7 @@ I("date.now", "date|time", "current now what today show", "date", "Prints the da
 I("groups", "group", "which what user member in", "groups {who}", "Lists the user's groups."),
 V("users.list", "user", "list show all", SEL_OS, "cut -d: -f1 /etc/passwd", "dscl . list /Users",
   "Every account has a line in /etc/passwd (macOS keeps them in Directory Services)."),
-V("useradd", "add|make|new", "user with homedir", SEL_OS,
+V("useradd", "add|make|new user", "with homedir", SEL_OS,
   "sudo useradd -m {who}", "sudo sysadminctl -addUser {who}",
   "useradd -m creates the account and its home directory."),
 V("usermod.group", "add", "to group user", SEL_OS,
@@ -897,11 +897,11 @@ I("rm.dir", "delete", "dir recursive force", "rm -rf {folder}",
 I("rm.file", "delete", "file", "rm {file}", "rm deletes the file. There is no undo."),
 V("trash.empty", "trash", "empty clean delete", SEL_OS, "rm -rf ~/.local/share/Trash/*",
   "rm -rf ~/.Trash/*", "Deletes everything in the desktop trash."),
-V("truncate", "truncate|empty|clear", "file zero byte size", SEL_OS, "truncate -s 0 {file}",
-  ": > {file}", "Empties the file in place, keeping its inode (handy for logs held open)."),
-I("mkdir", "make|mkdir", "dir new", "mkdir -p {folder}", "mkdir -p creates the folder and"
+V("truncate", "truncate|empty|clear", "file zero byte size", SEL_OS,
+  "truncate -s {size_min:bytes=0} {file}", ": > {file}", "Empties the file in place, keeping its inode (handy for logs held open)."),
+I("mkdir", "make|mkdir|new dir", "new", "mkdir -p {folder}", "mkdir -p creates the folder and"
   " any missing parents."),
-I("touch", "make|touch", "file empty new", "touch {file}", "touch creates an empty file (or"
+I("touch", "make|touch|new file", "empty new", "touch {file}", "touch creates an empty file (or"
   " updates its time)."),
 I("copy.file", "copy", "file to", "cp {file} {dest}", "cp copies the file."),
 I("copy.dir", "copy", "dir to recursive", "cp -r {folder} {dest}", "cp -r copies the folder"

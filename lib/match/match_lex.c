@@ -13,7 +13,7 @@
 const struct lex_pair lex_synonyms[] = {
 	/* containers of files */
 	{"folder", "dir"}, {"directory", "dir"}, {"subfolder", "dir"}, {"subdirectory", "dir"},
-	{"subdir", "dir"}, {"stuff", "file"}, {"thing", "file"}, {"everything", "file"},
+	{"subdir", "dir"}, {"stuff", "file"}, {"everything", "file"},
 	{"anything", "file"}, {"item", "file"}, {"entry", "file"}, 
 	/* verbs */
 	{"display", "show"}, {"view", "show"}, {"see", "show"}, {"print", "show"}, {"output", "show"},
@@ -203,7 +203,7 @@ const struct lex_phrase lex_phrases[] = {
 	{"ip address", "ip"}, {"ip addresses", "ip"}, {"mac address", "mac"},
 	{"email address", "email"}, {"e mail", "email"}, {"e-mail", "email"},
 	{"sym link", "symlink"}, {"soft link", "symlink"}, {"symbolic link", "symlink"},
-	{"hard link", "hardlink"}, {"log in", "login"}, {"logged in", "loggedin"},
+	{"hard link", "hardlink"}, {"logged in", "loggedin"},
 	{"logged on", "loggedin"}, {"sign in", "login"}, {"set up", "install"},
 	{"new line", "newline"}, {"line ending", "lineending"}, {"line endings", "lineending"},
 	{"docker compose", "compose"}, {"docker-compose", "compose"}, {"upper case", "upper"},
@@ -225,7 +225,7 @@ const struct lex_phrase lex_phrases[] = {
 	{"default route", "gateway"}, {"routing table", "routes"}, {"route table", "routes"},
 	{"mx record", "mx"}, {"mx records", "mx"}, {"a record", "arecord"},
 	{"dns record", "dnsrecord"}, {"dns records", "dnsrecord"},
-	{"status code", "statuscode"}, {"http status", "statuscode"},
+	{"status code", "statuscode"}, {"http status code", "statuscode"}, {"http status", "statuscode"},
 	{"response code", "statuscode"}, {"http code", "statuscode"},
 	{"http header", "header"}, {"response header", "header"},
 	{"pretty print", "pretty"}, {"pretty-print", "pretty"},
@@ -279,7 +279,7 @@ const char *const lex_stopwords[] = {
 	"yes", "sure", "again", "too", "very", "across", "about", "machine", "computer",
 	"box", "server", "system", "mine", "myself", "whole", "entire", "both", "either",
 	"else", "other", "same", "than", "someone", "somebody", "anyone", "have",
-	"named", "called", "titled", "currently",
+	"named", "called", "titled", "currently", "has", "been", "being", "had",
 };
 const size_t lex_nstopwords = ARRAY_SIZE(lex_stopwords);
 
@@ -312,3 +312,13 @@ const char *const lex_extra_words[] = {
 	"august", "september", "october", "november", "december", "ip", "up",
 };
 const size_t lex_nextra_words = ARRAY_SIZE(lex_extra_words);
+
+/* Words too generic to carry a request alone: an intent must explain at
+ * least one word that is not here (or a slot or a value), so "do the
+ * thing" or "make it" never match. */
+const char *const lex_weak_words[] = {
+	"file", "dir", "show", "list", "find", "make", "run", "start", "stop", "delete",
+	"change", "set", "add", "fix", "help", "using", "open", "read", "get", "use",
+	"modified", "new", "all", "info", "type", "content",
+};
+const size_t lex_nweak_words = ARRAY_SIZE(lex_weak_words);

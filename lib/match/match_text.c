@@ -186,8 +186,8 @@ static void build_typo_index(void)
 
 		/* only words intents and slots use: the lexicon's rarer synonyms
 		 * ("alive") would turn names ("alice") into meanings */
-		if (n < 4 || n >= sizeof(tmp) || (lex_wflags[id] & (WF_NOTYPO | WF_STOP)) ||
-		    !(lex_wflags[id] & WF_TARGET))
+		if (n < 4 || n >= sizeof(tmp) || (lex_wflags[id] & WF_NOTYPO) ||
+		    (!(lex_wflags[id] & WF_TARGET) && n < 6))
 			continue;
 		del_add(w, n, id);
 		for (size_t i = 0; i < n; i++) {
@@ -283,6 +283,8 @@ void lex_init(void)
 		lex_intern(lex_stopwords[i], WF_STOP);
 	for (size_t i = 0; i < lex_nextra_words; i++)
 		lex_intern(lex_extra_words[i], WF_TARGET);
+	for (size_t i = 0; i < lex_nweak_words; i++)
+		lex_intern(lex_weak_words[i], WF_WEAK);
 	for (size_t i = 0; i < lex_nsynonyms; i++) {
 		lex_intern(lex_synonyms[i].from, 0);
 		lex_intern(lex_synonyms[i].to, 0);

@@ -213,7 +213,16 @@ static const char *city_zone(const char *w)
 	return NULL;
 }
 
-static bool check_ok(int check, const char *v)
+/* SHA256SUMS, README, my_file: written like a name even if the word is known */
+static bool name_shaped(const char *s)
+{
+	for (const char *p = s + 1; *p; p++)
+		if (isupper((unsigned char)*p) || *p == '_')
+			return true;
+	return false;
+}
+
+static bool check_ok(int check, const char *v, int kind)
 {
 	switch (check) {
 	case CK_TAR:
@@ -254,20 +263,13 @@ static bool check_ok(int check, const char *v)
 		return city_zone(v) != NULL;
 	case CK_REMOTE:
 		return str_eq(v, "origin") || str_eq(v, "upstream");
-	case CK_FILE: /* a file, not a folder */
+	case CK_FILE: /* a file, not a folder; a bare word only if written like a name */
+		if (kind == TK_WORD && !name_shaped(v))
+			return false;
 		return !str_eq(v, ".") && !str_eq(v, "..") && !str_eq(v, "~") && v[strlen(v) - 1] != '/';
 	default:
 		return true;
 	}
-}
-
-/* SHA256SUMS, README, my_file: written like a name even if the word is known */
-static bool name_shaped(const char *s)
-{
-	for (const char *p = s + 1; *p; p++)
-		if (isupper((unsigned char)*p) || *p == '_')
-			return true;
-	return false;
 }
 
 static bool takeable(const struct mfill *f, int i, uint32_t kinds, bool unknown, int check)
@@ -278,7 +280,7 @@ static bool takeable(const struct mfill *f, int i, uint32_t kinds, bool unknown,
 		return false;
 	if (t->kind == TK_WORD && (t->stop || (unknown && t->w >= 0 && !t->fixed && !name_shaped(t->raw))))
 		return false;
-	return check_ok(check, t->raw);
+	return check_ok(check, t->raw, t->kind);
 }
 
 static const char *sig_name(const struct mtok *t)
@@ -1043,6 +1045,10 @@ static void emit(struct mfill *f, struct mrole *m, const char *fmt, bool plain, 
 				fmt_find_size(b, s->num);
 				return;
 			}
+			if (str_eq(fmt, "bytes")) {
+				buf_addf(b, "%.0f", floor(s->num + 0.5));
+				return;
+			}
 		}
 		if (s->type == SL_TIME && *fmt) {
 			fmt_time(b, s, fmt, f->plat);
@@ -1110,6 +1116,8 @@ static void emit(struct mfill *f, struct mrole *m, const char *fmt, bool plain, 
 		return;
 	}
 	if (str_eq(fmt, "dirslash")) {
+		if (str_eq(v, ".") || str_eq(v, "./"))
+			return; /* "./" adds nothing to a relative glob */
 		add_quoted(b, v, false);
 		if (v[0] && v[strlen(v) - 1] != '/')
 			buf_addch(b, '/');
