@@ -31,7 +31,7 @@ enum special { RS_NONE, RS_SIG, RS_CMD, RS_MSG, RS_UHOST, RS_MODE, RS_TEXT, RS_N
 
 /* Value checks: a role only takes a token whose text passes. */
 enum check { CK_NONE, CK_TAR, CK_ZIP, CK_GZ, CK_XZ, CK_BZ2, CK_JSON, CK_IDENT, CK_HEX, CK_TZ,
-	     CK_SCRIPT, CK_FILE, CK_REMOTE };
+	     CK_SCRIPT, CK_FILE, CK_REMOTE, CK_SYSVC };
 
 struct role_def {
 	const char *name;
@@ -99,6 +99,7 @@ static const struct role_def roles[] = {
 	{"mode", -1, -1, K(MODE), 0, NULL, 0, 0, false, RS_MODE, 0},
 	{"text", -1, -1, K(QUOTED), 0, NULL, 0, 0, false, RS_TEXT, 0},
 	{"folder", -1, -1, K(PATH), 0, "dir", K(WORD), 0, false, 0, 0},
+	{"sysvc", -1, -1, 0, 0, "service|server|daemon", K(WORD), 0, false, 0, CK_SYSVC},
 	{"target", -1, -1, K(FILE) | K(PATH) | K(GLOB), 0, "dir|file", K(WORD), 0, false, 0, 0},
 	{"tarf", -1, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_TAR},
 	{"zipf", -1, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_ZIP},
@@ -222,6 +223,24 @@ static bool name_shaped(const char *s)
 	return false;
 }
 
+/* Services that are part of the OS: launchd labels on macOS. */
+static const struct {
+	const char *name, *label;
+} sys_services[] = {
+	{"ssh", "com.openssh.sshd"}, {"sshd", "com.openssh.sshd"}, {"cron", "com.vix.cron"},
+	{"crond", "com.vix.cron"}, {"apache", "org.apache.httpd"}, {"apache2", "org.apache.httpd"},
+	{"httpd", "org.apache.httpd"}, {"cups", "org.cups.cupsd"}, {"ntp", "org.ntp.ntpd"},
+	{"ntpd", "org.ntp.ntpd"}, {"smb", "com.apple.smbd"}, {"samba", "com.apple.smbd"},
+};
+
+static const char *sys_label(const char *v)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(sys_services); i++)
+		if (strcasecmp(v, sys_services[i].name) == 0)
+			return sys_services[i].label;
+	return NULL;
+}
+
 static bool check_ok(int check, const char *v, int kind)
 {
 	switch (check) {
@@ -261,6 +280,8 @@ static bool check_ok(int check, const char *v, int kind)
 	}
 	case CK_TZ:
 		return city_zone(v) != NULL;
+	case CK_SYSVC:
+		return sys_label(v) != NULL;
 	case CK_REMOTE:
 		return str_eq(v, "origin") || str_eq(v, "upstream");
 	case CK_FILE: /* a file, not a folder; a bare word only if written like a name */
@@ -1021,6 +1042,10 @@ static bool fmt_special(struct mfill *f, const char *v, const char *fmt, struct 
 		const char *d = strchr(v, '.') ? NULL : brand_domain(v);
 
 		add_quoted(b, d ? d : v, false);
+	} else if (str_eq(fmt, "launchd")) {
+		const char *l = sys_label(v);
+
+		add_quoted(b, l ? l : v, false);
 	} else if (str_eq(fmt, "tz")) {
 		const char *z = city_zone(v);
 
