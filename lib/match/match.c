@@ -287,10 +287,14 @@ static bool word_free(const struct mreq *r, const struct mfill *f, int i)
 
 static bool name_shaped_tok(const struct mtok *t)
 {
-	for (const char *p = t->raw + 1; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			return true;
-	return false;
+	bool upper = false, digit = false;
+	size_t n = strlen(t->raw);
+
+	for (const char *p = t->raw + 1; *p; p++) {
+		upper |= *p >= 'A' && *p <= 'Z';
+		digit |= (*p >= '0' && *p <= '9') || *p == '_';
+	}
+	return upper && (n >= 5 || digit);
 }
 
 static void take_word(const struct mreq *r, struct mfill *f, int i)
@@ -325,9 +329,9 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 			int w = ci->need[g][a];
 
 			if (w >= SLOT_BASE) { /* "@port": a typed slot */
+				/* presence only: the template still has to use the slot */
 				for (int s = 0; s < r->ns; s++)
 					if (r->s[s].type == w - SLOT_BASE && !f->slot_used[s]) {
-						f->slot_used[s] = true;
 						hit = MT_MAX_TOKS;
 						break;
 					}
@@ -381,7 +385,8 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 		if (t->slot >= 0 && !(f->used[i] && !f->slot_used[t->slot]))
 			continue;
 		if (!f->used[i]) {
-			u += t->stop ? 0 : 1;
+			/* a quoted string left out is the user's own words ignored */
+			u += t->stop ? 0 : t->kind == TK_QUOTED ? 2 : 1;
 			continue;
 		}
 		if (!t->stop && (!trig[i] || !(lex_flags(t->w) & WF_WEAK)))

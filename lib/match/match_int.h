@@ -177,7 +177,7 @@ extern const size_t match_nintents;
 
 /* An intent compiled at init: trigger words as vocabulary ids. */
 #define CI_GROUPS 6
-#define CI_ALTS 8
+#define CI_ALTS 12
 #define CI_OPTS 24
 struct cintent {
 	const struct intent *src;

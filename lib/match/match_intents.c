@@ -23,7 +23,7 @@
 
 const struct intent match_intents[] = {
 /* ---- file search ---- */
-V("find.files", "file|dir|find|symlink",
+V("find.files", "file|dir|find|symlink|@ext",
   "find show list file:f dir:d symlink:l empty:empty worldwritable:ww executable:x delete:del "
   "modified change insensitive:icase recursive everywhere hidden:hid type",
   SEL_FIND,
@@ -71,7 +71,7 @@ V("find.newest", "newest|modified recursive|everywhere", "file find show list", 
 
 /* ---- listing ---- */
 V("ls.time", "list|ls|show|sort|file modified|newest|oldest|time|date|access", "modified newest oldest:old time date "
-  "access:acc file dir sort first by order when last most", SEL_NONE,
+  "access:acc file dir sort first by order when last most inside", SEL_NONE,
   "ls -[l{!count}]t[u{?acc}][r{?old}][ {path}][ | head -n {count}]", NULL,
   "ls -t sorts by modification time, newest first[; -r reverses it{?old}][; -u uses the"
   " access time instead{?acc}][; head keeps the first {count}]."),
@@ -134,7 +134,7 @@ I("find.biggest", "biggest", "file show list find top size recursive",
 I("grep.files_without", "file contain not", "find grep which show list recursive",
   "grep -rL[{?path}] {pattern:q} {path=.}",
   "grep -r searches recursively; -L lists the files with no match."),
-I("grep.files_with", "file contain", "find grep which show list recursive wholeword:w",
+I("grep.files_with", "file contain", "find grep which show list recursive wholeword:w string text",
   "grep -rl[w{?w}][{?path}] {pattern:q} {path=.}",
   "grep -r searches recursively; -l prints only the names of matching files[; -w matches"
   " whole words{?w}]."),
@@ -171,7 +171,7 @@ I("grep.strip_comments", "comment empty|delete|without|strip", "line show",
 I("zgrep", "gz|gzip|compressed|rotated", "find grep log file",
   "zgrep {pattern:q} {path=.}/*.gz",
   "zgrep searches gzip-compressed files without unpacking them."),
-I("grep.file", "grep|find|line", "contain with match insensitive:i wholeword:w show "
+I("grep.file", "grep|find|contain|match", "contain with match insensitive:i wholeword:w show "
   "linenumber:n only",
   "grep[ -i{?i}][ -w{?w}][ -n{?n}] {pattern:q} {file}",
   "grep prints the lines of {file} that match[; -i ignores case{?i}][; -w matches whole"
@@ -372,7 +372,7 @@ I("pkill.user", "kill|stop", "process all", "sudo pkill -u {user}",
   "pkill -u signals every process owned by {user}."),
 I("pkill", "kill|signal|send|terminate|pause|resume", "process all",
   "pkill[ -{sig}] {proc}", "pkill signals processes by name[ with {sig}]."),
-V("port.who", "using|process|app|pid|who|listening|owns|open", "which show find @port",
+V("port.who", "using|process|app|pid|who|listening|owns|open|running", "which show find @port",
   SEL_OS, "sudo lsof -i :{port}", "lsof -i :{port}",
   "lsof -i :PORT lists the processes with sockets on that port."),
 I("port.who2", "@port", "show check", "lsof -i :{port}",
@@ -411,7 +411,7 @@ V("watch", "watch|rerun|repeat", "run every", SEL_OS, "watch -n {interval:sec=2}
   "watch re-runs the command every few seconds and shows its output."),
 
 /* ---- networking ---- */
-V("net.localip", "localip|ip", "show my address local what", SEL_OS,
+V("net.localip", "localip|ip|myip", "show my address local what", SEL_OS,
   "hostname -I", "ipconfig getifaddr en0",
   "Prints this machine's LAN address (GNU hostname -I; on macOS the Wi-Fi/Ethernet en0)."),
 I("net.publicip", "publicip", "show my address what", "curl -s https://ifconfig.me",
@@ -647,13 +647,13 @@ I("k8s.pods_all", "pod", "all namespace list show get kubectl", "kubectl get pod
   "-A lists pods in every namespace."),
 I("k8s.logs", "log pod|kubectl", "pod follow:f tail:f kubectl show", "kubectl logs[ -f{?f}] {pod}[ -n {ns}]",
   "kubectl logs prints the pod's output[; -f follows it]."),
-I("k8s.describe", "describe", "deployment kubectl", "kubectl describe deployment {deploy}",
+I("k8s.describe", "describe deployment", "kubectl", "kubectl describe deployment {deploy}",
   "kubectl describe shows the deployment's state and events."),
-I("k8s.describe_pod", "describe", "pod kubectl", "kubectl describe pod {pod}[ -n {ns}]",
+I("k8s.describe_pod", "describe pod", "kubectl", "kubectl describe pod {pod}[ -n {ns}]",
   "kubectl describe shows the pod's state and events."),
-I("k8s.scale", "scale", "deployment replica kubectl to", "kubectl scale deployment {deploy} --replicas={count}",
+I("k8s.scale", "scale deployment|replica|kubectl", "deployment replica kubectl to", "kubectl scale deployment {deploy} --replicas={count}",
   "kubectl scale sets the number of replicas."),
-I("k8s.delete_pod", "delete", "pod kubectl", "kubectl delete pod {pod}[ -n {ns}]",
+I("k8s.delete_pod", "delete pod", "kubectl", "kubectl delete pod {pod}[ -n {ns}]",
   "Deletes the pod; its controller will usually recreate it."),
 I("k8s.context", "context", "current which kubectl show", "kubectl config current-context",
   "Prints the active kubeconfig context."),
@@ -667,9 +667,9 @@ I("k8s.services", "service", "list show get kubectl all", "kubectl get services[
 I("k8s.nodes", "node", "list show get kubectl", "kubectl get nodes", "Lists cluster nodes."),
 I("k8s.apply", "apply", "kubectl file", "kubectl apply -f {file}", "Creates or updates the"
   " resources in the file."),
-I("k8s.rollout_restart", "restart", "deployment kubectl rollout", "kubectl rollout restart deployment {deploy}",
+I("k8s.rollout_restart", "restart deployment|rollout", "deployment kubectl rollout", "kubectl rollout restart deployment {deploy}",
   "Restarts the deployment's pods one by one."),
-I("k8s.exec", "shell|exec", "pod kubectl open into", "kubectl exec -it {pod} -- sh",
+I("k8s.exec", "shell|exec pod|kubectl", "pod kubectl open into", "kubectl exec -it {pod} -- sh",
   "Opens an interactive shell in the pod."),
 
 /* ---- packages ---- */
@@ -716,7 +716,7 @@ I("pkg.outdated", "upgradable|outdated", "package list show", "{pm_outdated}",
   "Lists packages with available upgrades."),
 
 /* ---- dates and times ---- */
-I("date.iso", "date", "iso today show current format", "date +%F",
+I("date.iso", "date", "iso today show current format", "date +%F[{?today}]",
   "%F is the ISO 8601 date, YYYY-MM-DD."),
 I("date.epoch", "epoch|timestamp", "current now show", "date +%s",
   "%s prints seconds since 1970-01-01 UTC."),

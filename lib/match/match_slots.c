@@ -545,7 +545,7 @@ static bool is_generic_noun(const char *w)
 
 static void extract_names(struct mreq *r)
 {
-	for (int i = 0; i + 1 < r->n; i++) {
+	for (int i = 0; i < r->n; i++) {
 		struct mtok *t = &r->t[i];
 		int nx = i + 1, type = -1;
 		struct mslot *s;
@@ -561,7 +561,7 @@ static void extract_names(struct mreq *r)
 		} else if (str_eq(t->low, "owned") || str_eq(t->low, "belonging") ||
 			   str_eq(t->low, "belong")) {
 			type = SL_USER;
-		} else if (str_eq(t->low, "user") && r->t[nx].kind == TK_WORD && !r->t[nx].stop &&
+		} else if (nx < r->n && str_eq(t->low, "user") && r->t[nx].kind == TK_WORD && !r->t[nx].stop &&
 			   !is_generic_noun(r->t[nx].low)) {
 			type = SL_USER;
 		} else if (i > 0 && (str_eq(r->t[i - 1].low, "by") || str_eq(r->t[i - 1].low, "as")) &&
@@ -586,7 +586,8 @@ static void extract_names(struct mreq *r)
 			continue;
 		if (!(s = new_slot(r, type)))
 			return;
-		take(r, s, i);
+		if (!str_eq(t->low, "user")) /* "user" stays a word intents can need */
+			take(r, s, i);
 		take(r, s, nx);
 		snprintf(s->val, sizeof(s->val), "%s", r->t[nx].raw);
 		commit(r);

@@ -27,7 +27,7 @@
 #define ANYNAME (K(WORD) | K(FILE) | K(PATH) | K(HOST) | K(AT) | K(NUM) | K(PAIR) | K(GLOB))
 
 enum special { RS_NONE, RS_SIG, RS_CMD, RS_MSG, RS_UHOST, RS_MODE, RS_TEXT, RS_NTH, RS_MONTH,
-	       RS_YEAR, RS_EXPR };
+	       RS_YEAR, RS_EXPR, RS_TODAY };
 
 /* Value checks: a role only takes a token whose text passes. */
 enum check { CK_NONE, CK_TAR, CK_ZIP, CK_GZ, CK_XZ, CK_BZ2, CK_JSON, CK_IDENT, CK_HEX, CK_TZ,
@@ -64,6 +64,7 @@ static const struct role_def roles[] = {
 	{"size_min", SL_SIZE_MIN, -1, 0, 0, NULL, 0, 0, false, 0, 0},
 	{"size_max", SL_SIZE_MAX, -1, 0, 0, NULL, 0, 0, false, 0, 0},
 	{"time", SL_TIME, -1, 0, 0, NULL, 0, 0, false, 0, 0},
+	{"today", -1, -1, 0, 0, NULL, 0, 0, false, RS_TODAY, 0},
 	{"interval", SL_INTERVAL, -1, 0, 0, NULL, K(NUM), 0, false, 0, 0},
 	{"exclude", SL_EXCLUDE, -1, 0, 0, NULL, 0, 0, false, 0, 0},
 	{"user", SL_USER, -1, 0, 0, "user", 0, 0, false, 0, 0},
@@ -79,16 +80,16 @@ static const struct role_def roles[] = {
 	{"ref", -1, -1, K(REF), 0, NULL, 0, 0, false, 0, 0},
 	{"opt", -1, -1, K(OPT), 0, NULL, 0, 0, false, 0, 0},
 	{"word", -1, -1, 0, 0, NULL, K(WORD), 0, false, 0, 0},
-	{"container", SL_NAME, -1, 0, 0, "container", ANYNAME, 0, false, 0, 0},
-	{"pod", SL_NAME, -1, 0, 0, "pod", ANYNAME, 0, false, 0, 0},
-	{"deploy", SL_NAME, -1, 0, 0, "deployment", ANYNAME, 0, false, 0, 0},
-	{"ns", -1, -1, 0, 0, "namespace", ANYNAME, 0, false, 0, 0},
-	{"service", SL_NAME, -1, 0, 0, "service", ANYNAME, 0, false, 0, 0},
+	{"container", SL_NAME, -1, 0, 0, "container", ANYNAME, 0, true, 0, 0},
+	{"pod", SL_NAME, -1, 0, 0, "pod", ANYNAME, 0, true, 0, 0},
+	{"deploy", SL_NAME, -1, 0, 0, "deployment", ANYNAME, 0, true, 0, 0},
+	{"ns", -1, -1, 0, 0, "namespace", ANYNAME, 0, true, 0, 0},
+	{"service", SL_NAME, -1, 0, 0, "service", ANYNAME, 0, true, 0, 0},
 	{"pkg", SL_NAME, -1, K(AT), 0, "package", ANYNAME, 0, false, 0, 0},
-	{"branch", SL_NAME, -1, 0, 0, "branch", ANYNAME, 0, false, 0, 0},
+	{"branch", SL_NAME, -1, 0, 0, "branch", ANYNAME, 0, true, 0, 0},
 	{"proc", SL_NAME, -1, 0, 0, "process", K(WORD) | K(FILE), 0, false, 0, 0},
-	{"image", SL_NAME, -1, 0, 0, "image", ANYNAME, 0, false, 0, 0},
-	{"tag", SL_NAME, -1, 0, 0, "tag", ANYNAME, 0, false, 0, 0},
+	{"image", SL_NAME, -1, 0, 0, "image", ANYNAME, 0, true, 0, 0},
+	{"tag", SL_NAME, -1, 0, 0, "tag", ANYNAME, 0, true, 0, 0},
 	{"remote", -1, -1, 0, 0, "remote", K(WORD), 0, false, 0, CK_REMOTE},
 	{"var", -1, -1, 0, 0, "variable", K(WORD), 0, false, 0, CK_IDENT},
 	{"tz", -1, -1, 0, 0, NULL, K(WORD) | K(PATH), 0, false, 0, CK_TZ},
@@ -98,7 +99,7 @@ static const struct role_def roles[] = {
 	{"uhost", -1, -1, K(AT), 0, NULL, 0, 0, false, RS_UHOST, 0},
 	{"mode", -1, -1, K(MODE), 0, NULL, 0, 0, false, RS_MODE, 0},
 	{"text", -1, -1, K(QUOTED), 0, NULL, 0, 0, false, RS_TEXT, 0},
-	{"folder", -1, -1, K(PATH), 0, "dir", K(WORD), 0, false, 0, 0},
+	{"folder", -1, -1, K(PATH), 0, "dir", K(WORD), 0, true, 0, 0},
 	{"sysvc", -1, -1, 0, 0, "service|server|daemon", K(WORD), 0, false, 0, CK_SYSVC},
 	{"target", -1, -1, K(FILE) | K(PATH) | K(GLOB), 0, "dir|file", K(WORD), 0, false, 0, 0},
 	{"tarf", -1, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_TAR},
@@ -427,6 +428,15 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 		m->tok2 = last;
 		return true;
 	}
+	case RS_TODAY: /* "today's date": a time slot that says today */
+		for (int s = 0; s < r->ns; s++)
+			if (r->s[s].type == SL_TIME && r->s[s].sub == TM_TODAY && !f->slot_used[s]) {
+				f->slot_used[s] = true;
+				m->slot = s;
+				m->lit = "";
+				return true;
+			}
+		return false;
 	case RS_NTH:
 		/* "second column", "column 3", "3rd field" */
 		for (int i = 0; i < r->n; i++) {
