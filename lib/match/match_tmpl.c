@@ -84,7 +84,7 @@ static const struct role_def roles[] = {
 	{"pod", SL_NAME, -1, 0, 0, "pod", ANYNAME, 0, true, 0, 0},
 	{"deploy", SL_NAME, -1, 0, 0, "deployment", ANYNAME, 0, true, 0, 0},
 	{"ns", -1, -1, 0, 0, "namespace", ANYNAME, 0, true, 0, 0},
-	{"service", SL_NAME, -1, 0, 0, "service", ANYNAME, 0, true, 0, 0},
+	{"service", SL_NAME, -1, 0, 0, "service", ANYNAME, 0, false, 0, 0},
 	{"pkg", SL_NAME, -1, K(AT), 0, "package", ANYNAME, 0, false, 0, 0},
 	{"branch", SL_NAME, -1, 0, 0, "branch", ANYNAME, 0, true, 0, 0},
 	{"proc", SL_NAME, -1, 0, 0, "process", K(WORD) | K(FILE), 0, false, 0, 0},
