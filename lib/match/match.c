@@ -148,6 +148,14 @@ static int compile_one(struct cintent *ci, const struct intent *in)
 		while (*s == ' ')
 			s++;
 	}
+	for (int o = 0; o < ci->nopt; o++) {
+		ci->flagid[o] = -1;
+		for (int k = 0; ci->optflag[o] && k <= o; k++)
+			if (ci->optflag[k] && str_eq(ci->optflag[k], ci->optflag[o])) {
+				ci->flagid[o] = (int8_t)k;
+				break;
+			}
+	}
 	return 0;
 }
 
@@ -372,9 +380,9 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 					take_word(r, f, i);
 	/* a flag set by one alternative counts for its siblings too */
 	for (int o = 0; o < ci->nopt; o++)
-		if ((f->flags >> o) & 1u)
+		if (((f->flags >> o) & 1u) && ci->flagid[o] >= 0)
 			for (int k = 0; k < ci->nopt; k++)
-				if (ci->optflag[k] && ci->optflag[o] && str_eq(ci->optflag[k], ci->optflag[o]))
+				if (ci->flagid[k] == ci->flagid[o])
 					f->flags |= 1u << k;
 	memcpy(trig, f->used, sizeof(trig));
 	if (mt_render(f, tmpl, true, false, NULL) != 0)

@@ -110,6 +110,8 @@ enum wflag {
 	WF_NOTYPO = 4, /* never a typo target (short or too common) */
 	WF_TARGET = 8, /* a typo target: intent and slot words */
 	WF_WEAK = 16,  /* too generic to carry a request alone */
+	WF_EXT = 32,   /* a known file extension */
+	WF_FTYPE = 64, /* a file-type word ("python", "images") */
 };
 
 int lex_word(const char *w);            /* vocabulary id or -1 */
@@ -132,6 +134,8 @@ int ms_noun_index(const char *w);
 bool ms_known_ext(const char *ext);
 /* Host-looking last label (com, net, internal, local...). */
 bool ms_tld(const char *label);
+/* Intern the extractors' words with their flags (lex_init calls it). */
+void ms_intern(void);
 
 /* Lexicon tables (match_lex.c). */
 struct lex_pair {
@@ -186,6 +190,7 @@ struct cintent {
 	int nneed;
 	int opt[CI_OPTS];
 	const char *optflag[CI_OPTS]; /* static, NUL-terminated copy */
+	int8_t flagid[CI_OPTS];       /* first opt with the same flag, -1 */
 	int nopt;
 };
 

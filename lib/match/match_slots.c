@@ -32,12 +32,10 @@ static const char *const known_exts[] = {
 	"out", "patch", "diff", "pyi", "mjs", "cjs", "wasm", "proto", "graphql", "tex", "bib",
 };
 
+/* A hash lookup: the extensions are vocabulary words flagged WF_EXT. */
 bool ms_known_ext(const char *ext)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(known_exts); i++)
-		if (str_eq(ext, known_exts[i]))
-			return true;
-	return false;
+	return (lex_flags(lex_word(ext)) & WF_EXT) != 0;
 }
 
 bool ms_tld(const char *label)
@@ -78,8 +76,18 @@ static const struct ftype {
 	{"document", "pdf,doc,docx,odt,txt,md", false}, {"font", "ttf,otf,woff,woff2", true},
 };
 
+void ms_intern(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(known_exts); i++)
+		lex_intern(known_exts[i], WF_EXT | WF_NOTYPO);
+	for (size_t i = 0; i < ARRAY_SIZE(ftypes); i++)
+		lex_intern(ftypes[i].word, WF_FTYPE);
+}
+
 static const struct ftype *ftype_of(const char *w)
 {
+	if (!(lex_flags(lex_word(w)) & WF_FTYPE))
+		return NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(ftypes); i++)
 		if (str_eq(w, ftypes[i].word))
 			return &ftypes[i];

@@ -55,6 +55,10 @@ static int *phr_next;
 
 /* Synonym map by vocab id of the source, -1 when none. */
 static int *syn_to;
+/* Per vocabulary id, computed once: the cue a preposition sets and the
+ * value of a number word, so tokens need no string compares. */
+static int8_t *id_cue;
+static int16_t *id_num;
 
 static uint32_t hash_str(const char *s, size_t n)
 {
@@ -279,6 +283,7 @@ static int typo_fix(const char *w)
  * index is built; see match_init. */
 void lex_init(void)
 {
+	ms_intern();
 	for (size_t i = 0; i < lex_nstopwords; i++)
 		lex_intern(lex_stopwords[i], WF_STOP);
 	for (size_t i = 0; i < lex_nextra_words; i++)
@@ -294,6 +299,9 @@ void lex_init(void)
 		intern_words(lex_phrases[i].to, 0);
 	}
 }
+
+static int cue_of(const char *w);
+static int numword(const char *w);
 
 /* Second half of the init, once every word is interned. */
 void lex_finish(void);
@@ -332,6 +340,12 @@ void lex_finish(void)
 		}
 		phr_next[k] = phr_first[p->w[0]];
 		phr_first[p->w[0]] = (int)k;
+	}
+	id_cue = xcalloc(LEX_MAX, sizeof(*id_cue));
+	id_num = xmallocarray(LEX_MAX, sizeof(*id_num));
+	for (int i = 0; i < LEX_MAX; i++) {
+		id_cue[i] = i < lex_n ? (int8_t)cue_of(lex_words[i]) : 0;
+		id_num[i] = i < lex_n ? (int16_t)numword(lex_words[i]) : -1;
 	}
 	build_typo_index();
 }
@@ -836,7 +850,7 @@ static void fold_words(struct mreq *r, int *w0)
 			}
 		}
 		w0[i] = id;
-		if (id >= 0 && syn_to[id] < 0) {
+		if (id >= 0 && syn_to[id] < 0 && !(lex_wflags[id] & WF_STOP)) {
 			int pid;
 
 			if (plural_fold(low, n, &pid) && pid != id)
@@ -931,10 +945,10 @@ static void fold_numbers(struct mreq *r)
 		struct mtok *t = &r->t[i];
 		int v;
 
-		if (t->kind != TK_WORD || (v = numword(t->low)) < 0)
+		if (t->kind != TK_WORD || t->w < 0 || (v = id_num[t->w]) < 0)
 			continue;
-		if (v >= 20 && v < 100 && i + 1 < r->n) {
-			int u = numword(r->t[i + 1].low);
+		if (v >= 20 && v < 100 && i + 1 < r->n && r->t[i + 1].w >= 0) {
+			int u = id_num[r->t[i + 1].w];
 
 			if (u > 0 && u < 10) {
 				v += u;
@@ -961,7 +975,7 @@ static void set_cues(struct mreq *r)
 
 	for (int i = 0; i < r->n; i++) {
 		struct mtok *t = &r->t[i];
-		int c = t->kind == TK_WORD ? cue_of(t->low) : CUE_NONE;
+		int c = t->kind == TK_WORD && t->w >= 0 ? id_cue[t->w] : CUE_NONE;
 
 		t->stop = t->kind == TK_WORD && (lex_flags(t->w) & WF_STOP);
 		if (t->kind == TK_NUM || t->kind == TK_DEC)

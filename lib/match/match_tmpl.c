@@ -589,7 +589,8 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 		/* after the noun: a name ("pod api-1"); before it, any word ("the cron
 		 * service"), except for "file", where the word before is a type */
 		if (j + 1 < r->n && takeable(f, j + 1, k, false, rd->check) &&
-		    (r->t[j + 1].kind != TK_WORD || r->t[j + 1].w < 0 || r->t[j + 1].fixed)) {
+		    (r->t[j + 1].kind != TK_WORD || r->t[j + 1].w < 0 || r->t[j + 1].fixed ||
+		     !(lex_flags(r->t[j + 1].w) & WF_TARGET))) {
 			f->used[j] = f->used[j] || r->t[j].slot < 0;
 			f->used[j + 1] = true;
 			m->tok = j + 1;
