@@ -22,6 +22,32 @@
 	"[ {time:find}][ -user {user}][ -not -path {exclude:pglob}]"
 
 const struct intent match_intents[] = {
+/* ---- listing ---- */
+V("ls.time", "list|ls|show|sort|file modified|newest|oldest|time|date|access", "modified newest oldest:old time date "
+  "access:acc file dir sort first by order when last most inside", SEL_NONE,
+  "ls -[l{!count}]t[u{?acc}][r{?old}][ {path}][ | head -n {count}]", NULL,
+  "ls -t sorts by modification time, newest first[; -r reverses it{?old}][; -u uses the"
+  " access time instead{?acc}][; head keeps the first {count}]."),
+I("ls.size", "list|ls|show|sort size|biggest|smallest", "size biggest smallest:small file dir first by order human:h",
+  "ls -l[h{?h}]S[r{?small}][ {path}]",
+  "ls -S sorts by size, largest first[; -r reverses it{?small}]."),
+I("ls.dirs", "dir", "list ls show only",
+  "ls -d [{path:dirslash}]*/",
+  "The */ glob matches only directories; -d lists them rather than their contents."),
+I("ls.hidden_only", "hidden only", "list ls show file dir",
+  "ls -d [{path:dirslash}].*",
+  "The .* glob matches dot-files; -d lists them as names rather than descending."),
+I("ls.plain", "list|ls|file", "show file dir hidden:a all human:h oneline:one recursive:r "
+  "including detail long size:h permission",
+  "ls -[l{!one}][1{?one}][a{?a}][h{?h}][R{?r}][ {path}]",
+  "ls lists the folder[; -a includes hidden dot-files{?a}][; -h prints sizes in K/M/G{?h}]"
+  "[; -R descends into subfolders{?r}][; -1 prints one name per line{?one}]."),
+V("ls.fulltime", "timestamp|fulltime", "full list ls show file with", SEL_OS,
+  "ls -l --full-time[ {path}]", "ls -lT[ {path}]",
+  "GNU ls prints complete timestamps with --full-time; BSD ls uses -T."),
+I("tree", "tree", "show dir structure list", "find {path=.} -maxdepth {num=3} -print | sort",
+  "Lists every path to depth {num=3}; sorted output reads as a tree."),
+
 /* ---- file search ---- */
 V("find.files", "file|dir|find|symlink|@ext",
   "find show list file:f dir:d symlink:l empty:empty worldwritable:ww executable:x delete:del "
@@ -68,32 +94,6 @@ V("find.newest", "newest|modified recursive|everywhere", "file find show list", 
   "find {path=.} -type f" FIND_FILTERS " -printf '%T@ %p\\n' | sort -rn | head -n {count=10}",
   "find {path=.} -type f" FIND_FILTERS " -exec stat -f '%m %N' {} + | sort -rn | head -n {count=10}",
   "find prints each file's modification time; sort -rn puts the newest first."),
-
-/* ---- listing ---- */
-V("ls.time", "list|ls|show|sort|file modified|newest|oldest|time|date|access", "modified newest oldest:old time date "
-  "access:acc file dir sort first by order when last most inside", SEL_NONE,
-  "ls -[l{!count}]t[u{?acc}][r{?old}][ {path}][ | head -n {count}]", NULL,
-  "ls -t sorts by modification time, newest first[; -r reverses it{?old}][; -u uses the"
-  " access time instead{?acc}][; head keeps the first {count}]."),
-I("ls.size", "list|ls|show|sort size|biggest|smallest", "size biggest smallest:small file dir first by order human:h",
-  "ls -l[h{?h}]S[r{?small}][ {path}]",
-  "ls -S sorts by size, largest first[; -r reverses it{?small}]."),
-I("ls.dirs", "dir", "list ls show only",
-  "ls -d [{path:dirslash}]*/",
-  "The */ glob matches only directories; -d lists them rather than their contents."),
-I("ls.hidden_only", "hidden only", "list ls show file dir",
-  "ls -d [{path:dirslash}].*",
-  "The .* glob matches dot-files; -d lists them as names rather than descending."),
-I("ls.plain", "list|ls|file", "show file dir hidden:a all human:h oneline:one recursive:r "
-  "including detail long size:h permission",
-  "ls -[l{!one}][1{?one}][a{?a}][h{?h}][R{?r}][ {path}]",
-  "ls lists the folder[; -a includes hidden dot-files{?a}][; -h prints sizes in K/M/G{?h}]"
-  "[; -R descends into subfolders{?r}][; -1 prints one name per line{?one}]."),
-V("ls.fulltime", "timestamp|fulltime", "full list ls show file with", SEL_OS,
-  "ls -l --full-time[ {path}]", "ls -lT[ {path}]",
-  "GNU ls prints complete timestamps with --full-time; BSD ls uses -T."),
-I("tree", "tree", "show dir structure list", "find {path=.} -maxdepth {num=3} -print | sort",
-  "Lists every path to depth {num=3}; sorted output reads as a tree."),
 
 /* ---- disk usage ---- */
 V("du.depth", "du|usage|space|size", "level depth deep disk show 1 one human", SEL_DU,
