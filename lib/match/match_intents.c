@@ -37,7 +37,7 @@ I("ls.dirs", "dir", "list ls show only",
 I("ls.hidden_only", "hidden only", "list ls show file dir",
   "ls -d [{path:dirslash}].*",
   "The .* glob matches dot-files; -d lists them as names rather than descending."),
-I("ls.plain", "list|ls|file", "show file dir hidden:a all human:h oneline:one recursive:r "
+I("ls.plain", "list|ls|file", "show file dir hidden:a all:a human:h oneline:one recursive:r "
   "including detail long size:h permission",
   "ls -[l{!one}][1{?one}][a{?a}][h{?h}][R{?r}][ {path}]",
   "ls lists the folder[; -a includes hidden dot-files{?a}][; -h prints sizes in K/M/G{?h}]"

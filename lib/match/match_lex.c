@@ -316,11 +316,12 @@ const char *const lex_extra_words[] = {
 };
 const size_t lex_nextra_words = ARRAY_SIZE(lex_extra_words);
 
-/* Words too generic to carry a request alone: an intent must explain at
+/* Words too generic to carry a request alone ("list" is not one: "list
+ * files" is a whole request). An intent must explain at
  * least one word that is not here (or a slot or a value), so "do the
  * thing" or "make it" never match. */
 const char *const lex_weak_words[] = {
-	"file", "dir", "show", "list", "find", "make", "run", "start", "stop", "delete",
+	"file", "dir", "show", "find", "make", "run", "start", "stop", "delete",
 	"change", "set", "add", "fix", "help", "using", "open", "read", "get", "use",
 	"modified", "new", "all", "info", "type", "content",
 };
