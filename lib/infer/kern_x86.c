@@ -15,6 +15,7 @@
  */
 #include "infer/kern.h"
 
+#include <cpuid.h>
 #include <immintrin.h>
 #include <math.h>
 #include <pthread.h>
@@ -104,50 +105,42 @@ static inline __m256i unpack_q5_1(const struct blk_q5_1 *a)
 	return _mm256_or_si256(nibbles(a->qs), hi);
 }
 
-static float dot_q8_0(int n, const void *w, const void *xv)
-{
-	const struct blk_q8_0 *a = w;
-	const struct blk_q8 *x = xv;
-	__m256 acc = _mm256_setzero_ps();
-	int b;
-
-	for (b = 0; b < n / QK; b++) {
-		const __m256i s = dot_i8(loadq(a[b].qs), loadq(x[b].qs));
-
-		acc = _mm256_fmadd_ps(_mm256_set1_ps(f16(a[b].d) * x[b].d), _mm256_cvtepi32_ps(s), acc);
+/* Two blocks per iteration into two accumulators: the fmadd chain would
+ * otherwise bound a row at one block per fmadd latency. */
+#define DOT_SIGNED(name, blk, unpack)                                                           \
+	static float name(int n, const void *w, const void *xv)                                \
+	{                                                                                       \
+		const struct blk *a = w;                                                        \
+		const struct blk_q8 *x = xv;                                                    \
+		__m256 acc0 = _mm256_setzero_ps(), acc1 = acc0;                                 \
+		int b, nb = n / QK;                                                             \
+                                                                                                \
+		for (b = 0; b + 1 < nb; b += 2) {                                               \
+			const __m256i s0 = dot_i8(unpack(&a[b]), loadq(x[b].qs));               \
+			const __m256i s1 = dot_i8(unpack(&a[b + 1]), loadq(x[b + 1].qs));       \
+                                                                                                \
+			acc0 = _mm256_fmadd_ps(_mm256_set1_ps(f16(a[b].d) * x[b].d),             \
+					       _mm256_cvtepi32_ps(s0), acc0);                    \
+			acc1 = _mm256_fmadd_ps(_mm256_set1_ps(f16(a[b + 1].d) * x[b + 1].d),     \
+					       _mm256_cvtepi32_ps(s1), acc1);                    \
+		}                                                                               \
+		if (b < nb) {                                                                   \
+			const __m256i s0 = dot_i8(unpack(&a[b]), loadq(x[b].qs));               \
+                                                                                                \
+			acc0 = _mm256_fmadd_ps(_mm256_set1_ps(f16(a[b].d) * x[b].d),             \
+					       _mm256_cvtepi32_ps(s0), acc0);                    \
+		}                                                                               \
+		return hsum8(_mm256_add_ps(acc0, acc1));                                        \
 	}
-	return hsum8(acc);
+
+static inline __m256i unpack_q8_0(const struct blk_q8_0 *a)
+{
+	return loadq(a->qs);
 }
 
-static float dot_q4_0(int n, const void *w, const void *xv)
-{
-	const struct blk_q4_0 *a = w;
-	const struct blk_q8 *x = xv;
-	__m256 acc = _mm256_setzero_ps();
-	int b;
-
-	for (b = 0; b < n / QK; b++) {
-		const __m256i s = dot_i8(unpack_q4_0(&a[b]), loadq(x[b].qs));
-
-		acc = _mm256_fmadd_ps(_mm256_set1_ps(f16(a[b].d) * x[b].d), _mm256_cvtepi32_ps(s), acc);
-	}
-	return hsum8(acc);
-}
-
-static float dot_q5_0(int n, const void *w, const void *xv)
-{
-	const struct blk_q5_0 *a = w;
-	const struct blk_q8 *x = xv;
-	__m256 acc = _mm256_setzero_ps();
-	int b;
-
-	for (b = 0; b < n / QK; b++) {
-		const __m256i s = dot_i8(unpack_q5_0(&a[b]), loadq(x[b].qs));
-
-		acc = _mm256_fmadd_ps(_mm256_set1_ps(f16(a[b].d) * x[b].d), _mm256_cvtepi32_ps(s), acc);
-	}
-	return hsum8(acc);
-}
+DOT_SIGNED(dot_q8_0, blk_q8_0, unpack_q8_0)
+DOT_SIGNED(dot_q4_0, blk_q4_0, unpack_q4_0)
+DOT_SIGNED(dot_q5_0, blk_q5_0, unpack_q5_0)
 
 static float dot_q4_1(int n, const void *w, const void *xv)
 {
@@ -756,15 +749,34 @@ static void init(void)
 	avx2.silu_mul = silu_mul;
 }
 
-/* The CPU check runs before any AVX instruction: this function itself
- * only calls the builtins, and init() (compiled with AVX) after them. */
+/* AVX2, FMA and F16C from cpuid, and the OS saving the ymm registers
+ * (OSXSAVE and XCR0 bits 1-2). */
+static bool cpu_ok(void)
+{
+	unsigned a, b, c, d;
+	uint32_t xcr0_lo, xcr0_hi;
+
+	if (!__get_cpuid(1, &a, &b, &c, &d))
+		return false;
+	if (!(c & bit_FMA) || !(c & bit_F16C) || !(c & bit_OSXSAVE) || !(c & bit_AVX))
+		return false;
+	__asm__("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
+	if ((xcr0_lo & 6) != 6)
+		return false;
+	if (__get_cpuid_max(0, NULL) < 7)
+		return false;
+	__cpuid_count(7, 0, a, b, c, d);
+	return (b & bit_AVX2) != 0;
+}
+
+/* The CPU check runs before any AVX instruction: this function and
+ * cpu_ok() only use cpuid and xgetbv, and init() (compiled with AVX) runs
+ * after them. */
 const struct kern *kern_arch(void)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-	__builtin_cpu_init();
-	if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma") ||
-	    !__builtin_cpu_supports("f16c"))
+	if (!cpu_ok())
 		return NULL;
 	pthread_once(&once, init);
 	return &avx2;

@@ -16,7 +16,7 @@
 #include <stdatomic.h>
 #include <unistd.h>
 
-#define SPIN_PAUSES 20000 /* ~100-200 us of pause instructions */
+#define SPIN_PAUSES 4000 /* tens of us: stages arrive sooner; longer spins starve an oversubscribed machine */
 #define SPIN_YIELDS 50
 
 struct pool {
