@@ -2,9 +2,12 @@
  * unicode.c: strict UTF-8 and codepoint classes for the tokenizers.
  *
  * The decoder accepts exactly the well-formed sequences of the Unicode
- * standard (table 3-7): no overlongs, no surrogates, nothing past U+10FFFF.
+ * standard (table 3-7): no overlongs, no surrogates, nothing past U+10FFFF;
+ * lib/utf8.c judges that for it.
  */
 #include "infer/unicode.h"
+
+#include "utf8.h"
 
 unsigned unicode_flags_slow(uint32_t cp)
 {
@@ -26,23 +29,6 @@ unsigned unicode_flags_slow(uint32_t cp)
 	return unicode_ranges[lo] & 0xff;
 }
 
-/* Valid range of the second byte after lead byte b (first continuation). */
-static bool second_ok(unsigned char b, unsigned char c)
-{
-	switch (b) {
-	case 0xE0:
-		return c >= 0xA0 && c <= 0xBF;
-	case 0xED:
-		return c >= 0x80 && c <= 0x9F;
-	case 0xF0:
-		return c >= 0x90 && c <= 0xBF;
-	case 0xF4:
-		return c >= 0x80 && c <= 0x8F;
-	default:
-		return (c & 0xC0) == 0x80;
-	}
-}
-
 /* Length of the sequence lead byte b starts, 0 if b cannot start one. */
 static size_t lead_len(unsigned char b)
 {
@@ -60,26 +46,23 @@ static size_t lead_len(unsigned char b)
 size_t unicode_decode(const char *str, size_t n, uint32_t *cp)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t len = lead_len(s[0]), i;
+	size_t len, i;
 	uint32_t v;
 
-	if (len == 1) {
+	if (s[0] < 0x80) {
 		*cp = s[0];
 		return 1;
 	}
-	if (len == 0 || len > n || !second_ok(s[0], s[1]))
-		goto bad;
-	for (i = 2; i < len; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			goto bad;
+	len = utf8_seq_len(s, n);
+	if (!len) {
+		*cp = UNICODE_REPLACEMENT;
+		return 1;
+	}
 	v = s[0] & (0x7F >> len);
 	for (i = 1; i < len; i++)
 		v = v << 6 | (s[i] & 0x3F);
 	*cp = v;
 	return len;
-bad:
-	*cp = UNICODE_REPLACEMENT;
-	return 1;
 }
 
 size_t unicode_encode(uint32_t cp, char out[4])
@@ -109,10 +92,11 @@ size_t unicode_encode(uint32_t cp, char out[4])
 size_t unicode_incomplete_tail(const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t back, i;
+	size_t back;
 
 	for (back = 1; back <= 3 && back <= n; back++) {
 		const unsigned char *lead = s + n - back;
+		unsigned char full[4];
 		size_t len;
 
 		if ((*lead & 0xC0) == 0x80)
@@ -120,12 +104,13 @@ size_t unicode_incomplete_tail(const char *str, size_t n)
 		len = lead_len(*lead);
 		if (len <= back)
 			return 0; /* complete, ASCII or not a lead at all */
-		if (back >= 2 && !second_ok(lead[0], lead[1]))
-			return 0;
-		for (i = 2; i < back; i++)
-			if ((lead[i] & 0xC0) != 0x80)
-				return 0;
-		return back;
+		if (back == 1)
+			return 1; /* any lead byte can still be completed */
+		/* With its second byte present, the sequence can still be
+		 * completed if it is well-formed with continuation bytes added. */
+		memcpy(full, lead, back);
+		memset(full + back, 0x80, len - back);
+		return utf8_seq_len(full, len) == len ? back : 0;
 	}
 	return 0;
 }
