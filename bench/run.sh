@@ -19,4 +19,7 @@ echo "== whole process (pattern engine)"
 	"$caro" check -- rm -rf /
 "$pb" -n 300 --name "baseline /bin/true" --json "$out" -- /bin/true
 
+echo "== tokenizers (build/bench-tok.json)"
+CARO_SHARED=${CARO_SHARED:-$PWD/../shared} build/rel/bench/tok_bench --json build/bench-tok.json
+
 echo "results: $out"
