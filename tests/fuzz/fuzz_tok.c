@@ -1,5 +1,9 @@
 /*
- * fuzz_tok.c: libFuzzer target for the tokenizers. Any bytes are encoded
+ * fuzz_tok.c: libFuzzer target for the tokenizers.
+ *
+ * An input that starts with "GGUF" is read as a GGUF file and, if the
+ * reader accepts it, given to tok_new_from_gguf(): a built tokenizer must
+ * then encode and decode a sample text. Any other input is encoded
  * with every fixture vocabulary (../shared/fixtures/tokenizer, or
  * $CARO_SHARED) in both special-token modes, and must decode back to the
  * same bytes; a stream of the ids must write the same bytes too. Two
@@ -116,10 +120,39 @@ static void check(const struct tok *t, const bool *alias, const uint8_t *data, s
 	tok_ids_release(&ids);
 }
 
+/* A vocabulary from the fuzzer: errors are fine, crashes and leaks not. */
+static void from_gguf(const uint8_t *data, size_t size)
+{
+	static const char sample[] = "<|im_start|>user\nfind *.py files\xe2\x82\xac \xff 42<|im_end|>";
+	struct tok_ids ids = {0};
+	struct buf out = BUF_INIT;
+	struct err err;
+	struct gguf *g = gguf_open_mem(data, size, &err);
+	struct tok *t;
+
+	if (!g)
+		return;
+	t = tok_new_from_gguf(g, &err);
+	gguf_close(g);
+	if (!t)
+		return;
+	if (tok_encode(t, sample, sizeof(sample) - 1, TOK_ENC_SPECIAL | TOK_ENC_ADD_SPECIAL, &ids,
+		       &err) ||
+	    tok_decode(t, ids.v, ids.n, TOK_DEC_SPECIAL, &out, &err))
+		abort();
+	buf_release(&out);
+	tok_ids_release(&ids);
+	tok_free(t);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	size_t i;
 
+	if (size >= 4 && memcmp(data, "GGUF", 4) == 0) {
+		from_gguf(data, size);
+		return 0;
+	}
 	if (!n_toks)
 		load_all();
 	if (size > 4096)
