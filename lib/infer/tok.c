@@ -309,7 +309,8 @@ int tok_pre_from_name(const char *name, size_t len, enum tok_pre *pre, struct er
 /*
  * Texts that end a chat turn in the common chat formats. llama.cpp finds the
  * end-of-turn token by these texts when the file does not name it, and
- * stops generation on any of them.
+ * stops generation on any of them, and on the fill-in-the-middle padding,
+ * repository and file separators code models emit between documents.
  */
 static const struct {
 	const char *text;
@@ -324,6 +325,14 @@ static const struct {
 	{"<EOT>", true, false},
 	{"<\xef\xbd\x9c" "end\xe2\x96\x81of\xe2\x96\x81sentence\xef\xbd\x9c>", true, false},
 	{"<|eom_id|>", false, true},
+	{"<|fim_pad|>", false, false},
+	{"<fim-pad>", false, false},
+	{"<PAD>", false, false},
+	{"<|fim_repo|>", false, false},
+	{"<|repo_name|>", false, false},
+	{"<fim-repo>", false, false},
+	{"<REPO>", false, false},
+	{"<|file_sep|>", false, false},
 };
 
 /*

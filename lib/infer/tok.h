@@ -256,7 +256,9 @@ int32_t tok_pad(const struct tok *t);
 bool tok_add_bos(const struct tok *t);
 bool tok_add_eos(const struct tok *t);
 /* Whether generating id ends the generation: EOS, EOT, EOM and every token
- * whose text is one of the end-of-turn texts above. */
+ * whose text is one of the end-of-turn texts above or a code model's
+ * document separator (<|file_sep|>, <|repo_name|>, <|fim_pad|>, ...), the
+ * set llama.cpp stops on. */
 bool tok_is_eog(const struct tok *t, int32_t id);
 /* Whether id is a control or unknown token (left out of decoded text). */
 bool tok_is_control(const struct tok *t, int32_t id);
