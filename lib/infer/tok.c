@@ -1455,7 +1455,7 @@ static void encode(const struct tok *t, const char *text, size_t len, const uint
 	memset(&e, 0, sizeof(e));
 	e.t = t;
 	e.out = out;
-	if (longest) {
+	if (longest && t->model == TOK_MODEL_BPE) {
 		e.cp = xmallocarray(longest + 1, sizeof(*e.cp));
 		e.off = xmallocarray(longest + 1, sizeof(*e.off));
 		e.ends = xmallocarray(longest + 1, sizeof(*e.ends));
