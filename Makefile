@@ -30,8 +30,10 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # linking it costs every caro process ~9 ms and ~7 MB RSS at start-up.
 LIBS := $(shell pkg-config --libs sqlite3 libcjson 2>/dev/null) -ldl -lm -pthread
 
+# -Wno-format-truncation: snprintf into fixed buffers truncates on purpose.
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-	-Wpointer-arith -Wformat=2 -Wno-format-nonliteral -Wvla
+	-Wpointer-arith -Wformat=2 -Wno-format-nonliteral -Wvla \
+	-Wno-format-truncation
 STD := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -D_DARWIN_C_SOURCE
 CFLAGS_COMMON := $(STD) $(WARN) -Ilib -pthread $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 
@@ -124,8 +126,8 @@ unit: $(O)/rel/unit
 cli: caro $(TOOLS_rel)
 	@CARO=$(CURDIR)/$(O)/rel/caro CARO_SHARED=$(abspath $(SHARED)) CARO_TOOLS=$(CURDIR)/$(O)/rel/tools bats tests/cli
 
-eval: caro
-	@python3 tools/eval.py --caro ./caro --shared $(SHARED)
+eval: $(O)/rel/tools/match_eval
+	@python3 tools/eval.py --bin $(O)/rel/tools/match_eval --shared $(SHARED) --json $(O)/eval-match.json
 
 bench: caro $(BENCH_rel) $(TOOLS_rel)
 	@sh bench/run.sh

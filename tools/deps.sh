@@ -35,6 +35,7 @@ test|bench)
 	need_cmd fish fish
 	need_cmd script bsdutils
 	need_cmd sqlite3 sqlite3
+	need_cmd groff groff-base
 	need_cmd valgrind valgrind
 	;;
 fuzz)

@@ -1,0 +1,28 @@
+#!/bin/sh
+# bench/run.sh: every benchmark, results in build/bench.jsonl (one JSON object
+# per figure) and a table on stdout. Runs in a private HOME so the user's
+# config and cache do not leak in.
+set -eu
+cd "$(dirname "$0")/.."
+out=build/bench.jsonl
+: >"$out"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export HOME="$tmp" XDG_CONFIG_HOME="$tmp/config" XDG_CACHE_HOME="$tmp/cache" XDG_DATA_HOME="$tmp/data"
+caro=$PWD/caro
+pb=build/rel/bench/proc_bench
+
+echo "== whole process (pattern engine)"
+"$pb" -n 300 --name "caro match json 'list files'" --json "$out" -- \
+	"$caro" --backend match -o json "list files"
+"$pb" -n 300 --name "caro check 'rm -rf /'" --allow-exit 4 --json "$out" -- \
+	"$caro" check -- rm -rf /
+"$pb" -n 300 --name "baseline /bin/true" --json "$out" -- /bin/true
+
+echo "== tokenizers (build/bench-tok.json)"
+CARO_SHARED=${CARO_SHARED:-$PWD/../shared} build/rel/bench/tok_bench --json build/bench-tok.json
+
+echo "== safety checker (build/bench-check.json)"
+CARO_SHARED=${CARO_SHARED:-$PWD/../shared} build/rel/bench/check_bench build/bench-check.json
+
+echo "results: $out"

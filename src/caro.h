@@ -1,0 +1,142 @@
+/*
+ * caro.h: what the files of the program share. src/ is the only code that
+ * prints results, asks questions and exits; lib/ is its library.
+ */
+#ifndef CARO_CARO_H
+#define CARO_CARO_H
+
+#include "buf.h"
+#include "common.h"
+#include "config.h"
+#include "err.h"
+#include "platform.h"
+#include "safety/safety.h"
+
+/* Exit codes are part of the CLI contract: scripts depend on them. */
+enum {
+	EXIT_OK = 0,        /* a command was produced (and run, with -x) */
+	EXIT_ERROR = 1,
+	EXIT_USAGE = 2,
+	EXIT_DECLINED = 3,  /* no command could be produced */
+	EXIT_BLOCKED = 4,   /* the safety policy refused it */
+	EXIT_REFUSED = 5,   /* the user declined to run it */
+};
+
+/* Requests larger than this are refused before any engine sees them. */
+#define REQUEST_MAX (100 * 1024)
+
+/* Options from the command line. NULL or false means not given, so the
+ * config (file, then environment) supplies the value. */
+struct opts {
+	const char *output;
+	const char *backend;
+	const char *platform;
+	const char *shell;
+	const char *safety;
+	const char *candidates;
+	const char *config_file;
+	const char *model;
+	const char *explain_mode; /* --explain[=MODE] */
+	bool execute;
+	bool yes;
+	bool dry_run;
+	bool explain;
+	bool no_cache;
+	bool help;
+	bool version;
+	int verbose;
+	int force_tokens;         /* bench only: --bench-tokens N */
+	char **words;             /* positional words (owned array, borrowed strings) */
+	int n_words;
+	bool after_dashdash;      /* words came after "--" */
+};
+
+/* What every command needs, set up once by app_setup. */
+struct app {
+	struct opts opts;
+	struct config cfg;
+	struct platform plat;
+	enum plat_shell shell;
+	enum safety_level safety;
+	bool json;
+	bool tty_in, tty_out, tty_err;
+	bool color;
+	char cache_dir[4096];
+	bool cache_dir_ok;
+	double t0_ms;
+};
+
+/* One subcommand (git's cmd table): its name, a usage line, and its entry
+ * point, which gets the words after the command name. */
+struct cmd_entry {
+	const char *name;
+	const char *usage;
+	const char *summary;
+	int (*exec)(struct app *app, int argc, char **argv);
+};
+
+extern const struct cmd_entry commands[];
+const struct cmd_entry *cmd_find(const char *name);
+
+int cmd_ask(struct app *app, int argc, char **argv);
+int cmd_check(struct app *app, int argc, char **argv);
+int cmd_config(struct app *app, int argc, char **argv);
+int cmd_doctor(struct app *app, int argc, char **argv);
+int cmd_version(struct app *app, int argc, char **argv);
+int cmd_help(struct app *app, int argc, char **argv);
+
+/* cli.c: options and set-up. */
+
+/* A command's own options, tried before the global ones. */
+struct opt_spec {
+	const char *long_name;
+	char short_name;
+	bool has_arg;
+	int id;
+};
+
+/* Parse argv[0..argc) into app->opts, permuting options and words, using
+ * extra (may be NULL, ended by a zeroed row) before the global options.
+ * on_extra handles ids from extra. Usage errors exit with EXIT_USAGE. */
+void cli_parse(struct app *app, int argc, char **argv, const struct opt_spec *extra,
+	       void (*on_extra)(struct app *app, int id, const char *arg));
+/* Index of the first word of argv that is not an option or an option's
+ * value, or -1 when there is none before "--". */
+int cli_first_word(int argc, char **argv);
+/* Load config, apply options over it, detect or pick the platform. Errors
+ * exit (config errors with EXIT_ERROR, bad option values with EXIT_USAGE). */
+void app_setup(struct app *app);
+void app_release(struct app *app);
+/* Milliseconds on a monotonic clock. */
+double now_ms(void);
+
+/* The words of a request or command: joined words, or stdin when there are
+ * none and stdin is not a terminal. Validated: not empty, at most max
+ * bytes, no NUL bytes, valid UTF-8. Exits with EXIT_USAGE otherwise.
+ * Caller frees. */
+char *read_input(struct app *app, const char *what, size_t max);
+
+/* ui.c: everything people see, on stderr except results. */
+NORETURN void die(int code, const char *fmt, ...) PRINTF_LIKE(2, 3);
+void warnf(const char *fmt, ...) PRINTF_LIKE(1, 2);
+void ui_show_verdict(const struct app *app, const struct safety_verdict *v, enum safety_action act);
+/* The confirm menu on the terminal: returns 'y', 'n', 'e' or 'x'. */
+int ui_menu(const struct app *app, const char *prompt, const char *keys);
+/* Let the user edit cmd in $VISUAL/$EDITOR, or on a prompt line. Returns
+ * the new command (caller frees) or NULL when unchanged or empty. */
+char *ui_edit(const struct app *app, const char *cmd);
+const char *ui_risk_color(const struct app *app, enum risk r);
+const char *ui_reset(const struct app *app);
+/* Print a cJSON object on stdout (one line) and free it. */
+struct cJSON;
+void ui_print_json(struct cJSON *obj);
+/* Milliseconds rounded to microseconds, for JSON timings. */
+double ui_ms(double ms);
+void ui_verdict_json(struct cJSON *obj, const struct safety_verdict *v, enum safety_action act);
+
+/* exec.c: run a command through the user's shell with inherited stdio.
+ * Returns the exit status to pass on (128+N for signal N). When
+ * stdout_to_stderr, the command's stdout goes to our stderr (JSON mode). */
+int exec_command(const struct app *app, const char *cmd, bool stdout_to_stderr);
+
+#endif

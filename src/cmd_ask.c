@@ -1,0 +1,364 @@
+/*
+ * cmd_ask.c: the request flow. Words in, one command out:
+ *
+ *   read the request -> engines in order (match, then models) -> rate every
+ *   candidate with the safety checker -> print (plain or JSON) -> ask, or
+ *   run with -x -y when the policy allows -> pass the exit status on.
+ *
+ * Nothing runs unless stdin and stdout are terminals and the user says y,
+ * or -x and -y are both given. Blocked commands never run and never reach
+ * stdout in plain mode, so `caro ... | sh` cannot run them.
+ */
+#include "caro.h"
+
+#include "backend/backend.h"
+#include "log.h"
+
+#include <cjson/cJSON.h>
+#include <unistd.h>
+
+struct rated {
+	char *command;
+	char *explanation;
+	struct safety_verdict v;
+	enum safety_action act;
+};
+
+struct answers {
+	size_t n;
+	struct rated c[GEN_MAX_CANDIDATES];
+	char backend[16];
+	bool cached;
+	double t_generate;
+	double t_check;
+	struct err err; /* why nothing was produced, when n == 0 */
+	int exit_code;  /* for n == 0 */
+};
+
+static void answers_release(struct answers *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		free(a->c[i].command);
+		free(a->c[i].explanation);
+	}
+	a->n = 0;
+}
+
+/* Exit code for an engine failure that ends the request. */
+static int exit_for(const struct err *e)
+{
+	switch (e->code) {
+	case ERR_DECLINED:
+	case ERR_UNAVAILABLE:
+	case ERR_NET:
+	case ERR_TIMEOUT:
+	case ERR_HTTP:
+		return EXIT_DECLINED;
+	case ERR_LIMIT:
+	case ERR_USAGE:
+		return EXIT_USAGE;
+	default:
+		return EXIT_ERROR;
+	}
+}
+
+/* Try one engine; true when it produced an answer. */
+static bool try_engine(struct app *app, const struct backend_ops *ops, const struct gen_request *req,
+		       struct answers *out)
+{
+	struct gen_answer ans = {0};
+	struct backend *b = NULL;
+	double t = now_ms();
+
+	if (backend_open(ops, &app->cfg, &b, &out->err) != 0)
+		goto fail;
+	if (backend_generate(b, req, &ans, &out->err) != 0)
+		goto fail;
+	for (size_t i = 0; i < ans.n; i++) {
+		out->c[i].command = ans.c[i].command;
+		out->c[i].explanation = ans.c[i].explanation;
+		ans.c[i].command = ans.c[i].explanation = NULL;
+	}
+	out->n = ans.n;
+	snprintf(out->backend, sizeof(out->backend), "%s", ops->name);
+	out->t_generate += now_ms() - t;
+	backend_close(b);
+	log_info("%s answered in %.3f ms", ops->name, now_ms() - t);
+	return true;
+fail:
+	out->t_generate += now_ms() - t;
+	log_info("%s: %s", ops->name, out->err.msg);
+	gen_answer_release(&ans);
+	backend_close(b);
+	return false;
+}
+
+static void generate(struct app *app, const char *text, struct answers *out)
+{
+	const char *want = app->cfg.backend;
+	struct gen_request req = {
+		.text = text,
+		.len = strlen(text),
+		.plat = &app->plat,
+		.shell = app->shell,
+		.max_candidates = (size_t)app->cfg.candidates,
+		.force_tokens = app->opts.force_tokens,
+	};
+	char why[256];
+
+	if (!str_eq(want, "auto")) {
+		const struct backend_ops *ops = backend_find(want);
+
+		if (!ops) {
+			err_set(&out->err, ERR_UNAVAILABLE,
+				"the %s engine is not available in this build of caro", want);
+		} else if (!backend_usable(ops, &app->cfg, why, sizeof(why))) {
+			err_set(&out->err, ERR_UNAVAILABLE, "the %s engine is not set up: %s", want, why);
+		} else if (!try_engine(app, ops, &req, out) && out->err.code == ERR_DECLINED) {
+			err_set(&out->err, ERR_DECLINED, "the %s engine has no command for that request",
+				want);
+		}
+		out->exit_code = exit_for(&out->err);
+		return;
+	}
+
+	/* auto: each usable engine in turn; a decline, an outage or a timeout
+	 * moves on, any other error ends the request. */
+	err_set(&out->err, ERR_DECLINED, "no engine could answer");
+	for (const char *const *name = backend_chain_names; *name; name++) {
+		const struct backend_ops *ops = backend_find(*name);
+
+		if (!ops || !backend_usable(ops, &app->cfg, why, sizeof(why)))
+			continue;
+		if (try_engine(app, ops, &req, out))
+			return;
+		if (!backend_should_fall_back(&out->err))
+			break;
+	}
+	if (out->err.code == ERR_DECLINED)
+		err_set(&out->err, ERR_DECLINED,
+			"no command for that request: the pattern engine does not know it and no "
+			"model engine is set up (see caro doctor)");
+	out->exit_code = exit_for(&out->err);
+}
+
+static void rate(struct app *app, struct rated *r)
+{
+	struct safety_opts so = {&app->plat, getenv("HOME")};
+	struct err e;
+
+	if (safety_check(r->command, strlen(r->command), &so, &r->v, &e) != 0) {
+		/* A checker failure must never let a command through unrated. */
+		memset(&r->v, 0, sizeof(r->v));
+		r->v.risk = RISK_CRITICAL;
+		r->v.n_reasons = 1;
+		snprintf(r->v.reasons[0].rule, sizeof(r->v.reasons[0].rule), "checker-error");
+		snprintf(r->v.reasons[0].message, sizeof(r->v.reasons[0].message), "%s", e.msg);
+		r->v.reasons[0].risk = RISK_CRITICAL;
+	}
+	r->act = safety_policy(r->v.risk, app->safety);
+}
+
+static void rate_all(struct app *app, struct answers *a)
+{
+	double t = now_ms();
+
+	for (size_t i = 0; i < a->n; i++)
+		rate(app, &a->c[i]);
+	a->t_check = now_ms() - t;
+}
+
+static void print_json(struct app *app, const char *request, const struct answers *a,
+		       const struct rated *primary, int run_status)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *cands, *details, *timing;
+
+	cJSON_AddStringToObject(o, "request", request);
+	if (primary)
+		cJSON_AddStringToObject(o, "command", primary->command);
+	else
+		cJSON_AddNullToObject(o, "command");
+	cands = cJSON_AddArrayToObject(o, "candidates");
+	details = cJSON_CreateArray();
+	for (size_t i = 0; i < a->n; i++) {
+		cJSON *d = cJSON_CreateObject();
+
+		if (&a->c[i] != primary)
+			cJSON_AddItemToArray(cands, cJSON_CreateString(a->c[i].command));
+		cJSON_AddStringToObject(d, "command", a->c[i].command);
+		ui_verdict_json(d, &a->c[i].v, a->c[i].act);
+		if (a->c[i].explanation)
+			cJSON_AddStringToObject(d, "explanation", a->c[i].explanation);
+		cJSON_AddItemToArray(details, d);
+	}
+	if (primary && primary->explanation)
+		cJSON_AddStringToObject(o, "explanation", primary->explanation);
+	else
+		cJSON_AddNullToObject(o, "explanation");
+	if (a->backend[0])
+		cJSON_AddStringToObject(o, "backend", a->backend);
+	else
+		cJSON_AddNullToObject(o, "backend");
+	if (primary) {
+		ui_verdict_json(o, &primary->v, primary->act);
+	} else {
+		cJSON_AddNullToObject(o, "risk");
+		cJSON_AddFalseToObject(o, "blocked");
+		cJSON_AddArrayToObject(o, "reasons");
+	}
+	cJSON_AddStringToObject(o, "platform", platform_os_name(app->plat.os));
+	cJSON_AddStringToObject(o, "shell", platform_shell_name(app->shell));
+	cJSON_AddBoolToObject(o, "cached", a->cached);
+	timing = cJSON_AddObjectToObject(o, "timing_ms");
+	cJSON_AddNumberToObject(timing, "total", ui_ms(now_ms() - app->t0_ms));
+	cJSON_AddNumberToObject(timing, "generate", ui_ms(a->t_generate));
+	cJSON_AddNumberToObject(timing, "check", ui_ms(a->t_check));
+	cJSON_AddItemToObject(o, "candidate_details", details);
+	if (!primary)
+		cJSON_AddStringToObject(o, "error", a->err.msg);
+	if (run_status >= 0)
+		cJSON_AddNumberToObject(o, "exit_status", run_status);
+	ui_print_json(o);
+}
+
+/* Show the command and what the checker thinks of it, on a terminal. */
+static void show(struct app *app, const struct answers *a, const struct rated *r)
+{
+	if (r->act == SAFETY_BLOCK)
+		fprintf(stderr, "  %s%s%s\n", ui_risk_color(app, r->v.risk), r->command, ui_reset(app));
+	else
+		printf("%s\n", r->command);
+	fflush(stdout);
+	ui_show_verdict(app, &r->v, r->act);
+	if (app->opts.explain && r->explanation)
+		fprintf(stderr, "  what it does: %s\n", r->explanation);
+	for (size_t i = 0; i < a->n; i++)
+		if (&a->c[i] != r)
+			fprintf(stderr, "  or: %s  (%s)\n", a->c[i].command,
+				safety_risk_name(a->c[i].v.risk));
+}
+
+/* The terminal menu: run, no, edit, explain. Returns the exit code. */
+static int interact(struct app *app, struct answers *a, struct rated *r)
+{
+	for (;;) {
+		int key;
+
+		if (r->act == SAFETY_BLOCK) {
+			fprintf(stderr, "caro: not running a command rated %s\n",
+				safety_risk_name(r->v.risk));
+			return EXIT_BLOCKED;
+		}
+		if (app->opts.yes && r->act == SAFETY_ALLOW)
+			return exec_command(app, r->command, false);
+		key = ui_menu(app, "Run it? [y/N/e(dit)/x(plain)]", "ynex");
+		if (key == 'y')
+			return exec_command(app, r->command, false);
+		if (key == 'n')
+			return EXIT_REFUSED;
+		if (key == 'x') {
+			fprintf(stderr, "  %s\n", r->explanation ? r->explanation :
+				"no explanation from this engine");
+			continue;
+		}
+		{
+			char *edited = ui_edit(app, r->command);
+
+			if (!edited)
+				continue;
+			free(r->command);
+			free(r->explanation);
+			r->command = edited;
+			r->explanation = xstrdup("edited by you");
+			rate(app, r);
+			show(app, a, r);
+		}
+	}
+}
+
+static int ask(struct app *app, const char *request)
+{
+	struct answers a;
+	struct rated *r;
+	bool interactive = app->tty_in && app->tty_out && !app->json && !app->opts.dry_run;
+	bool want_run = app->opts.execute && app->opts.yes && !app->opts.dry_run;
+	int status;
+
+	memset(&a, 0, sizeof(a));
+	generate(app, request, &a);
+	if (a.n == 0) {
+		if (app->json)
+			print_json(app, request, &a, NULL, -1);
+		fprintf(stderr, "caro: %s\n", a.err.msg);
+		return a.exit_code;
+	}
+	rate_all(app, &a);
+	r = &a.c[0];
+
+	if (app->json) {
+		status = -1;
+		if (want_run && r->act == SAFETY_ALLOW)
+			status = exec_command(app, r->command, true);
+		print_json(app, request, &a, r, status);
+		if (r->act == SAFETY_BLOCK)
+			status = EXIT_BLOCKED;
+		else if (status < 0 && app->opts.execute && !app->opts.dry_run)
+			status = EXIT_REFUSED;
+		else if (status < 0)
+			status = EXIT_OK;
+		goto out;
+	}
+	if (interactive) {
+		show(app, &a, r);
+		status = interact(app, &a, r);
+		goto out;
+	}
+
+	/* Not a terminal: print the command for the pipe, run only with -x -y. */
+	if (r->act == SAFETY_BLOCK) {
+		show(app, &a, r);
+		fprintf(stderr, "caro: blocked: not printing or running a command rated %s\n",
+			safety_risk_name(r->v.risk));
+		status = EXIT_BLOCKED;
+	} else if (want_run && r->act == SAFETY_ALLOW) {
+		fprintf(stderr, "$ %s\n", r->command);
+		status = exec_command(app, r->command, false);
+	} else {
+		printf("%s\n", r->command);
+		if (app->tty_err)
+			ui_show_verdict(app, &r->v, r->act);
+		else if (r->v.risk >= RISK_HIGH)
+			ui_show_verdict(app, &r->v, r->act);
+		if (app->opts.explain && r->explanation)
+			fprintf(stderr, "  what it does: %s\n", r->explanation);
+		status = EXIT_OK;
+		if (app->opts.execute && !app->opts.dry_run) {
+			fprintf(stderr, "caro: not running it: %s\n",
+				r->act == SAFETY_CONFIRM ?
+				"a command rated this high needs your answer on a terminal" :
+				"without a terminal, running needs both -x and -y");
+			status = EXIT_REFUSED;
+		}
+	}
+out:
+	answers_release(&a);
+	return status;
+}
+
+int cmd_ask(struct app *app, int argc, char **argv)
+{
+	char *request;
+	int rc;
+
+	cli_parse(app, argc, argv, NULL, NULL);
+	if (app->opts.help)
+		return cmd_help(app, 0, NULL);
+	if (app->opts.version)
+		return cmd_version(app, 0, NULL);
+	app_setup(app);
+	request = read_input(app, "request", REQUEST_MAX);
+	rc = ask(app, request);
+	free(request);
+	return rc;
+}

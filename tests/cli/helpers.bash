@@ -1,0 +1,49 @@
+# helpers.bash: shared set-up for the CLI tests. Every test gets its own
+bats_require_minimum_version 1.5.0
+# HOME and XDG directories, so no test sees another's config or cache.
+
+setup() {
+	: "${CARO:?set CARO to the caro binary (make test does)}"
+	export HOME="$BATS_TEST_TMPDIR/home"
+	export XDG_CONFIG_HOME="$HOME/.config" XDG_CACHE_HOME="$HOME/.cache" XDG_DATA_HOME="$HOME/.local/share"
+	mkdir -p "$HOME"
+	unset NO_COLOR VISUAL EDITOR OLLAMA_HOST OPENAI_API_KEY
+	for v in $(env | sed -n 's/^\(CARO_[A-Z_]*\)=.*/\1/p'); do
+		[ "$v" = CARO_SHARED ] || [ "$v" = CARO_TOOLS ] || unset "$v"
+	done
+	export SHELL=/bin/bash
+}
+
+# jget PATH: a field of the JSON in $output (python3 json), printed as JSON
+# for non-strings. PATH is dotted: timing_ms.total, reasons.0.rule
+jget() {
+	python3 -c '
+import json, sys
+v = json.loads(sys.argv[2])
+for k in sys.argv[1].split("."):
+    v = v[int(k)] if isinstance(v, list) else v[k]
+print(v if isinstance(v, str) else json.dumps(v))
+' "$1" "$output"
+}
+
+# jcheck EXPR: assert a Python expression over the parsed JSON `j`.
+jcheck() {
+	python3 -c '
+import json, sys
+j = json.loads(sys.argv[2])
+ok = eval(sys.argv[1])
+if not ok:
+    print("JSON check failed:", sys.argv[1], file=sys.stderr)
+    print(sys.argv[2], file=sys.stderr)
+sys.exit(0 if ok else 1)
+' "$1" "$output"
+}
+
+# in_pty INPUT CMD...: run CMD on a pseudo-terminal, typing INPUT.
+in_pty() {
+	local input=$1
+	shift
+	local cmd
+	cmd=$(printf '%q ' "$@")
+	{ sleep 0.3; printf "%b" "$input"; sleep 1; } | NO_COLOR=1 script -qefc "$cmd" /dev/null
+}
