@@ -24,17 +24,20 @@ the API path, so a test picks its scenario through the base URL alone:
   status=CODE     status for fail= (500), with an API-shaped error body
   always=CODE     every request gets CODE
   retry_after=V   Retry-After header on failures
-  key=K           401 unless the request has "Authorization: Bearer K"
+  key=1           401 unless the request has "Authorization: Bearer " + TEST_KEY
+                  (the key stays out of URLs, so tests can check that the
+                  client never shows it)
   cut=N           send only N bytes of the body, then close
   trickle=N       send the body N bytes at a time, 2 ms apart
   hang=1          read the request, never answer
   big=MB          a streamed reply of MB megabytes
   badjson=1       a malformed JSON event / line in the middle of the stream
   models=a,b      the model list to serve
+  notfound=1      every path is unknown: 404 with a plain-text body
   id=X            only separates the fail= counters of different tests
 
-Every request is appended to --log as one JSON line (method, target,
-headers, body), so tests can check what the client sent.
+Every request is appended to --log as one JSON line (t, method, target,
+headers, body), so tests can check what the client sent and when.
 """
 import argparse
 import json
@@ -47,6 +50,7 @@ import time
 import urllib.parse
 
 ARGS = None
+TEST_KEY = "sk-test-s3cr3t"
 COUNTS = {}
 LOCK = threading.Lock()
 
@@ -200,6 +204,8 @@ def route(method, path, req, headers, opts, prefix):
     model = req.get("model", "") if isinstance(req, dict) else ""
     err = ollama_error if ollama else openai_error
     status = None
+    if opts.get("notfound") == "1":
+        return Reply(404, "text/plain", b"404 page not found")
     if "always" in opts:
         status = int(opts["always"])
     elif "fail" in opts:
@@ -207,7 +213,7 @@ def route(method, path, req, headers, opts, prefix):
             COUNTS[prefix] = COUNTS.get(prefix, 0) + 1
             if COUNTS[prefix] <= int(opts["fail"]):
                 status = int(opts.get("status", "500"))
-    if status is None and "key" in opts and headers.get("authorization") != "Bearer " + opts["key"]:
+    if status is None and opts.get("key") == "1" and headers.get("authorization") != "Bearer " + TEST_KEY:
         status = 401
     if status is not None:
         extra = [("Retry-After", opts["retry_after"])] if "retry_after" in opts else []
@@ -260,7 +266,8 @@ class Handler(socketserver.BaseRequestHandler):
         method, target, headers, body = got
         if ARGS.log:
             with LOCK, open(ARGS.log, "a") as f:
-                f.write(json.dumps({"method": method, "target": target, "headers": headers,
+                f.write(json.dumps({"t": time.time(), "method": method, "target": target,
+                                    "headers": headers,
                                     "body": body.decode("utf-8", "replace")}) + "\n")
         path = urllib.parse.urlsplit(target).path if "://" in target else target.split("?")[0]
         segs = path.split("/")
@@ -317,10 +324,15 @@ class Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
     allow_reuse_address = True
 
 
-def watch_parent(ppid):
+def watch_parent(pid):
+    """Exit when the process that started us (or --parent) is gone."""
     while True:
         time.sleep(0.5)
-        if os.getppid() != ppid:
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            os._exit(0)
+        if pid == ARGS.ppid and os.getppid() != pid:
             os._exit(0)
 
 
@@ -333,13 +345,15 @@ def main():
     ap.add_argument("--log")
     ap.add_argument("--fixtures", default=os.path.join(shared, "fixtures", "http", "llama-server"))
     ap.add_argument("--data", default=os.path.join(here, "data"))
+    ap.add_argument("--parent", type=int, help="exit when this process exits (default: parent)")
     ARGS = ap.parse_args()
+    ARGS.ppid = os.getppid()
     srv = Server(("127.0.0.1", 0), Handler)
     tmp = ARGS.port_file + ".tmp"
     with open(tmp, "w") as f:
         f.write("%d\n" % srv.server_address[1])
     os.rename(tmp, ARGS.port_file)
-    threading.Thread(target=watch_parent, args=(os.getppid(),), daemon=True).start()
+    threading.Thread(target=watch_parent, args=(ARGS.parent or ARGS.ppid,), daemon=True).start()
     srv.serve_forever()
 
 
