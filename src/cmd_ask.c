@@ -163,6 +163,15 @@ fail:
 	return false;
 }
 
+/* The working directory, for model engines' prompts; looked up only when
+ * one runs, so the pattern engine's path stays as short as it was. */
+static const char *model_cwd(void)
+{
+	static char cwd[4096];
+
+	return cwd[0] || getcwd(cwd, sizeof(cwd)) ? cwd : NULL;
+}
+
 static void generate(struct app *app, const char *text, struct answers *out)
 {
 	const char *want = app->cfg.backend;
@@ -175,12 +184,10 @@ static void generate(struct app *app, const char *text, struct answers *out)
 		.max_candidates = (size_t)app->cfg.candidates,
 		.force_tokens = app->opts.force_tokens,
 	};
-	char why[256], cwd[4096];
+	char why[256];
 	struct winsize ws;
 	bool model_tried = false;
 
-	if (getcwd(cwd, sizeof(cwd)))
-		req.cwd = cwd;
 	if (app->tty_err && !app->json) {
 		live.width = ioctl(2, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20 ? ws.ws_col - 3u : 77;
 		live.width = MIN(live.width, sizeof(live.tail));
@@ -196,16 +203,21 @@ static void generate(struct app *app, const char *text, struct answers *out)
 				"the %s engine is not available in this build of caro", want);
 		} else if (!backend_usable(ops, &app->cfg, why, sizeof(why))) {
 			err_set(&out->err, ERR_UNAVAILABLE, "the %s engine is not set up: %s", want, why);
-		} else if (!try_engine(app, ops, &req, out) && out->err.code == ERR_DECLINED) {
-			char why_not[256];
-			size_t pre = strlen(want);
+		} else {
+			if (!str_eq(want, "match"))
+				req.cwd = model_cwd();
+			if (!try_engine(app, ops, &req, out) && out->err.code == ERR_DECLINED) {
+				char why_not[256];
+				size_t pre = strlen(want);
 
-			/* The engine's reason, without its "name: " prefix. */
-			snprintf(why_not, sizeof(why_not), "%s",
-				 strncmp(out->err.msg, want, pre) == 0 && out->err.msg[pre] == ':' ?
-				 out->err.msg + pre + 2 : out->err.msg);
-			err_set(&out->err, ERR_DECLINED,
-				"the %s engine has no command for that request (%s)", want, why_not);
+				/* The engine's reason, without its "name: " prefix. */
+				snprintf(why_not, sizeof(why_not), "%s",
+					 strncmp(out->err.msg, want, pre) == 0 &&
+					 out->err.msg[pre] == ':' ? out->err.msg + pre + 2 : out->err.msg);
+				err_set(&out->err, ERR_DECLINED,
+					"the %s engine has no command for that request (%s)", want,
+					why_not);
+			}
 		}
 		live_clear(&live);
 		out->exit_code = exit_for(&out->err);
@@ -220,7 +232,10 @@ static void generate(struct app *app, const char *text, struct answers *out)
 
 		if (!ops || !backend_usable(ops, &app->cfg, why, sizeof(why)))
 			continue;
-		model_tried |= !str_eq(*name, "match");
+		if (!str_eq(*name, "match")) {
+			model_tried = true;
+			req.cwd = model_cwd();
+		}
 		if (try_engine(app, ops, &req, out)) {
 			live_clear(&live);
 			return;
