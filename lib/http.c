@@ -82,6 +82,7 @@ int http_url_parse(const char *url, struct http_url *u, struct err *err)
 		if (*host == '@')
 			at = host;
 	host = at ? at + 1 : p;
+	u->userinfo = at != NULL;
 	if (*host == '[') {
 		host_end = memchr(host, ']', (size_t)(auth_end - host));
 		if (!host_end)
@@ -285,6 +286,7 @@ static struct curl_api {
 	const char *(*easy_strerror)(CURLcode code);
 	struct curl_slist *(*slist_append)(struct curl_slist *l, const char *s);
 	void (*slist_free_all)(struct curl_slist *l);
+	char *(*version)(void);
 } cu;
 
 #define CURL_SYM(f, name) {name, offsetof(struct curl_api, f)}
@@ -306,6 +308,7 @@ static bool curl_load(void)
 		CURL_SYM(easy_strerror, "curl_easy_strerror"),
 		CURL_SYM(slist_append, "curl_slist_append"),
 		CURL_SYM(slist_free_all, "curl_slist_free_all"),
+		CURL_SYM(version, "curl_version"),
 	};
 	const char *forced = getenv("CARO_LIBCURL");
 	void *h = NULL;
@@ -342,12 +345,21 @@ static bool curl_load(void)
 	return true;
 }
 
-bool http_curl_available(char *why, size_t cap)
+bool http_curl_available(char *info, size_t cap)
 {
 	bool ok = curl_load();
 
-	if (!ok && cap)
-		snprintf(why, cap, "%s", cu.why);
+	if (cap && ok) {
+		/* "libcurl/7.88.1 OpenSSL/3.0.15 zlib/...": the first two words. */
+		const char *v = cu.version();
+		size_t n = strcspn(v, " ");
+
+		if (v[n])
+			n += 1 + strcspn(v + n + 1, " ");
+		snprintf(info, cap, "%.*s", (int)n, v);
+	} else if (cap) {
+		snprintf(info, cap, "%s", cu.why);
+	}
 	return ok;
 }
 
@@ -536,8 +548,9 @@ out:
 
 /* Is this request for the built-in transport? Plain http to an address
  * literal or localhost, no proxy in the environment (curl then decides,
- * no_proxy included), no redirects to follow. CARO_HTTP_TRANSPORT=curl or
- * =builtin forces one (tests run both). */
+ * no_proxy included), no redirects to follow, no credentials in the URL
+ * (curl sends them as Basic auth). CARO_HTTP_TRANSPORT=curl or =builtin
+ * forces one (tests run both). */
 static bool want_builtin(const struct http_request *req, const struct http_url *u)
 {
 	static const char *const proxy_vars[] = {"http_proxy", "all_proxy", "ALL_PROXY"};
@@ -548,7 +561,7 @@ static bool want_builtin(const struct http_request *req, const struct http_url *
 		return false;
 	if (force && str_eq(force, "builtin"))
 		return true;
-	if (!str_eq(u->scheme, "http") || req->follow_redirects)
+	if (!str_eq(u->scheme, "http") || req->follow_redirects || u->userinfo)
 		return false;
 	for (size_t i = 0; i < ARRAY_SIZE(proxy_vars); i++) {
 		const char *v = getenv(proxy_vars[i]);
@@ -967,15 +980,10 @@ int http_do(const struct http_request *req, struct http_response *resp, struct e
 		} else if (x.delivered || !(err->code == ERR_NET || err->code == ERR_TIMEOUT)) {
 			break;
 		}
-		if (attempt >= req->retries)
+		/* A wait longer than the cap is not sat out. */
+		if (attempt >= req->retries || resp->retry_after_ms > HTTP_RETRY_AFTER_MAX_MS)
 			break;
-		wait = backoff_ms(attempt);
-		if (resp->retry_after_ms > HTTP_RETRY_AFTER_MAX_MS) {
-			err_set(err, err->code, "%s: HTTP %ld; the server asks to wait %ld s", shown,
-				resp->status, resp->retry_after_ms / 1000);
-			break;
-		}
-		wait = MAX(wait, resp->retry_after_ms);
+		wait = MAX(backoff_ms(attempt), resp->retry_after_ms);
 		if (deadline > 0 && mono_ms() + (double)wait >= deadline)
 			break;
 		log_info("http: %s; retrying in %ld ms", err->msg, wait);
@@ -989,6 +997,9 @@ int http_do(const struct http_request *req, struct http_response *resp, struct e
 		log_debug("http: %s: HTTP %ld in %.1f ms", shown, resp->status, resp->ms);
 		return 0;
 	}
+	if (resp->status >= 300 && resp->retry_after_ms >= 1000 && err->code != ERR_CANCELLED)
+		err_set(err, err->code, "%s: HTTP %ld; the server asks to wait %ld s", shown,
+			resp->status, resp->retry_after_ms / 1000);
 	if (resp->attempts > 1 && err->code != ERR_CANCELLED) {
 		size_t n = strlen(err->msg);
 

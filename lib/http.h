@@ -18,9 +18,10 @@
  *    http_proxy, https_proxy, all_proxy and no_proxy; nothing here turns
  *    that off), host names and redirects.
  *  - a small built-in HTTP/1.1 client for plain http:// to an IP address
- *    or localhost when no proxy variable is set: the common case of a
- *    local Ollama or llama-server, where loading libcurl (~8 ms) would be
- *    most of the time caro adds.
+ *    or localhost, without user:password@ in the URL, when no proxy
+ *    variable is set: the common case of a local Ollama or llama-server,
+ *    where loading libcurl (~8 ms, measured by bench/remote_bench.sh)
+ *    would be most of the time caro adds.
  *
  * Ctrl-C: http_cancel() is async-signal-safe. A SIGINT handler calls it,
  * and a request in flight (or a retry wait) stops within ~100 ms with
@@ -117,6 +118,7 @@ struct http_url {
 	char host[256];
 	int port;           /* explicit or the scheme's default */
 	bool port_given;
+	bool userinfo;      /* user[:password]@ came before the host */
 	const char *path;   /* into the parsed string: "/..." with the query,
 			       or "" when the URL has no path */
 };
@@ -125,9 +127,10 @@ struct http_url {
  * host, a bad port, or control characters and spaces anywhere. */
 int http_url_parse(const char *url, struct http_url *u, struct err *err);
 
-/* Whether the libcurl transport can be loaded, for `caro doctor`; why
- * gets the reason when not. Loads it. */
-bool http_curl_available(char *why, size_t cap);
+/* Whether the libcurl transport can be loaded, for `caro doctor`: info
+ * gets its version ("libcurl/7.88.1 OpenSSL/3.0.15") or why not. Loads
+ * it (~8 ms), so only doctor calls this. */
+bool http_curl_available(char *info, size_t cap);
 
 /*
  * Server-sent events (text/event-stream), as the HTML standard defines

@@ -319,6 +319,7 @@ assert len(ts) == 2 and ts[1] - ts[0] >= 0.95, ts
 	openai "models=smollm2,other"
 	run --separate-stderr "$CARO" doctor
 	[ "$status" -eq 0 ]
+	[[ "$output" == *"http        built-in for local servers; libcurl/"* ]]
 	[[ "$output" == *"ollama  ready: llama3.2 at $SRV (2 models) ("*" ms)"* ]]
 	[[ "$output" == *"openai  ready: smollm2 at $SRV/models=smollm2,other (2 models) ("*" ms)"* ]]
 	run --separate-stderr "$CARO" doctor -o json
@@ -359,6 +360,14 @@ assert len(ts) == 2 and ts[1] - ts[0] >= 0.95, ts
 	run --separate-stderr "$CARO" -b openai "list files"
 	[ "$status" -eq 3 ]
 	[[ "$stderr" == *"libcurl is not installed"* ]]
+	run --separate-stderr "$CARO" doctor -o json
+	jcheck 'j["libcurl"] is False and "libcurl is not installed" in j["libcurl_status"]'
+	# Credentials in a URL go through libcurl (Basic auth), even locally.
+	export CARO_OPENAI_BASE_URL="http://user:pw@127.0.0.1:${SRV##*:}/say=ls/v1"
+	run --separate-stderr "$CARO" -b openai "list files"
+	[ "$status" -eq 3 ]
+	[[ "$stderr" == *"libcurl is not installed"* ]]
+	[[ "$stderr" != *"user:pw"* ]]
 	# Plain http to a local server does not need it.
 	openai "say=ls"
 	run --separate-stderr "$CARO" -b openai "list files"
@@ -383,4 +392,18 @@ assert len(ts) == 2 and ts[1] - ts[0] >= 0.95, ts
 	run in_pty 'n\n' timeout 10 "$CARO" -b openai "files newer than the readme"
 	[[ "$output" == *$'\r\033[K'* ]]
 	[[ "$output" == *"find . -type f -newer README.md"* ]]
+}
+
+@test "credentials in a base URL are sent as Basic auth and never shown" {
+	export CARO_OPENAI_BASE_URL="http://user:pw-s3cr3t@127.0.0.1:${SRV##*:}/say=ls/v1" CARO_OPENAI_MODEL=m
+	run --separate-stderr "$CARO" -b openai -vv "list files"
+	[ "$status" -eq 0 ]
+	[ "$output" = "ls" ]
+	[[ "$stderr" != *"s3cr3t"* ]]
+	[ "$(last_request headers.authorization)" = "Basic $(printf 'user:pw-s3cr3t' | base64)" ]
+	export CARO_OPENAI_BASE_URL="http://user:pw-s3cr3t@127.0.0.1:${SRV##*:}/always=500/v1"
+	run --separate-stderr "$CARO" -b openai "list files"
+	[ "$status" -eq 3 ]
+	[[ "$stderr" == *"HTTP 500"* ]]
+	[[ "$stderr" != *"s3cr3t"* ]]
 }
