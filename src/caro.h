@@ -37,11 +37,15 @@ struct opts {
 	const char *config_file;
 	const char *model;
 	const char *explain_mode; /* --explain[=MODE] */
+	const char *hand_back;    /* --hand-back FD|FILE: write approved commands there */
 	bool execute;
 	bool yes;
 	bool dry_run;
 	bool explain;
 	bool no_cache;
+	bool print_only;          /* print the command only: no menu, never run */
+	bool widget;              /* key-binding protocol: a status line, then the command */
+	int pick;                 /* --pick K: offer candidate K (1-based) first; 0: unset */
 	bool help;
 	bool version;
 	int verbose;
@@ -82,6 +86,7 @@ int cmd_ask(struct app *app, int argc, char **argv);
 int cmd_check(struct app *app, int argc, char **argv);
 int cmd_config(struct app *app, int argc, char **argv);
 int cmd_doctor(struct app *app, int argc, char **argv);
+int cmd_init(struct app *app, int argc, char **argv);
 int cmd_version(struct app *app, int argc, char **argv);
 int cmd_help(struct app *app, int argc, char **argv);
 
@@ -120,11 +125,24 @@ char *read_input(struct app *app, const char *what, size_t max);
 NORETURN void die(int code, const char *fmt, ...) PRINTF_LIKE(2, 3);
 void warnf(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void ui_show_verdict(const struct app *app, const struct safety_verdict *v, enum safety_action act);
-/* The confirm menu on the terminal: returns 'y', 'n', 'e' or 'x'. */
-int ui_menu(const struct app *app, const char *prompt, const char *keys);
-/* Let the user edit cmd in $VISUAL/$EDITOR, or on a prompt line. Returns
- * the new command (caller frees) or NULL when unchanged or empty. */
+/* Ask on the terminal until the answer is one of keys and return that
+ * key. An answer matches a key exactly first, then in either case, or as a
+ * word (yes, no, q, next, edit, explain, copy). Enter and end of input
+ * give the default: the upper-case key in keys, else 'N'. Other answers
+ * print help and ask again. */
+int ui_menu(const struct app *app, const char *prompt, const char *keys, const char *help);
+/* Let the user edit cmd in $VISUAL/$EDITOR, else on the terminal with the
+ * line editor (lib/lineedit), else on a plain prompt line. Returns the new
+ * command (caller frees) or NULL when unchanged, empty, cancelled or not
+ * valid UTF-8. */
 char *ui_edit(const struct app *app, const char *cmd);
+/* Put text on the clipboard (a clipboard program, else OSC 52 to the
+ * terminal) and say on stderr how. */
+void ui_copy(const struct app *app, const char *text);
+/* --widget: die() and messages become one line on stdout. */
+void ui_set_widget(bool on);
+/* Replace control characters (newlines too) in s with spaces. */
+void ui_one_line(char *s);
 const char *ui_risk_color(const struct app *app, enum risk r);
 const char *ui_reset(const struct app *app);
 /* Print a cJSON object on stdout (one line) and free it. */
@@ -136,7 +154,9 @@ void ui_verdict_json(struct cJSON *obj, const struct safety_verdict *v, enum saf
 
 /* exec.c: run a command through the user's shell with inherited stdio.
  * Returns the exit status to pass on (128+N for signal N). When
- * stdout_to_stderr, the command's stdout goes to our stderr (JSON mode). */
+ * stdout_to_stderr, the command's stdout goes to our stderr (JSON mode).
+ * With --hand-back (and not stdout_to_stderr) the command is written to
+ * that descriptor or file instead and 0 is returned. */
 int exec_command(const struct app *app, const char *cmd, bool stdout_to_stderr);
 
 #endif

@@ -39,6 +39,13 @@ sys.exit(0 if ok else 1)
 ' "$1" "$output"
 }
 
+# pty_run STEP... -- CMD...: run CMD on a pseudo-terminal and talk to it
+# (steps: expect:REGEX, send:TEXT, close; see ptydrive.py). Every wait
+# polls with a deadline.
+pty_run() {
+	NO_COLOR=1 python3 "$BATS_TEST_DIRNAME/ptydrive.py" "$@"
+}
+
 # in_pty INPUT CMD...: run CMD on a pseudo-terminal, typing INPUT.
 in_pty() {
 	local input=$1
