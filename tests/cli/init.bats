@@ -74,9 +74,11 @@ load helpers
 }
 
 @test "--print-only prints only the command, and nothing else anywhere" {
+	run --separate-stderr "$CARO" -o json "list files in /tmp"
+	want=$(jget command)
 	run --separate-stderr "$CARO" --print-only "list files in /tmp"
 	[ "$status" -eq 0 ]
-	[ "$output" = "ls -la /tmp" ]
+	[ "$output" = "$want" ]
 	[ -z "$stderr" ]
 }
 
@@ -95,14 +97,14 @@ load helpers
 	[[ "$output" == "caro: --widget prints a command"* ]]
 	CARO_OUTPUT=json run --separate-stderr "$CARO" --print-only "list files in /tmp"
 	[ "$status" -eq 0 ]
-	[ "$output" = "ls -la /tmp" ]
+	[ "$output" = "$(cmd_for "list files in /tmp")" ]
 }
 
 @test "--widget: an empty status line, then the command; stderr stays empty" {
 	run --separate-stderr "$CARO" --widget "list files in /tmp"
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
-	[ "$output" = $'\nls -la /tmp' ]
+	[ "$output" = $'\n'"$(cmd_for "list files in /tmp")" ]
 }
 
 @test "--widget: failures are one status line on stdout with caro's exit code" {
@@ -131,21 +133,27 @@ load helpers
 }
 
 @test "--widget: quotes, \$, backslashes and newlines in the request arrive exactly" {
-	req=$'list files in\n/tmp/a\'b"c$d\\e'
+	req=$'find files named\n"it\'s $x\\y"'
+	run --separate-stderr "$CARO" -o json -- "$req"
+	want=$(jget command)
+	[[ "$want" == *"'it'\\''s \$x\\y'"* ]]
 	run --separate-stderr "$CARO" --widget -- "$req"
 	[ "$status" -eq 0 ]
-	[ "$output" = $'\nls -la \'/tmp/a\'\\\'\'b"c$d\\e\'' ]
-	# And the command reads back as the same path in a shell.
-	cmd=${output#$'\n'}
-	[ "$(eval "printf '%s|' ${cmd#ls -la }")" = "/tmp/a'b\"c\$d\\e|" ]
+	[ "$output" = $'\n'"$want" ]
+	# The quoted word reads back as the name in the request.
+	word=${want#*-name }
+	[ "$(eval "printf '%s|' $word")" = "it's \$x\\y|" ]
 }
 
 @test "--pick chooses a candidate, counting round" {
-	run --separate-stderr "$CARO" --print-only --pick 1 "list files in /tmp"
-	[ "$output" = "ls -la /tmp" ]
-	run --separate-stderr "$CARO" --print-only --pick 7 -n 3 "list files in /tmp"
-	[ "$status" -eq 0 ]
-	[ -n "$output" ]
+	run --separate-stderr "$CARO" -n 3 -o json "show disk usage"
+	n=$(jget candidate_details | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+	[ "$n" -ge 2 ]
+	for k in $(seq 1 $((n * 2))); do
+		want=$(jget "candidate_details.$(((k - 1) % n)).command")
+		[ "$(cmd_for -n 3 --pick "$k" "show disk usage")" = "$want" ]
+	done
+	[ "$(cmd_for --pick 1 "show disk usage")" = "$(jget command)" ]
 	run --separate-stderr "$CARO" --print-only --pick 0 "list files in /tmp"
 	[ "$status" -eq 2 ]
 	run --separate-stderr "$CARO" --print-only --pick x "list files in /tmp"
@@ -157,7 +165,7 @@ load helpers
 	run --separate-stderr "$CARO" --hand-back 3 -x -y "list files in $HOME/d" 3>"$HOME/handed"
 	[ "$status" -eq 0 ]
 	[[ "$output" != *marker-file* ]]
-	[ "$(cat "$HOME/handed")" = "ls -la $HOME/d" ]
+	[ "$(cat "$HOME/handed")" = "$(cmd_for "list files in $HOME/d")" ]
 	# A descriptor that is not open is an error, never a silent run.
 	run --separate-stderr "$CARO" --hand-back 9 -x -y "list files in $HOME/d"
 	[ "$status" -eq 1 ]

@@ -42,7 +42,10 @@ marker_dir() {
 }
 
 @test "menu: x explains, then asks again" {
-	run pty_run 'expect:Run it\?' 'send:x\r' 'expect:list every file' 'expect:Run it\?' 'send:\r' \
+	run "$CARO" -o json "list files in /tmp"
+	expl=$(jget explanation)
+	[ -n "$expl" ]
+	run pty_run 'expect:Run it\?' 'send:x\r' "expect:$(re_quote "$expl")" 'expect:Run it\?' 'send:\r' \
 		-- "$CARO" "list files in /tmp"
 	[ "$status" -eq 5 ]
 }
@@ -54,12 +57,12 @@ marker_dir() {
 	PATH="$HOME/bin:$PATH" DISPLAY=:9 run pty_run 'expect:Run it\?' 'send:c\r' 'expect:copied \(xclip\)' \
 		'expect:Run it\?' 'send:\r' -- "$CARO" "list files in /tmp"
 	[ "$status" -eq 5 ]
-	[ "$(cat "$HOME/clip")" = "ls -la /tmp" ]
+	[ "$(cat "$HOME/clip")" = "$(cmd_for "list files in /tmp")" ]
 }
 
 @test "menu: c copies through the terminal (OSC 52) without a clipboard program" {
 	# No DISPLAY, no WAYLAND_DISPLAY: the terminal gets the text.
-	expected=$(printf 'ls -la /tmp' | base64)
+	expected=$(cmd_for "list files in /tmp" | tr -d '\n' | base64)
 	DISPLAY= WAYLAND_DISPLAY= run pty_run 'expect:Run it\?' 'send:c\r' \
 		"expect:\\x1b\\]52;c;$expected\\x07" 'expect:copied through the terminal' 'send:\r' \
 		-- "$CARO" "list files in /tmp"
@@ -99,7 +102,7 @@ marker_dir() {
 @test "menu: e without an editor edits on the line: Ctrl-A, typing, Enter" {
 	marker_dir
 	run pty_run 'expect:Run it\?' 'send:e\r' 'expect:edit> ' 'send:\x01command \r' \
-		"expect:command ls -la $D.*risk: safe" 'expect:Run it\?' 'send:y\r' 'expect:marker-file' \
+		"expect:command $(re_quote "$(cmd_for "list files in $D")")\\n.*risk: safe" 'expect:Run it\?' 'send:y\r' 'expect:marker-file' \
 		-- "$CARO" "list files in $D"
 	[ "$status" -eq 0 ]
 }
@@ -142,9 +145,55 @@ marker_dir() {
 	run pty_run 'expect:Run it\?' 'send:y\r' -- sh -c "\"\$0\" --hand-back 3 list files in $D 3>\"$HOME/handed\"" "$CARO"
 	[ "$status" -eq 0 ]
 	[[ "$output" != *marker-file* ]]
-	[ "$(cat "$HOME/handed")" = "ls -la $D" ]
+	[ "$(cat "$HOME/handed")" = "$(cmd_for "list files in $D")" ]
 	# A file works too, and nothing is written when the answer is no.
 	run pty_run 'expect:Run it\?' 'send:\r' -- "$CARO" --hand-back "$HOME/f2" list files in "$D"
 	[ "$status" -eq 5 ]
 	[ ! -e "$HOME/f2" ]
+}
+
+@test "menu: n steps through the candidates, each with its own rating, and y runs the one shown" {
+	run "$CARO" -n 3 -o json "show disk usage"
+	n=$(jget candidate_details | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+	[ "$n" -ge 2 ]
+	c1=$(jget candidate_details.0.command)
+	c2=$(jget candidate_details.1.command)
+	run pty_run 'expect:Run it\? \[y/N/e/x/c/n\] ' 'send:n\r' \
+		"expect:$(re_quote "$c2")\\n  risk: [a-z]+\\n  candidate 2 of $n\\n" 'expect:Run it\?' \
+		"send:$(printf 'n\\r%.0s' $(seq 2 "$n"))" \
+		"expect:$(re_quote "$c1")\\n  risk: [a-z]+\\n  candidate 1 of $n\\n" 'expect:Run it\?' \
+		'send:n\r' 'expect:candidate 2 of' 'expect:Run it\?' 'send:c\r' 'expect:copied' \
+		'expect:Run it\?' 'send:N\r' -- "$CARO" -n 3 "show disk usage"
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"$c1"$'\n'"  risk: "*$'\n'"  candidate 1 of $n"* ]]
+}
+
+@test "menu: y runs the candidate shown, not the first" {
+	mkdir -p "$HOME/d" && touch "$HOME/d/marker-file"
+	run "$CARO" -n 3 -o json "list files in $HOME/d"
+	c2=$(jget candidate_details.1.command)
+	[ "$c2" != "$(jget command)" ]
+	run pty_run 'expect:Run it\?' 'send:n\r' "expect:$(re_quote "$c2")" 'expect:Run it\?' 'send:y\r' \
+		-- sh -c '"$0" --hand-back 3 -n 3 "list files in $1" 3>"$1/handed"' "$CARO" "$HOME/d"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$HOME/d/handed")" = "$c2" ]
+}
+
+@test "a blocked command with no other candidate is refused without a menu (exit 4)" {
+	run --separate-stderr "$CARO" -o json "remove everything in /"
+	[ "$(jget blocked)" = true ]
+	run pty_run 'expect:not running a command rated critical' -- "$CARO" "remove everything in /"
+	[ "$status" -eq 4 ]
+	[[ "$output" != *"Run it?"* ]]
+}
+
+@test "menu: among several candidates, blocked ones can be shown but never run or copied" {
+	run --separate-stderr "$CARO" -n 3 -o json "remove everything in /"
+	[ "$(jget candidate_details.1.blocked)" = true ]
+	run pty_run 'expect:Run it\? \[y/N/e/x/c/n\]' 'send:y\r' 'expect:blocked: caro does not run' \
+		'expect:Run it\?' 'send:c\r' 'expect:blocked: caro does not copy' \
+		'expect:Run it\?' 'send:n\r' 'expect:candidate 2 of' 'expect:Run it\?' 'send:y\r' \
+		'expect:blocked: caro does not run' 'expect:Run it\?' 'send:\r' \
+		-- "$CARO" -n 3 "remove everything in /"
+	[ "$status" -eq 4 ]
 }

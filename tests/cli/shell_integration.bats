@@ -21,15 +21,17 @@ marker_dir() {
 # user can edit it, and it runs only on Enter.
 key_replaces_line() {
 	marker_dir
+	want=$(cmd_for --shell "$1" "list files in $D")
+	[ -n "$want" ]
 	tsh_start "$1"
 	tsh_type "list files in $D"
 	tsh_key C-g
-	tsh_wait_line "\$ ls -la $D"
+	tsh_wait_line "\$ $want"
 	! tsh_pane | grep -q marker-file
 	# Edit it like any line, then run it.
 	tsh_key C-a
 	tsh_type "command "
-	tsh_wait_line "\$ command ls -la $D"
+	tsh_wait_line "\$ command $want"
 	tsh_key Enter
 	tsh_wait marker-file
 }
@@ -47,22 +49,20 @@ key_replaces_line() {
 }
 
 # Quotes, $ and backslashes in the request reach caro unexpanded, and the
-# quoting in its answer reaches the line intact: echoing the answer's
-# words prints the path exactly.
+# quoting in its answer reaches the line intact: the answer's words, run
+# through printf, give back the name in the request.
 quotes_round_trip() {
+	req="find files named \"it's \$x\\y\""
+	want=$(cmd_for --shell "$1" "$req")
+	[[ "$want" == *"'it'\\''s \$x\\y'"* ]]
 	tsh_start "$1"
-	tsh_type "list files in /tmp/it's \$HOME\\x\"y"
+	tsh_type "$req"
 	tsh_key C-g
-	tsh_wait_line "\$ ls -la '/tmp/it'\\''s'"
-	tsh_key C-u
-	tsh_type 'list files in /tmp/$HOME\a'
-	tsh_key C-g
-	tsh_wait_line "\$ ls -la '/tmp/\$HOME\\a'"
+	tsh_wait_line "\$ $want"
 	tsh_key C-a
 	tsh_type "printf '<%s>' "
-	tsh_key C-e
 	tsh_key Enter
-	tsh_wait "^<ls><-la></tmp/\\\$HOME\\\\a>"
+	tsh_wait "$(tsh_re "<-name><it's \$x\\y>")"
 }
 
 @test "bash: quotes, \$ and backslashes survive the round trip" {
@@ -120,7 +120,7 @@ history_after_run() {
 	tsh_run "echo rc=$status_var"
 	tsh_wait '^rc=0$'
 	tsh_key Up Up
-	tsh_wait_line "\$ ls -la $D"
+	tsh_wait_line "\$ $(cmd_for "list files in $D")"
 	tsh_key Up
 	tsh_wait_line "\$ caro list files in $D"
 	tsh_key C-u
@@ -151,18 +151,19 @@ history_after_run() {
 @test "bash: a command run from caro's menu enters bash's history; its status comes back" {
 	history_after_run bash '$?'
 	tsh_run 'history -a'
-	grep -qxF "ls -la $D" "$HOME/.bash_history"
+	grep -qxF "$(cmd_for "list files in $D")" "$HOME/.bash_history"
 }
 
 @test "zsh: a command run from caro's menu enters zsh's history; its status comes back" {
 	history_after_run zsh '$?'
 	tsh_run 'fc -W'
-	grep -q "ls -la $D\$" "$HOME/.zsh_history"
+	grep -qF ";$(cmd_for "list files in $D")" "$HOME/.zsh_history" ||
+		grep -qxF "$(cmd_for "list files in $D")" "$HOME/.zsh_history"
 }
 
 @test "fish: a command run from caro's menu enters fish's history; its status comes back" {
 	history_after_run fish '$status'
-	grep -qxF -- "- cmd: ls -la $D" "$XDG_DATA_HOME/fish/fish_history"
+	grep -qxF -- "- cmd: $(cmd_for "list files in $D")" "$XDG_DATA_HOME/fish/fish_history"
 }
 
 # A multi-line command edited in the menu is handed back whole, runs as
@@ -213,7 +214,7 @@ EOF
 	tsh_start bash
 	tsh_type "list files in $D"
 	tsh_key C-x C-g
-	tsh_wait_line "\$ ls -la $D"
+	tsh_wait_line "\$ $(cmd_for "list files in $D")"
 }
 
 @test "zsh: --key binds another key" {
@@ -221,7 +222,7 @@ EOF
 	tsh_start zsh 'eval "$(caro init zsh --key alt-k)"'
 	tsh_type "list files in $D"
 	tsh_key M-k
-	tsh_wait_line "\$ ls -la $D"
+	tsh_wait_line "\$ $(cmd_for "list files in $D")"
 }
 
 @test "fish: --key binds another key" {
@@ -229,5 +230,62 @@ EOF
 	tsh_start fish 'caro init fish --key "\\C-x\\C-g" | source'
 	tsh_type "list files in $D"
 	tsh_key C-x C-g
-	tsh_wait_line "\$ ls -la $D"
+	tsh_wait_line "\$ $(cmd_for "list files in $D")"
+}
+
+# A blocked answer never reaches the line: it stays, and a message says why.
+blocked_keeps_line() {
+	run "$CARO" -o json "remove everything in /"
+	[ "$(jget blocked)" = true ]
+	tsh_start "$1"
+	tsh_type "remove everything in /"
+	tsh_key C-g
+	tsh_wait "caro: blocked at --safety moderate: the command is rated critical"
+	tsh_wait_line "\$ remove everything in /"
+	! tsh_pane | grep -qF "$(jget command)"
+}
+
+@test "bash: a blocked command leaves the line as it was, with a message" {
+	blocked_keeps_line bash
+}
+
+@test "zsh: a blocked command leaves the line as it was, with a message" {
+	blocked_keeps_line zsh
+}
+
+@test "fish: a blocked command leaves the line as it was, with a message" {
+	blocked_keeps_line fish
+}
+
+# Pressing the key again on caro's answer shows the next candidate, round
+# and round; editing the line makes it a new request. A risky answer says
+# so below the line.
+next_candidate() {
+	run "$CARO" -n 3 -o json "show disk usage"
+	n=$(jget candidate_details | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+	[ "$n" -ge 2 ]
+	TSH_ENV="CARO_CANDIDATES=3" tsh_start "$1"
+	tsh_type "show disk usage"
+	for k in $(seq 0 "$n"); do
+		tsh_key C-g
+		tsh_wait_line "\$ $(jget "candidate_details.$((k % n)).command")"
+		tsh_wait "caro: $((k % n + 1)) of $n, press the key again for the next"
+	done
+	tsh_key C-u
+	tsh_type "delete all log files older than 30 days"
+	tsh_key C-g
+	tsh_wait_line "\$ $(cmd_for "delete all log files older than 30 days")"
+	tsh_wait "caro: .*risk moderate"
+}
+
+@test "bash: the key again steps through the candidates" {
+	next_candidate bash
+}
+
+@test "zsh: the key again steps through the candidates" {
+	next_candidate zsh
+}
+
+@test "fish: the key again steps through the candidates" {
+	next_candidate fish
 }
