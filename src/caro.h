@@ -87,6 +87,7 @@ int cmd_check(struct app *app, int argc, char **argv);
 int cmd_config(struct app *app, int argc, char **argv);
 int cmd_doctor(struct app *app, int argc, char **argv);
 int cmd_init(struct app *app, int argc, char **argv);
+int cmd_explain(struct app *app, int argc, char **argv);
 int cmd_version(struct app *app, int argc, char **argv);
 int cmd_help(struct app *app, int argc, char **argv);
 
@@ -122,6 +123,7 @@ double now_ms(void);
 char *read_input(struct app *app, const char *what, size_t max);
 
 /* ui.c: everything people see, on stderr except results. */
+struct cJSON;
 NORETURN void die(int code, const char *fmt, ...) PRINTF_LIKE(2, 3);
 void warnf(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void ui_show_verdict(const struct app *app, const struct safety_verdict *v, enum safety_action act);
@@ -139,6 +141,13 @@ char *ui_edit(const struct app *app, const char *cmd);
 /* Put text on the clipboard (a clipboard program, else OSC 52 to the
  * terminal) and say on stderr how. */
 void ui_copy(const struct app *app, const char *text);
+/* cmd_explain.c: print what cmd does, from lib/explain's table, to out;
+ * -1 (after saying why) when it does not parse. */
+int ui_explain(const struct app *app, const char *cmd, FILE *out);
+/* Add the explanation of cmd to a JSON object as "explain": [items]. */
+void ui_explain_json(const struct app *app, const char *cmd, struct cJSON *obj);
+/* Die with a usage error unless --explain's mode is one this build has. */
+void explain_mode_check(const struct app *app);
 /* --widget: die() and messages become one line on stdout. */
 void ui_set_widget(bool on);
 /* Replace control characters (newlines too) in s with spaces. */
@@ -146,7 +155,6 @@ void ui_one_line(char *s);
 const char *ui_risk_color(const struct app *app, enum risk r);
 const char *ui_reset(const struct app *app);
 /* Print a cJSON object on stdout (one line) and free it. */
-struct cJSON;
 void ui_print_json(struct cJSON *obj);
 /* Milliseconds rounded to microseconds, for JSON timings. */
 double ui_ms(double ms);

@@ -196,6 +196,8 @@ static void print_json(struct app *app, const char *request, const struct answer
 		cJSON_AddStringToObject(o, "explanation", primary->explanation);
 	else
 		cJSON_AddNullToObject(o, "explanation");
+	if (primary && app->opts.explain)
+		ui_explain_json(app, primary->command, o);
 	if (a->backend[0])
 		cJSON_AddStringToObject(o, "backend", a->backend);
 	else
@@ -222,6 +224,15 @@ static void print_json(struct app *app, const char *request, const struct answer
 	ui_print_json(o);
 }
 
+/* What the command does: the engine's words, then each part from the
+ * built-in table. */
+static void explain(struct app *app, const struct rated *r)
+{
+	if (r->explanation)
+		fprintf(stderr, "  what it does: %s\n", r->explanation);
+	ui_explain(app, r->command, stderr);
+}
+
 /* Show the command and what the checker thinks of it, on a terminal. */
 static void show(struct app *app, const struct answers *a, const struct rated *r)
 {
@@ -231,8 +242,8 @@ static void show(struct app *app, const struct answers *a, const struct rated *r
 		printf("%s\n", r->command);
 	fflush(stdout);
 	ui_show_verdict(app, &r->v, r->act);
-	if (app->opts.explain && r->explanation)
-		fprintf(stderr, "  what it does: %s\n", r->explanation);
+	if (app->opts.explain)
+		explain(app, r);
 	if (a->n > 1)
 		fprintf(stderr, "  candidate %zu of %zu\n", (size_t)(r - a->c) + 1, a->n);
 }
@@ -269,8 +280,7 @@ static int interact(struct app *app, struct answers *a, struct rated *r)
 		case 'N':
 			return r->act == SAFETY_BLOCK ? EXIT_BLOCKED : EXIT_REFUSED;
 		case 'x':
-			fprintf(stderr, "  %s\n", r->explanation ? r->explanation :
-				"no explanation from this engine");
+			explain(app, r);
 			break;
 		case 'c':
 			if (r->act == SAFETY_BLOCK)
@@ -409,8 +419,8 @@ static int ask(struct app *app, const char *request)
 			ui_show_verdict(app, &r->v, r->act);
 		else if (r->v.risk >= RISK_HIGH)
 			ui_show_verdict(app, &r->v, r->act);
-		if (app->opts.explain && r->explanation)
-			fprintf(stderr, "  what it does: %s\n", r->explanation);
+		if (app->opts.explain)
+			explain(app, r);
 		status = EXIT_OK;
 		if (app->opts.execute && !app->opts.dry_run) {
 			fprintf(stderr, "caro: not running it: %s\n",
@@ -436,6 +446,7 @@ int cmd_ask(struct app *app, int argc, char **argv)
 	if (app->opts.version)
 		return cmd_version(app, 0, NULL);
 	app_setup(app);
+	explain_mode_check(app);
 	if (app->opts.print_only || app->opts.widget) {
 		/* output = "json" in the config must not break key bindings. */
 		if ((app->json && app->opts.output) || app->opts.execute)
