@@ -24,4 +24,7 @@ echo "== whole process (pattern engine)"
 "$pb" -n 300 --name "caro init bash (shell start-up)" --json "$out" -- "$caro" init bash
 "$pb" -n 300 --name "baseline /bin/true" --json "$out" -- /bin/true
 
+echo "== tokenizers (build/bench-tok.json)"
+CARO_SHARED=${CARO_SHARED:-$PWD/../shared} build/rel/bench/tok_bench --json build/bench-tok.json
+
 echo "results: $out"
