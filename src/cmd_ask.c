@@ -324,10 +324,10 @@ static int print_only(struct app *app, const struct answers *a, const struct rat
 	int rc = EXIT_OK;
 
 	if (r->act == SAFETY_BLOCK) {
-		buf_addf(&msg, "caro: blocked at --safety %s: the command is rated %s",
-			 safety_level_name(app->safety), safety_risk_name(r->v.risk));
+		buf_addf(&msg, "caro: blocked, rated %s (--safety %s)", safety_risk_name(r->v.risk),
+			 safety_level_name(app->safety));
 		if (r->v.n_reasons)
-			buf_addf(&msg, " (%s)", r->v.reasons[0].message);
+			buf_addf(&msg, ": %s", r->v.reasons[0].message);
 		rc = EXIT_BLOCKED;
 	} else if (app->opts.widget) {
 		if (a->n > 1)

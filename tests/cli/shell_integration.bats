@@ -240,7 +240,7 @@ blocked_keeps_line() {
 	tsh_start "$1"
 	tsh_type "remove everything in /"
 	tsh_key C-g
-	tsh_wait "caro: blocked at --safety moderate: the command is rated critical"
+	tsh_wait "caro: blocked, rated critical \\(--safety moderate\\): "
 	tsh_wait_line "\$ remove everything in /"
 	! tsh_pane | grep -qF "$(jget command)"
 }
