@@ -38,6 +38,7 @@ struct opts {
 	const char *model;
 	const char *explain_mode; /* --explain[=MODE] */
 	const char *hand_back;    /* --hand-back FD|FILE: write approved commands there */
+	int hand_back_fd;         /* that FD, checked when parsed; 0: a FILE or none */
 	bool execute;
 	bool yes;
 	bool dry_run;

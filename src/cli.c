@@ -13,6 +13,7 @@
 #include "utf8.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -87,7 +88,23 @@ static void on_global(struct app *app, int id, const char *arg, const char *arg_
 		ui_set_widget(true);
 		log_set_quiet(true);
 		break;
-	case OPT_HAND_BACK: o->hand_back = arg; break;
+	case OPT_HAND_BACK: {
+		/* A descriptor is checked now, before caro opens files of its own
+		 * that could take its number, and kept from child processes. */
+		char *end;
+		long n = strtol(arg, &end, 10);
+		int fl;
+
+		o->hand_back = arg;
+		if (!*arg || *end)
+			break;
+		fl = n >= 3 && n < 65536 ? fcntl((int)n, F_GETFL) : -1;
+		if (fl < 0 || (fl & O_ACCMODE) == O_RDONLY)
+			die(EXIT_USAGE, "%s %s: not a descriptor above 2 open for writing", arg_name, arg);
+		fcntl((int)n, F_SETFD, FD_CLOEXEC);
+		o->hand_back_fd = (int)n;
+		break;
+	}
 	case OPT_PICK: {
 		char *end;
 		long n = strtol(arg, &end, 10);

@@ -42,23 +42,17 @@ static const char *shell_path(const struct app *app, char *buf, size_t cap)
 
 /* --hand-back FD|FILE: the shell function of `caro init` runs approved
  * commands itself, so they enter its history. The command is written
- * there (no newline added) instead of being run; the function evals it. */
-static int hand_back(const char *where, const char *cmd)
+ * there (no newline added) instead of being run; the function evals it.
+ * A descriptor was checked when the option was parsed. */
+static int hand_back(const struct opts *o, const char *cmd)
 {
 	size_t len = strlen(cmd), off = 0;
-	bool is_fd = where[0] && strspn(where, "0123456789") == strlen(where);
-	int fd;
+	int fd = o->hand_back_fd;
 
-	if (is_fd) {
-		long n = strtol(where, NULL, 10);
-
-		fd = n >= 3 && n < 65536 ? (int)n : -1;
-		if (fd < 0 || fcntl(fd, F_GETFL) < 0)
-			die(EXIT_ERROR, "--hand-back %s: not an open file descriptor above 2", where);
-	} else {
-		fd = open(where, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (!fd) {
+		fd = open(o->hand_back, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		if (fd < 0)
-			die(EXIT_ERROR, "--hand-back %s: %s", where, strerror(errno));
+			die(EXIT_ERROR, "--hand-back %s: %s", o->hand_back, strerror(errno));
 	}
 	while (off < len) {
 		ssize_t n = write(fd, cmd + off, len - off);
@@ -66,7 +60,8 @@ static int hand_back(const char *where, const char *cmd)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			die(EXIT_ERROR, "--hand-back %s: %s", where, n < 0 ? strerror(errno) : "short write");
+			die(EXIT_ERROR, "--hand-back %s: %s", o->hand_back,
+			    n < 0 ? strerror(errno) : "short write");
 		off += (size_t)n;
 	}
 	close(fd);
@@ -82,7 +77,7 @@ int exec_command(const struct app *app, const char *cmd, bool stdout_to_stderr)
 	int status = 0;
 
 	if (app->opts.hand_back && !stdout_to_stderr)
-		return hand_back(app->opts.hand_back, cmd);
+		return hand_back(&app->opts, cmd);
 	fflush(stdout);
 	fflush(stderr);
 	ign.sa_handler = SIG_IGN;

@@ -166,11 +166,15 @@ load helpers
 	[ "$status" -eq 0 ]
 	[[ "$output" != *marker-file* ]]
 	[ "$(cat "$HOME/handed")" = "$(cmd_for "list files in $HOME/d")" ]
-	# A descriptor that is not open is an error, never a silent run.
+	# A descriptor that is not open (or only for reading) is a usage error,
+	# never a silent run, and never one of caro's own files.
 	run --separate-stderr "$CARO" --hand-back 9 -x -y "list files in $HOME/d"
-	[ "$status" -eq 1 ]
-	[[ "$stderr" == *"--hand-back 9: not an open file descriptor"* ]]
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"--hand-back 9: not a descriptor above 2 open for writing"* ]]
 	[[ "$output" != *marker-file* ]]
 	run --separate-stderr "$CARO" --hand-back 1 -x -y "list files in $HOME/d"
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 2 ]
+	run --separate-stderr "$CARO" --hand-back 3 -x -y "list files in $HOME/d" 3<"$HOME/handed"
+	[ "$status" -eq 2 ]
+	[ "$(cat "$HOME/handed")" = "$(cmd_for "list files in $HOME/d")" ]
 }
