@@ -249,11 +249,12 @@ static void show(struct app *app, const struct answers *a, const struct rated *r
 }
 
 /* The terminal menu: run, no, edit, explain, copy, next candidate.
- * Returns the exit code. A blocked command never runs or reaches the
- * clipboard, but it may be edited (the edit is rated afresh) or left for
- * another candidate. */
-static int interact(struct app *app, struct answers *a, struct rated *r)
+ * Returns the exit code and leaves *rp at the candidate the user ended
+ * with. A blocked command never runs or reaches the clipboard, but it may
+ * be edited (the edit is rated afresh) or left for another candidate. */
+static int interact(struct app *app, struct answers *a, struct rated **rp)
 {
+	struct rated *r = *rp;
 	bool many = a->n > 1;
 	const char *prompt = many ? "Run it? [y/N/e/x/c/n]" : "Run it? [y/N/e/x/c]";
 	const char *keys = many ? "yNexcn" : "yNexc";
@@ -290,7 +291,7 @@ static int interact(struct app *app, struct answers *a, struct rated *r)
 				ui_copy(app, r->command);
 			break;
 		case 'n':
-			r = &a->c[(size_t)(r - a->c + 1) % a->n];
+			r = *rp = &a->c[(size_t)(r - a->c + 1) % a->n];
 			show(app, a, r);
 			break;
 		case 'e': {
@@ -400,7 +401,7 @@ static int ask(struct app *app, const char *request)
 	}
 	if (interactive) {
 		show(app, &a, r);
-		status = interact(app, &a, r);
+		status = interact(app, &a, &r);
 		goto out;
 	}
 
