@@ -267,6 +267,18 @@ int cmd_init(struct app *app, int argc, char **argv)
 		       cmd_find("init")->usage);
 		return EXIT_OK;
 	}
+	if (app->opts.print_only) {
+		/* caro init --print-only: how to build a binding of your own. */
+		printf("# For key bindings of your own, ask caro for the command only:\n"
+		       "#   cmd=$(caro --print-only -- \"$request\")\n"
+		       "# It prints the command and nothing else, never runs or asks, and exits\n"
+		       "# 0 with a command, 3 when there is none and 4 when it is blocked (a\n"
+		       "# blocked command is never printed); messages go to stderr. Add\n"
+		       "# --shell bash|zsh|fish to write for that shell, --pick K for candidate K.\n"
+		       "# --widget instead puts a one-line status before the command, and keeps\n"
+		       "# stderr quiet (what caro init's bindings use).\n");
+		return EXIT_OK;
+	}
 	app_setup(app);
 	if (app->opts.n_words != 1)
 		die(EXIT_USAGE, "which shell? usage: %s", cmd_find("init")->usage);

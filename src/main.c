@@ -22,7 +22,7 @@ const struct cmd_entry commands[] = {
 	 cmd_doctor},
 	{"explain", "caro explain [-o json] [--platform P] [--] COMMAND",
 	 "say what a shell command does, part by part", cmd_explain},
-	{"init", "caro init bash|zsh|fish [--key KEY]",
+	{"init", "caro init bash|zsh|fish [--key KEY] | caro init --print-only",
 	 "print the shell integration (key binding, history)", cmd_init},
 	{"version", "caro version", "print the version", cmd_version},
 	{"help", "caro help", "print this help", cmd_help},

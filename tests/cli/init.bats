@@ -73,6 +73,13 @@ load helpers
 	[[ "$output" == *"bind \\cx\\x3b __caro_widget"* ]]
 }
 
+@test "init --print-only says how to build a binding of your own" {
+	run --separate-stderr "$CARO" init --print-only
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'cmd=$(caro --print-only -- "$request")'* ]]
+	[[ "$output" == *"exits"*"3 when there is none and 4 when it is blocked"* ]]
+}
+
 @test "--print-only prints only the command, and nothing else anywhere" {
 	run --separate-stderr "$CARO" -o json "list files in /tmp"
 	want=$(jget command)
