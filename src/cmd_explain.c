@@ -44,26 +44,17 @@ int ui_explain(const struct app *app, const char *cmd, FILE *out)
 	return 0;
 }
 
-void ui_explain_json(const struct app *app, const char *cmd, cJSON *obj)
+/* The items of ex as "explain": [{kind, depth, text, what, platform,
+ * mismatch, known}] in obj. */
+static void explain_to_json(const struct explain *ex, cJSON *obj)
 {
-	struct explain ex;
-	struct explain_opts eo = {&app->plat};
-	struct err e;
-	cJSON *items;
+	static const char *const kinds[] = {
+		"program", "option", "operand", "assign", "operator", "redirect", "expansion", "note",
+	};
+	cJSON *items = cJSON_AddArrayToObject(obj, "explain");
 
-	if (explain_command(cmd, strlen(cmd), &eo, &ex, &e) != 0) {
-		cJSON_AddNullToObject(obj, "explain");
-		cJSON_AddStringToObject(obj, "explain_error", e.msg);
-		explain_release(&ex);
-		return;
-	}
-	items = cJSON_AddArrayToObject(obj, "explain");
-	for (size_t i = 0; i < ex.n; i++) {
-		static const char *const kinds[] = {
-			"program", "option", "operand", "assign", "operator", "redirect",
-			"expansion", "note",
-		};
-		const struct explain_item *it = &ex.items[i];
+	for (size_t i = 0; i < ex->n; i++) {
+		const struct explain_item *it = &ex->items[i];
 		cJSON *o = cJSON_CreateObject();
 		struct buf tag = BUF_INIT;
 
@@ -81,6 +72,20 @@ void ui_explain_json(const struct app *app, const char *cmd, cJSON *obj)
 		cJSON_AddItemToArray(items, o);
 		buf_release(&tag);
 	}
+}
+
+void ui_explain_json(const struct app *app, const char *cmd, cJSON *obj)
+{
+	struct explain ex;
+	struct explain_opts eo = {&app->plat};
+	struct err e;
+
+	if (explain_command(cmd, strlen(cmd), &eo, &ex, &e) != 0) {
+		cJSON_AddNullToObject(obj, "explain");
+		cJSON_AddStringToObject(obj, "explain_error", e.msg);
+	} else {
+		explain_to_json(&ex, obj);
+	}
 	explain_release(&ex);
 }
 
@@ -92,7 +97,6 @@ int cmd_explain(struct app *app, int argc, char **argv)
 	struct explain_opts eo;
 	struct err e;
 	char *cmd;
-	int rc = EXIT_OK;
 
 	cli_parse(app, argc, argv, NULL, NULL);
 	if (app->opts.help) {
@@ -122,7 +126,7 @@ int cmd_explain(struct app *app, int argc, char **argv)
 		cJSON *o = cJSON_CreateObject();
 
 		cJSON_AddStringToObject(o, "command", cmd);
-		ui_explain_json(app, cmd, o);
+		explain_to_json(&ex, o);
 		ui_verdict_json(o, &v, safety_policy(v.risk, app->safety));
 		cJSON_AddStringToObject(o, "platform", platform_os_name(app->plat.os));
 		ui_print_json(o);
@@ -137,5 +141,5 @@ int cmd_explain(struct app *app, int argc, char **argv)
 	}
 	explain_release(&ex);
 	free(cmd);
-	return rc;
+	return EXIT_OK;
 }
