@@ -8,7 +8,7 @@
  *
  * Texts are templates: {} is the argument as written; {type} {size} {days}
  * {mins} {num} {mode} {perm} {sig} {glob} {date} {dur} {sed} {awk} put it
- * in words (explain.c, describe_*). Operand roles are separated by |: the
+ * in words (explain_describe.c). Operand roles are separated by |: the
  * first role is for the first operand, and so on, and the last role is
  * for the rest; a role starting with $ is for the last operand when there
  * are two or more (cp SRC... DEST). A role or argument named @cmd is shell
@@ -52,6 +52,16 @@ struct xopt {
 	unsigned char plat;
 	const char *what;
 };
+
+/* explain_describe.c */
+
+/* Append tmpl to out with its placeholders filled from the argument a;
+ * a NULL a (known only at run time) is shown as_written. */
+void explain_expand(const char *tmpl, const char *a, const char *as_written, struct buf *out);
+/* Append a glob pattern in words: "*.py (names ending in .py)". */
+void explain_describe_glob(const char *a, struct buf *out);
+/* Is a a signal name (KILL, SIGKILL) or number? */
+bool explain_is_signal(const char *a);
 
 extern const struct xprog explain_progs[];
 extern const size_t explain_n_progs;
