@@ -78,8 +78,9 @@ static void meta_write(struct dl *d)
 	fclose(f);
 }
 
-/* Read the .meta file; true when it is for this URL (then the validator
- * is filled in). */
+/* Read the .meta file. A partial file can be resumed when it came from
+ * the same URL, or when the server gave a validator: If-Range then makes
+ * the server decide (a mirror serves the same ETag for the same file). */
 static bool meta_read(struct dl *d)
 {
 	char line[HTTP_URL_MAX + 2];
@@ -92,10 +93,10 @@ static bool meta_read(struct dl *d)
 		line[strcspn(line, "\n")] = '\0';
 		same = str_eq(line, d->req->url);
 	}
-	if (same && fgets(d->validator, sizeof(d->validator), f))
+	if (fgets(d->validator, sizeof(d->validator), f))
 		d->validator[strcspn(d->validator, "\n")] = '\0';
 	fclose(f);
-	return same;
+	return same || d->validator[0];
 }
 
 /* Empty the partial file and start its digest over. */
@@ -344,7 +345,8 @@ int download_file(const struct download_req *req, struct download_result *res, s
 	}
 	d.have = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
 	if (d.have && (!meta_read(&d) || (req->size && d.have > req->size))) {
-		note(&d, "discarding a partial download from another source");
+		note(&d, "discarding a partial download that cannot be resumed");
+		d.validator[0] = '\0';
 		if (restart(&d, err) != 0)
 			goto out;
 	}

@@ -390,7 +390,7 @@ int models_pull(const struct models_spec *spec, const struct models_pull_opts *o
 	rq.headers = hdrs;
 	rq.connect_timeout_ms = o->cfg ? (long)o->cfg->http_connect_timeout_ms : 0;
 	rq.stall_timeout_ms = o->cfg ? (long)o->cfg->model_stall_timeout_ms : 0;
-	rq.retries = o->cfg ? (int)o->cfg->http_retries + 3 : 5;
+	rq.retries = o->cfg ? (int)o->cfg->http_retries : 2;
 	rq.on_progress = o->on_progress;
 	rq.on_note = o->on_note;
 	rq.ud = o->ud;

@@ -45,6 +45,7 @@ can resume. Options:
   cut1=N          the first request (per option set) gets N bytes, then close
   stall1=N        the first request gets N bytes, then nothing (until the
                   client gives up)
+  stall=N         every request does that
   norange=1       ignore Range: always 200 with the whole file
   redirect=1      answer 302 to the same path without redirect=1 (as HF
                   sends downloads to its CDN)
@@ -138,6 +139,8 @@ def model_file(path, headers, opts, prefix):
         rep.body = rep.body[:int(opts["cut1"])]
     elif "stall1" in opts and first_time(prefix, "stall1"):
         rep.stall_after = int(opts["stall1"])
+    elif "stall" in opts:
+        rep.stall_after = int(opts["stall"])
     return rep
 
 
