@@ -107,11 +107,11 @@ models_dir() { echo "$XDG_DATA_HOME/caro/models"; }
 
 @test "requests the pattern engine answers never open the model file" {
 	command -v strace >/dev/null || skip "strace is not installed"
-	run strace -f -e trace=open,openat -o "$BATS_TEST_TMPDIR/trace" "$CARO" -m "$TINY" "list files"
+	run env ASAN_OPTIONS=detect_leaks=0 strace -f -e trace=open,openat -o "$BATS_TEST_TMPDIR/trace" "$CARO" -m "$TINY" "list files"
 	[ "$status" -eq 0 ]
 	! grep -q "tiny-qwen2" "$BATS_TEST_TMPDIR/trace"
 	# The control: a request the pattern engine declines does open it.
-	run strace -f -e trace=open,openat -o "$BATS_TEST_TMPDIR/trace" "$CARO" -m "$TINY" \
+	run env ASAN_OPTIONS=detect_leaks=0 strace -f -e trace=open,openat -o "$BATS_TEST_TMPDIR/trace" "$CARO" -m "$TINY" \
 		--bench-tokens 2 "write a haiku about shell quoting"
 	grep -q "tiny-qwen2" "$BATS_TEST_TMPDIR/trace"
 }
