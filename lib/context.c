@@ -12,7 +12,7 @@
 
 #define EXT_SLOTS 64  /* distinct extensions tracked; more are "other" */
 #define EXT_MAX 12    /* longest extension kept */
-#define SHOW_EXTS 6
+#define SHOW_EXTS 5
 #define CHECK_EVERY 64
 
 /* Names worth naming: they say what the directory is. */
@@ -120,19 +120,19 @@ size_t context_dir_summary(const char *dir, double budget_ms, size_t max_entries
 	if (!n)
 		return 0;
 	qsort(exts, EXT_SLOTS, sizeof(exts[0]), by_count);
+	/* Terse: every word here is a token the model must read. */
 	for (size_t i = 0; i < EXT_SLOTS && exts[i].n && shown < SHOW_EXTS; i++, shown++) {
-		buf_addf(out, "%s%zu .%s file%s", first ? "" : ", ", exts[i].n, exts[i].name,
-			 exts[i].n == 1 ? "" : "s");
+		buf_addf(out, "%s%zu .%s", first ? "" : ", ", exts[i].n, exts[i].name);
 		first = false;
 	}
 	for (size_t i = shown; i < EXT_SLOTS; i++)
 		other += exts[i].n;
 	if (other) {
-		buf_addf(out, "%s%zu other file%s", first ? "" : ", ", other, other == 1 ? "" : "s");
+		buf_addf(out, "%s%zu other", first ? "" : ", ", other);
 		first = false;
 	}
 	if (dirs) {
-		buf_addf(out, "%s%zu director%s", first ? "" : ", ", dirs, dirs == 1 ? "y" : "ies");
+		buf_addf(out, "%s%zu dir%s", first ? "" : ", ", dirs, dirs == 1 ? "" : "s");
 		first = false;
 	}
 	for (size_t i = 0, k = 0; i < ARRAY_SIZE(notable); i++)
@@ -141,6 +141,6 @@ size_t context_dir_summary(const char *dir, double budget_ms, size_t max_entries
 			first = false;
 		}
 	if (partial)
-		buf_addf(out, " (first %zu entries of more)", n);
+		buf_addf(out, " (first %zu entries)", n);
 	return n;
 }

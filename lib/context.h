@@ -16,15 +16,15 @@
 #include "buf.h"
 #include "common.h"
 
-#define CONTEXT_BUDGET_MS 5.0
+#define CONTEXT_BUDGET_MS 4.0
 #define CONTEXT_MAX_ENTRIES 20000
 
 /* Append a one-line summary of dir to out, e.g.
- *   "12 .py files, 3 .md files, 2 directories; Makefile, .git"
+ *   "12 .py, 3 .md, 1 other, 2 dirs; .git, Makefile"
  * or "" for an empty or unreadable directory. Reads at most max_entries
  * entries and stops once budget_ms have passed; a summary of part of the
- * directory ends with "(first N entries of more)". Returns the number of
- * entries read. */
+ * directory ends with "(first N entries)". Returns the number of entries
+ * read. */
 size_t context_dir_summary(const char *dir, double budget_ms, size_t max_entries,
 			   struct buf *out);
 

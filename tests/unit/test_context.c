@@ -38,11 +38,11 @@ TEST(context_dir_summary_counts)
 	snprintf(sub, sizeof(sub), "%s/src", dir);
 	REQUIRE(mkdir(sub, 0700) == 0);
 	CHECK_INT(context_dir_summary(dir, 1000, 1000, &b), 10);
-	CHECK_STR(buf_str(&b), "5 .py files, 1 .md file, 1 other file, 2 directories; .git, Makefile");
+	CHECK_STR(buf_str(&b), "5 .py, 1 .md, 1 other, 2 dirs; .git, Makefile");
 
 	buf_reset(&b);
 	CHECK_INT(context_dir_summary(dir, 1000, 3, &b), 3);
-	CHECK(strstr(buf_str(&b), "(first 3 entries of more)") != NULL);
+	CHECK(strstr(buf_str(&b), "(first 3 entries)") != NULL);
 
 	buf_reset(&b);
 	CHECK_INT(context_dir_summary("/nonexistent/dir", 1000, 1000, &b), 0);
