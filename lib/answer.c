@@ -54,34 +54,65 @@ static void cut(struct buf *b, size_t from, size_t to)
 	b->len -= to - from;
 }
 
-/* Drop reasoning blocks. A closing tag with no opening one before it
- * (chat templates that put <think> in the prompt) drops all before it;
- * an opening tag never closed drops all after it. */
-static void strip_think(struct buf *b)
+/* The reasoning tags models wrap their thinking in. */
+static const char *const think_tags[] = {"think", "thinking", "reasoning"};
+
+/* Length of "<tag>" (close false) or "</tag>" (close true) at s[0, n)
+ * for one of think_tags, or 0; *tag gets which. */
+static size_t think_tag_at(const char *s, size_t n, bool close, size_t *tag)
 {
-	static const char *const tags[] = {"think", "thinking", "reasoning"};
+	size_t pre = close ? 2 : 1;
 
-	for (size_t t = 0; t < ARRAY_SIZE(tags); t++) {
-		char open[32], close[32];
+	if (n < pre + 2 || s[0] != '<' || (close && s[1] != '/'))
+		return 0;
+	for (size_t t = 0; t < ARRAY_SIZE(think_tags); t++) {
+		size_t tl = strlen(think_tags[t]);
 
-		snprintf(open, sizeof(open), "<%s>", tags[t]);
-		snprintf(close, sizeof(close), "</%s>", tags[t]);
-		for (;;) {
-			const char *o = ci_find(b->s, b->len, open);
-			const char *c = ci_find(b->s, b->len, close);
-
-			if (c && (!o || c < o)) {
-				cut(b, 0, (size_t)(c - b->s) + strlen(close));
-			} else if (o) {
-				const char *c2 = ci_find(o, b->len - (size_t)(o - b->s), close);
-				size_t from = (size_t)(o - b->s);
-
-				cut(b, from, c2 ? (size_t)(c2 - b->s) + strlen(close) : b->len);
-			} else {
-				break;
-			}
+		if (n >= pre + tl + 1 && strncasecmp(s + pre, think_tags[t], tl) == 0 &&
+		    s[pre + tl] == '>') {
+			*tag = t;
+			return pre + tl + 1;
 		}
 	}
+	return 0;
+}
+
+/* Drop reasoning blocks, in one pass. A closing tag with no opening one
+ * before it (chat templates that put <think> in the prompt) drops all
+ * before it; an opening tag never closed drops all after it. */
+static void strip_think(struct buf *b)
+{
+	struct buf out = BUF_INIT;
+	size_t i = 0, k, tag;
+
+	while (i < b->len) {
+		const char *lt = memchr(b->s + i, '<', b->len - i);
+		size_t at = lt ? (size_t)(lt - b->s) : b->len;
+
+		buf_add(&out, b->s + i, at - i);
+		i = at;
+		if (i >= b->len)
+			break;
+		if ((k = think_tag_at(b->s + i, b->len - i, false, &tag))) {
+			char close[32];
+			const char *c;
+
+			snprintf(close, sizeof(close), "</%s>", think_tags[tag]);
+			c = ci_find(b->s + i + k, b->len - i - k, close);
+			if (!c)
+				break;
+			i = (size_t)(c - b->s) + strlen(close);
+		} else if ((k = think_tag_at(b->s + i, b->len - i, true, &tag))) {
+			buf_reset(&out);
+			i += k;
+		} else {
+			buf_addch(&out, '<');
+			i++;
+		}
+	}
+	buf_reset(b);
+	buf_add(b, buf_str(&out), out.len);
+	buf_release(&out);
 }
 
 static bool is_space(char c)
@@ -109,29 +140,29 @@ static size_t special_token(const char *s, size_t n)
  * part of a command's quoted text, so only the ends are cleaned. */
 static void strip_special(struct buf *b)
 {
+	size_t start = 0, end = b->len, k;
 	bool again = true;
 
 	while (again) {
-		size_t start = 0, k;
-
 		again = false;
-		while (start < b->len && is_space(b->s[start]))
+		while (start < end && is_space(b->s[start]))
 			start++;
-		if ((k = special_token(b->s + start, b->len - start))) {
-			cut(b, start, start + k);
+		if ((k = special_token(b->s + start, end - start))) {
+			start += k;
 			again = true;
 		}
-		while (b->len && is_space(b->s[b->len - 1]))
-			b->s[--b->len] = '\0';
-		for (size_t i = b->len > 64 ? b->len - 64 : 0; i < b->len; i++) {
-			if (b->s[i] == '<' && special_token(b->s + i, b->len - i) == b->len - i) {
-				b->s[i] = '\0';
-				b->len = i;
+		while (end > start && is_space(b->s[end - 1]))
+			end--;
+		/* A token ends with '>' and is at most 66 bytes long. */
+		for (size_t i = end > start + 66 ? end - 66 : start; i < end && !again; i++) {
+			if (b->s[i] == '<' && special_token(b->s + i, end - i) == end - i) {
+				end = i;
 				again = true;
-				break;
 			}
 		}
 	}
+	buf_truncate(b, end);
+	cut(b, 0, start);
 }
 
 static void trim(const char *s, struct line *l)
@@ -338,14 +369,19 @@ static void clean_line(const char *s, struct line *l, bool fenced)
 	}
 }
 
-bool answer_is_one_command(const char *s, size_t len, size_t *end, struct err *err)
+/* answer_is_one_command, also saying whether the text merely ended too
+ * soon (an open quote, a missing done). */
+static bool one_command(const char *s, size_t len, size_t *end, bool *incomplete,
+			struct err *err)
 {
 	struct shell_tree t;
 	struct err e;
 	bool ok = false;
 
 	shell_tree_init(&t);
+	*incomplete = false;
 	if (shell_parse(&t, s, len, 0, &e) != 0) {
+		*incomplete = t.incomplete;
 		if (t.incomplete)
 			err_set(err, ERR_DECLINED, "it is not a complete shell command (%s)", e.msg);
 		else
@@ -368,6 +404,13 @@ bool answer_is_one_command(const char *s, size_t len, size_t *end, struct err *e
 out:
 	shell_tree_release(&t);
 	return ok;
+}
+
+bool answer_is_one_command(const char *s, size_t len, size_t *end, struct err *err)
+{
+	bool incomplete;
+
+	return one_command(s, len, end, &incomplete, err);
 }
 
 static int validate_text(const char *text, size_t len, struct err *err)
@@ -546,7 +589,7 @@ int answer_parse(const char *text, size_t len, const struct answer_opts *opts, c
 	struct line *lines = NULL;
 	struct err why;
 	size_t n, from = 0, to, end = 0;
-	bool fenced;
+	bool fenced, incomplete;
 	int rc = -1, found;
 
 	*cmd = NULL;
@@ -591,11 +634,10 @@ int answer_parse(const char *text, size_t len, const struct answer_opts *opts, c
 			blank ? "the model's answer is empty" : "the model's answer has no command");
 		goto out;
 	}
-	if (!answer_is_one_command(c.s, c.len, &end, &why)) {
+	if (!one_command(c.s, c.len, &end, &incomplete, &why)) {
 		/* Fish is not POSIX: a fish line the POSIX parser rejects may
 		 * well be right. The safety checker still rates it. */
-		if (opts->shell != SHELL_FISH || memchr(c.s, '\n', c.len) ||
-		    strstr(why.msg, "not a complete")) {
+		if (opts->shell != SHELL_FISH || memchr(c.s, '\n', c.len) || incomplete) {
 			err_set(err, ERR_DECLINED, "the model's answer: %s", why.msg);
 			goto out;
 		}

@@ -145,6 +145,22 @@ TEST(answer_caps_and_edges)
 	CHECK(answer_parse(big.s, big.len, &o, &cmd, &e) == 0);
 	CHECK_STR(cmd, "uptime");
 	free(cmd);
+	/* Many tags and tokens cost one pass, not one pass each. */
+	{
+		static const char *const junk[] = {"</think>", "<think>a</think>", "<|im_end|>", "<s>"};
+
+		for (size_t j = 0; j < ARRAY_SIZE(junk); j++) {
+			buf_reset(&big);
+			while (big.len + 64 < ANSWER_MAX_INPUT)
+				buf_adds(&big, junk[j]);
+			buf_adds(&big, "\nuptime\n");
+			while (big.len + 16 < ANSWER_MAX_INPUT)
+				buf_adds(&big, junk[j]);
+			CHECK(answer_parse(big.s, big.len, &o, &cmd, &e) == 0 || e.code == ERR_DECLINED);
+			free(cmd);
+			cmd = NULL;
+		}
+	}
 	/* Not NUL-terminated input is fine. */
 	CHECK(answer_parse("pwdXXXX", 3, &o, &cmd, &e) == 0);
 	CHECK_STR(cmd, "pwd");
