@@ -22,6 +22,9 @@ echo "== whole process (pattern engine)"
 echo "== tokenizers (build/bench-tok.json)"
 CARO_SHARED=${CARO_SHARED:-$PWD/../shared} build/rel/bench/tok_bench --json build/bench-tok.json
 
+echo "== safety checker (build/bench-check.json)"
+CARO_SHARED=${CARO_SHARED:-$PWD/../shared} build/rel/bench/check_bench build/bench-check.json
+
 echo "== local engine: cold/warm prompt cache, lazy loading"
 python3 bench/local_bench.py --runs 20 --json "$out"
 CARO_SHARED=${CARO_SHARED:-$PWD/../shared} build/rel/bench/context_bench --json "$out"
