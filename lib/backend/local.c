@@ -46,8 +46,6 @@
 
 /* Tokens a command may take; a model that rambles past it is cut off. */
 #define LOCAL_MAX_TOKENS 160
-/* Lines of text before giving up on a command appearing. */
-#define LOCAL_MAX_LINES 16
 /* Prefix cache files kept; the oldest go first. */
 #define KV_KEEP 16
 
@@ -234,16 +232,71 @@ static int prefix_state(struct local *l, struct infer_ctx *c, const int32_t *ids
 
 /* ----------------------------------------------------------- decoding */
 
+/* ------------------------------------------------- end of the command */
+
+void local_cut_init(struct local_cut *c, const char *const *stops, int n_stops,
+		    enum plat_shell shell)
+{
+	memset(c, 0, sizeof(*c));
+	c->n_stops = MIN(n_stops, (int)ARRAY_SIZE(c->stops));
+	for (int i = 0; i < c->n_stops; i++)
+		c->stops[i] = stops[i];
+	c->shell = shell;
+}
+
+/* Is text a whole command? */
+static bool command_done(const struct local_cut *c, const struct buf *text)
+{
+	struct answer_opts o = {true, c->shell};
+	struct err e;
+	char *cmd = NULL;
+	bool ok;
+
+	ok = answer_parse(text->s, text->len, &o, &cmd, &e) == 0;
+	free(cmd);
+	return ok;
+}
+
+size_t local_cut_feed(struct local_cut *c, struct buf *text)
+{
+	bool matched = false;
+	size_t keep;
+
+	if (c->done)
+		return c->shown;
+	keep = infer_stop_scan(text->s + c->shown, text->len - c->shown, c->stops, c->n_stops,
+			       &matched);
+	if (matched) {
+		buf_truncate(text, c->shown + keep);
+		c->done = true;
+		return c->shown = text->len;
+	}
+	/* A finished line may finish the command: a pipeline on one line,
+	 * a loop once its last line came, a fenced block once it closed. */
+	while (c->scanned < text->len) {
+		char *nl = memchr(text->s + c->scanned, '\n', text->len - c->scanned);
+
+		if (!nl)
+			break;
+		c->scanned = (size_t)(nl - text->s) + 1;
+		if (++c->lines >= LOCAL_MAX_LINES || command_done(c, text)) {
+			buf_truncate(text, c->scanned);
+			c->done = true;
+			return c->shown = text->len;
+		}
+	}
+	return c->shown += keep;
+}
+
+/* ----------------------------------------------------------- decoding */
+
 struct gen_state {
 	struct local *l;
 	const struct gen_request *req;
 	struct buf *text;
 	struct tok_stream stream;
-	const char *stops[CHAT_MAX_STOPS];
-	int n_stops;
+	struct local_cut cut;
 	size_t emitted;   /* bytes of text passed to on_text */
-	size_t scanned;   /* bytes of text checked for line ends */
-	int lines;
 	bool force;       /* --bench-tokens: no stops at all */
 	bool done;        /* stopped at the end of the command */
 };
@@ -256,24 +309,9 @@ static void emit(struct gen_state *g, size_t upto)
 	g->emitted = MAX(g->emitted, upto);
 }
 
-/* Is the text so far a whole command, ending at a line end? */
-static bool command_done(struct gen_state *g)
-{
-	struct answer_opts o = {true, g->req->shell};
-	struct err e;
-	char *cmd = NULL;
-	bool ok;
-
-	ok = answer_parse(g->text->s, g->text->len, &o, &cmd, &e) == 0;
-	free(cmd);
-	return ok;
-}
-
 static int on_token(void *ud, int32_t id)
 {
 	struct gen_state *g = ud;
-	size_t keep;
-	bool matched = false;
 
 	if (http_cancelled())
 		return -1;
@@ -286,30 +324,11 @@ static int on_token(void *ud, int32_t id)
 		return 1;
 	}
 	tok_stream_push(&g->stream, g->l->tok, id, g->text);
-	keep = infer_stop_scan(g->text->s + g->emitted, g->text->len - g->emitted, g->stops,
-			       g->n_stops, &matched);
-	if (matched) {
-		buf_truncate(g->text, g->emitted + keep);
-		emit(g, g->text->len);
+	emit(g, local_cut_feed(&g->cut, g->text));
+	if (g->cut.done) {
 		g->done = true;
 		return 1;
 	}
-	/* A finished line may finish the command. */
-	while (g->scanned < g->text->len) {
-		char *nl = memchr(g->text->s + g->scanned, '\n', g->text->len - g->scanned);
-
-		if (!nl)
-			break;
-		g->scanned = (size_t)(nl - g->text->s) + 1;
-		g->lines++;
-		if (command_done(g) || g->lines >= LOCAL_MAX_LINES) {
-			buf_truncate(g->text, g->scanned);
-			emit(g, g->text->len);
-			g->done = true;
-			return 1;
-		}
-	}
-	emit(g, g->emitted + keep);
 	return 0;
 }
 
@@ -410,7 +429,12 @@ int backend_local_text(struct backend *b, const struct gen_request *req, struct 
 	g.req = req;
 	g.text = text;
 	g.force = req->force_tokens > 0;
-	g.n_stops = (int)chat_stop_strings(&l->tmpl, g.stops, CHAT_MAX_STOPS);
+	{
+		const char *stops[CHAT_MAX_STOPS];
+		size_t n = chat_stop_strings(&l->tmpl, stops, CHAT_MAX_STOPS);
+
+		local_cut_init(&g.cut, stops, (int)n, req->shell);
+	}
 	tok_stream_init(&g.stream, 0);
 	gen.max_tokens = g.force ? req->force_tokens : LOCAL_MAX_TOKENS;
 	gen.on_token = on_token;

@@ -7,6 +7,7 @@
 
 #include "backend.h"
 #include "buf.h"
+#include "platform.h"
 
 /* What one generation did, for logs and tests. */
 struct local_stats {
@@ -29,5 +30,32 @@ struct local_stats {
  * the token limit cut the text. st may be NULL. */
 int backend_local_text(struct backend *b, const struct gen_request *req, struct buf *text,
 		       bool *complete, struct local_stats *st, struct err *err);
+
+/*
+ * Where the generated text ends: at a stop string (a chat template's
+ * end-of-turn written as text), or at a line end once the text so far is
+ * one whole command by the answer parser's judgement (so "```bash" and
+ * "Here is the command:" lines go on, and a loop goes on until "done"),
+ * or after LOCAL_MAX_LINES lines. Fed the whole text after each new piece.
+ */
+#define LOCAL_MAX_LINES 16
+#define LOCAL_MAX_STOPS 4
+
+struct local_cut {
+	const char *stops[LOCAL_MAX_STOPS];
+	int n_stops;
+	enum plat_shell shell;
+	size_t shown;    /* bytes that can be shown: no stop string can start there */
+	size_t scanned;  /* bytes checked for line ends */
+	int lines;
+	bool done;       /* the command is complete; text was cut after it */
+};
+
+/* stops (borrowed) are the stop strings. */
+void local_cut_init(struct local_cut *c, const char *const *stops, int n_stops,
+		    enum plat_shell shell);
+/* text grew: returns how many of its bytes can be shown now; sets c->done
+ * and truncates text when the command is complete. */
+size_t local_cut_feed(struct local_cut *c, struct buf *text);
 
 #endif

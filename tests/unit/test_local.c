@@ -221,3 +221,69 @@ TEST(local_not_set_up_says_how)
 		unsetenv("XDG_DATA_HOME");
 	free(old);
 }
+
+/* Unescape \n and \| in s[0..n) into b. */
+static void unescape(struct buf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\\' && i + 1 < n && (s[i + 1] == 'n' || s[i + 1] == '|')) {
+			buf_addch(b, s[i + 1] == 'n' ? '\n' : '|');
+			i++;
+		} else {
+			buf_addch(b, s[i]);
+		}
+	}
+}
+
+TEST(local_cut_cases)
+{
+	static const char *const stops[] = {"<|im_end|>", "<|im_start|>"};
+	char *data = t_read_file(t_data("local_cut.txt"), NULL);
+	char *line, *save = NULL;
+	const char *pieces = NULL, *want = NULL;
+	int cases = 0;
+
+	REQUIRE(data);
+	for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		struct local_cut c;
+		struct buf text = BUF_INIT, expect = BUF_INIT;
+		size_t shown = 0;
+
+		if (!strncmp(line, "pieces: ", 8))
+			pieces = line + 8;
+		else if (!strncmp(line, "text: ", 6))
+			want = line + 6;
+		if (strncmp(line, "stop: ", 6) || !pieces || !want)
+			continue;
+		local_cut_init(&c, stops, 2, SHELL_BASH);
+		for (const char *p = pieces; *p && !c.done;) {
+			const char *e = p;
+			size_t before;
+
+			while (*e && !(*e == '|' && (e == p || e[-1] != '\\')))
+				e++;
+			before = text.len;
+			unescape(&text, p, (size_t)(e - p));
+			shown = local_cut_feed(&c, &text);
+			/* Never shows more than there is, nor takes back what it showed. */
+			CHECK(shown <= text.len);
+			CHECK(text.len >= MIN(before, shown));
+			p = *e ? e + 1 : e;
+		}
+		if (!strcmp(want, "-"))
+			buf_add(&expect, text.s, text.len);
+		else
+			unescape(&expect, want, strlen(want));
+		if (!str_eq(buf_str(&text), buf_str(&expect)) || c.done != !strcmp(line + 6, "yes"))
+			t_fail(__FILE__, __LINE__, "pieces %s: got \"%s\" (done %d)", pieces,
+			       buf_str(&text), c.done);
+		if (c.done)
+			CHECK_INT(shown, text.len);
+		buf_release(&text);
+		buf_release(&expect);
+		pieces = want = NULL;
+		cases++;
+	}
+	CHECK(cases >= 10);
+	free(data);
+}
