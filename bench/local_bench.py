@@ -16,7 +16,8 @@ run by run so that machine noise hits both alike:
 and, for lazy loading, `caro -m MODEL "list files"` (the pattern engine
 answers; the model must not be touched) against `caro "list files"`.
 
-Each case reports median/p95/p99 wall ms and peak RSS (wait4's rusage),
+Each run is timed by bench/proc_bench (posix_spawn to wait4). Each case
+reports median/p95/p99 wall ms and peak RSS (wait4's rusage),
 plus one verbose run's breakdown (tokens, prefill and decode ms). With
 --json, one JSON object per case is appended to FILE. Runs in a private
 HOME and an empty working directory, so nothing of the user's leaks in.
@@ -33,19 +34,23 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REQUEST = "find the python files changed in the last 7 days and count their lines"
+PROC_BENCH = os.path.join(ROOT, "build/rel/bench/proc_bench")
 
 
 def run_once(argv, env, cwd):
-    t0 = time.perf_counter()
-    p = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL)
-    _, status, ru = os.wait4(p.pid, 0)
-    ms = (time.perf_counter() - t0) * 1e3
-    code = os.waitstatus_to_exitcode(status)
-    # 3: the random model's text is no command, which is expected.
-    if code not in (0, 3):
-        sys.exit("local_bench: %s exited %d" % (" ".join(argv), code))
-    return ms, ru.ru_maxrss
+    """One run timed by bench/proc_bench (posix_spawn to wait4, stdout and
+    stderr to /dev/null), so Python's own process costs stay out of it.
+    Exit status 3 (the random model's text is no command) is expected."""
+    fd, out = tempfile.mkstemp(prefix="caro-proc-bench-")
+    os.close(fd)
+    try:
+        subprocess.run([PROC_BENCH, "-n", "1", "-w", "0", "--allow-exit", "3", "--json", out,
+                        "--"] + argv, env=env, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
+        with open(out) as f:
+            o = json.loads(f.readline())
+    finally:
+        os.unlink(out)
+    return o["p50_ms"], o["rss_kb_max"]
 
 
 def pct(v, p):
