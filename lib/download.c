@@ -267,8 +267,21 @@ static int attempt(struct dl *d, struct err *err)
 		/* An empty 2xx body: a zero-length file, or a 206 with nothing. */
 		rc = on_start(d, &resp, err);
 	}
-	if (rc != 0 && resp.status == 416)
-		err->code = ERR_CORRUPT; /* the part is longer than the file: restart */
+	if (rc != 0 && resp.status == 416) {
+		char v[128];
+		unsigned long long total;
+
+		/* A 416 whose Content-Range total is what we hold: the whole
+		 * file is here already (a run stopped before its check). Any
+		 * other 416: what we hold is not this file. */
+		if (http_response_header(&resp, "content-range", v, sizeof(v)) &&
+		    sscanf(v, "bytes */%llu", &total) == 1 && total == d->have && total) {
+			d->total = total;
+			rc = 0;
+		} else {
+			err->code = ERR_CORRUPT;
+		}
+	}
 	http_response_release(&resp);
 	return rc;
 }

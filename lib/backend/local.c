@@ -200,8 +200,8 @@ static void kv_prune(const char *kv_file)
 
 /* Put the prompt's first n_prefix tokens in c's cache: from the file, or
  * computed and saved. */
-static int prefix_state(struct local *l, struct infer_ctx *c, const int32_t *ids, int n_ids,
-			int n_prefix, struct local_stats *st, struct err *err)
+static int prefix_state(struct infer_ctx *c, const int32_t *ids, int n_ids, int n_prefix,
+			struct local_stats *st, struct err *err)
 {
 	struct err kerr;
 	char dir[4096];
@@ -226,7 +226,6 @@ static int prefix_state(struct local *l, struct infer_ctx *c, const int32_t *ids
 		log_warn("local: cannot save the prompt cache: %s", kerr.msg);
 	else
 		kv_prune(st->kv_path);
-	(void)l;
 	return 0;
 }
 
@@ -348,7 +347,7 @@ int backend_local_text(struct backend *b, const struct gen_request *req, struct 
 	struct gen_state g = {0};
 	struct infer_gen gen = {0};
 	struct prompt_input in = {req->plat, req->shell, req->text, req->len, req->cwd};
-	int n_prefix, rc = -1, n_ctx;
+	int n_prefix, lcp, rc = -1, n_ctx;
 	double t0 = ms_now(), t1;
 
 	if (!st)
@@ -384,11 +383,15 @@ int backend_local_text(struct backend *b, const struct gen_request *req, struct 
 	/* The cacheable prefix: the tokens the prefix alone gives and the
 	 * whole prompt shares, up to the last control token among them, so
 	 * no request text can change how they were split. */
-	for (n_prefix = 0; (size_t)n_prefix < MIN(ids.n, pids.n) && ids.v[n_prefix] == pids.v[n_prefix];
-	     n_prefix++)
+	for (lcp = 0; (size_t)lcp < MIN(ids.n, pids.n) && ids.v[lcp] == pids.v[lcp]; lcp++)
 		;
-	while (n_prefix > 0 && !tok_is_control(l->tok, ids.v[n_prefix - 1]))
+	for (n_prefix = lcp; n_prefix > 0 && !tok_is_control(l->tok, ids.v[n_prefix - 1]);)
 		n_prefix--;
+	/* A vocabulary without the template's control tokens: the shared
+	 * tokens less the last, which the request's text might have merged
+	 * with (the cache file's token check catches any other change). */
+	if (n_prefix == 0 && lcp > 1)
+		n_prefix = lcp - 1;
 	if ((size_t)n_prefix >= ids.n)
 		n_prefix = (int)ids.n - 1;
 	st->n_prompt = (int)ids.n;
@@ -410,7 +413,7 @@ int backend_local_text(struct backend *b, const struct gen_request *req, struct 
 	}
 	if (n_prefix > 0)
 		kv_path(l, cp.text.s, cp.prefix_len, st->kv_path, sizeof(st->kv_path));
-	if (n_prefix > 0 && prefix_state(l, c, ids.v, (int)ids.n, n_prefix, st, err) != 0)
+	if (n_prefix > 0 && prefix_state(c, ids.v, (int)ids.n, n_prefix, st, err) != 0)
 		goto out;
 	if (infer_prefill(c, ids.v + infer_n_past(c), (int)ids.n - infer_n_past(c), 0, err) != 0) {
 		err_prefix(err, "local");
@@ -447,8 +450,8 @@ int backend_local_text(struct backend *b, const struct gen_request *req, struct 
 		goto out;
 	}
 	tok_stream_flush(&g.stream, text);
-	if (!g.done)
-		emit(&g, text->len);
+	if (!g.cut.done)
+		emit(&g, text->len); /* EOS or the limit: all of it is the answer */
 	*complete = g.done || gen.stopped == INFER_STOP_ID;
 	st->ms_generate = ms_now() - t1;
 	log_info("local: %s (%s template), prompt %d tokens (%d cached %s), prefilled %d in %.1f ms, "

@@ -326,3 +326,39 @@ TEST(download_lock_keeps_a_second_writer_out)
 	CHECK(strstr(err.msg, "another caro") != NULL);
 	close(fd);
 }
+
+/* The whole file is already in the partial one (a run killed before its
+ * check): the server's 416 with the same total completes it. */
+TEST(download_complete_part_is_finished_not_fetched_again)
+{
+	uint64_t size;
+	const char *sha = fixture_sha(&size);
+	struct download_req r;
+	struct download_result res;
+	struct err err;
+	const char *dest = dest_in_tmp("complete.gguf");
+	char part[1100], meta[1200], url[1024];
+	size_t len;
+	char *data = t_read_file(t_shared("fixtures/models/" FIXTURE), &len);
+	FILE *f;
+
+	REQUIRE(sha && data && t_server_url());
+	snprintf(url, sizeof(url), "%s", url_for("", FIXTURE));
+	download_part_path(dest, part, sizeof(part));
+	snprintf(meta, sizeof(meta), "%s.meta", part);
+	f = fopen(part, "w");
+	REQUIRE(f);
+	fwrite(data, 1, len, f);
+	fclose(f);
+	f = fopen(meta, "w");
+	REQUIRE(f);
+	fprintf(f, "%s\n\n", url);
+	fclose(f);
+	req_init(&r, url, dest);
+	r.sha256 = sha;
+	CHECK_INT(download_file(&r, &res, &err), 0);
+	CHECK_INT(res.resumed_from, len);
+	CHECK_INT(res.attempts, 1);
+	CHECK(res.verified);
+	free(data);
+}
