@@ -96,18 +96,12 @@ static const char *mb_str(uint64_t bytes, unsigned approx_mb, char *buf, size_t 
 	return buf;
 }
 
+/* A failed pull: 2 for what the user asked wrong (already installed, a
+ * download in progress elsewhere), 130 for Ctrl-C, else 1. */
 static int exit_for_err(const struct err *e)
 {
-	switch (e->code) {
-	case ERR_USAGE:
-		return EXIT_USAGE;
-	case ERR_CANCELLED:
-		return 128 + SIGINT;
-	case ERR_UNAVAILABLE:
-		return EXIT_DECLINED;
-	default:
-		return EXIT_ERROR;
-	}
+	return e->code == ERR_USAGE ? EXIT_USAGE : e->code == ERR_CANCELLED ? 128 + SIGINT :
+	       EXIT_ERROR;
 }
 
 /* ---------------------------------------------------------------- list */
