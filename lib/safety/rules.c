@@ -2126,9 +2126,10 @@ bool safety_read_only(struct cmd *c, int ro)
 
 /* ---- the program index ------------------------------------------------ */
 
-/* Every name in the tables above, sorted, so that a command costs one
- * binary search instead of a scan of every list. Names ending in * are
- * prefixes and are kept apart (there are few). */
+/* Every name in the tables above in a hash index, so that a command costs
+ * one probe instead of a scan of every list. Building it is O(names) with
+ * no sorting: it runs in every process, so it must stay cheap. Names
+ * ending in * are prefixes and are kept apart (there are few). */
 struct pentry {
 	const char *name;
 	unsigned char len;
@@ -2136,11 +2137,24 @@ struct pentry {
 	short rule;       /* row of safety_rules, or -1 */
 	short ro;         /* row of read_only, or -1 */
 	unsigned cls;
+	int next;         /* next entry in the same bucket, in insertion order */
 };
 
+#define INDEX_BUCKETS 4096 /* power of two, above twice the number of names */
+
 static struct pentry *entries, *prefixes;
-static size_t n_entries, n_prefixes;
+static size_t n_entries, n_prefixes, cap_entries, cap_prefixes;
+static int bucket_head[INDEX_BUCKETS], bucket_tail[INDEX_BUCKETS];
 static pthread_once_t index_once = PTHREAD_ONCE_INIT;
+
+static uint32_t name_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h & (INDEX_BUCKETS - 1);
+}
 
 static void add_names(const char *list, short rule, short ro, unsigned cls)
 {
@@ -2154,28 +2168,20 @@ static void add_names(const char *list, short rule, short ro, unsigned cls)
 			bool prefix = p[len - 1] == '*';
 			struct pentry **arr = prefix ? &prefixes : &entries;
 			size_t *n = prefix ? &n_prefixes : &n_entries;
+			size_t *cap = prefix ? &cap_prefixes : &cap_entries;
 
-			*arr = xrealloc(*arr, (*n + 1) * sizeof(**arr));
+			if (*n == *cap) {
+				*cap = *cap ? *cap * 2 : 512;
+				*arr = xrealloc(*arr, *cap * sizeof(**arr));
+			}
 			(*arr)[*n] = (struct pentry){p, (unsigned char)(prefix ? len - 1 : len), prefix,
-						     rule, ro, cls};
+						     rule, ro, cls, -1};
 			(*n)++;
 		}
 		if (!e)
 			break;
 		p = e + 1;
 	}
-}
-
-static int cmp_entry(const void *a, const void *b)
-{
-	const struct pentry *x = a, *y = b;
-	int c = strncmp(x->name, y->name, MIN(x->len, y->len));
-
-	if (c)
-		return c;
-	if (x->len != y->len)
-		return x->len < y->len ? -1 : 1;
-	return (x->rule > y->rule) - (x->rule < y->rule);
 }
 
 static void build_index(void)
@@ -2188,7 +2194,19 @@ static void build_index(void)
 		add_names(read_only[k].progs, -1, (short)k, 0);
 	for (k = 0; k < ARRAY_SIZE(classes); k++)
 		add_names(classes[k].progs, -1, -1, classes[k].cls);
-	qsort(entries, n_entries, sizeof(*entries), cmp_entry);
+	for (k = 0; k < INDEX_BUCKETS; k++)
+		bucket_head[k] = bucket_tail[k] = -1;
+	/* Chains keep insertion order, so a program's rules come out in
+	 * table order. */
+	for (k = 0; k < n_entries; k++) {
+		uint32_t h = name_hash(entries[k].name, entries[k].len);
+
+		if (bucket_tail[h] < 0)
+			bucket_head[h] = (int)k;
+		else
+			entries[bucket_tail[h]].next = (int)k;
+		bucket_tail[h] = (int)k;
+	}
 }
 
 static void take(struct prog_info *pi, const struct pentry *e)
@@ -2209,28 +2227,16 @@ static int cmp_ushort(const void *a, const void *b)
 
 void safety_lookup(const char *prog, struct prog_info *pi)
 {
-	size_t n = strlen(prog), lo = 0, hi, k;
-	struct pentry key;
+	size_t n = strlen(prog), k;
 
 	pthread_once(&index_once, build_index);
 	memset(pi, 0, offsetof(struct prog_info, rules));
 	pi->ro = -1;
 	if (n > 255)
 		return;
-	key.name = prog;
-	key.len = (unsigned char)n;
-	key.rule = -32768;
-	hi = n_entries;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (cmp_entry(&entries[mid], &key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (k = lo; k < n_entries && entries[k].len == n && !memcmp(entries[k].name, prog, n); k++)
-		take(pi, &entries[k]);
+	for (int i = bucket_head[name_hash(prog, n)]; i >= 0; i = entries[i].next)
+		if (entries[i].len == n && !memcmp(entries[i].name, prog, n))
+			take(pi, &entries[i]);
 	for (k = 0; k < n_prefixes; k++)
 		if (n >= prefixes[k].len && !memcmp(prefixes[k].name, prog, prefixes[k].len))
 			take(pi, &prefixes[k]);
