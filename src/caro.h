@@ -87,6 +87,7 @@ int cmd_ask(struct app *app, int argc, char **argv);
 int cmd_check(struct app *app, int argc, char **argv);
 int cmd_config(struct app *app, int argc, char **argv);
 int cmd_doctor(struct app *app, int argc, char **argv);
+int cmd_model(struct app *app, int argc, char **argv);
 int cmd_init(struct app *app, int argc, char **argv);
 int cmd_explain(struct app *app, int argc, char **argv);
 int cmd_version(struct app *app, int argc, char **argv);
@@ -160,6 +161,13 @@ void ui_print_json(struct cJSON *obj);
 /* Milliseconds rounded to microseconds, for JSON timings. */
 double ui_ms(double ms);
 void ui_verdict_json(struct cJSON *obj, const struct safety_verdict *v, enum safety_action act);
+
+/* spinner.c: "working" on the terminal (stderr) while an engine runs.
+ * NULL (and nothing drawn) when stderr is not a terminal or in JSON mode;
+ * spinner_stop(NULL) is a no-op. */
+struct spinner;
+struct spinner *spinner_start(const struct app *app, const char *label);
+void spinner_stop(struct spinner *s);
 
 /* exec.c: run a command through the user's shell with inherited stdio.
  * Returns the exit status to pass on (128+N for signal N). When
