@@ -677,12 +677,9 @@ bool mt_pm_verb_known(const char *verb)
 
 static int flag_index(const struct mfill *f, const char *name, size_t n)
 {
-	for (int i = 0; i < f->ci->nopt; i++) {
-		const char *fl = f->ci->optflag[i];
-
-		if (fl && strncmp(fl, name, n) == 0 && fl[n] == '\0')
+	for (int i = 0; i < f->ci->nopt; i++)
+		if (f->ci->flaglen[i] == n && strncmp(f->in->opt + f->ci->flagoff[i], name, n) == 0)
 			return i;
-	}
 	return -1;
 }
 
