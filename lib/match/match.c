@@ -19,6 +19,11 @@
 #define MATCH_THRESHOLD 0.80
 #define UNUSED_SLOT_COST 1.5
 #define MAX_FITS 96
+/* An alternative to the best candidate is offered only when it scores
+ * nearly as well, guesses no more of its values, and reads the request's
+ * paths the same way (not a folder as a file). A wrong alternative is
+ * shown to the user as readily as the first answer. */
+#define ALT_MARGIN 0.1
 #define T match_tables
 
 bool mt_role_known(const char *name, size_t n);
@@ -109,6 +114,9 @@ struct fit {
 	int intent;
 	double score;
 	double explained;
+	int guesses;       /* known words taken as values */
+	uint64_t as_dir;   /* tokens a role takes as a folder, by index */
+	uint64_t as_file;  /* ... as a file */
 };
 
 /* A trigger word may be a token no slot took, or a slot of that one
@@ -150,6 +158,7 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 	const struct intent *in = &match_intents[ci - T.cints];
 	const char *tmpl = pick_template(in, p);
 	double e = 0, u = 0;
+	int guesses = 0;
 	bool needhit[MT_MAX_TOKS] = {false};
 	bool trig[MT_MAX_TOKS];
 	int strong = 0;
@@ -192,14 +201,18 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 		for (int i = 0; i < r->n; i++) {
 			if (r->t[i].w != ci->opt[o])
 				continue;
+			if (ci->flaglen[o] && mt_in_place(r, i)) /* "folder" asks for no folders */
+				continue;
 			if (needhit[i]) { /* a need word can also set a flag */
 				f->flags |= 1u << o;
+				f->flagged[i] = ci->flaglen[o] > 0;
 				break;
 			}
 			if (f->used[i] || !word_free(r, f, i) || name_shaped_tok(&r->t[i]))
 				continue; /* "SHA256SUMS" is a file name, not the word sha256 */
 			take_word(r, f, i);
 			f->flags |= 1u << o;
+			f->flagged[i] = ci->flaglen[o] > 0;
 			break;
 		}
 	}
@@ -233,7 +246,7 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 		if (t->stop)
 			e += 0.25;
 		else if (!trig[i] && t->kind == TK_WORD && t->w >= 0)
-			e += 0.6, u += 0.2; /* a known word taken as a value is a guess */
+			e += 0.6, u += 0.2, guesses++; /* a known word taken as a value is a guess */
 		else
 			e += 1;
 	}
@@ -248,6 +261,16 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 	out->intent = (int)(ci - T.cints);
 	out->explained = e;
 	out->score = e + u > 0 ? e / (e + u) : 0;
+	out->guesses = guesses;
+	out->as_dir = out->as_file = 0;
+	for (int k = 0; k < f->nroles; k++) {
+		const struct mrole *m = &f->roles[k];
+
+		if (m->ok && m->tok >= 0 && m->as == AS_DIR)
+			out->as_dir |= UINT64_C(1) << m->tok;
+		else if (m->ok && m->tok >= 0 && m->as == AS_FILE)
+			out->as_file |= UINT64_C(1) << m->tok;
+	}
 	return true;
 }
 
@@ -262,11 +285,19 @@ static int cmp_fit(const void *a, const void *b)
 	return x->intent - y->intent;
 }
 
+/* Whether fit a may be offered as an alternative to the best one. */
+static bool alt_ok(const struct fit *best, const struct fit *a)
+{
+	return a->score >= best->score - ALT_MARGIN && a->guesses <= best->guesses &&
+	       !(a->as_dir & best->as_file) && !(a->as_file & best->as_dir);
+}
+
 int match_request(const char *req, size_t len, const struct match_opts *opts,
 		  struct match_result *res, struct err *err)
 {
 	struct mreq *r = NULL;
 	struct fit fits[MAX_FITS];
+	const struct fit *best = NULL;
 	struct mfill f;
 	int nfits = 0, ret = -1;
 	size_t want;
@@ -328,6 +359,9 @@ int match_request(const char *req, size_t len, const struct match_opts *opts,
 		struct fit again;
 		bool dup = false;
 
+		if (best && !alt_ok(best, &fits[k]))
+			continue;
+
 		/* refit: the fill state is rebuilt rather than stored per intent */
 		fit(r, ci, opts->plat, &f, &again);
 		mt_render(&f, pick_template(in, opts->plat), false, false, &cmd);
@@ -346,6 +380,8 @@ int match_request(const char *req, size_t len, const struct match_opts *opts,
 		res->c[res->n].intent = in->id;
 		res->c[res->n].score = fits[k].score;
 		res->n++;
+		if (!best)
+			best = &fits[k];
 	}
 	ret = 0;
 out:

@@ -124,6 +124,9 @@ unsigned lex_flags(int id);
 int mt_tokenize(struct mreq *r, const char *req, size_t len, struct err *err);
 char *mt_strdup(struct mreq *r, const char *s, size_t n);
 bool mt_is(const struct mtok *t, const char *word);
+/* Whether token i is the noun of a place named by the word before it:
+ * "in the build folder" says where, not what. */
+bool mt_in_place(const struct mreq *r, int i);
 
 /* Slot extraction (match_slots.c). */
 void ms_extract(struct mreq *r);
@@ -299,6 +302,7 @@ static inline int mt_lookup(const struct mtables *t, const char *w, size_t n)
 
 /* A role's value once resolved: a token, a slot or a literal. */
 #define MF_ROLES 16
+enum role_as { AS_ANY, AS_DIR, AS_FILE }; /* what a role takes its value to be */
 struct mrole {
 	char name[16];
 	int tok;        /* -1 */
@@ -306,6 +310,7 @@ struct mrole {
 	int slot;       /* -1 */
 	const char *lit;
 	bool ok;
+	uint8_t as;     /* enum role_as */
 };
 
 /* One intent being fitted to one request. */
@@ -315,6 +320,7 @@ struct mfill {
 	const struct intent *in;  /* ci's source row */
 	const struct platform *plat;
 	bool used[MT_MAX_TOKS];   /* explained by this intent */
+	bool flagged[MT_MAX_TOKS]; /* set a flag: the noun names what the intent acts on */
 	bool slot_used[MT_MAX_SLOTS];
 	uint32_t flags;           /* opt words present, by opt index */
 	struct mrole roles[MF_ROLES];

@@ -238,7 +238,7 @@ const struct lex_phrase lex_phrases[] = {
 	{"keep the change", "keep"}, {"keeping the change", "keep"}, {"keep my change", "keep"},
 	{"keep changes", "keep"}, {"keep the changes", "keep"},
 	{"force push", "forcepush"}, {"force-push", "forcepush"},
-	{"new branch", "newbranch"}, {"switch to", "switch"}, {"check out", "checkout"},
+	{"switch to", "switch"}, {"check out", "checkout"},
 	{"side by side", "sidebyside"}, {"tab separated", "tsv"},
 	{"comma separated", "csv"}, {"exit code", "exitcode"}, {"return code", "exitcode"},
 	{"process id", "pid"}, {"process ids", "pid"}, {"at boot", "atboot"},

@@ -711,6 +711,14 @@ static void set_cues(struct mreq *r)
 	}
 }
 
+bool mt_in_place(const struct mreq *r, int i)
+{
+	const struct mtok *p = &r->t[i > 0 ? i - 1 : 0];
+
+	return i > 0 && p->kind == TK_WORD && !p->stop &&
+	       (p->cue == CUE_IN || p->cue == CUE_FROM || p->cue == CUE_INTO);
+}
+
 int mt_tokenize(struct mreq *r, const char *req, size_t len, struct err *err)
 {
 	int w0[MT_MAX_TOKS];

@@ -6,6 +6,7 @@
 #include "t.h"
 
 #include "buf.h"
+#include "tdata.h"
 #include "match/match.h"
 #include "match/match_int.h"
 
@@ -451,6 +452,39 @@ TEST(match_candidates_distinct)
 }
 
 /* ---- held-out table ---- */
+
+/* tests/data/match_alts.tsv: what five candidates must and must not offer. */
+TEST(match_alternatives_table)
+{
+	struct tdata td;
+	int cases = 0;
+
+	REQUIRE(tdata_open(&td, "match_alts.tsv"));
+	while (tdata_next(&td)) {
+		struct platform p;
+		struct match_opts o = {&p, 5};
+		struct match_result r;
+		struct err err = {0};
+		bool want, found = false;
+
+		if (td.n != 3 || (td.f[2][0] != '+' && td.f[2][0] != '-')) {
+			t_fail(__FILE__, __LINE__, "match_alts.tsv:%d: bad line", td.line);
+			continue;
+		}
+		want = td.f[2][0] == '+';
+		REQUIRE(platform_target(&p, td.f[0], &err) == 0);
+		if (match_request(td.f[1], strlen(td.f[1]), &o, &r, &err) == 0)
+			for (size_t i = 0; i < r.n; i++)
+				found |= str_eq(r.c[i].command, td.f[2] + 1);
+		if (found != want)
+			t_fail(__FILE__, __LINE__, "[%s] %s: %s %s", td.f[0], td.f[1],
+			       want ? "missing" : "offered", td.f[2] + 1);
+		match_result_release(&r);
+		cases++;
+	}
+	tdata_close(&td);
+	CHECK(cases >= 5);
+}
 
 TEST(match_cases_table)
 {
