@@ -285,6 +285,27 @@ static int cmp_fit(const void *a, const void *b)
 	return x->intent - y->intent;
 }
 
+/* Fit each intent on the trigger index chain from edge e that seen does
+ * not mark yet; append those above the threshold to fits (nfits so far).
+ * Returns the new count. */
+static int fit_chain(const struct mreq *r, int e, const struct platform *p, unsigned char *seen,
+		     struct fit *fits, int nfits)
+{
+	struct mfill f;
+
+	for (; e >= 0; e = T.edges[e].next) {
+		int k = T.edges[e].intent;
+		struct fit ft;
+
+		if (seen[k])
+			continue;
+		seen[k] = 1;
+		if (fit(r, &T.cints[k], p, &f, &ft) && ft.score >= MATCH_THRESHOLD && nfits < MAX_FITS)
+			fits[nfits++] = ft;
+	}
+	return nfits;
+}
+
 /* Whether fit a may be offered as an alternative to the best one. */
 static bool alt_ok(const struct fit *best, const struct fit *a)
 {
@@ -317,36 +338,12 @@ int match_request(const char *req, size_t len, const struct match_opts *opts,
 	ms_extract(r);
 
 	memset(seen, 0, match_nintents < sizeof(seen) ? match_nintents : sizeof(seen));
-	for (int i = 0; i < r->n; i++) {
-		int w = r->t[i].w;
-
-		if (w < 0 || w >= T.nwords)
-			continue;
-		for (int e = T.idx_first[w]; e >= 0; e = T.edges[e].next) {
-			int k = T.edges[e].intent;
-			struct fit ft;
-
-			if (seen[k])
-				continue;
-			seen[k] = 1;
-			if (fit(r, &T.cints[k], opts->plat, &f, &ft) && ft.score >= MATCH_THRESHOLD &&
-			    nfits < MAX_FITS)
-				fits[nfits++] = ft;
-		}
-	}
-	for (int s = 0; s < r->ns; s++) {
-		for (int e = T.idx_first[MT_SLOT_BASE + r->s[s].type]; e >= 0; e = T.edges[e].next) {
-			int k = T.edges[e].intent;
-			struct fit ft;
-
-			if (seen[k])
-				continue;
-			seen[k] = 1;
-			if (fit(r, &T.cints[k], opts->plat, &f, &ft) && ft.score >= MATCH_THRESHOLD &&
-			    nfits < MAX_FITS)
-				fits[nfits++] = ft;
-		}
-	}
+	for (int i = 0; i < r->n; i++)
+		if (r->t[i].w >= 0 && r->t[i].w < T.nwords)
+			nfits = fit_chain(r, T.idx_first[r->t[i].w], opts->plat, seen, fits, nfits);
+	for (int s = 0; s < r->ns; s++)
+		nfits = fit_chain(r, T.idx_first[MT_SLOT_BASE + r->s[s].type], opts->plat, seen, fits,
+				  nfits);
 	if (nfits == 0) {
 		err_set(err, ERR_DECLINED, "match: no confident match");
 		goto out;
