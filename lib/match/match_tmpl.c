@@ -411,6 +411,19 @@ static bool command_name(const struct mtok *t)
 	return true;
 }
 
+/* Whether the word i, taken by a noun that set one of the intent's flags,
+ * names that object rather than a place for role rd: in "remove the build
+ * folder" find's "folder" asks for -type d, so "build" is what to remove,
+ * not where to look; "in the build folder" would say where. */
+static bool names_object(const struct mfill *f, const struct role_def *rd, int i)
+{
+	const struct mreq *r = f->r;
+
+	if (!rd->rcues || cue_ok(rd->rcues, &r->t[i]))
+		return false;
+	return (i > 0 && f->flagged[i - 1]) || (i + 1 < r->n && f->flagged[i + 1]);
+}
+
 /* Fill role rd into slot m; false when the request has no value for it. */
 static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 {
@@ -651,15 +664,9 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 			continue;
 		if (fname && (mt_in_place(r, j) || !names_many(r, j)))
 			continue;
-		/* "remove the build folder" for find: the folder is what it
-		 * looks for (-type d), so "build" is not where it looks */
-		if (f->flagged[j] && rd->rcues &&
-		    !((j + 1 < r->n && cue_ok(rd->rcues, &r->t[j + 1])) ||
-		      (j > 0 && cue_ok(rd->rcues, &r->t[j - 1]))))
-			continue;
 		/* after the noun: a name ("pod api-1"); before it, any word ("the cron
 		 * service"), except for "file", where the word before is a type */
-		if (j + 1 < r->n && takeable(f, j + 1, k, false, rd->check) &&
+		if (j + 1 < r->n && takeable(f, j + 1, k, false, rd->check) && !names_object(f, rd, j + 1) &&
 		    (r->t[j + 1].kind != TK_WORD || r->t[j + 1].w < 0 || r->t[j + 1].fixed ||
 		     !(lex_flags(r->t[j + 1].w) & WF_TARGET))) {
 			f->used[j] = f->used[j] || r->t[j].slot < 0;
@@ -667,7 +674,7 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 			m->tok = j + 1;
 			return true;
 		}
-		if (j > 0 && takeable(f, j - 1, k, false, rd->check) &&
+		if (j > 0 && takeable(f, j - 1, k, false, rd->check) && !names_object(f, rd, j - 1) &&
 		    (!str_eq(r->t[j].low, "file") || r->t[j - 1].kind != TK_WORD ||
 		     r->t[j - 1].w < 0)) {
 			f->used[j] = f->used[j] || r->t[j].slot < 0;
