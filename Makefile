@@ -49,6 +49,9 @@ UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 TOOL_SRC := $(sort $(wildcard tools/*.c))
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+# Library sources generated under $(O)/gen/ at build time; a module.mk adds
+# them with the rule that writes them (lib/match/module.mk).
+LIB_GEN_SRC :=
 
 -include $(sort $(wildcard lib/*/module.mk))
 
@@ -69,11 +72,15 @@ test-deps:
 # One variant per build flavour: objects, the library archive, the binary,
 # the unit runner and the developer tools.
 define variant
-$(1)_LIB_OBJ := $$(LIB_SRC:%.c=$(O)/$(1)/%.o)
+$(1)_LIB_OBJ := $$(LIB_SRC:%.c=$(O)/$(1)/%.o) $$(LIB_GEN_SRC:$(O)/%.c=$(O)/$(1)/%.o)
 $(1)_SRC_OBJ := $$(SRC:%.c=$(O)/$(1)/%.o)
 $(1)_UNIT_OBJ := $$(UNIT_SRC:%.c=$(O)/$(1)/%.o)
 
 $(O)/$(1)/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $$(@D)
+	$$(Q)$$(CC) $$(CFLAGS_$(1)) $$(XCFLAGS) -MMD -MP -c $$< -o $$@
+
+$(O)/$(1)/gen/%.o: $(O)/gen/%.c | $(DEPS_STAMP)
 	@mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(CFLAGS_$(1)) $$(XCFLAGS) -MMD -MP -c $$< -o $$@
 
@@ -138,9 +145,10 @@ FUZZ_CC ?= clang
 FUZZ_CFLAGS := $(STD) -Ilib $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -pthread
 FUZZ_BINS := $(FUZZ_SRC:tests/fuzz/%.c=$(O)/fuzz/%)
-$(O)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) | $(DEPS_STAMP)
+$(O)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(LIB_GEN_SRC) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_XCFLAGS) -o $@ $< $(filter-out $(FUZZ_EXCLUDE),$(LIB_SRC)) $(LIBS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_XCFLAGS) -o $@ $< \
+		$(filter-out $(FUZZ_EXCLUDE),$(LIB_SRC) $(LIB_GEN_SRC)) $(LIBS)
 
 fuzz:
 	@sh tools/deps.sh fuzz

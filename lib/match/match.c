@@ -1,10 +1,10 @@
 /*
  * match.c: the pattern engine's entry point and scorer.
  *
- * At first use the intent table is compiled once (trigger words to
- * vocabulary ids, an index from each first-group word to its intents) and
- * the lexicon's typo index is built; after that a request costs a tokenise,
- * a slot pass and one fit per intent whose trigger words appear.
+ * The intent table is compiled at build time (trigger words to vocabulary
+ * ids, an index from each first-group word to its intents; match_build.c),
+ * so a request costs a tokenise, a slot pass and one fit per intent whose
+ * trigger words appear, with no start-up work.
  *
  * Fit and score. An intent fits when every required word group has a word
  * in the request and every role its template needs can be filled. Its
@@ -16,151 +16,21 @@
  */
 #include "match_int.h"
 
-#include <pthread.h>
-
 #define MATCH_THRESHOLD 0.80
 #define UNUSED_SLOT_COST 1.5
 #define MAX_FITS 96
-#define SLOT_BASE 3500 /* need ids >= this name a slot type: "@port" */
+/* An alternative to the best candidate is offered only when it scores
+ * nearly as well, guesses no more of its values, and reads the request's
+ * paths the same way (not a folder as a file). A wrong alternative is
+ * shown to the user as readily as the first answer. */
+#define ALT_MARGIN 0.1
+#define T match_tables
 
-void lex_finish(void);
 bool mt_role_known(const char *name, size_t n);
 bool mt_pm_verb_known(const char *verb);
 
-static struct cintent *cints;
-/* Index: per vocabulary id, a chain of (intent, next) edges, one edge per
- * alternative of each intent's first word group. */
-struct edge {
-	int intent, next;
-};
-static int *idx_first; /* per vocab id: first edge, -1 */
-static struct edge *edges;
-static int nedges;
-static int init_failed;
-static char init_msg[200];
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-/* Intern the words of a trigger string; canonical ids come later. */
-static void intern_spec(const char *s)
-{
-	char w[64];
-
-	while (s && *s) {
-		size_t n = strcspn(s, " |:");
-
-		if (n > 0 && n < sizeof(w)) {
-			memcpy(w, s, n);
-			w[n] = '\0';
-			if (w[0] != '@') {
-				int id = lex_word(w);
-
-				if (id < 0)
-					lex_intern(xstrdup(w), WF_TARGET);
-				else
-					lex_intern(lex_str(id), WF_TARGET); /* adds the flag */
-			}
-		}
-		s += n;
-		if (*s == ':') /* skip the flag name */
-			s += strcspn(s, " ");
-		while (*s == ' ' || *s == '|')
-			s++;
-	}
-}
-
-int lex_canon(int id);
-
-static const char *const slot_names[SL__COUNT] = {
-	[SL_SIZE_MIN] = "size", [SL_TIME] = "time", [SL_EXT] = "ext", [SL_NAME] = "name",
-	[SL_EXCLUDE] = "exclude", [SL_USER] = "user", [SL_PORT] = "port", [SL_PID] = "pid",
-	[SL_COUNT] = "count", [SL_INTERVAL] = "interval",
-};
-
-static int word_id(const char *s, size_t n)
-{
-	char w[64];
-
-	if (n == 0 || n >= sizeof(w))
-		return -1;
-	memcpy(w, s, n);
-	w[n] = '\0';
-	if (w[0] == '@') {
-		for (int t = 0; t < SL__COUNT; t++)
-			if (slot_names[t] && str_eq(slot_names[t], w + 1))
-				return SLOT_BASE + t;
-		return -1;
-	}
-	return lex_canon(lex_word(w));
-}
-
-static int compile_one(struct cintent *ci, const struct intent *in)
-{
-	const char *s = in->need;
-
-	ci->src = in;
-	while (*s) {
-		size_t n;
-
-		if (ci->nneed >= CI_GROUPS)
-			return -1;
-		while (*s && *s != ' ') {
-			n = strcspn(s, " |");
-			if (ci->nalt[ci->nneed] >= CI_ALTS)
-				return -1;
-			ci->need[ci->nneed][ci->nalt[ci->nneed]++] = word_id(s, n);
-			s += n;
-			if (*s == '|')
-				s++;
-		}
-		ci->nneed++;
-		while (*s == ' ')
-			s++;
-	}
-	s = in->opt ? in->opt : "";
-	while (*s) {
-		size_t n = strcspn(s, " |:");
-		const char *alts = s;
-		const char *flag = NULL;
-		size_t fl = 0;
-		const char *e = s + strcspn(s, " ");
-
-		/* "a|b:flag": every alternative sets flag */
-		{
-			const char *c = memchr(s, ':', (size_t)(e - s));
-
-			if (c) {
-				flag = c + 1;
-				fl = (size_t)(e - flag);
-			}
-		}
-		while (alts < e && *alts != ':') {
-			n = strcspn(alts, " |:");
-			if (ci->nopt >= CI_OPTS)
-				return -1;
-			ci->opt[ci->nopt] = word_id(alts, n);
-			ci->optflag[ci->nopt] = flag ? xstrndup(flag, fl) : NULL;
-			ci->nopt++;
-			alts += n;
-			if (*alts == '|')
-				alts++;
-		}
-		s = e;
-		while (*s == ' ')
-			s++;
-	}
-	for (int o = 0; o < ci->nopt; o++) {
-		ci->flagid[o] = -1;
-		for (int k = 0; ci->optflag[o] && k <= o; k++)
-			if (ci->optflag[k] && str_eq(ci->optflag[k], ci->optflag[o])) {
-				ci->flagid[o] = (int8_t)k;
-				break;
-			}
-	}
-	return 0;
-}
-
-/* Every role a template names must exist: checked once at init so that a
- * typo in the table fails loudly in the unit tests. */
+/* Every role a template names must exist: match_check_tables runs this in
+ * the unit tests, so that a typo in the table fails loudly there. */
 static int check_template(const char *t)
 {
 	for (const char *p = t; p && *p; p++) {
@@ -192,59 +62,11 @@ static int check_template(const char *t)
 	return 0;
 }
 
-static void init_once(void)
-{
-	lex_init();
-	for (size_t i = 0; i < match_nintents; i++) {
-		intern_spec(match_intents[i].need);
-		intern_spec(match_intents[i].opt);
-	}
-	lex_finish();
-	cints = xcalloc(match_nintents, sizeof(*cints));
-	idx_first = xmallocarray(4096, sizeof(int));
-	edges = xmallocarray(match_nintents * CI_ALTS, sizeof(*edges));
-	for (int i = 0; i < 4096; i++)
-		idx_first[i] = -1;
-	for (size_t i = match_nintents; i-- > 0;) {
-		const struct intent *in = &match_intents[i];
-
-		if (compile_one(&cints[i], in) != 0 || cints[i].nneed == 0) {
-			init_failed = 1;
-			snprintf(init_msg, sizeof(init_msg), "match: intent %s: bad trigger spec", in->id);
-			continue;
-		}
-		/* index by every word of the first group */
-		for (int k = 0; k < cints[i].nalt[0]; k++) {
-			int w = cints[i].need[0][k];
-
-			if (w < 0 || w >= 4096) {
-				init_failed = 1;
-				snprintf(init_msg, sizeof(init_msg), "match: intent %s: bad word", in->id);
-				continue;
-			}
-			edges[nedges].intent = (int)i;
-			edges[nedges].next = idx_first[w];
-			idx_first[w] = nedges++;
-		}
-	}
-}
-/* Initialise the tables; for tests that want to check the table. */
-int match_init(struct err *err);
-int match_init(struct err *err)
-{
-	pthread_once(&once, init_once);
-	if (init_failed)
-		return err_set(err, ERR_INTERNAL, "%s", init_msg);
-	return 0;
-}
-
 /* Check every template's roles. The table is static data, so this is a
  * test's job (test_match.c), not something each process pays for. */
 int match_check_tables(struct err *err);
 int match_check_tables(struct err *err)
 {
-	if (match_init(err) != 0)
-		return -1;
 	for (size_t i = 0; i < match_nintents; i++) {
 		const struct intent *in = &match_intents[i];
 
@@ -292,6 +114,9 @@ struct fit {
 	int intent;
 	double score;
 	double explained;
+	int guesses;       /* known words taken as values */
+	uint64_t as_dir;   /* tokens a role takes as a folder, by index */
+	uint64_t as_file;  /* ... as a file */
 };
 
 /* A trigger word may be a token no slot took, or a slot of that one
@@ -330,8 +155,10 @@ static void take_word(const struct mreq *r, struct mfill *f, int i)
 static bool fit(const struct mreq *r, const struct cintent *ci, const struct platform *p,
 		struct mfill *f, struct fit *out)
 {
-	const char *tmpl = pick_template(ci->src, p);
+	const struct intent *in = &match_intents[ci - T.cints];
+	const char *tmpl = pick_template(in, p);
 	double e = 0, u = 0;
+	int guesses = 0;
 	bool needhit[MT_MAX_TOKS] = {false};
 	bool trig[MT_MAX_TOKS];
 	int strong = 0;
@@ -341,6 +168,7 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 	memset(f, 0, sizeof(*f));
 	f->r = r;
 	f->ci = ci;
+	f->in = in;
 	f->plat = p;
 	for (int g = 0; g < ci->nneed; g++) {
 		int hit = -1;
@@ -348,10 +176,10 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 		for (int a = 0; a < ci->nalt[g] && hit < 0; a++) {
 			int w = ci->need[g][a];
 
-			if (w >= SLOT_BASE) { /* "@port": a typed slot */
+			if (w >= MT_SLOT_BASE) { /* "@port": a typed slot */
 				/* presence only: the template still has to use the slot */
 				for (int s = 0; s < r->ns; s++)
-					if (r->s[s].type == w - SLOT_BASE && !f->slot_used[s]) {
+					if (r->s[s].type == w - MT_SLOT_BASE && !f->slot_used[s]) {
 						hit = MT_MAX_TOKS;
 						break;
 					}
@@ -373,14 +201,18 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 		for (int i = 0; i < r->n; i++) {
 			if (r->t[i].w != ci->opt[o])
 				continue;
+			if (ci->flaglen[o] && mt_in_place(r, i)) /* "folder" asks for no folders */
+				continue;
 			if (needhit[i]) { /* a need word can also set a flag */
 				f->flags |= 1u << o;
+				f->flagged[i] = ci->flaglen[o] > 0;
 				break;
 			}
 			if (f->used[i] || !word_free(r, f, i) || name_shaped_tok(&r->t[i]))
 				continue; /* "SHA256SUMS" is a file name, not the word sha256 */
 			take_word(r, f, i);
 			f->flags |= 1u << o;
+			f->flagged[i] = ci->flaglen[o] > 0;
 			break;
 		}
 	}
@@ -414,7 +246,7 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 		if (t->stop)
 			e += 0.25;
 		else if (!trig[i] && t->kind == TK_WORD && t->w >= 0)
-			e += 0.6, u += 0.2; /* a known word taken as a value is a guess */
+			e += 0.6, u += 0.2, guesses++; /* a known word taken as a value is a guess */
 		else
 			e += 1;
 	}
@@ -426,9 +258,19 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 	}
 	if (strong == 0)
 		return false;
-	out->intent = (int)(ci - cints);
+	out->intent = (int)(ci - T.cints);
 	out->explained = e;
 	out->score = e + u > 0 ? e / (e + u) : 0;
+	out->guesses = guesses;
+	out->as_dir = out->as_file = 0;
+	for (int k = 0; k < f->nroles; k++) {
+		const struct mrole *m = &f->roles[k];
+
+		if (m->ok && m->tok >= 0 && m->as == AS_DIR)
+			out->as_dir |= UINT64_C(1) << m->tok;
+		else if (m->ok && m->tok >= 0 && m->as == AS_FILE)
+			out->as_file |= UINT64_C(1) << m->tok;
+	}
 	return true;
 }
 
@@ -443,11 +285,40 @@ static int cmp_fit(const void *a, const void *b)
 	return x->intent - y->intent;
 }
 
+/* Fit each intent on the trigger index chain from edge e that seen does
+ * not mark yet; append those above the threshold to fits (nfits so far).
+ * Returns the new count. */
+static int fit_chain(const struct mreq *r, int e, const struct platform *p, unsigned char *seen,
+		     struct fit *fits, int nfits)
+{
+	struct mfill f;
+
+	for (; e >= 0; e = T.edges[e].next) {
+		int k = T.edges[e].intent;
+		struct fit ft;
+
+		if (seen[k])
+			continue;
+		seen[k] = 1;
+		if (fit(r, &T.cints[k], p, &f, &ft) && ft.score >= MATCH_THRESHOLD && nfits < MAX_FITS)
+			fits[nfits++] = ft;
+	}
+	return nfits;
+}
+
+/* Whether fit a may be offered as an alternative to the best one. */
+static bool alt_ok(const struct fit *best, const struct fit *a)
+{
+	return a->score >= best->score - ALT_MARGIN && a->guesses <= best->guesses &&
+	       !(a->as_dir & best->as_file) && !(a->as_file & best->as_dir);
+}
+
 int match_request(const char *req, size_t len, const struct match_opts *opts,
 		  struct match_result *res, struct err *err)
 {
 	struct mreq *r = NULL;
 	struct fit fits[MAX_FITS];
+	const struct fit *best = NULL;
 	struct mfill f;
 	int nfits = 0, ret = -1;
 	size_t want;
@@ -456,8 +327,6 @@ int match_request(const char *req, size_t len, const struct match_opts *opts,
 	memset(res, 0, sizeof(*res));
 	if (!opts || !opts->plat || !req)
 		return err_set(err, ERR_USAGE, "match: no request or platform");
-	if (match_init(err) != 0)
-		return -1;
 	want = opts->max_candidates ? MIN(opts->max_candidates, MATCH_MAX_CANDIDATES) : 1;
 	r = xmalloc(sizeof(*r));
 	if (mt_tokenize(r, req, len, err) != 0)
@@ -469,65 +338,47 @@ int match_request(const char *req, size_t len, const struct match_opts *opts,
 	ms_extract(r);
 
 	memset(seen, 0, match_nintents < sizeof(seen) ? match_nintents : sizeof(seen));
-	for (int i = 0; i < r->n; i++) {
-		int w = r->t[i].w;
-
-		if (w < 0 || w >= 4096)
-			continue;
-		for (int e = idx_first[w]; e >= 0; e = edges[e].next) {
-			int k = edges[e].intent;
-			struct fit ft;
-
-			if (seen[k])
-				continue;
-			seen[k] = 1;
-			if (fit(r, &cints[k], opts->plat, &f, &ft) && ft.score >= MATCH_THRESHOLD &&
-			    nfits < MAX_FITS)
-				fits[nfits++] = ft;
-		}
-	}
-	for (int s = 0; s < r->ns; s++) {
-		for (int e = idx_first[SLOT_BASE + r->s[s].type]; e >= 0; e = edges[e].next) {
-			int k = edges[e].intent;
-			struct fit ft;
-
-			if (seen[k])
-				continue;
-			seen[k] = 1;
-			if (fit(r, &cints[k], opts->plat, &f, &ft) && ft.score >= MATCH_THRESHOLD &&
-			    nfits < MAX_FITS)
-				fits[nfits++] = ft;
-		}
-	}
+	for (int i = 0; i < r->n; i++)
+		if (r->t[i].w >= 0 && r->t[i].w < T.nwords)
+			nfits = fit_chain(r, T.idx_first[r->t[i].w], opts->plat, seen, fits, nfits);
+	for (int s = 0; s < r->ns; s++)
+		nfits = fit_chain(r, T.idx_first[MT_SLOT_BASE + r->s[s].type], opts->plat, seen, fits,
+				  nfits);
 	if (nfits == 0) {
 		err_set(err, ERR_DECLINED, "match: no confident match");
 		goto out;
 	}
 	qsort(fits, (size_t)nfits, sizeof(fits[0]), cmp_fit);
 	for (int k = 0; k < nfits && res->n < want; k++) {
-		const struct cintent *ci = &cints[fits[k].intent];
+		const struct cintent *ci = &T.cints[fits[k].intent];
+		const struct intent *in = &match_intents[fits[k].intent];
 		struct buf cmd = BUF_INIT, ex = BUF_INIT;
 		struct fit again;
 		bool dup = false;
 
+		if (best && !alt_ok(best, &fits[k]))
+			continue;
+
 		/* refit: the fill state is rebuilt rather than stored per intent */
 		fit(r, ci, opts->plat, &f, &again);
-		mt_render(&f, pick_template(ci->src, opts->plat), false, false, &cmd);
+		mt_render(&f, pick_template(in, opts->plat), false, false, &cmd);
 		for (size_t j = 0; j < res->n; j++)
 			dup |= str_eq(res->c[j].command, buf_str(&cmd));
 		if (dup || cmd.len == 0) {
 			buf_release(&cmd);
 			continue;
 		}
-		if (ci->src->expl)
-			mt_render(&f, ci->src->expl, false, true, &ex);
+		if (in->expl)
+			mt_render(&f, in->expl, false, true, &ex);
 		else
-			buf_adds(&ex, ci->src->id);
+			buf_adds(&ex, in->id);
 		res->c[res->n].command = buf_detach(&cmd);
 		res->c[res->n].explanation = buf_detach(&ex);
-		res->c[res->n].intent = ci->src->id;
+		res->c[res->n].intent = in->id;
 		res->c[res->n].score = fits[k].score;
 		res->n++;
+		if (!best)
+			best = &fits[k];
 	}
 	ret = 0;
 out:

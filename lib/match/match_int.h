@@ -10,7 +10,8 @@
  *                   filling its roles from slots and leftover words
  *   match_tmpl.c    render the winner's template for the target userland
  * The lexicon (synonyms, phrases, file types) is in match_lex.c and the
- * intents in match_intents.c; both are static data, indexed once.
+ * intents in match_intents.c; both are static data, indexed at build time
+ * (match_build.c, run by tools/match_gen.c).
  */
 #ifndef CARO_MATCH_INT_H
 #define CARO_MATCH_INT_H
@@ -103,7 +104,7 @@ struct mreq {
 	size_t used;
 };
 
-/* Lexicon lookups (match_lex.c / match_text.c). */
+/* Lexicon lookups (match_text.c). */
 enum wflag {
 	WF_STOP = 1,   /* filler word */
 	WF_CUE = 2,    /* preposition */
@@ -117,14 +118,15 @@ enum wflag {
 int lex_word(const char *w);            /* vocabulary id or -1 */
 const char *lex_str(int id);
 unsigned lex_flags(int id);
-void lex_init(void);                    /* idempotent, thread-safe */
-int lex_intern(const char *w, unsigned flags); /* init only */
 
 /* Tokenise and normalise req into r. -1 with ERR_DECLINED when the
  * request is too long to be one command, ERR_LIMIT for oversized input. */
 int mt_tokenize(struct mreq *r, const char *req, size_t len, struct err *err);
 char *mt_strdup(struct mreq *r, const char *s, size_t n);
 bool mt_is(const struct mtok *t, const char *word);
+/* Whether token i is the noun of a place named by the word before it:
+ * "in the build folder" says where, not what. */
+bool mt_in_place(const struct mreq *r, int i);
 
 /* Slot extraction (match_slots.c). */
 void ms_extract(struct mreq *r);
@@ -134,8 +136,6 @@ int ms_noun_index(const char *w);
 bool ms_known_ext(const char *ext);
 /* Host-looking last label (com, net, internal, local...). */
 bool ms_tld(const char *label);
-/* Intern the extractors' words with their flags (lex_init calls it). */
-void ms_intern(void);
 
 /* Lexicon tables (match_lex.c). */
 struct lex_pair {
@@ -155,6 +155,25 @@ extern const char *const lex_weak_words[];
 extern const size_t lex_nweak_words;
 extern const char *const lex_extra_words[];
 extern const size_t lex_nextra_words;
+extern const char *const lex_exts[]; /* known file extensions */
+extern const size_t lex_nexts;
+/* Language and file-type words. "plain" types stand alone ("images");
+ * the others need a following "file", "script", "code" or "source". */
+struct lex_ftype {
+	const char *word;
+	const char *exts; /* comma separated */
+	bool plain;
+};
+extern const struct lex_ftype lex_ftypes[];
+extern const size_t lex_nftypes;
+struct lex_num {
+	const char *w;
+	int v;
+};
+extern const struct lex_num lex_cues[]; /* prepositions: v is the enum cue */
+extern const size_t lex_ncues;
+extern const struct lex_num lex_numwords[]; /* "five": 5 */
+extern const size_t lex_nnumwords;
 
 /* Intents (match_intents.c). */
 enum sel {
@@ -179,23 +198,111 @@ struct intent {
 extern const struct intent match_intents[];
 extern const size_t match_nintents;
 
-/* An intent compiled at init: trigger words as vocabulary ids. */
+/* The engine's tables: the vocabulary and everything indexed by word id,
+ * and the intents compiled to word ids. match_build.c builds them from the
+ * data above; tools/match_gen.c runs it at build time and writes the result
+ * as const C data (build/gen/match_tables.c, the match_tables the engine
+ * reads), so a process starts with them ready. No pointers inside the
+ * arrays: const data needs no relocations at load time. */
+#define MT_LEX_CAP 8192   /* hash slots: power of two, > 2x the vocabulary */
+#define MT_SLOT_BASE 3500 /* need ids >= this name a slot type: "@port" */
+#define MT_IDX_CAP (MT_SLOT_BASE + SL__COUNT)
+#define MT_TYPO_MAXLEN 64 /* longer words are never typo targets */
+#define MT_PHRASE_WORDS 6
+
+struct mword {
+	uint32_t off;   /* the word in pool */
+	int16_t syn;    /* id of its canonical synonym, -1 */
+	int16_t phr;    /* first phrase that starts with it, -1 */
+	int16_t num;    /* value as a number word, -1 */
+	uint8_t flags;  /* enum wflag */
+	int8_t cue;     /* enum cue it sets as a preposition, CUE_NONE */
+};
+
+/* lex_phrases[k] as ids; next: the next phrase with the same first word
+ * (longer phrases first). */
+struct mphrase {
+	int16_t w[MT_PHRASE_WORDS];
+	int16_t n;
+	int16_t next;
+};
+
+/* match_intents[k] with its trigger words as canonical ids. */
 #define CI_GROUPS 6
 #define CI_ALTS 12
 #define CI_OPTS 24
 struct cintent {
-	const struct intent *src;
-	int need[CI_GROUPS][CI_ALTS];
-	int nalt[CI_GROUPS];
-	int nneed;
-	int opt[CI_OPTS];
-	const char *optflag[CI_OPTS]; /* static, NUL-terminated copy */
-	int8_t flagid[CI_OPTS];       /* first opt with the same flag, -1 */
-	int nopt;
+	int16_t need[CI_GROUPS][CI_ALTS]; /* ids, or MT_SLOT_BASE + enum sl */
+	uint8_t nalt[CI_GROUPS];
+	uint8_t nneed;
+	uint8_t nopt;
+	int16_t opt[CI_OPTS];
+	uint16_t flagoff[CI_OPTS]; /* "word:flag": the flag's name in the opt string */
+	uint8_t flaglen[CI_OPTS];  /* 0: the word sets no flag */
+	int8_t flagid[CI_OPTS];    /* first opt with the same flag, -1 */
 };
+
+/* Trigger index: a chain per word id (or slot), one edge per alternative
+ * of each intent's first word group. */
+struct medge {
+	int16_t intent, next;
+};
+
+struct mtables {
+	const char *pool;       /* the words, NUL-terminated, back to back */
+	uint32_t poolsz;
+	const struct mword *words;
+	int nwords;
+	const int16_t *hash;    /* [MT_LEX_CAP] word id, -1 empty; linear probing */
+	const int16_t *typo_first; /* [MT_TYPO_MAXLEN + 2]: ids of length n are */
+	const int16_t *typo_ids;   /*   typo_ids[typo_first[n] .. typo_first[n+1]) */
+	int ntypo;
+	const struct mphrase *phr; /* [lex_nphrases] */
+	int nphr;
+	const struct cintent *cints; /* [match_nintents] */
+	int ncints;
+	const int16_t *idx_first;    /* [MT_IDX_CAP] first edge, -1 */
+	const struct medge *edges;
+	int nedges;
+};
+
+extern const struct mtables match_tables;
+
+/* Build the tables from the data (match_build.c; the generator and the
+ * tests call it, caro never does). Returns -1 with ERR_INTERNAL naming the
+ * row when the data breaks a limit or a trigger spec is malformed. The
+ * arrays are owned by t: release with match_tables_release. */
+int match_tables_build(struct mtables *t, struct err *err);
+void match_tables_release(struct mtables *t);
+
+static inline uint32_t mt_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+/* The id of the n-byte word w in t, -1. */
+static inline int mt_lookup(const struct mtables *t, const char *w, size_t n)
+{
+	uint32_t h = mt_hash(w, n) & (MT_LEX_CAP - 1);
+	int id;
+
+	while ((id = t->hash[h]) >= 0) {
+		const char *c = t->pool + t->words[id].off;
+
+		if (strncmp(c, w, n) == 0 && c[n] == '\0')
+			return id;
+		h = (h + 1) & (MT_LEX_CAP - 1);
+	}
+	return -1;
+}
 
 /* A role's value once resolved: a token, a slot or a literal. */
 #define MF_ROLES 16
+enum role_as { AS_ANY, AS_DIR, AS_FILE }; /* what a role takes its value to be */
 struct mrole {
 	char name[16];
 	int tok;        /* -1 */
@@ -203,14 +310,17 @@ struct mrole {
 	int slot;       /* -1 */
 	const char *lit;
 	bool ok;
+	uint8_t as;     /* enum role_as */
 };
 
 /* One intent being fitted to one request. */
 struct mfill {
 	const struct mreq *r;
 	const struct cintent *ci;
+	const struct intent *in;  /* ci's source row */
 	const struct platform *plat;
 	bool used[MT_MAX_TOKS];   /* explained by this intent */
+	bool flagged[MT_MAX_TOKS]; /* set a flag: the noun names what the intent acts on */
 	bool slot_used[MT_MAX_SLOTS];
 	uint32_t flags;           /* opt words present, by opt index */
 	struct mrole roles[MF_ROLES];

@@ -238,7 +238,7 @@ const struct lex_phrase lex_phrases[] = {
 	{"keep the change", "keep"}, {"keeping the change", "keep"}, {"keep my change", "keep"},
 	{"keep changes", "keep"}, {"keep the changes", "keep"},
 	{"force push", "forcepush"}, {"force-push", "forcepush"},
-	{"new branch", "newbranch"}, {"switch to", "switch"}, {"check out", "checkout"},
+	{"switch to", "switch"}, {"check out", "checkout"},
 	{"side by side", "sidebyside"}, {"tab separated", "tsv"},
 	{"comma separated", "csv"}, {"exit code", "exitcode"}, {"return code", "exitcode"},
 	{"process id", "pid"}, {"process ids", "pid"}, {"at boot", "atboot"},
@@ -326,3 +326,60 @@ const char *const lex_weak_words[] = {
 	"modified", "new", "all", "info", "type", "content",
 };
 const size_t lex_nweak_words = ARRAY_SIZE(lex_weak_words);
+
+/* Known file extensions: file shapes with these are files, not hosts. */
+const char *const lex_exts[] = {
+	"py", "pyc", "js", "ts", "tsx", "jsx", "go", "rs", "c", "h", "cpp", "hpp", "cc", "java",
+	"rb", "php", "sh", "bash", "zsh", "pl", "lua", "swift", "kt", "scala", "cs", "md",
+	"txt", "log", "json", "yaml", "yml", "toml", "xml", "csv", "tsv", "html", "htm", "css",
+	"scss", "sql", "db", "sqlite", "ini", "conf", "cfg", "jpg", "jpeg", "png", "gif",
+	"webp", "svg", "bmp", "tiff", "ico", "heic", "mp4", "mkv", "mov", "avi", "webm", "mp3",
+	"wav", "flac", "ogg", "m4a", "zip", "tar", "gz", "tgz", "bz2", "xz", "7z", "rar", "zst",
+	"iso", "dmg", "deb", "rpm", "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt",
+	"bak", "tmp", "swp", "orig", "rej", "o", "a", "so", "dll", "exe", "bin", "class", "jar",
+	"war", "whl", "ipynb", "tf", "vue", "svelte", "lock", "pem", "crt", "key",
+	"tar.gz", "tar.xz", "tar.bz2", "ttf", "otf", "woff", "woff2", "epub", "mobi", "rtf",
+	"dat", "img", "vmdk", "qcow2", "ps1", "bat", "r", "jl", "ex", "exs", "erl", "hs",
+	"ml", "clj", "dart", "m", "mm", "gradle", "properties", "plist", "desktop", "service",
+	"out", "patch", "diff", "pyi", "mjs", "cjs", "wasm", "proto", "graphql", "tex", "bib",
+};
+const size_t lex_nexts = ARRAY_SIZE(lex_exts);
+
+/* Language and file-type words (struct lex_ftype). */
+const struct lex_ftype lex_ftypes[] = {
+	{"python", "py", false}, {"javascript", "js", false}, {"typescript", "ts", false},
+	{"go", "go", false}, {"golang", "go", false}, {"rust", "rs", false},
+	{"java", "java", false}, {"ruby", "rb", false}, {"php", "php", false},
+	{"shell", "sh", false}, {"bash", "sh", false}, {"markdown", "md", false},
+	{"log", "log", false}, {"text", "txt", false}, {"json", "json", false},
+	{"yaml", "yaml,yml", false}, {"xml", "xml", false}, {"csv", "csv", false},
+	{"html", "html", false}, {"css", "css", false}, {"c", "c", false},
+	{"cpp", "cpp", false}, {"header", "h", false}, {"backup", "bak", false},
+	{"temp", "tmp", false}, {"temporary", "tmp", false}, {"sql", "sql", false},
+	{"image", "jpg,jpeg,png,gif,webp", true}, {"video", "mp4,mkv,mov,avi,webm", true},
+	{"audio", "mp3,wav,flac,ogg,m4a", true}, {"tarball", "tar.gz", true},
+	{"pdf", "pdf", true}, {"spreadsheet", "xlsx,xls,csv", true},
+	{"document", "pdf,doc,docx,odt,txt,md", false}, {"font", "ttf,otf,woff,woff2", true},
+};
+const size_t lex_nftypes = ARRAY_SIZE(lex_ftypes);
+
+/* Prepositions and the cue each sets. */
+const struct lex_num lex_cues[] = {
+	{"in", CUE_IN}, {"inside", CUE_IN}, {"within", CUE_IN}, {"under", CUE_IN},
+	{"to", CUE_TO}, {"onto", CUE_TO}, {"from", CUE_FROM}, {"on", CUE_ON},
+	{"as", CUE_AS}, {"by", CUE_BY}, {"for", CUE_FOR}, {"with", CUE_WITH},
+	{"of", CUE_OF}, {"at", CUE_AT}, {"into", CUE_INTO}, {"through", CUE_THROUGH},
+	{"via", CUE_THROUGH}, {"thru", CUE_THROUGH},
+};
+const size_t lex_ncues = ARRAY_SIZE(lex_cues);
+
+/* Number words and their values. */
+const struct lex_num lex_numwords[] = {
+	{"zero", 0}, {"two", 2}, {"three", 3}, {"four", 4}, {"five", 5},
+	{"six", 6}, {"seven", 7}, {"eight", 8}, {"nine", 9}, {"ten", 10}, {"eleven", 11},
+	{"twelve", 12}, {"thirteen", 13}, {"fourteen", 14}, {"fifteen", 15}, {"sixteen", 16},
+	{"seventeen", 17}, {"eighteen", 18}, {"nineteen", 19}, {"twenty", 20}, {"thirty", 30},
+	{"forty", 40}, {"fifty", 50}, {"sixty", 60}, {"seventy", 70}, {"eighty", 80},
+	{"ninety", 90}, {"hundred", 100}, {"thousand", 1000}, {"once", 1}, {"twice", 2},
+};
+const size_t lex_nnumwords = ARRAY_SIZE(lex_numwords);

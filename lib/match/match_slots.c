@@ -16,22 +16,6 @@
 
 #include <ctype.h>
 
-static const char *const known_exts[] = {
-	"py", "pyc", "js", "ts", "tsx", "jsx", "go", "rs", "c", "h", "cpp", "hpp", "cc", "java",
-	"rb", "php", "sh", "bash", "zsh", "pl", "lua", "swift", "kt", "scala", "cs", "md",
-	"txt", "log", "json", "yaml", "yml", "toml", "xml", "csv", "tsv", "html", "htm", "css",
-	"scss", "sql", "db", "sqlite", "ini", "conf", "cfg", "jpg", "jpeg", "png", "gif",
-	"webp", "svg", "bmp", "tiff", "ico", "heic", "mp4", "mkv", "mov", "avi", "webm", "mp3",
-	"wav", "flac", "ogg", "m4a", "zip", "tar", "gz", "tgz", "bz2", "xz", "7z", "rar", "zst",
-	"iso", "dmg", "deb", "rpm", "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt",
-	"bak", "tmp", "swp", "orig", "rej", "o", "a", "so", "dll", "exe", "bin", "class", "jar",
-	"war", "whl", "ipynb", "tf", "vue", "svelte", "lock", "pem", "crt", "key",
-	"tar.gz", "tar.xz", "tar.bz2", "ttf", "otf", "woff", "woff2", "epub", "mobi", "rtf",
-	"dat", "img", "vmdk", "qcow2", "ps1", "bat", "r", "jl", "ex", "exs", "erl", "hs",
-	"ml", "clj", "dart", "m", "mm", "gradle", "properties", "plist", "desktop", "service",
-	"out", "patch", "diff", "pyi", "mjs", "cjs", "wasm", "proto", "graphql", "tex", "bib",
-};
-
 /* A hash lookup: the extensions are vocabulary words flagged WF_EXT. */
 bool ms_known_ext(const char *ext)
 {
@@ -54,43 +38,13 @@ bool ms_tld(const char *label)
 	return false;
 }
 
-/* Language and file-type words. "plain" types stand alone ("images");
- * the others need a following "file", "script", "code" or "source". */
-static const struct ftype {
-	const char *word;
-	const char *exts; /* comma separated */
-	bool plain;
-} ftypes[] = {
-	{"python", "py", false}, {"javascript", "js", false}, {"typescript", "ts", false},
-	{"go", "go", false}, {"golang", "go", false}, {"rust", "rs", false},
-	{"java", "java", false}, {"ruby", "rb", false}, {"php", "php", false},
-	{"shell", "sh", false}, {"bash", "sh", false}, {"markdown", "md", false},
-	{"log", "log", false}, {"text", "txt", false}, {"json", "json", false},
-	{"yaml", "yaml,yml", false}, {"xml", "xml", false}, {"csv", "csv", false},
-	{"html", "html", false}, {"css", "css", false}, {"c", "c", false},
-	{"cpp", "cpp", false}, {"header", "h", false}, {"backup", "bak", false},
-	{"temp", "tmp", false}, {"temporary", "tmp", false}, {"sql", "sql", false},
-	{"image", "jpg,jpeg,png,gif,webp", true}, {"video", "mp4,mkv,mov,avi,webm", true},
-	{"audio", "mp3,wav,flac,ogg,m4a", true}, {"tarball", "tar.gz", true},
-	{"pdf", "pdf", true}, {"spreadsheet", "xlsx,xls,csv", true},
-	{"document", "pdf,doc,docx,odt,txt,md", false}, {"font", "ttf,otf,woff,woff2", true},
-};
-
-void ms_intern(void)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(known_exts); i++)
-		lex_intern(known_exts[i], WF_EXT | WF_NOTYPO);
-	for (size_t i = 0; i < ARRAY_SIZE(ftypes); i++)
-		lex_intern(ftypes[i].word, WF_FTYPE);
-}
-
-static const struct ftype *ftype_of(const char *w)
+static const struct lex_ftype *ftype_of(const char *w)
 {
 	if (!(lex_flags(lex_word(w)) & WF_FTYPE))
 		return NULL;
-	for (size_t i = 0; i < ARRAY_SIZE(ftypes); i++)
-		if (str_eq(w, ftypes[i].word))
-			return &ftypes[i];
+	for (size_t i = 0; i < lex_nftypes; i++)
+		if (str_eq(w, lex_ftypes[i].word))
+			return &lex_ftypes[i];
 	return NULL;
 }
 
@@ -462,7 +416,7 @@ static void extract_exts(struct mreq *r)
 
 	for (int i = 0; i < r->n; i++) {
 		struct mtok *t = &r->t[i];
-		const struct ftype *ft;
+		const struct lex_ftype *ft;
 		int nx;
 
 		if (!free_tok(r, i))

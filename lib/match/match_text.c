@@ -12,189 +12,31 @@
  *              plurals, multi-word phrases, number words
  *   cues       stopwords, and the preposition governing each token
  *
- * The vocabulary is a hash table filled once (lex_init) from the lexicon,
- * the slot words and every intent's trigger words; a second table of
- * one-deletion variants finds typo candidates in O(word length).
+ * The vocabulary is a hash table built at compile time (match_build.c)
+ * from the lexicon and every intent's trigger words, with each word's
+ * flags, synonym, phrases, cue and number value beside it; typo
+ * candidates come from a list of the target words grouped by length.
  */
 #include "match_int.h"
 
 #include <ctype.h>
-#include <pthread.h>
 
-#define LEX_CAP 8192      /* power of two, > 2x the vocabulary */
-#define DEL_CAP 65536     /* deletion variants, power of two */
-#define LEX_MAX 3000
 #define MAX_INPUT (1u << 20)
-
-struct lex_ent {
-	const char *w;
-	int id;
-};
-
-static struct lex_ent lex_tab[LEX_CAP];
-static const char *lex_words[LEX_MAX];
-static unsigned lex_wflags[LEX_MAX];
-static int lex_n;
-
-/* Typo candidates by length: the ids of words typo correction may
- * produce, grouped by length (counting sort, built once in O(words)). */
-#define TYPO_MAXLEN 64
-static int typo_first[TYPO_MAXLEN + 2]; /* ids of length n: typo_ids[first[n] .. first[n+1]) */
-static int *typo_ids;
-
-/* Phrase index: phrases by first word. */
-struct phrase_c {
-	int w[6];
-	int n;
-	const char *to;
-};
-static struct phrase_c *phr;
-static int *phr_first; /* per vocab id: first phrase index in phr_order, -1 */
-static int *phr_next;
-
-/* Synonym map by vocab id of the source, -1 when none. */
-static int *syn_to;
-/* Per vocabulary id, computed once: the cue a preposition sets and the
- * value of a number word, so tokens need no string compares. */
-static int8_t *id_cue;
-static int16_t *id_num;
-
-/* Prepositions and the cue each sets; number words and their values. */
-static const struct {
-	const char *w;
-	int cue;
-} cues[] = {
-	{"in", CUE_IN}, {"inside", CUE_IN}, {"within", CUE_IN}, {"under", CUE_IN},
-	{"to", CUE_TO}, {"onto", CUE_TO}, {"from", CUE_FROM}, {"on", CUE_ON},
-	{"as", CUE_AS}, {"by", CUE_BY}, {"for", CUE_FOR}, {"with", CUE_WITH},
-	{"of", CUE_OF}, {"at", CUE_AT}, {"into", CUE_INTO}, {"through", CUE_THROUGH},
-	{"via", CUE_THROUGH}, {"thru", CUE_THROUGH},
-};
-
-static const struct {
-	const char *w;
-	int v;
-} numwords[] = {
-	{"zero", 0}, {"two", 2}, {"three", 3}, {"four", 4}, {"five", 5},
-	{"six", 6}, {"seven", 7}, {"eight", 8}, {"nine", 9}, {"ten", 10}, {"eleven", 11},
-	{"twelve", 12}, {"thirteen", 13}, {"fourteen", 14}, {"fifteen", 15}, {"sixteen", 16},
-	{"seventeen", 17}, {"eighteen", 18}, {"nineteen", 19}, {"twenty", 20}, {"thirty", 30},
-	{"forty", 40}, {"fifty", 50}, {"sixty", 60}, {"seventy", 70}, {"eighty", 80},
-	{"ninety", 90}, {"hundred", 100}, {"thousand", 1000}, {"once", 1}, {"twice", 2},
-};
-
-
-static uint32_t hash_str(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
-
-static int lex_find_n(const char *w, size_t n)
-{
-	uint32_t h = hash_str(w, n) & (LEX_CAP - 1);
-
-	while (lex_tab[h].w) {
-		if (strncmp(lex_tab[h].w, w, n) == 0 && lex_tab[h].w[n] == '\0')
-			return lex_tab[h].id;
-		h = (h + 1) & (LEX_CAP - 1);
-	}
-	return -1;
-}
+#define T match_tables
 
 int lex_word(const char *w)
 {
-	return lex_find_n(w, strlen(w));
+	return mt_lookup(&T, w, strlen(w));
 }
 
 const char *lex_str(int id)
 {
-	return id >= 0 && id < lex_n ? lex_words[id] : "";
-}
-
-/* The canonical id of a vocabulary id (synonyms folded); -1 stays -1. */
-int lex_canon(int id);
-int lex_canon(int id)
-{
-	if (id < 0 || id >= lex_n)
-		return -1;
-	return syn_to && syn_to[id] >= 0 ? syn_to[id] : id;
+	return id >= 0 && id < T.nwords ? T.pool + T.words[id].off : "";
 }
 
 unsigned lex_flags(int id)
 {
-	return id >= 0 && id < lex_n ? lex_wflags[id] : 0;
-}
-
-int lex_intern(const char *w, unsigned flags)
-{
-	size_t n = strlen(w);
-	uint32_t h;
-	int id = lex_find_n(w, n);
-
-	if (id >= 0) {
-		lex_wflags[id] |= flags;
-		return id;
-	}
-	if (lex_n >= LEX_MAX || n == 0)
-		return -1;
-	h = hash_str(w, n) & (LEX_CAP - 1);
-	while (lex_tab[h].w)
-		h = (h + 1) & (LEX_CAP - 1);
-	lex_tab[h].w = w;
-	lex_tab[h].id = lex_n;
-	lex_words[lex_n] = w;
-	lex_wflags[lex_n] = flags;
-	return lex_n++;
-}
-
-/* Intern each space-separated word of a static string. */
-static void intern_words(const char *s, unsigned flags)
-{
-	char tmp[64];
-
-	while (*s) {
-		size_t n = strcspn(s, " ");
-
-		if (n > 0 && n < sizeof(tmp) && !strchr("~/.#", s[0])) {
-			memcpy(tmp, s, n);
-			tmp[n] = '\0';
-			if (lex_word(tmp) < 0)
-				lex_intern(xstrdup(tmp), flags);
-		}
-		s += n;
-		while (*s == ' ')
-			s++;
-	}
-}
-
-/* Only words intents and slots use may be typo targets: the lexicon's
- * rarer synonyms ("alive") would turn names ("alice") into meanings. */
-static bool typo_target(int id)
-{
-	size_t n = strlen(lex_words[id]);
-
-	return n >= 4 && n < TYPO_MAXLEN && !(lex_wflags[id] & WF_NOTYPO) &&
-	       ((lex_wflags[id] & WF_TARGET) || n >= 6);
-}
-
-static void build_typo_index(void)
-{
-	int count[TYPO_MAXLEN + 2] = {0};
-
-	typo_ids = xmallocarray((size_t)lex_n + 1, sizeof(int));
-	for (int id = 0; id < lex_n; id++)
-		if (typo_target(id))
-			count[strlen(lex_words[id]) + 1]++;
-	for (int n = 1; n <= TYPO_MAXLEN + 1; n++)
-		count[n] += count[n - 1];
-	memcpy(typo_first, count, sizeof(typo_first));
-	for (int id = 0; id < lex_n; id++)
-		if (typo_target(id))
-			typo_ids[count[strlen(lex_words[id])]++] = id;
+	return id >= 0 && id < T.nwords ? T.words[id].flags : 0;
 }
 
 /* Optimal string alignment distance, capped: returns 0, 1 or 2 (= more). */
@@ -237,7 +79,7 @@ static bool is_transposition(const char *a, const char *b, size_t n)
 
 static void consider(const char *w, size_t n, int id, int *best, int *bscore)
 {
-	const char *c = lex_words[id];
+	const char *c = T.pool + T.words[id].off;
 	size_t cn = strlen(c);
 	int sc;
 
@@ -245,7 +87,7 @@ static void consider(const char *w, size_t n, int id, int *best, int *bscore)
 		return;
 	if (n <= 4 && (cn != n || !strncmp(w, c, n) || !is_transposition(w, c, n)))
 		return; /* short words: only swapped letters ("lsit") */
-	sc = (c[0] == w[0]) * 4 + (cn == n) * 2 + !(lex_wflags[id] & WF_STOP);
+	sc = (c[0] == w[0]) * 4 + (cn == n) * 2 + !(T.words[id].flags & WF_STOP);
 	if (sc > *bscore || (sc == *bscore && id < *best)) {
 		*bscore = sc;
 		*best = id;
@@ -260,91 +102,11 @@ static int typo_fix(const char *w)
 	size_t n = strlen(w);
 	int best = -1, bscore = -1;
 
-	if (n < 4 || n >= TYPO_MAXLEN)
+	if (n < 4 || n >= MT_TYPO_MAXLEN)
 		return -1;
-	for (int i = typo_first[n - 1]; i < typo_first[MIN(n + 2, TYPO_MAXLEN + 1)]; i++)
-		consider(w, n, typo_ids[i], &best, &bscore);
+	for (int i = T.typo_first[n - 1]; i < T.typo_first[MIN(n + 2, MT_TYPO_MAXLEN + 1)]; i++)
+		consider(w, n, T.typo_ids[i], &best, &bscore);
 	return best;
-}
-
-/* Build the lexicon. Intent words are interned by match.c before the typo
- * index is built; see match_init. */
-void lex_init(void)
-{
-	ms_intern();
-	for (size_t i = 0; i < lex_nstopwords; i++)
-		lex_intern(lex_stopwords[i], WF_STOP);
-	for (size_t i = 0; i < lex_nextra_words; i++)
-		lex_intern(lex_extra_words[i], WF_TARGET);
-	for (size_t i = 0; i < lex_nweak_words; i++)
-		lex_intern(lex_weak_words[i], WF_WEAK);
-	for (size_t i = 0; i < lex_nsynonyms; i++) {
-		lex_intern(lex_synonyms[i].from, 0);
-		lex_intern(lex_synonyms[i].to, 0);
-	}
-	for (size_t i = 0; i < lex_nphrases; i++) {
-		intern_words(lex_phrases[i].words, 0);
-		intern_words(lex_phrases[i].to, 0);
-	}
-}
-
-
-/* Second half of the init, once every word is interned. */
-void lex_finish(void);
-void lex_finish(void)
-{
-	syn_to = xmallocarray(LEX_MAX, sizeof(int));
-	for (int i = 0; i < LEX_MAX; i++)
-		syn_to[i] = -1;
-	for (size_t i = 0; i < lex_nsynonyms; i++) {
-		int a = lex_word(lex_synonyms[i].from), b = lex_word(lex_synonyms[i].to);
-
-		if (a >= 0 && b >= 0 && a != b)
-			syn_to[a] = b;
-	}
-	phr = xcalloc(lex_nphrases, sizeof(*phr));
-	phr_first = xmallocarray(LEX_MAX, sizeof(int));
-	phr_next = xmallocarray(lex_nphrases, sizeof(int));
-	for (int i = 0; i < LEX_MAX; i++)
-		phr_first[i] = -1;
-	/* Insert in reverse so each chain lists longer phrases first. */
-	for (size_t k = lex_nphrases; k-- > 0;) {
-		const char *s = lex_phrases[k].words;
-		struct phrase_c *p = &phr[k];
-		char tmp[64];
-
-		p->to = lex_phrases[k].to;
-		while (*s && p->n < 6) {
-			size_t n = strcspn(s, " ");
-
-			memcpy(tmp, s, MIN(n, sizeof(tmp) - 1));
-			tmp[MIN(n, sizeof(tmp) - 1)] = '\0';
-			p->w[p->n++] = lex_word(tmp);
-			s += n;
-			while (*s == ' ')
-				s++;
-		}
-		phr_next[k] = phr_first[p->w[0]];
-		phr_first[p->w[0]] = (int)k;
-	}
-	id_cue = xcalloc(LEX_MAX, sizeof(*id_cue));
-	id_num = xmallocarray(LEX_MAX, sizeof(*id_num));
-	/* From the short lists to ids, not from every word to the lists. */
-	for (int i = 0; i < LEX_MAX; i++)
-		id_num[i] = -1;
-	for (size_t i = 0; i < ARRAY_SIZE(cues); i++) {
-		int id = lex_word(cues[i].w);
-
-		if (id >= 0)
-			id_cue[id] = (int8_t)cues[i].cue;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(numwords); i++) {
-		int id = lex_word(numwords[i].w);
-
-		if (id >= 0)
-			id_num[id] = (int16_t)numwords[i].v;
-	}
-	build_typo_index();
 }
 
 char *mt_strdup(struct mreq *r, const char *s, size_t n)
@@ -808,16 +570,16 @@ static void fold_words(struct mreq *r, int *w0)
 			}
 		}
 		w0[i] = id;
-		if (id >= 0 && syn_to[id] < 0 && !(lex_wflags[id] & WF_STOP)) {
+		if (id >= 0 && T.words[id].syn < 0 && !(T.words[id].flags & WF_STOP)) {
 			int pid;
 
 			if (plural_fold(low, n, &pid) && pid != id)
 				id = pid; /* "addresses" is a phrase word; "address" the canonical */
 		}
-		if (id >= 0 && syn_to[id] >= 0)
-			id = syn_to[id];
+		if (id >= 0 && T.words[id].syn >= 0)
+			id = T.words[id].syn;
 		t->w = id;
-		t->low = id >= 0 ? (char *)lex_words[id] : mt_strdup(r, low, n);
+		t->low = id >= 0 ? (char *)lex_str(id) : mt_strdup(r, low, n);
 		if (!t->low)
 			t->low = t->raw;
 	}
@@ -847,8 +609,8 @@ static void fold_phrases(struct mreq *r, const int *w0)
 
 			if (first < 0 || (pass && w0[i] == r->t[i].w))
 				continue;
-			for (int k = phr_first[first]; k >= 0; k = phr_next[k]) {
-				const struct phrase_c *p = &phr[k];
+			for (int k = T.words[first].phr; k >= 0; k = T.phr[k].next) {
+				const struct mphrase *p = &T.phr[k];
 				int m;
 
 				if (p->n <= blen || i + p->n > r->n)
@@ -872,7 +634,7 @@ static void fold_phrases(struct mreq *r, const int *w0)
 			gone[i + m] = true;
 		{
 			struct mtok *t = &r->t[i];
-			const char *to = phr[best].to;
+			const char *to = lex_phrases[best].to;
 
 			if (!*to) {
 				gone[i] = true;
@@ -886,7 +648,7 @@ static void fold_phrases(struct mreq *r, const int *w0)
 				t->w = -1;
 			} else {
 				t->w = lex_word(to);
-				t->low = (char *)(t->w >= 0 ? lex_words[t->w] : to);
+				t->low = (char *)(t->w >= 0 ? lex_str(t->w) : to);
 			}
 		}
 		i += blen - 1;
@@ -903,10 +665,10 @@ static void fold_numbers(struct mreq *r)
 		struct mtok *t = &r->t[i];
 		int v;
 
-		if (t->kind != TK_WORD || t->w < 0 || (v = id_num[t->w]) < 0)
+		if (t->kind != TK_WORD || t->w < 0 || (v = T.words[t->w].num) < 0)
 			continue;
 		if (v >= 20 && v < 100 && i + 1 < r->n && r->t[i + 1].w >= 0) {
-			int u = id_num[r->t[i + 1].w];
+			int u = T.words[r->t[i + 1].w].num;
 
 			if (u > 0 && u < 10) {
 				v += u;
@@ -933,7 +695,7 @@ static void set_cues(struct mreq *r)
 
 	for (int i = 0; i < r->n; i++) {
 		struct mtok *t = &r->t[i];
-		int c = t->kind == TK_WORD && t->w >= 0 ? id_cue[t->w] : CUE_NONE;
+		int c = t->kind == TK_WORD && t->w >= 0 ? T.words[t->w].cue : CUE_NONE;
 
 		t->stop = t->kind == TK_WORD && (lex_flags(t->w) & WF_STOP);
 		if (t->kind == TK_NUM || t->kind == TK_DEC)
@@ -947,6 +709,14 @@ static void set_cues(struct mreq *r)
 		if (!t->stop)
 			cue = CUE_NONE;
 	}
+}
+
+bool mt_in_place(const struct mreq *r, int i)
+{
+	const struct mtok *p = &r->t[i > 0 ? i - 1 : 0];
+
+	return i > 0 && p->kind == TK_WORD && !p->stop &&
+	       (p->cue == CUE_IN || p->cue == CUE_FROM || p->cue == CUE_INTO);
 }
 
 int mt_tokenize(struct mreq *r, const char *req, size_t len, struct err *err)

@@ -17,6 +17,8 @@
  */
 #include "match_int.h"
 
+#include "explain/explain.h"
+
 #include <ctype.h>
 #include <math.h>
 #include <strings.h>
@@ -119,6 +121,22 @@ static const struct role_def roles[] = {
 	{"hex", -1, -1, 0, 0, NULL, K(WORD) | K(NUM), 0, false, 0, CK_HEX},
 	{"expr", -1, -1, K(QUOTED), 0, NULL, 0, 0, false, RS_EXPR, 0},
 };
+
+/* Roles whose value is a folder, and roles whose value is a file: one
+ * reading of a request cannot take the same token as both. */
+static const char *const dir_roles[] = {"path", "dir", "folder"};
+static const char *const file_roles[] = {"file", "tarf", "zipf", "gzf", "xzf", "bzf", "script"};
+
+static uint8_t role_as(const struct role_def *rd)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(dir_roles); i++)
+		if (str_eq(rd->name, dir_roles[i]))
+			return AS_DIR;
+	for (size_t i = 0; i < ARRAY_SIZE(file_roles); i++)
+		if (str_eq(rd->name, file_roles[i]))
+			return AS_FILE;
+	return AS_ANY;
+}
 
 static const struct role_def *role_def(const char *name, size_t n)
 {
@@ -354,6 +372,58 @@ static bool octal_mode(const char *s)
 	return true;
 }
 
+/* Whether the noun at j ("folder", "files") stands for every file of a
+ * name, which a file-name pattern then matches: a plural ("build
+ * folders"), a quantifier ("every build folder") or a search ("find the
+ * build folder"). "Remove the build folder" names one folder, not a
+ * pattern to look for. */
+static bool names_many(const struct mreq *r, int j)
+{
+	static const char *const many[] = {"all", "every", "any", "each", "find"};
+	const char *raw = r->t[j].raw;
+
+	if (raw[0] && tolower((unsigned char)raw[strlen(raw) - 1]) == 's')
+		return true;
+	for (int i = 0; i < r->n; i++)
+		for (size_t k = 0; k < ARRAY_SIZE(many); k++)
+			if (r->t[i].kind == TK_WORD && str_eq(r->t[i].low, many[k]))
+				return true;
+	return false;
+}
+
+/* Whether t can start a command line: a program the explain table knows
+ * ("df", "docker"), a path to one, or a word outside the vocabulary
+ * written like a program name ("nvidia-smi"). "watch cpu usage" names no
+ * program, and "watch -n 2 cpu usage" would be no command. */
+static bool command_name(const struct mtok *t)
+{
+	if (t->kind == TK_PATH || t->kind == TK_FILE)
+		return true;
+	if (t->kind != TK_WORD)
+		return false;
+	if (explain_program_what(t->raw))
+		return true;
+	if (t->w >= 0 && !t->fixed)
+		return false;
+	for (const char *p = t->raw; *p; p++)
+		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && !strchr("-_.+", *p))
+			return false;
+	return true;
+}
+
+/* Whether the word i, taken by a noun that set one of the intent's flags,
+ * names that object rather than a place for role rd: in "remove the build
+ * folder" find's "folder" asks for -type d, so "build" is what to remove,
+ * not where to look; "in the build folder" would say where. */
+static bool names_object(const struct mfill *f, const struct role_def *rd, int i)
+{
+	const struct mreq *r = f->r;
+
+	if (!rd->rcues || cue_ok(rd->rcues, &r->t[i]))
+		return false;
+	return (i > 0 && f->flagged[i - 1]) || (i + 1 < r->n && f->flagged[i + 1]);
+}
+
 /* Fill role rd into slot m; false when the request has no value for it. */
 static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 {
@@ -420,7 +490,7 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 				first = i;
 			last = i;
 		}
-		if (first < 0)
+		if (first < 0 || !command_name(&r->t[first]))
 			return false;
 		for (int i = first; i <= last; i++)
 			f->used[i] = true;
@@ -583,17 +653,20 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 	/* the word next to the role's noun: "the web container", "pod api-1" */
 	for (int j = 0; rd->nouns && j < r->n; j++) {
 		uint32_t k = rd->rkinds | rd->kinds | ANYNAME;
+		bool fname = (rd->kinds & K(FILE)) && !(rd->kinds & K(PATH));
 
 		/* A file-name role ("files named x") never takes a path: find's
 		 * -name cannot match a slash, and "files here" names a place. */
-		if ((rd->kinds & K(FILE)) && !(rd->kinds & K(PATH)))
+		if (fname)
 			k &= ~K(PATH);
 
 		if (r->t[j].kind != TK_WORD || !noun_match(rd->nouns, r->t[j].low))
 			continue;
+		if (fname && (mt_in_place(r, j) || !names_many(r, j)))
+			continue;
 		/* after the noun: a name ("pod api-1"); before it, any word ("the cron
 		 * service"), except for "file", where the word before is a type */
-		if (j + 1 < r->n && takeable(f, j + 1, k, false, rd->check) &&
+		if (j + 1 < r->n && takeable(f, j + 1, k, false, rd->check) && !names_object(f, rd, j + 1) &&
 		    (r->t[j + 1].kind != TK_WORD || r->t[j + 1].w < 0 || r->t[j + 1].fixed ||
 		     !(lex_flags(r->t[j + 1].w) & WF_TARGET))) {
 			f->used[j] = f->used[j] || r->t[j].slot < 0;
@@ -601,7 +674,7 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 			m->tok = j + 1;
 			return true;
 		}
-		if (j > 0 && takeable(f, j - 1, k, false, rd->check) &&
+		if (j > 0 && takeable(f, j - 1, k, false, rd->check) && !names_object(f, rd, j - 1) &&
 		    (!str_eq(r->t[j].low, "file") || r->t[j - 1].kind != TK_WORD ||
 		     r->t[j - 1].w < 0)) {
 			f->used[j] = f->used[j] || r->t[j].slot < 0;
@@ -677,12 +750,9 @@ bool mt_pm_verb_known(const char *verb)
 
 static int flag_index(const struct mfill *f, const char *name, size_t n)
 {
-	for (int i = 0; i < f->ci->nopt; i++) {
-		const char *fl = f->ci->optflag[i];
-
-		if (fl && strncmp(fl, name, n) == 0 && fl[n] == '\0')
+	for (int i = 0; i < f->ci->nopt; i++)
+		if (f->ci->flaglen[i] == n && strncmp(f->in->opt + f->ci->flagoff[i], name, n) == 0)
 			return i;
-	}
 	return -1;
 }
 
@@ -702,6 +772,7 @@ static struct mrole *get_role(struct mfill *f, const char *name, size_t n)
 	memcpy(m->name, name, n);
 	m->name[n] = '\0';
 	m->ok = false;
+	m->as = AS_ANY;
 	{
 		int fi = flag_index(f, name, n);
 
@@ -724,6 +795,7 @@ static struct mrole *get_role(struct mfill *f, const char *name, size_t n)
 	{
 		int idx = f->nroles - 1;
 
+		m->as = role_as(rd);
 		m->ok = resolve(f, rd, m);
 		if (!m->ok && rd->special == RS_UHOST) {
 			/* user@host from a user slot and a host */

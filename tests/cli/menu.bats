@@ -188,12 +188,12 @@ marker_dir() {
 }
 
 @test "menu: among several candidates, blocked ones can be shown but never run or copied" {
-	run --separate-stderr "$CARO" -n 3 -o json "remove everything in /"
+	run --separate-stderr "$CARO" -n 3 -o json "delete all directories in /"
 	[ "$(jget candidate_details.1.blocked)" = true ]
 	run pty_run 'expect:Run it\? \[y/N/e/x/c/n\]' 'send:y\r' 'expect:blocked: caro does not run' \
 		'expect:Run it\?' 'send:c\r' 'expect:blocked: caro does not copy' \
 		'expect:Run it\?' 'send:n\r' 'expect:candidate 2 of' 'expect:Run it\?' 'send:y\r' \
 		'expect:blocked: caro does not run' 'expect:Run it\?' 'send:\r' \
-		-- "$CARO" -n 3 "remove everything in /"
+		-- "$CARO" -n 3 "delete all directories in /"
 	[ "$status" -eq 4 ]
 }

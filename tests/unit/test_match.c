@@ -6,10 +6,10 @@
 #include "t.h"
 
 #include "buf.h"
+#include "tdata.h"
 #include "match/match.h"
 #include "match/match_int.h"
 
-int match_init(struct err *err);
 int match_check_tables(struct err *err);
 
 /* The top command for req on a named platform, NULL when declined
@@ -44,8 +44,6 @@ static struct mreq *parse(const char *req)
 	static struct mreq r;
 	struct err err = {0};
 
-	if (match_init(&err) != 0)
-		return NULL;
 	if (mt_tokenize(&r, req, strlen(req), &err) != 0)
 		return NULL;
 	ms_extract(&r);
@@ -71,11 +69,110 @@ TEST(match_table_compiles)
 {
 	struct err err = {0};
 
-	CHECK_INT(match_init(&err), 0);
 	CHECK_INT(match_check_tables(&err), 0);
 	if (err.msg[0])
 		t_fail(__FILE__, __LINE__, "%s", err.msg);
 	CHECK(match_nintents >= 250);
+}
+
+/* The tables compiled into the library (build/gen/match_tables.c) are
+ * what the builder makes from the current data: the generated file is
+ * not stale, and writing it out lost nothing. */
+TEST(match_generated_tables_current)
+{
+	const struct mtables *g = &match_tables;
+	struct mtables b;
+	struct err err = {0};
+
+	REQUIRE(match_tables_build(&b, &err) == 0);
+	CHECK_INT(g->nwords, b.nwords);
+	CHECK_INT((int)g->poolsz, (int)b.poolsz);
+	CHECK_INT(g->ntypo, b.ntypo);
+	CHECK_INT(g->nphr, b.nphr);
+	CHECK_INT(g->ncints, b.ncints);
+	CHECK_INT(g->ncints, (int)match_nintents);
+	CHECK_INT(g->nedges, b.nedges);
+	if (g->nwords != b.nwords || g->poolsz != b.poolsz || g->ntypo != b.ntypo ||
+	    g->nphr != b.nphr || g->ncints != b.ncints || g->nedges != b.nedges)
+		goto out;
+	CHECK(memcmp(g->pool, b.pool, b.poolsz) == 0);
+	for (int i = 0; i < b.nwords; i++) {
+		const struct mword *x = &g->words[i], *y = &b.words[i];
+
+		if (x->off != y->off || x->syn != y->syn || x->phr != y->phr || x->num != y->num ||
+		    x->flags != y->flags || x->cue != y->cue) {
+			t_fail(__FILE__, __LINE__, "word %d (%s) differs", i, b.pool + y->off);
+			break;
+		}
+	}
+	CHECK(memcmp(g->hash, b.hash, MT_LEX_CAP * sizeof(b.hash[0])) == 0);
+	CHECK(memcmp(g->typo_first, b.typo_first, (MT_TYPO_MAXLEN + 2) * sizeof(b.typo_first[0])) ==
+	      0);
+	CHECK(memcmp(g->typo_ids, b.typo_ids, (size_t)b.ntypo * sizeof(b.typo_ids[0])) == 0);
+	for (int k = 0; k < b.nphr; k++) {
+		const struct mphrase *x = &g->phr[k], *y = &b.phr[k];
+
+		if (x->n != y->n || x->next != y->next ||
+		    memcmp(x->w, y->w, (size_t)y->n * sizeof(y->w[0])) != 0) {
+			t_fail(__FILE__, __LINE__, "phrase %d (%s) differs", k, lex_phrases[k].words);
+			break;
+		}
+	}
+	for (int k = 0; k < b.ncints; k++) {
+		const struct cintent *x = &g->cints[k], *y = &b.cints[k];
+		bool same = x->nneed == y->nneed && x->nopt == y->nopt;
+
+		for (int j = 0; same && j < y->nneed; j++)
+			same = x->nalt[j] == y->nalt[j] &&
+			       !memcmp(x->need[j], y->need[j], y->nalt[j] * sizeof(y->need[j][0]));
+		for (int o = 0; same && o < y->nopt; o++)
+			same = x->opt[o] == y->opt[o] && x->flagoff[o] == y->flagoff[o] &&
+			       x->flaglen[o] == y->flaglen[o] && x->flagid[o] == y->flagid[o];
+		if (!same) {
+			t_fail(__FILE__, __LINE__, "intent %s differs", match_intents[k].id);
+			break;
+		}
+	}
+	CHECK(memcmp(g->idx_first, b.idx_first, MT_IDX_CAP * sizeof(b.idx_first[0])) == 0);
+	CHECK(memcmp(g->edges, b.edges, (size_t)b.nedges * sizeof(b.edges[0])) == 0);
+out:
+	match_tables_release(&b);
+}
+
+/* The builder's invariants, which the engine relies on without checks. */
+TEST(match_tables_invariants)
+{
+	const struct mtables *t = &match_tables;
+	int n = 0;
+
+	for (int h = 0; h < MT_LEX_CAP; h++) {
+		int id = t->hash[h];
+
+		if (id < 0)
+			continue;
+		n++;
+		CHECK(id < t->nwords);
+		CHECK_INT(lex_word(lex_str(id)), id);
+	}
+	CHECK_INT(n, t->nwords);
+	for (int id = 0; id < t->nwords; id++) {
+		const struct mword *w = &t->words[id];
+
+		CHECK(w->off < t->poolsz);
+		CHECK(w->syn < t->nwords && w->syn != id);
+		CHECK(w->syn < 0 || t->words[w->syn].syn < 0 || t->words[w->syn].syn == w->syn);
+		CHECK(w->phr < t->nphr);
+	}
+	for (int i = 0; i < t->ntypo; i++)
+		CHECK(t->typo_ids[i] >= 0 && t->typo_ids[i] < t->nwords);
+	for (int k = 0; k < t->nphr; k++)
+		for (int m = 0; m < t->phr[k].n; m++)
+			CHECK(t->phr[k].w[m] >= 0 && t->phr[k].w[m] < t->nwords);
+	for (int i = 0; i < MT_IDX_CAP; i++)
+		for (int e = t->idx_first[i], steps = 0; e >= 0; e = t->edges[e].next, steps++) {
+			REQUIRE(e < t->nedges && steps <= t->nedges);
+			CHECK(t->edges[e].intent >= 0 && t->edges[e].intent < t->ncints);
+		}
 }
 
 /* ---- normalisation ---- */
@@ -355,6 +452,39 @@ TEST(match_candidates_distinct)
 }
 
 /* ---- held-out table ---- */
+
+/* tests/data/match_alts.tsv: what five candidates must and must not offer. */
+TEST(match_alternatives_table)
+{
+	struct tdata td;
+	int cases = 0;
+
+	REQUIRE(tdata_open(&td, "match_alts.tsv"));
+	while (tdata_next(&td)) {
+		struct platform p;
+		struct match_opts o = {&p, 5};
+		struct match_result r;
+		struct err err = {0};
+		bool want, found = false;
+
+		if (td.n != 3 || (td.f[2][0] != '+' && td.f[2][0] != '-')) {
+			t_fail(__FILE__, __LINE__, "match_alts.tsv:%d: bad line", td.line);
+			continue;
+		}
+		want = td.f[2][0] == '+';
+		REQUIRE(platform_target(&p, td.f[0], &err) == 0);
+		if (match_request(td.f[1], strlen(td.f[1]), &o, &r, &err) == 0)
+			for (size_t i = 0; i < r.n; i++)
+				found |= str_eq(r.c[i].command, td.f[2] + 1);
+		if (found != want)
+			t_fail(__FILE__, __LINE__, "[%s] %s: %s %s", td.f[0], td.f[1],
+			       want ? "missing" : "offered", td.f[2] + 1);
+		match_result_release(&r);
+		cases++;
+	}
+	tdata_close(&td);
+	CHECK(cases >= 5);
+}
 
 TEST(match_cases_table)
 {
