@@ -18,12 +18,16 @@ _caro() {
 		fi
 		return ;;
 	esac
-	if [[ $cur == -* ]]; then
+	if [[ $cur == -* && ${COMP_WORDS[1]} == history ]]; then
+		COMPREPLY=($(compgen -W "-n --count -s --search --json --clear -y --yes" -- "$cur"))
+	elif [[ $cur == -* && ${COMP_WORDS[1]} == stats ]]; then
+		COMPREPLY=($(compgen -W "--json" -- "$cur"))
+	elif [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "-o --output -b --backend --platform --shell -x --execute -y --yes
 			--dry-run --safety --explain -n --candidates --no-cache -m --model -v --verbose
 			--config -V --version -h --help" -- "$cur"))
 	elif [ "$COMP_CWORD" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "check config doctor version help" -- "$cur"))
+		COMPREPLY=($(compgen -W "check config doctor history stats version help" -- "$cur"))
 	fi
 }
 complete -F _caro caro

@@ -6,8 +6,9 @@
  *  - Each process is the first connection SQLite sees, so it rebuilds the
  *    WAL index by reading every valid frame of the WAL. The WAL is
  *    therefore kept short: the automatic checkpoint is off, and a writer
- *    that leaves more than WAL_CHECKPOINT_FRAMES behind checkpoints and
- *    truncates it when it closes. Closing does not checkpoint otherwise
+ *    that leaves more than WAL_CHECKPOINT_FRAMES behind runs a PASSIVE
+ *    checkpoint as it closes (which blocks no one), so that the next
+ *    writer starts the WAL over. Closing does not checkpoint otherwise
  *    (SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE): that would fsync on every exit.
  *  - synchronous=NORMAL: in WAL mode a commit does not fsync; a crash of
  *    the machine may lose the last few commits but never corrupts.
@@ -33,8 +34,6 @@
 #include <unistd.h>
 
 #define BUSY_MS_DEFAULT 1000
-/* A checkpoint waits this long at most for readers to move on. */
-#define CHECKPOINT_BUSY_MS 20
 #define WAL_CHECKPOINT_FRAMES 8
 /* A spool this large is not read whole; the rest is dropped (see ingest). */
 #define SPOOL_READ_MAX (64 * 1024 * 1024)
@@ -502,9 +501,9 @@ void store_close(struct store *st)
 		return;
 	if (st->db && !st->broken &&
 	    (st->checkpoint || st->wal_frames > WAL_CHECKPOINT_FRAMES)) {
-		/* Short wait: readers that hold old frames make TRUNCATE wait. */
-		sqlite3_busy_timeout(st->db, CHECKPOINT_BUSY_MS);
-		if (sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) !=
+		/* PASSIVE: never blocks writers, never waits. Once every frame
+		 * is copied back, the next writer starts the WAL over. */
+		if (sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) !=
 		    SQLITE_OK)
 			log_debug("store: checkpoint: %s", sqlite3_errmsg(st->db));
 	}
@@ -1336,8 +1335,11 @@ int store_clear(struct store *st, struct err *err)
 		return -1;
 	}
 	spool_release(&sp, true);
-	/* And out of the WAL, which still holds the old pages. */
-	st->checkpoint = true;
+	/* And out of the WAL, which still holds the old pages: this one waits
+	 * for readers (the user asked for it) and empties the WAL file. */
+	if (sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) !=
+	    SQLITE_OK)
+		log_debug("store: checkpoint: %s", sqlite3_errmsg(st->db));
 	return 0;
 }
 

@@ -1,9 +1,11 @@
 /*
  * cmd_ask.c: the request flow. Words in, one command out:
  *
- *   read the request -> engines in order (match, then models) -> rate every
- *   candidate with the safety checker -> print (plain or JSON) -> ask, or
- *   run with -x -y when the policy allows -> pass the exit status on.
+ *   read the request -> engines in order (match, then models, each model
+ *   behind the answer cache) -> rate every candidate with the safety
+ *   checker, cached ones too -> print (plain or JSON) -> ask, or run with
+ *   -x -y when the policy allows -> record it in the history -> pass the
+ *   exit status on.
  *
  * Nothing runs unless stdin and stdout are terminals and the user says y,
  * or -x and -y are both given. Blocked commands never run and never reach
@@ -13,6 +15,7 @@
 
 #include "backend/backend.h"
 #include "log.h"
+#include "store.h"
 
 #include <cjson/cJSON.h>
 #include <unistd.h>
@@ -29,8 +32,15 @@ struct answers {
 	struct rated c[GEN_MAX_CANDIDATES];
 	char backend[16];
 	bool cached;
+	enum store_cache_use cache; /* what the answer cache did */
+	uint64_t khash;             /* the cache entry used or made */
+	struct store *st;           /* opened when a model engine is first tried */
+	bool st_tried;
+	struct store_key key;       /* of the model engine that answered afresh */
+	struct gen_answer fresh;    /* its answer, cached once the user has it */
 	double t_generate;
 	double t_check;
+	double t_ready;             /* start to rated answer, for the history */
 	struct err err; /* why nothing was produced, when n == 0 */
 	int exit_code;  /* for n == 0 */
 };
@@ -42,6 +52,72 @@ static void answers_release(struct answers *a)
 		free(a->c[i].explanation);
 	}
 	a->n = 0;
+	gen_answer_release(&a->fresh);
+	store_key_release(&a->key);
+	store_close(a->st);
+	a->st = NULL;
+}
+
+/* The answer cache of a model engine: the database is opened on the first
+ * model engine, so a pattern-engine answer never pays for it. NULL when
+ * the cache is off or unusable (after one warning). */
+static struct store *cache_store(struct app *app, struct answers *a)
+{
+	struct store_opts so;
+	struct buf warn = BUF_INIT;
+	struct err e;
+
+	if (a->st_tried)
+		return a->st;
+	a->st_tried = true;
+	if (!app->cache_dir_ok || app->cfg.cache_max_entries <= 0)
+		return NULL;
+	app_store_opts(app, &so);
+	if (store_open(&a->st, app->cache_dir, &so, &warn, &e) != 0)
+		warnf("answer cache unavailable: %s", e.msg);
+	if (warn.len)
+		warnf("%s", warn.s);
+	buf_release(&warn);
+	return a->st;
+}
+
+/* Look the request up under this engine's identity; true on a hit, which
+ * fills out. Otherwise k is left ready for caching a fresh answer. */
+static bool cache_get(struct app *app, struct backend *b, const struct gen_request *req,
+		      struct answers *out, struct store_key *k)
+{
+	struct store *st = cache_store(app, out);
+	struct buf id = BUF_INIT;
+	struct gen_answer ans;
+	char cwd[4096], fp[17] = "";
+	struct err e;
+	int rc;
+
+	if (!st)
+		return false;
+	backend_identity(b, &id);
+	if (!getcwd(cwd, sizeof(cwd)) || store_context_fingerprint(cwd, fp, &e) != 0)
+		fp[0] = '\0';
+	store_key_init(k, req->text, req->plat, req->shell, id.s, fp);
+	buf_release(&id);
+	if (app->opts.no_cache) {
+		out->cache = STORE_CACHE_BYPASS;
+		return false;
+	}
+	rc = store_cache_get(st, k, req->max_candidates, &ans, out->backend, sizeof(out->backend),
+			     &out->khash, &e);
+	if (rc < 0)
+		warnf("answer cache: %s", e.msg);
+	out->cache = rc == 1 ? STORE_CACHE_HIT : STORE_CACHE_MISS;
+	if (rc != 1)
+		return false;
+	for (size_t i = 0; i < ans.n; i++) {
+		out->c[i].command = ans.c[i].command;
+		out->c[i].explanation = ans.c[i].explanation;
+	}
+	out->n = ans.n;
+	out->cached = true;
+	return true;
 }
 
 /* Exit code for an engine failure that ends the request. */
@@ -68,18 +144,35 @@ static bool try_engine(struct app *app, const struct backend_ops *ops, const str
 {
 	struct gen_answer ans = {0};
 	struct backend *b = NULL;
+	struct store_key k = {0};
 	double t = now_ms();
 
 	if (backend_open(ops, &app->cfg, &b, &out->err) != 0)
 		goto fail;
+	/* The pattern engine answers faster than the database opens. */
+	if (!str_eq(ops->name, "match") && cache_get(app, b, req, out, &k)) {
+		out->t_generate += now_ms() - t;
+		backend_close(b);
+		store_key_release(&k);
+		log_info("cache answered in %.3f ms (made by %s)", now_ms() - t, out->backend);
+		return true;
+	}
 	if (backend_generate(b, req, &ans, &out->err) != 0)
 		goto fail;
 	for (size_t i = 0; i < ans.n; i++) {
-		out->c[i].command = ans.c[i].command;
-		out->c[i].explanation = ans.c[i].explanation;
-		ans.c[i].command = ans.c[i].explanation = NULL;
+		out->c[i].command = xstrdup(ans.c[i].command);
+		out->c[i].explanation = ans.c[i].explanation ? xstrdup(ans.c[i].explanation) : NULL;
 	}
 	out->n = ans.n;
+	/* Cached at the end (remember): the user never waits for a lock. */
+	if (k.h_base) {
+		out->key = k;
+		out->fresh = ans;
+		memset(&k, 0, sizeof(k));
+		memset(&ans, 0, sizeof(ans));
+	}
+	gen_answer_release(&ans);
+	store_key_release(&k);
 	snprintf(out->backend, sizeof(out->backend), "%s", ops->name);
 	out->t_generate += now_ms() - t;
 	backend_close(b);
@@ -90,6 +183,7 @@ fail:
 	log_info("%s: %s", ops->name, out->err.msg);
 	gen_answer_release(&ans);
 	backend_close(b);
+	store_key_release(&k);
 	return false;
 }
 
@@ -125,7 +219,7 @@ static void generate(struct app *app, const char *text, struct answers *out)
 	/* auto: each usable engine in turn; a decline, an outage or a timeout
 	 * moves on, any other error ends the request. */
 	err_set(&out->err, ERR_DECLINED, "no engine could answer");
-	for (const char *const *name = backend_chain_names; *name; name++) {
+	for (const char *const *name = backend_chain(); *name; name++) {
 		const struct backend_ops *ops = backend_find(*name);
 
 		if (!ops || !backend_usable(ops, &app->cfg, why, sizeof(why)))
@@ -239,22 +333,28 @@ static void show(struct app *app, const struct answers *a, const struct rated *r
 				safety_risk_name(a->c[i].v.risk));
 }
 
-/* The terminal menu: run, no, edit, explain. Returns the exit code. */
-static int interact(struct app *app, struct answers *a, struct rated *r)
+/* The terminal menu: run, no, edit, explain. Returns the exit code and
+ * sets *d to what the user decided. */
+static int interact(struct app *app, struct answers *a, struct rated *r, enum store_decision *d)
 {
+	bool was_edited = false;
+
 	for (;;) {
 		int key;
 
 		if (r->act == SAFETY_BLOCK) {
 			fprintf(stderr, "caro: not running a command rated %s\n",
 				safety_risk_name(r->v.risk));
+			*d = STORE_BLOCKED;
 			return EXIT_BLOCKED;
 		}
+		*d = was_edited ? STORE_EDITED : STORE_RAN;
 		if (app->opts.yes && r->act == SAFETY_ALLOW)
 			return exec_command(app, r->command, false);
 		key = ui_menu(app, "Run it? [y/N/e(dit)/x(plain)]", "ynex");
 		if (key == 'y')
 			return exec_command(app, r->command, false);
+		*d = STORE_DECLINED;
 		if (key == 'n')
 			return EXIT_REFUSED;
 		if (key == 'x') {
@@ -271,35 +371,78 @@ static int interact(struct app *app, struct answers *a, struct rated *r)
 			free(r->explanation);
 			r->command = edited;
 			r->explanation = xstrdup("edited by you");
+			was_edited = true;
 			rate(app, r);
 			show(app, a, r);
 		}
 	}
 }
 
+/* After the output: cache a fresh model answer and write the history row.
+ * An edited command says the answer was wrong: it is not cached, and a
+ * cached one is forgotten. */
+static void remember(struct app *app, const char *request, struct answers *a,
+		     const struct rated *r, enum store_decision d, int status)
+{
+	char cwd[4096];
+	struct store_entry e = {
+		.cwd = getcwd(cwd, sizeof(cwd)),
+		.request = request,
+		.command = r ? r->command : NULL,
+		.engine = a->backend[0] ? a->backend : NULL,
+		.platform = platform_os_name(app->plat.os),
+		.shell = platform_shell_name(app->shell),
+		.risk = r ? safety_risk_name(r->v.risk) : NULL,
+		.cache = a->cache,
+		.khash = a->khash,
+		.decision = d,
+		.exit_status = d == STORE_RAN || d == STORE_EDITED ? status : -1,
+		.total_ms = a->t_ready,
+		.generate_ms = a->t_generate,
+		.check_ms = a->t_check,
+	};
+	struct err err;
+
+	if (a->fresh.n && a->st && d != STORE_EDITED &&
+	    store_cache_put(a->st, &a->key, (size_t)app->cfg.candidates, &a->fresh, a->backend,
+			    &a->khash, &err) != 0)
+		warnf("answer not cached: %s", err.msg);
+	if (d == STORE_EDITED && a->st && a->khash && store_cache_forget(a->st, a->khash, &err))
+		log_info("%s", err.msg);
+	e.khash = a->khash;
+	history_record(app, &e);
+}
+
 static int ask(struct app *app, const char *request)
 {
 	struct answers a;
-	struct rated *r;
+	struct rated *r = NULL;
 	bool interactive = app->tty_in && app->tty_out && !app->json && !app->opts.dry_run;
 	bool want_run = app->opts.execute && app->opts.yes && !app->opts.dry_run;
+	enum store_decision d = STORE_SHOWN;
 	int status;
 
 	memset(&a, 0, sizeof(a));
 	generate(app, request, &a);
 	if (a.n == 0) {
+		a.t_ready = now_ms() - app->t0_ms;
 		if (app->json)
 			print_json(app, request, &a, NULL, -1);
 		fprintf(stderr, "caro: %s\n", a.err.msg);
-		return a.exit_code;
+		d = STORE_NONE;
+		status = a.exit_code;
+		goto out;
 	}
 	rate_all(app, &a);
+	a.t_ready = now_ms() - app->t0_ms;
 	r = &a.c[0];
 
 	if (app->json) {
 		status = -1;
-		if (want_run && r->act == SAFETY_ALLOW)
+		if (want_run && r->act == SAFETY_ALLOW) {
 			status = exec_command(app, r->command, true);
+			d = STORE_RAN;
+		}
 		print_json(app, request, &a, r, status);
 		if (r->act == SAFETY_BLOCK)
 			status = EXIT_BLOCKED;
@@ -311,7 +454,7 @@ static int ask(struct app *app, const char *request)
 	}
 	if (interactive) {
 		show(app, &a, r);
-		status = interact(app, &a, r);
+		status = interact(app, &a, r, &d);
 		goto out;
 	}
 
@@ -324,6 +467,7 @@ static int ask(struct app *app, const char *request)
 	} else if (want_run && r->act == SAFETY_ALLOW) {
 		fprintf(stderr, "$ %s\n", r->command);
 		status = exec_command(app, r->command, false);
+		d = STORE_RAN;
 	} else {
 		printf("%s\n", r->command);
 		if (app->tty_err)
@@ -342,6 +486,9 @@ static int ask(struct app *app, const char *request)
 		}
 	}
 out:
+	if (r && r->act == SAFETY_BLOCK)
+		d = STORE_BLOCKED;
+	remember(app, request, &a, r, d, status);
 	answers_release(&a);
 	return status;
 }
