@@ -129,8 +129,8 @@ unit: $(O)/rel/unit
 cli: caro $(TOOLS_rel)
 	@CARO=$(CURDIR)/$(O)/rel/caro CARO_SHARED=$(abspath $(SHARED)) CARO_TOOLS=$(CURDIR)/$(O)/rel/tools bats tests/cli
 
-eval: caro
-	@python3 tools/eval.py --caro ./caro --shared $(SHARED)
+eval: $(O)/rel/tools/match_eval
+	@python3 tools/eval.py --bin $(O)/rel/tools/match_eval --shared $(SHARED) --json $(O)/eval-match.json
 
 bench: caro $(BENCH_rel) $(TOOLS_rel)
 	@sh bench/run.sh

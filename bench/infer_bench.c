@@ -1,0 +1,166 @@
+/*
+ * infer_bench: prefill and decode speed of one GGUF model, as llama-bench
+ * measures them: pp256 (one 256-token prompt from an empty cache) and
+ * tg32 (32 single-token decodes from an empty cache), each repeated and
+ * reported as median and p95, for each thread count asked. Also the load
+ * time (process start to ready to decode; run it with the file in the
+ * page cache) and the peak RSS with a 2048-token context.
+ *
+ *   infer_bench MODEL.gguf [--threads 1,2] [--reps N] [--label NAME]
+ *
+ * Prints one JSON object on stdout; bench/infer_bench.sh runs it per
+ * model in a fresh process (so RSS is per model) and builds the table.
+ */
+#include "infer/infer.h"
+
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static double since_start_ms(void)
+{
+	char buf[1024], *p;
+	unsigned long long start = 0;
+	struct timespec up;
+	FILE *f = fopen("/proc/self/stat", "r");
+	size_t n;
+	int field;
+
+	if (!f)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	for (field = 2; field < 22 && p; field++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p + 1, "%llu", &start) != 1)
+		return -1;
+	clock_gettime(CLOCK_BOOTTIME, &up);
+	return ((double)up.tv_sec + (double)up.tv_nsec / 1e9 -
+		(double)start / (double)sysconf(_SC_CLK_TCK)) * 1e3;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+	const double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double pct(double *v, int n, double q)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_d);
+	return v[(int)((n - 1) * q + 0.5)];
+}
+
+int main(int argc, char **argv)
+{
+	const double t0 = now_ms();
+	const char *path = NULL, *threads = "1,2", *label = NULL;
+	struct infer_model *m;
+	struct infer_ctx *c;
+	struct err err = {0};
+	struct rusage ru;
+	double load_ms, *pp, *tg;
+	int32_t prompt[256];
+	int reps = 5, i, r, first = 1;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--threads") && i + 1 < argc)
+			threads = argv[++i];
+		else if (!strcmp(argv[i], "--reps") && i + 1 < argc)
+			reps = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--label") && i + 1 < argc)
+			label = argv[++i];
+		else if (argv[i][0] != '-')
+			path = argv[i];
+		else {
+			fprintf(stderr, "usage: infer_bench MODEL.gguf [--threads 1,2] [--reps N]\n");
+			return 2;
+		}
+	}
+	if (!path || reps < 1)
+		return 2;
+
+	/* load: open and a context on the default thread count, as a user's
+	 * first request would */
+	m = infer_model_open(path, &err);
+	if (!m) {
+		fprintf(stderr, "infer_bench: %s\n", err.msg);
+		return 1;
+	}
+	{
+		struct infer_ctx_params p = {.n_ctx = 2048, .n_threads = atoi(threads)};
+
+		c = infer_ctx_new(m, &p, &err);
+		if (!c) {
+			fprintf(stderr, "infer_bench: %s\n", err.msg);
+			return 1;
+		}
+	}
+	load_ms = since_start_ms();
+	if (load_ms < 0)
+		load_ms = now_ms() - t0;
+	infer_ctx_free(c);
+
+	for (i = 0; i < 256; i++)
+		prompt[i] = (int32_t)((i * 7919 + 13) % infer_model_info(m)->n_vocab);
+	pp = xmallocarray((size_t)reps, sizeof(double));
+	tg = xmallocarray((size_t)reps, sizeof(double));
+	printf("{\"model\": \"%s\", \"label\": \"%s\", \"arch\": \"%s\", \"type\": \"%s\", "
+	       "\"file_mb\": %.1f, \"load_ms\": %.2f, \"runs\": [",
+	       path, label ? label : "", infer_model_info(m)->arch,
+	       gguf_type_name(infer_model_info(m)->main_type),
+	       (double)infer_model_info(m)->file_size / (1 << 20), load_ms);
+	for (const char *t = threads; *t;) {
+		const int nth = atoi(t);
+		struct infer_ctx_params p = {.n_ctx = 2048, .n_threads = nth};
+
+		c = infer_ctx_new(m, &p, &err);
+		if (!c) {
+			fprintf(stderr, "infer_bench: %s\n", err.msg);
+			return 1;
+		}
+		/* warm-up: touches every weight page once */
+		if (infer_prefill(c, prompt, 32, 0, &err) < 0) {
+			fprintf(stderr, "infer_bench: %s\n", err.msg);
+			return 1;
+		}
+		for (r = 0; r < reps; r++) {
+			double a;
+
+			infer_truncate(c, 0);
+			a = now_ms();
+			infer_prefill(c, prompt, 256, 0, &err);
+			pp[r] = 256 / ((now_ms() - a) / 1e3);
+			infer_truncate(c, 0);
+			a = now_ms();
+			for (i = 0; i < 32; i++)
+				infer_decode(c, prompt[i], &err);
+			tg[r] = 32 / ((now_ms() - a) / 1e3);
+		}
+		printf("%s{\"threads\": %d, \"kernels\": \"%s\", \"pp256_median\": %.1f, "
+		       "\"pp256_p95_low\": %.1f, \"tg32_median\": %.1f, \"tg32_p95_low\": %.1f}",
+		       first ? "" : ", ", nth, infer_ctx_kernels(c), pct(pp, reps, 0.5),
+		       pct(pp, reps, 0.05), pct(tg, reps, 0.5), pct(tg, reps, 0.05));
+		first = 0;
+		infer_ctx_free(c);
+		t = strchr(t, ',');
+		t = t ? t + 1 : "";
+	}
+	getrusage(RUSAGE_SELF, &ru);
+	printf("], \"peak_rss_mb\": %.1f}\n", (double)ru.ru_maxrss / 1024);
+	free(pp);
+	free(tg);
+	infer_model_close(m);
+	return 0;
+}

@@ -1,0 +1,62 @@
+/*
+ * kern.h: the compute kernels, as a table of function pointers.
+ *
+ * kern_ref.c fills the table with portable C for every operation. The
+ * per-architecture files (kern_x86.c: AVX2/FMA/F16C, kern_arm.c: NEON)
+ * start from a copy of the reference table and replace the entries they
+ * accelerate, with identical signatures. kern_get() picks the table once,
+ * from CPU features, unless CARO_KERNELS=ref forces the reference.
+ *
+ * Conventions:
+ *  - dot[type](n, w, x) is the dot product of one weight row of n elements
+ *    in that ggml type with one activation row in the type's activation
+ *    format (quant_type(type)->act): blk_q8 for 32-element types, blk_q8k
+ *    for k-quants, floats for f32/f16/bf16. n is a multiple of the block.
+ *  - dot4[type](n, w, x, xstride, out) computes four such dot products of
+ *    the same weight row with four activation rows xstride bytes apart, so
+ *    a batched matmul unpacks each weight block once for four tokens.
+ *    NULL entries mean "call dot four times".
+ *  - The float vector ops take any n (tails are handled).
+ */
+#ifndef CARO_KERN_H
+#define CARO_KERN_H
+
+#include "infer/quant.h"
+
+typedef float (*kern_dot_fn)(int n, const void *w, const void *x);
+typedef void (*kern_dot4_fn)(int n, const void *w, const void *x, size_t xstride, float *out);
+
+struct kern {
+	const char *name;
+	/* activation quantizers: n % 32 == 0 (q8), n % 256 == 0 (q8k) */
+	void (*quant_q8)(const float *x, void *y, int64_t n);
+	void (*quant_q8k)(const float *x, void *y, int64_t n);
+	kern_dot_fn dot[GGUF_T_COUNT];
+	kern_dot4_fn dot4[GGUF_T_COUNT];
+	/* attention against the KV cache, f16 or f32 (kv_f32), over n cached
+	 * positions `stride` elements apart:
+	 * attn_scores: out[t] = scale * (q . k[t]), hd elements each;
+	 * attn_values: out = sum_t p[t] * v[t] (out is overwritten). */
+	void (*attn_scores)(int hd, int n, const float *q, const void *k, size_t stride, bool kv_f32,
+			    float scale, float *out);
+	void (*attn_values)(int hd, int n, const float *p, const void *v, size_t stride, bool kv_f32,
+			    float *out);
+	void (*to_f16)(int n, const float *x, uint16_t *y);
+	/* x = exp(x - max) / sum, in place */
+	void (*softmax)(int n, float *x);
+	/* o = x / rms(x) * w; o may be x */
+	void (*rmsnorm)(int n, const float *x, const float *w, float eps, float *o);
+	/* g = silu(g) * u */
+	void (*silu_mul)(int n, float *g, const float *u);
+};
+
+/* The reference table (always available). */
+const struct kern *kern_ref(void);
+/* The best table for this CPU, chosen on first call: honours
+ * CARO_KERNELS=ref. Thread-safe after the first call returns. */
+const struct kern *kern_get(void);
+/* Architecture tables: NULL when not built for this architecture or when
+ * the CPU lacks the features (kern_x86.c / kern_arm.c). */
+const struct kern *kern_arch(void);
+
+#endif

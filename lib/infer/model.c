@@ -1,0 +1,977 @@
+/*
+ * model.c: llama/qwen2 models: loading, the forward pass, the KV cache.
+ *
+ * The forward pass runs on every thread of the context's pool at once
+ * (fwd_worker): each stage splits its work by thread index and ends with
+ * a barrier, so the code reads top to bottom like llama2.c's forward()
+ * while both cores work. Matmuls split output rows; per-token stages split
+ * tokens; attention splits (token, head) pairs. All buffers are allocated
+ * by infer_ctx_new; nothing in here calls malloc.
+ *
+ * Weights stay in the file mapping in their stored type. Activations are
+ * quantized once per matmul input to the formats its weights need
+ * (blk_q8 / blk_q8k), so the dot products run on integers.
+ */
+#include "infer/infer.h"
+#include "infer/kern.h"
+#include "infer/pool.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_LAYERS 512
+#define MAX_DIM (1 << 16)
+#define MAX_VOCAB (1 << 20)
+#define MAX_HEAD_DIM 512
+
+/* A weight matrix: n_out rows of n_in elements in a ggml type. */
+struct wt {
+	const uint8_t *data;
+	uint32_t type;
+	enum quant_act act;
+	int n_in, n_out;
+	size_t row_size;
+};
+
+struct layer {
+	const float *attn_norm, *ffn_norm;
+	const float *bq, *bk, *bv; /* NULL without biases */
+	struct wt wq, wk, wv, wo, wgate, wup, wdown;
+};
+
+struct infer_model {
+	struct gguf *g;
+	struct infer_model_info info;
+	struct wt tok_embd, output;
+	const float *out_norm;
+	const float *rope_freqs; /* Llama 3 per-frequency divisors, or NULL */
+	struct layer *layers;
+	float **owned; /* converted small tensors */
+	int n_owned;
+	unsigned acts; /* bit per enum quant_act used by any matmul */
+};
+
+struct infer_ctx {
+	struct infer_model *m;
+	const struct kern *k;
+	struct pool *pool;
+	int n_ctx, n_batch;
+	bool kv_f32;
+	size_t kv_elem; /* bytes per cached value */
+	int kv_dim, q_dim;
+	uint8_t *kcache, *vcache; /* [layer][n_ctx][kv_dim], mmap'd */
+	size_t kv_bytes;          /* of each cache */
+	int32_t *tokens;          /* [n_ctx] */
+	int n_past;
+
+	/* scratch for one batch of up to B = n_batch tokens */
+	float *x;      /* [B][n_embd] residual stream */
+	float *xb;     /* [B][max(n_embd, q_dim)] normed input / attention output */
+	float *q;      /* [B][q_dim] */
+	float *kv;     /* [2][B][kv_dim] new keys then values */
+	float *hb;     /* [B][n_ff] gate, then silu(gate)*up */
+	float *hb2;    /* [B][n_ff] up */
+	uint8_t *aq8;  /* [B][act_size(ACT_Q8, max_in)] quantized matmul input */
+	uint8_t *aq8k; /* [B][act_size(ACT_Q8K, max_in)] */
+	size_t aq8_stride, aq8k_stride;
+	float *rope;   /* [B][head_dim/2][2] cos, sin */
+	float *att;    /* [n_threads][n_ctx] attention scores */
+	float *logits; /* [B or all][n_vocab] */
+	size_t logits_rows;
+	int n_logits;  /* rows valid in logits after the last evaluation */
+
+	/* the job of the current forward pass */
+	const int32_t *ids;
+	int n, pos0;
+	float *out_logits; /* where this batch's logit rows go */
+	bool all_logits;
+};
+
+/* ---- loading ---- */
+
+static int get_hparam(const struct gguf *g, const char *arch, const char *key, bool required,
+		      int64_t def, int64_t max, int *out, struct err *err)
+{
+	char full[128];
+	int64_t v;
+
+	snprintf(full, sizeof(full), "%s.%s", arch, key);
+	if (!gguf_get_int(g, full, &v)) {
+		if (required || gguf_find(g, full))
+			return err_set(err, ERR_PARSE, "model: missing or non-integer %s", full);
+		v = def;
+	}
+	if (v < 0 || v > max)
+		return err_set(err, ERR_PARSE, "model: %s = %lld is out of range", full, (long long)v);
+	*out = (int)v;
+	return 0;
+}
+
+static int get_float(const struct gguf *g, const char *arch, const char *key, float def,
+		     float *out)
+{
+	char full[128];
+	double v;
+
+	snprintf(full, sizeof(full), "%s.%s", arch, key);
+	*out = gguf_get_float(g, full, &v) ? (float)v : def;
+	return 0;
+}
+
+static int load_matrix(struct infer_model *m, const char *name, int n_in, int n_out,
+		       bool optional, struct wt *w, struct err *err)
+{
+	const struct gguf_tensor *t = gguf_find_tensor(m->g, name);
+	const struct quant_type *qt;
+
+	memset(w, 0, sizeof(*w));
+	if (!t) {
+		if (optional)
+			return 0;
+		return err_set(err, ERR_PARSE, "model: missing tensor %s", name);
+	}
+	if (t->n_dims != 2 || t->ne[0] != (uint64_t)n_in || t->ne[1] != (uint64_t)n_out)
+		return err_set(err, ERR_PARSE, "model: tensor %s has shape [%llu, %llu], want [%d, %d]",
+			       name, (unsigned long long)t->ne[0], (unsigned long long)t->ne[1], n_in,
+			       n_out);
+	qt = quant_type(t->type);
+	if (!qt)
+		return err_set(err, ERR_UNAVAILABLE, "model: tensor %s has type %s, not supported",
+			       name, gguf_type_name(t->type));
+	w->data = t->data;
+	w->type = t->type;
+	w->act = qt->act;
+	w->n_in = n_in;
+	w->n_out = n_out;
+	w->row_size = quant_row_size(t->type, n_in);
+	m->info.n_params += t->n_elem;
+	return 0;
+}
+
+/* A 1-D tensor as floats: used in place when stored as f32 (the mapping
+ * aligns tensor data), converted into owned memory otherwise. */
+static int load_vector(struct infer_model *m, const char *name, int n, bool optional,
+		       const float **out, struct err *err)
+{
+	const struct gguf_tensor *t = gguf_find_tensor(m->g, name);
+	const struct quant_type *qt;
+	float *v;
+
+	*out = NULL;
+	if (!t) {
+		if (optional)
+			return 0;
+		return err_set(err, ERR_PARSE, "model: missing tensor %s", name);
+	}
+	if (t->n_elem != (uint64_t)n || t->ne[0] != (uint64_t)n)
+		return err_set(err, ERR_PARSE, "model: tensor %s has %llu elements, want %d", name,
+			       (unsigned long long)t->n_elem, n);
+	qt = quant_type(t->type);
+	if (!qt)
+		return err_set(err, ERR_UNAVAILABLE, "model: tensor %s has type %s, not supported",
+			       name, gguf_type_name(t->type));
+	m->info.n_params += t->n_elem;
+	if (t->type == GGUF_T_F32 && ((uintptr_t)t->data & 3) == 0) {
+		*out = t->data;
+		return 0;
+	}
+	v = xmallocarray((size_t)n, sizeof(float));
+	qt->dequant(t->data, v, n);
+	m->owned = xrealloc(m->owned, (size_t)(m->n_owned + 1) * sizeof(*m->owned));
+	m->owned[m->n_owned++] = v;
+	*out = v;
+	return 0;
+}
+
+static int load_layer(struct infer_model *m, int l, struct err *err)
+{
+	const struct infer_model_info *in = &m->info;
+	struct layer *L = &m->layers[l];
+	const int d = in->n_embd, qd = in->n_head * in->head_dim, kvd = in->n_head_kv * in->head_dim;
+	char name[96];
+
+#define T(suffix) (snprintf(name, sizeof(name), "blk.%d.%s", l, suffix), name)
+	if (load_vector(m, T("attn_norm.weight"), d, false, &L->attn_norm, err) < 0 ||
+	    load_vector(m, T("ffn_norm.weight"), d, false, &L->ffn_norm, err) < 0 ||
+	    load_matrix(m, T("attn_q.weight"), d, qd, false, &L->wq, err) < 0 ||
+	    load_matrix(m, T("attn_k.weight"), d, kvd, false, &L->wk, err) < 0 ||
+	    load_matrix(m, T("attn_v.weight"), d, kvd, false, &L->wv, err) < 0 ||
+	    load_matrix(m, T("attn_output.weight"), qd, d, false, &L->wo, err) < 0 ||
+	    load_matrix(m, T("ffn_gate.weight"), d, in->n_ff, false, &L->wgate, err) < 0 ||
+	    load_matrix(m, T("ffn_up.weight"), d, in->n_ff, false, &L->wup, err) < 0 ||
+	    load_matrix(m, T("ffn_down.weight"), in->n_ff, d, false, &L->wdown, err) < 0 ||
+	    load_vector(m, T("attn_q.bias"), qd, true, &L->bq, err) < 0 ||
+	    load_vector(m, T("attn_k.bias"), kvd, true, &L->bk, err) < 0 ||
+	    load_vector(m, T("attn_v.bias"), kvd, true, &L->bv, err) < 0)
+		return -1;
+#undef T
+	if (!L->bq != !L->bk || !L->bk != !L->bv)
+		return err_set(err, ERR_PARSE, "model: layer %d has only some q/k/v biases", l);
+	return 0;
+}
+
+/* Which type holds most of the weight bytes: what a file is called by. */
+static uint32_t main_type(const struct gguf *g)
+{
+	uint64_t bytes[GGUF_T_COUNT] = {0}, i;
+	uint32_t best = 0, t;
+
+	for (i = 0; i < gguf_n_tensors(g); i++) {
+		const struct gguf_tensor *ti = gguf_tensor_at(g, i);
+
+		if (ti->n_dims == 2 && strcmp(ti->name, "token_embd.weight"))
+			bytes[ti->type] += ti->size;
+	}
+	for (t = 0; t < GGUF_T_COUNT; t++)
+		if (bytes[t] > bytes[best])
+			best = t;
+	return best;
+}
+
+static int load(struct infer_model *m, struct err *err)
+{
+	struct infer_model_info *in = &m->info;
+	const struct gguf *g = m->g;
+	const struct gguf_tensor *te;
+	const char *a;
+	int64_t v;
+	int l;
+
+	if (gguf_get_strcpy(g, "general.architecture", in->arch, sizeof(in->arch)) < 0)
+		return err_set(err, ERR_PARSE, "model: no general.architecture");
+	if (!str_eq(in->arch, "llama") && !str_eq(in->arch, "qwen2"))
+		return err_set(err, ERR_UNAVAILABLE,
+			       "model: architecture %s is not supported (llama, qwen2)", in->arch);
+	a = in->arch;
+	gguf_get_strcpy(g, "general.name", in->name, sizeof(in->name));
+	if (get_hparam(g, a, "embedding_length", true, 0, MAX_DIM, &in->n_embd, err) < 0 ||
+	    get_hparam(g, a, "block_count", true, 0, MAX_LAYERS, &in->n_layer, err) < 0 ||
+	    get_hparam(g, a, "feed_forward_length", true, 0, MAX_DIM * 4, &in->n_ff, err) < 0 ||
+	    get_hparam(g, a, "attention.head_count", true, 0, MAX_DIM, &in->n_head, err) < 0 ||
+	    get_hparam(g, a, "attention.head_count_kv", false, in->n_head, MAX_DIM, &in->n_head_kv,
+		       err) < 0 ||
+	    get_hparam(g, a, "context_length", false, 0, 1 << 24, &in->n_ctx_train, err) < 0)
+		return -1;
+	if (in->n_embd < 1 || in->n_layer < 1 || in->n_ff < 1 || in->n_head < 1 ||
+	    in->n_head_kv < 1 || in->n_head % in->n_head_kv || in->n_embd % in->n_head)
+		return err_set(err, ERR_PARSE, "model: inconsistent hyper-parameters");
+	if (get_hparam(g, a, "attention.key_length", false, in->n_embd / in->n_head, MAX_HEAD_DIM,
+		       &in->head_dim, err) < 0)
+		return -1;
+	{
+		int rot;
+
+		if (get_hparam(g, a, "rope.dimension_count", false, in->head_dim, MAX_HEAD_DIM, &rot,
+			       err) < 0)
+			return -1;
+		if (rot != in->head_dim || in->head_dim % 2 || in->head_dim < 2)
+			return err_set(err, ERR_UNAVAILABLE,
+				       "model: partial rotary embeddings (%d of %d) are not supported",
+				       rot, in->head_dim);
+	}
+	get_float(g, a, "rope.freq_base", 10000.0f, &in->rope_base);
+	get_float(g, a, "attention.layer_norm_rms_epsilon", 1e-5f, &in->norm_eps);
+	if (!(in->rope_base > 0) || !(in->norm_eps >= 0))
+		return err_set(err, ERR_PARSE, "model: bad rope base or norm epsilon");
+	in->neox_rope = str_eq(a, "qwen2");
+
+	te = gguf_find_tensor(g, "token_embd.weight");
+	if (!te || te->n_dims != 2 || te->ne[1] > MAX_VOCAB)
+		return err_set(err, ERR_PARSE, "model: missing or misshapen token_embd.weight");
+	in->n_vocab = (int)te->ne[1];
+	if (load_matrix(m, "token_embd.weight", in->n_embd, in->n_vocab, false, &m->tok_embd, err) < 0 ||
+	    load_matrix(m, "output.weight", in->n_embd, in->n_vocab, true, &m->output, err) < 0 ||
+	    load_vector(m, "output_norm.weight", in->n_embd, false, &m->out_norm, err) < 0 ||
+	    load_vector(m, "rope_freqs.weight", in->head_dim / 2, true, &m->rope_freqs, err) < 0)
+		return -1;
+	if (!m->output.data) {
+		m->output = m->tok_embd;
+		in->tied_output = true;
+	}
+	m->layers = xcalloc((size_t)in->n_layer, sizeof(*m->layers));
+	for (l = 0; l < in->n_layer; l++)
+		if (load_layer(m, l, err) < 0)
+			return -1;
+	/* the activation formats the matmuls need (token_embd itself is only
+	 * read a row at a time unless it doubles as the output) */
+	m->acts = 1u << m->output.act;
+	for (l = 0; l < in->n_layer; l++) {
+		const struct layer *L = &m->layers[l];
+		const struct wt *all[] = {&L->wq, &L->wk, &L->wv, &L->wo, &L->wgate, &L->wup, &L->wdown};
+		size_t j;
+
+		for (j = 0; j < ARRAY_SIZE(all); j++)
+			m->acts |= 1u << all[j]->act;
+	}
+	in->qkv_bias = m->layers[0].bq != NULL;
+	in->main_type = main_type(g);
+	in->file_size = gguf_file_size(g);
+	in->bos_id = gguf_get_int(g, "tokenizer.ggml.bos_token_id", &v) && v >= 0 &&
+				     v < in->n_vocab
+			     ? (int32_t)v
+			     : -1;
+	in->eos_id = gguf_get_int(g, "tokenizer.ggml.eos_token_id", &v) && v >= 0 &&
+				     v < in->n_vocab
+			     ? (int32_t)v
+			     : -1;
+	return 0;
+}
+
+struct infer_model *infer_model_open(const char *path, struct err *err)
+{
+	struct infer_model *m = xcalloc(1, sizeof(*m));
+
+	m->g = gguf_open(path, err);
+	if (!m->g || load(m, err) < 0) {
+		if (m->g)
+			err_prefix(err, "%s", path);
+		infer_model_close(m);
+		return NULL;
+	}
+	return m;
+}
+
+void infer_model_close(struct infer_model *m)
+{
+	int i;
+
+	if (!m)
+		return;
+	for (i = 0; i < m->n_owned; i++)
+		free(m->owned[i]);
+	free(m->owned);
+	free(m->layers);
+	gguf_close(m->g);
+	free(m);
+}
+
+const struct infer_model_info *infer_model_info(const struct infer_model *m)
+{
+	return &m->info;
+}
+
+const struct gguf *infer_model_gguf(const struct infer_model *m)
+{
+	return m->g;
+}
+
+/* ---- context ---- */
+
+static void *map_zero(size_t n)
+{
+	void *p = mmap(NULL, n ? n : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+struct infer_ctx *infer_ctx_new(struct infer_model *m, const struct infer_ctx_params *p,
+				struct err *err)
+{
+	const struct infer_model_info *in = &m->info;
+	struct infer_ctx_params def = {0};
+	struct infer_ctx *c;
+	int max_in, nth, B;
+	size_t kv_per_pos;
+
+	if (!p)
+		p = &def;
+	if (p->n_ctx < 0 || p->n_ctx > (1 << 20) || p->n_threads < 0 || p->n_threads > 256 ||
+	    p->n_batch < 0 || p->n_batch > 4096) {
+		err_set(err, ERR_USAGE, "infer: bad context parameters");
+		return NULL;
+	}
+	c = xcalloc(1, sizeof(*c));
+	c->m = m;
+	c->k = p->ref_kernels ? kern_ref() : kern_get();
+	c->n_ctx = p->n_ctx ? p->n_ctx : in->n_ctx_train ? MIN(in->n_ctx_train, 4096) : 4096;
+	c->n_batch = B = p->n_batch ? p->n_batch : 128;
+	c->kv_f32 = p->kv_f32;
+	c->kv_elem = c->kv_f32 ? 4 : 2;
+	c->q_dim = in->n_head * in->head_dim;
+	c->kv_dim = in->n_head_kv * in->head_dim;
+	nth = p->n_threads ? p->n_threads : pool_cpu_count();
+	c->pool = pool_new(nth, err);
+	if (!c->pool)
+		goto fail;
+
+	kv_per_pos = (size_t)c->kv_dim * c->kv_elem;
+	c->kv_bytes = (size_t)in->n_layer * (size_t)c->n_ctx * kv_per_pos;
+	c->kcache = map_zero(c->kv_bytes);
+	c->vcache = map_zero(c->kv_bytes);
+	if (!c->kcache || !c->vcache) {
+		err_set(err, ERR_NOMEM, "infer: cannot map a %zu MB KV cache", c->kv_bytes >> 19);
+		goto fail;
+	}
+	c->tokens = xcalloc((size_t)c->n_ctx, sizeof(*c->tokens));
+
+	max_in = MAX(MAX(in->n_embd, c->q_dim), in->n_ff);
+	c->x = xcalloc((size_t)B * in->n_embd, sizeof(float));
+	c->xb = xcalloc((size_t)B * MAX(in->n_embd, c->q_dim), sizeof(float));
+	c->q = xcalloc((size_t)B * c->q_dim, sizeof(float));
+	c->kv = xcalloc((size_t)2 * B * c->kv_dim, sizeof(float));
+	c->hb = xcalloc((size_t)B * in->n_ff, sizeof(float));
+	c->hb2 = xcalloc((size_t)B * in->n_ff, sizeof(float));
+	c->aq8_stride = quant_act_size(ACT_Q8, max_in);
+	c->aq8k_stride = quant_act_size(ACT_Q8K, max_in);
+	c->aq8 = xcalloc((size_t)B, c->aq8_stride + 1);
+	c->aq8k = xcalloc((size_t)B, c->aq8k_stride + 1);
+	c->rope = xcalloc((size_t)B * in->head_dim, sizeof(float));
+	c->att = xcalloc((size_t)pool_size(c->pool) * c->n_ctx, sizeof(float));
+	c->logits_rows = 1;
+	c->logits = xcalloc((size_t)in->n_vocab, sizeof(float));
+	return c;
+fail:
+	infer_ctx_free(c);
+	return NULL;
+}
+
+void infer_ctx_free(struct infer_ctx *c)
+{
+	if (!c)
+		return;
+	pool_free(c->pool);
+	if (c->kcache)
+		munmap(c->kcache, c->kv_bytes);
+	if (c->vcache)
+		munmap(c->vcache, c->kv_bytes);
+	free(c->tokens);
+	free(c->x);
+	free(c->xb);
+	free(c->q);
+	free(c->kv);
+	free(c->hb);
+	free(c->hb2);
+	free(c->aq8);
+	free(c->aq8k);
+	free(c->rope);
+	free(c->att);
+	free(c->logits);
+	free(c);
+}
+
+const char *infer_ctx_kernels(const struct infer_ctx *c)
+{
+	return c->k->name;
+}
+
+int infer_ctx_threads(const struct infer_ctx *c)
+{
+	return pool_size(c->pool);
+}
+
+int infer_ctx_n_ctx(const struct infer_ctx *c)
+{
+	return c->n_ctx;
+}
+
+/* ---- the forward pass ---- */
+
+/* [lo, hi) of n items for thread ith of nth, in multiples of `grain`. */
+static void split(int n, int grain, int ith, int nth, int *lo, int *hi)
+{
+	int chunks = (n + grain - 1) / grain;
+
+	*lo = MIN(n, chunks * ith / nth * grain);
+	*hi = MIN(n, chunks * (ith + 1) / nth * grain);
+}
+
+/* The activation rows a matmul reads: the float rows and their quantized
+ * forms (filled by quantize_rows for the formats the model uses). */
+struct act {
+	const float *f;
+	size_t f_stride; /* floats */
+};
+
+static const void *act_row(const struct infer_ctx *c, const struct act *a, enum quant_act fmt,
+			   int b, size_t *stride)
+{
+	switch (fmt) {
+	case ACT_Q8:
+		*stride = c->aq8_stride;
+		return c->aq8 + (size_t)b * c->aq8_stride;
+	case ACT_Q8K:
+		*stride = c->aq8k_stride;
+		return c->aq8k + (size_t)b * c->aq8k_stride;
+	default:
+		*stride = a->f_stride * sizeof(float);
+		return a->f + (size_t)b * a->f_stride;
+	}
+}
+
+/* Quantize rows [b0, b1) of a (n elements each) to every format in use. */
+static void quantize_rows(struct infer_ctx *c, const struct act *a, int n, int b0, int b1)
+{
+	int b;
+
+	for (b = b0; b < b1; b++) {
+		if (c->m->acts & (1u << ACT_Q8))
+			c->k->quant_q8(a->f + (size_t)b * a->f_stride, c->aq8 + (size_t)b * c->aq8_stride,
+				       n);
+		if ((c->m->acts & (1u << ACT_Q8K)) && n % QK_K == 0)
+			c->k->quant_q8k(a->f + (size_t)b * a->f_stride,
+					c->aq8k + (size_t)b * c->aq8k_stride, n);
+	}
+}
+
+/* out[b][r] (= or +=) W[r] . in[b] for rows [r0, r1) and tokens [0, nb).
+ * Rows are taken in tiles of 16 so a tile of weights stays in L1 while
+ * the batch streams past it four tokens at a time. */
+static void matmul(const struct infer_ctx *c, const struct wt *w, const struct act *in, int nb,
+		   float *out, int ldo, bool add, const float *bias, int r0, int r1)
+{
+	const kern_dot_fn dot = c->k->dot[w->type];
+	const kern_dot4_fn dot4 = c->k->dot4[w->type];
+	size_t xs;
+	const uint8_t *x0 = act_row(c, in, w->act, 0, &xs);
+	int rt, r, b, j;
+
+	for (rt = r0; rt < r1; rt += 16) {
+		const int re = MIN(r1, rt + 16);
+
+		for (b = 0; b < nb; b += 4) {
+			const int nbb = MIN(4, nb - b);
+
+			for (r = rt; r < re; r++) {
+				const uint8_t *wr = w->data + (size_t)r * w->row_size;
+				float v[4];
+
+				if (nbb == 4 && dot4)
+					dot4(w->n_in, wr, x0 + (size_t)b * xs, xs, v);
+				else
+					for (j = 0; j < nbb; j++)
+						v[j] = dot(w->n_in, wr, x0 + (size_t)(b + j) * xs);
+				for (j = 0; j < nbb; j++) {
+					float *o = &out[(size_t)(b + j) * ldo + r];
+					const float y = v[j] + (bias ? bias[r] : 0);
+
+					*o = add ? *o + y : y;
+				}
+			}
+		}
+	}
+}
+
+static void matmul_split(const struct infer_ctx *c, const struct wt *w, const struct act *in,
+			 int nb, float *out, int ldo, bool add, const float *bias, int ith, int nth)
+{
+	int r0, r1;
+
+	split(w->n_out, 16, ith, nth, &r0, &r1);
+	matmul(c, w, in, nb, out, ldo, add, bias, r0, r1);
+}
+
+/* Rotate one head's vector by the position's angles: adjacent pairs
+ * (x[2i], x[2i+1]) for llama, halves (x[i], x[i + hd/2]) for NeoX/qwen2. */
+static void rope_apply(float *x, const float *cs, int hd, bool neox)
+{
+	int i;
+
+	for (i = 0; i < hd / 2; i++) {
+		const int i0 = neox ? i : 2 * i, i1 = neox ? i + hd / 2 : 2 * i + 1;
+		const float c = cs[2 * i], s = cs[2 * i + 1], a = x[i0], b = x[i1];
+
+		x[i0] = a * c - b * s;
+		x[i1] = a * s + b * c;
+	}
+}
+
+static void fwd_worker(void *arg, int ith, int nth)
+{
+	struct infer_ctx *c = arg;
+	const struct infer_model *m = c->m;
+	const struct infer_model_info *in = &m->info;
+	const struct kern *k = c->k;
+	const int B = c->n, d = in->n_embd, hd = in->head_dim, qd = c->q_dim, kvd = c->kv_dim;
+	const int ff = in->n_ff, group = in->n_head / in->n_head_kv;
+	const float att_scale = 1.0f / sqrtf((float)hd);
+	const struct act a_xb = {c->xb, (size_t)MAX(d, qd)}, a_hb = {c->hb, (size_t)ff};
+	float *kn = c->kv, *vn = c->kv + (size_t)B * kvd; /* [B][kvd] each */
+	float *att = c->att + (size_t)ith * c->n_ctx;     /* [n_ctx] */
+	int b0, b1, b, l, i;
+
+	/* token embeddings x[b] = token_embd[ids[b]], and each position's
+	 * RoPE angles rope[b][i] = (cos, sin)(pos * base^(-2i/hd) / freq[i]) */
+	split(B, 1, ith, nth, &b0, &b1);
+	for (b = b0; b < b1; b++) {
+		const int pos = c->pos0 + b;
+
+		quant_type(m->tok_embd.type)
+			->dequant(m->tok_embd.data + (size_t)c->ids[b] * m->tok_embd.row_size,
+				  c->x + (size_t)b * d, d);
+		for (i = 0; i < hd / 2; i++) {
+			double theta = pos * pow(in->rope_base, -2.0 * i / hd);
+
+			if (m->rope_freqs)
+				theta /= m->rope_freqs[i];
+			c->rope[(size_t)b * hd + 2 * i] = (float)cos(theta);
+			c->rope[(size_t)b * hd + 2 * i + 1] = (float)sin(theta);
+		}
+	}
+	pool_barrier(c->pool);
+
+	for (l = 0; l < in->n_layer; l++) {
+		const struct layer *L = &m->layers[l];
+		uint8_t *kc = c->kcache + (size_t)l * c->n_ctx * kvd * c->kv_elem; /* [n_ctx][kvd] */
+		uint8_t *vc = c->vcache + (size_t)l * c->n_ctx * kvd * c->kv_elem;
+
+		/* xb[b] = rmsnorm(x[b]) * attn_norm, quantized for the matmuls */
+		for (b = b0; b < b1; b++)
+			k->rmsnorm(d, c->x + (size_t)b * d, L->attn_norm, in->norm_eps,
+				   c->xb + (size_t)b * a_xb.f_stride);
+		quantize_rows(c, &a_xb, d, b0, b1);
+		pool_barrier(c->pool);
+
+		/* q[b] = Wq xb[b] + bq; kn[b] = Wk xb[b] + bk; vn[b] = Wv xb[b] + bv */
+		matmul_split(c, &L->wq, &a_xb, B, c->q, qd, false, L->bq, ith, nth);
+		matmul_split(c, &L->wk, &a_xb, B, kn, kvd, false, L->bk, ith, nth);
+		matmul_split(c, &L->wv, &a_xb, B, vn, kvd, false, L->bv, ith, nth);
+		pool_barrier(c->pool);
+
+		/* rotate q and k; append k and v to the cache at pos0 + b */
+		for (b = b0; b < b1; b++) {
+			const float *cs = c->rope + (size_t)b * hd;
+			const size_t at = (size_t)(c->pos0 + b) * kvd;
+
+			for (i = 0; i < in->n_head; i++)
+				rope_apply(c->q + (size_t)b * qd + (size_t)i * hd, cs, hd, in->neox_rope);
+			for (i = 0; i < in->n_head_kv; i++)
+				rope_apply(kn + (size_t)b * kvd + (size_t)i * hd, cs, hd, in->neox_rope);
+			if (c->kv_f32) {
+				memcpy((float *)kc + at, kn + (size_t)b * kvd, (size_t)kvd * 4);
+				memcpy((float *)vc + at, vn + (size_t)b * kvd, (size_t)kvd * 4);
+			} else {
+				k->to_f16(kvd, kn + (size_t)b * kvd, (uint16_t *)kc + at);
+				k->to_f16(kvd, vn + (size_t)b * kvd, (uint16_t *)vc + at);
+			}
+		}
+		pool_barrier(c->pool);
+
+		/* attention, per (token, head): scores against positions
+		 * 0..pos (causal), softmax, weighted sum of values -> xb[b][head] */
+		{
+			int p0, p1, pi;
+
+			split(B * in->n_head, 1, ith, nth, &p0, &p1);
+			for (pi = p0; pi < p1; pi++) {
+				const int bb = pi / in->n_head, h = pi % in->n_head;
+				const int n_pos = c->pos0 + bb + 1;
+				const size_t ko = (size_t)(h / group) * hd;
+				const float *qh = c->q + (size_t)bb * qd + (size_t)h * hd;
+				float *o = c->xb + (size_t)bb * a_xb.f_stride + (size_t)h * hd;
+
+				k->attn_scores(hd, n_pos, qh, kc + ko * c->kv_elem, (size_t)kvd, c->kv_f32,
+					       att_scale, att);
+				k->softmax(n_pos, att);
+				k->attn_values(hd, n_pos, att, vc + ko * c->kv_elem, (size_t)kvd, c->kv_f32, o);
+			}
+		}
+		pool_barrier(c->pool);
+		quantize_rows(c, &a_xb, qd, b0, b1);
+		pool_barrier(c->pool);
+
+		/* x[b] += Wo xb[b] */
+		matmul_split(c, &L->wo, &a_xb, B, c->x, d, true, NULL, ith, nth);
+		pool_barrier(c->pool);
+
+		/* xb[b] = rmsnorm(x[b]) * ffn_norm */
+		for (b = b0; b < b1; b++)
+			k->rmsnorm(d, c->x + (size_t)b * d, L->ffn_norm, in->norm_eps,
+				   c->xb + (size_t)b * a_xb.f_stride);
+		quantize_rows(c, &a_xb, d, b0, b1);
+		pool_barrier(c->pool);
+
+		/* hb[b] = silu(Wgate xb[b]) * (Wup xb[b]); each thread owns the
+		 * same rows of both, so it can combine them without a barrier */
+		{
+			int r0, r1;
+
+			split(ff, 16, ith, nth, &r0, &r1);
+			matmul(c, &L->wgate, &a_xb, B, c->hb, ff, false, NULL, r0, r1);
+			matmul(c, &L->wup, &a_xb, B, c->hb2, ff, false, NULL, r0, r1);
+			for (b = 0; b < B && r1 > r0; b++)
+				k->silu_mul(r1 - r0, c->hb + (size_t)b * ff + r0,
+					    c->hb2 + (size_t)b * ff + r0);
+		}
+		pool_barrier(c->pool);
+		quantize_rows(c, &a_hb, ff, b0, b1);
+		pool_barrier(c->pool);
+
+		/* x[b] += Wdown hb[b] */
+		matmul_split(c, &L->wdown, &a_hb, B, c->x, d, true, NULL, ith, nth);
+		pool_barrier(c->pool);
+	}
+
+	/* logits for the rows wanted: all, or the batch's last token */
+	{
+		const int first = c->all_logits ? 0 : B - 1;
+		const struct act a_out = {c->xb + (size_t)first * a_xb.f_stride, a_xb.f_stride};
+		int nb = B - first;
+
+		split(nb, 1, ith, nth, &b0, &b1);
+		for (b = b0; b < b1; b++)
+			k->rmsnorm(d, c->x + (size_t)(first + b) * d, m->out_norm, in->norm_eps,
+				   c->xb + (size_t)(first + b) * a_xb.f_stride);
+		quantize_rows(c, &a_out, d, b0, b1);
+		pool_barrier(c->pool);
+		matmul_split(c, &m->output, &a_out, nb, c->out_logits, in->n_vocab, false, NULL, ith,
+			     nth);
+	}
+}
+
+static void forward(struct infer_ctx *c, const int32_t *ids, int n, float *logits, bool all)
+{
+	c->ids = ids;
+	c->n = n;
+	c->pos0 = c->n_past;
+	c->out_logits = logits;
+	c->all_logits = all;
+	pool_run(c->pool, fwd_worker, c);
+	memcpy(c->tokens + c->n_past, ids, (size_t)n * sizeof(*ids));
+	c->n_past += n;
+}
+
+int infer_prefill(struct infer_ctx *c, const int32_t *ids, int n, unsigned flags,
+		  struct err *err)
+{
+	const int V = c->m->info.n_vocab;
+	const bool all = flags & INFER_ALL_LOGITS;
+	int i, done;
+
+	if (n <= 0)
+		return err_set(err, ERR_USAGE, "infer: nothing to evaluate");
+	if (n > c->n_ctx - c->n_past)
+		return err_set(err, ERR_LIMIT, "infer: %d tokens do not fit the context (%d of %d used)",
+			       n, c->n_past, c->n_ctx);
+	for (i = 0; i < n; i++)
+		if (ids[i] < 0 || ids[i] >= V)
+			return err_set(err, ERR_USAGE, "infer: token id %d is out of range", ids[i]);
+	if (all && c->logits_rows < (size_t)n) {
+		free(c->logits);
+		c->logits = xmallocarray((size_t)n * V, sizeof(float));
+		c->logits_rows = (size_t)n;
+	}
+	for (done = 0; done < n; done += c->n_batch) {
+		const int nb = MIN(c->n_batch, n - done);
+
+		forward(c, ids + done, nb, all ? c->logits + (size_t)done * V : c->logits, all);
+	}
+	c->n_logits = all ? n : 1;
+	return 0;
+}
+
+int infer_decode(struct infer_ctx *c, int32_t id, struct err *err)
+{
+	return infer_prefill(c, &id, 1, 0, err);
+}
+
+const float *infer_logits(const struct infer_ctx *c, int i)
+{
+	if (!c->n_logits)
+		return NULL;
+	if (i < 0)
+		i = c->n_logits - 1;
+	if (i >= c->n_logits)
+		return NULL;
+	return c->logits + (size_t)i * c->m->info.n_vocab;
+}
+
+int infer_n_past(const struct infer_ctx *c)
+{
+	return c->n_past;
+}
+
+const int32_t *infer_tokens(const struct infer_ctx *c)
+{
+	return c->tokens;
+}
+
+void infer_truncate(struct infer_ctx *c, int n)
+{
+	if (n >= 0 && n < c->n_past) {
+		c->n_past = n;
+		c->n_logits = 0;
+	}
+}
+
+/* ---- KV state save / restore ---- */
+
+#define KV_MAGIC "CAROKV01"
+
+struct kv_header {
+	char magic[8];
+	uint64_t fingerprint;
+	uint32_t n_layer, kv_dim, elem, n_tokens;
+};
+
+static uint64_t kv_hash(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *s = p;
+	uint64_t w;
+
+	for (; n >= 8; n -= 8, s += 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+		h ^= h >> 31;
+	}
+	while (n--)
+		h = (h ^ *s++) * 0x100000001b3ull;
+	return h;
+}
+
+int infer_kv_save(const struct infer_ctx *c, int n, struct buf *out, struct err *err)
+{
+	const size_t row = (size_t)c->kv_dim * c->kv_elem;
+	struct kv_header h;
+	size_t start = out->len;
+	uint64_t sum;
+	int l;
+
+	if (n < 0)
+		n = c->n_past;
+	if (n > c->n_past)
+		return err_set(err, ERR_USAGE, "infer: cannot save %d positions of %d", n, c->n_past);
+	memset(&h, 0, sizeof(h));
+	memcpy(h.magic, KV_MAGIC, 8);
+	h.fingerprint = gguf_fingerprint(c->m->g);
+	h.n_layer = (uint32_t)c->m->info.n_layer;
+	h.kv_dim = (uint32_t)c->kv_dim;
+	h.elem = (uint32_t)c->kv_elem;
+	h.n_tokens = (uint32_t)n;
+	buf_add(out, &h, sizeof(h));
+	buf_add(out, c->tokens, (size_t)n * sizeof(int32_t));
+	for (l = 0; l < c->m->info.n_layer; l++) {
+		const size_t off = (size_t)l * c->n_ctx * row;
+
+		buf_add(out, c->kcache + off, (size_t)n * row);
+		buf_add(out, c->vcache + off, (size_t)n * row);
+	}
+	sum = kv_hash(0x243f6a8885a308d3ull, out->s + start, out->len - start);
+	buf_add(out, &sum, sizeof(sum));
+	return 0;
+}
+
+int infer_kv_load(struct infer_ctx *c, const void *data, size_t len, const int32_t *expect,
+		  int n_expect, struct err *err)
+{
+	const size_t row = (size_t)c->kv_dim * c->kv_elem;
+	const uint8_t *p = data;
+	struct kv_header h;
+	uint64_t sum;
+	size_t need;
+	int l, i;
+
+	c->n_past = 0;
+	c->n_logits = 0;
+	if (len < sizeof(h) + 8)
+		return err_set(err, ERR_CORRUPT, "infer: KV state truncated");
+	memcpy(&h, p, sizeof(h));
+	if (memcmp(h.magic, KV_MAGIC, 8))
+		return err_set(err, ERR_CORRUPT, "infer: not a KV state (bad magic)");
+	if (h.fingerprint != gguf_fingerprint(c->m->g))
+		return err_set(err, ERR_NOTFOUND, "infer: KV state is for another model file");
+	if (h.n_layer != (uint32_t)c->m->info.n_layer || h.kv_dim != (uint32_t)c->kv_dim ||
+	    h.elem != c->kv_elem)
+		return err_set(err, ERR_NOTFOUND, "infer: KV state has another cache geometry");
+	if (h.n_tokens > (uint32_t)c->n_ctx)
+		return err_set(err, ERR_NOTFOUND, "infer: KV state of %u tokens exceeds the context",
+			       h.n_tokens);
+	need = sizeof(h) + (size_t)h.n_tokens * 4 + 2 * (size_t)h.n_layer * h.n_tokens * row + 8;
+	if (len != need)
+		return err_set(err, ERR_CORRUPT, "infer: KV state has %zu bytes, expected %zu", len,
+			       need);
+	memcpy(&sum, p + len - 8, 8);
+	if (sum != kv_hash(0x243f6a8885a308d3ull, p, len - 8))
+		return err_set(err, ERR_CORRUPT, "infer: KV state checksum mismatch");
+	p += sizeof(h);
+	memcpy(c->tokens, p, (size_t)h.n_tokens * 4);
+	for (i = 0; i < (int)h.n_tokens; i++)
+		if (c->tokens[i] < 0 || c->tokens[i] >= c->m->info.n_vocab)
+			return err_set(err, ERR_CORRUPT, "infer: KV state has a bad token id");
+	if (expect) {
+		if ((int)h.n_tokens > n_expect ||
+		    memcmp(c->tokens, expect, (size_t)h.n_tokens * sizeof(int32_t)))
+			return err_set(err, ERR_NOTFOUND, "infer: KV state is for other tokens");
+	}
+	p += (size_t)h.n_tokens * 4;
+	for (l = 0; l < (int)h.n_layer; l++) {
+		const size_t off = (size_t)l * c->n_ctx * row, sz = (size_t)h.n_tokens * row;
+
+		memcpy(c->kcache + off, p, sz);
+		p += sz;
+		memcpy(c->vcache + off, p, sz);
+		p += sz;
+	}
+	c->n_past = (int)h.n_tokens;
+	return 0;
+}
+
+int infer_kv_save_file(const struct infer_ctx *c, const char *path, struct err *err)
+{
+	struct buf b = BUF_INIT, tmp = BUF_INIT;
+	FILE *f = NULL;
+	int rc = -1;
+
+	if (infer_kv_save(c, -1, &b, err) < 0)
+		goto out;
+	buf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+	f = fopen(tmp.s, "wb");
+	if (!f) {
+		err_errno(err, ERR_IO, "infer: cannot create %s", tmp.s);
+		goto out;
+	}
+	if (fwrite(b.s, 1, b.len, f) != b.len || fflush(f) != 0) {
+		err_errno(err, ERR_IO, "infer: cannot write %s", tmp.s);
+		goto out;
+	}
+	if (fclose(f) != 0) {
+		f = NULL;
+		err_errno(err, ERR_IO, "infer: cannot write %s", tmp.s);
+		goto out;
+	}
+	f = NULL;
+	if (rename(tmp.s, path) < 0) {
+		err_errno(err, ERR_IO, "infer: cannot rename %s", tmp.s);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (f)
+		fclose(f);
+	if (rc < 0 && tmp.s)
+		unlink(tmp.s);
+	buf_release(&b);
+	buf_release(&tmp);
+	return rc;
+}
+
+int infer_kv_load_file(struct infer_ctx *c, const char *path, const int32_t *expect,
+		       int n_expect, struct err *err)
+{
+	struct stat st;
+	void *map;
+	int fd, rc;
+
+	c->n_past = 0;
+	c->n_logits = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return err_set(err, ERR_NOTFOUND, "infer: no KV state at %s", path);
+		return err_errno(err, ERR_IO, "infer: cannot open %s", path);
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
+		close(fd);
+		return err_set(err, ERR_CORRUPT, "infer: %s is not a KV state", path);
+	}
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return err_errno(err, ERR_IO, "infer: cannot map %s", path);
+	rc = infer_kv_load(c, map, (size_t)st.st_size, expect, n_expect, err);
+	munmap(map, (size_t)st.st_size);
+	return rc;
+}

@@ -1,0 +1,39 @@
+/*
+ * pool.h: a fixed set of threads that run one function together.
+ *
+ * pool_run(p, fn, arg) calls fn(arg, ith, nth) on every thread of the
+ * pool at once, the caller being thread 0, and returns when all have
+ * returned. Inside fn, pool_barrier() waits for all nth threads; the
+ * engine's forward pass is one such call with a barrier between stages
+ * (SPMD, as OpenMP's parallel regions), so a token costs a handful of
+ * barrier crossings and no task queue.
+ *
+ * Waiting spins first (the next stage usually arrives within
+ * microseconds), then yields, then sleeps on a condition variable, so an
+ * idle pool costs no CPU and a busy one no syscalls.
+ */
+#ifndef CARO_POOL_H
+#define CARO_POOL_H
+
+#include "common.h"
+#include "err.h"
+
+struct pool;
+
+typedef void (*pool_fn)(void *arg, int ith, int nth);
+
+/* Start n_threads - 1 worker threads (n_threads >= 1; 1 means the caller
+ * alone). Returns NULL with ERR_UNAVAILABLE when a thread cannot start. */
+struct pool *pool_new(int n_threads, struct err *err);
+/* Stop and join the workers. pool_free(NULL) is a no-op. */
+void pool_free(struct pool *p);
+int pool_size(const struct pool *p);
+/* Run fn on all threads; not reentrant (one pool_run at a time). */
+void pool_run(struct pool *p, pool_fn fn, void *arg);
+/* Wait until all threads of the current pool_run have reached it. */
+void pool_barrier(struct pool *p);
+
+/* CPUs this process may run on (sched_getaffinity), at least 1. */
+int pool_cpu_count(void);
+
+#endif

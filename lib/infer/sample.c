@@ -1,0 +1,274 @@
+/*
+ * sample.c: choosing the next token, the generation loop, stop strings.
+ *
+ * The sampler follows llama.cpp's default chain: repetition penalty on the
+ * raw logits, then top-k, top-p and min-p on the distribution at
+ * temperature 1, then the temperature on the survivors, then a draw from
+ * a seeded xoshiro256** generator. Candidates far below the maximum (a
+ * probability under e^-20 of the top one's) are dropped before sorting,
+ * so a 150k vocabulary costs one pass plus a sort of a few hundred.
+ */
+#include "infer/infer.h"
+
+#include <math.h>
+
+struct cand {
+	float logit;
+	int32_t id;
+};
+
+struct infer_sampler {
+	struct infer_sampler_params p;
+	int n_vocab;
+	struct cand *c;     /* [n_vocab] */
+	int32_t *recent;    /* ring of the last repeat_last_n accepted ids */
+	int n_recent, head;
+	uint64_t s[4];
+};
+
+static uint64_t rotl(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+static uint64_t next_u64(struct infer_sampler *S)
+{
+	uint64_t *s = S->s, r = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = rotl(s[3], 45);
+	return r;
+}
+
+void infer_sampler_reset(struct infer_sampler *S, uint64_t seed)
+{
+	int i;
+
+	/* splitmix64 expands the seed into the xoshiro state */
+	for (i = 0; i < 4; i++) {
+		uint64_t z = (seed += 0x9e3779b97f4a7c15ull);
+
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+		S->s[i] = z ^ (z >> 31);
+	}
+	S->n_recent = 0;
+	S->head = 0;
+}
+
+void infer_sampler_defaults(struct infer_sampler_params *p)
+{
+	p->temp = 0.8f;
+	p->top_k = 40;
+	p->top_p = 0.95f;
+	p->min_p = 0.05f;
+	p->repeat_penalty = 1.0f;
+	p->repeat_last_n = 64;
+	p->seed = 0;
+}
+
+struct infer_sampler *infer_sampler_new(const struct infer_sampler_params *p, int n_vocab)
+{
+	struct infer_sampler *S = xcalloc(1, sizeof(*S));
+
+	S->p = *p;
+	if (S->p.repeat_last_n < 0)
+		S->p.repeat_last_n = 0;
+	S->n_vocab = n_vocab;
+	S->c = xmallocarray((size_t)MAX(n_vocab, 1), sizeof(*S->c));
+	S->recent = xmallocarray((size_t)MAX(S->p.repeat_last_n, 1), sizeof(*S->recent));
+	infer_sampler_reset(S, p->seed);
+	return S;
+}
+
+void infer_sampler_free(struct infer_sampler *S)
+{
+	if (!S)
+		return;
+	free(S->c);
+	free(S->recent);
+	free(S);
+}
+
+void infer_sampler_accept(struct infer_sampler *S, int32_t id)
+{
+	if (!S->p.repeat_last_n)
+		return;
+	S->recent[S->head] = id;
+	S->head = (S->head + 1) % S->p.repeat_last_n;
+	if (S->n_recent < S->p.repeat_last_n)
+		S->n_recent++;
+}
+
+static int by_logit(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	if (x->logit != y->logit)
+		return x->logit < y->logit ? 1 : -1;
+	return x->id - y->id; /* deterministic order among ties */
+}
+
+/* Apply the repetition penalty once per distinct recent id. */
+static void penalize(struct infer_sampler *S, int n)
+{
+	int i, j;
+
+	for (i = 0; i < S->n_recent; i++) {
+		const int32_t id = S->recent[i];
+		bool seen = false;
+
+		for (j = 0; j < i && !seen; j++)
+			seen = S->recent[j] == id;
+		if (seen || id < 0 || id >= n)
+			continue;
+		/* candidates are still indexed by id here */
+		if (S->c[id].logit > 0)
+			S->c[id].logit /= S->p.repeat_penalty;
+		else
+			S->c[id].logit *= S->p.repeat_penalty;
+	}
+}
+
+int32_t infer_sample(struct infer_sampler *S, const float *logits)
+{
+	const struct infer_sampler_params *p = &S->p;
+	float max = -INFINITY, sum, cum, r;
+	int n = S->n_vocab, i, keep;
+
+	for (i = 0; i < n; i++) {
+		S->c[i].id = i;
+		S->c[i].logit = logits[i];
+	}
+	if (p->repeat_penalty != 1.0f && p->repeat_penalty > 0)
+		penalize(S, n);
+	for (i = 0; i < n; i++)
+		max = fmaxf(max, S->c[i].logit);
+	if (p->temp <= 0) {
+		for (i = 0; i < n; i++)
+			if (S->c[i].logit == max)
+				return i;
+		return 0;
+	}
+	/* drop the hopeless tail, then sort what is left */
+	keep = 0;
+	for (i = 0; i < n; i++)
+		if (S->c[i].logit >= max - 20.0f)
+			S->c[keep++] = S->c[i];
+	qsort(S->c, (size_t)keep, sizeof(*S->c), by_logit);
+	if (p->top_k > 0 && p->top_k < keep)
+		keep = p->top_k;
+	/* probabilities at temperature 1 for top-p and min-p */
+	sum = 0;
+	for (i = 0; i < keep; i++)
+		sum += expf(S->c[i].logit - max);
+	if (p->top_p < 1.0f) {
+		cum = 0;
+		for (i = 0; i < keep; i++) {
+			cum += expf(S->c[i].logit - max) / sum;
+			if (cum >= p->top_p) {
+				keep = i + 1;
+				break;
+			}
+		}
+	}
+	if (p->min_p > 0) {
+		/* p_i >= min_p * p_max  <=>  logit_i >= max + log(min_p) */
+		const float cut = max + logf(p->min_p);
+
+		for (i = 1; i < keep; i++)
+			if (S->c[i].logit < cut) {
+				keep = i;
+				break;
+			}
+	}
+	/* draw at the temperature */
+	sum = 0;
+	for (i = 0; i < keep; i++) {
+		S->c[i].logit = expf((S->c[i].logit - max) / p->temp);
+		sum += S->c[i].logit;
+	}
+	r = (float)((double)(next_u64(S) >> 11) * 0x1.0p-53) * sum;
+	cum = 0;
+	for (i = 0; i < keep; i++) {
+		cum += S->c[i].logit;
+		if (r < cum)
+			return S->c[i].id;
+	}
+	return S->c[keep - 1].id;
+}
+
+int infer_generate(struct infer_ctx *c, struct infer_sampler *s, struct infer_gen *g, int *n_out,
+		   struct err *err)
+{
+	int n = 0, i, rc;
+
+	g->stopped = INFER_STOP_NONE;
+	if (n_out)
+		*n_out = 0;
+	if (!infer_logits(c, -1))
+		return err_set(err, ERR_USAGE, "infer: generate needs a prefill first");
+	while (g->stopped == INFER_STOP_NONE) {
+		const int32_t id = infer_sample(s, infer_logits(c, -1));
+
+		for (i = 0; i < g->n_stop_ids; i++)
+			if (id == g->stop_ids[i])
+				g->stopped = INFER_STOP_ID;
+		if (g->stopped)
+			break;
+		infer_sampler_accept(s, id);
+		n++;
+		if (n_out)
+			*n_out = n;
+		rc = g->on_token ? g->on_token(g->user, id) : 0;
+		if (rc < 0)
+			return err_set(err, ERR_CANCELLED, "infer: generation cancelled");
+		if (rc > 0)
+			g->stopped = INFER_STOP_CALLBACK;
+		else if (n >= g->max_tokens)
+			g->stopped = INFER_STOP_LIMIT;
+		else if (infer_n_past(c) >= infer_ctx_n_ctx(c))
+			g->stopped = INFER_STOP_CONTEXT;
+		else if (infer_decode(c, id, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+size_t infer_stop_scan(const char *text, size_t len, const char *const *stops, int n_stops,
+		       bool *matched)
+{
+	size_t safe = len, i;
+	int k;
+
+	*matched = false;
+	/* the earliest full occurrence of any stop string */
+	for (i = 0; i < len && !*matched; i++)
+		for (k = 0; k < n_stops; k++) {
+			const size_t sl = strlen(stops[k]);
+
+			if (sl && sl <= len - i && !memcmp(text + i, stops[k], sl)) {
+				*matched = true;
+				safe = i;
+				break;
+			}
+		}
+	if (*matched)
+		return safe;
+	/* hold back the longest tail that is a proper prefix of a stop */
+	for (k = 0; k < n_stops; k++) {
+		const size_t sl = strlen(stops[k]);
+		size_t t;
+
+		for (t = MIN(sl - (sl > 0), len); t > 0; t--)
+			if (!memcmp(text + len - t, stops[k], t)) {
+				safe = MIN(safe, len - t);
+				break;
+			}
+	}
+	return safe;
+}

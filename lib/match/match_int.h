@@ -1,0 +1,225 @@
+/*
+ * match_int.h: what the pattern engine's files share (not for callers).
+ *
+ * One request flows through four stages, each in its own file:
+ *   match_text.c    tokenise, fold phrases and synonyms, fix typos, read
+ *                   number words, classify tokens (paths, files, hosts...)
+ *   match_slots.c   extract typed slots (sizes, times, counts, users,
+ *                   extensions, places...) that do not depend on the intent
+ *   match.c         score every intent whose trigger words are present,
+ *                   filling its roles from slots and leftover words
+ *   match_tmpl.c    render the winner's template for the target userland
+ * The lexicon (synonyms, phrases, file types) is in match_lex.c and the
+ * intents in match_intents.c; both are static data, indexed once.
+ */
+#ifndef CARO_MATCH_INT_H
+#define CARO_MATCH_INT_H
+
+#include "buf.h"
+#include "match.h"
+
+#define MT_MAX_TOKS 48    /* longer requests are not one command: decline */
+#define MT_MAX_WORD 200   /* longer tokens are not words or names */
+#define MT_ARENA 8192
+#define MT_MAX_SLOTS 24
+#define MT_VAL 256
+
+/* Token kinds, decided from the token's shape alone. */
+enum tk {
+	TK_WORD,   /* letters first: list, nginx, hotfix-42, JAVA_HOME */
+	TK_NUM,    /* 4821 */
+	TK_DEC,    /* 17.5 */
+	TK_SIZE,   /* 250k 1.5G 50MB */
+	TK_PATH,   /* /etc ~/x ./src src/app.py feature/login */
+	TK_FILE,   /* app.log .DS_Store data.csv.gz */
+	TK_EXT,    /* .py */
+	TK_HOST,   /* example.com db.internal */
+	TK_IP,     /* 10.0.0.5 */
+	TK_URL,    /* https://x git@github.com:a/b.git */
+	TK_AT,     /* deploy@web1 pi@1.2.3.4:~/f express@4.18.2 */
+	TK_QUOTED, /* 'wip login form' */
+	TK_GLOB,   /* *.txt */
+	TK_OPT,    /* -h */
+	TK_MODE,   /* u+x g-w a+rX */
+	TK_PAIR,   /* 8080:80 db.internal:5432 */
+	TK_RANGE,  /* 1-1024 */
+	TK_REF,    /* HEAD~3 */
+	TK_DATE,   /* 2025-12-25 */
+	TK_SYM,    /* * + = and other lone symbols */
+};
+
+/* Cue: the preposition that governs a token (the nearest one before it,
+ * across articles and possessives). Roles such as dest and src use it. */
+enum cue { CUE_NONE, CUE_IN, CUE_TO, CUE_FROM, CUE_ON, CUE_AS, CUE_BY, CUE_FOR, CUE_WITH, CUE_OF,
+	   CUE_AT, CUE_INTO, CUE_THROUGH };
+
+struct mtok {
+	char *raw;      /* as typed, edge punctuation removed (arena) */
+	char *low;      /* canonical lower-case form after folding (arena) */
+	int w;          /* vocabulary id of low, -1 when unknown */
+	uint8_t kind;   /* enum tk */
+	uint8_t cue;    /* enum cue */
+	bool stop;      /* filler: carries no meaning of its own */
+	bool fixed;     /* low is a typo correction of raw */
+	bool paren;     /* QUOTED from "(...)": restates the words before it */
+	int8_t slot;    /* slot that took this token, -1 */
+	double num;     /* NUM, DEC, SIZE (bytes) */
+};
+
+/* Typed slots found before scoring. */
+enum sl {
+	SL_SIZE_MIN, SL_SIZE_MAX, SL_TIME, SL_EXT, SL_NAME, SL_EXCLUDE, SL_USER, SL_GROUP,
+	SL_PORT, SL_PID, SL_COUNT, SL_PLACE, SL_SIGNAL, SL_INTERVAL, SL_DATE, SL_LINE,
+	SL_NOUN, SL_FTYPE, SL_PERM, SL__COUNT
+};
+
+/* Time filters, as find and friends understand them. */
+enum tkind {
+	TM_MIN,     /* n minutes */
+	TM_DAY,     /* n days */
+	TM_TODAY,
+	TM_YESTERDAY,
+	TM_WEEKDAY, /* since <weekday>: n = 0 (sunday) .. 6 */
+};
+
+struct mslot {
+	uint8_t type;    /* enum sl */
+	uint8_t sub;     /* SL_NOUN: the noun's index; SL_TIME: enum tkind */
+	int8_t cmp;      /* SL_TIME: -1 newer than (within), +1 older than */
+	int tok[4];      /* tokens it consumed */
+	int ntok;
+	double num;      /* sizes in bytes, counts, minutes/days */
+	double orig;     /* the number as said, in unit */
+	char unit;       /* SL_TIME as said: 'm' 'h' 'd' 'w' 'M' 'y'; 's' seconds */
+	char val[MT_VAL];
+};
+
+struct mreq {
+	struct mtok t[MT_MAX_TOKS];
+	int n;
+	struct mslot s[MT_MAX_SLOTS];
+	int ns;
+	char arena[MT_ARENA];
+	size_t used;
+};
+
+/* Lexicon lookups (match_lex.c / match_text.c). */
+enum wflag {
+	WF_STOP = 1,   /* filler word */
+	WF_CUE = 2,    /* preposition */
+	WF_NOTYPO = 4, /* never a typo target (short or too common) */
+	WF_TARGET = 8, /* a typo target: intent and slot words */
+	WF_WEAK = 16,  /* too generic to carry a request alone */
+	WF_EXT = 32,   /* a known file extension */
+	WF_FTYPE = 64, /* a file-type word ("python", "images") */
+};
+
+int lex_word(const char *w);            /* vocabulary id or -1 */
+const char *lex_str(int id);
+unsigned lex_flags(int id);
+void lex_init(void);                    /* idempotent, thread-safe */
+int lex_intern(const char *w, unsigned flags); /* init only */
+
+/* Tokenise and normalise req into r. -1 with ERR_DECLINED when the
+ * request is too long to be one command, ERR_LIMIT for oversized input. */
+int mt_tokenize(struct mreq *r, const char *req, size_t len, struct err *err);
+char *mt_strdup(struct mreq *r, const char *s, size_t n);
+bool mt_is(const struct mtok *t, const char *word);
+
+/* Slot extraction (match_slots.c). */
+void ms_extract(struct mreq *r);
+const char *ms_noun_name(int i);
+int ms_noun_index(const char *w);
+/* Known extension? (file shapes and EXT tokens) */
+bool ms_known_ext(const char *ext);
+/* Host-looking last label (com, net, internal, local...). */
+bool ms_tld(const char *label);
+/* Intern the extractors' words with their flags (lex_init calls it). */
+void ms_intern(void);
+
+/* Lexicon tables (match_lex.c). */
+struct lex_pair {
+	const char *from, *to;
+};
+struct lex_phrase {
+	const char *words; /* space separated, canonical lower-case */
+	const char *to;    /* replacement: "" drops, "~" etc. become paths */
+};
+extern const struct lex_pair lex_synonyms[];
+extern const size_t lex_nsynonyms;
+extern const struct lex_phrase lex_phrases[];
+extern const size_t lex_nphrases;
+extern const char *const lex_stopwords[];
+extern const size_t lex_nstopwords;
+extern const char *const lex_weak_words[];
+extern const size_t lex_nweak_words;
+extern const char *const lex_extra_words[];
+extern const size_t lex_nextra_words;
+
+/* Intents (match_intents.c). */
+enum sel {
+	SEL_NONE,  /* one template for every platform */
+	SEL_OS,    /* linux: gnu; macos: bsd; freebsd: fbsd, else declined */
+	SEL_INIT,  /* systemd: gnu; launchd: bsd; rc: fbsd */
+	SEL_BSD,   /* linux: gnu; macos and freebsd: bsd (fbsd if given) */
+	SEL_SED, SEL_FIND, SEL_DATE, SEL_STAT, SEL_DU, SEL_PS, SEL_SORT, SEL_GREP, SEL_XARGS,
+};
+
+struct intent {
+	const char *id;
+	const char *need; /* required groups, space separated; alternatives by | */
+	const char *opt;  /* optional words; word:flag sets a flag for {?flag} */
+	uint8_t sel;
+	const char *gnu;
+	const char *bsd;  /* NULL: same as gnu */
+	const char *fbsd; /* NULL: bsd for tool selectors, declined for SEL_OS/INIT */
+	const char *expl;
+};
+
+extern const struct intent match_intents[];
+extern const size_t match_nintents;
+
+/* An intent compiled at init: trigger words as vocabulary ids. */
+#define CI_GROUPS 6
+#define CI_ALTS 12
+#define CI_OPTS 24
+struct cintent {
+	const struct intent *src;
+	int need[CI_GROUPS][CI_ALTS];
+	int nalt[CI_GROUPS];
+	int nneed;
+	int opt[CI_OPTS];
+	const char *optflag[CI_OPTS]; /* static, NUL-terminated copy */
+	int8_t flagid[CI_OPTS];       /* first opt with the same flag, -1 */
+	int nopt;
+};
+
+/* A role's value once resolved: a token, a slot or a literal. */
+#define MF_ROLES 16
+struct mrole {
+	char name[16];
+	int tok;        /* -1 */
+	int tok2;       /* last token for multi-token values, -1 */
+	int slot;       /* -1 */
+	const char *lit;
+	bool ok;
+};
+
+/* One intent being fitted to one request. */
+struct mfill {
+	const struct mreq *r;
+	const struct cintent *ci;
+	const struct platform *plat;
+	bool used[MT_MAX_TOKS];   /* explained by this intent */
+	bool slot_used[MT_MAX_SLOTS];
+	uint32_t flags;           /* opt words present, by opt index */
+	struct mrole roles[MF_ROLES];
+	int nroles;
+};
+
+/* Walk tmpl. dry: resolve roles (marking what they explain) without
+ * output; returns -1 when a required role cannot be filled. Otherwise
+ * append the command (or, with plain, the explanation text) to out. */
+int mt_render(struct mfill *f, const char *tmpl, bool dry, bool plain, struct buf *out);
+
+#endif

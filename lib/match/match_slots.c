@@ -1,0 +1,612 @@
+/*
+ * match_slots.c: slots that mean the same whatever the intent.
+ *
+ * Sizes ("over 1.5G", "between 10MB and 100MB"), times ("in the last 3
+ * days", "older than 30 days", "yesterday", "since monday"), counts ("top
+ * 5", "20 biggest", "last 50 lines"), extensions and file types ("python
+ * files", ".log", "jpg and png images"), names ("called config.yaml"),
+ * exclusions ("but skip node_modules"), users ("owned by alice"), ports,
+ * pids and intervals. Each slot records the tokens it took, so an intent
+ * that ignores a slot is penalised for the meaning it drops.
+ *
+ * Slots that depend on the intent (which word is the container, which file
+ * is the destination) are roles, filled in match.c.
+ */
+#include "match_int.h"
+
+#include <ctype.h>
+
+static const char *const known_exts[] = {
+	"py", "pyc", "js", "ts", "tsx", "jsx", "go", "rs", "c", "h", "cpp", "hpp", "cc", "java",
+	"rb", "php", "sh", "bash", "zsh", "pl", "lua", "swift", "kt", "scala", "cs", "md",
+	"txt", "log", "json", "yaml", "yml", "toml", "xml", "csv", "tsv", "html", "htm", "css",
+	"scss", "sql", "db", "sqlite", "ini", "conf", "cfg", "jpg", "jpeg", "png", "gif",
+	"webp", "svg", "bmp", "tiff", "ico", "heic", "mp4", "mkv", "mov", "avi", "webm", "mp3",
+	"wav", "flac", "ogg", "m4a", "zip", "tar", "gz", "tgz", "bz2", "xz", "7z", "rar", "zst",
+	"iso", "dmg", "deb", "rpm", "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt",
+	"bak", "tmp", "swp", "orig", "rej", "o", "a", "so", "dll", "exe", "bin", "class", "jar",
+	"war", "whl", "ipynb", "tf", "vue", "svelte", "lock", "pem", "crt", "key",
+	"tar.gz", "tar.xz", "tar.bz2", "ttf", "otf", "woff", "woff2", "epub", "mobi", "rtf",
+	"dat", "img", "vmdk", "qcow2", "ps1", "bat", "r", "jl", "ex", "exs", "erl", "hs",
+	"ml", "clj", "dart", "m", "mm", "gradle", "properties", "plist", "desktop", "service",
+	"out", "patch", "diff", "pyi", "mjs", "cjs", "wasm", "proto", "graphql", "tex", "bib",
+};
+
+/* A hash lookup: the extensions are vocabulary words flagged WF_EXT. */
+bool ms_known_ext(const char *ext)
+{
+	return (lex_flags(lex_word(ext)) & WF_EXT) != 0;
+}
+
+bool ms_tld(const char *label)
+{
+	static const char *const tlds[] = {
+		"com", "net", "org", "io", "dev", "internal", "local", "lan", "co", "uk", "de",
+		"fr", "app", "ai", "edu", "gov", "me", "info", "biz", "cloud", "corp", "home",
+		"example", "test", "localhost", "us", "eu", "ca", "nl", "au", "jp", "cn", "ru",
+		"ch", "se", "no", "fi", "be", "at", "es", "it", "pl", "in", "br", "tv", "sh",
+		"xyz", "site", "online", "tech", "intranet", "priv", "private",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(tlds); i++)
+		if (str_eq(label, tlds[i]))
+			return true;
+	return false;
+}
+
+/* Language and file-type words. "plain" types stand alone ("images");
+ * the others need a following "file", "script", "code" or "source". */
+static const struct ftype {
+	const char *word;
+	const char *exts; /* comma separated */
+	bool plain;
+} ftypes[] = {
+	{"python", "py", false}, {"javascript", "js", false}, {"typescript", "ts", false},
+	{"go", "go", false}, {"golang", "go", false}, {"rust", "rs", false},
+	{"java", "java", false}, {"ruby", "rb", false}, {"php", "php", false},
+	{"shell", "sh", false}, {"bash", "sh", false}, {"markdown", "md", false},
+	{"log", "log", false}, {"text", "txt", false}, {"json", "json", false},
+	{"yaml", "yaml,yml", false}, {"xml", "xml", false}, {"csv", "csv", false},
+	{"html", "html", false}, {"css", "css", false}, {"c", "c", false},
+	{"cpp", "cpp", false}, {"header", "h", false}, {"backup", "bak", false},
+	{"temp", "tmp", false}, {"temporary", "tmp", false}, {"sql", "sql", false},
+	{"image", "jpg,jpeg,png,gif,webp", true}, {"video", "mp4,mkv,mov,avi,webm", true},
+	{"audio", "mp3,wav,flac,ogg,m4a", true}, {"tarball", "tar.gz", true},
+	{"pdf", "pdf", true}, {"spreadsheet", "xlsx,xls,csv", true},
+	{"document", "pdf,doc,docx,odt,txt,md", false}, {"font", "ttf,otf,woff,woff2", true},
+};
+
+void ms_intern(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(known_exts); i++)
+		lex_intern(known_exts[i], WF_EXT | WF_NOTYPO);
+	for (size_t i = 0; i < ARRAY_SIZE(ftypes); i++)
+		lex_intern(ftypes[i].word, WF_FTYPE);
+}
+
+static const struct ftype *ftype_of(const char *w)
+{
+	if (!(lex_flags(lex_word(w)) & WF_FTYPE))
+		return NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(ftypes); i++)
+		if (str_eq(w, ftypes[i].word))
+			return &ftypes[i];
+	return NULL;
+}
+
+static bool is_word(const struct mtok *t, const char *w)
+{
+	return t->kind == TK_WORD && str_eq(t->low, w);
+}
+
+static int next_content(const struct mreq *r, int i)
+{
+	for (i++; i < r->n; i++)
+		if (!r->t[i].stop)
+			return i;
+	return -1;
+}
+
+static int prev_content(const struct mreq *r, int i)
+{
+	for (i--; i >= 0; i--)
+		if (!r->t[i].stop)
+			return i;
+	return -1;
+}
+
+static struct mslot *new_slot(struct mreq *r, int type)
+{
+	struct mslot *s;
+
+	if (r->ns >= MT_MAX_SLOTS)
+		return NULL;
+	s = &r->s[r->ns];
+	memset(s, 0, sizeof(*s));
+	s->type = (uint8_t)type;
+	return s;
+}
+
+/* Take token i into the slot being built (index r->ns). */
+static void take(struct mreq *r, struct mslot *s, int i)
+{
+	if (i < 0 || i >= r->n || s->ntok >= (int)ARRAY_SIZE(s->tok))
+		return;
+	s->tok[s->ntok++] = i;
+	r->t[i].slot = (int8_t)r->ns;
+}
+
+static void commit(struct mreq *r)
+{
+	r->ns++;
+}
+
+static bool free_tok(const struct mreq *r, int i)
+{
+	return i >= 0 && i < r->n && r->t[i].slot < 0;
+}
+
+/* ---- sizes ---- */
+
+static double size_mult(const char *u)
+{
+	static const struct {
+		const char *u;
+		double m;
+	} units[] = {
+		{"b", 1}, {"byte", 1}, {"k", 1024}, {"kb", 1024}, {"m", 1048576},
+		{"mb", 1048576}, {"g", 1073741824.0}, {"gb", 1073741824.0},
+		{"t", 1099511627776.0}, {"tb", 1099511627776.0},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++)
+		if (str_eq(u, units[i].u))
+			return units[i].m;
+	return 0;
+}
+
+static void extract_sizes(struct mreq *r)
+{
+	int between = 0;
+
+	for (int i = 0; i + 1 < r->n; i++) {
+		struct mtok *t = &r->t[i], *u = &r->t[i + 1];
+		double m;
+		int p, type = SL_SIZE_MIN;
+		struct mslot *s;
+
+		if (is_word(t, "between"))
+			between = 1;
+		if ((t->kind != TK_NUM && t->kind != TK_DEC) || u->kind != TK_WORD || !free_tok(r, i))
+			continue;
+		m = size_mult(u->low);
+		if (m == 0)
+			continue;
+		p = prev_content(r, i);
+		if (str_eq(u->low, "m") && p >= 0 &&
+		    (is_word(&r->t[p], "last") || is_word(&r->t[p], "past") ||
+		     is_word(&r->t[p], "every") || is_word(&r->t[p], "older") ||
+		     is_word(&r->t[p], "newer")))
+			continue; /* "last 30m" is a time */
+		if (str_eq(u->low, "m") && i + 2 < r->n &&
+		    (is_word(&r->t[i + 2], "ago") || is_word(&r->t[i + 2], "old")))
+			continue;
+		s = new_slot(r, type);
+		if (!s)
+			return;
+		if (p >= 0 && is_word(&r->t[p], "below")) {
+			s->type = SL_SIZE_MAX;
+			take(r, s, p);
+		} else if (p >= 0 && is_word(&r->t[p], "over")) {
+			take(r, s, p);
+		} else if (between == 1) {
+			between = 2;
+			if (p >= 0 && is_word(&r->t[p], "between"))
+				take(r, s, p);
+		} else if (between == 2) {
+			s->type = SL_SIZE_MAX;
+			between = 0;
+		}
+		take(r, s, i);
+		take(r, s, i + 1);
+		s->num = t->num * m;
+		s->orig = t->num;
+		snprintf(s->val, sizeof(s->val), "%s%s", t->raw, u->raw);
+		commit(r);
+		i++;
+	}
+}
+
+/* ---- times ---- */
+
+static char time_unit(const struct mtok *t)
+{
+	static const struct {
+		const char *w;
+		char u;
+	} units[] = {
+		{"second", 's'}, {"s", 's'}, {"minute", 'm'}, {"m", 'm'}, {"hour", 'h'}, {"h", 'h'},
+		{"day", 'd'}, {"d", 'd'}, {"week", 'w'}, {"w", 'w'}, {"month", 'M'}, {"year", 'y'},
+		{"y", 'y'},
+	};
+
+	if (t->kind != TK_WORD)
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++)
+		if (str_eq(t->low, units[i].w))
+			return units[i].u;
+	return 0;
+}
+
+static int weekday(const char *w)
+{
+	static const char *const days[] = {"sunday", "monday", "tuesday", "wednesday",
+					   "thursday", "friday", "saturday"};
+
+	for (int i = 0; i < 7; i++)
+		if (str_eq(w, days[i]))
+			return i;
+	return -1;
+}
+
+static void set_amount(struct mslot *s, double n, char unit)
+{
+	s->orig = n;
+	s->unit = unit;
+	switch (unit) {
+	case 's':
+		s->sub = TM_MIN;
+		s->num = n / 60.0;
+		break;
+	case 'm':
+		s->sub = TM_MIN;
+		s->num = n;
+		break;
+	case 'h':
+		s->sub = TM_MIN;
+		s->num = n * 60;
+		break;
+	case 'd':
+		s->sub = TM_DAY;
+		s->num = n;
+		break;
+	case 'w':
+		s->sub = TM_DAY;
+		s->num = n * 7;
+		break;
+	case 'M':
+		s->sub = TM_DAY;
+		s->num = n * 30;
+		break;
+	default:
+		s->sub = TM_DAY;
+		s->num = n * 365;
+		break;
+	}
+}
+
+static void extract_times(struct mreq *r)
+{
+	for (int i = 0; i < r->n; i++) {
+		struct mtok *t = &r->t[i];
+		char unit;
+		struct mslot *s;
+
+		if (!free_tok(r, i) || t->kind != TK_WORD)
+			continue;
+		if (is_word(t, "today") || is_word(t, "yesterday") || is_word(t, "tonight")) {
+			if (!(s = new_slot(r, SL_TIME)))
+				return;
+			s->sub = is_word(t, "yesterday") ? TM_YESTERDAY : TM_TODAY;
+			s->cmp = -1;
+			take(r, s, i);
+			if (i > 0 && is_word(&r->t[i - 1], "since"))
+				take(r, s, i - 1);
+			snprintf(s->val, sizeof(s->val), "%s", t->low);
+			commit(r);
+			continue;
+		}
+		if (weekday(t->low) >= 0 && i > 0 &&
+		    (is_word(&r->t[i - 1], "since") || is_word(&r->t[i - 1], "last"))) {
+			if (!(s = new_slot(r, SL_TIME)))
+				return;
+			s->sub = TM_WEEKDAY;
+			s->num = weekday(t->low);
+			s->cmp = -1;
+			take(r, s, i - 1);
+			take(r, s, i);
+			snprintf(s->val, sizeof(s->val), "%s", t->low);
+			commit(r);
+			continue;
+		}
+		unit = time_unit(t);
+		if (!unit)
+			continue;
+		{
+			double n = 1;
+			int first = i, p, nx;
+			bool have_num = i > 0 && (r->t[i - 1].kind == TK_NUM || r->t[i - 1].kind == TK_DEC) &&
+					free_tok(r, i - 1);
+			bool single = strlen(t->low) == 1;
+			int type = SL_TIME;
+			int cmp = -1;
+
+			if (have_num) {
+				n = r->t[i - 1].num;
+				first = i - 1;
+			} else if (single) {
+				continue; /* a bare "m" or "d" is not a time */
+			}
+			p = first > 0 ? first - 1 : -1;
+			/* "this week", "the last hour", "past 3 days": the word before */
+			while (p >= 0 && (is_word(&r->t[p], "the") || is_word(&r->t[p], "in")))
+				p--;
+			nx = next_content(r, i);
+			if (p >= 0 && is_word(&r->t[p], "every")) {
+				type = SL_INTERVAL;
+			} else if (p >= 0 && (is_word(&r->t[p], "older") ||
+					      (is_word(&r->t[p], "over") && nx >= 0 &&
+					       is_word(&r->t[nx], "old")))) {
+				cmp = 1;
+			} else if (p >= 0 && (is_word(&r->t[p], "last") || is_word(&r->t[p], "past") ||
+					      is_word(&r->t[p], "newer") || is_word(&r->t[p], "this") ||
+					      is_word(&r->t[p], "within") || is_word(&r->t[p], "below"))) {
+				cmp = -1;
+			} else if (!have_num) {
+				continue; /* "hour" alone */
+			}
+			if (!(s = new_slot(r, type)))
+				return;
+			s->cmp = (int8_t)cmp;
+			if (p >= 0 && (is_word(&r->t[p], "every") || is_word(&r->t[p], "older") ||
+				       is_word(&r->t[p], "over") || is_word(&r->t[p], "last") ||
+				       is_word(&r->t[p], "past") || is_word(&r->t[p], "newer") ||
+				       is_word(&r->t[p], "this") || is_word(&r->t[p], "within") ||
+				       is_word(&r->t[p], "below")))
+				take(r, s, p);
+			if (have_num)
+				take(r, s, i - 1);
+			take(r, s, i);
+			if (nx >= 0 && (is_word(&r->t[nx], "ago") || is_word(&r->t[nx], "old"))) {
+				if (is_word(&r->t[nx], "ago") && cmp == -1 && !(p >= 0 && is_word(&r->t[p], "last")))
+					s->cmp = -2; /* a point in the past */
+				take(r, s, nx);
+			} else if (nx >= 0 && is_word(&r->t[nx], "fromnow")) {
+				s->cmp = 2;
+				take(r, s, nx);
+			} else if (p >= 0 && first > 0 && is_word(&r->t[first - 1], "in") &&
+				   !is_word(&r->t[p], "last") && !is_word(&r->t[p], "past") && cmp == -1 &&
+				   p == first - 1) {
+				s->cmp = 2; /* "in 3 days" */
+			}
+			set_amount(s, n, unit);
+			snprintf(s->val, sizeof(s->val), "%g %s", n, t->low);
+			commit(r);
+		}
+	}
+}
+
+/* ---- counts, ports, pids ---- */
+
+static bool countable(const char *w)
+{
+	static const char *const nouns[] = {
+		"line", "commit", "file", "process", "result", "item", "times", "replica",
+		"word", "ip", "character", "char", "match", "error", "request", "connection",
+		"command", "event", "package", "container", "image", "pod", "dir", "entry",
+		"biggest", "smallest", "newest", "oldest", "most", "least", "record", "digit",
+		"letter", "byte", "time", "row",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(nouns); i++)
+		if (str_eq(w, nouns[i]))
+			return true;
+	return false;
+}
+
+static void extract_numbers(struct mreq *r)
+{
+	for (int i = 0; i < r->n; i++) {
+		struct mtok *t = &r->t[i];
+		int p, nx;
+		struct mslot *s;
+
+		if (!free_tok(r, i) || (t->kind != TK_NUM && t->kind != TK_RANGE))
+			continue;
+		p = i > 0 ? i - 1 : -1;
+		while (p >= 0 && r->t[p].stop && !is_word(&r->t[p], "last") && !is_word(&r->t[p], "first"))
+			p--;
+		nx = i + 1 < r->n ? i + 1 : -1;
+		if (p >= 0 && free_tok(r, p) && is_word(&r->t[p], "port")) {
+			if (!(s = new_slot(r, SL_PORT)))
+				return;
+			take(r, s, p);
+		} else if (t->kind == TK_NUM && p >= 0 && free_tok(r, p) &&
+			   (is_word(&r->t[p], "pid") || is_word(&r->t[p], "process"))) {
+			if (!(s = new_slot(r, SL_PID)))
+				return;
+			take(r, s, p);
+		} else if (t->kind == TK_NUM && p >= 0 && free_tok(r, p) &&
+			   (is_word(&r->t[p], "top") || is_word(&r->t[p], "first") ||
+			    is_word(&r->t[p], "last"))) {
+			if (!(s = new_slot(r, SL_COUNT)))
+				return;
+			take(r, s, p);
+		} else if (t->kind == TK_NUM && nx >= 0 && r->t[nx].kind == TK_WORD &&
+			   countable(r->t[nx].low)) {
+			if (!(s = new_slot(r, SL_COUNT)))
+				return;
+		} else {
+			continue;
+		}
+		take(r, s, i);
+		s->num = t->num;
+		snprintf(s->val, sizeof(s->val), "%s", t->raw);
+		commit(r);
+	}
+}
+
+/* ---- extensions and file types ---- */
+
+static void add_ext(char *val, size_t cap, const char *exts)
+{
+	size_t n = strlen(val);
+
+	snprintf(val + n, cap - n, "%s%s", n ? "," : "", exts);
+}
+
+static void extract_exts(struct mreq *r)
+{
+	struct mslot *s = NULL;
+	int last_explicit = -10;
+
+	for (int i = 0; i < r->n; i++) {
+		struct mtok *t = &r->t[i];
+		const struct ftype *ft;
+		int nx;
+
+		if (!free_tok(r, i))
+			continue;
+		if (t->kind == TK_EXT && (t->cue == CUE_TO || t->cue == CUE_INTO) && s) {
+			/* "rename .txt files to .md": the target gets its own slot */
+			struct mslot *to;
+
+			commit(r);
+			s = NULL;
+			if (!(to = new_slot(r, SL_EXT)))
+				return;
+			add_ext(to->val, sizeof(to->val), t->low + 1);
+			take(r, to, i);
+			commit(r);
+			continue;
+		}
+		if (t->kind == TK_EXT) {
+			if (!s && !(s = new_slot(r, SL_EXT)))
+				return;
+			add_ext(s->val, sizeof(s->val), t->low + 1);
+			take(r, s, i);
+			last_explicit = i;
+			continue;
+		}
+		if (t->kind != TK_WORD)
+			continue;
+		nx = next_content(r, i);
+		ft = ftype_of(t->low);
+		if (ft && ft->plain) {
+			if (!s && !(s = new_slot(r, SL_EXT)))
+				return;
+			if (i - last_explicit > 3)
+				add_ext(s->val, sizeof(s->val), ft->exts);
+			take(r, s, i);
+			continue;
+		}
+		if (nx < 0)
+			continue;
+		{
+			const char *f = r->t[nx].low;
+			bool filey = str_eq(f, "file") || str_eq(f, "script") || str_eq(f, "code") ||
+				     str_eq(f, "source") || str_eq(f, "image") || str_eq(f, "video") ||
+				     str_eq(f, "document") || str_eq(f, "audio");
+
+			if (ft && filey) {
+				if (!s && !(s = new_slot(r, SL_EXT)))
+					return;
+				add_ext(s->val, sizeof(s->val), ft->exts);
+				take(r, s, i);
+				last_explicit = i;
+			} else if (ms_known_ext(t->low) && strlen(t->low) > 1 &&
+				   (filey || (i + 2 < r->n && (str_eq(r->t[i + 1].low, "and") ||
+							      str_eq(r->t[i + 1].low, "or")) &&
+					      ms_known_ext(r->t[i + 2].low)) ||
+				    (i >= 2 && last_explicit == i - 2 &&
+				     (str_eq(r->t[i - 1].low, "and") || str_eq(r->t[i - 1].low, "or"))))) {
+				if (!s && !(s = new_slot(r, SL_EXT)))
+					return;
+				add_ext(s->val, sizeof(s->val), t->low);
+				take(r, s, i);
+				last_explicit = i;
+			}
+		}
+	}
+	if (s)
+		commit(r);
+}
+
+/* ---- names, exclusions, users ---- */
+
+static bool name_like(const struct mtok *t)
+{
+	return t->kind == TK_WORD || t->kind == TK_FILE || t->kind == TK_PATH ||
+	       t->kind == TK_QUOTED || t->kind == TK_GLOB || t->kind == TK_NUM;
+}
+
+static bool is_generic_noun(const char *w)
+{
+	static const char *const nouns[] = {"user", "group", "id", "name", "list", "info", "dir",
+					    "file", "process", "password", "account", "uid"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(nouns); i++)
+		if (str_eq(w, nouns[i]))
+			return true;
+	return false;
+}
+
+static void extract_names(struct mreq *r)
+{
+	for (int i = 0; i < r->n; i++) {
+		struct mtok *t = &r->t[i];
+		int nx = i + 1, type = -1;
+		struct mslot *s;
+
+		if (t->kind != TK_WORD || !free_tok(r, i))
+			continue;
+		if (str_eq(t->low, "named") || str_eq(t->low, "called") || str_eq(t->low, "titled")) {
+			type = SL_NAME;
+		} else if (str_eq(t->low, "exclude")) {
+			type = SL_EXCLUDE;
+		} else if (str_eq(t->low, "not") && i > 0 && str_eq(r->t[i - 1].low, "but")) {
+			type = SL_EXCLUDE;
+		} else if (str_eq(t->low, "owned") || str_eq(t->low, "belonging") ||
+			   str_eq(t->low, "belong")) {
+			type = SL_USER;
+		} else if (nx < r->n && str_eq(t->low, "user") && r->t[nx].kind == TK_WORD && !r->t[nx].stop &&
+			   !is_generic_noun(r->t[nx].low)) {
+			type = SL_USER;
+		} else if (i > 0 && (str_eq(r->t[i - 1].low, "by") || str_eq(r->t[i - 1].low, "as")) &&
+			   t->kind == TK_WORD && (t->w < 0 || t->fixed)) {
+			/* "commits by alice", "ssh in as ubuntu": t itself is the user */
+			if (!(s = new_slot(r, SL_USER)))
+				return;
+			take(r, s, i);
+			snprintf(s->val, sizeof(s->val), "%s", t->raw);
+			commit(r);
+			continue;
+		} else {
+			continue;
+		}
+		while (nx < r->n && r->t[nx].stop && !name_like(&r->t[nx]))
+			nx++;
+		while (nx < r->n && r->t[nx].kind == TK_WORD &&
+		       (str_eq(r->t[nx].low, "by") || str_eq(r->t[nx].low, "to") ||
+			str_eq(r->t[nx].low, "the") || str_eq(r->t[nx].low, "user")))
+			nx++;
+		if (nx >= r->n || !free_tok(r, nx) || !name_like(&r->t[nx]))
+			continue;
+		if (!(s = new_slot(r, type)))
+			return;
+		if (!str_eq(t->low, "user")) /* "user" stays a word intents can need */
+			take(r, s, i);
+		take(r, s, nx);
+		snprintf(s->val, sizeof(s->val), "%s", r->t[nx].raw);
+		commit(r);
+	}
+}
+
+void ms_extract(struct mreq *r)
+{
+	extract_sizes(r);
+	extract_times(r);
+	extract_numbers(r);
+	extract_exts(r);
+	extract_names(r);
+}

@@ -1,0 +1,1011 @@
+/*
+ * match_text.c: from raw request text to classified, canonical tokens.
+ *
+ * Stages, each one pass over the tokens (so the whole is linear in the
+ * request length, and stops early once the request is too long to be a
+ * single command):
+ *   split      whitespace, quotes ('...', "...", curly), {json} and [..]
+ *   trim       edge punctuation; "what's" -> "whats"
+ *   shape      kind from the characters: path, file, host, ip, url...
+ *   split      glued number+unit ("1.5G", "30m") into two tokens
+ *   words      typo fix (one edit, against the vocabulary), synonyms,
+ *              plurals, multi-word phrases, number words
+ *   cues       stopwords, and the preposition governing each token
+ *
+ * The vocabulary is a hash table filled once (lex_init) from the lexicon,
+ * the slot words and every intent's trigger words; a second table of
+ * one-deletion variants finds typo candidates in O(word length).
+ */
+#include "match_int.h"
+
+#include <ctype.h>
+#include <pthread.h>
+
+#define LEX_CAP 8192      /* power of two, > 2x the vocabulary */
+#define DEL_CAP 65536     /* deletion variants, power of two */
+#define LEX_MAX 3000
+#define MAX_INPUT (1u << 20)
+
+struct lex_ent {
+	const char *w;
+	int id;
+};
+
+static struct lex_ent lex_tab[LEX_CAP];
+static const char *lex_words[LEX_MAX];
+static unsigned lex_wflags[LEX_MAX];
+static int lex_n;
+
+/* Deletion index: key is a word with at most one byte deleted. */
+struct del_ent {
+	char *key;
+	int id[3];
+};
+static struct del_ent *del_tab;
+
+/* Phrase index: phrases by first word. */
+struct phrase_c {
+	int w[6];
+	int n;
+	const char *to;
+};
+static struct phrase_c *phr;
+static int *phr_first; /* per vocab id: first phrase index in phr_order, -1 */
+static int *phr_next;
+
+/* Synonym map by vocab id of the source, -1 when none. */
+static int *syn_to;
+/* Per vocabulary id, computed once: the cue a preposition sets and the
+ * value of a number word, so tokens need no string compares. */
+static int8_t *id_cue;
+static int16_t *id_num;
+
+static uint32_t hash_str(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static int lex_find_n(const char *w, size_t n)
+{
+	uint32_t h = hash_str(w, n) & (LEX_CAP - 1);
+
+	while (lex_tab[h].w) {
+		if (strncmp(lex_tab[h].w, w, n) == 0 && lex_tab[h].w[n] == '\0')
+			return lex_tab[h].id;
+		h = (h + 1) & (LEX_CAP - 1);
+	}
+	return -1;
+}
+
+int lex_word(const char *w)
+{
+	return lex_find_n(w, strlen(w));
+}
+
+const char *lex_str(int id)
+{
+	return id >= 0 && id < lex_n ? lex_words[id] : "";
+}
+
+/* The canonical id of a vocabulary id (synonyms folded); -1 stays -1. */
+int lex_canon(int id);
+int lex_canon(int id)
+{
+	if (id < 0 || id >= lex_n)
+		return -1;
+	return syn_to && syn_to[id] >= 0 ? syn_to[id] : id;
+}
+
+unsigned lex_flags(int id)
+{
+	return id >= 0 && id < lex_n ? lex_wflags[id] : 0;
+}
+
+int lex_intern(const char *w, unsigned flags)
+{
+	size_t n = strlen(w);
+	uint32_t h;
+	int id = lex_find_n(w, n);
+
+	if (id >= 0) {
+		lex_wflags[id] |= flags;
+		return id;
+	}
+	if (lex_n >= LEX_MAX || n == 0)
+		return -1;
+	h = hash_str(w, n) & (LEX_CAP - 1);
+	while (lex_tab[h].w)
+		h = (h + 1) & (LEX_CAP - 1);
+	lex_tab[h].w = w;
+	lex_tab[h].id = lex_n;
+	lex_words[lex_n] = w;
+	lex_wflags[lex_n] = flags;
+	return lex_n++;
+}
+
+/* Intern each space-separated word of a static string. */
+static void intern_words(const char *s, unsigned flags)
+{
+	char tmp[64];
+
+	while (*s) {
+		size_t n = strcspn(s, " ");
+
+		if (n > 0 && n < sizeof(tmp) && !strchr("~/.#", s[0])) {
+			memcpy(tmp, s, n);
+			tmp[n] = '\0';
+			if (lex_word(tmp) < 0)
+				lex_intern(xstrdup(tmp), flags);
+		}
+		s += n;
+		while (*s == ' ')
+			s++;
+	}
+}
+
+static struct del_ent *del_slot(const char *k, size_t n)
+{
+	uint32_t h = hash_str(k, n) & (DEL_CAP - 1);
+
+	while (del_tab[h].key) {
+		if (strncmp(del_tab[h].key, k, n) == 0 && del_tab[h].key[n] == '\0')
+			return &del_tab[h];
+		h = (h + 1) & (DEL_CAP - 1);
+	}
+	return &del_tab[h];
+}
+
+static void del_add(const char *k, size_t n, int id)
+{
+	struct del_ent *e = del_slot(k, n);
+
+	if (!e->key) {
+		e->key = xstrndup(k, n);
+		e->id[0] = id;
+		e->id[1] = e->id[2] = -1;
+		return;
+	}
+	for (int i = 0; i < 3; i++) {
+		if (e->id[i] == id)
+			return;
+		if (e->id[i] < 0) {
+			e->id[i] = id;
+			return;
+		}
+	}
+}
+
+static void build_typo_index(void)
+{
+	char tmp[64];
+
+	del_tab = xcalloc(DEL_CAP, sizeof(*del_tab));
+	for (int id = 0; id < lex_n; id++) {
+		const char *w = lex_words[id];
+		size_t n = strlen(w);
+
+		/* only words intents and slots use: the lexicon's rarer synonyms
+		 * ("alive") would turn names ("alice") into meanings */
+		if (n < 4 || n >= sizeof(tmp) || (lex_wflags[id] & WF_NOTYPO) ||
+		    (!(lex_wflags[id] & WF_TARGET) && n < 6))
+			continue;
+		del_add(w, n, id);
+		for (size_t i = 0; i < n; i++) {
+			memcpy(tmp, w, i);
+			memcpy(tmp + i, w + i + 1, n - i - 1);
+			del_add(tmp, n - 1, id);
+		}
+	}
+}
+
+/* Optimal string alignment distance, capped: returns 0, 1 or 2 (= more). */
+static int osa1(const char *a, size_t na, const char *b, size_t nb)
+{
+	size_t i = 0, j = 0;
+	int d = 0;
+
+	if ((na > nb ? na - nb : nb - na) > 1)
+		return 2;
+	while (i < na && j < nb) {
+		if (a[i] == b[j]) {
+			i++, j++;
+			continue;
+		}
+		if (++d > 1)
+			return 2;
+		if (na == nb) {
+			if (i + 1 < na && a[i] == b[j + 1] && a[i + 1] == b[j])
+				i += 2, j += 2; /* transposition */
+			else
+				i++, j++;
+		} else if (na > nb) {
+			i++;
+		} else {
+			j++;
+		}
+	}
+	d += (int)((na - i) + (nb - j));
+	return d > 1 ? 2 : d;
+}
+
+static bool is_transposition(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i++)
+		if (a[i] != b[i])
+			return a[i] == b[i + 1] && a[i + 1] == b[i] && !strcmp(a + i + 2, b + i + 2);
+	return false;
+}
+
+static void consider(const char *w, size_t n, const struct del_ent *e, int *best, int *bscore)
+{
+	if (!e->key)
+		return;
+	for (int k = 0; k < 3 && e->id[k] >= 0; k++) {
+		const char *c = lex_words[e->id[k]];
+		size_t cn = strlen(c);
+		int s;
+
+		if (osa1(w, n, c, cn) != 1)
+			continue;
+		if (n <= 4 && (cn != n || !strncmp(w, c, n) || !is_transposition(w, c, n)))
+			continue; /* short words: only swapped letters ("lsit") */
+		s = (c[0] == w[0]) * 4 + (cn == n) * 2 + !(lex_wflags[e->id[k]] & WF_STOP);
+		if (s > *bscore || (s == *bscore && e->id[k] < *best)) {
+			*bscore = s;
+			*best = e->id[k];
+		}
+	}
+}
+
+/* The vocabulary word one edit away from w, or -1. */
+static int typo_fix(const char *w)
+{
+	char tmp[64];
+	size_t n = strlen(w);
+	int best = -1, bscore = -1;
+
+	if (n < 4 || n >= sizeof(tmp))
+		return -1;
+	consider(w, n, del_slot(w, n), &best, &bscore);
+	for (size_t i = 0; i < n; i++) {
+		memcpy(tmp, w, i);
+		memcpy(tmp + i, w + i + 1, n - i - 1);
+		consider(w, n, del_slot(tmp, n - 1), &best, &bscore);
+	}
+	return best;
+}
+
+/* Build the lexicon. Intent words are interned by match.c before the typo
+ * index is built; see match_init. */
+void lex_init(void)
+{
+	ms_intern();
+	for (size_t i = 0; i < lex_nstopwords; i++)
+		lex_intern(lex_stopwords[i], WF_STOP);
+	for (size_t i = 0; i < lex_nextra_words; i++)
+		lex_intern(lex_extra_words[i], WF_TARGET);
+	for (size_t i = 0; i < lex_nweak_words; i++)
+		lex_intern(lex_weak_words[i], WF_WEAK);
+	for (size_t i = 0; i < lex_nsynonyms; i++) {
+		lex_intern(lex_synonyms[i].from, 0);
+		lex_intern(lex_synonyms[i].to, 0);
+	}
+	for (size_t i = 0; i < lex_nphrases; i++) {
+		intern_words(lex_phrases[i].words, 0);
+		intern_words(lex_phrases[i].to, 0);
+	}
+}
+
+static int cue_of(const char *w);
+static int numword(const char *w);
+
+/* Second half of the init, once every word is interned. */
+void lex_finish(void);
+void lex_finish(void)
+{
+	syn_to = xmallocarray(LEX_MAX, sizeof(int));
+	for (int i = 0; i < LEX_MAX; i++)
+		syn_to[i] = -1;
+	for (size_t i = 0; i < lex_nsynonyms; i++) {
+		int a = lex_word(lex_synonyms[i].from), b = lex_word(lex_synonyms[i].to);
+
+		if (a >= 0 && b >= 0 && a != b)
+			syn_to[a] = b;
+	}
+	phr = xcalloc(lex_nphrases, sizeof(*phr));
+	phr_first = xmallocarray(LEX_MAX, sizeof(int));
+	phr_next = xmallocarray(lex_nphrases, sizeof(int));
+	for (int i = 0; i < LEX_MAX; i++)
+		phr_first[i] = -1;
+	/* Insert in reverse so each chain lists longer phrases first. */
+	for (size_t k = lex_nphrases; k-- > 0;) {
+		const char *s = lex_phrases[k].words;
+		struct phrase_c *p = &phr[k];
+		char tmp[64];
+
+		p->to = lex_phrases[k].to;
+		while (*s && p->n < 6) {
+			size_t n = strcspn(s, " ");
+
+			memcpy(tmp, s, MIN(n, sizeof(tmp) - 1));
+			tmp[MIN(n, sizeof(tmp) - 1)] = '\0';
+			p->w[p->n++] = lex_word(tmp);
+			s += n;
+			while (*s == ' ')
+				s++;
+		}
+		phr_next[k] = phr_first[p->w[0]];
+		phr_first[p->w[0]] = (int)k;
+	}
+	id_cue = xcalloc(LEX_MAX, sizeof(*id_cue));
+	id_num = xmallocarray(LEX_MAX, sizeof(*id_num));
+	for (int i = 0; i < LEX_MAX; i++) {
+		id_cue[i] = i < lex_n ? (int8_t)cue_of(lex_words[i]) : 0;
+		id_num[i] = i < lex_n ? (int16_t)numword(lex_words[i]) : -1;
+	}
+	build_typo_index();
+}
+
+char *mt_strdup(struct mreq *r, const char *s, size_t n)
+{
+	char *d;
+
+	if (r->used + n + 1 > sizeof(r->arena))
+		return NULL;
+	d = r->arena + r->used;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	r->used += n + 1;
+	return d;
+}
+
+bool mt_is(const struct mtok *t, const char *word)
+{
+	return str_eq(t->low, word);
+}
+
+/* ---- shapes ---- */
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return false;
+	return true;
+}
+
+static bool is_ipv4(const char *s)
+{
+	int parts = 0;
+
+	while (*s) {
+		int v = 0, d = 0;
+
+		while (isdigit((unsigned char)*s) && d < 4)
+			v = v * 10 + (*s++ - '0'), d++;
+		if (d == 0 || v > 255)
+			return false;
+		parts++;
+		if (*s == '.')
+			s++;
+		else if (*s == '/' && parts == 4)
+			return all_digits(s + 1);
+		else if (*s)
+			return false;
+	}
+	return parts == 4;
+}
+
+static bool is_mode_sym(const char *s)
+{
+	const char *p = s;
+
+	while (*p && strchr("ugoa", *p))
+		p++;
+	if (!*p || !strchr("+-=", *p))
+		return false;
+	if (p == s && *p != '+')
+		return false;
+	p++;
+	if (!*p)
+		return false;
+	for (; *p; p++)
+		if (!strchr("rwxXst", *p))
+			return false;
+	return true;
+}
+
+static bool is_date(const char *s)
+{
+	return strlen(s) == 10 && isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[3]) &&
+	       s[4] == '-' && s[7] == '-' && isdigit((unsigned char)s[5]) &&
+	       isdigit((unsigned char)s[8]) && isdigit((unsigned char)s[9]);
+}
+
+static int classify(const char *raw)
+{
+	const char *dot, *at = strchr(raw, '@');
+	size_t n = strlen(raw);
+
+	if (strstr(raw, "://") || (str_startswith(raw, "git@") && strchr(raw, ':')))
+		return TK_URL;
+	if (str_startswith(raw, "www.") && n > 6)
+		return TK_URL;
+	if (at && at != raw && at[1])
+		return TK_AT;
+	if (str_startswith(raw, "HEAD") && (raw[4] == '~' || raw[4] == '^' || raw[4] == '@'))
+		return TK_REF;
+	if (raw[0] == '-' && n > 1)
+		return TK_OPT;
+	if (strpbrk(raw, "*?"))
+		return TK_GLOB;
+	if (all_digits(raw))
+		return TK_NUM;
+	if (is_date(raw))
+		return TK_DATE;
+	if (is_ipv4(raw))
+		return TK_IP;
+	if (is_mode_sym(raw))
+		return TK_MODE;
+	{
+		const char *dash = strchr(raw, '-');
+
+		if (dash && dash != raw && !strchr(dash + 1, '-')) {
+			char a[32];
+			size_t an = (size_t)(dash - raw);
+
+			if (an < sizeof(a)) {
+				memcpy(a, raw, an);
+				a[an] = '\0';
+				if (all_digits(a) && all_digits(dash + 1))
+					return TK_RANGE;
+			}
+		}
+	}
+	if (isdigit((unsigned char)raw[0])) {
+		char *end;
+
+		strtod(raw, &end);
+		if (*end == '\0')
+			return TK_DEC;
+	}
+	{
+		const char *colon = strchr(raw, ':');
+
+		if (colon && colon != raw && all_digits(colon + 1))
+			return TK_PAIR;
+		if (colon && colon != raw && colon[1] == '/')
+			return TK_AT; /* host:/path, an scp remote */
+	}
+	if (strchr(raw, '/') || raw[0] == '~' || str_eq(raw, ".") || str_eq(raw, ".."))
+		return TK_PATH;
+	{
+		char low[16];
+		size_t k;
+
+		for (k = 0; raw[k] && k + 1 < sizeof(low); k++)
+			low[k] = (char)tolower((unsigned char)raw[k]);
+		low[k] = '\0';
+		if (!raw[k] && strchr(low, '.') && isalpha((unsigned char)low[0]) && ms_known_ext(low))
+			return TK_WORD; /* "a tar.gz" names a format */
+	}
+	dot = strrchr(raw, '.');
+	if (dot && dot[1]) {
+		bool letter = false;
+
+		for (const char *p = dot + 1; *p; p++)
+			letter |= isalpha((unsigned char)*p) != 0;
+		if (!letter)
+			return isalpha((unsigned char)raw[0]) ? TK_WORD : TK_DEC;
+		if (raw[0] == '.') {
+			char low[16];
+			size_t k;
+
+			for (k = 0; raw[k + 1] && k + 1 < sizeof(low); k++)
+				low[k] = (char)tolower((unsigned char)raw[k + 1]);
+			low[k] = '\0';
+			if (ms_known_ext(low))
+				return TK_EXT;
+			return TK_FILE;
+		}
+		{
+			char low[16];
+			size_t k;
+
+			for (k = 0; dot[k + 1] && k + 1 < sizeof(low); k++)
+				low[k] = (char)tolower((unsigned char)dot[k + 1]);
+			low[k] = '\0';
+			if (ms_tld(low) && !ms_known_ext(low))
+				return TK_HOST;
+		}
+		return TK_FILE;
+	}
+	if (isalpha((unsigned char)raw[0]) || (unsigned char)raw[0] >= 0x80 || raw[0] == '_')
+		return TK_WORD;
+	return TK_SYM;
+}
+
+/* Units that may be glued to a number: "250k", "1.5G", "30m", "2h". */
+static bool glued_unit(const char *s)
+{
+	static const char *const units[] = {
+		"k", "kb", "kib", "m", "mb", "mib", "meg", "megs", "g", "gb", "gib", "gig",
+		"gigs", "t", "tb", "b", "byte", "bytes", "s", "sec", "secs", "min", "mins", "h",
+		"hr", "hrs", "d", "day", "days", "w", "wk", "wks", "mo", "y", "yr", "yrs",
+		"minute", "minutes", "hour", "hours", "week", "weeks", "month", "months",
+		"year", "years", "x",
+	};
+	char low[16];
+	size_t k;
+
+	for (k = 0; s[k] && k + 1 < sizeof(low); k++)
+		low[k] = (char)tolower((unsigned char)s[k]);
+	if (s[k])
+		return false;
+	low[k] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++)
+		if (str_eq(low, units[i]))
+			return true;
+	return false;
+}
+
+static int cue_of(const char *w)
+{
+	static const struct {
+		const char *w;
+		int cue;
+	} cues[] = {
+		{"in", CUE_IN}, {"inside", CUE_IN}, {"within", CUE_IN}, {"under", CUE_IN},
+		{"to", CUE_TO}, {"onto", CUE_TO}, {"from", CUE_FROM}, {"on", CUE_ON},
+		{"as", CUE_AS}, {"by", CUE_BY}, {"for", CUE_FOR}, {"with", CUE_WITH},
+		{"of", CUE_OF}, {"at", CUE_AT}, {"into", CUE_INTO}, {"through", CUE_THROUGH},
+		{"via", CUE_THROUGH}, {"thru", CUE_THROUGH},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cues); i++)
+		if (str_eq(w, cues[i].w))
+			return cues[i].cue;
+	return CUE_NONE;
+}
+
+static const struct {
+	const char *w;
+	int v;
+} numwords[] = {
+	{"zero", 0}, {"two", 2}, {"three", 3}, {"four", 4}, {"five", 5},
+	{"six", 6}, {"seven", 7}, {"eight", 8}, {"nine", 9}, {"ten", 10}, {"eleven", 11},
+	{"twelve", 12}, {"thirteen", 13}, {"fourteen", 14}, {"fifteen", 15}, {"sixteen", 16},
+	{"seventeen", 17}, {"eighteen", 18}, {"nineteen", 19}, {"twenty", 20}, {"thirty", 30},
+	{"forty", 40}, {"fifty", 50}, {"sixty", 60}, {"seventy", 70}, {"eighty", 80},
+	{"ninety", 90}, {"hundred", 100}, {"thousand", 1000}, {"once", 1}, {"twice", 2},
+};
+
+static int numword(const char *w)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(numwords); i++)
+		if (str_eq(w, numwords[i].w))
+			return numwords[i].v;
+	return -1;
+}
+
+/* ---- the pipeline ---- */
+
+static int add_token(struct mreq *r, const char *s, size_t n, int kind, struct err *err)
+{
+	struct mtok *t;
+
+	if (r->n >= MT_MAX_TOKS)
+		return err_set(err, ERR_DECLINED, "match: request too long for the pattern engine");
+	if (n > MT_MAX_WORD)
+		return err_set(err, ERR_DECLINED, "match: a word of %zu bytes is not a request", n);
+	t = &r->t[r->n];
+	memset(t, 0, sizeof(*t));
+	t->raw = mt_strdup(r, s, n);
+	if (!t->raw)
+		return err_set(err, ERR_DECLINED, "match: request too long for the pattern engine");
+	t->kind = (uint8_t)kind;
+	t->w = -1;
+	t->slot = -1;
+	r->n++;
+	return 0;
+}
+
+/* Curly quotes are three UTF-8 bytes: E2 80 98/99 (single), 9C/9D (double). */
+static int quote_len(const unsigned char *p, const unsigned char *end)
+{
+	if (*p == '\'' || *p == '"' || *p == '`')
+		return 1;
+	if (end - p >= 3 && p[0] == 0xE2 && p[1] == 0x80 &&
+	    (p[2] == 0x98 || p[2] == 0x99 || p[2] == 0x9C || p[2] == 0x9D))
+		return 3;
+	return 0;
+}
+
+static bool is_close(const unsigned char *p, const unsigned char *end, const unsigned char *open)
+{
+	if (open[0] != 0xE2)
+		return *p == open[0];
+	return end - p >= 3 && p[0] == 0xE2 && p[1] == 0x80 &&
+	       ((open[2] <= 0x99 && (p[2] == 0x98 || p[2] == 0x99)) ||
+		(open[2] >= 0x9C && (p[2] == 0x9C || p[2] == 0x9D)));
+}
+
+static bool trim_char(unsigned char c, bool lead)
+{
+	if (lead)
+		return strchr("([<,;", c) != NULL && c;
+	return strchr(",;:!?)]>.", c) != NULL && c;
+}
+
+static int split(struct mreq *r, const char *req, size_t len, struct err *err)
+{
+	const unsigned char *p = (const unsigned char *)req, *end = p + len;
+	/* Position after which a quote kind is known to have no closing one,
+	 * so that unclosed quotes never make the scan quadratic. */
+	const unsigned char *noclose[4] = {NULL, NULL, NULL, NULL};
+
+	while (p < end) {
+		const unsigned char *s;
+		int ql;
+
+		while (p < end && (*p <= ' ' || *p == 0x7f))
+			p++;
+		if (p >= end)
+			break;
+		ql = quote_len(p, end);
+		if (ql && !(p[0] == '\'' && p + 1 < end && p[1] == 's' &&
+			    (p + 2 >= end || p[2] <= ' '))) {
+			int qk = p[0] == '\'' ? 0 : p[0] == '"' ? 1 : p[0] == '`' ? 2 : 3;
+			const unsigned char *q = p + ql;
+
+			if (!noclose[qk] || q <= noclose[qk]) {
+				while (q < end && !is_close(q, end, p))
+					q++;
+			} else {
+				q = end;
+			}
+			if (q < end) {
+				if (add_token(r, (const char *)p + ql, (size_t)(q - p - ql), TK_QUOTED,
+					      err))
+					return -1;
+				p = q + (p[0] == 0xE2 ? 3 : 1);
+				continue;
+			}
+			noclose[qk] = p;
+			p += ql; /* an unclosed quote is punctuation */
+			continue;
+		}
+		s = p;
+		if (*p == '(') {
+			const unsigned char *q = p + 1;
+
+			while (q < end && q - p < MT_MAX_WORD && *q != ')' && *q != '(')
+				q++;
+			if (q < end && *q == ')' && q > p + 1) {
+				if (add_token(r, (const char *)p + 1, (size_t)(q - p - 1), TK_QUOTED, err))
+					return -1;
+				r->t[r->n - 1].paren = true;
+				p = q + 1;
+				continue;
+			}
+		}
+		if (*p == '{') {
+			int depth = 0;
+			const unsigned char *q = p;
+
+			for (; q < end; q++) {
+				depth += *q == '{';
+				depth -= *q == '}';
+				if (depth == 0)
+					break;
+			}
+			if (q < end) {
+				if (add_token(r, (const char *)s, (size_t)(q - s + 1), TK_QUOTED, err))
+					return -1;
+				p = q + 1;
+				continue;
+			}
+		}
+		while (p < end && *p > ' ' && *p != 0x7f)
+			p++;
+		while (s < p && trim_char(*s, true))
+			s++;
+		{
+			const unsigned char *e = p;
+
+			while (e > s && trim_char(e[-1], false) && !(e - s == 1 && e[-1] == '.') &&
+			       !(e - s >= 2 && e[-1] == '.' && e[-2] == '.'))
+				e--;
+			if (e > s && quote_len(e - 1, p) == 1 && e - s > 1 && e[-1] != '`')
+				e--; /* a stray closing quote */
+			if (e > s) {
+				char tmp[MT_MAX_WORD + 1];
+				size_t n = (size_t)(e - s);
+
+				if (n > MT_MAX_WORD)
+					return err_set(err, ERR_DECLINED,
+						       "match: a word of %zu bytes is not a request", n);
+				memcpy(tmp, s, n);
+				tmp[n] = '\0';
+				if (add_token(r, tmp, n, classify(tmp), err))
+					return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* "250k" -> "250" "k"; "1.5G" -> "1.5" "G". */
+static int split_units(struct mreq *r, struct err *err)
+{
+	for (int i = 0; i < r->n; i++) {
+		struct mtok *t = &r->t[i];
+		const char *s = t->raw, *u;
+
+		if (t->kind != TK_FILE && t->kind != TK_WORD && t->kind != TK_DEC && t->kind != TK_SYM)
+			if (!isdigit((unsigned char)s[0]))
+				continue;
+		if (!isdigit((unsigned char)s[0]))
+			continue;
+		u = s;
+		while (isdigit((unsigned char)*u) || *u == '.')
+			u++;
+		if (!*u || u == s || !glued_unit(u) || t->kind == TK_NUM)
+			continue;
+		if (r->n >= MT_MAX_TOKS)
+			return err_set(err, ERR_DECLINED, "match: request too long for the pattern engine");
+		memmove(&r->t[i + 2], &r->t[i + 1], (size_t)(r->n - i - 1) * sizeof(r->t[0]));
+		r->n++;
+		r->t[i + 1] = *t;
+		r->t[i + 1].raw = (char *)u;
+		r->t[i + 1].kind = TK_WORD;
+		t->raw = mt_strdup(r, s, (size_t)(u - s));
+		if (!t->raw)
+			return err_set(err, ERR_DECLINED, "match: request too long for the pattern engine");
+		t->kind = strchr(t->raw, '.') ? TK_DEC : TK_NUM;
+		i++;
+	}
+	return 0;
+}
+
+static bool plural_fold(char *w, size_t n, int *id)
+{
+	char tmp[MT_MAX_WORD + 1];
+
+	if (n < 3 || w[n - 1] != 's' || w[n - 2] == 's')
+		return false;
+	memcpy(tmp, w, n);
+	if (n > 4 && str_eq(w + n - 3, "ies")) {
+		strcpy(tmp + n - 3, "y");
+		if ((*id = lex_word(tmp)) >= 0)
+			return true;
+	}
+	if (n > 4 && w[n - 2] == 'e') {
+		tmp[n - 2] = '\0';
+		if ((*id = lex_word(tmp)) >= 0)
+			return true;
+	}
+	memcpy(tmp, w, n);
+	tmp[n - 1] = '\0';
+	return (*id = lex_word(tmp)) >= 0;
+}
+
+/* Lower-case, fix typos, fold synonyms and plurals; w0 is the id before
+ * synonym folding (phrases match either). */
+static void fold_words(struct mreq *r, int *w0)
+{
+	for (int i = 0; i < r->n; i++) {
+		struct mtok *t = &r->t[i];
+		char low[MT_MAX_WORD + 1];
+		size_t n = 0;
+		int id;
+
+		w0[i] = -1;
+		if (t->kind != TK_WORD) {
+			for (const char *s = t->raw; *s && n < MT_MAX_WORD; s++)
+				low[n++] = (char)tolower((unsigned char)*s);
+			low[n] = '\0';
+			t->low = mt_strdup(r, low, n);
+			if (!t->low)
+				t->low = t->raw;
+			continue;
+		}
+		for (const char *s = t->raw; *s && n < MT_MAX_WORD; s++) {
+			if (*s == '\'')
+				continue;
+			if ((unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 &&
+			    (unsigned char)s[2] == 0x99) {
+				s += 2;
+				continue;
+			}
+			low[n++] = (char)tolower((unsigned char)*s);
+		}
+		low[n] = '\0';
+		id = lex_word(low);
+		if (id < 0) {
+			int pid = -1;
+
+			if (plural_fold(low, n, &pid)) {
+				id = pid;
+			} else {
+				bool alpha = true;
+
+				for (size_t k = 0; k < n; k++)
+					alpha &= islower((unsigned char)low[k]) != 0;
+				if (alpha && (id = typo_fix(low)) >= 0)
+					t->fixed = true;
+				else if (alpha && n > 4 && low[n - 1] == 's') {
+					/* "conatiners": fix the singular */
+					low[n - 1] = '\0';
+					if ((id = typo_fix(low)) >= 0)
+						t->fixed = true;
+					low[n - 1] = 's';
+				}
+			}
+		}
+		w0[i] = id;
+		if (id >= 0 && syn_to[id] < 0 && !(lex_wflags[id] & WF_STOP)) {
+			int pid;
+
+			if (plural_fold(low, n, &pid) && pid != id)
+				id = pid; /* "addresses" is a phrase word; "address" the canonical */
+		}
+		if (id >= 0 && syn_to[id] >= 0)
+			id = syn_to[id];
+		t->w = id;
+		t->low = id >= 0 ? (char *)lex_words[id] : mt_strdup(r, low, n);
+		if (!t->low)
+			t->low = t->raw;
+	}
+}
+
+static void drop_tokens(struct mreq *r, const bool *gone)
+{
+	int j = 0;
+
+	for (int i = 0; i < r->n; i++)
+		if (!gone[i])
+			r->t[j++] = r->t[i];
+	r->n = j;
+}
+
+static void fold_phrases(struct mreq *r, const int *w0)
+{
+	bool gone[MT_MAX_TOKS] = {false};
+
+	for (int i = 0; i < r->n; i++) {
+		int best = -1, blen = 0;
+
+		if (r->t[i].kind != TK_WORD)
+			continue;
+		for (int pass = 0; pass < 2; pass++) {
+			int first = pass ? w0[i] : r->t[i].w;
+
+			if (first < 0 || (pass && w0[i] == r->t[i].w))
+				continue;
+			for (int k = phr_first[first]; k >= 0; k = phr_next[k]) {
+				const struct phrase_c *p = &phr[k];
+				int m;
+
+				if (p->n <= blen || i + p->n > r->n)
+					continue;
+				for (m = 1; m < p->n; m++) {
+					const struct mtok *u = &r->t[i + m];
+
+					if (u->kind != TK_WORD ||
+					    (u->w != p->w[m] && w0[i + m] != p->w[m]))
+						break;
+				}
+				if (m == p->n) {
+					best = k;
+					blen = p->n;
+				}
+			}
+		}
+		if (best < 0)
+			continue;
+		for (int m = 1; m < blen; m++)
+			gone[i + m] = true;
+		{
+			struct mtok *t = &r->t[i];
+			const char *to = phr[best].to;
+
+			if (!*to) {
+				gone[i] = true;
+			} else if (to[0] == '#') {
+				t->kind = TK_NUM;
+				t->raw = t->low = (char *)to + 1;
+				t->w = -1;
+			} else if (strchr("~/.", to[0])) {
+				t->kind = TK_PATH;
+				t->raw = t->low = (char *)to;
+				t->w = -1;
+			} else {
+				t->w = lex_word(to);
+				t->low = (char *)(t->w >= 0 ? lex_words[t->w] : to);
+			}
+		}
+		i += blen - 1;
+	}
+	drop_tokens(r, gone);
+}
+
+/* "twenty five" -> 25; "five" -> 5. */
+static void fold_numbers(struct mreq *r)
+{
+	bool gone[MT_MAX_TOKS] = {false};
+
+	for (int i = 0; i < r->n; i++) {
+		struct mtok *t = &r->t[i];
+		int v;
+
+		if (t->kind != TK_WORD || t->w < 0 || (v = id_num[t->w]) < 0)
+			continue;
+		if (v >= 20 && v < 100 && i + 1 < r->n && r->t[i + 1].w >= 0) {
+			int u = id_num[r->t[i + 1].w];
+
+			if (u > 0 && u < 10) {
+				v += u;
+				gone[i + 1] = true;
+			}
+		}
+		{
+			char tmp[16];
+			int n = snprintf(tmp, sizeof(tmp), "%d", v);
+
+			t->raw = t->low = mt_strdup(r, tmp, (size_t)n);
+			if (!t->raw)
+				t->raw = t->low = (char *)"0";
+		}
+		t->kind = TK_NUM;
+		t->w = -1;
+	}
+	drop_tokens(r, gone);
+}
+
+static void set_cues(struct mreq *r)
+{
+	int cue = CUE_NONE;
+
+	for (int i = 0; i < r->n; i++) {
+		struct mtok *t = &r->t[i];
+		int c = t->kind == TK_WORD && t->w >= 0 ? id_cue[t->w] : CUE_NONE;
+
+		t->stop = t->kind == TK_WORD && (lex_flags(t->w) & WF_STOP);
+		if (t->kind == TK_NUM || t->kind == TK_DEC)
+			t->num = strtod(t->raw, NULL);
+		if (c != CUE_NONE) {
+			cue = c;
+			t->stop = true;
+			continue;
+		}
+		t->cue = (uint8_t)cue;
+		if (!t->stop)
+			cue = CUE_NONE;
+	}
+}
+
+int mt_tokenize(struct mreq *r, const char *req, size_t len, struct err *err)
+{
+	int w0[MT_MAX_TOKS];
+
+	r->n = 0;
+	r->ns = 0;
+	r->used = 0;
+	if (len > MAX_INPUT)
+		return err_set(err, ERR_LIMIT, "match: request of %zu bytes exceeds %u", len,
+			       MAX_INPUT);
+	if (split(r, req, len, err) || split_units(r, err))
+		return -1;
+	fold_words(r, w0);
+	fold_phrases(r, w0);
+	fold_numbers(r);
+	set_cues(r);
+	return 0;
+}

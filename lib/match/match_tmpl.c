@@ -1,0 +1,1296 @@
+/*
+ * match_tmpl.c: roles and templates.
+ *
+ * A template is shell text with roles in braces:
+ *   {path}          a role, shell-quoted (a leading ~/ stays unquoted)
+ *   {path=.}        with a default when the request has none
+ *   {size_min:find} a role in a format ("+1536M")
+ *   {?del}          presence only: an opt word or a role, prints nothing
+ *   [ -user {user}] an optional part: kept only when its roles are filled
+ * Braces and brackets that do not hold a role are literal ("awk '{print
+ * $1}'", "tr '[:lower:]'"); \{ writes a literal brace before a role name.
+ *
+ * A role is filled, in this order, from a typed slot (match_slots.c), a
+ * token of the right kind ("/etc" for path), a word next to its noun ("the
+ * web container"), or a leftover word. Filling marks the tokens the
+ * intent explains; the score in match.c counts what is left.
+ */
+#include "match_int.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <strings.h>
+
+#define K(x) (1u << TK_##x)
+#define C(x) (1u << CUE_##x)
+#define PAT_CUES (C(NONE) | C(FOR) | C(WITH) | C(OF) | C(AT) | C(ON) | C(BY) | C(AS))
+#define ANYNAME (K(WORD) | K(FILE) | K(PATH) | K(HOST) | K(AT) | K(NUM) | K(PAIR) | K(GLOB))
+
+enum special { RS_NONE, RS_SIG, RS_CMD, RS_MSG, RS_UHOST, RS_MODE, RS_TEXT, RS_NTH, RS_MONTH,
+	       RS_YEAR, RS_EXPR, RS_TODAY };
+
+/* Value checks: a role only takes a token whose text passes. */
+enum check { CK_NONE, CK_TAR, CK_ZIP, CK_GZ, CK_XZ, CK_BZ2, CK_JSON, CK_IDENT, CK_HEX, CK_TZ,
+	     CK_SCRIPT, CK_FILE, CK_REMOTE, CK_SYSVC };
+
+struct role_def {
+	const char *name;
+	int slot, slot2;   /* typed slots, -1 */
+	uint32_t kinds;    /* tokens taken by kind */
+	uint32_t cues;     /* ... under these cues (0: any) */
+	const char *nouns; /* "a|b": take the word next to one of these */
+	uint32_t rkinds;   /* leftover tokens taken as a last resort */
+	uint32_t rcues;    /* ... under these cues (0: any) */
+	bool runknown;     /* ... only words outside the vocabulary */
+	uint8_t special;
+	uint8_t check;     /* enum check */
+};
+
+static const struct role_def roles[] = {
+	{"path", -1, -1, K(PATH), 0, "dir", K(WORD), C(IN) | C(FROM) | C(OF) | C(INTO), true, 0, 0},
+	{"dir", -1, -1, K(PATH), 0, "dir", K(WORD) | K(FILE), 0, false, 0, 0},
+	{"file", SL_NAME, -1, K(FILE) | K(PATH) | K(GLOB), 0, "file", K(WORD), 0, true, 0, CK_FILE},
+	{"dest", -1, -1, K(PATH) | K(FILE) | K(AT) | K(HOST), C(TO) | C(INTO) | C(AS) | C(IN) | C(NONE), NULL, K(WORD), C(TO) | C(INTO) | C(AS), true, 0, 0},
+	{"src", -1, -1, K(PATH) | K(FILE) | K(AT), C(FROM), NULL, K(PATH) | K(FILE) | K(AT), 0, false, 0, 0},
+	{"host", -1, -1, K(HOST) | K(IP), 0, "host|server|machine", K(WORD), 0, true, 0, 0},
+	{"url", -1, -1, K(URL) | K(HOST), 0, NULL, 0, 0, false, 0, 0},
+	{"ip", -1, -1, K(IP), 0, NULL, 0, 0, false, 0, 0},
+	{"at", -1, -1, K(AT), 0, NULL, 0, 0, false, 0, 0},
+	{"pattern", -1, -1, K(QUOTED), 0, NULL, K(WORD) | K(NUM) | K(SYM) | K(GLOB) | K(DEC) | K(OPT), PAT_CUES, false, 0, 0},
+	{"str", -1, -1, K(QUOTED), 0, NULL, ANYNAME | K(DEC) | K(SYM), 0, false, 0, 0},
+	{"quoted", -1, -1, K(QUOTED), 0, NULL, 0, 0, false, 0, 0},
+	{"name", SL_NAME, -1, K(FILE), 0, "dir|file", 0, 0, false, 0, 0},
+	{"ext", SL_EXT, -1, 0, 0, NULL, 0, 0, false, 0, 0},
+	{"size_min", SL_SIZE_MIN, -1, 0, 0, NULL, 0, 0, false, 0, 0},
+	{"size_max", SL_SIZE_MAX, -1, 0, 0, NULL, 0, 0, false, 0, 0},
+	{"time", SL_TIME, -1, 0, 0, NULL, 0, 0, false, 0, 0},
+	{"today", -1, -1, 0, 0, NULL, 0, 0, false, RS_TODAY, 0},
+	{"interval", SL_INTERVAL, -1, 0, 0, NULL, K(NUM), 0, false, 0, 0},
+	{"exclude", SL_EXCLUDE, -1, 0, 0, NULL, 0, 0, false, 0, 0},
+	{"user", SL_USER, -1, 0, 0, "user", 0, 0, false, 0, 0},
+	{"who", SL_USER, -1, 0, 0, "user", K(WORD), 0, true, 0, 0},
+	{"group", -1, -1, 0, 0, "group", K(WORD), 0, true, 0, 0},
+	{"count", SL_COUNT, -1, 0, 0, NULL, K(NUM), 0, false, 0, 0},
+	{"pid", SL_PID, -1, 0, 0, NULL, K(NUM), 0, false, 0, 0},
+	{"port", SL_PORT, -1, 0, 0, NULL, K(NUM), 0, false, 0, 0},
+	{"num", -1, -1, 0, 0, NULL, K(NUM) | K(DEC), 0, false, 0, 0},
+	{"date", -1, -1, K(DATE), 0, NULL, 0, 0, false, 0, 0},
+	{"range", -1, -1, K(RANGE), 0, NULL, 0, 0, false, 0, 0},
+	{"pair", -1, -1, K(PAIR), 0, NULL, 0, 0, false, 0, 0},
+	{"ref", -1, -1, K(REF), 0, NULL, 0, 0, false, 0, 0},
+	{"opt", -1, -1, K(OPT), 0, NULL, 0, 0, false, 0, 0},
+	{"word", -1, -1, 0, 0, NULL, K(WORD), 0, false, 0, 0},
+	{"container", SL_NAME, -1, 0, 0, "container", ANYNAME, 0, true, 0, 0},
+	{"pod", SL_NAME, -1, 0, 0, "pod", ANYNAME, 0, true, 0, 0},
+	{"deploy", SL_NAME, -1, 0, 0, "deployment", ANYNAME, 0, true, 0, 0},
+	{"ns", -1, -1, 0, 0, "namespace", ANYNAME, 0, true, 0, 0},
+	{"service", SL_NAME, -1, 0, 0, "service", ANYNAME, 0, false, 0, 0},
+	{"pkg", SL_NAME, -1, K(AT), 0, "package", ANYNAME, 0, false, 0, 0},
+	{"branch", SL_NAME, -1, 0, 0, "branch", ANYNAME, 0, true, 0, 0},
+	{"proc", SL_NAME, -1, 0, 0, "process", K(WORD) | K(FILE), 0, false, 0, 0},
+	{"image", SL_NAME, -1, 0, 0, "image", ANYNAME, 0, true, 0, 0},
+	{"tag", SL_NAME, -1, 0, 0, "tag", ANYNAME, 0, true, 0, 0},
+	{"remote", -1, -1, 0, 0, "remote", K(WORD), 0, false, 0, CK_REMOTE},
+	{"var", -1, -1, 0, 0, "variable", K(WORD), 0, false, 0, CK_IDENT},
+	{"tz", -1, -1, 0, 0, NULL, K(WORD) | K(PATH), 0, false, 0, CK_TZ},
+	{"sig", -1, -1, 0, 0, NULL, 0, 0, false, RS_SIG, 0},
+	{"cmd", -1, -1, 0, 0, NULL, 0, 0, false, RS_CMD, 0},
+	{"msg", -1, -1, K(QUOTED), 0, NULL, 0, 0, false, RS_MSG, 0},
+	{"uhost", -1, -1, K(AT), 0, NULL, 0, 0, false, RS_UHOST, 0},
+	{"mode", -1, -1, K(MODE), 0, NULL, 0, 0, false, RS_MODE, 0},
+	{"text", -1, -1, K(QUOTED), 0, NULL, 0, 0, false, RS_TEXT, 0},
+	{"folder", -1, -1, K(PATH), 0, "dir", K(WORD), 0, true, 0, 0},
+	{"sysvc", -1, -1, 0, 0, "service|server|daemon", K(WORD), 0, false, 0, CK_SYSVC},
+	{"target", -1, -1, K(FILE) | K(PATH) | K(GLOB), 0, "dir|file", K(WORD), 0, false, 0, 0},
+	{"tarf", -1, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_TAR},
+	{"zipf", -1, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_ZIP},
+	{"gzf", -1, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_GZ},
+	{"xzf", -1, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_XZ},
+	{"bzf", -1, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_BZ2},
+	{"json", -1, -1, K(QUOTED), 0, NULL, 0, 0, false, 0, CK_JSON},
+	{"old", -1, -1, K(QUOTED) | K(URL), 0, NULL, K(WORD) | K(NUM) | K(SYM) | K(DEC) | K(URL) | K(PATH), C(NONE) | C(OF) | C(FROM), false, 0, 0},
+	{"new", -1, -1, K(QUOTED) | K(URL), C(WITH) | C(TO) | C(BY) | C(FOR) | C(INTO), NULL, K(WORD) | K(NUM) | K(SYM) | K(DEC) | K(PATH) | K(URL), C(WITH) | C(TO) | C(BY) | C(FOR) | C(INTO), false, 0, 0},
+	{"script", -1, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_SCRIPT},
+	{"field", -1, -1, 0, 0, "field|key|property|attribute", K(WORD), 0, false, 0, CK_IDENT},
+	{"nth", -1, -1, 0, 0, NULL, 0, 0, false, RS_NTH, 0},
+	{"xpattern", SL_EXCLUDE, -1, K(QUOTED), 0, NULL, K(WORD) | K(NUM) | K(SYM) | K(GLOB) | K(DEC), 0, false, 0, 0},
+	{"month", -1, -1, 0, 0, NULL, 0, 0, false, RS_MONTH, 0},
+	{"year", -1, -1, 0, 0, NULL, 0, 0, false, RS_YEAR, 0},
+	{"hex", -1, -1, 0, 0, NULL, K(WORD) | K(NUM), 0, false, 0, CK_HEX},
+	{"expr", -1, -1, K(QUOTED), 0, NULL, 0, 0, false, RS_EXPR, 0},
+};
+
+static const struct role_def *role_def(const char *name, size_t n)
+{
+	/* file2, num2...: the same kind of role, filled with the next value */
+	while (n > 1 && isdigit((unsigned char)name[n - 1]))
+		n--;
+	for (size_t i = 0; i < ARRAY_SIZE(roles); i++)
+		if (strncmp(roles[i].name, name, n) == 0 && roles[i].name[n] == '\0')
+			return &roles[i];
+	return NULL;
+}
+
+bool mt_role_known(const char *name, size_t n);
+bool mt_role_known(const char *name, size_t n)
+{
+	return role_def(name, n) != NULL;
+}
+
+static bool tok_free(const struct mfill *f, int i)
+{
+	return !f->used[i] && f->r->t[i].slot < 0;
+}
+
+static bool cue_ok(uint32_t mask, const struct mtok *t)
+{
+	return mask == 0 || (mask >> t->cue) & 1u;
+}
+
+static bool noun_match(const char *nouns, const char *w)
+{
+	size_t n = strlen(w);
+
+	while (nouns && *nouns) {
+		size_t k = strcspn(nouns, "|");
+
+		if (k == n && strncmp(nouns, w, n) == 0)
+			return true;
+		nouns += k + (nouns[k] == '|');
+	}
+	return false;
+}
+
+static bool ends_with(const char *s, const char *suf)
+{
+	size_t n = strlen(s), k = strlen(suf);
+
+	return n > k && strcasecmp(s + n - k, suf) == 0;
+}
+
+/* City -> zone for "what time is it in tokyo". */
+static const struct {
+	const char *city, *zone;
+} cities[] = {
+	{"tokyo", "Asia/Tokyo"}, {"london", "Europe/London"}, {"paris", "Europe/Paris"},
+	{"berlin", "Europe/Berlin"}, {"madrid", "Europe/Madrid"}, {"rome", "Europe/Rome"},
+	{"amsterdam", "Europe/Amsterdam"}, {"moscow", "Europe/Moscow"}, {"dubai", "Asia/Dubai"},
+	{"india", "Asia/Kolkata"}, {"mumbai", "Asia/Kolkata"}, {"delhi", "Asia/Kolkata"},
+	{"singapore", "Asia/Singapore"}, {"shanghai", "Asia/Shanghai"}, {"beijing", "Asia/Shanghai"},
+	{"china", "Asia/Shanghai"}, {"japan", "Asia/Tokyo"}, {"seoul", "Asia/Seoul"},
+	{"sydney", "Australia/Sydney"}, {"melbourne", "Australia/Melbourne"},
+	{"auckland", "Pacific/Auckland"}, {"chicago", "America/Chicago"},
+	{"denver", "America/Denver"}, {"toronto", "America/Toronto"},
+	{"vancouver", "America/Vancouver"}, {"seattle", "America/Los_Angeles"},
+	{"california", "America/Los_Angeles"}, {"sf", "America/Los_Angeles"},
+	{"nyc", "America/New_York"}, {"boston", "America/New_York"},
+	{"mexico", "America/Mexico_City"}, {"brazil", "America/Sao_Paulo"},
+	{"hawaii", "Pacific/Honolulu"}, {"utc", "UTC"}, {"cairo", "Africa/Cairo"},
+	{"lagos", "Africa/Lagos"}, {"nairobi", "Africa/Nairobi"}, {"istanbul", "Europe/Istanbul"},
+	{"stockholm", "Europe/Stockholm"}, {"dublin", "Europe/Dublin"}, {"lisbon", "Europe/Lisbon"},
+	{"zurich", "Europe/Zurich"}, {"vienna", "Europe/Vienna"}, {"warsaw", "Europe/Warsaw"},
+	{"kyiv", "Europe/Kyiv"}, {"helsinki", "Europe/Helsinki"}, {"bangkok", "Asia/Bangkok"},
+	{"jakarta", "Asia/Jakarta"}, {"manila", "Asia/Manila"}, {"hongkong", "Asia/Hong_Kong"},
+	{"taipei", "Asia/Taipei"},
+};
+
+static const char *city_zone(const char *w)
+{
+	char low[32];
+	size_t n = 0;
+
+	for (; w[n] && n + 1 < sizeof(low); n++)
+		low[n] = (char)tolower((unsigned char)w[n]);
+	low[n] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(cities); i++)
+		if (str_eq(low, cities[i].city))
+			return cities[i].zone;
+	/* an explicit Area/City zone name */
+	if (strchr(w, '/') && isupper((unsigned char)w[0])) {
+		for (const char *p = w; *p; p++)
+			if (!isalnum((unsigned char)*p) && !strchr("/_-+", *p))
+				return NULL;
+		return w;
+	}
+	return NULL;
+}
+
+/* SHA256SUMS, README, my_file: written like a name even if the word is known */
+static bool name_shaped(const char *s)
+{
+	for (const char *p = s + 1; *p; p++)
+		if (isupper((unsigned char)*p) || *p == '_')
+			return true;
+	return false;
+}
+
+/* Services that are part of the OS: launchd labels on macOS. */
+static const struct {
+	const char *name, *label;
+} sys_services[] = {
+	{"ssh", "com.openssh.sshd"}, {"sshd", "com.openssh.sshd"}, {"cron", "com.vix.cron"},
+	{"crond", "com.vix.cron"}, {"apache", "org.apache.httpd"}, {"apache2", "org.apache.httpd"},
+	{"httpd", "org.apache.httpd"}, {"cups", "org.cups.cupsd"}, {"ntp", "org.ntp.ntpd"},
+	{"ntpd", "org.ntp.ntpd"}, {"smb", "com.apple.smbd"}, {"samba", "com.apple.smbd"},
+};
+
+static const char *sys_label(const char *v)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(sys_services); i++)
+		if (strcasecmp(v, sys_services[i].name) == 0)
+			return sys_services[i].label;
+	return NULL;
+}
+
+static bool check_ok(int check, const char *v, int kind)
+{
+	switch (check) {
+	case CK_TAR:
+		return ends_with(v, ".tar") || ends_with(v, ".tar.gz") || ends_with(v, ".tgz") ||
+		       ends_with(v, ".tar.xz") || ends_with(v, ".txz") || ends_with(v, ".tar.bz2") ||
+		       ends_with(v, ".tbz2") || ends_with(v, ".tar.zst");
+	case CK_ZIP:
+		return ends_with(v, ".zip");
+	case CK_GZ:
+		return ends_with(v, ".gz") && !ends_with(v, ".tar.gz");
+	case CK_XZ:
+		return ends_with(v, ".xz") && !ends_with(v, ".tar.xz");
+	case CK_BZ2:
+		return ends_with(v, ".bz2") && !ends_with(v, ".tar.bz2");
+	case CK_JSON:
+		return v[0] == '{' || v[0] == '[';
+	case CK_SCRIPT:
+		return ends_with(v, ".sh") || ends_with(v, ".py") || ends_with(v, ".pl") ||
+		       ends_with(v, ".rb") || strchr(v, '/') != NULL;
+	case CK_IDENT:
+		if (!isalpha((unsigned char)v[0]) && v[0] != '_')
+			return false;
+		for (; *v; v++)
+			if (!isalnum((unsigned char)*v) && *v != '_')
+				return false;
+		return true;
+	case CK_HEX: {
+		size_t n = strlen(v);
+
+		if (n < 32)
+			return false;
+		for (; *v; v++)
+			if (!isxdigit((unsigned char)*v))
+				return false;
+		return true;
+	}
+	case CK_TZ:
+		return city_zone(v) != NULL;
+	case CK_SYSVC:
+		return sys_label(v) != NULL;
+	case CK_REMOTE:
+		return str_eq(v, "origin") || str_eq(v, "upstream");
+	case CK_FILE: /* a file, not a folder; a bare word only if written like a name */
+		if (kind == TK_WORD && !name_shaped(v))
+			return false;
+		return !str_eq(v, ".") && !str_eq(v, "..") && !str_eq(v, "~") && v[strlen(v) - 1] != '/';
+	default:
+		return true;
+	}
+}
+
+static bool takeable(const struct mfill *f, int i, uint32_t kinds, bool unknown, int check)
+{
+	const struct mtok *t = &f->r->t[i];
+
+	if (!tok_free(f, i) || !((kinds >> t->kind) & 1u))
+		return false;
+	if (t->kind == TK_WORD && (t->stop || (unknown && t->w >= 0 && !t->fixed && !name_shaped(t->raw))))
+		return false;
+	return check_ok(check, t->raw, t->kind);
+}
+
+static const char *sig_name(const struct mtok *t)
+{
+	static const struct {
+		const char *w, *sig;
+	} sigs[] = {
+		{"hup", "HUP"}, {"sighup", "HUP"}, {"term", "TERM"}, {"sigterm", "TERM"},
+		{"int", "INT"}, {"sigint", "INT"}, {"sigkill", "KILL"}, {"force", "9"},
+		{"forcefully", "9"}, {"usr1", "USR1"}, {"sigusr1", "USR1"}, {"usr2", "USR2"},
+		{"sigusr2", "USR2"}, {"pause", "STOP"}, {"suspend", "STOP"}, {"sigstop", "STOP"},
+		{"freeze", "STOP"}, {"resume", "CONT"}, {"continue", "CONT"}, {"sigcont", "CONT"},
+		{"unpause", "CONT"}, {"unfreeze", "CONT"}, {"gracefully", "TERM"},
+	};
+	const char *w = t->low;
+
+	if (t->kind == TK_OPT) {
+		static const char *const opts[] = {"-9", "-kill", "-hup", "-term", "-int", "-15", "-1",
+						   "-2", "-stop", "-cont", "-usr1", "-usr2"};
+		static const char *const names[] = {"9", "KILL", "HUP", "TERM", "INT", "TERM", "HUP",
+						    "INT", "STOP", "CONT", "USR1", "USR2"};
+
+		for (size_t i = 0; i < ARRAY_SIZE(opts); i++)
+			if (str_eq(w, opts[i]))
+				return names[i];
+		return NULL;
+	}
+	if (t->kind != TK_WORD)
+		return NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		if (str_eq(w, sigs[i].w))
+			return sigs[i].sig;
+	return NULL;
+}
+
+static const char *const small_num[] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9",
+					 "10", "11", "12", "13", "14", "15", "16", "17", "18",
+					 "19", "20"};
+
+static bool octal_mode(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 3 || n > 4)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '7')
+			return false;
+	return true;
+}
+
+/* Fill role rd into slot m; false when the request has no value for it. */
+static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
+{
+	const struct mreq *r = f->r;
+
+	m->tok = m->tok2 = m->slot = -1;
+	m->lit = NULL;
+	for (int pass = 0; pass < 2; pass++) {
+		int want = pass ? rd->slot2 : rd->slot;
+
+		if (want < 0)
+			continue;
+		for (int s = 0; s < r->ns; s++) {
+			if (r->s[s].type == want && !f->slot_used[s]) {
+				f->slot_used[s] = true;
+				m->slot = s;
+				return true;
+			}
+		}
+	}
+	switch (rd->special) {
+	case RS_SIG:
+		for (int i = 0; i < r->n; i++) {
+			const char *sig;
+
+			if (r->t[i].slot < 0 && (sig = sig_name(&r->t[i]))) {
+				f->used[i] = true;
+				m->lit = sig;
+				/* "send a HUP signal" */
+				if (i + 1 < r->n && str_eq(r->t[i + 1].low, "signal"))
+					f->used[i + 1] = true;
+				return true;
+			}
+		}
+		return false;
+	case RS_MODE:
+		for (int i = 0; i < r->n; i++) {
+			const struct mtok *t = &r->t[i];
+
+			if (tok_free(f, i) && (t->kind == TK_MODE || (t->kind == TK_NUM && octal_mode(t->raw)))) {
+				f->used[i] = true;
+				m->tok = i;
+				return true;
+			}
+		}
+		return false;
+	case RS_UHOST:
+		for (int i = 0; i < r->n; i++)
+			if (tok_free(f, i) && r->t[i].kind == TK_AT) {
+				f->used[i] = true;
+				m->tok = i;
+				return true;
+			}
+		return false; /* the caller falls back to user@host below */
+	case RS_CMD: {
+		int first = -1, last = -1;
+
+		for (int i = 0; i < r->n; i++) {
+			if (first < 0 && (!tok_free(f, i) || r->t[i].stop))
+				continue;
+			if (first >= 0 && (!tok_free(f, i) || (r->t[i].stop && r->t[i].kind == TK_WORD)))
+				break;
+			if (first < 0)
+				first = i;
+			last = i;
+		}
+		if (first < 0)
+			return false;
+		for (int i = first; i <= last; i++)
+			f->used[i] = true;
+		m->tok = first;
+		m->tok2 = last;
+		return true;
+	}
+	case RS_TODAY: /* "today's date": a time slot that says today */
+		for (int s = 0; s < r->ns; s++)
+			if (r->s[s].type == SL_TIME && r->s[s].sub == TM_TODAY && !f->slot_used[s]) {
+				f->slot_used[s] = true;
+				m->slot = s;
+				m->lit = "";
+				return true;
+			}
+		return false;
+	case RS_NTH:
+		/* "second column", "column 3", "3rd field" */
+		for (int i = 0; i < r->n; i++) {
+			static const char *const ords[] = {"first", "second", "third", "fourth", "fifth",
+							   "sixth", "seventh", "eighth", "ninth", "tenth"};
+			const struct mtok *t = &r->t[i];
+			int v = 0;
+
+			if (!tok_free(f, i) && !(t->slot >= 0 && !f->slot_used[t->slot]))
+				continue;
+			for (size_t k = 0; k < ARRAY_SIZE(ords); k++)
+				if (str_eq(t->low, ords[k]))
+					v = (int)k + 1;
+			if (!v && isdigit((unsigned char)t->raw[0])) {
+				char *end;
+				long n = strtol(t->raw, &end, 10);
+
+				if (n > 0 && n < 1000 && (str_eq(end, "") || str_eq(end, "st") ||
+							 str_eq(end, "nd") || str_eq(end, "rd") ||
+							 str_eq(end, "th")))
+					v = (int)n;
+				if (str_eq(end, "") && !((i + 1 < r->n && (str_eq(r->t[i + 1].low, "column") ||
+									   str_eq(r->t[i + 1].low, "field"))) ||
+							 (i > 0 && (str_eq(r->t[i - 1].low, "column") ||
+								    str_eq(r->t[i - 1].low, "field")))))
+					v = 0;
+			}
+			if (!v || v > 20)
+				continue;
+			if (t->slot >= 0)
+				f->slot_used[t->slot] = true;
+			f->used[i] = true;
+			m->lit = small_num[v];
+			return true;
+		}
+		return false;
+	case RS_MONTH:
+		for (int i = 0; i < r->n; i++) {
+			static const char *const months[] = {"january", "february", "march", "april", "may",
+							     "june", "july", "august", "september",
+							     "october", "november", "december"};
+			static const char *const nums[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9",
+							   "10", "11", "12"};
+			const struct mtok *t = &r->t[i];
+
+			if (!tok_free(f, i))
+				continue;
+			for (size_t k = 0; k < 12; k++)
+				if (str_eq(t->low, months[k]) ||
+				    (strlen(t->low) == 3 && strncmp(t->low, months[k], 3) == 0)) {
+					f->used[i] = true;
+					m->lit = nums[k];
+					return true;
+				}
+		}
+		return false;
+	case RS_YEAR:
+		for (int i = 0; i < r->n; i++) {
+			const struct mtok *t = &r->t[i];
+
+			if (tok_free(f, i) && t->kind == TK_NUM && strlen(t->raw) == 4 && t->num >= 1900 &&
+			    t->num <= 2200) {
+				f->used[i] = true;
+				m->tok = i;
+				return true;
+			}
+		}
+		return false;
+	case RS_EXPR: {
+		int first = -1, last = -1;
+
+		for (int i = 0; i < r->n; i++) {
+			const struct mtok *t = &r->t[i];
+
+			if (!tok_free(f, i))
+				continue;
+			if (t->kind == TK_NUM || t->kind == TK_DEC ||
+			    ((t->kind == TK_SYM || t->kind == TK_GLOB) &&
+			     strspn(t->raw, "+-*/%^()x.") == strlen(t->raw)) ||
+			    (t->kind == TK_OPT && isdigit((unsigned char)t->raw[1]))) {
+				if (first < 0)
+					first = i;
+				last = i;
+			} else if (first >= 0) {
+				break;
+			}
+		}
+		if (first < 0 || last == first)
+			return false;
+		for (int i = first; i <= last; i++)
+			f->used[i] = true;
+		m->tok = first;
+		m->tok2 = last;
+		return true;
+	}
+	case RS_MSG:
+	case RS_TEXT:
+		for (int i = 0; i < r->n; i++)
+			if (tok_free(f, i) && r->t[i].kind == TK_QUOTED) {
+				f->used[i] = true;
+				m->tok = i;
+				return true;
+			}
+		for (int i = 0; i + 1 < r->n; i++) {
+			const char *w = r->t[i].low;
+
+			if (rd->special == RS_MSG && !(str_eq(w, "message") || str_eq(w, "msg") ||
+						       str_eq(w, "saying") || str_eq(w, "titled")))
+				continue;
+			if (rd->special == RS_TEXT && !(str_eq(w, "string") || str_eq(w, "text") ||
+							str_eq(w, "word")))
+				continue;
+			f->used[i] = true;
+			m->tok = i + 1;
+			m->tok2 = r->n - 1;
+			for (int k = i + 1; k < r->n; k++)
+				f->used[k] = true;
+			return true;
+		}
+		if (rd->special == RS_TEXT) {
+			for (int i = 0; i < r->n; i++)
+				if (takeable(f, i, ANYNAME | K(DEC), false, 0)) {
+					f->used[i] = true;
+					m->tok = i;
+					return true;
+				}
+		}
+		return false;
+	default:
+		break;
+	}
+	/* a token of the role's own kind */
+	for (int i = 0; rd->kinds && i < r->n; i++) {
+		if (takeable(f, i, rd->kinds, false, rd->check) && cue_ok(rd->cues, &r->t[i])) {
+			f->used[i] = true;
+			m->tok = i;
+			/* "test functions (def test_)": the words before restate it */
+			for (int k = i - 1, left = 2; r->t[i].paren && k >= 0 && left > 0; k--, left--)
+				if (tok_free(f, k) && !r->t[k].stop && r->t[k].kind == TK_WORD)
+					f->used[k] = true;
+			return true;
+		}
+	}
+	/* the word next to the role's noun: "the web container", "pod api-1" */
+	for (int j = 0; rd->nouns && j < r->n; j++) {
+		uint32_t k = rd->rkinds | rd->kinds | ANYNAME;
+
+		if (r->t[j].kind != TK_WORD || !noun_match(rd->nouns, r->t[j].low))
+			continue;
+		/* after the noun: a name ("pod api-1"); before it, any word ("the cron
+		 * service"), except for "file", where the word before is a type */
+		if (j + 1 < r->n && takeable(f, j + 1, k, false, rd->check) &&
+		    (r->t[j + 1].kind != TK_WORD || r->t[j + 1].w < 0 || r->t[j + 1].fixed ||
+		     !(lex_flags(r->t[j + 1].w) & WF_TARGET))) {
+			f->used[j] = f->used[j] || r->t[j].slot < 0;
+			f->used[j + 1] = true;
+			m->tok = j + 1;
+			return true;
+		}
+		if (j > 0 && takeable(f, j - 1, k, false, rd->check) &&
+		    (!str_eq(r->t[j].low, "file") || r->t[j - 1].kind != TK_WORD ||
+		     r->t[j - 1].w < 0)) {
+			f->used[j] = f->used[j] || r->t[j].slot < 0;
+			f->used[j - 1] = true;
+			m->tok = j - 1;
+			return true;
+		}
+	}
+	/* a leftover word */
+	for (int i = 0; rd->rkinds && i < r->n; i++) {
+		if (takeable(f, i, rd->rkinds, rd->runknown, rd->check) && cue_ok(rd->rcues, &r->t[i])) {
+			f->used[i] = true;
+			m->tok = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Package managers: one row per manager, one column per verb. */
+static const char *const pm_verbs[] = {"install", "remove", "search", "list", "info", "update",
+				       "upgrade", "files", "owner", "autoremove", "outdated"};
+static const struct {
+	const char *pm;
+	const char *cmd[ARRAY_SIZE(pm_verbs)];
+} pms[] = {
+	{"apt", {"sudo apt install", "sudo apt remove", "apt search", "apt list --installed",
+		 "apt show", "sudo apt update", "sudo apt update && sudo apt upgrade -y", "dpkg -L",
+		 "dpkg -S", "sudo apt autoremove", "apt list --upgradable"}},
+	{"dnf", {"sudo dnf install", "sudo dnf remove", "dnf search", "dnf list installed",
+		 "dnf info", "sudo dnf makecache", "sudo dnf upgrade -y", "rpm -ql", "rpm -qf",
+		 "sudo dnf autoremove", "dnf check-update"}},
+	{"yum", {"sudo yum install", "sudo yum remove", "yum search", "yum list installed",
+		 "yum info", "sudo yum makecache", "sudo yum update -y", "rpm -ql", "rpm -qf",
+		 "sudo yum autoremove", "yum check-update"}},
+	{"pacman", {"sudo pacman -S", "sudo pacman -R", "pacman -Ss", "pacman -Q", "pacman -Si",
+		    "sudo pacman -Sy", "sudo pacman -Syu", "pacman -Ql", "pacman -Qo",
+		    "sudo pacman -Rns $(pacman -Qdtq)", "pacman -Qu"}},
+	{"zypper", {"sudo zypper install", "sudo zypper remove", "zypper search",
+		    "zypper search --installed-only", "zypper info", "sudo zypper refresh",
+		    "sudo zypper update", "rpm -ql", "rpm -qf", NULL, "zypper list-updates"}},
+	{"apk", {"sudo apk add", "sudo apk del", "apk search", "apk info", "apk info -a",
+		 "sudo apk update", "sudo apk upgrade", "apk info -L", "apk info --who-owns", NULL,
+		 "apk version -l '<'"}},
+	{"brew", {"brew install", "brew uninstall", "brew search", "brew list", "brew info",
+		  "brew update", "brew update && brew upgrade", "brew list", NULL, "brew autoremove",
+		  "brew outdated"}},
+	{"pkg", {"sudo pkg install", "sudo pkg delete", "pkg search", "pkg info", "pkg info",
+		 "sudo pkg update", "sudo pkg upgrade", "pkg info -l", "pkg which",
+		 "sudo pkg autoremove", "pkg version -l '<'"}},
+};
+
+static const char *pm_command(const struct platform *p, const char *verb)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(pms); i++) {
+		if (!str_eq(pms[i].pm, p->pkg))
+			continue;
+		for (size_t v = 0; v < ARRAY_SIZE(pm_verbs); v++)
+			if (str_eq(pm_verbs[v], verb))
+				return pms[i].cmd[v];
+	}
+	return NULL;
+}
+
+bool mt_pm_verb_known(const char *verb);
+bool mt_pm_verb_known(const char *verb)
+{
+	for (size_t v = 0; v < ARRAY_SIZE(pm_verbs); v++)
+		if (str_eq(pm_verbs[v], verb))
+			return true;
+	return false;
+}
+
+static int flag_index(const struct mfill *f, const char *name, size_t n)
+{
+	for (int i = 0; i < f->ci->nopt; i++) {
+		const char *fl = f->ci->optflag[i];
+
+		if (fl && strncmp(fl, name, n) == 0 && fl[n] == '\0')
+			return i;
+	}
+	return -1;
+}
+
+/* The role's value, resolving it the first time it is named. NULL when
+ * it cannot be filled. */
+static struct mrole *get_role(struct mfill *f, const char *name, size_t n)
+{
+	const struct role_def *rd;
+	struct mrole *m;
+
+	for (int i = 0; i < f->nroles; i++)
+		if (strncmp(f->roles[i].name, name, n) == 0 && f->roles[i].name[n] == '\0')
+			return f->roles[i].ok ? &f->roles[i] : NULL;
+	if (f->nroles >= MF_ROLES || n >= sizeof(f->roles[0].name))
+		return NULL;
+	m = &f->roles[f->nroles++];
+	memcpy(m->name, name, n);
+	m->name[n] = '\0';
+	m->ok = false;
+	{
+		int fi = flag_index(f, name, n);
+
+		if (fi >= 0) {
+			m->tok = m->tok2 = m->slot = -1;
+			m->lit = "";
+			m->ok = (f->flags >> fi) & 1u;
+			return m->ok ? m : NULL;
+		}
+	}
+	if (n > 3 && strncmp(name, "pm_", 3) == 0) {
+		m->tok = m->tok2 = m->slot = -1;
+		m->lit = pm_command(f->plat, m->name + 3);
+		m->ok = m->lit != NULL;
+		return m->ok ? m : NULL;
+	}
+	rd = role_def(name, n);
+	if (!rd)
+		return NULL;
+	{
+		int idx = f->nroles - 1;
+
+		m->ok = resolve(f, rd, m);
+		if (!m->ok && rd->special == RS_UHOST) {
+			/* user@host from a user slot and a host */
+			struct mrole *h = get_role(f, "host", 4);
+
+			m = &f->roles[idx];
+			if (h) {
+				m->ok = true;
+				m->lit = NULL;
+				m->tok = h->tok;
+				m->slot = -2; /* composed at render time */
+				for (int s = 0; s < f->r->ns; s++)
+					if (f->r->s[s].type == SL_USER)
+						f->slot_used[s] = true;
+			}
+		}
+	}
+	return m->ok ? m : NULL;
+}
+
+/* ---- formatting ---- */
+
+static void add_quoted(struct buf *b, const char *s, bool force)
+{
+	if (str_eq(s, "~") || str_eq(s, "~/")) {
+		buf_adds(b, s);
+		return;
+	}
+	if (str_startswith(s, "~/")) {
+		buf_adds(b, "~/");
+		s += 2;
+		if (!*s)
+			return;
+	}
+	if (!force) {
+		buf_add_shquote(b, s);
+		return;
+	}
+	buf_addch(b, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			buf_adds(b, "'\\''");
+		else
+			buf_addch(b, *s);
+	}
+	buf_addch(b, '\'');
+}
+
+/* find -size units: the largest that divides the byte count exactly. */
+static void fmt_find_size(struct buf *b, double bytes)
+{
+	double v = floor(bytes + 0.5);
+
+	if (v >= 1073741824.0 && fmod(v, 1073741824.0) == 0)
+		buf_addf(b, "%.0fG", v / 1073741824.0);
+	else if (v >= 1048576 && fmod(v, 1048576) == 0)
+		buf_addf(b, "%.0fM", v / 1048576);
+	else if (v >= 1024 && fmod(v, 1024) == 0)
+		buf_addf(b, "%.0fk", v / 1024);
+	else
+		buf_addf(b, "%.0fc", v);
+}
+
+static const char *unit_word(char u, bool plural)
+{
+	switch (u) {
+	case 's': return plural ? "seconds" : "second";
+	case 'm': return plural ? "minutes" : "minute";
+	case 'h': return plural ? "hours" : "hour";
+	case 'd': return plural ? "days" : "day";
+	case 'w': return plural ? "weeks" : "week";
+	case 'M': return plural ? "months" : "month";
+	default: return plural ? "years" : "year";
+	}
+}
+
+static const char *const wdays[] = {"sunday", "monday", "tuesday", "wednesday", "thursday",
+				     "friday", "saturday"};
+
+static void fmt_time(struct buf *b, const struct mslot *s, const char *fmt, const struct platform *p)
+{
+	bool bsd_find = platform_is_bsd(p, TOOL_FIND) || platform_is_bsd(p, TOOL_DATE);
+	long n = lround(s->num);
+	long o = lround(s->orig);
+
+	if (str_eq(fmt, "find")) {
+		char sign = s->cmp > 0 ? '+' : s->cmp == -2 ? 0 : '-';
+
+		switch (s->sub) {
+		case TM_MIN:
+			if (sign)
+				buf_addf(b, "-mmin %c%ld", sign, n);
+			else
+				buf_addf(b, "-mmin %ld", n);
+			return;
+		case TM_DAY:
+			if (sign)
+				buf_addf(b, "-mtime %c%ld", sign, n);
+			else
+				buf_addf(b, "-mtime %ld", n);
+			return;
+		case TM_TODAY:
+			buf_adds(b, "-newermt \"$(date +%Y-%m-%d)\"");
+			return;
+		case TM_YESTERDAY:
+			if (bsd_find)
+				buf_adds(b, "-newermt \"$(date -v-1d +%Y-%m-%d)\" ! -newermt \"$(date +%Y-%m-%d)\"");
+			else
+				buf_adds(b, "-daystart -mtime 1");
+			return;
+		case TM_WEEKDAY:
+			if (bsd_find)
+				buf_addf(b, "-newermt \"$(date -v-%.3s +%%Y-%%m-%%d)\"", wdays[(int)s->num % 7]);
+			else
+				buf_addf(b, "-newermt 'last %s'", wdays[(int)s->num % 7]);
+			return;
+		}
+		return;
+	}
+	if (str_eq(fmt, "last")) { /* log show --last: m, h or d */
+		if (s->sub == TM_MIN)
+			buf_addf(b, n % 60 == 0 ? "%ldh" : "%ldm", n % 60 == 0 ? n / 60 : n);
+		else
+			buf_addf(b, "%ldd", s->sub == TM_DAY ? n : 1);
+		return;
+	}
+	if (str_eq(fmt, "dv")) { /* BSD date -v */
+		char u = s->unit == 'h' ? 'H' : s->unit == 'm' ? 'M' : s->unit == 's' ? 'S' :
+			 s->unit == 'M' ? 'm' : s->unit;
+
+		if (s->sub == TM_TODAY)
+			return;
+		if (s->sub == TM_YESTERDAY) {
+			buf_adds(b, "-v-1d");
+			return;
+		}
+		buf_addf(b, "-v%c%ld%c", s->cmp >= 1 ? '+' : '-', o, u);
+		return;
+	}
+	/* ago, dd: words for GNU date -d, git --since, journalctl --since */
+	if (s->sub == TM_TODAY) {
+		buf_adds(b, str_eq(fmt, "dd") ? "today" : "today");
+		return;
+	}
+	if (s->sub == TM_YESTERDAY) {
+		buf_adds(b, "yesterday");
+		return;
+	}
+	if (s->sub == TM_WEEKDAY) {
+		buf_addf(b, "'last %s'", wdays[(int)s->num % 7]);
+		return;
+	}
+	if (s->cmp >= 1 && str_eq(fmt, "dd"))
+		buf_addf(b, "'+%ld %s'", o, unit_word(s->unit, o != 1));
+	else
+		buf_addf(b, "'%ld %s ago'", o, unit_word(s->unit, o != 1));
+}
+
+/* Extensions: "py,js" as find -name alternatives, grep --include, globs. */
+static void fmt_ext(struct buf *b, const char *exts, const char *fmt, bool icase)
+{
+	char one[64];
+	int count = 0;
+
+	for (const char *p = exts; *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ',')) {
+		size_t n = strcspn(p, ",");
+
+		if (n == 0 || n >= sizeof(one) - 3)
+			continue;
+		count++;
+	}
+	if (str_eq(fmt, "find") && count > 1)
+		buf_adds(b, "\\( ");
+	count = 0;
+	for (const char *p = exts; *p;) {
+		size_t n = strcspn(p, ",");
+
+		if (n > 0 && n < sizeof(one) - 3) {
+			snprintf(one, sizeof(one), "*.%.*s", (int)n, p);
+			if (str_eq(fmt, "find")) {
+				buf_adds(b, count ? " -o " : "");
+				buf_adds(b, icase ? "-iname " : "-name ");
+				add_quoted(b, one, true);
+			} else if (str_eq(fmt, "inc")) {
+				buf_adds(b, count ? " --include=" : "--include=");
+				add_quoted(b, one, true);
+			} else if (str_eq(fmt, "glob")) {
+				buf_adds(b, count ? " " : "");
+				buf_addch(b, '*');
+				buf_addch(b, '.');
+				for (size_t k = 0; k < n; k++)
+					if (isalnum((unsigned char)p[k]) || p[k] == '.' || p[k] == '_' ||
+					    p[k] == '-')
+						buf_addch(b, p[k]);
+			} else {
+				buf_adds(b, count ? "," : "");
+				buf_add(b, p, n);
+			}
+			count++;
+		}
+		p += n + (p[n] == ',');
+	}
+	if (str_eq(fmt, "find") && count > 1)
+		buf_adds(b, " \\)");
+}
+
+static const char *role_text(const struct mfill *f, const struct mrole *m, char *tmp, size_t cap)
+{
+	const struct mreq *r = f->r;
+
+	if (m->lit)
+		return m->lit;
+	if (m->slot >= 0)
+		return r->s[m->slot].val;
+	if (m->slot == -2) { /* user@host */
+		const char *u = NULL;
+
+		for (int s = 0; s < r->ns; s++)
+			if (r->s[s].type == SL_USER)
+				u = r->s[s].val;
+		snprintf(tmp, cap, "%s%s%s", u ? u : "", u ? "@" : "", m->tok >= 0 ? r->t[m->tok].raw : "");
+		return tmp;
+	}
+	if (m->tok >= 0 && m->tok2 > m->tok) {
+		size_t n = 0;
+
+		tmp[0] = '\0';
+		for (int i = m->tok; i <= m->tok2 && n + 1 < cap; i++)
+			n += (size_t)snprintf(tmp + n, cap - n, "%s%s", i > m->tok ? " " : "", r->t[i].raw);
+		return tmp;
+	}
+	return m->tok >= 0 ? r->t[m->tok].raw : "";
+}
+
+/* Escape for a context that is already inside single quotes. */
+static void add_sq(struct buf *b, const char *v)
+{
+	for (; *v; v++) {
+		if (*v == '\'')
+			buf_adds(b, "'\\''");
+		else
+			buf_addch(b, *v);
+	}
+}
+
+/* Regexp-escape (basic or extended) inside single quotes. */
+static void add_re(struct buf *b, const char *v, const char *special)
+{
+	for (; *v; v++) {
+		if (*v == '\'')
+			buf_adds(b, "'\\''");
+		else if (strchr(special, *v))
+			buf_addch(b, '\\'), buf_addch(b, *v);
+		else
+			buf_addch(b, *v);
+	}
+}
+
+static const char *brand_domain(const char *w)
+{
+	static const char *const brands[] = {"google", "github", "gitlab", "cloudflare", "amazon",
+					     "apple", "microsoft", "facebook", "youtube",
+					     "wikipedia", "example", "debian", "ubuntu"};
+	static char buf[40];
+
+	for (size_t i = 0; i < ARRAY_SIZE(brands); i++)
+		if (strcasecmp(w, brands[i]) == 0) {
+			snprintf(buf, sizeof(buf), "%s.%s", brands[i],
+				 str_eq(brands[i], "wikipedia") ? "org" : str_eq(brands[i], "debian") ? "org" : "com");
+			return buf;
+		}
+	return NULL;
+}
+
+/* Formats that transform the value; false when fmt is not one of them. */
+static bool fmt_special(struct mfill *f, const char *v, const char *fmt, struct buf *b)
+{
+	char tmp[MT_VAL];
+
+	if (str_eq(fmt, "sq")) {
+		add_sq(b, v);
+	} else if (str_eq(fmt, "re")) { /* inside '...' of grep -E */
+		add_re(b, v, ".[]()*+?{}|^$\\");
+	} else if (str_eq(fmt, "sedre")) { /* inside '/.../' of sed */
+		add_re(b, v, ".[]*^$\\/");
+	} else if (str_eq(fmt, "subst")) { /* 's/old/new/g' with new from the role "new" */
+		struct mrole *n = get_role(f, "new", 3);
+		char nb[MT_VAL];
+		const char *nv = n ? role_text(f, n, nb, sizeof(nb)) : "";
+		char d = (strchr(v, '/') || strchr(nv, '/')) ? '|' : '/';
+		char spec[16];
+
+		snprintf(spec, sizeof(spec), ".[]*^$\\%c", d);
+		buf_addf(b, "'s%c", d);
+		add_re(b, v, spec);
+		buf_addch(b, d);
+		snprintf(spec, sizeof(spec), "&\\%c", d);
+		add_re(b, nv, spec);
+		buf_addf(b, "%cg'", d);
+	} else if (str_eq(fmt, "pglob")) { /* find -path: any folder named v */
+		buf_adds(b, "'*/");
+		add_re(b, v, "*?[]\\");
+		buf_adds(b, "/*'");
+	} else if (str_eq(fmt, "plus1") || str_eq(fmt, "b64")) {
+		long n = strtol(v, NULL, 10);
+
+		buf_addf(b, "%ld", str_eq(fmt, "plus1") ? n + 1 : (n * 3 + 3) / 4);
+	} else if (str_eq(fmt, "stem") || str_eq(fmt, "exe")) {
+		const char *base = strrchr(v, '/');
+
+		if (str_eq(fmt, "exe")) {
+			if (!strchr(v, '/'))
+				buf_adds(b, "./");
+			add_quoted(b, v, false);
+			return true;
+		}
+		base = base ? base + 1 : v;
+		snprintf(tmp, sizeof(tmp), "%s", base);
+		if (strrchr(tmp, '.') && strrchr(tmp, '.') != tmp)
+			*strrchr(tmp, '.') = '\0';
+		add_quoted(b, tmp, false);
+	} else if (str_eq(fmt, "fs") || str_eq(fmt, "fscol")) {
+		bool col = str_eq(fmt, "fscol");
+
+		if (ends_with(v, ".csv"))
+			buf_adds(b, col ? "," : "','");
+		else if (ends_with(v, ".tsv"))
+			buf_adds(b, col ? "$'\\t'" : "'\\t'");
+		else
+			buf_adds(b, col ? "' '" : "' '");
+	} else if (str_eq(fmt, "brand")) {
+		const char *d = strchr(v, '.') ? NULL : brand_domain(v);
+
+		add_quoted(b, d ? d : v, false);
+	} else if (str_eq(fmt, "launchd")) {
+		const char *l = sys_label(v);
+
+		add_quoted(b, l ? l : v, false);
+	} else if (str_eq(fmt, "tz")) {
+		const char *z = city_zone(v);
+
+		add_quoted(b, z ? z : v, false);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static void emit(struct mfill *f, struct mrole *m, const char *fmt, bool plain, struct buf *b)
+{
+	const struct mreq *r = f->r;
+	char tmp[MT_ARENA / 2];
+	const char *v;
+
+	if (m->slot >= 0 && !plain) {
+		const struct mslot *s = &r->s[m->slot];
+
+		if (s->type == SL_SIZE_MIN || s->type == SL_SIZE_MAX) {
+			if (str_eq(fmt, "find")) {
+				fmt_find_size(b, s->num);
+				return;
+			}
+			if (str_eq(fmt, "bytes")) {
+				buf_addf(b, "%.0f", floor(s->num + 0.5));
+				return;
+			}
+		}
+		if (s->type == SL_TIME && *fmt) {
+			fmt_time(b, s, fmt, f->plat);
+			return;
+		}
+		if (s->type == SL_INTERVAL && str_eq(fmt, "sec")) {
+			buf_addf(b, "%ld", lround(s->num * 60));
+			return;
+		}
+		if (s->type == SL_EXT) {
+			fmt_ext(b, s->val, fmt, flag_index(f, "icase", 5) >= 0 &&
+							((f->flags >> flag_index(f, "icase", 5)) & 1u));
+			return;
+		}
+		if (str_eq(fmt, "find") && (s->type == SL_NAME)) {
+			bool ic = flag_index(f, "icase", 5) >= 0 &&
+				  ((f->flags >> flag_index(f, "icase", 5)) & 1u);
+
+			buf_adds(b, ic ? "-iname " : "-name ");
+			add_quoted(b, s->val, true);
+			return;
+		}
+	}
+	if (!plain && m->slot < 0 && m->tok >= 0 && str_eq(fmt, "find")) {
+		bool ic = flag_index(f, "icase", 5) >= 0 && ((f->flags >> flag_index(f, "icase", 5)) & 1u);
+
+		buf_adds(b, ic ? "-iname " : "-name ");
+		add_quoted(b, r->t[m->tok].raw, true);
+		return;
+	}
+	if (m->slot >= 0 && plain && r->s[m->slot].type == SL_TIME) {
+		const struct mslot *s = &r->s[m->slot];
+
+		buf_adds(b, s->sub == TM_TODAY ? "today" : s->sub == TM_YESTERDAY ? "yesterday" : s->val);
+		return;
+	}
+	if (m->lit && !plain) {
+		buf_adds(b, m->lit); /* static text: a package manager command, a signal */
+		return;
+	}
+	v = role_text(f, m, tmp, sizeof(tmp));
+	if (plain) {
+		buf_adds(b, v);
+		return;
+	}
+	if (str_eq(fmt, "raw")) {
+		buf_adds(b, v);
+		return;
+	}
+	if (m->tok >= 0 && m->tok2 > m->tok && m->lit == NULL && m->slot < 0 &&
+	    !str_eq(fmt, "q")) {
+		/* several words: each one quoted on its own (a command line) */
+		for (int i = m->tok; i <= m->tok2; i++) {
+			if (i > m->tok)
+				buf_addch(b, ' ');
+			add_quoted(b, r->t[i].raw, false);
+		}
+		return;
+	}
+	if (fmt_special(f, v, fmt, b))
+		return;
+	if (str_eq(fmt, "up")) {
+		for (; *v; v++)
+			buf_addch(b, (char)toupper((unsigned char)*v));
+		return;
+	}
+	if (str_eq(fmt, "dirslash")) {
+		if (str_eq(v, ".") || str_eq(v, "./"))
+			return; /* "./" adds nothing to a relative glob */
+		add_quoted(b, v, false);
+		if (v[0] && v[strlen(v) - 1] != '/')
+			buf_addch(b, '/');
+		return;
+	}
+	if (str_eq(fmt, "base")) { /* last path component, no trailing slash */
+		char tmp2[MT_VAL];
+		size_t n = strlen(v);
+		const char *s;
+
+		while (n > 1 && v[n - 1] == '/')
+			n--;
+		snprintf(tmp2, sizeof(tmp2), "%.*s", (int)n, v);
+		s = strrchr(tmp2, '/');
+		s = s ? s + 1 : tmp2;
+		if (str_eq(s, ".") || str_eq(s, "~") || !*s)
+			s = "archive";
+		add_quoted(b, s, false);
+		return;
+	}
+	add_quoted(b, v, str_eq(fmt, "q"));
+}
+
+/* Is the [ at p an optional part (it holds a role)? Returns its end. */
+static const char *section_end(const char *p)
+{
+	const char *e = strchr(p + 1, ']');
+	const char *q;
+
+	if (!e)
+		return NULL;
+	for (q = p + 1; q < e; q++)
+		if (q[0] == '{' && (q[1] == '?' || q[1] == '!' || isalpha((unsigned char)q[1])) &&
+		    q[-1] != '\\') {
+			const char *k = q + 1 + (q[1] == '?' || q[1] == '!');
+
+			while (isalnum((unsigned char)*k) || *k == '_')
+				k++;
+			if (*k == '}' || *k == ':' || *k == '=')
+				return e;
+		}
+	return NULL;
+}
+
+/* Parse a role at p ("{name:fmt=def}"); returns the end or NULL. */
+static const char *parse_role(const char *p, const char **name, size_t *nn, char *fmt, size_t fcap,
+			      const char **def, size_t *dn, int *presence)
+{
+	const char *k = p + 1;
+
+	*presence = 0;
+	*def = NULL;
+	*dn = 0;
+	fmt[0] = '\0';
+	if (*k == '?' || *k == '!') {
+		*presence = *k == '?' ? 1 : 2;
+		k++;
+	}
+	*name = k;
+	while (isalnum((unsigned char)*k) || *k == '_')
+		k++;
+	*nn = (size_t)(k - *name);
+	if (*nn == 0)
+		return NULL;
+	if (*k == ':') {
+		const char *fs = ++k;
+
+		while (isalnum((unsigned char)*k))
+			k++;
+		snprintf(fmt, fcap, "%.*s", (int)(k - fs), fs);
+	}
+	if (*k == '=') {
+		*def = ++k;
+		while (*k && *k != '}')
+			k++;
+		*dn = (size_t)(k - *def);
+	}
+	return *k == '}' ? k + 1 : NULL;
+}
+
+static int walk(struct mfill *f, const char *p, const char *end, bool dry, bool plain, struct buf *b)
+{
+	while (p < end && *p) {
+		const char *se, *name, *def, *q;
+		char fmt[16];
+		size_t nn, dn;
+		int presence;
+
+		if (*p == '\\' && p + 1 < end && strchr("{}[]", p[1])) {
+			if (!dry)
+				buf_addch(b, p[1]);
+			p += 2;
+			continue;
+		}
+		if (*p == '[' && (se = section_end(p)) && se < end) {
+			bool used[MT_MAX_TOKS], sused[MT_MAX_SLOTS];
+			int nroles = f->nroles;
+			size_t len = b ? b->len : 0;
+
+			memcpy(used, f->used, sizeof(used));
+			memcpy(sused, f->slot_used, sizeof(sused));
+			if (walk(f, p + 1, se, dry, plain, b) != 0) {
+				memcpy(f->used, used, sizeof(used));
+				memcpy(f->slot_used, sused, sizeof(sused));
+				/* keep failed lookups out of the cache: a later part may fill them */
+				f->nroles = nroles;
+				if (b && !dry)
+					buf_truncate(b, len);
+			}
+			p = se + 1;
+			continue;
+		}
+		if (*p == '{' && (q = parse_role(p, &name, &nn, fmt, sizeof(fmt), &def, &dn, &presence))) {
+			struct mrole *m = get_role(f, name, nn);
+
+			if (presence == 2) { /* {!x}: only when x is absent */
+				if (m)
+					return -1;
+			} else if (!m) {
+				if (!def)
+					return -1;
+				if (!dry)
+					buf_add(b, def, dn);
+			} else if (presence == 0 && !dry) {
+				emit(f, m, fmt, plain, b);
+			}
+			p = q;
+			continue;
+		}
+		if (!dry)
+			buf_addch(b, *p);
+		p++;
+	}
+	return 0;
+}
+
+int mt_render(struct mfill *f, const char *tmpl, bool dry, bool plain, struct buf *out)
+{
+	return walk(f, tmpl, tmpl + strlen(tmpl), dry, plain, out);
+}

@@ -1,0 +1,210 @@
+/* test_kern.c: every kernel of the architecture table against the
+ * reference on random inputs, with lengths that are not multiples of the
+ * vector width; the reference dot products against the dequantized
+ * formats; and the quantizers' round trips. */
+#include "infer/kern.h"
+#include "t.h"
+
+#include <math.h>
+
+static uint64_t rng = 88172645463325252ull;
+
+static float frand(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (float)((double)(rng >> 11) * 0x1.0p-53 * 2 - 1);
+}
+
+static void fill(float *x, int n, float scale)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		x[i] = frand() * scale;
+}
+
+static const struct kern *arch(void)
+{
+	const struct kern *k = kern_arch();
+
+	return k ? k : kern_ref();
+}
+
+static const uint32_t qtypes[] = {GGUF_T_F32,  GGUF_T_F16,  GGUF_T_BF16, GGUF_T_Q4_0,
+				  GGUF_T_Q4_1, GGUF_T_Q5_0, GGUF_T_Q5_1, GGUF_T_Q8_0,
+				  GGUF_T_Q4_K, GGUF_T_Q5_K, GGUF_T_Q6_K};
+
+TEST(kern_dots_match_reference)
+{
+	const struct kern *ref = kern_ref(), *k = arch();
+	size_t ti;
+
+	for (ti = 0; ti < ARRAY_SIZE(qtypes); ti++) {
+		const struct quant_type *qt = quant_type(qtypes[ti]);
+		const int sizes[] = {1, 3, 9, 17};
+		size_t si;
+
+		REQUIRE(qt && qt->quant);
+		for (si = 0; si < ARRAY_SIZE(sizes); si++) {
+			const int n = qt->blck == 1 ? sizes[si] * 7 + 3 : sizes[si] * (int)qt->blck;
+			float *w = xmallocarray((size_t)n, sizeof(float));
+			float *x = xmallocarray((size_t)4 * n, sizeof(float));
+			float *wd = xmallocarray((size_t)n, sizeof(float));
+			uint8_t *wq = xmalloc(quant_row_size(qtypes[ti], n));
+			const size_t xs = quant_act_size(qt->act, n) + 8;
+			uint8_t *xq = xcalloc(4, xs);
+			const void *xa;
+			double exact = 0, mag = 0;
+			float r, a, four[4];
+			int i, c;
+
+			fill(w, n, 0.5f);
+			fill(x, 4 * n, 2.0f);
+			qt->quant(w, wq, n);
+			qt->dequant(wq, wd, n);
+			for (c = 0; c < 4; c++) {
+				if (qt->act == ACT_Q8)
+					quant_q8_ref(x + c * n, xq + c * xs, n);
+				else if (qt->act == ACT_Q8K)
+					quant_q8k_ref(x + c * n, xq + c * xs, n);
+				else
+					memcpy(xq + c * xs, x + c * n, (size_t)n * sizeof(float));
+			}
+			xa = xq;
+			for (i = 0; i < n; i++) {
+				exact += (double)wd[i] * x[i];
+				mag += fabs((double)wd[i] * x[i]);
+			}
+			r = ref->dot[qtypes[ti]](n, wq, xa);
+			a = k->dot[qtypes[ti]](n, wq, xa);
+			/* reference vs the format (activation quantization error) */
+			if (fabs(r - exact) > 0.02 * mag + 1e-4)
+				t_fail(__FILE__, __LINE__, "%s n=%d: ref %g vs dequantized %g", qt->name,
+				       n, r, exact);
+			/* arch vs reference: the same integers, summed in another order */
+			if (fabs(a - r) > 1e-4 * mag + 1e-5)
+				t_fail(__FILE__, __LINE__, "%s n=%d: %s %g vs ref %g", qt->name, n,
+				       k->name, a, r);
+			if (k->dot4[qtypes[ti]]) {
+				k->dot4[qtypes[ti]](n, wq, xa, xs, four);
+				for (c = 0; c < 4; c++) {
+					const float one = ref->dot[qtypes[ti]](n, wq, xq + c * xs);
+
+					if (fabs(four[c] - one) > 1e-4 * mag + 1e-5)
+						t_fail(__FILE__, __LINE__, "%s n=%d dot4[%d]: %g vs %g",
+						       qt->name, n, c, four[c], one);
+				}
+			}
+			free(w);
+			free(x);
+			free(wd);
+			free(wq);
+			free(xq);
+		}
+	}
+}
+
+TEST(kern_quantizers_match_reference)
+{
+	const struct kern *ref = kern_ref(), *k = arch();
+	float x[3 * QK_K];
+	struct blk_q8 a[3 * QK_K / QK], b[3 * QK_K / QK];
+	struct blk_q8k ak[3], bk[3];
+	size_t i;
+
+	fill(x, 3 * QK_K, 3.0f);
+	memset(x + 32, 0, 32 * sizeof(float)); /* an all-zero block */
+	ref->quant_q8(x, a, 3 * QK_K);
+	k->quant_q8(x, b, 3 * QK_K);
+	for (i = 0; i < ARRAY_SIZE(a); i++) {
+		CHECK(a[i].d == b[i].d);
+		CHECK(fabsf(a[i].s - b[i].s) <= 1e-5f * fabsf(a[i].s) + 1e-6f);
+		CHECK(!memcmp(a[i].qs, b[i].qs, QK));
+	}
+	CHECK(a[1].d == 0);
+	ref->quant_q8k(x, ak, 3 * QK_K);
+	k->quant_q8k(x, bk, 3 * QK_K);
+	CHECK(!memcmp(ak, bk, sizeof(ak)));
+}
+
+TEST(kern_float_ops_match_reference)
+{
+	const struct kern *ref = kern_ref(), *k = arch();
+	int n;
+
+	for (n = 1; n <= 77; n += 4) {
+		float a[80], b[80], c[80], w[80], o1[80], o2[80];
+		uint16_t h1[80], h2[80];
+		int i;
+
+		fill(a, n, 4.0f);
+		fill(b, n, 1.0f);
+		fill(w, n, 1.0f);
+		memcpy(c, a, sizeof(a));
+		ref->rmsnorm(n, a, w, 1e-5f, o1);
+		k->rmsnorm(n, a, w, 1e-5f, o2);
+		for (i = 0; i < n; i++)
+			CHECK(fabsf(o1[i] - o2[i]) <= 1e-5f * (1 + fabsf(o1[i])));
+		ref->silu_mul(n, a, b);
+		k->silu_mul(n, c, b);
+		for (i = 0; i < n; i++)
+			CHECK(fabsf(a[i] - c[i]) <= 1e-5f * (1 + fabsf(a[i])));
+		fill(a, n, 30.0f);
+		memcpy(c, a, sizeof(a));
+		ref->softmax(n, a);
+		k->softmax(n, c);
+		for (i = 0; i < n; i++)
+			CHECK(fabsf(a[i] - c[i]) <= 1e-6f + 1e-5f * a[i]);
+		ref->to_f16(n, b, h1);
+		k->to_f16(n, b, h2);
+		CHECK(!memcmp(h1, h2, (size_t)n * 2));
+	}
+}
+
+TEST(kern_attention_matches_reference)
+{
+	const struct kern *ref = kern_ref(), *k = arch();
+	const int hds[] = {64, 128, 40}, n = 37, stride = 3 * 128;
+	float q[128], kf[37 * 3 * 128], p[37], s1[37], s2[37], o1[128], o2[128];
+	uint16_t kh[37 * 3 * 128];
+	size_t h;
+	int i, f32;
+
+	fill(kf, n * stride, 1.0f);
+	ref->to_f16(n * stride, kf, kh);
+	fill(p, n, 1.0f);
+	for (h = 0; h < ARRAY_SIZE(hds); h++)
+		for (f32 = 0; f32 < 2; f32++) {
+			const void *kv = f32 ? (const void *)kf : (const void *)kh;
+
+			fill(q, hds[h], 1.0f);
+			ref->attn_scores(hds[h], n, q, kv, (size_t)stride, f32, 0.125f, s1);
+			k->attn_scores(hds[h], n, q, kv, (size_t)stride, f32, 0.125f, s2);
+			for (i = 0; i < n; i++)
+				CHECK(fabsf(s1[i] - s2[i]) <= 1e-5f * (1 + fabsf(s1[i])));
+			ref->attn_values(hds[h], n, p, kv, (size_t)stride, f32, o1);
+			k->attn_values(hds[h], n, p, kv, (size_t)stride, f32, o2);
+			for (i = 0; i < hds[h]; i++)
+				CHECK(fabsf(o1[i] - o2[i]) <= 1e-4f * (1 + fabsf(o1[i])));
+		}
+}
+
+TEST(kern_f16_conversions_are_exact)
+{
+	uint32_t h;
+
+	/* every finite half survives half -> float -> half */
+	for (h = 0; h < 65536; h++) {
+		const float f = f16_to_f32((uint16_t)h);
+
+		if (isnan(f))
+			continue;
+		if (f32_to_f16(f) != h)
+			t_fail(__FILE__, __LINE__, "half 0x%04x -> %g -> 0x%04x", h, f,
+			       f32_to_f16(f));
+	}
+	CHECK(bf16_to_f32(f32_to_bf16(1.5f)) == 1.5f);
+	CHECK(f32_to_f16(65520.0f) == 0x7c00); /* overflow rounds to inf */
+}

@@ -1,0 +1,379 @@
+/*
+ * test_match.c: the pattern engine: normalisation, slot extractors,
+ * composition, platform variants, declines, quoting, hostile input, and
+ * the table-driven held-out cases in tests/data/match_cases.tsv.
+ */
+#include "t.h"
+
+#include "buf.h"
+#include "match/match.h"
+#include "match/match_int.h"
+
+int match_init(struct err *err);
+
+/* The top command for req on a named platform, NULL when declined
+ * (caller frees). */
+static char *top(const char *req, const char *plat)
+{
+	struct platform p;
+	struct match_opts o;
+	struct match_result r;
+	struct err err = {0};
+	char *s = NULL;
+
+	if (platform_target(&p, plat, &err) != 0)
+		return NULL;
+	o.plat = &p;
+	o.max_candidates = 1;
+	if (match_request(req, strlen(req), &o, &r, &err) == 0 && r.n > 0)
+		s = xstrdup(r.c[0].command);
+	match_result_release(&r);
+	return s;
+}
+
+#define CHECK_CMD(req, plat, want)                                   \
+	do {                                                         \
+		char *got_ = top(req, plat);                         \
+		CHECK_STR(got_, want);                               \
+		free(got_);                                          \
+	} while (0)
+
+static struct mreq *parse(const char *req)
+{
+	static struct mreq r;
+	struct err err = {0};
+
+	if (match_init(&err) != 0)
+		return NULL;
+	if (mt_tokenize(&r, req, strlen(req), &err) != 0)
+		return NULL;
+	ms_extract(&r);
+	return &r;
+}
+
+static const struct mslot *slot_of(const struct mreq *r, int type)
+{
+	for (int i = 0; r && i < r->ns; i++)
+		if (r->s[i].type == type)
+			return &r->s[i];
+	return NULL;
+}
+
+static const char *slot_val(const struct mreq *r, int type)
+{
+	const struct mslot *s = slot_of(r, type);
+
+	return s ? s->val : "(none)";
+}
+
+TEST(match_table_compiles)
+{
+	struct err err = {0};
+
+	CHECK_INT(match_init(&err), 0);
+	CHECK(match_nintents >= 250);
+}
+
+/* ---- normalisation ---- */
+
+TEST(match_norm_typos_synonyms_politeness)
+{
+	struct mreq *r = parse("could you please lsit the biggest foldres, thx");
+
+	int i = 0;
+
+	REQUIRE(r);
+	/* politeness is filler, "lsit" is fixed by transposition */
+	while (i < r->n && r->t[i].stop)
+		i++;
+	REQUIRE(i < r->n);
+	CHECK_STR(r->t[i].low, "list");
+	CHECK(r->t[i].fixed);
+	r = parse("show me the largest directories");
+	REQUIRE(r);
+	CHECK_STR(r->t[0].low, "show");
+	CHECK_STR(r->t[2].low, "biggest");
+	CHECK_STR(r->t[3].low, "dir");
+}
+
+TEST(match_norm_names_are_not_typos)
+{
+	/* "alice" is one edit from "alive", but only intent words are targets */
+	struct mreq *r = parse("what groups is alice in");
+
+	REQUIRE(r);
+	CHECK_STR(r->t[3].raw, "alice");
+	CHECK(r->t[3].w < 0);
+}
+
+TEST(match_norm_number_words)
+{
+	struct mreq *r = parse("show the last twenty five lines of app.log");
+	const struct mslot *s;
+
+	REQUIRE(r);
+	s = slot_of(r, SL_COUNT);
+	REQUIRE(s);
+	CHECK_INT((int)s->num, 25);
+	r = parse("top a dozen processes");
+	REQUIRE(r);
+	s = slot_of(r, SL_COUNT);
+	REQUIRE(s);
+	CHECK_INT((int)s->num, 12);
+}
+
+TEST(match_norm_places)
+{
+	struct mreq *r = parse("files in my downloads folder");
+
+	REQUIRE(r);
+	CHECK_STR(r->t[r->n - 1].raw, "~/Downloads");
+	CHECK_INT(r->t[r->n - 1].kind, TK_PATH);
+	r = parse("biggest files here");
+	REQUIRE(r);
+	CHECK_STR(r->t[r->n - 1].raw, ".");
+}
+
+/* ---- slot extractors ---- */
+
+TEST(match_slot_sizes)
+{
+	struct mreq *r = parse("files over 1.5G");
+	const struct mslot *s;
+
+	REQUIRE(r);
+	s = slot_of(r, SL_SIZE_MIN);
+	REQUIRE(s);
+	CHECK(s->num == 1.5 * 1073741824.0);
+	r = parse("files between 10MB and 100 megabytes");
+	REQUIRE(r);
+	REQUIRE(slot_of(r, SL_SIZE_MIN) && slot_of(r, SL_SIZE_MAX));
+	CHECK(slot_of(r, SL_SIZE_MIN)->num == 10 * 1048576.0);
+	CHECK(slot_of(r, SL_SIZE_MAX)->num == 100 * 1048576.0);
+	r = parse("files smaller than 250k");
+	REQUIRE(r);
+	CHECK(slot_of(r, SL_SIZE_MAX) && slot_of(r, SL_SIZE_MAX)->num == 250 * 1024.0);
+	/* find has no decimals: 1.5G is written 1536M */
+	CHECK_CMD("files over 1.5G in /data", "linux", "find /data -type f -size +1536M");
+	CHECK_CMD("files bigger than 2 gigs", "linux", "find . -type f -size +2G");
+}
+
+TEST(match_slot_times)
+{
+	struct mreq *r = parse("modified in the last 3 days");
+	const struct mslot *s;
+
+	REQUIRE(r);
+	s = slot_of(r, SL_TIME);
+	REQUIRE(s);
+	CHECK_INT(s->sub, TM_DAY);
+	CHECK_INT((int)s->num, 3);
+	CHECK_INT(s->cmp, -1);
+	r = parse("older than 2 weeks");
+	REQUIRE(r);
+	s = slot_of(r, SL_TIME);
+	REQUIRE(s);
+	CHECK_INT((int)s->num, 14);
+	CHECK_INT(s->cmp, 1);
+	r = parse("changed in the past 90 minutes");
+	REQUIRE(r && (s = slot_of(r, SL_TIME)));
+	CHECK_INT(s->sub, TM_MIN);
+	CHECK_INT((int)s->num, 90);
+	CHECK_CMD("files modified in the last 2 hours", "linux", "find . -type f -mmin -120");
+	CHECK_CMD("files changed since friday", "linux", "find . -type f -newermt 'last friday'");
+	CHECK_CMD("files changed since friday", "macos",
+		  "find . -type f -newermt \"$(date -v-fri +%Y-%m-%d)\"");
+	CHECK_CMD("files modified yesterday", "linux", "find . -type f -daystart -mtime 1");
+	CHECK_CMD("date 3 weeks from now", "linux", "date -d '+3 weeks' +%F");
+	CHECK_CMD("date 3 weeks from now", "macos", "date -v+3w +%F");
+}
+
+TEST(match_slot_counts_exts_names_users)
+{
+	struct mreq *r = parse("top 7 largest python files owned by carol named test_x.py");
+
+	REQUIRE(r);
+	CHECK(slot_of(r, SL_COUNT) && slot_of(r, SL_COUNT)->num == 7);
+	CHECK_STR(slot_val(r, SL_EXT), "py");
+	CHECK_STR(slot_val(r, SL_USER), "carol");
+	CHECK_STR(slot_val(r, SL_NAME), "test_x.py");
+	r = parse("find jpg and png images");
+	REQUIRE(r);
+	CHECK_STR(slot_val(r, SL_EXT), "jpg,png");
+	r = parse("find images");
+	REQUIRE(r);
+	CHECK_STR(slot_val(r, SL_EXT), "jpg,jpeg,png,gif,webp");
+	r = parse("what is on port 5432");
+	REQUIRE(r);
+	CHECK(slot_of(r, SL_PORT) && slot_of(r, SL_PORT)->num == 5432);
+}
+
+TEST(match_slot_token_kinds)
+{
+	struct mreq *r = parse("copy a.txt to deploy@web1:/srv via https://x.io/y 10.0.0.1 HEAD~2 "
+			       "u+x 1-1024 8080:80 2025-12-25 example.com ./src");
+	static const int want[] = {TK_WORD, TK_FILE, TK_AT, TK_URL, TK_IP, TK_REF, TK_MODE,
+				   TK_RANGE, TK_PAIR, TK_DATE, TK_HOST, TK_PATH};
+	int k = 0;
+
+	REQUIRE(r);
+	for (int i = 0; i < r->n && k < (int)ARRAY_SIZE(want); i++) {
+		if (r->t[i].stop)
+			continue;
+		CHECK_INT(r->t[i].kind, want[k]);
+		k++;
+	}
+	CHECK_INT(k, (int)ARRAY_SIZE(want));
+}
+
+/* ---- composition and variants ---- */
+
+TEST(match_compose_find_filters)
+{
+	CHECK_CMD("python files over 2MB modified this week in src, and delete them", "linux",
+		  "find src -type f -name '*.py' -size +2M -mtime -7 -delete");
+	CHECK_CMD("log files older than 30 days owned by www-data in /var/log", "macos",
+		  "find /var/log -type f -name '*.log' -mtime +30 -user www-data");
+	CHECK_CMD("find .env files but skip node_modules", "linux",
+		  "find . -type f -name '.env' -not -path '*/node_modules/*'");
+}
+
+TEST(match_platform_variants)
+{
+	CHECK_CMD("disk usage of /var one level deep", "linux", "du -h --max-depth=1 /var");
+	CHECK_CMD("disk usage of /var one level deep", "macos", "du -h -d 1 /var");
+	CHECK_CMD("size of report.pdf in bytes", "linux", "stat -c %s report.pdf");
+	CHECK_CMD("size of report.pdf in bytes", "macos", "stat -f %z report.pdf");
+	CHECK_CMD("replace foo with bar in a.txt", "macos", "sed -i '' 's/foo/bar/g' a.txt");
+	CHECK_CMD("md5 of backup.tar", "freebsd", "md5 backup.tar");
+	CHECK_CMD("install htop", "freebsd", "sudo pkg install htop");
+	CHECK_CMD("restart the nginx service", "freebsd", "sudo service nginx restart");
+	CHECK_CMD("show memory usage", "macos", "vm_stat");
+}
+
+/* ---- declines ---- */
+
+TEST(match_declines)
+{
+	static const char *const reqs[] = {
+		"write me a poem", "fix my computer", "make it faster", "do the thing", "help",
+		"tell me a joke", "what's the meaning of life", "asdfghjkl", "", "   ",
+		"rm everything", "book a table for two",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(reqs); i++) {
+		char *got = top(reqs[i], "linux");
+
+		if (got)
+			t_fail(__FILE__, __LINE__, "'%s' should decline, got %s", reqs[i], got);
+		free(got);
+	}
+}
+
+TEST(match_decline_error_codes)
+{
+	struct platform p;
+	struct match_opts o = {&p, 1};
+	struct match_result r;
+	struct err err = {0};
+	char *big;
+	size_t n = 2u << 20;
+
+	platform_target(&p, "linux", &err);
+	CHECK_INT(match_request("write me a poem", 15, &o, &r, &err), -1);
+	CHECK_INT(err.code, ERR_DECLINED);
+	CHECK_INT((int)r.n, 0);
+	match_result_release(&r);
+	big = xmalloc(n);
+	memset(big, 'a', n);
+	CHECK_INT(match_request(big, n, &o, &r, &err), -1);
+	CHECK_INT(err.code, ERR_LIMIT);
+	match_result_release(&r);
+	free(big);
+}
+
+/* ---- quoting and hostile input ---- */
+
+TEST(match_quotes_odd_values)
+{
+	CHECK_CMD("grep for \"it's $HOME\" in notes.txt", "linux",
+		  "grep 'it'\\''s $HOME' notes.txt");
+	CHECK_CMD("find files named 'my file; rm -rf ~'", "linux",
+		  "find . -type f -name 'my file; rm -rf ~'");
+	CHECK_CMD("commit with message 'fix `id` $(x)'", "linux", "git commit -m 'fix `id` $(x)'");
+	CHECK_CMD("replace a/b with c&d in x.txt", "linux", "sed -i 's|a/b|c\\&d|g' x.txt");
+}
+
+TEST(match_hostile_input)
+{
+	struct platform p;
+	struct match_opts o = {&p, 3};
+	struct match_result r;
+	struct err err = {0};
+	char bin[512];
+	char *big;
+	size_t n = 100 * 1024;
+
+	platform_target(&p, "linux", &err);
+	for (size_t i = 0; i < sizeof(bin); i++)
+		bin[i] = (char)(i * 37 + 11);
+	match_request(bin, sizeof(bin), &o, &r, &err);
+	match_result_release(&r);
+	/* unclosed quotes of every kind, and a 100 KB request */
+	match_request("find 'x \"y `z \xe2\x80\x9c w", 18, &o, &r, &err);
+	match_result_release(&r);
+	big = xmalloc(n);
+	for (size_t i = 0; i < n; i++)
+		big[i] = "find '\" \xe2\x80\x9c x"[i % 11];
+	CHECK_INT(match_request(big, n, &o, &r, &err), -1);
+	match_result_release(&r);
+	free(big);
+}
+
+TEST(match_candidates_distinct)
+{
+	struct platform p;
+	struct match_opts o = {&p, 5};
+	struct match_result r;
+	struct err err = {0};
+
+	platform_target(&p, "linux", &err);
+	REQUIRE(match_request("biggest files here", 18, &o, &r, &err) == 0);
+	CHECK(r.n >= 1);
+	for (size_t i = 0; i < r.n; i++) {
+		CHECK(r.c[i].explanation && r.c[i].explanation[0]);
+		for (size_t j = 0; j < i; j++)
+			CHECK(!str_eq(r.c[i].command, r.c[j].command));
+		if (i > 0)
+			CHECK(r.c[i].score <= r.c[i - 1].score);
+	}
+	match_result_release(&r);
+}
+
+/* ---- held-out table ---- */
+
+TEST(match_cases_table)
+{
+	char *data = t_read_file(t_data("match_cases.tsv"), NULL);
+	int cases = 0;
+
+	REQUIRE(data);
+	for (char *line = strtok(data, "\n"); line; line = strtok(NULL, "\n")) {
+		char *plat = line, *req, *want, *got;
+
+		if (line[0] == '#' || !(req = strchr(plat, '\t')))
+			continue;
+		*req++ = '\0';
+		if (!(want = strchr(req, '\t')))
+			continue;
+		*want++ = '\0';
+		got = top(req, plat);
+		if (str_eq(want, "DECLINE") ? got != NULL : !str_eq(got, want))
+			t_fail(__FILE__, __LINE__, "[%s] %s\n  want: %s\n  got:  %s", plat, req, want,
+			       got ? got : "(declined)");
+		free(got);
+		cases++;
+	}
+	CHECK(cases >= 100);
+	free(data);
+}
