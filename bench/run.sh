@@ -19,4 +19,28 @@ echo "== whole process (pattern engine)"
 	"$caro" check -- rm -rf /
 "$pb" -n 300 --name "baseline /bin/true" --json "$out" -- /bin/true
 
+# A cache hit: the test engine (a stand-in for a model engine, off unless
+# CARO_TEST_ENGINE is set) answers once; every later ask comes from
+# caro.db. Timed right next to the pattern-engine path, which never opens
+# the database, and the same path with history off (the spool append).
+echo "== answer cache"
+hit="greet the world in french"
+CARO_TEST_ENGINE=on "$caro" -o json "$hit" | grep -q '"backend":"test"' ||
+	{ echo "bench: the pattern engine answers '$hit': pick another request" >&2; exit 1; }
+"$pb" -n 300 --name "caro match json 'list files' (again)" --json "$out" -- \
+	"$caro" --backend match -o json "list files"
+CARO_TEST_ENGINE=on "$pb" -n 300 --name "caro cache hit json" --json "$out" -- \
+	"$caro" -o json "$hit"
+CARO_HISTORY=false "$pb" -n 300 --name "caro match json, history off" --json "$out" -- \
+	"$caro" --backend match -o json "list files"
+
+# The store alone, one operation per process: why history goes to a spool
+# file on the pattern-engine path instead of straight into SQLite.
+echo "== store operations, whole process each"
+sb=build/rel/bench/store_bench
+"$sb" prime "$tmp/sb"
+for op in none spool sqlite hit; do
+	"$pb" -n 300 --name "store_bench $op" --json "$out" -- "$sb" "$op" "$tmp/sb"
+done
+
 echo "results: $out"

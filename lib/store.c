@@ -4,12 +4,15 @@
  * Start-up cost decides most choices here, because caro is a short-lived
  * process and every process opens the database afresh:
  *  - Each process is the first connection SQLite sees, so it rebuilds the
- *    WAL index by reading every valid frame of the WAL. The WAL is
- *    therefore kept short: the automatic checkpoint is off, and a writer
- *    that leaves more than WAL_CHECKPOINT_FRAMES behind runs a PASSIVE
- *    checkpoint as it closes (which blocks no one), so that the next
- *    writer starts the WAL over. Closing does not checkpoint otherwise
- *    (SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE): that would fsync on every exit.
+ *    WAL index by reading every valid frame of the WAL (~15k instructions
+ *    a frame). The automatic checkpoint (at 1000 frames) is therefore off:
+ *    a process that wrote runs a PASSIVE checkpoint as it closes, which
+ *    never waits and never blocks a writer, and the next writer starts
+ *    the WAL over. So the WAL a cache hit reads holds one transaction at
+ *    most. (A TRUNCATE checkpoint would leave it empty, but it holds the
+ *    write lock through two fsyncs: 20 concurrent processes then time
+ *    out on the lock.) Closing does not checkpoint otherwise
+ *    (SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE), so readers never fsync.
  *  - synchronous=NORMAL: in WAL mode a commit does not fsync; a crash of
  *    the machine may lose the last few commits but never corrupts.
  *  - A cache hit only reads: its use reaches the LRU order through the
@@ -34,7 +37,6 @@
 #include <unistd.h>
 
 #define BUSY_MS_DEFAULT 1000
-#define WAL_CHECKPOINT_FRAMES 8
 /* A spool this large is not read whole; the rest is dropped (see ingest). */
 #define SPOOL_READ_MAX (64 * 1024 * 1024)
 /* Cached answers larger than this are refused (and ignored when read). */
@@ -47,8 +49,7 @@ struct store {
 	char path[4200];
 	dev_t dev;         /* caro.db's identity when opened, so that a */
 	ino_t ino;         /* quarantine never moves someone else's new file */
-	int wal_frames;    /* frames in the WAL after our last commit */
-	bool checkpoint;   /* checkpoint on close whatever the WAL's length */
+	bool wrote;        /* committed something: empty the WAL on close */
 	bool sync_set;     /* synchronous=NORMAL applied */
 	bool broken;       /* corrupt: moved aside, no more use */
 };
@@ -341,7 +342,7 @@ static int on_wal(void *ud, sqlite3 *db, const char *name, int frames)
 
 	UNUSED(db);
 	UNUSED(name);
-	st->wal_frames = frames;
+	st->wrote = frames > 0;
 	return SQLITE_OK;
 }
 
@@ -433,7 +434,6 @@ static int open_db(struct store *st, struct err *err)
 	if (v < STORE_SCHEMA_VERSION) {
 		if (migrate(st, STORE_SCHEMA_VERSION, err) != 0)
 			return -1;
-		st->checkpoint = true; /* creating wrote many pages */
 	}
 	if (st->opts.max_bytes > 0) {
 		int64_t page;
@@ -499,14 +499,10 @@ void store_close(struct store *st)
 {
 	if (!st)
 		return;
-	if (st->db && !st->broken &&
-	    (st->checkpoint || st->wal_frames > WAL_CHECKPOINT_FRAMES)) {
-		/* PASSIVE: never blocks writers, never waits. Once every frame
-		 * is copied back, the next writer starts the WAL over. */
-		if (sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) !=
-		    SQLITE_OK)
-			log_debug("store: checkpoint: %s", sqlite3_errmsg(st->db));
-	}
+	if (st->db && !st->broken && st->wrote &&
+	    sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) !=
+	    SQLITE_OK)
+		log_debug("store: checkpoint: %s", sqlite3_errmsg(st->db));
 	close_db(st);
 	free(st);
 }
@@ -1336,10 +1332,11 @@ int store_clear(struct store *st, struct err *err)
 	}
 	spool_release(&sp, true);
 	/* And out of the WAL, which still holds the old pages: this one waits
-	 * for readers (the user asked for it) and empties the WAL file. */
+	 * for readers (the user asked for it). */
 	if (sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) !=
 	    SQLITE_OK)
 		log_debug("store: checkpoint: %s", sqlite3_errmsg(st->db));
+	st->wrote = false;
 	return 0;
 }
 
