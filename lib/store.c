@@ -49,7 +49,7 @@ struct store {
 	char path[4200];
 	dev_t dev;         /* caro.db's identity when opened, so that a */
 	ino_t ino;         /* quarantine never moves someone else's new file */
-	bool wrote;        /* committed something: empty the WAL on close */
+	bool wrote;        /* committed something: checkpoint on close */
 	bool sync_set;     /* synchronous=NORMAL applied */
 	bool broken;       /* corrupt: moved aside, no more use */
 };
@@ -308,9 +308,8 @@ static const char *const migrations[] = {
 _Static_assert(ARRAY_SIZE(migrations) == STORE_SCHEMA_VERSION,
 	       "one migration per schema version");
 
-/* Bring the schema from version `from` up to target, in one transaction
- * (another process may have done it meanwhile: the version is re-read
- * under the write lock). */
+/* Bring the schema up to target in one transaction. Another process may
+ * have done it meanwhile, so the version is read again under the lock. */
 static int migrate(struct store *st, int64_t target, struct err *err)
 {
 	int64_t v;
@@ -342,7 +341,8 @@ static int on_wal(void *ud, sqlite3 *db, const char *name, int frames)
 
 	UNUSED(db);
 	UNUSED(name);
-	st->wrote = frames > 0;
+	UNUSED(frames);
+	st->wrote = true;
 	return SQLITE_OK;
 }
 
@@ -509,9 +509,11 @@ void store_close(struct store *st)
 
 /* ---- cache keys ---- */
 
+/* White space, and any other control character: none survives into a key,
+ * which keeps \x1f free to separate the key's parts. */
 static bool is_ws(char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+	return (unsigned char)c <= ' ' || c == 0x7f;
 }
 
 void store_normalize(const char *s, struct buf *out)
@@ -523,9 +525,9 @@ void store_normalize(const char *s, struct buf *out)
 
 	buf_grow(out, strlen(s));
 	for (; *s; s++) {
-		char c = *s;
+		char c = is_ws(*s) ? ' ' : *s;
 
-		if (!quote && is_ws(c)) {
+		if (!quote && c == ' ') {
 			space = true;
 			continue;
 		}
@@ -583,7 +585,7 @@ void store_key_init(struct store_key *k, const char *request, const struct platf
 		    enum plat_shell shell, const char *engine_id, const char *context)
 {
 	memset(k, 0, sizeof(*k));
-	/* \x1f (unit separator) cannot occur in a valid request's words. */
+	/* Normalizing leaves no control character, so \x1f separates. */
 	store_normalize(request, &k->base);
 	buf_addf(&k->base, "\x1f%s|%s|%s|%x|%s|%s\x1f%s\x1f%s", platform_os_name(plat->os),
 		 plat->distro, plat->arch, (unsigned)plat->bsd_tools, plat->pkg, plat->init,
@@ -734,7 +736,8 @@ int store_cache_put(struct store *st, const struct store_key *k, size_t want,
 	int rc = -1;
 
 	*khash = 0;
-	if (st->opts.max_entries <= 0 || ans->n == 0 || h == 0)
+	/* broken: the corruption was reported when it was found. */
+	if (st->broken || st->opts.max_entries <= 0 || ans->n == 0 || h == 0)
 		return 0;
 	json = answer_format(ans);
 	if (!json || strlen(json) > ANSWER_MAX) {
@@ -775,7 +778,7 @@ int store_cache_forget(struct store *st, uint64_t khash, struct err *err)
 	sqlite3_stmt *s;
 
 	if (st->broken)
-		return err_set(err, ERR_CORRUPT, "store: the database was corrupt");
+		return 0;
 	if (prepare(st, "DELETE FROM cache WHERE khash = ?", &s, "forgetting", err) != 0)
 		return -1;
 	sqlite3_bind_int64(s, 1, u2i(khash));
@@ -894,6 +897,9 @@ int store_record_parse(const char *line, size_t len, struct store_entry *e, uint
 	int64_t v;
 
 	memset(e, 0, sizeof(*e));
+	/* Three texts of STORE_TEXT_MAX, each at most doubled by escapes. */
+	if (len > 8 * STORE_TEXT_MAX)
+		return err_set(err, ERR_PARSE, "store: spool record too long");
 	buf_reset(scratch);
 	buf_grow(scratch, len + F__COUNT);
 	/* Unescape into scratch, one NUL-terminated field after another. */
@@ -1235,7 +1241,7 @@ int store_ingest(struct store *st, struct err *err)
 	struct stat sb;
 
 	spool_path(st->dir, path, sizeof(path));
-	if (stat(path, &sb) != 0 || sb.st_size == 0)
+	if (st->broken || stat(path, &sb) != 0 || sb.st_size == 0)
 		return 0;
 	if (begin_write(st, err) != 0)
 		return -1;

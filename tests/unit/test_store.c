@@ -107,7 +107,7 @@ TEST(store_normalize_table)
 		*nl = '\0';
 		if (line[0] == '#')
 			continue;
-		tab = strchr(line, '\t');
+		tab = strrchr(line, '\t'); /* the request may hold tabs */
 		REQUIRE(tab);
 		*tab = '\0';
 		store_normalize(line, &out);
