@@ -5,14 +5,16 @@
  * process and every process opens the database afresh:
  *  - Each process is the first connection SQLite sees, so it rebuilds the
  *    WAL index by reading every valid frame of the WAL (~15k instructions
- *    a frame). The automatic checkpoint (at 1000 frames) is therefore off:
- *    a process that wrote runs a PASSIVE checkpoint as it closes, which
- *    never waits and never blocks a writer, and the next writer starts
- *    the WAL over. So the WAL a cache hit reads holds one transaction at
- *    most. (A TRUNCATE checkpoint would leave it empty, but it holds the
- *    write lock through two fsyncs: 20 concurrent processes then time
- *    out on the lock.) Closing does not checkpoint otherwise
- *    (SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE), so readers never fsync.
+ *    a frame), and it cannot know how much of the WAL was checkpointed:
+ *    that lives in the index. So writers would append forever and every
+ *    process would read all of it. A process that wrote therefore settles
+ *    the WAL as it closes (settle_wal): a PASSIVE checkpoint, which never
+ *    waits and never blocks a writer, then, when everything was copied
+ *    back, a one-page write that starts the WAL over. The WAL a cache hit
+ *    reads then holds one frame. (A TRUNCATE checkpoint would leave it
+ *    empty, but it holds the write lock through two fsyncs: 20 concurrent
+ *    processes then time out on the lock.) Closing does not checkpoint
+ *    otherwise (SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE), so readers never fsync.
  *  - synchronous=NORMAL: in WAL mode a commit does not fsync; a crash of
  *    the machine may lose the last few commits but never corrupts.
  *  - A cache hit only reads: its use reaches the LRU order through the
@@ -495,14 +497,37 @@ int store_open(struct store **out, const char *dir, const struct store_opts *opt
 	return 0;
 }
 
+/*
+ * Copy the WAL back into caro.db and start it over (see the header). Only
+ * this connection knows that everything was copied: its WAL index says so.
+ * A write now finds the WAL fully checkpointed and rewrites its header
+ * with a new salt, which ends the old frames for whoever reads it next.
+ * Nothing here waits: if another process holds a lock, the next writer
+ * settles the WAL instead.
+ */
+static void settle_wal(struct store *st)
+{
+	int frames = 0, copied = 0;
+	char sql[48];
+
+	if (sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &frames,
+				      &copied) != SQLITE_OK || frames != copied) {
+		log_debug("store: checkpoint: %d of %d frames: %s", copied, frames,
+			  sqlite3_errmsg(st->db));
+		return;
+	}
+	sqlite3_busy_timeout(st->db, 0);
+	snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", STORE_SCHEMA_VERSION);
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		log_debug("store: restarting the WAL: %s", sqlite3_errmsg(st->db));
+}
+
 void store_close(struct store *st)
 {
 	if (!st)
 		return;
-	if (st->db && !st->broken && st->wrote &&
-	    sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) !=
-	    SQLITE_OK)
-		log_debug("store: checkpoint: %s", sqlite3_errmsg(st->db));
+	if (st->db && !st->broken && st->wrote)
+		settle_wal(st);
 	close_db(st);
 	free(st);
 }

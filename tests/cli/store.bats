@@ -291,7 +291,8 @@ readable_tree() {
 	jcheck 'j["cache"]["entries"] == 2 and j["cache"]["max_entries"] == 1000'
 	jcheck 'j["decisions"] == {"ran": 0, "shown": 6, "declined": 0, "edited": 0, "blocked": 1, "none": 1}'
 	jcheck '[(e["engine"], e["cached"], e["count"]) for e in j["latency"]] == [("match", False, 3), ("test", False, 2), ("test", True, 2)]'
-	jcheck 'j["latency"][1]["p50_ms"] >= 30 and j["latency"][2]["p99_ms"] < 30'
+	# Misses include the engine's 30 ms sleep (a lower bound, not a race).
+	jcheck 'j["latency"][1]["p50_ms"] >= 30'
 	jcheck 'all(e["p50_ms"] <= e["p95_ms"] <= e["p99_ms"] <= e["max_ms"] for e in j["latency"])'
 	jcheck 'sum(h["count"] for h in j["histogram"]) == 7 and j["histogram"][-1]["below_ms"] is None'
 	run --separate-stderr "$CARO" stats
