@@ -1019,12 +1019,26 @@ static uint64_t record_id(void)
 	return hash64(&seed, sizeof(seed));
 }
 
-static int lock_fd(int fd, int op)
+/*
+ * flock with a deadline: a process stopped while holding the spool's lock
+ * (Ctrl-Z at the wrong moment) must not hang every other caro. Locks are
+ * held for microseconds to milliseconds, so short sleeps suffice.
+ */
+static int lock_fd(int fd, int op, int timeout_ms)
 {
-	while (flock(fd, op) != 0)
-		if (errno != EINTR)
+	struct timespec pause = {0, 1000000};
+
+	for (int waited = 0;; waited++) {
+		if (flock(fd, op | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
 			return -1;
-	return 0;
+		if (waited >= timeout_ms) {
+			errno = EWOULDBLOCK;
+			return -1;
+		}
+		nanosleep(&pause, NULL);
+	}
 }
 
 /*
@@ -1032,7 +1046,8 @@ static int lock_fd(int fd, int op)
  * takes the exclusive lock) never sees half of it. One write(): O_APPEND
  * makes concurrent appends land whole, one after another.
  */
-static int spool_append(const char *dir, const struct buf *rec, off_t *size, struct err *err)
+static int spool_append(const char *dir, const struct buf *rec, int busy_ms, off_t *size,
+			struct err *err)
 {
 	char path[4200];
 	struct stat sb;
@@ -1045,7 +1060,7 @@ static int spool_append(const char *dir, const struct buf *rec, off_t *size, str
 		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return err_errno(err, ERR_IO, "store: cannot open %s", path);
-	if (lock_fd(fd, LOCK_SH) != 0) {
+	if (lock_fd(fd, LOCK_SH, busy_ms > 0 ? busy_ms : BUSY_MS_DEFAULT) != 0) {
 		close(fd);
 		return err_errno(err, ERR_IO, "store: cannot lock %s", path);
 	}
@@ -1088,7 +1103,7 @@ int store_history_add(const char *dir, const struct store_entry *e, const struct
 	if (!now.ts_ms)
 		now.ts_ms = wall_ms();
 	store_record_format(&now, record_id(), &rec);
-	rc = spool_append(dir, &rec, &size, err);
+	rc = spool_append(dir, &rec, opts ? opts->busy_ms : 0, &size, err);
 	buf_release(&rec);
 	if (rc == 0)
 		spool_maybe_ingest(dir, size, opts);
@@ -1104,7 +1119,7 @@ int store_touch_add(const char *dir, uint64_t khash, const struct store_opts *op
 
 	buf_addf(&rec, "t1\t%016llx\t%lld\t%016llx\n", (unsigned long long)record_id(),
 		 (long long)wall_ms(), (unsigned long long)khash);
-	rc = spool_append(dir, &rec, &size, err);
+	rc = spool_append(dir, &rec, opts ? opts->busy_ms : 0, &size, err);
 	buf_release(&rec);
 	if (rc == 0)
 		spool_maybe_ingest(dir, size, opts);
@@ -1120,7 +1135,7 @@ static int spool_take(struct store *st, struct spool *sp, struct err *err)
 	sp->fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 	if (sp->fd < 0)
 		return errno == ENOENT ? 0 : err_errno(err, ERR_IO, "store: cannot open %s", path);
-	if (lock_fd(sp->fd, LOCK_EX) != 0) {
+	if (lock_fd(sp->fd, LOCK_EX, st->opts.busy_ms) != 0) {
 		close(sp->fd);
 		sp->fd = -1;
 		return err_errno(err, ERR_IO, "store: cannot lock %s", path);

@@ -48,7 +48,8 @@
 struct store_opts {
 	long long max_entries; /* cached answers kept; 0 disables the cache */
 	long long ttl_days;    /* a cached answer's lifetime; 0: until evicted */
-	int busy_ms;           /* how long to wait for a lock; 0: 1000 */
+	int busy_ms;           /* how long to wait for a lock (database or
+				* spool); 0: 1000 */
 	long long max_bytes;   /* cap on caro.db's size; 0: none */
 	long long history_max; /* history rows kept; 0: STORE_HISTORY_MAX */
 };
@@ -124,7 +125,9 @@ int store_cache_get(struct store *st, const struct store_key *k, size_t want,
  * current, then evicts expired and least recently used entries beyond
  * max_entries. Answers that depended on the directory go under the
  * fingerprint (and are not stored without one). Sets *khash to the
- * entry's id. 0, or -1 on errors (nothing is stored).
+ * entry's id (0 when nothing was stored). 0, or -1 on errors (nothing is
+ * stored). Once a corrupt database has been reported (and moved aside),
+ * writes through this store are skipped and return 0.
  */
 int store_cache_put(struct store *st, const struct store_key *k, size_t want,
 		    const struct gen_answer *ans, const char *engine, uint64_t *khash,
@@ -183,7 +186,8 @@ const char *store_cache_use_name(enum store_cache_use c);
  * than STORE_TEXT_MAX are cut. When the spool has grown past
  * STORE_SPOOL_INGEST, it is moved into caro.db (opened with opts); a
  * failure there keeps the spool and is not an error. -1 with ERR_IO when
- * the record could not be written (read-only directory, full disk).
+ * the record could not be written (read-only directory, full disk, the
+ * spool locked for longer than opts->busy_ms).
  */
 int store_history_add(const char *dir, const struct store_entry *e, const struct store_opts *opts,
 		      struct err *err);

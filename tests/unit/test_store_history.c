@@ -3,7 +3,9 @@
 #include "store.h"
 #include "t.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -289,6 +291,27 @@ TEST(store_history_keeps_the_newest)
 	REQUIRE(store_ingest(st, &err) == 0);
 	CHECK_STR(list(st, 0, NULL), "r2|r3|r4");
 	store_close(st);
+}
+
+TEST(store_spool_lock_has_a_deadline)
+{
+	const char *dir = t_tmpdir();
+	struct store_opts o = {.max_entries = 10, .busy_ms = 30};
+	struct store_entry e = entry("list files", "ls", "match", STORE_SHOWN, 1);
+	char spool[512];
+	struct err err;
+	int fd;
+
+	/* A process stopped while ingesting holds the exclusive lock. */
+	add(dir, e);
+	snprintf(spool, sizeof(spool), "%s/%s", dir, STORE_SPOOL_NAME);
+	fd = open(spool, O_RDWR);
+	REQUIRE(fd >= 0 && flock(fd, LOCK_EX) == 0);
+	CHECK(store_history_add(dir, &e, &o, &err) == -1);
+	CHECK_INT(err.code, ERR_IO);
+	CHECK(strstr(err.msg, "lock") != NULL);
+	close(fd);
+	CHECK(store_history_add(dir, &e, &o, &err) == 0);
 }
 
 TEST(store_spool_ingests_itself_when_large)
