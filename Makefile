@@ -4,7 +4,9 @@
 #   make test            unit suites + CLI tests, plain and under ASan/UBSan
 #   make eval            score the pattern engine and the checker on ../shared/eval
 #   make bench           benchmarks, written to build/bench.json
-#   make fuzz            libFuzzer targets (clang), FUZZ_SECONDS each
+#   make fuzz            libFuzzer targets (clang), FUZZ_SECONDS each; a target
+#                        may have tests/fuzz/NAME.seeds.sh to write seeds
+#                        made at run time (e.g. from ../shared) to build/
 #   make install         PREFIX=/usr/local DESTDIR=
 #
 # Sources are found by wildcard: a new lib/<module>/x.c or tests/unit/test_x.c
@@ -152,6 +154,11 @@ fuzz:
 		n=$$(basename $$f); mkdir -p $(O)/fuzz/corpus/$$n; \
 		echo "== $$n ($(FUZZ_SECONDS)s)"; \
 		seeds=""; [ -d tests/fuzz/seeds/$$n ] && seeds=tests/fuzz/seeds/$$n; \
+		if [ -f tests/fuzz/$$n.seeds.sh ]; then \
+			rm -rf $(O)/fuzz/seeds/$$n; \
+			sh tests/fuzz/$$n.seeds.sh $(SHARED) $(O)/fuzz/seeds/$$n || exit 1; \
+			seeds="$$seeds $(O)/fuzz/seeds/$$n"; \
+		fi; \
 		$$f -max_total_time=$(FUZZ_SECONDS) -timeout=5 -rss_limit_mb=2048 \
 			-artifact_prefix=$(O)/fuzz/ $(O)/fuzz/corpus/$$n $$seeds || exit 1; \
 	done

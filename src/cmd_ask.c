@@ -14,10 +14,13 @@
 #include "caro.h"
 
 #include "backend/backend.h"
+#include "http.h"
 #include "log.h"
 #include "store.h"
 
 #include <cjson/cJSON.h>
+#include <signal.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 struct rated {
@@ -89,14 +92,14 @@ static bool cache_get(struct app *app, struct backend *b, const struct gen_reque
 	struct store *st = cache_store(app, out);
 	struct buf id = BUF_INIT;
 	struct gen_answer ans;
-	char cwd[4096], fp[17] = "";
+	char fp[17] = "";
 	struct err e;
 	int rc;
 
 	if (!st)
 		return false;
 	backend_identity(b, &id);
-	if (!getcwd(cwd, sizeof(cwd)) || store_context_fingerprint(cwd, fp, &e) != 0)
+	if (!req->cwd || store_context_fingerprint(req->cwd, fp, &e) != 0)
 		fp[0] = '\0';
 	store_key_init(k, req->text, req->plat, req->shell, id.s, fp);
 	buf_release(&id);
@@ -133,9 +136,76 @@ static int exit_for(const struct err *e)
 	case ERR_LIMIT:
 	case ERR_USAGE:
 		return EXIT_USAGE;
+	case ERR_CANCELLED:
+		return 128 + SIGINT;
 	default:
 		return EXIT_ERROR;
 	}
+}
+
+/* A model's text as it streams in, on one line of the terminal (stderr),
+ * cleared once the engine is done. Only the tail that fits is shown, and
+ * control characters are blanked so that a model cannot drive the
+ * terminal. Widths are counted in bytes, which never undercounts columns. */
+struct live {
+	char tail[512];
+	size_t len;
+	size_t width;
+	double last_draw;
+	bool drawn;
+	bool dim;
+};
+
+static void live_text(void *ud, const char *piece, size_t len)
+{
+	struct live *l = ud;
+	size_t start;
+	double t;
+
+	if (len >= sizeof(l->tail)) {
+		piece += len - sizeof(l->tail);
+		len = sizeof(l->tail);
+	}
+	if (l->len + len > sizeof(l->tail)) {
+		size_t drop = l->len + len - sizeof(l->tail);
+
+		memmove(l->tail, l->tail + drop, l->len - drop);
+		l->len -= drop;
+	}
+	for (size_t i = 0; i < len; i++)
+		l->tail[l->len++] = (unsigned char)piece[i] < 0x20 || piece[i] == 0x7f ? ' ' : piece[i];
+	t = now_ms();
+	if (t - l->last_draw < 30)
+		return;
+	l->last_draw = t;
+	start = l->len - MIN(l->len, l->width);
+	while (start < l->len && ((unsigned char)l->tail[start] & 0xc0) == 0x80)
+		start++;
+	fprintf(stderr, "\r\033[K  %s%.*s%s", l->dim ? "\033[2m" : "", (int)(l->len - start),
+		l->tail + start, l->dim ? "\033[0m" : "");
+	l->drawn = true;
+}
+
+static void live_clear(struct live *l)
+{
+	if (l->drawn)
+		fputs("\r\033[K", stderr);
+	l->drawn = false;
+	l->len = 0;
+}
+
+static volatile sig_atomic_t interrupts;
+
+/* The first Ctrl-C stops the request in flight cleanly (ERR_CANCELLED);
+ * a second one, for an engine that does not listen, kills as usual. */
+static void on_sigint(int sig)
+{
+	if (interrupts++) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	http_cancel();
 }
 
 /* Try one engine; true when it produced an answer. */
@@ -187,9 +257,19 @@ fail:
 	return false;
 }
 
+/* The working directory, for model engines' prompts; looked up only when
+ * one runs, so the pattern engine's path stays as short as it was. */
+static const char *model_cwd(void)
+{
+	static char cwd[4096];
+
+	return cwd[0] || getcwd(cwd, sizeof(cwd)) ? cwd : NULL;
+}
+
 static void generate(struct app *app, const char *text, struct answers *out)
 {
 	const char *want = app->cfg.backend;
+	struct live live = {.dim = app->color};
 	struct gen_request req = {
 		.text = text,
 		.len = strlen(text),
@@ -199,6 +279,15 @@ static void generate(struct app *app, const char *text, struct answers *out)
 		.force_tokens = app->opts.force_tokens,
 	};
 	char why[256];
+	struct winsize ws;
+	bool model_tried = false;
+
+	if (app->tty_err && !app->json) {
+		live.width = ioctl(2, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20 ? ws.ws_col - 3u : 77;
+		live.width = MIN(live.width, sizeof(live.tail));
+		req.on_text = live_text;
+		req.ud = &live;
+	}
 
 	if (!str_eq(want, "auto")) {
 		const struct backend_ops *ops = backend_find(want);
@@ -208,10 +297,23 @@ static void generate(struct app *app, const char *text, struct answers *out)
 				"the %s engine is not available in this build of caro", want);
 		} else if (!backend_usable(ops, &app->cfg, why, sizeof(why))) {
 			err_set(&out->err, ERR_UNAVAILABLE, "the %s engine is not set up: %s", want, why);
-		} else if (!try_engine(app, ops, &req, out) && out->err.code == ERR_DECLINED) {
-			err_set(&out->err, ERR_DECLINED, "the %s engine has no command for that request",
-				want);
+		} else {
+			if (!str_eq(want, "match"))
+				req.cwd = model_cwd();
+			if (!try_engine(app, ops, &req, out) && out->err.code == ERR_DECLINED) {
+				char why_not[256];
+				size_t pre = strlen(want);
+
+				/* The engine's reason, without its "name: " prefix. */
+				snprintf(why_not, sizeof(why_not), "%s",
+					 strncmp(out->err.msg, want, pre) == 0 &&
+					 out->err.msg[pre] == ':' ? out->err.msg + pre + 2 : out->err.msg);
+				err_set(&out->err, ERR_DECLINED,
+					"the %s engine has no command for that request (%s)", want,
+					why_not);
+			}
 		}
+		live_clear(&live);
 		out->exit_code = exit_for(&out->err);
 		return;
 	}
@@ -224,12 +326,19 @@ static void generate(struct app *app, const char *text, struct answers *out)
 
 		if (!ops || !backend_usable(ops, &app->cfg, why, sizeof(why)))
 			continue;
-		if (try_engine(app, ops, &req, out))
+		if (!str_eq(*name, "match")) {
+			model_tried = true;
+			req.cwd = model_cwd();
+		}
+		if (try_engine(app, ops, &req, out)) {
+			live_clear(&live);
 			return;
+		}
+		live_clear(&live);
 		if (!backend_should_fall_back(&out->err))
 			break;
 	}
-	if (out->err.code == ERR_DECLINED)
+	if (out->err.code == ERR_DECLINED && !model_tried)
 		err_set(&out->err, ERR_DECLINED,
 			"no command for that request: the pattern engine does not know it and no "
 			"model engine is set up (see caro doctor)");
@@ -420,10 +529,19 @@ static int ask(struct app *app, const char *request)
 	bool interactive = app->tty_in && app->tty_out && !app->json && !app->opts.dry_run;
 	bool want_run = app->opts.execute && app->opts.yes && !app->opts.dry_run;
 	enum store_decision d = STORE_SHOWN;
+	struct sigaction sa = {0}, old;
 	int status;
 
 	memset(&a, 0, sizeof(a));
+	sa.sa_handler = on_sigint;
+	sigemptyset(&sa.sa_mask);
+	/* Ctrl-C cancels a request in flight; a SIGINT ignored by whoever
+	 * started us (a background job) stays ignored. */
+	sigaction(SIGINT, NULL, &old);
+	if (old.sa_handler != SIG_IGN)
+		sigaction(SIGINT, &sa, NULL);
 	generate(app, request, &a);
+	sigaction(SIGINT, &old, NULL);
 	if (a.n == 0) {
 		a.t_ready = now_ms() - app->t0_ms;
 		if (app->json)

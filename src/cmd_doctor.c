@@ -6,6 +6,7 @@
 #include "caro.h"
 
 #include "backend/backend.h"
+#include "http.h"
 
 #include <cjson/cJSON.h>
 #include <unistd.h>
@@ -57,7 +58,8 @@ int cmd_doctor(struct app *app, int argc, char **argv)
 {
 	struct engine_status eng[8] = {0};
 	size_t n_eng = 0;
-	char config_state[64];
+	char config_state[64], curl_info[160];
+	bool curl_ok;
 
 	cli_parse(app, argc, argv, NULL, NULL);
 	app_setup(app);
@@ -65,6 +67,7 @@ int cmd_doctor(struct app *app, int argc, char **argv)
 		probe_engine(app, *name, &eng[n_eng++]);
 	snprintf(config_state, sizeof(config_state), "%s",
 		 app->cfg.file_exists ? "ok" : "not created (defaults in use)");
+	curl_ok = http_curl_available(curl_info, sizeof(curl_info));
 
 	if (app->json) {
 		cJSON *o = cJSON_CreateObject();
@@ -88,6 +91,8 @@ int cmd_doctor(struct app *app, int argc, char **argv)
 		cJSON_AddStringToObject(o, "cache_dir", app->cache_dir);
 		cJSON_AddStringToObject(o, "cache_state", dir_state(app->cache_dir));
 		cJSON_AddStringToObject(o, "safety", safety_level_name(app->safety));
+		cJSON_AddBoolToObject(o, "libcurl", curl_ok);
+		cJSON_AddStringToObject(o, "libcurl_status", curl_info);
 		for (size_t i = 0; i < n_eng; i++) {
 			cJSON *e = cJSON_CreateObject();
 
@@ -115,6 +120,11 @@ int cmd_doctor(struct app *app, int argc, char **argv)
 	printf("config      %s (%s)\n", app->cfg.file ? app->cfg.file : "-", config_state);
 	printf("cache       %s (%s)\n", app->cache_dir, dir_state(app->cache_dir));
 	printf("safety      %s\n", safety_level_name(app->safety));
+	/* Local http servers need no libcurl; https, proxies and host names do. */
+	if (curl_ok)
+		printf("http        built-in for local servers; %s for the rest\n", curl_info);
+	else
+		printf("http        built-in for local servers only: %s\n", curl_info);
 	printf("engines\n");
 	for (size_t i = 0; i < n_eng; i++) {
 		if (eng[i].ready)

@@ -2,12 +2,16 @@
 #include "backend.h"
 
 extern const struct backend_ops backend_match_ops;
+extern const struct backend_ops backend_ollama_ops;
+extern const struct backend_ops backend_openai_ops;
 extern const struct backend_ops backend_test_ops;
 
 /* Engines this build has. An engine named in backend_chain_names but
  * missing here reports "not available" to the user. */
 static const struct backend_ops *const registry[] = {
 	&backend_match_ops,
+	&backend_ollama_ops,
+	&backend_openai_ops,
 	&backend_test_ops,
 };
 

@@ -1,35 +1,2422 @@
 /*
- * safety.c: a first checker: words split with shell quoting, sudo-style
- * wrappers skipped, and a few rules for the worst commands. The full
- * checker (issue 4) with a real parser replaces this file; safety.h stays.
+ * safety.c: rate a command by walking its shell tree.
+ *
+ * The walk follows what a shell would run: every item of every list, every
+ * command of every pipeline, the bodies of loops, branches and functions,
+ * and the lists inside command and process substitutions and here-document
+ * bodies, wherever they appear. For each simple command it resolves the
+ * words as far as they are known (earlier NAME=value and cd, $HOME, ~,
+ * $(echo x)), peels off wrappers (sudo, env, nice, timeout, xargs,
+ * find -exec, sh -c, eval, ssh...), and hands the real command to the
+ * rules table in rules.c. Text given to a program as data (echo's
+ * arguments, grep's pattern) is never read as code; text given to a
+ * program that runs it (sh -c, eval, su -c, ssh, watch, a shell reading a
+ * here-document or a pipe from echo) is parsed and checked in turn.
+ *
+ * Work is bounded: nested code strings at most MAX_NEST deep, for-loops
+ * unrolled only within a small budget, resolved words capped in length.
  */
-#include "safety.h"
+#include "safety/safety_int.h"
 
-#include <ctype.h>
+#include <stdarg.h>
 
-#define MAX_CMD (64 * 1024)
-#define MAX_WORDS 256
+#define MAX_NEST 8         /* sh -c 'sh -c "..."' levels */
+#define MAX_WORD 4096      /* resolved length of one word */
+#define MAX_VARS 32
+#define MAX_VAR_VALUE 512
+#define MAX_FUNCS 16
+#define UNROLL_BUDGET 8    /* for-loop body walks per check */
+#define AV_STACK 32
 
-static const char *const risk_names[] = {"safe", "moderate", "high", "critical"};
-static const char *const level_names[] = {"strict", "moderate", "permissive"};
+struct var {
+	char name[32];
+	char value[MAX_VAR_VALUE];
+	bool known;
+	bool home;                  /* value starts with ~ meaning $HOME */
+};
 
-const char *safety_risk_name(enum risk r) { return risk_names[r]; }
-const char *safety_level_name(enum safety_level l) { return level_names[l]; }
+struct sctx {
+	const struct safety_opts *opts;
+	struct safety_verdict *v;
+	int nest;                   /* code-string depth */
+	/* Spans of reasons found inside a nested code string point at the
+	 * word that held the string. */
+	bool nested;
+	size_t nest_start, nest_len;
+	struct env env;
+	/* Where cd went: "" unknown (the cwd as given), else a normalized
+	 * path ("/", "/etc", "~", "~/x", "./x", "?" for unknown). */
+	char cwd[256];
+	struct var vars[MAX_VARS];
+	size_t n_vars;
+	char bombs[MAX_FUNCS][32];  /* fork-bomb function names */
+	size_t n_bombs;
+	int unroll;
+};
 
-int safety_risk_parse(const char *s, enum risk *out)
+/* Per-command string storage: a stack buffer, then the heap. */
+struct strpool {
+	char buf[2048];
+	size_t used;
+	void *heap[16];
+	size_t n_heap;
+};
+
+static void walk_list(struct sctx *x, const struct shell_node *n);
+static void walk_node(struct sctx *x, const struct shell_node *n, const struct stdin_info *in,
+		      int *role);
+static void check_argv(struct sctx *x, struct cmd *c);
+
+/* ---- small helpers ---------------------------------------------------- */
+
+bool str_ieq(const char *a, const char *b)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(risk_names); i++)
-		if (str_eq(s, risk_names[i]))
-			return *out = (enum risk)i, 0;
+	for (; *a && *b; a++, b++)
+		if ((*a | 0x20) != (*b | 0x20))
+			return false;
+	return *a == *b;
+}
+
+bool str_icontains(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay; hay++) {
+		size_t i;
+
+		for (i = 0; i < n && hay[i]; i++)
+			if ((hay[i] | 0x20) != (needle[i] | 0x20))
+				break;
+		if (i == n)
+			return true;
+	}
+	return false;
+}
+
+bool safety_prog_in(const char *prog, const char *list)
+{
+	size_t n = strlen(prog);
+	const char *p = list;
+
+	while (*p) {
+		const char *e = strchr(p, ' ');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+
+		if (len && p[len - 1] == '*') {
+			if (n >= len - 1 && !memcmp(prog, p, len - 1))
+				return true;
+		} else if (len == n && !memcmp(prog, p, n)) {
+			return true;
+		}
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	return false;
+}
+
+static void *sp_alloc(struct strpool *sp, size_t n)
+{
+	void *r;
+
+	n = (n + 7) & ~(size_t)7;
+	if (sizeof(sp->buf) - sp->used >= n) {
+		r = sp->buf + sp->used;
+		sp->used += n;
+		return r;
+	}
+	if (sp->n_heap == ARRAY_SIZE(sp->heap))
+		return NULL;
+	r = xmalloc(n);
+	sp->heap[sp->n_heap++] = r;
+	return r;
+}
+
+static void sp_release(struct strpool *sp)
+{
+	while (sp->n_heap)
+		free(sp->heap[--sp->n_heap]);
+}
+
+/* ---- reasons ---------------------------------------------------------- */
+
+static void add_reason(struct sctx *x, const char *rule, enum risk risk, size_t start, size_t len,
+		       const char *msg)
+{
+	struct safety_verdict *v = x->v;
+	struct safety_reason *r;
+	size_t k;
+
+	if (x->nested) {
+		start = x->nest_start;
+		len = x->nest_len;
+	}
+	if (risk > v->risk)
+		v->risk = risk;
+	for (k = 0; k < v->n_reasons; k++) {
+		r = &v->reasons[k];
+		if (!strcmp(r->rule, rule)) {
+			if (risk > r->risk) {
+				r->risk = risk;
+				snprintf(r->message, sizeof(r->message), "%s", msg);
+				r->span_start = start;
+				r->span_len = len;
+			}
+			return;
+		}
+	}
+	if (v->n_reasons == SAFETY_MAX_REASONS) {
+		/* Keep the most severe: replace the mildest if milder. */
+		size_t low = 0;
+
+		for (k = 1; k < v->n_reasons; k++)
+			if (v->reasons[k].risk < v->reasons[low].risk)
+				low = k;
+		if (v->reasons[low].risk >= risk)
+			return;
+		r = &v->reasons[low];
+	} else {
+		r = &v->reasons[v->n_reasons++];
+	}
+	snprintf(r->rule, sizeof(r->rule), "%s", rule);
+	snprintf(r->message, sizeof(r->message), "%s", msg);
+	r->risk = risk;
+	r->span_start = start;
+	r->span_len = len;
+}
+
+void safety_add(struct cmd *c, int i, const char *rule, enum risk risk, const char *fmt, ...)
+{
+	char msg[192];
+	va_list ap;
+	size_t start, len;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (i < 0 || (size_t)i >= c->ac)
+		i = 0;
+	start = c->av[i].span_start;
+	len = c->av[i].span_len;
+	if (i == 0 && c->ac) {
+		/* The whole command: from the program to its last argument. */
+		const struct sword *last = &c->av[c->ac - 1];
+
+		if (last->span_start + last->span_len > start)
+			len = last->span_start + last->span_len - start;
+	}
+	add_reason(c->x, rule, risk, start, len, msg);
+}
+
+/* ---- paths ------------------------------------------------------------ */
+
+static const char *const system_dirs[] = {
+	"/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32",
+	"/opt", "/proc", "/sbin", "/srv", "/sys", "/usr", "/usr/bin", "/usr/lib",
+	"/usr/lib64", "/usr/libexec", "/usr/local", "/usr/local/bin", "/usr/sbin",
+	"/usr/share", "/usr/include", "/var", "/var/lib", "/var/db", "/snap",
+	"/nix", "/System", "/Library", "/Applications", "/private", "/private/etc",
+	"/private/var", "/cores", "/Volumes", "/mnt", "/media", "/run", "/efi",
+};
+
+static const char *const build_dirs[] = {
+	"node_modules", "target", "build", "dist", "out", "__pycache__", ".next",
+	".nuxt", ".cache", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".tox",
+	".gradle", ".parcel-cache", ".turbo", ".svelte-kit", ".eggs", "coverage",
+	".coverage", "htmlcov", ".angular", ".dart_tool", ".build", "DerivedData",
+	"_build", "cmake-build-debug", "cmake-build-release", "tmp", ".terraform",
+	".venv", "venv", "bin", "obj", "deps", "zig-cache", "zig-out", ".expo",
+};
+
+static const char *const vcs_dirs[] = {".git", ".hg", ".svn", ".bzr", "_darcs", ".fossil"};
+
+static const char *const auth_files[] = {
+	"/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow", "/etc/sudoers",
+	"/etc/master.passwd", "/etc/pam.d", "/etc/security", "/private/etc/sudoers",
+	"/private/etc/master.passwd", "/etc/sudoers.d", "/etc/login.defs",
+};
+
+static const char *const sensitive_home[] = {
+	".bashrc", ".bash_profile", ".profile", ".zshrc", ".zprofile", ".zshenv",
+	".zlogin", ".bash_login", ".login", ".cshrc", ".tcshrc", ".ssh", ".gnupg",
+	".aws", ".kube", ".netrc", ".gitconfig", ".config", ".local", ".docker",
+	".password-store", "Library", ".bash_history", ".zsh_history",
+	".histfile", ".local/share/fish", ".mozilla", ".pki",
+};
+
+static bool in_list(const char *s, size_t n, const char *const *list, size_t count)
+{
+	size_t k;
+
+	for (k = 0; k < count; k++)
+		if (strlen(list[k]) == n && !memcmp(list[k], s, n))
+			return true;
+	return false;
+}
+
+static bool is_history_name(const char *s, size_t n)
+{
+	return (n >= 8 && !memcmp(s + n - 8, "_history", 8)) ||
+	       (n == 8 && !memcmp(s, ".history", 8)) || (n == 8 && !memcmp(s, ".histfile", 8));
+}
+
+static bool is_block_device(const char *name)
+{
+	static const char *const prefixes[] = {
+		"sd", "hd", "vd", "xvd", "nvme", "mmcblk", "disk", "rdisk", "md", "dm-",
+		"mapper/", "disk/", "loop", "sr", "nbd", "zd", "ada", "da", "nvd", "mem",
+		"kmem", "port", "root", "mtd", "ubi", "bcache", "rbd",
+	};
+	size_t k;
+
+	for (k = 0; k < ARRAY_SIZE(prefixes); k++)
+		if (str_startswith(name, prefixes[k]))
+			return true;
+	return false;
+}
+
+/* Normalize a resolved path into out: an anchor ("~" home, "." cwd,
+ * "?" unknown, or nothing for absolute paths) followed by "/component"s
+ * with . and .. applied; "/" alone for the root. Relative paths are joined
+ * to the cwd from an earlier cd when one is known. */
+static void normalize(const char *path, bool home, const char *cwd, char *out, size_t cap)
+{
+	size_t n = 0, base = 1;
+	const char *p = path;
+
+	if (home) {
+		out[n++] = '~';
+		p++;
+	} else if (*p == '/') {
+		base = 0;
+	} else if (*p == SW_UNKNOWN_CH) {
+		out[n++] = '?';
+		p++;
+	} else if (cwd[0] && strcmp(cwd, ".") != 0) {
+		n = strlen(cwd);
+		if (n >= cap)
+			n = cap - 1;
+		memcpy(out, cwd, n);
+		if (out[0] == '/') {
+			base = 0;
+			if (n == 1)
+				n = 0;
+		}
+	} else {
+		out[n++] = '.';
+	}
+	out[n] = '\0';
+	while (*p) {
+		const char *e;
+		size_t len;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		e = strchr(p, '/');
+		len = e ? (size_t)(e - p) : strlen(p);
+		if (len == 1 && p[0] == '.') {
+			/* nothing */
+		} else if (len == 2 && p[0] == '.' && p[1] == '.') {
+			char *slash = strrchr(out, '/');
+
+			if (n > base && slash && strcmp(slash, "/..") != 0) {
+				n = (size_t)(slash - out);
+			} else if (base == 0) {
+				/* /.. is / */
+			} else if (out[0] == '~' && n == 1) {
+				/* ~/.. holds every home */
+				memcpy(out, "/home", 5);
+				n = 5;
+				base = 0;
+			} else if (n + 3 < cap) {
+				memcpy(out + n, "/..", 3);
+				n += 3;
+			}
+			out[n] = '\0';
+		} else if (n + 1 + len < cap) {
+			out[n++] = '/';
+			memcpy(out + n, p, len);
+			n += len;
+			out[n] = '\0';
+		}
+		p += len;
+	}
+	if (n == 0)
+		out[n++] = '/';
+	out[n] = '\0';
+}
+
+static bool is_star(const char *c)
+{
+	return !strcmp(c, "*") || !strcmp(c, ".*") || !strcmp(c, "*.*") || !strcmp(c, "{*,.*}") ||
+	       !strcmp(c, ".[!.]*") || !strcmp(c, "**") || !strcmp(c, "[^.]*") || !strcmp(c, "?*");
+}
+
+/* Classify a path normalized by normalize(). */
+static void classify_norm(const char *norm, struct pinfo *pi)
+{
+	const char *last = strrchr(norm, '/');
+	bool star = last && is_star(last + 1);
+	char dir[512];
+	const char *q;
+
+	memset(pi, 0, sizeof(*pi));
+	if (star) {
+		snprintf(dir, sizeof(dir), "%.*s", (int)(last - norm), norm);
+		if (!dir[0])
+			strcpy(dir, "/");
+	} else {
+		snprintf(dir, sizeof(dir), "%s", norm);
+	}
+	last = strrchr(dir, '/');
+	pi->all = star;
+	pi->history = last && is_history_name(last + 1, strlen(last + 1));
+	switch (dir[0]) {
+	case '?':
+		/* "$X/"* names every entry of / when X is empty. */
+		pi->cls = !dir[1] && star ? PC_VAR_ROOT : PC_UNKNOWN;
+		return;
+	case '~': {
+		const char *item = dir + 2, *slash;
+
+		if (!dir[1]) {
+			pi->cls = PC_HOME;
+			return;
+		}
+		slash = strchr(item, '/');
+		pi->sensitive = in_list(item, slash ? (size_t)(slash - item) : strlen(item),
+					sensitive_home, ARRAY_SIZE(sensitive_home));
+		pi->cls = slash && !pi->sensitive ? PC_HOME_DEEP : PC_HOME_ITEM;
+		return;
+	}
+	case '.': {
+		const char *name = dir + 2, *ln;
+		bool only_ups = dir[1] != '\0';
+
+		if (!dir[1]) {
+			pi->cls = PC_CWD;
+			return;
+		}
+		for (q = dir + 1; *q; q += 3)
+			if (strncmp(q, "/..", 3) != 0) {
+				only_ups = false;
+				break;
+			}
+		if (only_ups) {
+			pi->cls = PC_PARENT;
+			return;
+		}
+		ln = strrchr(name, '/');
+		ln = ln ? ln + 1 : name;
+		if (in_list(ln, strlen(ln), vcs_dirs, ARRAY_SIZE(vcs_dirs)) && !star)
+			pi->cls = PC_VCS;
+		else if (in_list(ln, strlen(ln), build_dirs, ARRAY_SIZE(build_dirs)))
+			pi->cls = PC_BUILD;
+		else
+			pi->cls = PC_ORDINARY;
+		return;
+	}
+	default:
+		break;
+	}
+	/* Absolute. */
+	if (!dir[1]) {
+		pi->cls = PC_ROOT;
+		return;
+	}
+	if (!strncmp(dir, "/dev/", 5)) {
+		const char *name = dir + 5;
+
+		if (!strcmp(name, "null") || !strcmp(name, "zero") || !strcmp(name, "stdout") ||
+		    !strcmp(name, "stderr") || !strcmp(name, "stdin") || !strcmp(name, "tty") ||
+		    !strncmp(name, "fd/", 3) || !strcmp(name, "random") || !strcmp(name, "urandom") ||
+		    !strncmp(name, "pts/", 4))
+			pi->cls = PC_NULLDEV;
+		else if (!strncmp(name, "tcp/", 4) || !strncmp(name, "udp/", 4))
+			pi->devtcp = true, pi->cls = PC_ORDINARY;
+		else if (is_block_device(name))
+			pi->cls = PC_DEVICE;
+		else
+			pi->cls = PC_SYSTEM_FILE;
+		return;
+	}
+	if (!strcmp(dir, "/proc/sysrq-trigger")) {
+		pi->sysrq = pi->kernel = true;
+		pi->cls = PC_SYSTEM_FILE;
+		return;
+	}
+	if (!strncmp(dir, "/proc/sys/", 10) || !strncmp(dir, "/sys/", 5))
+		pi->kernel = true;
+	if (!strcmp(dir, "/home") || !strcmp(dir, "/Users") || !strcmp(dir, "/root")) {
+		pi->cls = PC_HOME;
+		return;
+	}
+	if (!strncmp(dir, "/home/", 6) || !strncmp(dir, "/Users/", 7)) {
+		const char *user = strchr(dir + 1, '/') + 1;
+		const char *slash = strchr(user, '/');
+		char h[600];
+
+		if (!slash) {
+			pi->cls = star ? PC_HOME_ITEM : PC_HOME;
+			if (star)
+				pi->cls = PC_HOME;
+			return;
+		}
+		/* Classify the rest as relative to that home. */
+		snprintf(h, sizeof(h), "~%s%s", slash, star ? "/*" : "");
+		classify_norm(h, pi);
+		return;
+	}
+	if (!strncmp(dir, "/root/", 6)) {
+		char h[600];
+
+		snprintf(h, sizeof(h), "~%s%s", dir + 5, star ? "/*" : "");
+		classify_norm(h, pi);
+		return;
+	}
+	if (!strcmp(dir, "/tmp") || !strcmp(dir, "/var/tmp") || !strcmp(dir, "/private/tmp")) {
+		pi->cls = star ? PC_TMP : PC_SYSTEM_FILE;
+		return;
+	}
+	if (!strncmp(dir, "/tmp/", 5) || !strncmp(dir, "/var/tmp/", 9) ||
+	    !strncmp(dir, "/private/tmp/", 13)) {
+		pi->cls = PC_TMP;
+		return;
+	}
+	for (size_t k = 0; k < ARRAY_SIZE(auth_files); k++) {
+		size_t n = strlen(auth_files[k]);
+
+		if (!strncmp(dir, auth_files[k], n) && (dir[n] == '\0' || dir[n] == '/'))
+			pi->auth = true;
+	}
+	if (in_list(dir, strlen(dir), system_dirs, ARRAY_SIZE(system_dirs))) {
+		pi->cls = PC_SYSTEM;
+		return;
+	}
+	for (size_t k = 0; k < ARRAY_SIZE(system_dirs); k++) {
+		size_t n = strlen(system_dirs[k]);
+
+		if (!strncmp(dir, system_dirs[k], n) && dir[n] == '/') {
+			pi->cls = PC_SYSTEM_FILE;
+			return;
+		}
+	}
+	pi->cls = PC_ORDINARY;
+}
+
+static void classify_in(const char *path, bool home, const char *cwd, struct pinfo *pi)
+{
+	char norm[512];
+
+	if (!*path) {
+		memset(pi, 0, sizeof(*pi));
+		pi->cls = PC_UNKNOWN;
+		return;
+	}
+	normalize(path, home, cwd, norm, sizeof(norm));
+	classify_norm(norm, pi);
+	/* A path with unknown parts after a known prefix: judge the prefix,
+	 * but never as the dir itself. */
+	if (strchr(norm, SW_UNKNOWN_CH) && norm[0] != '?') {
+		if (pi->cls == PC_ROOT || pi->cls == PC_HOME || pi->cls == PC_SYSTEM)
+			pi->cls = pi->cls == PC_ROOT ? PC_ORDINARY :
+				  pi->cls == PC_HOME ? PC_HOME_ITEM : PC_SYSTEM_FILE;
+		pi->all = false;
+	}
+}
+
+void safety_classify_cmd(struct cmd *c, const char *path, bool home, struct pinfo *pi)
+{
+	classify_in(path, home, c->x->cwd, pi);
+}
+
+const char *safety_path_class(const char *path, const char *cwd)
+{
+	static const char *const names[] = {
+		"unknown", "nulldev", "ordinary", "tmp", "build", "home-deep", "vcs",
+		"home-item", "cwd", "parent", "var-root", "system-file", "device", "home",
+		"system", "root",
+	};
+	char norm[512];
+	struct pinfo pi;
+
+	norm[0] = '\0';
+	if (cwd && *cwd)
+		normalize(cwd, cwd[0] == '~', "", norm, sizeof(norm));
+	classify_in(path, path[0] == '~', norm, &pi);
+	return (size_t)pi.cls < ARRAY_SIZE(names) ? names[pi.cls] : "?";
+}
+
+const struct pinfo *safety_path(struct cmd *c, size_t i)
+{
+	struct sword *w = &c->av[i];
+
+	if (!w->have_pi) {
+		classify_in(w->s, (w->flags & SW_HOME) != 0, c->x->cwd, &w->pi);
+		if (w->flags & SW_EVERY)
+			w->pi.all = true;
+		w->have_pi = true;
+	}
+	return &w->pi;
+}
+
+/* ---- resolving words -------------------------------------------------- */
+
+static struct var *var_find(struct sctx *x, const char *name, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < x->n_vars; k++)
+		if (strlen(x->vars[k].name) == n && !memcmp(x->vars[k].name, name, n))
+			return &x->vars[k];
+	return NULL;
+}
+
+struct rbuf {
+	char *s;
+	size_t len, cap;
+	unsigned flags;
+	bool overflow;
+};
+
+static void rb_add(struct rbuf *b, const char *s, size_t n, bool split)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		char c = s[k];
+
+		if (b->len + 1 >= b->cap) {
+			b->overflow = true;
+			return;
+		}
+		if (split && (c == ' ' || c == '\t' || c == '\n'))
+			c = '\x02';
+		b->s[b->len++] = c;
+	}
+	b->s[b->len] = '\0';
+}
+
+static void rb_unknown(struct rbuf *b)
+{
+	char u = SW_UNKNOWN_CH;
+
+	if (b->len && b->s[b->len - 1] == SW_UNKNOWN_CH)
+		return;
+	rb_add(b, &u, 1, false);
+	b->flags |= SW_DYNAMIC;
+}
+
+static int visit_download(const struct shell_node *n, void *ctx)
+{
+	const struct shell_word *w;
+
+	(void)ctx;
+	if (n->kind != SHELL_SIMPLE)
+		return 0;
+	for (w = n->words; w; w = w->next) {
+		const char *base;
+
+		if (!w->text)
+			return 0;
+		base = strrchr(w->text, '/');
+		base = base ? base + 1 : w->text;
+		if (safety_is_downloader(base))
+			return -1;
+		/* Look past wrappers and their options for the program. */
+		if (w->text[0] != '-' &&
+		    !safety_prog_in(base, "sudo doas env nice nohup timeout command exec time"))
+			return 0;
+	}
+	return 0;
+}
+
+static bool subtree_downloads(const struct shell_node *n)
+{
+	return shell_walk(n, visit_download, NULL) < 0;
+}
+
+/* The output of $(...) when it is plainly static: echo, printf without
+ * formats, pwd, which/command -v. NULL otherwise. */
+static const char *static_cmdsub(struct sctx *x, const struct shell_node *sub, size_t *len,
+				 struct strpool *sp)
+{
+	const struct shell_node *s = sub->child;
+	const struct shell_word *w;
+	const char *prog;
+	size_t n = 0;
+	char *out, *o;
+
+	if (!s || s->next || s->kind != SHELL_SIMPLE || !s->words || s->redirs)
+		return NULL;
+	for (w = s->words; w; w = w->next) {
+		if (!shell_word_is_literal(w))
+			return NULL;
+		n += w->text_len + 1;
+	}
+	prog = s->words->text;
+	if (!strcmp(prog, "pwd")) {
+		*len = strlen(x->cwd[0] ? x->cwd : ".");
+		return x->cwd[0] ? x->cwd : ".";
+	}
+	if (!strcmp(prog, "which") || (!strcmp(prog, "command") && s->words->next &&
+					!strcmp(s->words->next->text, "-v"))) {
+		w = s->words->next;
+		if (w && !strcmp(w->text, "-v"))
+			w = w->next;
+		if (!w)
+			return NULL;
+		*len = w->text_len;
+		return w->text;
+	}
+	w = s->words->next;
+	if (!strcmp(prog, "echo")) {
+		while (w && (!strcmp(w->text, "-n") || !strcmp(w->text, "-e")))
+			w = w->next;
+	} else if (!strcmp(prog, "printf")) {
+		if (!w || strchr(w->text, '\\') ||
+		    (strchr(w->text, '%') && strcmp(w->text, "%s") && strcmp(w->text, "%s\\n")))
+			return NULL;
+		if (!strcmp(w->text, "%s") || !strcmp(w->text, "%s\\n"))
+			w = w->next;
+	} else {
+		return NULL;
+	}
+	out = o = sp_alloc(sp, n + 1);
+	if (!out)
+		return NULL;
+	for (; w; w = w->next) {
+		memcpy(o, w->text, w->text_len);
+		o += w->text_len;
+		if (w->next)
+			*o++ = ' ';
+	}
+	*o = '\0';
+	*len = (size_t)(o - out);
+	return out;
+}
+
+static void resolve_parts(struct sctx *x, const struct shell_part *pt, struct rbuf *b,
+			  struct strpool *sp, bool first);
+
+static void resolve_param(struct sctx *x, const struct shell_part *pt, struct rbuf *b,
+			  struct strpool *sp, bool first)
+{
+	bool split = pt->quote == SHELL_Q_NONE;
+	struct var *v;
+
+	if (pt->pflags & (SHELL_P_LENGTH | SHELL_P_INDIRECT)) {
+		rb_unknown(b);
+		return;
+	}
+	v = var_find(x, pt->text, pt->text_len);
+	if (v) {
+		if (!v->known) {
+			rb_unknown(b);
+		} else {
+			if (v->home && first && b->len == 0)
+				b->flags |= SW_HOME;
+			rb_add(b, v->value, strlen(v->value), split);
+		}
+		return;
+	}
+	if (!strcmp(pt->text, "HOME")) {
+		if (first && b->len == 0) {
+			b->flags |= SW_HOME;
+			rb_add(b, "~", 1, false);
+		} else {
+			rb_unknown(b);
+		}
+		return;
+	}
+	if (!strcmp(pt->text, "PWD") && first && b->len == 0) {
+		rb_add(b, ".", 1, false);
+		return;
+	}
+	/* Unknown: ${X:-default} is the default when X is unset. */
+	if ((!strcmp(pt->op, ":-") || !strcmp(pt->op, "-")) && pt->arg) {
+		resolve_parts(x, pt->arg, b, sp, first);
+		return;
+	}
+	rb_unknown(b);
+}
+
+static void resolve_parts(struct sctx *x, const struct shell_part *pt, struct rbuf *b,
+			  struct strpool *sp, bool first)
+{
+	for (; pt; pt = pt->next, first = false) {
+		switch (pt->kind) {
+		case SHELL_PART_LIT:
+			if (pt->quote == SHELL_Q_NONE && strpbrk(pt->text, "*?["))
+				b->flags |= SW_GLOB;
+			if (pt->quote != SHELL_Q_NONE)
+				b->flags |= SW_QUOTED;
+			rb_add(b, pt->text, pt->text_len, false);
+			break;
+		case SHELL_PART_TILDE:
+			if (b->len == 0 && !pt->text_len) {
+				b->flags |= SW_HOME;
+				rb_add(b, "~", 1, false);
+			} else if (!strcmp(pt->text, "root")) {
+				rb_add(b, "/root", 5, false);
+			} else if (b->len == 0) {
+				rb_add(b, "/home/", 6, false);
+				rb_add(b, pt->text, pt->text_len, false);
+			} else {
+				/* ~ after = in dd's of=~/x: keep the marker. */
+				rb_add(b, "~", 1, false);
+				rb_add(b, pt->text, pt->text_len, false);
+			}
+			break;
+		case SHELL_PART_PARAM:
+			resolve_param(x, pt, b, sp, first);
+			break;
+		case SHELL_PART_CMDSUB: {
+			size_t n;
+			const char *s = static_cmdsub(x, pt->sub, &n, sp);
+
+			b->flags |= SW_CMDSUB;
+			if (subtree_downloads(pt->sub))
+				b->flags |= SW_DOWNLOAD;
+			if (s)
+				rb_add(b, s, n, pt->quote == SHELL_Q_NONE);
+			else
+				rb_unknown(b);
+			break;
+		}
+		case SHELL_PART_PROCSUB:
+			if (subtree_downloads(pt->sub))
+				b->flags |= SW_DOWNLOAD;
+			rb_unknown(b);
+			break;
+		case SHELL_PART_ARITH:
+		case SHELL_PART_ARRAY:
+			rb_unknown(b);
+			break;
+		}
+	}
+}
+
+/* Resolve w into one or more swords (unquoted expansions split). Returns
+ * how many were written to out (at most max). */
+static size_t resolve_word(struct sctx *x, const struct shell_word *w, struct sword *out,
+			   size_t max, struct strpool *sp, size_t span_start, size_t span_len)
+{
+	struct rbuf b;
+	size_t n = 0;
+	char *p, *e;
+
+	if (!max)
+		return 0;
+	if (shell_word_is_literal(w)) {
+		out[0].s = w->text;
+		out[0].len = w->text_len;
+		out[0].flags = (w->flags & SHELL_W_QUOTED) ? SW_QUOTED : 0;
+		out[0].span_start = span_start;
+		out[0].span_len = span_len;
+		out[0].have_pi = false;
+		return 1;
+	}
+	memset(&b, 0, sizeof(b));
+	b.cap = MIN((size_t)MAX_WORD, w->len * 2 + 64);
+	b.s = sp_alloc(sp, b.cap);
+	if (!b.s) {
+		out[0].s = "\x01";
+		out[0].len = 1;
+		out[0].flags = SW_DYNAMIC;
+		out[0].span_start = span_start;
+		out[0].span_len = span_len;
+		out[0].have_pi = false;
+		return 1;
+	}
+	b.s[0] = '\0';
+	if (w->flags & SHELL_W_DYNAMIC) {
+		/* Large values can make the word longer than its source. */
+		b.cap = MAX_WORD;
+		b.s = sp_alloc(sp, b.cap);
+		if (!b.s)
+			return 0;
+		b.s[0] = '\0';
+	}
+	resolve_parts(x, w->parts, &b, sp, true);
+	if (b.overflow)
+		rb_unknown(&b);
+	/* Split at the markers; empty fields of unquoted expansions vanish. */
+	p = b.s;
+	for (;;) {
+		e = strchr(p, '\x02');
+		if (e)
+			*e = '\0';
+		if (*p || (!e && n == 0 && (b.flags & SW_QUOTED))) {
+			out[n].s = p;
+			out[n].len = strlen(p);
+			out[n].flags = b.flags;
+			out[n].span_start = span_start;
+			out[n].span_len = span_len;
+			out[n].have_pi = false;
+			if (n > 0)
+				out[n].flags &= ~SW_HOME;
+			if (++n == max)
+				break;
+		}
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	return n;
+}
+
+/* ---- variables and cd ------------------------------------------------- */
+
+static void set_var(struct sctx *x, const struct shell_word *w, struct strpool *sp)
+{
+	struct var *v;
+	struct sword sw;
+	const char *name = w->text ? w->text : NULL;
+	size_t nl = w->name_len;
+	char namebuf[32];
+	char norm[MAX_VAR_VALUE];
+	struct shell_word val;
+
+	if (!nl || nl >= sizeof(namebuf))
+		return;
+	/* The name is the literal start of the word's source. */
+	(void)name;
+	memcpy(namebuf, w->parts->text, MIN(nl, w->parts->text_len));
+	namebuf[MIN(nl, w->parts->text_len)] = '\0';
+	v = var_find(x, namebuf, strlen(namebuf));
+	if (!v) {
+		if (x->n_vars == MAX_VARS)
+			return;
+		v = &x->vars[x->n_vars++];
+		snprintf(v->name, sizeof(v->name), "%s", namebuf);
+	}
+	v->known = false;
+	v->home = false;
+	if (w->flags & SHELL_W_ARRAY)
+		return;
+	/* Resolve the value: the word with "NAME=" cut from its first part. */
+	val = *w;
+	{
+		struct shell_part first = *w->parts;
+		size_t cut = w->parts->text_len > nl ? nl + 1 : w->parts->text_len;
+
+		if (first.kind != SHELL_PART_LIT)
+			return;
+		if (cut < first.text_len && first.text[cut - 1] != '=')
+			cut++; /* NAME+= */
+		first.text += cut;
+		first.text_len -= cut;
+		val.parts = &first;
+		val.flags = w->flags & ~SHELL_W_ASSIGN;
+		if (!first.text_len && !first.next) {
+			v->known = true;
+			v->value[0] = '\0';
+			return;
+		}
+		if (!first.text_len)
+			val.parts = first.next;
+		val.text = NULL;
+		val.flags |= SHELL_W_PARAM; /* force resolution through parts */
+		{
+			struct sword out[1];
+
+			if (resolve_word(x, &val, out, 1, sp, 0, 0) != 1)
+				return;
+			sw = out[0];
+		}
+	}
+	if (sw.flags & SW_DYNAMIC) {
+		/* A known prefix still tells a lot ($HOME/x, /tmp/$y). */
+		if (sw.s[0] == SW_UNKNOWN_CH)
+			return;
+	}
+	if (strchr(sw.s, '/') || sw.s[0] == '~' || sw.s[0] == '.') {
+		normalize(sw.s, (sw.flags & SW_HOME) != 0, "", norm, sizeof(norm));
+		/* Keep the user's form for plain names; paths normalized. */
+		if (norm[0] == '.' && norm[1] == '/')
+			memmove(norm, norm + 2, strlen(norm + 2) + 1);
+		else if (norm[0] == '.' && !norm[1])
+			strcpy(norm, ".");
+		snprintf(v->value, sizeof(v->value), "%s", norm);
+		v->home = norm[0] == '~';
+	} else {
+		snprintf(v->value, sizeof(v->value), "%s", sw.s);
+	}
+	v->known = true;
+}
+
+static void forget_var(struct sctx *x, const char *name, size_t n)
+{
+	struct var *v = var_find(x, name, n);
+
+	if (v)
+		v->known = false;
+}
+
+static void do_cd(struct sctx *x, struct cmd *c)
+{
+	char norm[256];
+	int i = cmd_operand(c, 0, "");
+
+	if (i < 0) {
+		strcpy(x->cwd, "~");
+		return;
+	}
+	if (c->av[i].flags & SW_DYNAMIC || !strcmp(c->av[i].s, "-")) {
+		strcpy(x->cwd, "?");
+		return;
+	}
+	normalize(c->av[i].s, (c->av[i].flags & SW_HOME) != 0, x->cwd, norm, sizeof(norm));
+	snprintf(x->cwd, sizeof(x->cwd), "%s", norm);
+}
+
+/* ---- argument helpers ------------------------------------------------- */
+
+bool cmd_has_short(const struct cmd *c, char opt)
+{
+	size_t i;
+
+	for (i = 1; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		if (!strcmp(s, "--"))
+			break;
+		if (s[0] == '-' && s[1] != '-' && strchr(s + 1, opt))
+			return true;
+	}
+	return false;
+}
+
+bool cmd_has_long(const struct cmd *c, const char *opt)
+{
+	size_t i, n = strlen(opt);
+
+	for (i = 1; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		if (!strcmp(s, "--"))
+			break;
+		if (!strncmp(s, opt, n) && (s[n] == '\0' || s[n] == '='))
+			return true;
+	}
+	return false;
+}
+
+bool cmd_has_arg(const struct cmd *c, const char *arg)
+{
+	size_t i;
+
+	for (i = 1; i < c->ac; i++)
+		if (!strcmp(c->av[i].s, arg))
+			return true;
+	return false;
+}
+
+int cmd_operand(const struct cmd *c, int nth, const char *with_arg)
+{
+	size_t i;
+	bool opts = true;
+
+	for (i = 1; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		if (opts && !strcmp(s, "--")) {
+			opts = false;
+			continue;
+		}
+		if (opts && s[0] == '-' && s[1]) {
+			if (s[1] != '-' && s[2] == '\0' && strchr(with_arg, s[1]))
+				i++;
+			continue;
+		}
+		if (nth-- == 0)
+			return (int)i;
+	}
 	return -1;
 }
 
-int safety_level_parse(const char *s, enum safety_level *out)
+const char *cmd_text(const struct cmd *c, size_t i)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(level_names); i++)
-		if (str_eq(s, level_names[i]))
-			return *out = (enum safety_level)i, 0;
-	return -1;
+	return i < c->ac ? c->av[i].s : "";
+}
+
+/* ---- nested code ------------------------------------------------------ */
+
+static void check_tree_text(struct sctx *x, const char *text, size_t len);
+
+void safety_check_code(struct cmd *c, const char *text, size_t len, size_t i, struct env env)
+{
+	struct sctx *x = c->x;
+	struct env save_env = x->env;
+	bool save_nested = x->nested;
+	size_t save_start = x->nest_start, save_len = x->nest_len;
+	char save_cwd[sizeof(x->cwd)];
+
+	if (x->nest >= MAX_NEST) {
+		safety_add(c, (int)i, "nesting", RISK_HIGH,
+			   "code nested more than %d levels deep cannot be checked", MAX_NEST);
+		return;
+	}
+	if (!x->nested) {
+		x->nested = true;
+		x->nest_start = c->av[i < c->ac ? i : 0].span_start;
+		x->nest_len = c->av[i < c->ac ? i : 0].span_len;
+	}
+	memcpy(save_cwd, x->cwd, sizeof(save_cwd));
+	x->env = env;
+	x->nest++;
+	check_tree_text(x, text, len);
+	x->nest--;
+	x->env = save_env;
+	memcpy(x->cwd, save_cwd, sizeof(save_cwd));
+	x->nested = save_nested;
+	x->nest_start = save_start;
+	x->nest_len = save_len;
+}
+
+/* ---- wrappers --------------------------------------------------------- */
+
+/* Skip options of a wrapper: returns the av index of the first operand.
+ * with_arg: short options taking an argument; long options taking one are
+ * written "--name=" or as the next word when listed in long_arg. */
+static size_t skip_opts(const struct cmd *c, size_t i, const char *with_arg, const char *long_arg)
+{
+	while (i < c->ac) {
+		const char *s = c->av[i].s;
+
+		if (!strcmp(s, "--"))
+			return i + 1;
+		if (s[0] != '-' || !s[1])
+			return i;
+		if (s[1] == '-') {
+			if (!strchr(s, '=') && long_arg[0] && safety_prog_in(s + 2, long_arg))
+				i++;
+			i++;
+			continue;
+		}
+		/* A cluster: the first option taking an argument takes the
+		 * rest of the cluster or the next word. */
+		for (size_t k = 1; s[k]; k++) {
+			if (strchr(with_arg, s[k])) {
+				if (!s[k + 1])
+					i++;
+				break;
+			}
+		}
+		i++;
+	}
+	return i;
+}
+
+/* Does a short option cluster among av[1..end) hold opt? */
+static bool opt_before(const struct cmd *c, size_t end, char opt)
+{
+	size_t i;
+
+	for (i = 1; i < end && i < c->ac; i++)
+		if (c->av[i].s[0] == '-' && c->av[i].s[1] != '-' && strchr(c->av[i].s, opt))
+			return true;
+	return false;
+}
+
+static bool is_assignment(const char *s)
+{
+	const char *e = strchr(s, '=');
+
+	if (!e || e == s || (*s >= '0' && *s <= '9'))
+		return false;
+	for (const char *p = s; p < e; p++)
+		if (!((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z') && !(*p >= '0' && *p <= '9') &&
+		    *p != '_')
+			return false;
+	return true;
+}
+
+static void shift(struct cmd *c, size_t k)
+{
+	c->av += k;
+	c->ac -= k;
+}
+
+/* Join av[from..] with spaces into storage from sp; NULL if any word is
+ * dynamic (then *dyn says whether one downloads). */
+static char *join_args(struct cmd *c, size_t from, struct strpool *sp, size_t *len, unsigned *fl)
+{
+	size_t n = 0, i;
+	char *s, *o;
+
+	*fl = 0;
+	for (i = from; i < c->ac; i++) {
+		*fl |= c->av[i].flags;
+		n += c->av[i].len + 1;
+	}
+	if (*fl & SW_DYNAMIC)
+		return NULL;
+	s = o = sp_alloc(sp, n + 1);
+	if (!s)
+		return NULL;
+	for (i = from; i < c->ac; i++) {
+		memcpy(o, c->av[i].s, c->av[i].len);
+		o += c->av[i].len;
+		if (i + 1 < c->ac)
+			*o++ = ' ';
+	}
+	*o = '\0';
+	*len = (size_t)(o - s);
+	return s;
+}
+
+/* Code that comes from a word (sh -c WORD, eval WORDS...). */
+static void run_code_words(struct cmd *c, size_t from, struct strpool *sp, const char *what)
+{
+	size_t len = 0;
+	unsigned fl;
+	char *s = join_args(c, from, sp, &len, &fl);
+
+	if (from >= c->ac)
+		return;
+	if (s) {
+		safety_check_code(c, s, len, from, c->env);
+		return;
+	}
+	if (fl & SW_DOWNLOAD)
+		safety_add(c, (int)from, c->env.elevated ? "download-exec-root" : "download-exec",
+			   c->env.elevated ? RISK_CRITICAL : RISK_HIGH,
+			   "%s runs code downloaded from the network%s", what,
+			   c->env.elevated ? " as root" : "");
+	else
+		safety_add(c, (int)from, "dynamic-code", RISK_MODERATE,
+			   "%s runs code that is only known at run time", what);
+}
+
+static void stdin_verdict(struct cmd *c);
+
+/* A shell (or interpreter) given a script file operand. */
+static void run_script_file(struct cmd *c, size_t i, const char *what)
+{
+	if (c->av[i].flags & SW_DOWNLOAD)
+		safety_add(c, (int)i, c->env.elevated ? "download-exec-root" : "download-exec",
+			   c->env.elevated ? RISK_CRITICAL : RISK_HIGH,
+			   "%s runs a script downloaded from the network%s", what,
+			   c->env.elevated ? " as root" : "");
+	else if (!strcmp(c->av[i].s, "/dev/stdin") || !strcmp(c->av[i].s, "-")) {
+		c->role = ROLE_SHELL_STDIN;
+		stdin_verdict(c);
+	} else
+		safety_add(c, (int)i, "runs-script", RISK_MODERATE, "%s runs the script %s", what,
+			   c->av[i].s[0] == SW_UNKNOWN_CH ? "given at run time" : c->av[i].s);
+}
+
+/* A shell or interpreter reading its program from stdin: judge what
+ * feeds it. */
+static void stdin_verdict(struct cmd *c)
+{
+	const struct stdin_info *in = c->in;
+
+	if (!in)
+		return;
+	if (in->kind == IN_DOWNLOAD) {
+		if (c->env.elevated)
+			safety_add(c, 0, "pipe-download-root-shell", RISK_CRITICAL,
+				   "runs a script from the network as root, unseen");
+		else
+			safety_add(c, 0, "pipe-download-shell", RISK_HIGH,
+				   "runs a script from the network, unseen");
+	} else if (in->kind == IN_OTHER || in->kind == IN_PATHS) {
+		if (c->env.elevated)
+			safety_add(c, 0, "pipe-to-shell", RISK_HIGH,
+				   "runs the output of another command as root code");
+		else
+			safety_add(c, 0, "pipe-to-shell", RISK_MODERATE,
+				   "runs the output of another command as code");
+	}
+}
+
+static void stdin_code(struct cmd *c, struct strpool *sp)
+{
+	const struct stdin_info *in = c->in;
+
+	(void)sp;
+	if (!in)
+		return;
+	if (in->kind == IN_TEXT && safety_is_shell(c->prog)) {
+		struct sctx *x = c->x;
+		bool save = x->nested;
+		size_t s0 = x->nest_start, l0 = x->nest_len;
+
+		if (!x->nested) {
+			x->nested = true;
+			x->nest_start = in->span_start;
+			x->nest_len = in->span_len;
+		}
+		safety_check_code(c, in->text, in->text_len, 0, c->env);
+		x->nested = save;
+		x->nest_start = s0;
+		x->nest_len = l0;
+	}
+}
+
+/* sh/bash/... argv handling. Returns true when handled completely. */
+static void handle_shell(struct cmd *c, struct strpool *sp)
+{
+	size_t i = 1;
+	bool dash_c = false, dash_s = false, interactive = false;
+
+	while (i < c->ac) {
+		const char *s = c->av[i].s;
+
+		if (!strcmp(s, "--") || !strcmp(s, "-")) {
+			i++;
+			break;
+		}
+		if ((s[0] != '-' && s[0] != '+') || !s[1])
+			break;
+		if (s[1] == '-') {
+			i++;
+			continue;
+		}
+		if (strchr(s, 'c'))
+			dash_c = true;
+		if (strchr(s, 's'))
+			dash_s = true;
+		if (strchr(s, 'i'))
+			interactive = true;
+		if ((strchr(s, 'o') || strchr(s, 'O')) && i + 1 < c->ac)
+			i++;
+		i++;
+	}
+	if (dash_c) {
+		if (i < c->ac) {
+			size_t len = 0;
+			unsigned fl = c->av[i].flags;
+
+			if (!(fl & SW_DYNAMIC)) {
+				len = c->av[i].len;
+				safety_check_code(c, c->av[i].s, len, i, c->env);
+			} else {
+				struct cmd one = *c;
+
+				one.ac = i + 1;
+				run_code_words(&one, i, sp, c->prog);
+			}
+		}
+		c->role = ROLE_SHELL;
+		return;
+	}
+	if (i < c->ac && !dash_s) {
+		run_script_file(c, i, c->prog);
+		c->role = c->role == ROLE_SHELL_STDIN ? ROLE_SHELL_STDIN : ROLE_SHELL;
+		return;
+	}
+	c->role = interactive ? ROLE_SHELL : ROLE_SHELL_STDIN;
+	if (c->in && c->in->kind == IN_TEXT)
+		stdin_code(c, sp);
+	else if ((!c->in || c->in->kind == IN_NONE) && c->env.elevated)
+		safety_add(c, 0, "root-shell", RISK_MODERATE, "starts %s as root", c->prog);
+	else
+		stdin_verdict(c);
+}
+
+/* Interpreters: python -c CODE, perl -e CODE, node -e CODE... */
+static void handle_interpreter(struct cmd *c, struct strpool *sp)
+{
+	size_t i;
+
+	(void)sp;
+	for (i = 1; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		if (s[0] != '-' || !s[1]) {
+			run_script_file(c, i, c->prog);
+			return;
+		}
+		if (!strcmp(s, "--"))
+			break;
+		if ((!strcmp(s, "-c") || !strcmp(s, "-e") || !strcmp(s, "-E") || !strcmp(s, "-r") ||
+		     !strcmp(s, "--eval") || !strcmp(s, "-p") || !strcmp(s, "--print") ||
+		     (s[1] != '-' && strchr("ceE", s[strlen(s) - 1]))) && i + 1 < c->ac) {
+			/* The matchers in rules.c look at the code (fork
+			 * bombs, reverse shells, system("...")). */
+			c->role = ROLE_OTHER;
+			return;
+		}
+		if (!strcmp(s, "-m")) {
+			/* python -m module: runs a module, as a script would. */
+			c->role = ROLE_OTHER;
+			return;
+		}
+		if (!strcmp(s, "-W") || !strcmp(s, "-X") || !strcmp(s, "-I"))
+			i++;
+	}
+	c->role = ROLE_SHELL_STDIN;
+	stdin_verdict(c);
+}
+
+static const char *const find_narrowing[] = {
+	"-name", "-iname", "-path", "-ipath", "-wholename", "-iwholename", "-regex",
+	"-iregex", "-newer", "-mtime", "-mmin", "-atime", "-amin", "-ctime", "-cmin",
+	"-size", "-user", "-group", "-uid", "-gid", "-perm", "-inum", "-samefile",
+	"-links", "-empty", "-lname", "-ilname", "-newermt", "-nouser", "-nogroup",
+	"-anewer", "-cnewer", "-used", "-context", "-fstype",
+};
+
+void safety_find_scope(struct cmd *c, struct find_scope *fs)
+{
+	size_t i = 1;
+
+	memset(fs, 0, sizeof(*fs));
+	while (i < c->ac && (!strcmp(c->av[i].s, "-H") || !strcmp(c->av[i].s, "-L") ||
+			      !strcmp(c->av[i].s, "-P") || !strncmp(c->av[i].s, "-O", 2) ||
+			      !strcmp(c->av[i].s, "-D")))
+		i += !strcmp(c->av[i].s, "-D") ? 2 : 1;
+	for (; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+		const struct pinfo *pi;
+
+		if (s[0] == '-' || s[0] == '(' || s[0] == '!')
+			break;
+		pi = safety_path(c, i);
+		if (!fs->start_i || pi->cls > fs->start.cls) {
+			fs->start = *pi;
+			fs->start_i = i;
+		}
+	}
+	fs->first_expr = i < c->ac ? i : c->ac;
+	if (!fs->start_i)
+		classify_in(".", false, c->x->cwd, &fs->start);
+	for (; i < c->ac; i++)
+		if (in_list(c->av[i].s, strlen(c->av[i].s), find_narrowing,
+			    ARRAY_SIZE(find_narrowing)))
+			fs->narrow = true;
+}
+
+/* find: each -exec command is checked with {} standing for the files
+ * found; the find rules in rules.c judge -delete. */
+static void handle_find(struct sctx *x, struct cmd *c)
+{
+	struct find_scope fs;
+	size_t i;
+	char synth[300];
+	unsigned synth_flags = 0;
+
+	safety_find_scope(c, &fs);
+	/* {} is every file below the start (or some of them when narrowed). */
+	{
+		const char *start = fs.start_i ? c->av[fs.start_i].s : ".";
+
+		if (!*start)
+			start = ".";
+		if (fs.start_i && (c->av[fs.start_i].flags & SW_HOME))
+			synth_flags |= SW_HOME;
+		if (!fs.narrow) {
+			snprintf(synth, sizeof(synth), "%s%s*", start,
+				 start[strlen(start) - 1] == '/' ? "" : "/");
+			synth_flags |= SW_EVERY;
+		} else {
+			snprintf(synth, sizeof(synth), "%s%s%c", start,
+				 start[strlen(start) - 1] == '/' ? "" : "/", SW_UNKNOWN_CH);
+			synth_flags |= SW_DYNAMIC;
+		}
+	}
+	for (i = fs.first_expr; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+		size_t j, k, n;
+		struct sword stack[AV_STACK], *av;
+		struct cmd sub;
+
+		if (strcmp(s, "-exec") && strcmp(s, "-execdir") && strcmp(s, "-ok") &&
+		    strcmp(s, "-okdir"))
+			continue;
+		for (j = i + 1; j < c->ac; j++)
+			if (!strcmp(c->av[j].s, ";") || (!strcmp(c->av[j].s, "+") &&
+						      !strcmp(c->av[j - 1].s, "{}")))
+				break;
+		n = j - i - 1;
+		if (!n) {
+			i = j;
+			continue;
+		}
+		av = n <= AV_STACK ? stack : xmallocarray(n, sizeof(*av));
+		for (k = 0; k < n; k++) {
+			av[k] = c->av[i + 1 + k];
+			if (strstr(av[k].s, "{}")) {
+				av[k].s = synth;
+				av[k].len = strlen(synth);
+				av[k].flags = synth_flags;
+				av[k].have_pi = false;
+			}
+		}
+		sub = *c;
+		sub.av = av;
+		sub.ac = n;
+		sub.in = NULL;
+		sub.role = ROLE_OTHER;
+		check_argv(x, &sub);
+		if (av != stack)
+			free(av);
+		i = j;
+	}
+}
+
+/* xargs: the command runs with words from stdin appended. */
+static void handle_xargs(struct sctx *x, struct cmd *c, size_t start, struct strpool *sp)
+{
+	struct sword stack[AV_STACK], *av;
+	size_t n = c->ac - start, extra = 0, k;
+	const struct stdin_info *in = c->in;
+	struct cmd sub;
+	char *words = NULL;
+	bool replace = cmd_has_short(c, 'I') || cmd_has_short(c, 'i') || cmd_has_long(c, "--replace");
+
+	if (in && (in->kind == IN_TEXT || in->kind == IN_PATHS) && in->text_len < 4096) {
+		words = sp_alloc(sp, in->text_len + 1);
+		if (words) {
+			memcpy(words, in->text, in->text_len + 1);
+			for (char *p = words; *p; p++) {
+				if (*p == ' ' || *p == '\n' || *p == '\t') {
+					*p = '\0';
+				} else if (p == words || !p[-1]) {
+					extra++;
+				}
+			}
+		}
+	} else {
+		extra = 1;
+	}
+	if (extra > 64)
+		extra = 64;
+	av = n + extra <= AV_STACK ? stack : xmallocarray(n + extra, sizeof(*av));
+	for (k = 0; k < n; k++)
+		av[k] = c->av[start + k];
+	if (!n) {
+		/* xargs alone runs echo */
+		goto out;
+	}
+	{
+		const char *p = words;
+		size_t e = 0;
+
+		for (e = 0; e < extra; e++) {
+			struct sword *w = &av[n + e];
+
+			*w = c->av[0];
+			w->have_pi = false;
+			if (p) {
+				while (!*p)
+					p++;
+				w->s = p;
+				w->len = strlen(p);
+				w->flags = in->kind == IN_PATHS ? in->path_flags : 0;
+				p += w->len;
+			} else {
+				w->s = "\x01";
+				w->len = 1;
+				w->flags = SW_DYNAMIC;
+			}
+		}
+	}
+	if (replace) {
+		/* -I {}: the words replace the placeholder instead. */
+		for (k = 1; k < n; k++) {
+			if (av[k].s[0] == '{' && extra) {
+				av[k] = av[n];
+			}
+		}
+		extra = 0;
+	}
+	sub = *c;
+	sub.av = av;
+	sub.ac = n + extra;
+	sub.in = NULL;
+	check_argv(x, &sub);
+out:
+	if (av != stack)
+		free(av);
+}
+
+/* ---- the command ------------------------------------------------------ */
+
+static const char *base_name(const char *s)
+{
+	const char *b = strrchr(s, '/');
+
+	return b && b[1] ? b + 1 : s;
+}
+
+/* Peel wrappers off c until the real command; then apply the rules. */
+static void check_argv(struct sctx *x, struct cmd *c)
+{
+	struct strpool sp;
+	int guard;
+
+	sp.used = 0;
+	sp.n_heap = 0;
+	for (guard = 0; guard < 64 && c->ac; guard++) {
+		const char *prog;
+		size_t k;
+
+		if (c->av[0].flags & SW_DYNAMIC) {
+			bool bad = false;
+
+			for (k = 1; k < c->ac; k++) {
+				const struct pinfo *pi = safety_path(c, k);
+
+				if (pi->cls >= PC_SYSTEM_FILE)
+					bad = true;
+			}
+			if (bad)
+				safety_add(c, 0, "dynamic-command", RISK_HIGH,
+					   "runs a command chosen at run time on a system path");
+			else
+				safety_add(c, 0, "dynamic-command", RISK_MODERATE,
+					   "runs a command chosen at run time");
+			goto out;
+		}
+		prog = base_name(c->av[0].s);
+		c->prog = prog;
+		if (safety_prog_in(prog, "sudo doas pkexec run0")) {
+			c->env.elevated = true;
+			k = !strcmp(prog, "sudo") ? skip_opts(c, 1, "ugpChDrtUT",
+							       "user group host prompt chdir role type close-from")
+						  : !strcmp(prog, "doas") ? skip_opts(c, 1, "uC", "") :
+						  skip_opts(c, 1, "", "user");
+			if (k >= c->ac) {
+				if (opt_before(c, k, 'i') || opt_before(c, k, 's') ||
+				    !strcmp(prog, "pkexec") || !strcmp(prog, "run0"))
+					safety_add(c, 0, "root-shell", RISK_MODERATE,
+						   "opens a root shell");
+				goto out;
+			}
+			if (opt_before(c, k, 'e')) {
+				/* sudo -e FILE: edit as root. */
+				safety_add(c, (int)k, "sudoedit", RISK_MODERATE,
+					   "edits %s as root", c->av[k].s);
+				goto out;
+			}
+			shift(c, k);
+			continue;
+		}
+		if (safety_prog_in(prog, "nice nohup command builtin exec time stdbuf ionice chrt "
+				   "taskset setsid unbuffer caffeinate nocache catchsegv strace "
+				   "ltrace torsocks proxychains proxychains4 firejail rlwrap "
+				   "systemd-run doppler op")) {
+			if (!strcmp(prog, "command") && (cmd_has_short(c, 'v') || cmd_has_short(c, 'V')))
+				goto out;
+			if (!strcmp(prog, "exec") && c->ac == 1)
+				goto out;
+			k = skip_opts(c, 1, !strcmp(prog, "nice") ? "n" :
+					    !strcmp(prog, "time") ? "fo" :
+					    !strcmp(prog, "stdbuf") ? "ioe" :
+					    !strcmp(prog, "ionice") ? "cnp" :
+					    !strcmp(prog, "exec") ? "a" :
+					    !strcmp(prog, "strace") ? "eopsuEI" : "",
+				      "adjustment output user");
+			if (!strcmp(prog, "taskset") || !strcmp(prog, "chrt"))
+				k++; /* mask or priority */
+			if (k >= c->ac)
+				goto out;
+			shift(c, k);
+			continue;
+		}
+		if (!strcmp(prog, "timeout")) {
+			k = skip_opts(c, 1, "sk", "signal kill-after");
+			if (k + 1 >= c->ac)
+				goto out;
+			shift(c, k + 1);
+			continue;
+		}
+		if (!strcmp(prog, "env")) {
+			k = 1;
+			while (k < c->ac) {
+				const char *s = c->av[k].s;
+
+				if (!strcmp(s, "-S") || !strcmp(s, "--split-string")) {
+					run_code_words(c, k + 1, &sp, "env -S");
+					goto out;
+				}
+				if (!strcmp(s, "--")) {
+					k++;
+					continue;
+				}
+				if (s[0] == '-') {
+					if (!strcmp(s, "-u") || !strcmp(s, "-C") || !strcmp(s, "-P") ||
+					    !strcmp(s, "--unset") || !strcmp(s, "--chdir"))
+						k++;
+					k++;
+					continue;
+				}
+				if (is_assignment(s)) {
+					k++;
+					continue;
+				}
+				break;
+			}
+			if (k >= c->ac)
+				goto out; /* prints the environment */
+			shift(c, k);
+			continue;
+		}
+		if (!strcmp(prog, "busybox") || !strcmp(prog, "toybox")) {
+			if (c->ac < 2)
+				goto out;
+			shift(c, 1);
+			continue;
+		}
+		if (!strcmp(prog, "chroot")) {
+			k = skip_opts(c, 1, "", "userspec groups");
+			if (k + 1 >= c->ac) {
+				safety_add(c, 0, "root-shell", RISK_MODERATE, "opens a shell in a chroot");
+				goto out;
+			}
+			c->env.elevated = true;
+			shift(c, k + 1);
+			continue;
+		}
+		if (!strcmp(prog, "flock")) {
+			k = skip_opts(c, 1, "wEc", "timeout conflict-exit-code command");
+			for (size_t j = 1; j < c->ac && j < k; j++)
+				if (!strcmp(c->av[j].s, "-c") || !strcmp(c->av[j].s, "--command")) {
+					run_code_words(c, j + 1, &sp, "flock -c");
+					goto out;
+				}
+			if (k + 1 >= c->ac)
+				goto out;
+			shift(c, k + 1);
+			continue;
+		}
+		if (!strcmp(prog, "xargs")) {
+			k = skip_opts(c, 1, "IdaELnPsei", "max-args max-procs delimiter arg-file "
+				      "max-lines max-chars replace eof");
+			handle_xargs(x, c, k, &sp);
+			goto out;
+		}
+		if (!strcmp(prog, "find")) {
+			handle_find(x, c);
+			break; /* find's own rules (-delete) follow */
+		}
+		if (safety_prog_in(prog, "su runuser sg")) {
+			for (k = 1; k < c->ac; k++)
+				if (!strcmp(c->av[k].s, "-c") || !strcmp(c->av[k].s, "--command") ||
+				    (c->av[k].s[0] == '-' && c->av[k].s[1] != '-' &&
+				     strchr(c->av[k].s, 'c') && strlen(c->av[k].s) <= 3))
+					break;
+			if (!strcmp(prog, "sg") && k >= c->ac && c->ac >= 3) {
+				struct env e = c->env;
+
+				run_code_words(c, 2, &sp, "sg");
+				(void)e;
+				goto out;
+			}
+			if (k + 1 < c->ac) {
+				struct cmd one = *c;
+
+				one.env.elevated = true;
+				one.ac = k + 2;
+				if (!(c->av[k + 1].flags & SW_DYNAMIC))
+					safety_check_code(&one, c->av[k + 1].s, c->av[k + 1].len, k + 1,
+							  one.env);
+				else
+					run_code_words(&one, k + 1, &sp, prog);
+				goto out;
+			}
+			if (!strcmp(prog, "runuser")) {
+				k = skip_opts(c, 1, "ugGl", "user group");
+				if (k < c->ac) {
+					c->env.elevated = true;
+					shift(c, k);
+					continue;
+				}
+			}
+			safety_add(c, 0, "root-shell", RISK_MODERATE, "opens a shell as another user");
+			goto out;
+		}
+		if (!strcmp(prog, "ssh")) {
+			struct env e = c->env;
+
+			k = skip_opts(c, 1, "bcDEeFIiJLlmOopQRSWwB", "");
+			if (k + 1 >= c->ac)
+				goto out; /* an interactive session */
+			safety_add(c, (int)k + 1, "ssh-remote", RISK_MODERATE,
+				   "runs a command on the remote host %s", c->av[k].s);
+			e.remote = true;
+			run_code_words(c, k + 1, &sp, "ssh");
+			(void)e;
+			goto out;
+		}
+		if (!strcmp(prog, "watch")) {
+			k = skip_opts(c, 1, "nd", "interval differences");
+			run_code_words(c, k, &sp, "watch");
+			goto out;
+		}
+		if (!strcmp(prog, "eval")) {
+			run_code_words(c, 1, &sp, "eval");
+			goto out;
+		}
+		if (!strcmp(prog, "source") || !strcmp(prog, ".")) {
+			if (c->ac > 1)
+				run_script_file(c, 1, prog);
+			goto out;
+		}
+		if (safety_is_shell(prog)) {
+			handle_shell(c, &sp);
+			goto out;
+		}
+		if (safety_is_interpreter(prog))
+			handle_interpreter(c, &sp);
+		if (!strcmp(prog, "cd") || !strcmp(prog, "pushd")) {
+			do_cd(x, c);
+			goto out;
+		}
+		break;
+	}
+	if (!c->ac || !c->prog)
+		goto out;
+	if (safety_is_downloader(c->prog))
+		c->role = c->role ? c->role : ROLE_DOWNLOAD;
+	if (safety_is_nettool(c->prog))
+		c->role = ROLE_NET;
+	/* Help and version output change nothing. */
+	if (c->ac == 2 && (!strcmp(c->av[1].s, "--help") || !strcmp(c->av[1].s, "--version") ||
+			   !strcmp(c->av[1].s, "-h")))
+		goto out;
+	{
+		bool hit = false, fallback = false;
+		size_t r;
+
+		/* Bombs defined earlier in this command. */
+		for (r = 0; r < x->n_bombs; r++)
+			if (!strcmp(x->bombs[r], c->av[0].s)) {
+				safety_add(c, 0, "fork-bomb", RISK_CRITICAL,
+					   "runs a fork bomb: %s calls itself without end", c->prog);
+				goto out;
+			}
+		for (r = 0; r < safety_n_rules; r++) {
+			const struct rule *ru = &safety_rules[r];
+			int i;
+
+			if (!safety_prog_in(c->prog, ru->progs))
+				continue;
+			if (ru->flags & RULE_FALLBACK) {
+				fallback = true;
+				continue;
+			}
+			i = ru->match(c);
+			if (i >= 0) {
+				safety_add(c, i, ru->id, ru->risk, "%s", ru->message);
+				hit = true;
+			}
+		}
+		if (hit || safety_read_only(c))
+			goto out;
+		if (fallback) {
+			for (r = 0; r < safety_n_rules; r++) {
+				const struct rule *ru = &safety_rules[r];
+				int i;
+
+				if (!(ru->flags & RULE_FALLBACK) || !safety_prog_in(c->prog, ru->progs))
+					continue;
+				i = ru->match(c);
+				if (i >= 0) {
+					safety_add(c, i, ru->id, ru->risk, "%s", ru->message);
+					break;
+				}
+			}
+			goto out;
+		}
+		if (c->role == ROLE_SHELL || c->role == ROLE_SHELL_STDIN)
+			goto out;
+		if (!safety_known_program(c->prog))
+			safety_add(c, 0, "unknown-program", RISK_MODERATE,
+				   "%s is not a known read-only command", c->prog);
+		else
+			safety_add(c, 0, "changes-state", RISK_MODERATE,
+				   "%s changes files or system state", c->prog);
+	}
+out:
+	sp_release(&sp);
+}
+
+/* ---- redirections ----------------------------------------------------- */
+
+static void check_redirs(struct sctx *x, const struct shell_redir *r, struct strpool *sp)
+{
+	for (; r; r = r->next) {
+		struct sword w;
+		struct cmd c;
+		const struct pinfo *pi;
+		bool trunc;
+
+		if (r->op == SHELL_REDIR_HEREDOC || r->op == SHELL_REDIR_HEREDOC_TAB ||
+		    r->op == SHELL_REDIR_HERESTRING)
+			continue;
+		if ((r->op == SHELL_REDIR_DUP_IN || r->op == SHELL_REDIR_DUP_OUT))
+			continue;
+		if (resolve_word(x, r->target, &w, 1, sp, r->start, r->len) != 1)
+			continue;
+		memset(&c, 0, sizeof(c));
+		c.x = x;
+		c.av = &w;
+		c.ac = 1;
+		c.prog = "";
+		c.env = x->env;
+		pi = safety_path(&c, 0);
+		if (pi->devtcp) {
+			safety_add(&c, 0, "reverse-shell", RISK_HIGH,
+				   "connects the shell's input or output to a network socket");
+			continue;
+		}
+		if (r->op == SHELL_REDIR_IN)
+			continue;
+		trunc = r->op != SHELL_REDIR_APPEND && r->op != SHELL_REDIR_APPEND_ERR;
+		if (pi->sysrq) {
+			safety_add(&c, 0, "sysrq", RISK_CRITICAL,
+				   "writes to /proc/sysrq-trigger: an immediate kernel action (crash, reboot)");
+		} else if (pi->cls == PC_DEVICE) {
+			safety_add(&c, 0, "write-device", RISK_CRITICAL,
+				   "writes over a disk device, destroying its data");
+		} else if (pi->auth) {
+			safety_add(&c, 0, trunc ? "truncate-auth" : "write-auth",
+				   trunc ? RISK_CRITICAL : RISK_HIGH,
+				   trunc ? "overwrites a file that controls logins (passwd, shadow, sudoers)"
+					 : "changes a file that controls logins (passwd, shadow, sudoers)");
+		} else if (pi->kernel) {
+			safety_add(&c, 0, "write-kernel", RISK_HIGH, "changes kernel settings");
+		} else if (pi->cls == PC_SYSTEM || pi->cls == PC_SYSTEM_FILE) {
+			safety_add(&c, 0, "write-system-file", RISK_HIGH,
+				   "%s a system file", trunc ? "overwrites" : "appends to");
+		} else if (pi->history && trunc) {
+			safety_add(&c, 0, "history-wipe", RISK_HIGH, "erases the shell history");
+		} else if (pi->sensitive && trunc) {
+			safety_add(&c, 0, "write-dotfile", RISK_HIGH,
+				   "overwrites a shell start-up file or key file in the home directory");
+		} else if (pi->sensitive) {
+			safety_add(&c, 0, "append-dotfile", RISK_MODERATE,
+				   "appends to a start-up or key file in the home directory");
+		} else if (pi->cls == PC_HOME || pi->cls == PC_ROOT) {
+			safety_add(&c, 0, "write-system-file", RISK_HIGH, "writes to a directory path");
+		} else if (pi->cls != PC_NULLDEV) {
+			safety_add(&c, 0, "redirect-write", RISK_MODERATE, "%s %s",
+				   trunc ? "overwrites" : "appends to",
+				   w.s[0] == SW_UNKNOWN_CH ? "a file named at run time" : w.s);
+		}
+	}
+}
+
+/* ---- walking the tree ------------------------------------------------- */
+
+static void walk_word_subs(struct sctx *x, const struct shell_word *w);
+
+static void walk_part_subs(struct sctx *x, const struct shell_part *pt)
+{
+	for (; pt; pt = pt->next) {
+		if (pt->sub) {
+			char save[sizeof(x->cwd)];
+
+			memcpy(save, x->cwd, sizeof(save));
+			walk_list(x, pt->sub);
+			memcpy(x->cwd, save, sizeof(save));
+		}
+		if (pt->arg)
+			walk_part_subs(x, pt->arg);
+		if (pt->elems)
+			walk_word_subs(x, pt->elems);
+	}
+}
+
+static void walk_word_subs(struct sctx *x, const struct shell_word *w)
+{
+	for (; w; w = w->next)
+		if (w->flags & (SHELL_W_CMDSUB | SHELL_W_PROCSUB | SHELL_W_PARAM | SHELL_W_ARITH |
+				SHELL_W_ARRAY))
+			walk_part_subs(x, w->parts);
+}
+
+static void walk_redir_subs(struct sctx *x, const struct shell_redir *r)
+{
+	for (; r; r = r->next) {
+		walk_word_subs(x, r->target);
+		if (r->body)
+			walk_word_subs(x, r->body);
+	}
+}
+
+/* Does the body of function name call it in a way that multiplies? */
+struct bomb_scan {
+	const char *name;
+	int calls;
+	bool spread;     /* a call in a pipeline or in the background */
+};
+
+static void scan_calls(const struct shell_node *n, struct bomb_scan *b, bool spread, int depth)
+{
+	const struct shell_node *c;
+
+	if (!n || depth > 64)
+		return;
+	switch (n->kind) {
+	case SHELL_SIMPLE:
+		if (n->words && n->words->text && !strcmp(n->words->text, b->name)) {
+			b->calls++;
+			if (spread)
+				b->spread = true;
+		}
+		return;
+	case SHELL_PIPELINE:
+		for (c = n->child; c; c = c->next)
+			scan_calls(c, b, true, depth + 1);
+		return;
+	case SHELL_LIST:
+		for (c = n->child; c; c = c->next)
+			scan_calls(c, b, spread || c->sep == SHELL_SEP_AMP, depth + 1);
+		return;
+	default:
+		scan_calls(n->cond, b, spread, depth + 1);
+		for (c = n->child; c; c = c->next)
+			scan_calls(c, b, spread, depth + 1);
+		scan_calls(n->alt, b, spread, depth + 1);
+		return;
+	}
+}
+
+static bool is_forever(const struct shell_node *cond, bool until)
+{
+	const struct shell_node *c = cond ? cond->child : NULL;
+
+	if (!c || c->next || c->kind != SHELL_SIMPLE || !c->words || !c->words->text ||
+	    c->words->next)
+		return false;
+	return until ? !strcmp(c->words->text, "false")
+		     : (!strcmp(c->words->text, "true") || !strcmp(c->words->text, ":"));
+}
+
+static bool has_background(const struct shell_node *l)
+{
+	const struct shell_node *c;
+
+	for (c = l ? l->child : NULL; c; c = c->next)
+		if (c->sep == SHELL_SEP_AMP)
+			return true;
+	return false;
+}
+
+static void add_node_reason(struct sctx *x, const struct shell_node *n, const char *rule,
+			    enum risk risk, const char *msg)
+{
+	add_reason(x, rule, risk, n->start, n->len, msg);
+}
+
+static void check_simple(struct sctx *x, const struct shell_node *n, const struct stdin_info *in,
+			 int *role)
+{
+	struct strpool sp;
+	struct sword stack[AV_STACK], *av = stack;
+	size_t cap = AV_STACK, ac = 0;
+	const struct shell_word *w;
+	const struct shell_redir *r;
+	struct stdin_info hd;
+	struct cmd c;
+
+	sp.used = 0;
+	sp.n_heap = 0;
+	check_redirs(x, n->redirs, &sp);
+	if (!n->words) {
+		for (w = n->assigns; w; w = w->next)
+			set_var(x, w, &sp);
+		goto out;
+	}
+	if (n->n_words > cap) {
+		cap = n->n_words + 8;
+		av = xmallocarray(cap, sizeof(*av));
+	}
+	for (w = n->words; w; w = w->next) {
+		size_t got = resolve_word(x, w, av + ac, cap - ac, &sp, w->start, w->len);
+
+		ac += got;
+		if (ac == cap && w->next) {
+			/* Splitting made more words than the array holds. */
+			struct sword *bigger = xmallocarray(cap * 2, sizeof(*av));
+
+			memcpy(bigger, av, ac * sizeof(*av));
+			if (av != stack)
+				free(av);
+			av = bigger;
+			cap *= 2;
+		}
+	}
+	/* Here-documents and here-strings feed stdin. */
+	for (r = n->redirs; r; r = r->next) {
+		if (r->op == SHELL_REDIR_HERESTRING || r->op == SHELL_REDIR_HEREDOC ||
+		    r->op == SHELL_REDIR_HEREDOC_TAB) {
+			const struct shell_word *bw = r->op == SHELL_REDIR_HERESTRING ? r->target : r->body;
+
+			memset(&hd, 0, sizeof(hd));
+			hd.kind = bw && bw->text ? IN_TEXT : IN_OTHER;
+			if (bw && bw->text) {
+				hd.text = bw->text;
+				hd.text_len = bw->text_len;
+			}
+			hd.span_start = r->start;
+			hd.span_len = r->len;
+			if (bw && !bw->text && r->op == SHELL_REDIR_HERESTRING) {
+				struct sword s1;
+
+				if (resolve_word(x, bw, &s1, 1, &sp, r->start, r->len) == 1 &&
+				    (s1.flags & SW_DOWNLOAD))
+					hd.kind = IN_DOWNLOAD;
+			}
+			in = &hd;
+		} else if (r->op == SHELL_REDIR_IN && (r->target->flags & SHELL_W_PROCSUB)) {
+			struct sword s1;
+
+			memset(&hd, 0, sizeof(hd));
+			hd.kind = IN_OTHER;
+			if (resolve_word(x, r->target, &s1, 1, &sp, r->start, r->len) == 1 &&
+			    (s1.flags & SW_DOWNLOAD))
+				hd.kind = IN_DOWNLOAD;
+			in = &hd;
+		}
+	}
+	if (!ac)
+		goto out;
+	memset(&c, 0, sizeof(c));
+	c.x = x;
+	c.av = av;
+	c.ac = ac;
+	c.env = x->env;
+	c.in = in;
+	check_argv(x, &c);
+	*role = c.role;
+	/* export/readonly/declare NAME=value, unset NAME, read NAME. */
+	if (c.prog && safety_prog_in(c.prog, "export declare typeset local readonly")) {
+		for (w = n->words->next; w; w = w->next)
+			if (w->flags & SHELL_W_ASSIGN)
+				set_var(x, w, &sp);
+	} else if (c.prog && safety_prog_in(c.prog, "unset read mapfile readarray")) {
+		for (size_t i = 1; i < c.ac; i++)
+			forget_var(x, c.av[i].s, c.av[i].len);
+	}
+	for (w = n->assigns; w; w = w->next)
+		if (w->name_len == 8 && !strncmp(w->parts->text, "HISTFILE", 8))
+			add_reason(x, "history-off", RISK_MODERATE, w->start, w->len,
+				   "stops saving shell history");
+out:
+	if (av != stack)
+		free(av);
+	sp_release(&sp);
+}
+
+/* What a command's output gives the next one in a pipeline (echo and
+ * find are filled in by walk_pipeline). */
+static void summarize(const struct shell_node *n, int role, struct stdin_info *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->kind = role == ROLE_DOWNLOAD ? IN_DOWNLOAD : IN_OTHER;
+	out->span_start = n->start;
+	out->span_len = n->len;
+	if (n->kind == SHELL_SIMPLE && n->words && n->words->text &&
+	    !strcmp(base_name(n->words->text), "find"))
+		out->kind = IN_PATHS;
+}
+
+static void walk_pipeline(struct sctx *x, const struct shell_node *n)
+{
+	const struct shell_node *c;
+	struct stdin_info in, prev;
+	bool first = true, have_shell = false, have_net = false, have_download = false;
+	const struct shell_node *shell_node = NULL;
+	char text[1024];
+	int role;
+
+	memset(&prev, 0, sizeof(prev));
+	for (c = n->child; c; c = c->next) {
+		role = ROLE_OTHER;
+		if (first) {
+			walk_node(x, c, NULL, &role);
+		} else {
+			in = prev;
+			walk_node(x, c, &in, &role);
+		}
+		if (role == ROLE_SHELL || role == ROLE_SHELL_STDIN) {
+			have_shell = true;
+			shell_node = c;
+		}
+		if (role == ROLE_NET)
+			have_net = true;
+		if (role == ROLE_DOWNLOAD)
+			have_download = true;
+		/* What this command gives the next: tee and pv pass their
+		 * input on. */
+		if (!first && in.kind != IN_NONE && c->kind == SHELL_SIMPLE && c->words &&
+		    c->words->text && safety_prog_in(base_name(c->words->text), "tee pv buffer mbuffer")) {
+			prev = in;
+			continue;
+		}
+		summarize(c, role, &prev);
+		if (c->kind == SHELL_SIMPLE && c->words && c->words->text &&
+		    (!strcmp(c->words->text, "echo") || !strcmp(c->words->text, "printf"))) {
+			const struct shell_word *a = c->words->next;
+			size_t len = 0;
+			bool ok = true;
+
+			if (!strcmp(c->words->text, "printf") && a && a->text &&
+			    (!strcmp(a->text, "%s") || !strcmp(a->text, "%s\\n")))
+				a = a->next;
+			else if (!strcmp(c->words->text, "printf") && a && a->text && strchr(a->text, '%'))
+				ok = false;
+			while (ok && a && a->text && !strcmp(c->words->text, "echo") &&
+			       (!strcmp(a->text, "-n") || !strcmp(a->text, "-e")))
+				a = a->next;
+			for (; ok && a; a = a->next) {
+				if (!a->text || (a->flags & SHELL_W_DYNAMIC) ||
+				    len + a->text_len + 2 > sizeof(text)) {
+					ok = false;
+					break;
+				}
+				memcpy(text + len, a->text, a->text_len);
+				len += a->text_len;
+				text[len++] = ' ';
+			}
+			if (ok) {
+				if (len)
+					len--;
+				text[len] = '\0';
+				prev.kind = IN_TEXT;
+				prev.text = text;
+				prev.text_len = len;
+			}
+		} else if (prev.kind == IN_PATHS) {
+			/* find START ... | xargs: paths below START. */
+			static const char every[] = "/*";
+			const struct shell_word *sw = c->words->next;
+
+			while (sw && sw->text && sw->text[0] == '-')
+				sw = sw->next;
+			if (sw && sw->text && !(sw->flags & SHELL_W_DYNAMIC) &&
+			    sw->text_len + 3 < sizeof(text)) {
+				bool narrowed = false;
+
+				for (const struct shell_word *t = sw; t; t = t->next)
+					if (t->text && (!strcmp(t->text, "-name") || !strcmp(t->text, "-iname") ||
+							!strcmp(t->text, "-path") || !strcmp(t->text, "-regex") ||
+							!strcmp(t->text, "-mtime") || !strcmp(t->text, "-size") ||
+							!strcmp(t->text, "-newer") || !strcmp(t->text, "-user")))
+						narrowed = true;
+				snprintf(text, sizeof(text), "%s%s", sw->text,
+					 narrowed ? "/\x01" : sw->text[sw->text_len - 1] == '/' ? "*" : every);
+				prev.text = text;
+				prev.text_len = strlen(text);
+				prev.path_flags = narrowed ? SW_DYNAMIC : SW_EVERY;
+				if (sw->flags & SHELL_W_TILDE)
+					prev.path_flags |= SW_HOME;
+			} else {
+				prev.kind = IN_OTHER;
+			}
+		}
+		first = false;
+	}
+	if (have_shell && have_net)
+		add_node_reason(x, n, "reverse-shell", RISK_HIGH,
+				"connects a shell to a network tool: a reverse or bind shell");
+	(void)have_download;
+	(void)shell_node;
+}
+
+static void walk_node(struct sctx *x, const struct shell_node *n, const struct stdin_info *in,
+		      int *role)
+{
+	char save_cwd[sizeof(x->cwd)];
+	int dummy;
+
+	if (!role)
+		role = &dummy;
+	*role = ROLE_OTHER;
+	switch (n->kind) {
+	case SHELL_LIST:
+		walk_list(x, n);
+		break;
+	case SHELL_PIPELINE:
+		walk_pipeline(x, n);
+		break;
+	case SHELL_SIMPLE:
+		walk_word_subs(x, n->assigns);
+		walk_word_subs(x, n->words);
+		walk_redir_subs(x, n->redirs);
+		check_simple(x, n, in, role);
+		return;
+	case SHELL_SUBSHELL:
+		memcpy(save_cwd, x->cwd, sizeof(save_cwd));
+		walk_list(x, n->child);
+		memcpy(x->cwd, save_cwd, sizeof(save_cwd));
+		break;
+	case SHELL_BRACE:
+		walk_list(x, n->child);
+		break;
+	case SHELL_IF:
+		walk_list(x, n->cond);
+		walk_list(x, n->child);
+		if (n->alt)
+			walk_node(x, n->alt, NULL, NULL);
+		break;
+	case SHELL_WHILE:
+	case SHELL_UNTIL:
+		if (is_forever(n->cond, n->kind == SHELL_UNTIL) && has_background(n->child))
+			add_node_reason(x, n, "fork-loop", RISK_HIGH,
+					"starts background processes in an endless loop");
+		walk_list(x, n->cond);
+		walk_list(x, n->child);
+		break;
+	case SHELL_FOR: {
+		const struct shell_word *w;
+		struct var *v = NULL;
+
+		walk_word_subs(x, n->words);
+		if (n->var && n->var->text && !n->arith) {
+			v = var_find(x, n->var->text, n->var->text_len);
+			if (!v && x->n_vars < MAX_VARS) {
+				v = &x->vars[x->n_vars++];
+				snprintf(v->name, sizeof(v->name), "%s", n->var->text);
+			}
+		}
+		/* Unroll short static loops so "for d in / ~" is seen. */
+		if (v && n->has_in && n->n_words <= 4 && x->unroll > 0) {
+			for (w = n->words; w; w = w->next) {
+				if (x->unroll-- <= 0)
+					break;
+				v->known = w->text && !(w->flags & SHELL_W_GLOB);
+				v->home = (w->flags & SHELL_W_TILDE) != 0;
+				if (w->text) {
+					snprintf(v->value, sizeof(v->value), "%s", w->text);
+					if (v->home)
+						v->value[0] = '~';
+				}
+				walk_list(x, n->child);
+			}
+		} else {
+			if (v)
+				v->known = false;
+			walk_list(x, n->child);
+		}
+		if (v)
+			v->known = false;
+		break;
+	}
+	case SHELL_CASE: {
+		const struct shell_case_item *ci;
+
+		walk_word_subs(x, n->words);
+		for (ci = n->items; ci; ci = ci->next) {
+			walk_word_subs(x, ci->patterns);
+			if (ci->body)
+				walk_list(x, ci->body);
+		}
+		break;
+	}
+	case SHELL_FUNCTION: {
+		struct bomb_scan b = {n->var->text ? n->var->text : "", 0, false};
+
+		if (n->var->text)
+			scan_calls(n->child, &b, false, 0);
+		memcpy(save_cwd, x->cwd, sizeof(save_cwd));
+		walk_node(x, n->child, NULL, NULL);
+		memcpy(x->cwd, save_cwd, sizeof(save_cwd));
+		/* Recorded after the body, so that only calls from outside it
+		 * count as running the bomb. */
+		if (b.calls >= 2 || (b.calls >= 1 && b.spread)) {
+			add_node_reason(x, n, "fork-bomb-def", RISK_HIGH,
+					"defines a function that multiplies itself: a fork bomb");
+			if (x->n_bombs < MAX_FUNCS)
+				snprintf(x->bombs[x->n_bombs++], sizeof(x->bombs[0]), "%s", b.name);
+		}
+		break;
+	}
+	case SHELL_COND:
+	case SHELL_ARITH:
+		walk_word_subs(x, n->words);
+		break;
+	}
+	if (n->redirs) {
+		struct strpool sp;
+
+		sp.used = 0;
+		sp.n_heap = 0;
+		walk_redir_subs(x, n->redirs);
+		check_redirs(x, n->redirs, &sp);
+		sp_release(&sp);
+	}
+}
+
+static void walk_list(struct sctx *x, const struct shell_node *l)
+{
+	const struct shell_node *c;
+
+	if (!l)
+		return;
+	if (l->kind != SHELL_LIST) {
+		walk_node(x, l, NULL, NULL);
+		return;
+	}
+	for (c = l->child; c; c = c->next)
+		walk_node(x, c, NULL, NULL);
+}
+
+/* ---- entry points ----------------------------------------------------- */
+
+static void check_tree_text(struct sctx *x, const char *text, size_t len)
+{
+	struct shell_tree t;
+	struct err e;
+
+	shell_tree_init(&t);
+	if (shell_parse(&t, text, len, 0, &e) == 0) {
+		walk_list(x, t.root);
+	} else {
+		char msg[192];
+		size_t ok = t.ok_len;
+
+		snprintf(msg, sizeof(msg), "cannot be parsed as shell (%.150s)",
+			 e.msg + (str_startswith(e.msg, "shell: ") ? 7 : 0));
+		if (e.code == ERR_LIMIT && !x->nested)
+			add_reason(x, "too-complex", RISK_CRITICAL, t.err_pos, len - t.err_pos,
+				   msg);
+		else
+			add_reason(x, "unparseable", e.code == ERR_LIMIT ? RISK_HIGH : RISK_MODERATE,
+				   t.err_pos, len - t.err_pos, msg);
+		/* What parses before the error would run in a shell that
+		 * reads line by line; zsh accepts {a;} bodies. */
+		if (e.code == ERR_PARSE && ok > 0 && ok < len &&
+		    shell_parse(&t, text, ok, 0, NULL) == 0)
+			walk_list(x, t.root);
+		if (e.code == ERR_PARSE && shell_parse(&t, text, len, SHELL_PARSE_ZSH_BRACES, NULL) == 0)
+			walk_list(x, t.root);
+	}
+	shell_tree_release(&t);
+}
+
+int safety_check(const char *cmd, size_t len, const struct safety_opts *opts,
+		 struct safety_verdict *v, struct err *err)
+{
+	struct sctx x;
+	struct safety_opts none = {NULL, NULL};
+
+	(void)err;
+	memset(v, 0, sizeof(*v));
+	v->risk = RISK_SAFE;
+	memset(&x, 0, sizeof(x));
+	x.opts = opts ? opts : &none;
+	x.v = v;
+	x.unroll = UNROLL_BUDGET;
+	if (!cmd)
+		len = 0;
+	if (len > SHELL_MAX_INPUT) {
+		add_reason(&x, "too-large", RISK_CRITICAL, 0, len,
+			   "command is too large to check (over 64 KiB)");
+		return 0;
+	}
+	check_tree_text(&x, cmd ? cmd : "", len);
+	return 0;
 }
 
 enum safety_action safety_policy(enum risk r, enum safety_level level)
@@ -37,167 +2424,47 @@ enum safety_action safety_policy(enum risk r, enum safety_level level)
 	switch (level) {
 	case SAFETY_STRICT:
 		return r >= RISK_HIGH ? SAFETY_BLOCK : r >= RISK_MODERATE ? SAFETY_CONFIRM : SAFETY_ALLOW;
-	case SAFETY_MODERATE:
-		return r >= RISK_CRITICAL ? SAFETY_BLOCK : r >= RISK_HIGH ? SAFETY_CONFIRM : SAFETY_ALLOW;
 	case SAFETY_PERMISSIVE:
 		return r >= RISK_CRITICAL ? SAFETY_CONFIRM : SAFETY_ALLOW;
+	case SAFETY_MODERATE:
+	default:
+		return r >= RISK_CRITICAL ? SAFETY_BLOCK : r >= RISK_HIGH ? SAFETY_CONFIRM : SAFETY_ALLOW;
 	}
-	return SAFETY_BLOCK;
 }
 
-static void add_reason(struct safety_verdict *v, const char *rule, enum risk r, const char *msg)
-{
-	if (v->n_reasons < SAFETY_MAX_REASONS) {
-		struct safety_reason *x = &v->reasons[v->n_reasons++];
+static const char *const risk_names[] = {"safe", "moderate", "high", "critical"};
+static const char *const level_names[] = {"strict", "moderate", "permissive"};
 
-		snprintf(x->rule, sizeof(x->rule), "%s", rule);
-		snprintf(x->message, sizeof(x->message), "%s", msg);
-		x->risk = r;
-	}
-	if (r > v->risk)
-		v->risk = r;
+const char *safety_risk_name(enum risk r)
+{
+	return (size_t)r < ARRAY_SIZE(risk_names) ? risk_names[r] : "?";
 }
 
-/* Split one simple command into words, removing quotes. Returns the number
- * of words, or -1 when quotes are unbalanced. Stops at ; | & newline. */
-static int split_words(const char *s, size_t len, size_t *pos, char words[][256], int max)
+int safety_risk_parse(const char *s, enum risk *out)
 {
-	int n = 0;
-	size_t i = *pos;
+	size_t k;
 
-	for (;;) {
-		size_t k = 0;
-		bool any = false;
-
-		while (i < len && (s[i] == ' ' || s[i] == '\t'))
-			i++;
-		if (i >= len || strchr(";|&\n", s[i]))
-			break;
-		while (i < len && !strchr(" \t;|&\n", s[i])) {
-			char q = s[i];
-
-			any = true;
-			if (q == '\'' || q == '"') {
-				i++;
-				while (i < len && s[i] != q) {
-					if (k < 255)
-						words[n][k++] = s[i];
-					i++;
-				}
-				if (i >= len)
-					return -1;
-				i++;
-			} else {
-				if (q == '\\' && i + 1 < len)
-					i++;
-				if (k < 255)
-					words[n][k++] = s[i];
-				i++;
-			}
+	for (k = 0; k < ARRAY_SIZE(risk_names); k++)
+		if (s && str_ieq(s, risk_names[k])) {
+			*out = (enum risk)k;
+			return 0;
 		}
-		if (any && n < max) {
-			words[n][k] = '\0';
-			n++;
+	return -1;
+}
+
+const char *safety_level_name(enum safety_level l)
+{
+	return (size_t)l < ARRAY_SIZE(level_names) ? level_names[l] : "?";
+}
+
+int safety_level_parse(const char *s, enum safety_level *out)
+{
+	size_t k;
+
+	for (k = 0; k < ARRAY_SIZE(level_names); k++)
+		if (s && str_ieq(s, level_names[k])) {
+			*out = (enum safety_level)k;
+			return 0;
 		}
-	}
-	while (i < len && strchr(";|&\n", s[i]))
-		i++;
-	*pos = i;
-	return n;
-}
-
-static bool is_root_or_home(const char *w)
-{
-	return str_eq(w, "/") || str_eq(w, "/*") || str_eq(w, "~") || str_eq(w, "~/") ||
-	       str_eq(w, "~/*") || str_eq(w, "$HOME") || str_eq(w, "/.");
-}
-
-static void check_simple(char words[][256], int n, struct safety_verdict *v)
-{
-	int i = 0;
-	bool recursive = false;
-	const char *prog;
-
-	/* Wrappers run the command that follows them. */
-	while (i < n && (str_eq(words[i], "sudo") || str_eq(words[i], "doas") ||
-			 str_eq(words[i], "command") || str_eq(words[i], "env") ||
-			 str_eq(words[i], "nohup") || str_eq(words[i], "time"))) {
-		i++;
-		while (i < n && (words[i][0] == '-' || strchr(words[i], '=')))
-			i++;
-	}
-	if (i >= n)
-		return;
-	prog = strrchr(words[i], '/') ? strrchr(words[i], '/') + 1 : words[i];
-	if (str_eq(prog, "rm")) {
-		for (int j = i + 1; j < n; j++)
-			if (words[j][0] == '-' && words[j][1] != '-' && strpbrk(words[j], "rR"))
-				recursive = true;
-			else if (str_eq(words[j], "--recursive"))
-				recursive = true;
-		for (int j = i + 1; j < n; j++) {
-			if (recursive && is_root_or_home(words[j]))
-				add_reason(v, "rm-root", RISK_CRITICAL,
-					   "recursive delete of the root or home directory");
-		}
-		if (recursive)
-			add_reason(v, "rm-recursive", RISK_MODERATE, "deletes directories recursively");
-		else
-			add_reason(v, "rm", RISK_MODERATE, "deletes files");
-	} else if (str_startswith(prog, "mkfs") || str_eq(prog, "wipefs")) {
-		add_reason(v, "mkfs", RISK_CRITICAL, "formats a disk or partition");
-	} else if (str_eq(prog, "dd")) {
-		for (int j = i + 1; j < n; j++)
-			if (str_startswith(words[j], "of=/dev/"))
-				add_reason(v, "dd-device", RISK_CRITICAL, "writes over a block device");
-	} else if (str_eq(prog, "shutdown") || str_eq(prog, "reboot") || str_eq(prog, "halt") ||
-		   str_eq(prog, "poweroff")) {
-		add_reason(v, "power", RISK_HIGH, "shuts down or restarts the machine");
-	} else if (str_eq(prog, "chmod") || str_eq(prog, "chown")) {
-		for (int j = i + 1; j < n; j++)
-			if (words[j][0] == '-' && strchr(words[j], 'R'))
-				recursive = true;
-		for (int j = i + 1; j < n; j++)
-			if (recursive && is_root_or_home(words[j]))
-				add_reason(v, "chmod-root", RISK_CRITICAL,
-					   "changes permissions of every file on the system");
-		add_reason(v, "perm", RISK_MODERATE, "changes file permissions or owners");
-	}
-}
-
-static bool contains(const char *s, size_t len, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (size_t i = 0; i + n <= len; i++)
-		if (memcmp(s + i, needle, n) == 0)
-			return true;
-	return false;
-}
-
-int safety_check(const char *cmd, size_t len, const struct safety_opts *opts,
-		 struct safety_verdict *v, struct err *err)
-{
-	static char words[MAX_WORDS][256];
-	size_t pos = 0;
-
-	UNUSED(opts);
-	UNUSED(err);
-	memset(v, 0, sizeof(*v));
-	if (len > MAX_CMD) {
-		add_reason(v, "too-long", RISK_MODERATE, "command too long to check");
-		return 0;
-	}
-	while (pos < len) {
-		int n = split_words(cmd, len, &pos, words, MAX_WORDS);
-
-		if (n < 0) {
-			add_reason(v, "unparseable", RISK_MODERATE, "unbalanced quotes");
-			break;
-		}
-		check_simple(words, n, v);
-	}
-	if (contains(cmd, len, "| sh") || contains(cmd, len, "| bash"))
-		add_reason(v, "pipe-to-shell", RISK_HIGH, "runs downloaded or generated text as code");
-	return 0;
+	return -1;
 }

@@ -1,0 +1,2068 @@
+/*
+ * rules.c: the safety rules table, its matchers, and the read-only
+ * allow-list.
+ *
+ * A command reaches these after safety.c has resolved its words and peeled
+ * off wrappers. Every row of safety_rules whose program list names the
+ * command's program runs its matcher; each match adds a reason with the
+ * row's id, risk and message. Rows flagged RULE_FALLBACK run only when no
+ * other row of the program matched and the command is not read-only, to
+ * give a precise message for an ordinary change. A command that matches
+ * nothing and is not read-only is rated moderate by the caller.
+ *
+ * Adding a rule: one row, a matcher (often one line over the helpers
+ * below), and a line in tests/data/safety_cases.tsv.
+ */
+#include "safety/safety_int.h"
+
+/* ---- helpers ---------------------------------------------------------- */
+
+/* Iterate operands (non-options) in one pass: options end at "--";
+ * options in with_arg take the next word. */
+struct opit {
+	size_t i;
+	bool no_opts;
+};
+
+static int op_next(const struct cmd *c, struct opit *it, const char *with_arg)
+{
+	while (++it->i < c->ac) {
+		const char *s = c->av[it->i].s;
+
+		if (!it->no_opts && !strcmp(s, "--")) {
+			it->no_opts = true;
+			continue;
+		}
+		if (!it->no_opts && s[0] == '-' && s[1]) {
+			if (s[1] != '-' && s[2] == '\0' && strchr(with_arg, s[1]))
+				it->i++;
+			continue;
+		}
+		return (int)it->i;
+	}
+	return -1;
+}
+
+#define FOR_OPERANDS(c, i, with_arg) \
+	for (struct opit it_ = {0, false}; ((i) = op_next((c), &it_, (with_arg))) >= 0;)
+
+static bool is_shell_name(const char *s)
+{
+	return safety_prog_in(s, "sh bash zsh dash ksh mksh ash fish csh tcsh yash busybox");
+}
+
+bool safety_is_shell(const char *prog)
+{
+	return is_shell_name(prog) && strcmp(prog, "busybox") != 0;
+}
+
+bool safety_is_interpreter(const char *prog)
+{
+	return safety_prog_in(prog, "python python2 python3 python3.* pypy pypy3 perl ruby node "
+				    "nodejs deno bun php lua luajit Rscript osascript tclsh "
+				    "jshell pwsh powershell");
+}
+
+bool safety_is_downloader(const char *prog)
+{
+	return safety_prog_in(prog, "curl wget fetch aria2c http https xh lwp-download GET "
+				    "lwp-request axel");
+}
+
+bool safety_is_nettool(const char *prog)
+{
+	return safety_prog_in(prog, "nc ncat netcat telnet socat openssl cryptcat pwncat");
+}
+
+/* The av index of the git/docker/... subcommand, skipping global options
+ * (those in with_arg take a value). 0 if none. */
+static size_t subcmd(const struct cmd *c, const char *with_arg)
+{
+	size_t i;
+
+	for (i = 1; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		if (s[0] != '-')
+			return i;
+		if (s[1] != '-' && s[2] == '\0' && strchr(with_arg, s[1]))
+			i++;
+		else if (s[1] == '-' && !strchr(s, '=') &&
+			 safety_prog_in(s + 2, "git-dir work-tree namespace context kubeconfig "
+					       "cluster user server config host log-level"))
+			i++;
+	}
+	return 0;
+}
+
+static bool sub_is(const struct cmd *c, size_t i, const char *list)
+{
+	return i && i < c->ac && safety_prog_in(c->av[i].s, list);
+}
+
+/* Any operand whose class satisfies pred; returns its index. */
+static int any_path(struct cmd *c, const char *with_arg,
+		    bool (*pred)(const struct pinfo *pi, const struct sword *w))
+{
+	int i;
+
+	FOR_OPERANDS(c, i, with_arg)
+		if (pred(safety_path(c, (size_t)i), &c->av[i]))
+			return i;
+	return -1;
+}
+
+/* Destination of cp/mv/install/ln/rsync: -t DIR or the last operand. */
+static int dest_operand(struct cmd *c)
+{
+	int i, last = -1, n = 0;
+	size_t k;
+
+	for (k = 1; k + 1 < c->ac; k++)
+		if (!strcmp(c->av[k].s, "-t") || !strcmp(c->av[k].s, "--target-directory"))
+			return (int)k + 1;
+	for (k = 1; k < c->ac; k++)
+		if (!strncmp(c->av[k].s, "--target-directory=", 19))
+			return (int)k;
+	FOR_OPERANDS(c, i, "St") {
+		last = i;
+		n++;
+	}
+	return n >= 2 ? last : -1;
+}
+
+static bool recursive(const struct cmd *c)
+{
+	size_t i;
+
+	if (cmd_has_short(c, 'r') || cmd_has_short(c, 'R') || cmd_has_long(c, "--recursive"))
+		return true;
+	for (i = 1; i < c->ac; i++)
+		if (c->av[i].flags & SW_EVERY)
+			return true;
+	return false;
+}
+
+/* ---- rm --------------------------------------------------------------- */
+
+static bool p_root(const struct pinfo *pi, const struct sword *w)
+{
+	(void)w;
+	return pi->cls == PC_ROOT;
+}
+
+static bool p_home(const struct pinfo *pi, const struct sword *w)
+{
+	(void)w;
+	return pi->cls == PC_HOME;
+}
+
+static bool p_system(const struct pinfo *pi, const struct sword *w)
+{
+	(void)w;
+	return pi->cls == PC_SYSTEM;
+}
+
+static bool p_system_file(const struct pinfo *pi, const struct sword *w)
+{
+	(void)w;
+	return pi->cls == PC_SYSTEM_FILE || pi->auth;
+}
+
+static bool p_auth(const struct pinfo *pi, const struct sword *w)
+{
+	(void)w;
+	return pi->auth;
+}
+
+static bool p_device(const struct pinfo *pi, const struct sword *w)
+{
+	(void)w;
+	return pi->cls == PC_DEVICE;
+}
+
+static bool p_cwd_parent(const struct pinfo *pi, const struct sword *w)
+{
+	(void)w;
+	return pi->cls == PC_CWD || pi->cls == PC_PARENT;
+}
+
+static bool p_vcs(const struct pinfo *pi, const struct sword *w)
+{
+	(void)w;
+	return pi->cls == PC_VCS;
+}
+
+static bool p_home_item(const struct pinfo *pi, const struct sword *w)
+{
+	(void)w;
+	return pi->cls == PC_HOME_ITEM;
+}
+
+static bool p_sensitive(const struct pinfo *pi, const struct sword *w)
+{
+	(void)w;
+	return pi->sensitive && (pi->cls == PC_HOME_ITEM || pi->cls == PC_HOME_DEEP);
+}
+
+static bool p_var_root(const struct pinfo *pi, const struct sword *w)
+{
+	(void)w;
+	return pi->cls == PC_VAR_ROOT;
+}
+
+static bool p_history(const struct pinfo *pi, const struct sword *w)
+{
+	(void)w;
+	return pi->history;
+}
+
+static bool p_any(const struct pinfo *pi, const struct sword *w)
+{
+	(void)pi;
+	(void)w;
+	return true;
+}
+
+static bool p_wide(const struct pinfo *pi, const struct sword *w)
+{
+	(void)w;
+	return pi->cls >= PC_SYSTEM_FILE || pi->cls == PC_CWD || pi->cls == PC_PARENT ||
+	       pi->cls == PC_HOME_ITEM;
+}
+
+static int m_rm_root(struct cmd *c)
+{
+	return recursive(c) ? any_path(c, "", p_root) : -1;
+}
+
+static int m_rm_root_files(struct cmd *c)
+{
+	return !recursive(c) ? any_path(c, "", p_root) : -1;
+}
+
+static int m_rm_home(struct cmd *c)
+{
+	return recursive(c) ? any_path(c, "", p_home) : -1;
+}
+
+static int m_rm_home_files(struct cmd *c)
+{
+	return !recursive(c) ? any_path(c, "", p_home) : -1;
+}
+
+static int m_rm_system(struct cmd *c)
+{
+	return recursive(c) ? any_path(c, "", p_system) : -1;
+}
+
+static int m_rm_system_files(struct cmd *c)
+{
+	int i = any_path(c, "", p_system_file);
+
+	return i >= 0 ? i : !recursive(c) ? any_path(c, "", p_system) : -1;
+}
+
+static int m_rm_auth(struct cmd *c)
+{
+	return any_path(c, "", p_auth);
+}
+
+static int m_rm_device(struct cmd *c)
+{
+	return any_path(c, "", p_device);
+}
+
+static int m_rm_cwd(struct cmd *c)
+{
+	return any_path(c, "", p_cwd_parent);
+}
+
+static int m_rm_vcs(struct cmd *c)
+{
+	return recursive(c) ? any_path(c, "", p_vcs) : -1;
+}
+
+static int m_rm_home_item(struct cmd *c)
+{
+	int i = recursive(c) ? any_path(c, "", p_home_item) : -1;
+
+	return i >= 0 ? i : any_path(c, "", p_sensitive);
+}
+
+static int m_rm_var_root(struct cmd *c)
+{
+	return recursive(c) ? any_path(c, "", p_var_root) : -1;
+}
+
+static int m_history_file(struct cmd *c)
+{
+	return any_path(c, "s", p_history);
+}
+
+static int m_no_preserve_root(struct cmd *c)
+{
+	return cmd_has_long(c, "--no-preserve-root") ? 0 : -1;
+}
+
+static int m_any(struct cmd *c)
+{
+	(void)c;
+	return 0;
+}
+
+/* ---- find ------------------------------------------------------------- */
+
+static bool find_deletes(const struct cmd *c)
+{
+	return cmd_has_arg(c, "-delete");
+}
+
+static int m_find_delete_all(struct cmd *c)
+{
+	struct find_scope fs;
+
+	if (!find_deletes(c))
+		return -1;
+	safety_find_scope(c, &fs);
+	return !fs.narrow && (fs.start.cls == PC_ROOT || fs.start.cls == PC_SYSTEM ||
+			      fs.start.cls == PC_HOME) ? (int)fs.start_i : -1;
+}
+
+static int m_find_delete_wide(struct cmd *c)
+{
+	struct find_scope fs;
+
+	if (!find_deletes(c))
+		return -1;
+	safety_find_scope(c, &fs);
+	if (fs.narrow)
+		return fs.start.cls >= PC_SYSTEM_FILE ? (int)fs.start_i : -1;
+	return p_wide(&fs.start, NULL) || fs.start.cls == PC_VCS || fs.start.cls == PC_VAR_ROOT
+		       ? (int)fs.start_i : -1;
+}
+
+static int m_find_writes(struct cmd *c)
+{
+	return find_deletes(c) || cmd_has_arg(c, "-fprint") || cmd_has_arg(c, "-fprint0") ||
+	       cmd_has_arg(c, "-fprintf") || cmd_has_arg(c, "-fls") ? 0 : -1;
+}
+
+/* ---- disks ------------------------------------------------------------ */
+
+/* dd's of= operand, classified. */
+static int dd_of(struct cmd *c, struct pinfo *pi)
+{
+	size_t i;
+
+	for (i = 1; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		if (!strncmp(s, "of=", 3)) {
+			s += 3;
+			safety_classify_cmd(c, s, s[0] == '~' && (s[1] == '/' || !s[1]), pi);
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+static int m_dd_device(struct cmd *c)
+{
+	struct pinfo pi;
+	int i = dd_of(c, &pi);
+
+	return i >= 0 && pi.cls == PC_DEVICE ? i : -1;
+}
+
+static int m_dd_overwrite(struct cmd *c)
+{
+	struct pinfo pi;
+	int i = dd_of(c, &pi);
+
+	if (i < 0)
+		return -1;
+	return pi.cls == PC_SYSTEM || pi.cls == PC_SYSTEM_FILE || pi.cls == PC_ROOT ||
+	       pi.cls == PC_HOME || pi.cls == PC_HOME_ITEM || pi.cls == PC_HOME_DEEP ||
+	       pi.auth || pi.kernel || pi.cls == PC_VAR_ROOT ? i : -1;
+}
+
+static int m_dd_write(struct cmd *c)
+{
+	struct pinfo pi;
+	int i = dd_of(c, &pi);
+
+	return i >= 0 && pi.cls != PC_NULLDEV ? i : -1;
+}
+
+static int m_any_device(struct cmd *c)
+{
+	size_t i;
+	struct pinfo pi;
+
+	for (i = 1; i < c->ac; i++) {
+		if (c->av[i].s[0] == '-')
+			continue;
+		if (safety_path(c, i)->cls == PC_DEVICE)
+			return (int)i;
+		/* operand forms like device=/dev/sda */
+		const char *eq = strchr(c->av[i].s, '=');
+
+		if (eq && eq[1] == '/') {
+			safety_classify_cmd(c, eq + 1, false, &pi);
+			if (pi.cls == PC_DEVICE)
+				return (int)i;
+		}
+	}
+	return -1;
+}
+
+static int m_unknown_target(struct cmd *c)
+{
+	int i;
+
+	FOR_OPERANDS(c, i, "tLbBOnNmgGEIjJrUCdipsSTvc")
+		if (c->av[i].flags & SW_DYNAMIC)
+			return i;
+	return -1;
+}
+
+static int m_wipefs(struct cmd *c)
+{
+	return (cmd_has_short(c, 'a') || cmd_has_long(c, "--all") || cmd_has_short(c, 'o') ||
+		cmd_has_long(c, "--offset")) ? m_any_device(c) : -1;
+}
+
+static bool partition_listing(const struct cmd *c)
+{
+	if (cmd_has_short(c, 'l') || cmd_has_long(c, "--list") || cmd_has_short(c, 'p') ||
+	    cmd_has_long(c, "--print") || cmd_has_long(c, "--dump") || cmd_has_short(c, 'J') ||
+	    cmd_has_short(c, 'v') || cmd_has_long(c, "--verify") || cmd_has_short(c, 'V') ||
+	    cmd_has_long(c, "--info") || cmd_has_short(c, 'i'))
+		return true;
+	if (!strcmp(c->prog, "sfdisk") && cmd_has_short(c, 'd'))
+		return true;
+	if (!strcmp(c->prog, "parted") && (cmd_has_arg(c, "print") || cmd_has_arg(c, "p")))
+		return true;
+	return false;
+}
+
+static int m_partition_destroy(struct cmd *c)
+{
+	if (partition_listing(c))
+		return -1;
+	if (!strcmp(c->prog, "sgdisk") || !strcmp(c->prog, "sfdisk") ||
+	    (!strcmp(c->prog, "parted") && (cmd_has_arg(c, "mklabel") || cmd_has_arg(c, "mktable") ||
+					    cmd_has_arg(c, "rm") || cmd_has_arg(c, "mkpart"))))
+		return m_any_device(c);
+	return -1;
+}
+
+static int m_partition_edit(struct cmd *c)
+{
+	return partition_listing(c) ? -1 : m_any_device(c);
+}
+
+static int m_diskutil_erase(struct cmd *c)
+{
+	size_t i = subcmd(c, "");
+
+	if (sub_is(c, i, "eraseDisk eraseVolume partitionDisk zeroDisk randomDisk secureErase "
+			 "reformat eraseVolume"))
+		return (int)i;
+	if (sub_is(c, i, "apfs") && i + 1 < c->ac &&
+	    safety_prog_in(c->av[i + 1].s, "deleteContainer deleteVolume eraseVolume"))
+		return (int)i;
+	return -1;
+}
+
+/* ---- writes onto files ------------------------------------------------ */
+
+/* Each output file of tee, or the destination of cp/mv/install/ln. */
+static int write_target(struct cmd *c, bool (*pred)(const struct pinfo *pi, const struct sword *w))
+{
+	int i;
+
+	if (!strcmp(c->prog, "tee")) {
+		FOR_OPERANDS(c, i, "")
+			if (pred(safety_path(c, (size_t)i), &c->av[i]))
+				return i;
+		return -1;
+	}
+	i = dest_operand(c);
+	return i >= 0 && pred(safety_path(c, (size_t)i), &c->av[i]) ? i : -1;
+}
+
+static bool p_sysrq(const struct pinfo *pi, const struct sword *w)
+{
+	(void)w;
+	return pi->sysrq;
+}
+
+static bool p_system_write(const struct pinfo *pi, const struct sword *w)
+{
+	(void)w;
+	return pi->cls == PC_SYSTEM || pi->cls == PC_SYSTEM_FILE || pi->kernel ||
+	       pi->cls == PC_ROOT;
+}
+
+static bool p_nulldev(const struct pinfo *pi, const struct sword *w)
+{
+	(void)w;
+	return pi->cls == PC_NULLDEV && !strcmp(w->s, "/dev/null");
+}
+
+static int m_write_device(struct cmd *c)
+{
+	return write_target(c, p_device);
+}
+
+static int m_write_sysrq(struct cmd *c)
+{
+	return write_target(c, p_sysrq);
+}
+
+static int m_truncate_auth(struct cmd *c)
+{
+	if (!strcmp(c->prog, "tee") && (cmd_has_short(c, 'a') || cmd_has_long(c, "--append")))
+		return -1;
+	if (!strcmp(c->prog, "truncate"))
+		return any_path(c, "sr", p_auth);
+	if (!strcmp(c->prog, "cp") && cmd_has_arg(c, "/dev/null"))
+		return write_target(c, p_auth);
+	return !strcmp(c->prog, "tee") ? write_target(c, p_auth) : -1;
+}
+
+static int m_write_auth(struct cmd *c)
+{
+	if (!strcmp(c->prog, "sed") || !strcmp(c->prog, "perl"))
+		return (cmd_has_short(c, 'i') || cmd_has_long(c, "--in-place")) ?
+			       any_path(c, "efl", p_auth) : -1;
+	return write_target(c, p_auth);
+}
+
+static int m_write_system(struct cmd *c)
+{
+	if (!strcmp(c->prog, "sed") || !strcmp(c->prog, "perl"))
+		return (cmd_has_short(c, 'i') || cmd_has_long(c, "--in-place")) ?
+			       any_path(c, "efl", p_system_write) : -1;
+	if (!strcmp(c->prog, "truncate"))
+		return any_path(c, "sr", p_system_write);
+	return write_target(c, p_system_write);
+}
+
+static int m_write_dotfile(struct cmd *c)
+{
+	if (!strcmp(c->prog, "tee") && (cmd_has_short(c, 'a') || cmd_has_long(c, "--append")))
+		return -1;
+	if (!strcmp(c->prog, "truncate"))
+		return any_path(c, "sr", p_sensitive);
+	return write_target(c, p_sensitive);
+}
+
+static int m_mv_devnull(struct cmd *c)
+{
+	return write_target(c, p_nulldev);
+}
+
+static int m_in_place(struct cmd *c)
+{
+	return cmd_has_short(c, 'i') || cmd_has_long(c, "--in-place") ? 0 : -1;
+}
+
+/* mv's sources: everything but the destination. */
+static int mv_source(struct cmd *c, bool (*pred)(const struct pinfo *pi, const struct sword *w))
+{
+	int i, dest = dest_operand(c);
+
+	FOR_OPERANDS(c, i, "St")
+		if (i != dest && pred(safety_path(c, (size_t)i), &c->av[i]))
+			return i;
+	return -1;
+}
+
+static bool p_top(const struct pinfo *pi, const struct sword *w)
+{
+	(void)w;
+	return pi->cls == PC_ROOT || pi->cls == PC_SYSTEM || pi->cls == PC_HOME;
+}
+
+static bool p_important(const struct pinfo *pi, const struct sword *w)
+{
+	(void)w;
+	return pi->cls == PC_HOME_ITEM || pi->cls == PC_SYSTEM_FILE || pi->cls == PC_VCS ||
+	       pi->cls == PC_DEVICE || pi->cls == PC_CWD || pi->cls == PC_PARENT || pi->sensitive;
+}
+
+static int m_mv_top(struct cmd *c)
+{
+	return mv_source(c, p_top);
+}
+
+static int m_mv_important(struct cmd *c)
+{
+	return mv_source(c, p_important);
+}
+
+static int m_rsync_delete(struct cmd *c)
+{
+	int d;
+
+	if (!cmd_has_long(c, "--delete") && !cmd_has_long(c, "--delete-before") &&
+	    !cmd_has_long(c, "--delete-after") && !cmd_has_long(c, "--delete-during") &&
+	    !cmd_has_long(c, "--del"))
+		return -1;
+	d = dest_operand(c);
+	return d >= 0 && (p_top(safety_path(c, (size_t)d), NULL) ||
+			  safety_path(c, (size_t)d)->cls == PC_HOME_ITEM ||
+			  safety_path(c, (size_t)d)->cls == PC_SYSTEM_FILE) ? d : -1;
+}
+
+static int m_ln_system(struct cmd *c)
+{
+	return (cmd_has_short(c, 'f') || cmd_has_long(c, "--force")) ?
+		       write_target(c, p_system_write) : -1;
+}
+
+/* ---- permissions ------------------------------------------------------ */
+
+/* chmod's mode operand (first operand unless --reference). */
+static const char *chmod_mode(struct cmd *c)
+{
+	size_t i;
+
+	if (cmd_has_long(c, "--reference"))
+		return "";
+	for (i = 1; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		/* -w, -x are modes too, not options. */
+		if (s[0] == '-' && !strchr("rwxXst", s[1]))
+			continue;
+		return s;
+	}
+	return "";
+}
+
+static bool mode_opens(const char *m)
+{
+	size_t n = strlen(m);
+
+	if (n >= 3 && strspn(m, "01234567") == n) {
+		int other = m[n - 1] - '0';
+
+		return (other & 2) || !strcmp(m + n - 3, "000");
+	}
+	return strstr(m, "o+w") || strstr(m, "a+w") || strstr(m, "o=rwx") ||
+	       strstr(m, "a=rwx") || !strcmp(m, "+w") || strstr(m, "ugo+w") ||
+	       strstr(m, "a-rwx") || strstr(m, "a=") == m;
+}
+
+static bool mode_setuid(const char *m)
+{
+	size_t n = strlen(m);
+
+	if (n == 4 && strspn(m, "01234567") == 4)
+		return (m[0] - '0') & 6;
+	return strstr(m, "+s") != NULL;
+}
+
+/* Operands after the mode (chmod) or owner (chown, chgrp). */
+static int perm_target(struct cmd *c, bool (*pred)(const struct pinfo *pi, const struct sword *w))
+{
+	int i, k = 0;
+	bool skip_first = !cmd_has_long(c, "--reference");
+	const char *mode = !strcmp(c->prog, "chmod") ? chmod_mode(c) : NULL;
+
+	FOR_OPERANDS(c, i, "") {
+		if (skip_first && k++ == 0)
+			continue;
+		if (mode && c->av[i].s == mode)
+			continue;
+		if (pred(safety_path(c, (size_t)i), &c->av[i]))
+			return i;
+	}
+	/* chmod -w FILE: the mode looked like an option. */
+	if (mode && mode[0] == '-' && k == 1) {
+		FOR_OPERANDS(c, i, "")
+			if (pred(safety_path(c, (size_t)i), &c->av[i]))
+				return i;
+	}
+	return -1;
+}
+
+static bool p_root_system(const struct pinfo *pi, const struct sword *w)
+{
+	(void)w;
+	return pi->cls == PC_ROOT || pi->cls == PC_SYSTEM;
+}
+
+static int m_perm_root(struct cmd *c)
+{
+	return recursive(c) ? perm_target(c, p_root_system) : -1;
+}
+
+static int m_perm_home(struct cmd *c)
+{
+	return recursive(c) ? perm_target(c, p_home) : -1;
+}
+
+static int m_perm_open(struct cmd *c)
+{
+	if (strcmp(c->prog, "chmod") != 0 || !mode_opens(chmod_mode(c)))
+		return -1;
+	if (recursive(c))
+		return perm_target(c, p_any);
+	return perm_target(c, p_system_write);
+}
+
+static int m_perm_auth(struct cmd *c)
+{
+	return perm_target(c, p_auth);
+}
+
+static bool p_shell_binary(const struct pinfo *pi, const struct sword *w)
+{
+	const char *b = strrchr(w->s, '/');
+
+	(void)pi;
+	b = b ? b + 1 : w->s;
+	return is_shell_name(b) || safety_is_interpreter(b) ||
+	       safety_prog_in(b, "find vim vi nano less more env awk gawk tee dd cp mv sed "
+				 "tar zip python* perl* ruby* node* bash* sh*");
+}
+
+static int m_setuid_shell(struct cmd *c)
+{
+	if (strcmp(c->prog, "chmod") != 0 || !mode_setuid(chmod_mode(c)))
+		return -1;
+	return perm_target(c, p_shell_binary);
+}
+
+static int m_setuid(struct cmd *c)
+{
+	return !strcmp(c->prog, "chmod") && mode_setuid(chmod_mode(c)) ? 0 : -1;
+}
+
+/* ---- processes and power ---------------------------------------------- */
+
+/* kill's pids: after an optional signal (-9, -KILL, -s SIG). */
+static int kill_pid(struct cmd *c, const char *pid)
+{
+	size_t i = 1;
+
+	if (i < c->ac && (!strcmp(c->av[i].s, "-s") || !strcmp(c->av[i].s, "-n")))
+		i += 2;
+	else if (i < c->ac && c->av[i].s[0] == '-' && strcmp(c->av[i].s, "--") != 0 &&
+		 c->ac > 2)
+		i++;
+	for (; i < c->ac; i++) {
+		if (!strcmp(c->av[i].s, "--"))
+			continue;
+		if (!strcmp(c->av[i].s, pid))
+			return (int)i;
+	}
+	return -1;
+}
+
+static int m_kill_init(struct cmd *c)
+{
+	return kill_pid(c, "1");
+}
+
+static int m_kill_all(struct cmd *c)
+{
+	return kill_pid(c, "-1");
+}
+
+static int m_kill_critical(struct cmd *c)
+{
+	size_t i;
+
+	for (i = 1; i < c->ac; i++)
+		if (safety_prog_in(c->av[i].s, "sshd ssh systemd init launchd dbus-daemon "
+					       "loginwindow WindowServer Xorg gdm sddm lightdm "
+					       "kernel_task containerd dockerd kubelet systemd-journald "
+					       "systemd-logind polkitd auditd"))
+			return (int)i;
+	return -1;
+}
+
+static int m_kill_user(struct cmd *c)
+{
+	return cmd_has_short(c, 'u') || cmd_has_long(c, "--user") || cmd_has_short(c, 'U') ? 0 : -1;
+}
+
+static int m_shutdown(struct cmd *c)
+{
+	if (!strcmp(c->prog, "shutdown") && cmd_has_short(c, 'c'))
+		return -1;
+	if (!strcmp(c->prog, "init") || !strcmp(c->prog, "telinit"))
+		return c->ac > 1 && safety_prog_in(c->av[1].s, "0 6 1 s S single") ? 1 : -1;
+	return 0;
+}
+
+/* ---- services, firewall, security ------------------------------------- */
+
+static int service_verb(struct cmd *c, const char *verbs, const char *units)
+{
+	size_t i, v = 0;
+
+	if (!strcmp(c->prog, "service")) {
+		/* service NAME VERB */
+		return c->ac >= 3 && safety_prog_in(c->av[2].s, verbs) &&
+		       safety_prog_in(c->av[1].s, units) ? 1 : -1;
+	}
+	for (i = 1; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		if (s[0] == '-')
+			continue;
+		if (!v) {
+			if (!safety_prog_in(s, verbs))
+				return -1;
+			v = i;
+			continue;
+		}
+		if (units[0] == '\0')
+			return (int)v;
+		if (safety_prog_in(s, units))
+			return (int)i;
+	}
+	return units[0] == '\0' && v ? (int)v : -1;
+}
+
+#define SSH_UNITS "ssh sshd ssh.service sshd.service ssh.socket sshd.socket openssh " \
+	"openssh-server com.openssh.sshd"
+#define FW_UNITS "firewalld firewalld.service ufw ufw.service iptables iptables.service " \
+	"nftables nftables.service apparmor apparmor.service auditd auditd.service " \
+	"fail2ban fail2ban.service"
+
+static int m_ssh_stop(struct cmd *c)
+{
+	return service_verb(c, "stop disable mask kill unload bootout", SSH_UNITS);
+}
+
+static int m_fw_stop(struct cmd *c)
+{
+	return service_verb(c, "stop disable mask kill unload bootout", FW_UNITS);
+}
+
+static int m_power(struct cmd *c)
+{
+	return service_verb(c, "reboot poweroff halt kexec emergency rescue soft-reboot", "");
+}
+
+static int m_firewall_flush(struct cmd *c)
+{
+	size_t i;
+
+	if (cmd_has_short(c, 'F') || cmd_has_long(c, "--flush") || cmd_has_short(c, 'X') ||
+	    cmd_has_long(c, "--delete-chain"))
+		return 0;
+	for (i = 1; i + 2 < c->ac; i++)
+		if ((!strcmp(c->av[i].s, "-P") || !strcmp(c->av[i].s, "--policy")) &&
+		    !strcmp(c->av[i + 2].s, "ACCEPT"))
+			return (int)i;
+	return -1;
+}
+
+static int m_nft_flush(struct cmd *c)
+{
+	size_t i;
+
+	for (i = 1; i + 1 < c->ac; i++)
+		if (safety_prog_in(c->av[i].s, "flush delete") &&
+		    safety_prog_in(c->av[i + 1].s, "ruleset table chain"))
+			return (int)i;
+	return -1;
+}
+
+static int m_ufw_disable(struct cmd *c)
+{
+	size_t i = subcmd(c, "");
+
+	return sub_is(c, i, "disable reset") ? (int)i : -1;
+}
+
+static int m_pf_disable(struct cmd *c)
+{
+	return cmd_has_short(c, 'd') || cmd_has_short(c, 'F') ? 0 : -1;
+}
+
+static int m_setenforce(struct cmd *c)
+{
+	return c->ac > 1 && safety_prog_in(c->av[1].s, "0 Permissive permissive") ? 1 : -1;
+}
+
+static int m_spctl_off(struct cmd *c)
+{
+	return cmd_has_long(c, "--master-disable") || cmd_has_long(c, "--global-disable") ||
+	       cmd_has_long(c, "--disable") ? 0 : -1;
+}
+
+static int m_csrutil_off(struct cmd *c)
+{
+	size_t i = subcmd(c, "");
+
+	return sub_is(c, i, "disable clear") ? (int)i : -1;
+}
+
+static int m_history_clear(struct cmd *c)
+{
+	return cmd_has_short(c, 'c') || cmd_has_short(c, 'w') ? 0 : -1;
+}
+
+static int m_crontab_remove(struct cmd *c)
+{
+	return cmd_has_short(c, 'r') ? 0 : -1;
+}
+
+/* ---- git -------------------------------------------------------------- */
+
+static size_t git_sub(const struct cmd *c)
+{
+	return subcmd(c, "Cc");
+}
+
+static bool git_force(const struct cmd *c, size_t from)
+{
+	size_t i;
+
+	for (i = from + 1; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		if (!strcmp(s, "-f") || !strcmp(s, "--force") || !strncmp(s, "--force-with-lease", 18) ||
+		    !strcmp(s, "--mirror") || (s[0] == '-' && s[1] != '-' && strchr(s, 'f')) ||
+		    (s[0] == '+' && s[1]))
+			return true;
+	}
+	return false;
+}
+
+static bool is_main_branch(const char *s)
+{
+	const char *colon = strrchr(s, ':');
+
+	if (colon)
+		s = colon + 1;
+	if (*s == '+')
+		s++;
+	if (!strncmp(s, "refs/heads/", 11))
+		s += 11;
+	return safety_prog_in(s, "main master trunk production prod release");
+}
+
+static int m_git_force_main(struct cmd *c)
+{
+	size_t i = git_sub(c), k;
+
+	if (!sub_is(c, i, "push") || !git_force(c, i))
+		return -1;
+	for (k = i + 1; k < c->ac; k++)
+		if (c->av[k].s[0] != '-' && is_main_branch(c->av[k].s) && k > i + 1)
+			return (int)k;
+	return -1;
+}
+
+static int m_git_force_push(struct cmd *c)
+{
+	size_t i = git_sub(c);
+
+	return sub_is(c, i, "push") && git_force(c, i) ? (int)i : -1;
+}
+
+static int m_git_push_delete(struct cmd *c)
+{
+	size_t i = git_sub(c), k;
+
+	if (!sub_is(c, i, "push"))
+		return -1;
+	for (k = i + 1; k < c->ac; k++) {
+		const char *s = c->av[k].s;
+
+		if (!strcmp(s, "--delete") || !strcmp(s, "-d") || (s[0] == ':' && s[1]) ||
+		    !strcmp(s, "--prune"))
+			return (int)k;
+	}
+	return -1;
+}
+
+static int m_git_reset_hard(struct cmd *c)
+{
+	size_t i = git_sub(c);
+
+	return sub_is(c, i, "reset") && (cmd_has_arg(c, "--hard") || cmd_has_arg(c, "--merge") ||
+					 cmd_has_arg(c, "--keep")) ? (int)i : -1;
+}
+
+static int m_git_clean(struct cmd *c)
+{
+	size_t i = git_sub(c);
+
+	if (!sub_is(c, i, "clean") || cmd_has_short(c, 'n') || cmd_has_long(c, "--dry-run"))
+		return -1;
+	return (cmd_has_short(c, 'f') || cmd_has_long(c, "--force")) &&
+	       (cmd_has_short(c, 'd') || cmd_has_short(c, 'x') || cmd_has_short(c, 'X')) ? (int)i : -1;
+}
+
+static int m_git_rewrite(struct cmd *c)
+{
+	size_t i = git_sub(c);
+
+	return sub_is(c, i, "filter-branch filter-repo") ? (int)i : -1;
+}
+
+static int m_git_branch_main(struct cmd *c)
+{
+	size_t i = git_sub(c), k;
+
+	if (!sub_is(c, i, "branch") || !(cmd_has_short(c, 'D') || cmd_has_short(c, 'd') ||
+					 cmd_has_long(c, "--delete")))
+		return -1;
+	for (k = i + 1; k < c->ac; k++)
+		if (c->av[k].s[0] != '-' && is_main_branch(c->av[k].s))
+			return (int)k;
+	return cmd_has_short(c, 'D') && cmd_has_short(c, 'r') ? (int)i : -1;
+}
+
+static int m_git_discard_all(struct cmd *c)
+{
+	size_t i = git_sub(c), k;
+
+	if (sub_is(c, i, "checkout restore")) {
+		for (k = i + 1; k < c->ac; k++)
+			if (!strcmp(c->av[k].s, ".") || !strcmp(c->av[k].s, ":/") ||
+			    !strcmp(c->av[k].s, "*"))
+				return (int)k;
+		return -1;
+	}
+	if (sub_is(c, i, "stash") && i + 1 < c->ac && !strcmp(c->av[i + 1].s, "clear"))
+		return (int)i;
+	if (sub_is(c, i, "reflog") && i + 1 < c->ac && !strcmp(c->av[i + 1].s, "expire") &&
+	    (cmd_has_long(c, "--expire") || cmd_has_arg(c, "--all")))
+		return (int)i;
+	if (sub_is(c, i, "gc") && cmd_has_long(c, "--prune") && cmd_has_arg(c, "--prune=now"))
+		return (int)i;
+	if (sub_is(c, i, "update-ref") && cmd_has_short(c, 'd'))
+		return (int)i;
+	return -1;
+}
+
+/* ---- containers and clusters ------------------------------------------ */
+
+static size_t docker_sub(const struct cmd *c, size_t *sub2)
+{
+	size_t i = subcmd(c, "HlcD");
+
+	*sub2 = 0;
+	if (i && i + 1 < c->ac && safety_prog_in(c->av[i].s, "system volume image container "
+							     "network builder compose buildx"))
+		*sub2 = i + 1;
+	return i;
+}
+
+static int m_docker_prune_all(struct cmd *c)
+{
+	size_t s2, i = docker_sub(c, &s2);
+
+	if (sub_is(c, i, "system") && sub_is(c, s2, "prune") &&
+	    (cmd_has_short(c, 'a') || cmd_has_long(c, "--all") || cmd_has_long(c, "--volumes")))
+		return (int)i;
+	if (sub_is(c, i, "volume") && sub_is(c, s2, "prune rm remove"))
+		return (int)i;
+	if (sub_is(c, i, "compose") && sub_is(c, s2, "down") &&
+	    (cmd_has_short(c, 'v') || cmd_has_long(c, "--volumes")))
+		return (int)i;
+	return -1;
+}
+
+static int m_docker_rm_all(struct cmd *c)
+{
+	size_t s2, i = docker_sub(c, &s2), k;
+
+	if (sub_is(c, i, "container"))
+		i = s2;
+	if (!sub_is(c, i, "rm rmi kill") || !(cmd_has_short(c, 'f') || cmd_has_long(c, "--force") ||
+					     !strcmp(c->av[i].s, "kill")))
+		return -1;
+	for (k = i + 1; k < c->ac; k++)
+		if (c->av[k].flags & SW_CMDSUB)
+			return (int)k;
+	return -1;
+}
+
+static int m_docker_host_root(struct cmd *c)
+{
+	size_t s2, i = docker_sub(c, &s2), k;
+
+	if (sub_is(c, i, "container"))
+		i = s2;
+	if (!sub_is(c, i, "run create exec"))
+		return -1;
+	for (k = i + 1; k < c->ac; k++) {
+		const char *s = c->av[k].s, *v = NULL;
+
+		if (!strcmp(s, "--privileged") || !strcmp(s, "--pid=host") ||
+		    !strncmp(s, "--cap-add=ALL", 13) || !strcmp(s, "--cap-add=SYS_ADMIN"))
+			return (int)k;
+		if ((!strcmp(s, "-v") || !strcmp(s, "--volume") || !strcmp(s, "--mount")) && k + 1 < c->ac)
+			v = c->av[k + 1].s;
+		else if (!strncmp(s, "--volume=", 9))
+			v = s + 9;
+		else if (!strncmp(s, "-v", 2) && s[2])
+			v = s + 2;
+		if (v) {
+			struct pinfo pi;
+			char host[256];
+			const char *colon = strchr(v, ':');
+
+			if (!strncmp(v, "type=bind", 9)) {
+				const char *src = strstr(v, "source=");
+
+				if (!src)
+					src = strstr(v, "src=");
+				if (!src)
+					continue;
+				src = strchr(src, '=') + 1;
+				colon = strchr(src, ',');
+				v = src;
+			}
+			snprintf(host, sizeof(host), "%.*s", colon ? (int)(colon - v) : (int)strlen(v), v);
+			safety_classify_cmd(c, host, host[0] == '~', &pi);
+			if (pi.cls == PC_ROOT || pi.cls == PC_SYSTEM || strstr(host, "docker.sock") ||
+			    pi.auth || pi.cls == PC_DEVICE)
+				return (int)k;
+		}
+	}
+	return -1;
+}
+
+static size_t kube_sub(const struct cmd *c)
+{
+	return subcmd(c, "ns");
+}
+
+static int m_kube_delete_ns(struct cmd *c)
+{
+	size_t i = kube_sub(c), k;
+
+	if (!sub_is(c, i, "delete"))
+		return -1;
+	for (k = i + 1; k < c->ac; k++)
+		if (safety_prog_in(c->av[k].s, "ns namespace namespaces ns/* namespace/* "
+					       "namespaces/* pv persistentvolume persistentvolumes "
+					       "crd crds customresourcedefinition "
+					       "customresourcedefinitions node nodes"))
+			return (int)k;
+	return -1;
+}
+
+static int m_kube_delete_all(struct cmd *c)
+{
+	size_t i = kube_sub(c);
+
+	if (!sub_is(c, i, "delete"))
+		return -1;
+	return cmd_has_long(c, "--all") || cmd_has_long(c, "--all-namespaces") ||
+	       cmd_has_short(c, 'A') ? (int)i : -1;
+}
+
+static int m_infra_destroy(struct cmd *c)
+{
+	size_t i = subcmd(c, "");
+
+	if (sub_is(c, i, "destroy"))
+		return (int)i;
+	return sub_is(c, i, "apply") && cmd_has_arg(c, "-destroy") ? (int)i : -1;
+}
+
+static int m_cloud_delete(struct cmd *c)
+{
+	size_t i;
+
+	for (i = 1; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		if (s[0] == '-')
+			continue;
+		if (!strcmp(c->prog, "aws") && (!strcmp(s, "rb") ||
+						(!strcmp(s, "rm") && cmd_has_long(c, "--recursive"))))
+			return (int)i;
+		if (str_icontains(s, "delete") || str_icontains(s, "terminate") ||
+		    str_icontains(s, "destroy") || !strcmp(s, "purge"))
+			return (int)i;
+	}
+	return -1;
+}
+
+/* ---- data stores ------------------------------------------------------ */
+
+static bool sql_destroys(const char *s)
+{
+	if (str_icontains(s, "drop database") || str_icontains(s, "drop table") ||
+	    str_icontains(s, "drop schema") || str_icontains(s, "truncate ") ||
+	    str_icontains(s, "drop owned"))
+		return true;
+	return str_icontains(s, "delete from") && !str_icontains(s, "where");
+}
+
+static int m_sql_destroy(struct cmd *c)
+{
+	size_t i;
+
+	for (i = 1; i < c->ac; i++)
+		if (sql_destroys(c->av[i].s))
+			return (int)i;
+	if (c->in && c->in->kind == IN_TEXT && sql_destroys(c->in->text))
+		return 0;
+	return -1;
+}
+
+static int m_redis_flush(struct cmd *c)
+{
+	size_t i;
+
+	for (i = 1; i < c->ac; i++)
+		if (str_ieq(c->av[i].s, "flushall") || str_ieq(c->av[i].s, "flushdb"))
+			return (int)i;
+	return -1;
+}
+
+static int m_mongo_drop(struct cmd *c)
+{
+	size_t i;
+
+	for (i = 1; i < c->ac; i++)
+		if (strstr(c->av[i].s, "dropDatabase") || strstr(c->av[i].s, ".drop()"))
+			return (int)i;
+	return -1;
+}
+
+/* ---- packages and users ----------------------------------------------- */
+
+static const char *const essential_pkgs[] = {
+	"libc6", "libc-bin", "glibc", "glibc-common", "systemd", "systemd-sysv", "init",
+	"bash", "dash", "coreutils", "sudo", "apt", "dpkg", "rpm", "yum", "dnf", "pacman",
+	"base", "linux-image-*", "linux-generic", "linux", "kernel", "kernel-core", "grub*",
+	"util-linux", "login", "passwd", "shadow-utils", "python3", "perl-base", "libpam*",
+	"libsystemd0", "udev", "kmod", "mount", "e2fsprogs", "zlib1g", "libstdc++6",
+	"busybox", "musl", "apk-tools", "alpine-base", "filesystem", "procps", "base-files",
+	"base-passwd", "debianutils", "bsdutils", "findutils", "grep", "sed", "tar", "gzip",
+	"ncurses-base", "sysvinit-utils", "openssh-server", "libselinux1", "setup",
+};
+
+static bool pkg_removing(const struct cmd *c, size_t *verb)
+{
+	size_t i = subcmd(c, "oc");
+
+	*verb = i;
+	if (safety_prog_in(c->prog, "apt apt-get aptitude"))
+		return sub_is(c, i, "remove purge autoremove");
+	if (safety_prog_in(c->prog, "dnf yum microdnf tdnf"))
+		return sub_is(c, i, "remove erase autoremove");
+	if (!strcmp(c->prog, "zypper"))
+		return sub_is(c, i, "remove rm");
+	if (!strcmp(c->prog, "apk"))
+		return sub_is(c, i, "del");
+	if (safety_prog_in(c->prog, "snap brew port pkg"))
+		return sub_is(c, i, "remove uninstall rm delete");
+	if (!strcmp(c->prog, "pacman")) {
+		*verb = 0;
+		return cmd_has_short(c, 'R') || cmd_has_long(c, "--remove");
+	}
+	if (!strcmp(c->prog, "dpkg")) {
+		*verb = 0;
+		return cmd_has_short(c, 'r') || cmd_has_short(c, 'P') || cmd_has_long(c, "--remove") ||
+		       cmd_has_long(c, "--purge");
+	}
+	if (!strcmp(c->prog, "rpm")) {
+		*verb = 0;
+		return cmd_has_short(c, 'e') || cmd_has_long(c, "--erase");
+	}
+	return false;
+}
+
+static int m_pkg_essential(struct cmd *c)
+{
+	size_t verb, i, k;
+
+	if (!pkg_removing(c, &verb))
+		return -1;
+	if (cmd_has_long(c, "--allow-remove-essential") || cmd_has_long(c, "--force-remove-essential"))
+		return 0;
+	for (i = verb + 1; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+		char name[64];
+		size_t n = strcspn(s, ":=<>");
+
+		if (s[0] == '-' || n >= sizeof(name))
+			continue;
+		memcpy(name, s, n);
+		name[n] = '\0';
+		for (k = 0; k < ARRAY_SIZE(essential_pkgs); k++)
+			if (safety_prog_in(name, essential_pkgs[k]))
+				return (int)i;
+	}
+	return -1;
+}
+
+static int m_pkg_force(struct cmd *c)
+{
+	size_t verb;
+
+	if (!pkg_removing(c, &verb))
+		return -1;
+	return cmd_has_long(c, "--nodeps") || cmd_has_long(c, "--force-all") ||
+	       cmd_has_long(c, "--force-depends") ||
+	       (cmd_has_short(c, 'd') && !strcmp(c->prog, "pacman"))
+		       ? 0 : -1;
+}
+
+static int m_userdel_home(struct cmd *c)
+{
+	return cmd_has_short(c, 'r') || cmd_has_long(c, "--remove") ||
+	       cmd_has_long(c, "--remove-home") || cmd_has_long(c, "--remove-all-files") ? 0 : -1;
+}
+
+static int m_passwd_delete(struct cmd *c)
+{
+	size_t i;
+
+	if (!strcmp(c->prog, "passwd"))
+		return cmd_has_short(c, 'd') || cmd_has_long(c, "--delete") ? 0 : -1;
+	for (i = 1; i + 1 < c->ac; i++)
+		if (!strcmp(c->av[i].s, "-p") && c->av[i + 1].s[0] == '\0')
+			return (int)i;
+	return -1;
+}
+
+/* ---- interpreters, network -------------------------------------------- */
+
+/* The inline code of python -c, perl -e, node -e, ruby -e, php -r, or
+ * awk's program; NULL if none. */
+static const struct sword *inline_code(const struct cmd *c)
+{
+	size_t i;
+
+	if (safety_prog_in(c->prog, "awk gawk mawk nawk busybox")) {
+		for (i = 1; i < c->ac; i++) {
+			const char *s = c->av[i].s;
+
+			if (!strcmp(s, "-f") || !strcmp(s, "--file"))
+				return NULL;
+			if (s[0] == '-' && s[1]) {
+				if (strchr("Fvf", s[1]) && !s[2])
+					i++;
+				continue;
+			}
+			return &c->av[i];
+		}
+		return NULL;
+	}
+	for (i = 1; i + 1 < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		if (s[0] != '-')
+			return NULL;
+		if (!strcmp(s, "-c") || !strcmp(s, "-e") || !strcmp(s, "-E") || !strcmp(s, "-r") ||
+		    !strcmp(s, "--eval") || !strcmp(s, "-p") || !strcmp(s, "--print") ||
+		    (s[1] != '-' && strchr("ceE", s[strlen(s) - 1])))
+			return &c->av[i + 1];
+	}
+	return NULL;
+}
+
+static int code_index(const struct cmd *c, const struct sword *w)
+{
+	return w ? (int)(w - c->av) : -1;
+}
+
+static int m_code_fork_bomb(struct cmd *c)
+{
+	const struct sword *w = inline_code(c);
+	const char *s, *f;
+	int forks = 0;
+
+	if (!w)
+		return -1;
+	s = w->s;
+	for (f = strstr(s, "fork"); f; f = strstr(f + 4, "fork"))
+		forks++;
+	if (!forks)
+		return -1;
+	if (forks >= 2 || strstr(s, "while") || strstr(s, "for(;;)") || strstr(s, "for (;;)") ||
+	    strstr(s, "loop") || strstr(s, "until") || strstr(s, "redo"))
+		return code_index(c, w);
+	return -1;
+}
+
+static int m_code_reverse_shell(struct cmd *c)
+{
+	const struct sword *w = inline_code(c);
+	const char *s;
+
+	if (!w)
+		return -1;
+	s = w->s;
+	if (!(strstr(s, "socket") || strstr(s, "fsockopen") || strstr(s, "TCPSocket") ||
+	      strstr(s, "net.connect") || strstr(s, "Socket") || strstr(s, "/inet/tcp")))
+		return -1;
+	return strstr(s, "dup2") || strstr(s, "pty") || strstr(s, "spawn") || strstr(s, "subprocess") ||
+	       strstr(s, "exec") || strstr(s, "/bin/sh") || strstr(s, "/bin/bash") ||
+	       strstr(s, "popen") || strstr(s, "system") || strstr(s, "cmd.exe") ||
+	       strstr(s, "|&") ? code_index(c, w) : -1;
+}
+
+/* Shell commands embedded in code: system("..."), os.system('...'),
+ * subprocess.run(["rm", "-rf", "/"]), `...` in perl/ruby. Each is
+ * checked as shell. Returns -1 always: the nested check adds reasons. */
+static int m_code_shell(struct cmd *c)
+{
+	static const char *const calls[] = {"system(", "popen(", "subprocess.", "exec(",
+					    "execSync(", "spawn(", "shell_exec(", "passthru(",
+					    "Popen(", "check_output(", "call(", "run("};
+	const struct sword *w = inline_code(c);
+	const char *s;
+	size_t k, found = 0;
+
+	if (!w)
+		return -1;
+	for (k = 0; k < ARRAY_SIZE(calls) && found < 8; k++) {
+		for (s = strstr(w->s, calls[k]); s && found < 8; s = strstr(s + 1, calls[k])) {
+			const char *p = strchr(s, '(');
+			char buf[1024];
+			size_t n = 0;
+			bool list = false;
+
+			if (!p)
+				break;
+			p++;
+			while (*p == ' ')
+				p++;
+			if (*p == '[') {
+				list = true;
+				p++;
+			}
+			/* Collect string literals up to the closing bracket. */
+			while (*p && n + 2 < sizeof(buf)) {
+				char q = *p;
+
+				if (q == '"' || q == '\'') {
+					const char *e = strchr(p + 1, q);
+
+					if (!e)
+						break;
+					if (n && list)
+						buf[n++] = ' ';
+					if ((size_t)(e - p - 1) + n + 2 >= sizeof(buf))
+						break;
+					memcpy(buf + n, p + 1, (size_t)(e - p - 1));
+					n += (size_t)(e - p - 1);
+					p = e + 1;
+					if (!list)
+						break;
+				} else if (q == ']' || q == ')') {
+					break;
+				} else {
+					p++;
+				}
+			}
+			if (n) {
+				found++;
+				safety_check_code(c, buf, n, (size_t)code_index(c, w), c->env);
+			}
+		}
+	}
+	return -1;
+}
+
+static int m_inline_code(struct cmd *c)
+{
+	return code_index(c, inline_code(c));
+}
+
+static int m_awk_exec(struct cmd *c)
+{
+	const struct sword *w = inline_code(c);
+
+	if (!w)
+		return -1;
+	return strstr(w->s, "system") || strchr(w->s, '|') || strstr(w->s, "> \"") ||
+	       strstr(w->s, ">\"") || strstr(w->s, ">>") ? code_index(c, w) : -1;
+}
+
+static int m_sed_exec(struct cmd *c)
+{
+	size_t i;
+
+	for (i = 1; i < c->ac; i++) {
+		const char *s = c->av[i].s, *e;
+
+		if (s[0] == '-')
+			continue;
+		/* s/x/y/e, or an e or w command. */
+		e = strrchr(s, '/');
+		if (e && (strchr(e, 'e') || strchr(e, 'w')) && s[0] == 's')
+			return (int)i;
+		if ((s[0] == 'e' || s[0] == 'w') && (s[1] == ' ' || !s[1]))
+			return (int)i;
+		return -1;
+	}
+	return -1;
+}
+
+static int m_nc_exec(struct cmd *c)
+{
+	size_t i;
+
+	for (i = 1; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		if (!strcmp(s, "-e") || !strcmp(s, "-c") || !strncmp(s, "--exec", 6) ||
+		    !strncmp(s, "--sh-exec", 9) || !strncmp(s, "--lua-exec", 10) ||
+		    (s[0] == '-' && s[1] != '-' && (strchr(s, 'e') || strchr(s, 'c')) &&
+		     strcmp(c->prog, "openssl") != 0))
+			return (int)i;
+	}
+	return -1;
+}
+
+static int m_socat_exec(struct cmd *c)
+{
+	size_t i;
+
+	for (i = 1; i < c->ac; i++)
+		if (str_icontains(c->av[i].s, "exec:") || str_icontains(c->av[i].s, "system:"))
+			return (int)i;
+	return -1;
+}
+
+static int m_download_file(struct cmd *c)
+{
+	if (!strcmp(c->prog, "wget"))
+		return cmd_has_arg(c, "-O-") || cmd_has_arg(c, "-qO-") || cmd_has_arg(c, "-qO") ||
+		       (cmd_has_arg(c, "-O") && cmd_has_arg(c, "-")) || cmd_has_long(c, "--spider") ? -1 : 0;
+	return cmd_has_short(c, 'o') || cmd_has_short(c, 'O') || cmd_has_long(c, "--output") ||
+	       cmd_has_long(c, "--remote-name") || cmd_has_short(c, 'T') ||
+	       cmd_has_long(c, "--upload-file") || cmd_has_short(c, 'd') || cmd_has_long(c, "--data") ||
+	       cmd_has_short(c, 'F') || cmd_has_short(c, 'X') || cmd_has_long(c, "--request") ? 0 : -1;
+}
+
+/* ---- the table -------------------------------------------------------- */
+
+#define RM "rm unlink"
+#define WRITERS "tee cp mv install ln rsync truncate sed perl"
+
+const struct rule safety_rules[] = {
+	/* deleting files */
+	{"rm-root", RM, m_rm_root, RISK_CRITICAL, "deletes everything under /", 0},
+	{"rm-root-files", RM, m_rm_root_files, RISK_HIGH, "deletes files at the top of /", 0},
+	{"rm-home", RM, m_rm_home, RISK_CRITICAL, "deletes a whole home directory", 0},
+	{"rm-home-files", RM, m_rm_home_files, RISK_HIGH, "deletes the files of a home directory", 0},
+	{"rm-system", RM, m_rm_system, RISK_CRITICAL, "deletes a system directory", 0},
+	{"rm-auth", RM, m_rm_auth, RISK_CRITICAL, "deletes the files that control logins", 0},
+	{"rm-system-file", RM, m_rm_system_files, RISK_HIGH, "deletes system files", 0},
+	{"rm-device", RM, m_rm_device, RISK_HIGH, "deletes a device node", 0},
+	{"rm-cwd", RM, m_rm_cwd, RISK_HIGH,
+	 "deletes everything in the current or parent directory", 0},
+	{"rm-vcs", RM, m_rm_vcs, RISK_HIGH, "deletes version-control history (.git)", 0},
+	{"rm-home-item", RM, m_rm_home_item, RISK_HIGH,
+	 "deletes a top-level folder, keys or start-up files in the home directory", 0},
+	{"rm-var-root", RM, m_rm_var_root, RISK_HIGH,
+	 "deletes below a variable that is not set here: empty, it would delete from /", 0},
+	{"history-wipe", "rm unlink shred truncate", m_history_file, RISK_HIGH,
+	 "erases the shell history", 0},
+	{"rm-no-preserve-root", "rm", m_no_preserve_root, RISK_HIGH,
+	 "turns off rm's guard against deleting /", 0},
+	{"rm", RM " rmdir", m_any, RISK_MODERATE, "deletes files", RULE_FALLBACK},
+	{"find-delete-all", "find", m_find_delete_all, RISK_CRITICAL,
+	 "deletes every file below a system, home or root directory", 0},
+	{"find-delete-wide", "find", m_find_delete_wide, RISK_HIGH,
+	 "deletes many files below a wide or important directory", 0},
+	{"find-delete", "find", m_find_writes, RISK_MODERATE, "deletes or writes the files it finds",
+	 RULE_FALLBACK},
+
+	/* disks */
+	{"dd-device", "dd dcfldd dc3dd", m_dd_device, RISK_CRITICAL,
+	 "writes over a disk device, destroying its data", 0},
+	{"dd-overwrite", "dd dcfldd dc3dd", m_dd_overwrite, RISK_HIGH,
+	 "overwrites a file in place outside the project", 0},
+	{"dd", "dd dcfldd dc3dd", m_dd_write, RISK_MODERATE, "writes raw data to a file",
+	 RULE_FALLBACK},
+	{"mkfs-device", "mkfs mkfs.* mke2fs mkswap newfs newfs_* mkdosfs mkntfs mkexfatfs "
+	 "mformat zpool", m_any_device, RISK_CRITICAL, "formats a disk, destroying its data", 0},
+	{"mkfs-unknown", "mkfs mkfs.* mke2fs mkswap newfs newfs_* mkdosfs mkntfs mkexfatfs",
+	 m_unknown_target, RISK_HIGH, "formats a device named at run time", 0},
+	{"mkfs", "mkfs mkfs.* mke2fs mkswap newfs newfs_* mkdosfs mkntfs mkexfatfs", m_any,
+	 RISK_MODERATE, "creates a filesystem", RULE_FALLBACK},
+	{"wipefs", "wipefs", m_wipefs, RISK_CRITICAL, "erases the filesystem signatures of a disk", 0},
+	{"shred-device", "shred scrub", m_any_device, RISK_CRITICAL,
+	 "overwrites a whole disk device", 0},
+	{"partition-destroy", "sgdisk sfdisk parted", m_partition_destroy, RISK_CRITICAL,
+	 "rewrites or erases a disk's partition table", 0},
+	{"partition-edit", "fdisk gdisk cfdisk cgdisk parted sgdisk sfdisk", m_partition_edit,
+	 RISK_HIGH, "edits a disk's partition table", 0},
+	{"diskutil-erase", "diskutil", m_diskutil_erase, RISK_CRITICAL,
+	 "erases or repartitions a disk", 0},
+	{"write-device", "tee cp mv install pv rsync", m_write_device, RISK_CRITICAL,
+	 "writes over a disk device, destroying its data", 0},
+	{"sysrq", "tee", m_write_sysrq, RISK_CRITICAL,
+	 "writes to /proc/sysrq-trigger: an immediate kernel action (crash, reboot)", 0},
+
+	/* system and start-up files */
+	{"truncate-auth", "tee truncate cp", m_truncate_auth, RISK_CRITICAL,
+	 "empties or overwrites a file that controls logins (passwd, shadow, sudoers)", 0},
+	{"write-auth", WRITERS, m_write_auth, RISK_HIGH,
+	 "changes a file that controls logins (passwd, shadow, sudoers)", 0},
+	{"write-system-file", WRITERS, m_write_system, RISK_HIGH, "changes a system file", 0},
+	{"write-dotfile", "tee cp mv install ln truncate", m_write_dotfile, RISK_HIGH,
+	 "overwrites a shell start-up file or keys in the home directory", 0},
+	{"mv-system", "mv", m_mv_top, RISK_CRITICAL, "moves away /, a system or a home directory", 0},
+	{"mv-important", "mv", m_mv_important, RISK_HIGH,
+	 "moves away keys, system files, repository history or a home folder", 0},
+	{"mv-devnull", "mv cp", m_mv_devnull, RISK_HIGH, "replaces /dev/null", 0},
+	{"rsync-delete", "rsync", m_rsync_delete, RISK_HIGH,
+	 "mirrors with --delete onto a home or system directory", 0},
+	{"ln-system", "ln", m_ln_system, RISK_HIGH, "replaces a system file with a link", 0},
+	{"sed-in-place", "sed perl", m_in_place, RISK_MODERATE, "edits files in place", 0},
+	{"sed-exec", "sed", m_sed_exec, RISK_MODERATE, "sed script runs commands or writes files", 0},
+
+	/* permissions */
+	{"perm-root", "chmod chown chgrp chattr setfacl", m_perm_root, RISK_CRITICAL,
+	 "changes permissions or owners of everything under / or a system directory", 0},
+	{"perm-home", "chmod chown chgrp setfacl", m_perm_home, RISK_HIGH,
+	 "changes permissions or owners of a whole home directory", 0},
+	{"perm-open", "chmod", m_perm_open, RISK_HIGH,
+	 "makes files world-writable (or unreadable) recursively or in system paths", 0},
+	{"perm-auth", "chmod chown chgrp chattr setfacl", m_perm_auth, RISK_HIGH,
+	 "changes permissions of the files that control logins", 0},
+	{"setuid-shell", "chmod", m_setuid_shell, RISK_HIGH,
+	 "makes a shell or interpreter setuid: root for anyone who runs it", 0},
+	{"setuid", "chmod", m_setuid, RISK_MODERATE, "sets the setuid or setgid bit", 0},
+
+	/* processes and power */
+	{"kill-init", "kill", m_kill_init, RISK_CRITICAL, "kills init (PID 1): the system goes down", 0},
+	{"kill-all", "kill", m_kill_all, RISK_HIGH, "kills every process it can (PID -1)", 0},
+	{"kill-critical", "kill killall pkill", m_kill_critical, RISK_HIGH,
+	 "kills a critical daemon (ssh, init, the display server)", 0},
+	{"kill-user", "killall pkill slay", m_kill_user, RISK_HIGH,
+	 "kills every process of a user", 0},
+	{"kill-everything", "killall5", m_any, RISK_HIGH, "kills every process", 0},
+	{"power", "shutdown reboot halt poweroff init telinit", m_shutdown, RISK_HIGH,
+	 "shuts down or restarts the machine", 0},
+	{"power", "systemctl launchctl loginctl", m_power, RISK_HIGH,
+	 "shuts down or restarts the machine", 0},
+
+	/* remote access and security */
+	{"ssh-stop", "systemctl service launchctl", m_ssh_stop, RISK_HIGH,
+	 "stops or disables the SSH server: remote access is lost", 0},
+	{"firewall-stop", "systemctl service launchctl", m_fw_stop, RISK_HIGH,
+	 "stops or disables the firewall or a security service", 0},
+	{"firewall-flush", "iptables ip6tables iptables-legacy iptables-nft ip6tables-legacy "
+	 "ip6tables-nft ebtables arptables", m_firewall_flush, RISK_HIGH,
+	 "removes all firewall rules or opens the default policy", 0},
+	{"firewall-flush", "nft", m_nft_flush, RISK_HIGH, "removes firewall rules", 0},
+	{"firewall-off", "ufw", m_ufw_disable, RISK_HIGH, "turns the firewall off", 0},
+	{"firewall-off", "pfctl", m_pf_disable, RISK_HIGH, "turns the packet filter off", 0},
+	{"selinux-off", "setenforce", m_setenforce, RISK_HIGH, "turns SELinux enforcement off", 0},
+	{"gatekeeper-off", "spctl", m_spctl_off, RISK_HIGH, "turns macOS Gatekeeper off", 0},
+	{"sip-off", "csrutil", m_csrutil_off, RISK_HIGH, "turns macOS System Integrity Protection off",
+	 0},
+	{"history-wipe", "history", m_history_clear, RISK_HIGH, "erases the shell history", 0},
+	{"crontab-remove", "crontab", m_crontab_remove, RISK_HIGH, "deletes the whole crontab", 0},
+	{"userdel-home", "userdel deluser", m_userdel_home, RISK_HIGH,
+	 "deletes a user together with their home directory", 0},
+	{"passwd-empty", "passwd usermod", m_passwd_delete, RISK_HIGH,
+	 "removes a password: the account opens without one", 0},
+
+	/* git */
+	{"git-force-push-main", "git", m_git_force_main, RISK_CRITICAL,
+	 "force-pushes over a main branch, rewriting shared history", 0},
+	{"git-force-push", "git", m_git_force_push, RISK_HIGH,
+	 "force-pushes, overwriting remote history", 0},
+	{"git-push-delete", "git", m_git_push_delete, RISK_HIGH, "deletes remote branches", 0},
+	{"git-reset-hard", "git", m_git_reset_hard, RISK_HIGH,
+	 "discards commits and uncommitted changes", 0},
+	{"git-clean", "git", m_git_clean, RISK_HIGH, "deletes untracked (and ignored) files", 0},
+	{"git-rewrite", "git", m_git_rewrite, RISK_HIGH, "rewrites the repository's history", 0},
+	{"git-branch-delete", "git", m_git_branch_main, RISK_HIGH,
+	 "deletes a main branch or remote-tracking branches", 0},
+	{"git-discard", "git", m_git_discard_all, RISK_HIGH,
+	 "discards all uncommitted work or unreachable history", 0},
+
+	/* containers, clusters, clouds */
+	{"docker-prune-all", "docker podman nerdctl", m_docker_prune_all, RISK_HIGH,
+	 "deletes containers, images and volumes (data included)", 0},
+	{"docker-rm-all", "docker podman nerdctl", m_docker_rm_all, RISK_HIGH,
+	 "force-removes every container in a list, running ones too", 0},
+	{"container-host-root", "docker podman nerdctl", m_docker_host_root, RISK_HIGH,
+	 "gives a container the host's root filesystem or full privileges", 0},
+	{"k8s-delete-wide", "kubectl oc", m_kube_delete_ns, RISK_HIGH,
+	 "deletes a namespace, node or cluster-wide resource", 0},
+	{"k8s-delete-all", "kubectl oc", m_kube_delete_all, RISK_HIGH,
+	 "deletes all resources of a kind", 0},
+	{"infra-destroy", "terraform tofu pulumi cdk", m_infra_destroy, RISK_HIGH,
+	 "destroys infrastructure", 0},
+	{"cloud-delete", "aws gcloud az gsutil doctl", m_cloud_delete, RISK_HIGH,
+	 "deletes cloud resources or data", 0},
+	{"sql-destroy", "psql mysql mariadb sqlite3 clickhouse-client cqlsh sqlcmd duckdb",
+	 m_sql_destroy, RISK_HIGH, "drops or empties database tables", 0},
+	{"redis-flush", "redis-cli valkey-cli", m_redis_flush, RISK_HIGH,
+	 "deletes every key in Redis", 0},
+	{"mongo-drop", "mongo mongosh", m_mongo_drop, RISK_HIGH, "drops a MongoDB database", 0},
+	{"db-drop", "dropdb dropuser", m_any, RISK_HIGH, "drops a database", 0},
+
+	/* packages */
+	{"pkg-essential", "apt apt-get aptitude dnf yum microdnf tdnf zypper apk pacman dpkg rpm "
+	 "snap", m_pkg_essential, RISK_CRITICAL, "removes a package the system cannot run without", 0},
+	{"pkg-force", "apt apt-get dnf yum zypper pacman dpkg rpm", m_pkg_force, RISK_HIGH,
+	 "removes packages ignoring dependencies", 0},
+
+	/* code: interpreters, fork bombs, reverse shells */
+	{"fork-bomb", "python python2 python3 python3.* pypy pypy3 perl ruby node nodejs deno bun "
+	 "php lua", m_code_fork_bomb, RISK_CRITICAL, "forks without end: a fork bomb", 0},
+	{"reverse-shell", "python python2 python3 python3.* pypy pypy3 perl ruby node nodejs php "
+	 "lua awk gawk", m_code_reverse_shell, RISK_HIGH,
+	 "connects a shell to a network socket: a reverse shell", 0},
+	{"code-shell", "python python2 python3 python3.* pypy pypy3 perl ruby node nodejs deno bun "
+	 "php lua awk gawk mawk nawk", m_code_shell, RISK_SAFE, "", 0},
+	{"inline-code", "python python2 python3 python3.* pypy pypy3 perl ruby node nodejs deno bun "
+	 "php lua osascript pwsh powershell", m_inline_code, RISK_MODERATE, "runs inline code", 0},
+	{"awk-exec", "awk gawk mawk nawk", m_awk_exec, RISK_MODERATE,
+	 "awk program runs commands or writes files", 0},
+	{"reverse-shell", "nc ncat netcat pwncat", m_nc_exec, RISK_HIGH,
+	 "serves a program over the network: a reverse or bind shell", 0},
+	{"reverse-shell", "socat", m_socat_exec, RISK_HIGH,
+	 "connects a program to a network socket", 0},
+	{"download", "curl wget", m_download_file, RISK_MODERATE,
+	 "downloads to a file or sends data to a server", 0},
+};
+
+const size_t safety_n_rules = ARRAY_SIZE(safety_rules);
+
+/* ---- read-only and benign commands ------------------------------------ */
+
+static bool ro_git(struct cmd *c)
+{
+	size_t i = git_sub(c);
+
+	if (!i)
+		return c->ac == 1 || cmd_has_long(c, "--version");
+	if (cmd_has_arg(c, "--dry-run") || (sub_is(c, i, "clean") && cmd_has_short(c, 'n')))
+		return true;
+	if (sub_is(c, i, "status log diff show grep blame shortlog describe rev-parse ls-files "
+			 "ls-tree ls-remote cat-file whatchanged rev-list name-rev for-each-ref "
+			 "show-ref check-ignore count-objects fsck help version fetch reflog "
+			 "show-branch cherry merge-base var verify-commit verify-tag range-diff"))
+		return !sub_is(c, i, "reflog") || i + 1 >= c->ac || !strcmp(c->av[i + 1].s, "show");
+	if (sub_is(c, i, "branch tag"))
+		return i + 1 >= c->ac || cmd_has_arg(c, "-a") || cmd_has_arg(c, "-r") ||
+		       cmd_has_arg(c, "-v") || cmd_has_arg(c, "-vv") || cmd_has_arg(c, "--list") ||
+		       cmd_has_arg(c, "-l") || cmd_has_long(c, "--show-current") ||
+		       cmd_has_long(c, "--contains") || cmd_has_long(c, "--merged");
+	if (sub_is(c, i, "remote"))
+		return i + 1 >= c->ac || !strcmp(c->av[i + 1].s, "-v") ||
+		       !strcmp(c->av[i + 1].s, "show") || !strcmp(c->av[i + 1].s, "get-url");
+	if (sub_is(c, i, "stash worktree submodule notes"))
+		return i + 1 < c->ac && safety_prog_in(c->av[i + 1].s, "list show status");
+	if (sub_is(c, i, "config"))
+		return cmd_has_arg(c, "--get") || cmd_has_arg(c, "--list") || cmd_has_arg(c, "-l") ||
+		       cmd_has_long(c, "--get-all") || cmd_has_long(c, "--get-regexp");
+	return false;
+}
+
+static bool ro_docker(struct cmd *c)
+{
+	size_t s2, i = docker_sub(c, &s2);
+
+	if (!i)
+		return true;
+	if (sub_is(c, i, "ps images inspect logs version info stats top port history search diff "
+			 "events"))
+		return true;
+	return s2 && sub_is(c, s2, "ls list ps logs inspect config images top version df");
+}
+
+static bool ro_kube(struct cmd *c)
+{
+	size_t i = kube_sub(c);
+
+	if (sub_is(c, i, "get describe logs top explain version api-resources api-versions "
+			 "cluster-info diff"))
+		return true;
+	if (sub_is(c, i, "config"))
+		return i + 1 < c->ac && safety_prog_in(c->av[i + 1].s, "view get-contexts "
+							   "current-context get-clusters");
+	if (sub_is(c, i, "auth"))
+		return i + 1 < c->ac && !strcmp(c->av[i + 1].s, "can-i");
+	return false;
+}
+
+static bool ro_systemctl(struct cmd *c)
+{
+	size_t i = subcmd(c, "HMpt");
+
+	return !i || sub_is(c, i, "status show list-units list-unit-files list-timers "
+				  "list-sockets list-dependencies list-jobs is-active is-enabled "
+				  "is-failed is-system-running cat get-default help");
+}
+
+static bool ro_pkg(struct cmd *c)
+{
+	size_t i = subcmd(c, "oc");
+
+	if (!strcmp(c->prog, "apt-cache") || !strcmp(c->prog, "apt-file"))
+		return true;
+	if (!strcmp(c->prog, "dpkg") || !strcmp(c->prog, "dpkg-query"))
+		return cmd_has_short(c, 'l') || cmd_has_short(c, 'L') || cmd_has_short(c, 's') ||
+		       cmd_has_short(c, 'S') || cmd_has_long(c, "--list") || cmd_has_short(c, 'W') ||
+		       cmd_has_long(c, "--get-selections") || cmd_has_long(c, "--print-architecture");
+	if (!strcmp(c->prog, "rpm"))
+		return cmd_has_short(c, 'q') || cmd_has_long(c, "--query");
+	if (!strcmp(c->prog, "pacman"))
+		return cmd_has_short(c, 'Q') || (cmd_has_short(c, 'S') && (cmd_has_short(c, 's') ||
+									   cmd_has_short(c, 'i')));
+	return sub_is(c, i, "list search show info policy depends rdepends madison outdated "
+			    "freeze check ls view config doctor deps desc uses leaves "
+			    "repolist provides whatprovides history find why explain audit "
+			    "home --version");
+}
+
+static bool ro_find(struct cmd *c)
+{
+	size_t i;
+
+	for (i = 1; i < c->ac; i++)
+		if (safety_prog_in(c->av[i].s, "-delete -fprint -fprint0 -fprintf -fls"))
+			return false;
+	return true;
+}
+
+static bool ro_sed(struct cmd *c)
+{
+	return m_in_place(c) < 0 && m_sed_exec(c) < 0;
+}
+
+static bool ro_awk(struct cmd *c)
+{
+	return m_awk_exec(c) < 0;
+}
+
+static bool ro_curl(struct cmd *c)
+{
+	return m_download_file(c) < 0;
+}
+
+static bool ro_sort(struct cmd *c)
+{
+	return !cmd_has_short(c, 'o') && !cmd_has_long(c, "--output");
+}
+
+static bool ro_date(struct cmd *c)
+{
+	return !cmd_has_short(c, 's') && !cmd_has_long(c, "--set");
+}
+
+static bool ro_tar(struct cmd *c)
+{
+	return cmd_has_short(c, 't') || cmd_has_long(c, "--list") ||
+	       (c->ac > 1 && c->av[1].s[0] != '-' && strchr(c->av[1].s, 't'));
+}
+
+static bool ro_history(struct cmd *c)
+{
+	return m_history_clear(c) < 0 && !cmd_has_short(c, 'd');
+}
+
+static bool ro_crontab(struct cmd *c)
+{
+	return cmd_has_short(c, 'l');
+}
+
+static bool ro_kill(struct cmd *c)
+{
+	return cmd_has_short(c, 'l') || cmd_has_short(c, 'L');
+}
+
+static bool ro_listing(struct cmd *c)
+{
+	return partition_listing(c) || (!strcmp(c->prog, "wipefs") && m_wipefs(c) < 0 &&
+					!cmd_has_short(c, 'a'));
+}
+
+static bool ro_diskutil(struct cmd *c)
+{
+	size_t i = subcmd(c, "");
+
+	return sub_is(c, i, "list info activity verifyVolume verifyDisk apfs") &&
+	       m_diskutil_erase(c) < 0;
+}
+
+static bool ro_simple_sub(struct cmd *c)
+{
+	size_t i = subcmd(c, "");
+
+	return !i || sub_is(c, i, "status show list ls get describe version print info "
+				  "--version -v plan output validate fmt graph providers state "
+				  "check can-i print-default -l -L -S -n --list -s");
+}
+
+/* Cloud CLIs: ls, describe-*, list-*, get-* read. */
+static bool ro_cloud(struct cmd *c)
+{
+	size_t i;
+
+	for (i = 1; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		if (s[0] == '-')
+			continue;
+		if (!strcmp(s, "ls") || !strcmp(s, "list") || !strcmp(s, "describe") ||
+		    !strncmp(s, "describe-", 9) || !strncmp(s, "list-", 5) || !strncmp(s, "get-", 4) ||
+		    !strcmp(s, "get") || !strcmp(s, "show") || !strcmp(s, "whoami"))
+			return true;
+	}
+	return false;
+}
+
+static bool ro_tee(struct cmd *c)
+{
+	int i;
+
+	FOR_OPERANDS(c, i, "")
+		if (safety_path(c, (size_t)i)->cls != PC_NULLDEV)
+			return false;
+	return true;
+}
+
+static bool ro_ip(struct cmd *c)
+{
+	size_t i;
+
+	for (i = 1; i < c->ac; i++)
+		if (safety_prog_in(c->av[i].s, "add del delete set flush change replace append "
+					       "up down"))
+			return false;
+	return true;
+}
+
+static bool ro_sysctl(struct cmd *c)
+{
+	size_t i;
+
+	if (cmd_has_short(c, 'w') || cmd_has_short(c, 'p') || cmd_has_long(c, "--write") ||
+	    cmd_has_long(c, "--load"))
+		return false;
+	for (i = 1; i < c->ac; i++)
+		if (strchr(c->av[i].s, '='))
+			return false;
+	return true;
+}
+
+static bool ro_dmesg(struct cmd *c)
+{
+	return !cmd_has_short(c, 'c') && !cmd_has_short(c, 'C') && !cmd_has_short(c, 'n') &&
+	       !cmd_has_short(c, 'D') && !cmd_has_short(c, 'E');
+}
+
+static bool ro_journalctl(struct cmd *c)
+{
+	return !cmd_has_long(c, "--vacuum-size") && !cmd_has_long(c, "--vacuum-time") &&
+	       !cmd_has_long(c, "--vacuum-files") && !cmd_has_long(c, "--rotate") &&
+	       !cmd_has_long(c, "--flush");
+}
+
+static bool ro_hostname(struct cmd *c)
+{
+	return c->ac == 1 || cmd_has_short(c, 'I') || cmd_has_short(c, 'f') ||
+	       cmd_has_short(c, 's') || cmd_has_short(c, 'i');
+}
+
+static bool ro_sudo_list(struct cmd *c)
+{
+	return cmd_has_short(c, 'l') || cmd_has_short(c, 'v') || cmd_has_short(c, 'k');
+}
+
+struct ro {
+	const char *progs;
+	bool (*ok)(struct cmd *c); /* NULL: always read-only or benign */
+};
+
+static const struct ro read_only[] = {
+	{"ls ll la dir vdir cat tac less more head tail grep egrep fgrep rg ag ack zgrep zcat "
+	 "bzcat xzcat zless lzcat zstdcat bat batcat nl wc file stat du df tree pwd echo printf "
+	 "true false test [ [[ : which whereis type whatis apropos man info help tldr id whoami "
+	 "groups who w uptime uname users last lastlog finger ps pgrep pstree top htop btop atop "
+	 "free vmstat iostat mpstat lscpu lsusb lspci lsblk blkid lsof ss netstat ping ping6 "
+	 "traceroute tracepath mtr dig nslookup host whois arp route ifconfig iwconfig nmcli "
+	 "cut tr uniq comm cmp diff diff3 sdiff colordiff column fold fmt paste join rev "
+	 "expand unexpand jq yq xq gron md5sum sha1sum sha224sum sha256sum sha384sum sha512sum "
+	 "b2sum cksum sum shasum md5 base32 base64 basenc xxd od hexdump strings readlink "
+	 "realpath basename dirname seq sleep yes expr bc dc factor cal ncal env printenv "
+	 "locale getconf nproc tty stty tput clear reset cd pushd popd dirs set shopt alias "
+	 "unalias export declare typeset local readonly unset read shift exit return wait "
+	 "jobs fg bg hash umask ulimit times trap getopts logname hostnamectl timedatectl "
+	 "sw_vers system_profiler systeminfo lsb_release neofetch fastfetch screenfetch uname "
+	 "mkdir touch mktemp findmnt lsmod modinfo getfacl lsattr namei look locate "
+	 "mlocate plocate fd fdfind fzf sha3sum dmidecode lshw inxi sensors "
+	 "acpi upower ioreg nettop nvidia-smi lsns lslocks lsipc chage pinky whereami "
+	 "glxinfo xrandr xdpyinfo mdfind mdls defaults lpstat nm objdump readelf ldd size "
+	 "otool file-roller test-fs pr iconv numfmt shuf tsort csplit split sleep units "
+	 "ip6tables-save iptables-save nft-list ssh-add ssh-keyscan openssl gpg-connect-agent "
+	 "column http https xh", NULL},
+	{"git", ro_git},
+	{"docker podman nerdctl", ro_docker},
+	{"kubectl oc", ro_kube},
+	{"systemctl", ro_systemctl},
+	{"apt apt-get aptitude apt-cache apt-file dnf yum zypper apk pacman dpkg dpkg-query rpm "
+	 "brew port snap flatpak pip pip3 pipx npm pnpm yarn gem cargo go conda mamba poetry "
+	 "uv composer", ro_pkg},
+	{"find", ro_find},
+	{"sed", ro_sed},
+	{"awk gawk mawk nawk", ro_awk},
+	{"curl wget", ro_curl},
+	{"sort", ro_sort},
+	{"date", ro_date},
+	{"tar bsdtar", ro_tar},
+	{"unzip zipinfo 7z", NULL},
+	{"history", ro_history},
+	{"crontab", ro_crontab},
+	{"kill", ro_kill},
+	{"fdisk sfdisk parted sgdisk gdisk wipefs", ro_listing},
+	{"diskutil", ro_diskutil},
+	{"terraform tofu pulumi helm ufw iptables ip6tables nft launchctl service spctl csrutil "
+	 "setenforce getenforce sestatus redis-cli", ro_simple_sub},
+	{"aws gcloud az gsutil doctl", ro_cloud},
+	{"tee", ro_tee},
+	{"ip", ro_ip},
+	{"sysctl", ro_sysctl},
+	{"dmesg", ro_dmesg},
+	{"journalctl", ro_journalctl},
+	{"hostname", ro_hostname},
+	{"sudo", ro_sudo_list},
+	{"ssh mosh", NULL},
+};
+
+bool safety_read_only(struct cmd *c)
+{
+	size_t k;
+
+	for (k = 0; k < ARRAY_SIZE(read_only); k++)
+		if (safety_prog_in(c->prog, read_only[k].progs))
+			return !read_only[k].ok || read_only[k].ok(c);
+	return false;
+}
+
+bool safety_known_program(const char *prog)
+{
+	size_t k;
+
+	for (k = 0; k < safety_n_rules; k++)
+		if (safety_prog_in(prog, safety_rules[k].progs))
+			return true;
+	for (k = 0; k < ARRAY_SIZE(read_only); k++)
+		if (safety_prog_in(prog, read_only[k].progs))
+			return true;
+	return false;
+}

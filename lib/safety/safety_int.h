@@ -1,0 +1,177 @@
+/*
+ * safety_int.h: what safety.c (tree walking, unwrapping, path reasoning)
+ * and rules.c (the rules table and its matchers) share. Not for use
+ * outside lib/safety.
+ *
+ * A command reaches the rules as a struct cmd: the program's base name and
+ * its arguments resolved to text as far as that can be known statically
+ * (variables assigned earlier, $HOME, ~, $(echo x)), with the parts that
+ * cannot be known replaced by SW_UNKNOWN_CH. Wrappers (sudo, env, xargs,
+ * sh -c...) have been peeled off already, and env says what they implied.
+ */
+#ifndef CARO_SAFETY_INT_H
+#define CARO_SAFETY_INT_H
+
+#include "safety/safety.h"
+#include "shell/shell.h"
+
+/* Stands for text that is only known at run time. */
+#define SW_UNKNOWN_CH '\x01'
+
+/* Path classes, roughly from least to most dangerous to destroy. */
+enum pclass {
+	PC_UNKNOWN,     /* not known statically */
+	PC_NULLDEV,     /* /dev/null, /dev/stdout, /dev/fd/N: harmless */
+	PC_ORDINARY,    /* any other path */
+	PC_TMP,         /* below /tmp or /var/tmp */
+	PC_BUILD,       /* a regenerable build or cache dir below cwd */
+	PC_HOME_DEEP,   /* two or more levels below home */
+	PC_VCS,         /* .git, .hg, .svn below cwd */
+	PC_HOME_ITEM,   /* directly in home (~/Documents, ~/.ssh) */
+	PC_CWD,         /* the current directory (., *, ./ *) */
+	PC_PARENT,      /* .. or its contents */
+	PC_VAR_ROOT,    /* "$X/..." with X unknown: / if X is empty */
+	PC_SYSTEM_FILE, /* below a system dir: /etc/hosts, /var/log/x */
+	PC_DEVICE,      /* a disk, partition or raw memory device */
+	PC_HOME,        /* a home directory itself, or all of them */
+	PC_SYSTEM,      /* a system dir itself: /etc, /usr, /boot, /System */
+	PC_ROOT,        /* / */
+};
+
+struct pinfo {
+	enum pclass cls;
+	bool all;        /* names every entry of the dir (dir/ *), or is the
+			    dir itself (rm -r dir deletes all of it too) */
+	bool auth;       /* passwd, shadow, sudoers...: the system's logins */
+	bool sensitive;  /* shell start-up files, ssh and gpg keys */
+	bool history;    /* a shell history file */
+	bool devtcp;     /* bash's /dev/tcp or /dev/udp */
+	bool kernel;     /* /proc/sysrq-trigger, /proc/sys, /sys */
+	bool sysrq;      /* /proc/sysrq-trigger */
+};
+
+/* sword flags */
+#define SW_DYNAMIC   0x01u /* some part is unknown */
+#define SW_GLOB      0x02u /* unquoted glob characters */
+#define SW_HOME      0x04u /* the leading ~ means $HOME */
+#define SW_EVERY     0x08u /* synthetic: every file below (find -exec {}) */
+#define SW_CMDSUB    0x10u /* built by a command substitution */
+#define SW_DOWNLOAD  0x20u /* a substitution inside it downloads */
+#define SW_QUOTED    0x40u
+
+/* A resolved argument. */
+struct sword {
+	const char *s;              /* resolved text, NUL-terminated */
+	size_t len;
+	unsigned flags;
+	size_t span_start, span_len;/* in the checked command */
+	bool have_pi;
+	struct pinfo pi;            /* path class, computed on demand */
+};
+
+/* What wrappers around a command implied. */
+struct env {
+	bool elevated;   /* sudo, doas, su, pkexec */
+	bool remote;     /* ssh host CMD */
+};
+
+/* What feeds a command's standard input. */
+enum in_kind {
+	IN_NONE,         /* terminal or unknown */
+	IN_TEXT,         /* static text: echo/printf upstream, here-doc,
+			    here-string */
+	IN_DOWNLOAD,     /* a downloader upstream */
+	IN_PATHS,        /* file names from find upstream */
+	IN_OTHER,        /* some other command upstream */
+};
+
+struct stdin_info {
+	enum in_kind kind;
+	const char *text;            /* IN_TEXT, IN_PATHS: NUL-terminated */
+	size_t text_len;
+	unsigned path_flags;         /* IN_PATHS: flags for the paths */
+	size_t span_start, span_len;
+};
+
+struct sctx;
+
+struct cmd {
+	struct sctx *x;
+	const char *prog;            /* base name of av[0] */
+	struct sword *av;            /* av[0] is the program */
+	size_t ac;
+	struct env env;
+	const struct stdin_info *in;
+	/* Set by the command's handling, for pipeline rules. */
+	int role;
+};
+
+/* Roles a command plays in a pipeline. */
+enum { ROLE_OTHER, ROLE_DOWNLOAD, ROLE_NET, ROLE_SHELL_STDIN, ROLE_SHELL };
+
+/* Rules: a matcher returns the index of the argument to blame (0 for the
+ * command as a whole) or -1 for no match. */
+#define RULE_FALLBACK 0x1u /* only when no other rule of the program hit */
+
+struct rule {
+	const char *id;
+	const char *progs;           /* space-separated base names; a
+				        trailing * matches a prefix */
+	int (*match)(struct cmd *c);
+	enum risk risk;
+	const char *message;
+	unsigned flags;
+};
+
+extern const struct rule safety_rules[];
+extern const size_t safety_n_rules;
+
+/* rules.c: is this command plainly read-only or benign (no reason at
+ * all)? */
+bool safety_read_only(struct cmd *c);
+/* Does the program name take part in any rule? */
+bool safety_known_program(const char *prog);
+bool safety_is_shell(const char *prog);
+bool safety_is_interpreter(const char *prog);
+bool safety_is_downloader(const char *prog);
+bool safety_is_nettool(const char *prog);
+
+/* safety.c services for matchers. */
+const struct pinfo *safety_path(struct cmd *c, size_t i);
+bool safety_prog_in(const char *prog, const char *list);
+
+struct find_scope {
+	struct pinfo start;   /* the most dangerous start path */
+	size_t start_i;       /* its av index, 0 for the implied "." */
+	size_t first_expr;    /* av index of the first test or action */
+	bool narrow;          /* a test that selects some files (-name...) */
+};
+void safety_find_scope(struct cmd *c, struct find_scope *fs);
+/* Classify a path as seen by c (after any cd earlier in the command). */
+void safety_classify_cmd(struct cmd *c, const char *path, bool home, struct pinfo *pi);
+
+/* The class of a path as a name ("root", "home-item"...), for tests: a
+ * leading ~ means $HOME, cwd is what an earlier cd left ("" for none). */
+const char *safety_path_class(const char *path, const char *cwd);
+
+/* Argument helpers: options end at "--". */
+bool cmd_has_short(const struct cmd *c, char opt);
+bool cmd_has_long(const struct cmd *c, const char *opt);
+bool cmd_has_arg(const struct cmd *c, const char *arg);
+/* i-th (0-based) word after av[0] that is not an option; -1 if none. The
+ * options in with_arg take a separate argument. */
+int cmd_operand(const struct cmd *c, int nth, const char *with_arg);
+/* av index of the first argument after the subcommand words skipped. */
+const char *cmd_text(const struct cmd *c, size_t i);
+bool str_ieq(const char *a, const char *b);
+bool str_icontains(const char *hay, const char *needle);
+
+/* Check text as shell code in the context of c (sh -c, eval, awk's
+ * system("..."), ssh's remote command), blaming argument i. */
+void safety_check_code(struct cmd *c, const char *text, size_t len, size_t i, struct env env);
+
+/* Add a reason blaming argument i of c (or the whole command if i < 0). */
+void safety_add(struct cmd *c, int i, const char *rule, enum risk risk, const char *fmt, ...)
+	PRINTF_LIKE(5, 6);
+
+#endif

@@ -1,0 +1,251 @@
+/*
+ * test_safety.c: the safety checker. The dev set from ../shared must pass
+ * in full; our own cases (tests/data/safety_cases.tsv) pin exact levels and
+ * rule ids; path classes are table-driven too (tests/data/safety_paths.tsv).
+ */
+#include "t.h"
+
+#include "safety/safety.h"
+#include "safety/safety_int.h"
+
+static bool has_rule(const struct safety_verdict *v, const char *rule)
+{
+	for (size_t k = 0; k < v->n_reasons; k++)
+		if (!strcmp(v->reasons[k].rule, rule))
+			return true;
+	return false;
+}
+
+static void dump_reasons(const struct safety_verdict *v)
+{
+	for (size_t k = 0; k < v->n_reasons; k++)
+		fprintf(stderr, "    %s (%s): %s\n", v->reasons[k].rule,
+			safety_risk_name(v->reasons[k].risk), v->reasons[k].message);
+}
+
+/* Undo \n and \t escapes. */
+static void unescape(char *s)
+{
+	char *o = s;
+
+	for (; *s; s++) {
+		if (*s == '\\' && (s[1] == 'n' || s[1] == 't')) {
+			s++;
+			*o++ = *s == 'n' ? '\n' : '\t';
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+}
+
+TEST(safety_dev_set)
+{
+	char *data = t_read_file(t_shared("eval/dev_safety.tsv"), NULL);
+	char *line, *save = NULL;
+	int n = 0, misses = 0;
+
+	REQUIRE(data);
+	for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *cmd, *tab;
+		struct safety_verdict v;
+		struct err e;
+		bool ok;
+
+		if (line[0] == '#' || !(tab = strchr(line, '\t')))
+			continue;
+		*tab = '\0';
+		cmd = tab + 1;
+		if ((tab = strchr(cmd, '\t')))
+			*tab = '\0';
+		REQUIRE(safety_check(cmd, strlen(cmd), NULL, &v, &e) == 0);
+		if (!strcmp(line, "critical"))
+			ok = v.risk == RISK_CRITICAL;
+		else if (!strcmp(line, "high"))
+			ok = v.risk >= RISK_HIGH;
+		else if (!strcmp(line, "moderate"))
+			ok = v.risk >= RISK_MODERATE;
+		else
+			ok = v.risk <= RISK_MODERATE &&
+			     safety_policy(v.risk, SAFETY_MODERATE) != SAFETY_BLOCK;
+		n++;
+		if (!ok) {
+			misses++;
+			t_fail(__FILE__, __LINE__, "want %s, got %s: %s", line,
+			       safety_risk_name(v.risk), cmd);
+			dump_reasons(&v);
+		}
+	}
+	CHECK(n >= 200);
+	CHECK_INT(misses, 0);
+	free(data);
+}
+
+TEST(safety_cases)
+{
+	char *data = t_read_file(t_data("safety_cases.tsv"), NULL);
+	char *line, *save = NULL;
+	int n = 0;
+
+	REQUIRE(data);
+	for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *cmd, *rule = NULL, *tab, *lvl = line;
+		struct safety_verdict v;
+		struct err e;
+		enum risk want;
+		int cmp = 0;
+		bool ok;
+
+		if (line[0] == '#' || !(tab = strchr(line, '\t')))
+			continue;
+		*tab = '\0';
+		cmd = tab + 1;
+		if ((tab = strchr(cmd, '\t'))) {
+			*tab = '\0';
+			rule = tab + 1;
+		}
+		unescape(cmd);
+		if (!strncmp(lvl, ">=", 2) || !strncmp(lvl, "<=", 2)) {
+			cmp = lvl[0] == '>' ? 1 : -1;
+			lvl += 2;
+		}
+		if (safety_risk_parse(lvl, &want) < 0) {
+			t_fail(__FILE__, __LINE__, "bad level '%s'", lvl);
+			continue;
+		}
+		REQUIRE(safety_check(cmd, strlen(cmd), NULL, &v, &e) == 0);
+		n++;
+		ok = cmp > 0 ? v.risk >= want : cmp < 0 ? v.risk <= want : v.risk == want;
+		if (!ok || (rule && !has_rule(&v, rule))) {
+			t_fail(__FILE__, __LINE__, "want %s%s%s, got %s: %s", line, rule ? " with " : "",
+			       rule ? rule : "", safety_risk_name(v.risk), cmd);
+			dump_reasons(&v);
+		}
+	}
+	CHECK(n > 250);
+	free(data);
+}
+
+TEST(safety_paths)
+{
+	char *data = t_read_file(t_data("safety_paths.tsv"), NULL);
+	char *line, *save = NULL;
+
+	REQUIRE(data);
+	for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *want, *cwd = NULL, *tab;
+		const char *got;
+
+		if (line[0] == '#' || !(tab = strchr(line, '\t')))
+			continue;
+		*tab = '\0';
+		want = tab + 1;
+		if ((tab = strchr(want, '\t'))) {
+			*tab = '\0';
+			cwd = tab + 1;
+		}
+		got = safety_path_class(line, cwd ? cwd : "");
+		if (strcmp(got, want) != 0)
+			t_fail(__FILE__, __LINE__, "%s (cwd %s): want %s, got %s", line,
+			       cwd ? cwd : "-", want, got);
+	}
+	free(data);
+}
+
+TEST(safety_policy_table)
+{
+	/* strict: confirm moderate, block high and critical */
+	CHECK_INT(safety_policy(RISK_SAFE, SAFETY_STRICT), SAFETY_ALLOW);
+	CHECK_INT(safety_policy(RISK_MODERATE, SAFETY_STRICT), SAFETY_CONFIRM);
+	CHECK_INT(safety_policy(RISK_HIGH, SAFETY_STRICT), SAFETY_BLOCK);
+	CHECK_INT(safety_policy(RISK_CRITICAL, SAFETY_STRICT), SAFETY_BLOCK);
+	/* moderate (default): confirm high, block critical */
+	CHECK_INT(safety_policy(RISK_SAFE, SAFETY_MODERATE), SAFETY_ALLOW);
+	CHECK_INT(safety_policy(RISK_MODERATE, SAFETY_MODERATE), SAFETY_ALLOW);
+	CHECK_INT(safety_policy(RISK_HIGH, SAFETY_MODERATE), SAFETY_CONFIRM);
+	CHECK_INT(safety_policy(RISK_CRITICAL, SAFETY_MODERATE), SAFETY_BLOCK);
+	/* permissive: confirm critical, never block */
+	CHECK_INT(safety_policy(RISK_HIGH, SAFETY_PERMISSIVE), SAFETY_ALLOW);
+	CHECK_INT(safety_policy(RISK_CRITICAL, SAFETY_PERMISSIVE), SAFETY_CONFIRM);
+}
+
+TEST(safety_names)
+{
+	enum risk r;
+	enum safety_level l;
+
+	CHECK_STR(safety_risk_name(RISK_CRITICAL), "critical");
+	CHECK_INT(safety_risk_parse("High", &r), 0);
+	CHECK_INT(r, RISK_HIGH);
+	CHECK_INT(safety_risk_parse("bogus", &r), -1);
+	CHECK_INT(safety_risk_parse(NULL, &r), -1);
+	CHECK_STR(safety_level_name(SAFETY_PERMISSIVE), "permissive");
+	CHECK_INT(safety_level_parse("strict", &l), 0);
+	CHECK_INT(l, SAFETY_STRICT);
+	CHECK_INT(safety_level_parse("", &l), -1);
+}
+
+TEST(safety_reasons_and_spans)
+{
+	struct safety_verdict v;
+	struct err e;
+	const char *cmd = "ls; sudo rm -rf / && echo done";
+
+	REQUIRE(safety_check(cmd, strlen(cmd), NULL, &v, &e) == 0);
+	CHECK_INT(v.risk, RISK_CRITICAL);
+	REQUIRE(has_rule(&v, "rm-root"));
+	for (size_t k = 0; k < v.n_reasons; k++) {
+		if (strcmp(v.reasons[k].rule, "rm-root") != 0)
+			continue;
+		/* The span points at the offending argument. */
+		CHECK_INT(v.reasons[k].span_start, 16);
+		CHECK_INT(v.reasons[k].span_len, 1);
+		CHECK(v.reasons[k].message[0] != '\0');
+	}
+	/* Nested code blames the word that holds it. */
+	cmd = "bash -c 'rm -rf ~'";
+	REQUIRE(safety_check(cmd, strlen(cmd), NULL, &v, &e) == 0);
+	REQUIRE(v.n_reasons >= 1);
+	CHECK_INT(v.reasons[0].span_start, 8);
+	CHECK_INT(v.reasons[0].span_len, 10);
+	/* Not NUL-terminated: only len bytes count. */
+	REQUIRE(safety_check("ls -la; rm -rf /", 6, NULL, &v, &e) == 0);
+	CHECK_INT(v.risk, RISK_SAFE);
+	CHECK_INT(v.n_reasons, 0);
+}
+
+TEST(safety_limits)
+{
+	struct safety_verdict v;
+	struct err e;
+	char *s = xmalloc((1 << 20) + 1);
+
+	memset(s, 'a', 1 << 20);
+	s[1 << 20] = '\0';
+	REQUIRE(safety_check(s, 1 << 20, NULL, &v, &e) == 0);
+	CHECK_INT(v.risk, RISK_CRITICAL);
+	CHECK(has_rule(&v, "too-large"));
+	memset(s, '(', 10000);
+	REQUIRE(safety_check(s, 10000, NULL, &v, &e) == 0);
+	CHECK_INT(v.risk, RISK_CRITICAL);
+	CHECK(has_rule(&v, "too-complex"));
+	REQUIRE(safety_check("", 0, NULL, &v, &e) == 0);
+	CHECK_INT(v.risk, RISK_SAFE);
+	REQUIRE(safety_check(NULL, 0, NULL, &v, &e) == 0);
+	CHECK_INT(v.risk, RISK_SAFE);
+	REQUIRE(safety_check("ls\0rm -rf /", 11, NULL, &v, &e) == 0);
+	CHECK(v.risk >= RISK_MODERATE);
+	/* More reasons than fit: the most severe are kept. */
+	{
+		const char *many = "kill 1; a1; a2; a3; a4; a5; mkdir x; chmod 4755 y; "
+				   "mv a b; cp c d; git push -f; kill -9 -1; rm x; "
+				   "sed -i s/a/b/ f; crontab -r; docker rm z; reboot; rm -rf /";
+
+		REQUIRE(safety_check(many, strlen(many), NULL, &v, &e) == 0);
+		CHECK_INT(v.risk, RISK_CRITICAL);
+		CHECK(has_rule(&v, "rm-root"));
+		CHECK(has_rule(&v, "kill-init"));
+		CHECK(v.n_reasons <= SAFETY_MAX_REASONS);
+	}
+	free(s);
+}
