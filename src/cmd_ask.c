@@ -123,6 +123,19 @@ static bool cache_get(struct app *app, struct backend *b, const struct gen_reque
 	return true;
 }
 
+/* Does a command name the working directory? Then the answer holds only
+ * there, whatever the engine says: model prompts carry the directory's
+ * path, and a cached `ls /home/u/a` must not answer in /home/u/b. */
+static bool names_cwd(const struct gen_answer *ans, const char *cwd)
+{
+	if (!cwd || !cwd[0] || !cwd[1]) /* "/" is in every absolute path */
+		return false;
+	for (size_t i = 0; i < ans->n; i++)
+		if (strstr(ans->c[i].command, cwd))
+			return true;
+	return false;
+}
+
 /* Exit code for an engine failure that ends the request. */
 static int exit_for(const struct err *e)
 {
@@ -236,6 +249,8 @@ static bool try_engine(struct app *app, const struct backend_ops *ops, const str
 	out->n = ans.n;
 	/* Cached at the end (remember): the user never waits for a lock. */
 	if (k.h_base) {
+		if (names_cwd(&ans, req->cwd))
+			ans.context_dependent = true;
 		out->key = k;
 		out->fresh = ans;
 		memset(&k, 0, sizeof(k));
