@@ -34,6 +34,20 @@ CARO_TEST_ENGINE=on "$pb" -n 300 --name "caro cache hit json" --json "$out" -- \
 CARO_HISTORY=false "$pb" -n 300 --name "caro match json, history off" --json "$out" -- \
 	"$caro" --backend match -o json "list files"
 
+# A cache hit with the engine named (-b openai): the pattern engine does not
+# run, so this is the process plus the store. The test server answers the
+# first ask only; the log shows that no other request reached it.
+python3 tests/testserver.py --port-file "$tmp/port" --log "$tmp/srvlog" --parent $$ &
+srv=$!
+trap 'kill $srv 2>/dev/null; rm -rf "$tmp"' EXIT
+i=0
+while [ ! -s "$tmp/port" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+export CARO_OPENAI_BASE_URL="http://127.0.0.1:$(cat "$tmp/port")/say=ls%20-la/v1" CARO_OPENAI_MODEL=bench
+"$caro" -b openai -o json "$hit" >/dev/null
+"$pb" -n 300 --name "caro -b openai cache hit json" --json "$out" -- \
+	"$caro" -b openai -o json "$hit"
+[ "$(wc -l <"$tmp/srvlog")" -eq 1 ] || { echo "bench: the cache missed" >&2; exit 1; }
+
 # The store alone, one operation per process: why history goes to a spool
 # file on the pattern-engine path instead of straight into SQLite.
 echo "== store operations, whole process each"
