@@ -667,9 +667,10 @@ static char *answer_format(const struct gen_answer *ans)
 	for (size_t i = 0; i < ans->n; i++) {
 		cJSON *it = cJSON_CreateArray();
 
+		const char *ex = ans->c[i].explanation;
+
 		cJSON_AddItemToArray(it, cJSON_CreateString(ans->c[i].command));
-		cJSON_AddItemToArray(it, ans->c[i].explanation ?
-				     cJSON_CreateString(ans->c[i].explanation) : cJSON_CreateNull());
+		cJSON_AddItemToArray(it, ex ? cJSON_CreateString(ex) : cJSON_CreateNull());
 		cJSON_AddItemToArray(root, it);
 	}
 	s = cJSON_PrintUnformatted(root);
@@ -742,7 +743,8 @@ static int evict(struct store *st, struct err *err)
 			return -1;
 	}
 	if (prepare(st, "DELETE FROM cache WHERE khash IN (SELECT khash FROM cache "
-		    "ORDER BY used DESC, created DESC LIMIT -1 OFFSET ?)", &s, "evicting", err) != 0)
+		    "ORDER BY used DESC, created DESC LIMIT -1 OFFSET ?)",
+		    &s, "evicting", err) != 0)
 		return -1;
 	sqlite3_bind_int64(s, 1, st->opts.max_entries);
 	return run(st, s, "evicting", err);
@@ -918,7 +920,7 @@ int store_record_parse(const char *line, size_t len, struct store_entry *e, uint
 	size_t starts[F__COUNT];
 	bool null[F__COUNT] = {false};
 	size_t nf = 0;
-	const char *f[F__COUNT];
+	const char *f[F__COUNT], *bad = NULL;
 	int64_t v;
 
 	memset(e, 0, sizeof(*e));
@@ -932,38 +934,35 @@ int store_record_parse(const char *line, size_t len, struct store_entry *e, uint
 	for (size_t i = 0; i < len; i++) {
 		char c = line[i];
 
-		if (c == '\t') {
-			if (nf == F__COUNT)
-				return err_set(err, ERR_PARSE, "store: spool record has too many fields");
+		if (c == '\t' && nf == F__COUNT) {
+			bad = "too many fields";
+		} else if (c == '\t') {
 			buf_addch(scratch, '\0');
 			starts[nf++] = scratch->len;
 		} else if (c == '\\') {
-			if (++i == len)
-				return err_set(err, ERR_PARSE, "store: spool record ends in a backslash");
-			switch (line[i]) {
-			case '\\': buf_addch(scratch, '\\'); break;
-			case 't': buf_addch(scratch, '\t'); break;
-			case 'n': buf_addch(scratch, '\n'); break;
-			case 'r': buf_addch(scratch, '\r'); break;
-			case 'N':
-				if (scratch->len != starts[nf - 1] ||
-				    (i + 1 < len && line[i + 1] != '\t'))
-					return err_set(err, ERR_PARSE, "store: misplaced \\N in spool record");
+			c = ++i < len ? line[i] : '\0';
+			if (c == 'N' && scratch->len == starts[nf - 1] &&
+			    (i + 1 == len || line[i + 1] == '\t'))
 				null[nf - 1] = true;
-				break;
-			default:
-				return err_set(err, ERR_PARSE, "store: bad escape in spool record");
-			}
+			else if (c == '\\' || c == 't' || c == 'n' || c == 'r')
+				buf_addch(scratch, c == 't' ? '\t' : c == 'n' ? '\n' :
+					  c == 'r' ? '\r' : '\\');
+			else
+				bad = "a bad escape";
 		} else if (c == '\0') {
-			return err_set(err, ERR_PARSE, "store: NUL byte in spool record");
+			bad = "a NUL byte";
 		} else {
 			buf_addch(scratch, c);
 		}
+		if (bad)
+			break;
 	}
+	if (bad)
+		return err_set(err, ERR_PARSE, "store: spool record with %s", bad);
 	buf_addch(scratch, '\0');
 	for (size_t i = 0; i < nf; i++)
 		f[i] = null[i] ? NULL : scratch->s + starts[i];
-	if (!f[0] || !(str_eq(f[0], "h1") ? nf == F__COUNT : str_eq(f[0], "t1") && nf == F_TOUCH_COUNT))
+	if (!(str_eq(f[0], "h1") && nf == F__COUNT) && !(str_eq(f[0], "t1") && nf == F_TOUCH_COUNT))
 		return err_set(err, ERR_PARSE, "store: unknown spool record");
 	if (!f[F_RID] || parse_u64_hex(f[F_RID], rid) != 0 || !f[F_TS] ||
 	    parse_i64(f[F_TS], 0, INT64_MAX / 2, &e->ts_ms) != 0 || !f[F_KHASH] ||
@@ -1230,7 +1229,8 @@ static int ingest_locked(struct store *st, struct spool *sp, struct err *err)
 	}
 	if (prepare(st, "INSERT OR IGNORE INTO history(rid, ts, cwd, request, command, engine, "
 		    "cached, khash, risk, decision, exit_status, total_ms, generate_ms, check_ms, "
-		    "platform, shell, cache) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		    "platform, shell, cache) "
+		    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		    &ins, "saving history", err) != 0 ||
 	    prepare(st, "UPDATE cache SET used = max(used, ?), hits = hits + 1 WHERE khash = ?",
 		    &touch, "saving history", err) != 0)
@@ -1300,8 +1300,9 @@ int store_history_each(struct store *st, const struct store_query *q,
 		       int (*fn)(void *ud, const struct store_entry *e), void *ud, struct err *err)
 {
 	static const char sql[] =
-		"SELECT * FROM (SELECT id, ts, cwd, request, command, engine, platform, shell, cache, "
-		"khash, risk, decision, exit_status, total_ms, generate_ms, check_ms FROM history "
+		"SELECT * FROM (SELECT id, ts, cwd, request, command, engine, platform, shell, "
+		"cache, khash, risk, decision, exit_status, total_ms, generate_ms, check_ms "
+		"FROM history "
 		"WHERE ?1 IS NULL OR instr(lower(request), lower(?1)) > 0 "
 		"OR instr(lower(coalesce(command, '')), lower(?1)) > 0 "
 		"ORDER BY ts DESC, id DESC LIMIT ?2) ORDER BY ts, id";
@@ -1431,8 +1432,8 @@ static int stats_counts(struct store *st, const char *pattern_engine, struct sto
 		    "total(decision = 'ran'), total(decision = 'shown'), "
 		    "total(decision = 'declined'), total(decision = 'edited'), "
 		    "total(decision = 'blocked'), total(decision = 'none'), "
-		    "coalesce(min(ts), 0), coalesce(max(ts), 0) FROM history", &s, "computing stats",
-		    err) != 0)
+		    "coalesce(min(ts), 0), coalesce(max(ts), 0) FROM history",
+		    &s, "computing stats", err) != 0)
 		return -1;
 	bind_text(s, 1, pattern_engine);
 	if (sqlite3_step(s) != SQLITE_ROW) {

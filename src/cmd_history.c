@@ -201,7 +201,8 @@ static int clear(struct app *app, struct store *st, bool json)
 		char prompt[160];
 
 		if (!app->tty_in || !app->tty_err)
-			die(EXIT_USAGE, "history --clear asks first: run it on a terminal, or add --yes");
+			die(EXIT_USAGE, "history --clear asks first: run it on a terminal, "
+			    "or add --yes");
 		snprintf(prompt, sizeof(prompt),
 			 "Delete %lld history entries and %lld cached answers? [y/N]",
 			 (long long)nh, (long long)nc);

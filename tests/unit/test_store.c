@@ -410,7 +410,8 @@ TEST(store_migrates_from_version_1)
 	/* Rows survive; new columns have their defaults or converted values. */
 	CHECK_INT(db_int(dir, "SELECT count(*) FROM history"), 2);
 	CHECK_INT(db_int(dir, "SELECT count(*) FROM history WHERE cache = 'hit' AND rid = 2"), 1);
-	CHECK_INT(db_int(dir, "SELECT count(*) FROM history WHERE cache = 'unused' AND rid = 1"), 1);
+	CHECK_INT(db_int(dir, "SELECT count(*) FROM history WHERE cache = 'unused' AND rid = 1"),
+		  1);
 	CHECK_INT(db_int(dir, "SELECT want + 10 * context FROM cache WHERE khash = 42"), 1);
 	CHECK_INT(db_int(dir, "SELECT count(*) FROM sqlite_master WHERE name = 'history_ts'"), 1);
 	CHECK_STR(db_text(dir, "PRAGMA integrity_check"), "ok");

@@ -52,7 +52,8 @@ static void add(const char *dir, struct store_entry e)
 
 TEST(store_record_roundtrip)
 {
-	struct store_entry e = entry("find\tthe \\ files\nnow", "ls -la\r\n", "match", STORE_RAN, 1.5);
+	struct store_entry e = entry("find\tthe \\ files\nnow", "ls -la\r\n", "match", STORE_RAN,
+				     1.5);
 	struct store_entry got;
 	struct buf line = BUF_INIT, scratch = BUF_INIT;
 	uint64_t rid;
