@@ -19,6 +19,8 @@ CC ?= cc
 O := build
 SHARED ?= ../shared
 FUZZ_SECONDS ?= 30
+# Extra libFuzzer flags, e.g. FUZZ_FLAGS=-max_len=16384
+FUZZ_FLAGS ?=
 # V=1 shows compiler command lines.
 Q := $(if $(V),,@)
 
@@ -159,7 +161,7 @@ fuzz:
 			sh tests/fuzz/$$n.seeds.sh $(SHARED) $(O)/fuzz/seeds/$$n || exit 1; \
 			seeds="$$seeds $(O)/fuzz/seeds/$$n"; \
 		fi; \
-		$$f -max_total_time=$(FUZZ_SECONDS) -timeout=5 -rss_limit_mb=2048 \
+		$$f -max_total_time=$(FUZZ_SECONDS) -timeout=5 -rss_limit_mb=2048 $(FUZZ_FLAGS) \
 			-artifact_prefix=$(O)/fuzz/ $(O)/fuzz/corpus/$$n $$seeds || exit 1; \
 	done
 

@@ -17,6 +17,11 @@ echo "== whole process (pattern engine)"
 	"$caro" --backend match -o json "list files"
 "$pb" -n 300 --name "caro check 'rm -rf /'" --allow-exit 4 --json "$out" -- \
 	"$caro" check -- rm -rf /
+"$pb" -n 300 --name "caro --widget 'list files' (key binding)" --json "$out" -- \
+	"$caro" --widget "list files"
+"$pb" -n 300 --name "caro explain (pipeline with redirections)" --json "$out" -- \
+	"$caro" explain -- "find . -name '*.py' -mtime -7 | xargs grep -l TODO > out.txt 2>&1"
+"$pb" -n 300 --name "caro init bash (shell start-up)" --json "$out" -- "$caro" init bash
 "$pb" -n 300 --name "baseline /bin/true" --json "$out" -- /bin/true
 
 # A cache hit: the test engine (a stand-in for a model engine, off unless
@@ -56,5 +61,11 @@ sb=build/rel/bench/store_bench
 for op in none spool sqlite hit; do
 	"$pb" -n 300 --name "store_bench $op" --json "$out" -- "$sb" "$op" "$tmp/sb"
 done
+
+echo "== tokenizers (build/bench-tok.json)"
+CARO_SHARED=${CARO_SHARED:-$PWD/../shared} build/rel/bench/tok_bench --json build/bench-tok.json
+
+echo "== safety checker (build/bench-check.json)"
+CARO_SHARED=${CARO_SHARED:-$PWD/../shared} build/rel/bench/check_bench build/bench-check.json
 
 echo "results: $out"

@@ -12,6 +12,7 @@ _caro() {
 	--config|-m|--model) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	-n|--candidates) COMPREPLY=($(compgen -W "1 2 3 4 5" -- "$cur")); return ;;
 	config) COMPREPLY=($(compgen -W "get set show path" -- "$cur")); return ;;
+	init) COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")); return ;;
 	get|set)
 		if [ "${COMP_WORDS[1]}" = config ]; then
 			COMPREPLY=($(compgen -W "$(caro config --help 2>/dev/null | awk '/^  [a-z]/ {print $1}')" -- "$cur"))
@@ -25,9 +26,9 @@ _caro() {
 	elif [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "-o --output -b --backend --platform --shell -x --execute -y --yes
 			--dry-run --safety --explain -n --candidates --no-cache -m --model -v --verbose
-			--config -V --version -h --help" -- "$cur"))
+			--config -V --version -h --help --print-only --pick" -- "$cur"))
 	elif [ "$COMP_CWORD" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "check config doctor history stats version help" -- "$cur"))
+		COMPREPLY=($(compgen -W "check config doctor explain history init stats version help" -- "$cur"))
 	fi
 }
 complete -F _caro caro

@@ -369,14 +369,19 @@ static void clean_line(const char *s, struct line *l, bool fenced)
 	}
 }
 
-bool answer_is_one_command(const char *s, size_t len, size_t *end, struct err *err)
+/* answer_is_one_command, also saying whether the text merely ended too
+ * soon (an open quote, a missing done). */
+static bool one_command(const char *s, size_t len, size_t *end, bool *incomplete,
+			struct err *err)
 {
 	struct shell_tree t;
 	struct err e;
 	bool ok = false;
 
 	shell_tree_init(&t);
+	*incomplete = false;
 	if (shell_parse(&t, s, len, 0, &e) != 0) {
+		*incomplete = t.incomplete;
 		if (t.incomplete)
 			err_set(err, ERR_DECLINED, "it is not a complete shell command (%s)", e.msg);
 		else
@@ -399,6 +404,13 @@ bool answer_is_one_command(const char *s, size_t len, size_t *end, struct err *e
 out:
 	shell_tree_release(&t);
 	return ok;
+}
+
+bool answer_is_one_command(const char *s, size_t len, size_t *end, struct err *err)
+{
+	bool incomplete;
+
+	return one_command(s, len, end, &incomplete, err);
 }
 
 static int validate_text(const char *text, size_t len, struct err *err)
@@ -577,7 +589,7 @@ int answer_parse(const char *text, size_t len, const struct answer_opts *opts, c
 	struct line *lines = NULL;
 	struct err why;
 	size_t n, from = 0, to, end = 0;
-	bool fenced;
+	bool fenced, incomplete;
 	int rc = -1, found;
 
 	*cmd = NULL;
@@ -622,11 +634,10 @@ int answer_parse(const char *text, size_t len, const struct answer_opts *opts, c
 			blank ? "the model's answer is empty" : "the model's answer has no command");
 		goto out;
 	}
-	if (!answer_is_one_command(c.s, c.len, &end, &why)) {
+	if (!one_command(c.s, c.len, &end, &incomplete, &why)) {
 		/* Fish is not POSIX: a fish line the POSIX parser rejects may
 		 * well be right. The safety checker still rates it. */
-		if (opts->shell != SHELL_FISH || memchr(c.s, '\n', c.len) ||
-		    strstr(why.msg, "not a complete")) {
+		if (opts->shell != SHELL_FISH || memchr(c.s, '\n', c.len) || incomplete) {
 			err_set(err, ERR_DECLINED, "the model's answer: %s", why.msg);
 			goto out;
 		}

@@ -483,6 +483,7 @@ static int curl_attempt(struct xfer *x, long connect_ms, long left_ms, long tota
 	char errbuf[CURL_ERROR_SIZE] = "";
 	struct curl_slist *hdrs = NULL;
 	const char *method = req->method ? req->method : req->body ? "POST" : "GET";
+	const char *ca = getenv("CURL_CA_BUNDLE");
 	CURL *h = cu.easy_init();
 	CURLcode rc;
 	int ret = -1;
@@ -501,6 +502,10 @@ static int curl_attempt(struct xfer *x, long connect_ms, long left_ms, long tota
 	SETOPT(CURLOPT_MAXREDIRS, 5L);
 	SETOPT(CURLOPT_SSL_VERIFYPEER, 1L);
 	SETOPT(CURLOPT_SSL_VERIFYHOST, 2L);
+	/* Other trust anchors (an internal CA), the way the curl tool takes
+	 * them; verification itself is never turned off. */
+	if (ca && *ca)
+		SETOPT(CURLOPT_CAINFO, ca);
 	SETOPT(CURLOPT_USERAGENT, "caro/" CARO_VERSION);
 	SETOPT(CURLOPT_HTTPHEADER, hdrs);
 	SETOPT(CURLOPT_CONNECTTIMEOUT_MS, connect_ms);

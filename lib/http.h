@@ -14,7 +14,8 @@
  *  - libcurl, loaded with dlopen() on first use (CARO_LIBCURL may name the
  *    library file). Linking it would cost every caro process ~9 ms and
  *    ~7 MB of RSS at start-up, and most processes never touch the network.
- *    It serves https (with verification always on), proxies (it honours
+ *    It serves https (with verification always on; CURL_CA_BUNDLE names
+ *    other trust anchors, as for the curl tool), proxies (it honours
  *    http_proxy, https_proxy, all_proxy and no_proxy; nothing here turns
  *    that off), host names and redirects.
  *  - a small built-in HTTP/1.1 client for plain http:// to an IP address

@@ -37,11 +37,16 @@ struct opts {
 	const char *config_file;
 	const char *model;
 	const char *explain_mode; /* --explain[=MODE] */
+	const char *hand_back;    /* --hand-back FD|FILE: write approved commands there */
+	int hand_back_fd;         /* that FD, checked when parsed; 0: a FILE or none */
 	bool execute;
 	bool yes;
 	bool dry_run;
 	bool explain;
 	bool no_cache;
+	bool print_only;          /* print the command only: no menu, never run */
+	bool widget;              /* key-binding protocol: a status line, then the command */
+	int pick;                 /* --pick K: offer candidate K (1-based) first; 0: unset */
 	bool help;
 	bool version;
 	int verbose;
@@ -82,7 +87,9 @@ int cmd_ask(struct app *app, int argc, char **argv);
 int cmd_check(struct app *app, int argc, char **argv);
 int cmd_config(struct app *app, int argc, char **argv);
 int cmd_doctor(struct app *app, int argc, char **argv);
+int cmd_explain(struct app *app, int argc, char **argv);
 int cmd_history(struct app *app, int argc, char **argv);
+int cmd_init(struct app *app, int argc, char **argv);
 int cmd_stats(struct app *app, int argc, char **argv);
 int cmd_version(struct app *app, int argc, char **argv);
 int cmd_help(struct app *app, int argc, char **argv);
@@ -119,18 +126,38 @@ double now_ms(void);
 char *read_input(struct app *app, const char *what, size_t max);
 
 /* ui.c: everything people see, on stderr except results. */
+struct cJSON;
 NORETURN void die(int code, const char *fmt, ...) PRINTF_LIKE(2, 3);
 void warnf(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void ui_show_verdict(const struct app *app, const struct safety_verdict *v, enum safety_action act);
-/* The confirm menu on the terminal: returns 'y', 'n', 'e' or 'x'. */
-int ui_menu(const struct app *app, const char *prompt, const char *keys);
-/* Let the user edit cmd in $VISUAL/$EDITOR, or on a prompt line. Returns
- * the new command (caller frees) or NULL when unchanged or empty. */
+/* Ask on the terminal until the answer is one of keys and return that
+ * key. An answer matches a key exactly first, then in either case, or as a
+ * word (yes, no, q, next, edit, explain, copy). Enter and end of input
+ * give the default: the upper-case key in keys, else 'N'. Other answers
+ * print help and ask again. */
+int ui_menu(const struct app *app, const char *prompt, const char *keys, const char *help);
+/* Let the user edit cmd in $VISUAL/$EDITOR, else on the terminal with the
+ * line editor (lib/lineedit), else on a plain prompt line. Returns the new
+ * command (caller frees) or NULL when unchanged, empty, cancelled or not
+ * valid UTF-8. */
 char *ui_edit(const struct app *app, const char *cmd);
+/* Put text on the clipboard (a clipboard program, else OSC 52 to the
+ * terminal) and say on stderr how. */
+void ui_copy(const struct app *app, const char *text);
+/* cmd_explain.c: print what cmd does, from lib/explain's table, to out;
+ * -1 (after saying why) when it does not parse. */
+int ui_explain(const struct app *app, const char *cmd, FILE *out);
+/* Add the explanation of cmd to a JSON object as "explain": [items]. */
+void ui_explain_json(const struct app *app, const char *cmd, struct cJSON *obj);
+/* Die with a usage error unless --explain's mode is one this build has. */
+void explain_mode_check(const struct app *app);
+/* --widget: die() and messages become one line on stdout. */
+void ui_set_widget(bool on);
+/* Replace control characters (newlines too) in s with spaces. */
+void ui_one_line(char *s);
 const char *ui_risk_color(const struct app *app, enum risk r);
 const char *ui_reset(const struct app *app);
 /* Print a cJSON object on stdout (one line) and free it. */
-struct cJSON;
 void ui_print_json(struct cJSON *obj);
 /* Milliseconds rounded to microseconds, for JSON timings. */
 double ui_ms(double ms);
@@ -154,7 +181,9 @@ void format_time_ms(int64_t ms, bool iso, char *out, size_t cap);
 
 /* exec.c: run a command through the user's shell with inherited stdio.
  * Returns the exit status to pass on (128+N for signal N). When
- * stdout_to_stderr, the command's stdout goes to our stderr (JSON mode). */
+ * stdout_to_stderr, the command's stdout goes to our stderr (JSON mode).
+ * With --hand-back (and not stdout_to_stderr) the command is written to
+ * that descriptor or file instead and 0 is returned. */
 int exec_command(const struct app *app, const char *cmd, bool stdout_to_stderr);
 
 #endif

@@ -13,13 +13,15 @@
 #include "utf8.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
 
 enum {
 	OPT_OUTPUT = 1, OPT_BACKEND, OPT_PLATFORM, OPT_SHELL, OPT_EXECUTE, OPT_YES, OPT_DRY_RUN,
 	OPT_SAFETY, OPT_EXPLAIN, OPT_CANDIDATES, OPT_NO_CACHE, OPT_VERBOSE, OPT_CONFIG,
-	OPT_VERSION, OPT_HELP, OPT_MODEL, OPT_BENCH_TOKENS,
+	OPT_VERSION, OPT_HELP, OPT_MODEL, OPT_BENCH_TOKENS, OPT_PRINT_ONLY, OPT_WIDGET, OPT_PICK,
+	OPT_HAND_BACK,
 };
 
 static const struct opt_spec global_opts[] = {
@@ -40,6 +42,10 @@ static const struct opt_spec global_opts[] = {
 	{"help", 'h', false, OPT_HELP},
 	{"model", 'm', true, OPT_MODEL},
 	{"bench-tokens", 0, true, OPT_BENCH_TOKENS},
+	{"print-only", 0, false, OPT_PRINT_ONLY},
+	{"widget", 0, false, OPT_WIDGET},
+	{"pick", 0, true, OPT_PICK},
+	{"hand-back", 0, true, OPT_HAND_BACK},
 	{NULL, 0, false, 0},
 };
 
@@ -75,6 +81,39 @@ static void on_global(struct app *app, int id, const char *arg, const char *arg_
 	case OPT_VERSION: o->version = true; break;
 	case OPT_HELP: o->help = true; break;
 	case OPT_MODEL: o->model = arg; break;
+	case OPT_PRINT_ONLY: o->print_only = true; break;
+	case OPT_WIDGET:
+		/* Before anything can fail: errors go where the binding reads. */
+		o->widget = true;
+		ui_set_widget(true);
+		log_set_quiet(true);
+		break;
+	case OPT_HAND_BACK: {
+		/* A descriptor is checked now, before caro opens files of its own
+		 * that could take its number, and kept from child processes. */
+		char *end;
+		long n = strtol(arg, &end, 10);
+		int fl;
+
+		o->hand_back = arg;
+		if (!*arg || *end)
+			break;
+		fl = n >= 3 && n < 65536 ? fcntl((int)n, F_GETFL) : -1;
+		if (fl < 0 || (fl & O_ACCMODE) == O_RDONLY)
+			die(EXIT_USAGE, "%s %s: not a descriptor above 2 open for writing", arg_name, arg);
+		fcntl((int)n, F_SETFD, FD_CLOEXEC);
+		o->hand_back_fd = (int)n;
+		break;
+	}
+	case OPT_PICK: {
+		char *end;
+		long n = strtol(arg, &end, 10);
+
+		if (*end || n < 1 || n > 1000000)
+			die(EXIT_USAGE, "%s: expected a candidate number from 1", arg_name);
+		o->pick = (int)n;
+		break;
+	}
 	case OPT_BENCH_TOKENS: {
 		char *end;
 		long n = strtol(arg, &end, 10);

@@ -414,6 +414,8 @@ static void print_json(struct app *app, const char *request, const struct answer
 		cJSON_AddStringToObject(o, "explanation", primary->explanation);
 	else
 		cJSON_AddNullToObject(o, "explanation");
+	if (primary && app->opts.explain)
+		ui_explain_json(app, primary->command, o);
 	if (a->backend[0])
 		cJSON_AddStringToObject(o, "backend", a->backend);
 	else
@@ -440,6 +442,15 @@ static void print_json(struct app *app, const char *request, const struct answer
 	ui_print_json(o);
 }
 
+/* What the command does: the engine's words, then each part from the
+ * built-in table. */
+static void explain(struct app *app, const struct rated *r)
+{
+	if (r->explanation)
+		fprintf(stderr, "  what it does: %s\n", r->explanation);
+	ui_explain(app, r->command, stderr);
+}
+
 /* Show the command and what the checker thinks of it, on a terminal. */
 static void show(struct app *app, const struct answers *a, const struct rated *r)
 {
@@ -449,55 +460,82 @@ static void show(struct app *app, const struct answers *a, const struct rated *r
 		printf("%s\n", r->command);
 	fflush(stdout);
 	ui_show_verdict(app, &r->v, r->act);
-	if (app->opts.explain && r->explanation)
-		fprintf(stderr, "  what it does: %s\n", r->explanation);
-	for (size_t i = 0; i < a->n; i++)
-		if (&a->c[i] != r)
-			fprintf(stderr, "  or: %s  (%s)\n", a->c[i].command,
-				safety_risk_name(a->c[i].v.risk));
+	if (app->opts.explain)
+		explain(app, r);
+	if (a->n > 1)
+		fprintf(stderr, "  candidate %zu of %zu\n", (size_t)(r - a->c) + 1, a->n);
 }
 
-/* The terminal menu: run, no, edit, explain. Returns the exit code and
- * sets *d to what the user decided. */
-static int interact(struct app *app, struct answers *a, struct rated *r, enum store_decision *d)
+/* The terminal menu: run, no, edit, explain, copy, next candidate.
+ * Returns the exit code, leaves *rp at the candidate the user ended with
+ * and *d at what became of it. A blocked command never runs or reaches
+ * the clipboard, but it may be edited (the edit is rated afresh) or left
+ * for another candidate. */
+static int interact(struct app *app, struct answers *a, struct rated **rp,
+		    enum store_decision *d)
 {
-	bool was_edited = false;
+	struct rated *r = *rp, *was_edited = NULL;
+	bool many = a->n > 1;
+	const char *prompt = many ? "Run it? [y/N/e/x/c/n]" : "Run it? [y/N/e/x/c]";
+	const char *keys = many ? "yNexcn" : "yNexc";
+	const char *help = many ?
+		"y run it, N or Enter no, e edit, x explain, c copy, n next candidate" :
+		"y run it, N or Enter no, e edit, x explain, c copy";
 
+	if (r->act == SAFETY_BLOCK && !many) {
+		fprintf(stderr, "caro: not running a command rated %s\n", safety_risk_name(r->v.risk));
+		*d = STORE_BLOCKED;
+		return EXIT_BLOCKED;
+	}
+	if (app->opts.yes && r->act == SAFETY_ALLOW) {
+		*d = STORE_RAN;
+		return exec_command(app, r->command, false);
+	}
 	for (;;) {
-		int key;
+		int key = ui_menu(app, prompt, keys, help);
 
-		if (r->act == SAFETY_BLOCK) {
-			fprintf(stderr, "caro: not running a command rated %s\n",
-				safety_risk_name(r->v.risk));
-			*d = STORE_BLOCKED;
-			return EXIT_BLOCKED;
-		}
-		*d = was_edited ? STORE_EDITED : STORE_RAN;
-		if (app->opts.yes && r->act == SAFETY_ALLOW)
-			return exec_command(app, r->command, false);
-		key = ui_menu(app, "Run it? [y/N/e(dit)/x(plain)]", "ynex");
-		if (key == 'y')
-			return exec_command(app, r->command, false);
-		*d = STORE_DECLINED;
-		if (key == 'n')
-			return EXIT_REFUSED;
-		if (key == 'x') {
-			fprintf(stderr, "  %s\n", r->explanation ? r->explanation :
-				"no explanation from this engine");
-			continue;
-		}
-		{
+		switch (key) {
+		case 'y':
+			if (r->act != SAFETY_BLOCK) {
+				*d = r == was_edited ? STORE_EDITED : STORE_RAN;
+				return exec_command(app, r->command, false);
+			}
+			fprintf(stderr, "  blocked: caro does not run a command rated %s at --safety %s\n",
+				safety_risk_name(r->v.risk), safety_level_name(app->safety));
+			break;
+		case 'N':
+			*d = r->act == SAFETY_BLOCK ? STORE_BLOCKED : STORE_DECLINED;
+			return r->act == SAFETY_BLOCK ? EXIT_BLOCKED : EXIT_REFUSED;
+		case 'x':
+			explain(app, r);
+			break;
+		case 'c':
+			if (r->act == SAFETY_BLOCK)
+				fprintf(stderr, "  blocked: caro does not copy a command rated %s\n",
+					safety_risk_name(r->v.risk));
+			else
+				ui_copy(app, r->command);
+			break;
+		case 'n':
+			r = *rp = &a->c[(size_t)(r - a->c + 1) % a->n];
+			show(app, a, r);
+			break;
+		case 'e': {
 			char *edited = ui_edit(app, r->command);
 
-			if (!edited)
-				continue;
+			if (!edited) {
+				fprintf(stderr, "  unchanged\n");
+				break;
+			}
 			free(r->command);
 			free(r->explanation);
 			r->command = edited;
 			r->explanation = xstrdup("edited by you");
-			was_edited = true;
+			was_edited = r;
 			rate(app, r);
 			show(app, a, r);
+			break;
+		}
 		}
 	}
 }
@@ -520,7 +558,9 @@ static void remember(struct app *app, const char *request, struct answers *a,
 		.cache = a->cache,
 		.khash = a->khash,
 		.decision = d,
-		.exit_status = d == STORE_RAN || d == STORE_EDITED ? status : -1,
+		/* With --hand-back the shell runs it: its status is not ours. */
+		.exit_status = (d == STORE_RAN || d == STORE_EDITED) && !app->opts.hand_back ?
+			status : -1,
 		.total_ms = a->t_ready,
 		.generate_ms = a->t_generate,
 		.check_ms = a->t_check,
@@ -535,6 +575,52 @@ static void remember(struct app *app, const char *request, struct answers *a,
 		log_info("%s", err.msg);
 	e.khash = a->khash;
 	history_record(app, &e);
+}
+
+/* --print-only and --widget: hand one candidate to a key binding or a
+ * script and never run anything. --print-only prints just the command
+ * (messages on stderr). --widget prints a one-line status first (empty
+ * when there is nothing to say), then the command; on failure only the
+ * status line. Blocked commands are never printed, only named. */
+static int print_only(struct app *app, const struct answers *a, const struct rated *r)
+{
+	struct buf msg = BUF_INIT;
+	size_t k = (size_t)(r - a->c) + 1;
+	int rc = EXIT_OK;
+
+	if (r->act == SAFETY_BLOCK) {
+		buf_addf(&msg, "caro: blocked, rated %s (--safety %s)", safety_risk_name(r->v.risk),
+			 safety_level_name(app->safety));
+		if (r->v.n_reasons)
+			buf_addf(&msg, ": %s", r->v.reasons[0].message);
+		rc = EXIT_BLOCKED;
+	} else if (app->opts.widget) {
+		if (a->n > 1)
+			buf_addf(&msg, "caro: %zu of %zu, press the key again for the next", k, a->n);
+		if (r->v.risk > RISK_SAFE) {
+			buf_adds(&msg, msg.len ? "; " : "caro: ");
+			buf_addf(&msg, "risk %s", safety_risk_name(r->v.risk));
+			if (r->v.n_reasons)
+				buf_addf(&msg, ": %s", r->v.reasons[0].message);
+			if (r->act == SAFETY_CONFIRM)
+				buf_adds(&msg, "; read it before you press Enter");
+		}
+	}
+	if (rc == EXIT_BLOCKED && a->n > 1)
+		buf_addf(&msg, "; %zu of %zu, press the key again for the next", k, a->n);
+	if (app->opts.widget) {
+		if (msg.s)
+			ui_one_line(msg.s);
+		printf("%s\n", buf_str(&msg));
+		if (rc == EXIT_OK)
+			fputs(r->command, stdout);
+	} else if (rc == EXIT_OK) {
+		printf("%s\n", r->command);
+	} else {
+		fprintf(stderr, "%s\n", msg.s);
+	}
+	buf_release(&msg);
+	return rc;
 }
 
 static int ask(struct app *app, const char *request)
@@ -561,14 +647,22 @@ static int ask(struct app *app, const char *request)
 		a.t_ready = now_ms() - app->t0_ms;
 		if (app->json)
 			print_json(app, request, &a, NULL, -1);
-		fprintf(stderr, "caro: %s\n", a.err.msg);
+		if (app->opts.widget)
+			ui_one_line(a.err.msg);
+		fprintf(app->opts.widget ? stdout : stderr, "caro: %s\n", a.err.msg);
 		d = STORE_NONE;
 		status = a.exit_code;
 		goto out;
 	}
 	rate_all(app, &a);
 	a.t_ready = now_ms() - app->t0_ms;
-	r = &a.c[0];
+	/* --pick K starts at candidate K, counting round. */
+	r = &a.c[app->opts.pick ? (size_t)(app->opts.pick - 1) % a.n : 0];
+
+	if (app->opts.print_only || app->opts.widget) {
+		status = print_only(app, &a, r);
+		goto out;
+	}
 
 	if (app->json) {
 		status = -1;
@@ -587,7 +681,7 @@ static int ask(struct app *app, const char *request)
 	}
 	if (interactive) {
 		show(app, &a, r);
-		status = interact(app, &a, r, &d);
+		status = interact(app, &a, &r, &d);
 		goto out;
 	}
 
@@ -607,8 +701,8 @@ static int ask(struct app *app, const char *request)
 			ui_show_verdict(app, &r->v, r->act);
 		else if (r->v.risk >= RISK_HIGH)
 			ui_show_verdict(app, &r->v, r->act);
-		if (app->opts.explain && r->explanation)
-			fprintf(stderr, "  what it does: %s\n", r->explanation);
+		if (app->opts.explain)
+			explain(app, r);
 		status = EXIT_OK;
 		if (app->opts.execute && !app->opts.dry_run) {
 			fprintf(stderr, "caro: not running it: %s\n",
@@ -637,6 +731,14 @@ int cmd_ask(struct app *app, int argc, char **argv)
 	if (app->opts.version)
 		return cmd_version(app, 0, NULL);
 	app_setup(app);
+	explain_mode_check(app);
+	if (app->opts.print_only || app->opts.widget) {
+		/* output = "json" in the config must not break key bindings. */
+		if ((app->json && app->opts.output) || app->opts.execute)
+			die(EXIT_USAGE, "--%s prints a command and never runs it: drop %s",
+			    app->opts.widget ? "widget" : "print-only", app->opts.execute ? "-x" : "-o json");
+		app->json = false;
+	}
 	request = read_input(app, "request", REQUEST_MAX);
 	rc = ask(app, request);
 	free(request);

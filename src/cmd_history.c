@@ -135,7 +135,7 @@ static int print_plain(void *ud, const struct store_entry *e)
 	char when[32], result[32], engine[40];
 
 	format_time_ms(e->ts_ms, false, when, sizeof(when));
-	if (e->decision == STORE_RAN || e->decision == STORE_EDITED)
+	if (e->exit_status >= 0)
 		snprintf(result, sizeof(result), "%s:%d", store_decision_name(e->decision),
 			 e->exit_status);
 	else
@@ -206,7 +206,7 @@ static int clear(struct app *app, struct store *st, bool json)
 		snprintf(prompt, sizeof(prompt),
 			 "Delete %lld history entries and %lld cached answers? [y/N]",
 			 (long long)nh, (long long)nc);
-		if (ui_menu(app, prompt, "yn") != 'y') {
+		if (ui_menu(app, prompt, "yN", "y deletes them, N or Enter keeps them") != 'y') {
 			fprintf(stderr, "caro: nothing deleted\n");
 			return EXIT_REFUSED;
 		}

@@ -5,10 +5,14 @@
  * programs work. While it runs, caro ignores SIGINT and SIGQUIT the way a
  * shell does (the child gets them from the terminal), then passes on its
  * exit status: 128+N when signal N killed it.
+ *
+ * With --hand-back, the approved command is handed to the calling shell
+ * function instead, which runs it and records it in the shell's history.
  */
 #include "caro.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -36,6 +40,34 @@ static const char *shell_path(const struct app *app, char *buf, size_t cap)
 	return "/bin/sh";
 }
 
+/* --hand-back FD|FILE: the shell function of `caro init` runs approved
+ * commands itself, so they enter its history. The command is written
+ * there (no newline added) instead of being run; the function evals it.
+ * A descriptor was checked when the option was parsed. */
+static int hand_back(const struct opts *o, const char *cmd)
+{
+	size_t len = strlen(cmd), off = 0;
+	int fd = o->hand_back_fd;
+
+	if (!fd) {
+		fd = open(o->hand_back, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (fd < 0)
+			die(EXIT_ERROR, "--hand-back %s: %s", o->hand_back, strerror(errno));
+	}
+	while (off < len) {
+		ssize_t n = write(fd, cmd + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			die(EXIT_ERROR, "--hand-back %s: %s", o->hand_back,
+			    n < 0 ? strerror(errno) : "short write");
+		off += (size_t)n;
+	}
+	close(fd);
+	return EXIT_OK;
+}
+
 int exec_command(const struct app *app, const char *cmd, bool stdout_to_stderr)
 {
 	struct sigaction ign = {0}, old_int, old_quit;
@@ -44,6 +76,8 @@ int exec_command(const struct app *app, const char *cmd, bool stdout_to_stderr)
 	pid_t pid;
 	int status = 0;
 
+	if (app->opts.hand_back && !stdout_to_stderr)
+		return hand_back(&app->opts, cmd);
 	fflush(stdout);
 	fflush(stderr);
 	ign.sa_handler = SIG_IGN;

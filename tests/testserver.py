@@ -44,6 +44,7 @@ import json
 import os
 import socket
 import socketserver
+import ssl
 import sys
 import threading
 import time
@@ -346,9 +347,14 @@ def main():
     ap.add_argument("--fixtures", default=os.path.join(shared, "fixtures", "http", "llama-server"))
     ap.add_argument("--data", default=os.path.join(here, "data"))
     ap.add_argument("--parent", type=int, help="exit when this process exits (default: parent)")
+    ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"), help="serve https")
     ARGS = ap.parse_args()
     ARGS.ppid = os.getppid()
     srv = Server(("127.0.0.1", 0), Handler)
+    if ARGS.tls:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(*ARGS.tls)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     tmp = ARGS.port_file + ".tmp"
     with open(tmp, "w") as f:
         f.write("%d\n" % srv.server_address[1])

@@ -213,11 +213,6 @@ static void init_once(void)
 			snprintf(init_msg, sizeof(init_msg), "match: intent %s: bad trigger spec", in->id);
 			continue;
 		}
-		if (check_template(in->gnu) || check_template(in->bsd) || check_template(in->fbsd) ||
-		    check_template(in->expl)) {
-			init_failed = 1;
-			snprintf(init_msg, sizeof(init_msg), "match: intent %s: unknown role", in->id);
-		}
 		/* index by every word of the first group */
 		for (int k = 0; k < cints[i].nalt[0]; k++) {
 			int w = cints[i].need[0][k];
@@ -240,6 +235,23 @@ int match_init(struct err *err)
 	pthread_once(&once, init_once);
 	if (init_failed)
 		return err_set(err, ERR_INTERNAL, "%s", init_msg);
+	return 0;
+}
+
+/* Check every template's roles. The table is static data, so this is a
+ * test's job (test_match.c), not something each process pays for. */
+int match_check_tables(struct err *err);
+int match_check_tables(struct err *err)
+{
+	if (match_init(err) != 0)
+		return -1;
+	for (size_t i = 0; i < match_nintents; i++) {
+		const struct intent *in = &match_intents[i];
+
+		if (check_template(in->gnu) || check_template(in->bsd) || check_template(in->fbsd) ||
+		    check_template(in->expl))
+			return err_set(err, ERR_INTERNAL, "match: intent %s: unknown role", in->id);
+	}
 	return 0;
 }
 

@@ -911,7 +911,7 @@ I("rm.file", "delete", "file", "rm {file}", "rm deletes the file. There is no un
 V("trash.empty", "trash", "empty clean delete", SEL_OS, "rm -rf ~/.local/share/Trash/*",
   "rm -rf ~/.Trash/*", "Deletes everything in the desktop trash."),
 V("truncate", "truncate|empty|clear", "file zero byte size", SEL_OS,
-  "truncate -s {size_min:bytes=0} {file}", ": > {file}", "Empties the file in place, keeping its inode (handy for logs held open)."),
+  "truncate -s {size_min:bytes=0} {file}", ": > {file}", "Sets the file's size in place (0 empties it), keeping its inode, which matters for logs a process holds open."),
 I("mkdir", "make|mkdir|new dir", "new", "mkdir -p {folder}", "mkdir -p creates the folder and"
   " any missing parents."),
 I("touch", "make|touch|new file", "empty new", "touch {file}", "touch creates an empty file (or"

@@ -36,12 +36,11 @@ static const char *lex_words[LEX_MAX];
 static unsigned lex_wflags[LEX_MAX];
 static int lex_n;
 
-/* Deletion index: key is a word with at most one byte deleted. */
-struct del_ent {
-	char *key;
-	int id[3];
-};
-static struct del_ent *del_tab;
+/* Typo candidates by length: the ids of words typo correction may
+ * produce, grouped by length (counting sort, built once in O(words)). */
+#define TYPO_MAXLEN 64
+static int typo_first[TYPO_MAXLEN + 2]; /* ids of length n: typo_ids[first[n] .. first[n+1]) */
+static int *typo_ids;
 
 /* Phrase index: phrases by first word. */
 struct phrase_c {
@@ -59,6 +58,31 @@ static int *syn_to;
  * value of a number word, so tokens need no string compares. */
 static int8_t *id_cue;
 static int16_t *id_num;
+
+/* Prepositions and the cue each sets; number words and their values. */
+static const struct {
+	const char *w;
+	int cue;
+} cues[] = {
+	{"in", CUE_IN}, {"inside", CUE_IN}, {"within", CUE_IN}, {"under", CUE_IN},
+	{"to", CUE_TO}, {"onto", CUE_TO}, {"from", CUE_FROM}, {"on", CUE_ON},
+	{"as", CUE_AS}, {"by", CUE_BY}, {"for", CUE_FOR}, {"with", CUE_WITH},
+	{"of", CUE_OF}, {"at", CUE_AT}, {"into", CUE_INTO}, {"through", CUE_THROUGH},
+	{"via", CUE_THROUGH}, {"thru", CUE_THROUGH},
+};
+
+static const struct {
+	const char *w;
+	int v;
+} numwords[] = {
+	{"zero", 0}, {"two", 2}, {"three", 3}, {"four", 4}, {"five", 5},
+	{"six", 6}, {"seven", 7}, {"eight", 8}, {"nine", 9}, {"ten", 10}, {"eleven", 11},
+	{"twelve", 12}, {"thirteen", 13}, {"fourteen", 14}, {"fifteen", 15}, {"sixteen", 16},
+	{"seventeen", 17}, {"eighteen", 18}, {"nineteen", 19}, {"twenty", 20}, {"thirty", 30},
+	{"forty", 40}, {"fifty", 50}, {"sixty", 60}, {"seventy", 70}, {"eighty", 80},
+	{"ninety", 90}, {"hundred", 100}, {"thousand", 1000}, {"once", 1}, {"twice", 2},
+};
+
 
 static uint32_t hash_str(const char *s, size_t n)
 {
@@ -147,59 +171,30 @@ static void intern_words(const char *s, unsigned flags)
 	}
 }
 
-static struct del_ent *del_slot(const char *k, size_t n)
+/* Only words intents and slots use may be typo targets: the lexicon's
+ * rarer synonyms ("alive") would turn names ("alice") into meanings. */
+static bool typo_target(int id)
 {
-	uint32_t h = hash_str(k, n) & (DEL_CAP - 1);
+	size_t n = strlen(lex_words[id]);
 
-	while (del_tab[h].key) {
-		if (strncmp(del_tab[h].key, k, n) == 0 && del_tab[h].key[n] == '\0')
-			return &del_tab[h];
-		h = (h + 1) & (DEL_CAP - 1);
-	}
-	return &del_tab[h];
-}
-
-static void del_add(const char *k, size_t n, int id)
-{
-	struct del_ent *e = del_slot(k, n);
-
-	if (!e->key) {
-		e->key = xstrndup(k, n);
-		e->id[0] = id;
-		e->id[1] = e->id[2] = -1;
-		return;
-	}
-	for (int i = 0; i < 3; i++) {
-		if (e->id[i] == id)
-			return;
-		if (e->id[i] < 0) {
-			e->id[i] = id;
-			return;
-		}
-	}
+	return n >= 4 && n < TYPO_MAXLEN && !(lex_wflags[id] & WF_NOTYPO) &&
+	       ((lex_wflags[id] & WF_TARGET) || n >= 6);
 }
 
 static void build_typo_index(void)
 {
-	char tmp[64];
+	int count[TYPO_MAXLEN + 2] = {0};
 
-	del_tab = xcalloc(DEL_CAP, sizeof(*del_tab));
-	for (int id = 0; id < lex_n; id++) {
-		const char *w = lex_words[id];
-		size_t n = strlen(w);
-
-		/* only words intents and slots use: the lexicon's rarer synonyms
-		 * ("alive") would turn names ("alice") into meanings */
-		if (n < 4 || n >= sizeof(tmp) || (lex_wflags[id] & WF_NOTYPO) ||
-		    (!(lex_wflags[id] & WF_TARGET) && n < 6))
-			continue;
-		del_add(w, n, id);
-		for (size_t i = 0; i < n; i++) {
-			memcpy(tmp, w, i);
-			memcpy(tmp + i, w + i + 1, n - i - 1);
-			del_add(tmp, n - 1, id);
-		}
-	}
+	typo_ids = xmallocarray((size_t)lex_n + 1, sizeof(int));
+	for (int id = 0; id < lex_n; id++)
+		if (typo_target(id))
+			count[strlen(lex_words[id]) + 1]++;
+	for (int n = 1; n <= TYPO_MAXLEN + 1; n++)
+		count[n] += count[n - 1];
+	memcpy(typo_first, count, sizeof(typo_first));
+	for (int id = 0; id < lex_n; id++)
+		if (typo_target(id))
+			typo_ids[count[strlen(lex_words[id])]++] = id;
 }
 
 /* Optimal string alignment distance, capped: returns 0, 1 or 2 (= more). */
@@ -240,42 +235,35 @@ static bool is_transposition(const char *a, const char *b, size_t n)
 	return false;
 }
 
-static void consider(const char *w, size_t n, const struct del_ent *e, int *best, int *bscore)
+static void consider(const char *w, size_t n, int id, int *best, int *bscore)
 {
-	if (!e->key)
-		return;
-	for (int k = 0; k < 3 && e->id[k] >= 0; k++) {
-		const char *c = lex_words[e->id[k]];
-		size_t cn = strlen(c);
-		int s;
+	const char *c = lex_words[id];
+	size_t cn = strlen(c);
+	int sc;
 
-		if (osa1(w, n, c, cn) != 1)
-			continue;
-		if (n <= 4 && (cn != n || !strncmp(w, c, n) || !is_transposition(w, c, n)))
-			continue; /* short words: only swapped letters ("lsit") */
-		s = (c[0] == w[0]) * 4 + (cn == n) * 2 + !(lex_wflags[e->id[k]] & WF_STOP);
-		if (s > *bscore || (s == *bscore && e->id[k] < *best)) {
-			*bscore = s;
-			*best = e->id[k];
-		}
+	if (osa1(w, n, c, cn) != 1)
+		return;
+	if (n <= 4 && (cn != n || !strncmp(w, c, n) || !is_transposition(w, c, n)))
+		return; /* short words: only swapped letters ("lsit") */
+	sc = (c[0] == w[0]) * 4 + (cn == n) * 2 + !(lex_wflags[id] & WF_STOP);
+	if (sc > *bscore || (sc == *bscore && id < *best)) {
+		*bscore = sc;
+		*best = id;
 	}
 }
 
-/* The vocabulary word one edit away from w, or -1. */
+/* The vocabulary word one edit away from w, or -1. Only words of length
+ * n-1..n+1 can be one edit away; comparing against those few hundred
+ * costs microseconds, and only when a word is unknown. */
 static int typo_fix(const char *w)
 {
-	char tmp[64];
 	size_t n = strlen(w);
 	int best = -1, bscore = -1;
 
-	if (n < 4 || n >= sizeof(tmp))
+	if (n < 4 || n >= TYPO_MAXLEN)
 		return -1;
-	consider(w, n, del_slot(w, n), &best, &bscore);
-	for (size_t i = 0; i < n; i++) {
-		memcpy(tmp, w, i);
-		memcpy(tmp + i, w + i + 1, n - i - 1);
-		consider(w, n, del_slot(tmp, n - 1), &best, &bscore);
-	}
+	for (int i = typo_first[n - 1]; i < typo_first[MIN(n + 2, TYPO_MAXLEN + 1)]; i++)
+		consider(w, n, typo_ids[i], &best, &bscore);
 	return best;
 }
 
@@ -300,8 +288,6 @@ void lex_init(void)
 	}
 }
 
-static int cue_of(const char *w);
-static int numword(const char *w);
 
 /* Second half of the init, once every word is interned. */
 void lex_finish(void);
@@ -343,9 +329,20 @@ void lex_finish(void)
 	}
 	id_cue = xcalloc(LEX_MAX, sizeof(*id_cue));
 	id_num = xmallocarray(LEX_MAX, sizeof(*id_num));
-	for (int i = 0; i < LEX_MAX; i++) {
-		id_cue[i] = i < lex_n ? (int8_t)cue_of(lex_words[i]) : 0;
-		id_num[i] = i < lex_n ? (int16_t)numword(lex_words[i]) : -1;
+	/* From the short lists to ids, not from every word to the lists. */
+	for (int i = 0; i < LEX_MAX; i++)
+		id_num[i] = -1;
+	for (size_t i = 0; i < ARRAY_SIZE(cues); i++) {
+		int id = lex_word(cues[i].w);
+
+		if (id >= 0)
+			id_cue[id] = (int8_t)cues[i].cue;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(numwords); i++) {
+		int id = lex_word(numwords[i].w);
+
+		if (id >= 0)
+			id_num[id] = (int16_t)numwords[i].v;
 	}
 	build_typo_index();
 }
@@ -553,45 +550,6 @@ static bool glued_unit(const char *s)
 		if (str_eq(low, units[i]))
 			return true;
 	return false;
-}
-
-static int cue_of(const char *w)
-{
-	static const struct {
-		const char *w;
-		int cue;
-	} cues[] = {
-		{"in", CUE_IN}, {"inside", CUE_IN}, {"within", CUE_IN}, {"under", CUE_IN},
-		{"to", CUE_TO}, {"onto", CUE_TO}, {"from", CUE_FROM}, {"on", CUE_ON},
-		{"as", CUE_AS}, {"by", CUE_BY}, {"for", CUE_FOR}, {"with", CUE_WITH},
-		{"of", CUE_OF}, {"at", CUE_AT}, {"into", CUE_INTO}, {"through", CUE_THROUGH},
-		{"via", CUE_THROUGH}, {"thru", CUE_THROUGH},
-	};
-
-	for (size_t i = 0; i < ARRAY_SIZE(cues); i++)
-		if (str_eq(w, cues[i].w))
-			return cues[i].cue;
-	return CUE_NONE;
-}
-
-static const struct {
-	const char *w;
-	int v;
-} numwords[] = {
-	{"zero", 0}, {"two", 2}, {"three", 3}, {"four", 4}, {"five", 5},
-	{"six", 6}, {"seven", 7}, {"eight", 8}, {"nine", 9}, {"ten", 10}, {"eleven", 11},
-	{"twelve", 12}, {"thirteen", 13}, {"fourteen", 14}, {"fifteen", 15}, {"sixteen", 16},
-	{"seventeen", 17}, {"eighteen", 18}, {"nineteen", 19}, {"twenty", 20}, {"thirty", 30},
-	{"forty", 40}, {"fifty", 50}, {"sixty", 60}, {"seventy", 70}, {"eighty", 80},
-	{"ninety", 90}, {"hundred", 100}, {"thousand", 1000}, {"once", 1}, {"twice", 2},
-};
-
-static int numword(const char *w)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(numwords); i++)
-		if (str_eq(w, numwords[i].w))
-			return numwords[i].v;
-	return -1;
 }
 
 /* ---- the pipeline ---- */

@@ -584,6 +584,11 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 	for (int j = 0; rd->nouns && j < r->n; j++) {
 		uint32_t k = rd->rkinds | rd->kinds | ANYNAME;
 
+		/* A file-name role ("files named x") never takes a path: find's
+		 * -name cannot match a slash, and "files here" names a place. */
+		if ((rd->kinds & K(FILE)) && !(rd->kinds & K(PATH)))
+			k &= ~K(PATH);
+
 		if (r->t[j].kind != TK_WORD || !noun_match(rd->nouns, r->t[j].low))
 			continue;
 		/* after the noun: a name ("pod api-1"); before it, any word ("the cron

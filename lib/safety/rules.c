@@ -15,6 +15,8 @@
  */
 #include "safety/safety_int.h"
 
+#include <pthread.h>
+
 /* ---- helpers ---------------------------------------------------------- */
 
 /* Iterate operands (non-options) in one pass: options end at "--";
@@ -46,33 +48,47 @@ static int op_next(const struct cmd *c, struct opit *it, const char *with_arg)
 #define FOR_OPERANDS(c, i, with_arg) \
 	for (struct opit it_ = {0, false}; ((i) = op_next((c), &it_, (with_arg))) >= 0;)
 
+/* Program classes, by name. */
+static const struct {
+	unsigned cls;
+	const char *progs;
+} classes[] = {
+	{PROG_SHELL, "sh bash zsh dash ksh mksh ash fish csh tcsh yash"},
+	{PROG_INTERP, "python python2 python3 python3.* pypy pypy3 perl ruby node nodejs deno "
+		      "bun php lua luajit Rscript osascript tclsh jshell pwsh powershell"},
+	{PROG_DOWNLOAD, "curl wget fetch aria2c http https xh lwp-download GET lwp-request axel"},
+	{PROG_NET, "nc ncat netcat telnet socat openssl cryptcat pwncat"},
+	{PROG_DECODE, "base64 base32 basenc xxd uudecode"},
+	{PROG_SUDO, "sudo doas pkexec run0"},
+	{PROG_WRAPPER, "nice nohup command builtin exec time stdbuf ionice chrt taskset setsid "
+		       "unbuffer caffeinate nocache catchsegv strace ltrace torsocks proxychains "
+		       "proxychains4 firejail rlwrap systemd-run doppler op"},
+};
+
+unsigned safety_prog_class(const char *prog)
+{
+	struct prog_info pi;
+
+	safety_lookup(prog, &pi);
+	return pi.cls;
+}
+
 static bool is_shell_name(const char *s)
 {
-	return safety_prog_in(s, "sh bash zsh dash ksh mksh ash fish csh tcsh yash busybox");
+	return (safety_prog_class(s) & PROG_SHELL) || !strcmp(s, "busybox");
 }
 
 bool safety_is_shell(const char *prog)
 {
-	return is_shell_name(prog) && strcmp(prog, "busybox") != 0;
+	return (safety_prog_class(prog) & PROG_SHELL) != 0;
 }
 
 bool safety_is_interpreter(const char *prog)
 {
-	return safety_prog_in(prog, "python python2 python3 python3.* pypy pypy3 perl ruby node "
-				    "nodejs deno bun php lua luajit Rscript osascript tclsh "
-				    "jshell pwsh powershell");
+	return (safety_prog_class(prog) & PROG_INTERP) != 0;
 }
 
-bool safety_is_downloader(const char *prog)
-{
-	return safety_prog_in(prog, "curl wget fetch aria2c http https xh lwp-download GET "
-				    "lwp-request axel");
-}
 
-bool safety_is_nettool(const char *prog)
-{
-	return safety_prog_in(prog, "nc ncat netcat telnet socat openssl cryptcat pwncat");
-}
 
 /* The av index of the git/docker/... subcommand, skipping global options
  * (those in with_arg take a value). 0 if none. */
@@ -501,7 +517,10 @@ static bool p_sysrq(const struct pinfo *pi, const struct sword *w)
 
 static bool p_system_write(const struct pinfo *pi, const struct sword *w)
 {
-	(void)w;
+	/* /usr/local and /opt are where software gets installed: writing a
+	 * file there is routine, unlike replacing /etc/hosts. */
+	if (w && (!strncmp(w->s, "/usr/local/", 11) || !strncmp(w->s, "/opt/", 5)))
+		return false;
 	return pi->cls == PC_SYSTEM || pi->cls == PC_SYSTEM_FILE || pi->kernel ||
 	       pi->cls == PC_ROOT;
 }
@@ -729,7 +748,7 @@ static bool p_shell_binary(const struct pinfo *pi, const struct sword *w)
 	b = b ? b + 1 : w->s;
 	return is_shell_name(b) || safety_is_interpreter(b) ||
 	       safety_prog_in(b, "find vim vi nano less more env awk gawk tee dd cp mv sed "
-				 "tar zip python* perl* ruby* node* bash* sh*");
+				 "tar zip python* perl5* ruby* node*");
 }
 
 static int m_setuid_shell(struct cmd *c)
@@ -790,7 +809,9 @@ static int m_kill_critical(struct cmd *c)
 
 static int m_kill_user(struct cmd *c)
 {
-	return cmd_has_short(c, 'u') || cmd_has_long(c, "--user") || cmd_has_short(c, 'U') ? 0 : -1;
+	/* Exact options: -HUP or -USR1 are signals, not -U. */
+	return cmd_has_arg(c, "-u") || cmd_has_arg(c, "-U") || cmd_has_long(c, "--user") ||
+	       cmd_has_long(c, "--uid") || cmd_has_long(c, "--euid") ? 0 : -1;
 }
 
 static int m_shutdown(struct cmd *c)
@@ -1477,6 +1498,41 @@ static int m_code_shell(struct cmd *c)
 	return -1;
 }
 
+/* Deletions in code: shutil.rmtree("/"), FileUtils.rm_rf("~"),
+ * fs.rmSync("/etc"), unlink glob "/x". */
+static int m_code_delete(struct cmd *c)
+{
+	static const char *const calls[] = {"rmtree", "rm_rf", "rmSync", "rmdirSync", "remove_dir_all",
+					    "unlink", "rmdir", "remove", "File.delete", "deleteSync"};
+	const struct sword *w = inline_code(c);
+	size_t k;
+
+	if (!w)
+		return -1;
+	for (k = 0; k < ARRAY_SIZE(calls); k++) {
+		const char *s;
+
+		for (s = strstr(w->s, calls[k]); s; s = strstr(s + 1, calls[k])) {
+			const char *q = s + strlen(calls[k]), *e;
+			char path[512];
+			struct pinfo pi;
+
+			while (*q && strchr(" (glob", *q))
+				q++;
+			if (*q != '"' && *q != '\'')
+				continue;
+			e = strchr(q + 1, *q);
+			if (!e || (size_t)(e - q) >= sizeof(path))
+				continue;
+			snprintf(path, sizeof(path), "%.*s", (int)(e - q - 1), q + 1);
+			safety_classify_cmd(c, path, path[0] == '~', &pi);
+			if (pi.cls == PC_ROOT || pi.cls == PC_HOME || pi.cls == PC_SYSTEM)
+				return code_index(c, w);
+		}
+	}
+	return -1;
+}
+
 static int m_inline_code(struct cmd *c)
 {
 	return code_index(c, inline_code(c));
@@ -1552,7 +1608,7 @@ static int m_download_file(struct cmd *c)
 /* ---- the table -------------------------------------------------------- */
 
 #define RM "rm unlink"
-#define WRITERS "tee cp mv install ln rsync truncate sed perl"
+#define WRITERS "tee cp mv install rsync truncate sed perl"
 
 const struct rule safety_rules[] = {
 	/* deleting files */
@@ -1616,7 +1672,7 @@ const struct rule safety_rules[] = {
 	{"write-auth", WRITERS, m_write_auth, RISK_HIGH,
 	 "changes a file that controls logins (passwd, shadow, sudoers)", 0},
 	{"write-system-file", WRITERS, m_write_system, RISK_HIGH, "changes a system file", 0},
-	{"write-dotfile", "tee cp mv install ln truncate", m_write_dotfile, RISK_HIGH,
+	{"write-dotfile", "tee cp mv install truncate", m_write_dotfile, RISK_HIGH,
 	 "overwrites a shell start-up file or keys in the home directory", 0},
 	{"mv-system", "mv", m_mv_top, RISK_CRITICAL, "moves away /, a system or a home directory", 0},
 	{"mv-important", "mv", m_mv_important, RISK_HIGH,
@@ -1727,6 +1783,9 @@ const struct rule safety_rules[] = {
 	 "connects a shell to a network socket: a reverse shell", 0},
 	{"code-shell", "python python2 python3 python3.* pypy pypy3 perl ruby node nodejs deno bun "
 	 "php lua awk gawk mawk nawk", m_code_shell, RISK_SAFE, "", 0},
+	{"code-delete", "python python2 python3 python3.* pypy pypy3 perl ruby node nodejs deno bun "
+	 "php lua", m_code_delete, RISK_CRITICAL,
+	 "code deletes /, a home or a system directory", 0},
 	{"inline-code", "python python2 python3 python3.* pypy pypy3 perl ruby node nodejs deno bun "
 	 "php lua osascript pwsh powershell", m_inline_code, RISK_MODERATE, "runs inline code", 0},
 	{"awk-exec", "awk gawk mawk nawk", m_awk_exec, RISK_MODERATE,
@@ -1984,6 +2043,19 @@ static bool ro_sudo_list(struct cmd *c)
 	return cmd_has_short(c, 'l') || cmd_has_short(c, 'v') || cmd_has_short(c, 'k');
 }
 
+/* Tools whose reading forms are named by one argument anywhere. */
+static bool ro_query_arg(struct cmd *c)
+{
+	size_t i;
+
+	for (i = 1; i < c->ac; i++)
+		if (safety_prog_in(c->av[i].s, "show stream -read -list list read -readall -g "
+					       "--dns --get --nwi --proxy getifaddr getpacket "
+					       "getoption ifcount -getcomputername status query"))
+			return true;
+	return false;
+}
+
 struct ro {
 	const char *progs;
 	bool (*ok)(struct cmd *c); /* NULL: always read-only or benign */
@@ -2007,7 +2079,7 @@ static const struct ro read_only[] = {
 	 "mkdir touch mktemp findmnt lsmod modinfo getfacl lsattr namei look locate "
 	 "mlocate plocate fd fdfind fzf sha3sum dmidecode lshw inxi sensors "
 	 "acpi upower ioreg nettop nvidia-smi lsns lslocks lsipc chage pinky whereami "
-	 "glxinfo xrandr xdpyinfo mdfind mdls defaults lpstat nm objdump readelf ldd size "
+	 "glxinfo xrandr xdpyinfo mdfind mdls lpstat nm objdump readelf ldd size "
 	 "otool file-roller test-fs pr iconv numfmt shuf tsort csplit split sleep units "
 	 "ip6tables-save iptables-save nft-list ssh-add ssh-keyscan openssl gpg-connect-agent "
 	 "column http https xh", NULL},
@@ -2042,27 +2114,132 @@ static const struct ro read_only[] = {
 	{"hostname", ro_hostname},
 	{"sudo", ro_sudo_list},
 	{"ssh mosh", NULL},
+	{"gzcat zdiff zcmp getent vm_stat memory_pressure sw_vers uptime ioreg diskutil-list "
+	 "nslookup pbpaste", NULL},
+	{"log dscl pmset scutil ipconfig systemsetup resolvectl networksetup defaults", ro_query_arg},
 };
 
-bool safety_read_only(struct cmd *c)
+bool safety_read_only(struct cmd *c, int ro)
 {
-	size_t k;
-
-	for (k = 0; k < ARRAY_SIZE(read_only); k++)
-		if (safety_prog_in(c->prog, read_only[k].progs))
-			return !read_only[k].ok || read_only[k].ok(c);
-	return false;
+	return ro >= 0 && (!read_only[ro].ok || read_only[ro].ok(c));
 }
 
-bool safety_known_program(const char *prog)
+/* ---- the program index ------------------------------------------------ */
+
+/* Every name in the tables above in a hash index, so that a command costs
+ * one probe instead of a scan of every list. Building it is O(names) with
+ * no sorting: it runs in every process, so it must stay cheap. Names
+ * ending in * are prefixes and are kept apart (there are few). */
+struct pentry {
+	const char *name;
+	unsigned char len;
+	bool prefix;
+	short rule;       /* row of safety_rules, or -1 */
+	short ro;         /* row of read_only, or -1 */
+	unsigned cls;
+	int next;         /* next entry in the same bucket, in insertion order */
+};
+
+#define INDEX_BUCKETS 4096 /* power of two, above twice the number of names */
+
+static struct pentry *entries, *prefixes;
+static size_t n_entries, n_prefixes, cap_entries, cap_prefixes;
+static int bucket_head[INDEX_BUCKETS], bucket_tail[INDEX_BUCKETS];
+static pthread_once_t index_once = PTHREAD_ONCE_INIT;
+
+static uint32_t name_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h & (INDEX_BUCKETS - 1);
+}
+
+static void add_names(const char *list, short rule, short ro, unsigned cls)
+{
+	const char *p = list;
+
+	while (*p) {
+		const char *e = strchr(p, ' ');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+
+		if (len) {
+			bool prefix = p[len - 1] == '*';
+			struct pentry **arr = prefix ? &prefixes : &entries;
+			size_t *n = prefix ? &n_prefixes : &n_entries;
+			size_t *cap = prefix ? &cap_prefixes : &cap_entries;
+
+			if (*n == *cap) {
+				*cap = *cap ? *cap * 2 : 512;
+				*arr = xrealloc(*arr, *cap * sizeof(**arr));
+			}
+			(*arr)[*n] = (struct pentry){p, (unsigned char)(prefix ? len - 1 : len), prefix,
+						     rule, ro, cls, -1};
+			(*n)++;
+		}
+		if (!e)
+			break;
+		p = e + 1;
+	}
+}
+
+static void build_index(void)
 {
 	size_t k;
 
 	for (k = 0; k < safety_n_rules; k++)
-		if (safety_prog_in(prog, safety_rules[k].progs))
-			return true;
+		add_names(safety_rules[k].progs, (short)k, -1, 0);
 	for (k = 0; k < ARRAY_SIZE(read_only); k++)
-		if (safety_prog_in(prog, read_only[k].progs))
-			return true;
-	return false;
+		add_names(read_only[k].progs, -1, (short)k, 0);
+	for (k = 0; k < ARRAY_SIZE(classes); k++)
+		add_names(classes[k].progs, -1, -1, classes[k].cls);
+	for (k = 0; k < INDEX_BUCKETS; k++)
+		bucket_head[k] = bucket_tail[k] = -1;
+	/* Chains keep insertion order, so a program's rules come out in
+	 * table order. */
+	for (k = 0; k < n_entries; k++) {
+		uint32_t h = name_hash(entries[k].name, entries[k].len);
+
+		if (bucket_tail[h] < 0)
+			bucket_head[h] = (int)k;
+		else
+			entries[bucket_tail[h]].next = (int)k;
+		bucket_tail[h] = (int)k;
+	}
+}
+
+static void take(struct prog_info *pi, const struct pentry *e)
+{
+	pi->cls |= e->cls;
+	if (e->rule >= 0 && pi->n_rules < PROG_MAX_RULES)
+		pi->rules[pi->n_rules++] = (unsigned short)e->rule;
+	if (e->ro >= 0 && (pi->ro < 0 || e->ro < pi->ro))
+		pi->ro = e->ro;
+	if (e->rule >= 0 || e->ro >= 0)
+		pi->known = true;
+}
+
+static int cmp_ushort(const void *a, const void *b)
+{
+	return (int)*(const unsigned short *)a - (int)*(const unsigned short *)b;
+}
+
+void safety_lookup(const char *prog, struct prog_info *pi)
+{
+	size_t n = strlen(prog), k;
+
+	pthread_once(&index_once, build_index);
+	memset(pi, 0, offsetof(struct prog_info, rules));
+	pi->ro = -1;
+	if (n > 255)
+		return;
+	for (int i = bucket_head[name_hash(prog, n)]; i >= 0; i = entries[i].next)
+		if (entries[i].len == n && !memcmp(entries[i].name, prog, n))
+			take(pi, &entries[i]);
+	for (k = 0; k < n_prefixes; k++)
+		if (n >= prefixes[k].len && !memcmp(prefixes[k].name, prog, prefixes[k].len))
+			take(pi, &prefixes[k]);
+	if (n_prefixes && pi->n_rules > 1)
+		qsort(pi->rules, pi->n_rules, sizeof(pi->rules[0]), cmp_ushort);
 }

@@ -26,7 +26,10 @@
 #define MAX_VAR_VALUE 512
 #define MAX_FUNCS 16
 #define UNROLL_BUDGET 8    /* for-loop body walks per check */
+#define MAX_DEPTH 400      /* tree walk recursion */
+#define MAX_ARGV_DEPTH 12  /* commands inside commands: find -exec find..., xargs xargs */
 #define AV_STACK 32
+#define MAX_BRACE 16       /* alternatives of one {a,b,...} looked at */
 
 struct var {
 	char name[32];
@@ -52,6 +55,8 @@ struct sctx {
 	char bombs[MAX_FUNCS][32];  /* fork-bomb function names */
 	size_t n_bombs;
 	int unroll;
+	int depth;                  /* walk recursion, capped */
+	int argv_depth;             /* check_argv recursion, capped */
 };
 
 /* Per-command string storage: a stack buffer, then the heap. */
@@ -65,6 +70,8 @@ struct strpool {
 static void walk_list(struct sctx *x, const struct shell_node *n);
 static void walk_node(struct sctx *x, const struct shell_node *n, const struct stdin_info *in,
 		      int *role);
+static void walk_node_at(struct sctx *x, const struct shell_node *n, const struct stdin_info *in,
+			 int *role);
 static void check_argv(struct sctx *x, struct cmd *c);
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -236,12 +243,19 @@ static const char *const auth_files[] = {
 	"/private/etc/master.passwd", "/etc/sudoers.d", "/etc/login.defs",
 };
 
+/* Items of a home directory that hold keys or run at login: the item and
+ * everything below it count as sensitive. */
 static const char *const sensitive_home[] = {
 	".bashrc", ".bash_profile", ".profile", ".zshrc", ".zprofile", ".zshenv",
 	".zlogin", ".bash_login", ".login", ".cshrc", ".tcshrc", ".ssh", ".gnupg",
-	".aws", ".kube", ".netrc", ".gitconfig", ".config", ".local", ".docker",
-	".password-store", "Library", ".bash_history", ".zsh_history",
-	".histfile", ".local/share/fish", ".mozilla", ".pki",
+	".aws", ".kube", ".netrc", ".gitconfig", ".docker", ".password-store",
+	".bash_history", ".zsh_history", ".histfile", ".pki", ".azure", ".gcloud",
+};
+
+/* Items of a home directory that are disposable (caches, the trash). */
+static const char *const disposable_home[] = {
+	".Trash", ".cache", ".local/share/Trash", "Library/Caches", ".npm/_cacache",
+	".cargo/registry", ".gradle/caches", ".m2/repository",
 };
 
 static bool in_list(const char *s, size_t n, const char *const *list, size_t count)
@@ -386,6 +400,14 @@ static void classify_norm(const char *norm, struct pinfo *pi)
 			return;
 		}
 		slash = strchr(item, '/');
+		for (size_t k = 0; k < ARRAY_SIZE(disposable_home); k++) {
+			size_t n = strlen(disposable_home[k]);
+
+			if (!strncmp(item, disposable_home[k], n) && (!item[n] || item[n] == '/')) {
+				pi->cls = PC_BUILD;
+				return;
+			}
+		}
 		pi->sensitive = in_list(item, slash ? (size_t)(slash - item) : strlen(item),
 					sensitive_home, ARRAY_SIZE(sensitive_home));
 		pi->cls = slash && !pi->sensitive ? PC_HOME_DEEP : PC_HOME_ITEM;
@@ -506,7 +528,8 @@ static void classify_norm(const char *norm, struct pinfo *pi)
 	pi->cls = PC_ORDINARY;
 }
 
-static void classify_in(const char *path, bool home, const char *cwd, struct pinfo *pi)
+static void classify_in(const char *path, bool home, bool glob, const char *cwd,
+			struct pinfo *pi)
 {
 	char norm[512];
 
@@ -517,6 +540,14 @@ static void classify_in(const char *path, bool home, const char *cwd, struct pin
 	}
 	normalize(path, home, cwd, norm, sizeof(norm));
 	classify_norm(norm, pi);
+	/* /e*c or /[eu]* can name /etc and /usr: a pattern in the first
+	 * component below / counts as a system directory. */
+	if (glob && norm[0] == '/' && pi->cls < PC_SYSTEM) {
+		size_t first = strcspn(norm + 1, "/");
+
+		if (strcspn(norm + 1, "*?[") < first)
+			pi->cls = PC_SYSTEM;
+	}
 	/* A path with unknown parts after a known prefix: judge the prefix,
 	 * but never as the dir itself. */
 	if (strchr(norm, SW_UNKNOWN_CH) && norm[0] != '?') {
@@ -529,7 +560,7 @@ static void classify_in(const char *path, bool home, const char *cwd, struct pin
 
 void safety_classify_cmd(struct cmd *c, const char *path, bool home, struct pinfo *pi)
 {
-	classify_in(path, home, c->x->cwd, pi);
+	classify_in(path, home, false, c->x->cwd, pi);
 }
 
 const char *safety_path_class(const char *path, const char *cwd)
@@ -545,7 +576,7 @@ const char *safety_path_class(const char *path, const char *cwd)
 	norm[0] = '\0';
 	if (cwd && *cwd)
 		normalize(cwd, cwd[0] == '~', "", norm, sizeof(norm));
-	classify_in(path, path[0] == '~', norm, &pi);
+	classify_in(path, path[0] == '~', strpbrk(path, "*?[") != NULL, norm, &pi);
 	return (size_t)pi.cls < ARRAY_SIZE(names) ? names[pi.cls] : "?";
 }
 
@@ -554,7 +585,19 @@ const struct pinfo *safety_path(struct cmd *c, size_t i)
 	struct sword *w = &c->av[i];
 
 	if (!w->have_pi) {
-		classify_in(w->s, (w->flags & SW_HOME) != 0, c->x->cwd, &w->pi);
+		const char *home = c->x->opts->home;
+		size_t hl = home ? strlen(home) : 0;
+		char tilde[MAX_WORD + 2];
+
+		/* /home/me/x, spelled out, is ~/x. */
+		if (hl > 1 && !(w->flags & SW_HOME) && !strncmp(w->s, home, hl) &&
+		    (w->s[hl] == '/' || !w->s[hl]) && w->len - hl + 2 < sizeof(tilde)) {
+			snprintf(tilde, sizeof(tilde), "~%s", w->s + hl);
+			classify_in(tilde, true, false, c->x->cwd, &w->pi);
+		} else {
+			classify_in(w->s, (w->flags & SW_HOME) != 0, (w->flags & SW_GLOB) != 0,
+				    c->x->cwd, &w->pi);
+		}
 		if (w->flags & SW_EVERY)
 			w->pi.all = true;
 		w->have_pi = true;
@@ -589,7 +632,13 @@ static void rb_add(struct rbuf *b, const char *s, size_t n, bool split)
 		char c = s[k];
 
 		if (b->len + 1 >= b->cap) {
+			/* Over the cap: the rest is unknown. The last byte marks
+			 * it, so the text stays terminated and dynamic. */
 			b->overflow = true;
+			b->flags |= SW_DYNAMIC;
+			if (b->len)
+				b->s[b->len - 1] = SW_UNKNOWN_CH;
+			b->s[b->len] = '\0';
 			return;
 		}
 		if (split && (c == ' ' || c == '\t' || c == '\n'))
@@ -609,11 +658,12 @@ static void rb_unknown(struct rbuf *b)
 	b->flags |= SW_DYNAMIC;
 }
 
-static int visit_download(const struct shell_node *n, void *ctx)
+/* Stops the walk at a command whose program is in the class mask *ctx. */
+static int visit_class(const struct shell_node *n, void *ctx)
 {
 	const struct shell_word *w;
+	unsigned mask = *(const unsigned *)ctx;
 
-	(void)ctx;
 	if (n->kind != SHELL_SIMPLE)
 		return 0;
 	for (w = n->words; w; w = w->next) {
@@ -623,7 +673,7 @@ static int visit_download(const struct shell_node *n, void *ctx)
 			return 0;
 		base = strrchr(w->text, '/');
 		base = base ? base + 1 : w->text;
-		if (safety_is_downloader(base))
+		if (safety_prog_class(base) & mask)
 			return -1;
 		/* Look past wrappers and their options for the program. */
 		if (w->text[0] != '-' &&
@@ -633,9 +683,47 @@ static int visit_download(const struct shell_node *n, void *ctx)
 	return 0;
 }
 
-static bool subtree_downloads(const struct shell_node *n)
+static bool subtree_has(const struct shell_node *n, unsigned mask)
 {
-	return shell_walk(n, visit_download, NULL) < 0;
+	return shell_walk(n, visit_class, &mask) < 0;
+}
+
+/* The output of echo or printf (with no format but %s) whose words are
+ * all literal, written to buf (cap bytes); NULL for anything else. */
+static const char *echo_text(const struct shell_node *s, char *buf, size_t cap, size_t *len)
+{
+	const struct shell_word *w;
+	const char *prog;
+	size_t n = 0;
+
+	if (s->kind != SHELL_SIMPLE || !s->words || !s->words->text)
+		return NULL;
+	prog = s->words->text;
+	w = s->words->next;
+	if (!strcmp(prog, "echo")) {
+		while (w && w->text && (!strcmp(w->text, "-n") || !strcmp(w->text, "-e")))
+			w = w->next;
+	} else if (!strcmp(prog, "printf")) {
+		if (!w || !w->text || strchr(w->text, '\\') ||
+		    (strchr(w->text, '%') && strcmp(w->text, "%s") && strcmp(w->text, "%s\\n")))
+			return NULL;
+		if (!strcmp(w->text, "%s") || !strcmp(w->text, "%s\\n"))
+			w = w->next;
+	} else {
+		return NULL;
+	}
+	for (; w; w = w->next) {
+		/* Static words; ~ and globs keep their characters. */
+		if (!w->text || n + w->text_len + 2 > cap)
+			return NULL;
+		memcpy(buf + n, w->text, w->text_len);
+		n += w->text_len;
+		if (w->next)
+			buf[n++] = ' ';
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
 }
 
 /* The output of $(...) when it is plainly static: echo, printf without
@@ -646,56 +734,29 @@ static const char *static_cmdsub(struct sctx *x, const struct shell_node *sub, s
 	const struct shell_node *s = sub->child;
 	const struct shell_word *w;
 	const char *prog;
-	size_t n = 0;
-	char *out, *o;
+	char *out;
 
-	if (!s || s->next || s->kind != SHELL_SIMPLE || !s->words || s->redirs)
+	if (!s || s->next || s->kind != SHELL_SIMPLE || !s->words || s->redirs ||
+	    !shell_word_is_literal(s->words))
 		return NULL;
-	for (w = s->words; w; w = w->next) {
-		if (!shell_word_is_literal(w))
-			return NULL;
-		n += w->text_len + 1;
-	}
 	prog = s->words->text;
 	if (!strcmp(prog, "pwd")) {
 		*len = strlen(x->cwd[0] ? x->cwd : ".");
 		return x->cwd[0] ? x->cwd : ".";
 	}
-	if (!strcmp(prog, "which") || (!strcmp(prog, "command") && s->words->next &&
-					!strcmp(s->words->next->text, "-v"))) {
-		w = s->words->next;
-		if (w && !strcmp(w->text, "-v"))
-			w = w->next;
-		if (!w)
+	w = s->words->next;
+	if (w && w->text && !strcmp(prog, "command") && !strcmp(w->text, "-v"))
+		w = w->next;
+	else if (strcmp(prog, "which") != 0)
+		w = NULL;
+	if (w) {
+		if (!shell_word_is_literal(w))
 			return NULL;
 		*len = w->text_len;
 		return w->text;
 	}
-	w = s->words->next;
-	if (!strcmp(prog, "echo")) {
-		while (w && (!strcmp(w->text, "-n") || !strcmp(w->text, "-e")))
-			w = w->next;
-	} else if (!strcmp(prog, "printf")) {
-		if (!w || strchr(w->text, '\\') ||
-		    (strchr(w->text, '%') && strcmp(w->text, "%s") && strcmp(w->text, "%s\\n")))
-			return NULL;
-		if (!strcmp(w->text, "%s") || !strcmp(w->text, "%s\\n"))
-			w = w->next;
-	} else {
-		return NULL;
-	}
-	out = o = sp_alloc(sp, n + 1);
-	if (!out)
-		return NULL;
-	for (; w; w = w->next) {
-		memcpy(o, w->text, w->text_len);
-		o += w->text_len;
-		if (w->next)
-			*o++ = ' ';
-	}
-	*o = '\0';
-	*len = (size_t)(o - out);
-	return out;
+	out = sp_alloc(sp, s->len + 1);
+	return out ? echo_text(s, out, s->len + 1, len) : NULL;
 }
 
 static void resolve_parts(struct sctx *x, const struct shell_part *pt, struct rbuf *b,
@@ -726,9 +787,18 @@ static void resolve_param(struct sctx *x, const struct shell_part *pt, struct rb
 		if (first && b->len == 0) {
 			b->flags |= SW_HOME;
 			rb_add(b, "~", 1, false);
+		} else if (b->len && (b->s[b->len - 1] == ' ' || b->s[b->len - 1] == '=')) {
+			/* "rm -rf $HOME" given to sh -c: a ~ at a word start
+			 * of the inner command reads the same. */
+			rb_add(b, "~", 1, false);
 		} else {
 			rb_unknown(b);
 		}
+		return;
+	}
+	if (!strcmp(pt->text, "IFS") && split) {
+		/* Unset or default IFS splits like a blank: rm${IFS}-rf. */
+		rb_add(b, " ", 1, true);
 		return;
 	}
 	if (!strcmp(pt->text, "PWD") && first && b->len == 0) {
@@ -778,8 +848,10 @@ static void resolve_parts(struct sctx *x, const struct shell_part *pt, struct rb
 			const char *s = static_cmdsub(x, pt->sub, &n, sp);
 
 			b->flags |= SW_CMDSUB;
-			if (subtree_downloads(pt->sub))
+			if (subtree_has(pt->sub, PROG_DOWNLOAD))
 				b->flags |= SW_DOWNLOAD;
+			if (subtree_has(pt->sub, PROG_DECODE))
+				b->flags |= SW_DECODED;
 			if (s)
 				rb_add(b, s, n, pt->quote == SHELL_Q_NONE);
 			else
@@ -787,8 +859,10 @@ static void resolve_parts(struct sctx *x, const struct shell_part *pt, struct rb
 			break;
 		}
 		case SHELL_PART_PROCSUB:
-			if (subtree_downloads(pt->sub))
+			if (subtree_has(pt->sub, PROG_DOWNLOAD))
 				b->flags |= SW_DOWNLOAD;
+			if (subtree_has(pt->sub, PROG_DECODE))
+				b->flags |= SW_DECODED;
 			rb_unknown(b);
 			break;
 		case SHELL_PART_ARITH:
@@ -799,14 +873,67 @@ static void resolve_parts(struct sctx *x, const struct shell_part *pt, struct rb
 	}
 }
 
-/* Resolve w into one or more swords (unquoted expansions split). Returns
- * how many were written to out (at most max). */
+static size_t split_fields(char *p, unsigned flags, struct sword *out, size_t max,
+			   size_t span_start, size_t span_len);
+
+/* The k-th alternative of the brace expansion of s ("/{etc,usr}" -> "/etc",
+ * "/usr"), expanding the first {a,b} group only; NULL past the last. */
+static char *brace_alt(const char *s, size_t k, struct strpool *sp)
+{
+	const char *open = NULL, *close = NULL, *p, *a, *end;
+	int depth = 0;
+	size_t i = 0, plen, slen;
+	bool comma = false;
+	char *r;
+
+	for (p = s; *p; p++) {
+		if (*p == '{') {
+			if (depth++ == 0)
+				open = p, comma = false;
+		} else if (*p == '}' && depth > 0) {
+			if (--depth == 0 && comma) {
+				close = p;
+				break;
+			}
+		} else if (*p == ',' && depth == 1) {
+			comma = true;
+		}
+	}
+	if (!close)
+		return NULL;
+	/* Find alternative k between the braces, at depth 1. */
+	for (a = open + 1, depth = 0, p = a; p <= close; p++) {
+		if (p == close || (*p == ',' && depth == 0)) {
+			if (i++ == k)
+				break;
+			a = p + 1;
+		} else if (*p == '{') {
+			depth++;
+		} else if (*p == '}') {
+			depth--;
+		}
+	}
+	if (p > close)
+		return NULL;
+	end = p;
+	plen = (size_t)(open - s);
+	slen = strlen(close + 1);
+	r = sp_alloc(sp, plen + (size_t)(end - a) + slen + 1);
+	if (!r)
+		return NULL;
+	memcpy(r, s, plen);
+	memcpy(r + plen, a, (size_t)(end - a));
+	memcpy(r + plen + (size_t)(end - a), close + 1, slen + 1);
+	return r;
+}
+
+/* Resolve w into one or more swords (unquoted expansions split, braces
+ * expanded). Returns how many were written to out (at most max). */
 static size_t resolve_word(struct sctx *x, const struct shell_word *w, struct sword *out,
 			   size_t max, struct strpool *sp, size_t span_start, size_t span_len)
 {
 	struct rbuf b;
 	size_t n = 0;
-	char *p, *e;
 
 	if (!max)
 		return 0;
@@ -820,7 +947,9 @@ static size_t resolve_word(struct sctx *x, const struct shell_word *w, struct sw
 		return 1;
 	}
 	memset(&b, 0, sizeof(b));
-	b.cap = MIN((size_t)MAX_WORD, w->len * 2 + 64);
+	/* A static word's text is no longer than its source; expansions can
+	 * make it longer, up to the cap. */
+	b.cap = w->flags & SHELL_W_DYNAMIC ? MAX_WORD : MIN((size_t)MAX_WORD, w->len + 2);
 	b.s = sp_alloc(sp, b.cap);
 	if (!b.s) {
 		out[0].s = "\x01";
@@ -832,27 +961,41 @@ static size_t resolve_word(struct sctx *x, const struct shell_word *w, struct sw
 		return 1;
 	}
 	b.s[0] = '\0';
-	if (w->flags & SHELL_W_DYNAMIC) {
-		/* Large values can make the word longer than its source. */
-		b.cap = MAX_WORD;
-		b.s = sp_alloc(sp, b.cap);
-		if (!b.s)
-			return 0;
-		b.s[0] = '\0';
-	}
 	resolve_parts(x, w->parts, &b, sp, true);
-	if (b.overflow)
-		rb_unknown(&b);
-	/* Split at the markers; empty fields of unquoted expansions vanish. */
-	p = b.s;
+	if (w->flags & SHELL_W_BRACE) {
+		size_t k, got = 0;
+
+		/* /{etc,usr} is two words; each is split in turn. */
+		for (k = 0; k < MAX_BRACE && n < max; k++) {
+			char *alt = brace_alt(b.s, k, sp);
+
+			if (!alt)
+				break;
+			got = split_fields(alt, b.flags, out + n, max - n, span_start, span_len);
+			n += got;
+		}
+		if (n)
+			return n;
+	}
+	return split_fields(b.s, b.flags, out, max, span_start, span_len);
+}
+
+/* Split at the \x02 markers of unquoted expansions into out; empty fields
+ * vanish unless quoted. */
+static size_t split_fields(char *p, unsigned flags, struct sword *out, size_t max,
+			   size_t span_start, size_t span_len)
+{
+	size_t n = 0;
+	char *e;
+
 	for (;;) {
 		e = strchr(p, '\x02');
 		if (e)
 			*e = '\0';
-		if (*p || (!e && n == 0 && (b.flags & SW_QUOTED))) {
+		if (*p || (!e && n == 0 && (flags & SW_QUOTED))) {
 			out[n].s = p;
 			out[n].len = strlen(p);
-			out[n].flags = b.flags;
+			out[n].flags = flags;
 			out[n].span_start = span_start;
 			out[n].span_len = span_len;
 			out[n].have_pi = false;
@@ -874,16 +1017,14 @@ static void set_var(struct sctx *x, const struct shell_word *w, struct strpool *
 {
 	struct var *v;
 	struct sword sw;
-	const char *name = w->text ? w->text : NULL;
 	size_t nl = w->name_len;
 	char namebuf[32];
 	char norm[MAX_VAR_VALUE];
 	struct shell_word val;
 
-	if (!nl || nl >= sizeof(namebuf))
+	if (!nl || nl >= sizeof(namebuf) || w->parts->kind != SHELL_PART_LIT)
 		return;
-	/* The name is the literal start of the word's source. */
-	(void)name;
+	/* NAME is the start of the word's first, unquoted literal part. */
 	memcpy(namebuf, w->parts->text, MIN(nl, w->parts->text_len));
 	namebuf[MIN(nl, w->parts->text_len)] = '\0';
 	v = var_find(x, namebuf, strlen(namebuf));
@@ -1038,11 +1179,6 @@ int cmd_operand(const struct cmd *c, int nth, const char *with_arg)
 	return -1;
 }
 
-const char *cmd_text(const struct cmd *c, size_t i)
-{
-	return i < c->ac ? c->av[i].s : "";
-}
-
 /* ---- nested code ------------------------------------------------------ */
 
 static void check_tree_text(struct sctx *x, const char *text, size_t len);
@@ -1108,7 +1244,9 @@ static size_t skip_opts(const struct cmd *c, size_t i, const char *with_arg, con
 		}
 		i++;
 	}
-	return i;
+	/* "xargs -n" at the end: the missing value must not carry i past
+	 * the words. */
+	return MIN(i, c->ac);
 }
 
 /* Does a short option cluster among av[1..end) hold opt? */
@@ -1141,8 +1279,8 @@ static void shift(struct cmd *c, size_t k)
 	c->ac -= k;
 }
 
-/* Join av[from..] with spaces into storage from sp; NULL if any word is
- * dynamic (then *dyn says whether one downloads). */
+/* Join av[from..] with spaces into storage from sp (NULL if out of
+ * room); *fl gets the union of the words' flags. */
 static char *join_args(struct cmd *c, size_t from, struct strpool *sp, size_t *len, unsigned *fl)
 {
 	size_t n = 0, i;
@@ -1153,8 +1291,6 @@ static char *join_args(struct cmd *c, size_t from, struct strpool *sp, size_t *l
 		*fl |= c->av[i].flags;
 		n += c->av[i].len + 1;
 	}
-	if (*fl & SW_DYNAMIC)
-		return NULL;
 	s = o = sp_alloc(sp, n + 1);
 	if (!s)
 		return NULL;
@@ -1178,18 +1314,56 @@ static void run_code_words(struct cmd *c, size_t from, struct strpool *sp, const
 
 	if (from >= c->ac)
 		return;
-	if (s) {
-		safety_check_code(c, s, len, from, c->env);
-		return;
-	}
 	if (fl & SW_DOWNLOAD)
 		safety_add(c, (int)from, c->env.elevated ? "download-exec-root" : "download-exec",
 			   c->env.elevated ? RISK_CRITICAL : RISK_HIGH,
 			   "%s runs code downloaded from the network%s", what,
 			   c->env.elevated ? " as root" : "");
-	else
+	else if (fl & SW_DECODED)
+		safety_add(c, (int)from, "decoded-exec", RISK_HIGH,
+			   "%s runs code that was encoded to hide it", what);
+	else if (fl & SW_DYNAMIC)
 		safety_add(c, (int)from, "dynamic-code", RISK_MODERATE,
 			   "%s runs code that is only known at run time", what);
+	/* The known parts are checked even when some are not: "rm -rf $D/x"
+	 * given to sh -c is still checked for the rest. */
+	if (s)
+		safety_check_code(c, s, len, from, c->env);
+}
+
+/* Bind $0, $1... for code run by sh -c CODE ARG0 ARG1...; returns how many
+ * were bound (unbind_positional undoes it). */
+static size_t bind_positional(struct sctx *x, const struct cmd *c, size_t first)
+{
+	size_t k, n = 0;
+
+	for (k = first; k < c->ac && n < 10; k++, n++) {
+		char name[2] = {(char)('0' + n), '\0'};
+		struct var *v = var_find(x, name, 1);
+
+		if (!v) {
+			if (x->n_vars == MAX_VARS)
+				break;
+			v = &x->vars[x->n_vars++];
+			strcpy(v->name, name);
+		}
+		v->known = !(c->av[k].flags & SW_DYNAMIC) && c->av[k].len < sizeof(v->value);
+		v->home = (c->av[k].flags & SW_HOME) != 0;
+		if (v->known)
+			memcpy(v->value, c->av[k].s, c->av[k].len + 1);
+	}
+	return n;
+}
+
+static void unbind_positional(struct sctx *x, size_t n)
+{
+	while (n--) {
+		char name[2] = {(char)('0' + n), '\0'};
+		struct var *v = var_find(x, name, 1);
+
+		if (v)
+			v->known = false;
+	}
 }
 
 static void stdin_verdict(struct cmd *c);
@@ -1218,7 +1392,10 @@ static void stdin_verdict(struct cmd *c)
 
 	if (!in)
 		return;
-	if (in->kind == IN_DOWNLOAD) {
+	if (in->kind == IN_DECODED) {
+		safety_add(c, 0, "decoded-exec", RISK_HIGH,
+			   "runs code that was encoded to hide it");
+	} else if (in->kind == IN_DOWNLOAD) {
 		if (c->env.elevated)
 			safety_add(c, 0, "pipe-download-root-shell", RISK_CRITICAL,
 				   "runs a script from the network as root, unseen");
@@ -1290,18 +1467,12 @@ static void handle_shell(struct cmd *c, struct strpool *sp)
 	}
 	if (dash_c) {
 		if (i < c->ac) {
-			size_t len = 0;
-			unsigned fl = c->av[i].flags;
+			struct cmd one = *c;
+			size_t bound = bind_positional(c->x, c, i + 1);
 
-			if (!(fl & SW_DYNAMIC)) {
-				len = c->av[i].len;
-				safety_check_code(c, c->av[i].s, len, i, c->env);
-			} else {
-				struct cmd one = *c;
-
-				one.ac = i + 1;
-				run_code_words(&one, i, sp, c->prog);
-			}
+			one.ac = i + 1;
+			run_code_words(&one, i, sp, c->prog);
+			unbind_positional(c->x, bound);
 		}
 		c->role = ROLE_SHELL;
 		return;
@@ -1363,6 +1534,15 @@ static const char *const find_narrowing[] = {
 	"-anewer", "-cnewer", "-used", "-context", "-fstype",
 };
 
+/* Does find's test arg (followed by next) select only some files?
+ * -name '*' selects all. */
+static bool narrowing_at(const char *arg, const char *next)
+{
+	return arg[0] == '-' &&
+	       in_list(arg, strlen(arg), find_narrowing, ARRAY_SIZE(find_narrowing)) &&
+	       !(next && (!strcmp(next, "*") || !strcmp(next, "*.*")));
+}
+
 void safety_find_scope(struct cmd *c, struct find_scope *fs)
 {
 	size_t i = 1;
@@ -1386,10 +1566,9 @@ void safety_find_scope(struct cmd *c, struct find_scope *fs)
 	}
 	fs->first_expr = i < c->ac ? i : c->ac;
 	if (!fs->start_i)
-		classify_in(".", false, c->x->cwd, &fs->start);
+		classify_in(".", false, false, c->x->cwd, &fs->start);
 	for (; i < c->ac; i++)
-		if (in_list(c->av[i].s, strlen(c->av[i].s), find_narrowing,
-			    ARRAY_SIZE(find_narrowing)))
+		if (narrowing_at(c->av[i].s, i + 1 < c->ac ? c->av[i + 1].s : NULL))
 			fs->narrow = true;
 }
 
@@ -1465,7 +1644,7 @@ static void handle_find(struct sctx *x, struct cmd *c)
 static void handle_xargs(struct sctx *x, struct cmd *c, size_t start, struct strpool *sp)
 {
 	struct sword stack[AV_STACK], *av;
-	size_t n = c->ac - start, extra = 0, k;
+	size_t n = start < c->ac ? c->ac - start : 0, extra = 0, k;
 	const struct stdin_info *in = c->in;
 	struct cmd sub;
 	char *words = NULL;
@@ -1510,6 +1689,8 @@ static void handle_xargs(struct sctx *x, struct cmd *c, size_t start, struct str
 				w->s = p;
 				w->len = strlen(p);
 				w->flags = in->kind == IN_PATHS ? in->path_flags : 0;
+				if (p[0] == '~' && (!p[1] || p[1] == '/'))
+					w->flags |= SW_HOME; /* echo ~ printed $HOME */
 				p += w->len;
 			} else {
 				w->s = "\x01";
@@ -1546,18 +1727,52 @@ static const char *base_name(const char *s)
 	return b && b[1] ? b + 1 : s;
 }
 
-/* Peel wrappers off c until the real command; then apply the rules. */
+static void check_argv_at(struct sctx *x, struct cmd *c);
+
+/* The recursion of walk_node and of check_argv (find -exec find -exec...,
+ * xargs xargs...) is capped: past the cap nothing more is looked into,
+ * and the command is rated as too deep to check. Each nested command costs
+ * a pass over the words left, so its cap is small. */
+static bool deeper(struct sctx *x, int *depth, int max, size_t start, size_t len)
+{
+	if (*depth >= max) {
+		add_reason(x, "nesting", RISK_HIGH, start, len, "nested too deeply to check");
+		return false;
+	}
+	++*depth;
+	return true;
+}
+
 static void check_argv(struct sctx *x, struct cmd *c)
 {
+	if (!c->ac ||
+	    !deeper(x, &x->argv_depth, MAX_ARGV_DEPTH, c->av[0].span_start, c->av[0].span_len))
+		return;
+	check_argv_at(x, c);
+	x->argv_depth--;
+}
+
+/* Peel wrappers off c until the real command; then apply the rules. */
+static void check_argv_at(struct sctx *x, struct cmd *c)
+{
 	struct strpool sp;
+	struct prog_info info;
 	int guard;
 
 	sp.used = 0;
 	sp.n_heap = 0;
-	for (guard = 0; guard < 64 && c->ac; guard++) {
+	/* Each turn peels at least one word, so the loop ends with the words;
+	 * a count cap would let 64 wrappers hide the command. */
+	for (guard = c->ac; guard > 0 && c->ac; guard--) {
 		const char *prog;
 		size_t k;
 
+		if ((c->av[0].flags & SW_DYNAMIC) && c->ac >= 3 && !strcmp(c->av[1].s, "-c")) {
+			/* $SHELL -c CODE: whatever the shell, CODE runs. */
+			c->prog = "sh";
+			handle_shell(c, &sp);
+			goto out;
+		}
 		if (c->av[0].flags & SW_DYNAMIC) {
 			bool bad = false;
 
@@ -1577,7 +1792,8 @@ static void check_argv(struct sctx *x, struct cmd *c)
 		}
 		prog = base_name(c->av[0].s);
 		c->prog = prog;
-		if (safety_prog_in(prog, "sudo doas pkexec run0")) {
+		safety_lookup(prog, &info);
+		if (info.cls & PROG_SUDO) {
 			c->env.elevated = true;
 			k = !strcmp(prog, "sudo") ? skip_opts(c, 1, "ugpChDrtUT",
 							       "user group host prompt chdir role type close-from")
@@ -1599,10 +1815,7 @@ static void check_argv(struct sctx *x, struct cmd *c)
 			shift(c, k);
 			continue;
 		}
-		if (safety_prog_in(prog, "nice nohup command builtin exec time stdbuf ionice chrt "
-				   "taskset setsid unbuffer caffeinate nocache catchsegv strace "
-				   "ltrace torsocks proxychains proxychains4 firejail rlwrap "
-				   "systemd-run doppler op")) {
+		if (info.cls & PROG_WRAPPER) {
 			if (!strcmp(prog, "command") && (cmd_has_short(c, 'v') || cmd_has_short(c, 'V')))
 				goto out;
 			if (!strcmp(prog, "exec") && c->ac == 1)
@@ -1704,10 +1917,7 @@ static void check_argv(struct sctx *x, struct cmd *c)
 				     strchr(c->av[k].s, 'c') && strlen(c->av[k].s) <= 3))
 					break;
 			if (!strcmp(prog, "sg") && k >= c->ac && c->ac >= 3) {
-				struct env e = c->env;
-
 				run_code_words(c, 2, &sp, "sg");
-				(void)e;
 				goto out;
 			}
 			if (k + 1 < c->ac) {
@@ -1734,16 +1944,16 @@ static void check_argv(struct sctx *x, struct cmd *c)
 			goto out;
 		}
 		if (!strcmp(prog, "ssh")) {
-			struct env e = c->env;
-
 			k = skip_opts(c, 1, "bcDEeFIiJLlmOopQRSWwB", "");
 			if (k + 1 >= c->ac)
 				goto out; /* an interactive session */
 			safety_add(c, (int)k + 1, "ssh-remote", RISK_MODERATE,
 				   "runs a command on the remote host %s", c->av[k].s);
-			e.remote = true;
+			/* The remote side is judged like a local one: rm -rf /
+			 * there is as bad as here. */
+			c->env.remote = true;
+			c->env.elevated = false;
 			run_code_words(c, k + 1, &sp, "ssh");
-			(void)e;
 			goto out;
 		}
 		if (!strcmp(prog, "watch")) {
@@ -1760,12 +1970,29 @@ static void check_argv(struct sctx *x, struct cmd *c)
 				run_script_file(c, 1, prog);
 			goto out;
 		}
-		if (safety_is_shell(prog)) {
+		if (info.cls & PROG_SHELL) {
 			handle_shell(c, &sp);
 			goto out;
 		}
-		if (safety_is_interpreter(prog))
+		if (info.cls & PROG_INTERP)
 			handle_interpreter(c, &sp);
+		if (!strcmp(prog, "alias")) {
+			/* alias NAME='code': the code runs when NAME is typed. */
+			for (k = 1; k < c->ac; k++) {
+				const char *eq = strchr(c->av[k].s, '=');
+
+				if (eq && !(c->av[k].flags & SW_DYNAMIC))
+					safety_check_code(c, eq + 1, strlen(eq + 1), k, c->env);
+			}
+			goto out;
+		}
+		if (!strcmp(prog, "trap")) {
+			k = skip_opts(c, 1, "", "");
+			if (k < c->ac && !cmd_has_short(c, 'l') && !cmd_has_short(c, 'p') &&
+			    strcmp(c->av[k].s, "-") != 0 && !(c->av[k].flags & SW_DYNAMIC))
+				safety_check_code(c, c->av[k].s, c->av[k].len, k, c->env);
+			goto out;
+		}
 		if (!strcmp(prog, "cd") || !strcmp(prog, "pushd")) {
 			do_cd(x, c);
 			goto out;
@@ -1774,9 +2001,9 @@ static void check_argv(struct sctx *x, struct cmd *c)
 	}
 	if (!c->ac || !c->prog)
 		goto out;
-	if (safety_is_downloader(c->prog))
+	if (info.cls & PROG_DOWNLOAD)
 		c->role = c->role ? c->role : ROLE_DOWNLOAD;
-	if (safety_is_nettool(c->prog))
+	if (info.cls & PROG_NET)
 		c->role = ROLE_NET;
 	/* Help and version output change nothing. */
 	if (c->ac == 2 && (!strcmp(c->av[1].s, "--help") || !strcmp(c->av[1].s, "--version") ||
@@ -1793,12 +2020,10 @@ static void check_argv(struct sctx *x, struct cmd *c)
 					   "runs a fork bomb: %s calls itself without end", c->prog);
 				goto out;
 			}
-		for (r = 0; r < safety_n_rules; r++) {
-			const struct rule *ru = &safety_rules[r];
+		for (r = 0; r < info.n_rules; r++) {
+			const struct rule *ru = &safety_rules[info.rules[r]];
 			int i;
 
-			if (!safety_prog_in(c->prog, ru->progs))
-				continue;
 			if (ru->flags & RULE_FALLBACK) {
 				fallback = true;
 				continue;
@@ -1809,14 +2034,14 @@ static void check_argv(struct sctx *x, struct cmd *c)
 				hit = true;
 			}
 		}
-		if (hit || safety_read_only(c))
+		if (hit || safety_read_only(c, info.ro))
 			goto out;
 		if (fallback) {
-			for (r = 0; r < safety_n_rules; r++) {
-				const struct rule *ru = &safety_rules[r];
+			for (r = 0; r < info.n_rules; r++) {
+				const struct rule *ru = &safety_rules[info.rules[r]];
 				int i;
 
-				if (!(ru->flags & RULE_FALLBACK) || !safety_prog_in(c->prog, ru->progs))
+				if (!(ru->flags & RULE_FALLBACK))
 					continue;
 				i = ru->match(c);
 				if (i >= 0) {
@@ -1828,7 +2053,7 @@ static void check_argv(struct sctx *x, struct cmd *c)
 		}
 		if (c->role == ROLE_SHELL || c->role == ROLE_SHELL_STDIN)
 			goto out;
-		if (!safety_known_program(c->prog))
+		if (!info.known)
 			safety_add(c, 0, "unknown-program", RISK_MODERATE,
 				   "%s is not a known read-only command", c->prog);
 		else
@@ -2119,14 +2344,16 @@ static void summarize(const struct shell_node *n, int role, struct stdin_info *o
 	if (n->kind == SHELL_SIMPLE && n->words && n->words->text &&
 	    !strcmp(base_name(n->words->text), "find"))
 		out->kind = IN_PATHS;
+	if (n->kind == SHELL_SIMPLE && n->words && n->words->text &&
+	    (safety_prog_class(base_name(n->words->text)) & PROG_DECODE))
+		out->kind = IN_DECODED;
 }
 
 static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 {
 	const struct shell_node *c;
 	struct stdin_info in, prev;
-	bool first = true, have_shell = false, have_net = false, have_download = false;
-	const struct shell_node *shell_node = NULL;
+	bool first = true, have_shell = false, have_net = false;
 	char text[1024];
 	int role;
 
@@ -2139,14 +2366,10 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 			in = prev;
 			walk_node(x, c, &in, &role);
 		}
-		if (role == ROLE_SHELL || role == ROLE_SHELL_STDIN) {
+		if (role == ROLE_SHELL || role == ROLE_SHELL_STDIN)
 			have_shell = true;
-			shell_node = c;
-		}
 		if (role == ROLE_NET)
 			have_net = true;
-		if (role == ROLE_DOWNLOAD)
-			have_download = true;
 		/* What this command gives the next: tee and pv pass their
 		 * input on. */
 		if (!first && in.kind != IN_NONE && c->kind == SHELL_SIMPLE && c->words &&
@@ -2155,38 +2378,9 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 			continue;
 		}
 		summarize(c, role, &prev);
-		if (c->kind == SHELL_SIMPLE && c->words && c->words->text &&
-		    (!strcmp(c->words->text, "echo") || !strcmp(c->words->text, "printf"))) {
-			const struct shell_word *a = c->words->next;
-			size_t len = 0;
-			bool ok = true;
-
-			if (!strcmp(c->words->text, "printf") && a && a->text &&
-			    (!strcmp(a->text, "%s") || !strcmp(a->text, "%s\\n")))
-				a = a->next;
-			else if (!strcmp(c->words->text, "printf") && a && a->text && strchr(a->text, '%'))
-				ok = false;
-			while (ok && a && a->text && !strcmp(c->words->text, "echo") &&
-			       (!strcmp(a->text, "-n") || !strcmp(a->text, "-e")))
-				a = a->next;
-			for (; ok && a; a = a->next) {
-				if (!a->text || (a->flags & SHELL_W_DYNAMIC) ||
-				    len + a->text_len + 2 > sizeof(text)) {
-					ok = false;
-					break;
-				}
-				memcpy(text + len, a->text, a->text_len);
-				len += a->text_len;
-				text[len++] = ' ';
-			}
-			if (ok) {
-				if (len)
-					len--;
-				text[len] = '\0';
-				prev.kind = IN_TEXT;
-				prev.text = text;
-				prev.text_len = len;
-			}
+		if (echo_text(c, text, sizeof(text), &prev.text_len)) {
+			prev.kind = IN_TEXT;
+			prev.text = text;
 		} else if (prev.kind == IN_PATHS) {
 			/* find START ... | xargs: paths below START. */
 			static const char every[] = "/*";
@@ -2194,15 +2388,12 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 
 			while (sw && sw->text && sw->text[0] == '-')
 				sw = sw->next;
-			if (sw && sw->text && !(sw->flags & SHELL_W_DYNAMIC) &&
+			if (sw && sw->text && sw->text_len && !(sw->flags & SHELL_W_DYNAMIC) &&
 			    sw->text_len + 3 < sizeof(text)) {
 				bool narrowed = false;
 
 				for (const struct shell_word *t = sw; t; t = t->next)
-					if (t->text && (!strcmp(t->text, "-name") || !strcmp(t->text, "-iname") ||
-							!strcmp(t->text, "-path") || !strcmp(t->text, "-regex") ||
-							!strcmp(t->text, "-mtime") || !strcmp(t->text, "-size") ||
-							!strcmp(t->text, "-newer") || !strcmp(t->text, "-user")))
+					if (t->text && narrowing_at(t->text, t->next ? t->next->text : NULL))
 						narrowed = true;
 				snprintf(text, sizeof(text), "%s%s", sw->text,
 					 narrowed ? "/\x01" : sw->text[sw->text_len - 1] == '/' ? "*" : every);
@@ -2220,11 +2411,9 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 	if (have_shell && have_net)
 		add_node_reason(x, n, "reverse-shell", RISK_HIGH,
 				"connects a shell to a network tool: a reverse or bind shell");
-	(void)have_download;
-	(void)shell_node;
 }
 
-static void walk_node(struct sctx *x, const struct shell_node *n, const struct stdin_info *in,
+static void walk_node_at(struct sctx *x, const struct shell_node *n, const struct stdin_info *in,
 		      int *role)
 {
 	char save_cwd[sizeof(x->cwd)];
@@ -2348,6 +2537,17 @@ static void walk_node(struct sctx *x, const struct shell_node *n, const struct s
 	}
 }
 
+static void walk_node(struct sctx *x, const struct shell_node *n, const struct stdin_info *in,
+		      int *role)
+{
+	if (role)
+		*role = ROLE_OTHER;
+	if (!deeper(x, &x->depth, MAX_DEPTH, n->start, n->len))
+		return;
+	walk_node_at(x, n, in, role);
+	x->depth--;
+}
+
 static void walk_list(struct sctx *x, const struct shell_node *l)
 {
 	const struct shell_node *c;
@@ -2402,9 +2602,20 @@ int safety_check(const char *cmd, size_t len, const struct safety_opts *opts,
 	struct safety_opts none = {NULL, NULL};
 
 	(void)err;
-	memset(v, 0, sizeof(*v));
+	/* Only the counters: the reasons and the variables' storage are
+	 * written before they are read, and clearing them would cost more
+	 * than the whole check. */
 	v->risk = RISK_SAFE;
-	memset(&x, 0, sizeof(x));
+	v->n_reasons = 0;
+	x.nest = 0;
+	x.nested = false;
+	x.nest_start = x.nest_len = 0;
+	x.env.elevated = x.env.remote = false;
+	x.cwd[0] = '\0';
+	x.n_vars = 0;
+	x.n_bombs = 0;
+	x.depth = 0;
+	x.argv_depth = 0;
 	x.opts = opts ? opts : &none;
 	x.v = v;
 	x.unroll = UNROLL_BUDGET;

@@ -58,6 +58,7 @@ struct pinfo {
 #define SW_CMDSUB    0x10u /* built by a command substitution */
 #define SW_DOWNLOAD  0x20u /* a substitution inside it downloads */
 #define SW_QUOTED    0x40u
+#define SW_DECODED   0x80u /* a substitution inside it decodes (base64 -d) */
 
 /* A resolved argument. */
 struct sword {
@@ -81,6 +82,7 @@ enum in_kind {
 	IN_TEXT,         /* static text: echo/printf upstream, here-doc,
 			    here-string */
 	IN_DOWNLOAD,     /* a downloader upstream */
+	IN_DECODED,      /* a decoder upstream (base64 -d): hidden code */
 	IN_PATHS,        /* file names from find upstream */
 	IN_OTHER,        /* some other command upstream */
 };
@@ -126,15 +128,33 @@ struct rule {
 extern const struct rule safety_rules[];
 extern const size_t safety_n_rules;
 
+/* What the tables say about a program name, looked up once per command
+ * in a sorted index built on first use. */
+#define PROG_SHELL    0x01u
+#define PROG_INTERP   0x02u
+#define PROG_DOWNLOAD 0x04u
+#define PROG_NET      0x08u
+#define PROG_SUDO     0x10u /* sudo, doas, pkexec: elevate and wrap */
+#define PROG_WRAPPER  0x20u /* nice, nohup, command...: plain wrappers */
+#define PROG_DECODE   0x40u /* base64, xxd...: can turn text into code */
+#define PROG_MAX_RULES 32
+
+struct prog_info {
+	unsigned cls;                   /* PROG_* */
+	bool known;                     /* named by a rule or the allow-list */
+	int ro;                         /* allow-list row, or -1 */
+	size_t n_rules;
+	unsigned short rules[PROG_MAX_RULES]; /* rows, in table order */
+};
+
+void safety_lookup(const char *prog, struct prog_info *pi);
+
 /* rules.c: is this command plainly read-only or benign (no reason at
- * all)? */
-bool safety_read_only(struct cmd *c);
-/* Does the program name take part in any rule? */
-bool safety_known_program(const char *prog);
+ * all)? ro is prog_info.ro. */
+bool safety_read_only(struct cmd *c, int ro);
 bool safety_is_shell(const char *prog);
 bool safety_is_interpreter(const char *prog);
-bool safety_is_downloader(const char *prog);
-bool safety_is_nettool(const char *prog);
+unsigned safety_prog_class(const char *prog);
 
 /* safety.c services for matchers. */
 const struct pinfo *safety_path(struct cmd *c, size_t i);
@@ -161,8 +181,6 @@ bool cmd_has_arg(const struct cmd *c, const char *arg);
 /* i-th (0-based) word after av[0] that is not an option; -1 if none. The
  * options in with_arg take a separate argument. */
 int cmd_operand(const struct cmd *c, int nth, const char *with_arg);
-/* av index of the first argument after the subcommand words skipped. */
-const char *cmd_text(const struct cmd *c, size_t i);
 bool str_ieq(const char *a, const char *b);
 bool str_icontains(const char *hay, const char *needle);
 

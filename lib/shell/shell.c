@@ -2337,6 +2337,18 @@ int shell_walk(const struct shell_node *n, shell_visit_fn fn, void *ctx)
 	return 0;
 }
 
+bool shell_is_one_line(const struct shell_node *root)
+{
+	const struct shell_node *c;
+
+	if (!root || root->kind != SHELL_LIST || !root->child)
+		return false;
+	for (c = root->child; c; c = c->next)
+		if (c->sep == SHELL_SEP_NEWLINE && c->next)
+			return false;
+	return true;
+}
+
 /* ---- names and dump --------------------------------------------------- */
 
 const char *shell_kind_name(enum shell_kind k)

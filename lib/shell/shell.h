@@ -300,6 +300,13 @@ const char *shell_kind_name(enum shell_kind k);       /* "simple", ... */
 const char *shell_sep_name(enum shell_sep s);         /* ";", "&&", ... */
 const char *shell_redir_op_name(enum shell_redir_op op); /* ">>", ... */
 
+/* True when root (a parsed tree's root) holds at least one command and
+ * no item is followed by a newline: the input is one command line, such
+ * as "a | b && c" or "for ...; do ...; done" (here-document bodies do not
+ * count as lines). The answer parser uses it to reject prose around a
+ * command. */
+bool shell_is_one_line(const struct shell_node *root);
+
 /* True when w is literal text (no expansion of any kind, quoted or not):
  * w->text is then exactly what the command receives. */
 static inline bool shell_word_is_literal(const struct shell_word *w)

@@ -39,6 +39,24 @@ sys.exit(0 if ok else 1)
 ' "$1" "$output"
 }
 
+# cmd_for [OPTION...] REQUEST: the command caro gives for REQUEST, so tests
+# do not depend on the engine's exact wording.
+cmd_for() {
+	"$CARO" --print-only "$@" 2>/dev/null
+}
+
+# re_quote TEXT: TEXT as a Python regular expression that matches it.
+re_quote() {
+	python3 -c 'import re, sys; print(re.escape(sys.argv[1]))' "$1"
+}
+
+# pty_run STEP... -- CMD...: run CMD on a pseudo-terminal and talk to it
+# (steps: expect:REGEX, send:TEXT, close; see ptydrive.py). Every wait
+# polls with a deadline.
+pty_run() {
+	NO_COLOR=1 python3 "$BATS_TEST_DIRNAME/ptydrive.py" "$@"
+}
+
 # in_pty INPUT CMD...: run CMD on a pseudo-terminal, typing INPUT.
 in_pty() {
 	local input=$1

@@ -30,7 +30,7 @@ setup() {
 	export XDG_CONFIG_HOME="$HOME/.config" XDG_CACHE_HOME="$HOME/.cache" XDG_DATA_HOME="$HOME/.local/share"
 	mkdir -p "$HOME"
 	unset NO_COLOR VISUAL EDITOR OLLAMA_HOST OPENAI_API_KEY
-	unset http_proxy https_proxy all_proxy ALL_PROXY no_proxy NO_PROXY HTTPS_PROXY
+	unset http_proxy https_proxy all_proxy ALL_PROXY no_proxy NO_PROXY HTTPS_PROXY CURL_CA_BUNDLE
 	for v in $(env | sed -n 's/^\(CARO_[A-Z_]*\)=.*/\1/p'); do
 		[ "$v" = CARO_SHARED ] || [ "$v" = CARO_TOOLS ] || unset "$v"
 	done
@@ -408,4 +408,25 @@ assert len(ts) == 2 and ts[1] - ts[0] >= 0.95, ts
 	[ "$status" -eq 3 ]
 	[[ "$stderr" == *"HTTP 500"* ]]
 	[[ "$stderr" != *"s3cr3t"* ]]
+}
+
+@test "TLS certificates are verified: a self-signed server is refused" {
+	command -v openssl >/dev/null || skip "no openssl to make a certificate"
+	d="$BATS_TEST_TMPDIR/tls"
+	mkdir -p "$d"
+	openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
+		-keyout "$d/key.pem" -out "$d/cert.pem" 2>/dev/null
+	python3 "$BATS_TEST_DIRNAME/../testserver.py" --port-file "$d/port" --tls "$d/cert.pem" \
+		"$d/key.pem" --parent $$ 3>&- &
+	pid=$!
+	for _ in $(seq 200); do [ -s "$d/port" ] && break; sleep 0.05; done
+	export CARO_OPENAI_BASE_URL="https://127.0.0.1:$(cat "$d/port")/say=ls/v1" CARO_OPENAI_MODEL=m
+	run --separate-stderr "$CARO" -b openai "list files"
+	[ "$status" -eq 3 ]
+	[[ "$stderr" == *"TLS: "* ]]
+	# Trusting that certificate (curl's CURL_CA_BUNDLE) is the only way in.
+	run --separate-stderr env CURL_CA_BUNDLE="$d/cert.pem" "$CARO" -b openai "list files"
+	kill $pid
+	[ "$status" -eq 0 ]
+	[ "$output" = "ls" ]
 }

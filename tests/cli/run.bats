@@ -53,7 +53,7 @@ load helpers
 	mkdir -p "$HOME/d" && touch "$HOME/d/marker-file"
 	run in_pty '\n' "$CARO" "list files in $HOME/d"
 	[ "$status" -eq 5 ]
-	[[ "$output" == *"Run it? [y/N/e(dit)/x(plain)]"* ]]
+	[[ "$output" == *"Run it? [y/N/e/x/c]"* ]]
 	[[ "$output" == *"risk: safe"* ]]
 	[[ "$output" != *marker-file* ]]
 }

@@ -213,6 +213,16 @@ readable_tree() {
 	[ -z "$output" ]
 }
 
+@test "history: a command handed back to the shell ran there, with no status of ours" {
+	run --separate-stderr "$CARO" -x -y --hand-back "$HOME/hb" "list files in /tmp"
+	[ "$status" -eq 0 ]
+	[ -s "$HOME/hb" ]
+	run --separate-stderr "$CARO" history --json
+	jcheck 'j["entries"][0]["decision"] == "ran" and j["entries"][0]["exit_status"] is None'
+	run --separate-stderr "$CARO" history
+	[[ "$output" == *" ran "* ]]
+}
+
 @test "history --json is one object with every field" {
 	engine_on
 	"$CARO" -x -y "list files in /nonexistent-dir-for-caro" >/dev/null 2>&1 || true

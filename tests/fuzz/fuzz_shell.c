@@ -14,7 +14,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 struct span_check {
 	size_t len;
-	bool in_copy; /* nodes of backquote copies carry the outer span */
 };
 
 static int check_node(const struct shell_node *n, void *ctx)
@@ -31,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct shell_tree t;
 	static bool init;
 	struct safety_verdict v;
-	struct span_check sc = {size, false};
+	struct span_check sc = {size};
 	struct buf b = BUF_INIT;
 	struct err e;
 	unsigned flags;

@@ -10,6 +10,7 @@
 #include "match/match_int.h"
 
 int match_init(struct err *err);
+int match_check_tables(struct err *err);
 
 /* The top command for req on a named platform, NULL when declined
  * (caller frees). */
@@ -71,6 +72,9 @@ TEST(match_table_compiles)
 	struct err err = {0};
 
 	CHECK_INT(match_init(&err), 0);
+	CHECK_INT(match_check_tables(&err), 0);
+	if (err.msg[0])
+		t_fail(__FILE__, __LINE__, "%s", err.msg);
 	CHECK(match_nintents >= 250);
 }
 

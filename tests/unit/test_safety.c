@@ -235,6 +235,42 @@ TEST(safety_limits)
 	CHECK_INT(v.risk, RISK_SAFE);
 	REQUIRE(safety_check("ls\0rm -rf /", 11, NULL, &v, &e) == 0);
 	CHECK(v.risk >= RISK_MODERATE);
+	/* Words longer than the resolution cap stay terminated and unknown. */
+	{
+		static const char *const units[] = {"{a,b}", "$x", "a", "'q'", "$(echo a)", "~/"};
+
+		for (size_t k = 0; k < ARRAY_SIZE(units); k++) {
+			size_t ul = strlen(units[k]), n = 0;
+
+			memcpy(s, "rm -rf ", 7);
+			n = 7;
+			while (n + ul < 60000) {
+				memcpy(s + n, units[k], ul);
+				n += ul;
+			}
+			REQUIRE(safety_check(s, n, NULL, &v, &e) == 0);
+			CHECK(v.risk >= RISK_MODERATE);
+		}
+	}
+	/* Commands nested in commands, 64 KiB of them: capped, not a stack
+	 * overflow (found by a stress run; see git log). */
+	{
+		static const char *const units[] = {"find / -exec ", "xargs ", "sudo env nice ",
+						    "eval eval ", "timeout 1 ", "$(echo "};
+
+		for (size_t k = 0; k < ARRAY_SIZE(units); k++) {
+			size_t ul = strlen(units[k]), n = 0;
+
+			while (n + ul < 60000) {
+				memcpy(s + n, units[k], ul);
+				n += ul;
+			}
+			memcpy(s + n, "rm -rf /", 8);
+			n += 8;
+			REQUIRE(safety_check(s, n, NULL, &v, &e) == 0);
+			CHECK(v.risk >= RISK_HIGH);
+		}
+	}
 	/* More reasons than fit: the most severe are kept. */
 	{
 		const char *many = "kill 1; a1; a2; a3; a4; a5; mkdir x; chmod 4755 y; "
@@ -248,4 +284,26 @@ TEST(safety_limits)
 		CHECK(v.n_reasons <= SAFETY_MAX_REASONS);
 	}
 	free(s);
+}
+
+TEST(safety_home_option)
+{
+	struct safety_opts o = {NULL, "/data/me"};
+	struct safety_verdict v;
+	struct err e;
+	const char *cmd = "rm -rf /data/me";
+
+	/* Without $HOME known, /data/me is an ordinary path... */
+	REQUIRE(safety_check(cmd, strlen(cmd), NULL, &v, &e) == 0);
+	CHECK_INT(v.risk, RISK_MODERATE);
+	/* ...with it, it is the home directory. */
+	REQUIRE(safety_check(cmd, strlen(cmd), &o, &v, &e) == 0);
+	CHECK_INT(v.risk, RISK_CRITICAL);
+	CHECK(has_rule(&v, "rm-home"));
+	cmd = "rm -rf /data/me/.ssh";
+	REQUIRE(safety_check(cmd, strlen(cmd), &o, &v, &e) == 0);
+	CHECK_INT(v.risk, RISK_HIGH);
+	cmd = "rm -rf /data/meow";
+	REQUIRE(safety_check(cmd, strlen(cmd), &o, &v, &e) == 0);
+	CHECK_INT(v.risk, RISK_MODERATE);
 }

@@ -199,6 +199,35 @@ TEST(shell_words)
 	shell_tree_release(&t);
 }
 
+TEST(shell_one_line)
+{
+	static const struct {
+		const char *src;
+		bool one;
+	} cases[] = {
+		{"ls -la", true},
+		{"find . -name '*.py' | xargs wc -l && echo done", true},
+		{"for f in *; do echo \"$f\"; done", true},
+		{"cat <<EOF\nbody\nEOF\n", true},
+		{"ls\n", true},
+		{"ls -la\nThis lists the files.", false},
+		{"Here is the command:\nls", false},
+		{"", false},
+		{"# just a comment", false},
+	};
+	struct shell_tree t;
+	struct err e;
+	size_t k;
+
+	shell_tree_init(&t);
+	for (k = 0; k < ARRAY_SIZE(cases); k++) {
+		REQUIRE(shell_parse(&t, cases[k].src, strlen(cases[k].src), 0, &e) == 0);
+		if (shell_is_one_line(t.root) != cases[k].one)
+			t_fail(__FILE__, __LINE__, "one_line(%s) != %d", cases[k].src, cases[k].one);
+	}
+	shell_tree_release(&t);
+}
+
 static int count_nodes(const struct shell_node *n, void *ctx)
 {
 	(void)n;

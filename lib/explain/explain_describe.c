@@ -1,0 +1,619 @@
+/*
+ * explain_describe.c: arguments in words, for the table's templates: {}
+ * (the argument itself), find's {size}, {days}, {mins} and {num} with their
+ * +N/-N comparisons, {type}, chmod's {mode} and find's {perm}, {sig},
+ * {glob}, date's {date} format, {dur}ations, and the common one-command
+ * forms of {sed} scripts and {awk} programs. A describer that does not
+ * recognise its argument says it as written rather than guess.
+ */
+#include "explain_int.h"
+
+#include <ctype.h>
+#include <strings.h>
+
+/* Describers: an argument in words. Each appends a phrase to out. */
+
+static bool all_digits(const char *s)
+{
+	return *s && strspn(s, "0123456789") == strlen(s);
+}
+
+/* find's numeric arguments: +N more than N, -N less than N, N exactly. */
+static const char *cmp_words(const char **s, const char *more, const char *less,
+			     const char *exact)
+{
+	if (**s == '+')
+		return (*s)++, more;
+	if (**s == '-')
+		return (*s)++, less;
+	return exact;
+}
+
+static void describe_age(const char *a, const char *unit, struct buf *out)
+{
+	const char *cmp = cmp_words(&a, "more than", "less than", "exactly");
+
+	if (!all_digits(a)) {
+		buf_addf(out, "%s %s ago", a, unit);
+		return;
+	}
+	buf_addf(out, "%s %s %s%s ago", cmp, a, unit, str_eq(a, "1") ? "" : "s");
+}
+
+static void describe_num(const char *a, struct buf *out)
+{
+	const char *cmp = cmp_words(&a, "more than", "fewer than", "exactly");
+
+	buf_addf(out, "%s %s", cmp, a);
+}
+
+static void describe_size(const char *a, struct buf *out)
+{
+	static const struct {
+		char suffix;
+		const char *unit;
+	} units[] = {
+		{'c', "bytes"}, {'k', "KiB"}, {'M', "MiB"}, {'G', "GiB"}, {'T', "TiB"},
+		{'P', "PiB"}, {'b', "blocks of 512 bytes"}, {'w', "two-byte words"},
+	};
+	const char *cmp = cmp_words(&a, "larger than", "smaller than", "exactly");
+	size_t n = strspn(a, "0123456789");
+	const char *unit = "blocks of 512 bytes";
+
+	if (!n) {
+		buf_addf(out, "%s %s", cmp, a);
+		return;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++)
+		if (a[n] == units[i].suffix && !a[n + 1])
+			unit = units[i].unit;
+	buf_addf(out, "%s %.*s %s", cmp, (int)n, a, unit);
+}
+
+static void describe_type(const char *a, struct buf *out)
+{
+	static const char letters[] = "fdlbcpsD";
+	static const char *const names[] = {
+		"regular file", "directory", "symbolic link", "block device",
+		"character device", "named pipe (FIFO)", "socket", "door (Solaris)",
+	};
+	bool first = true;
+
+	for (const char *s = a; *s; s++) {
+		const char *l = strchr(letters, *s);
+
+		if (*s == ',')
+			continue;
+		if (!first)
+			buf_adds(out, " or ");
+		first = false;
+		if (l)
+			buf_adds(out, names[l - letters]);
+		else
+			buf_addf(out, "type '%c' (unknown)", *s);
+	}
+}
+
+/* Permission bits of one octal digit, as words. */
+static void perm_words(int d, struct buf *out)
+{
+	static const char *const w[] = {"read", "write", "run"};
+	bool any = false;
+
+	for (int b = 0; b < 3; b++) {
+		if (d & (4 >> b)) {
+			buf_addf(out, "%s%s", any ? ", " : "", w[b]);
+			any = true;
+		}
+	}
+	if (!any)
+		buf_adds(out, "nothing");
+}
+
+static bool describe_octal(const char *a, struct buf *out)
+{
+	size_t n = strlen(a);
+	static const char *const who[] = {"owner", "group", "others"};
+	char rwx[10];
+	int special = 0;
+
+	if (n < 3 || n > 4 || strspn(a, "01234567") != n)
+		return false;
+	if (n == 4)
+		special = a[0] - '0';
+	a += n - 3;
+	for (int i = 0; i < 3; i++) {
+		int d = a[i] - '0';
+
+		rwx[i * 3] = d & 4 ? 'r' : '-';
+		rwx[i * 3 + 1] = d & 2 ? 'w' : '-';
+		rwx[i * 3 + 2] = d & 1 ? 'x' : '-';
+	}
+	rwx[9] = '\0';
+	buf_addf(out, "%s (", rwx);
+	for (int i = 0; i < 3; i++) {
+		buf_addf(out, "%s%s: ", i ? "; " : "", who[i]);
+		perm_words(a[i] - '0', out);
+	}
+	buf_addch(out, ')');
+	if (special & 4)
+		buf_adds(out, "; setuid: runs as the file's owner");
+	if (special & 2)
+		buf_adds(out, "; setgid: runs as the file's group");
+	if (special & 1)
+		buf_adds(out, "; sticky: only owners may delete entries");
+	if ((a[2] - '0') & 2)
+		buf_adds(out, "; anyone may write it");
+	return true;
+}
+
+/* chmod's symbolic modes: u+x, go-w, a=r, +x. */
+static void describe_mode(const char *a, struct buf *out)
+{
+	const char *s = a;
+	bool first = true;
+
+	if (describe_octal(a, out))
+		return;
+	while (*s) {
+		const char *who = s;
+		size_t nwho = strspn(s, "ugoa");
+		char op;
+		const char *perms;
+		size_t np;
+		bool any = false;
+
+		s += nwho;
+		op = *s;
+		if (op != '+' && op != '-' && op != '=')
+			goto raw;
+		perms = ++s;
+		np = strspn(s, "rwxXstugo");
+		s += np;
+		if (*s && *s != ',')
+			goto raw;
+		buf_adds(out, first ? "" : "; ");
+		first = false;
+		buf_adds(out, op == '+' ? "add " : op == '-' ? "remove " : "set exactly ");
+		for (size_t i = 0; i < np; i++) {
+			static const char pl[] = "rwxXst";
+			static const char *const pw[] = {
+				"read", "write", "run", "run (directories, or if already runnable)",
+				"setuid/setgid", "sticky",
+			};
+			const char *p = strchr(pl, perms[i]);
+
+			if (!p)
+				continue;
+			buf_addf(out, "%s%s", any ? ", " : "", pw[p - pl]);
+			any = true;
+		}
+		if (!any)
+			buf_adds(out, op == '=' ? "no permissions" : "nothing");
+		buf_adds(out, " for ");
+		if (!nwho || memchr(who, 'a', nwho)) {
+			buf_adds(out, "everyone");
+		} else {
+			for (size_t i = 0; i < nwho; i++)
+				buf_addf(out, "%s%s", i ? (i + 1 == nwho ? " and " : ", ") : "",
+					 who[i] == 'u' ? "the owner" : who[i] == 'g' ? "the group" :
+					 "others");
+		}
+		if (*s == ',')
+			s++;
+	}
+	return;
+raw:
+	buf_reset(out);
+	buf_addf(out, "the mode %s", a);
+}
+
+static void describe_perm(const char *a, struct buf *out)
+{
+	if (*a == '-') {
+		buf_adds(out, "at least all of ");
+		a++;
+	} else if (*a == '/' || *a == '+') {
+		buf_adds(out, "any of ");
+		a++;
+	} else {
+		buf_adds(out, "exactly ");
+	}
+	if (!describe_octal(a, out))
+		buf_adds(out, a);
+}
+
+static const struct {
+	const char *name;
+	int num; /* the same on Linux and BSD; 0: differs, give no number */
+	const char *what;
+} signals[] = {
+	{"HUP", 1, "SIGHUP: hang up (many daemons reload their configuration)"},
+	{"INT", 2, "SIGINT: interrupt, like Ctrl-C"},
+	{"QUIT", 3, "SIGQUIT: quit with a core dump"},
+	{"KILL", 9, "SIGKILL: stop at once, no chance to clean up"},
+	{"TERM", 15, "SIGTERM: ask to terminate (the default)"},
+	{"STOP", 0, "SIGSTOP: pause the process"},
+	{"CONT", 0, "SIGCONT: resume a paused process"},
+	{"USR1", 0, "SIGUSR1 (its meaning is up to the program)"},
+	{"USR2", 0, "SIGUSR2 (its meaning is up to the program)"},
+	{"TSTP", 0, "SIGTSTP: suspend, like Ctrl-Z"},
+	{"WINCH", 0, "SIGWINCH: the window size changed"},
+	{"ALRM", 14, "SIGALRM: a timer went off"},
+	{"PIPE", 13, "SIGPIPE: the reader of a pipe went away"},
+};
+
+static void describe_sig(const char *a, struct buf *out)
+{
+	const char *name = a;
+
+	if (str_startswith(name, "SIG"))
+		name += 3;
+	for (size_t i = 0; i < ARRAY_SIZE(signals); i++) {
+		bool num = all_digits(a) && signals[i].num && atoi(a) == signals[i].num;
+
+		if (num || strcasecmp(name, signals[i].name) == 0) {
+			buf_adds(out, signals[i].what);
+			return;
+		}
+	}
+	if (all_digits(a))
+		buf_addf(out, "signal number %s (numbers above 15 differ between Linux and BSD)", a);
+	else
+		buf_addf(out, "the signal %s", a);
+}
+
+/* A signal name (KILL, SIGKILL) or number? */
+bool explain_is_signal(const char *a)
+{
+	if (all_digits(a))
+		return strlen(a) <= 2 && atoi(a) > 0 && atoi(a) < 65;
+	if (str_startswith(a, "SIG"))
+		a += 3;
+	for (size_t i = 0; i < ARRAY_SIZE(signals); i++)
+		if (strcasecmp(a, signals[i].name) == 0)
+			return true;
+	return false;
+}
+
+/* A glob pattern in words: *.py, test_*, *foo*, or the pattern itself. */
+void explain_describe_glob(const char *a, struct buf *out)
+{
+	size_t n = strlen(a);
+	const char *meta = "*?[";
+	bool inner = n > 2 && strpbrk(a + 1, meta) && (size_t)(strpbrk(a + 1, meta) - a) < n - 1;
+
+	if (str_eq(a, "*")) {
+		buf_adds(out, "any name");
+	} else if (n > 1 && a[0] == '*' && !strpbrk(a + 1, meta)) {
+		buf_addf(out, "*%s (names ending in %s)", a + 1, a + 1);
+	} else if (n > 1 && a[n - 1] == '*' && !inner && a[0] != '*' && !strpbrk(a, "?[")) {
+		buf_addf(out, "%s (names starting with %.*s)", a, (int)(n - 1), a);
+	} else if (n > 2 && a[0] == '*' && a[n - 1] == '*' && !strpbrk(a + 1, "?[") &&
+		   !memchr(a + 1, '*', n - 2)) {
+		buf_addf(out, "%s (names containing %.*s)", a, (int)(n - 2), a + 1);
+	} else if (strpbrk(a, meta)) {
+		buf_addf(out, "%s (* any text, ? one character, [...] one of a set)", a);
+	} else {
+		buf_addf(out, "%s exactly", a);
+	}
+}
+
+static const struct {
+	char c;
+	const char *what;
+} date_conv[] = {
+	{'Y', "year"}, {'y', "2-digit year"}, {'m', "month"}, {'d', "day"}, {'e', "day"},
+	{'H', "hour"}, {'I', "hour (12-hour)"}, {'M', "minute"}, {'S', "second"},
+	{'s', "seconds since 1970"}, {'F', "year-month-day"}, {'T', "hour:minute:second"},
+	{'D', "month/day/year"}, {'R', "hour:minute"}, {'a', "weekday name, short"},
+	{'A', "weekday name"}, {'b', "month name, short"}, {'B', "month name"},
+	{'j', "day of the year"}, {'u', "weekday number (1 Monday)"},
+	{'w', "weekday number (0 Sunday)"}, {'V', "ISO week number"}, {'Z', "time zone name"},
+	{'z', "UTC offset"}, {'p', "AM or PM"}, {'c', "date and time"}, {'x', "date"},
+	{'X', "time"}, {'n', "newline"}, {'t', "tab"}, {'N', "nanoseconds (GNU)"},
+	{'%', "%"},
+};
+
+static void describe_date(const char *a, struct buf *out)
+{
+	for (const char *s = a; *s; s++) {
+		size_t i;
+
+		if (*s != '%' || !s[1]) {
+			buf_addch(out, *s);
+			continue;
+		}
+		s++;
+		for (i = 0; i < ARRAY_SIZE(date_conv); i++)
+			if (date_conv[i].c == *s)
+				break;
+		if (i < ARRAY_SIZE(date_conv))
+			buf_addf(out, "<%s>", date_conv[i].what);
+		else
+			buf_addf(out, "%%%c", *s);
+	}
+}
+
+static void describe_dur(const char *a, struct buf *out)
+{
+	static const struct {
+		char suffix;
+		const char *unit;
+	} units[] = {{'s', "second"}, {'m', "minute"}, {'h', "hour"}, {'d', "day"}};
+	size_t n = strspn(a, "0123456789.");
+	const char *unit = "second";
+	bool one;
+
+	if (!n) {
+		buf_adds(out, a);
+		return;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++)
+		if (a[n] == units[i].suffix && !a[n + 1])
+			unit = units[i].unit;
+	if (a[n] && !(a[n + 1] == '\0' && strchr("smhd", a[n]))) {
+		buf_adds(out, a);
+		return;
+	}
+	one = n == 1 && a[0] == '1';
+	buf_addf(out, "%.*s %s%s", (int)n, a, unit, one ? "" : "s");
+	if (a[n] && a[n] != 's')
+		buf_adds(out, " (a GNU suffix; BSD sleep takes seconds)");
+}
+
+/* sed scripts: the common one-command forms in words, else as written. */
+static bool sed_one(const char *s, size_t n, struct buf *out)
+{
+	char addr[128] = "";
+	size_t i = 0;
+
+	/* An address: /re/, N, $, or N,M. */
+	if (s[0] == '/') {
+		const char *end = memchr(s + 1, '/', n - 1);
+
+		if (!end || (size_t)(end - s) >= sizeof(addr) - 20)
+			return false;
+		snprintf(addr, sizeof(addr), "lines matching /%.*s/", (int)(end - s - 1), s + 1);
+		i = (size_t)(end - s) + 1;
+	} else if (isdigit((unsigned char)s[0]) || s[0] == '$') {
+		size_t a = strspn(s, "0123456789$");
+		size_t b = 0;
+
+		if (s[a] == ',')
+			b = strspn(s + a + 1, "0123456789$");
+		if (b)
+			snprintf(addr, sizeof(addr), "lines %.*s to %.*s", (int)a, s, (int)b,
+				 s + a + 1);
+		else
+			snprintf(addr, sizeof(addr), "%s", s[0] == '$' && a == 1 ?
+				 "the last line" : "line ");
+		if (!b && !(s[0] == '$' && a == 1))
+			snprintf(addr + 5, sizeof(addr) - 5, "%.*s", (int)a, s);
+		i = b ? a + 1 + b : a;
+	}
+	if (i < n && s[i] == '!') {
+		size_t l = strlen(addr);
+
+		if (!l)
+			return false;
+		memmove(addr + 8, addr, l + 1);
+		memcpy(addr, "all but ", 8);
+		i++;
+	}
+	if (i >= n)
+		return false;
+	switch (s[i]) {
+	case 'd':
+		if (i + 1 != n)
+			return false;
+		buf_addf(out, "delete %s", *addr ? addr : "every line");
+		return true;
+	case 'p':
+		if (i + 1 != n)
+			return false;
+		buf_addf(out, "print %s", *addr ? addr : "every line");
+		return true;
+	case 'q':
+		buf_addf(out, "quit after %s", *addr ? addr : "the first line");
+		return true;
+	case '=':
+		buf_addf(out, "print the line number of %s", *addr ? addr : "every line");
+		return true;
+	case 's': case 'y': {
+		char d = i + 1 < n ? s[i + 1] : '\0';
+		const char *a = s + i + 2, *b, *c, *end = s + n;
+
+		if (!d || d == '\\' || d == '\n')
+			return false;
+		b = memchr(a, d, (size_t)(end - a));
+		if (!b)
+			return false;
+		c = memchr(b + 1, d, (size_t)(end - b - 1));
+		if (!c)
+			return false;
+		if (s[i] == 'y') {
+			buf_addf(out, "change each of %.*s to %.*s", (int)(b - a), a, (int)(c - b - 1),
+				 b + 1);
+			return true;
+		}
+		buf_addf(out, "replace %.*s with %.*s", (int)(b - a), a, (int)(c - b - 1), b + 1);
+		for (const char *f = c + 1; f < end; f++) {
+			if (*f == 'g')
+				buf_adds(out, ", every match on the line");
+			else if (*f == 'i' || *f == 'I')
+				buf_adds(out, ", ignoring case");
+			else if (*f == 'p')
+				buf_adds(out, ", printing changed lines");
+			else if (isdigit((unsigned char)*f))
+				buf_addf(out, ", only match %c", *f);
+			else
+				return false;
+		}
+		if (*addr)
+			buf_addf(out, " (on %s)", addr);
+		else if (!memchr(c + 1, 'g', (size_t)(end - c - 1)))
+			buf_adds(out, " (the first match on each line)");
+		return true;
+	}
+	default:
+		return false;
+	}
+}
+
+static void describe_sed(const char *a, struct buf *out)
+{
+	size_t start = out->len;
+	const char *s = a;
+	bool first = true;
+
+	/* Several commands split by ; or newlines, when none is an s or y
+	 * whose text could hold a ; itself. */
+	while (*s) {
+		size_t n = strcspn(s, ";\n");
+
+		if ((s[0] == 's' || s[0] == 'y') && s[n])
+			n = strlen(s);
+		while (n && s[n - 1] == ' ')
+			n--;
+		if (n) {
+			if (!first)
+				buf_adds(out, "; then ");
+			first = false;
+			if (!sed_one(s, n, out))
+				goto raw;
+		}
+		s += n;
+		while (*s == ';' || *s == '\n' || *s == ' ')
+			s++;
+	}
+	if (!first)
+		return;
+raw:
+	buf_truncate(out, start);
+	buf_addf(out, "%s", a);
+}
+
+/* awk programs: print $N, /re/, and their mix; else as written. */
+static void describe_awk(const char *a, struct buf *out)
+{
+	const char *s = a, *body;
+	char re[128] = "";
+	size_t start = out->len;
+
+	while (*s == ' ')
+		s++;
+	if (*s == '/') {
+		const char *end = strchr(s + 1, '/');
+
+		if (!end || (size_t)(end - s) >= sizeof(re))
+			goto raw;
+		snprintf(re, sizeof(re), "%.*s", (int)(end - s - 1), s + 1);
+		s = end + 1;
+		while (*s == ' ')
+			s++;
+	}
+	if (!*s && *re) {
+		buf_addf(out, "print lines matching /%s/", re);
+		return;
+	}
+	if (*s != '{')
+		goto raw;
+	body = s + 1;
+	while (*body == ' ')
+		body++;
+	if (!str_startswith(body, "print"))
+		goto raw;
+	body += 5;
+	buf_adds(out, "print ");
+	if (*body == ' ' || *body == '}') {
+		bool any = false;
+
+		for (;;) {
+			while (*body == ' ' || *body == ',')
+				body++;
+			if (*body == '}')
+				break;
+			if (*body == '$' && isdigit((unsigned char)body[1])) {
+				int f = atoi(body + 1);
+
+				body++;
+				while (isdigit((unsigned char)*body))
+					body++;
+				if (f == 0)
+					buf_addf(out, "%sthe whole line", any ? ", " : "");
+				else
+					buf_addf(out, "%sfield %d", any ? ", " : "", f);
+			} else if (str_startswith(body, "$NF")) {
+				body += 3;
+				buf_addf(out, "%sthe last field", any ? ", " : "");
+			} else if (str_startswith(body, "NR")) {
+				body += 2;
+				buf_addf(out, "%sthe line number", any ? ", " : "");
+			} else {
+				goto raw;
+			}
+			any = true;
+		}
+		if (!any)
+			buf_adds(out, "the whole line");
+		buf_addf(out, " of %s", *re ? "lines matching /" : "each line");
+		if (*re)
+			buf_addf(out, "%s/", re);
+		if (body[1] && body[1] != ' ')
+			goto raw;
+		return;
+	}
+raw:
+	buf_truncate(out, start);
+	buf_adds(out, a);
+}
+
+void explain_expand(const char *tmpl, const char *a, const char *as_written, struct buf *out)
+{
+	static const struct {
+		const char *name;
+		void (*fn)(const char *a, struct buf *out);
+	} describers[] = {
+		{"{type}", describe_type}, {"{size}", describe_size}, {"{num}", describe_num},
+		{"{mode}", describe_mode}, {"{perm}", describe_perm}, {"{sig}", describe_sig},
+		{"{glob}", explain_describe_glob}, {"{date}", describe_date}, {"{dur}", describe_dur},
+		{"{sed}", describe_sed}, {"{awk}", describe_awk},
+	};
+
+	while (*tmpl) {
+		size_t i;
+
+		if (*tmpl != '{') {
+			buf_addch(out, *tmpl++);
+			continue;
+		}
+		if (str_startswith(tmpl, "{}")) {
+			buf_adds(out, a && *a ? a : as_written);
+			tmpl += 2;
+			continue;
+		}
+		if (str_startswith(tmpl, "{days}") || str_startswith(tmpl, "{mins}")) {
+			bool days = tmpl[1] == 'd';
+
+			if (a)
+				describe_age(a, days ? "day" : "minute", out);
+			else
+				buf_adds(out, as_written);
+			tmpl += 6;
+			continue;
+		}
+		for (i = 0; i < ARRAY_SIZE(describers); i++)
+			if (str_startswith(tmpl, describers[i].name))
+				break;
+		if (i == ARRAY_SIZE(describers)) {
+			buf_addch(out, *tmpl++);
+			continue;
+		}
+		if (a)
+			describers[i].fn(a, out);
+		else
+			buf_addf(out, "%s (known only when it runs)", as_written);
+		tmpl += strlen(describers[i].name);
+	}
+}

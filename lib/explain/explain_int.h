@@ -1,0 +1,71 @@
+/*
+ * explain_int.h: the table explain.c walks with (explain_table.c). Not for
+ * use outside lib/explain.
+ *
+ * A program row says how its words are read (style), where it exists,
+ * what it does, and the roles of its operands. An option row belongs to a
+ * program (or a subcommand: "git commit") and may take an argument.
+ *
+ * Texts are templates: {} is the argument as written; {type} {size} {days}
+ * {mins} {num} {mode} {perm} {sig} {glob} {date} {dur} {sed} {awk} put it
+ * in words (explain_describe.c). Operand roles are separated by |: the
+ * first role is for the first operand, and so on, and the last role is
+ * for the rest; a role starting with $ is for the last operand when there
+ * are two or more (cp SRC... DEST). A role or argument named @cmd is shell
+ * code, explained in turn.
+ */
+#ifndef CARO_EXPLAIN_INT_H
+#define CARO_EXPLAIN_INT_H
+
+#include "explain/explain.h"
+
+enum xstyle {
+	XS_GETOPT, /* -abc bundles, -n5 or -n 5, --long[=value], -- */
+	XS_FIND,   /* -H -L -P, start paths, then an expression of primaries */
+	XS_DD,     /* key=value operands */
+	XS_TAR,    /* getopt; a first word without - is a bundle (tar czf) */
+	XS_PS,     /* getopt; a first word without - is BSD letters (ps aux) */
+	XS_SUBCMD, /* options, then a subcommand with rows of its own */
+	XS_WRAP,   /* options, then skip operands, then a command it runs */
+	XS_ENV,    /* options, NAME=value words, then a command (env) */
+};
+
+struct xprog {
+	const char *name;     /* "ls", or "git commit" for a subcommand */
+	unsigned char style;  /* enum xstyle */
+	unsigned char plat;   /* EXPLAIN_* marks */
+	unsigned char skip;   /* XS_WRAP: operands before the command */
+	const char *what;
+	const char *operands; /* roles, see above; NULL: "argument" */
+};
+
+/* Argument kinds, by the first character of xopt.arg:
+ *   NULL    no argument
+ *   "N"     required: -n5, -n 5, --lines=5, --lines 5
+ *   "?N"    optional, attached only: -i.bak, --color=auto
+ * A flag "-#" stands for a dash and digits (head -5); a flag "+" for a
+ * word starting with + (date +%F, the rest is the argument). */
+struct xopt {
+	const char *prog;
+	const char *flag;
+	const char *arg;
+	unsigned char plat;
+	const char *what;
+};
+
+/* explain_describe.c */
+
+/* Append tmpl to out with its placeholders filled from the argument a;
+ * a NULL a (known only at run time) is shown as_written. */
+void explain_expand(const char *tmpl, const char *a, const char *as_written, struct buf *out);
+/* Append a glob pattern in words: "*.py (names ending in .py)". */
+void explain_describe_glob(const char *a, struct buf *out);
+/* Is a a signal name (KILL, SIGKILL) or number? */
+bool explain_is_signal(const char *a);
+
+extern const struct xprog explain_progs[];
+extern const size_t explain_n_progs;
+extern const struct xopt explain_opts_table[];
+extern const size_t explain_n_opts;
+
+#endif
