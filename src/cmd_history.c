@@ -11,7 +11,6 @@
  */
 #include "caro.h"
 
-#include "log.h"
 #include "store.h"
 
 #include <cjson/cJSON.h>
@@ -57,7 +56,8 @@ void history_record(struct app *app, const struct store_entry *e)
 	else if (e->cache == STORE_CACHE_HIT && e->khash)
 		rc = store_touch_add(app->cache_dir, e->khash, &so, &err);
 	if (rc != 0)
-		warnf("history not saved: %s", err.msg);
+		warnf("%s: %s", app->cfg.history_enabled ? "history not saved" :
+		      "cache use not recorded", err.msg);
 }
 
 struct store *history_open(struct app *app)
