@@ -68,4 +68,9 @@ CARO_SHARED=${CARO_SHARED:-$PWD/../shared} build/rel/bench/tok_bench --json buil
 echo "== safety checker (build/bench-check.json)"
 CARO_SHARED=${CARO_SHARED:-$PWD/../shared} build/rel/bench/check_bench build/bench-check.json
 
+echo "== local engine: cold/warm prompt cache, lazy loading"
+python3 bench/local_bench.py --runs 20 --json "$out"
+CARO_SHARED=${CARO_SHARED:-$PWD/../shared} build/rel/bench/context_bench --json "$out"
+build/rel/bench/sha256_bench --json "$out"
+
 echo "results: $out"

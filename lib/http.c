@@ -151,6 +151,7 @@ struct xfer {
 	bool error_body_full;   /* stopped reading a long error body */
 	bool failed;            /* a callback or a cap stopped it: see cb_err */
 	struct err cb_err;
+	double last_data;       /* when the attempt started or bytes last came */
 };
 
 static bool is_2xx(long st) { return st >= 200 && st < 300; }
@@ -229,6 +230,7 @@ static int xfer_body(struct xfer *x, const char *p, size_t len)
 {
 	struct http_response *resp = x->resp;
 
+	x->last_data = mono_ms();
 	if (!is_2xx(resp->status)) {
 		size_t room = HTTP_MAX_ERROR_BODY - MIN(resp->body.len, HTTP_MAX_ERROR_BODY);
 
@@ -262,6 +264,13 @@ static int xfer_progress(struct xfer *x)
 {
 	if (cancel_flag)
 		return -1;
+	if (x->req->idle_timeout_ms > 0 &&
+	    mono_ms() - x->last_data > (double)x->req->idle_timeout_ms) {
+		x->failed = true;
+		err_set(&x->cb_err, ERR_TIMEOUT, "%s: no data for %ld ms", x->shown_url,
+			x->req->idle_timeout_ms);
+		return -1;
+	}
 	if (x->req->on_progress && x->req->on_progress(x->req->ud, x->received, x->expected) != 0) {
 		x->failed = true;
 		err_set(&x->cb_err, ERR_CANCELLED, "%s: stopped", x->shown_url);
@@ -952,7 +961,8 @@ int http_do(const struct http_request *req, struct http_response *resp, struct e
 
 	for (int attempt = 0;; attempt++) {
 		struct xfer x = {.req = req, .resp = resp, .shown_url = shown,
-				 .max_body = req->max_body ? req->max_body : HTTP_MAX_BODY};
+				 .max_body = req->max_body ? req->max_body : HTTP_MAX_BODY,
+				 .last_data = mono_ms()};
 		int left = ms_left(deadline, 0);
 		long wait;
 

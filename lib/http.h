@@ -62,6 +62,10 @@ struct http_request {
 	long connect_timeout_ms;     /* per attempt; 0: 10 s */
 	long timeout_ms;             /* the whole call: every attempt and
 					wait; 0: no deadline */
+	long idle_timeout_ms;        /* an attempt that receives nothing for
+					this long fails with ERR_TIMEOUT (a
+					stalled server); 0: off. Checked about
+					every 100 ms (built-in) or 1 s (curl) */
 	int retries;                 /* extra attempts after the first */
 	size_t max_body;             /* cap on the body; 0: HTTP_MAX_BODY */
 	bool follow_redirects;       /* up to 5, http and https only */

@@ -143,3 +143,18 @@ void prompt_release(struct prompt *p)
 		free(p->m[i].content);
 	p->n = p->n_prefix = 0;
 }
+
+void prompt_add_cwd_facts(struct prompt *p, const char *facts)
+{
+	struct buf b = BUF_INIT;
+	char *last;
+
+	if (!p->n || !facts || !*facts || p->m[p->n - 1].role != PROMPT_USER)
+		return;
+	last = p->m[p->n - 1].content;
+	buf_adds(&b, last);
+	buf_addf(&b, "%s(in it: %s)", strstr(last, "\n\n(working directory: ") ? "\n" : "\n\n",
+		 facts);
+	free(last);
+	p->m[p->n - 1].content = buf_detach(&b);
+}

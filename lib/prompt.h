@@ -50,6 +50,11 @@ struct prompt_input {
 int prompt_build(struct prompt *p, const struct prompt_input *in, struct err *err);
 void prompt_release(struct prompt *p);
 
+/* Append to the request (the last message) what the working directory
+ * holds, as lib/context.h summarises it ("12 .py, 3 .md; .git, Makefile").
+ * For engines that gather it; the cacheable prefix is not touched. */
+void prompt_add_cwd_facts(struct prompt *p, const char *facts);
+
 /* "system", "user" or "assistant": the names chat APIs use. */
 const char *prompt_role_name(enum prompt_role r);
 

@@ -81,7 +81,18 @@ static int expect_eol(struct parser *p)
 		p->line++;
 		return 0;
 	}
-	return fail(p, "unexpected '%.20s' after the value", p->s + p->pos);
+	{
+		/* The input need not be NUL-terminated: copy a bounded snippet. */
+		char snip[24];
+		size_t n = 0;
+
+		while (n < sizeof(snip) - 1 && p->pos + n < p->len && p->s[p->pos + n] != '\n' &&
+		       p->s[p->pos + n] != '\r')
+			n++;
+		memcpy(snip, p->s + p->pos, n);
+		snip[n] = '\0';
+		return fail(p, "unexpected '%s' after the value", snip);
+	}
 }
 
 static void put_utf8(struct buf *b, uint32_t c)

@@ -90,6 +90,7 @@ int cmd_doctor(struct app *app, int argc, char **argv);
 int cmd_explain(struct app *app, int argc, char **argv);
 int cmd_history(struct app *app, int argc, char **argv);
 int cmd_init(struct app *app, int argc, char **argv);
+int cmd_model(struct app *app, int argc, char **argv);
 int cmd_stats(struct app *app, int argc, char **argv);
 int cmd_version(struct app *app, int argc, char **argv);
 int cmd_help(struct app *app, int argc, char **argv);
@@ -178,6 +179,13 @@ struct store *history_open(struct app *app);
 /* Unix milliseconds as "2024-05-01 17:40" local time, or as ISO 8601 UTC
  * ("2024-05-01T15:40:00Z") when iso. */
 void format_time_ms(int64_t ms, bool iso, char *out, size_t cap);
+
+/* spinner.c: "working" on the terminal (stderr) while an engine runs.
+ * NULL (and nothing drawn) when stderr is not a terminal or in JSON mode;
+ * spinner_stop(NULL) is a no-op. */
+struct spinner;
+struct spinner *spinner_start(const struct app *app, const char *label);
+void spinner_stop(struct spinner *s);
 
 /* exec.c: run a command through the user's shell with inherited stdio.
  * Returns the exit status to pass on (128+N for signal N). When

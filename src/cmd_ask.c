@@ -167,6 +167,7 @@ struct live {
 	double last_draw;
 	bool drawn;
 	bool dim;
+	struct spinner *spin; /* until the first text arrives */
 };
 
 static void live_text(void *ud, const char *piece, size_t len)
@@ -174,6 +175,9 @@ static void live_text(void *ud, const char *piece, size_t len)
 	struct live *l = ud;
 	size_t start;
 	double t;
+
+	spinner_stop(l->spin);
+	l->spin = NULL;
 
 	if (len >= sizeof(l->tail)) {
 		piece += len - sizeof(l->tail);
@@ -228,7 +232,9 @@ static bool try_engine(struct app *app, const struct backend_ops *ops, const str
 	struct gen_answer ans = {0};
 	struct backend *b = NULL;
 	struct store_key k = {0};
+	struct live *l = req->on_text ? req->ud : NULL;
 	double t = now_ms();
+	int rc;
 
 	if (backend_open(ops, &app->cfg, &b, &out->err) != 0)
 		goto fail;
@@ -240,7 +246,16 @@ static bool try_engine(struct app *app, const struct backend_ops *ops, const str
 		log_info("cache answered in %.3f ms (made by %s)", now_ms() - t, out->backend);
 		return true;
 	}
-	if (backend_generate(b, req, &ans, &out->err) != 0)
+	/* Model engines take a while: a spinner until their text shows. */
+	if (l && !str_eq(ops->name, "match"))
+		l->spin = spinner_start(app, str_eq(ops->name, "local") ? "asking the local model" :
+					"asking the server");
+	rc = backend_generate(b, req, &ans, &out->err);
+	if (l) {
+		spinner_stop(l->spin);
+		l->spin = NULL;
+	}
+	if (rc != 0)
 		goto fail;
 	for (size_t i = 0; i < ans.n; i++) {
 		out->c[i].command = xstrdup(ans.c[i].command);

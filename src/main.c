@@ -20,6 +20,8 @@ const struct cmd_entry commands[] = {
 	 "read and change settings", cmd_config},
 	{"doctor", "caro doctor [-o json]", "show what caro sees and which engines work",
 	 cmd_doctor},
+	{"model", "caro model list | pull NAME | rm NAME | info [NAME] | path [NAME] | run MODEL -p TEXT",
+	 "manage local models (download, inspect, try)", cmd_model},
 	{"explain", "caro explain [-o json] [--platform P] [--] COMMAND",
 	 "say what a shell command does, part by part", cmd_explain},
 	{"history", "caro history [-n N] [--search TEXT] [--json] | --clear [-y]",

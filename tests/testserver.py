@@ -36,6 +36,22 @@ the API path, so a test picks its scenario through the base URL alone:
   notfound=1      every path is unknown: 404 with a plain-text body
   id=X            only separates the fail= counters of different tests
 
+Model files (the downloader's tests): GET .../OWNER/REPO/resolve/main/FILE
+serves $CARO_SHARED/fixtures/models/FILE (or the fixture named by as=),
+with an ETag, Accept-Ranges and HTTP Range / If-Range support, so a client
+can resume. Options:
+
+  as=FIXTURE      serve this fixture whatever FILE is asked for
+  cut1=N          the first request (per option set) gets N bytes, then close
+  stall1=N        the first request gets N bytes, then nothing (until the
+                  client gives up)
+  stall=N         every request does that
+  norange=1       ignore Range: always 200 with the whole file
+  redirect=1      answer 302 to the same path without redirect=1 (as HF
+                  sends downloads to its CDN)
+  token=1         401 unless "Authorization: Bearer hf-test-token"
+  etag=X          use this ETag (a changed file between attempts)
+
 Every request is appended to --log as one JSON line (t, method, target,
 headers, body), so tests can check what the client sent and when.
 """
@@ -70,16 +86,63 @@ def ollama_fixture(name):
 
 
 class Reply:
-    def __init__(self, status=200, ctype="application/json", body=b"", headers=None, chunked=False):
+    def __init__(self, status=200, ctype="application/json", body=b"", headers=None, chunked=False,
+                 length=None, stall_after=None):
         self.status = status
         self.ctype = ctype
         self.body = body
         self.headers = headers or []
         self.chunked = chunked
+        self.length = length          # Content-Length to announce (default len(body))
+        self.stall_after = stall_after  # send this many bytes, then hang
 
 
-REASONS = {200: "OK", 401: "Unauthorized", 404: "Not Found", 429: "Too Many Requests",
+REASONS = {200: "OK", 206: "Partial Content", 302: "Found", 401: "Unauthorized",
+           404: "Not Found", 416: "Range Not Satisfiable", 429: "Too Many Requests",
            500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
+
+
+# ---------------------------------------------------------------- model files
+
+def first_time(prefix, what):
+    """True for the first request with this option set (per what)."""
+    key = prefix + "#" + what
+    with LOCK:
+        COUNTS[key] = COUNTS.get(key, 0) + 1
+        return COUNTS[key] == 1
+
+
+def model_file(path, headers, opts, prefix):
+    if opts.get("redirect") == "1":
+        target = "/" + "/".join(s for s in prefix.split("/") if s and s != "redirect=1")
+        target = (target.rstrip("/") + path) if target != "/" else path
+        return Reply(302, "text/plain", b"redirecting", [("Location", target)])
+    if opts.get("token") == "1" and headers.get("authorization") != "Bearer hf-test-token":
+        return Reply(401, "application/json", b'{"error":"Invalid credentials"}')
+    name = opts.get("as") or path.rsplit("/", 1)[-1]
+    fpath = os.path.join(ARGS.models, os.path.basename(name))
+    if not os.path.isfile(fpath):
+        return Reply(404, "text/plain", b"Entry not found")
+    data = read_file(fpath)
+    etag = '"%s"' % opts.get("etag", "%x-%d" % (len(data), sum(data[:4096])))
+    extra = [("ETag", etag), ("Accept-Ranges", "bytes")]
+    rng = headers.get("range")
+    if rng and opts.get("norange") != "1" and headers.get("if-range", etag) == etag:
+        start = int(rng.split("=", 1)[1].split("-", 1)[0])
+        if start >= len(data):
+            return Reply(416, "text/plain", b"", extra + [("Content-Range", "bytes */%d" % len(data))])
+        extra.append(("Content-Range", "bytes %d-%d/%d" % (start, len(data) - 1, len(data))))
+        rep = Reply(206, "application/octet-stream", data[start:], extra)
+    else:
+        rep = Reply(200, "application/octet-stream", data, extra)
+    if "cut1" in opts and first_time(prefix, "cut1"):
+        rep.length = len(rep.body)
+        rep.body = rep.body[:int(opts["cut1"])]
+    elif "stall1" in opts and first_time(prefix, "stall1"):
+        rep.stall_after = int(opts["stall1"])
+    elif "stall" in opts:
+        rep.stall_after = int(opts["stall"])
+    return rep
 
 
 def pieces(text, n=3):
@@ -219,6 +282,8 @@ def route(method, path, req, headers, opts, prefix):
     if status is not None:
         extra = [("Retry-After", opts["retry_after"])] if "retry_after" in opts else []
         return Reply(status, "application/json", err(status, model), extra)
+    if "/resolve/" in path and method == "GET":
+        return model_file(path, headers, opts, prefix)
     if path.endswith("/chat/completions") and method == "POST":
         return openai_chat(req, opts)
     if path.endswith("/models") and method == "GET":
@@ -305,9 +370,15 @@ class Handler(socketserver.BaseRequestHandler):
         if cut is not None:
             body = body[:cut]
         head.append("Transfer-Encoding: chunked" if rep.chunked else
-                    "Content-Length: %d" % len(rep.body))
+                    "Content-Length: %d" % (len(rep.body) if rep.length is None else rep.length))
         try:
             self.send(("\r\n".join(head) + "\r\n\r\n").encode())
+            if rep.stall_after is not None:
+                self.send(body[:rep.stall_after])
+                self.request.settimeout(30)
+                while self.request.recv(4096):
+                    pass
+                return
             step = int(opts.get("trickle", "0")) or 65536
             for i in range(0, len(body), step):
                 piece = body[i:i + step]
@@ -346,6 +417,7 @@ def main():
     ap.add_argument("--log")
     ap.add_argument("--fixtures", default=os.path.join(shared, "fixtures", "http", "llama-server"))
     ap.add_argument("--data", default=os.path.join(here, "data"))
+    ap.add_argument("--models", default=os.path.join(shared, "fixtures", "models"))
     ap.add_argument("--parent", type=int, help="exit when this process exits (default: parent)")
     ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"), help="serve https")
     ARGS = ap.parse_args()

@@ -37,6 +37,7 @@ test|bench)
 	need_cmd sqlite3 sqlite3
 	need_cmd groff groff-base
 	need_cmd valgrind valgrind
+	need_cmd strace strace
 	;;
 fuzz)
 	need_cmd clang clang

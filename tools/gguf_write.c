@@ -19,7 +19,11 @@
  * Presets: smollm2-135m, smollm2-360m, qwen2.5-0.5b, qwen2.5-1.5b, tiny.
  * --vocab-from copies every tokenizer.* key (tokens, merges, scores, ids,
  * chat template) from another GGUF file, so the model is usable end to
- * end; the vocabulary size then follows that file.
+ * end; the vocabulary size then follows that file. --chatml then makes
+ * tokens 1 and 2 <|im_start|> and <|im_end|> (EOS) and sets SmolLM2's
+ * ChatML chat template, as SmolLM2's own vocabulary has them, so a
+ * vocabulary without them (StarCoder's) tokenizes chat prompts the way
+ * the real model does.
  */
 #include "buf.h"
 #include "err.h"
@@ -27,6 +31,8 @@
 #include "infer/quant.h"
 
 #include <math.h>
+
+#define KEY_IS(kv, k) ((kv)->key.len == strlen(k) && !memcmp((kv)->key.s, k, strlen(k)))
 
 struct hp {
 	const char *name, *arch;
@@ -135,7 +141,7 @@ static int usage(void)
 	fprintf(stderr, "usage: gguf_write OUT.gguf [--preset NAME] [--arch llama|qwen2] [--vocab N]\n"
 			"  [--embd N] [--layers N] [--heads N] [--kv-heads N] [--ff N] [--ctx N]\n"
 			"  [--rope-base F] [--tied|--untied] [--qkv-bias] [--type TYPE]\n"
-			"  [--vocab-from FILE.gguf] [--seed S]\n");
+			"  [--vocab-from FILE.gguf [--chatml]] [--seed S]\n");
 	return 2;
 }
 
@@ -143,6 +149,7 @@ int main(int argc, char **argv)
 {
 	struct hp hp = presets[4];
 	const char *out = NULL, *vocab_from = NULL;
+	bool chatml = false;
 	uint32_t ftype = GGUF_T_Q8_0;
 	struct gguf *vg = NULL;
 	struct gguf_writer w;
@@ -172,6 +179,10 @@ int main(int argc, char **argv)
 		}
 		if (!strcmp(a, "--qkv-bias")) {
 			hp.qkv_bias = true;
+			continue;
+		}
+		if (!strcmp(a, "--chatml")) {
+			chatml = true;
 			continue;
 		}
 		if (!v)
@@ -262,9 +273,35 @@ int main(int argc, char **argv)
 		for (k = 0; k < gguf_n_kv(vg); k++) {
 			const struct gguf_kv *kv = gguf_kv_at(vg, k);
 
-			if (kv->key.len > 10 && !memcmp(kv->key.s, "tokenizer.", 10))
+			if (kv->key.len > 10 && !memcmp(kv->key.s, "tokenizer.", 10) &&
+			    !(chatml && (KEY_IS(kv, "tokenizer.ggml.tokens") ||
+					 KEY_IS(kv, "tokenizer.ggml.eos_token_id") ||
+					 KEY_IS(kv, "tokenizer.chat_template"))))
 				gguf_writer_add_kv(&w, kv);
 		}
+	}
+	if (vg && chatml) {
+		static const char tmpl[] =
+			"{% for message in messages %}{% if loop.first and messages[0]['role'] != "
+			"'system' %}{{ '<|im_start|>system\nYou are a helpful AI assistant named "
+			"SmolLM, trained by Hugging Face<|im_end|>\n' }}{% endif %}{{'<|im_start|>' + "
+			"message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}{% endfor "
+			"%}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}";
+		struct gguf_arr toks;
+		struct gguf_str *strs;
+
+		gguf_get_arr(vg, "tokenizer.ggml.tokens", GGUF_STRING, &toks);
+		strs = xcalloc(toks.n, sizeof(*strs));
+		if (toks.n < 3 || gguf_arr_strs(&toks, strs, &err) != 0) {
+			fprintf(stderr, "gguf_write: --chatml needs a vocabulary of strings\n");
+			return 1;
+		}
+		strs[1] = (struct gguf_str){"<|im_start|>", 12};
+		strs[2] = (struct gguf_str){"<|im_end|>", 10};
+		gguf_writer_add_str_arr(&w, "tokenizer.ggml.tokens", toks.n, strs);
+		gguf_writer_add_u32(&w, "tokenizer.ggml.eos_token_id", 2);
+		gguf_writer_add_str(&w, "tokenizer.chat_template", tmpl);
+		free(strs);
 	}
 
 	/* the tensors, in llama.cpp's order */

@@ -11,8 +11,8 @@
  * ready to decode), prefill and decode tokens/s, peak RSS.
  */
 #include "infer/infer.h"
+#include "proc.h"
 
-#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,34 +22,6 @@ static double now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-/* Milliseconds since the process started (from /proc/self/stat). */
-static double since_start_ms(void)
-{
-	char buf[1024], *p;
-	unsigned long long start = 0;
-	struct timespec up;
-	FILE *f = fopen("/proc/self/stat", "r");
-	size_t n;
-	int field;
-
-	if (!f)
-		return -1;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	if (!p)
-		return -1;
-	/* starttime is field 22; the text after ')' starts at field 3 */
-	for (field = 2; field < 22 && p; field++)
-		p = strchr(p + 1, ' ');
-	if (!p || sscanf(p + 1, "%llu", &start) != 1)
-		return -1;
-	clock_gettime(CLOCK_BOOTTIME, &up);
-	return ((double)up.tv_sec + (double)up.tv_nsec / 1e9 -
-		(double)start / (double)sysconf(_SC_CLK_TCK)) * 1e3;
 }
 
 static int on_token(void *user, int32_t id)
@@ -78,7 +50,6 @@ int main(int argc, char **argv)
 	struct infer_ctx *c = NULL;
 	struct infer_sampler *s = NULL;
 	struct err err = {0};
-	struct rusage ru;
 	int32_t *ids = NULL, stop[1];
 	int n_ids = 0, i, n_gen = 0, rc = 1;
 
@@ -140,7 +111,7 @@ int main(int argc, char **argv)
 	if (!c)
 		goto fail;
 	t_ready = now_ms();
-	load_ms = since_start_ms() - (now_ms() - t_ready);
+	load_ms = proc_uptime_ms() - (now_ms() - t_ready);
 	if (load_ms < 0)
 		load_ms = t_ready - t0;
 	s = infer_sampler_new(&sp, infer_model_info(m)->n_vocab);
@@ -156,14 +127,13 @@ int main(int argc, char **argv)
 		goto fail;
 	t3 = now_ms();
 	printf("\n");
-	getrusage(RUSAGE_SELF, &ru);
 	fprintf(stderr,
 		"infer_run: %s, %s kernels, %d threads\n"
 		"load %.1f ms | prefill %d tokens %.1f tok/s | decode %d tokens %.1f tok/s | "
 		"peak RSS %.1f MB\n",
 		infer_model_info(m)->arch, infer_ctx_kernels(c), infer_ctx_threads(c), load_ms, n_ids,
 		n_ids / ((t2 - t1) / 1e3), n_gen, n_gen > 1 ? (n_gen - 1) / ((t3 - t2) / 1e3) : 0.0,
-		(double)ru.ru_maxrss / 1024);
+		proc_peak_rss_mb());
 	rc = 0;
 	goto out;
 fail:

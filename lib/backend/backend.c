@@ -2,6 +2,7 @@
 #include "backend.h"
 
 extern const struct backend_ops backend_match_ops;
+extern const struct backend_ops backend_local_ops;
 extern const struct backend_ops backend_ollama_ops;
 extern const struct backend_ops backend_openai_ops;
 extern const struct backend_ops backend_test_ops;
@@ -10,6 +11,7 @@ extern const struct backend_ops backend_test_ops;
  * missing here reports "not available" to the user. */
 static const struct backend_ops *const registry[] = {
 	&backend_match_ops,
+	&backend_local_ops,
 	&backend_ollama_ops,
 	&backend_openai_ops,
 	&backend_test_ops,

@@ -126,3 +126,20 @@ TEST(toml_quote_round_trips)
 		buf_release(&b);
 	}
 }
+
+/* Found by fuzz_toml: an error message quoted text past the end of an
+ * input that is not NUL-terminated. */
+TEST(toml_error_snippet_stays_in_bounds)
+{
+	static const char text[] = "backend = \"auto\"k = \"\n";
+	char *exact = xmalloc(sizeof(text) - 1);
+	struct toml_doc d;
+	struct err e;
+
+	memcpy(exact, text, sizeof(text) - 1);
+	CHECK(toml_parse(exact, 17, &d, &e) == -1);
+	CHECK(strstr(e.msg, "unexpected 'k' after") != NULL);
+	CHECK(toml_parse(exact, sizeof(text) - 1, &d, &e) == -1);
+	CHECK(strstr(e.msg, "unexpected 'k = \"'") != NULL);
+	free(exact);
+}
