@@ -398,6 +398,9 @@ static int create_file(struct store *st, struct err *err)
 	struct stat sb;
 	int fd = open(st->path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 
+	/* The directory usually exists (the caller made it): mkdir only then. */
+	if (fd < 0 && errno == ENOENT && paths_mkdir_p(st->dir, err) == 0)
+		fd = open(st->path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return err_errno(err, ERR_IO, "store: cannot open %s", st->path);
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
@@ -470,10 +473,6 @@ int store_open(struct store **out, const char *dir, const struct store_opts *opt
 		return err_set(err, ERR_LIMIT, "store: directory path too long");
 	}
 	snprintf(st->path, sizeof(st->path), "%s/%s", dir, STORE_DB_NAME);
-	if (paths_mkdir_p(dir, err) != 0) {
-		free(st);
-		return err_prefix(err, "store");
-	}
 	for (int attempt = 0;; attempt++) {
 		struct err e;
 
