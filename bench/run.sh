@@ -53,6 +53,24 @@ export CARO_OPENAI_BASE_URL="http://127.0.0.1:$(cat "$tmp/port")/say=ls%20-la/v1
 	"$caro" -b openai -o json "$hit"
 [ "$(wc -l <"$tmp/srvlog")" -eq 1 ] || { echo "bench: the cache missed" >&2; exit 1; }
 
+# Instructions (callgrind), which a busy machine does not blur: the
+# pattern path with and without its history record, and the two hits.
+if command -v valgrind >/dev/null; then
+	ir() { # NAME CMD...: one JSON line with the instructions CMD executes
+		n=$1
+		shift
+		c=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+			sed -n 's/.*Collected : \([0-9]*\).*/\1/p')
+		printf '%-34s %10s instructions\n' "$n" "$c"
+		printf '{"name":"%s","instructions":%s}\n' "$n" "$c" >>"$out"
+	}
+	ir "ir: caro match json" "$caro" --backend match -o json "list files"
+	CARO_HISTORY=false ir "ir: caro match json, history off" \
+		"$caro" --backend match -o json "list files"
+	CARO_TEST_ENGINE=on ir "ir: caro cache hit json" "$caro" -o json "$hit"
+	ir "ir: caro -b openai cache hit json" "$caro" -b openai -o json "$hit"
+fi
+
 # The store alone, one operation per process: why history goes to a spool
 # file on the pattern-engine path instead of straight into SQLite.
 echo "== store operations, whole process each"
