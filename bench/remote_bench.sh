@@ -39,6 +39,9 @@ port=$(cat "$tmp/port")
 opts="say=ls%20-la"
 export CARO_OPENAI_BASE_URL="http://127.0.0.1:$port/$opts/v1" CARO_OPENAI_MODEL=bench
 export CARO_OLLAMA_HOST="http://127.0.0.1:$port/$opts" CARO_OLLAMA_MODEL=bench
+# The answer cache off: every run must reach the server (bench/run.sh
+# measures cache hits).
+export CARO_CACHE_MAX_ENTRIES=0
 req="zzz show the directory listing"
 
 # caro's own request body, so the raw client asks the server the same.

@@ -24,6 +24,62 @@ echo "== whole process (pattern engine)"
 "$pb" -n 300 --name "caro init bash (shell start-up)" --json "$out" -- "$caro" init bash
 "$pb" -n 300 --name "baseline /bin/true" --json "$out" -- /bin/true
 
+# A cache hit: the test engine (a stand-in for a model engine, off unless
+# CARO_TEST_ENGINE is set) answers once; every later ask comes from
+# caro.db. Timed right next to the pattern-engine path, which never opens
+# the database, and the same path with history off (the spool append).
+echo "== answer cache"
+hit="greet the world in french"
+CARO_TEST_ENGINE=on "$caro" -o json "$hit" | grep -q '"backend":"test"' ||
+	{ echo "bench: the pattern engine answers '$hit': pick another request" >&2; exit 1; }
+"$pb" -n 300 --name "caro match json 'list files' (again)" --json "$out" -- \
+	"$caro" --backend match -o json "list files"
+CARO_TEST_ENGINE=on "$pb" -n 300 --name "caro cache hit json" --json "$out" -- \
+	"$caro" -o json "$hit"
+CARO_HISTORY=false "$pb" -n 300 --name "caro match json, history off" --json "$out" -- \
+	"$caro" --backend match -o json "list files"
+
+# A cache hit with the engine named (-b openai): the pattern engine does not
+# run, so this is the process plus the store. The test server answers the
+# first ask only; the log shows that no other request reached it.
+python3 tests/testserver.py --port-file "$tmp/port" --log "$tmp/srvlog" --parent $$ &
+srv=$!
+trap 'kill $srv 2>/dev/null; rm -rf "$tmp"' EXIT
+i=0
+while [ ! -s "$tmp/port" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+export CARO_OPENAI_BASE_URL="http://127.0.0.1:$(cat "$tmp/port")/say=ls%20-la/v1" CARO_OPENAI_MODEL=bench
+"$caro" -b openai -o json "$hit" >/dev/null
+"$pb" -n 300 --name "caro -b openai cache hit json" --json "$out" -- \
+	"$caro" -b openai -o json "$hit"
+[ "$(wc -l <"$tmp/srvlog")" -eq 1 ] || { echo "bench: the cache missed" >&2; exit 1; }
+
+# Instructions (callgrind), which a busy machine does not blur: the
+# pattern path with and without its history record, and the two hits.
+if command -v valgrind >/dev/null; then
+	ir() { # NAME CMD...: one JSON line with the instructions CMD executes
+		n=$1
+		shift
+		c=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+			sed -n 's/.*Collected : \([0-9]*\).*/\1/p')
+		printf '%-34s %10s instructions\n' "$n" "$c"
+		printf '{"name":"%s","instructions":%s}\n' "$n" "$c" >>"$out"
+	}
+	ir "ir: caro match json" "$caro" --backend match -o json "list files"
+	CARO_HISTORY=false ir "ir: caro match json, history off" \
+		"$caro" --backend match -o json "list files"
+	CARO_TEST_ENGINE=on ir "ir: caro cache hit json" "$caro" -o json "$hit"
+	ir "ir: caro -b openai cache hit json" "$caro" -b openai -o json "$hit"
+fi
+
+# The store alone, one operation per process: why history goes to a spool
+# file on the pattern-engine path instead of straight into SQLite.
+echo "== store operations, whole process each"
+sb=build/rel/bench/store_bench
+"$sb" prime "$tmp/sb"
+for op in none spool sqlite hit; do
+	"$pb" -n 300 --name "store_bench $op" --json "$out" -- "$sb" "$op" "$tmp/sb"
+done
+
 echo "== tokenizers (build/bench-tok.json)"
 CARO_SHARED=${CARO_SHARED:-$PWD/../shared} build/rel/bench/tok_bench --json build/bench-tok.json
 

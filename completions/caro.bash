@@ -19,12 +19,16 @@ _caro() {
 		fi
 		return ;;
 	esac
-	if [[ $cur == -* ]]; then
+	if [[ $cur == -* && ${COMP_WORDS[1]} == history ]]; then
+		COMPREPLY=($(compgen -W "-n --count -s --search --json --clear -y --yes" -- "$cur"))
+	elif [[ $cur == -* && ${COMP_WORDS[1]} == stats ]]; then
+		COMPREPLY=($(compgen -W "--json" -- "$cur"))
+	elif [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "-o --output -b --backend --platform --shell -x --execute -y --yes
 			--dry-run --safety --explain -n --candidates --no-cache -m --model -v --verbose
 			--config -V --version -h --help --print-only --pick" -- "$cur"))
 	elif [ "$COMP_CWORD" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "check config doctor explain init version help" -- "$cur"))
+		COMPREPLY=($(compgen -W "check config doctor explain history init stats version help" -- "$cur"))
 	fi
 }
 complete -F _caro caro

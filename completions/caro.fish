@@ -1,5 +1,5 @@
 # fish completion for caro
-set -l cmds check config doctor explain init version help
+set -l cmds check config doctor explain history init stats version help
 complete -c caro -f
 complete -c caro -n "not __fish_seen_subcommand_from $cmds" -a "$cmds"
 complete -c caro -s o -l output -x -a "plain json" -d "output format"
@@ -21,5 +21,9 @@ complete -c caro -s h -l help -d "print help"
 complete -c caro -l print-only -d "print only the command, never run"
 complete -c caro -l pick -x -d "start at candidate K"
 complete -c caro -n "__fish_seen_subcommand_from config" -x -a "get set show path"
+complete -c caro -n "__fish_seen_subcommand_from history" -l count -x -d "entries to show"
+complete -c caro -n "__fish_seen_subcommand_from history" -l search -x -d "text to look for"
+complete -c caro -n "__fish_seen_subcommand_from history" -l clear -d "delete history and cached answers"
+complete -c caro -n "__fish_seen_subcommand_from history stats" -l json -d "JSON output"
 complete -c caro -n "__fish_seen_subcommand_from init" -x -a "bash zsh fish"
 complete -c caro -n "__fish_seen_subcommand_from init" -l key -x -d "key to bind"

@@ -87,9 +87,11 @@ int cmd_ask(struct app *app, int argc, char **argv);
 int cmd_check(struct app *app, int argc, char **argv);
 int cmd_config(struct app *app, int argc, char **argv);
 int cmd_doctor(struct app *app, int argc, char **argv);
-int cmd_model(struct app *app, int argc, char **argv);
-int cmd_init(struct app *app, int argc, char **argv);
 int cmd_explain(struct app *app, int argc, char **argv);
+int cmd_history(struct app *app, int argc, char **argv);
+int cmd_init(struct app *app, int argc, char **argv);
+int cmd_model(struct app *app, int argc, char **argv);
+int cmd_stats(struct app *app, int argc, char **argv);
 int cmd_version(struct app *app, int argc, char **argv);
 int cmd_help(struct app *app, int argc, char **argv);
 
@@ -161,6 +163,22 @@ void ui_print_json(struct cJSON *obj);
 /* Milliseconds rounded to microseconds, for JSON timings. */
 double ui_ms(double ms);
 void ui_verdict_json(struct cJSON *obj, const struct safety_verdict *v, enum safety_action act);
+
+/* cmd_history.c: the glue between the program and lib/store. */
+struct store;
+struct store_entry;
+struct store_opts;
+/* The store settings from the config (cache bound and lifetime). */
+void app_store_opts(const struct app *app, struct store_opts *o);
+/* Record a finished request in the history spool, unless history is off
+ * (then only a cache hit is noted, for the LRU order). Failures warn. */
+void history_record(struct app *app, const struct store_entry *e);
+/* Open the database and move the spool in, for commands that read it.
+ * Dies with EXIT_ERROR when it cannot be opened. */
+struct store *history_open(struct app *app);
+/* Unix milliseconds as "2024-05-01 17:40" local time, or as ISO 8601 UTC
+ * ("2024-05-01T15:40:00Z") when iso. */
+void format_time_ms(int64_t ms, bool iso, char *out, size_t cap);
 
 /* spinner.c: "working" on the terminal (stderr) while an engine runs.
  * NULL (and nothing drawn) when stderr is not a terminal or in JSON mode;

@@ -1,9 +1,11 @@
 /*
  * cmd_ask.c: the request flow. Words in, one command out:
  *
- *   read the request -> engines in order (match, then models) -> rate every
- *   candidate with the safety checker -> print (plain or JSON) -> ask, or
- *   run with -x -y when the policy allows -> pass the exit status on.
+ *   read the request -> engines in order (match, then models, each model
+ *   behind the answer cache) -> rate every candidate with the safety
+ *   checker, cached ones too -> print (plain or JSON) -> ask, or run with
+ *   -x -y when the policy allows -> record it in the history -> pass the
+ *   exit status on.
  *
  * Nothing runs unless stdin and stdout are terminals and the user says y,
  * or -x and -y are both given. Blocked commands never run and never reach
@@ -14,6 +16,7 @@
 #include "backend/backend.h"
 #include "http.h"
 #include "log.h"
+#include "store.h"
 
 #include <cjson/cJSON.h>
 #include <signal.h>
@@ -32,8 +35,15 @@ struct answers {
 	struct rated c[GEN_MAX_CANDIDATES];
 	char backend[16];
 	bool cached;
+	enum store_cache_use cache; /* what the answer cache did */
+	uint64_t khash;             /* the cache entry used or made */
+	struct store *st;           /* opened when a model engine is first tried */
+	bool st_tried;
+	struct store_key key;       /* of the model engine that answered afresh */
+	struct gen_answer fresh;    /* its answer, cached once the user has it */
 	double t_generate;
 	double t_check;
+	double t_ready;             /* start to rated answer, for the history */
 	struct err err; /* why nothing was produced, when n == 0 */
 	int exit_code;  /* for n == 0 */
 };
@@ -45,6 +55,85 @@ static void answers_release(struct answers *a)
 		free(a->c[i].explanation);
 	}
 	a->n = 0;
+	gen_answer_release(&a->fresh);
+	store_key_release(&a->key);
+	store_close(a->st);
+	a->st = NULL;
+}
+
+/* The answer cache of a model engine: the database is opened on the first
+ * model engine, so a pattern-engine answer never pays for it. NULL when
+ * the cache is off or unusable (after one warning). */
+static struct store *cache_store(struct app *app, struct answers *a)
+{
+	struct store_opts so;
+	struct buf warn = BUF_INIT;
+	struct err e;
+
+	if (a->st_tried)
+		return a->st;
+	a->st_tried = true;
+	if (!app->cache_dir_ok || app->cfg.cache_max_entries <= 0)
+		return NULL;
+	app_store_opts(app, &so);
+	if (store_open(&a->st, app->cache_dir, &so, &warn, &e) != 0)
+		warnf("answer cache unavailable: %s", e.msg);
+	if (warn.len)
+		warnf("%s", warn.s);
+	buf_release(&warn);
+	return a->st;
+}
+
+/* Look the request up under this engine's identity; true on a hit, which
+ * fills out. Otherwise k is left ready for caching a fresh answer. */
+static bool cache_get(struct app *app, struct backend *b, const struct gen_request *req,
+		      struct answers *out, struct store_key *k)
+{
+	struct store *st = cache_store(app, out);
+	struct buf id = BUF_INIT;
+	struct gen_answer ans;
+	char fp[17] = "";
+	struct err e;
+	int rc;
+
+	if (!st)
+		return false;
+	backend_identity(b, &id);
+	if (!req->cwd || store_context_fingerprint(req->cwd, fp, &e) != 0)
+		fp[0] = '\0';
+	store_key_init(k, req->text, req->plat, req->shell, id.s, fp);
+	buf_release(&id);
+	if (app->opts.no_cache) {
+		out->cache = STORE_CACHE_BYPASS;
+		return false;
+	}
+	rc = store_cache_get(st, k, req->max_candidates, &ans, out->backend, sizeof(out->backend),
+			     &out->khash, &e);
+	if (rc < 0)
+		warnf("answer cache: %s", e.msg);
+	out->cache = rc == 1 ? STORE_CACHE_HIT : STORE_CACHE_MISS;
+	if (rc != 1)
+		return false;
+	for (size_t i = 0; i < ans.n; i++) {
+		out->c[i].command = ans.c[i].command;
+		out->c[i].explanation = ans.c[i].explanation;
+	}
+	out->n = ans.n;
+	out->cached = true;
+	return true;
+}
+
+/* Does a command name the working directory? Then the answer holds only
+ * there, whatever the engine says: model prompts carry the directory's
+ * path, and a cached `ls /home/u/a` must not answer in /home/u/b. */
+static bool names_cwd(const struct gen_answer *ans, const char *cwd)
+{
+	if (!cwd || !cwd[0] || !cwd[1]) /* "/" is in every absolute path */
+		return false;
+	for (size_t i = 0; i < ans->n; i++)
+		if (strstr(ans->c[i].command, cwd))
+			return true;
+	return false;
 }
 
 /* Exit code for an engine failure that ends the request. */
@@ -142,16 +231,26 @@ static bool try_engine(struct app *app, const struct backend_ops *ops, const str
 {
 	struct gen_answer ans = {0};
 	struct backend *b = NULL;
+	struct store_key k = {0};
 	struct live *l = req->on_text ? req->ud : NULL;
 	double t = now_ms();
 	int rc;
 
+	if (backend_open(ops, &app->cfg, &b, &out->err) != 0)
+		goto fail;
+	/* The pattern engine answers faster than the database opens. */
+	if (!str_eq(ops->name, "match") && cache_get(app, b, req, out, &k)) {
+		out->t_generate += now_ms() - t;
+		backend_close(b);
+		store_key_release(&k);
+		log_info("cache answered in %.3f ms (made by %s)", now_ms() - t, out->backend);
+		return true;
+	}
 	/* Model engines take a while: a spinner until their text shows. */
 	if (l && !str_eq(ops->name, "match"))
 		l->spin = spinner_start(app, str_eq(ops->name, "local") ? "asking the local model" :
 					"asking the server");
-	rc = backend_open(ops, &app->cfg, &b, &out->err) != 0 ? -1 :
-	     backend_generate(b, req, &ans, &out->err);
+	rc = backend_generate(b, req, &ans, &out->err);
 	if (l) {
 		spinner_stop(l->spin);
 		l->spin = NULL;
@@ -159,11 +258,21 @@ static bool try_engine(struct app *app, const struct backend_ops *ops, const str
 	if (rc != 0)
 		goto fail;
 	for (size_t i = 0; i < ans.n; i++) {
-		out->c[i].command = ans.c[i].command;
-		out->c[i].explanation = ans.c[i].explanation;
-		ans.c[i].command = ans.c[i].explanation = NULL;
+		out->c[i].command = xstrdup(ans.c[i].command);
+		out->c[i].explanation = ans.c[i].explanation ? xstrdup(ans.c[i].explanation) : NULL;
 	}
 	out->n = ans.n;
+	/* Cached at the end (remember): the user never waits for a lock. */
+	if (k.h_base) {
+		if (names_cwd(&ans, req->cwd))
+			ans.context_dependent = true;
+		out->key = k;
+		out->fresh = ans;
+		memset(&k, 0, sizeof(k));
+		memset(&ans, 0, sizeof(ans));
+	}
+	gen_answer_release(&ans);
+	store_key_release(&k);
 	snprintf(out->backend, sizeof(out->backend), "%s", ops->name);
 	out->t_generate += now_ms() - t;
 	backend_close(b);
@@ -174,6 +283,7 @@ fail:
 	log_info("%s: %s", ops->name, out->err.msg);
 	gen_answer_release(&ans);
 	backend_close(b);
+	store_key_release(&k);
 	return false;
 }
 
@@ -241,7 +351,7 @@ static void generate(struct app *app, const char *text, struct answers *out)
 	/* auto: each usable engine in turn; a decline, an outage or a timeout
 	 * moves on, any other error ends the request. */
 	err_set(&out->err, ERR_DECLINED, "no engine could answer");
-	for (const char *const *name = backend_chain_names; *name; name++) {
+	for (const char *const *name = backend_chain(); *name; name++) {
 		const struct backend_ops *ops = backend_find(*name);
 
 		if (!ops || !backend_usable(ops, &app->cfg, why, sizeof(why)))
@@ -372,12 +482,14 @@ static void show(struct app *app, const struct answers *a, const struct rated *r
 }
 
 /* The terminal menu: run, no, edit, explain, copy, next candidate.
- * Returns the exit code and leaves *rp at the candidate the user ended
- * with. A blocked command never runs or reaches the clipboard, but it may
- * be edited (the edit is rated afresh) or left for another candidate. */
-static int interact(struct app *app, struct answers *a, struct rated **rp)
+ * Returns the exit code, leaves *rp at the candidate the user ended with
+ * and *d at what became of it. A blocked command never runs or reaches
+ * the clipboard, but it may be edited (the edit is rated afresh) or left
+ * for another candidate. */
+static int interact(struct app *app, struct answers *a, struct rated **rp,
+		    enum store_decision *d)
 {
-	struct rated *r = *rp;
+	struct rated *r = *rp, *was_edited = NULL;
 	bool many = a->n > 1;
 	const char *prompt = many ? "Run it? [y/N/e/x/c/n]" : "Run it? [y/N/e/x/c]";
 	const char *keys = many ? "yNexcn" : "yNexc";
@@ -387,21 +499,27 @@ static int interact(struct app *app, struct answers *a, struct rated **rp)
 
 	if (r->act == SAFETY_BLOCK && !many) {
 		fprintf(stderr, "caro: not running a command rated %s\n", safety_risk_name(r->v.risk));
+		*d = STORE_BLOCKED;
 		return EXIT_BLOCKED;
 	}
-	if (app->opts.yes && r->act == SAFETY_ALLOW)
+	if (app->opts.yes && r->act == SAFETY_ALLOW) {
+		*d = STORE_RAN;
 		return exec_command(app, r->command, false);
+	}
 	for (;;) {
 		int key = ui_menu(app, prompt, keys, help);
 
 		switch (key) {
 		case 'y':
-			if (r->act != SAFETY_BLOCK)
+			if (r->act != SAFETY_BLOCK) {
+				*d = r == was_edited ? STORE_EDITED : STORE_RAN;
 				return exec_command(app, r->command, false);
+			}
 			fprintf(stderr, "  blocked: caro does not run a command rated %s at --safety %s\n",
 				safety_risk_name(r->v.risk), safety_level_name(app->safety));
 			break;
 		case 'N':
+			*d = r->act == SAFETY_BLOCK ? STORE_BLOCKED : STORE_DECLINED;
 			return r->act == SAFETY_BLOCK ? EXIT_BLOCKED : EXIT_REFUSED;
 		case 'x':
 			explain(app, r);
@@ -428,12 +546,50 @@ static int interact(struct app *app, struct answers *a, struct rated **rp)
 			free(r->explanation);
 			r->command = edited;
 			r->explanation = xstrdup("edited by you");
+			was_edited = r;
 			rate(app, r);
 			show(app, a, r);
 			break;
 		}
 		}
 	}
+}
+
+/* After the output: cache a fresh model answer and write the history row.
+ * An edited command says the answer was wrong: it is not cached, and a
+ * cached one is forgotten. */
+static void remember(struct app *app, const char *request, struct answers *a,
+		     const struct rated *r, enum store_decision d, int status)
+{
+	char cwd[4096];
+	struct store_entry e = {
+		.cwd = getcwd(cwd, sizeof(cwd)),
+		.request = request,
+		.command = r ? r->command : NULL,
+		.engine = a->backend[0] ? a->backend : NULL,
+		.platform = platform_os_name(app->plat.os),
+		.shell = platform_shell_name(app->shell),
+		.risk = r ? safety_risk_name(r->v.risk) : NULL,
+		.cache = a->cache,
+		.khash = a->khash,
+		.decision = d,
+		/* With --hand-back the shell runs it: its status is not ours. */
+		.exit_status = (d == STORE_RAN || d == STORE_EDITED) && !app->opts.hand_back ?
+			status : -1,
+		.total_ms = a->t_ready,
+		.generate_ms = a->t_generate,
+		.check_ms = a->t_check,
+	};
+	struct err err;
+
+	if (a->fresh.n && a->st && d != STORE_EDITED &&
+	    store_cache_put(a->st, &a->key, (size_t)app->cfg.candidates, &a->fresh, a->backend,
+			    &a->khash, &err) != 0)
+		warnf("answer not cached: %s", err.msg);
+	if (d == STORE_EDITED && a->st && a->khash && store_cache_forget(a->st, a->khash, &err))
+		log_info("%s", err.msg);
+	e.khash = a->khash;
+	history_record(app, &e);
 }
 
 /* --print-only and --widget: hand one candidate to a key binding or a
@@ -485,9 +641,10 @@ static int print_only(struct app *app, const struct answers *a, const struct rat
 static int ask(struct app *app, const char *request)
 {
 	struct answers a;
-	struct rated *r;
+	struct rated *r = NULL;
 	bool interactive = app->tty_in && app->tty_out && !app->json && !app->opts.dry_run;
 	bool want_run = app->opts.execute && app->opts.yes && !app->opts.dry_run;
+	enum store_decision d = STORE_SHOWN;
 	struct sigaction sa = {0}, old;
 	int status;
 
@@ -502,14 +659,18 @@ static int ask(struct app *app, const char *request)
 	generate(app, request, &a);
 	sigaction(SIGINT, &old, NULL);
 	if (a.n == 0) {
+		a.t_ready = now_ms() - app->t0_ms;
 		if (app->json)
 			print_json(app, request, &a, NULL, -1);
 		if (app->opts.widget)
 			ui_one_line(a.err.msg);
 		fprintf(app->opts.widget ? stdout : stderr, "caro: %s\n", a.err.msg);
-		return a.exit_code;
+		d = STORE_NONE;
+		status = a.exit_code;
+		goto out;
 	}
 	rate_all(app, &a);
+	a.t_ready = now_ms() - app->t0_ms;
 	/* --pick K starts at candidate K, counting round. */
 	r = &a.c[app->opts.pick ? (size_t)(app->opts.pick - 1) % a.n : 0];
 
@@ -520,8 +681,10 @@ static int ask(struct app *app, const char *request)
 
 	if (app->json) {
 		status = -1;
-		if (want_run && r->act == SAFETY_ALLOW)
+		if (want_run && r->act == SAFETY_ALLOW) {
 			status = exec_command(app, r->command, true);
+			d = STORE_RAN;
+		}
 		print_json(app, request, &a, r, status);
 		if (r->act == SAFETY_BLOCK)
 			status = EXIT_BLOCKED;
@@ -533,7 +696,7 @@ static int ask(struct app *app, const char *request)
 	}
 	if (interactive) {
 		show(app, &a, r);
-		status = interact(app, &a, &r);
+		status = interact(app, &a, &r, &d);
 		goto out;
 	}
 
@@ -546,6 +709,7 @@ static int ask(struct app *app, const char *request)
 	} else if (want_run && r->act == SAFETY_ALLOW) {
 		fprintf(stderr, "$ %s\n", r->command);
 		status = exec_command(app, r->command, false);
+		d = STORE_RAN;
 	} else {
 		printf("%s\n", r->command);
 		if (app->tty_err)
@@ -564,6 +728,9 @@ static int ask(struct app *app, const char *request)
 		}
 	}
 out:
+	if (r && r->act == SAFETY_BLOCK)
+		d = STORE_BLOCKED;
+	remember(app, request, &a, r, d, status);
 	answers_release(&a);
 	return status;
 }

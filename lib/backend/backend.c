@@ -5,6 +5,7 @@ extern const struct backend_ops backend_match_ops;
 extern const struct backend_ops backend_local_ops;
 extern const struct backend_ops backend_ollama_ops;
 extern const struct backend_ops backend_openai_ops;
+extern const struct backend_ops backend_test_ops;
 
 /* Engines this build has. An engine named in backend_chain_names but
  * missing here reports "not available" to the user. */
@@ -13,9 +14,19 @@ static const struct backend_ops *const registry[] = {
 	&backend_local_ops,
 	&backend_ollama_ops,
 	&backend_openai_ops,
+	&backend_test_ops,
 };
 
 const char *const backend_chain_names[] = {"match", "local", "ollama", "openai", NULL};
+static const char *const chain_with_test[] = {"match", "local", "ollama", "openai", "test",
+					      NULL};
+
+const char *const *backend_chain(void)
+{
+	const char *t = getenv("CARO_TEST_ENGINE");
+
+	return t && *t ? chain_with_test : backend_chain_names;
+}
 
 const struct backend_ops *backend_find(const char *name)
 {

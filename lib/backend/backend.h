@@ -76,6 +76,9 @@ struct backend {
 const struct backend_ops *backend_find(const char *name);
 /* Engine names in --backend auto order: match, local, ollama, openai. */
 extern const char *const backend_chain_names[];
+/* The auto chain to walk: backend_chain_names, plus caro's own test engine
+ * at the end when CARO_TEST_ENGINE is set (tests only, backend/test.c). */
+const char *const *backend_chain(void);
 
 bool backend_usable(const struct backend_ops *ops, const struct config *cfg, char *why, size_t cap);
 int backend_open(const struct backend_ops *ops, const struct config *cfg, struct backend **out,

@@ -382,7 +382,9 @@ assert len(ts) == 2 and ts[1] - ts[0] >= 0.95, ts
 	run --separate-stderr env LD_DEBUG=libs "$CARO" -b openai "list files"
 	[ "$status" -eq 0 ]
 	[[ "$stderr" != *"libcurl"* ]]
-	run --separate-stderr env LD_DEBUG=libs CARO_HTTP_TRANSPORT=curl "$CARO" -b openai "list files"
+	# --no-cache: the answer above is cached, and a hit sends no request.
+	run --separate-stderr env LD_DEBUG=libs CARO_HTTP_TRANSPORT=curl "$CARO" -b openai --no-cache \
+		"list files"
 	[ "$status" -eq 0 ]
 	[[ "$stderr" == *"libcurl"* ]]
 }
