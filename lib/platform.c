@@ -3,9 +3,10 @@
  *
  * Detection runs `tool --version` for each tool whose flags differ between
  * GNU and BSD, which costs ~10 ms, so its result is cached in
- * <cache_dir>/platform. The cache is valid while $PATH, the kernel, every
- * $PATH directory's mtime and every probed binary's identity are unchanged:
- * about twenty stat calls, no process spawned. A new binary dropped into a
+ * <cache_dir>/platform with the path and identity of each probed binary.
+ * The cache is valid while the kernel, $PATH, every $PATH directory's
+ * mtime and every recorded binary are unchanged: one stat per directory
+ * and per tool, no $PATH walk, no process spawned. A binary added to a
  * $PATH directory changes that directory's mtime, so it is noticed too.
  */
 #include "platform.h"
@@ -26,7 +27,7 @@
 extern char **environ;
 
 /* Bump the last number when detection changes, so old facts are redone. */
-#define CACHE_MAGIC "caro-platform " CARO_VERSION " 2"
+#define CACHE_MAGIC "caro-platform " CARO_VERSION " 3"
 #define PROBE_TIMEOUT_MS 2000
 #define CACHE_MAX 16384
 
@@ -235,14 +236,17 @@ static void file_stamp(const char *path, char *out, size_t cap)
 	if (stat(path, &st) != 0)
 		snprintf(out, cap, "-");
 	else
-		snprintf(out, cap, "%llu:%llu:%lld:%lld", (unsigned long long)st.st_dev,
-			 (unsigned long long)st.st_ino, (long long)st.st_mtime,
-			 (long long)st.st_size);
+		/* Nanoseconds (POSIX.1-2008 st_mtim): a file added to a $PATH
+		 * directory in the same second must still change its stamp. */
+		snprintf(out, cap, "%llu:%llu:%lld.%09ld:%lld", (unsigned long long)st.st_dev,
+			 (unsigned long long)st.st_ino, (long long)st.st_mtim.tv_sec,
+			 (long)st.st_mtim.tv_nsec, (long long)st.st_size);
 }
 
-/* Everything the cached facts depend on, as text: kernel, PATH, each PATH
- * directory's mtime, each resolved tool. Cheap: stat calls only. */
-static void validity_key(struct buf *b, const char *path_env, const struct utsname *u)
+/* What the cached facts depend on besides the tools: kernel, PATH and each
+ * PATH directory's mtime (a binary added to or removed from a directory
+ * changes it). */
+static void base_key(struct buf *b, const char *path_env, const struct utsname *u)
 {
 	char stamp[96], path[1024];
 	const char *p = path_env;
@@ -262,13 +266,53 @@ static void validity_key(struct buf *b, const char *path_env, const struct utsna
 		p = end ? end + 1 : NULL;
 	}
 	buf_addch(b, '\n');
+}
+
+/* One line per tool: where $PATH finds it and that file's identity, or
+ * "absent". Resolving walks $PATH, so this runs only when probing. */
+static void tools_key(struct buf *b, const char *path_env)
+{
+	char stamp[96], path[1024];
+
 	for (int t = 0; t < TOOL__COUNT; t++) {
-		if (which(path_env, tool_names[t], path, sizeof(path)))
+		if (which(path_env, tool_names[t], path, sizeof(path))) {
 			file_stamp(path, stamp, sizeof(stamp));
-		else
-			snprintf(stamp, sizeof(stamp), "absent");
-		buf_addf(b, "tool.%s=%s\n", tool_names[t], stamp);
+			buf_addf(b, "tool.%s=%s|%s\n", tool_names[t], path, stamp);
+		} else {
+			buf_addf(b, "tool.%s=absent\n", tool_names[t]);
+		}
 	}
+}
+
+/* Check the tool lines at s against the files they name: one stat per
+ * tool instead of a $PATH walk. Returns where the facts start, or NULL
+ * when a tool line is missing or a binary changed. */
+static const char *tools_still_valid(const char *s)
+{
+	char path[1024], stamp[96];
+
+	for (int t = 0; t < TOOL__COUNT; t++) {
+		const char *nl = strchr(s, '\n'), *bar;
+		size_t plen = strlen("tool.") + strlen(tool_names[t]) + 1;
+
+		if (!nl || strncmp(s, "tool.", 5) != 0 || strncmp(s + 5, tool_names[t], plen - 6) != 0 ||
+		    s[plen - 1] != '=')
+			return NULL;
+		s += plen;
+		if (strncmp(s, "absent\n", 7) != 0) {
+			bar = memchr(s, '|', (size_t)(nl - s));
+			if (!bar || (size_t)(bar - s) >= sizeof(path))
+				return NULL;
+			memcpy(path, s, (size_t)(bar - s));
+			path[bar - s] = '\0';
+			file_stamp(path, stamp, sizeof(stamp));
+			if (strlen(stamp) != (size_t)(nl - bar - 1) ||
+			    strncmp(stamp, bar + 1, (size_t)(nl - bar - 1)) != 0)
+				return NULL;
+		}
+		s = nl + 1;
+	}
+	return s;
 }
 
 static void read_os_release(char *out, size_t cap)
@@ -442,15 +486,19 @@ int platform_detect(struct platform *p, const char *cache_dir, char *warn, size_
 		path_env = "/usr/bin:/bin";
 	if (uname(&u) != 0)
 		memset(&u, 0, sizeof(u));
-	validity_key(&key, path_env, &u);
+	base_key(&key, path_env, &u);
 
 	if (cache_dir && snprintf(cpath, sizeof(cpath), "%s/platform", cache_dir) <
 			     (int)sizeof(cpath)) {
+		const char *facts;
+
 		cached = read_small(cpath);
-		/* Valid when the stored validity key matches this one exactly. */
+		/* Valid when the kernel, PATH and its directories are as they
+		 * were and every probed binary is the same file. */
 		if (cached && str_startswith(cached, CACHE_MAGIC "\n") &&
 		    strncmp(cached + sizeof(CACHE_MAGIC), key.s, key.len) == 0 &&
-		    facts_parse(cached + sizeof(CACHE_MAGIC) + key.len, p) == 0) {
+		    (facts = tools_still_valid(cached + sizeof(CACHE_MAGIC) + key.len)) &&
+		    facts_parse(facts, p) == 0) {
 			p->shell = env_shell();
 			goto out;
 		}
@@ -462,6 +510,7 @@ int platform_detect(struct platform *p, const char *cache_dir, char *warn, size_
 	p->shell = env_shell();
 	if (cache_dir) {
 		buf_addf(&file, "%s\n%s", CACHE_MAGIC, key.s);
+		tools_key(&file, path_env);
 		facts_format(&file, p);
 		if (write_atomic(cpath, file.s, file.len) != 0 && warn_len)
 			snprintf(warn, warn_len, "cannot write %s: %s", cpath, strerror(errno));

@@ -91,6 +91,28 @@ TEST(platform_detect_probes_and_caches)
 	REQUIRE(platform_detect(&p, cache, warn, sizeof(warn), &e) == 0);
 	CHECK(!platform_is_bsd(&p, TOOL_DATE));
 
+	/* A GNU sed installed earlier in $PATH is noticed at once, through
+	 * the directory's mtime, though no recorded binary changed. */
+	{
+		char bin2[520], old_env[4700];
+
+		snprintf(bin2, sizeof(bin2), "%s/bin2", dir);
+		REQUIRE(mkdir(bin2, 0755) == 0);
+		snprintf(old_env, sizeof(old_env), "%s:%s", bin2, bin);
+		setenv("PATH", old_env, 1);
+		REQUIRE(platform_detect(&p, cache, warn, sizeof(warn), &e) == 0);
+		CHECK(!platform_is_bsd(&p, TOOL_DATE));
+		snprintf(path, sizeof(path), "%s/date", bin2);
+		f = fopen(path, "w");
+		REQUIRE(f);
+		fputs("#!/bin/sh\necho 'date: illegal option' >&2\nexit 1\n", f);
+		fclose(f);
+		chmod(path, 0755);
+		REQUIRE(platform_detect(&p, cache, warn, sizeof(warn), &e) == 0);
+		CHECK(platform_is_bsd(&p, TOOL_DATE));
+		setenv("PATH", bin, 1);
+	}
+
 	/* An unwritable cache dir still gives facts, and a warning. */
 	REQUIRE(platform_detect(&p, "/nonexistent/caro-cache", warn, sizeof(warn), &e) == 0);
 	CHECK(strstr(warn, "cannot write") != NULL);
