@@ -12,6 +12,7 @@ _caro() {
 	--config|-m|--model) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	-n|--candidates) COMPREPLY=($(compgen -W "1 2 3 4 5" -- "$cur")); return ;;
 	config) COMPREPLY=($(compgen -W "get set show path" -- "$cur")); return ;;
+	model) COMPREPLY=($(compgen -W "list pull rm info path run" -- "$cur")); return ;;
 	init) COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")); return ;;
 	get|set)
 		if [ "${COMP_WORDS[1]}" = config ]; then
@@ -28,7 +29,7 @@ _caro() {
 			--dry-run --safety --explain -n --candidates --no-cache -m --model -v --verbose
 			--config -V --version -h --help --print-only --pick" -- "$cur"))
 	elif [ "$COMP_CWORD" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "check config doctor explain history init stats version help" -- "$cur"))
+		COMPREPLY=($(compgen -W "check config doctor explain history init model stats version help" -- "$cur"))
 	fi
 }
 complete -F _caro caro

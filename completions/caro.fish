@@ -1,5 +1,5 @@
 # fish completion for caro
-set -l cmds check config doctor explain history init stats version help
+set -l cmds check config doctor explain history init model stats version help
 complete -c caro -f
 complete -c caro -n "not __fish_seen_subcommand_from $cmds" -a "$cmds"
 complete -c caro -s o -l output -x -a "plain json" -d "output format"
@@ -27,3 +27,4 @@ complete -c caro -n "__fish_seen_subcommand_from history" -l clear -d "delete hi
 complete -c caro -n "__fish_seen_subcommand_from history stats" -l json -d "JSON output"
 complete -c caro -n "__fish_seen_subcommand_from init" -x -a "bash zsh fish"
 complete -c caro -n "__fish_seen_subcommand_from init" -l key -x -d "key to bind"
+complete -c caro -n "__fish_seen_subcommand_from model" -x -a "list pull rm info path run"

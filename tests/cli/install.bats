@@ -36,3 +36,14 @@ load helpers
 	command -v fish >/dev/null && { run fish -n "$repo/completions/caro.fish"; [ "$status" -eq 0 ]; }
 	true
 }
+
+@test "completions offer every command caro --help lists" {
+	repo=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+	cmds=$("$CARO" --help | sed -n '/^commands:/,/^$/p' | awk 'NF {print $1}' | grep -v '^commands:')
+	[ -n "$cmds" ]
+	for c in $cmds; do
+		grep -q "\b$c\b" "$repo/completions/caro.bash" || { echo "bash lacks $c"; false; }
+		grep -q "\b$c\b" "$repo/completions/caro.fish" || { echo "fish lacks $c"; false; }
+		grep -q "'$c\[" "$repo/completions/_caro" || { echo "zsh lacks $c"; false; }
+	done
+}
