@@ -4,6 +4,7 @@
 #   make test            unit suites + CLI tests, plain and under ASan/UBSan
 #   make eval            score the pattern engine and the checker on ../shared/eval
 #   make bench           benchmarks, written to build/bench.json
+#   make bench-gate      instruction counts against bench/baseline.json (CI)
 #   make fuzz            libFuzzer targets (clang), FUZZ_SECONDS each; a target
 #                        may have tests/fuzz/NAME.seeds.sh to write seeds
 #                        made at run time (e.g. from ../shared) to build/
@@ -64,7 +65,7 @@ LIB_GEN_SRC :=
 
 DEPS_STAMP := $(O)/.deps-build
 
-.PHONY: all test check unit cli eval bench fuzz install uninstall clean deps test-deps
+.PHONY: all test check unit cli eval bench bench-gate fuzz install uninstall clean deps test-deps
 all: caro
 
 $(DEPS_STAMP): tools/deps.sh
@@ -143,8 +144,14 @@ cli: caro $(TOOLS_rel)
 eval: $(O)/rel/tools/match_eval
 	@python3 tools/eval.py --bin $(O)/rel/tools/match_eval --shared $(SHARED) --json $(O)/eval-match.json
 
-bench: caro $(BENCH_rel) $(TOOLS_rel)
+bench: test-deps caro $(BENCH_rel) $(TOOLS_rel)
 	@sh bench/run.sh
+
+# The CI regression gate: instruction counts (callgrind) of fixed requests
+# through the pattern engine, the checker and a cache hit, against
+# bench/baseline.json. Repeatable on a busy machine, unlike wall time.
+bench-gate: test-deps caro
+	@sh bench/icount.sh --gate
 
 # libFuzzer: one binary per tests/fuzz/fuzz_*.c, linked against the library
 # built by clang with the fuzzer's coverage instrumentation.

@@ -1,9 +1,10 @@
 /*
  * check_bench.c: time safety_check per command over the dev set.
  *
- *   build/rel/bench/check_bench [out.json] [reps]
+ *   build/rel/bench/check_bench [out.json] [reps] [commands]
  *
- * Reads $CARO_SHARED/eval/dev_safety.tsv (default ../shared), checks every
+ * Reads $CARO_SHARED/eval/dev_safety.tsv (default ../shared), or a file of
+ * one command per line (bench/commands.txt, what `make bench` uses), checks every
  * command reps times (default 200), timing each call, and reports the
  * median, p95 and p99 of all calls in microseconds, plus the parse-only
  * share and the time to reject a 1 MB command and 10,000 nested
@@ -95,18 +96,23 @@ int main(int argc, char **argv)
 
 	if (reps < 10)
 		reps = 10;
-	snprintf(path, sizeof(path), "%s/eval/dev_safety.tsv", shared ? shared : "../shared");
+	if (argc > 3)
+		snprintf(path, sizeof(path), "%s", argv[3]);
+	else
+		snprintf(path, sizeof(path), "%s/eval/dev_safety.tsv", shared ? shared : "../shared");
 	f = fopen(path, "r");
 	if (!f) {
 		fprintf(stderr, "check_bench: cannot open %s\n", path);
 		return 1;
 	}
 	while (fgets(line, sizeof(line), f)) {
+		/* expect<TAB>command<TAB>note (the dev set) or one command per
+		 * line (bench/commands.txt) */
 		char *cmd = strchr(line, '\t'), *end;
 
-		if (line[0] == '#' || !cmd)
+		if (line[0] == '#' || line[0] == '\n')
 			continue;
-		cmd++;
+		cmd = cmd ? cmd + 1 : line;
 		end = strchr(cmd, '\t');
 		if (end)
 			*end = '\0';

@@ -1,9 +1,11 @@
 /*
  * match_bench.c: time match_request per request over a request set.
  *
- *   match_bench [FILE.jsonl] [-r REPS] [-o OUT.json]
+ *   match_bench [FILE] [-r REPS] [-o OUT.json]
  *
- * FILE defaults to $CARO_SHARED/eval/dev_nl.jsonl (../shared). Each request
+ * FILE is JSONL with a "query" per line (the dev set; the default is
+ * $CARO_SHARED/eval/dev_nl.jsonl) or plain text with one request per line
+ * and # comments (bench/requests.txt, what `make bench` uses). Each request
  * is matched REPS times (default 200) for the linux target, every call
  * timed on its own; the report gives median, p95 and p99 in microseconds,
  * plus one 100 KB request (the linearity check) timed 20 times. The JSON
@@ -84,8 +86,16 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	while (nreq < MAX_REQS && fgets(line, sizeof(line), f)) {
-		cJSON *d = cJSON_Parse(line), *q = d ? cJSON_GetObjectItem(d, "query") : NULL;
+		cJSON *d, *q;
 
+		if (line[0] != '{') {
+			line[strcspn(line, "\n")] = '\0';
+			if (line[0] && line[0] != '#')
+				reqs[nreq++] = xstrdup(line);
+			continue;
+		}
+		d = cJSON_Parse(line);
+		q = d ? cJSON_GetObjectItem(d, "query") : NULL;
 		if (cJSON_IsString(q))
 			reqs[nreq++] = xstrdup(q->valuestring);
 		cJSON_Delete(d);

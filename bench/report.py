@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""bench/report.py: gather every benchmark's output into build/bench.json
+and print one table.
+
+Inputs (whatever exists): build/bench.jsonl (one object per line from
+proc_bench, local_bench, context_bench, sha256_bench and the callgrind
+counts), build/bench-match.json, build/bench-check.json,
+build/bench-tok.json, build/bench-infer.json, and the size of ./caro.
+
+Each figure becomes {"value", "unit", "better", ...}: for timings the
+value is the median (p95, p99 and the number of runs ride along), so
+bench/compare can put any two runs side by side.
+"""
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+B = os.path.join(ROOT, "build")
+
+
+def read_json(name):
+    try:
+        with open(os.path.join(B, name)) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def main():
+    figs = {}
+
+    def add(name, value, unit, better="lower", **extra):
+        if value is None:
+            return
+        figs[name] = dict(value=round(float(value), 4), unit=unit, better=better, **extra)
+
+    try:
+        lines = open(os.path.join(B, "bench.jsonl")).read().splitlines()
+    except OSError:
+        lines = []
+    for line in lines:
+        if not line.strip():
+            continue
+        o = json.loads(line)
+        n = o.get("name", "?")
+        if "p50_ms" in o:
+            add(n, o["p50_ms"], "ms", p95=o.get("p95_ms"), p99=o.get("p99_ms"), runs=o.get("runs"))
+            if o.get("rss_kb_max"):
+                add(n + " [peak RSS]", o["rss_kb_max"] / 1024.0, "MB")
+        elif "instructions" in o:
+            add(n, o["instructions"], "instr")
+        elif "mb_per_s" in o:
+            add(n, o["mb_per_s"], "MB/s", better="higher", runs=o.get("runs"))
+
+    m = read_json("bench-match.json")
+    if m:
+        add("match_request per request (in-process)", m["median_us"], "us",
+            p95=m["p95_us"], p99=m["p99_us"], runs=m["requests"] * m["reps"])
+        add("match_request, 100 KB request", m.get("big_request_median_us"), "us")
+    c = read_json("bench-check.json")
+    if c:
+        add("safety_check per command (in-process)", c["check_us"]["median"], "us",
+            p95=c["check_us"]["p95"], p99=c["check_us"]["p99"], runs=c["calls"])
+        add("safety_check, 1 MB command rejected", c.get("reject_1mb_us"), "us")
+        add("safety_check, 10,000 nested parentheses", c.get("reject_10k_nested_parens_us"), "us")
+    t = read_json("bench-tok.json")
+    if t:
+        for r in t.get("results", []):
+            v = r.get("vocab", "?")
+            if "encode_us" in r:
+                add(f"tokenize per string, {v}", r["encode_us"]["p50"], "us",
+                    p95=r["encode_us"].get("p95"), p99=r["encode_us"].get("p99"))
+            if "tok_build_us" in r:
+                add(f"tokenizer build, {v}", r["tok_build_us"]["p50"] / 1000.0, "ms")
+    inf = read_json("bench-infer.json")
+    if inf:
+        for r in inf.get("results", []):
+            label = r.get("label") or r.get("model") or "?"
+            for key, unit, better in (("pp256", "tok/s", "higher"), ("tg32", "tok/s", "higher"),
+                                      ("load_ms", "ms", "lower"), ("rss_mb", "MB", "lower")):
+                for k, v in r.items():
+                    if k.startswith(key) and isinstance(v, (int, float)):
+                        add(f"infer {label} {k}", v, unit, better)
+    caro = os.path.join(ROOT, "caro")
+    if os.path.exists(caro):
+        add("binary size ./caro", os.path.getsize(caro) / 1024.0, "KB")
+
+    try:
+        sha = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
+                             capture_output=True, text=True).stdout.strip()
+    except OSError:
+        sha = ""
+    try:
+        load = open("/proc/loadavg").read().split()[:3]
+    except OSError:
+        load = []
+    doc = {"generated": time.strftime("%Y-%m-%dT%H:%M:%S"), "git": sha,
+           "machine": {"cpus": os.cpu_count(), "arch": platform.machine(), "load": load},
+           "figures": figs}
+    with open(os.path.join(B, "bench.json"), "w") as f:
+        json.dump(doc, f, indent=1, sort_keys=True)
+        f.write("\n")
+
+    print(f"\n{'figure':<60} {'p50':>11} {'p95':>9} {'p99':>9} {'runs':>7}")
+    for name in sorted(figs):
+        x = figs[name]
+        p95 = f"{x['p95']:.4g}" if x.get("p95") is not None else ""
+        p99 = f"{x['p99']:.4g}" if x.get("p99") is not None else ""
+        runs = str(x.get("runs") or "")
+        print(f"{name[:60]:<60} {x['value']:>7.4g} {x['unit']:<4}{p95:>8} {p99:>9} {runs:>7}")
+    print(f"\nwrote build/bench.json ({len(figs)} figures; load {' '.join(load)})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
