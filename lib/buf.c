@@ -120,10 +120,14 @@ void buf_add_shquote(struct buf *b, const char *s)
 
 	for (p = (const unsigned char *)s; *p && bare; p++)
 		bare = sh_safe_char(*p);
-	if (bare) {
+	if (bare)
 		buf_adds(b, s);
-		return;
-	}
+	else
+		buf_add_shquote_always(b, s);
+}
+
+void buf_add_shquote_always(struct buf *b, const char *s)
+{
 	buf_addch(b, '\'');
 	for (; *s; s++) {
 		if (*s == '\'')

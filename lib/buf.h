@@ -42,5 +42,7 @@ static inline const char *buf_str(const struct buf *b)
 /* Append s quoted for POSIX sh so that it reads back as one word. Words
  * made only of safe characters are added bare. */
 void buf_add_shquote(struct buf *b, const char *s);
+/* The same, in single quotes even when the word needs none ('*.py'). */
+void buf_add_shquote_always(struct buf *b, const char *s);
 
 #endif

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "buf.h"
+#include "fileio.h"
 #include "paths.h"
 #include "toml.h"
 
@@ -476,32 +477,6 @@ static void toml_value_text(const struct key *k, const struct config *tmp, struc
 		config_format(tmp, k->name, true, b, NULL);
 }
 
-static int write_atomic(const char *path, const char *data, size_t len, struct err *err)
-{
-	char tmp[4200];
-	int fd;
-	ssize_t w;
-
-	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
-	/* 0600: the file may hold an API key. */
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return err_errno(err, ERR_IO, "cannot write %s", tmp);
-	w = write(fd, data, len);
-	if (w != (ssize_t)len || fsync(fd) != 0) {
-		err_errno(err, ERR_IO, "cannot write %s", tmp);
-		close(fd);
-		unlink(tmp);
-		return -1;
-	}
-	if (close(fd) != 0 || rename(tmp, path) != 0) {
-		err_errno(err, ERR_IO, "cannot replace %s", path);
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
 int config_write_value(const char *path, const char *key, const char *value, struct err *err)
 {
 	struct buf text = BUF_INIT, val = BUF_INIT, out = BUF_INIT;
@@ -577,7 +552,8 @@ int config_write_value(const char *path, const char *key, const char *value, str
 				goto out;
 		}
 	}
-	rc = write_atomic(path, buf_str(&out), out.len, err);
+	/* 0600: the file may hold an API key. */
+	rc = file_write_atomic(path, buf_str(&out), out.len, 0600, err);
 out:
 	toml_doc_release(&doc);
 	buf_release(&text);

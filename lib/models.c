@@ -8,6 +8,8 @@
  */
 #include "models.h"
 
+#include "fileio.h"
+
 #include "buf.h"
 #include "log.h"
 #include "http.h"
@@ -178,11 +180,10 @@ out:
 
 int models_manifest_save(const char *dir, const struct models_manifest *m, struct err *err)
 {
-	char path[4096], tmp[4200];
+	char path[4096];
 	cJSON *root = cJSON_CreateObject(), *arr;
-	char *text = NULL;
-	FILE *f = NULL;
-	int rc = -1;
+	char *text;
+	int rc;
 
 	cJSON_AddNumberToObject(root, "version", 1);
 	arr = cJSON_AddArrayToObject(root, "models");
@@ -201,29 +202,8 @@ int models_manifest_save(const char *dir, const struct models_manifest *m, struc
 	}
 	text = cJSON_Print(root);
 	snprintf(path, sizeof(path), "%s/manifest.json", dir);
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	f = fopen(tmp, "w");
-	if (!f || fputs(text, f) < 0 || fputc('\n', f) == EOF || fflush(f) != 0 ||
-	    fsync(fileno(f)) != 0) {
-		err_errno(err, ERR_IO, "cannot write %s", tmp);
-		goto out;
-	}
-	if (fclose(f) != 0) {
-		f = NULL;
-		err_errno(err, ERR_IO, "cannot write %s", tmp);
-		goto out;
-	}
-	f = NULL;
-	if (rename(tmp, path) != 0) {
-		err_errno(err, ERR_IO, "cannot rename %s", tmp);
-		goto out;
-	}
-	rc = 0;
-out:
-	if (f)
-		fclose(f);
-	if (rc != 0)
-		unlink(tmp);
+	rc = text ? file_write_atomic(path, text, strlen(text), 0644, err) :
+		    err_set(err, ERR_NOMEM, "cannot format %s", path);
 	free(text);
 	cJSON_Delete(root);
 	return rc;

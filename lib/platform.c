@@ -12,6 +12,7 @@
 #include "platform.h"
 
 #include "buf.h"
+#include "fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -452,24 +453,6 @@ static char *read_small(const char *path)
 	return s;
 }
 
-static int write_atomic(const char *path, const char *data, size_t len)
-{
-	char tmp[1100];
-	int fd;
-	ssize_t w;
-
-	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -1;
-	w = write(fd, data, len);
-	if (close(fd) != 0 || w != (ssize_t)len || rename(tmp, path) != 0) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
 int platform_detect(struct platform *p, const char *cache_dir, char *warn, size_t warn_len,
 		    struct err *err)
 {
@@ -509,11 +492,13 @@ int platform_detect(struct platform *p, const char *cache_dir, char *warn, size_
 	probe(p, path_env, &u);
 	p->shell = env_shell();
 	if (cache_dir) {
+		struct err werr;
+
 		buf_addf(&file, "%s\n%s", CACHE_MAGIC, key.s);
 		tools_key(&file, path_env);
 		facts_format(&file, p);
-		if (write_atomic(cpath, file.s, file.len) != 0 && warn_len)
-			snprintf(warn, warn_len, "cannot write %s: %s", cpath, strerror(errno));
+		if (file_write_atomic(cpath, file.s, file.len, 0644, &werr) != 0 && warn_len)
+			snprintf(warn, warn_len, "%s", werr.msg);
 	}
 out:
 	free(cached);

@@ -170,10 +170,6 @@ static bool same_model(const char *have, const char *want)
 static int ollama_probe(struct backend *b, struct buf *status, struct err *err)
 {
 	struct remote *r = (struct remote *)b;
-	struct http_request rq;
-	struct http_response resp = {0};
-	char url[HTTP_URL_MAX + 32];
-	const char *hdrs[3];
 	struct buf names = BUF_INIT;
 	const cJSON *models, *m;
 	cJSON *j = NULL;
@@ -181,14 +177,8 @@ static int ollama_probe(struct backend *b, struct buf *status, struct err *err)
 	size_t n;
 	int rc = -1;
 
-	remote_request(r, &rq, url, sizeof(url), "/api/tags", hdrs);
-	rq.retries = 0;
-	rq.timeout_ms = MIN(r->timeout_ms, REMOTE_PROBE_TIMEOUT_MS);
-	if (http_do(&rq, &resp, err) != 0) {
-		remote_fail(r, &resp, err);
+	if (remote_get_json(r, "/api/tags", &j, err) != 0)
 		goto out;
-	}
-	j = cJSON_ParseWithLength(buf_str(&resp.body), resp.body.len);
 	models = cJSON_GetObjectItemCaseSensitive(j, "models");
 	if (!cJSON_IsArray(models)) {
 		err_set(err, ERR_PARSE, "ollama: %s: /api/tags has no model list (is this Ollama?)", r->url);
@@ -213,7 +203,6 @@ static int ollama_probe(struct backend *b, struct buf *status, struct err *err)
 out:
 	cJSON_Delete(j);
 	buf_release(&names);
-	http_response_release(&resp);
 	return rc;
 }
 

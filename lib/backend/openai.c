@@ -198,10 +198,6 @@ out:
 static int openai_probe(struct backend *b, struct buf *status, struct err *err)
 {
 	struct remote *r = (struct remote *)b;
-	struct http_request rq;
-	struct http_response resp = {0};
-	char url[HTTP_URL_MAX + 32];
-	const char *hdrs[3];
 	struct buf names = BUF_INIT;
 	const cJSON *data, *m;
 	cJSON *j = NULL;
@@ -209,14 +205,8 @@ static int openai_probe(struct backend *b, struct buf *status, struct err *err)
 	size_t n;
 	int rc = -1;
 
-	remote_request(r, &rq, url, sizeof(url), "/models", hdrs);
-	rq.retries = 0;
-	rq.timeout_ms = MIN(r->timeout_ms, REMOTE_PROBE_TIMEOUT_MS);
-	if (http_do(&rq, &resp, err) != 0) {
-		remote_fail(r, &resp, err);
+	if (remote_get_json(r, "/models", &j, err) != 0)
 		goto out;
-	}
-	j = cJSON_ParseWithLength(buf_str(&resp.body), resp.body.len);
 	data = cJSON_GetObjectItemCaseSensitive(j, "data");
 	if (!cJSON_IsArray(data)) {
 		err_set(err, ERR_PARSE, "openai: %s/models has no model list (is base_url right?)",
@@ -240,7 +230,6 @@ static int openai_probe(struct backend *b, struct buf *status, struct err *err)
 out:
 	cJSON_Delete(j);
 	buf_release(&names);
-	http_response_release(&resp);
 	return rc;
 }
 

@@ -371,3 +371,30 @@ size_t remote_list_models(const cJSON *arr, const char *field, const char *field
 	}
 	return n;
 }
+
+int remote_get_json(struct remote *r, const char *path, cJSON **out, struct err *err)
+{
+	struct http_request rq;
+	struct http_response resp = {0};
+	char url[HTTP_URL_MAX + 32];
+	const char *hdrs[3];
+	int rc = -1;
+
+	*out = NULL;
+	remote_request(r, &rq, url, sizeof(url), path, hdrs);
+	rq.retries = 0;
+	rq.timeout_ms = MIN(r->timeout_ms, REMOTE_PROBE_TIMEOUT_MS);
+	if (http_do(&rq, &resp, err) != 0) {
+		remote_fail(r, &resp, err);
+		goto out;
+	}
+	*out = cJSON_ParseWithLength(buf_str(&resp.body), resp.body.len);
+	if (!*out) {
+		err_set(err, ERR_PARSE, "%s: %s%s did not answer with JSON", r->engine, r->url, path);
+		goto out;
+	}
+	rc = 0;
+out:
+	http_response_release(&resp);
+	return rc;
+}

@@ -107,6 +107,10 @@ void remote_clean(char *out, size_t cap, const char *s);
 
 /* The model names a server lists, from a JSON array of objects with one
  * of the given string fields: "a, b, c" into out. Returns how many. */
+/* GET path (relative to the engine's URL) for a probe: no retries, the
+ * probe timeout, the body parsed as JSON into *out (caller frees with
+ * cJSON_Delete). Errors name the engine and the URL. */
+int remote_get_json(struct remote *r, const char *path, cJSON **out, struct err *err);
 size_t remote_list_models(const cJSON *arr, const char *field, const char *field2,
 			  struct buf *out);
 

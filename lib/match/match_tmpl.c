@@ -830,18 +830,10 @@ static void add_quoted(struct buf *b, const char *s, bool force)
 		if (!*s)
 			return;
 	}
-	if (!force) {
+	if (force)
+		buf_add_shquote_always(b, s);
+	else
 		buf_add_shquote(b, s);
-		return;
-	}
-	buf_addch(b, '\'');
-	for (; *s; s++) {
-		if (*s == '\'')
-			buf_adds(b, "'\\''");
-		else
-			buf_addch(b, *s);
-	}
-	buf_addch(b, '\'');
 }
 
 /* find -size units: the largest that divides the byte count exactly. */
