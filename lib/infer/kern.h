@@ -16,6 +16,14 @@
  *    the same weight row with four activation rows xstride bytes apart, so
  *    a batched matmul unpacks each weight block once for four tokens.
  *    NULL entries mean "call dot four times".
+ *  - gemm[type](n, w, row_size, nr, x, xstride, nt, out, ldo, add) is a
+ *    batched matmul: for the nr weight rows at w (row_size bytes apart)
+ *    and the nt tokens of x, given in the eight-token activation form
+ *    (quant.h blk_q8x8 / blk_q8kx8; tokens 8g..8g+7 at x + g * xstride),
+ *    out[t * ldo + r] = dot(row r, token t), or += when add. It computes
+ *    what dot does (the same integers per block, scaled in float) with
+ *    the work arranged for reuse: a tile of rows is unpacked once and
+ *    multiplied with every token. NULL entries mean "use dot4 / dot".
  *  - The float vector ops take any n (tails are handled).
  */
 #ifndef CARO_KERN_H
@@ -25,6 +33,8 @@
 
 typedef float (*kern_dot_fn)(int n, const void *w, const void *x);
 typedef void (*kern_dot4_fn)(int n, const void *w, const void *x, size_t xstride, float *out);
+typedef void (*kern_gemm_fn)(int n, const void *w, size_t row_size, int nr, const void *x,
+			    size_t xstride, int nt, float *out, size_t ldo, bool add);
 
 struct kern {
 	const char *name;
@@ -33,6 +43,7 @@ struct kern {
 	void (*quant_q8k)(const float *x, void *y, int64_t n);
 	kern_dot_fn dot[GGUF_T_COUNT];
 	kern_dot4_fn dot4[GGUF_T_COUNT];
+	kern_gemm_fn gemm[GGUF_T_COUNT];
 	/* attention against the KV cache, f16 or f32 (kv_f32), over n cached
 	 * positions `stride` elements apart:
 	 * attn_scores: out[t] = scale * (q . k[t]), hd elements each;

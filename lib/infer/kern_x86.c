@@ -717,6 +717,596 @@ static void attn_values(int hd, int n, const float *p, const void *v, size_t str
 		_mm256_storeu_ps(out + 8 * i, acc[i]);
 }
 
+/* ---- batched matmul: a tile of rows unpacked once, multiplied with every token ----
+ *
+ * A tile holds GR weight rows of KC elements in one form for all types:
+ * every group of four weights as bytes in natural element order, copied
+ * into all eight 32-bit lanes of a vector (unsigned bytes, with the
+ * type's offset or min moved into a per-block factor of the activation
+ * sum; q8_0 keeps signed bytes plus their magnitudes), and the scales as
+ * floats or 16-bit integers. A micro-kernel then multiplies one such
+ * vector with four elements of eight tokens (blk_q8x8), so each lane sums
+ * one token and no horizontal sums are needed, and reads weights with
+ * plain loads (a broadcast from memory costs a shuffle on Zen 3). The
+ * tile is built once per GR rows and shared by every token of the batch. */
+
+#define GR 4     /* weight rows per tile */
+#define KC QK_K  /* elements per chunk of a tile */
+#define TGB 32   /* groups of eight tokens per pass over a tile */
+/* the tile loops must be unrolled for the accumulators to live in
+ * registers (gcc and clang both read this pragma) */
+#define UNROLL _Pragma("GCC unroll 16")
+
+struct tile32 {
+	__m256i q[GR][KC / 4];
+	__m256 d[GR][KC / QK];       /* weight scale, in every lane */
+	__m256 o[GR][KC / QK];       /* factor of the activation sum s */
+};
+
+struct tilek {
+	__m256i q[GR][KC / 4];
+	__m256i sc[GR][KC / 16];     /* the scale of each 16 elements, in every 16-bit lane */
+	__m256i mn[GR][KC / 32];     /* the factors of the two bsums of each 32 elements */
+	float d[GR], dmin[GR];
+};
+
+/* acc + v, computed in acc's register. Written as asm because gcc,
+ * given the intrinsic in an unrolled loop, computes the sum into a
+ * temporary and copies it back: a move per multiply-add that costs a
+ * sixth of the issue width. */
+static inline __m256i acc16(__m256i acc, __m256i v)
+{
+	__asm__("vpaddw %1, %0, %0" : "+x"(acc) : "x"(v));
+	return acc;
+}
+
+static inline __m256i acc32(__m256i acc, __m256i v)
+{
+	__asm__("vpaddd %1, %0, %0" : "+x"(acc) : "x"(v));
+	return acc;
+}
+
+/* v, pinned in a register: gcc would otherwise reload a value for each
+ * use (folding the load into the multiply), doubling the loads of a
+ * micro-kernel that is bound by loads. */
+static inline __m256i in_reg(__m256i v)
+{
+	__asm__("" : "+x"(v));
+	return v;
+}
+
+/* dst[g] = dword g of u in all lanes */
+static inline void spread(__m256i u, __m256i *dst)
+{
+	int g;
+
+	UNROLL
+	for (g = 0; g < 8; g++)
+		dst[g] = _mm256_permutevar8x32_epi32(u, _mm256_set1_epi32(g));
+}
+
+/* res[r] lanes are tokens: out[t * ldo + r] (+)= res[r][t] for r < nrr,
+ * t < ntt. A 4x8 transpose in registers: storing the vectors and
+ * reloading single floats would stall on store forwarding. */
+static void store_tile(const __m256 *res, int nrr, int ntt, float *out, size_t ldo, bool add)
+{
+	const __m256 t0 = _mm256_unpacklo_ps(res[0], res[1]), t1 = _mm256_unpackhi_ps(res[0], res[1]);
+	const __m256 t2 = _mm256_unpacklo_ps(res[2], res[3]), t3 = _mm256_unpackhi_ps(res[2], res[3]);
+	__m256 u[4];
+	int t, r;
+
+	_Static_assert(GR == 4, "store_tile transposes four rows");
+	u[0] = _mm256_shuffle_ps(t0, t2, 0x44); /* tokens 0 and 4 */
+	u[1] = _mm256_shuffle_ps(t0, t2, 0xEE);
+	u[2] = _mm256_shuffle_ps(t1, t3, 0x44);
+	u[3] = _mm256_shuffle_ps(t1, t3, 0xEE);
+	for (t = 0; t < ntt; t++, out += ldo) {
+		__m128 v = t < 4 ? _mm256_castps256_ps128(u[t]) : _mm256_extractf128_ps(u[t - 4], 1);
+
+		if (nrr == GR) {
+			if (add)
+				v = _mm_add_ps(v, _mm_loadu_ps(out));
+			_mm_storeu_ps(out, v);
+		} else {
+			float f[4];
+
+			_mm_storeu_ps(f, v);
+			for (r = 0; r < nrr; r++)
+				out[r] = add ? out[r] + f[r] : f[r];
+		}
+	}
+}
+
+/* ---- unpacking rows [0, nr) of w, blocks [b0, b0 + nb) ---- */
+
+typedef void (*unpack32_fn)(const uint8_t *w, size_t rs, int nr, int b0, int nb, struct tile32 *t);
+typedef void (*unpackk_fn)(const uint8_t *w, size_t rs, int nr, int b0, struct tilek *t);
+
+/* q8_0 multiplies in 16 bits (vpmaddwd: two multiplies per 32 products
+ * against three for the sign trick with vpmaddubsw, and all of them
+ * share two pipes on Zen 3): each group of four weights as int16,
+ * repeated for each token of the vector */
+static void unpack32_q8_0(const uint8_t *w, size_t rs, int nr, int b0, int nb, struct tile32 *t)
+{
+	int r, b, g;
+
+	for (r = 0; r < nr; r++) {
+		const struct blk_q8_0 *a = (const struct blk_q8_0 *)(w + (size_t)r * rs) + b0;
+
+		for (b = 0; b < nb; b++) {
+			const __m256i lo = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)a[b].qs));
+			const __m256i hi = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(a[b].qs + 16)));
+
+			t->q[r][8 * b + 0] = _mm256_permute4x64_epi64(lo, 0x00);
+			t->q[r][8 * b + 1] = _mm256_permute4x64_epi64(lo, 0x55);
+			t->q[r][8 * b + 2] = _mm256_permute4x64_epi64(lo, 0xAA);
+			t->q[r][8 * b + 3] = _mm256_permute4x64_epi64(lo, 0xFF);
+			t->q[r][8 * b + 4] = _mm256_permute4x64_epi64(hi, 0x00);
+			t->q[r][8 * b + 5] = _mm256_permute4x64_epi64(hi, 0x55);
+			t->q[r][8 * b + 6] = _mm256_permute4x64_epi64(hi, 0xAA);
+			t->q[r][8 * b + 7] = _mm256_permute4x64_epi64(hi, 0xFF);
+			t->d[r][b] = _mm256_set1_ps(f16(a[b].d));
+		}
+	}
+	(void)g;
+}
+
+static void unpack32_q4_0(const uint8_t *w, size_t rs, int nr, int b0, int nb, struct tile32 *t)
+{
+	int r, b;
+
+	for (r = 0; r < nr; r++) {
+		const struct blk_q4_0 *a = (const struct blk_q4_0 *)(w + (size_t)r * rs) + b0;
+
+		for (b = 0; b < nb; b++) {
+			spread(nibbles(a[b].qs), &t->q[r][8 * b]);
+			t->d[r][b] = _mm256_set1_ps(f16(a[b].d));
+			t->o[r][b] = _mm256_set1_ps(-8 * f16(a[b].d));
+		}
+	}
+}
+
+static void unpack32_q4_1(const uint8_t *w, size_t rs, int nr, int b0, int nb, struct tile32 *t)
+{
+	int r, b;
+
+	for (r = 0; r < nr; r++) {
+		const struct blk_q4_1 *a = (const struct blk_q4_1 *)(w + (size_t)r * rs) + b0;
+
+		for (b = 0; b < nb; b++) {
+			spread(nibbles(a[b].qs), &t->q[r][8 * b]);
+			t->d[r][b] = _mm256_set1_ps(f16(a[b].d));
+			t->o[r][b] = _mm256_set1_ps(f16(a[b].m));
+		}
+	}
+}
+
+static void unpack32_q5_0(const uint8_t *w, size_t rs, int nr, int b0, int nb, struct tile32 *t)
+{
+	int r, b;
+
+	for (r = 0; r < nr; r++) {
+		const struct blk_q5_0 *a = (const struct blk_q5_0 *)(w + (size_t)r * rs) + b0;
+
+		for (b = 0; b < nb; b++) {
+			const __m256i hi = _mm256_and_si256(bits_to_bytes(a[b].qh), _mm256_set1_epi8(0x10));
+
+			spread(_mm256_or_si256(nibbles(a[b].qs), hi), &t->q[r][8 * b]);
+			t->d[r][b] = _mm256_set1_ps(f16(a[b].d));
+			t->o[r][b] = _mm256_set1_ps(-16 * f16(a[b].d));
+		}
+	}
+}
+
+static void unpack32_q5_1(const uint8_t *w, size_t rs, int nr, int b0, int nb, struct tile32 *t)
+{
+	int r, b;
+
+	for (r = 0; r < nr; r++) {
+		const struct blk_q5_1 *a = (const struct blk_q5_1 *)(w + (size_t)r * rs) + b0;
+
+		for (b = 0; b < nb; b++) {
+			spread(unpack_q5_1(&a[b]), &t->q[r][8 * b]);
+			t->d[r][b] = _mm256_set1_ps(f16(a[b].d));
+			t->o[r][b] = _mm256_set1_ps(f16(a[b].m));
+		}
+	}
+}
+
+/* q4_K / q5_K: 6-bit scales and mins per 32 elements */
+static void k4_factors(const uint8_t *s12, struct tilek *t, int r)
+{
+	uint8_t sc, m;
+	int j;
+
+	for (j = 0; j < 8; j++) {
+		quant_scale_min_k4(j, s12, &sc, &m);
+		t->sc[r][2 * j] = t->sc[r][2 * j + 1] = _mm256_set1_epi16(sc);
+		t->mn[r][j] = _mm256_set1_epi16(m);
+	}
+}
+
+static void unpackk_q4_k(const uint8_t *w, size_t rs, int nr, int b0, struct tilek *t)
+{
+	const __m256i m4 = _mm256_set1_epi8(0xF);
+	int r, c;
+
+	for (r = 0; r < nr; r++) {
+		const struct blk_q4_k *a = (const struct blk_q4_k *)(w + (size_t)r * rs) + b0;
+
+		for (c = 0; c < 4; c++) {
+			const __m256i bits = _mm256_loadu_si256((const __m256i *)(a->qs + 32 * c));
+
+			spread(_mm256_and_si256(bits, m4), &t->q[r][16 * c]);
+			spread(_mm256_and_si256(_mm256_srli_epi16(bits, 4), m4), &t->q[r][16 * c + 8]);
+		}
+		k4_factors(a->scales, t, r);
+		t->d[r] = f16(a->d);
+		t->dmin[r] = f16(a->dmin);
+	}
+}
+
+static void unpackk_q5_k(const uint8_t *w, size_t rs, int nr, int b0, struct tilek *t)
+{
+	const __m256i m4 = _mm256_set1_epi8(0xF), b4 = _mm256_set1_epi8(0x10);
+	int r, c;
+
+	for (r = 0; r < nr; r++) {
+		const struct blk_q5_k *a = (const struct blk_q5_k *)(w + (size_t)r * rs) + b0;
+		const __m256i hb = _mm256_loadu_si256((const __m256i *)a->qh);
+
+		for (c = 0; c < 4; c++) {
+			const __m256i bits = _mm256_loadu_si256((const __m256i *)(a->qs + 32 * c));
+			/* bit 2c of each qh byte to bit 4 for the low nibbles, bit 2c+1 for the high */
+			const __m256i h = _mm256_srli_epi16(hb, 2 * c);
+
+			spread(_mm256_or_si256(_mm256_and_si256(bits, m4),
+					       _mm256_and_si256(_mm256_slli_epi16(h, 4), b4)),
+			       &t->q[r][16 * c]);
+			spread(_mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(bits, 4), m4),
+					       _mm256_and_si256(_mm256_slli_epi16(h, 3), b4)),
+			       &t->q[r][16 * c + 8]);
+		}
+		k4_factors(a->scales, t, r);
+		t->d[r] = f16(a->d);
+		t->dmin[r] = f16(a->dmin);
+	}
+}
+
+/* q6_K: values 0..63 with the offset 32 moved into the bsums term
+ * (mins = 32 * scale, dmin = d) */
+static void unpackk_q6_k(const uint8_t *w, size_t rs, int nr, int b0, struct tilek *t)
+{
+	const __m256i m4 = _mm256_set1_epi8(0xF), m30 = _mm256_set1_epi8(0x30);
+	int r, h, i;
+
+	for (r = 0; r < nr; r++) {
+		const struct blk_q6_k *a = (const struct blk_q6_k *)(w + (size_t)r * rs) + b0;
+
+		for (h = 0; h < 2; h++) {
+			const uint8_t *ql = a->ql + 64 * h;
+			const __m256i b1 = _mm256_loadu_si256((const __m256i *)ql);
+			const __m256i b2 = _mm256_loadu_si256((const __m256i *)(ql + 32));
+			const __m256i bh = _mm256_loadu_si256((const __m256i *)(a->qh + 32 * h));
+			__m256i *q = &t->q[r][32 * h];
+
+			spread(_mm256_or_si256(_mm256_and_si256(b1, m4),
+					       _mm256_and_si256(_mm256_slli_epi16(bh, 4), m30)),
+			       q);
+			spread(_mm256_or_si256(_mm256_and_si256(b2, m4),
+					       _mm256_and_si256(_mm256_slli_epi16(bh, 2), m30)),
+			       q + 8);
+			spread(_mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(b1, 4), m4),
+					       _mm256_and_si256(bh, m30)),
+			       q + 16);
+			spread(_mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(b2, 4), m4),
+					       _mm256_and_si256(_mm256_srli_epi16(bh, 2), m30)),
+			       q + 24);
+		}
+		for (i = 0; i < 16; i++)
+			t->sc[r][i] = _mm256_set1_epi16(a->scales[i]);
+		for (i = 0; i < 8; i++)
+			t->mn[r][i] = _mm256_set1_epi32((int32_t)((uint32_t)(uint16_t)(32 * a->scales[2 * i]) |
+								  (uint32_t)(uint16_t)(32 * a->scales[2 * i + 1]) << 16));
+		t->d[r] = t->dmin[r] = f16(a->d);
+	}
+}
+
+/* ---- micro-kernels: GR rows of a tile against T (1 or 2) groups of
+ * eight tokens x[t], adding into res[t][GR]. Two groups share each tile
+ * load; the float results stay in memory, touched once per block. ---- */
+
+/* q8_0: 16-bit products (vpmaddwd), each token's four elements giving
+ * two 32-bit lanes that hadd sums at the end of a block. The activations
+ * are widened in each 128-bit half (unpack, shift): vpmovsxbw crosses
+ * halves and costs several cycles on Zen 3. Halves of xl hold tokens
+ * 0 1 | 4 5 and of xh 2 3 | 6 7, so hadd(xl sums, xh sums) is in token
+ * order. */
+static inline __attribute__((always_inline)) void micro_q8_0(const struct tile32 *tl, int nb,
+							      const struct blk_q8x8 *x, __m256 *res)
+{
+	int b, j, r;
+
+	for (b = 0; b < nb; b++) {
+		__m256i lo[GR], hi[GR];
+		__m256 dx;
+
+		UNROLL
+		for (r = 0; r < GR; r++)
+			lo[r] = hi[r] = _mm256_setzero_si256();
+		for (j = 0; j < QK / 4; j++) {
+			const __m256i xv = loadq(x[b].qs + 32 * j);
+			const __m256i xl = in_reg(_mm256_srai_epi16(_mm256_unpacklo_epi8(xv, xv), 8));
+			const __m256i xh = in_reg(_mm256_srai_epi16(_mm256_unpackhi_epi8(xv, xv), 8));
+
+			UNROLL
+			for (r = 0; r < GR; r++) {
+				const __m256i wq = in_reg(tl->q[r][8 * b + j]);
+
+				lo[r] = acc32(lo[r], _mm256_madd_epi16(wq, xl));
+				hi[r] = acc32(hi[r], _mm256_madd_epi16(wq, xh));
+			}
+		}
+		dx = _mm256_loadu_ps(x[b].d);
+		UNROLL
+		for (r = 0; r < GR; r++)
+			res[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_hadd_epi32(lo[r], hi[r])),
+						 _mm256_mul_ps(dx, tl->d[r][b]), res[r]);
+	}
+}
+
+/* unsigned weights below 2^bits: 16-bit sums over `run` groups of four
+ * (run * 2 * (2^bits - 1) * 127 < 2^15), each run then scaled in float */
+static inline __attribute__((always_inline)) void micro_u32(const struct tile32 *tl, int nb, const struct blk_q8x8 *const *x,
+			     __m256 (*res)[GR], const int T, const int run)
+{
+	const __m256i one = _mm256_set1_epi16(1);
+	int b, j, jj, r, t;
+
+	for (b = 0; b < nb; b++) {
+		for (j = 0; j < QK / 4; j += run) {
+			__m256i a16[GR][2];
+
+			UNROLL
+			for (r = 0; r < GR; r++)
+				a16[r][0] = a16[r][1] = _mm256_setzero_si256();
+			for (jj = j; jj < j + run; jj++) {
+				__m256i xv[2];
+
+				UNROLL
+				for (t = 0; t < T; t++)
+					xv[t] = in_reg(loadq(x[t][b].qs + 32 * jj));
+				UNROLL
+				for (r = 0; r < GR; r++) {
+					const __m256i wq = in_reg(tl->q[r][8 * b + jj]);
+
+					UNROLL
+					for (t = 0; t < T; t++)
+						a16[r][t] = acc16(a16[r][t], _mm256_maddubs_epi16(wq, xv[t]));
+				}
+			}
+			UNROLL
+			for (t = 0; t < T; t++) {
+				const __m256 dx = _mm256_loadu_ps(x[t][b].d);
+
+				UNROLL
+				for (r = 0; r < GR; r++)
+					res[t][r] = _mm256_fmadd_ps(
+						_mm256_cvtepi32_ps(_mm256_madd_epi16(a16[r][t], one)),
+						_mm256_mul_ps(dx, tl->d[r][b]), res[t][r]);
+			}
+		}
+		UNROLL
+		for (t = 0; t < T; t++) {
+			const __m256 s = _mm256_loadu_ps(x[t][b].s);
+
+			UNROLL
+			for (r = 0; r < GR; r++)
+				res[t][r] = _mm256_fmadd_ps(s, tl->o[r][b], res[t][r]);
+		}
+	}
+}
+
+/* k-quants, one super-block: 16-bit sums over `run` groups of four times
+ * the scale of their 16 or 32 elements (a run never spans two scales),
+ * summed in 32 bits; then d * isum - dmin * (mins . bsums). Two rows at
+ * a time, so the 16- and 32-bit sums of both groups fit in registers. */
+static inline __attribute__((always_inline)) void micro_k(const struct tilek *tl, const struct blk_q8kx8 *const *x,
+			   __m256 (*res)[GR], const int T, const int run)
+{
+	int j, jj, r, r0, t;
+
+	UNROLL
+	for (t = 0; t < T; t++) {
+		const __m256 dx = _mm256_loadu_ps(x[t]->d);
+		__m256i acc[GR];
+
+		UNROLL
+		for (r = 0; r < GR; r++)
+			acc[r] = _mm256_setzero_si256();
+		for (j = 0; j < QK_K / 32; j++) {
+			const __m256i bs = _mm256_loadu_si256((const __m256i *)x[t]->bsums[j]);
+
+			UNROLL
+			for (r = 0; r < GR; r++)
+				acc[r] = acc32(acc[r], _mm256_madd_epi16(bs, tl->mn[r][j]));
+		}
+		UNROLL
+		for (r = 0; r < GR; r++)
+			res[t][r] = _mm256_fnmadd_ps(_mm256_cvtepi32_ps(acc[r]),
+						     _mm256_mul_ps(dx, _mm256_set1_ps(tl->dmin[r])), res[t][r]);
+	}
+	for (r0 = 0; r0 < GR; r0 += 2) {
+		__m256i acc[2][2];
+
+		UNROLL
+		for (r = 0; r < 2; r++)
+			acc[r][0] = acc[r][1] = _mm256_setzero_si256();
+		for (j = 0; j < QK_K / 4; j += run) {
+			__m256i a16[2][2];
+
+			UNROLL
+			for (r = 0; r < 2; r++)
+				a16[r][0] = a16[r][1] = _mm256_setzero_si256();
+			for (jj = j; jj < j + run; jj++) {
+				__m256i xv[2];
+
+				UNROLL
+				for (t = 0; t < T; t++)
+					xv[t] = in_reg(loadq(x[t]->qs + 32 * jj));
+				UNROLL
+				for (r = 0; r < 2; r++) {
+					const __m256i wq = in_reg(tl->q[r0 + r][jj]);
+
+					UNROLL
+					for (t = 0; t < T; t++)
+						a16[r][t] = acc16(a16[r][t], _mm256_maddubs_epi16(wq, xv[t]));
+				}
+			}
+			UNROLL
+			for (r = 0; r < 2; r++) {
+				const __m256i sc = tl->sc[r0 + r][j / 4];
+
+				UNROLL
+				for (t = 0; t < T; t++)
+					acc[r][t] = acc32(acc[r][t], _mm256_madd_epi16(a16[r][t], sc));
+			}
+		}
+		UNROLL
+		for (t = 0; t < T; t++) {
+			const __m256 dx = _mm256_loadu_ps(x[t]->d);
+
+			UNROLL
+			for (r = 0; r < 2; r++)
+				res[t][r0 + r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(acc[r][t]),
+								 _mm256_mul_ps(dx, _mm256_set1_ps(tl->d[r0 + r])),
+								 res[t][r0 + r]);
+		}
+	}
+}
+
+/* ---- drivers: tiles of GR rows; per tile, blocks of TGB token groups;
+ * per block, chunks of KC elements unpacked once for all its groups ---- */
+
+enum { MICRO_Q8, MICRO_U4, MICRO_U5 };
+
+/* always inlined, so each type's wrapper gets a copy with one micro-kernel */
+static inline __attribute__((always_inline)) void gemm32(int n, const uint8_t *w, size_t rs, int nr,
+							  const uint8_t *x, size_t xs, int nt,
+							  float *out, size_t ldo, bool add,
+							  unpack32_fn unpack, int kind)
+{
+	/* q8_0 takes one token group at a time (its accumulators fill the registers) */
+	const int nbt = n / QK, ng = (nt + 7) / 8, step = kind == MICRO_Q8 ? 1 : 2;
+	struct tile32 tl;
+	__m256 acc[TGB][GR];
+	int r0, g0, b0, g, r;
+
+	for (r0 = 0; r0 < nr; r0 += GR) {
+		const int nrr = MIN(GR, nr - r0);
+
+		if (nrr < GR)
+			memset(&tl, 0, sizeof(tl));
+		for (g0 = 0; g0 < ng; g0 += TGB) {
+			const int ngg = MIN(TGB, ng - g0);
+
+			for (g = 0; g < ngg; g++)
+				for (r = 0; r < GR; r++)
+					acc[g][r] = _mm256_setzero_ps();
+			for (b0 = 0; b0 < nbt; b0 += KC / QK) {
+				const int nb = MIN(KC / QK, nbt - b0);
+
+				unpack(w + (size_t)r0 * rs, rs, nrr, b0, nb, &tl);
+				for (g = 0; g < ngg; g += step) {
+					const struct blk_q8x8 *x0 =
+						(const struct blk_q8x8 *)(x + (size_t)(g0 + g) * xs) + b0;
+					const struct blk_q8x8 *xg[2] = {
+						x0, g + 1 < ngg ? (const struct blk_q8x8 *)((const uint8_t *)x0 + xs) : x0};
+
+					if (kind == MICRO_Q8)
+						micro_q8_0(&tl, nb, x0, acc[g]);
+					else if (g + 1 < ngg && kind == MICRO_U4)
+						micro_u32(&tl, nb, xg, &acc[g], 2, 8);
+					else if (g + 1 < ngg)
+						micro_u32(&tl, nb, xg, &acc[g], 2, 4);
+					else if (kind == MICRO_U4)
+						micro_u32(&tl, nb, xg, &acc[g], 1, 8);
+					else
+						micro_u32(&tl, nb, xg, &acc[g], 1, 4);
+				}
+			}
+			for (g = 0; g < ngg; g++)
+				store_tile(acc[g], nrr, MIN(8, nt - 8 * (g0 + g)),
+					   out + (size_t)8 * (g0 + g) * ldo + r0, ldo, add);
+		}
+	}
+}
+
+static inline __attribute__((always_inline)) void gemmk(int n, const uint8_t *w, size_t rs, int nr,
+							 const uint8_t *x, size_t xs, int nt,
+							 float *out, size_t ldo, bool add,
+							 unpackk_fn unpack, int run)
+{
+	const int nbt = n / QK_K, ng = (nt + 7) / 8;
+	struct tilek tl;
+	__m256 acc[TGB][GR];
+	int r0, g0, b0, g, r;
+
+	for (r0 = 0; r0 < nr; r0 += GR) {
+		const int nrr = MIN(GR, nr - r0);
+
+		if (nrr < GR)
+			memset(&tl, 0, sizeof(tl));
+		for (g0 = 0; g0 < ng; g0 += TGB) {
+			const int ngg = MIN(TGB, ng - g0);
+
+			for (g = 0; g < ngg; g++)
+				for (r = 0; r < GR; r++)
+					acc[g][r] = _mm256_setzero_ps();
+			for (b0 = 0; b0 < nbt; b0++) {
+				unpack(w + (size_t)r0 * rs, rs, nrr, b0, &tl);
+				for (g = 0; g < ngg; g += 2) {
+					const struct blk_q8kx8 *x0 =
+						(const struct blk_q8kx8 *)(x + (size_t)(g0 + g) * xs) + b0;
+					const struct blk_q8kx8 *xg[2] = {
+						x0, g + 1 < ngg ? (const struct blk_q8kx8 *)((const uint8_t *)x0 + xs) : x0};
+
+					if (g + 1 < ngg)
+						micro_k(&tl, xg, &acc[g], 2, run);
+					else
+						micro_k(&tl, xg, &acc[g], 1, run);
+				}
+			}
+			for (g = 0; g < ngg; g++)
+				store_tile(acc[g], nrr, MIN(8, nt - 8 * (g0 + g)),
+					   out + (size_t)8 * (g0 + g) * ldo + r0, ldo, add);
+		}
+	}
+}
+
+#define GEMM32(name, unpack, kind)                                                               \
+	static void name(int n, const void *w, size_t rs, int nr, const void *x, size_t xs, int nt, \
+			 float *out, size_t ldo, bool add)                                          \
+	{                                                                                        \
+		gemm32(n, w, rs, nr, x, xs, nt, out, ldo, add, unpack, kind);                     \
+	}
+#define GEMMK(name, unpack, run)                                                                 \
+	static void name(int n, const void *w, size_t rs, int nr, const void *x, size_t xs, int nt, \
+			 float *out, size_t ldo, bool add)                                          \
+	{                                                                                        \
+		gemmk(n, w, rs, nr, x, xs, nt, out, ldo, add, unpack, run);                       \
+	}
+
+GEMM32(gemm_q8_0, unpack32_q8_0, MICRO_Q8)
+GEMM32(gemm_q4_0, unpack32_q4_0, MICRO_U4)
+GEMM32(gemm_q4_1, unpack32_q4_1, MICRO_U4)
+GEMM32(gemm_q5_0, unpack32_q5_0, MICRO_U5)
+GEMM32(gemm_q5_1, unpack32_q5_1, MICRO_U5)
+/* runs: q4_K 8 groups (one 32-element scale), q5_K 4, q6_K 2 (16-element scales) */
+GEMMK(gemm_q4_k, unpackk_q4_k, 8)
+GEMMK(gemm_q5_k, unpackk_q5_k, 4)
+GEMMK(gemm_q6_k, unpackk_q6_k, 2)
+
 static struct kern avx2;
 
 static void init(void)
@@ -741,6 +1331,14 @@ static void init(void)
 	avx2.dot4[GGUF_T_Q5_0] = dot4_q5_0;
 	avx2.dot4[GGUF_T_Q4_K] = dot4_q4_k;
 	avx2.dot4[GGUF_T_Q6_K] = dot4_q6_k;
+	avx2.gemm[GGUF_T_Q8_0] = gemm_q8_0;
+	avx2.gemm[GGUF_T_Q4_0] = gemm_q4_0;
+	avx2.gemm[GGUF_T_Q4_1] = gemm_q4_1;
+	avx2.gemm[GGUF_T_Q5_0] = gemm_q5_0;
+	avx2.gemm[GGUF_T_Q5_1] = gemm_q5_1;
+	avx2.gemm[GGUF_T_Q4_K] = gemm_q4_k;
+	avx2.gemm[GGUF_T_Q5_K] = gemm_q5_k;
+	avx2.gemm[GGUF_T_Q6_K] = gemm_q6_k;
 	avx2.attn_scores = attn_scores;
 	avx2.attn_values = attn_values;
 	avx2.to_f16 = to_f16;

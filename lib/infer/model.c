@@ -78,6 +78,9 @@ struct infer_ctx {
 	uint8_t *aq8;  /* [B][act_size(ACT_Q8, max_in)] quantized matmul input */
 	uint8_t *aq8k; /* [B][act_size(ACT_Q8K, max_in)] */
 	size_t aq8_stride, aq8k_stride;
+	uint8_t *ax8;  /* [B/8][act8_size(ACT_Q8, max_in)] the same, eight tokens interleaved */
+	uint8_t *ax8k; /* [B/8][act8_size(ACT_Q8K, max_in)] */
+	size_t ax8_stride, ax8k_stride;
 	float *rope;   /* [B][head_dim/2][2] cos, sin */
 	float *att;    /* [n_threads][n_ctx] attention scores */
 	float *logits; /* [B or all][n_vocab] */
@@ -419,6 +422,10 @@ struct infer_ctx *infer_ctx_new(struct infer_model *m, const struct infer_ctx_pa
 	c->aq8k_stride = quant_act_size(ACT_Q8K, max_in);
 	c->aq8 = xcalloc((size_t)B, c->aq8_stride + 1);
 	c->aq8k = xcalloc((size_t)B, c->aq8k_stride + 1);
+	c->ax8_stride = quant_act8_size(ACT_Q8, max_in);
+	c->ax8k_stride = quant_act8_size(ACT_Q8K, max_in);
+	c->ax8 = xcalloc((size_t)(B + 7) / 8, c->ax8_stride + 1);
+	c->ax8k = xcalloc((size_t)(B + 7) / 8, c->ax8k_stride + 1);
 	c->rope = xcalloc((size_t)B * in->head_dim, sizeof(float));
 	c->att = xcalloc((size_t)pool_size(c->pool) * c->n_ctx, sizeof(float));
 	c->logits_rows = 1;
@@ -447,6 +454,8 @@ void infer_ctx_free(struct infer_ctx *c)
 	free(c->hb2);
 	free(c->aq8);
 	free(c->aq8k);
+	free(c->ax8);
+	free(c->ax8k);
 	free(c->rope);
 	free(c->att);
 	free(c->logits);
@@ -502,18 +511,47 @@ static const void *act_row(const struct infer_ctx *c, const struct act *a, enum 
 	}
 }
 
-/* Quantize rows [b0, b1) of a (n elements each) to every format in use. */
-static void quantize_rows(struct infer_ctx *c, const struct act *a, int n, int b0, int b1)
+/* Batches of at least this many tokens go through the kernels' gemm
+ * (padded to a multiple of eight); smaller ones through dot4 / dot. */
+#define GEMM_MIN_TOKENS 4
+
+static const void *act8_row(const struct infer_ctx *c, enum quant_act fmt, size_t *stride)
 {
+	*stride = fmt == ACT_Q8 ? c->ax8_stride : c->ax8k_stride;
+	return fmt == ACT_Q8 ? c->ax8 : c->ax8k;
+}
+
+static bool batched(int nb)
+{
+	return nb >= GEMM_MIN_TOKENS;
+}
+
+/* Quantize rows [b0, b1) of a (n elements each, nb rows in all) to every
+ * format in use, and for a batched matmul also interleave them by eight
+ * (b0 is then a multiple of 8, and b1 too unless it is nb). */
+static void quantize_rows(struct infer_ctx *c, const struct act *a, int n, int nb, int b0, int b1)
+{
+	const bool q8 = c->m->acts & (1u << ACT_Q8);
+	const bool q8k = (c->m->acts & (1u << ACT_Q8K)) && n % QK_K == 0;
 	int b;
 
 	for (b = b0; b < b1; b++) {
-		if (c->m->acts & (1u << ACT_Q8))
+		if (q8)
 			c->k->quant_q8(a->f + (size_t)b * a->f_stride, c->aq8 + (size_t)b * c->aq8_stride,
 				       n);
-		if ((c->m->acts & (1u << ACT_Q8K)) && n % QK_K == 0)
+		if (q8k)
 			c->k->quant_q8k(a->f + (size_t)b * a->f_stride,
 					c->aq8k + (size_t)b * c->aq8k_stride, n);
+	}
+	if (!batched(nb))
+		return;
+	for (b = b0; b < b1; b += 8) {
+		if (q8)
+			quant_act8_pack(ACT_Q8, c->aq8 + (size_t)b * c->aq8_stride, c->aq8_stride,
+					MIN(8, b1 - b), n, c->ax8 + (size_t)b / 8 * c->ax8_stride);
+		if (q8k)
+			quant_act8_pack(ACT_Q8K, c->aq8k + (size_t)b * c->aq8k_stride, c->aq8k_stride,
+					MIN(8, b1 - b), n, c->ax8k + (size_t)b / 8 * c->ax8k_stride);
 	}
 }
 
@@ -525,10 +563,23 @@ static void matmul(const struct infer_ctx *c, const struct wt *w, const struct a
 {
 	const kern_dot_fn dot = c->k->dot[w->type];
 	const kern_dot4_fn dot4 = c->k->dot4[w->type];
+	const kern_gemm_fn gemm = c->k->gemm[w->type];
 	size_t xs;
-	const uint8_t *x0 = act_row(c, in, w->act, 0, &xs);
+	const uint8_t *x0;
 	int rt, r, b, j;
 
+	if (r1 <= r0)
+		return;
+	if (batched(nb) && gemm && w->act != ACT_F32) {
+		x0 = act8_row(c, w->act, &xs);
+		gemm(w->n_in, w->data + (size_t)r0 * w->row_size, w->row_size, r1 - r0, x0, xs, nb,
+		     out + r0, (size_t)ldo, add);
+		for (b = 0; bias && b < nb; b++)
+			for (r = r0; r < r1; r++)
+				out[(size_t)b * ldo + r] += bias[r];
+		return;
+	}
+	x0 = act_row(c, in, w->act, 0, &xs);
 	for (rt = r0; rt < r1; rt += 16) {
 		const int re = MIN(r1, rt + 16);
 
@@ -595,7 +646,7 @@ static void fwd_worker(void *arg, int ith, int nth)
 
 	/* token embeddings x[b] = token_embd[ids[b]], and each position's
 	 * RoPE angles rope[b][i] = (cos, sin)(pos * base^(-2i/hd) / freq[i]) */
-	split(B, 1, ith, nth, &b0, &b1);
+	split(B, 8, ith, nth, &b0, &b1);
 	for (b = b0; b < b1; b++) {
 		const int pos = c->pos0 + b;
 
@@ -622,7 +673,7 @@ static void fwd_worker(void *arg, int ith, int nth)
 		for (b = b0; b < b1; b++)
 			k->rmsnorm(d, c->x + (size_t)b * d, L->attn_norm, in->norm_eps,
 				   c->xb + (size_t)b * a_xb.f_stride);
-		quantize_rows(c, &a_xb, d, b0, b1);
+		quantize_rows(c, &a_xb, d, B, b0, b1);
 		pool_barrier(c->pool);
 
 		/* q[b] = Wq xb[b] + bq; kn[b] = Wk xb[b] + bk; vn[b] = Wv xb[b] + bv */
@@ -670,7 +721,7 @@ static void fwd_worker(void *arg, int ith, int nth)
 			}
 		}
 		pool_barrier(c->pool);
-		quantize_rows(c, &a_xb, qd, b0, b1);
+		quantize_rows(c, &a_xb, qd, B, b0, b1);
 		pool_barrier(c->pool);
 
 		/* x[b] += Wo xb[b] */
@@ -681,7 +732,7 @@ static void fwd_worker(void *arg, int ith, int nth)
 		for (b = b0; b < b1; b++)
 			k->rmsnorm(d, c->x + (size_t)b * d, L->ffn_norm, in->norm_eps,
 				   c->xb + (size_t)b * a_xb.f_stride);
-		quantize_rows(c, &a_xb, d, b0, b1);
+		quantize_rows(c, &a_xb, d, B, b0, b1);
 		pool_barrier(c->pool);
 
 		/* hb[b] = silu(Wgate xb[b]) * (Wup xb[b]); each thread owns the
@@ -697,7 +748,7 @@ static void fwd_worker(void *arg, int ith, int nth)
 					    c->hb2 + (size_t)b * ff + r0);
 		}
 		pool_barrier(c->pool);
-		quantize_rows(c, &a_hb, ff, b0, b1);
+		quantize_rows(c, &a_hb, ff, B, b0, b1);
 		pool_barrier(c->pool);
 
 		/* x[b] += Wdown hb[b] */
@@ -711,11 +762,11 @@ static void fwd_worker(void *arg, int ith, int nth)
 		const struct act a_out = {c->xb + (size_t)first * a_xb.f_stride, a_xb.f_stride};
 		int nb = B - first;
 
-		split(nb, 1, ith, nth, &b0, &b1);
+		split(nb, 8, ith, nth, &b0, &b1);
 		for (b = b0; b < b1; b++)
 			k->rmsnorm(d, c->x + (size_t)(first + b) * d, m->out_norm, in->norm_eps,
 				   c->xb + (size_t)(first + b) * a_xb.f_stride);
-		quantize_rows(c, &a_out, d, b0, b1);
+		quantize_rows(c, &a_out, d, nb, b0, b1);
 		pool_barrier(c->pool);
 		matmul_split(c, &m->output, &a_out, nb, c->out_logits, in->n_vocab, false, NULL, ith,
 			     nth);

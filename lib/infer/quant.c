@@ -592,3 +592,79 @@ size_t quant_act_size(enum quant_act act, int64_t n)
 	default: return (size_t)n * sizeof(float);
 	}
 }
+
+size_t quant_act8_size(enum quant_act act, int64_t n)
+{
+	switch (act) {
+	case ACT_Q8: return (size_t)(n / QK) * sizeof(struct blk_q8x8);
+	case ACT_Q8K: return (size_t)(n / QK_K) * sizeof(struct blk_q8kx8);
+	default: return 0;
+	}
+}
+
+void quant_act8_pack(enum quant_act act, const void *rows, size_t row_stride, int nt, int64_t n,
+		     void *out)
+{
+	const uint8_t *r = rows;
+	int64_t b;
+	int t, g, j;
+
+	memset(out, 0, quant_act8_size(act, n));
+	for (t = 0; t < nt; t++, r += row_stride) {
+		if (act == ACT_Q8) {
+			const struct blk_q8 *x = (const struct blk_q8 *)r;
+			struct blk_q8x8 *y = out;
+
+			for (b = 0; b < n / QK; b++) {
+				y[b].d[t] = x[b].d;
+				y[b].s[t] = x[b].s;
+				for (g = 0; g < QK / 4; g++)
+					memcpy(&y[b].qs[g * 32 + t * 4], &x[b].qs[g * 4], 4);
+			}
+		} else if (act == ACT_Q8K) {
+			const struct blk_q8k *x = (const struct blk_q8k *)r;
+			struct blk_q8kx8 *y = out;
+
+			for (b = 0; b < n / QK_K; b++) {
+				y[b].d[t] = x[b].d;
+				for (j = 0; j < QK_K / 32; j++) {
+					y[b].bsums[j][t][0] = x[b].bsums[2 * j];
+					y[b].bsums[j][t][1] = x[b].bsums[2 * j + 1];
+				}
+				for (g = 0; g < QK_K / 4; g++)
+					memcpy(&y[b].qs[g * 32 + t * 4], &x[b].qs[g * 4], 4);
+			}
+		}
+	}
+}
+
+void quant_act8_unpack(enum quant_act act, const void *x8, int t, int64_t n, void *out)
+{
+	int64_t b;
+	int g, j;
+
+	if (act == ACT_Q8) {
+		const struct blk_q8x8 *x = x8;
+		struct blk_q8 *y = out;
+
+		for (b = 0; b < n / QK; b++) {
+			y[b].d = x[b].d[t];
+			y[b].s = x[b].s[t];
+			for (g = 0; g < QK / 4; g++)
+				memcpy(&y[b].qs[g * 4], &x[b].qs[g * 32 + t * 4], 4);
+		}
+	} else if (act == ACT_Q8K) {
+		const struct blk_q8kx8 *x = x8;
+		struct blk_q8k *y = out;
+
+		for (b = 0; b < n / QK_K; b++) {
+			y[b].d = x[b].d[t];
+			for (j = 0; j < QK_K / 32; j++) {
+				y[b].bsums[2 * j] = x[b].bsums[j][t][0];
+				y[b].bsums[2 * j + 1] = x[b].bsums[j][t][1];
+			}
+			for (g = 0; g < QK_K / 4; g++)
+				memcpy(&y[b].qs[g * 4], &x[b].qs[g * 32 + t * 4], 4);
+		}
+	}
+}

@@ -74,6 +74,24 @@ struct blk_q8k {
 	int16_t bsums[QK_K / 16];
 };
 
+/* The same activations for eight tokens at once, for the batched matmul
+ * kernels (kern.h gemm): element k of token t is qs[(k / 4) * 32 + t * 4 +
+ * k % 4], so one 32-byte load holds four consecutive elements of all eight
+ * tokens, and a product with one weight row's four elements broadcast to
+ * every lane sums per token. Scales and sums are per token. Tokens past
+ * the end of a batch are zero. */
+struct blk_q8x8 {
+	float d[8], s[8];
+	int8_t qs[QK * 8];
+};
+/* bsums[j][t][h]: sum of the 16 elements 32j + 16h .. of token t, so one
+ * madd with a pair of per-16 factors gives a per-token sum for 32. */
+struct blk_q8kx8 {
+	float d[8];
+	int16_t bsums[QK_K / 32][8][2];
+	int8_t qs[QK_K * 8];
+};
+
 _Static_assert(sizeof(struct blk_q4_0) == 18, "q4_0 layout");
 _Static_assert(sizeof(struct blk_q4_1) == 20, "q4_1 layout");
 _Static_assert(sizeof(struct blk_q5_0) == 22, "q5_0 layout");
@@ -84,6 +102,8 @@ _Static_assert(sizeof(struct blk_q5_k) == 176, "q5_K layout");
 _Static_assert(sizeof(struct blk_q6_k) == 210, "q6_K layout");
 _Static_assert(sizeof(struct blk_q8) == 40, "q8 activation layout");
 _Static_assert(sizeof(struct blk_q8k) == 292, "q8_K activation layout");
+_Static_assert(sizeof(struct blk_q8x8) == 320, "q8 x8 activation layout");
+_Static_assert(sizeof(struct blk_q8kx8) == 2336, "q8_K x8 activation layout");
 
 /* The activation format a weight type's dot product takes. */
 enum quant_act {
@@ -111,6 +131,18 @@ const struct quant_type *quant_type(uint32_t type);
 size_t quant_row_size(uint32_t type, int64_t n);
 /* Bytes of the activation form of a row of n elements. */
 size_t quant_act_size(enum quant_act act, int64_t n);
+
+/* Bytes of the eight-token form (blk_q8x8 / blk_q8kx8) of rows of n
+ * elements; 0 for ACT_F32, which has none. */
+size_t quant_act8_size(enum quant_act act, int64_t n);
+/* Interleave nt <= 8 token rows of quantized activations (the per-token
+ * form, row_stride bytes apart, n elements each) into the eight-token
+ * form at out; tokens nt..7 are zero. */
+void quant_act8_pack(enum quant_act act, const void *rows, size_t row_stride, int nt, int64_t n,
+		     void *out);
+/* The inverse for one token: token t's n elements back to the per-token
+ * form (tests and the reference use it). */
+void quant_act8_unpack(enum quant_act act, const void *x8, int t, int64_t n, void *out);
 
 /* Reference activation quantizers (the kernels have their own). */
 void quant_q8_ref(const float *x, void *y, int64_t n);

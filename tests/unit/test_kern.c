@@ -106,6 +106,81 @@ TEST(kern_dots_match_reference)
 	}
 }
 
+/* The batched matmul against the reference dot for every (row, token):
+ * row counts that do not fill a tile, token counts that do not fill a
+ * group of eight, rows longer than one chunk, and accumulation. */
+TEST(kern_gemm_matches_reference_dots)
+{
+	const struct kern *ref = kern_ref(), *k = arch();
+	const int nts[] = {1, 8, 13, 17};
+	size_t ti;
+
+	for (ti = 0; ti < ARRAY_SIZE(qtypes); ti++) {
+		const uint32_t type = qtypes[ti];
+		const struct quant_type *qt = quant_type(type);
+		const int sizes[] = {1, 3, 37};
+		size_t si, ni;
+
+		if (!k->gemm[type])
+			continue;
+		for (si = 0; si < ARRAY_SIZE(sizes); si++)
+			for (ni = 0; ni < ARRAY_SIZE(nts); ni++) {
+				const int n = sizes[si] * (int)qt->blck, nr = 9, nt = nts[ni];
+				const int ng = (nt + 7) / 8;
+				const size_t rs = quant_row_size(type, n), as = quant_act_size(qt->act, n);
+				const size_t xs = quant_act8_size(qt->act, n);
+				float *w = xmallocarray((size_t)n * nr, sizeof(float));
+				float *x = xmallocarray((size_t)n * nt, sizeof(float));
+				float *out = xmallocarray((size_t)nt * (nr + 3), sizeof(float));
+				uint8_t *wq = xmalloc(rs * nr), *xq = xmalloc(as * nt);
+				uint8_t *x8 = xmalloc(xs * ng), *back = xmalloc(as);
+				int r, t, add;
+
+				fill(w, n * nr, 0.5f);
+				fill(x, n * nt, 2.0f);
+				for (r = 0; r < nr; r++)
+					qt->quant(w + (size_t)r * n, wq + r * rs, n);
+				for (t = 0; t < nt; t++)
+					(qt->act == ACT_Q8 ? quant_q8_ref : quant_q8k_ref)(x + (size_t)t * n,
+											  xq + t * as, n);
+				for (t = 0; t < nt; t += 8)
+					quant_act8_pack(qt->act, xq + t * as, as, MIN(8, nt - t), n,
+							x8 + (t / 8) * xs);
+				/* the interleaved form holds the same blocks */
+				quant_act8_unpack(qt->act, x8 + ((nt - 1) / 8) * xs, (nt - 1) % 8, n, back);
+				CHECK(!memcmp(back, xq + (nt - 1) * as, as));
+				for (add = 0; add < 2; add++) {
+					for (r = 0; r < nt * (nr + 3); r++)
+						out[r] = 1.0f;
+					k->gemm[type](n, wq, rs, nr, x8, xs, nt, out, nr + 3, add);
+					for (t = 0; t < nt; t++) {
+						for (r = 0; r < nr; r++) {
+							const float want = ref->dot[type](n, wq + r * rs, xq + t * as) + (add ? 1.0f : 0.0f);
+							const float got = out[t * (nr + 3) + r];
+							double mag = 1;
+							int i;
+
+							for (i = 0; i < n; i++)
+								mag += fabs((double)w[(size_t)r * n + i] * x[(size_t)t * n + i]);
+							if (fabs(got - want) > 1e-5 * mag)
+								t_fail(__FILE__, __LINE__, "%s n=%d nt=%d add=%d row %d token %d: %g vs %g",
+								       qt->name, n, nt, add, r, t, got, want);
+						}
+						for (r = nr; r < nr + 3; r++)
+							CHECK(out[t * (nr + 3) + r] == 1.0f); /* untouched */
+					}
+				}
+				free(w);
+				free(x);
+				free(out);
+				free(wq);
+				free(xq);
+				free(x8);
+				free(back);
+			}
+	}
+}
+
 TEST(kern_quantizers_match_reference)
 {
 	const struct kern *ref = kern_ref(), *k = arch();
