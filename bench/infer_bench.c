@@ -133,8 +133,17 @@ int main(int argc, char **argv)
 	       gguf_type_name(infer_model_info(m)->main_type),
 	       (double)infer_model_info(m)->file_size / (1 << 20), load_ms);
 	for (const char *t = threads; *t;) {
-		const int nth = atoi(t);
-		struct infer_ctx_params p = {.n_ctx = 2048, .n_threads = nth};
+		/* a number: that many threads for everything; "auto": all CPUs,
+		 * with the engine choosing per kind of evaluation */
+		const bool autot = !strncmp(t, "auto", 4);
+		const int nth = autot ? 0 : atoi(t);
+		struct infer_ctx_params p = {.n_ctx = 2048, .n_threads = nth, .fixed_threads = !autot};
+		int used_pp = 0, used_tg = 0;
+		char tname[16];
+
+		snprintf(tname, sizeof(tname), "%s", autot ? "auto" : "");
+		if (!autot)
+			snprintf(tname, sizeof(tname), "%d", nth);
 
 		c = infer_ctx_new(m, &p, &err);
 		if (!c) {
@@ -153,6 +162,7 @@ int main(int argc, char **argv)
 			a = now_ms();
 			ac = cpu_ms();
 			infer_prefill(c, prompt, 256, 0, &err);
+			used_pp = infer_ctx_last_threads(c);
 			pp[r] = 256 / ((now_ms() - a) / 1e3);
 			ppc[r] = 256 / ((cpu_ms() - ac) / 1e3);
 			infer_truncate(c, 0);
@@ -160,13 +170,16 @@ int main(int argc, char **argv)
 			ac = cpu_ms();
 			for (i = 0; i < 32; i++)
 				infer_decode(c, prompt[i], &err);
+			used_tg = infer_ctx_last_threads(c);
 			tg[r] = 32 / ((now_ms() - a) / 1e3);
 			tgc[r] = 32 / ((cpu_ms() - ac) / 1e3);
 		}
-		printf("%s{\"threads\": %d, \"kernels\": \"%s\", \"pp256_median\": %.1f, "
+		printf("%s{\"threads\": \"%s\", \"kernels\": \"%s\", \"last_threads_pp\": %d, "
+		       "\"last_threads_tg\": %d, \"pp256_median\": %.1f, "
 		       "\"pp256_p95_low\": %.1f, \"tg32_median\": %.1f, \"tg32_p95_low\": %.1f, "
 		       "\"pp256_per_cpu_s\": %.1f, \"tg32_per_cpu_s\": %.1f}",
-		       first ? "" : ", ", nth, infer_ctx_kernels(c), pct(pp, reps, 0.5),
+		       first ? "" : ", ", tname, infer_ctx_kernels(c), used_pp, used_tg,
+		       pct(pp, reps, 0.5),
 		       pct(pp, reps, 0.05), pct(tg, reps, 0.5), pct(tg, reps, 0.05), pct(ppc, reps, 0.5),
 		       pct(tgc, reps, 0.5));
 		first = 0;

@@ -44,14 +44,16 @@ struct kern {
 	kern_dot_fn dot[GGUF_T_COUNT];
 	kern_dot4_fn dot4[GGUF_T_COUNT];
 	kern_gemm_fn gemm[GGUF_T_COUNT];
-	/* attention against the KV cache, f16 or f32 (kv_f32), over n cached
-	 * positions `stride` elements apart:
-	 * attn_scores: out[t] = scale * (q . k[t]), hd elements each;
-	 * attn_values: out = sum_t p[t] * v[t] (out is overwritten). */
-	void (*attn_scores)(int hd, int n, const float *q, const void *k, size_t stride, bool kv_f32,
-			    float scale, float *out);
-	void (*attn_values)(int hd, int n, const float *p, const void *v, size_t stride, bool kv_f32,
-			    float *out);
+	/* attention of g query heads that share one KV head, over n cached
+	 * positions `stride` elements apart (f16, or f32 with kv_f32): for
+	 * each head i, s[t] = scale * (q_i . k[t]), p = softmax(s), and
+	 * out_i = sum_t p[t] * v[t]. q_i = q + i * qstride, out_i = out + i *
+	 * ostride, hd elements each; att is scratch for g * n floats. The
+	 * heads are done together so each K and V row is read and converted
+	 * once for all of them. */
+	void (*attn)(int hd, int g, int n, const float *q, size_t qstride, const void *k,
+		     const void *v, size_t stride, bool kv_f32, float scale, float *att, float *out,
+		     size_t ostride);
 	void (*to_f16)(int n, const float *x, uint16_t *y);
 	/* x = exp(x - max) / sum, in place */
 	void (*softmax)(int n, float *x);

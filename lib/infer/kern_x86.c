@@ -20,6 +20,10 @@
 #include <math.h>
 #include <pthread.h>
 
+/* Loops over a kernel's register tile must be unrolled for the
+ * accumulators to live in registers (gcc and clang both read this). */
+#define UNROLL _Pragma("GCC unroll 16")
+
 static inline float hsum8(__m256 x)
 {
 	__m128 r = _mm_add_ps(_mm256_castps256_ps128(x), _mm256_extractf128_ps(x, 1));
@@ -681,40 +685,131 @@ static void to_f16(int n, const float *x, uint16_t *y)
 		y[i] = f32_to_f16(x[i]);
 }
 
-static void attn_scores(int hd, int n, const float *q, const void *k, size_t stride, bool kv_f32,
-			float scale, float *out)
-{
-	int t;
+/* ---- attention ---- */
 
-	if (kv_f32 || hd % 16) {
-		kern_ref()->attn_scores(hd, n, q, k, stride, kv_f32, scale, out);
-		return;
-	}
-	for (t = 0; t < n; t++)
-		out[t] = scale * dot_f16w(hd, (const uint16_t *)k + (size_t)t * stride, q);
+#define ATT_MAX_HD 256
+
+/* 8 elements of a KV cache row (f16 or f32) as floats */
+static inline __m256 kv_load8(const void *base, size_t off, bool f32)
+{
+	return f32 ? _mm256_loadu_ps((const float *)base + off) : load_f16((const uint16_t *)base + off);
 }
 
-static void attn_values(int hd, int n, const float *p, const void *v, size_t stride, bool kv_f32,
-			float *out)
+/* lane p = the sum of the lanes of a[p] */
+static inline __m256 hsum8x8(const __m256 *a)
 {
-	__m256 acc[16];
-	int t, i;
+	const __m256 h0 = _mm256_hadd_ps(a[0], a[1]), h1 = _mm256_hadd_ps(a[2], a[3]);
+	const __m256 h2 = _mm256_hadd_ps(a[4], a[5]), h3 = _mm256_hadd_ps(a[6], a[7]);
+	const __m256 h01 = _mm256_hadd_ps(h0, h1), h23 = _mm256_hadd_ps(h2, h3);
 
-	if (kv_f32 || hd % 8 || hd > 128) {
-		kern_ref()->attn_values(hd, n, p, v, stride, kv_f32, out);
+	return _mm256_add_ps(_mm256_permute2f128_ps(h01, h23, 0x20),
+			     _mm256_permute2f128_ps(h01, h23, 0x31));
+}
+
+/* out_i = sum_t p_i[t] v[t] for nh (<= 4) heads, 16 dimensions at a time
+ * so the 2 * nh accumulators stay in registers and each V row is
+ * converted once for all heads */
+static inline __attribute__((always_inline)) void attn_values(int hd, const int nh, int n,
+							       const float *p, const void *v,
+							       size_t stride, const bool f32,
+							       float *out, size_t ostride)
+{
+	int d0, t, i;
+
+	for (d0 = 0; d0 < hd; d0 += 16) {
+		__m256 acc[4][2];
+
+		UNROLL
+		for (i = 0; i < nh; i++)
+			acc[i][0] = acc[i][1] = _mm256_setzero_ps();
+		for (t = 0; t < n; t++) {
+			const __m256 v0 = kv_load8(v, (size_t)t * stride + d0, f32);
+			const __m256 v1 = kv_load8(v, (size_t)t * stride + d0 + 8, f32);
+
+			UNROLL
+			for (i = 0; i < nh; i++) {
+				const __m256 w = _mm256_broadcast_ss(p + (size_t)i * n + t);
+
+				acc[i][0] = _mm256_fmadd_ps(w, v0, acc[i][0]);
+				acc[i][1] = _mm256_fmadd_ps(w, v1, acc[i][1]);
+			}
+		}
+		UNROLL
+		for (i = 0; i < nh; i++) {
+			_mm256_storeu_ps(out + (size_t)i * ostride + d0, acc[i][0]);
+			_mm256_storeu_ps(out + (size_t)i * ostride + d0 + 8, acc[i][1]);
+		}
+	}
+}
+
+/* Scores eight positions at a time: their K rows are converted into kb
+ * once for all g heads, each head's eight dot products are summed across
+ * lanes together (hsum8x8). */
+static void attn(int hd, int g, int n, const float *q, size_t qstride, const void *k, const void *v,
+		 size_t stride, bool kv_f32, float scale, float *att, float *out, size_t ostride)
+{
+	float kb[8][ATT_MAX_HD] __attribute__((aligned(32)));
+	const __m256 vscale = _mm256_set1_ps(scale);
+	int t0, i, p, d;
+
+	if (hd % 16 || hd > ATT_MAX_HD) {
+		kern_ref()->attn(hd, g, n, q, qstride, k, v, stride, kv_f32, scale, att, out, ostride);
 		return;
 	}
-	for (i = 0; i < hd / 8; i++)
-		acc[i] = _mm256_setzero_ps();
-	for (t = 0; t < n; t++) {
-		const uint16_t *x = (const uint16_t *)v + (size_t)t * stride;
-		const __m256 w = _mm256_set1_ps(p[t]);
+	for (t0 = 0; t0 < n; t0 += 8) {
+		const int np = MIN(8, n - t0);
 
-		for (i = 0; i < hd / 8; i++)
-			acc[i] = _mm256_fmadd_ps(w, load_f16(x + 8 * i), acc[i]);
+		for (p = 0; p < 8; p++)
+			for (d = 0; d < hd; d += 8)
+				_mm256_store_ps(kb[p] + d, p < np ? kv_load8(k, (size_t)(t0 + p) * stride + d, kv_f32)
+								  : _mm256_setzero_ps());
+		for (i = 0; i < g; i++) {
+			const float *qi = q + (size_t)i * qstride;
+			float *s = att + (size_t)i * n + t0;
+			__m256 acc[8], sum;
+
+			UNROLL
+			for (p = 0; p < 8; p++)
+				acc[p] = _mm256_setzero_ps();
+			for (d = 0; d < hd; d += 8) {
+				const __m256 qv = _mm256_loadu_ps(qi + d);
+
+				UNROLL
+				for (p = 0; p < 8; p++)
+					acc[p] = _mm256_fmadd_ps(qv, _mm256_load_ps(kb[p] + d), acc[p]);
+			}
+			sum = _mm256_mul_ps(hsum8x8(acc), vscale);
+			if (np == 8) {
+				_mm256_storeu_ps(s, sum);
+			} else {
+				float tmp[8];
+
+				_mm256_storeu_ps(tmp, sum);
+				memcpy(s, tmp, (size_t)np * sizeof(float));
+			}
+		}
 	}
-	for (i = 0; i < hd / 8; i++)
-		_mm256_storeu_ps(out + 8 * i, acc[i]);
+	for (i = 0; i < g; i++)
+		softmax(n, att + (size_t)i * n);
+	for (i = 0; i < g; i += 4) {
+		const float *pi = att + (size_t)i * n;
+		float *oi = out + (size_t)i * ostride;
+
+#define VALUES(nh)                                                                              \
+	do {                                                                                     \
+		if (kv_f32)                                                                      \
+			attn_values(hd, nh, n, pi, v, stride, true, oi, ostride);                 \
+		else                                                                             \
+			attn_values(hd, nh, n, pi, v, stride, false, oi, ostride);                \
+	} while (0)
+		switch (MIN(4, g - i)) {
+		case 1: VALUES(1); break;
+		case 2: VALUES(2); break;
+		case 3: VALUES(3); break;
+		default: VALUES(4); break;
+		}
+#undef VALUES
+	}
 }
 
 /* ---- batched matmul: a tile of rows unpacked once, multiplied with every token ----
@@ -733,9 +828,6 @@ static void attn_values(int hd, int n, const float *p, const void *v, size_t str
 #define GR 4     /* weight rows per tile */
 #define KC QK_K  /* elements per chunk of a tile */
 #define TGB 32   /* groups of eight tokens per pass over a tile */
-/* the tile loops must be unrolled for the accumulators to live in
- * registers (gcc and clang both read this pragma) */
-#define UNROLL _Pragma("GCC unroll 16")
 
 struct tile32 {
 	__m256i q[GR][KC / 4];
@@ -1339,8 +1431,7 @@ static void init(void)
 	avx2.gemm[GGUF_T_Q4_K] = gemm_q4_k;
 	avx2.gemm[GGUF_T_Q5_K] = gemm_q5_k;
 	avx2.gemm[GGUF_T_Q6_K] = gemm_q6_k;
-	avx2.attn_scores = attn_scores;
-	avx2.attn_values = attn_values;
+	avx2.attn = attn;
 	avx2.to_f16 = to_f16;
 	avx2.softmax = softmax;
 	avx2.rmsnorm = rmsnorm;

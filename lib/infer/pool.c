@@ -1,12 +1,22 @@
 /*
- * pool.c: the thread pool and its spin-then-sleep barrier.
+ * pool.c: the thread pool, its spin-then-sleep barrier, and the choice of
+ * how many threads a job gets.
  *
  * Both "a new job" and "everyone reached the barrier" are a generation
- * counter that waiters watch change. A waiter spins on it, then yields,
- * then sleeps: it increments `sleepers` and re-checks the counter under
- * the mutex before waiting, while the thread that bumps the counter looks
- * at `sleepers` afterwards (both seq_cst), so one of the two always sees
- * the other and no wake-up is lost.
+ * counter that waiters watch change. A waiter spins on it, then sleeps:
+ * it increments `sleepers` and re-checks the counter under the mutex
+ * before waiting, while the thread that bumps the counter looks at
+ * `sleepers` afterwards (both seq_cst), so one of the two always sees the
+ * other and no wake-up is lost.
+ *
+ * Spinning is cheap when the other threads are running, and ruinous when
+ * they are not: on a machine with more runnable threads than cores, a
+ * waiter that spins burns the time slice its partner needs, and the
+ * forward pass crosses a barrier every few tens of microseconds. So the
+ * spin budget adapts per thread (halved each time a wait ends asleep,
+ * doubled each time spinning sufficed), there is no sched_yield phase
+ * (a yield hands the core to another process for a whole slice), and
+ * pool_run_adaptive measures whether the extra threads pay off at all.
  */
 #define _GNU_SOURCE
 #include "infer/pool.h"
@@ -14,13 +24,30 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <time.h>
 #include <unistd.h>
 
-#define SPIN_PAUSES 4000 /* tens of us: stages arrive sooner; longer spins starve an oversubscribed machine */
-#define SPIN_YIELDS 50
+/* spin budgets in pause instructions (~30 ns each on current x86) */
+#define SPIN_MIN 64
+#define SPIN_MAX 2048
+#define SPIN_JOB 4096 /* a worker waiting for the next job, e.g. the next decoded token */
+
+/* pool_run_adaptive: a class of jobs tries 1 and n threads at its start,
+ * then keeps the faster one and re-tries the other after EXPLORE_MIN
+ * calls, doubling the gap (up to EXPLORE_MAX) while it stays slower */
+#define MAX_CLASSES 4
+#define EXPLORE_MIN 4
+#define EXPLORE_MAX 64
+
+struct tuner {
+	double cost[2];  /* seconds per unit of work on 1 and on n threads (moving average) */
+	int seen[2];
+	int calls, next, gap;
+};
 
 struct pool {
-	int n;
+	int n;      /* threads, the caller included */
+	int active; /* threads taking part in the current run */
 	pthread_t *threads;
 	atomic_uint job_gen;
 	atomic_uint bar_gen;
@@ -31,6 +58,7 @@ struct pool {
 	void *arg;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+	struct tuner tuners[MAX_CLASSES];
 };
 
 struct worker {
@@ -54,20 +82,22 @@ static inline void cpu_relax(void)
 }
 #endif
 
-static void wait_change(struct pool *p, atomic_uint *gen, unsigned seen)
+/* Wait until *gen differs from seen: spin up to *budget pauses, then
+ * sleep; adapt the budget to how the wait ended. */
+static void wait_change(struct pool *p, atomic_uint *gen, unsigned seen, int *budget)
 {
 	int i;
 
-	for (i = 0; i < SPIN_PAUSES; i++) {
-		if (atomic_load_explicit(gen, memory_order_acquire) != seen)
+	for (i = 0; i < *budget; i++) {
+		if (atomic_load_explicit(gen, memory_order_acquire) != seen) {
+			if (*budget < SPIN_MAX)
+				*budget *= 2;
 			return;
+		}
 		cpu_relax();
 	}
-	for (i = 0; i < SPIN_YIELDS; i++) {
-		if (atomic_load_explicit(gen, memory_order_acquire) != seen)
-			return;
-		sched_yield();
-	}
+	if (*budget > SPIN_MIN)
+		*budget /= 2;
 	pthread_mutex_lock(&p->mu);
 	atomic_fetch_add(&p->sleepers, 1);
 	while (atomic_load(gen) == seen)
@@ -86,19 +116,22 @@ static void bump(struct pool *p, atomic_uint *gen)
 	}
 }
 
+/* each thread's barrier spin budget */
+static _Thread_local int bar_budget = SPIN_MAX;
+
 void pool_barrier(struct pool *p)
 {
 	unsigned g;
 
-	if (p->n == 1)
+	if (p->active == 1)
 		return;
 	g = atomic_load(&p->bar_gen);
-	if (atomic_fetch_add(&p->bar_count, 1) == p->n - 1) {
+	if (atomic_fetch_add(&p->bar_count, 1) == p->active - 1) {
 		atomic_store(&p->bar_count, 0);
 		bump(p, &p->bar_gen);
 		return;
 	}
-	wait_change(p, &p->bar_gen, g);
+	wait_change(p, &p->bar_gen, g, &bar_budget);
 }
 
 static void *worker_main(void *v)
@@ -106,14 +139,18 @@ static void *worker_main(void *v)
 	struct worker *w = v;
 	struct pool *p = w->p;
 	unsigned seen = 0;
+	int budget = SPIN_JOB;
 
 	for (;;) {
-		wait_change(p, &p->job_gen, seen);
+		wait_change(p, &p->job_gen, seen, &budget);
+		budget = SPIN_JOB; /* the gap between jobs is the caller's, not a partner's */
 		seen = atomic_load(&p->job_gen);
 		if (atomic_load(&p->quit))
 			break;
-		p->fn(p->arg, w->ith, p->n);
-		pool_barrier(p);
+		if (w->ith < p->active) {
+			p->fn(p->arg, w->ith, p->active);
+			pool_barrier(p);
+		}
 	}
 	free(w);
 	return NULL;
@@ -125,6 +162,7 @@ struct pool *pool_new(int n_threads, struct err *err)
 	int i;
 
 	p->n = n_threads < 1 ? 1 : n_threads;
+	p->active = p->n;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);
 	p->threads = xcalloc((size_t)p->n, sizeof(*p->threads));
@@ -165,14 +203,90 @@ int pool_size(const struct pool *p)
 	return p->n;
 }
 
-void pool_run(struct pool *p, pool_fn fn, void *arg)
+static void run(struct pool *p, int nth, pool_fn fn, void *arg)
 {
 	p->fn = fn;
 	p->arg = arg;
-	if (p->n > 1)
+	p->active = nth;
+	if (nth > 1)
 		bump(p, &p->job_gen);
-	fn(arg, 0, p->n);
+	fn(arg, 0, nth);
 	pool_barrier(p);
+}
+
+void pool_run(struct pool *p, pool_fn fn, void *arg)
+{
+	run(p, p->n, fn, arg);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Which arm (0: one thread, 1: all) a class's next call takes: each arm
+ * twice at the start (all threads first), then the cheaper one, except
+ * that every `gap` calls the other gets one more try. */
+static int tuner_pick(struct tuner *t)
+{
+	int best;
+
+	if (t->seen[1] < 2)
+		return 1;
+	if (t->seen[0] < 2)
+		return 0;
+	best = t->cost[0] <= t->cost[1] ? 0 : 1;
+	if (t->calls >= t->next)
+		return !best;
+	return best;
+}
+
+static void tuner_record(struct tuner *t, int arm, double cost)
+{
+	const int best = t->cost[0] <= t->cost[1] ? 0 : 1;
+	const bool explored = t->seen[0] >= 2 && t->seen[1] >= 2 && arm != best;
+
+	/* a re-try replaces the stale estimate; otherwise a moving average */
+	if (!t->seen[arm] || explored)
+		t->cost[arm] = cost;
+	else
+		t->cost[arm] = 0.75 * t->cost[arm] + 0.25 * cost;
+	t->seen[arm]++;
+	t->calls++;
+	if (!t->gap)
+		t->gap = EXPLORE_MIN;
+	if (explored) {
+		/* still slower: look again later; faster: it is now the best,
+		 * and the old best gets its re-try soon */
+		t->gap = cost >= t->cost[best] ? MIN(2 * t->gap, EXPLORE_MAX) : EXPLORE_MIN;
+		t->next = t->calls + t->gap;
+	} else if (t->calls >= t->next) {
+		t->next = t->calls + t->gap;
+	}
+}
+
+void pool_run_adaptive(struct pool *p, int cls, int units, pool_fn fn, void *arg)
+{
+	struct tuner *t = &p->tuners[cls < 0 ? 0 : cls % MAX_CLASSES];
+	double t0;
+	int arm;
+
+	if (p->n == 1 || units < 1) {
+		pool_run(p, fn, arg);
+		return;
+	}
+	arm = tuner_pick(t);
+	t0 = now_s();
+	run(p, arm ? p->n : 1, fn, arg);
+	tuner_record(t, arm, (now_s() - t0) / units);
+}
+
+int pool_last_threads(const struct pool *p)
+{
+	return p->active;
 }
 
 int pool_cpu_count(void)
