@@ -5,7 +5,10 @@
  * (decode, with the weights read from memory rather than cache).
  *
  *   kern_bench [--rows N] [--cols N] [--tokens N] [--reps N] [--cpu]
- *              [--type q8_0] [--op gemm|dot4|dot|gemv]
+ *              [--type q8_0] [--op gemm|dot4|dot|gemv|gemv_dot] [--gemv-mb N]
+ *
+ * gemv reads a matrix of --gemv-mb MB (default 256: from memory, as in
+ * decode; 2 MB: from cache, which shows the kernel's own speed).
  *
  * Times are wall-clock medians; with --cpu they are the thread's CPU time
  * instead, which a busy machine distorts much less (it still shares
@@ -42,7 +45,7 @@ static int cmp_d(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-enum mode { M_GEMM, M_DOT4, M_DOT, M_GEMV };
+enum mode { M_GEMM, M_DOT4, M_DOT, M_GEMV, M_GEMV_DOT };
 
 static void run(const struct kern *k, uint32_t type, enum mode mode, int nr, int n, int nt,
 		const uint8_t *w, const uint8_t *xq, size_t as, const uint8_t *x8, size_t xs,
@@ -72,6 +75,12 @@ static void run(const struct kern *k, uint32_t type, enum mode mode, int nr, int
 					out[t * nr + j] = k->dot[type](n, w + j * rs, xq + t * as);
 		break;
 	case M_GEMV:
+		if (k->gemv[type]) {
+			k->gemv[type](n, w, rs, nr, xq, out);
+			break;
+		}
+		/* fall through */
+	case M_GEMV_DOT:
 		for (r = 0; r < nr; r++)
 			out[r] = k->dot[type](n, w + r * rs, xq);
 		break;
@@ -82,10 +91,10 @@ int main(int argc, char **argv)
 {
 	static const uint32_t types[] = {GGUF_T_Q8_0, GGUF_T_Q4_0, GGUF_T_Q5_0, GGUF_T_Q4_1,
 					 GGUF_T_Q5_1, GGUF_T_Q4_K, GGUF_T_Q5_K, GGUF_T_Q6_K};
-	static const char *names[] = {"gemm", "dot4", "dot", "gemv"};
+	static const char *names[] = {"gemm", "dot4", "dot", "gemv", "gemv_dot"};
 	const struct kern *k = kern_get();
 	const char *only_type = NULL, *only_op = NULL;
-	int nr = 1536, n = 768, nt = 128, reps = 7, i;
+	int nr = 1536, n = 768, nt = 128, reps = 7, gemv_mb = 256, i;
 	size_t ti;
 
 	for (i = 1; i < argc; i++) {
@@ -101,6 +110,8 @@ int main(int argc, char **argv)
 			only_type = argv[++i];
 		else if (!strcmp(argv[i], "--op") && i + 1 < argc)
 			only_op = argv[++i];
+		else if (!strcmp(argv[i], "--gemv-mb") && i + 1 < argc)
+			gemv_mb = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--cpu"))
 			use_cpu = true;
 		else {
@@ -110,7 +121,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (nr < 1 || nr > 1 << 20 || n < QK_K || n > 1 << 16 || n % QK_K || nt < 4 || nt > 4096 ||
-	    reps < 1)
+	    reps < 1 || gemv_mb < 1 || gemv_mb > 4096)
 		return 2;
 	for (ti = 0; ti < ARRAY_SIZE(types); ti++) {
 		if (only_type && strcmp(only_type, quant_type(types[ti])->name))
@@ -121,11 +132,11 @@ int main(int argc, char **argv)
 		const size_t xs = quant_act8_size(qt->act, n);
 		/* decode reads a matrix bigger than the caches, as a model does */
 		const int gemv_rows =
-			only_op && strcmp(only_op, "gemv") ? nr : (int)MAX((size_t)nr, ((size_t)256 << 20) / rs);
+			only_op && strncmp(only_op, "gemv", 4) ? nr : (int)(((size_t)gemv_mb << 20) / rs);
 		uint8_t *w = xmalloc(rs * (size_t)gemv_rows), *xq = xmalloc(as * (size_t)nt);
 		uint8_t *x8 = xmalloc(xs * (size_t)(nt + 7) / 8);
 		float *f = xmallocarray((size_t)n, sizeof(float));
-		float *out = xmallocarray((size_t)nt * MAX(nr, gemv_rows), sizeof(float));
+		float *out = xmallocarray((size_t)MAX((size_t)nt * nr, (size_t)gemv_rows), sizeof(float));
 		double *tm = xmallocarray((size_t)reps, sizeof(double));
 		int r, t, mode;
 
@@ -146,9 +157,10 @@ int main(int argc, char **argv)
 		for (t = 0; t < nt; t += 8)
 			quant_act8_pack(qt->act, xq + (size_t)t * as, as, MIN(8, nt - t), n,
 					x8 + (size_t)t / 8 * xs);
-		for (mode = M_GEMM; mode <= M_GEMV; mode++) {
-			const int rows = mode == M_GEMV ? gemv_rows : nr;
-			const double macs = (double)rows * n * (mode == M_GEMV ? 1 : nt);
+		for (mode = M_GEMM; mode <= M_GEMV_DOT; mode++) {
+			const bool one = mode == M_GEMV || mode == M_GEMV_DOT;
+			const int rows = one ? gemv_rows : nr;
+			const double macs = (double)rows * n * (one ? 1 : nt);
 
 			if ((mode == M_GEMM && !k->gemm[type]) || (mode == M_DOT4 && !k->dot4[type]) ||
 			    (only_op && strcmp(only_op, names[mode])))
@@ -164,13 +176,13 @@ int main(int argc, char **argv)
 			printf("{\"kernels\": \"%s\", \"type\": \"%s\", \"op\": \"%s\", \"rows\": %d, "
 			       "\"cols\": %d, \"tokens\": %d, \"clock\": \"%s\", \"gmacs_median\": %.2f, "
 			       "\"gmacs_best\": %.2f%s}\n",
-			       k->name, qt->name, names[mode], rows, n, mode == M_GEMV ? 1 : nt,
+			       k->name, qt->name, names[mode], rows, n, one ? 1 : nt,
 			       use_cpu ? "cpu" : "wall", macs / tm[reps / 2] / 1e9, macs / tm[0] / 1e9,
-			       mode == M_GEMV ? "" : "");
-			if (mode == M_GEMV)
-				printf("{\"kernels\": \"%s\", \"type\": \"%s\", \"op\": \"gemv_gbs\", "
+			       one ? "" : "");
+			if (one)
+				printf("{\"kernels\": \"%s\", \"type\": \"%s\", \"op\": \"%s_gbs\", "
 				       "\"gbs_median\": %.2f}\n",
-				       k->name, qt->name, (double)rows * rs / tm[reps / 2] / 1e9);
+				       k->name, qt->name, names[mode], (double)rows * rs / tm[reps / 2] / 1e9);
 		}
 		free(w);
 		free(xq);

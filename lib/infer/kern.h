@@ -16,6 +16,9 @@
  *    the same weight row with four activation rows xstride bytes apart, so
  *    a batched matmul unpacks each weight block once for four tokens.
  *    NULL entries mean "call dot four times".
+ *  - gemv[type](n, w, row_size, nr, x, out) is out[r] = dot(row r, x)
+ *    for the nr rows at w, row_size bytes apart: one token (decode) with
+ *    the work of several rows shared. NULL entries mean "dot per row".
  *  - gemm[type](n, w, row_size, nr, x, xstride, nt, out, ldo, add) is a
  *    batched matmul: for the nr weight rows at w (row_size bytes apart)
  *    and the nt tokens of x, given in the eight-token activation form
@@ -33,6 +36,8 @@
 
 typedef float (*kern_dot_fn)(int n, const void *w, const void *x);
 typedef void (*kern_dot4_fn)(int n, const void *w, const void *x, size_t xstride, float *out);
+typedef void (*kern_gemv_fn)(int n, const void *w, size_t row_size, int nr, const void *x,
+			    float *out);
 typedef void (*kern_gemm_fn)(int n, const void *w, size_t row_size, int nr, const void *x,
 			    size_t xstride, int nt, float *out, size_t ldo, bool add);
 
@@ -43,6 +48,7 @@ struct kern {
 	void (*quant_q8k)(const float *x, void *y, int64_t n);
 	kern_dot_fn dot[GGUF_T_COUNT];
 	kern_dot4_fn dot4[GGUF_T_COUNT];
+	kern_gemv_fn gemv[GGUF_T_COUNT];
 	kern_gemm_fn gemm[GGUF_T_COUNT];
 	/* attention of g query heads that share one KV head, over n cached
 	 * positions `stride` elements apart (f16, or f32 with kv_f32): for

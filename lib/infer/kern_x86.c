@@ -47,12 +47,14 @@ static inline float f16(uint16_t h)
 	return _cvtsh_ss(h);
 }
 
-/* 16 bytes of nibbles -> 32 bytes: low nibbles first, then high ones */
+/* 16 bytes of nibbles -> 32 bytes: low nibbles first, then high ones
+ * (the bytes loaded into both halves, the upper half shifted by 4) */
 static inline __m256i nibbles(const uint8_t *q)
 {
-	const __m128i t = _mm_loadu_si128((const __m128i *)q);
+	const __m256i t = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)q));
 
-	return _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(t, 4), t), _mm256_set1_epi8(0x0F));
+	return _mm256_and_si256(_mm256_srlv_epi64(t, _mm256_set_epi64x(4, 4, 0, 0)),
+				_mm256_set1_epi8(0x0F));
 }
 
 /* 32 bits -> 32 bytes, 0xFF where the bit is set */
@@ -217,6 +219,75 @@ static float dot_q5_1(int n, const void *w, const void *xv)
 DOT4_SIGNED(dot4_q8_0, blk_q8_0, loadq(a[b].qs))
 DOT4_SIGNED(dot4_q4_0, blk_q4_0, unpack_q4_0(&a[b]))
 DOT4_SIGNED(dot4_q5_0, blk_q5_0, unpack_q5_0(&a[b]))
+
+/* ---- gemv: one token against rows, four rows at a time (decode) ----
+ *
+ * q4_0 and q5_0 multiply their unsigned codes with the activations
+ * directly (no sign trick) and take the offset off in integers: a lane
+ * of madd(maddubs(u, x), 1) sums four products, and the same with u
+ * replaced by the offset gives what to subtract, once per block for all
+ * four rows. The weight scales are converted by broadcasting the f16
+ * and converting a vector, which keeps the scalar unit out of the loop. */
+
+static inline __m256 scale8(const uint16_t *d, __m256 dx)
+{
+	return _mm256_mul_ps(_mm256_cvtph_ps(_mm_set1_epi16((short)*d)), dx);
+}
+
+/* the codes of a q5_0/q5_1 block from its qh and qs, 0..31 */
+static inline __m256i unpack_u5(const uint8_t *qh, const uint8_t *qs)
+{
+	return _mm256_or_si256(nibbles(qs), _mm256_and_si256(bits_to_bytes(qh), _mm256_set1_epi8(0x10)));
+}
+
+/* rows [0, nr) of w: out[r] = w[r] . x for q4_0 (q5 false) or q5_0,
+ * blocks of bsize bytes, codes offset by off */
+static inline __attribute__((always_inline)) void gemv_u32(int n, const uint8_t *w, size_t rs,
+							    int nr, const struct blk_q8 *x, float *out,
+							    size_t bsize, int off, bool q5)
+{
+	const __m256i one = _mm256_set1_epi16(1), offv = _mm256_set1_epi8((char)off);
+	const int nb = n / QK;
+	int r0, b, i;
+
+	for (r0 = 0; r0 < nr; r0 += 4) {
+		const int nrr = MIN(4, nr - r0);
+		__m256 acc[4];
+
+		UNROLL
+		for (i = 0; i < 4; i++)
+			acc[i] = _mm256_setzero_ps();
+		for (b = 0; b < nb; b++) {
+			const __m256i xq = loadq(x[b].qs);
+			const __m256i cx = _mm256_madd_epi16(_mm256_maddubs_epi16(offv, xq), one);
+			const __m256 dx = _mm256_set1_ps(x[b].d);
+
+			UNROLL
+			for (i = 0; i < 4; i++) {
+				const uint8_t *blk = w + (size_t)(r0 + (i < nrr ? i : 0)) * rs + (size_t)b * bsize;
+				__m256i u, p;
+
+				/* q5_0: d, qh[4], qs[16]; q4_0: d, qs[16] */
+				u = q5 ? unpack_u5(blk + 2, blk + 6) : nibbles(blk + 2);
+				p = _mm256_sub_epi32(_mm256_madd_epi16(_mm256_maddubs_epi16(u, xq), one), cx);
+				acc[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), scale8((const uint16_t *)blk, dx),
+							 acc[i]);
+			}
+		}
+		for (i = 0; i < nrr; i++)
+			out[r0 + i] = hsum8(acc[i]);
+	}
+}
+
+static void gemv_q4_0(int n, const void *w, size_t rs, int nr, const void *x, float *out)
+{
+	gemv_u32(n, w, rs, nr, x, out, sizeof(struct blk_q4_0), 8, false);
+}
+
+static void gemv_q5_0(int n, const void *w, size_t rs, int nr, const void *x, float *out)
+{
+	gemv_u32(n, w, rs, nr, x, out, sizeof(struct blk_q5_0), 16, true);
+}
 
 /* ---- k-quants ---- */
 
@@ -1423,6 +1494,8 @@ static void init(void)
 	avx2.dot4[GGUF_T_Q5_0] = dot4_q5_0;
 	avx2.dot4[GGUF_T_Q4_K] = dot4_q4_k;
 	avx2.dot4[GGUF_T_Q6_K] = dot4_q6_k;
+	avx2.gemv[GGUF_T_Q4_0] = gemv_q4_0;
+	avx2.gemv[GGUF_T_Q5_0] = gemv_q5_0;
 	avx2.gemm[GGUF_T_Q8_0] = gemm_q8_0;
 	avx2.gemm[GGUF_T_Q4_0] = gemm_q4_0;
 	avx2.gemm[GGUF_T_Q4_1] = gemm_q4_1;

@@ -584,9 +584,9 @@ static void prepare(struct infer_ctx *c, int ith, int nth, const float *src, siz
 }
 
 /* out[b][r] (= or +=) W[r] . in[b] (+ bias[r]) for rows [r0, r1) and
- * every token of in: batches through the kernels' gemm, small ones a dot
- * product per row and token, with rows in tiles of 16 so a tile of
- * weights stays in L1 while the tokens stream past it. */
+ * every token of in: batches through the kernels' gemm, one token through
+ * their gemv, a few a dot product per row and token, with rows in tiles
+ * of 16 so a tile of weights stays in L1 while the tokens stream past. */
 static void matmul(const struct infer_ctx *c, const struct wt *w, const struct mm_in *in,
 		   float *out, int ldo, bool add, const float *bias, int r0, int r1)
 {
@@ -614,6 +614,18 @@ static void matmul(const struct infer_ctx *c, const struct wt *w, const struct m
 	case ACT_Q8: x0 = in->q8, xs = c->aq8_stride; break;
 	case ACT_Q8K: x0 = in->q8k, xs = c->aq8k_stride; break;
 	default: x0 = (const uint8_t *)in->f, xs = in->f_stride * sizeof(float); break;
+	}
+	if (nb == 1 && c->k->gemv[w->type]) {
+		for (rt = r0; rt < r1; rt += 64) {
+			const int re = MIN(r1, rt + 64);
+			float v[64];
+
+			c->k->gemv[w->type](w->n_in, w->data + (size_t)rt * w->row_size, w->row_size,
+					    re - rt, x0, v);
+			for (r = rt; r < re; r++)
+				out[r] = (add ? out[r] : 0) + v[r - rt] + (bias ? bias[r] : 0);
+		}
+		return;
 	}
 	for (rt = r0; rt < r1; rt += 16) {
 		const int re = MIN(r1, rt + 16);

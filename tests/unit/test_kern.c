@@ -181,6 +181,51 @@ TEST(kern_gemm_matches_reference_dots)
 	}
 }
 
+/* gemv against the reference dot, with row counts that do not fill the
+ * kernel's group of rows */
+TEST(kern_gemv_matches_reference_dots)
+{
+	const struct kern *ref = kern_ref(), *k = arch();
+	const int nrs[] = {1, 3, 4, 9};
+	size_t ti, ri;
+
+	for (ti = 0; ti < ARRAY_SIZE(qtypes); ti++) {
+		const uint32_t type = qtypes[ti];
+		const struct quant_type *qt = quant_type(type);
+		const int n = 7 * (int)qt->blck;
+		const size_t rs = quant_row_size(type, n);
+
+		if (!k->gemv[type])
+			continue;
+		for (ri = 0; ri < ARRAY_SIZE(nrs); ri++) {
+			const int nr = nrs[ri];
+			float *w = xmallocarray((size_t)n * nr, sizeof(float)), x[7 * QK_K], out[9];
+			uint8_t *wq = xmalloc(rs * nr), *xq = xmalloc(quant_act_size(qt->act, n));
+			int r, i;
+
+			fill(w, n * nr, 0.5f);
+			fill(x, n, 2.0f);
+			for (r = 0; r < nr; r++)
+				qt->quant(w + (size_t)r * n, wq + r * rs, n);
+			(qt->act == ACT_Q8 ? quant_q8_ref : quant_q8k_ref)(x, xq, n);
+			k->gemv[type](n, wq, rs, nr, xq, out);
+			for (r = 0; r < nr; r++) {
+				const float want = ref->dot[type](n, wq + r * rs, xq);
+				double mag = 1;
+
+				for (i = 0; i < n; i++)
+					mag += fabs((double)w[(size_t)r * n + i] * x[i]);
+				if (fabs(out[r] - want) > 1e-5 * mag)
+					t_fail(__FILE__, __LINE__, "%s nr=%d row %d: %g vs %g", qt->name, nr, r,
+					       out[r], want);
+			}
+			free(w);
+			free(wq);
+			free(xq);
+		}
+	}
+}
+
 TEST(kern_quantizers_match_reference)
 {
 	const struct kern *ref = kern_ref(), *k = arch();
