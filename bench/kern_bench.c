@@ -129,7 +129,7 @@ int main(int argc, char **argv)
 		const uint32_t type = types[ti];
 		const struct quant_type *qt = quant_type(type);
 		const size_t rs = quant_row_size(type, n), as = quant_act_size(qt->act, n);
-		const size_t xs = quant_act8_size(qt->act, n);
+		const size_t xs = quant_act8_size(k->gemm_act[type], n);
 		/* decode reads a matrix bigger than the caches, as a model does */
 		const int gemv_rows =
 			only_op && strncmp(only_op, "gemv", 4) ? nr : (int)(((size_t)gemv_mb << 20) / rs);
@@ -155,7 +155,7 @@ int main(int argc, char **argv)
 			(qt->act == ACT_Q8 ? k->quant_q8 : k->quant_q8k)(f, xq + (size_t)t * as, n);
 		}
 		for (t = 0; t < nt; t += 8)
-			quant_act8_pack(qt->act, xq + (size_t)t * as, as, MIN(8, nt - t), n,
+			quant_act8_pack(k->gemm_act[type], xq + (size_t)t * as, as, MIN(8, nt - t), n,
 					x8 + (size_t)t / 8 * xs);
 		for (mode = M_GEMM; mode <= M_GEMV_DOT; mode++) {
 			const bool one = mode == M_GEMV || mode == M_GEMV_DOT;

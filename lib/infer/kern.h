@@ -22,7 +22,7 @@
  *  - gemm[type](n, w, row_size, nr, x, xstride, nt, out, ldo, add) is a
  *    batched matmul: for the nr weight rows at w (row_size bytes apart)
  *    and the nt tokens of x, given in the eight-token activation form
- *    (quant.h blk_q8x8 / blk_q8kx8; tokens 8g..8g+7 at x + g * xstride),
+ *    gemm_act[type] (quant.h; tokens 8g..8g+7 at x + g * xstride),
  *    out[t * ldo + r] = dot(row r, token t), or += when add. It computes
  *    what dot does (the same integers per block, scaled in float) with
  *    the work arranged for reuse: a tile of rows is unpacked once and
@@ -50,6 +50,7 @@ struct kern {
 	kern_dot4_fn dot4[GGUF_T_COUNT];
 	kern_gemv_fn gemv[GGUF_T_COUNT];
 	kern_gemm_fn gemm[GGUF_T_COUNT];
+	enum quant_act8 gemm_act[GGUF_T_COUNT];
 	/* attention of g query heads that share one KV head, over n cached
 	 * positions `stride` elements apart (f16, or f32 with kv_f32): for
 	 * each head i, s[t] = scale * (q_i . k[t]), p = softmax(s), and

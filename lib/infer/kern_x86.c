@@ -1179,14 +1179,13 @@ static void unpackk_q6_k(const uint8_t *w, size_t rs, int nr, int b0, struct til
  * eight tokens x[t], adding into res[t][GR]. Two groups share each tile
  * load; the float results stay in memory, touched once per block. ---- */
 
-/* q8_0: 16-bit products (vpmaddwd), each token's four elements giving
- * two 32-bit lanes that hadd sums at the end of a block. The activations
- * are widened in each 128-bit half (unpack, shift): vpmovsxbw crosses
- * halves and costs several cycles on Zen 3. Halves of xl hold tokens
- * 0 1 | 4 5 and of xh 2 3 | 6 7, so hadd(xl sums, xh sums) is in token
- * order. */
+/* q8_0: 16-bit products (vpmaddwd) with activations already widened
+ * (blk_q8x8w): each token's four elements give two 32-bit lanes, xl
+ * holding tokens 0 1 | 4 5 and xh 2 3 | 6 7, so hadd of the two sums is
+ * in token order. Widening here instead (unpack and shift) would cost
+ * more than the loads, once per row tile. */
 static inline __attribute__((always_inline)) void micro_q8_0(const struct tile32 *tl, int nb,
-							      const struct blk_q8x8 *x, __m256 *res)
+							      const struct blk_q8x8w *x, __m256 *res)
 {
 	int b, j, r;
 
@@ -1198,9 +1197,8 @@ static inline __attribute__((always_inline)) void micro_q8_0(const struct tile32
 		for (r = 0; r < GR; r++)
 			lo[r] = hi[r] = _mm256_setzero_si256();
 		for (j = 0; j < QK / 4; j++) {
-			const __m256i xv = loadq(x[b].qs + 32 * j);
-			const __m256i xl = in_reg(_mm256_srai_epi16(_mm256_unpacklo_epi8(xv, xv), 8));
-			const __m256i xh = in_reg(_mm256_srai_epi16(_mm256_unpackhi_epi8(xv, xv), 8));
+			const __m256i xl = in_reg(_mm256_loadu_si256((const __m256i *)(x[b].qs + 32 * j)));
+			const __m256i xh = in_reg(_mm256_loadu_si256((const __m256i *)(x[b].qs + 32 * j + 16)));
 
 			UNROLL
 			for (r = 0; r < GR; r++) {
@@ -1381,13 +1379,13 @@ static inline __attribute__((always_inline)) void gemm32(int n, const uint8_t *w
 
 				unpack(w + (size_t)r0 * rs, rs, nrr, b0, nb, &tl);
 				for (g = 0; g < ngg; g += step) {
-					const struct blk_q8x8 *x0 =
-						(const struct blk_q8x8 *)(x + (size_t)(g0 + g) * xs) + b0;
+					const uint8_t *xr = x + (size_t)(g0 + g) * xs;
+					const struct blk_q8x8 *x0 = (const struct blk_q8x8 *)xr + b0;
 					const struct blk_q8x8 *xg[2] = {
 						x0, g + 1 < ngg ? (const struct blk_q8x8 *)((const uint8_t *)x0 + xs) : x0};
 
 					if (kind == MICRO_Q8)
-						micro_q8_0(&tl, nb, x0, acc[g]);
+						micro_q8_0(&tl, nb, (const struct blk_q8x8w *)xr + b0, acc[g]);
 					else if (g + 1 < ngg && kind == MICRO_U4)
 						micro_u32(&tl, nb, xg, &acc[g], 2, 8);
 					else if (g + 1 < ngg)
@@ -1497,6 +1495,10 @@ static void init(void)
 	avx2.gemv[GGUF_T_Q4_0] = gemv_q4_0;
 	avx2.gemv[GGUF_T_Q5_0] = gemv_q5_0;
 	avx2.gemm[GGUF_T_Q8_0] = gemm_q8_0;
+	avx2.gemm_act[GGUF_T_Q8_0] = ACT8_Q8W;
+	avx2.gemm_act[GGUF_T_Q4_0] = avx2.gemm_act[GGUF_T_Q4_1] = ACT8_Q8;
+	avx2.gemm_act[GGUF_T_Q5_0] = avx2.gemm_act[GGUF_T_Q5_1] = ACT8_Q8;
+	avx2.gemm_act[GGUF_T_Q4_K] = avx2.gemm_act[GGUF_T_Q5_K] = avx2.gemm_act[GGUF_T_Q6_K] = ACT8_Q8K;
 	avx2.gemm[GGUF_T_Q4_0] = gemm_q4_0;
 	avx2.gemm[GGUF_T_Q4_1] = gemm_q4_1;
 	avx2.gemm[GGUF_T_Q5_0] = gemm_q5_0;

@@ -85,9 +85,11 @@ struct infer_ctx {
 	uint8_t *aq8;  /* [B][act_size(ACT_Q8, max_in)] quantized matmul input */
 	uint8_t *aq8k; /* [B][act_size(ACT_Q8K, max_in)] */
 	size_t aq8_stride, aq8k_stride;
-	uint8_t *ax8;  /* [B/8][act8_size(ACT_Q8, max_in)] the same, eight tokens interleaved */
-	uint8_t *ax8k; /* [B/8][act8_size(ACT_Q8K, max_in)] */
-	size_t ax8_stride, ax8k_stride;
+	/* [B/8][act8_size(form, max_in)] the same, eight tokens interleaved,
+	 * in the forms the kernels' gemm take for the model's weights */
+	uint8_t *ax8[ACT8_COUNT];
+	size_t ax8_stride[ACT8_COUNT];
+	unsigned acts8; /* bit per form in use */
 	float *own_f;     /* [n_threads][SMALL_BATCH][max_in] each thread's copy of a small input */
 	uint8_t *own_q8;  /* [n_threads][SMALL_BATCH][aq8_stride] */
 	uint8_t *own_q8k; /* [n_threads][SMALL_BATCH][aq8k_stride] */
@@ -381,13 +383,34 @@ static void *map_zero(size_t n)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+/* The eight-token activation forms that the kernels' gemm take for the
+ * model's matmul weights (bit per enum quant_act8). */
+static unsigned gemm_forms(const struct infer_model *m, const struct kern *k)
+{
+	unsigned forms = 0;
+	int l;
+	size_t j;
+
+	if (k->gemm[m->output.type])
+		forms |= 1u << k->gemm_act[m->output.type];
+	for (l = 0; l < m->info.n_layer; l++) {
+		const struct layer *L = &m->layers[l];
+		const struct wt *all[] = {&L->wq, &L->wk, &L->wv, &L->wo, &L->wgate, &L->wup, &L->wdown};
+
+		for (j = 0; j < ARRAY_SIZE(all); j++)
+			if (k->gemm[all[j]->type])
+				forms |= 1u << k->gemm_act[all[j]->type];
+	}
+	return forms & ~(1u << ACT8_NONE);
+}
+
 struct infer_ctx *infer_ctx_new(struct infer_model *m, const struct infer_ctx_params *p,
 				struct err *err)
 {
 	const struct infer_model_info *in = &m->info;
 	struct infer_ctx_params def = {0};
 	struct infer_ctx *c;
-	int max_in, nth, B;
+	int max_in, nth, B, f;
 	size_t kv_per_pos;
 
 	if (!p)
@@ -435,10 +458,12 @@ struct infer_ctx *infer_ctx_new(struct infer_model *m, const struct infer_ctx_pa
 	c->aq8k_stride = quant_act_size(ACT_Q8K, max_in);
 	c->aq8 = xcalloc((size_t)B, c->aq8_stride + 1);
 	c->aq8k = xcalloc((size_t)B, c->aq8k_stride + 1);
-	c->ax8_stride = quant_act8_size(ACT_Q8, max_in);
-	c->ax8k_stride = quant_act8_size(ACT_Q8K, max_in);
-	c->ax8 = xcalloc((size_t)(B + 7) / 8, c->ax8_stride + 1);
-	c->ax8k = xcalloc((size_t)(B + 7) / 8, c->ax8k_stride + 1);
+	c->acts8 = gemm_forms(m, c->k);
+	for (f = ACT8_Q8; f < ACT8_COUNT; f++)
+		if (c->acts8 & (1u << f)) {
+			c->ax8_stride[f] = quant_act8_size(f, max_in);
+			c->ax8[f] = xcalloc((size_t)(B + 7) / 8, c->ax8_stride[f]);
+		}
 	c->own_f = xcalloc((size_t)nth * SMALL_BATCH * max_in, sizeof(float));
 	c->own_q8 = xcalloc((size_t)nth * SMALL_BATCH, c->aq8_stride + 1);
 	c->own_q8k = xcalloc((size_t)nth * SMALL_BATCH, c->aq8k_stride + 1);
@@ -455,6 +480,8 @@ fail:
 
 void infer_ctx_free(struct infer_ctx *c)
 {
+	int f;
+
 	if (!c)
 		return;
 	pool_free(c->pool);
@@ -471,8 +498,8 @@ void infer_ctx_free(struct infer_ctx *c)
 	free(c->hb2);
 	free(c->aq8);
 	free(c->aq8k);
-	free(c->ax8);
-	free(c->ax8k);
+	for (f = 0; f < ACT8_COUNT; f++)
+		free(c->ax8[f]);
 	free(c->own_f);
 	free(c->own_q8);
 	free(c->own_q8k);
@@ -529,7 +556,8 @@ struct mm_in {
 	int nb;
 	const float *f;
 	size_t f_stride; /* floats */
-	const uint8_t *q8, *q8k, *x8, *x8k;
+	const uint8_t *q8, *q8k;
+	uint8_t *const *x8; /* the context's ax8[form] */
 };
 
 /* Prepare the input of the next matmuls from nb rows of n floats at src
@@ -558,7 +586,6 @@ static void prepare(struct infer_ctx *c, int ith, int nth, const float *src, siz
 	in->q8 = a8;
 	in->q8k = a8k;
 	in->x8 = c->ax8;
-	in->x8k = c->ax8k;
 	for (b = b0; b < b1; b++) {
 		const float *row = in->f + (size_t)b * in->f_stride;
 
@@ -573,12 +600,17 @@ static void prepare(struct infer_ctx *c, int ith, int nth, const float *src, siz
 	if (own)
 		return;
 	for (b = b0; batched(nb) && b < b1; b += 8) {
-		if (q8)
-			quant_act8_pack(ACT_Q8, a8 + (size_t)b * c->aq8_stride, c->aq8_stride,
-					MIN(8, b1 - b), n, c->ax8 + (size_t)b / 8 * c->ax8_stride);
-		if (q8k)
-			quant_act8_pack(ACT_Q8K, a8k + (size_t)b * c->aq8k_stride, c->aq8k_stride,
-					MIN(8, b1 - b), n, c->ax8k + (size_t)b / 8 * c->ax8k_stride);
+		enum quant_act8 form;
+
+		for (form = ACT8_Q8; form < ACT8_COUNT; form++) {
+			/* ACT8_Q8K is made from the q8k rows, the others from q8 */
+			const bool k8 = form == ACT8_Q8K;
+			const size_t rs = k8 ? c->aq8k_stride : c->aq8_stride;
+
+			if ((c->acts8 & (1u << form)) && (k8 ? q8k : q8))
+				quant_act8_pack(form, (k8 ? a8k : a8) + (size_t)b * rs, rs, MIN(8, b1 - b), n,
+						c->ax8[form] + (size_t)b / 8 * c->ax8_stride[form]);
+		}
 	}
 	pool_barrier(c->pool);
 }
@@ -600,9 +632,9 @@ static void matmul(const struct infer_ctx *c, const struct wt *w, const struct m
 
 	if (r1 <= r0)
 		return;
-	if (batched(nb) && gemm && w->act != ACT_F32) {
-		x0 = w->act == ACT_Q8 ? in->x8 : in->x8k;
-		xs = w->act == ACT_Q8 ? c->ax8_stride : c->ax8k_stride;
+	if (batched(nb) && gemm) {
+		x0 = in->x8[c->k->gemm_act[w->type]];
+		xs = c->ax8_stride[c->k->gemm_act[w->type]];
 		gemm(w->n_in, w->data + (size_t)r0 * w->row_size, w->row_size, r1 - r0, x0, xs, nb,
 		     out + r0, (size_t)ldo, add);
 		for (b = 0; bias && b < nb; b++)

@@ -84,6 +84,14 @@ struct blk_q8x8 {
 	float d[8], s[8];
 	int8_t qs[QK * 8];
 };
+/* The same widened to 16 bits for kernels that multiply in 16 bits
+ * (vpmaddwd): per group of four elements, 16 values for tokens 0 1 4 5
+ * then 16 for tokens 2 3 6 7 (each token's four elements together): a
+ * vector whose 128-bit halves each hold two tokens. */
+struct blk_q8x8w {
+	float d[8];
+	int16_t qs[QK * 8];
+};
 /* bsums[j][t][h]: sum of the 16 elements 32j + 16h .. of token t, so one
  * madd with a pair of per-16 factors gives a per-token sum for 32. */
 struct blk_q8kx8 {
@@ -103,6 +111,7 @@ _Static_assert(sizeof(struct blk_q6_k) == 210, "q6_K layout");
 _Static_assert(sizeof(struct blk_q8) == 40, "q8 activation layout");
 _Static_assert(sizeof(struct blk_q8k) == 292, "q8_K activation layout");
 _Static_assert(sizeof(struct blk_q8x8) == 320, "q8 x8 activation layout");
+_Static_assert(sizeof(struct blk_q8x8w) == 544, "q8 x8 16-bit activation layout");
 _Static_assert(sizeof(struct blk_q8kx8) == 2336, "q8_K x8 activation layout");
 
 /* The activation format a weight type's dot product takes. */
@@ -132,17 +141,26 @@ size_t quant_row_size(uint32_t type, int64_t n);
 /* Bytes of the activation form of a row of n elements. */
 size_t quant_act_size(enum quant_act act, int64_t n);
 
-/* Bytes of the eight-token form (blk_q8x8 / blk_q8kx8) of rows of n
- * elements; 0 for ACT_F32, which has none. */
-size_t quant_act8_size(enum quant_act act, int64_t n);
+/* The eight-token forms of activations, and the per-token form each is
+ * made from (ACT_Q8 for the first two, ACT_Q8K for the last). */
+enum quant_act8 {
+	ACT8_NONE,
+	ACT8_Q8,  /* struct blk_q8x8 per 32 */
+	ACT8_Q8W, /* struct blk_q8x8w per 32 */
+	ACT8_Q8K, /* struct blk_q8kx8 per 256 */
+	ACT8_COUNT
+};
+
+/* Bytes of the eight-token form of rows of n elements (0 for ACT8_NONE). */
+size_t quant_act8_size(enum quant_act8 form, int64_t n);
 /* Interleave nt <= 8 token rows of quantized activations (the per-token
  * form, row_stride bytes apart, n elements each) into the eight-token
  * form at out; tokens nt..7 are zero. */
-void quant_act8_pack(enum quant_act act, const void *rows, size_t row_stride, int nt, int64_t n,
+void quant_act8_pack(enum quant_act8 form, const void *rows, size_t row_stride, int nt, int64_t n,
 		     void *out);
 /* The inverse for one token: token t's n elements back to the per-token
- * form (tests and the reference use it). */
-void quant_act8_unpack(enum quant_act act, const void *x8, int t, int64_t n, void *out);
+ * form (tests use it). */
+void quant_act8_unpack(enum quant_act8 form, const void *x8, int t, int64_t n, void *out);
 
 /* Reference activation quantizers (the kernels have their own). */
 void quant_q8_ref(const float *x, void *y, int64_t n);

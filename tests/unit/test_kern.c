@@ -128,7 +128,7 @@ TEST(kern_gemm_matches_reference_dots)
 				const int n = sizes[si] * (int)qt->blck, nr = 9, nt = nts[ni];
 				const int ng = (nt + 7) / 8;
 				const size_t rs = quant_row_size(type, n), as = quant_act_size(qt->act, n);
-				const size_t xs = quant_act8_size(qt->act, n);
+				const size_t xs = quant_act8_size(k->gemm_act[type], n);
 				float *w = xmallocarray((size_t)n * nr, sizeof(float));
 				float *x = xmallocarray((size_t)n * nt, sizeof(float));
 				float *out = xmallocarray((size_t)nt * (nr + 3), sizeof(float));
@@ -144,10 +144,11 @@ TEST(kern_gemm_matches_reference_dots)
 					(qt->act == ACT_Q8 ? quant_q8_ref : quant_q8k_ref)(x + (size_t)t * n,
 											  xq + t * as, n);
 				for (t = 0; t < nt; t += 8)
-					quant_act8_pack(qt->act, xq + t * as, as, MIN(8, nt - t), n,
+					quant_act8_pack(k->gemm_act[type], xq + t * as, as, MIN(8, nt - t), n,
 							x8 + (t / 8) * xs);
 				/* the interleaved form holds the same blocks */
-				quant_act8_unpack(qt->act, x8 + ((nt - 1) / 8) * xs, (nt - 1) % 8, n, back);
+				quant_act8_unpack(k->gemm_act[type], x8 + ((nt - 1) / 8) * xs, (nt - 1) % 8, n,
+						  back);
 				CHECK(!memcmp(back, xq + (nt - 1) * as, as));
 				for (add = 0; add < 2; add++) {
 					for (r = 0; r < nt * (nr + 3); r++)
