@@ -29,6 +29,9 @@
 #define MAX_HEAD_DIM 512
 /* batches of at most this many tokens prepare matmul inputs per thread */
 #define SMALL_BATCH 3
+/* rows of the up projection computed per pass, next to the same rows of
+ * the gate (which go straight to their buffer) */
+#define UP_ROWS 64
 /* classes of forward passes for pool_run_adaptive */
 enum { JOB_PREFILL, JOB_DECODE };
 
@@ -81,7 +84,7 @@ struct infer_ctx {
 	float *q;      /* [B][q_dim] */
 	float *kv;     /* [2][B][kv_dim] new keys then values */
 	float *hb;     /* [B][n_ff] gate, then silu(gate)*up */
-	float *hb2;    /* [B][n_ff] up */
+	float *up;     /* [n_threads][B][UP_ROWS] a slice of the up projection */
 	uint8_t *aq8;  /* [B][act_size(ACT_Q8, max_in)] quantized matmul input */
 	uint8_t *aq8k; /* [B][act_size(ACT_Q8K, max_in)] */
 	size_t aq8_stride, aq8k_stride;
@@ -453,7 +456,7 @@ struct infer_ctx *infer_ctx_new(struct infer_model *m, const struct infer_ctx_pa
 	c->q = xcalloc((size_t)B * c->q_dim, sizeof(float));
 	c->kv = xcalloc((size_t)2 * B * c->kv_dim, sizeof(float));
 	c->hb = xcalloc((size_t)B * in->n_ff, sizeof(float));
-	c->hb2 = xcalloc((size_t)B * in->n_ff, sizeof(float));
+	c->up = xcalloc((size_t)nth * B * UP_ROWS, sizeof(float));
 	c->aq8_stride = quant_act_size(ACT_Q8, max_in);
 	c->aq8k_stride = quant_act_size(ACT_Q8K, max_in);
 	c->aq8 = xcalloc((size_t)B, c->aq8_stride + 1);
@@ -495,7 +498,7 @@ void infer_ctx_free(struct infer_ctx *c)
 	free(c->q);
 	free(c->kv);
 	free(c->hb);
-	free(c->hb2);
+	free(c->up);
 	free(c->aq8);
 	free(c->aq8k);
 	for (f = 0; f < ACT8_COUNT; f++)
@@ -826,17 +829,24 @@ static void fwd_worker(void *arg, int ith, int nth)
 
 		/* hb[b] = silu(Wgate xn[b]) * (Wup xn[b]) with xn = rmsnorm(x[b]) *
 		 * ffn_norm; each thread owns the same rows of both, so it can
-		 * combine them without a barrier */
+		 * combine them without a barrier, UP_ROWS rows at a time so the
+		 * up projection stays in its cache-sized buffer */
 		prepare(c, ith, nth, c->x, (size_t)d, d, B, L->ffn_norm, &mi);
 		{
-			int r0, r1;
+			float *up = c->up + (size_t)ith * B * UP_ROWS; /* [B][UP_ROWS] */
+			int r0, r1, rc;
 
 			split(ff, 16, ith, nth, &r0, &r1);
-			matmul(c, &L->wgate, &mi, c->hb, ff, false, NULL, r0, r1);
-			matmul(c, &L->wup, &mi, c->hb2, ff, false, NULL, r0, r1);
-			for (b = 0; b < B && r1 > r0; b++)
-				k->silu_mul(r1 - r0, c->hb + (size_t)b * ff + r0,
-					    c->hb2 + (size_t)b * ff + r0);
+			for (rc = r0; rc < r1; rc += UP_ROWS) {
+				const int re = MIN(r1, rc + UP_ROWS);
+				struct wt wup = L->wup; /* its rows rc..re-1 */
+
+				wup.data += (size_t)rc * wup.row_size;
+				matmul(c, &L->wgate, &mi, c->hb, ff, false, NULL, rc, re);
+				matmul(c, &wup, &mi, up, UP_ROWS, false, NULL, 0, re - rc);
+				for (b = 0; b < B; b++)
+					k->silu_mul(re - rc, c->hb + (size_t)b * ff + rc, up + (size_t)b * UP_ROWS);
+			}
 		}
 		pool_barrier(c->pool);
 

@@ -618,6 +618,35 @@ void quant_act8_pack(enum quant_act8 form, const void *rows, size_t row_stride, 
 	int t, g, j, k;
 
 	memset(out, 0, quant_act8_size(form, n));
+	if (form == ACT8_Q8W) {
+		/* via the 8-bit form of each block: its halves of 8 tokens x 4
+		 * elements go to 16 bits with tokens 2 3 and 4 5 swapped */
+		struct blk_q8x8w *y = out;
+
+		for (b = 0; b < n / QK; b++) {
+			struct blk_q8x8 tmp;
+
+			memset(&tmp, 0, sizeof(tmp));
+			for (t = 0; t < nt; t++) {
+				const struct blk_q8 *x = (const struct blk_q8 *)(r + (size_t)t * row_stride) + b;
+
+				y[b].d[t] = x->d;
+				for (g = 0; g < QK / 4; g++)
+					memcpy(&tmp.qs[g * 32 + t * 4], &x->qs[g * 4], 4);
+			}
+			for (g = 0; g < QK / 4; g++)
+				for (k = 0; k < 8; k++) {
+					const int8_t *src = tmp.qs + g * 32;
+					int16_t *dst = y[b].qs + g * 32;
+
+					dst[k] = src[k];
+					dst[8 + k] = src[16 + k];
+					dst[16 + k] = src[8 + k];
+					dst[24 + k] = src[24 + k];
+				}
+		}
+		return;
+	}
 	for (t = 0; t < nt; t++, r += row_stride) {
 		if (form == ACT8_Q8) {
 			const struct blk_q8 *x = (const struct blk_q8 *)r;
@@ -628,16 +657,6 @@ void quant_act8_pack(enum quant_act8 form, const void *rows, size_t row_stride, 
 				y[b].s[t] = x[b].s;
 				for (g = 0; g < QK / 4; g++)
 					memcpy(&y[b].qs[g * 32 + t * 4], &x[b].qs[g * 4], 4);
-			}
-		} else if (form == ACT8_Q8W) {
-			const struct blk_q8 *x = (const struct blk_q8 *)r;
-			struct blk_q8x8w *y = out;
-
-			for (b = 0; b < n / QK; b++) {
-				y[b].d[t] = x[b].d;
-				for (g = 0; g < QK / 4; g++)
-					for (k = 0; k < 4; k++)
-						y[b].qs[q8w_at(g, t, k)] = x[b].qs[g * 4 + k];
 			}
 		} else if (form == ACT8_Q8K) {
 			const struct blk_q8k *x = (const struct blk_q8k *)r;
