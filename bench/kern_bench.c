@@ -1,11 +1,11 @@
 /*
  * kern_bench: throughput of the matmul kernels on one thread, in
  * multiply-adds per second, for each quantized type: the batched gemm
- * (prefill), dot4 and dot over the same tokens, and dot over one token
+ * (prefill) and dot over the same tokens, and gemv over one token
  * (decode, with the weights read from memory rather than cache).
  *
  *   kern_bench [--rows N] [--cols N] [--tokens N] [--reps N] [--cpu]
- *              [--type q8_0] [--op gemm|dot4|dot|gemv|gemv_dot] [--gemv-mb N]
+ *              [--type q8_0] [--op gemm|dot|gemv|gemv_dot] [--gemv-mb N]
  *
  * gemv reads a matrix of --gemv-mb MB (default 256: from memory, as in
  * decode; 2 MB: from cache, which shows the kernel's own speed).
@@ -45,7 +45,7 @@ static int cmp_d(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-enum mode { M_GEMM, M_DOT4, M_DOT, M_GEMV, M_GEMV_DOT };
+enum mode { M_GEMM, M_DOT, M_GEMV, M_GEMV_DOT };
 
 static void run(const struct kern *k, uint32_t type, enum mode mode, int nr, int n, int nt,
 		const uint8_t *w, const uint8_t *xq, size_t as, const uint8_t *x8, size_t xs,
@@ -57,16 +57,6 @@ static void run(const struct kern *k, uint32_t type, enum mode mode, int nr, int
 	switch (mode) {
 	case M_GEMM:
 		k->gemm[type](n, w, rs, nr, x8, xs, nt, out, (size_t)nr, false);
-		break;
-	case M_DOT4:
-		for (r = 0; r < nr; r += 16)
-			for (t = 0; t + 4 <= nt; t += 4)
-				for (j = r; j < MIN(nr, r + 16); j++) {
-					float v[4];
-
-					k->dot4[type](n, w + j * rs, xq + t * as, as, v);
-					out[t * nr + j] = v[0];
-				}
 		break;
 	case M_DOT:
 		for (r = 0; r < nr; r += 16)
@@ -91,7 +81,7 @@ int main(int argc, char **argv)
 {
 	static const uint32_t types[] = {GGUF_T_Q8_0, GGUF_T_Q4_0, GGUF_T_Q5_0, GGUF_T_Q4_1,
 					 GGUF_T_Q5_1, GGUF_T_Q4_K, GGUF_T_Q5_K, GGUF_T_Q6_K};
-	static const char *names[] = {"gemm", "dot4", "dot", "gemv", "gemv_dot"};
+	static const char *names[] = {"gemm", "dot", "gemv", "gemv_dot"};
 	const struct kern *k = kern_get();
 	const char *only_type = NULL, *only_op = NULL;
 	int nr = 1536, n = 768, nt = 128, reps = 7, gemv_mb = 256, i;
@@ -162,7 +152,7 @@ int main(int argc, char **argv)
 			const int rows = one ? gemv_rows : nr;
 			const double macs = (double)rows * n * (one ? 1 : nt);
 
-			if ((mode == M_GEMM && !k->gemm[type]) || (mode == M_DOT4 && !k->dot4[type]) ||
+			if ((mode == M_GEMM && !k->gemm[type]) ||
 			    (only_op && strcmp(only_op, names[mode])))
 				continue;
 			run(k, type, mode, rows, n, nt, w, xq, as, x8, xs, out); /* warm-up */

@@ -12,10 +12,6 @@
  *    in that ggml type with one activation row in the type's activation
  *    format (quant_type(type)->act): blk_q8 for 32-element types, blk_q8k
  *    for k-quants, floats for f32/f16/bf16. n is a multiple of the block.
- *  - dot4[type](n, w, x, xstride, out) computes four such dot products of
- *    the same weight row with four activation rows xstride bytes apart, so
- *    a batched matmul unpacks each weight block once for four tokens.
- *    NULL entries mean "call dot four times".
  *  - gemv[type](n, w, row_size, nr, x, out) is out[r] = dot(row r, x)
  *    for the nr rows at w, row_size bytes apart: one token (decode) with
  *    the work of several rows shared. NULL entries mean "dot per row".
@@ -26,7 +22,8 @@
  *    out[t * ldo + r] = dot(row r, token t), or += when add. It computes
  *    what dot does (the same integers per block, scaled in float) with
  *    the work arranged for reuse: a tile of rows is unpacked once and
- *    multiplied with every token. NULL entries mean "use dot4 / dot".
+ *    multiplied with every token. NULL entries mean "dot per row and
+ *    token".
  *  - The float vector ops take any n (tails are handled).
  */
 #ifndef CARO_KERN_H
@@ -35,7 +32,6 @@
 #include "infer/quant.h"
 
 typedef float (*kern_dot_fn)(int n, const void *w, const void *x);
-typedef void (*kern_dot4_fn)(int n, const void *w, const void *x, size_t xstride, float *out);
 typedef void (*kern_gemv_fn)(int n, const void *w, size_t row_size, int nr, const void *x,
 			    float *out);
 typedef void (*kern_gemm_fn)(int n, const void *w, size_t row_size, int nr, const void *x,
@@ -47,7 +43,6 @@ struct kern {
 	void (*quant_q8)(const float *x, void *y, int64_t n);
 	void (*quant_q8k)(const float *x, void *y, int64_t n);
 	kern_dot_fn dot[GGUF_T_COUNT];
-	kern_dot4_fn dot4[GGUF_T_COUNT];
 	kern_gemv_fn gemv[GGUF_T_COUNT];
 	kern_gemm_fn gemm[GGUF_T_COUNT];
 	enum quant_act8 gemm_act[GGUF_T_COUNT];

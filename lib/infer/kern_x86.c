@@ -2,13 +2,18 @@
  * kern_x86.c: AVX2/FMA/F16C kernels for x86-64.
  *
  * Built with -mavx2 -mfma -mf16c (module.mk) and only on x86 targets, so
- * nothing here may run before kern_arch() has checked the CPU. The
- * quantized dot products follow ggml's AVX2 ones: weights are unpacked to
- * bytes, multiplied with the 8-bit activations by maddubs (unsigned x
- * signed bytes to 16-bit pairs) and madd (to 32-bit), and each block's
- * integer sum is scaled once in float. The 4-column variants (dot4) unpack
- * a weight block once for four activation rows, which is where batched
- * prefill gets its speed.
+ * nothing here may run before kern_arch() has checked the CPU. Three
+ * shapes of matmul, all on integers with each block's integer sum scaled
+ * once in float:
+ *  - dot: one row, one token, as ggml's AVX2 dots (weights unpacked to
+ *    bytes, maddubs to 16-bit pairs, madd to 32-bit);
+ *  - gemv (decode): several rows share one token's loads;
+ *  - gemm (prefill): a tile of rows is unpacked once into a form where
+ *    each vector lane sums one of eight tokens, then multiplied with the
+ *    whole batch (the section "batched matmul" below says how).
+ * Zen 3, which these were tuned on, runs the integer multiplies (maddubs,
+ * madd, sign) and the float FMAs on the same two pipes and broadcasts
+ * from memory on the shuffle pipes, so the kernels count those.
  *
  * AVX-512/VNNI is deliberately absent: this machine has no such unit and
  * no emulator is available, and an untested path is not shipped.
@@ -182,43 +187,6 @@ static float dot_q5_1(int n, const void *w, const void *xv)
 	return hsum8(acc) + summ;
 }
 
-/* dot4 for the signed 32-element types: one unpack, four activation rows */
-#define DOT4_SIGNED(name, blk, unpack)                                                          \
-	static void name(int n, const void *w, const void *xv, size_t xs, float *out)          \
-	{                                                                                       \
-		const struct blk *a = w;                                                        \
-		const struct blk_q8 *x0 = xv;                                                   \
-		const struct blk_q8 *x1 = (const void *)((const uint8_t *)xv + xs);             \
-		const struct blk_q8 *x2 = (const void *)((const uint8_t *)xv + 2 * xs);         \
-		const struct blk_q8 *x3 = (const void *)((const uint8_t *)xv + 3 * xs);         \
-		__m256 c0 = _mm256_setzero_ps(), c1 = c0, c2 = c0, c3 = c0;                     \
-		int b;                                                                          \
-                                                                                                \
-		for (b = 0; b < n / QK; b++) {                                                  \
-			const __m256i q = unpack;                                               \
-			const __m256i ax = _mm256_sign_epi8(q, q);                              \
-			const __m256i one = _mm256_set1_epi16(1);                               \
-			const float d = f16(a[b].d);                                            \
-			__m256i p;                                                              \
-                                                                                                \
-			p = _mm256_madd_epi16(_mm256_maddubs_epi16(ax, _mm256_sign_epi8(loadq(x0[b].qs), q)), one); \
-			c0 = _mm256_fmadd_ps(_mm256_set1_ps(d * x0[b].d), _mm256_cvtepi32_ps(p), c0); \
-			p = _mm256_madd_epi16(_mm256_maddubs_epi16(ax, _mm256_sign_epi8(loadq(x1[b].qs), q)), one); \
-			c1 = _mm256_fmadd_ps(_mm256_set1_ps(d * x1[b].d), _mm256_cvtepi32_ps(p), c1); \
-			p = _mm256_madd_epi16(_mm256_maddubs_epi16(ax, _mm256_sign_epi8(loadq(x2[b].qs), q)), one); \
-			c2 = _mm256_fmadd_ps(_mm256_set1_ps(d * x2[b].d), _mm256_cvtepi32_ps(p), c2); \
-			p = _mm256_madd_epi16(_mm256_maddubs_epi16(ax, _mm256_sign_epi8(loadq(x3[b].qs), q)), one); \
-			c3 = _mm256_fmadd_ps(_mm256_set1_ps(d * x3[b].d), _mm256_cvtepi32_ps(p), c3); \
-		}                                                                               \
-		out[0] = hsum8(c0);                                                             \
-		out[1] = hsum8(c1);                                                             \
-		out[2] = hsum8(c2);                                                             \
-		out[3] = hsum8(c3);                                                             \
-	}
-
-DOT4_SIGNED(dot4_q8_0, blk_q8_0, loadq(a[b].qs))
-DOT4_SIGNED(dot4_q4_0, blk_q4_0, unpack_q4_0(&a[b]))
-DOT4_SIGNED(dot4_q5_0, blk_q5_0, unpack_q5_0(&a[b]))
 
 /* ---- gemv: one token against rows, four rows at a time (decode) ----
  *
@@ -365,34 +333,6 @@ static float dot_q4_k(int n, const void *w, const void *xv)
 	return hsum8(acc) - summ;
 }
 
-static void dot4_q4_k(int n, const void *w, const void *xv, size_t xs, float *out)
-{
-	const struct blk_q4_k *a = w;
-	__m256 acc[4];
-	float summ[4] = {0};
-	int b, c;
-
-	for (c = 0; c < 4; c++)
-		acc[c] = _mm256_setzero_ps();
-	for (b = 0; b < n / QK_K; b++) {
-		const __m256i sm = k4_scales_mins(a[b].scales);
-		const __m128i sc = _mm256_castsi256_si128(sm);
-		const __m256i scales = _mm256_set_m128i(sc, sc);
-		const float d = f16(a[b].d), dmin = f16(a[b].dmin);
-
-		for (c = 0; c < 4; c++) {
-			const struct blk_q8k *x =
-				(const struct blk_q8k *)((const uint8_t *)xv + c * xs) + b;
-			const __m256i sumi = q4k_block(&a[b], x->qs, scales);
-
-			acc[c] = _mm256_fmadd_ps(_mm256_set1_ps(x->d * d), _mm256_cvtepi32_ps(sumi), acc[c]);
-			summ[c] += x->d * dmin * (float)k4_min_sum(sm, x);
-		}
-	}
-	for (c = 0; c < 4; c++)
-		out[c] = hsum8(acc[c]) - summ[c];
-}
-
 static float dot_q5_k(int n, const void *w, const void *xv)
 {
 	const struct blk_q5_k *a = w;
@@ -487,15 +427,6 @@ static float dot_q6_k(int n, const void *w, const void *xv)
 		acc = _mm256_fmadd_ps(_mm256_set1_ps(x[b].d * f16(a[b].d)),
 				      _mm256_cvtepi32_ps(q6k_block(&a[b], x[b].qs)), acc);
 	return hsum8(acc);
-}
-
-static void dot4_q6_k(int n, const void *w, const void *xv, size_t xs, float *out)
-{
-	int c;
-
-	/* q6_K's unpacking is cheap next to its arithmetic: no shared work */
-	for (c = 0; c < 4; c++)
-		out[c] = dot_q6_k(n, w, (const uint8_t *)xv + c * xs);
 }
 
 /* ---- float weights ---- */
@@ -1487,11 +1418,6 @@ static void init(void)
 	avx2.dot[GGUF_T_Q4_K] = dot_q4_k;
 	avx2.dot[GGUF_T_Q5_K] = dot_q5_k;
 	avx2.dot[GGUF_T_Q6_K] = dot_q6_k;
-	avx2.dot4[GGUF_T_Q8_0] = dot4_q8_0;
-	avx2.dot4[GGUF_T_Q4_0] = dot4_q4_0;
-	avx2.dot4[GGUF_T_Q5_0] = dot4_q5_0;
-	avx2.dot4[GGUF_T_Q4_K] = dot4_q4_k;
-	avx2.dot4[GGUF_T_Q6_K] = dot4_q6_k;
 	avx2.gemv[GGUF_T_Q4_0] = gemv_q4_0;
 	avx2.gemv[GGUF_T_Q5_0] = gemv_q5_0;
 	avx2.gemm[GGUF_T_Q8_0] = gemm_q8_0;

@@ -4,13 +4,18 @@
  * The forward pass runs on every thread of the context's pool at once
  * (fwd_worker): each stage splits its work by thread index and ends with
  * a barrier, so the code reads top to bottom like llama2.c's forward()
- * while both cores work. Matmuls split output rows; per-token stages split
- * tokens; attention splits (token, head) pairs. All buffers are allocated
- * by infer_ctx_new; nothing in here calls malloc.
+ * while both cores work. Matmuls split output rows (the q/k/v projections
+ * whole heads, so RoPE and the cache writes need no barrier of their own);
+ * per-token stages split tokens; attention splits (token, KV head) pairs.
+ * Decode prepares each matmul input on every thread rather than meeting at
+ * a barrier, which leaves five barriers per layer. Whether the pool's
+ * threads pay off at all is measured as it runs (pool_run_adaptive). All
+ * buffers are allocated by infer_ctx_new; nothing in here calls malloc.
  *
  * Weights stay in the file mapping in their stored type. Activations are
  * quantized once per matmul input to the formats its weights need
- * (blk_q8 / blk_q8k), so the dot products run on integers.
+ * (blk_q8 / blk_q8k, and for batches also interleaved by eight tokens for
+ * the kernels' gemm), so the products run on integers.
  */
 #include "infer/infer.h"
 #include "infer/kern.h"
@@ -544,8 +549,11 @@ static void split(int n, int grain, int ith, int nth, int *lo, int *hi)
 }
 
 /* Batches of at least this many tokens go through the kernels' gemm
- * (padded to a multiple of eight); smaller ones through dot4 / dot. */
+ * (padded to a multiple of eight); smaller ones a dot product per row and
+ * token, or the kernels' gemv for one token. */
 #define GEMM_MIN_TOKENS 4
+
+_Static_assert(SMALL_BATCH < GEMM_MIN_TOKENS, "per-thread inputs have no eight-token forms");
 
 static bool batched(int nb)
 {
@@ -620,18 +628,16 @@ static void prepare(struct infer_ctx *c, int ith, int nth, const float *src, siz
 
 /* out[b][r] (= or +=) W[r] . in[b] (+ bias[r]) for rows [r0, r1) and
  * every token of in: batches through the kernels' gemm, one token through
- * their gemv, a few a dot product per row and token, with rows in tiles
- * of 16 so a tile of weights stays in L1 while the tokens stream past. */
+ * their gemv, otherwise a dot product per row and token. */
 static void matmul(const struct infer_ctx *c, const struct wt *w, const struct mm_in *in,
 		   float *out, int ldo, bool add, const float *bias, int r0, int r1)
 {
 	const kern_dot_fn dot = c->k->dot[w->type];
-	const kern_dot4_fn dot4 = c->k->dot4[w->type];
 	const kern_gemm_fn gemm = c->k->gemm[w->type];
 	const int nb = in->nb;
 	const uint8_t *x0;
 	size_t xs;
-	int rt, r, b, j;
+	int rt, r, b;
 
 	if (r1 <= r0)
 		return;
@@ -662,28 +668,14 @@ static void matmul(const struct infer_ctx *c, const struct wt *w, const struct m
 		}
 		return;
 	}
-	for (rt = r0; rt < r1; rt += 16) {
-		const int re = MIN(r1, rt + 16);
+	for (r = r0; r < r1; r++) {
+		const uint8_t *wr = w->data + (size_t)r * w->row_size;
 
-		for (b = 0; b < nb; b += 4) {
-			const int nbb = MIN(4, nb - b);
+		for (b = 0; b < nb; b++) {
+			float *o = &out[(size_t)b * ldo + r];
+			const float y = dot(w->n_in, wr, x0 + (size_t)b * xs) + (bias ? bias[r] : 0);
 
-			for (r = rt; r < re; r++) {
-				const uint8_t *wr = w->data + (size_t)r * w->row_size;
-				float v[4];
-
-				if (nbb == 4 && dot4)
-					dot4(w->n_in, wr, x0 + (size_t)b * xs, xs, v);
-				else
-					for (j = 0; j < nbb; j++)
-						v[j] = dot(w->n_in, wr, x0 + (size_t)(b + j) * xs);
-				for (j = 0; j < nbb; j++) {
-					float *o = &out[(size_t)(b + j) * ldo + r];
-					const float y = v[j] + (bias ? bias[r] : 0);
-
-					*o = add ? *o + y : y;
-				}
-			}
+			*o = add ? *o + y : y;
 		}
 	}
 }

@@ -50,28 +50,25 @@ TEST(kern_dots_match_reference)
 		for (si = 0; si < ARRAY_SIZE(sizes); si++) {
 			const int n = qt->blck == 1 ? sizes[si] * 7 + 3 : sizes[si] * (int)qt->blck;
 			float *w = xmallocarray((size_t)n, sizeof(float));
-			float *x = xmallocarray((size_t)4 * n, sizeof(float));
+			float *x = xmallocarray((size_t)n, sizeof(float));
 			float *wd = xmallocarray((size_t)n, sizeof(float));
 			uint8_t *wq = xmalloc(quant_row_size(qtypes[ti], n));
-			const size_t xs = quant_act_size(qt->act, n) + 8;
-			uint8_t *xq = xcalloc(4, xs);
+			uint8_t *xq = xcalloc(1, quant_act_size(qt->act, n) + 8);
 			const void *xa;
 			double exact = 0, mag = 0;
-			float r, a, four[4];
-			int i, c;
+			float r, a;
+			int i;
 
 			fill(w, n, 0.5f);
-			fill(x, 4 * n, 2.0f);
+			fill(x, n, 2.0f);
 			qt->quant(w, wq, n);
 			qt->dequant(wq, wd, n);
-			for (c = 0; c < 4; c++) {
-				if (qt->act == ACT_Q8)
-					quant_q8_ref(x + c * n, xq + c * xs, n);
-				else if (qt->act == ACT_Q8K)
-					quant_q8k_ref(x + c * n, xq + c * xs, n);
-				else
-					memcpy(xq + c * xs, x + c * n, (size_t)n * sizeof(float));
-			}
+			if (qt->act == ACT_Q8)
+				quant_q8_ref(x, xq, n);
+			else if (qt->act == ACT_Q8K)
+				quant_q8k_ref(x, xq, n);
+			else
+				memcpy(xq, x, (size_t)n * sizeof(float));
 			xa = xq;
 			for (i = 0; i < n; i++) {
 				exact += (double)wd[i] * x[i];
@@ -87,16 +84,6 @@ TEST(kern_dots_match_reference)
 			if (fabs(a - r) > 1e-4 * mag + 1e-5)
 				t_fail(__FILE__, __LINE__, "%s n=%d: %s %g vs ref %g", qt->name, n,
 				       k->name, a, r);
-			if (k->dot4[qtypes[ti]]) {
-				k->dot4[qtypes[ti]](n, wq, xa, xs, four);
-				for (c = 0; c < 4; c++) {
-					const float one = ref->dot[qtypes[ti]](n, wq, xq + c * xs);
-
-					if (fabs(four[c] - one) > 1e-4 * mag + 1e-5)
-						t_fail(__FILE__, __LINE__, "%s n=%d dot4[%d]: %g vs %g",
-						       qt->name, n, c, four[c], one);
-				}
-			}
 			free(w);
 			free(x);
 			free(wd);
