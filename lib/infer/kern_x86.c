@@ -190,12 +190,13 @@ static float dot_q5_1(int n, const void *w, const void *xv)
 
 /* ---- gemv: one token against rows, four rows at a time (decode) ----
  *
- * q4_0 and q5_0 multiply their unsigned codes with the activations
- * directly (no sign trick) and take the offset off in integers: a lane
- * of madd(maddubs(u, x), 1) sums four products, and the same with u
- * replaced by the offset gives what to subtract, once per block for all
- * four rows. The weight scales are converted by broadcasting the f16
- * and converting a vector, which keeps the scalar unit out of the loop. */
+ * The rows share the activation's loads and its per-block work. q4_0 and
+ * q5_0 multiply their unsigned codes with the activations directly (no
+ * sign trick) and take the offset off in integers: a lane of
+ * madd(maddubs(u, x), 1) sums four products, and the same with u replaced
+ * by the offset gives what to subtract, once per block for all four rows.
+ * The weight scales are converted by broadcasting the f16 and converting
+ * a vector, which keeps the scalar unit out of the loop. */
 
 static inline __m256 scale8(const uint16_t *d, __m256 dx)
 {
@@ -208,13 +209,15 @@ static inline __m256i unpack_u5(const uint8_t *qh, const uint8_t *qs)
 	return _mm256_or_si256(nibbles(qs), _mm256_and_si256(bits_to_bytes(qh), _mm256_set1_epi8(0x10)));
 }
 
-/* rows [0, nr) of w: out[r] = w[r] . x for q4_0 (q5 false) or q5_0,
- * blocks of bsize bytes, codes offset by off */
-static inline __attribute__((always_inline)) void gemv_u32(int n, const uint8_t *w, size_t rs,
-							    int nr, const struct blk_q8 *x, float *out,
-							    size_t bsize, int off, bool q5)
+enum { GEMV_Q4_0, GEMV_Q5_0, GEMV_Q8_0 };
+
+/* rows [0, nr) of w (blocks of bsize bytes): out[r] = w[r] . x */
+static inline __attribute__((always_inline)) void gemv32(int n, const uint8_t *w, size_t rs, int nr,
+							  const struct blk_q8 *x, float *out,
+							  size_t bsize, const int kind)
 {
-	const __m256i one = _mm256_set1_epi16(1), offv = _mm256_set1_epi8((char)off);
+	const __m256i one = _mm256_set1_epi16(1);
+	const __m256i offv = _mm256_set1_epi8(kind == GEMV_Q5_0 ? 16 : 8);
 	const int nb = n / QK;
 	int r0, b, i;
 
@@ -227,17 +230,23 @@ static inline __attribute__((always_inline)) void gemv_u32(int n, const uint8_t 
 			acc[i] = _mm256_setzero_ps();
 		for (b = 0; b < nb; b++) {
 			const __m256i xq = loadq(x[b].qs);
-			const __m256i cx = _mm256_madd_epi16(_mm256_maddubs_epi16(offv, xq), one);
+			const __m256i cx = kind == GEMV_Q8_0 ? _mm256_setzero_si256()
+							      : _mm256_madd_epi16(_mm256_maddubs_epi16(offv, xq), one);
 			const __m256 dx = _mm256_set1_ps(x[b].d);
 
 			UNROLL
 			for (i = 0; i < 4; i++) {
 				const uint8_t *blk = w + (size_t)(r0 + (i < nrr ? i : 0)) * rs + (size_t)b * bsize;
-				__m256i u, p;
+				__m256i p;
 
-				/* q5_0: d, qh[4], qs[16]; q4_0: d, qs[16] */
-				u = q5 ? unpack_u5(blk + 2, blk + 6) : nibbles(blk + 2);
-				p = _mm256_sub_epi32(_mm256_madd_epi16(_mm256_maddubs_epi16(u, xq), one), cx);
+				/* q8_0: d, qs[32]; q5_0: d, qh[4], qs[16]; q4_0: d, qs[16] */
+				if (kind == GEMV_Q8_0) {
+					p = dot_i8(loadq((const int8_t *)blk + 2), xq);
+				} else {
+					const __m256i u = kind == GEMV_Q5_0 ? unpack_u5(blk + 2, blk + 6) : nibbles(blk + 2);
+
+					p = _mm256_sub_epi32(_mm256_madd_epi16(_mm256_maddubs_epi16(u, xq), one), cx);
+				}
 				acc[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), scale8((const uint16_t *)blk, dx),
 							 acc[i]);
 			}
@@ -249,12 +258,17 @@ static inline __attribute__((always_inline)) void gemv_u32(int n, const uint8_t 
 
 static void gemv_q4_0(int n, const void *w, size_t rs, int nr, const void *x, float *out)
 {
-	gemv_u32(n, w, rs, nr, x, out, sizeof(struct blk_q4_0), 8, false);
+	gemv32(n, w, rs, nr, x, out, sizeof(struct blk_q4_0), GEMV_Q4_0);
 }
 
 static void gemv_q5_0(int n, const void *w, size_t rs, int nr, const void *x, float *out)
 {
-	gemv_u32(n, w, rs, nr, x, out, sizeof(struct blk_q5_0), 16, true);
+	gemv32(n, w, rs, nr, x, out, sizeof(struct blk_q5_0), GEMV_Q5_0);
+}
+
+static void gemv_q8_0(int n, const void *w, size_t rs, int nr, const void *x, float *out)
+{
+	gemv32(n, w, rs, nr, x, out, sizeof(struct blk_q8_0), GEMV_Q8_0);
 }
 
 /* ---- k-quants ---- */
@@ -1418,6 +1432,7 @@ static void init(void)
 	avx2.dot[GGUF_T_Q4_K] = dot_q4_k;
 	avx2.dot[GGUF_T_Q5_K] = dot_q5_k;
 	avx2.dot[GGUF_T_Q6_K] = dot_q6_k;
+	avx2.gemv[GGUF_T_Q8_0] = gemv_q8_0;
 	avx2.gemv[GGUF_T_Q4_0] = gemv_q4_0;
 	avx2.gemv[GGUF_T_Q5_0] = gemv_q5_0;
 	avx2.gemm[GGUF_T_Q8_0] = gemm_q8_0;
