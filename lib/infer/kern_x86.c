@@ -848,7 +848,7 @@ static void attn(int hd, int g, int n, const float *q, size_t qstride, const voi
 struct tile32 {
 	__m256i q[GR][KC / 4];
 	__m256 d[GR][KC / QK];       /* weight scale, in every lane */
-	__m256 o[GR][KC / QK];       /* factor of the activation sum s */
+	__m256 o[GR][KC / QK];       /* q4_1/q5_1: the min, factor of the activation sum s */
 };
 
 struct tilek {
@@ -969,7 +969,6 @@ static void unpack32_q4_0(const uint8_t *w, size_t rs, int nr, int b0, int nb, s
 		for (b = 0; b < nb; b++) {
 			spread(nibbles(a[b].qs), &t->q[r][8 * b]);
 			t->d[r][b] = _mm256_set1_ps(f16(a[b].d));
-			t->o[r][b] = _mm256_set1_ps(-8 * f16(a[b].d));
 		}
 	}
 }
@@ -1001,7 +1000,6 @@ static void unpack32_q5_0(const uint8_t *w, size_t rs, int nr, int b0, int nb, s
 
 			spread(_mm256_or_si256(nibbles(a[b].qs), hi), &t->q[r][8 * b]);
 			t->d[r][b] = _mm256_set1_ps(f16(a[b].d));
-			t->o[r][b] = _mm256_set1_ps(-16 * f16(a[b].d));
 		}
 	}
 }
@@ -1162,9 +1160,12 @@ static inline __attribute__((always_inline)) void micro_q8_0(const struct tile32
 }
 
 /* unsigned weights below 2^bits: 16-bit sums over `run` groups of four
- * (run * 2 * (2^bits - 1) * 127 < 2^15), each run then scaled in float */
+ * (run * 2 * (2^bits - 1) * 127 < 2^15), each run then scaled in float.
+ * The offset of q4_0/q5_0 (8 or 16: shift 3 or 4) comes off the block's
+ * first run in integers, isum << shift, which keeps it off the multiply
+ * pipes; the min of q4_1/q5_1 (shift 0) is added in float, o * s. */
 static inline __attribute__((always_inline)) void micro_u32(const struct tile32 *tl, int nb, const struct blk_q8x8 *const *x,
-			     __m256 (*res)[GR], const int T, const int run)
+			     __m256 (*res)[GR], const int T, const int run, const int shift)
 {
 	const __m256i one = _mm256_set1_epi16(1);
 	int b, j, jj, r, t;
@@ -1194,16 +1195,22 @@ static inline __attribute__((always_inline)) void micro_u32(const struct tile32 
 			UNROLL
 			for (t = 0; t < T; t++) {
 				const __m256 dx = _mm256_loadu_ps(x[t][b].d);
+				const __m256i off = _mm256_slli_epi32(
+					_mm256_loadu_si256((const __m256i *)x[t][b].isum), shift);
 
 				UNROLL
-				for (r = 0; r < GR; r++)
-					res[t][r] = _mm256_fmadd_ps(
-						_mm256_cvtepi32_ps(_mm256_madd_epi16(a16[r][t], one)),
-						_mm256_mul_ps(dx, tl->d[r][b]), res[t][r]);
+				for (r = 0; r < GR; r++) {
+					__m256i i32 = _mm256_madd_epi16(a16[r][t], one);
+
+					if (shift && j == 0)
+						i32 = _mm256_sub_epi32(i32, off);
+					res[t][r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(i32),
+								    _mm256_mul_ps(dx, tl->d[r][b]), res[t][r]);
+				}
 			}
 		}
 		UNROLL
-		for (t = 0; t < T; t++) {
+		for (t = 0; t < T && !shift; t++) {
 			const __m256 s = _mm256_loadu_ps(x[t][b].s);
 
 			UNROLL
@@ -1291,10 +1298,26 @@ static inline __attribute__((always_inline)) void micro_k(const struct tilek *tl
 	}
 }
 
+/* the micro-kernel of a 32-element type: q8_0, or unsigned codes of 4 or
+ * 5 bits with an offset (q4_0, q5_0) or a min (q4_1, q5_1) */
+enum { MICRO_Q8, MICRO_Q4_0, MICRO_Q5_0, MICRO_Q4_1, MICRO_Q5_1 };
+
+/* micro_u32 with its constants for a kind (kind and T constant after inlining) */
+static inline __attribute__((always_inline)) void micro_u32_kind(const struct tile32 *tl, int nb,
+								  const struct blk_q8x8 *const *x,
+								  __m256 (*res)[GR], const int T,
+								  const int kind)
+{
+	switch (kind) {
+	case MICRO_Q4_0: micro_u32(tl, nb, x, res, T, 8, 3); break;
+	case MICRO_Q5_0: micro_u32(tl, nb, x, res, T, 4, 4); break;
+	case MICRO_Q4_1: micro_u32(tl, nb, x, res, T, 8, 0); break;
+	default: micro_u32(tl, nb, x, res, T, 4, 0); break;
+	}
+}
+
 /* ---- drivers: tiles of GR rows; per tile, blocks of TGB token groups;
  * per block, chunks of KC elements unpacked once for all its groups ---- */
-
-enum { MICRO_Q8, MICRO_U4, MICRO_U5 };
 
 /* always inlined, so each type's wrapper gets a copy with one micro-kernel */
 static inline __attribute__((always_inline)) void gemm32(int n, const uint8_t *w, size_t rs, int nr,
@@ -1331,14 +1354,10 @@ static inline __attribute__((always_inline)) void gemm32(int n, const uint8_t *w
 
 					if (kind == MICRO_Q8)
 						micro_q8_0(&tl, nb, (const struct blk_q8x8w *)xr + b0, acc[g]);
-					else if (g + 1 < ngg && kind == MICRO_U4)
-						micro_u32(&tl, nb, xg, &acc[g], 2, 8);
 					else if (g + 1 < ngg)
-						micro_u32(&tl, nb, xg, &acc[g], 2, 4);
-					else if (kind == MICRO_U4)
-						micro_u32(&tl, nb, xg, &acc[g], 1, 8);
+						micro_u32_kind(&tl, nb, xg, &acc[g], 2, kind);
 					else
-						micro_u32(&tl, nb, xg, &acc[g], 1, 4);
+						micro_u32_kind(&tl, nb, xg, &acc[g], 1, kind);
 				}
 			}
 			for (g = 0; g < ngg; g++)
@@ -1404,10 +1423,10 @@ static inline __attribute__((always_inline)) void gemmk(int n, const uint8_t *w,
 	}
 
 GEMM32(gemm_q8_0, unpack32_q8_0, MICRO_Q8)
-GEMM32(gemm_q4_0, unpack32_q4_0, MICRO_U4)
-GEMM32(gemm_q4_1, unpack32_q4_1, MICRO_U4)
-GEMM32(gemm_q5_0, unpack32_q5_0, MICRO_U5)
-GEMM32(gemm_q5_1, unpack32_q5_1, MICRO_U5)
+GEMM32(gemm_q4_0, unpack32_q4_0, MICRO_Q4_0)
+GEMM32(gemm_q4_1, unpack32_q4_1, MICRO_Q4_1)
+GEMM32(gemm_q5_0, unpack32_q5_0, MICRO_Q5_0)
+GEMM32(gemm_q5_1, unpack32_q5_1, MICRO_Q5_1)
 /* runs: q4_K 8 groups (one 32-element scale), q5_K 4, q6_K 2 (16-element scales) */
 GEMMK(gemm_q4_k, unpackk_q4_k, 8)
 GEMMK(gemm_q5_k, unpackk_q5_k, 4)

@@ -655,6 +655,8 @@ void quant_act8_pack(enum quant_act8 form, const void *rows, size_t row_stride, 
 			for (b = 0; b < n / QK; b++) {
 				y[b].d[t] = x[b].d;
 				y[b].s[t] = x[b].s;
+				for (k = 0; k < QK; k++)
+					y[b].isum[t] += x[b].qs[k];
 				for (g = 0; g < QK / 4; g++)
 					memcpy(&y[b].qs[g * 32 + t * 4], &x[b].qs[g * 4], 4);
 			}

@@ -82,6 +82,7 @@ struct blk_q8k {
  * the end of a batch are zero. */
 struct blk_q8x8 {
 	float d[8], s[8];
+	int32_t isum[8]; /* sum(qs) per token: s = d * isum */
 	int8_t qs[QK * 8];
 };
 /* The same widened to 16 bits for kernels that multiply in 16 bits
@@ -110,7 +111,7 @@ _Static_assert(sizeof(struct blk_q5_k) == 176, "q5_K layout");
 _Static_assert(sizeof(struct blk_q6_k) == 210, "q6_K layout");
 _Static_assert(sizeof(struct blk_q8) == 40, "q8 activation layout");
 _Static_assert(sizeof(struct blk_q8k) == 292, "q8_K activation layout");
-_Static_assert(sizeof(struct blk_q8x8) == 320, "q8 x8 activation layout");
+_Static_assert(sizeof(struct blk_q8x8) == 352, "q8 x8 activation layout");
 _Static_assert(sizeof(struct blk_q8x8w) == 544, "q8 x8 16-bit activation layout");
 _Static_assert(sizeof(struct blk_q8kx8) == 2336, "q8_K x8 activation layout");
 
