@@ -51,7 +51,7 @@ echo "$models" | while read -r name preset type lpp ltg tpp ttg; do
 	bw=$(build/rel/bench/membw --mb 256 --reps 3 --threads 1,2)
 	cat "$f" >/dev/null # page cache
 	build/rel/bench/infer_bench "$f" --reps "$reps" --label "$name" --threads 1,2,auto |
-		sed "s/}\$/, \"llamacpp_pp256\": $lpp, \"llamacpp_tg32\": $ltg, \"target_pp256\": $tpp, \"target_tg32\": $ttg, $(echo "$bw" | sed 's/^{//; s/}$//')}/" >>"$tmp"
+		sed "s/}\$/, \"recipe\": \"$type\", \"llamacpp_pp256\": $lpp, \"llamacpp_tg32\": $ltg, \"target_pp256\": $tpp, \"target_tg32\": $ttg, $(echo "$bw" | sed 's/^{//; s/}$//')}/" >>"$tmp"
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "")
 
@@ -83,7 +83,7 @@ for r in rows:
     bw2 = max(x["gbs_median"] for x in r["membw"])
     bound = bw2 * 1e9 / (r["file_mb"] * 1048576)
     print("%-20s %-6s | %s %s %s %8d %6d | %s %s %s %8d %6d %s | %5.1f %5.1f" % (
-        r["label"], r["type"],
+        r["label"], r["recipe"],
         f(g(one, "pp256_median")), f(g(two, "pp256_median")), f(g(auto, "pp256_median")),
         r["llamacpp_pp256"], r["target_pp256"],
         f(g(one, "tg32_median")), f(g(two, "tg32_median")), f(g(auto, "tg32_median")),
