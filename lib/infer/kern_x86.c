@@ -109,11 +109,10 @@ static inline __m256i unpack_q5_0(const struct blk_q5_0 *a)
 	return _mm256_or_si256(nibbles(a->qs), hi);
 }
 
-static inline __m256i unpack_q5_1(const struct blk_q5_1 *a)
+/* the codes of a q5_0/q5_1 block from its qh and qs, 0..31 */
+static inline __m256i unpack_u5(const uint8_t *qh, const uint8_t *qs)
 {
-	const __m256i hi = _mm256_and_si256(bits_to_bytes(a->qh), _mm256_set1_epi8(0x10));
-
-	return _mm256_or_si256(nibbles(a->qs), hi);
+	return _mm256_or_si256(nibbles(qs), _mm256_and_si256(bits_to_bytes(qh), _mm256_set1_epi8(0x10)));
 }
 
 /* Two blocks per iteration into two accumulators: the fmadd chain would
@@ -179,7 +178,7 @@ static float dot_q5_1(int n, const void *w, const void *xv)
 	int b;
 
 	for (b = 0; b < n / QK; b++) {
-		const __m256i s = dot_u8(unpack_q5_1(&a[b]), loadq(x[b].qs));
+		const __m256i s = dot_u8(unpack_u5(a[b].qh, a[b].qs), loadq(x[b].qs));
 
 		acc = _mm256_fmadd_ps(_mm256_set1_ps(f16(a[b].d) * x[b].d), _mm256_cvtepi32_ps(s), acc);
 		summ += f16(a[b].m) * x[b].s;
@@ -202,12 +201,6 @@ static float dot_q5_1(int n, const void *w, const void *xv)
 static inline __m256 scale8(const uint16_t *d, __m256 dx)
 {
 	return _mm256_mul_ps(_mm256_cvtph_ps(_mm_set1_epi16((short)*d)), dx);
-}
-
-/* the codes of a q5_0/q5_1 block from its qh and qs, 0..31 */
-static inline __m256i unpack_u5(const uint8_t *qh, const uint8_t *qs)
-{
-	return _mm256_or_si256(nibbles(qs), _mm256_and_si256(bits_to_bytes(qh), _mm256_set1_epi8(0x10)));
 }
 
 enum { GEMV_Q4_0, GEMV_Q5_0, GEMV_Q8_0 };
@@ -839,15 +832,15 @@ static void attn(int hd, int g, int n, const float *q, size_t qstride, const voi
 /* ---- batched matmul: a tile of rows unpacked once, multiplied with every token ----
  *
  * A tile holds GR weight rows of KC elements in one form for all types:
- * every group of four weights as bytes in natural element order, copied
- * into all eight 32-bit lanes of a vector (unsigned bytes, with the
- * type's offset or min moved into a per-block factor of the activation
- * sum; q8_0 keeps signed bytes plus their magnitudes), and the scales as
- * floats or 16-bit integers. A micro-kernel then multiplies one such
- * vector with four elements of eight tokens (blk_q8x8), so each lane sums
- * one token and no horizontal sums are needed, and reads weights with
- * plain loads (a broadcast from memory costs a shuffle on Zen 3). The
- * tile is built once per GR rows and shared by every token of the batch. */
+ * every group of four weights in natural element order, copied into all
+ * eight 32-bit lanes of a vector (unsigned bytes, the type's offset or min
+ * handled per block against the activations' sums; q8_0 as 16-bit
+ * values), and the scales as floats or 16-bit integers. A micro-kernel
+ * then multiplies one such vector with four elements of eight tokens
+ * (blk_q8x8), so each lane sums one token and no horizontal sums are
+ * needed, and reads weights with plain loads (a broadcast from memory
+ * costs a shuffle on Zen 3). The tile is built once per GR rows and
+ * shared by every token of the batch. */
 
 #define GR 4     /* weight rows per tile */
 #define KC QK_K  /* elements per chunk of a tile */
@@ -944,7 +937,7 @@ typedef void (*unpackk_fn)(const uint8_t *w, size_t rs, int nr, int b0, struct t
  * repeated for each token of the vector */
 static void unpack32_q8_0(const uint8_t *w, size_t rs, int nr, int b0, int nb, struct tile32 *t)
 {
-	int r, b, g;
+	int r, b;
 
 	for (r = 0; r < nr; r++) {
 		const struct blk_q8_0 *a = (const struct blk_q8_0 *)(w + (size_t)r * rs) + b0;
@@ -964,7 +957,6 @@ static void unpack32_q8_0(const uint8_t *w, size_t rs, int nr, int b0, int nb, s
 			t->d[r][b] = _mm256_set1_ps(f16(a[b].d));
 		}
 	}
-	(void)g;
 }
 
 static void unpack32_q4_0(const uint8_t *w, size_t rs, int nr, int b0, int nb, struct tile32 *t)
@@ -1004,9 +996,7 @@ static void unpack32_q5_0(const uint8_t *w, size_t rs, int nr, int b0, int nb, s
 		const struct blk_q5_0 *a = (const struct blk_q5_0 *)(w + (size_t)r * rs) + b0;
 
 		for (b = 0; b < nb; b++) {
-			const __m256i hi = _mm256_and_si256(bits_to_bytes(a[b].qh), _mm256_set1_epi8(0x10));
-
-			spread(_mm256_or_si256(nibbles(a[b].qs), hi), &t->q[r][8 * b]);
+			spread(unpack_u5(a[b].qh, a[b].qs), &t->q[r][8 * b]);
 			t->d[r][b] = _mm256_set1_ps(f16(a[b].d));
 		}
 	}
@@ -1020,7 +1010,7 @@ static void unpack32_q5_1(const uint8_t *w, size_t rs, int nr, int b0, int nb, s
 		const struct blk_q5_1 *a = (const struct blk_q5_1 *)(w + (size_t)r * rs) + b0;
 
 		for (b = 0; b < nb; b++) {
-			spread(unpack_q5_1(&a[b]), &t->q[r][8 * b]);
+			spread(unpack_u5(a[b].qh, a[b].qs), &t->q[r][8 * b]);
 			t->d[r][b] = _mm256_set1_ps(f16(a[b].d));
 			t->o[r][b] = _mm256_set1_ps(f16(a[b].m));
 		}
