@@ -894,6 +894,19 @@ static inline void spread(__m256i u, __m256i *dst)
 		dst[g] = _mm256_permutevar8x32_epi32(u, _mm256_set1_epi32(g));
 }
 
+/* Fetch bytes [off, off + len) of rows [r0, r1) of w toward the cache:
+ * the next tile's weights, while this one is multiplied with the batch
+ * (the unpack would otherwise wait on memory for every tile). */
+static void prefetch_rows(const uint8_t *w, size_t rs, int r0, int r1, size_t off, size_t len)
+{
+	int r;
+	size_t i;
+
+	for (r = r0; r < r1; r++)
+		for (i = 0; i < len; i += 64)
+			_mm_prefetch((const char *)w + (size_t)r * rs + off + i, _MM_HINT_T0);
+}
+
 /* res[r] lanes are tokens: out[t * ldo + r] (+)= res[r][t] for r < nrr,
  * t < ntt. A 4x8 transpose in registers: storing the vectors and
  * reloading single floats would stall on store forwarding. */
@@ -1344,6 +1357,7 @@ static inline __attribute__((always_inline)) void gemm32(int n, const uint8_t *w
 				const int nb = MIN(KC / QK, nbt - b0);
 
 				unpack(w + (size_t)r0 * rs, rs, nrr, b0, nb, &tl);
+				prefetch_rows(w, rs, r0 + GR, MIN(nr, r0 + 2 * GR), rs / nbt * b0, rs / nbt * nb);
 				for (g = 0; g < ngg; g += step) {
 					const uint8_t *xr = x + (size_t)(g0 + g) * xs;
 					const struct blk_q8x8 *x0 = (const struct blk_q8x8 *)xr + b0;
@@ -1388,6 +1402,7 @@ static inline __attribute__((always_inline)) void gemmk(int n, const uint8_t *w,
 					acc[g][r] = _mm256_setzero_ps();
 			for (b0 = 0; b0 < nbt; b0++) {
 				unpack(w + (size_t)r0 * rs, rs, nrr, b0, &tl);
+				prefetch_rows(w, rs, r0 + GR, MIN(nr, r0 + 2 * GR), rs / nbt * b0, rs / nbt);
 				for (g = 0; g < ngg; g += 2) {
 					const struct blk_q8kx8 *x0 =
 						(const struct blk_q8kx8 *)(x + (size_t)(g0 + g) * xs) + b0;
