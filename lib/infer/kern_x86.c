@@ -7,7 +7,7 @@
  * once in float:
  *  - dot: one row, one token, as ggml's AVX2 dots (weights unpacked to
  *    bytes, maddubs to 16-bit pairs, madd to 32-bit);
- *  - gemv (decode): several rows share one token's loads;
+ *  - gemv (decode): dot over rows, one call for many;
  *  - gemm (prefill): a tile of rows is unpacked once into a form where
  *    each vector lane sums one of eight tokens, then multiplied with the
  *    whole batch (the section "batched matmul" below says how).
@@ -186,91 +186,6 @@ static float dot_q5_1(int n, const void *w, const void *xv)
 	return hsum8(acc) + summ;
 }
 
-
-/* ---- gemv: one token against rows (decode) ----
- *
- * Rows taken together share the activation's loads and its per-block
- * work (GEMV_ROWS_*). q4_0 and q5_0 multiply their unsigned codes with
- * the activations directly (no sign trick) and take the offset off in
- * integers: a lane of madd(maddubs(u, x), 1) sums four products, and the
- * same with u replaced by the offset gives what to subtract, once per
- * block for all the rows. The weight scales are converted by broadcasting
- * the f16 and converting a vector, which keeps the scalar unit out of the
- * loop. */
-
-static inline __m256 scale8(const uint16_t *d, __m256 dx)
-{
-	return _mm256_mul_ps(_mm256_cvtph_ps(_mm_set1_epi16((short)*d)), dx);
-}
-
-enum { GEMV_Q4_0, GEMV_Q5_0, GEMV_Q8_0 };
-/* Rows per pass. Measured against a streaming read of the same matrix
- * from memory: q4_0/q5_0 gain from four (their unpacking and offset are
- * shared), q8_0 reads only about 60% as fast with two or four rows in
- * flight as with one, so it goes a row at a time. */
-#define GEMV_ROWS_Q4 4
-#define GEMV_ROWS_Q8 1
-
-/* rows [0, nr) of w (blocks of bsize bytes): out[r] = w[r] . x, nrow
- * rows at a time */
-static inline __attribute__((always_inline)) void gemv32(int n, const uint8_t *w, size_t rs, int nr,
-							  const struct blk_q8 *x, float *out,
-							  size_t bsize, const int kind, const int nrow)
-{
-	const __m256i one = _mm256_set1_epi16(1);
-	const __m256i offv = _mm256_set1_epi8(kind == GEMV_Q5_0 ? 16 : 8);
-	const int nb = n / QK;
-	int r0, b, i;
-
-	for (r0 = 0; r0 < nr; r0 += nrow) {
-		const int nrr = MIN(nrow, nr - r0);
-		__m256 acc[4];
-
-		UNROLL
-		for (i = 0; i < nrow; i++)
-			acc[i] = _mm256_setzero_ps();
-		for (b = 0; b < nb; b++) {
-			const __m256i xq = loadq(x[b].qs);
-			const __m256i cx = kind == GEMV_Q8_0 ? _mm256_setzero_si256()
-							      : _mm256_madd_epi16(_mm256_maddubs_epi16(offv, xq), one);
-			const __m256 dx = _mm256_set1_ps(x[b].d);
-
-			UNROLL
-			for (i = 0; i < nrow; i++) {
-				const uint8_t *blk = w + (size_t)(r0 + (i < nrr ? i : 0)) * rs + (size_t)b * bsize;
-				__m256i p;
-
-				/* q8_0: d, qs[32]; q5_0: d, qh[4], qs[16]; q4_0: d, qs[16] */
-				if (kind == GEMV_Q8_0) {
-					p = dot_i8(loadq((const int8_t *)blk + 2), xq);
-				} else {
-					const __m256i u = kind == GEMV_Q5_0 ? unpack_u5(blk + 2, blk + 6) : nibbles(blk + 2);
-
-					p = _mm256_sub_epi32(_mm256_madd_epi16(_mm256_maddubs_epi16(u, xq), one), cx);
-				}
-				acc[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), scale8((const uint16_t *)blk, dx),
-							 acc[i]);
-			}
-		}
-		for (i = 0; i < nrr; i++)
-			out[r0 + i] = hsum8(acc[i]);
-	}
-}
-
-static void gemv_q4_0(int n, const void *w, size_t rs, int nr, const void *x, float *out)
-{
-	gemv32(n, w, rs, nr, x, out, sizeof(struct blk_q4_0), GEMV_Q4_0, GEMV_ROWS_Q4);
-}
-
-static void gemv_q5_0(int n, const void *w, size_t rs, int nr, const void *x, float *out)
-{
-	gemv32(n, w, rs, nr, x, out, sizeof(struct blk_q5_0), GEMV_Q5_0, GEMV_ROWS_Q4);
-}
-
-static void gemv_q8_0(int n, const void *w, size_t rs, int nr, const void *x, float *out)
-{
-	gemv32(n, w, rs, nr, x, out, sizeof(struct blk_q8_0), GEMV_Q8_0, GEMV_ROWS_Q8);
-}
 
 /* ---- k-quants ---- */
 
@@ -510,6 +425,32 @@ static float dot_bf16w(int n, const void *w, const void *xv)
 		s += bf16_to_f32(a[i]) * x[i];
 	return s;
 }
+
+/* ---- gemv: one token against rows (decode) ----
+ *
+ * A row at a time, through the dot products above, inlined. Rows taken
+ * together (sharing the activation's loads, as gemm shares the weights')
+ * read the matrix from memory at half the speed or less here, measured
+ * against a plain streaming read: with several rows in flight the
+ * hardware prefetcher falls behind, and decode is bound by that read. */
+
+#define GEMV_BY_DOT(name, dot)                                                                   \
+	static void name(int n, const void *w, size_t rs, int nr, const void *x, float *out)   \
+	{                                                                                        \
+		int r;                                                                           \
+                                                                                                 \
+		for (r = 0; r < nr; r++)                                                         \
+			out[r] = dot(n, (const uint8_t *)w + (size_t)r * rs, x);                  \
+	}
+
+GEMV_BY_DOT(gemv_q8_0, dot_q8_0)
+GEMV_BY_DOT(gemv_q4_0, dot_q4_0)
+GEMV_BY_DOT(gemv_q4_1, dot_q4_1)
+GEMV_BY_DOT(gemv_q5_0, dot_q5_0)
+GEMV_BY_DOT(gemv_q5_1, dot_q5_1)
+GEMV_BY_DOT(gemv_q4_k, dot_q4_k)
+GEMV_BY_DOT(gemv_q5_k, dot_q5_k)
+GEMV_BY_DOT(gemv_q6_k, dot_q6_k)
 
 /* ---- activations ---- */
 
@@ -1466,7 +1407,12 @@ static void init(void)
 	avx2.dot[GGUF_T_Q6_K] = dot_q6_k;
 	avx2.gemv[GGUF_T_Q8_0] = gemv_q8_0;
 	avx2.gemv[GGUF_T_Q4_0] = gemv_q4_0;
+	avx2.gemv[GGUF_T_Q4_1] = gemv_q4_1;
 	avx2.gemv[GGUF_T_Q5_0] = gemv_q5_0;
+	avx2.gemv[GGUF_T_Q5_1] = gemv_q5_1;
+	avx2.gemv[GGUF_T_Q4_K] = gemv_q4_k;
+	avx2.gemv[GGUF_T_Q5_K] = gemv_q5_k;
+	avx2.gemv[GGUF_T_Q6_K] = gemv_q6_k;
 	avx2.gemm[GGUF_T_Q8_0] = gemm_q8_0;
 	avx2.gemm_act[GGUF_T_Q8_0] = ACT8_Q8W;
 	avx2.gemm_act[GGUF_T_Q4_0] = avx2.gemm_act[GGUF_T_Q4_1] = ACT8_Q8;
