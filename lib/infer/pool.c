@@ -13,10 +13,10 @@
  * they are not: on a machine with more runnable threads than cores, a
  * waiter that spins burns the time slice its partner needs, and the
  * forward pass crosses a barrier every few tens of microseconds. So the
- * spin budget adapts per thread (halved each time a wait ends asleep,
- * doubled each time spinning sufficed), there is no sched_yield phase
- * (a yield hands the core to another process for a whole slice), and
- * pool_run_adaptive measures whether the extra threads pay off at all.
+ * spin budget adapts per thread to the waits it sees (wait_change), there
+ * is no sched_yield phase (a yield hands the core to another process for
+ * a whole slice), and pool_run_adaptive measures whether the extra
+ * threads pay off at all.
  */
 #define _GNU_SOURCE
 #include "infer/pool.h"
@@ -31,6 +31,7 @@
 #define SPIN_MIN 64
 #define SPIN_MAX 2048
 #define SPIN_JOB 4096 /* a worker waiting for the next job, e.g. the next decoded token */
+#define SLEEP_SHORT 200e-6 /* a sleep shorter than this: the partner was running */
 
 /* pool_run_adaptive: a class of jobs tries n threads and then 1 thread
  * twice each at its start, then keeps the faster (one thread only when it
@@ -88,28 +89,43 @@ static inline void cpu_relax(void)
 }
 #endif
 
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /* Wait until *gen differs from seen: spin up to *budget pauses, then
- * sleep; adapt the budget to how the wait ended. */
+ * sleep. The budget follows the waits: a spin that succeeded late makes
+ * it cover four times as long; a sleep that ended soon (the partner was
+ * running, only slower) doubles it; a long sleep (the partner had lost
+ * its core) halves it, so a busy machine is not burnt spinning. */
 static void wait_change(struct pool *p, atomic_uint *gen, unsigned seen, int *budget)
 {
+	double t0;
 	int i;
 
 	for (i = 0; i < *budget; i++) {
 		if (atomic_load_explicit(gen, memory_order_acquire) != seen) {
-			if (*budget < SPIN_MAX)
-				*budget *= 2;
+			if (4 * i > *budget)
+				*budget = MIN(SPIN_MAX, 4 * i);
 			return;
 		}
 		cpu_relax();
 	}
-	if (*budget > SPIN_MIN)
-		*budget /= 2;
+	t0 = now_s();
 	pthread_mutex_lock(&p->mu);
 	atomic_fetch_add(&p->sleepers, 1);
 	while (atomic_load(gen) == seen)
 		pthread_cond_wait(&p->cv, &p->mu);
 	atomic_fetch_sub(&p->sleepers, 1);
 	pthread_mutex_unlock(&p->mu);
+	if (now_s() - t0 < SLEEP_SHORT)
+		*budget = MIN(SPIN_MAX, 2 * *budget);
+	else
+		*budget = MAX(SPIN_MIN, *budget / 2);
 }
 
 static void bump(struct pool *p, atomic_uint *gen)
@@ -225,13 +241,6 @@ void pool_run(struct pool *p, pool_fn fn, void *arg)
 	run(p, p->n, fn, arg);
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int tuner_best(const struct tuner *t)
 {
