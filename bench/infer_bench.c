@@ -25,6 +25,15 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* CPU time of the whole process (all threads) */
+static double cpu_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 static double since_start_ms(void)
 {
 	char buf[1024], *p;
@@ -70,7 +79,7 @@ int main(int argc, char **argv)
 	struct infer_ctx *c;
 	struct err err = {0};
 	struct rusage ru;
-	double load_ms, *pp, *tg;
+	double load_ms, *pp, *tg, *ppc, *tgc;
 	int32_t prompt[256];
 	int reps = 5, i, r, first = 1;
 
@@ -116,14 +125,25 @@ int main(int argc, char **argv)
 		prompt[i] = (int32_t)((i * 7919 + 13) % infer_model_info(m)->n_vocab);
 	pp = xmallocarray((size_t)reps, sizeof(double));
 	tg = xmallocarray((size_t)reps, sizeof(double));
+	ppc = xmallocarray((size_t)reps, sizeof(double));
+	tgc = xmallocarray((size_t)reps, sizeof(double));
 	printf("{\"model\": \"%s\", \"label\": \"%s\", \"arch\": \"%s\", \"type\": \"%s\", "
 	       "\"file_mb\": %.1f, \"load_ms\": %.2f, \"runs\": [",
 	       path, label ? label : "", infer_model_info(m)->arch,
 	       gguf_type_name(infer_model_info(m)->main_type),
 	       (double)infer_model_info(m)->file_size / (1 << 20), load_ms);
 	for (const char *t = threads; *t;) {
-		const int nth = atoi(t);
-		struct infer_ctx_params p = {.n_ctx = 2048, .n_threads = nth};
+		/* a number: that many threads for everything; "auto": all CPUs,
+		 * with the engine choosing per kind of evaluation */
+		const bool autot = !strncmp(t, "auto", 4);
+		const int nth = autot ? 0 : atoi(t);
+		struct infer_ctx_params p = {.n_ctx = 2048, .n_threads = nth, .fixed_threads = !autot};
+		int used_pp = 0, used_tg = 0;
+		char tname[16];
+
+		snprintf(tname, sizeof(tname), "%s", autot ? "auto" : "");
+		if (!autot)
+			snprintf(tname, sizeof(tname), "%d", nth);
 
 		c = infer_ctx_new(m, &p, &err);
 		if (!c) {
@@ -136,22 +156,32 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		for (r = 0; r < reps; r++) {
-			double a;
+			double a, ac;
 
 			infer_truncate(c, 0);
 			a = now_ms();
+			ac = cpu_ms();
 			infer_prefill(c, prompt, 256, 0, &err);
+			used_pp = infer_ctx_last_threads(c);
 			pp[r] = 256 / ((now_ms() - a) / 1e3);
+			ppc[r] = 256 / ((cpu_ms() - ac) / 1e3);
 			infer_truncate(c, 0);
 			a = now_ms();
+			ac = cpu_ms();
 			for (i = 0; i < 32; i++)
 				infer_decode(c, prompt[i], &err);
+			used_tg = infer_ctx_last_threads(c);
 			tg[r] = 32 / ((now_ms() - a) / 1e3);
+			tgc[r] = 32 / ((cpu_ms() - ac) / 1e3);
 		}
-		printf("%s{\"threads\": %d, \"kernels\": \"%s\", \"pp256_median\": %.1f, "
-		       "\"pp256_p95_low\": %.1f, \"tg32_median\": %.1f, \"tg32_p95_low\": %.1f}",
-		       first ? "" : ", ", nth, infer_ctx_kernels(c), pct(pp, reps, 0.5),
-		       pct(pp, reps, 0.05), pct(tg, reps, 0.5), pct(tg, reps, 0.05));
+		printf("%s{\"threads\": \"%s\", \"kernels\": \"%s\", \"last_threads_pp\": %d, "
+		       "\"last_threads_tg\": %d, \"pp256_median\": %.1f, "
+		       "\"pp256_p95_low\": %.1f, \"tg32_median\": %.1f, \"tg32_p95_low\": %.1f, "
+		       "\"pp256_per_cpu_s\": %.1f, \"tg32_per_cpu_s\": %.1f}",
+		       first ? "" : ", ", tname, infer_ctx_kernels(c), used_pp, used_tg,
+		       pct(pp, reps, 0.5),
+		       pct(pp, reps, 0.05), pct(tg, reps, 0.5), pct(tg, reps, 0.05), pct(ppc, reps, 0.5),
+		       pct(tgc, reps, 0.5));
 		first = 0;
 		infer_ctx_free(c);
 		t = strchr(t, ',');
@@ -161,6 +191,8 @@ int main(int argc, char **argv)
 	printf("], \"peak_rss_mb\": %.1f}\n", (double)ru.ru_maxrss / 1024);
 	free(pp);
 	free(tg);
+	free(ppc);
+	free(tgc);
 	infer_model_close(m);
 	return 0;
 }

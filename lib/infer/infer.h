@@ -79,6 +79,11 @@ struct infer_ctx_params {
 	int n_batch;    /* tokens per forward pass in prefill; 0: 128 */
 	bool kv_f32;    /* f32 KV cache instead of f16 (twice the memory) */
 	bool ref_kernels; /* the portable reference kernels, as CARO_KERNELS=ref */
+	/* Use all n_threads for every evaluation. By default each kind of
+	 * evaluation (prefill, decode) measures itself on one thread and on
+	 * all of them and keeps the faster: on a machine whose cores are
+	 * busy with other work, threads that wait for each other lose. */
+	bool fixed_threads;
 };
 
 /* A context on model m with params p (NULL: all defaults). Allocates the
@@ -92,6 +97,8 @@ void infer_ctx_free(struct infer_ctx *c);
 /* The name of the kernel set in use ("avx2", "neon", "ref"). */
 const char *infer_ctx_kernels(const struct infer_ctx *c);
 int infer_ctx_threads(const struct infer_ctx *c);
+/* How many threads the last evaluation used (see fixed_threads). */
+int infer_ctx_last_threads(const struct infer_ctx *c);
 int infer_ctx_n_ctx(const struct infer_ctx *c);
 
 /* Evaluate n tokens at the end of the cache (positions n_past .. n_past+n-1)

@@ -12,10 +12,18 @@
  *    in that ggml type with one activation row in the type's activation
  *    format (quant_type(type)->act): blk_q8 for 32-element types, blk_q8k
  *    for k-quants, floats for f32/f16/bf16. n is a multiple of the block.
- *  - dot4[type](n, w, x, xstride, out) computes four such dot products of
- *    the same weight row with four activation rows xstride bytes apart, so
- *    a batched matmul unpacks each weight block once for four tokens.
- *    NULL entries mean "call dot four times".
+ *  - gemv[type](n, w, row_size, nr, x, out) is out[r] = dot(row r, x)
+ *    for the nr rows at w, row_size bytes apart: one token (decode) with
+ *    the work of several rows shared. NULL entries mean "dot per row".
+ *  - gemm[type](n, w, row_size, nr, x, xstride, nt, out, ldo, add) is a
+ *    batched matmul: for the nr weight rows at w (row_size bytes apart)
+ *    and the nt tokens of x, given in the eight-token activation form
+ *    gemm_act[type] (quant.h; tokens 8g..8g+7 at x + g * xstride),
+ *    out[t * ldo + r] = dot(row r, token t), or += when add. It computes
+ *    what dot does (the same integers per block, scaled in float) with
+ *    the work arranged for reuse: a tile of rows is unpacked once and
+ *    multiplied with every token. NULL entries mean "dot per row and
+ *    token".
  *  - The float vector ops take any n (tails are handled).
  */
 #ifndef CARO_KERN_H
@@ -24,7 +32,10 @@
 #include "infer/quant.h"
 
 typedef float (*kern_dot_fn)(int n, const void *w, const void *x);
-typedef void (*kern_dot4_fn)(int n, const void *w, const void *x, size_t xstride, float *out);
+typedef void (*kern_gemv_fn)(int n, const void *w, size_t row_size, int nr, const void *x,
+			    float *out);
+typedef void (*kern_gemm_fn)(int n, const void *w, size_t row_size, int nr, const void *x,
+			    size_t xstride, int nt, float *out, size_t ldo, bool add);
 
 struct kern {
 	const char *name;
@@ -32,15 +43,19 @@ struct kern {
 	void (*quant_q8)(const float *x, void *y, int64_t n);
 	void (*quant_q8k)(const float *x, void *y, int64_t n);
 	kern_dot_fn dot[GGUF_T_COUNT];
-	kern_dot4_fn dot4[GGUF_T_COUNT];
-	/* attention against the KV cache, f16 or f32 (kv_f32), over n cached
-	 * positions `stride` elements apart:
-	 * attn_scores: out[t] = scale * (q . k[t]), hd elements each;
-	 * attn_values: out = sum_t p[t] * v[t] (out is overwritten). */
-	void (*attn_scores)(int hd, int n, const float *q, const void *k, size_t stride, bool kv_f32,
-			    float scale, float *out);
-	void (*attn_values)(int hd, int n, const float *p, const void *v, size_t stride, bool kv_f32,
-			    float *out);
+	kern_gemv_fn gemv[GGUF_T_COUNT];
+	kern_gemm_fn gemm[GGUF_T_COUNT];
+	enum quant_act8 gemm_act[GGUF_T_COUNT];
+	/* attention of g query heads that share one KV head, over n cached
+	 * positions `stride` elements apart (f16, or f32 with kv_f32): for
+	 * each head i, s[t] = scale * (q_i . k[t]), p = softmax(s), and
+	 * out_i = sum_t p[t] * v[t]. q_i = q + i * qstride, out_i = out + i *
+	 * ostride, hd elements each; att is scratch for g * n floats. The
+	 * heads are done together so each K and V row is read and converted
+	 * once for all of them. */
+	void (*attn)(int hd, int g, int n, const float *q, size_t qstride, const void *k,
+		     const void *v, size_t stride, bool kv_f32, float scale, float *att, float *out,
+		     size_t ostride);
 	void (*to_f16)(int n, const float *x, uint16_t *y);
 	/* x = exp(x - max) / sum, in place */
 	void (*softmax)(int n, float *x);

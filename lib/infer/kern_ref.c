@@ -240,37 +240,6 @@ static float dot_q6_k(int n, const void *w, const void *xv)
 	return s;
 }
 
-static void attn_scores(int hd, int n, const float *q, const void *k, size_t stride, bool kv_f32,
-			float scale, float *out)
-{
-	int t;
-
-	for (t = 0; t < n; t++)
-		out[t] = scale * (kv_f32 ? dot_f32w(hd, (const float *)k + (size_t)t * stride, q)
-					 : dot_f16w(hd, (const uint16_t *)k + (size_t)t * stride, q));
-}
-
-static void attn_values(int hd, int n, const float *p, const void *v, size_t stride, bool kv_f32,
-			float *out)
-{
-	int t, i;
-
-	memset(out, 0, (size_t)hd * sizeof(float));
-	for (t = 0; t < n; t++) {
-		if (kv_f32) {
-			const float *x = (const float *)v + (size_t)t * stride;
-
-			for (i = 0; i < hd; i++)
-				out[i] += p[t] * x[i];
-		} else {
-			const uint16_t *x = (const uint16_t *)v + (size_t)t * stride;
-
-			for (i = 0; i < hd; i++)
-				out[i] += p[t] * f16_to_f32(x[i]);
-		}
-	}
-}
-
 static void softmax(int n, float *x)
 {
 	float max = x[0], sum = 0;
@@ -284,6 +253,37 @@ static void softmax(int n, float *x)
 	}
 	for (i = 0; i < n; i++)
 		x[i] /= sum;
+}
+
+static void attn(int hd, int g, int n, const float *q, size_t qstride, const void *k,
+		 const void *v, size_t stride, bool kv_f32, float scale, float *att, float *out,
+		 size_t ostride)
+{
+	int i, t, d;
+
+	for (i = 0; i < g; i++) {
+		const float *qi = q + (size_t)i * qstride;
+		float *p = att + (size_t)i * n, *o = out + (size_t)i * ostride;
+
+		for (t = 0; t < n; t++)
+			p[t] = scale * (kv_f32 ? dot_f32w(hd, (const float *)k + (size_t)t * stride, qi)
+					       : dot_f16w(hd, (const uint16_t *)k + (size_t)t * stride, qi));
+		softmax(n, p);
+		memset(o, 0, (size_t)hd * sizeof(float));
+		for (t = 0; t < n; t++) {
+			if (kv_f32) {
+				const float *x = (const float *)v + (size_t)t * stride;
+
+				for (d = 0; d < hd; d++)
+					o[d] += p[t] * x[d];
+			} else {
+				const uint16_t *x = (const uint16_t *)v + (size_t)t * stride;
+
+				for (d = 0; d < hd; d++)
+					o[d] += p[t] * f16_to_f32(x[d]);
+			}
+		}
+	}
 }
 
 static void to_f16(int n, const float *x, uint16_t *y)
@@ -332,8 +332,7 @@ static const struct kern ref = {
 			[GGUF_T_Q5_K] = dot_q5_k,
 			[GGUF_T_Q6_K] = dot_q6_k,
 		},
-	.attn_scores = attn_scores,
-	.attn_values = attn_values,
+	.attn = attn,
 	.to_f16 = to_f16,
 	.softmax = softmax,
 	.rmsnorm = rmsnorm,

@@ -2,13 +2,18 @@
  * kern_x86.c: AVX2/FMA/F16C kernels for x86-64.
  *
  * Built with -mavx2 -mfma -mf16c (module.mk) and only on x86 targets, so
- * nothing here may run before kern_arch() has checked the CPU. The
- * quantized dot products follow ggml's AVX2 ones: weights are unpacked to
- * bytes, multiplied with the 8-bit activations by maddubs (unsigned x
- * signed bytes to 16-bit pairs) and madd (to 32-bit), and each block's
- * integer sum is scaled once in float. The 4-column variants (dot4) unpack
- * a weight block once for four activation rows, which is where batched
- * prefill gets its speed.
+ * nothing here may run before kern_arch() has checked the CPU. Three
+ * shapes of matmul, all on integers with each block's integer sum scaled
+ * once in float:
+ *  - dot: one row, one token, as ggml's AVX2 dots (weights unpacked to
+ *    bytes, maddubs to 16-bit pairs, madd to 32-bit);
+ *  - gemv (decode): dot over rows, one call for many;
+ *  - gemm (prefill): a tile of rows is unpacked once into a form where
+ *    each vector lane sums one of eight tokens, then multiplied with the
+ *    whole batch (the section "batched matmul" below says how).
+ * Zen 3, which these were tuned on, runs the integer multiplies (maddubs,
+ * madd, sign) and the float FMAs on the same two pipes and broadcasts
+ * from memory on the shuffle pipes, so the kernels count those.
  *
  * AVX-512/VNNI is deliberately absent: this machine has no such unit and
  * no emulator is available, and an untested path is not shipped.
@@ -19,6 +24,10 @@
 #include <immintrin.h>
 #include <math.h>
 #include <pthread.h>
+
+/* Loops over a kernel's register tile must be unrolled for the
+ * accumulators to live in registers (gcc and clang both read this). */
+#define UNROLL _Pragma("GCC unroll 16")
 
 static inline float hsum8(__m256 x)
 {
@@ -43,12 +52,14 @@ static inline float f16(uint16_t h)
 	return _cvtsh_ss(h);
 }
 
-/* 16 bytes of nibbles -> 32 bytes: low nibbles first, then high ones */
+/* 16 bytes of nibbles -> 32 bytes: low nibbles first, then high ones
+ * (the bytes loaded into both halves, the upper half shifted by 4) */
 static inline __m256i nibbles(const uint8_t *q)
 {
-	const __m128i t = _mm_loadu_si128((const __m128i *)q);
+	const __m256i t = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)q));
 
-	return _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(t, 4), t), _mm256_set1_epi8(0x0F));
+	return _mm256_and_si256(_mm256_srlv_epi64(t, _mm256_set_epi64x(4, 4, 0, 0)),
+				_mm256_set1_epi8(0x0F));
 }
 
 /* 32 bits -> 32 bytes, 0xFF where the bit is set */
@@ -98,11 +109,10 @@ static inline __m256i unpack_q5_0(const struct blk_q5_0 *a)
 	return _mm256_or_si256(nibbles(a->qs), hi);
 }
 
-static inline __m256i unpack_q5_1(const struct blk_q5_1 *a)
+/* the codes of a q5_0/q5_1 block from its qh and qs, 0..31 */
+static inline __m256i unpack_u5(const uint8_t *qh, const uint8_t *qs)
 {
-	const __m256i hi = _mm256_and_si256(bits_to_bytes(a->qh), _mm256_set1_epi8(0x10));
-
-	return _mm256_or_si256(nibbles(a->qs), hi);
+	return _mm256_or_si256(nibbles(qs), _mm256_and_si256(bits_to_bytes(qh), _mm256_set1_epi8(0x10)));
 }
 
 /* Two blocks per iteration into two accumulators: the fmadd chain would
@@ -168,7 +178,7 @@ static float dot_q5_1(int n, const void *w, const void *xv)
 	int b;
 
 	for (b = 0; b < n / QK; b++) {
-		const __m256i s = dot_u8(unpack_q5_1(&a[b]), loadq(x[b].qs));
+		const __m256i s = dot_u8(unpack_u5(a[b].qh, a[b].qs), loadq(x[b].qs));
 
 		acc = _mm256_fmadd_ps(_mm256_set1_ps(f16(a[b].d) * x[b].d), _mm256_cvtepi32_ps(s), acc);
 		summ += f16(a[b].m) * x[b].s;
@@ -176,43 +186,6 @@ static float dot_q5_1(int n, const void *w, const void *xv)
 	return hsum8(acc) + summ;
 }
 
-/* dot4 for the signed 32-element types: one unpack, four activation rows */
-#define DOT4_SIGNED(name, blk, unpack)                                                          \
-	static void name(int n, const void *w, const void *xv, size_t xs, float *out)          \
-	{                                                                                       \
-		const struct blk *a = w;                                                        \
-		const struct blk_q8 *x0 = xv;                                                   \
-		const struct blk_q8 *x1 = (const void *)((const uint8_t *)xv + xs);             \
-		const struct blk_q8 *x2 = (const void *)((const uint8_t *)xv + 2 * xs);         \
-		const struct blk_q8 *x3 = (const void *)((const uint8_t *)xv + 3 * xs);         \
-		__m256 c0 = _mm256_setzero_ps(), c1 = c0, c2 = c0, c3 = c0;                     \
-		int b;                                                                          \
-                                                                                                \
-		for (b = 0; b < n / QK; b++) {                                                  \
-			const __m256i q = unpack;                                               \
-			const __m256i ax = _mm256_sign_epi8(q, q);                              \
-			const __m256i one = _mm256_set1_epi16(1);                               \
-			const float d = f16(a[b].d);                                            \
-			__m256i p;                                                              \
-                                                                                                \
-			p = _mm256_madd_epi16(_mm256_maddubs_epi16(ax, _mm256_sign_epi8(loadq(x0[b].qs), q)), one); \
-			c0 = _mm256_fmadd_ps(_mm256_set1_ps(d * x0[b].d), _mm256_cvtepi32_ps(p), c0); \
-			p = _mm256_madd_epi16(_mm256_maddubs_epi16(ax, _mm256_sign_epi8(loadq(x1[b].qs), q)), one); \
-			c1 = _mm256_fmadd_ps(_mm256_set1_ps(d * x1[b].d), _mm256_cvtepi32_ps(p), c1); \
-			p = _mm256_madd_epi16(_mm256_maddubs_epi16(ax, _mm256_sign_epi8(loadq(x2[b].qs), q)), one); \
-			c2 = _mm256_fmadd_ps(_mm256_set1_ps(d * x2[b].d), _mm256_cvtepi32_ps(p), c2); \
-			p = _mm256_madd_epi16(_mm256_maddubs_epi16(ax, _mm256_sign_epi8(loadq(x3[b].qs), q)), one); \
-			c3 = _mm256_fmadd_ps(_mm256_set1_ps(d * x3[b].d), _mm256_cvtepi32_ps(p), c3); \
-		}                                                                               \
-		out[0] = hsum8(c0);                                                             \
-		out[1] = hsum8(c1);                                                             \
-		out[2] = hsum8(c2);                                                             \
-		out[3] = hsum8(c3);                                                             \
-	}
-
-DOT4_SIGNED(dot4_q8_0, blk_q8_0, loadq(a[b].qs))
-DOT4_SIGNED(dot4_q4_0, blk_q4_0, unpack_q4_0(&a[b]))
-DOT4_SIGNED(dot4_q5_0, blk_q5_0, unpack_q5_0(&a[b]))
 
 /* ---- k-quants ---- */
 
@@ -288,34 +261,6 @@ static float dot_q4_k(int n, const void *w, const void *xv)
 		summ += x[b].d * f16(a[b].dmin) * (float)k4_min_sum(sm, &x[b]);
 	}
 	return hsum8(acc) - summ;
-}
-
-static void dot4_q4_k(int n, const void *w, const void *xv, size_t xs, float *out)
-{
-	const struct blk_q4_k *a = w;
-	__m256 acc[4];
-	float summ[4] = {0};
-	int b, c;
-
-	for (c = 0; c < 4; c++)
-		acc[c] = _mm256_setzero_ps();
-	for (b = 0; b < n / QK_K; b++) {
-		const __m256i sm = k4_scales_mins(a[b].scales);
-		const __m128i sc = _mm256_castsi256_si128(sm);
-		const __m256i scales = _mm256_set_m128i(sc, sc);
-		const float d = f16(a[b].d), dmin = f16(a[b].dmin);
-
-		for (c = 0; c < 4; c++) {
-			const struct blk_q8k *x =
-				(const struct blk_q8k *)((const uint8_t *)xv + c * xs) + b;
-			const __m256i sumi = q4k_block(&a[b], x->qs, scales);
-
-			acc[c] = _mm256_fmadd_ps(_mm256_set1_ps(x->d * d), _mm256_cvtepi32_ps(sumi), acc[c]);
-			summ[c] += x->d * dmin * (float)k4_min_sum(sm, x);
-		}
-	}
-	for (c = 0; c < 4; c++)
-		out[c] = hsum8(acc[c]) - summ[c];
 }
 
 static float dot_q5_k(int n, const void *w, const void *xv)
@@ -414,15 +359,6 @@ static float dot_q6_k(int n, const void *w, const void *xv)
 	return hsum8(acc);
 }
 
-static void dot4_q6_k(int n, const void *w, const void *xv, size_t xs, float *out)
-{
-	int c;
-
-	/* q6_K's unpacking is cheap next to its arithmetic: no shared work */
-	for (c = 0; c < 4; c++)
-		out[c] = dot_q6_k(n, w, (const uint8_t *)xv + c * xs);
-}
-
 /* ---- float weights ---- */
 
 static float dot_f32w(int n, const void *w, const void *xv)
@@ -489,6 +425,32 @@ static float dot_bf16w(int n, const void *w, const void *xv)
 		s += bf16_to_f32(a[i]) * x[i];
 	return s;
 }
+
+/* ---- gemv: one token against rows (decode) ----
+ *
+ * A row at a time, through the dot products above, inlined. Rows taken
+ * together (sharing the activation's loads, as gemm shares the weights')
+ * read the matrix from memory at half the speed or less here, measured
+ * against a plain streaming read: with several rows in flight the
+ * hardware prefetcher falls behind, and decode is bound by that read. */
+
+#define GEMV_BY_DOT(name, dot)                                                                   \
+	static void name(int n, const void *w, size_t rs, int nr, const void *x, float *out)   \
+	{                                                                                        \
+		int r;                                                                           \
+                                                                                                 \
+		for (r = 0; r < nr; r++)                                                         \
+			out[r] = dot(n, (const uint8_t *)w + (size_t)r * rs, x);                  \
+	}
+
+GEMV_BY_DOT(gemv_q8_0, dot_q8_0)
+GEMV_BY_DOT(gemv_q4_0, dot_q4_0)
+GEMV_BY_DOT(gemv_q4_1, dot_q4_1)
+GEMV_BY_DOT(gemv_q5_0, dot_q5_0)
+GEMV_BY_DOT(gemv_q5_1, dot_q5_1)
+GEMV_BY_DOT(gemv_q4_k, dot_q4_k)
+GEMV_BY_DOT(gemv_q5_k, dot_q5_k)
+GEMV_BY_DOT(gemv_q6_k, dot_q6_k)
 
 /* ---- activations ---- */
 
@@ -681,41 +643,748 @@ static void to_f16(int n, const float *x, uint16_t *y)
 		y[i] = f32_to_f16(x[i]);
 }
 
-static void attn_scores(int hd, int n, const float *q, const void *k, size_t stride, bool kv_f32,
-			float scale, float *out)
-{
-	int t;
+/* ---- attention ---- */
 
-	if (kv_f32 || hd % 16) {
-		kern_ref()->attn_scores(hd, n, q, k, stride, kv_f32, scale, out);
-		return;
-	}
-	for (t = 0; t < n; t++)
-		out[t] = scale * dot_f16w(hd, (const uint16_t *)k + (size_t)t * stride, q);
+#define ATT_MAX_HD 256
+
+/* 8 elements of a KV cache row (f16 or f32) as floats */
+static inline __m256 kv_load8(const void *base, size_t off, bool f32)
+{
+	return f32 ? _mm256_loadu_ps((const float *)base + off) : load_f16((const uint16_t *)base + off);
 }
 
-static void attn_values(int hd, int n, const float *p, const void *v, size_t stride, bool kv_f32,
-			float *out)
+/* lane p = the sum of the lanes of a[p] */
+static inline __m256 hsum8x8(const __m256 *a)
 {
-	__m256 acc[16];
-	int t, i;
+	const __m256 h0 = _mm256_hadd_ps(a[0], a[1]), h1 = _mm256_hadd_ps(a[2], a[3]);
+	const __m256 h2 = _mm256_hadd_ps(a[4], a[5]), h3 = _mm256_hadd_ps(a[6], a[7]);
+	const __m256 h01 = _mm256_hadd_ps(h0, h1), h23 = _mm256_hadd_ps(h2, h3);
 
-	if (kv_f32 || hd % 8 || hd > 128) {
-		kern_ref()->attn_values(hd, n, p, v, stride, kv_f32, out);
+	return _mm256_add_ps(_mm256_permute2f128_ps(h01, h23, 0x20),
+			     _mm256_permute2f128_ps(h01, h23, 0x31));
+}
+
+/* out_i = sum_t p_i[t] v[t] for nh (<= 4) heads, 16 dimensions at a time
+ * so the 2 * nh accumulators stay in registers and each V row is
+ * converted once for all heads */
+static inline __attribute__((always_inline)) void attn_values(int hd, const int nh, int n,
+							       const float *p, const void *v,
+							       size_t stride, const bool f32,
+							       float *out, size_t ostride)
+{
+	int d0, t, i;
+
+	for (d0 = 0; d0 < hd; d0 += 16) {
+		__m256 acc[4][2];
+
+		UNROLL
+		for (i = 0; i < nh; i++)
+			acc[i][0] = acc[i][1] = _mm256_setzero_ps();
+		for (t = 0; t < n; t++) {
+			const __m256 v0 = kv_load8(v, (size_t)t * stride + d0, f32);
+			const __m256 v1 = kv_load8(v, (size_t)t * stride + d0 + 8, f32);
+
+			UNROLL
+			for (i = 0; i < nh; i++) {
+				const __m256 w = _mm256_broadcast_ss(p + (size_t)i * n + t);
+
+				acc[i][0] = _mm256_fmadd_ps(w, v0, acc[i][0]);
+				acc[i][1] = _mm256_fmadd_ps(w, v1, acc[i][1]);
+			}
+		}
+		UNROLL
+		for (i = 0; i < nh; i++) {
+			_mm256_storeu_ps(out + (size_t)i * ostride + d0, acc[i][0]);
+			_mm256_storeu_ps(out + (size_t)i * ostride + d0 + 8, acc[i][1]);
+		}
+	}
+}
+
+/* Scores eight positions at a time: their K rows are converted into kb
+ * once for all g heads, each head's eight dot products are summed across
+ * lanes together (hsum8x8). */
+static void attn(int hd, int g, int n, const float *q, size_t qstride, const void *k, const void *v,
+		 size_t stride, bool kv_f32, float scale, float *att, float *out, size_t ostride)
+{
+	float kb[8][ATT_MAX_HD] __attribute__((aligned(32)));
+	const __m256 vscale = _mm256_set1_ps(scale);
+	int t0, i, p, d;
+
+	if (hd % 16 || hd > ATT_MAX_HD) {
+		kern_ref()->attn(hd, g, n, q, qstride, k, v, stride, kv_f32, scale, att, out, ostride);
 		return;
 	}
-	for (i = 0; i < hd / 8; i++)
-		acc[i] = _mm256_setzero_ps();
-	for (t = 0; t < n; t++) {
-		const uint16_t *x = (const uint16_t *)v + (size_t)t * stride;
-		const __m256 w = _mm256_set1_ps(p[t]);
+	for (t0 = 0; t0 < n; t0 += 8) {
+		const int np = MIN(8, n - t0);
 
-		for (i = 0; i < hd / 8; i++)
-			acc[i] = _mm256_fmadd_ps(w, load_f16(x + 8 * i), acc[i]);
+		for (p = 0; p < 8; p++)
+			for (d = 0; d < hd; d += 8)
+				_mm256_store_ps(kb[p] + d, p < np ? kv_load8(k, (size_t)(t0 + p) * stride + d, kv_f32)
+								  : _mm256_setzero_ps());
+		for (i = 0; i < g; i++) {
+			const float *qi = q + (size_t)i * qstride;
+			float *s = att + (size_t)i * n + t0;
+			__m256 acc[8], sum;
+
+			UNROLL
+			for (p = 0; p < 8; p++)
+				acc[p] = _mm256_setzero_ps();
+			for (d = 0; d < hd; d += 8) {
+				const __m256 qv = _mm256_loadu_ps(qi + d);
+
+				UNROLL
+				for (p = 0; p < 8; p++)
+					acc[p] = _mm256_fmadd_ps(qv, _mm256_load_ps(kb[p] + d), acc[p]);
+			}
+			sum = _mm256_mul_ps(hsum8x8(acc), vscale);
+			if (np == 8) {
+				_mm256_storeu_ps(s, sum);
+			} else {
+				float tmp[8];
+
+				_mm256_storeu_ps(tmp, sum);
+				memcpy(s, tmp, (size_t)np * sizeof(float));
+			}
+		}
 	}
-	for (i = 0; i < hd / 8; i++)
-		_mm256_storeu_ps(out + 8 * i, acc[i]);
+	for (i = 0; i < g; i++)
+		softmax(n, att + (size_t)i * n);
+	for (i = 0; i < g; i += 4) {
+		const float *pi = att + (size_t)i * n;
+		float *oi = out + (size_t)i * ostride;
+
+#define VALUES(nh)                                                                              \
+	do {                                                                                     \
+		if (kv_f32)                                                                      \
+			attn_values(hd, nh, n, pi, v, stride, true, oi, ostride);                 \
+		else                                                                             \
+			attn_values(hd, nh, n, pi, v, stride, false, oi, ostride);                \
+	} while (0)
+		switch (MIN(4, g - i)) {
+		case 1: VALUES(1); break;
+		case 2: VALUES(2); break;
+		case 3: VALUES(3); break;
+		default: VALUES(4); break;
+		}
+#undef VALUES
+	}
 }
+
+/* ---- batched matmul: a tile of rows unpacked once, multiplied with every token ----
+ *
+ * A tile holds GR weight rows of KC elements in one form for all types:
+ * every group of four weights in natural element order, copied into all
+ * eight 32-bit lanes of a vector (unsigned bytes, the type's offset or min
+ * handled per block against the activations' sums; q8_0 as 16-bit
+ * values), and the scales as floats or 16-bit integers. A micro-kernel
+ * then multiplies one such vector with four elements of eight tokens
+ * (blk_q8x8), so each lane sums one token and no horizontal sums are
+ * needed, and reads weights with plain loads (a broadcast from memory
+ * costs a shuffle on Zen 3). The tile is built once per GR rows and
+ * shared by every token of the batch. */
+
+#define GR 4     /* weight rows per tile */
+#define KC QK_K  /* elements per chunk of a tile */
+#define TGB 32   /* groups of eight tokens per pass over a tile */
+
+struct tile32 {
+	__m256i q[GR][KC / 4];
+	__m256 d[GR][KC / QK];       /* weight scale, in every lane */
+	__m256 o[GR][KC / QK];       /* q4_1/q5_1: the min, factor of the activation sum s */
+};
+
+struct tilek {
+	__m256i q[GR][KC / 4];
+	__m256i sc[GR][KC / 16];     /* the scale of each 16 elements, in every 16-bit lane */
+	__m256i mn[GR][KC / 32];     /* the factors of the two bsums of each 32 elements */
+	float d[GR], dmin[GR];
+};
+
+/* acc + v, computed in acc's register. Written as asm because gcc,
+ * given the intrinsic in an unrolled loop, computes the sum into a
+ * temporary and copies it back: a move per multiply-add that costs a
+ * sixth of the issue width. */
+static inline __m256i acc16(__m256i acc, __m256i v)
+{
+	__asm__("vpaddw %1, %0, %0" : "+x"(acc) : "x"(v));
+	return acc;
+}
+
+static inline __m256i acc32(__m256i acc, __m256i v)
+{
+	__asm__("vpaddd %1, %0, %0" : "+x"(acc) : "x"(v));
+	return acc;
+}
+
+/* v, pinned in a register: gcc would otherwise reload a value for each
+ * use (folding the load into the multiply), doubling the loads of a
+ * micro-kernel that is bound by loads. */
+static inline __m256i in_reg(__m256i v)
+{
+	__asm__("" : "+x"(v));
+	return v;
+}
+
+/* dst[g] = dword g of u in all lanes */
+static inline void spread(__m256i u, __m256i *dst)
+{
+	int g;
+
+	UNROLL
+	for (g = 0; g < 8; g++)
+		dst[g] = _mm256_permutevar8x32_epi32(u, _mm256_set1_epi32(g));
+}
+
+/* Fetch bytes [off, off + len) of rows [r0, r1) of w toward the cache:
+ * the next tile's weights, while this one is multiplied with the batch
+ * (the unpack would otherwise wait on memory for every tile). */
+static void prefetch_rows(const uint8_t *w, size_t rs, int r0, int r1, size_t off, size_t len)
+{
+	int r;
+	size_t i;
+
+	for (r = r0; r < r1; r++)
+		for (i = 0; i < len; i += 64)
+			_mm_prefetch((const char *)w + (size_t)r * rs + off + i, _MM_HINT_T0);
+}
+
+/* res[r] lanes are tokens: out[t * ldo + r] (+)= res[r][t] for r < nrr,
+ * t < ntt. A 4x8 transpose in registers: storing the vectors and
+ * reloading single floats would stall on store forwarding. */
+static void store_tile(const __m256 *res, int nrr, int ntt, float *out, size_t ldo, bool add)
+{
+	const __m256 t0 = _mm256_unpacklo_ps(res[0], res[1]), t1 = _mm256_unpackhi_ps(res[0], res[1]);
+	const __m256 t2 = _mm256_unpacklo_ps(res[2], res[3]), t3 = _mm256_unpackhi_ps(res[2], res[3]);
+	__m256 u[4];
+	int t, r;
+
+	_Static_assert(GR == 4, "store_tile transposes four rows");
+	u[0] = _mm256_shuffle_ps(t0, t2, 0x44); /* tokens 0 and 4 */
+	u[1] = _mm256_shuffle_ps(t0, t2, 0xEE);
+	u[2] = _mm256_shuffle_ps(t1, t3, 0x44);
+	u[3] = _mm256_shuffle_ps(t1, t3, 0xEE);
+	for (t = 0; t < ntt; t++, out += ldo) {
+		__m128 v = t < 4 ? _mm256_castps256_ps128(u[t]) : _mm256_extractf128_ps(u[t - 4], 1);
+
+		if (nrr == GR) {
+			if (add)
+				v = _mm_add_ps(v, _mm_loadu_ps(out));
+			_mm_storeu_ps(out, v);
+		} else {
+			float f[4];
+
+			_mm_storeu_ps(f, v);
+			for (r = 0; r < nrr; r++)
+				out[r] = add ? out[r] + f[r] : f[r];
+		}
+	}
+}
+
+/* ---- unpacking rows [0, nr) of w, blocks [b0, b0 + nb) ---- */
+
+typedef void (*unpack32_fn)(const uint8_t *w, size_t rs, int nr, int b0, int nb, struct tile32 *t);
+typedef void (*unpackk_fn)(const uint8_t *w, size_t rs, int nr, int b0, struct tilek *t);
+
+/* q8_0 multiplies in 16 bits (vpmaddwd: two multiplies per 32 products
+ * against three for the sign trick with vpmaddubsw, and all of them
+ * share two pipes on Zen 3): each group of four weights as int16,
+ * repeated for each token of the vector */
+static void unpack32_q8_0(const uint8_t *w, size_t rs, int nr, int b0, int nb, struct tile32 *t)
+{
+	int r, b;
+
+	for (r = 0; r < nr; r++) {
+		const struct blk_q8_0 *a = (const struct blk_q8_0 *)(w + (size_t)r * rs) + b0;
+
+		for (b = 0; b < nb; b++) {
+			const __m256i lo = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)a[b].qs));
+			const __m256i hi = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(a[b].qs + 16)));
+
+			t->q[r][8 * b + 0] = _mm256_permute4x64_epi64(lo, 0x00);
+			t->q[r][8 * b + 1] = _mm256_permute4x64_epi64(lo, 0x55);
+			t->q[r][8 * b + 2] = _mm256_permute4x64_epi64(lo, 0xAA);
+			t->q[r][8 * b + 3] = _mm256_permute4x64_epi64(lo, 0xFF);
+			t->q[r][8 * b + 4] = _mm256_permute4x64_epi64(hi, 0x00);
+			t->q[r][8 * b + 5] = _mm256_permute4x64_epi64(hi, 0x55);
+			t->q[r][8 * b + 6] = _mm256_permute4x64_epi64(hi, 0xAA);
+			t->q[r][8 * b + 7] = _mm256_permute4x64_epi64(hi, 0xFF);
+			t->d[r][b] = _mm256_set1_ps(f16(a[b].d));
+		}
+	}
+}
+
+static void unpack32_q4_0(const uint8_t *w, size_t rs, int nr, int b0, int nb, struct tile32 *t)
+{
+	int r, b;
+
+	for (r = 0; r < nr; r++) {
+		const struct blk_q4_0 *a = (const struct blk_q4_0 *)(w + (size_t)r * rs) + b0;
+
+		for (b = 0; b < nb; b++) {
+			spread(nibbles(a[b].qs), &t->q[r][8 * b]);
+			t->d[r][b] = _mm256_set1_ps(f16(a[b].d));
+		}
+	}
+}
+
+static void unpack32_q4_1(const uint8_t *w, size_t rs, int nr, int b0, int nb, struct tile32 *t)
+{
+	int r, b;
+
+	for (r = 0; r < nr; r++) {
+		const struct blk_q4_1 *a = (const struct blk_q4_1 *)(w + (size_t)r * rs) + b0;
+
+		for (b = 0; b < nb; b++) {
+			spread(nibbles(a[b].qs), &t->q[r][8 * b]);
+			t->d[r][b] = _mm256_set1_ps(f16(a[b].d));
+			t->o[r][b] = _mm256_set1_ps(f16(a[b].m));
+		}
+	}
+}
+
+static void unpack32_q5_0(const uint8_t *w, size_t rs, int nr, int b0, int nb, struct tile32 *t)
+{
+	int r, b;
+
+	for (r = 0; r < nr; r++) {
+		const struct blk_q5_0 *a = (const struct blk_q5_0 *)(w + (size_t)r * rs) + b0;
+
+		for (b = 0; b < nb; b++) {
+			spread(unpack_u5(a[b].qh, a[b].qs), &t->q[r][8 * b]);
+			t->d[r][b] = _mm256_set1_ps(f16(a[b].d));
+		}
+	}
+}
+
+static void unpack32_q5_1(const uint8_t *w, size_t rs, int nr, int b0, int nb, struct tile32 *t)
+{
+	int r, b;
+
+	for (r = 0; r < nr; r++) {
+		const struct blk_q5_1 *a = (const struct blk_q5_1 *)(w + (size_t)r * rs) + b0;
+
+		for (b = 0; b < nb; b++) {
+			spread(unpack_u5(a[b].qh, a[b].qs), &t->q[r][8 * b]);
+			t->d[r][b] = _mm256_set1_ps(f16(a[b].d));
+			t->o[r][b] = _mm256_set1_ps(f16(a[b].m));
+		}
+	}
+}
+
+/* q4_K / q5_K: 6-bit scales and mins per 32 elements */
+static void k4_factors(const uint8_t *s12, struct tilek *t, int r)
+{
+	uint8_t sc, m;
+	int j;
+
+	for (j = 0; j < 8; j++) {
+		quant_scale_min_k4(j, s12, &sc, &m);
+		t->sc[r][2 * j] = t->sc[r][2 * j + 1] = _mm256_set1_epi16(sc);
+		t->mn[r][j] = _mm256_set1_epi16(m);
+	}
+}
+
+static void unpackk_q4_k(const uint8_t *w, size_t rs, int nr, int b0, struct tilek *t)
+{
+	const __m256i m4 = _mm256_set1_epi8(0xF);
+	int r, c;
+
+	for (r = 0; r < nr; r++) {
+		const struct blk_q4_k *a = (const struct blk_q4_k *)(w + (size_t)r * rs) + b0;
+
+		for (c = 0; c < 4; c++) {
+			const __m256i bits = _mm256_loadu_si256((const __m256i *)(a->qs + 32 * c));
+
+			spread(_mm256_and_si256(bits, m4), &t->q[r][16 * c]);
+			spread(_mm256_and_si256(_mm256_srli_epi16(bits, 4), m4), &t->q[r][16 * c + 8]);
+		}
+		k4_factors(a->scales, t, r);
+		t->d[r] = f16(a->d);
+		t->dmin[r] = f16(a->dmin);
+	}
+}
+
+static void unpackk_q5_k(const uint8_t *w, size_t rs, int nr, int b0, struct tilek *t)
+{
+	const __m256i m4 = _mm256_set1_epi8(0xF), b4 = _mm256_set1_epi8(0x10);
+	int r, c;
+
+	for (r = 0; r < nr; r++) {
+		const struct blk_q5_k *a = (const struct blk_q5_k *)(w + (size_t)r * rs) + b0;
+		const __m256i hb = _mm256_loadu_si256((const __m256i *)a->qh);
+
+		for (c = 0; c < 4; c++) {
+			const __m256i bits = _mm256_loadu_si256((const __m256i *)(a->qs + 32 * c));
+			/* bit 2c of each qh byte to bit 4 for the low nibbles, bit 2c+1 for the high */
+			const __m256i h = _mm256_srli_epi16(hb, 2 * c);
+
+			spread(_mm256_or_si256(_mm256_and_si256(bits, m4),
+					       _mm256_and_si256(_mm256_slli_epi16(h, 4), b4)),
+			       &t->q[r][16 * c]);
+			spread(_mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(bits, 4), m4),
+					       _mm256_and_si256(_mm256_slli_epi16(h, 3), b4)),
+			       &t->q[r][16 * c + 8]);
+		}
+		k4_factors(a->scales, t, r);
+		t->d[r] = f16(a->d);
+		t->dmin[r] = f16(a->dmin);
+	}
+}
+
+/* q6_K: values 0..63 with the offset 32 moved into the bsums term
+ * (mins = 32 * scale, dmin = d) */
+static void unpackk_q6_k(const uint8_t *w, size_t rs, int nr, int b0, struct tilek *t)
+{
+	const __m256i m4 = _mm256_set1_epi8(0xF), m30 = _mm256_set1_epi8(0x30);
+	int r, h, i;
+
+	for (r = 0; r < nr; r++) {
+		const struct blk_q6_k *a = (const struct blk_q6_k *)(w + (size_t)r * rs) + b0;
+
+		for (h = 0; h < 2; h++) {
+			const uint8_t *ql = a->ql + 64 * h;
+			const __m256i b1 = _mm256_loadu_si256((const __m256i *)ql);
+			const __m256i b2 = _mm256_loadu_si256((const __m256i *)(ql + 32));
+			const __m256i bh = _mm256_loadu_si256((const __m256i *)(a->qh + 32 * h));
+			__m256i *q = &t->q[r][32 * h];
+
+			spread(_mm256_or_si256(_mm256_and_si256(b1, m4),
+					       _mm256_and_si256(_mm256_slli_epi16(bh, 4), m30)),
+			       q);
+			spread(_mm256_or_si256(_mm256_and_si256(b2, m4),
+					       _mm256_and_si256(_mm256_slli_epi16(bh, 2), m30)),
+			       q + 8);
+			spread(_mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(b1, 4), m4),
+					       _mm256_and_si256(bh, m30)),
+			       q + 16);
+			spread(_mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(b2, 4), m4),
+					       _mm256_and_si256(_mm256_srli_epi16(bh, 2), m30)),
+			       q + 24);
+		}
+		for (i = 0; i < 16; i++)
+			t->sc[r][i] = _mm256_set1_epi16(a->scales[i]);
+		for (i = 0; i < 8; i++)
+			t->mn[r][i] = _mm256_set1_epi32((int32_t)((uint32_t)(uint16_t)(32 * a->scales[2 * i]) |
+								  (uint32_t)(uint16_t)(32 * a->scales[2 * i + 1]) << 16));
+		t->d[r] = t->dmin[r] = f16(a->d);
+	}
+}
+
+/* ---- micro-kernels: GR rows of a tile against T (1 or 2) groups of
+ * eight tokens x[t], adding into res[t][GR]. Two groups share each tile
+ * load; the float results stay in memory, touched once per block. ---- */
+
+/* q8_0: 16-bit products (vpmaddwd) with activations already widened
+ * (blk_q8x8w): each token's four elements give two 32-bit lanes, xl
+ * holding tokens 0 1 | 4 5 and xh 2 3 | 6 7, so hadd of the two sums is
+ * in token order. Widening here instead (unpack and shift) would cost
+ * more than the loads, once per row tile. */
+static inline __attribute__((always_inline)) void micro_q8_0(const struct tile32 *tl, int nb,
+							      const struct blk_q8x8w *x, __m256 *res)
+{
+	int b, j, r;
+
+	for (b = 0; b < nb; b++) {
+		__m256i lo[GR], hi[GR];
+		__m256 dx;
+
+		UNROLL
+		for (r = 0; r < GR; r++)
+			lo[r] = hi[r] = _mm256_setzero_si256();
+		for (j = 0; j < QK / 4; j++) {
+			const __m256i xl = in_reg(_mm256_loadu_si256((const __m256i *)(x[b].qs + 32 * j)));
+			const __m256i xh = in_reg(_mm256_loadu_si256((const __m256i *)(x[b].qs + 32 * j + 16)));
+
+			UNROLL
+			for (r = 0; r < GR; r++) {
+				const __m256i wq = in_reg(tl->q[r][8 * b + j]);
+
+				lo[r] = acc32(lo[r], _mm256_madd_epi16(wq, xl));
+				hi[r] = acc32(hi[r], _mm256_madd_epi16(wq, xh));
+			}
+		}
+		dx = _mm256_loadu_ps(x[b].d);
+		UNROLL
+		for (r = 0; r < GR; r++)
+			res[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_hadd_epi32(lo[r], hi[r])),
+						 _mm256_mul_ps(dx, tl->d[r][b]), res[r]);
+	}
+}
+
+/* unsigned weights below 2^bits: 16-bit sums over `run` groups of four
+ * (run * 2 * (2^bits - 1) * 127 < 2^15), each run then scaled in float.
+ * The offset of q4_0/q5_0 (8 or 16: shift 3 or 4) comes off the block's
+ * first run in integers, isum << shift, which keeps it off the multiply
+ * pipes; the min of q4_1/q5_1 (shift 0) is added in float, o * s. */
+static inline __attribute__((always_inline)) void micro_u32(const struct tile32 *tl, int nb, const struct blk_q8x8 *const *x,
+			     __m256 (*res)[GR], const int T, const int run, const int shift)
+{
+	const __m256i one = _mm256_set1_epi16(1);
+	int b, j, jj, r, t;
+
+	for (b = 0; b < nb; b++) {
+		for (j = 0; j < QK / 4; j += run) {
+			__m256i a16[GR][2];
+
+			UNROLL
+			for (r = 0; r < GR; r++)
+				a16[r][0] = a16[r][1] = _mm256_setzero_si256();
+			for (jj = j; jj < j + run; jj++) {
+				__m256i xv[2];
+
+				UNROLL
+				for (t = 0; t < T; t++)
+					xv[t] = in_reg(loadq(x[t][b].qs + 32 * jj));
+				UNROLL
+				for (r = 0; r < GR; r++) {
+					const __m256i wq = in_reg(tl->q[r][8 * b + jj]);
+
+					UNROLL
+					for (t = 0; t < T; t++)
+						a16[r][t] = acc16(a16[r][t], _mm256_maddubs_epi16(wq, xv[t]));
+				}
+			}
+			UNROLL
+			for (t = 0; t < T; t++) {
+				const __m256 dx = _mm256_loadu_ps(x[t][b].d);
+				const __m256i off = _mm256_slli_epi32(
+					_mm256_loadu_si256((const __m256i *)x[t][b].isum), shift);
+
+				UNROLL
+				for (r = 0; r < GR; r++) {
+					__m256i i32 = _mm256_madd_epi16(a16[r][t], one);
+
+					if (shift && j == 0)
+						i32 = _mm256_sub_epi32(i32, off);
+					res[t][r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(i32),
+								    _mm256_mul_ps(dx, tl->d[r][b]), res[t][r]);
+				}
+			}
+		}
+		UNROLL
+		for (t = 0; t < T && !shift; t++) {
+			const __m256 s = _mm256_loadu_ps(x[t][b].s);
+
+			UNROLL
+			for (r = 0; r < GR; r++)
+				res[t][r] = _mm256_fmadd_ps(s, tl->o[r][b], res[t][r]);
+		}
+	}
+}
+
+/* k-quants, one super-block: 16-bit sums over `run` groups of four times
+ * the scale of their 16 or 32 elements (a run never spans two scales),
+ * summed in 32 bits; then d * isum - dmin * (mins . bsums). Two rows at
+ * a time, so the 16- and 32-bit sums of both groups fit in registers. */
+static inline __attribute__((always_inline)) void micro_k(const struct tilek *tl, const struct blk_q8kx8 *const *x,
+			   __m256 (*res)[GR], const int T, const int run)
+{
+	int j, jj, r, r0, t;
+
+	UNROLL
+	for (t = 0; t < T; t++) {
+		const __m256 dx = _mm256_loadu_ps(x[t]->d);
+		__m256i acc[GR];
+
+		UNROLL
+		for (r = 0; r < GR; r++)
+			acc[r] = _mm256_setzero_si256();
+		for (j = 0; j < QK_K / 32; j++) {
+			const __m256i bs = _mm256_loadu_si256((const __m256i *)x[t]->bsums[j]);
+
+			UNROLL
+			for (r = 0; r < GR; r++)
+				acc[r] = acc32(acc[r], _mm256_madd_epi16(bs, tl->mn[r][j]));
+		}
+		UNROLL
+		for (r = 0; r < GR; r++)
+			res[t][r] = _mm256_fnmadd_ps(_mm256_cvtepi32_ps(acc[r]),
+						     _mm256_mul_ps(dx, _mm256_set1_ps(tl->dmin[r])), res[t][r]);
+	}
+	for (r0 = 0; r0 < GR; r0 += 2) {
+		__m256i acc[2][2];
+
+		UNROLL
+		for (r = 0; r < 2; r++)
+			acc[r][0] = acc[r][1] = _mm256_setzero_si256();
+		for (j = 0; j < QK_K / 4; j += run) {
+			__m256i a16[2][2];
+
+			UNROLL
+			for (r = 0; r < 2; r++)
+				a16[r][0] = a16[r][1] = _mm256_setzero_si256();
+			for (jj = j; jj < j + run; jj++) {
+				__m256i xv[2];
+
+				UNROLL
+				for (t = 0; t < T; t++)
+					xv[t] = in_reg(loadq(x[t]->qs + 32 * jj));
+				UNROLL
+				for (r = 0; r < 2; r++) {
+					const __m256i wq = in_reg(tl->q[r0 + r][jj]);
+
+					UNROLL
+					for (t = 0; t < T; t++)
+						a16[r][t] = acc16(a16[r][t], _mm256_maddubs_epi16(wq, xv[t]));
+				}
+			}
+			UNROLL
+			for (r = 0; r < 2; r++) {
+				const __m256i sc = tl->sc[r0 + r][j / 4];
+
+				UNROLL
+				for (t = 0; t < T; t++)
+					acc[r][t] = acc32(acc[r][t], _mm256_madd_epi16(a16[r][t], sc));
+			}
+		}
+		UNROLL
+		for (t = 0; t < T; t++) {
+			const __m256 dx = _mm256_loadu_ps(x[t]->d);
+
+			UNROLL
+			for (r = 0; r < 2; r++)
+				res[t][r0 + r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(acc[r][t]),
+								 _mm256_mul_ps(dx, _mm256_set1_ps(tl->d[r0 + r])),
+								 res[t][r0 + r]);
+		}
+	}
+}
+
+/* the micro-kernel of a 32-element type: q8_0, or unsigned codes of 4 or
+ * 5 bits with an offset (q4_0, q5_0) or a min (q4_1, q5_1) */
+enum { MICRO_Q8, MICRO_Q4_0, MICRO_Q5_0, MICRO_Q4_1, MICRO_Q5_1 };
+
+/* micro_u32 with its constants for a kind (kind and T constant after inlining) */
+static inline __attribute__((always_inline)) void micro_u32_kind(const struct tile32 *tl, int nb,
+								  const struct blk_q8x8 *const *x,
+								  __m256 (*res)[GR], const int T,
+								  const int kind)
+{
+	switch (kind) {
+	case MICRO_Q4_0: micro_u32(tl, nb, x, res, T, 8, 3); break;
+	case MICRO_Q5_0: micro_u32(tl, nb, x, res, T, 4, 4); break;
+	case MICRO_Q4_1: micro_u32(tl, nb, x, res, T, 8, 0); break;
+	default: micro_u32(tl, nb, x, res, T, 4, 0); break;
+	}
+}
+
+/* ---- drivers: tiles of GR rows; per tile, blocks of TGB token groups;
+ * per block, chunks of KC elements unpacked once for all its groups ---- */
+
+/* always inlined, so each type's wrapper gets a copy with one micro-kernel */
+static inline __attribute__((always_inline)) void gemm32(int n, const uint8_t *w, size_t rs, int nr,
+							  const uint8_t *x, size_t xs, int nt,
+							  float *out, size_t ldo, bool add,
+							  unpack32_fn unpack, int kind)
+{
+	/* q8_0 takes one token group at a time (its accumulators fill the registers) */
+	const int nbt = n / QK, ng = (nt + 7) / 8, step = kind == MICRO_Q8 ? 1 : 2;
+	struct tile32 tl;
+	__m256 acc[TGB][GR];
+	int r0, g0, b0, g, r;
+
+	for (r0 = 0; r0 < nr; r0 += GR) {
+		const int nrr = MIN(GR, nr - r0);
+
+		if (nrr < GR)
+			memset(&tl, 0, sizeof(tl));
+		for (g0 = 0; g0 < ng; g0 += TGB) {
+			const int ngg = MIN(TGB, ng - g0);
+
+			for (g = 0; g < ngg; g++)
+				for (r = 0; r < GR; r++)
+					acc[g][r] = _mm256_setzero_ps();
+			for (b0 = 0; b0 < nbt; b0 += KC / QK) {
+				const int nb = MIN(KC / QK, nbt - b0);
+
+				unpack(w + (size_t)r0 * rs, rs, nrr, b0, nb, &tl);
+				prefetch_rows(w, rs, r0 + GR, MIN(nr, r0 + 2 * GR), rs / nbt * b0, rs / nbt * nb);
+				for (g = 0; g < ngg; g += step) {
+					const uint8_t *xr = x + (size_t)(g0 + g) * xs;
+					const struct blk_q8x8 *x0 = (const struct blk_q8x8 *)xr + b0;
+					const struct blk_q8x8 *xg[2] = {
+						x0, g + 1 < ngg ? (const struct blk_q8x8 *)((const uint8_t *)x0 + xs) : x0};
+
+					if (kind == MICRO_Q8)
+						micro_q8_0(&tl, nb, (const struct blk_q8x8w *)xr + b0, acc[g]);
+					else if (g + 1 < ngg)
+						micro_u32_kind(&tl, nb, xg, &acc[g], 2, kind);
+					else
+						micro_u32_kind(&tl, nb, xg, &acc[g], 1, kind);
+				}
+			}
+			for (g = 0; g < ngg; g++)
+				store_tile(acc[g], nrr, MIN(8, nt - 8 * (g0 + g)),
+					   out + (size_t)8 * (g0 + g) * ldo + r0, ldo, add);
+		}
+	}
+}
+
+static inline __attribute__((always_inline)) void gemmk(int n, const uint8_t *w, size_t rs, int nr,
+							 const uint8_t *x, size_t xs, int nt,
+							 float *out, size_t ldo, bool add,
+							 unpackk_fn unpack, int run)
+{
+	const int nbt = n / QK_K, ng = (nt + 7) / 8;
+	struct tilek tl;
+	__m256 acc[TGB][GR];
+	int r0, g0, b0, g, r;
+
+	for (r0 = 0; r0 < nr; r0 += GR) {
+		const int nrr = MIN(GR, nr - r0);
+
+		if (nrr < GR)
+			memset(&tl, 0, sizeof(tl));
+		for (g0 = 0; g0 < ng; g0 += TGB) {
+			const int ngg = MIN(TGB, ng - g0);
+
+			for (g = 0; g < ngg; g++)
+				for (r = 0; r < GR; r++)
+					acc[g][r] = _mm256_setzero_ps();
+			for (b0 = 0; b0 < nbt; b0++) {
+				unpack(w + (size_t)r0 * rs, rs, nrr, b0, &tl);
+				prefetch_rows(w, rs, r0 + GR, MIN(nr, r0 + 2 * GR), rs / nbt * b0, rs / nbt);
+				for (g = 0; g < ngg; g += 2) {
+					const struct blk_q8kx8 *x0 =
+						(const struct blk_q8kx8 *)(x + (size_t)(g0 + g) * xs) + b0;
+					const struct blk_q8kx8 *xg[2] = {
+						x0, g + 1 < ngg ? (const struct blk_q8kx8 *)((const uint8_t *)x0 + xs) : x0};
+
+					if (g + 1 < ngg)
+						micro_k(&tl, xg, &acc[g], 2, run);
+					else
+						micro_k(&tl, xg, &acc[g], 1, run);
+				}
+			}
+			for (g = 0; g < ngg; g++)
+				store_tile(acc[g], nrr, MIN(8, nt - 8 * (g0 + g)),
+					   out + (size_t)8 * (g0 + g) * ldo + r0, ldo, add);
+		}
+	}
+}
+
+#define GEMM32(name, unpack, kind)                                                               \
+	static void name(int n, const void *w, size_t rs, int nr, const void *x, size_t xs, int nt, \
+			 float *out, size_t ldo, bool add)                                          \
+	{                                                                                        \
+		gemm32(n, w, rs, nr, x, xs, nt, out, ldo, add, unpack, kind);                     \
+	}
+#define GEMMK(name, unpack, run)                                                                 \
+	static void name(int n, const void *w, size_t rs, int nr, const void *x, size_t xs, int nt, \
+			 float *out, size_t ldo, bool add)                                          \
+	{                                                                                        \
+		gemmk(n, w, rs, nr, x, xs, nt, out, ldo, add, unpack, run);                       \
+	}
+
+GEMM32(gemm_q8_0, unpack32_q8_0, MICRO_Q8)
+GEMM32(gemm_q4_0, unpack32_q4_0, MICRO_Q4_0)
+GEMM32(gemm_q4_1, unpack32_q4_1, MICRO_Q4_1)
+GEMM32(gemm_q5_0, unpack32_q5_0, MICRO_Q5_0)
+GEMM32(gemm_q5_1, unpack32_q5_1, MICRO_Q5_1)
+/* runs: q4_K 8 groups (one 32-element scale), q5_K 4, q6_K 2 (16-element scales) */
+GEMMK(gemm_q4_k, unpackk_q4_k, 8)
+GEMMK(gemm_q5_k, unpackk_q5_k, 4)
+GEMMK(gemm_q6_k, unpackk_q6_k, 2)
 
 static struct kern avx2;
 
@@ -736,13 +1405,27 @@ static void init(void)
 	avx2.dot[GGUF_T_Q4_K] = dot_q4_k;
 	avx2.dot[GGUF_T_Q5_K] = dot_q5_k;
 	avx2.dot[GGUF_T_Q6_K] = dot_q6_k;
-	avx2.dot4[GGUF_T_Q8_0] = dot4_q8_0;
-	avx2.dot4[GGUF_T_Q4_0] = dot4_q4_0;
-	avx2.dot4[GGUF_T_Q5_0] = dot4_q5_0;
-	avx2.dot4[GGUF_T_Q4_K] = dot4_q4_k;
-	avx2.dot4[GGUF_T_Q6_K] = dot4_q6_k;
-	avx2.attn_scores = attn_scores;
-	avx2.attn_values = attn_values;
+	avx2.gemv[GGUF_T_Q8_0] = gemv_q8_0;
+	avx2.gemv[GGUF_T_Q4_0] = gemv_q4_0;
+	avx2.gemv[GGUF_T_Q4_1] = gemv_q4_1;
+	avx2.gemv[GGUF_T_Q5_0] = gemv_q5_0;
+	avx2.gemv[GGUF_T_Q5_1] = gemv_q5_1;
+	avx2.gemv[GGUF_T_Q4_K] = gemv_q4_k;
+	avx2.gemv[GGUF_T_Q5_K] = gemv_q5_k;
+	avx2.gemv[GGUF_T_Q6_K] = gemv_q6_k;
+	avx2.gemm[GGUF_T_Q8_0] = gemm_q8_0;
+	avx2.gemm_act[GGUF_T_Q8_0] = ACT8_Q8W;
+	avx2.gemm_act[GGUF_T_Q4_0] = avx2.gemm_act[GGUF_T_Q4_1] = ACT8_Q8;
+	avx2.gemm_act[GGUF_T_Q5_0] = avx2.gemm_act[GGUF_T_Q5_1] = ACT8_Q8;
+	avx2.gemm_act[GGUF_T_Q4_K] = avx2.gemm_act[GGUF_T_Q5_K] = avx2.gemm_act[GGUF_T_Q6_K] = ACT8_Q8K;
+	avx2.gemm[GGUF_T_Q4_0] = gemm_q4_0;
+	avx2.gemm[GGUF_T_Q4_1] = gemm_q4_1;
+	avx2.gemm[GGUF_T_Q5_0] = gemm_q5_0;
+	avx2.gemm[GGUF_T_Q5_1] = gemm_q5_1;
+	avx2.gemm[GGUF_T_Q4_K] = gemm_q4_k;
+	avx2.gemm[GGUF_T_Q5_K] = gemm_q5_k;
+	avx2.gemm[GGUF_T_Q6_K] = gemm_q6_k;
+	avx2.attn = attn;
 	avx2.to_f16 = to_f16;
 	avx2.softmax = softmax;
 	avx2.rmsnorm = rmsnorm;

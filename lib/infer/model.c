@@ -4,13 +4,18 @@
  * The forward pass runs on every thread of the context's pool at once
  * (fwd_worker): each stage splits its work by thread index and ends with
  * a barrier, so the code reads top to bottom like llama2.c's forward()
- * while both cores work. Matmuls split output rows; per-token stages split
- * tokens; attention splits (token, head) pairs. All buffers are allocated
- * by infer_ctx_new; nothing in here calls malloc.
+ * while both cores work. Matmuls split output rows (the q/k/v projections
+ * whole heads, so RoPE and the cache writes need no barrier of their own);
+ * per-token stages split tokens; attention splits (token, KV head) pairs.
+ * Decode prepares each matmul input on every thread rather than meeting at
+ * a barrier, which leaves five barriers per layer. Whether the pool's
+ * threads pay off at all is measured as it runs (pool_run_adaptive). All
+ * buffers are allocated by infer_ctx_new; nothing in here calls malloc.
  *
  * Weights stay in the file mapping in their stored type. Activations are
  * quantized once per matmul input to the formats its weights need
- * (blk_q8 / blk_q8k), so the dot products run on integers.
+ * (blk_q8 / blk_q8k, and for batches also interleaved by eight tokens for
+ * the kernels' gemm), so the products run on integers.
  */
 #include "infer/infer.h"
 #include "infer/kern.h"
@@ -27,6 +32,13 @@
 #define MAX_DIM (1 << 16)
 #define MAX_VOCAB (1 << 20)
 #define MAX_HEAD_DIM 512
+/* batches of at most this many tokens prepare matmul inputs per thread */
+#define SMALL_BATCH 3
+/* rows of the up projection computed per pass, next to the same rows of
+ * the gate (which go straight to their buffer) */
+#define UP_ROWS 64
+/* classes of forward passes for pool_run_adaptive */
+enum { JOB_PREFILL, JOB_DECODE };
 
 /* A weight matrix: n_out rows of n_in elements in a ggml type. */
 struct wt {
@@ -61,6 +73,7 @@ struct infer_ctx {
 	struct pool *pool;
 	int n_ctx, n_batch;
 	bool kv_f32;
+	bool fixed_threads; /* every pass on all threads (else pool_run_adaptive) */
 	size_t kv_elem; /* bytes per cached value */
 	int kv_dim, q_dim;
 	uint8_t *kcache, *vcache; /* [layer][n_ctx][kv_dim], mmap'd */
@@ -70,16 +83,26 @@ struct infer_ctx {
 
 	/* scratch for one batch of up to B = n_batch tokens */
 	float *x;      /* [B][n_embd] residual stream */
-	float *xb;     /* [B][max(n_embd, q_dim)] normed input / attention output */
+	float *xb;     /* [B][xb_stride] normed input / attention output */
+	size_t xb_stride; /* max(n_embd, q_dim) */
+	int max_in;    /* the longest matmul input: max(n_embd, q_dim, n_ff) */
 	float *q;      /* [B][q_dim] */
 	float *kv;     /* [2][B][kv_dim] new keys then values */
 	float *hb;     /* [B][n_ff] gate, then silu(gate)*up */
-	float *hb2;    /* [B][n_ff] up */
+	float *up;     /* [n_threads][B][UP_ROWS] a slice of the up projection */
 	uint8_t *aq8;  /* [B][act_size(ACT_Q8, max_in)] quantized matmul input */
 	uint8_t *aq8k; /* [B][act_size(ACT_Q8K, max_in)] */
 	size_t aq8_stride, aq8k_stride;
+	/* [B/8][act8_size(form, max_in)] the same, eight tokens interleaved,
+	 * in the forms the kernels' gemm take for the model's weights */
+	uint8_t *ax8[ACT8_COUNT];
+	size_t ax8_stride[ACT8_COUNT];
+	unsigned acts8; /* bit per form in use */
+	float *own_f;     /* [n_threads][SMALL_BATCH][max_in] each thread's copy of a small input */
+	uint8_t *own_q8;  /* [n_threads][SMALL_BATCH][aq8_stride] */
+	uint8_t *own_q8k; /* [n_threads][SMALL_BATCH][aq8k_stride] */
 	float *rope;   /* [B][head_dim/2][2] cos, sin */
-	float *att;    /* [n_threads][n_ctx] attention scores */
+	float *att;    /* [n_threads][group][n_ctx] attention scores */
 	float *logits; /* [B or all][n_vocab] */
 	size_t logits_rows;
 	int n_logits;  /* rows valid in logits after the last evaluation */
@@ -368,13 +391,34 @@ static void *map_zero(size_t n)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+/* The eight-token activation forms that the kernels' gemm take for the
+ * model's matmul weights (bit per enum quant_act8). */
+static unsigned gemm_forms(const struct infer_model *m, const struct kern *k)
+{
+	unsigned forms = 0;
+	int l;
+	size_t j;
+
+	if (k->gemm[m->output.type])
+		forms |= 1u << k->gemm_act[m->output.type];
+	for (l = 0; l < m->info.n_layer; l++) {
+		const struct layer *L = &m->layers[l];
+		const struct wt *all[] = {&L->wq, &L->wk, &L->wv, &L->wo, &L->wgate, &L->wup, &L->wdown};
+
+		for (j = 0; j < ARRAY_SIZE(all); j++)
+			if (k->gemm[all[j]->type])
+				forms |= 1u << k->gemm_act[all[j]->type];
+	}
+	return forms & ~(1u << ACT8_NONE);
+}
+
 struct infer_ctx *infer_ctx_new(struct infer_model *m, const struct infer_ctx_params *p,
 				struct err *err)
 {
 	const struct infer_model_info *in = &m->info;
 	struct infer_ctx_params def = {0};
 	struct infer_ctx *c;
-	int max_in, nth, B;
+	int max_in, nth, B, f;
 	size_t kv_per_pos;
 
 	if (!p)
@@ -390,6 +434,7 @@ struct infer_ctx *infer_ctx_new(struct infer_model *m, const struct infer_ctx_pa
 	c->n_ctx = p->n_ctx ? p->n_ctx : in->n_ctx_train ? MIN(in->n_ctx_train, 4096) : 4096;
 	c->n_batch = B = p->n_batch ? p->n_batch : 128;
 	c->kv_f32 = p->kv_f32;
+	c->fixed_threads = p->fixed_threads;
 	c->kv_elem = c->kv_f32 ? 4 : 2;
 	c->q_dim = in->n_head * in->head_dim;
 	c->kv_dim = in->n_head_kv * in->head_dim;
@@ -410,17 +455,29 @@ struct infer_ctx *infer_ctx_new(struct infer_model *m, const struct infer_ctx_pa
 
 	max_in = MAX(MAX(in->n_embd, c->q_dim), in->n_ff);
 	c->x = xcalloc((size_t)B * in->n_embd, sizeof(float));
-	c->xb = xcalloc((size_t)B * MAX(in->n_embd, c->q_dim), sizeof(float));
+	c->max_in = max_in;
+	c->xb_stride = (size_t)MAX(in->n_embd, c->q_dim);
+	c->xb = xcalloc((size_t)B * c->xb_stride, sizeof(float));
 	c->q = xcalloc((size_t)B * c->q_dim, sizeof(float));
 	c->kv = xcalloc((size_t)2 * B * c->kv_dim, sizeof(float));
 	c->hb = xcalloc((size_t)B * in->n_ff, sizeof(float));
-	c->hb2 = xcalloc((size_t)B * in->n_ff, sizeof(float));
+	c->up = xcalloc((size_t)nth * B * UP_ROWS, sizeof(float));
 	c->aq8_stride = quant_act_size(ACT_Q8, max_in);
 	c->aq8k_stride = quant_act_size(ACT_Q8K, max_in);
 	c->aq8 = xcalloc((size_t)B, c->aq8_stride + 1);
 	c->aq8k = xcalloc((size_t)B, c->aq8k_stride + 1);
+	c->acts8 = gemm_forms(m, c->k);
+	for (f = ACT8_Q8; f < ACT8_COUNT; f++)
+		if (c->acts8 & (1u << f)) {
+			c->ax8_stride[f] = quant_act8_size(f, max_in);
+			c->ax8[f] = xcalloc((size_t)(B + 7) / 8, c->ax8_stride[f]);
+		}
+	c->own_f = xcalloc((size_t)nth * SMALL_BATCH * max_in, sizeof(float));
+	c->own_q8 = xcalloc((size_t)nth * SMALL_BATCH, c->aq8_stride + 1);
+	c->own_q8k = xcalloc((size_t)nth * SMALL_BATCH, c->aq8k_stride + 1);
 	c->rope = xcalloc((size_t)B * in->head_dim, sizeof(float));
-	c->att = xcalloc((size_t)pool_size(c->pool) * c->n_ctx, sizeof(float));
+	c->att = xcalloc((size_t)pool_size(c->pool) * (in->n_head / in->n_head_kv) * c->n_ctx,
+			 sizeof(float));
 	c->logits_rows = 1;
 	c->logits = xcalloc((size_t)in->n_vocab, sizeof(float));
 	return c;
@@ -431,6 +488,8 @@ fail:
 
 void infer_ctx_free(struct infer_ctx *c)
 {
+	int f;
+
 	if (!c)
 		return;
 	pool_free(c->pool);
@@ -444,9 +503,14 @@ void infer_ctx_free(struct infer_ctx *c)
 	free(c->q);
 	free(c->kv);
 	free(c->hb);
-	free(c->hb2);
+	free(c->up);
 	free(c->aq8);
 	free(c->aq8k);
+	for (f = 0; f < ACT8_COUNT; f++)
+		free(c->ax8[f]);
+	free(c->own_f);
+	free(c->own_q8);
+	free(c->own_q8k);
 	free(c->rope);
 	free(c->att);
 	free(c->logits);
@@ -461,6 +525,11 @@ const char *infer_ctx_kernels(const struct infer_ctx *c)
 int infer_ctx_threads(const struct infer_ctx *c)
 {
 	return pool_size(c->pool);
+}
+
+int infer_ctx_last_threads(const struct infer_ctx *c)
+{
+	return pool_last_threads(c->pool);
 }
 
 int infer_ctx_n_ctx(const struct infer_ctx *c)
@@ -479,89 +548,145 @@ static void split(int n, int grain, int ith, int nth, int *lo, int *hi)
 	*hi = MIN(n, chunks * (ith + 1) / nth * grain);
 }
 
-/* The activation rows a matmul reads: the float rows and their quantized
- * forms (filled by quantize_rows for the formats the model uses). */
-struct act {
+/* Batches of at least this many tokens go through the kernels' gemm
+ * (padded to a multiple of eight); smaller ones a dot product per row and
+ * token, or the kernels' gemv for one token. */
+#define GEMM_MIN_TOKENS 4
+
+_Static_assert(SMALL_BATCH < GEMM_MIN_TOKENS, "per-thread inputs have no eight-token forms");
+
+static bool batched(int nb)
+{
+	return nb >= GEMM_MIN_TOKENS;
+}
+
+/* The input of a matmul: nb token rows as floats, and in the quantized
+ * forms the weights take (per token, and interleaved by eight for a
+ * batched matmul). Row strides are the context's aq8/aq8k/ax8 strides. */
+struct mm_in {
+	int nb;
 	const float *f;
 	size_t f_stride; /* floats */
+	const uint8_t *q8, *q8k;
+	uint8_t *const *x8; /* the context's ax8[form] */
 };
 
-static const void *act_row(const struct infer_ctx *c, const struct act *a, enum quant_act fmt,
-			   int b, size_t *stride)
+/* Prepare the input of the next matmuls from nb rows of n floats at src
+ * (src_stride apart), RMS-normalized with weights norm first unless norm
+ * is NULL. A batch of at most SMALL_BATCH rows (decode) is prepared by
+ * every thread into its own buffers, which costs a few microseconds and
+ * saves a barrier; a larger one is split by groups of eight tokens into
+ * the shared buffers and ends with a barrier. */
+static void prepare(struct infer_ctx *c, int ith, int nth, const float *src, size_t src_stride,
+		    int n, int nb, const float *norm, struct mm_in *in)
 {
-	switch (fmt) {
-	case ACT_Q8:
-		*stride = c->aq8_stride;
-		return c->aq8 + (size_t)b * c->aq8_stride;
-	case ACT_Q8K:
-		*stride = c->aq8k_stride;
-		return c->aq8k + (size_t)b * c->aq8k_stride;
-	default:
-		*stride = a->f_stride * sizeof(float);
-		return a->f + (size_t)b * a->f_stride;
-	}
-}
+	const bool q8 = c->m->acts & (1u << ACT_Q8);
+	const bool q8k = (c->m->acts & (1u << ACT_Q8K)) && n % QK_K == 0;
+	const bool own = nb <= SMALL_BATCH;
+	float *f = own ? c->own_f + (size_t)ith * SMALL_BATCH * c->max_in : c->xb;
+	const size_t fs = own ? (size_t)c->max_in : c->xb_stride;
+	uint8_t *a8 = own ? c->own_q8 + (size_t)ith * SMALL_BATCH * c->aq8_stride : c->aq8;
+	uint8_t *a8k = own ? c->own_q8k + (size_t)ith * SMALL_BATCH * c->aq8k_stride : c->aq8k;
+	int b0 = 0, b1 = nb, b;
 
-/* Quantize rows [b0, b1) of a (n elements each) to every format in use. */
-static void quantize_rows(struct infer_ctx *c, const struct act *a, int n, int b0, int b1)
-{
-	int b;
-
+	if (!own)
+		split(nb, 8, ith, nth, &b0, &b1);
+	in->nb = nb;
+	in->f = norm ? f : src;
+	in->f_stride = norm ? fs : src_stride;
+	in->q8 = a8;
+	in->q8k = a8k;
+	in->x8 = c->ax8;
 	for (b = b0; b < b1; b++) {
-		if (c->m->acts & (1u << ACT_Q8))
-			c->k->quant_q8(a->f + (size_t)b * a->f_stride, c->aq8 + (size_t)b * c->aq8_stride,
-				       n);
-		if ((c->m->acts & (1u << ACT_Q8K)) && n % QK_K == 0)
-			c->k->quant_q8k(a->f + (size_t)b * a->f_stride,
-					c->aq8k + (size_t)b * c->aq8k_stride, n);
+		const float *row = in->f + (size_t)b * in->f_stride;
+
+		if (norm)
+			c->k->rmsnorm(n, src + (size_t)b * src_stride, norm, c->m->info.norm_eps,
+				      f + (size_t)b * fs);
+		if (q8)
+			c->k->quant_q8(row, a8 + (size_t)b * c->aq8_stride, n);
+		if (q8k)
+			c->k->quant_q8k(row, a8k + (size_t)b * c->aq8k_stride, n);
 	}
+	if (own)
+		return;
+	for (b = b0; batched(nb) && b < b1; b += 8) {
+		enum quant_act8 form;
+
+		for (form = ACT8_Q8; form < ACT8_COUNT; form++) {
+			/* ACT8_Q8K is made from the q8k rows, the others from q8 */
+			const bool k8 = form == ACT8_Q8K;
+			const size_t rs = k8 ? c->aq8k_stride : c->aq8_stride;
+
+			if ((c->acts8 & (1u << form)) && (k8 ? q8k : q8))
+				quant_act8_pack(form, (k8 ? a8k : a8) + (size_t)b * rs, rs, MIN(8, b1 - b), n,
+						c->ax8[form] + (size_t)b / 8 * c->ax8_stride[form]);
+		}
+	}
+	pool_barrier(c->pool);
 }
 
-/* out[b][r] (= or +=) W[r] . in[b] for rows [r0, r1) and tokens [0, nb).
- * Rows are taken in tiles of 16 so a tile of weights stays in L1 while
- * the batch streams past it four tokens at a time. */
-static void matmul(const struct infer_ctx *c, const struct wt *w, const struct act *in, int nb,
+/* out[b][r] (= or +=) W[r] . in[b] (+ bias[r]) for rows [r0, r1) and
+ * every token of in: batches through the kernels' gemm, one token through
+ * their gemv, otherwise a dot product per row and token. */
+static void matmul(const struct infer_ctx *c, const struct wt *w, const struct mm_in *in,
 		   float *out, int ldo, bool add, const float *bias, int r0, int r1)
 {
 	const kern_dot_fn dot = c->k->dot[w->type];
-	const kern_dot4_fn dot4 = c->k->dot4[w->type];
+	const kern_gemm_fn gemm = c->k->gemm[w->type];
+	const int nb = in->nb;
+	const uint8_t *x0;
 	size_t xs;
-	const uint8_t *x0 = act_row(c, in, w->act, 0, &xs);
-	int rt, r, b, j;
+	int rt, r, b;
 
-	for (rt = r0; rt < r1; rt += 16) {
-		const int re = MIN(r1, rt + 16);
+	if (r1 <= r0)
+		return;
+	if (batched(nb) && gemm) {
+		x0 = in->x8[c->k->gemm_act[w->type]];
+		xs = c->ax8_stride[c->k->gemm_act[w->type]];
+		gemm(w->n_in, w->data + (size_t)r0 * w->row_size, w->row_size, r1 - r0, x0, xs, nb,
+		     out + r0, (size_t)ldo, add);
+		for (b = 0; bias && b < nb; b++)
+			for (r = r0; r < r1; r++)
+				out[(size_t)b * ldo + r] += bias[r];
+		return;
+	}
+	switch (w->act) {
+	case ACT_Q8: x0 = in->q8, xs = c->aq8_stride; break;
+	case ACT_Q8K: x0 = in->q8k, xs = c->aq8k_stride; break;
+	default: x0 = (const uint8_t *)in->f, xs = in->f_stride * sizeof(float); break;
+	}
+	if (nb == 1 && c->k->gemv[w->type]) {
+		for (rt = r0; rt < r1; rt += 64) {
+			const int re = MIN(r1, rt + 64);
+			float v[64];
 
-		for (b = 0; b < nb; b += 4) {
-			const int nbb = MIN(4, nb - b);
+			c->k->gemv[w->type](w->n_in, w->data + (size_t)rt * w->row_size, w->row_size,
+					    re - rt, x0, v);
+			for (r = rt; r < re; r++)
+				out[r] = (add ? out[r] : 0) + v[r - rt] + (bias ? bias[r] : 0);
+		}
+		return;
+	}
+	for (r = r0; r < r1; r++) {
+		const uint8_t *wr = w->data + (size_t)r * w->row_size;
 
-			for (r = rt; r < re; r++) {
-				const uint8_t *wr = w->data + (size_t)r * w->row_size;
-				float v[4];
+		for (b = 0; b < nb; b++) {
+			float *o = &out[(size_t)b * ldo + r];
+			const float y = dot(w->n_in, wr, x0 + (size_t)b * xs) + (bias ? bias[r] : 0);
 
-				if (nbb == 4 && dot4)
-					dot4(w->n_in, wr, x0 + (size_t)b * xs, xs, v);
-				else
-					for (j = 0; j < nbb; j++)
-						v[j] = dot(w->n_in, wr, x0 + (size_t)(b + j) * xs);
-				for (j = 0; j < nbb; j++) {
-					float *o = &out[(size_t)(b + j) * ldo + r];
-					const float y = v[j] + (bias ? bias[r] : 0);
-
-					*o = add ? *o + y : y;
-				}
-			}
+			*o = add ? *o + y : y;
 		}
 	}
 }
 
-static void matmul_split(const struct infer_ctx *c, const struct wt *w, const struct act *in,
-			 int nb, float *out, int ldo, bool add, const float *bias, int ith, int nth)
+static void matmul_split(const struct infer_ctx *c, const struct wt *w, const struct mm_in *in,
+			 float *out, int ldo, bool add, const float *bias, int ith, int nth)
 {
 	int r0, r1;
 
 	split(w->n_out, 16, ith, nth, &r0, &r1);
-	matmul(c, w, in, nb, out, ldo, add, bias, r0, r1);
+	matmul(c, w, in, out, ldo, add, bias, r0, r1);
 }
 
 /* Rotate one head's vector by the position's angles: adjacent pairs
@@ -579,6 +704,11 @@ static void rope_apply(float *x, const float *cs, int hd, bool neox)
 	}
 }
 
+/* The forward pass of the batch c->ids[0..n) at positions pos0.., on
+ * thread ith of nth. Every stage splits its work and the threads meet at
+ * a barrier before the next stage reads it: decode (small batches) has
+ * five per layer, after the q/k/v projections, attention, Wo, gate/up
+ * and down; larger batches four more, in prepare(). */
 static void fwd_worker(void *arg, int ith, int nth)
 {
 	struct infer_ctx *c = arg;
@@ -586,12 +716,13 @@ static void fwd_worker(void *arg, int ith, int nth)
 	const struct infer_model_info *in = &m->info;
 	const struct kern *k = c->k;
 	const int B = c->n, d = in->n_embd, hd = in->head_dim, qd = c->q_dim, kvd = c->kv_dim;
-	const int ff = in->n_ff, group = in->n_head / in->n_head_kv;
+	const int ff = in->n_ff, nh = in->n_head, nkv = in->n_head_kv, group = nh / nkv;
 	const float att_scale = 1.0f / sqrtf((float)hd);
-	const struct act a_xb = {c->xb, (size_t)MAX(d, qd)}, a_hb = {c->hb, (size_t)ff};
+	const size_t xbs = c->xb_stride;
 	float *kn = c->kv, *vn = c->kv + (size_t)B * kvd; /* [B][kvd] each */
-	float *att = c->att + (size_t)ith * c->n_ctx;     /* [n_ctx] */
-	int b0, b1, b, l, i;
+	float *att = c->att + (size_t)ith * group * c->n_ctx; /* [group][n_ctx] */
+	struct mm_in mi;
+	int b0, b1, b, l, i, u, u0, u1;
 
 	/* token embeddings x[b] = token_embd[ids[b]], and each position's
 	 * RoPE angles rope[b][i] = (cos, sin)(pos * base^(-2i/hd) / freq[i]) */
@@ -618,107 +749,112 @@ static void fwd_worker(void *arg, int ith, int nth)
 		uint8_t *kc = c->kcache + (size_t)l * c->n_ctx * kvd * c->kv_elem; /* [n_ctx][kvd] */
 		uint8_t *vc = c->vcache + (size_t)l * c->n_ctx * kvd * c->kv_elem;
 
-		/* xb[b] = rmsnorm(x[b]) * attn_norm, quantized for the matmuls */
-		for (b = b0; b < b1; b++)
-			k->rmsnorm(d, c->x + (size_t)b * d, L->attn_norm, in->norm_eps,
-				   c->xb + (size_t)b * a_xb.f_stride);
-		quantize_rows(c, &a_xb, d, b0, b1);
-		pool_barrier(c->pool);
+		/* rmsnorm(x[b]) * attn_norm, quantized */
+		prepare(c, ith, nth, c->x, (size_t)d, d, B, L->attn_norm, &mi);
 
-		/* q[b] = Wq xb[b] + bq; kn[b] = Wk xb[b] + bk; vn[b] = Wv xb[b] + bv */
-		matmul_split(c, &L->wq, &a_xb, B, c->q, qd, false, L->bq, ith, nth);
-		matmul_split(c, &L->wk, &a_xb, B, kn, kvd, false, L->bk, ith, nth);
-		matmul_split(c, &L->wv, &a_xb, B, vn, kvd, false, L->bv, ith, nth);
-		pool_barrier(c->pool);
+		/* q[b] = Wq . + bq, kn[b] = Wk . + bk, vn[b] = Wv . + bv, a head
+		 * (hd rows) at a time: unit u < nh is query head u, then the key
+		 * heads, then the value heads. Whoever computes a head rotates
+		 * it (q, k) and appends it to the cache at pos0 + b (k, v). */
+		split(nh + 2 * nkv, 1, ith, nth, &u0, &u1);
+		for (u = u0; u < u1; u++) {
+			const int h = u < nh ? u : (u - nh) % nkv;
+			const int r0 = h * hd, r1 = r0 + hd;
 
-		/* rotate q and k; append k and v to the cache at pos0 + b */
-		for (b = b0; b < b1; b++) {
-			const float *cs = c->rope + (size_t)b * hd;
-			const size_t at = (size_t)(c->pos0 + b) * kvd;
-
-			for (i = 0; i < in->n_head; i++)
-				rope_apply(c->q + (size_t)b * qd + (size_t)i * hd, cs, hd, in->neox_rope);
-			for (i = 0; i < in->n_head_kv; i++)
-				rope_apply(kn + (size_t)b * kvd + (size_t)i * hd, cs, hd, in->neox_rope);
-			if (c->kv_f32) {
-				memcpy((float *)kc + at, kn + (size_t)b * kvd, (size_t)kvd * 4);
-				memcpy((float *)vc + at, vn + (size_t)b * kvd, (size_t)kvd * 4);
+			if (u < nh) {
+				matmul(c, &L->wq, &mi, c->q, qd, false, L->bq, r0, r1);
+				for (b = 0; b < B; b++)
+					rope_apply(c->q + (size_t)b * qd + r0, c->rope + (size_t)b * hd, hd,
+						   in->neox_rope);
+				continue;
+			}
+			if (u < nh + nkv) {
+				matmul(c, &L->wk, &mi, kn, kvd, false, L->bk, r0, r1);
+				for (b = 0; b < B; b++)
+					rope_apply(kn + (size_t)b * kvd + r0, c->rope + (size_t)b * hd, hd,
+						   in->neox_rope);
 			} else {
-				k->to_f16(kvd, kn + (size_t)b * kvd, (uint16_t *)kc + at);
-				k->to_f16(kvd, vn + (size_t)b * kvd, (uint16_t *)vc + at);
+				matmul(c, &L->wv, &mi, vn, kvd, false, L->bv, r0, r1);
+			}
+			for (b = 0; b < B; b++) {
+				const float *src = (u < nh + nkv ? kn : vn) + (size_t)b * kvd + r0;
+				uint8_t *dst = (u < nh + nkv ? kc : vc) +
+					       ((size_t)(c->pos0 + b) * kvd + r0) * c->kv_elem;
+
+				if (c->kv_f32)
+					memcpy(dst, src, (size_t)hd * sizeof(float));
+				else
+					k->to_f16(hd, src, (uint16_t *)dst);
 			}
 		}
 		pool_barrier(c->pool);
 
-		/* attention, per (token, head): scores against positions
-		 * 0..pos (causal), softmax, weighted sum of values -> xb[b][head] */
+		/* attention, per (token, KV head): the group of query heads
+		 * that share a KV head against positions 0..pos (causal):
+		 * scores, softmax, weighted sum of values -> xb[b][head]. When
+		 * there are few (token, KV head) pairs (decode), groups are cut
+		 * into parts so every thread has work. */
 		{
-			int p0, p1, pi;
+			const int units = B * nkv;
+			const int parts = MIN(group, MAX(1, (4 * nth + units - 1) / units));
+			const int per = (group + parts - 1) / parts;
 
-			split(B * in->n_head, 1, ith, nth, &p0, &p1);
-			for (pi = p0; pi < p1; pi++) {
-				const int bb = pi / in->n_head, h = pi % in->n_head;
-				const int n_pos = c->pos0 + bb + 1;
-				const size_t ko = (size_t)(h / group) * hd;
-				const float *qh = c->q + (size_t)bb * qd + (size_t)h * hd;
-				float *o = c->xb + (size_t)bb * a_xb.f_stride + (size_t)h * hd;
+			split(units * parts, 1, ith, nth, &u0, &u1);
+			for (u = u0; u < u1; u++) {
+				const int bb = u / (nkv * parts), kh = u / parts % nkv;
+				const int h0 = kh * group + u % parts * per;
+				const int n_heads = MIN(per, (kh + 1) * group - h0);
+				const size_t ko = (size_t)kh * hd * c->kv_elem;
 
-				k->attn_scores(hd, n_pos, qh, kc + ko * c->kv_elem, (size_t)kvd, c->kv_f32,
-					       att_scale, att);
-				k->softmax(n_pos, att);
-				k->attn_values(hd, n_pos, att, vc + ko * c->kv_elem, (size_t)kvd, c->kv_f32, o);
+				if (n_heads > 0)
+					k->attn(hd, n_heads, c->pos0 + bb + 1, c->q + (size_t)bb * qd + (size_t)h0 * hd,
+						(size_t)hd, kc + ko, vc + ko, (size_t)kvd, c->kv_f32, att_scale, att,
+						c->xb + (size_t)bb * xbs + (size_t)h0 * hd, (size_t)hd);
 			}
 		}
-		pool_barrier(c->pool);
-		quantize_rows(c, &a_xb, qd, b0, b1);
 		pool_barrier(c->pool);
 
 		/* x[b] += Wo xb[b] */
-		matmul_split(c, &L->wo, &a_xb, B, c->x, d, true, NULL, ith, nth);
+		prepare(c, ith, nth, c->xb, xbs, qd, B, NULL, &mi);
+		matmul_split(c, &L->wo, &mi, c->x, d, true, NULL, ith, nth);
 		pool_barrier(c->pool);
 
-		/* xb[b] = rmsnorm(x[b]) * ffn_norm */
-		for (b = b0; b < b1; b++)
-			k->rmsnorm(d, c->x + (size_t)b * d, L->ffn_norm, in->norm_eps,
-				   c->xb + (size_t)b * a_xb.f_stride);
-		quantize_rows(c, &a_xb, d, b0, b1);
-		pool_barrier(c->pool);
-
-		/* hb[b] = silu(Wgate xb[b]) * (Wup xb[b]); each thread owns the
-		 * same rows of both, so it can combine them without a barrier */
+		/* hb[b] = silu(Wgate xn[b]) * (Wup xn[b]) with xn = rmsnorm(x[b]) *
+		 * ffn_norm; each thread owns the same rows of both, so it can
+		 * combine them without a barrier, UP_ROWS rows at a time so the
+		 * up projection stays in its cache-sized buffer */
+		prepare(c, ith, nth, c->x, (size_t)d, d, B, L->ffn_norm, &mi);
 		{
-			int r0, r1;
+			float *up = c->up + (size_t)ith * B * UP_ROWS; /* [B][UP_ROWS] */
+			int r0, r1, rc;
 
 			split(ff, 16, ith, nth, &r0, &r1);
-			matmul(c, &L->wgate, &a_xb, B, c->hb, ff, false, NULL, r0, r1);
-			matmul(c, &L->wup, &a_xb, B, c->hb2, ff, false, NULL, r0, r1);
-			for (b = 0; b < B && r1 > r0; b++)
-				k->silu_mul(r1 - r0, c->hb + (size_t)b * ff + r0,
-					    c->hb2 + (size_t)b * ff + r0);
+			for (rc = r0; rc < r1; rc += UP_ROWS) {
+				const int re = MIN(r1, rc + UP_ROWS);
+				struct wt wup = L->wup; /* its rows rc..re-1 */
+
+				wup.data += (size_t)rc * wup.row_size;
+				matmul(c, &L->wgate, &mi, c->hb, ff, false, NULL, rc, re);
+				matmul(c, &wup, &mi, up, UP_ROWS, false, NULL, 0, re - rc);
+				for (b = 0; b < B; b++)
+					k->silu_mul(re - rc, c->hb + (size_t)b * ff + rc, up + (size_t)b * UP_ROWS);
+			}
 		}
-		pool_barrier(c->pool);
-		quantize_rows(c, &a_hb, ff, b0, b1);
 		pool_barrier(c->pool);
 
 		/* x[b] += Wdown hb[b] */
-		matmul_split(c, &L->wdown, &a_hb, B, c->x, d, true, NULL, ith, nth);
+		prepare(c, ith, nth, c->hb, (size_t)ff, ff, B, NULL, &mi);
+		matmul_split(c, &L->wdown, &mi, c->x, d, true, NULL, ith, nth);
 		pool_barrier(c->pool);
 	}
 
 	/* logits for the rows wanted: all, or the batch's last token */
 	{
 		const int first = c->all_logits ? 0 : B - 1;
-		const struct act a_out = {c->xb + (size_t)first * a_xb.f_stride, a_xb.f_stride};
-		int nb = B - first;
 
-		split(nb, 1, ith, nth, &b0, &b1);
-		for (b = b0; b < b1; b++)
-			k->rmsnorm(d, c->x + (size_t)(first + b) * d, m->out_norm, in->norm_eps,
-				   c->xb + (size_t)(first + b) * a_xb.f_stride);
-		quantize_rows(c, &a_out, d, b0, b1);
-		pool_barrier(c->pool);
-		matmul_split(c, &m->output, &a_out, nb, c->out_logits, in->n_vocab, false, NULL, ith,
-			     nth);
+		prepare(c, ith, nth, c->x + (size_t)first * d, (size_t)d, d, B - first, m->out_norm,
+			&mi);
+		matmul_split(c, &m->output, &mi, c->out_logits, in->n_vocab, false, NULL, ith, nth);
 	}
 }
 
@@ -729,7 +865,10 @@ static void forward(struct infer_ctx *c, const int32_t *ids, int n, float *logit
 	c->pos0 = c->n_past;
 	c->out_logits = logits;
 	c->all_logits = all;
-	pool_run(c->pool, fwd_worker, c);
+	if (c->fixed_threads)
+		pool_run(c->pool, fwd_worker, c);
+	else
+		pool_run_adaptive(c->pool, n <= SMALL_BATCH ? JOB_DECODE : JOB_PREFILL, n, fwd_worker, c);
 	memcpy(c->tokens + c->n_past, ids, (size_t)n * sizeof(*ids));
 	c->n_past += n;
 }

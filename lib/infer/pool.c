@@ -1,12 +1,22 @@
 /*
- * pool.c: the thread pool and its spin-then-sleep barrier.
+ * pool.c: the thread pool, its spin-then-sleep barrier, and the choice of
+ * how many threads a job gets.
  *
  * Both "a new job" and "everyone reached the barrier" are a generation
- * counter that waiters watch change. A waiter spins on it, then yields,
- * then sleeps: it increments `sleepers` and re-checks the counter under
- * the mutex before waiting, while the thread that bumps the counter looks
- * at `sleepers` afterwards (both seq_cst), so one of the two always sees
- * the other and no wake-up is lost.
+ * counter that waiters watch change. A waiter spins on it, then sleeps:
+ * it increments `sleepers` and re-checks the counter under the mutex
+ * before waiting, while the thread that bumps the counter looks at
+ * `sleepers` afterwards (both seq_cst), so one of the two always sees the
+ * other and no wake-up is lost.
+ *
+ * Spinning is cheap when the other threads are running, and ruinous when
+ * they are not: on a machine with more runnable threads than cores, a
+ * waiter that spins burns the time slice its partner needs, and the
+ * forward pass crosses a barrier every few tens of microseconds. So the
+ * spin budget adapts per thread to the waits it sees (wait_change), there
+ * is no sched_yield phase (a yield hands the core to another process for
+ * a whole slice), and pool_run_adaptive measures whether the extra
+ * threads pay off at all.
  */
 #define _GNU_SOURCE
 #include "infer/pool.h"
@@ -14,13 +24,37 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <time.h>
 #include <unistd.h>
 
-#define SPIN_PAUSES 4000 /* tens of us: stages arrive sooner; longer spins starve an oversubscribed machine */
-#define SPIN_YIELDS 50
+/* spin budgets in pause instructions (~30 ns each on current x86) */
+#define SPIN_MIN 64
+#define SPIN_MAX 2048
+#define SPIN_JOB 4096 /* a worker waiting for the next job, e.g. the next decoded token */
+#define SLEEP_SHORT 200e-6 /* a sleep shorter than this: the partner was running */
+
+/* pool_run_adaptive: a class of jobs tries n threads and then 1 thread
+ * twice each at its start, then keeps the faster (one thread only when it
+ * is ONE_THREAD_MARGIN faster: the cost of a wrong choice is larger that
+ * way round) and re-tries the other, twice, after EXPLORE_MIN calls,
+ * doubling the gap up to EXPLORE_MAX while it stays slower. Each arm's
+ * estimate is the best of its tries, then a moving average while chosen. */
+#define MAX_CLASSES 4
+#define EXPLORE_MIN 4
+#define EXPLORE_MAX 64
+#define ONE_THREAD_MARGIN 1.1
+
+struct tuner {
+	double cost[2]; /* seconds per unit of work on 1 and on n threads */
+	int seen[2];
+	int calls, next, gap;
+	int trial;      /* tries of the other arm still to make */
+	double trial_cost;
+};
 
 struct pool {
-	int n;
+	int n;      /* threads, the caller included */
+	int active; /* threads taking part in the current run */
 	pthread_t *threads;
 	atomic_uint job_gen;
 	atomic_uint bar_gen;
@@ -31,6 +65,7 @@ struct pool {
 	void *arg;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+	struct tuner tuners[MAX_CLASSES];
 };
 
 struct worker {
@@ -54,26 +89,43 @@ static inline void cpu_relax(void)
 }
 #endif
 
-static void wait_change(struct pool *p, atomic_uint *gen, unsigned seen)
+static double now_s(void)
 {
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Wait until *gen differs from seen: spin up to *budget pauses, then
+ * sleep. The budget follows the waits: a spin that succeeded late makes
+ * it cover four times as long; a sleep that ended soon (the partner was
+ * running, only slower) doubles it; a long sleep (the partner had lost
+ * its core) halves it, so a busy machine is not burnt spinning. */
+static void wait_change(struct pool *p, atomic_uint *gen, unsigned seen, int *budget)
+{
+	double t0;
 	int i;
 
-	for (i = 0; i < SPIN_PAUSES; i++) {
-		if (atomic_load_explicit(gen, memory_order_acquire) != seen)
+	for (i = 0; i < *budget; i++) {
+		if (atomic_load_explicit(gen, memory_order_acquire) != seen) {
+			if (4 * i > *budget)
+				*budget = MIN(SPIN_MAX, 4 * i);
 			return;
+		}
 		cpu_relax();
 	}
-	for (i = 0; i < SPIN_YIELDS; i++) {
-		if (atomic_load_explicit(gen, memory_order_acquire) != seen)
-			return;
-		sched_yield();
-	}
+	t0 = now_s();
 	pthread_mutex_lock(&p->mu);
 	atomic_fetch_add(&p->sleepers, 1);
 	while (atomic_load(gen) == seen)
 		pthread_cond_wait(&p->cv, &p->mu);
 	atomic_fetch_sub(&p->sleepers, 1);
 	pthread_mutex_unlock(&p->mu);
+	if (now_s() - t0 < SLEEP_SHORT)
+		*budget = MIN(SPIN_MAX, 2 * *budget);
+	else
+		*budget = MAX(SPIN_MIN, *budget / 2);
 }
 
 static void bump(struct pool *p, atomic_uint *gen)
@@ -86,19 +138,22 @@ static void bump(struct pool *p, atomic_uint *gen)
 	}
 }
 
+/* each thread's barrier spin budget */
+static _Thread_local int bar_budget = SPIN_MAX;
+
 void pool_barrier(struct pool *p)
 {
 	unsigned g;
 
-	if (p->n == 1)
+	if (p->active == 1)
 		return;
 	g = atomic_load(&p->bar_gen);
-	if (atomic_fetch_add(&p->bar_count, 1) == p->n - 1) {
+	if (atomic_fetch_add(&p->bar_count, 1) == p->active - 1) {
 		atomic_store(&p->bar_count, 0);
 		bump(p, &p->bar_gen);
 		return;
 	}
-	wait_change(p, &p->bar_gen, g);
+	wait_change(p, &p->bar_gen, g, &bar_budget);
 }
 
 static void *worker_main(void *v)
@@ -106,14 +161,18 @@ static void *worker_main(void *v)
 	struct worker *w = v;
 	struct pool *p = w->p;
 	unsigned seen = 0;
+	int budget = SPIN_JOB;
 
 	for (;;) {
-		wait_change(p, &p->job_gen, seen);
+		wait_change(p, &p->job_gen, seen, &budget);
+		budget = SPIN_JOB; /* the gap between jobs is the caller's, not a partner's */
 		seen = atomic_load(&p->job_gen);
 		if (atomic_load(&p->quit))
 			break;
-		p->fn(p->arg, w->ith, p->n);
-		pool_barrier(p);
+		if (w->ith < p->active) {
+			p->fn(p->arg, w->ith, p->active);
+			pool_barrier(p);
+		}
 	}
 	free(w);
 	return NULL;
@@ -125,6 +184,7 @@ struct pool *pool_new(int n_threads, struct err *err)
 	int i;
 
 	p->n = n_threads < 1 ? 1 : n_threads;
+	p->active = p->n;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);
 	p->threads = xcalloc((size_t)p->n, sizeof(*p->threads));
@@ -165,14 +225,83 @@ int pool_size(const struct pool *p)
 	return p->n;
 }
 
-void pool_run(struct pool *p, pool_fn fn, void *arg)
+static void run(struct pool *p, int nth, pool_fn fn, void *arg)
 {
 	p->fn = fn;
 	p->arg = arg;
-	if (p->n > 1)
+	p->active = nth;
+	if (nth > 1)
 		bump(p, &p->job_gen);
-	fn(arg, 0, p->n);
+	fn(arg, 0, nth);
 	pool_barrier(p);
+}
+
+void pool_run(struct pool *p, pool_fn fn, void *arg)
+{
+	run(p, p->n, fn, arg);
+}
+
+
+static int tuner_best(const struct tuner *t)
+{
+	return t->cost[0] * ONE_THREAD_MARGIN < t->cost[1] ? 0 : 1;
+}
+
+/* Which arm (0: one thread, 1: all) a class's next call takes. */
+static int tuner_pick(struct tuner *t)
+{
+	if (t->seen[1] < 2)
+		return 1;
+	if (t->seen[0] < 2)
+		return 0;
+	if (!t->trial && t->calls >= t->next)
+		t->trial = 2;
+	return t->trial ? !tuner_best(t) : tuner_best(t);
+}
+
+static void tuner_record(struct tuner *t, int arm, double cost)
+{
+	t->calls++;
+	if (t->seen[arm] < 2) {
+		/* the start: the best of two tries */
+		t->cost[arm] = t->seen[arm] ? MIN(t->cost[arm], cost) : cost;
+		t->seen[arm]++;
+		t->gap = EXPLORE_MIN;
+		t->next = t->calls + t->gap;
+		return;
+	}
+	if (!t->trial) {
+		t->cost[arm] = 0.75 * t->cost[arm] + 0.25 * cost;
+		return;
+	}
+	/* a try of the other arm: after two, its best replaces its estimate */
+	t->trial_cost = t->trial == 2 ? cost : MIN(t->trial_cost, cost);
+	if (--t->trial)
+		return;
+	t->cost[arm] = t->trial_cost;
+	t->gap = tuner_best(t) == arm ? EXPLORE_MIN : MIN(2 * t->gap, EXPLORE_MAX);
+	t->next = t->calls + t->gap;
+}
+
+void pool_run_adaptive(struct pool *p, int cls, int units, pool_fn fn, void *arg)
+{
+	struct tuner *t = &p->tuners[cls < 0 ? 0 : cls % MAX_CLASSES];
+	double t0;
+	int arm;
+
+	if (p->n == 1 || units < 1) {
+		pool_run(p, fn, arg);
+		return;
+	}
+	arm = tuner_pick(t);
+	t0 = now_s();
+	run(p, arm ? p->n : 1, fn, arg);
+	tuner_record(t, arm, (now_s() - t0) / units);
+}
+
+int pool_last_threads(const struct pool *p)
+{
+	return p->active;
 }
 
 int pool_cpu_count(void)

@@ -9,8 +9,9 @@
  * barrier crossings and no task queue.
  *
  * Waiting spins first (the next stage usually arrives within
- * microseconds), then yields, then sleeps on a condition variable, so an
- * idle pool costs no CPU and a busy one no syscalls.
+ * microseconds), then sleeps on a condition variable, so an idle pool
+ * costs no CPU and a busy one no syscalls; the spin adapts to how often
+ * it fails (pool.c).
  */
 #ifndef CARO_POOL_H
 #define CARO_POOL_H
@@ -30,6 +31,17 @@ void pool_free(struct pool *p);
 int pool_size(const struct pool *p);
 /* Run fn on all threads; not reentrant (one pool_run at a time). */
 void pool_run(struct pool *p, pool_fn fn, void *arg);
+/* Run fn on one thread or on all of them, whichever has lately been
+ * faster for this class of job (0..3, e.g. prefill and decode): the time
+ * of each run divided by `units` (its amount of work) is remembered per
+ * thread count. All threads are tried first, then one, then the faster
+ * is kept (one thread only when clearly faster) and the other re-tried
+ * at growing intervals. On a machine where other processes hold the
+ * cores, threads that must meet at barriers lose to one thread, and this
+ * finds out. */
+void pool_run_adaptive(struct pool *p, int cls, int units, pool_fn fn, void *arg);
+/* The number of threads the last run used. */
+int pool_last_threads(const struct pool *p);
 /* Wait until all threads of the current pool_run have reached it. */
 void pool_barrier(struct pool *p);
 

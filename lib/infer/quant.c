@@ -592,3 +592,127 @@ size_t quant_act_size(enum quant_act act, int64_t n)
 	default: return (size_t)n * sizeof(float);
 	}
 }
+
+size_t quant_act8_size(enum quant_act8 form, int64_t n)
+{
+	switch (form) {
+	case ACT8_Q8: return (size_t)(n / QK) * sizeof(struct blk_q8x8);
+	case ACT8_Q8W: return (size_t)(n / QK) * sizeof(struct blk_q8x8w);
+	case ACT8_Q8K: return (size_t)(n / QK_K) * sizeof(struct blk_q8kx8);
+	default: return 0;
+	}
+}
+
+/* where element k (0..3) of group g of token t lives in a blk_q8x8w */
+static size_t q8w_at(int g, int t, int k)
+{
+	return (size_t)g * 32 + (size_t)(t & 2) * 8 + (size_t)(t & 4) * 2 + (size_t)(t & 1) * 4 +
+	       (size_t)k;
+}
+
+void quant_act8_pack(enum quant_act8 form, const void *rows, size_t row_stride, int nt, int64_t n,
+		     void *out)
+{
+	const uint8_t *r = rows;
+	int64_t b;
+	int t, g, j, k;
+
+	memset(out, 0, quant_act8_size(form, n));
+	if (form == ACT8_Q8W) {
+		/* via the 8-bit form of each block: its halves of 8 tokens x 4
+		 * elements go to 16 bits with tokens 2 3 and 4 5 swapped */
+		struct blk_q8x8w *y = out;
+
+		for (b = 0; b < n / QK; b++) {
+			struct blk_q8x8 tmp;
+
+			memset(&tmp, 0, sizeof(tmp));
+			for (t = 0; t < nt; t++) {
+				const struct blk_q8 *x = (const struct blk_q8 *)(r + (size_t)t * row_stride) + b;
+
+				y[b].d[t] = x->d;
+				for (g = 0; g < QK / 4; g++)
+					memcpy(&tmp.qs[g * 32 + t * 4], &x->qs[g * 4], 4);
+			}
+			for (g = 0; g < QK / 4; g++)
+				for (k = 0; k < 8; k++) {
+					const int8_t *src = tmp.qs + g * 32;
+					int16_t *dst = y[b].qs + g * 32;
+
+					dst[k] = src[k];
+					dst[8 + k] = src[16 + k];
+					dst[16 + k] = src[8 + k];
+					dst[24 + k] = src[24 + k];
+				}
+		}
+		return;
+	}
+	for (t = 0; t < nt; t++, r += row_stride) {
+		if (form == ACT8_Q8) {
+			const struct blk_q8 *x = (const struct blk_q8 *)r;
+			struct blk_q8x8 *y = out;
+
+			for (b = 0; b < n / QK; b++) {
+				y[b].d[t] = x[b].d;
+				y[b].s[t] = x[b].s;
+				for (k = 0; k < QK; k++)
+					y[b].isum[t] += x[b].qs[k];
+				for (g = 0; g < QK / 4; g++)
+					memcpy(&y[b].qs[g * 32 + t * 4], &x[b].qs[g * 4], 4);
+			}
+		} else if (form == ACT8_Q8K) {
+			const struct blk_q8k *x = (const struct blk_q8k *)r;
+			struct blk_q8kx8 *y = out;
+
+			for (b = 0; b < n / QK_K; b++) {
+				y[b].d[t] = x[b].d;
+				for (j = 0; j < QK_K / 32; j++) {
+					y[b].bsums[j][t][0] = x[b].bsums[2 * j];
+					y[b].bsums[j][t][1] = x[b].bsums[2 * j + 1];
+				}
+				for (g = 0; g < QK_K / 4; g++)
+					memcpy(&y[b].qs[g * 32 + t * 4], &x[b].qs[g * 4], 4);
+			}
+		}
+	}
+}
+
+void quant_act8_unpack(enum quant_act8 form, const void *x8, int t, int64_t n, void *out)
+{
+	int64_t b;
+	int g, j, k;
+
+	if (form == ACT8_Q8 || form == ACT8_Q8W) {
+		struct blk_q8 *y = out;
+
+		for (b = 0; b < n / QK; b++) {
+			int sum = 0;
+
+			for (g = 0; g < QK / 4; g++)
+				for (k = 0; k < 4; k++) {
+					y[b].qs[g * 4 + k] =
+						form == ACT8_Q8
+							? ((const struct blk_q8x8 *)x8)[b].qs[g * 32 + t * 4 + k]
+							: (int8_t)((const struct blk_q8x8w *)x8)[b].qs[q8w_at(g, t, k)];
+					sum += y[b].qs[g * 4 + k];
+				}
+			y[b].d = form == ACT8_Q8 ? ((const struct blk_q8x8 *)x8)[b].d[t]
+						 : ((const struct blk_q8x8w *)x8)[b].d[t];
+			/* the 16-bit form keeps no sums: recomputed as quant_q8 does */
+			y[b].s = form == ACT8_Q8 ? ((const struct blk_q8x8 *)x8)[b].s[t] : y[b].d * (float)sum;
+		}
+	} else if (form == ACT8_Q8K) {
+		const struct blk_q8kx8 *x = x8;
+		struct blk_q8k *y = out;
+
+		for (b = 0; b < n / QK_K; b++) {
+			y[b].d = x[b].d[t];
+			for (j = 0; j < QK_K / 32; j++) {
+				y[b].bsums[2 * j] = x[b].bsums[j][t][0];
+				y[b].bsums[2 * j + 1] = x[b].bsums[j][t][1];
+			}
+			for (g = 0; g < QK_K / 4; g++)
+				memcpy(&y[b].qs[g * 4], &x[b].qs[g * 32 + t * 4], 4);
+		}
+	}
+}

@@ -74,6 +74,33 @@ struct blk_q8k {
 	int16_t bsums[QK_K / 16];
 };
 
+/* The same activations for eight tokens at once, for the batched matmul
+ * kernels (kern.h gemm): element k of token t is qs[(k / 4) * 32 + t * 4 +
+ * k % 4], so one 32-byte load holds four consecutive elements of all eight
+ * tokens, and a product with one weight row's four elements broadcast to
+ * every lane sums per token. Scales and sums are per token. Tokens past
+ * the end of a batch are zero. */
+struct blk_q8x8 {
+	float d[8], s[8];
+	int32_t isum[8]; /* sum(qs) per token: s = d * isum */
+	int8_t qs[QK * 8];
+};
+/* The same widened to 16 bits for kernels that multiply in 16 bits
+ * (vpmaddwd): per group of four elements, 16 values for tokens 0 1 4 5
+ * then 16 for tokens 2 3 6 7 (each token's four elements together): a
+ * vector whose 128-bit halves each hold two tokens. */
+struct blk_q8x8w {
+	float d[8];
+	int16_t qs[QK * 8];
+};
+/* bsums[j][t][h]: sum of the 16 elements 32j + 16h .. of token t, so one
+ * madd with a pair of per-16 factors gives a per-token sum for 32. */
+struct blk_q8kx8 {
+	float d[8];
+	int16_t bsums[QK_K / 32][8][2];
+	int8_t qs[QK_K * 8];
+};
+
 _Static_assert(sizeof(struct blk_q4_0) == 18, "q4_0 layout");
 _Static_assert(sizeof(struct blk_q4_1) == 20, "q4_1 layout");
 _Static_assert(sizeof(struct blk_q5_0) == 22, "q5_0 layout");
@@ -84,6 +111,9 @@ _Static_assert(sizeof(struct blk_q5_k) == 176, "q5_K layout");
 _Static_assert(sizeof(struct blk_q6_k) == 210, "q6_K layout");
 _Static_assert(sizeof(struct blk_q8) == 40, "q8 activation layout");
 _Static_assert(sizeof(struct blk_q8k) == 292, "q8_K activation layout");
+_Static_assert(sizeof(struct blk_q8x8) == 352, "q8 x8 activation layout");
+_Static_assert(sizeof(struct blk_q8x8w) == 544, "q8 x8 16-bit activation layout");
+_Static_assert(sizeof(struct blk_q8kx8) == 2336, "q8_K x8 activation layout");
 
 /* The activation format a weight type's dot product takes. */
 enum quant_act {
@@ -111,6 +141,27 @@ const struct quant_type *quant_type(uint32_t type);
 size_t quant_row_size(uint32_t type, int64_t n);
 /* Bytes of the activation form of a row of n elements. */
 size_t quant_act_size(enum quant_act act, int64_t n);
+
+/* The eight-token forms of activations, and the per-token form each is
+ * made from (ACT_Q8 for the first two, ACT_Q8K for the last). */
+enum quant_act8 {
+	ACT8_NONE,
+	ACT8_Q8,  /* struct blk_q8x8 per 32 */
+	ACT8_Q8W, /* struct blk_q8x8w per 32 */
+	ACT8_Q8K, /* struct blk_q8kx8 per 256 */
+	ACT8_COUNT
+};
+
+/* Bytes of the eight-token form of rows of n elements (0 for ACT8_NONE). */
+size_t quant_act8_size(enum quant_act8 form, int64_t n);
+/* Interleave nt <= 8 token rows of quantized activations (the per-token
+ * form, row_stride bytes apart, n elements each) into the eight-token
+ * form at out; tokens nt..7 are zero. */
+void quant_act8_pack(enum quant_act8 form, const void *rows, size_t row_stride, int nt, int64_t n,
+		     void *out);
+/* The inverse for one token: token t's n elements back to the per-token
+ * form (tests use it). */
+void quant_act8_unpack(enum quant_act8 form, const void *x8, int t, int64_t n, void *out);
 
 /* Reference activation quantizers (the kernels have their own). */
 void quant_q8_ref(const float *x, void *y, int64_t n);

@@ -50,28 +50,25 @@ TEST(kern_dots_match_reference)
 		for (si = 0; si < ARRAY_SIZE(sizes); si++) {
 			const int n = qt->blck == 1 ? sizes[si] * 7 + 3 : sizes[si] * (int)qt->blck;
 			float *w = xmallocarray((size_t)n, sizeof(float));
-			float *x = xmallocarray((size_t)4 * n, sizeof(float));
+			float *x = xmallocarray((size_t)n, sizeof(float));
 			float *wd = xmallocarray((size_t)n, sizeof(float));
 			uint8_t *wq = xmalloc(quant_row_size(qtypes[ti], n));
-			const size_t xs = quant_act_size(qt->act, n) + 8;
-			uint8_t *xq = xcalloc(4, xs);
+			uint8_t *xq = xcalloc(1, quant_act_size(qt->act, n) + 8);
 			const void *xa;
 			double exact = 0, mag = 0;
-			float r, a, four[4];
-			int i, c;
+			float r, a;
+			int i;
 
 			fill(w, n, 0.5f);
-			fill(x, 4 * n, 2.0f);
+			fill(x, n, 2.0f);
 			qt->quant(w, wq, n);
 			qt->dequant(wq, wd, n);
-			for (c = 0; c < 4; c++) {
-				if (qt->act == ACT_Q8)
-					quant_q8_ref(x + c * n, xq + c * xs, n);
-				else if (qt->act == ACT_Q8K)
-					quant_q8k_ref(x + c * n, xq + c * xs, n);
-				else
-					memcpy(xq + c * xs, x + c * n, (size_t)n * sizeof(float));
-			}
+			if (qt->act == ACT_Q8)
+				quant_q8_ref(x, xq, n);
+			else if (qt->act == ACT_Q8K)
+				quant_q8k_ref(x, xq, n);
+			else
+				memcpy(xq, x, (size_t)n * sizeof(float));
 			xa = xq;
 			for (i = 0; i < n; i++) {
 				exact += (double)wd[i] * x[i];
@@ -87,19 +84,133 @@ TEST(kern_dots_match_reference)
 			if (fabs(a - r) > 1e-4 * mag + 1e-5)
 				t_fail(__FILE__, __LINE__, "%s n=%d: %s %g vs ref %g", qt->name, n,
 				       k->name, a, r);
-			if (k->dot4[qtypes[ti]]) {
-				k->dot4[qtypes[ti]](n, wq, xa, xs, four);
-				for (c = 0; c < 4; c++) {
-					const float one = ref->dot[qtypes[ti]](n, wq, xq + c * xs);
-
-					if (fabs(four[c] - one) > 1e-4 * mag + 1e-5)
-						t_fail(__FILE__, __LINE__, "%s n=%d dot4[%d]: %g vs %g",
-						       qt->name, n, c, four[c], one);
-				}
-			}
 			free(w);
 			free(x);
 			free(wd);
+			free(wq);
+			free(xq);
+		}
+	}
+}
+
+/* The batched matmul against the reference dot for every (row, token):
+ * row counts that do not fill a tile, token counts that do not fill a
+ * group of eight, rows longer than one chunk, and accumulation. */
+TEST(kern_gemm_matches_reference_dots)
+{
+	const struct kern *ref = kern_ref(), *k = arch();
+	const int nts[] = {1, 8, 13, 17, 300}; /* 300: more than one block of token groups */
+	size_t ti;
+
+	for (ti = 0; ti < ARRAY_SIZE(qtypes); ti++) {
+		const uint32_t type = qtypes[ti];
+		const struct quant_type *qt = quant_type(type);
+		const int sizes[] = {1, 3, 37};
+		size_t si, ni;
+
+		if (!k->gemm[type])
+			continue;
+		for (si = 0; si < ARRAY_SIZE(sizes); si++)
+			for (ni = 0; ni < ARRAY_SIZE(nts); ni++) {
+				const int n = sizes[si] * (int)qt->blck, nr = 9, nt = nts[ni];
+
+				if (nt > 17 && sizes[si] > 1)
+					continue; /* the long batch only with short rows */
+				const int ng = (nt + 7) / 8;
+				const size_t rs = quant_row_size(type, n), as = quant_act_size(qt->act, n);
+				const size_t xs = quant_act8_size(k->gemm_act[type], n);
+				float *w = xmallocarray((size_t)n * nr, sizeof(float));
+				float *x = xmallocarray((size_t)n * nt, sizeof(float));
+				float *out = xmallocarray((size_t)nt * (nr + 3), sizeof(float));
+				uint8_t *wq = xmalloc(rs * nr), *xq = xmalloc(as * nt);
+				uint8_t *x8 = xmalloc(xs * ng), *back = xmalloc(as);
+				int r, t, add;
+
+				fill(w, n * nr, 0.5f);
+				fill(x, n * nt, 2.0f);
+				for (r = 0; r < nr; r++)
+					qt->quant(w + (size_t)r * n, wq + r * rs, n);
+				for (t = 0; t < nt; t++)
+					(qt->act == ACT_Q8 ? quant_q8_ref : quant_q8k_ref)(x + (size_t)t * n,
+											  xq + t * as, n);
+				for (t = 0; t < nt; t += 8)
+					quant_act8_pack(k->gemm_act[type], xq + t * as, as, MIN(8, nt - t), n,
+							x8 + (t / 8) * xs);
+				/* the interleaved form holds the same blocks */
+				quant_act8_unpack(k->gemm_act[type], x8 + ((nt - 1) / 8) * xs, (nt - 1) % 8, n,
+						  back);
+				CHECK(!memcmp(back, xq + (nt - 1) * as, as));
+				for (add = 0; add < 2; add++) {
+					for (r = 0; r < nt * (nr + 3); r++)
+						out[r] = 1.0f;
+					k->gemm[type](n, wq, rs, nr, x8, xs, nt, out, nr + 3, add);
+					for (t = 0; t < nt; t++) {
+						for (r = 0; r < nr; r++) {
+							const float want = ref->dot[type](n, wq + r * rs, xq + t * as) + (add ? 1.0f : 0.0f);
+							const float got = out[t * (nr + 3) + r];
+							double mag = 1;
+							int i;
+
+							for (i = 0; i < n; i++)
+								mag += fabs((double)w[(size_t)r * n + i] * x[(size_t)t * n + i]);
+							if (fabs(got - want) > 1e-5 * mag)
+								t_fail(__FILE__, __LINE__, "%s n=%d nt=%d add=%d row %d token %d: %g vs %g",
+								       qt->name, n, nt, add, r, t, got, want);
+						}
+						for (r = nr; r < nr + 3; r++)
+							CHECK(out[t * (nr + 3) + r] == 1.0f); /* untouched */
+					}
+				}
+				free(w);
+				free(x);
+				free(out);
+				free(wq);
+				free(xq);
+				free(x8);
+				free(back);
+			}
+	}
+}
+
+/* gemv against the reference dot, with row counts that do not fill the
+ * kernel's group of rows */
+TEST(kern_gemv_matches_reference_dots)
+{
+	const struct kern *ref = kern_ref(), *k = arch();
+	const int nrs[] = {1, 3, 4, 9};
+	size_t ti, ri;
+
+	for (ti = 0; ti < ARRAY_SIZE(qtypes); ti++) {
+		const uint32_t type = qtypes[ti];
+		const struct quant_type *qt = quant_type(type);
+		const int n = 7 * (int)qt->blck;
+		const size_t rs = quant_row_size(type, n);
+
+		if (!k->gemv[type])
+			continue;
+		for (ri = 0; ri < ARRAY_SIZE(nrs); ri++) {
+			const int nr = nrs[ri];
+			float *w = xmallocarray((size_t)n * nr, sizeof(float)), x[7 * QK_K], out[9];
+			uint8_t *wq = xmalloc(rs * nr), *xq = xmalloc(quant_act_size(qt->act, n));
+			int r, i;
+
+			fill(w, n * nr, 0.5f);
+			fill(x, n, 2.0f);
+			for (r = 0; r < nr; r++)
+				qt->quant(w + (size_t)r * n, wq + r * rs, n);
+			(qt->act == ACT_Q8 ? quant_q8_ref : quant_q8k_ref)(x, xq, n);
+			k->gemv[type](n, wq, rs, nr, xq, out);
+			for (r = 0; r < nr; r++) {
+				const float want = ref->dot[type](n, wq + r * rs, xq);
+				double mag = 1;
+
+				for (i = 0; i < n; i++)
+					mag += fabs((double)w[(size_t)r * n + i] * x[i]);
+				if (fabs(out[r] - want) > 1e-5 * mag)
+					t_fail(__FILE__, __LINE__, "%s nr=%d row %d: %g vs %g", qt->name, nr, r,
+					       out[r], want);
+			}
+			free(w);
 			free(wq);
 			free(xq);
 		}
@@ -163,32 +274,42 @@ TEST(kern_float_ops_match_reference)
 	}
 }
 
+/* Grouped attention: head sizes with and without a fast path, position
+ * counts that are not multiples of 8, 1 to 7 heads per group (the AVX2
+ * kernel does values four heads at a time), f16 and f32 caches. */
 TEST(kern_attention_matches_reference)
 {
 	const struct kern *ref = kern_ref(), *k = arch();
-	const int hds[] = {64, 128, 40}, n = 37, stride = 3 * 128;
-	float q[128], kf[37 * 3 * 128], p[37], s1[37], s2[37], o1[128], o2[128];
-	uint16_t kh[37 * 3 * 128];
-	size_t h;
+	const int hds[] = {64, 128, 40}, ns[] = {1, 7, 37}, gs[] = {1, 3, 5, 7};
+	enum { MAXN = 37, STRIDE = 3 * 128, MAXG = 7 };
+	static float kf[MAXN * STRIDE], vf[MAXN * STRIDE], q[MAXG * 130];
+	static float a1[MAXG * MAXN], a2[MAXG * MAXN], o1[MAXG * 130], o2[MAXG * 130];
+	static uint16_t kh[MAXN * STRIDE], vh[MAXN * STRIDE];
+	size_t h, ni, gi;
 	int i, f32;
 
-	fill(kf, n * stride, 1.0f);
-	ref->to_f16(n * stride, kf, kh);
-	fill(p, n, 1.0f);
+	fill(kf, MAXN * STRIDE, 1.0f);
+	fill(vf, MAXN * STRIDE, 1.0f);
+	ref->to_f16(MAXN * STRIDE, kf, kh);
+	ref->to_f16(MAXN * STRIDE, vf, vh);
 	for (h = 0; h < ARRAY_SIZE(hds); h++)
-		for (f32 = 0; f32 < 2; f32++) {
-			const void *kv = f32 ? (const void *)kf : (const void *)kh;
+		for (ni = 0; ni < ARRAY_SIZE(ns); ni++)
+			for (gi = 0; gi < ARRAY_SIZE(gs); gi++)
+				for (f32 = 0; f32 < 2; f32++) {
+					const int hd = hds[h], n = ns[ni], g = gs[gi];
+					const void *kc = f32 ? (const void *)(kf + 64) : (const void *)(kh + 64);
+					const void *vc = f32 ? (const void *)(vf + 64) : (const void *)(vh + 64);
 
-			fill(q, hds[h], 1.0f);
-			ref->attn_scores(hds[h], n, q, kv, (size_t)stride, f32, 0.125f, s1);
-			k->attn_scores(hds[h], n, q, kv, (size_t)stride, f32, 0.125f, s2);
-			for (i = 0; i < n; i++)
-				CHECK(fabsf(s1[i] - s2[i]) <= 1e-5f * (1 + fabsf(s1[i])));
-			ref->attn_values(hds[h], n, p, kv, (size_t)stride, f32, o1);
-			k->attn_values(hds[h], n, p, kv, (size_t)stride, f32, o2);
-			for (i = 0; i < hds[h]; i++)
-				CHECK(fabsf(o1[i] - o2[i]) <= 1e-4f * (1 + fabsf(o1[i])));
-		}
+					fill(q, MAXG * 130, 2.0f);
+					for (i = 0; i < MAXG * 130; i++)
+						o2[i] = o1[i] = -1.0f; /* untouched past each head */
+					ref->attn(hd, g, n, q, 130, kc, vc, STRIDE, f32, 0.125f, a1, o1, 130);
+					k->attn(hd, g, n, q, 130, kc, vc, STRIDE, f32, 0.125f, a2, o2, 130);
+					for (i = 0; i < g * 130; i++)
+						if (fabsf(o1[i] - o2[i]) > 1e-5f * (1 + fabsf(o1[i])))
+							t_fail(__FILE__, __LINE__, "hd %d n %d g %d f32 %d: out[%d] %g vs %g",
+							       hd, n, g, f32, i, o2[i], o1[i]);
+				}
 }
 
 TEST(kern_f16_conversions_are_exact)
