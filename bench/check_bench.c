@@ -15,46 +15,7 @@
 #include "common.h"
 #include "safety/safety.h"
 #include "shell/shell.h"
-
-#include <time.h>
-
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double pct(const double *sorted, size_t n, double p)
-{
-	size_t i = (size_t)(p * (double)(n - 1) + 0.5);
-
-	return sorted[i < n ? i : n - 1];
-}
-
-struct stats {
-	double median, p95, p99, max;
-};
-
-static struct stats summarize(double *t, size_t n)
-{
-	struct stats s;
-
-	qsort(t, n, sizeof(*t), cmp_double);
-	s.median = pct(t, n, 0.50);
-	s.p95 = pct(t, n, 0.95);
-	s.p99 = pct(t, n, 0.99);
-	s.max = t[n - 1];
-	return s;
-}
+#include "bench.h"
 
 /* Median time of reps checks of one command. */
 static double time_one(const char *cmd, size_t len, int reps, enum risk *risk)
@@ -65,13 +26,13 @@ static double time_one(const char *cmd, size_t len, int reps, enum risk *risk)
 	int r;
 
 	for (r = 0; r < reps; r++) {
-		double t0 = now_us();
+		double t0 = 1e6 * bench_now();
 
 		safety_check(cmd, len, NULL, &v, &e);
-		t[r] = now_us() - t0;
+		t[r] = 1e6 * bench_now() - t0;
 	}
 	*risk = v.risk;
-	m = summarize(t, (size_t)reps).median;
+	m = bench_summarize(t, (size_t)reps).median;
 	free(t);
 	return m;
 }
@@ -85,7 +46,7 @@ int main(int argc, char **argv)
 	char **cmds = NULL;
 	size_t n = 0, cap = 0, i, k = 0;
 	double *t, *tp;
-	struct stats all, parse;
+	struct bench_stats all, parse;
 	struct shell_tree tree;
 	struct safety_verdict v;
 	struct err e;
@@ -140,18 +101,18 @@ int main(int argc, char **argv)
 	for (int r = 0; r < reps; r++) {
 		for (i = 0; i < n; i++) {
 			size_t len = strlen(cmds[i]);
-			double t0 = now_us(), t1;
+			double t0 = 1e6 * bench_now(), t1;
 
 			safety_check(cmds[i], len, NULL, &v, &e);
-			t1 = now_us();
+			t1 = 1e6 * bench_now();
 			shell_parse(&tree, cmds[i], len, 0, &e);
-			tp[k] = now_us() - t1;
+			tp[k] = 1e6 * bench_now() - t1;
 			t[k++] = t1 - t0;
 		}
 	}
 	shell_tree_release(&tree);
-	all = summarize(t, k);
-	parse = summarize(tp, k);
+	all = bench_summarize(t, k);
+	parse = bench_summarize(tp, k);
 
 	big = xmalloc((1 << 20) + 1);
 	memset(big, 'a', 1 << 20);

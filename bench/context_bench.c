@@ -9,45 +9,26 @@
  */
 #include "buf.h"
 #include "context.h"
+#include "bench.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double pct(double *v, int n, double p)
-{
-	return v[(int)(p * (n - 1) + 0.5)];
-}
 
 static void report(const char *name, double *t, int n, size_t entries, const char *json)
 {
-	qsort(t, (size_t)n, sizeof(*t), cmp);
+	struct bench_stats st = bench_summarize(t, (size_t)n);
+
 	printf("%-40s runs %3d  p50 %7.3f  p95 %7.3f  p99 %7.3f ms  (%zu entries read)\n", name, n,
-	       pct(t, n, 0.5), pct(t, n, 0.95), pct(t, n, 0.99), entries);
+	       st.median, st.p95, st.p99, entries);
 	if (json) {
 		FILE *f = fopen(json, "a");
 
 		if (f) {
 			fprintf(f, "{\"name\": \"%s\", \"runs\": %d, \"p50_ms\": %.4f, \"p95_ms\": %.4f, "
-				"\"p99_ms\": %.4f, \"entries\": %zu}\n", name, n, pct(t, n, 0.5),
-				pct(t, n, 0.95), pct(t, n, 0.99), entries);
+				"\"p99_ms\": %.4f, \"entries\": %zu}\n", name, n, st.median,
+				st.p95, st.p99, entries);
 			fclose(f);
 		}
 	}
@@ -103,11 +84,11 @@ int main(int argc, char **argv)
 	for (int pass = 0; pass < 2; pass++) {
 		for (int r = 0; r < runs; r++) {
 			struct buf b = BUF_INIT;
-			double t0 = now_ms();
+			double t0 = 1e3 * bench_now();
 
 			got = context_dir_summary(dir, pass ? 1e9 : CONTEXT_BUDGET_MS,
 						  pass ? (size_t)-1 : CONTEXT_MAX_ENTRIES, &b);
-			t[r] = now_ms() - t0;
+			t[r] = 1e3 * bench_now() - t0;
 			if (r == 0 && pass == 0)
 				printf("summary: %s\n", buf_str(&b));
 			buf_release(&b);

@@ -12,8 +12,8 @@
  * model in a fresh process (so RSS is per model) and builds the table.
  */
 #include "infer/infer.h"
+#include "proc.h"
 
-#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,30 +32,6 @@ static double cpu_ms(void)
 
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static double since_start_ms(void)
-{
-	char buf[1024], *p;
-	unsigned long long start = 0;
-	struct timespec up;
-	FILE *f = fopen("/proc/self/stat", "r");
-	size_t n;
-	int field;
-
-	if (!f)
-		return -1;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	for (field = 2; field < 22 && p; field++)
-		p = strchr(p + 1, ' ');
-	if (!p || sscanf(p + 1, "%llu", &start) != 1)
-		return -1;
-	clock_gettime(CLOCK_BOOTTIME, &up);
-	return ((double)up.tv_sec + (double)up.tv_nsec / 1e9 -
-		(double)start / (double)sysconf(_SC_CLK_TCK)) * 1e3;
 }
 
 static int cmp_d(const void *a, const void *b)
@@ -78,7 +54,6 @@ int main(int argc, char **argv)
 	struct infer_model *m;
 	struct infer_ctx *c;
 	struct err err = {0};
-	struct rusage ru;
 	double load_ms, *pp, *tg, *ppc, *tgc;
 	int32_t prompt[256];
 	int reps = 5, i, r, first = 1;
@@ -116,7 +91,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	load_ms = since_start_ms();
+	load_ms = proc_uptime_ms();
 	if (load_ms < 0)
 		load_ms = now_ms() - t0;
 	infer_ctx_free(c);
@@ -187,8 +162,7 @@ int main(int argc, char **argv)
 		t = strchr(t, ',');
 		t = t ? t + 1 : "";
 	}
-	getrusage(RUSAGE_SELF, &ru);
-	printf("], \"peak_rss_mb\": %.1f}\n", (double)ru.ru_maxrss / 1024);
+	printf("], \"peak_rss_mb\": %.1f}\n", proc_peak_rss_mb());
 	free(pp);
 	free(tg);
 	free(ppc);

@@ -12,42 +12,20 @@
  * goes to OUT (default build/bench-match.json) and a summary to stdout.
  */
 #include "match/match.h"
+#include "bench.h"
 
 #include <cjson/cJSON.h>
-#include <time.h>
 
 #define MAX_REQS 4096
-
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double pct(const double *v, size_t n, double p)
-{
-	size_t i = (size_t)(p * (double)(n - 1) + 0.5);
-
-	return v[i < n ? i : n - 1];
-}
 
 static double time_one(const char *q, size_t len, const struct match_opts *o)
 {
 	struct match_result r;
 	struct err err;
-	double t0 = now_us();
+	double t0 = 1e6 * bench_now();
 
 	match_request(q, len, o, &r, &err);
-	t0 = now_us() - t0;
+	t0 = 1e6 * bench_now() - t0;
 	match_result_release(&r);
 	return t0;
 }
@@ -113,7 +91,7 @@ int main(int argc, char **argv)
 	for (size_t r = 0; r < reps; r++)
 		for (size_t i = 0; i < nreq; i++)
 			t[n++] = time_one(reqs[i], strlen(reqs[i]), &o);
-	qsort(t, n, sizeof(double), cmp_d);
+	bench_sort(t, n);
 
 	/* A 100 KB request of words: must stay linear (the engine declines it). */
 	big = xmalloc(big_len + 1);
@@ -122,18 +100,18 @@ int main(int argc, char **argv)
 	big[big_len] = '\0';
 	for (size_t i = 0; i < ARRAY_SIZE(bigt); i++)
 		bigt[i] = time_one(big, big_len, &o);
-	qsort(bigt, ARRAY_SIZE(bigt), sizeof(double), cmp_d);
+	bench_sort(bigt, ARRAY_SIZE(bigt));
 
 	j = cJSON_CreateObject();
 	cJSON_AddStringToObject(j, "bench", "match_request");
 	cJSON_AddNumberToObject(j, "requests", (double)nreq);
 	cJSON_AddNumberToObject(j, "reps", (double)reps);
-	cJSON_AddNumberToObject(j, "median_us", pct(t, n, 0.5));
-	cJSON_AddNumberToObject(j, "p95_us", pct(t, n, 0.95));
-	cJSON_AddNumberToObject(j, "p99_us", pct(t, n, 0.99));
+	cJSON_AddNumberToObject(j, "median_us", bench_pct(t, n, 0.5));
+	cJSON_AddNumberToObject(j, "p95_us", bench_pct(t, n, 0.95));
+	cJSON_AddNumberToObject(j, "p99_us", bench_pct(t, n, 0.99));
 	cJSON_AddNumberToObject(j, "max_us", t[n - 1]);
 	cJSON_AddNumberToObject(j, "big_request_bytes", (double)big_len);
-	cJSON_AddNumberToObject(j, "big_request_median_us", pct(bigt, ARRAY_SIZE(bigt), 0.5));
+	cJSON_AddNumberToObject(j, "big_request_median_us", bench_pct(bigt, ARRAY_SIZE(bigt), 0.5));
 	cJSON_AddNumberToObject(j, "big_request_max_us", bigt[ARRAY_SIZE(bigt) - 1]);
 	{
 		char *s = cJSON_Print(j);
@@ -147,8 +125,8 @@ int main(int argc, char **argv)
 		}
 		printf("match_request over %zu requests x %zu: median %.2f us, p95 %.2f us, p99 %.2f us;"
 		       " 100 KB request: median %.1f us, max %.1f us\n",
-		       nreq, reps, pct(t, n, 0.5), pct(t, n, 0.95), pct(t, n, 0.99),
-		       pct(bigt, ARRAY_SIZE(bigt), 0.5), bigt[ARRAY_SIZE(bigt) - 1]);
+		       nreq, reps, bench_pct(t, n, 0.5), bench_pct(t, n, 0.95), bench_pct(t, n, 0.99),
+		       bench_pct(bigt, ARRAY_SIZE(bigt), 0.5), bigt[ARRAY_SIZE(bigt) - 1]);
 		free(s);
 	}
 	cJSON_Delete(j);

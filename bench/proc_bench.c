@@ -15,42 +15,20 @@
  * A run that exits non-zero aborts the benchmark: timing a failure is a lie.
  */
 #include "common.h"
+#include "bench.h"
 
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
-#include <time.h>
 
 extern char **environ;
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static int cmp_long(const void *a, const void *b)
 {
 	long x = *(const long *)a, y = *(const long *)b;
 
 	return x < y ? -1 : x > y;
-}
-
-static double pct(const double *v, size_t n, double p)
-{
-	size_t i = (size_t)(p * (double)(n - 1) + 0.5);
-
-	return v[MIN(i, n - 1)];
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 static int run_once(char **argv, double *ms, double *cpu_ms, long *rss_kb)
@@ -65,14 +43,14 @@ static int run_once(char **argv, double *ms, double *cpu_ms, long *rss_kb)
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	t0 = now();
+	t0 = 1e3 * bench_now();
 	if (posix_spawn(&pid, argv[0], &fa, NULL, argv, environ) != 0) {
 		posix_spawn_file_actions_destroy(&fa);
 		return -1;
 	}
 	if (wait4(pid, &status, 0, &ru) < 0)
 		return -1;
-	*ms = now() - t0;
+	*ms = 1e3 * bench_now() - t0;
 	*cpu_ms = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
 		  (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 	*rss_kb = ru.ru_maxrss;
@@ -128,12 +106,12 @@ int main(int argc, char **argv)
 			rss[r] = kb;
 		}
 	}
-	qsort(ms, (size_t)runs, sizeof(*ms), cmp_double);
-	qsort(cpu, (size_t)runs, sizeof(*cpu), cmp_double);
+	bench_sort(ms, (size_t)runs);
+	bench_sort(cpu, (size_t)runs);
 	qsort(rss, (size_t)runs, sizeof(*rss), cmp_long);
 	printf("%-34s runs %4d  min %7.3f  p50 %7.3f  p95 %7.3f  p99 %7.3f ms  cpu p50 %6.3f ms"
-	       "  rss %ld KB\n", name, runs, ms[0], pct(ms, (size_t)runs, 0.5),
-	       pct(ms, (size_t)runs, 0.95), pct(ms, (size_t)runs, 0.99), pct(cpu, (size_t)runs, 0.5),
+	       "  rss %ld KB\n", name, runs, ms[0], bench_pct(ms, (size_t)runs, 0.5),
+	       bench_pct(ms, (size_t)runs, 0.95), bench_pct(ms, (size_t)runs, 0.99), bench_pct(cpu, (size_t)runs, 0.5),
 	       rss[runs - 1]);
 	if (json) {
 		FILE *f = fopen(json, "a");
@@ -145,8 +123,8 @@ int main(int argc, char **argv)
 		fprintf(f, "{\"name\":\"%s\",\"runs\":%d,\"min_ms\":%.4f,\"p50_ms\":%.4f,"
 			   "\"p95_ms\":%.4f,\"p99_ms\":%.4f,\"max_ms\":%.4f,\"cpu_p50_ms\":%.4f,"
 			   "\"rss_kb_max\":%ld,\"rss_kb_p50\":%ld}\n",
-			name, runs, ms[0], pct(ms, (size_t)runs, 0.5), pct(ms, (size_t)runs, 0.95),
-			pct(ms, (size_t)runs, 0.99), ms[runs - 1], pct(cpu, (size_t)runs, 0.5),
+			name, runs, ms[0], bench_pct(ms, (size_t)runs, 0.5), bench_pct(ms, (size_t)runs, 0.95),
+			bench_pct(ms, (size_t)runs, 0.99), ms[runs - 1], bench_pct(cpu, (size_t)runs, 0.5),
 			rss[runs - 1], rss[runs / 2]);
 		fclose(f);
 	}

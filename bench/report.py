@@ -78,13 +78,20 @@ def main():
                 add(f"tokenizer build, {v}", r["tok_build_us"]["p50"] / 1000.0, "ms")
     inf = read_json("bench-infer.json")
     if inf:
+        # infer_bench.sh: one result per model file, one run per thread
+        # setting (1, 2, auto), each with prompt (pp256) and decode (tg32)
+        # medians; llama.cpp's figures for the same file ride along.
         for r in inf.get("results", []):
             label = r.get("label") or r.get("model") or "?"
-            for key, unit, better in (("pp256", "tok/s", "higher"), ("tg32", "tok/s", "higher"),
-                                      ("load_ms", "ms", "lower"), ("rss_mb", "MB", "lower")):
-                for k, v in r.items():
-                    if k.startswith(key) and isinstance(v, (int, float)):
-                        add(f"infer {label} {k}", v, unit, better)
+            add(f"infer {label} load", r.get("load_ms"), "ms")
+            add(f"infer {label} peak RSS", r.get("peak_rss_mb"), "MB")
+            for run in r.get("runs", []):
+                t = run.get("threads", "?")
+                for key in ("pp256", "tg32"):
+                    ref = r.get(f"llamacpp_{key}")
+                    add(f"infer {label} {key} threads={t}", run.get(f"{key}_median"),
+                        "tok/s", "higher", p95_low=run.get(f"{key}_p95_low"),
+                        llamacpp=ref)
     caro = os.path.join(ROOT, "caro")
     if os.path.exists(caro):
         add("binary size ./caro", os.path.getsize(caro) / 1024.0, "KB")

@@ -8,23 +8,7 @@
  * JSON object per implementation to FILE.
  */
 #include "sha256.h"
-
-#include <time.h>
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
+#include "bench.h"
 
 int main(int argc, char **argv)
 {
@@ -56,15 +40,15 @@ int main(int argc, char **argv)
 
 		for (int r = 0; r < runs; r++) {
 			struct sha256 s;
-			double t0 = now_s();
+			double t0 = bench_now();
 
 			sha256_init(&s, flags);
 			impl = sha256_impl(&s);
 			sha256_update(&s, buf, mb << 20);
 			sha256_final(&s, d);
-			t[r] = now_s() - t0;
+			t[r] = bench_now() - t0;
 		}
-		qsort(t, (size_t)runs, sizeof(t[0]), cmp);
+		bench_sort(t, (size_t)runs);
 		printf("sha256 %-9s %7.1f MB/s (median of %d over %zu MB)\n", impl,
 		       (double)mb / t[runs / 2], runs, mb);
 		if (json) {

@@ -22,10 +22,10 @@
 #include "infer/tok.h"
 
 #include "buf.h"
+#include "bench.h"
 
 #include <dirent.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #define SEP "\n__ggml_vocab_test__\n"
@@ -52,40 +52,6 @@ static const char system_prompt[] =
 	"<|im_start|>user\n"
 	"list the processes using port 8080<|im_end|>\n"
 	"<|im_start|>assistant\n";
-
-struct stats {
-	double p50, p95, p99, max;
-	size_t n;
-};
-
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static struct stats summarize(double *v, size_t n)
-{
-	struct stats s = {0, 0, 0, 0, n};
-
-	if (!n)
-		return s;
-	qsort(v, n, sizeof(*v), cmp_double);
-	s.p50 = v[(n - 1) / 2];
-	s.p95 = v[(size_t)(0.95 * (double)(n - 1) + 0.5)];
-	s.p99 = v[(size_t)(0.99 * (double)(n - 1) + 0.5)];
-	s.max = v[n - 1];
-	return s;
-}
 
 /* The whole file (caller frees), or NULL. */
 static char *read_file(const char *path, size_t *len)
@@ -129,15 +95,15 @@ static int load_in_child(const char *path, double us[2])
 	pid = fork();
 	if (pid == 0) {
 		struct err err;
-		double t0 = now_us(), t[2] = {-1, -1};
+		double t0 = 1e6 * bench_now(), t[2] = {-1, -1};
 		struct gguf *g = gguf_open(path, &err);
 		struct tok *tk = NULL;
 
-		t[0] = now_us() - t0;
+		t[0] = 1e6 * bench_now() - t0;
 		if (g) {
-			t0 = now_us();
+			t0 = 1e6 * bench_now();
 			tk = tok_new_from_gguf(g, &err);
-			t[1] = tk ? now_us() - t0 : -1;
+			t[1] = tk ? 1e6 * bench_now() - t0 : -1;
 		}
 		if (write(fd[1], t, sizeof(t)) != (ssize_t)sizeof(t))
 			_exit(1);
@@ -153,11 +119,11 @@ static int load_in_child(const char *path, double us[2])
 	return rc;
 }
 
-static void json_stats(struct buf *j, const char *name, const struct stats *s)
+static void json_stats(struct buf *j, const char *name, const struct bench_stats *s)
 {
 	buf_addf(j, ", \"%s_us\": {\"p50\": %.3f, \"p95\": %.3f, \"p99\": %.3f, \"max\": %.3f, "
 		    "\"samples\": %zu}",
-		 name, s->p50, s->p95, s->p99, s->max, s->n);
+		 name, s->median, s->p95, s->p99, s->max, s->n);
 }
 
 /* Bench one vocabulary; appends its JSON object to j. */
@@ -171,7 +137,7 @@ static int bench_vocab(const char *path, const char *inp_path, int reps, struct 
 	size_t lens[256];
 	double *enc = NULL, *dec = NULL, open_us[15], build_us[15], sys[200];
 	size_t n_enc = 0, n_load = 0, sys_tokens = 0;
-	struct stats s_enc, s_dec, s_open, s_build, s_sys;
+	struct bench_stats s_enc, s_dec, s_open, s_build, s_sys;
 	const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	int r;
 
@@ -206,12 +172,12 @@ static int bench_vocab(const char *path, const char *inp_path, int reps, struct 
 		for (i = 0; i < n_str; i++) {
 			struct tok_ids ids = {0};
 			struct buf out = BUF_INIT;
-			double t0 = now_us(), t1, t2;
+			double t0 = 1e6 * bench_now(), t1, t2;
 
 			tok_encode(t, strs[i], lens[i], 0, &ids, &err);
-			t1 = now_us();
+			t1 = 1e6 * bench_now();
 			tok_decode(t, ids.v, ids.n, 0, &out, &err);
-			t2 = now_us();
+			t2 = 1e6 * bench_now();
 			enc[n_enc] = t1 - t0;
 			dec[n_enc++] = t2 - t1;
 			if (r == 0) {
@@ -224,22 +190,22 @@ static int bench_vocab(const char *path, const char *inp_path, int reps, struct 
 	}
 	for (i = 0; i < ARRAY_SIZE(sys); i++) {
 		struct tok_ids ids = {0};
-		double t0 = now_us();
+		double t0 = 1e6 * bench_now();
 
 		tok_encode(t, system_prompt, sizeof(system_prompt) - 1, TOK_ENC_SPECIAL, &ids, &err);
-		sys[i] = now_us() - t0;
+		sys[i] = 1e6 * bench_now() - t0;
 		sys_tokens = ids.n;
 		tok_ids_release(&ids);
 	}
 
-	s_enc = summarize(enc, n_enc);
-	s_dec = summarize(dec, n_enc);
-	s_open = summarize(open_us, n_load);
-	s_build = summarize(build_us, n_load);
-	s_sys = summarize(sys, ARRAY_SIZE(sys));
+	s_enc = bench_summarize(enc, n_enc);
+	s_dec = bench_summarize(dec, n_enc);
+	s_open = bench_summarize(open_us, n_load);
+	s_build = bench_summarize(build_us, n_load);
+	s_sys = bench_summarize(sys, ARRAY_SIZE(sys));
 	printf("%-30s %6u %8.0f %8.0f %8.2f %8.2f %8.2f %8.2f %8.2f %5zu %8.1f %8.1f\n", name,
-	       tok_n_vocab(t), s_open.p50, s_build.p50, s_enc.p50, s_enc.p95, s_enc.p99,
-	       s_dec.p50, s_dec.p99, sys_tokens, s_sys.p50, s_sys.p99);
+	       tok_n_vocab(t), s_open.median, s_build.median, s_enc.median, s_enc.p95, s_enc.p99,
+	       s_dec.median, s_dec.p99, sys_tokens, s_sys.median, s_sys.p99);
 
 	if (j->len > 1)
 		buf_adds(j, ",");
