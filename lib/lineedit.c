@@ -14,92 +14,6 @@
 #define ESC 0x1b
 #define CTRL(c) ((c) & 0x1f)
 
-/* Code point ranges by terminal width (after Markus Kuhn's wcwidth):
- * combining marks and zero-width characters take no column, East Asian
- * wide and fullwidth characters and emoji take two. */
-struct range {
-	uint32_t lo, hi;
-};
-
-static const struct range zero_width[] = {
-	{0x0300, 0x036F}, {0x0483, 0x0489}, {0x0591, 0x05BD}, {0x05BF, 0x05BF},
-	{0x05C1, 0x05C2}, {0x05C4, 0x05C5}, {0x05C7, 0x05C7}, {0x0610, 0x061A},
-	{0x064B, 0x065F}, {0x0670, 0x0670}, {0x06D6, 0x06DC}, {0x06DF, 0x06E4},
-	{0x0900, 0x0902}, {0x093C, 0x093C}, {0x0941, 0x0948}, {0x094D, 0x094D},
-	{0x0E31, 0x0E31}, {0x0E34, 0x0E3A}, {0x0E47, 0x0E4E}, {0x1AB0, 0x1AFF},
-	{0x1DC0, 0x1DFF}, {0x200B, 0x200F}, {0x202A, 0x202E}, {0x2060, 0x2064},
-	{0x20D0, 0x20FF}, {0xFE00, 0xFE0F}, {0xFE20, 0xFE2F}, {0xFEFF, 0xFEFF},
-	{0x1F3FB, 0x1F3FF}, {0xE0001, 0xE007F}, {0xE0100, 0xE01EF},
-};
-
-static const struct range wide[] = {
-	{0x1100, 0x115F}, {0x231A, 0x231B}, {0x2329, 0x232A}, {0x23E9, 0x23EC},
-	{0x23F0, 0x23F0}, {0x23F3, 0x23F3}, {0x25FD, 0x25FE}, {0x2614, 0x2615},
-	{0x2648, 0x2653}, {0x267F, 0x267F}, {0x2693, 0x2693}, {0x26A1, 0x26A1},
-	{0x26AA, 0x26AB}, {0x26BD, 0x26BE}, {0x26C4, 0x26C5}, {0x26CE, 0x26CE},
-	{0x26D4, 0x26D4}, {0x26EA, 0x26EA}, {0x26F2, 0x26F5}, {0x26FA, 0x26FD},
-	{0x2705, 0x2705}, {0x270A, 0x270B}, {0x2728, 0x2728}, {0x274C, 0x274C},
-	{0x2753, 0x2755}, {0x2757, 0x2757}, {0x2795, 0x2797}, {0x27B0, 0x27B0},
-	{0x2B1B, 0x2B1C}, {0x2B50, 0x2B50}, {0x2B55, 0x2B55}, {0x2E80, 0x303E},
-	{0x3041, 0x33FF}, {0x3400, 0x4DBF}, {0x4E00, 0x9FFF}, {0xA000, 0xA4CF},
-	{0xA960, 0xA97F}, {0xAC00, 0xD7A3}, {0xF900, 0xFAFF}, {0xFE10, 0xFE19},
-	{0xFE30, 0xFE6F}, {0xFF00, 0xFF60}, {0xFFE0, 0xFFE6}, {0x1F004, 0x1F004},
-	{0x1F0CF, 0x1F0CF}, {0x1F18E, 0x1F18E}, {0x1F191, 0x1F19A}, {0x1F200, 0x1F251},
-	{0x1F300, 0x1F64F}, {0x1F680, 0x1F6FF}, {0x1F7E0, 0x1F7EB}, {0x1F900, 0x1F9FF},
-	{0x1FA70, 0x1FAFF}, {0x20000, 0x2FFFD}, {0x30000, 0x3FFFD},
-};
-
-static bool in_ranges(uint32_t cp, const struct range *r, size_t n)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (cp < r[mid].lo)
-			hi = mid;
-		else if (cp > r[mid].hi)
-			lo = mid + 1;
-		else
-			return true;
-	}
-	return false;
-}
-
-static uint32_t decode(const unsigned char *s, size_t len)
-{
-	static const unsigned char mask[] = {0, 0x7f, 0x1f, 0x0f, 0x07};
-	uint32_t cp = s[0] & mask[len];
-
-	for (size_t i = 1; i < len; i++)
-		cp = (cp << 6) | (s[i] & 0x3f);
-	return cp;
-}
-
-int lineedit_char_width(const char *s, size_t n, size_t *len)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t l = n ? utf8_seq_len(u, n) : 0;
-	uint32_t cp;
-
-	if (l == 0) {
-		/* Not well-formed: one byte, shown as one column. */
-		*len = n ? 1 : 0;
-		return n ? 1 : 0;
-	}
-	*len = l;
-	cp = decode(u, l);
-	if (cp < 0x20 || cp == 0x7f)
-		return 2;
-	if (cp < 0x300)
-		return 1;
-	if (in_ranges(cp, zero_width, ARRAY_SIZE(zero_width)))
-		return 0;
-	if (in_ranges(cp, wide, ARRAY_SIZE(wide)))
-		return 2;
-	return 1;
-}
-
 void lineedit_init(struct lineedit *le, const char *text)
 {
 	memset(le, 0, sizeof(*le));
@@ -136,7 +50,7 @@ static size_t next_char(const struct lineedit *le, size_t pos)
 
 	if (pos >= le->text.len)
 		return le->text.len;
-	lineedit_char_width(le->text.s + pos, le->text.len - pos, &l);
+	utf8_char_width(le->text.s + pos, le->text.len - pos, &l);
 	return pos + l;
 }
 
@@ -367,34 +281,25 @@ enum lineedit_state lineedit_feed(struct lineedit *le, unsigned char c)
 	return LINEEDIT_MORE;
 }
 
-static size_t width_of(const char *s, size_t n)
-{
-	size_t w = 0, l;
-
-	for (size_t i = 0; i < n; i += l)
-		w += (size_t)lineedit_char_width(s + i, n - i, &l);
-	return w;
-}
-
 void lineedit_render(const struct lineedit *le, const char *prompt, size_t cols, struct buf *out)
 {
 	const char *s = buf_str(&le->text);
-	size_t pw = width_of(prompt, strlen(prompt));
+	size_t pw = utf8_width(prompt, strlen(prompt));
 	size_t avail, start = 0, w = 0, l, col;
 
 	if (cols == 0)
 		cols = 80;
 	/* One column stays free so the cursor never wraps the row. */
 	avail = cols > pw + 2 ? cols - pw - 1 : 1;
-	while (start < le->cursor && width_of(s + start, le->cursor - start) >= avail) {
-		lineedit_char_width(s + start, le->text.len - start, &l);
+	while (start < le->cursor && utf8_width(s + start, le->cursor - start) >= avail) {
+		utf8_char_width(s + start, le->text.len - start, &l);
 		start += l;
 	}
-	col = pw + width_of(s + start, le->cursor - start);
+	col = pw + utf8_width(s + start, le->cursor - start);
 	buf_addch(out, '\r');
 	buf_adds(out, prompt);
 	for (size_t i = start; i < le->text.len; i += l) {
-		int cw = lineedit_char_width(s + i, le->text.len - i, &l);
+		int cw = utf8_char_width(s + i, le->text.len - i, &l);
 		unsigned char c = (unsigned char)s[i];
 
 		if (w + (size_t)cw > avail)

@@ -53,9 +53,4 @@ enum lineedit_state lineedit_feed(struct lineedit *le, unsigned char c);
  * cursor placed. */
 void lineedit_render(const struct lineedit *le, const char *prompt, size_t cols, struct buf *out);
 
-/* Columns the UTF-8 character at s (n bytes, well-formed) takes on a
- * terminal: 0 for combining marks, 2 for East Asian wide and emoji, 2 for
- * control characters (shown as ^X), else 1. *len gets its byte length. */
-int lineedit_char_width(const char *s, size_t n, size_t *len);
-
 #endif

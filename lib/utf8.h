@@ -12,4 +12,12 @@ size_t utf8_seq_len(const unsigned char *s, size_t n);
  * first bad byte otherwise (bad may be NULL). */
 bool utf8_valid(const char *s, size_t n, size_t *bad);
 
+/* Columns the UTF-8 character at s (n bytes, well-formed) takes on a
+ * terminal: 0 for combining marks, 2 for East Asian wide and emoji, 2 for
+ * control characters (shown as ^X), else 1. *len gets its byte length. */
+int utf8_char_width(const char *s, size_t n, size_t *len);
+/* Columns n bytes of UTF-8 take on a terminal (utf8_char_width summed;
+ * a malformed byte counts one). */
+size_t utf8_width(const char *s, size_t n);
+
 #endif

@@ -16,6 +16,7 @@
 #include "explain_int.h"
 
 #include "shell/shell.h"
+#include "utf8.h"
 
 #include <ctype.h>
 
@@ -1333,7 +1334,8 @@ void explain_format(const struct explain *ex, struct buf *out)
 		 * break the columns. */
 		for (const char *s = it->text; *s; s++)
 			buf_addch(out, *s == '\n' ? ' ' : *s);
-		textw = out->len - start;
+		/* Columns, not bytes: "héllo" takes five. */
+		textw = utf8_width(out->s + start, out->len - start);
 		if (textw + 2 > COL) {
 			buf_addch(out, '\n');
 			buf_addf(out, "%*s", COL, "");

@@ -184,3 +184,22 @@ TEST(explain_format_aligns_and_tags)
 	explain_release(&ex);
 	buf_release(&out);
 }
+
+/* Columns, not bytes: a word with accents or wide characters puts its
+ * description in the same column as an ASCII word does. */
+TEST(explain_format_aligns_by_columns)
+{
+	struct explain ex;
+	struct buf out = BUF_INIT;
+	struct err e;
+	const char *cmd = "echo h\xc3\xa9llo \xe6\x97\xa5\xe6\x9c\xac";
+
+	REQUIRE(explain_command(cmd, strlen(cmd), NULL, &ex, &e) == 0);
+	explain_format(&ex, &out);
+	CHECK(strstr(out.s, "  echo                    print its arguments\n") != NULL);
+	CHECK(strstr(out.s, "\n  h\xc3\xa9llo                   text to print\n") != NULL);
+	CHECK(strstr(out.s, "\n  \xe6\x97\xa5\xe6\x9c\xac                    text to print\n") != NULL);
+	explain_release(&ex);
+	buf_release(&out);
+}
+

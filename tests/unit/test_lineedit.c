@@ -1,6 +1,7 @@
 /* test_lineedit.c: every key of the line editor, from tests/data/lineedit.tsv,
  * and the drawing of long, wide and control text. */
 #include "lineedit.h"
+#include "utf8.h"
 #include "t.h"
 #include "tdata.h"
 
@@ -114,20 +115,20 @@ TEST(lineedit_render_scrolls_to_the_cursor)
 	lineedit_release(&le);
 }
 
-TEST(lineedit_char_widths)
+TEST(utf8_char_widths)
 {
 	size_t l;
 
-	CHECK_INT(lineedit_char_width("a", 1, &l), 1);
+	CHECK_INT(utf8_char_width("a", 1, &l), 1);
 	CHECK_INT(l, 1);
-	CHECK_INT(lineedit_char_width("\xc3\xa9", 2, &l), 1);
+	CHECK_INT(utf8_char_width("\xc3\xa9", 2, &l), 1);
 	CHECK_INT(l, 2);
-	CHECK_INT(lineedit_char_width("\xcc\x81", 2, &l), 0); /* combining acute */
-	CHECK_INT(lineedit_char_width("\xe6\x97\xa5", 3, &l), 2);
-	CHECK_INT(lineedit_char_width("\xf0\x9f\x98\x80", 4, &l), 2);
+	CHECK_INT(utf8_char_width("\xcc\x81", 2, &l), 0); /* combining acute */
+	CHECK_INT(utf8_char_width("\xe6\x97\xa5", 3, &l), 2);
+	CHECK_INT(utf8_char_width("\xf0\x9f\x98\x80", 4, &l), 2);
 	CHECK_INT(l, 4);
-	CHECK_INT(lineedit_char_width("\x01", 1, &l), 2);
-	CHECK_INT(lineedit_char_width("\xff", 1, &l), 1);
+	CHECK_INT(utf8_char_width("\x01", 1, &l), 2);
+	CHECK_INT(utf8_char_width("\xff", 1, &l), 1);
 	CHECK_INT(l, 1);
 }
 
