@@ -13,24 +13,7 @@
  * breaks a limit or a trigger spec is malformed: the build stops there.
  */
 #include "match/match_int.h"
-
-#include <ctype.h>
-
-/* A C string literal for the n bytes at s. Octal escapes are always three
- * digits, so a following digit cannot extend one. */
-static void put_str(FILE *f, const char *s, size_t n)
-{
-	fputc('"', f);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\' || c == '?' || !isprint(c))
-			fprintf(f, "\\%03o", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
+#include "cgen.h"
 
 static void put_i16s(FILE *f, const char *name, const int16_t *v, int n)
 {
@@ -56,7 +39,7 @@ static void put_words(FILE *f, const struct mtables *t)
 		const char *w = t->pool + t->words[id].off;
 
 		fputs("\n\t", f);
-		put_str(f, w, strlen(w) + 1);
+		cgen_str(f, w, strlen(w) + 1);
 	}
 	fputs(";\n\n/* off, syn, phr, num, flags, cue */\n", f);
 	fprintf(f, "static const struct mword words[%d] = {\n", t->nwords);

@@ -12,7 +12,7 @@ MATCH_GEN_SRC := tools/match_gen.c lib/match/match_build.c lib/match/match_lex.c
 LIB_GEN_SRC += $(O)/gen/match_tables.c
 TOOL_SRC := $(filter-out tools/match_gen.c,$(TOOL_SRC))
 
-$(O)/gen/match_gen: $(MATCH_GEN_SRC) $(wildcard lib/*.h lib/match/*.h) | $(DEPS_STAMP)
+$(O)/gen/match_gen: $(MATCH_GEN_SRC) $(wildcard lib/*.h lib/match/*.h) tools/cgen.h | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(CFLAGS_rel) -o $@ $(MATCH_GEN_SRC)
 

@@ -14,6 +14,7 @@
  * below), and a line in tests/data/safety_cases.tsv.
  */
 #include "safety/safety_int.h"
+#include "buf.h"
 
 #include <pthread.h>
 
@@ -2127,36 +2128,29 @@ bool safety_read_only(struct cmd *c, int ro)
 /* ---- the program index ------------------------------------------------ */
 
 /* Every name in the tables above in a hash index, so that a command costs
- * one probe instead of a scan of every list. Building it is O(names) with
- * no sorting: it runs in every process, so it must stay cheap. Names
- * ending in * are prefixes and are kept apart (there are few). */
-struct pentry {
-	const char *name;
-	unsigned char len;
-	bool prefix;
-	short rule;       /* row of safety_rules, or -1 */
-	short ro;         /* row of read_only, or -1 */
-	unsigned cls;
-	int next;         /* next entry in the same bucket, in insertion order */
-};
-
-#define INDEX_BUCKETS 4096 /* power of two, above twice the number of names */
-
-static struct pentry *entries, *prefixes;
-static size_t n_entries, n_prefixes, cap_entries, cap_prefixes;
-static int bucket_head[INDEX_BUCKETS], bucket_tail[INDEX_BUCKETS];
-static pthread_once_t index_once = PTHREAD_ONCE_INIT;
-
-static uint32_t name_hash(const char *s, size_t n)
+ * one probe instead of a scan of every list. Names ending in * are
+ * prefixes and are kept apart (there are few). Building it costs about
+ * 140k instructions, a quarter of a whole `caro check` process, so it is
+ * built at build time: tools/safety_gen.c calls safety_index_build and
+ * writes the result as const data (build/gen/safety_index.c), which caro
+ * uses. The generator itself is built with SAFETY_INDEX_RUNTIME, which
+ * builds the index on first use instead (see lib/safety/module.mk). */
+uint32_t safety_name_hash(const char *s, size_t n)
 {
 	uint32_t h = 2166136261u;
 
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h & (INDEX_BUCKETS - 1);
+	return h & (SAFETY_INDEX_BUCKETS - 1);
 }
 
-static void add_names(const char *list, short rule, short ro, unsigned cls)
+struct index_build {
+	struct buf pool;
+	struct safety_pentry *entries, *prefixes;
+	size_t n_entries, n_prefixes, cap_entries, cap_prefixes;
+};
+
+static void add_names(struct index_build *b, const char *list, short rule, short ro, unsigned cls)
 {
 	const char *p = list;
 
@@ -2166,16 +2160,18 @@ static void add_names(const char *list, short rule, short ro, unsigned cls)
 
 		if (len) {
 			bool prefix = p[len - 1] == '*';
-			struct pentry **arr = prefix ? &prefixes : &entries;
-			size_t *n = prefix ? &n_prefixes : &n_entries;
-			size_t *cap = prefix ? &cap_prefixes : &cap_entries;
+			struct safety_pentry **arr = prefix ? &b->prefixes : &b->entries;
+			size_t *n = prefix ? &b->n_prefixes : &b->n_entries;
+			size_t *cap = prefix ? &b->cap_prefixes : &b->cap_entries;
 
 			if (*n == *cap) {
 				*cap = *cap ? *cap * 2 : 512;
 				*arr = xrealloc(*arr, *cap * sizeof(**arr));
 			}
-			(*arr)[*n] = (struct pentry){p, (unsigned char)(prefix ? len - 1 : len), prefix,
-						     rule, ro, cls, -1};
+			(*arr)[*n] = (struct safety_pentry){(uint32_t)b->pool.len,
+							    (unsigned char)(prefix ? len - 1 : len),
+							    rule, ro, cls, -1};
+			buf_add(&b->pool, p, (*arr)[*n].len);
 			(*n)++;
 		}
 		if (!e)
@@ -2184,32 +2180,62 @@ static void add_names(const char *list, short rule, short ro, unsigned cls)
 	}
 }
 
-static void build_index(void)
+void safety_index_build(struct safety_index *ix)
 {
+	struct index_build b = {BUF_INIT, NULL, NULL, 0, 0, 0, 0};
+	int *head = xmalloc(SAFETY_INDEX_BUCKETS * sizeof(*head));
+	int tail[SAFETY_INDEX_BUCKETS];
 	size_t k;
 
 	for (k = 0; k < safety_n_rules; k++)
-		add_names(safety_rules[k].progs, (short)k, -1, 0);
+		add_names(&b, safety_rules[k].progs, (short)k, -1, 0);
 	for (k = 0; k < ARRAY_SIZE(read_only); k++)
-		add_names(read_only[k].progs, -1, (short)k, 0);
+		add_names(&b, read_only[k].progs, -1, (short)k, 0);
 	for (k = 0; k < ARRAY_SIZE(classes); k++)
-		add_names(classes[k].progs, -1, -1, classes[k].cls);
-	for (k = 0; k < INDEX_BUCKETS; k++)
-		bucket_head[k] = bucket_tail[k] = -1;
+		add_names(&b, classes[k].progs, -1, -1, classes[k].cls);
+	for (k = 0; k < SAFETY_INDEX_BUCKETS; k++)
+		head[k] = tail[k] = -1;
 	/* Chains keep insertion order, so a program's rules come out in
 	 * table order. */
-	for (k = 0; k < n_entries; k++) {
-		uint32_t h = name_hash(entries[k].name, entries[k].len);
+	for (k = 0; k < b.n_entries; k++) {
+		uint32_t h = safety_name_hash(b.pool.s + b.entries[k].off, b.entries[k].len);
 
-		if (bucket_tail[h] < 0)
-			bucket_head[h] = (int)k;
+		if (tail[h] < 0)
+			head[h] = (int)k;
 		else
-			entries[bucket_tail[h]].next = (int)k;
-		bucket_tail[h] = (int)k;
+			b.entries[tail[h]].next = (int)k;
+		tail[h] = (int)k;
 	}
+	ix->pool = buf_detach(&b.pool);
+	ix->entries = b.entries;
+	ix->prefixes = b.prefixes;
+	ix->n_entries = b.n_entries;
+	ix->n_prefixes = b.n_prefixes;
+	ix->bucket_head = head;
 }
 
-static void take(struct prog_info *pi, const struct pentry *e)
+#ifdef SAFETY_INDEX_RUNTIME
+static struct safety_index built;
+static pthread_once_t index_once = PTHREAD_ONCE_INIT;
+
+static void build_once(void)
+{
+	safety_index_build(&built);
+}
+
+static const struct safety_index *the_index(void)
+{
+	pthread_once(&index_once, build_once);
+	return &built;
+}
+#else
+static const struct safety_index *the_index(void)
+{
+	return &safety_index_compiled;
+}
+#endif
+
+static void take(struct prog_info *pi, const struct safety_pentry *e)
 {
 	pi->cls |= e->cls;
 	if (e->rule >= 0 && pi->n_rules < PROG_MAX_RULES)
@@ -2227,19 +2253,20 @@ static int cmp_ushort(const void *a, const void *b)
 
 void safety_lookup(const char *prog, struct prog_info *pi)
 {
+	const struct safety_index *ix = the_index();
 	size_t n = strlen(prog), k;
 
-	pthread_once(&index_once, build_index);
 	memset(pi, 0, offsetof(struct prog_info, rules));
 	pi->ro = -1;
 	if (n > 255)
 		return;
-	for (int i = bucket_head[name_hash(prog, n)]; i >= 0; i = entries[i].next)
-		if (entries[i].len == n && !memcmp(entries[i].name, prog, n))
-			take(pi, &entries[i]);
-	for (k = 0; k < n_prefixes; k++)
-		if (n >= prefixes[k].len && !memcmp(prefixes[k].name, prog, prefixes[k].len))
-			take(pi, &prefixes[k]);
-	if (n_prefixes && pi->n_rules > 1)
+	for (int i = ix->bucket_head[safety_name_hash(prog, n)]; i >= 0; i = ix->entries[i].next)
+		if (ix->entries[i].len == n && !memcmp(ix->pool + ix->entries[i].off, prog, n))
+			take(pi, &ix->entries[i]);
+	for (k = 0; k < ix->n_prefixes; k++)
+		if (n >= ix->prefixes[k].len &&
+		    !memcmp(ix->pool + ix->prefixes[k].off, prog, ix->prefixes[k].len))
+			take(pi, &ix->prefixes[k]);
+	if (ix->n_prefixes && pi->n_rules > 1)
 		qsort(pi->rules, pi->n_rules, sizeof(pi->rules[0]), cmp_ushort);
 }

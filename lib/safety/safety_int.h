@@ -149,6 +149,32 @@ struct prog_info {
 
 void safety_lookup(const char *prog, struct prog_info *pi);
 
+/* The program index behind safety_lookup: every name of the rule,
+ * allow-list and class tables, hashed (rules.c). */
+#define SAFETY_INDEX_BUCKETS 4096 /* power of two, above twice the names */
+struct safety_pentry {
+	uint32_t off;     /* the name: len bytes at pool + off, no terminator */
+	unsigned char len;
+	short rule;       /* row of the rule table, or -1 */
+	short ro;         /* row of the allow-list, or -1 */
+	unsigned cls;     /* PROG_* */
+	int next;         /* next entry in the same bucket, in table order */
+};
+struct safety_index {
+	/* Offsets, not pointers: the generated index then needs no
+	 * relocation when caro starts. */
+	const char *pool;
+	const struct safety_pentry *entries, *prefixes; /* prefixes: "foo*" */
+	size_t n_entries, n_prefixes;
+	const int *bucket_head; /* SAFETY_INDEX_BUCKETS first entries, or -1 */
+};
+uint32_t safety_name_hash(const char *s, size_t n);
+/* Builds the index from the tables, in allocated memory (never freed:
+ * the generator and a test use it once). */
+void safety_index_build(struct safety_index *ix);
+/* The index tools/safety_gen.c wrote at build time. */
+extern const struct safety_index safety_index_compiled;
+
 /* rules.c: is this command plainly read-only or benign (no reason at
  * all)? ro is prog_info.ro. */
 bool safety_read_only(struct cmd *c, int ro);

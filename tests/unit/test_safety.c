@@ -307,3 +307,50 @@ TEST(safety_home_option)
 	REQUIRE(safety_check(cmd, strlen(cmd), &o, &v, &e) == 0);
 	CHECK_INT(v.risk, RISK_MODERATE);
 }
+
+/* The index caro uses was generated at build time (tools/safety_gen.c):
+ * it must be the one the tables give now, entry by entry. */
+static bool same_entries(const struct safety_index *ga, const struct safety_pentry *a,
+			 const struct safety_index *gb, const struct safety_pentry *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i].len != b[i].len ||
+		    memcmp(ga->pool + a[i].off, gb->pool + b[i].off, a[i].len) != 0 ||
+		    a[i].rule != b[i].rule || a[i].ro != b[i].ro || a[i].cls != b[i].cls ||
+		    a[i].next != b[i].next) {
+			t_fail(__FILE__, __LINE__, "entry %zu (%.*s) differs", i, (int)b[i].len,
+			       gb->pool + b[i].off);
+			return false;
+		}
+	return true;
+}
+
+TEST(safety_generated_index_current)
+{
+	const struct safety_index *g = &safety_index_compiled;
+	struct safety_index b;
+
+	safety_index_build(&b);
+	CHECK_INT((int)g->n_entries, (int)b.n_entries);
+	CHECK_INT((int)g->n_prefixes, (int)b.n_prefixes);
+	if (g->n_entries == b.n_entries && g->n_prefixes == b.n_prefixes) {
+		CHECK(same_entries(g, g->entries, &b, b.entries, b.n_entries));
+		CHECK(same_entries(g, g->prefixes, &b, b.prefixes, b.n_prefixes));
+	}
+	CHECK(memcmp(g->bucket_head, b.bucket_head, SAFETY_INDEX_BUCKETS * sizeof(int)) == 0);
+	/* Every name is found through its bucket. */
+	for (size_t i = 0; i < g->n_entries; i++) {
+		int k = g->bucket_head[safety_name_hash(g->pool + g->entries[i].off, g->entries[i].len)];
+
+		while (k >= 0 && (size_t)k != i)
+			k = g->entries[k].next;
+		if (k < 0) {
+			t_fail(__FILE__, __LINE__, "entry %zu is not in its bucket", i);
+			break;
+		}
+	}
+	free((void *)b.pool);
+	free((void *)b.entries);
+	free((void *)b.prefixes);
+	free((void *)b.bucket_head);
+}
