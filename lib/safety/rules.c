@@ -16,6 +16,7 @@
 #include "safety/safety_int.h"
 #include "buf.h"
 
+#include <ctype.h>
 #include <pthread.h>
 
 /* ---- helpers ---------------------------------------------------------- */
@@ -61,7 +62,7 @@ static const struct {
 	{PROG_NET, "nc ncat netcat telnet socat openssl cryptcat pwncat"},
 	{PROG_DECODE, "base64 base32 basenc xxd uudecode"},
 	{PROG_SUDO, "sudo doas pkexec run0"},
-	{PROG_WRAPPER, "nice nohup command builtin exec time stdbuf ionice chrt taskset setsid "
+	{PROG_WRAPPER, "nice nohup command builtin exec time stdbuf ionice chrt taskset setsid coproc "
 		       "unbuffer caffeinate nocache catchsegv strace ltrace torsocks proxychains "
 		       "proxychains4 firejail rlwrap systemd-run doppler op"},
 };
@@ -808,6 +809,35 @@ static int m_kill_critical(struct cmd *c)
 	return -1;
 }
 
+/* pkill PATTERN and killall -r PATTERN take an extended regex matched
+ * anywhere in the name (pkill -f: the whole command line): these match
+ * every process. */
+static int m_kill_pattern_all(struct cmd *c)
+{
+	bool regex = !strcmp(c->prog, "pkill") || cmd_has_short(c, 'r') ||
+		     cmd_has_long(c, "--regexp");
+	size_t i;
+
+	if (!regex)
+		return -1;
+	for (i = 1; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		if (s[0] == '-') {
+			/* Options taking a value (pkill -u me, killall -s KILL). */
+			if (s[1] && !s[2] && strchr("gGPstuUFe", s[1]) && strcmp(c->prog, "killall"))
+				i++;
+			else if (s[1] && !s[2] && strchr("suoy", s[1]) && !strcmp(c->prog, "killall"))
+				i++;
+			continue;
+		}
+		if (safety_prog_in(s, ". .* .+ ^ $ ^.* .*$ ^.*$ ^.+ .+$ ^.+$ [^]* (.*) ()") ||
+		    !s[0])
+			return (int)i;
+	}
+	return -1;
+}
+
 static int m_kill_user(struct cmd *c)
 {
 	/* Exact options: -HUP or -USR1 are signals, not -U. */
@@ -1439,11 +1469,46 @@ static int m_code_reverse_shell(struct cmd *c)
 /* Shell commands embedded in code: system("..."), os.system('...'),
  * subprocess.run(["rm", "-rf", "/"]), `...` in perl/ruby. Each is
  * checked as shell. Returns -1 always: the nested check adds reasons. */
+/* A Perl q{...} / qq(...) literal at p (any delimiter; brackets pair):
+ * its text goes to *text and *len, and the return is past its end, or
+ * NULL when p starts none. */
+static const char *perl_quote(const char *p, const char *line, const char **text, size_t *len)
+{
+	const char *q = p + 1, *e;
+	char open, close;
+
+	if (p[0] != 'q' || (p > line && (isalnum((unsigned char)p[-1]) || p[-1] == '_')))
+		return NULL;
+	if (*q == 'q')
+		q++;
+	open = *q;
+	if (!open || isalnum((unsigned char)open) || isspace((unsigned char)open) || open == '_')
+		return NULL;
+	close = open == '{' ? '}' : open == '(' ? ')' : open == '[' ? ']' : open == '<' ? '>' : open;
+	e = strchr(q + 1, close);
+	if (!e)
+		return NULL;
+	*text = q + 1;
+	*len = (size_t)(e - q - 1);
+	return e + 1;
+}
+
+/* After a string argument: does a comma say more arguments follow, as in
+ * Perl's system("rm", "-rf", $dir), which runs a program with a list? */
+static bool more_args(const char *p)
+{
+	while (*p == ' ')
+		p++;
+	return *p == ',';
+}
+
 static int m_code_shell(struct cmd *c)
 {
+	/* Perl and Ruby call system and exec without parentheses too. */
 	static const char *const calls[] = {"system(", "popen(", "subprocess.", "exec(",
 					    "execSync(", "spawn(", "shell_exec(", "passthru(",
-					    "Popen(", "check_output(", "call(", "run("};
+					    "Popen(", "check_output(", "call(", "run(", "system ",
+					    "exec "};
 	const struct sword *w = inline_code(c);
 	const char *s;
 	size_t k, found = 0;
@@ -1452,7 +1517,8 @@ static int m_code_shell(struct cmd *c)
 		return -1;
 	for (k = 0; k < ARRAY_SIZE(calls) && found < 8; k++) {
 		for (s = strstr(w->s, calls[k]); s && found < 8; s = strstr(s + 1, calls[k])) {
-			const char *p = strchr(s, '(');
+			size_t cl = strlen(calls[k]);
+			const char *p = calls[k][cl - 1] == '.' ? strchr(s, '(') : s + cl - 1;
 			char buf[1024];
 			size_t n = 0;
 			bool list = false;
@@ -1462,6 +1528,8 @@ static int m_code_shell(struct cmd *c)
 			p++;
 			while (*p == ' ')
 				p++;
+			if (calls[k][cl - 1] == ' ' && *p == '(')
+				p++; /* system ("...") */
 			if (*p == '[') {
 				list = true;
 				p++;
@@ -1469,8 +1537,20 @@ static int m_code_shell(struct cmd *c)
 			/* Collect string literals up to the closing bracket. */
 			while (*p && n + 2 < sizeof(buf)) {
 				char q = *p;
+				const char *lit, *after;
+				size_t ll;
 
-				if (q == '"' || q == '\'') {
+				if ((after = perl_quote(p, w->s, &lit, &ll)) != NULL) {
+					if (n && list)
+						buf[n++] = ' ';
+					if (ll + n + 2 >= sizeof(buf))
+						break;
+					memcpy(buf + n, lit, ll);
+					n += ll;
+					p = after;
+					if (!list && !(list = more_args(p)))
+						break;
+				} else if (q == '"' || q == '\'') {
 					const char *e = strchr(p + 1, q);
 
 					if (!e)
@@ -1482,7 +1562,7 @@ static int m_code_shell(struct cmd *c)
 					memcpy(buf + n, p + 1, (size_t)(e - p - 1));
 					n += (size_t)(e - p - 1);
 					p = e + 1;
-					if (!list)
+					if (!list && !(list = more_args(p)))
 						break;
 				} else if (q == ']' || q == ')') {
 					break;
@@ -1706,6 +1786,8 @@ const struct rule safety_rules[] = {
 	{"kill-user", "killall pkill slay", m_kill_user, RISK_HIGH,
 	 "kills every process of a user", 0},
 	{"kill-everything", "killall5", m_any, RISK_HIGH, "kills every process", 0},
+	{"kill-everything", "pkill killall", m_kill_pattern_all, RISK_HIGH,
+	 "kills every process it may: the pattern matches any name", 0},
 	{"power", "shutdown reboot halt poweroff init telinit", m_shutdown, RISK_HIGH,
 	 "shuts down or restarts the machine", 0},
 	{"power", "systemctl launchctl loginctl", m_power, RISK_HIGH,

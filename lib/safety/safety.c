@@ -362,8 +362,14 @@ static void normalize(const char *path, bool home, const char *cwd, char *out, s
 	out[n] = '\0';
 }
 
+/* A last path component that names every entry (or, for the extglob
+ * !(x), every entry but a few). */
 static bool is_star(const char *c)
 {
+	size_t n = strlen(c);
+
+	if (n > 3 && c[0] == '!' && c[1] == '(' && c[n - 1] == ')')
+		return true;
 	return !strcmp(c, "*") || !strcmp(c, ".*") || !strcmp(c, "*.*") || !strcmp(c, "{*,.*}") ||
 	       !strcmp(c, ".[!.]*") || !strcmp(c, "**") || !strcmp(c, "[^.]*") || !strcmp(c, "?*");
 }
@@ -545,7 +551,7 @@ static void classify_in(const char *path, bool home, bool glob, const char *cwd,
 	if (glob && norm[0] == '/' && pi->cls < PC_SYSTEM) {
 		size_t first = strcspn(norm + 1, "/");
 
-		if (strcspn(norm + 1, "*?[") < first)
+		if (strcspn(norm + 1, "*?[(") < first)
 			pi->cls = PC_SYSTEM;
 	}
 	/* A path with unknown parts after a known prefix: judge the prefix,
@@ -576,7 +582,7 @@ const char *safety_path_class(const char *path, const char *cwd)
 	norm[0] = '\0';
 	if (cwd && *cwd)
 		normalize(cwd, cwd[0] == '~', "", norm, sizeof(norm));
-	classify_in(path, path[0] == '~', strpbrk(path, "*?[") != NULL, norm, &pi);
+	classify_in(path, path[0] == '~', strpbrk(path, "*?[(") != NULL, norm, &pi);
 	return (size_t)pi.cls < ARRAY_SIZE(names) ? names[pi.cls] : "?";
 }
 
@@ -819,7 +825,9 @@ static void resolve_parts(struct sctx *x, const struct shell_part *pt, struct rb
 	for (; pt; pt = pt->next, first = false) {
 		switch (pt->kind) {
 		case SHELL_PART_LIT:
-			if (pt->quote == SHELL_Q_NONE && strpbrk(pt->text, "*?["))
+			/* An unquoted '(' in a word is an extglob's (the parser
+			 * ends words at other ones). */
+			if (pt->quote == SHELL_Q_NONE && strpbrk(pt->text, "*?[("))
 				b->flags |= SW_GLOB;
 			if (pt->quote != SHELL_Q_NONE)
 				b->flags |= SW_QUOTED;
@@ -1419,7 +1427,7 @@ static void stdin_code(struct cmd *c, struct strpool *sp)
 	(void)sp;
 	if (!in)
 		return;
-	if (in->kind == IN_TEXT && safety_is_shell(c->prog)) {
+	if (in->kind == IN_TEXT) {
 		struct sctx *x = c->x;
 		bool save = x->nested;
 		size_t s0 = x->nest_start, l0 = x->nest_len;
@@ -1718,6 +1726,86 @@ out:
 		free(av);
 }
 
+/* GNU parallel: `parallel [options] COMMAND... ::: VALUES...` runs
+ * COMMAND once per value, which replaces {} or is appended; `::::` takes
+ * the values from files and no separator from stdin, as xargs does.
+ * Without a COMMAND each value is a command line of its own. The command
+ * is checked with every value at once (one rm over all of them is what
+ * matters), the way handle_xargs checks xargs. */
+static void handle_parallel(struct sctx *x, struct cmd *c, struct strpool *sp)
+{
+	struct sword stack[AV_STACK], *av;
+	size_t k = skip_opts(c, 1, "jPSIXNnCdEaL", "jobs max-procs sshlogin sshloginfile "
+			     "max-args max-replace-args colsep delimiter eof arg-file timeout "
+			     "delay joblog results tmpdir workdir basefile return transfer-file "
+			     "memfree load nice retries termseq"),
+	       sep, n = 0, j;
+	bool replace = false;
+	struct cmd sub;
+
+	for (sep = k; sep < c->ac; sep++)
+		if (!strncmp(c->av[sep].s, ":::", 3))
+			break;
+	if (k == c->ac) {
+		/* No command and no values: each line of stdin is a command
+		 * line, as for a shell reading its program there. */
+		if (c->in && c->in->kind == IN_TEXT)
+			stdin_code(c, sp);
+		else
+			stdin_verdict(c);
+		return;
+	}
+	if (sep == c->ac || !strcmp(c->av[sep].s, "::::")) {
+		/* Values from stdin or from files: unknown words, as xargs. */
+		struct cmd head = *c;
+
+		head.ac = sep;
+		if (sep < c->ac)
+			head.in = NULL;
+		if (k < sep)
+			handle_xargs(x, &head, k, sp);
+		return;
+	}
+	if (k == sep) {
+		/* parallel ::: 'cmd one' 'cmd two': each value is code. */
+		for (j = sep + 1; j < c->ac && j < sep + 1 + 64; j++)
+			if (strncmp(c->av[j].s, ":::", 3) != 0)
+				safety_check_code(c, c->av[j].s, c->av[j].len, j, c->env);
+		return;
+	}
+	av = c->ac <= AV_STACK ? stack : xmallocarray(c->ac, sizeof(*av));
+	for (j = k; j < sep; j++) {
+		av[n++] = c->av[j];
+		replace |= strstr(c->av[j].s, "{}") != NULL || strstr(c->av[j].s, "{.}") != NULL;
+	}
+	for (j = sep + 1; j < c->ac && j < sep + 1 + 64; j++) {
+		if (!strncmp(c->av[j].s, ":::", 3))
+			continue;
+		if (replace) {
+			/* Each placeholder word takes the value in turn. */
+			for (size_t i = 1; i < sep - k; i++)
+				if (c->av[k + i].s[0] == '{')
+					av[i] = c->av[j];
+			sub = *c;
+			sub.av = av;
+			sub.ac = sep - k;
+			sub.in = NULL;
+			check_argv(x, &sub);
+		} else {
+			av[n++] = c->av[j];
+		}
+	}
+	if (!replace) {
+		sub = *c;
+		sub.av = av;
+		sub.ac = n;
+		sub.in = NULL;
+		check_argv(x, &sub);
+	}
+	if (av != stack)
+		free(av);
+}
+
 /* ---- the command ------------------------------------------------------ */
 
 static const char *base_name(const char *s)
@@ -1904,6 +1992,10 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 			k = skip_opts(c, 1, "IdaELnPsei", "max-args max-procs delimiter arg-file "
 				      "max-lines max-chars replace eof");
 			handle_xargs(x, c, k, &sp);
+			goto out;
+		}
+		if (!strcmp(prog, "parallel")) {
+			handle_parallel(x, c, &sp);
 			goto out;
 		}
 		if (!strcmp(prog, "find")) {

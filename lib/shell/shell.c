@@ -955,6 +955,39 @@ static int lex_tilde(struct parser *p, struct wb *w)
 	return wb_add_part(p, w, pt);
 }
 
+/* The parenthesized part of an extglob pattern, at p->pos ('('): copied
+ * into the word up to its matching ')', nested ones included, and the
+ * word marked as a glob. Returns 1, or 0 (nothing consumed) when no ')'
+ * closes it on this line, so the '(' stays an operator. */
+static int lex_extglob(struct parser *p, struct wb *w)
+{
+	size_t q = p->pos;
+	int depth = 0;
+
+	for (; q < p->end; q++) {
+		char c = p->s[q];
+
+		if (c == '\\' && q + 1 < p->end) {
+			q++;
+			continue;
+		}
+		if (c == '\n' || c == '\'' || c == '"' || c == '`' || c == '$')
+			return 0;
+		if (c == '(')
+			depth++;
+		else if (c == ')' && --depth == 0)
+			break;
+	}
+	if (q >= p->end)
+		return 0;
+	for (size_t i = p->pos; i <= q; i++)
+		if (wb_addc(p, w, SHELL_Q_NONE, i, p->s[i]) < 0)
+			return -1;
+	w->flags |= SHELL_W_GLOB;
+	p->pos = q + 1;
+	return 1;
+}
+
 /* The heart of the lexer: scan characters into w until the mode's end. */
 static int scan_parts(struct parser *p, enum scan_mode mode, struct wb *w, bool strip_tabs)
 {
@@ -979,6 +1012,18 @@ static int scan_parts(struct parser *p, enum scan_mode mode, struct wb *w, bool 
 		at_line_start = c == '\n';
 		switch (mode) {
 		case M_WORD:
+			/* ksh/bash extglob (on in most interactive bash, through
+			 * bash-completion) and zsh ksh_glob: ?(a|b) *(..) +(..)
+			 * @(..) !(..) are one glob word, parentheses and all. */
+			if (c == '(' && at > 0 && strchr("?*+@!", p->s[at - 1]) &&
+			    (w->head || w->pending)) {
+				int e = lex_extglob(p, w);
+
+				if (e < 0)
+					return -1;
+				if (e > 0)
+					continue;
+			}
 			if (is_meta(c))
 				return 0;
 			if (p->cond_mode == false && (p->flags & SHELL_PARSE_ZSH_BRACES) &&
@@ -2013,9 +2058,40 @@ static bool looks_like_funcdef(const struct parser *p)
 	return i < p->end && p->s[i] == ')';
 }
 
+/* Is the word just read bash's `coproc` before a compound command
+ * (`coproc { ...; }`, `coproc NAME ( ... )`, `coproc while ...`)? Then
+ * *name says whether a NAME comes first. `coproc cmd args` is left a
+ * simple command: its program is a wrapper like nohup. */
+static bool looks_like_coproc(const struct parser *p, bool *name)
+{
+	static const char *const kws[] = {"while", "until", "if", "for", "select", "case", "[["};
+	size_t i = skip_blanks_at(p, p->pos), j;
+
+	*name = false;
+	if (i >= p->end)
+		return false;
+	if (p->s[i] == '{' || p->s[i] == '(')
+		return true;
+	for (size_t k = 0; k < ARRAY_SIZE(kws); k++) {
+		size_t n = strlen(kws[k]);
+
+		if (p->end - i > n && !memcmp(p->s + i, kws[k], n) &&
+		    (p->s[i + n] == ' ' || p->s[i + n] == '\t' || p->s[i + n] == '\n'))
+			return true;
+	}
+	if (!is_name_start((unsigned char)p->s[i]))
+		return false;
+	for (j = i + 1; j < p->end && is_name_char((unsigned char)p->s[j]); j++)
+		;
+	j = skip_blanks_at(p, j);
+	*name = j < p->end && (p->s[j] == '{' || p->s[j] == '(');
+	return *name;
+}
+
 static int parse_command(struct parser *p, struct shell_node **out)
 {
 	struct tok *t = &p->tok;
+	bool coproc_name;
 	int r = -1;
 
 	if (peek(p) < 0)
@@ -2046,7 +2122,17 @@ static int parse_command(struct parser *p, struct shell_node **out)
 			r = parse_group(p, out, false);
 		}
 	} else if (t->kind == T_WORD) {
-		if (tok_is_kw(t, "{"))
+		if (tok_is_kw(t, "coproc") && looks_like_coproc(p, &coproc_name)) {
+			/* The compound command runs as it would in the
+			 * foreground, so it stands for the coproc. */
+			consume(p);
+			if (coproc_name) {
+				if (peek(p) < 0)
+					goto out;
+				consume(p);
+			}
+			r = parse_command(p, out);
+		} else if (tok_is_kw(t, "{"))
 			r = parse_group(p, out, true);
 		else if (tok_is_kw(t, "if"))
 			r = parse_if(p, out);
