@@ -511,6 +511,19 @@ static int write_target(struct cmd *c, bool (*pred)(const struct pinfo *pi, cons
 	return i >= 0 && pred(safety_path(c, (size_t)i), &c->av[i]) ? i : -1;
 }
 
+static bool p_login_keys(const struct pinfo *pi, const struct sword *w)
+{
+	(void)w;
+	return pi->login_keys;
+}
+
+/* Any write to authorized_keys, appends (tee -a) included: each key in it
+ * may log in. */
+static int m_login_keys(struct cmd *c)
+{
+	return write_target(c, p_login_keys);
+}
+
 static bool p_sysrq(const struct pinfo *pi, const struct sword *w)
 {
 	(void)w;
@@ -1241,6 +1254,11 @@ static int m_cloud_delete(struct cmd *c)
 		if (!strcmp(c->prog, "aws") && (!strcmp(s, "rb") ||
 						(!strcmp(s, "rm") && cmd_has_long(c, "--recursive"))))
 			return (int)i;
+		/* gsutil rm -r / rb, gcloud storage rm --recursive. */
+		if ((!strcmp(c->prog, "gsutil") || !strcmp(c->prog, "gcloud")) &&
+		    (!strcmp(s, "rb") || (!strcmp(s, "rm") && (cmd_has_short(c, 'r') ||
+		     cmd_has_short(c, 'R') || cmd_has_long(c, "--recursive")))))
+			return (int)i;
 		if (str_icontains(s, "delete") || str_icontains(s, "terminate") ||
 		    str_icontains(s, "destroy") || !strcmp(s, "purge"))
 			return (int)i;
@@ -1387,6 +1405,74 @@ static int m_passwd_delete(struct cmd *c)
 		if (!strcmp(c->av[i].s, "-p") && c->av[i + 1].s[0] == '\0')
 			return (int)i;
 	return -1;
+}
+
+#define ADMIN_GROUPS "sudo wheel admin root adm docker lxd libvirt disk"
+
+/* Is one of the comma-separated names in csv in the space-separated list? */
+static bool list_has_any(const char *csv, const char *list)
+{
+	char name[64];
+
+	while (*csv) {
+		size_t n = strcspn(csv, ",");
+
+		if (n && n < sizeof(name)) {
+			memcpy(name, csv, n);
+			name[n] = '\0';
+			if (safety_prog_in(name, list))
+				return true;
+		}
+		csv += n;
+		if (*csv == ',')
+			csv++;
+	}
+	return false;
+}
+
+/* usermod -aG sudo bob, gpasswd -a bob wheel, adduser bob sudo: membership
+ * of a group that is root in all but name (docker, lxd and disk too). */
+static int m_grant_admin(struct cmd *c)
+{
+	size_t i;
+
+	if (!strcmp(c->prog, "usermod")) {
+		for (i = 1; i + 1 < c->ac; i++) {
+			const char *s = c->av[i].s;
+
+			if ((!strcmp(s, "-G") || !strcmp(s, "-aG") || !strcmp(s, "-Ga") ||
+			     !strcmp(s, "--groups")) && list_has_any(c->av[i + 1].s, ADMIN_GROUPS))
+				return (int)i + 1;
+		}
+		return -1;
+	}
+	/* gpasswd -a USER GROUP, adduser USER GROUP, addgroup USER GROUP:
+	 * the group comes last. */
+	if (c->ac >= 3 && safety_prog_in(c->av[c->ac - 1].s, ADMIN_GROUPS) &&
+	    (strcmp(c->prog, "gpasswd") || cmd_has_short(c, 'a') || cmd_has_short(c, 'M')))
+		return (int)c->ac - 1;
+	return -1;
+}
+
+/* setcap giving a program a capability that amounts to root. */
+static int m_setcap_root(struct cmd *c)
+{
+	static const char *const caps[] = {"cap_setuid", "cap_setgid", "cap_sys_admin",
+					   "cap_dac_override", "cap_dac_read_search", "cap_sys_ptrace",
+					   "cap_sys_module", "cap_chown", "cap_fowner", "all="};
+	size_t i, k;
+
+	for (i = 1; i < c->ac; i++)
+		for (k = 0; k < ARRAY_SIZE(caps); k++)
+			if (str_icontains(c->av[i].s, caps[k]) || !strcmp(c->av[i].s, "=ep"))
+				return (int)i;
+	return -1;
+}
+
+/* zpool destroy, zfs destroy: the verb is the first word. */
+static int m_destroy_verb(struct cmd *c)
+{
+	return c->ac > 1 && !strcmp(c->av[1].s, "destroy") ? 1 : -1;
 }
 
 /* ---- interpreters, network -------------------------------------------- */
@@ -1753,6 +1839,8 @@ const struct rule safety_rules[] = {
 	{"write-auth", WRITERS, m_write_auth, RISK_HIGH,
 	 "changes a file that controls logins (passwd, shadow, sudoers)", 0},
 	{"write-system-file", WRITERS, m_write_system, RISK_HIGH, "changes a system file", 0},
+	{"ssh-login-key", "tee cp mv install rsync ln", m_login_keys, RISK_HIGH,
+	 "changes which keys may log in to an account over ssh", 0},
 	{"write-dotfile", "tee cp mv install truncate", m_write_dotfile, RISK_HIGH,
 	 "overwrites a shell start-up file or keys in the home directory", 0},
 	{"mv-system", "mv", m_mv_top, RISK_CRITICAL, "moves away /, a system or a home directory", 0},
@@ -1814,6 +1902,16 @@ const struct rule safety_rules[] = {
 	 "deletes a user together with their home directory", 0},
 	{"passwd-empty", "passwd usermod", m_passwd_delete, RISK_HIGH,
 	 "removes a password: the account opens without one", 0},
+	{"grant-admin", "usermod gpasswd adduser addgroup", m_grant_admin, RISK_HIGH,
+	 "makes a user an administrator (sudo, wheel, docker or disk group)", 0},
+	{"setcap-root", "setcap", m_setcap_root, RISK_HIGH,
+	 "gives a program root powers through capabilities", 0},
+	{"pool-destroy", "zpool", m_destroy_verb, RISK_CRITICAL,
+	 "destroys a storage pool and all the data in it", 0},
+	{"dataset-destroy", "zfs", m_destroy_verb, RISK_HIGH,
+	 "destroys a ZFS dataset or snapshot and its data", 0},
+	{"volume-remove", "lvremove vgremove pvremove", m_any, RISK_HIGH,
+	 "removes an LVM volume and the data on it", 0},
 
 	/* git */
 	{"git-force-push-main", "git", m_git_force_main, RISK_CRITICAL,

@@ -393,6 +393,8 @@ static void classify_norm(const char *norm, struct pinfo *pi)
 	last = strrchr(dir, '/');
 	pi->all = star;
 	pi->history = last && is_history_name(last + 1, strlen(last + 1));
+	pi->login_keys = last && (!strcmp(last + 1, "authorized_keys") ||
+				  !strcmp(last + 1, "authorized_keys2"));
 	switch (dir[0]) {
 	case '?':
 		/* "$X/"* names every entry of / when X is empty. */
@@ -2199,6 +2201,10 @@ static void check_redirs(struct sctx *x, const struct shell_redir *r, struct str
 				   trunc ? RISK_CRITICAL : RISK_HIGH,
 				   trunc ? "overwrites a file that controls logins (passwd, shadow, sudoers)"
 					 : "changes a file that controls logins (passwd, shadow, sudoers)");
+		} else if (pi->login_keys) {
+			safety_add(&c, 0, "ssh-login-key", RISK_HIGH, "%s",
+				   trunc ? "replaces the keys that may log in to this account over ssh"
+					 : "adds a key that may log in to this account over ssh");
 		} else if (pi->kernel) {
 			safety_add(&c, 0, "write-kernel", RISK_HIGH, "changes kernel settings");
 		} else if (pi->cls == PC_SYSTEM || pi->cls == PC_SYSTEM_FILE) {

@@ -45,6 +45,7 @@ struct pinfo {
 	bool auth;       /* passwd, shadow, sudoers...: the system's logins */
 	bool sensitive;  /* shell start-up files, ssh and gpg keys */
 	bool history;    /* a shell history file */
+	bool login_keys; /* an ssh authorized_keys file: who may log in */
 	bool devtcp;     /* bash's /dev/tcp or /dev/udp */
 	bool kernel;     /* /proc/sysrq-trigger, /proc/sys, /sys */
 	bool sysrq;      /* /proc/sysrq-trigger */
