@@ -282,6 +282,11 @@ static int cmp_fit(const void *a, const void *b)
 		return x->score > y->score ? -1 : 1;
 	if (x->explained != y->explained)
 		return x->explained > y->explained ? -1 : 1;
+	/* Equal fits: the intent that demanded more of the words is the more
+	 * specific reading ("sort ... remove duplicates" is sort -u, which
+	 * needs both, not the dedup that merely allows "sort"). */
+	if (T.cints[x->intent].nneed != T.cints[y->intent].nneed)
+		return T.cints[x->intent].nneed > T.cints[y->intent].nneed ? -1 : 1;
 	return x->intent - y->intent;
 }
 
