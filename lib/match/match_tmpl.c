@@ -836,6 +836,60 @@ static void add_quoted(struct buf *b, const char *s, bool force)
 		buf_add_shquote(b, s);
 }
 
+/* A glob the user typed unquoted ("*.jpg", "logs/x*.gz"): the shell must
+ * expand it, so the characters * ? and [...] stay bare and every other
+ * run is quoted. */
+static void add_glob(struct buf *b, const char *s)
+{
+	if (str_startswith(s, "~/")) {
+		buf_adds(b, "~/");
+		s += 2;
+	}
+	while (*s) {
+		size_t n;
+
+		if (*s == '*' || *s == '?') {
+			buf_addch(b, *s++);
+			continue;
+		}
+		if (*s == '[' && strchr(s + 1, ']')) {
+			n = (size_t)(strchr(s + 1, ']') - s) + 1;
+			/* A bracket set holds no quote or space in a glob the
+			 * tokenizer accepted; copy it as it is. */
+			buf_add(b, s, n);
+			s += n;
+			continue;
+		}
+		n = strcspn(s, "*?[");
+		{
+			char run[MT_VAL];
+
+			snprintf(run, sizeof(run), "%.*s", (int)MIN(n, sizeof(run) - 1), s);
+			buf_add_shquote(b, run);
+		}
+		s += n;
+	}
+}
+
+/* Roles that name files on the command line, where a glob is expanded. */
+static bool names_files(const char *role)
+{
+	static const char *const names[] = {"file", "target", "src", "dest"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (str_eq(role, names[i]))
+			return true;
+	return false;
+}
+
+static bool is_glob_tok(const struct mreq *r, const struct mrole *m)
+{
+	int t = m->tok >= 0 ? m->tok : m->slot >= 0 && r->s[m->slot].ntok == 1 ?
+		r->s[m->slot].tok[0] : -1;
+
+	return t >= 0 && (m->tok2 < 0 || m->tok2 == m->tok) && r->t[t].kind == TK_GLOB;
+}
+
 /* find -size units: the largest that divides the byte count exactly. */
 static void fmt_find_size(struct buf *b, double bytes)
 {
@@ -1241,6 +1295,11 @@ static void emit(struct mfill *f, struct mrole *m, const char *fmt, bool plain, 
 		if (str_eq(s, ".") || str_eq(s, "~") || !*s)
 			s = "archive";
 		add_quoted(b, s, false);
+		return;
+	}
+	if (!*fmt && is_glob_tok(r, m) && names_files(m->name) &&
+	    strpbrk(v, "*?[")) {
+		add_glob(b, v);
 		return;
 	}
 	add_quoted(b, v, str_eq(fmt, "q"));
