@@ -1269,7 +1269,18 @@ static void emit(struct mfill *f, struct mrole *m, const char *fmt, bool plain, 
 	}
 	if (fmt_special(f, v, fmt, b))
 		return;
-	if (str_eq(fmt, "up")) {
+	if (str_eq(fmt, "up") || str_eq(fmt, "env")) {
+		/* env: an environment variable said in lower case ("the path
+		 * variable") is the upper-case one; a name with capitals is
+		 * kept as typed. */
+		const char *c = v;
+
+		while (*c && !isupper((unsigned char)*c))
+			c++;
+		if (str_eq(fmt, "env") && *c) {
+			buf_adds(b, v);
+			return;
+		}
 		for (; *v; v++)
 			buf_addch(b, (char)toupper((unsigned char)*v));
 		return;
