@@ -89,7 +89,8 @@ struct mslot {
 	int8_t cmp;      /* SL_TIME: -1 newer than (within), +1 older than */
 	int tok[4];      /* tokens it consumed */
 	int ntok;
-	double num;      /* sizes in bytes, counts, minutes/days */
+	double num;      /* sizes in bytes, counts, minutes/days; TM_YESTERDAY:
+			  * 1 for "since yesterday" (today included) */
 	double orig;     /* the number as said, in unit */
 	char unit;       /* SL_TIME as said: 'm' 'h' 'd' 'w' 'M' 'y'; 's' seconds */
 	char val[MT_VAL];

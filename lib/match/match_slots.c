@@ -254,8 +254,10 @@ static void extract_times(struct mreq *r)
 			s->sub = is_word(t, "yesterday") ? TM_YESTERDAY : TM_TODAY;
 			s->cmp = -1;
 			take(r, s, i);
-			if (i > 0 && is_word(&r->t[i - 1], "since"))
+			if (i > 0 && is_word(&r->t[i - 1], "since")) {
 				take(r, s, i - 1);
+				s->num = 1; /* since yesterday: yesterday and today */
+			}
 			snprintf(s->val, sizeof(s->val), "%s", t->low);
 			commit(r);
 			continue;

@@ -947,7 +947,10 @@ static void fmt_time(struct buf *b, const struct mslot *s, const char *fmt, cons
 			buf_adds(b, "-newermt \"$(date +%Y-%m-%d)\"");
 			return;
 		case TM_YESTERDAY:
-			if (bsd_find)
+			if (s->num == 1) /* since yesterday: from its midnight on */
+				buf_addf(b, "-newermt \"$(date %s +%%Y-%%m-%%d)\"",
+					 bsd_find ? "-v-1d" : "-d yesterday");
+			else if (bsd_find)
 				buf_adds(b, "-newermt \"$(date -v-1d +%Y-%m-%d)\" ! -newermt \"$(date +%Y-%m-%d)\"");
 			else
 				buf_adds(b, "-daystart -mtime 1");
@@ -1116,6 +1119,46 @@ static const char *brand_domain(const char *w)
 	return NULL;
 }
 
+
+/* "replace tabs with spaces": a character said by name, from an unquoted
+ * word, is that character (a quoted 'tabs' is the text). Returns the
+ * character, "\t" for a tab, or NULL. */
+static const char *char_named(struct mfill *f, const struct mrole *m, const char *v)
+{
+	static const struct {
+		const char *word, *ch;
+	} names[] = {
+		{"tab", "\t"}, {"tabs", "\t"}, {"space", " "}, {"spaces", " "},
+		{"comma", ","}, {"commas", ","}, {"semicolon", ";"}, {"semicolons", ";"},
+		{"colon", ":"}, {"colons", ":"}, {"underscore", "_"}, {"underscores", "_"},
+		{"dash", "-"}, {"dashes", "-"}, {"hyphen", "-"}, {"hyphens", "-"},
+		{"dot", "."}, {"dots", "."}, {"period", "."}, {"periods", "."},
+		{"slash", "/"}, {"slashes", "/"}, {"pipe", "|"}, {"pipes", "|"},
+	};
+
+	if (!m || m->tok < 0 || m->tok2 > m->tok || f->r->t[m->tok].kind != TK_WORD)
+		return NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (str_eq(v, names[i].word))
+			return names[i].ch;
+	return NULL;
+}
+
+/* One side of s/old/new/: a named character, or the text escaped. A tab
+ * is \t for GNU sed; BSD sed reads \t as t, so the shell supplies a
+ * real tab there, outside the single quotes. */
+static void add_char_or_re(struct buf *b, struct mfill *f, const char *ch, const char *v,
+			   const char *spec)
+{
+	if (!ch) {
+		add_re(b, v, spec);
+		return;
+	}
+	if (str_eq(ch, "\t"))
+		buf_adds(b, f->plat && platform_is_bsd(f->plat, TOOL_SED) ? "'\"$(printf '\\t')\"'" : "\\t");
+	else
+		add_re(b, ch, spec);
+}
 /* Formats that transform the value; false when fmt is not one of them. */
 static bool fmt_special(struct mfill *f, const char *v, const char *fmt, struct buf *b)
 {
@@ -1128,18 +1171,19 @@ static bool fmt_special(struct mfill *f, const char *v, const char *fmt, struct 
 	} else if (str_eq(fmt, "sedre")) { /* inside '/.../' of sed */
 		add_re(b, v, ".[]*^$\\/");
 	} else if (str_eq(fmt, "subst")) { /* 's/old/new/g' with new from the role "new" */
-		struct mrole *n = get_role(f, "new", 3);
+		struct mrole *n = get_role(f, "new", 3), *o = get_role(f, "old", 3);
 		char nb[MT_VAL];
 		const char *nv = n ? role_text(f, n, nb, sizeof(nb)) : "";
-		char d = (strchr(v, '/') || strchr(nv, '/')) ? '|' : '/';
+		const char *oc = char_named(f, o, v), *nc = char_named(f, n, nv);
+		char d = (strchr(oc ? oc : v, '/') || strchr(nc ? nc : nv, '/')) ? '|' : '/';
 		char spec[16];
 
 		snprintf(spec, sizeof(spec), ".[]*^$\\%c", d);
 		buf_addf(b, "'s%c", d);
-		add_re(b, v, spec);
+		add_char_or_re(b, f, oc, v, spec);
 		buf_addch(b, d);
 		snprintf(spec, sizeof(spec), "&\\%c", d);
-		add_re(b, nv, spec);
+		add_char_or_re(b, f, nc, nv, spec);
 		buf_addf(b, "%cg'", d);
 	} else if (str_eq(fmt, "pglob")) { /* find -path: any folder named v */
 		buf_adds(b, "'*/");
