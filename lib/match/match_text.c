@@ -187,6 +187,20 @@ static bool is_date(const char *s)
 	       isdigit((unsigned char)s[8]) && isdigit((unsigned char)s[9]);
 }
 
+/* host:/path or host:~/path, with no user: a remote file for scp and
+ * rsync. (8080:80 and db:5432 are pairs: no / or ~ after the colon.) */
+static bool is_remote_spec(const char *raw)
+{
+	const char *colon = strchr(raw, ':'), *p;
+
+	if (!colon || colon == raw || (colon[1] != '/' && colon[1] != '~'))
+		return false;
+	for (p = raw; p < colon; p++)
+		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '-' && *p != '_')
+			return false;
+	return true;
+}
+
 static int classify(const char *raw)
 {
 	const char *dot, *at = strchr(raw, '@');
@@ -198,6 +212,8 @@ static int classify(const char *raw)
 		return TK_URL;
 	if (at && at != raw && at[1])
 		return TK_AT;
+	if (is_remote_spec(raw))
+		return TK_AT; /* web1:/var/www, as scp and rsync take it */
 	if (str_startswith(raw, "HEAD") && (raw[4] == '~' || raw[4] == '^' || raw[4] == '@'))
 		return TK_REF;
 	if (raw[0] == '-' && n > 1)

@@ -33,7 +33,7 @@ enum special { RS_NONE, RS_SIG, RS_CMD, RS_MSG, RS_UHOST, RS_MODE, RS_TEXT, RS_N
 
 /* Value checks: a role only takes a token whose text passes. */
 enum check { CK_NONE, CK_TAR, CK_ZIP, CK_GZ, CK_XZ, CK_BZ2, CK_JSON, CK_IDENT, CK_HEX, CK_TZ,
-	     CK_SCRIPT, CK_FILE, CK_REMOTE, CK_SYSVC };
+	     CK_SCRIPT, CK_FILE, CK_REMOTE, CK_SYSVC, CK_RSPEC };
 
 struct role_def {
 	const char *name;
@@ -88,6 +88,8 @@ static const struct role_def roles[] = {
 	{"ns", -1, -1, 0, 0, "namespace", ANYNAME, 0, true, 0, 0},
 	{"service", SL_NAME, -1, 0, 0, "service", ANYNAME, 0, false, 0, 0},
 	{"pkg", SL_NAME, -1, K(AT), 0, "package", ANYNAME, 0, false, 0, 0},
+	/* a system package: apt, dnf and brew take no name@version */
+	{"spkg", SL_NAME, -1, 0, 0, "package", ANYNAME & ~K(AT), 0, false, 0, 0},
 	{"branch", SL_NAME, -1, 0, 0, "branch", ANYNAME, 0, true, 0, 0},
 	{"proc", SL_NAME, -1, 0, 0, "process", K(WORD) | K(FILE), 0, false, 0, 0},
 	{"image", SL_NAME, -1, 0, 0, "image", ANYNAME, 0, true, 0, 0},
@@ -105,6 +107,7 @@ static const struct role_def roles[] = {
 	{"sysvc", -1, -1, 0, 0, "service|server|daemon", K(WORD), 0, false, 0, CK_SYSVC},
 	{"target", -1, -1, K(FILE) | K(PATH) | K(GLOB), 0, "dir|file", K(WORD), 0, false, 0, 0},
 	{"tarf", -1, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_TAR},
+	{"rspec", -1, -1, K(AT), 0, NULL, 0, 0, false, 0, CK_RSPEC},
 	{"zipf", -1, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_ZIP},
 	{"gzf", -1, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_GZ},
 	{"xzf", -1, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_XZ},
@@ -303,6 +306,8 @@ static bool check_ok(int check, const char *v, int kind)
 		return sys_label(v) != NULL;
 	case CK_REMOTE:
 		return str_eq(v, "origin") || str_eq(v, "upstream");
+	case CK_RSPEC: /* [user@]host:path, not user@host or pkg@1.2 */
+		return strchr(v, ':') != NULL && strchr(v, ':')[1] != '\0';
 	case CK_FILE: /* a file, not a folder; a bare word only if written like a name */
 		if (kind == TK_WORD && !name_shaped(v))
 			return false;
@@ -860,7 +865,9 @@ static void add_glob(struct buf *b, const char *s)
 			s += n;
 			continue;
 		}
-		n = strcspn(s, "*?[");
+		/* A run up to the next glob character; an unclosed [ is
+		 * literal, so it starts a run of its own. */
+		n = *s == '[' ? 1 + strcspn(s + 1, "*?[") : strcspn(s, "*?[");
 		{
 			char run[MT_VAL];
 
