@@ -591,6 +591,13 @@ I("git.squash", "squash", "lastcommit commit git last", "git rebase -i HEAD~{cou
   "An interactive rebase of the last {count} commits lets you mark them squash."),
 I("git.unstage", "unstage", "file git", "git restore --staged {file}",
   "git restore --staged takes the file out of the index and keeps your edits."),
+I("git.untracked", "untracked", "list show file which find git", "git ls-files --others --exclude-standard",
+  "Lists files git does not track, leaving out those .gitignore covers."),
+I("git.ignored", "ignore|ignored git", "list show file which find by", "git ls-files --others --ignored --exclude-standard",
+  "Lists the untracked files that .gitignore (and .git/info/exclude) cover."),
+I("ps.zombies", "zombie", "process show list find kill defunct how", "ps -eo pid,ppid,stat,comm | awk 'NR == 1 || $3 ~ /^Z/'",
+  "A zombie (state Z) has already exited and cannot be killed: it goes away when its parent"
+  " (PPID) reaps it or exits, so the parent is the one to signal."),
 I("git.clean", "untracked", "delete file dir git clean", "git clean -fd",
   "git clean -f deletes untracked files; -d includes folders."),
 I("git.branch_current", "branch current|which|what", "show git on", "git branch --show-current",
