@@ -28,7 +28,7 @@ V("ls.time", "list|ls|show|sort|file modified|newest|oldest|time|date|access", "
   "ls -[l{!count}]t[u{?acc}][r{?old}][ {path}][ | head -n {count}]", NULL,
   "ls -t sorts by modification time, newest first[; -r reverses it{?old}][; -u uses the"
   " access time instead{?acc}][; head keeps the first {count}]."),
-I("ls.size", "list|ls|show|sort size|biggest|smallest", "size biggest smallest:small file dir first by order human:h",
+I("ls.size", "list|ls|show|sort size|biggest|smallest", "size biggest smallest:small file first by order human:h",
   "ls -l[h{?h}]S[r{?small}][ {path}]",
   "ls -S sorts by size, largest first[; -r reverses it{?small}]."),
 I("ls.dirs", "dir", "list ls show only",
@@ -652,7 +652,7 @@ I("docker.run", "run|start docker|container|image", "docker background:d detache
 I("docker.system_prune", "clean|prune|unused", "delete unused image volume docker all",
   "docker system prune -a --volumes",
   "Removes stopped containers, unused networks, unused images and volumes."),
-I("docker.df", "docker", "disk space using howmuch usage", "docker system df",
+I("docker.df", "docker", "disk space using howmuch usage show", "docker system df",
   "docker system df shows the space used by images, containers and volumes."),
 I("docker.build", "build", "image docker tag current dir", "docker build -t {image} {path=.}",
   "docker build -t builds the image from the Dockerfile in the context directory and tags"
