@@ -859,11 +859,15 @@ static void add_glob(struct buf *b, const char *s)
 		}
 		if (*s == '[' && strchr(s + 1, ']')) {
 			n = (size_t)(strchr(s + 1, ']') - s) + 1;
-			/* A bracket set holds no quote or space in a glob the
-			 * tokenizer accepted; copy it as it is. */
-			buf_add(b, s, n);
-			s += n;
-			continue;
+			/* A bracket set stays bare only when it holds nothing
+			 * the shell would read as more than a character class
+			 * ([0-9], [!.]); anything else ($, `, quotes) is text. */
+			if (strspn(s + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					  "0123456789!^-_.,:") == n - 2) {
+				buf_add(b, s, n);
+				s += n;
+				continue;
+			}
 		}
 		/* A run up to the next glob character; an unclosed [ is
 		 * literal, so it starts a run of its own. */

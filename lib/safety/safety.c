@@ -1731,9 +1731,9 @@ out:
 /* GNU parallel: `parallel [options] COMMAND... ::: VALUES...` runs
  * COMMAND once per value, which replaces {} or is appended; `::::` takes
  * the values from files and no separator from stdin, as xargs does.
- * Without a COMMAND each value is a command line of its own. The command
- * is checked with every value at once (one rm over all of them is what
- * matters), the way handle_xargs checks xargs. */
+ * Without a COMMAND each value is a command line of its own. Appended
+ * values are checked all at once, as handle_xargs does (one rm over all
+ * of them); with {} the command is checked once per value (up to 64). */
 static void handle_parallel(struct sctx *x, struct cmd *c, struct strpool *sp)
 {
 	struct sword stack[AV_STACK], *av;
