@@ -2,7 +2,13 @@
 bats_require_minimum_version 1.5.0
 # HOME and XDG directories, so no test sees another's config or cache.
 
+# The set-up every test gets; a file with a setup() of its own calls
+# caro_setup (or setup_offline) first.
 setup() {
+	caro_setup
+}
+
+caro_setup() {
 	: "${CARO:?set CARO to the caro binary (make test does)}"
 	export HOME="$BATS_TEST_TMPDIR/home"
 	export XDG_CONFIG_HOME="$HOME/.config" XDG_CACHE_HOME="$HOME/.cache" XDG_DATA_HOME="$HOME/.local/share"
@@ -12,6 +18,39 @@ setup() {
 		[ "$v" = CARO_SHARED ] || [ "$v" = CARO_TOOLS ] || unset "$v"
 	done
 	export SHELL=/bin/bash
+}
+
+# For tests that talk to a server: no proxy, CA bundle or token from the
+# environment may steer the client (tests that want one set it).
+setup_offline() {
+	caro_setup
+	unset http_proxy https_proxy all_proxy ALL_PROXY no_proxy NO_PROXY HTTPS_PROXY
+	unset CURL_CA_BUNDLE HF_TOKEN HUGGING_FACE_HUB_TOKEN
+}
+
+# start_server DIR: tests/testserver.py on 127.0.0.1 (a free port, written
+# to DIR/port; its pid in DIR/pid; it exits with this test file).
+start_server() {
+	mkdir -p "$1"
+	python3 "$BATS_TEST_DIRNAME/../testserver.py" --port-file "$1/port" \
+		--log "$1/log" --parent $$ 3>&- &
+	echo $! >"$1/pid"
+	for _ in $(seq 200); do
+		[ -s "$1/port" ] && break
+		sleep 0.05
+	done
+	[ -s "$1/port" ]
+}
+
+# For setup_file: one server for the file, at $SRV (its files in $SRV_DIR).
+setup_file_server() {
+	export SRV_DIR="$BATS_FILE_TMPDIR/srv"
+	start_server "$SRV_DIR"
+	export SRV="http://127.0.0.1:$(cat "$SRV_DIR/port")"
+}
+
+teardown_file_server() {
+	kill "$(cat "$SRV_DIR/pid")" 2>/dev/null || true
 }
 
 # jget PATH: a field of the JSON in $output (python3 json), printed as JSON

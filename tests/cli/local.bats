@@ -9,34 +9,15 @@ load helpers
 TINY="${CARO_SHARED:-../shared}/fixtures/models/tiny-qwen2-q8_0.gguf"
 
 setup_file() {
-	export SRV_DIR="$BATS_FILE_TMPDIR/srv"
-	mkdir -p "$SRV_DIR"
-	python3 "$BATS_TEST_DIRNAME/../testserver.py" --port-file "$SRV_DIR/port" \
-		--log "$SRV_DIR/log" --parent $$ 3>&- &
-	echo $! >"$SRV_DIR/pid"
-	for _ in $(seq 200); do
-		[ -s "$SRV_DIR/port" ] && break
-		sleep 0.05
-	done
-	[ -s "$SRV_DIR/port" ]
-	export SRV="http://127.0.0.1:$(cat "$SRV_DIR/port")"
+	setup_file_server
 }
 
 teardown_file() {
-	kill "$(cat "$SRV_DIR/pid")" 2>/dev/null || true
+	teardown_file_server
 }
 
 setup() {
-	: "${CARO:?}"
-	export HOME="$BATS_TEST_TMPDIR/home"
-	export XDG_CONFIG_HOME="$HOME/.config" XDG_CACHE_HOME="$HOME/.cache" XDG_DATA_HOME="$HOME/.local/share"
-	mkdir -p "$HOME"
-	unset NO_COLOR VISUAL EDITOR OLLAMA_HOST OPENAI_API_KEY HF_TOKEN HUGGING_FACE_HUB_TOKEN
-	unset http_proxy https_proxy all_proxy ALL_PROXY no_proxy NO_PROXY HTTPS_PROXY
-	for v in $(env | sed -n 's/^\(CARO_[A-Z_]*\)=.*/\1/p'); do
-		[ "$v" = CARO_SHARED ] || [ "$v" = CARO_TOOLS ] || unset "$v"
-	done
-	export SHELL=/bin/bash
+	setup_offline
 	TINY=$(cd "$(dirname "$TINY")" && pwd)/$(basename "$TINY")
 	# A per-test id keeps the server's once-only options apart.
 	ID="id=$BATS_TEST_NUMBER-$$"

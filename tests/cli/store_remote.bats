@@ -6,39 +6,16 @@
 # first.
 load helpers
 
-start_server() { # DIR: start a test server, its port in DIR/port
-	mkdir -p "$1"
-	python3 "$BATS_TEST_DIRNAME/../testserver.py" --port-file "$1/port" \
-		--log "$1/log" --parent $$ 3>&- &
-	echo $! >"$1/pid"
-	for _ in $(seq 200); do
-		[ -s "$1/port" ] && break
-		sleep 0.05
-	done
-	[ -s "$1/port" ]
-}
-
 setup_file() {
-	export SRV_DIR="$BATS_FILE_TMPDIR/srv"
-	start_server "$SRV_DIR"
-	export SRV="http://127.0.0.1:$(cat "$SRV_DIR/port")"
+	setup_file_server
 }
 
 teardown_file() {
-	kill "$(cat "$SRV_DIR/pid")" 2>/dev/null || true
+	teardown_file_server
 }
 
 setup() {
-	: "${CARO:?}"
-	export HOME="$BATS_TEST_TMPDIR/home"
-	export XDG_CONFIG_HOME="$HOME/.config" XDG_CACHE_HOME="$HOME/.cache" XDG_DATA_HOME="$HOME/.local/share"
-	mkdir -p "$HOME"
-	unset NO_COLOR VISUAL EDITOR OLLAMA_HOST OPENAI_API_KEY
-	unset http_proxy https_proxy all_proxy ALL_PROXY no_proxy NO_PROXY HTTPS_PROXY
-	for v in $(env | sed -n 's/^\(CARO_[A-Z_]*\)=.*/\1/p'); do
-		[ "$v" = CARO_SHARED ] || [ "$v" = CARO_TOOLS ] || unset "$v"
-	done
-	export SHELL=/bin/bash
+	setup_offline
 	# Each test its own scenario path, so the request counts are its own.
 	T="id=store-$BATS_TEST_NUMBER-$$"
 }
