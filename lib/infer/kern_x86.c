@@ -1091,6 +1091,7 @@ static inline __attribute__((always_inline)) void micro_q8_0(const struct tile32
 		UNROLL
 		for (r = 0; r < GR; r++)
 			lo[r] = hi[r] = _mm256_setzero_si256();
+		UNROLL
 		for (j = 0; j < QK / 4; j++) {
 			const __m256i xl = in_reg(_mm256_loadu_si256((const __m256i *)(x[b].qs + 32 * j)));
 			const __m256i xh = in_reg(_mm256_loadu_si256((const __m256i *)(x[b].qs + 32 * j + 16)));
@@ -1129,6 +1130,7 @@ static inline __attribute__((always_inline)) void micro_u32(const struct tile32 
 			UNROLL
 			for (r = 0; r < GR; r++)
 				a16[r][0] = a16[r][1] = _mm256_setzero_si256();
+			UNROLL
 			for (jj = j; jj < j + run; jj++) {
 				__m256i xv[2];
 
