@@ -8,6 +8,8 @@
 #
 #   BENCH_RUNS=300       whole-process runs per figure (at least 100)
 #   BENCH_INFER_REPS=5   repetitions per engine figure (0 skips the engine)
+#   BENCH_LLAMACPP=1     llama.cpp beside the engine, measured now (0 skips;
+#                        skipped anyway without npm or a registry)
 set -eu
 cd "$(dirname "$0")/.."
 out=build/bench.jsonl
@@ -111,6 +113,10 @@ build/rel/bench/sha256_bench --json "$out"
 if [ "$infer_reps" -gt 0 ]; then
 	echo "== inference engine beside llama.cpp's figures (build/bench-infer.json)"
 	sh bench/infer_bench.sh "$infer_reps"
+	if [ "${BENCH_LLAMACPP:-1}" != 0 ]; then
+		echo "== llama.cpp and the engine side by side (build/bench-llamacpp.json)"
+		sh bench/llamacpp_bench.sh 3 || echo "bench: llama.cpp comparison failed; skipped"
+	fi
 fi
 
 echo "== instruction counts (the CI gate's cases)"

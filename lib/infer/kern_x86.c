@@ -97,18 +97,6 @@ static inline __m256i loadq(const int8_t *q)
 
 /* ---- 32-element types: each unpacks a block to signed or unsigned bytes ---- */
 
-static inline __m256i unpack_q4_0(const struct blk_q4_0 *a)
-{
-	return _mm256_sub_epi8(nibbles(a->qs), _mm256_set1_epi8(8));
-}
-
-static inline __m256i unpack_q5_0(const struct blk_q5_0 *a)
-{
-	const __m256i hi = _mm256_andnot_si256(bits_to_bytes(a->qh), _mm256_set1_epi8((char)0xF0));
-
-	return _mm256_or_si256(nibbles(a->qs), hi);
-}
-
 /* the codes of a q5_0/q5_1 block from its qh and qs, 0..31 */
 static inline __m256i unpack_u5(const uint8_t *qh, const uint8_t *qs)
 {
@@ -149,8 +137,55 @@ static inline __m256i unpack_q8_0(const struct blk_q8_0 *a)
 }
 
 DOT_SIGNED(dot_q8_0, blk_q8_0, unpack_q8_0)
-DOT_SIGNED(dot_q4_0, blk_q4_0, unpack_q4_0)
-DOT_SIGNED(dot_q5_0, blk_q5_0, unpack_q5_0)
+
+/* q4_0 and q5_0 with their codes unsigned (0..15, 0..31): the offset (8,
+ * 16) comes off each block as d * offset * s, s the activation's sum, as
+ * q4_1's min does, which saves the two sign operations (and q4_0's
+ * subtraction) that signed bytes need for maddubs; decode then reads
+ * these weights at closer to the memory's speed */
+#define DOT_OFFSET(name, blk, codes, offset)                                                    \
+	static float name(int n, const void *w, const void *xv)                                \
+	{                                                                                       \
+		const struct blk *a = w;                                                        \
+		const struct blk_q8 *x = xv;                                                    \
+		__m256 acc0 = _mm256_setzero_ps(), acc1 = acc0;                                 \
+		float off = 0;                                                                  \
+		int b, nb = n / QK;                                                             \
+                                                                                                \
+		for (b = 0; b + 1 < nb; b += 2) {                                               \
+			const float d0 = f16(a[b].d), d1 = f16(a[b + 1].d);                     \
+			const __m256i s0 = dot_u8(codes(&a[b]), loadq(x[b].qs));                \
+			const __m256i s1 = dot_u8(codes(&a[b + 1]), loadq(x[b + 1].qs));        \
+                                                                                                \
+			acc0 = _mm256_fmadd_ps(_mm256_set1_ps(d0 * x[b].d), _mm256_cvtepi32_ps(s0), \
+					       acc0);                                            \
+			acc1 = _mm256_fmadd_ps(_mm256_set1_ps(d1 * x[b + 1].d),                  \
+					       _mm256_cvtepi32_ps(s1), acc1);                    \
+			off += d0 * x[b].s + d1 * x[b + 1].s;                                   \
+		}                                                                               \
+		if (b < nb) {                                                                   \
+			const float d0 = f16(a[b].d);                                           \
+			const __m256i s0 = dot_u8(codes(&a[b]), loadq(x[b].qs));                \
+                                                                                                \
+			acc0 = _mm256_fmadd_ps(_mm256_set1_ps(d0 * x[b].d), _mm256_cvtepi32_ps(s0), \
+					       acc0);                                            \
+			off += d0 * x[b].s;                                                     \
+		}                                                                               \
+		return hsum8(_mm256_add_ps(acc0, acc1)) - (offset) * off;                       \
+	}
+
+static inline __m256i codes_q4_0(const struct blk_q4_0 *a)
+{
+	return nibbles(a->qs);
+}
+
+static inline __m256i codes_q5_0(const struct blk_q5_0 *a)
+{
+	return unpack_u5(a->qh, a->qs);
+}
+
+DOT_OFFSET(dot_q4_0, blk_q4_0, codes_q4_0, 8)
+DOT_OFFSET(dot_q5_0, blk_q5_0, codes_q5_0, 16)
 
 static float dot_q4_1(int n, const void *w, const void *xv)
 {
@@ -1091,6 +1126,7 @@ static inline __attribute__((always_inline)) void micro_q8_0(const struct tile32
 		UNROLL
 		for (r = 0; r < GR; r++)
 			lo[r] = hi[r] = _mm256_setzero_si256();
+		UNROLL
 		for (j = 0; j < QK / 4; j++) {
 			const __m256i xl = in_reg(_mm256_loadu_si256((const __m256i *)(x[b].qs + 32 * j)));
 			const __m256i xh = in_reg(_mm256_loadu_si256((const __m256i *)(x[b].qs + 32 * j + 16)));
@@ -1129,6 +1165,7 @@ static inline __attribute__((always_inline)) void micro_u32(const struct tile32 
 			UNROLL
 			for (r = 0; r < GR; r++)
 				a16[r][0] = a16[r][1] = _mm256_setzero_si256();
+			UNROLL
 			for (jj = j; jj < j + run; jj++) {
 				__m256i xv[2];
 

@@ -76,7 +76,12 @@ struct infer_ctx {
 	bool fixed_threads; /* every pass on all threads (else pool_run_adaptive) */
 	size_t kv_elem; /* bytes per cached value */
 	int kv_dim, q_dim;
-	uint8_t *kcache, *vcache; /* [layer][n_ctx][kv_dim], mmap'd */
+	/* [layer][KV head][n_ctx][head_dim], mmap'd: a head's positions are
+	 * one contiguous stream for attention to read (as [n_ctx][kv_dim],
+	 * each position's head_dim values lay kv_dim apart, and the strided
+	 * reads, all from memory since a token's weights pass through the
+	 * caches between two reads, made decode's attention wait on them) */
+	uint8_t *kcache, *vcache;
 	size_t kv_bytes;          /* of each cache */
 	int32_t *tokens;          /* [n_ctx] */
 	int n_past;
@@ -746,7 +751,8 @@ static void fwd_worker(void *arg, int ith, int nth)
 
 	for (l = 0; l < in->n_layer; l++) {
 		const struct layer *L = &m->layers[l];
-		uint8_t *kc = c->kcache + (size_t)l * c->n_ctx * kvd * c->kv_elem; /* [n_ctx][kvd] */
+		/* [nkv][n_ctx][hd] */
+		uint8_t *kc = c->kcache + (size_t)l * c->n_ctx * kvd * c->kv_elem;
 		uint8_t *vc = c->vcache + (size_t)l * c->n_ctx * kvd * c->kv_elem;
 
 		/* rmsnorm(x[b]) * attn_norm, quantized */
@@ -779,7 +785,7 @@ static void fwd_worker(void *arg, int ith, int nth)
 			for (b = 0; b < B; b++) {
 				const float *src = (u < nh + nkv ? kn : vn) + (size_t)b * kvd + r0;
 				uint8_t *dst = (u < nh + nkv ? kc : vc) +
-					       ((size_t)(c->pos0 + b) * kvd + r0) * c->kv_elem;
+					       ((size_t)h * c->n_ctx + (size_t)(c->pos0 + b)) * hd * c->kv_elem;
 
 				if (c->kv_f32)
 					memcpy(dst, src, (size_t)hd * sizeof(float));
@@ -793,22 +799,24 @@ static void fwd_worker(void *arg, int ith, int nth)
 		 * that share a KV head against positions 0..pos (causal):
 		 * scores, softmax, weighted sum of values -> xb[b][head]. When
 		 * there are few (token, KV head) pairs (decode), groups are cut
-		 * into parts so every thread has work. */
+		 * into parts so every thread has work. Threads take every nth
+		 * unit rather than a run of them: a causal token's cost grows
+		 * with its position, so in a prefill from position 0 a run of
+		 * the last tokens costs three times a run of the first. */
 		{
 			const int units = B * nkv;
 			const int parts = MIN(group, MAX(1, (4 * nth + units - 1) / units));
 			const int per = (group + parts - 1) / parts;
 
-			split(units * parts, 1, ith, nth, &u0, &u1);
-			for (u = u0; u < u1; u++) {
+			for (u = ith; u < units * parts; u += nth) {
 				const int bb = u / (nkv * parts), kh = u / parts % nkv;
 				const int h0 = kh * group + u % parts * per;
 				const int n_heads = MIN(per, (kh + 1) * group - h0);
-				const size_t ko = (size_t)kh * hd * c->kv_elem;
+				const size_t ko = (size_t)kh * c->n_ctx * hd * c->kv_elem;
 
 				if (n_heads > 0)
 					k->attn(hd, n_heads, c->pos0 + bb + 1, c->q + (size_t)bb * qd + (size_t)h0 * hd,
-						(size_t)hd, kc + ko, vc + ko, (size_t)kvd, c->kv_f32, att_scale, att,
+						(size_t)hd, kc + ko, vc + ko, (size_t)hd, c->kv_f32, att_scale, att,
 						c->xb + (size_t)bb * xbs + (size_t)h0 * hd, (size_t)hd);
 			}
 		}
@@ -938,7 +946,9 @@ void infer_truncate(struct infer_ctx *c, int n)
 
 /* ---- KV state save / restore ---- */
 
-#define KV_MAGIC "CAROKV01"
+/* 02: each layer's keys, then values, KV head by KV head (01 had them
+ * position by position, and is rejected as damaged, so rebuilt) */
+#define KV_MAGIC "CAROKV02"
 
 struct kv_header {
 	char magic[8];
@@ -964,10 +974,11 @@ static uint64_t kv_hash(uint64_t h, const void *p, size_t n)
 int infer_kv_save(const struct infer_ctx *c, int n, struct buf *out, struct err *err)
 {
 	const size_t row = (size_t)c->kv_dim * c->kv_elem;
+	const size_t hrow = (size_t)c->m->info.head_dim * c->kv_elem, head = c->n_ctx * hrow;
 	struct kv_header h;
 	size_t start = out->len;
 	uint64_t sum;
-	int l;
+	int l, kh;
 
 	if (n < 0)
 		n = c->n_past;
@@ -985,8 +996,10 @@ int infer_kv_save(const struct infer_ctx *c, int n, struct buf *out, struct err 
 	for (l = 0; l < c->m->info.n_layer; l++) {
 		const size_t off = (size_t)l * c->n_ctx * row;
 
-		buf_add(out, c->kcache + off, (size_t)n * row);
-		buf_add(out, c->vcache + off, (size_t)n * row);
+		for (kh = 0; kh < c->m->info.n_head_kv; kh++)
+			buf_add(out, c->kcache + off + kh * head, (size_t)n * hrow);
+		for (kh = 0; kh < c->m->info.n_head_kv; kh++)
+			buf_add(out, c->vcache + off + kh * head, (size_t)n * hrow);
 	}
 	sum = kv_hash(0x243f6a8885a308d3ull, out->s + start, out->len - start);
 	buf_add(out, &sum, sizeof(sum));
@@ -997,11 +1010,12 @@ int infer_kv_load(struct infer_ctx *c, const void *data, size_t len, const int32
 		  int n_expect, struct err *err)
 {
 	const size_t row = (size_t)c->kv_dim * c->kv_elem;
+	const size_t hrow = (size_t)c->m->info.head_dim * c->kv_elem, head = c->n_ctx * hrow;
 	const uint8_t *p = data;
 	struct kv_header h;
 	uint64_t sum;
 	size_t need;
-	int l, i;
+	int l, i, kh;
 
 	c->n_past = 0;
 	c->n_logits = 0;
@@ -1037,12 +1051,12 @@ int infer_kv_load(struct infer_ctx *c, const void *data, size_t len, const int32
 	}
 	p += (size_t)h.n_tokens * 4;
 	for (l = 0; l < (int)h.n_layer; l++) {
-		const size_t off = (size_t)l * c->n_ctx * row, sz = (size_t)h.n_tokens * row;
+		const size_t off = (size_t)l * c->n_ctx * row, sz = (size_t)h.n_tokens * hrow;
 
-		memcpy(c->kcache + off, p, sz);
-		p += sz;
-		memcpy(c->vcache + off, p, sz);
-		p += sz;
+		for (kh = 0; kh < c->m->info.n_head_kv; kh++, p += sz)
+			memcpy(c->kcache + off + kh * head, p, sz);
+		for (kh = 0; kh < c->m->info.n_head_kv; kh++, p += sz)
+			memcpy(c->vcache + off + kh * head, p, sz);
 	}
 	c->n_past = (int)h.n_tokens;
 	return 0;

@@ -16,7 +16,10 @@
  * spin budget adapts per thread to the waits it sees (wait_change), there
  * is no sched_yield phase (a yield hands the core to another process for
  * a whole slice), and pool_run_adaptive measures whether the extra
- * threads pay off at all.
+ * threads pay off at all, once a long wait at a barrier has shown that a
+ * partner can lose its core: until then one thread would only be slower,
+ * and a short run (a few prefill batches, a few dozen tokens) cannot
+ * afford the tries.
  */
 #define _GNU_SOURCE
 #include "infer/pool.h"
@@ -33,8 +36,10 @@
 #define SPIN_JOB 4096 /* a worker waiting for the next job, e.g. the next decoded token */
 #define SLEEP_SHORT 200e-6 /* a sleep shorter than this: the partner was running */
 
-/* pool_run_adaptive: a class of jobs tries n threads and then 1 thread
- * twice each at its start, then keeps the faster (one thread only when it
+/* pool_run_adaptive: a class of jobs runs on n threads until one of its
+ * runs has a long barrier wait (a sleep of SLEEP_SHORT or more: a thread
+ * waited for a partner that was not running). From then on it tries
+ * n threads and then 1 thread twice each, then keeps the faster (one thread only when it
  * is ONE_THREAD_MARGIN faster: the cost of a wrong choice is larger that
  * way round) and re-tries the other, twice, after EXPLORE_MIN calls,
  * doubling the gap up to EXPLORE_MAX while it stays slower. Each arm's
@@ -50,6 +55,7 @@ struct tuner {
 	int calls, next, gap;
 	int trial;      /* tries of the other arm still to make */
 	double trial_cost;
+	bool contended; /* an n-thread run waited long at a barrier */
 };
 
 struct pool {
@@ -60,6 +66,7 @@ struct pool {
 	atomic_uint bar_gen;
 	atomic_int bar_count;
 	atomic_int sleepers;
+	atomic_uint long_waits; /* barrier sleeps of SLEEP_SHORT or more */
 	atomic_bool quit;
 	pool_fn fn;
 	void *arg;
@@ -101,8 +108,9 @@ static double now_s(void)
  * sleep. The budget follows the waits: a spin that succeeded late makes
  * it cover four times as long; a sleep that ended soon (the partner was
  * running, only slower) doubles it; a long sleep (the partner had lost
- * its core) halves it, so a busy machine is not burnt spinning. */
-static void wait_change(struct pool *p, atomic_uint *gen, unsigned seen, int *budget)
+ * its core) halves it, so a busy machine is not burnt spinning. Returns
+ * whether it was such a long sleep. */
+static bool wait_change(struct pool *p, atomic_uint *gen, unsigned seen, int *budget)
 {
 	double t0;
 	int i;
@@ -111,7 +119,7 @@ static void wait_change(struct pool *p, atomic_uint *gen, unsigned seen, int *bu
 		if (atomic_load_explicit(gen, memory_order_acquire) != seen) {
 			if (4 * i > *budget)
 				*budget = MIN(SPIN_MAX, 4 * i);
-			return;
+			return false;
 		}
 		cpu_relax();
 	}
@@ -122,10 +130,12 @@ static void wait_change(struct pool *p, atomic_uint *gen, unsigned seen, int *bu
 		pthread_cond_wait(&p->cv, &p->mu);
 	atomic_fetch_sub(&p->sleepers, 1);
 	pthread_mutex_unlock(&p->mu);
-	if (now_s() - t0 < SLEEP_SHORT)
+	if (now_s() - t0 < SLEEP_SHORT) {
 		*budget = MIN(SPIN_MAX, 2 * *budget);
-	else
-		*budget = MAX(SPIN_MIN, *budget / 2);
+		return false;
+	}
+	*budget = MAX(SPIN_MIN, *budget / 2);
+	return true;
 }
 
 static void bump(struct pool *p, atomic_uint *gen)
@@ -153,7 +163,8 @@ void pool_barrier(struct pool *p)
 		bump(p, &p->bar_gen);
 		return;
 	}
-	wait_change(p, &p->bar_gen, g, &bar_budget);
+	if (wait_change(p, &p->bar_gen, g, &bar_budget))
+		atomic_fetch_add(&p->long_waits, 1);
 }
 
 static void *worker_main(void *v)
@@ -250,7 +261,7 @@ static int tuner_best(const struct tuner *t)
 /* Which arm (0: one thread, 1: all) a class's next call takes. */
 static int tuner_pick(struct tuner *t)
 {
-	if (t->seen[1] < 2)
+	if (t->seen[1] < 2 || !t->contended)
 		return 1;
 	if (t->seen[0] < 2)
 		return 0;
@@ -286,6 +297,7 @@ static void tuner_record(struct tuner *t, int arm, double cost)
 void pool_run_adaptive(struct pool *p, int cls, int units, pool_fn fn, void *arg)
 {
 	struct tuner *t = &p->tuners[cls < 0 ? 0 : cls % MAX_CLASSES];
+	unsigned waits;
 	double t0;
 	int arm;
 
@@ -294,9 +306,17 @@ void pool_run_adaptive(struct pool *p, int cls, int units, pool_fn fn, void *arg
 		return;
 	}
 	arm = tuner_pick(t);
+	waits = atomic_load(&p->long_waits);
 	t0 = now_s();
 	run(p, arm ? p->n : 1, fn, arg);
 	tuner_record(t, arm, (now_s() - t0) / units);
+	if (arm && atomic_load(&p->long_waits) != waits)
+		t->contended = true;
+}
+
+unsigned pool_long_waits(const struct pool *p)
+{
+	return atomic_load(&p->long_waits);
 }
 
 int pool_last_threads(const struct pool *p)

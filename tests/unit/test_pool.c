@@ -1,5 +1,6 @@
 /* test_pool.c: the thread pool: every thread runs, barriers separate
- * phases, and the adaptive runner keeps the thread count that is faster. */
+ * phases, and the adaptive runner keeps the thread count that is faster,
+ * trying one thread only once a barrier wait has shown contention. */
 #include "infer/pool.h"
 #include "t.h"
 
@@ -99,5 +100,46 @@ TEST(pool_adaptive_keeps_the_faster_thread_count)
 	 * (two calls at calls 8 and 18 of 8..23) */
 	CHECK(ones >= 10);
 	CHECK(twos >= 10);
+	pool_free(p);
+}
+
+/* the same small amount of work on every thread: nobody waits long */
+static void balanced(void *arg, int ith, int nth)
+{
+	volatile double *sink = arg;
+	double x = 0;
+	int i;
+
+	(void)nth;
+	for (i = 0; i < 2000; i++)
+		x += i * 0.5;
+	sink[ith] = x;
+}
+
+TEST(pool_adaptive_tries_one_thread_only_after_a_long_wait)
+{
+	struct err err = {0};
+	struct pool *p = pool_new(2, &err);
+	double sink[2];
+	int i, ones = 0;
+
+	REQUIRE(p);
+	for (i = 0; i < 24; i++) {
+		const unsigned waits = pool_long_waits(p);
+
+		pool_run_adaptive(p, 0, 1, balanced, sink);
+		/* a busy machine may deschedule a thread mid-run: then one
+		 * thread may be tried, and the rest of this run proves nothing */
+		if (pool_long_waits(p) != waits)
+			break;
+		CHECK_INT(pool_last_threads(p), 2);
+	}
+	/* a job that waits 8 ms at its barrier: the next runs try one thread */
+	for (i = 0; i < 6; i++) {
+		pool_run_adaptive(p, 1, 1, slow_when_parallel, NULL);
+		ones += pool_last_threads(p) == 1;
+	}
+	CHECK(pool_long_waits(p) > 0);
+	CHECK(ones >= 2);
 	pool_free(p);
 }
