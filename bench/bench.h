@@ -44,6 +44,13 @@ static inline double bench_pct(const double *sorted, size_t n, double p)
 	return sorted[i < n ? i : n - 1];
 }
 
+/* Sorts v in place and returns its p-quantile. */
+static inline double bench_quantile(double *v, size_t n, double p)
+{
+	bench_sort(v, n);
+	return bench_pct(v, n, p);
+}
+
 struct bench_stats {
 	double median, p95, p99, max;
 	size_t n;

@@ -13,17 +13,10 @@
  */
 #include "infer/infer.h"
 #include "proc.h"
+#include "bench.h"
 
 #include <time.h>
 #include <unistd.h>
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 /* CPU time of the whole process (all threads) */
 static double cpu_ms(void)
@@ -34,22 +27,9 @@ static double cpu_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-static int cmp_d(const void *a, const void *b)
-{
-	const double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double pct(double *v, int n, double q)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_d);
-	return v[(int)((n - 1) * q + 0.5)];
-}
-
 int main(int argc, char **argv)
 {
-	const double t0 = now_ms();
+	const double t0 = (1e3 * bench_now());
 	const char *path = NULL, *threads = "1,2", *label = NULL;
 	struct infer_model *m;
 	struct infer_ctx *c;
@@ -93,7 +73,7 @@ int main(int argc, char **argv)
 	}
 	load_ms = proc_uptime_ms();
 	if (load_ms < 0)
-		load_ms = now_ms() - t0;
+		load_ms = (1e3 * bench_now()) - t0;
 	infer_ctx_free(c);
 
 	for (i = 0; i < 256; i++)
@@ -134,19 +114,19 @@ int main(int argc, char **argv)
 			double a, ac;
 
 			infer_truncate(c, 0);
-			a = now_ms();
+			a = (1e3 * bench_now());
 			ac = cpu_ms();
 			infer_prefill(c, prompt, 256, 0, &err);
 			used_pp = infer_ctx_last_threads(c);
-			pp[r] = 256 / ((now_ms() - a) / 1e3);
+			pp[r] = 256 / (((1e3 * bench_now()) - a) / 1e3);
 			ppc[r] = 256 / ((cpu_ms() - ac) / 1e3);
 			infer_truncate(c, 0);
-			a = now_ms();
+			a = (1e3 * bench_now());
 			ac = cpu_ms();
 			for (i = 0; i < 32; i++)
 				infer_decode(c, prompt[i], &err);
 			used_tg = infer_ctx_last_threads(c);
-			tg[r] = 32 / ((now_ms() - a) / 1e3);
+			tg[r] = 32 / (((1e3 * bench_now()) - a) / 1e3);
 			tgc[r] = 32 / ((cpu_ms() - ac) / 1e3);
 		}
 		printf("%s{\"threads\": \"%s\", \"kernels\": \"%s\", \"last_threads_pp\": %d, "
@@ -154,9 +134,9 @@ int main(int argc, char **argv)
 		       "\"pp256_p95_low\": %.1f, \"tg32_median\": %.1f, \"tg32_p95_low\": %.1f, "
 		       "\"pp256_per_cpu_s\": %.1f, \"tg32_per_cpu_s\": %.1f}",
 		       first ? "" : ", ", tname, infer_ctx_kernels(c), used_pp, used_tg,
-		       pct(pp, reps, 0.5),
-		       pct(pp, reps, 0.05), pct(tg, reps, 0.5), pct(tg, reps, 0.05), pct(ppc, reps, 0.5),
-		       pct(tgc, reps, 0.5));
+		       bench_quantile(pp, (size_t)reps, 0.5),
+		       bench_quantile(pp, (size_t)reps, 0.05), bench_quantile(tg, (size_t)reps, 0.5), bench_quantile(tg, (size_t)reps, 0.05), bench_quantile(ppc, (size_t)reps, 0.5),
+		       bench_quantile(tgc, (size_t)reps, 0.5));
 		first = 0;
 		infer_ctx_free(c);
 		t = strchr(t, ',');

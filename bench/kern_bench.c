@@ -15,6 +15,7 @@
  * caches and memory bandwidth). Prints one JSON object per line.
  */
 #include "infer/kern.h"
+#include "bench.h"
 
 #include <time.h>
 
@@ -36,13 +37,6 @@ static double now(void)
 
 	clock_gettime(use_cpu ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-	const double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 enum mode { M_GEMM, M_DOT, M_GEMV, M_GEMV_DOT };
@@ -162,7 +156,7 @@ int main(int argc, char **argv)
 				run(k, type, mode, rows, n, nt, w, xq, as, x8, xs, out);
 				tm[r] = now() - t0;
 			}
-			qsort(tm, (size_t)reps, sizeof(*tm), cmp_d);
+			bench_sort(tm, (size_t)reps);
 			printf("{\"kernels\": \"%s\", \"type\": \"%s\", \"op\": \"%s\", \"rows\": %d, "
 			       "\"cols\": %d, \"tokens\": %d, \"clock\": \"%s\", \"gmacs_median\": %.2f, "
 			       "\"gmacs_best\": %.2f%s}\n",

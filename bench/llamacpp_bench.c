@@ -25,6 +25,8 @@
  * from outside (proc_bench).
  */
 #include "common.h"
+#include "bench.h"
+#include "proc.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
@@ -81,53 +83,6 @@ static void quiet(int level, const char *text, void *ud)
 	(void)level;
 	(void)text;
 	(void)ud;
-}
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-/* ms since this process started (its start time in /proc/self/stat) */
-static double since_start_ms(void)
-{
-	char buf[1024], *p;
-	unsigned long long start = 0;
-	struct timespec up;
-	FILE *f = fopen("/proc/self/stat", "r");
-	size_t n;
-	int field;
-
-	if (!f)
-		return -1;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	for (field = 2; field < 22 && p; field++)
-		p = strchr(p + 1, ' ');
-	if (!p || sscanf(p + 1, "%llu", &start) != 1)
-		return -1;
-	clock_gettime(CLOCK_BOOTTIME, &up);
-	return ((double)up.tv_sec + (double)up.tv_nsec / 1e9 -
-		(double)start / (double)sysconf(_SC_CLK_TCK)) * 1e3;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-	const double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* the p-th fraction of v (sorted in place) */
-static double pct(double *v, int n, double p)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_d);
-	return v[(int)(p * (n - 1) + 0.5)];
 }
 
 /* dlsym into *fp, or complain */
@@ -328,7 +283,7 @@ int main(int argc, char **argv)
 		L.model_free(model);
 		return r;
 	}
-	load_ms = since_start_ms();
+	load_ms = proc_uptime_ms();
 	for (i = 0; i < 256; i++)
 		prompt[i] = (llama_token)((i * 7919 + 13) % n_vocab);
 	pp = xmallocarray((size_t)reps, sizeof(double));
@@ -352,21 +307,21 @@ int main(int argc, char **argv)
 			double a;
 
 			L.memory_clear(L.get_memory(ctx), true);
-			a = now_ms();
+			a = (1e3 * bench_now());
 			if (eval(ctx, prompt, 256) < 0)
 				return 1;
-			pp[r] = 256 / ((now_ms() - a) / 1e3);
+			pp[r] = 256 / (((1e3 * bench_now()) - a) / 1e3);
 			L.memory_clear(L.get_memory(ctx), true);
-			a = now_ms();
+			a = (1e3 * bench_now());
 			for (i = 0; i < 32; i++)
 				if (eval(ctx, &prompt[i], 1) < 0)
 					return 1;
-			tg[r] = 32 / ((now_ms() - a) / 1e3);
+			tg[r] = 32 / (((1e3 * bench_now()) - a) / 1e3);
 		}
 		printf("%s{\"threads\": \"%d\", \"pp256_median\": %.1f, \"pp256_p95_low\": %.1f, "
 		       "\"tg32_median\": %.1f, \"tg32_p95_low\": %.1f}",
-		       first ? "" : ", ", nth, pct(pp, reps, 0.5), pct(pp, reps, 0.05), pct(tg, reps, 0.5),
-		       pct(tg, reps, 0.05));
+		       first ? "" : ", ", nth, bench_quantile(pp, (size_t)reps, 0.5), bench_quantile(pp, (size_t)reps, 0.05), bench_quantile(tg, (size_t)reps, 0.5),
+		       bench_quantile(tg, (size_t)reps, 0.05));
 		first = 0;
 		t = strchr(t, ',');
 		t = t ? t + 1 : "";

@@ -12,6 +12,7 @@
  * gave at that moment.
  */
 #include "common.h"
+#include "bench.h"
 
 #include <pthread.h>
 #include <time.h>
@@ -21,14 +22,6 @@ struct slice {
 	size_t n;
 	uint64_t sum;
 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Eight independent sums so the loop is bound by loads, not adds. */
 static void *sum_slice(void *v)
@@ -43,13 +36,6 @@ static void *sum_slice(void *v)
 			a[j] += s->p[i + j];
 	s->sum = a[0] + a[1] + a[2] + a[3] + a[4] + a[5] + a[6] + a[7];
 	return NULL;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-	const double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 int main(int argc, char **argv)
@@ -89,7 +75,7 @@ int main(int argc, char **argv)
 		if (nth < 1 || nth > 64)
 			return 2;
 		for (r = 0; r < reps; r++) {
-			const double t0 = now_s();
+			const double t0 = bench_now();
 
 			for (k = 0; k < nth; k++) {
 				sl[k].p = buf + n / (size_t)nth * (size_t)k;
@@ -100,11 +86,11 @@ int main(int argc, char **argv)
 			sum_slice(&sl[0]);
 			for (k = 1; k < nth; k++)
 				pthread_join(tid[k], NULL);
-			gbs[r] = (double)(n / (size_t)nth * (size_t)nth * 8) / (now_s() - t0) / 1e9;
+			gbs[r] = (double)(n / (size_t)nth * (size_t)nth * 8) / (bench_now() - t0) / 1e9;
 			for (k = 0; k < nth; k++)
 				total += sl[k].sum;
 		}
-		qsort(gbs, (size_t)reps, sizeof(*gbs), cmp_d);
+		bench_sort(gbs, (size_t)reps);
 		printf("%s{\"threads\": %d, \"gbs_median\": %.1f, \"gbs_max\": %.1f}", first ? "" : ", ",
 		       nth, gbs[reps / 2], gbs[reps - 1]);
 		first = 0;

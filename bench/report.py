@@ -92,6 +92,29 @@ def main():
                     add(f"infer {label} {key} threads={t}", run.get(f"{key}_median"),
                         "tok/s", "higher", p95_low=run.get(f"{key}_p95_low"),
                         llamacpp=ref)
+    lc = read_json("bench-llamacpp.json")
+    side = []
+    if lc:
+        # bench/llamacpp_bench.sh: llama.cpp's prebuilt AVX2 build and caro
+        # on the same files, process by process in turn, on this machine.
+        for r in lc.get("results", []):
+            label = r.get("label", "?")
+            for eng in ("caro", "llamacpp"):
+                e = r.get(eng) or {}
+                add(f"vs llama.cpp: {label} {eng} load", e.get("load_ms"), "ms")
+                for run in e.get("runs", []):
+                    for key in ("pp256", "tg32"):
+                        add(f"vs llama.cpp: {label} {eng} {key} threads={run.get('threads')}",
+                            run.get(f"{key}_median"), "tok/s", "higher")
+            runs = {eng: {x.get("threads"): x for x in (r.get(eng) or {}).get("runs", [])}
+                    for eng in ("caro", "llamacpp")}
+            for t in sorted(runs["caro"]):
+                c, l = runs["caro"][t], runs["llamacpp"].get(t)
+                if l:
+                    side.append((label, t, c.get("pp256_median"), l.get("pp256_median"),
+                                 c.get("tg32_median"), l.get("tg32_median")))
+        for name, c in (lc.get("local_case") or {}).items():
+            add(f"vs llama.cpp: issue-6 case {name}", c.get("p50_ms"), "ms", runs=c.get("runs"))
     caro = os.path.join(ROOT, "caro")
     if os.path.exists(caro):
         add("binary size ./caro", os.path.getsize(caro) / 1024.0, "KB")
@@ -119,6 +142,11 @@ def main():
         p99 = f"{x['p99']:.4g}" if x.get("p99") is not None else ""
         runs = str(x.get("runs") or "")
         print(f"{name[:60]:<60} {x['value']:>7.4g} {x['unit']:<4}{p95:>8} {p99:>9} {runs:>7}")
+    if side:
+        print(f"\n{'model (same run)':<24} {'thr':>3} {'pp256 caro':>11} {'llama.cpp':>10} "
+              f"{'tg32 caro':>10} {'llama.cpp':>10}")
+        for label, t, cp, lp, ct, lt in side:
+            print(f"{label:<24} {t:>3} {cp or 0:>11.1f} {lp or 0:>10.1f} {ct or 0:>10.1f} {lt or 0:>10.1f}")
     print(f"\nwrote build/bench.json ({len(figs)} figures; load {' '.join(load)})")
     return 0
 
