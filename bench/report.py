@@ -4,7 +4,7 @@ and print one table.
 
 Inputs (whatever exists): build/bench.jsonl (one object per line from
 proc_bench, local_bench, context_bench, sha256_bench and the callgrind
-counts), build/bench-match.json, build/bench-check.json,
+counts), build/bench-remote.jsonl (bench/remote_bench.sh), build/bench-match.json, build/bench-check.json,
 build/bench-tok.json, build/bench-infer.json, and the size of ./caro.
 
 Each figure becomes {"value", "unit", "better", ...}: for timings the
@@ -38,10 +38,12 @@ def main():
             return
         figs[name] = dict(value=round(float(value), 4), unit=unit, better=better, **extra)
 
-    try:
-        lines = open(os.path.join(B, "bench.jsonl")).read().splitlines()
-    except OSError:
-        lines = []
+    lines = []
+    for name in ("bench.jsonl", "bench-remote.jsonl"):
+        try:
+            lines += open(os.path.join(B, name)).read().splitlines()
+        except OSError:
+            pass
     for line in lines:
         if not line.strip():
             continue
@@ -53,6 +55,9 @@ def main():
                 add(n + " [peak RSS]", o["rss_kb_max"] / 1024.0, "MB")
         elif "instructions" in o:
             add(n, o["instructions"], "instr")
+        elif "openai_overhead_p50_ms" in o:
+            for k in ("openai", "ollama", "openai_curl"):
+                add(f"remote client overhead over the server, {k}", o.get(k + "_overhead_p50_ms"), "ms")
         elif "mb_per_s" in o:
             add(n, o["mb_per_s"], "MB/s", better="higher", runs=o.get("runs"))
 

@@ -14,7 +14,7 @@ set -eu
 cd "$(dirname "$0")/.."
 out=build/bench.jsonl
 : >"$out"
-rm -f build/bench-infer.json
+rm -f build/bench-infer.json build/bench-llamacpp.json build/bench-remote.jsonl
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 shared=${CARO_SHARED:-$PWD/../shared}
@@ -90,6 +90,11 @@ if command -v valgrind >/dev/null; then
 	CARO_TEST_ENGINE=on ir "ir: caro cache hit json" "$caro" -o json "$hit"
 	ir "ir: caro -b openai cache hit json" "$caro" -b openai -o json "$hit"
 fi
+
+# A remote engine against a server that answers at once: what the client
+# adds to the server's own time (build/bench-remote.jsonl).
+echo "== remote engines: the client's overhead"
+RUNS="$runs" sh bench/remote_bench.sh
 
 # The store alone, one operation per process: why history goes to a spool
 # file on the pattern-engine path instead of straight into SQLite.
