@@ -274,6 +274,36 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 	return true;
 }
 
+/* A role that renders as nothing ("date {time:dv} +%F" for today) leaves
+ * two blanks in a row: outside quotes, runs of blanks become one and the
+ * ends are trimmed. Inside quotes the text is the user's and stays. */
+static void squeeze_blanks(struct buf *b)
+{
+	size_t w = 0;
+	char q = 0;
+
+	for (size_t i = 0; i < b->len; i++) {
+		char c = b->s[i];
+
+		if (q) {
+			if (c == q)
+				q = 0;
+			else if (c == '\\' && q == '"' && i + 1 < b->len)
+				b->s[w++] = b->s[i++];
+		} else if (c == '\'' || c == '"') {
+			q = c;
+		} else if (c == '\\' && i + 1 < b->len) {
+			b->s[w++] = b->s[i++];
+		} else if (c == ' ' && (w == 0 || b->s[w - 1] == ' ')) {
+			continue;
+		}
+		b->s[w++] = b->s[i];
+	}
+	while (w > 0 && b->s[w - 1] == ' ' && !q)
+		w--;
+	buf_truncate(b, w);
+}
+
 static int cmp_fit(const void *a, const void *b)
 {
 	const struct fit *x = a, *y = b;
@@ -367,6 +397,7 @@ int match_request(const char *req, size_t len, const struct match_opts *opts,
 		/* refit: the fill state is rebuilt rather than stored per intent */
 		fit(r, ci, opts->plat, &f, &again);
 		mt_render(&f, pick_template(in, opts->plat), false, false, &cmd);
+		squeeze_blanks(&cmd);
 		for (size_t j = 0; j < res->n; j++)
 			dup |= str_eq(res->c[j].command, buf_str(&cmd));
 		if (dup || cmd.len == 0) {
