@@ -171,9 +171,11 @@ $(O)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(LIB_GEN_SRC) | $(DEPS_STAMP)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_XCFLAGS) -o $@ $< \
 		$(filter-out $(FUZZ_EXCLUDE),$(LIB_SRC) $(LIB_GEN_SRC)) $(LIBS)
 
+# Seeds come from tests/fuzz/seeds/NAME and from tests/fuzz/NAME.seeds.sh,
+# which writes them at run time (from ../shared, or with tools/gguf_write).
 fuzz:
 	@sh tools/deps.sh fuzz
-	@$(MAKE) --no-print-directory $(FUZZ_BINS)
+	@$(MAKE) --no-print-directory $(FUZZ_BINS) $(O)/rel/tools/gguf_write
 	@for f in $(FUZZ_BINS); do \
 		n=$$(basename $$f); mkdir -p $(O)/fuzz/corpus/$$n; \
 		echo "== $$n ($(FUZZ_SECONDS)s)"; \
