@@ -42,17 +42,6 @@ start_server() {
 	[ -s "$1/port" ]
 }
 
-# For setup_file: one server for the file, at $SRV (its files in $SRV_DIR).
-setup_file_server() {
-	export SRV_DIR="$BATS_FILE_TMPDIR/srv"
-	start_server "$SRV_DIR"
-	export SRV="http://127.0.0.1:$(cat "$SRV_DIR/port")"
-}
-
-teardown_file_server() {
-	kill "$(cat "$SRV_DIR/pid")" 2>/dev/null || true
-}
-
 # jget PATH: a field of the JSON in $output (python3 json), printed as JSON
 # for non-strings. PATH is dotted: timing_ms.total, reasons.0.rule
 jget() {

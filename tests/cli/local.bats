@@ -5,16 +5,9 @@
 # its damage, lazy loading, the spinner, and model downloads from
 # tests/testserver.py on 127.0.0.1 (HF_ENDPOINT points there).
 load helpers
+load server
 
 TINY="${CARO_SHARED:-../shared}/fixtures/models/tiny-qwen2-q8_0.gguf"
-
-setup_file() {
-	setup_file_server
-}
-
-teardown_file() {
-	teardown_file_server
-}
 
 setup() {
 	setup_offline

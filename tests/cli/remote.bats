@@ -4,14 +4,7 @@
 # fixtures in tests/data/ollama; path options in the base URL pick a
 # scenario (see tests/testserver.py). Nothing here leaves the machine.
 load helpers
-
-setup_file() {
-	setup_file_server
-}
-
-teardown_file() {
-	teardown_file_server
-}
+load server
 
 # As helpers' setup (private HOME, no CARO_* from outside), and no proxies.
 setup() {

@@ -5,14 +5,7 @@
 # named with -b, so the pattern engine's growing knowledge cannot answer
 # first.
 load helpers
-
-setup_file() {
-	setup_file_server
-}
-
-teardown_file() {
-	teardown_file_server
-}
+load server
 
 setup() {
 	setup_offline
