@@ -74,6 +74,18 @@ static void walk_node_at(struct sctx *x, const struct shell_node *n, const struc
 			 int *role);
 static void check_argv(struct sctx *x, struct cmd *c);
 
+/* Check the words av[0..n) as a command run by c (find -exec, xargs,
+ * parallel): c's environment, no stdin of its own. */
+static void check_words(struct sctx *x, const struct cmd *c, struct sword *av, size_t n)
+{
+	struct cmd sub = *c;
+
+	sub.av = av;
+	sub.ac = n;
+	sub.in = NULL;
+	check_argv(x, &sub);
+}
+
 /* ---- small helpers ---------------------------------------------------- */
 
 bool str_ieq(const char *a, const char *b)
@@ -1656,7 +1668,6 @@ static void handle_xargs(struct sctx *x, struct cmd *c, size_t start, struct str
 	struct sword stack[AV_STACK], *av;
 	size_t n = start < c->ac ? c->ac - start : 0, extra = 0, k;
 	const struct stdin_info *in = c->in;
-	struct cmd sub;
 	char *words = NULL;
 	bool replace = cmd_has_short(c, 'I') || cmd_has_short(c, 'i') || cmd_has_long(c, "--replace");
 
@@ -1718,11 +1729,7 @@ static void handle_xargs(struct sctx *x, struct cmd *c, size_t start, struct str
 		}
 		extra = 0;
 	}
-	sub = *c;
-	sub.av = av;
-	sub.ac = n + extra;
-	sub.in = NULL;
-	check_argv(x, &sub);
+	check_words(x, c, av, n + extra);
 out:
 	if (av != stack)
 		free(av);
@@ -1743,7 +1750,6 @@ static void handle_parallel(struct sctx *x, struct cmd *c, struct strpool *sp)
 			     "memfree load nice retries termseq"),
 	       sep, n = 0, j;
 	bool replace = false;
-	struct cmd sub;
 
 	for (sep = k; sep < c->ac; sep++)
 		if (!strncmp(c->av[sep].s, ":::", 3))
@@ -1788,22 +1794,13 @@ static void handle_parallel(struct sctx *x, struct cmd *c, struct strpool *sp)
 			for (size_t i = 1; i < sep - k; i++)
 				if (c->av[k + i].s[0] == '{')
 					av[i] = c->av[j];
-			sub = *c;
-			sub.av = av;
-			sub.ac = sep - k;
-			sub.in = NULL;
-			check_argv(x, &sub);
+			check_words(x, c, av, sep - k);
 		} else {
 			av[n++] = c->av[j];
 		}
 	}
-	if (!replace) {
-		sub = *c;
-		sub.av = av;
-		sub.ac = n;
-		sub.in = NULL;
-		check_argv(x, &sub);
-	}
+	if (!replace)
+		check_words(x, c, av, n);
 	if (av != stack)
 		free(av);
 }
