@@ -14,6 +14,10 @@
 # needs no edit here. A module that needs its own flags (SIMD kernels) puts
 # them in lib/<module>/module.mk.
 
+# The module.mk files included below define rules of their own: without
+# this, plain `make` would build the first of those instead of ./caro.
+.DEFAULT_GOAL := all
+
 PREFIX ?= /usr/local
 DESTDIR ?=
 CC ?= cc
@@ -175,7 +179,7 @@ $(O)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(LIB_GEN_SRC) | $(DEPS_STAMP)
 # which writes them at run time (from ../shared, or with tools/gguf_write).
 fuzz:
 	@sh tools/deps.sh fuzz
-	@$(MAKE) --no-print-directory $(FUZZ_BINS) $(O)/rel/tools/gguf_write
+	@$(MAKE) --no-print-directory $(FUZZ_BINS) $(O)/rel/tools/gguf_write $(O)/rel/caro
 	@for f in $(FUZZ_BINS); do \
 		n=$$(basename $$f); mkdir -p $(O)/fuzz/corpus/$$n; \
 		echo "== $$n ($(FUZZ_SECONDS)s)"; \

@@ -553,7 +553,7 @@ int config_write_value(const char *path, const char *key, const char *value, str
 		}
 	}
 	/* 0600: the file may hold an API key. */
-	rc = file_write_atomic(path, buf_str(&out), out.len, 0600, err);
+	rc = file_write_atomic(path, buf_str(&out), out.len, 0600, 0, err);
 out:
 	toml_doc_release(&doc);
 	buf_release(&text);

@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 int file_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
-		      struct err *err)
+		      unsigned flags, struct err *err)
 {
 	char tmp[4200];
 	const char *p = data;
@@ -27,7 +27,7 @@ int file_write_atomic(const char *path, const void *data, size_t len, unsigned m
 		p += w;
 		left -= (size_t)w;
 	}
-	if (fsync(fd) != 0) {
+	if (!(flags & FILE_NOSYNC) && fsync(fd) != 0) {
 		err_errno(err, ERR_IO, "cannot write %s", tmp);
 		goto fail;
 	}

@@ -202,7 +202,7 @@ int models_manifest_save(const char *dir, const struct models_manifest *m, struc
 	}
 	text = cJSON_Print(root);
 	snprintf(path, sizeof(path), "%s/manifest.json", dir);
-	rc = text ? file_write_atomic(path, text, strlen(text), 0644, err) :
+	rc = text ? file_write_atomic(path, text, strlen(text), 0644, 0, err) :
 		    err_set(err, ERR_NOMEM, "cannot format %s", path);
 	free(text);
 	cJSON_Delete(root);

@@ -530,7 +530,7 @@ int platform_detect(struct platform *p, const char *cache_dir, char *warn, size_
 		buf_addf(&file, "%s\n%s", CACHE_MAGIC, key.s);
 		tools_key(&file, path_env);
 		facts_format(&file, p);
-		if (file_write_atomic(cpath, file.s, file.len, 0644, &werr) != 0 && warn_len)
+		if (file_write_atomic(cpath, file.s, file.len, 0644, 0, &werr) != 0 && warn_len)
 			snprintf(warn, warn_len, "%s", werr.msg);
 	}
 out:

@@ -24,6 +24,7 @@
  */
 #include "store.h"
 
+#include "fileio.h"
 #include "log.h"
 #include "paths.h"
 
@@ -350,6 +351,11 @@ static int on_wal(void *ud, sqlite3 *db, const char *name, int frames)
 
 /* ---- open and close ---- */
 
+static void index_path(const char *dir, char *out, size_t cap)
+{
+	snprintf(out, cap, "%s/%s", dir, STORE_INDEX_NAME);
+}
+
 static void close_db(struct store *st)
 {
 	if (st->db)
@@ -388,6 +394,9 @@ static void quarantine(struct store *st, char *aside, size_t cap)
 	snprintf(shm, sizeof(shm), "%s-shm", st->path);
 	if (rename(wal, wal_aside) != 0 && errno != ENOENT)
 		unlink(wal);
+	unlink(shm);
+	/* The index mirrors the database that moved: the new one is empty. */
+	index_path(st->dir, shm, sizeof(shm));
 	unlink(shm);
 }
 
@@ -749,6 +758,108 @@ static int evict(struct store *st, struct err *err)
 	return run(st, s, "evicting", err);
 }
 
+/*
+ * answers.idx is rewritten whole from the cache table (see store.h) by
+ * whoever holds answers.lock, an flock that orders the rewrites: each one
+ * reads the newest committed state under the lock, so a later rename never
+ * carries an older snapshot. A put rewrites it after its commit, outside
+ * the database's write lock, which 20 concurrent writers already contend
+ * for; forget and clear rewrite it inside their transaction and commit
+ * before they let go of answers.lock, so no rewrite can bring back what
+ * they removed.
+ */
+static int lock_fd(int fd, int op, int timeout_ms);
+
+static int index_lock(struct store *st, int timeout_ms, struct err *err)
+{
+	char path[4200];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/answers.lock", st->dir);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return err_errno(err, ERR_IO, "store: cannot open %s", path);
+	if (lock_fd(fd, LOCK_EX, timeout_ms) != 0) {
+		close(fd);
+		return err_set(err, ERR_TIMEOUT, "store: the answer index is locked by another "
+			       "process");
+	}
+	return fd;
+}
+
+static void index_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+/*
+ * With answers.lock held: rewrite the index from what this connection
+ * sees. -1 only when a stale index could not be removed.
+ */
+static int index_rebuild(struct store *st, struct err *err)
+{
+	struct store_index_rec *r = NULL;
+	struct buf img = BUF_INIT;
+	sqlite3_stmt *s = NULL;
+	char path[4200];
+	size_t n = 0, bytes = 0;
+	int rc = -1, step;
+
+	index_path(st->dir, path, sizeof(path));
+	if (prepare(st, "SELECT khash, key, engine, answer, created, want, context FROM cache "
+		    "ORDER BY used DESC, created DESC LIMIT ?", &s, "indexing", err) != 0)
+		goto drop;
+	sqlite3_bind_int(s, 1, STORE_INDEX_MAX_ENTRIES);
+	r = xcalloc(STORE_INDEX_MAX_ENTRIES, sizeof(*r));
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *key = col_text(s, 1), *engine = col_text(s, 2), *ans = col_text(s, 3);
+		struct store_index_rec *x = &r[n];
+
+		if (!key || !engine || !ans)
+			continue;
+		x->key_len = strlen(key);
+		bytes += x->key_len + strlen(engine) + strlen(ans) + 64;
+		if (bytes > STORE_INDEX_MAX_BYTES)
+			break;
+		x->khash = i2u(sqlite3_column_int64(s, 0));
+		x->key = xstrdup(key);
+		x->engine = xstrdup(engine);
+		x->answer = xstrdup(ans);
+		x->created = sqlite3_column_int64(s, 4);
+		x->want = (uint32_t)MIN(MAX(sqlite3_column_int64(s, 5), 0), UINT32_MAX);
+		x->context = sqlite3_column_int(s, 6) != 0;
+		n++;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		db_fail(st, "indexing", err);
+		goto drop;
+	}
+	store_index_format(r, n, &img);
+	/* No fsync: the index is derived, and a short file is rejected. */
+	if (file_write_atomic(path, img.s, img.len, 0600, FILE_NOSYNC, err) != 0)
+		goto drop;
+	rc = 0;
+	goto out;
+drop:
+	/* No index is always right: hits then read the database. */
+	log_debug("store: answer index not written: %s", err->msg);
+	if (unlink(path) == 0 || errno == ENOENT)
+		rc = 0;
+	else
+		err_errno(err, ERR_IO, "store: cannot remove the stale %s", path);
+out:
+	sqlite3_finalize(s);
+	for (size_t i = 0; i < n; i++) {
+		free((char *)r[i].key);
+		free((char *)r[i].engine);
+		free((char *)r[i].answer);
+	}
+	free(r);
+	buf_release(&img);
+	return rc;
+}
+
 int store_cache_put(struct store *st, const struct store_key *k, size_t want,
 		    const struct gen_answer *ans, const char *engine, uint64_t *khash,
 		    struct err *err)
@@ -790,6 +901,15 @@ int store_cache_put(struct store *st, const struct store_key *k, size_t want,
 	spool_release(&sp, true);
 	*khash = h;
 	rc = 0;
+	{
+		struct err ie;
+		int fd = index_lock(st, st->opts.busy_ms, &ie);
+
+		/* Not indexed: hits on it read the database, then refresh. */
+		if (fd < 0 || index_rebuild(st, &ie) != 0)
+			log_debug("%s", ie.msg);
+		index_unlock(fd);
+	}
 	goto out;
 fail:
 	rollback(st);
@@ -802,13 +922,76 @@ out:
 int store_cache_forget(struct store *st, uint64_t khash, struct err *err)
 {
 	sqlite3_stmt *s;
+	int fd = -1;
 
 	if (st->broken)
 		return 0;
-	if (prepare(st, "DELETE FROM cache WHERE khash = ?", &s, "forgetting", err) != 0)
+	if (begin_write(st, err) != 0)
 		return -1;
+	if ((fd = index_lock(st, st->opts.busy_ms, err)) < 0 ||
+	    prepare(st, "DELETE FROM cache WHERE khash = ?", &s, "forgetting", err) != 0)
+		goto fail;
 	sqlite3_bind_int64(s, 1, u2i(khash));
-	return run(st, s, "forgetting", err);
+	if (run(st, s, "forgetting", err) != 0 || index_rebuild(st, err) != 0 ||
+	    commit(st, err) != 0)
+		goto fail;
+	index_unlock(fd);
+	return 0;
+fail:
+	rollback(st);
+	index_unlock(fd);
+	return -1;
+}
+
+int store_index_get(const char *dir, const struct store_key *k, size_t want, long long ttl_days,
+		    struct gen_answer *ans, char *engine, size_t engine_cap, uint64_t *khash,
+		    struct err *err)
+{
+	const struct buf *keys[2] = {&k->ctx, &k->base};
+	const uint64_t hashes[2] = {k->h_ctx, k->h_base};
+	int64_t cutoff = ttl_days > 0 ? wall_ms() - ttl_days * 86400000LL : INT64_MIN;
+	struct buf scratch = BUF_INIT;
+	struct store_index_rec r;
+	char path[4200];
+	int fd, rc = 0;
+
+	memset(ans, 0, sizeof(*ans));
+	index_path(dir, path, sizeof(path));
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return err_errno(err, ERR_IO, "store: cannot open %s", path);
+	/* The entry made for this directory first, as in store_cache_get. */
+	for (int i = 0; i < 2 && rc == 0; i++) {
+		if (!hashes[i])
+			continue;
+		rc = store_index_find(fd, hashes[i], keys[i]->s, keys[i]->len, &r, &scratch, err);
+		if (rc != 1)
+			continue;
+		rc = 0;
+		if (r.created < cutoff || r.want < want || answer_parse(r.answer, want, ans) != 0)
+			continue;
+		ans->context_dependent = r.context;
+		snprintf(engine, engine_cap, "%s", r.engine);
+		*khash = r.khash;
+		rc = 1;
+	}
+	close(fd);
+	buf_release(&scratch);
+	return rc;
+}
+
+int store_index_refresh(struct store *st, struct err *err)
+{
+	int fd, rc;
+
+	if (st->broken)
+		return 0;
+	/* A cache hit must not wait: someone else is rewriting it anyway. */
+	if ((fd = index_lock(st, 0, err)) < 0)
+		return -1;
+	rc = index_rebuild(st, err);
+	index_unlock(fd);
+	return rc;
 }
 
 /* ---- spool records ---- */
@@ -1364,19 +1547,22 @@ int store_counts(struct store *st, int64_t *history, int64_t *cache, struct err 
 int store_clear(struct store *st, struct err *err)
 {
 	struct spool sp = {-1};
+	int fd = -1;
 
 	if (begin_write(st, err) != 0)
 		return -1;
 	/* Overwrite what is deleted: requests should not linger in free pages. */
-	if (spool_take(st, &sp, err) != 0 ||
+	if (spool_take(st, &sp, err) != 0 || (fd = index_lock(st, st->opts.busy_ms, err)) < 0 ||
 	    exec(st, "PRAGMA secure_delete=ON", "clearing", err) != 0 ||
 	    exec(st, "DELETE FROM history; DELETE FROM cache", "clearing", err) != 0 ||
-	    commit(st, err) != 0) {
+	    index_rebuild(st, err) != 0 || commit(st, err) != 0) {
 		rollback(st);
 		spool_release(&sp, false);
+		index_unlock(fd);
 		return -1;
 	}
 	spool_release(&sp, true);
+	index_unlock(fd);
 	/* And out of the WAL, which still holds the old pages: this one waits
 	 * for readers (the user asked for it). */
 	if (sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) !=

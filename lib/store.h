@@ -136,6 +136,65 @@ int store_cache_put(struct store *st, const struct store_key *k, size_t want,
 /* Forget the entry khash (the user corrected it). 0, or -1 on errors. */
 int store_cache_forget(struct store *st, uint64_t khash, struct err *err);
 
+/* ---- the answer index ---- */
+
+/*
+ * answers.idx holds the most recently used cached answers (at most
+ * STORE_INDEX_MAX_ENTRIES and STORE_INDEX_MAX_BYTES) in a hash table that
+ * a cache hit reads with four pread()s. Opening caro.db costs a cache hit
+ * about 1 ms of system calls (the WAL, its shared-memory index, locks),
+ * as much as all the rest of the process, so a hit never opens it.
+ *
+ * The index is derived from caro.db and rewritten whole (a temporary file,
+ * then rename) after each change to the cache, under an flock of its own
+ * (answers.lock) that keeps rewrites in commit order. When it cannot be
+ * written it is removed; forget and clear fail when it can be neither, so
+ * the index never holds an answer that was forgotten or cleared. It may
+ * lack recent ones, so a miss in the index is not final: the caller asks
+ * caro.db next. An out-of-band change to caro.db (the sqlite3 shell) must
+ * remove the index.
+ */
+#define STORE_INDEX_NAME "answers.idx"
+#define STORE_INDEX_MAX_ENTRIES 4096
+#define STORE_INDEX_MAX_BYTES (8 * 1024 * 1024)
+
+/*
+ * Look k up in dir's index, as store_cache_get does in the database (same
+ * results, same want and ttl_days rules). Returns 1 on a hit, 0 on a miss,
+ * -1 when there is no usable index (err says why): then ask the database,
+ * and after a hit there call store_index_refresh.
+ */
+int store_index_get(const char *dir, const struct store_key *k, size_t want, long long ttl_days,
+		    struct gen_answer *ans, char *engine, size_t engine_cap, uint64_t *khash,
+		    struct err *err);
+
+/* Rewrite the index from the database if nobody else is rewriting it
+ * right now (a cache hit must not wait). 0, or -1 on errors. */
+int store_index_refresh(struct store *st, struct err *err);
+
+/* One index record (exposed for tests and the fuzzer). */
+struct store_index_rec {
+	uint64_t khash;
+	const char *key; /* key_len bytes, as in struct store_key */
+	size_t key_len;
+	const char *engine;
+	const char *answer; /* JSON, as in caro.db */
+	int64_t created;    /* Unix ms */
+	uint32_t want;
+	bool context;
+};
+
+/* The whole index file for r[0..n) (khash unique and non-zero) into out. */
+void store_index_format(const struct store_index_rec *r, size_t n, struct buf *out);
+
+/*
+ * Find the record with hash h and key (key_len bytes) in the index open on
+ * fd. 1 with *rec pointing into scratch; 0 when it is not there; -1 with
+ * ERR_CORRUPT (malformed, truncated or foreign file) or ERR_IO.
+ */
+int store_index_find(int fd, uint64_t h, const char *key, size_t key_len,
+		     struct store_index_rec *rec, struct buf *scratch, struct err *err);
+
 /* ---- history ---- */
 
 /* What became of a request. "edited" means an edited command was run. */

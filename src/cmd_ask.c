@@ -89,18 +89,19 @@ static struct store *cache_store(struct app *app, struct answers *a)
 }
 
 /* Look the request up under this engine's identity; true on a hit, which
- * fills out. Otherwise k is left ready for caching a fresh answer. */
+ * fills out. Otherwise k is left ready for caching a fresh answer. The
+ * answer index comes first: a hit there never opens caro.db. */
 static bool cache_get(struct app *app, struct backend *b, const struct gen_request *req,
 		      struct answers *out, struct store_key *k)
 {
-	struct store *st = cache_store(app, out);
+	struct store *st;
 	struct buf id = BUF_INIT;
 	struct gen_answer ans;
 	char fp[17] = "";
 	struct err e;
-	int rc;
+	int rc, irc;
 
-	if (!st)
+	if (!app->cache_dir_ok || app->cfg.cache_max_entries <= 0)
 		return false;
 	backend_identity(b, &id);
 	if (!req->cwd || store_context_fingerprint(req->cwd, fp, &e) != 0)
@@ -111,10 +112,23 @@ static bool cache_get(struct app *app, struct backend *b, const struct gen_reque
 		out->cache = STORE_CACHE_BYPASS;
 		return false;
 	}
-	rc = store_cache_get(st, k, req->max_candidates, &ans, out->backend, sizeof(out->backend),
-			     &out->khash, &e);
-	if (rc < 0)
-		warnf("answer cache: %s", e.msg);
+	irc = store_index_get(app->cache_dir, k, req->max_candidates, app->cfg.cache_ttl_days, &ans,
+			      out->backend, sizeof(out->backend), &out->khash, &e);
+	if (irc < 0)
+		log_debug("%s", e.msg);
+	rc = irc;
+	if (irc != 1) {
+		st = cache_store(app, out);
+		if (!st)
+			return false;
+		rc = store_cache_get(st, k, req->max_candidates, &ans, out->backend,
+				     sizeof(out->backend), &out->khash, &e);
+		if (rc < 0)
+			warnf("answer cache: %s", e.msg);
+		/* The database had it and the index did not exist: make it. */
+		if (rc == 1 && irc < 0 && store_index_refresh(st, &e) != 0)
+			log_debug("%s", e.msg);
+	}
 	out->cache = rc == 1 ? STORE_CACHE_HIT : STORE_CACHE_MISS;
 	if (rc != 1)
 		return false;
@@ -590,7 +604,9 @@ static void remember(struct app *app, const char *request, struct answers *a,
 	    store_cache_put(a->st, &a->key, (size_t)app->cfg.candidates, &a->fresh, a->backend,
 			    &a->khash, &err) != 0)
 		warnf("answer not cached: %s", err.msg);
-	if (d == STORE_EDITED && a->st && a->khash && store_cache_forget(a->st, a->khash, &err))
+	/* A hit from the answer index left the database closed until now. */
+	if (d == STORE_EDITED && a->khash && cache_store(app, a) &&
+	    store_cache_forget(a->st, a->khash, &err))
 		log_info("%s", err.msg);
 	e.khash = a->khash;
 	history_record(app, &e);

@@ -160,9 +160,41 @@ readable_tree() {
 	"$CARO" "greet the world" >/dev/null
 	run --separate-stderr "$CARO" -o json "greet the world"
 	jcheck 'j["cached"] is True'
+	# An edit behind caro's back must drop the index it derives from caro.db.
 	sqlite3 "$(db)" 'UPDATE cache SET created = created - 3 * 86400000'
+	rm "$XDG_CACHE_HOME/caro/answers.idx"
 	run --separate-stderr "$CARO" -o json "greet the world"
 	jcheck 'j["cached"] is False'
+	# The fresh answer is cached and indexed again; a longer TTL keeps it.
+	run --separate-stderr "$CARO" -o json "greet the world"
+	jcheck 'j["cached"] is True'
+}
+
+@test "a cache hit comes from the answer index and never opens caro.db" {
+	engine_on
+	"$CARO" "greet the world" >/dev/null
+	[ -s "$XDG_CACHE_HOME/caro/answers.idx" ]
+	# Nobody may read the database now: a hit that opened it would fail.
+	chmod 000 "$(db)"
+	mv "$(db)" "$(db).away"
+	run --separate-stderr "$CARO" -o json "greet the world"
+	[ "$status" -eq 0 ]
+	jcheck 'j["cached"] is True and j["backend"] == "test"'
+	[ ! -e "$(db)" ]
+	[ -z "$stderr" ]
+	mv "$(db).away" "$(db)"
+	chmod 600 "$(db)"
+	# Without the index the database answers, and the index comes back.
+	rm "$XDG_CACHE_HOME/caro/answers.idx"
+	run --separate-stderr "$CARO" -o json "greet the world"
+	jcheck 'j["cached"] is True'
+	[ -s "$XDG_CACHE_HOME/caro/answers.idx" ]
+	# A damaged index is no hit and no crash: the database answers.
+	head -c 100 /dev/urandom >"$XDG_CACHE_HOME/caro/answers.idx"
+	run --separate-stderr "$CARO" -o json "greet the world"
+	[ "$status" -eq 0 ]
+	jcheck 'j["cached"] is True'
+	[ "$(calls)" -eq 1 ]
 }
 
 @test "an edited command makes caro forget the cached answer" {
@@ -375,10 +407,11 @@ readable_tree() {
 	[ "$size" -gt 16384 ]
 	truncate -s $((size / 2)) "$(db)"
 	# The first request that reads the damage still answers; the file is
-	# moved aside, and the next request starts a new database.
-	run --separate-stderr "$CARO" "request number 59 with some words"
+	# moved aside, and the next request starts a new database. (A request
+	# the index holds would not read the database: take a new one.)
+	run --separate-stderr "$CARO" "request number 61 with some words"
 	[ "$status" -eq 0 ]
-	[ "$output" = "echo 'request number 59 with some words'" ]
+	[ "$output" = "echo 'request number 61 with some words'" ]
 	[[ "$stderr" == *"malformed"*"moved it to"* ]]
 	ls "$XDG_CACHE_HOME/caro"/caro.db.corrupt-*
 	run --separate-stderr "$CARO" "request number 59 with some words"
@@ -402,13 +435,17 @@ readable_tree() {
 	jcheck 'j["command"] == "echo '"'"'greet someone else'"'"'" and j["cached"] is False'
 	[[ "$stderr" == *"answer not cached"*"locked"* ]]
 	wait
-	# Exclusive locking mode blocks readers too: the cache is skipped.
+	# Exclusive locking mode blocks readers too: a hit still comes from
+	# the answer index, and a miss skips the cache with a warning.
 	{ echo "PRAGMA locking_mode=EXCLUSIVE; BEGIN EXCLUSIVE; DELETE FROM cache WHERE 0;"; sleep 3; echo "COMMIT;"; } |
 		sqlite3 "$(db)" &
 	sleep 0.5
 	run --separate-stderr "$CARO" -o json "greet the world"
 	[ "$status" -eq 0 ]
-	jcheck 'j["command"] == "echo '"'"'greet the world'"'"'"'
+	jcheck 'j["cached"] is True'
+	run --separate-stderr "$CARO" -o json "greet a third party"
+	[ "$status" -eq 0 ]
+	jcheck 'j["command"] == "echo '"'"'greet a third party'"'"'"'
 	[[ "$stderr" == *"answer cache unavailable"*"locked"* ]]
 	wait
 }
@@ -466,4 +503,10 @@ readable_tree() {
 	[ "$(sqlite3 "$(db)" 'PRAGMA integrity_check')" = ok ]
 	# Every unique request was cached, plus the 5 shared ones.
 	[ "$(sqlite3 "$(db)" 'SELECT count(*) FROM cache')" -eq 345 ]
+	# The answer index that the last writer left serves them all.
+	mv "$(db)" "$(db).away"
+	for r in "shared request 0" "shared request 4" "unique request 7 40" "unique request 20 1"; do
+		run --separate-stderr "$CARO" -o json "$r"
+		jcheck 'j["cached"] is True'
+	done
 }

@@ -6,6 +6,8 @@
 
 #include "log.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -686,4 +688,256 @@ TEST(store_fails_cleanly_on_a_readonly_directory)
 	REQUIRE(chmod(dir, 0555) == 0);
 	as_unprivileged(readonly_checks, dir);
 	chmod(dir, 0700);
+}
+
+/* ---- the answer index (answers.idx) ---- */
+
+/* store_index_get for (request, linux, bash, "e"): the command, "" on a
+ * miss, "error: ..." when there is no usable index (static buffer). */
+static const char *iget(const char *dir, const char *req, size_t want, long long ttl_days,
+			uint64_t *khash)
+{
+	static char out[256];
+	struct platform lin = linux_plat();
+	struct store_key k;
+	struct gen_answer a;
+	char eng[32] = "";
+	uint64_t h = 0;
+	struct err e;
+	int rc;
+
+	store_key_init(&k, req, &lin, SHELL_BASH, "e", NULL);
+	rc = store_index_get(dir, &k, want, ttl_days, &a, eng, sizeof(eng), &h, &e);
+	out[0] = '\0';
+	if (rc < 0)
+		snprintf(out, sizeof(out), "error: %s", e.msg);
+	else if (rc == 1)
+		snprintf(out, sizeof(out), "%s (%s)", a.c[0].command, eng);
+	if (rc == 1 && h != k.h_base)
+		snprintf(out, sizeof(out), "wrong khash");
+	if (khash)
+		*khash = h;
+	gen_answer_release(&a);
+	store_key_release(&k);
+	return out;
+}
+
+/* The cache key hash of request (linux, bash, engine "e"). */
+static uint64_t iget_hash(const char *req)
+{
+	struct platform lin = linux_plat();
+	struct store_key k;
+	uint64_t h;
+
+	store_key_init(&k, req, &lin, SHELL_BASH, "e", NULL);
+	h = k.h_base;
+	store_key_release(&k);
+	return h;
+}
+
+static void rm_db(const char *dir)
+{
+	static const char *const names[] = {"caro.db", "caro.db-wal", "caro.db-shm"};
+	char path[512];
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		unlink(path);
+	}
+}
+
+TEST(store_index_answers_without_the_database)
+{
+	const char *dir = t_tmpdir();
+	struct platform lin = linux_plat();
+	struct store *st = open_store(dir, 100);
+	struct err e;
+
+	REQUIRE(st);
+	CHECK(strncmp(iget(dir, "x", 1, 0, NULL), "error: ", 7) == 0);
+	put(st, "x", &lin, SHELL_BASH, "e", NULL, false, "echo x");
+	put(st, "y", &lin, SHELL_BASH, "e", NULL, false, "echo y");
+	store_close(st);
+	/* The database is gone: the index alone answers. */
+	rm_db(dir);
+	CHECK_STR(iget(dir, "x", 1, 0, NULL), "echo x (test)");
+	CHECK_STR(iget(dir, "  x?", 1, 0, NULL), "echo x (test)");
+	CHECK_STR(iget(dir, "y", 1, 0, NULL), "echo y (test)");
+	CHECK_STR(iget(dir, "z", 1, 0, NULL), "");
+	/* Made for one candidate: two is a miss, as in the database. */
+	CHECK_STR(iget(dir, "x", 2, 0, NULL), "");
+	/* The same request for another platform. */
+	{
+		struct platform mac = macos_plat();
+		struct store_key k;
+		struct gen_answer a;
+		char eng[32];
+		uint64_t h;
+
+		store_key_init(&k, "x", &mac, SHELL_BASH, "e", NULL);
+		CHECK_INT(store_index_get(dir, &k, 1, 0, &a, eng, sizeof(eng), &h, &e), 0);
+		store_key_release(&k);
+	}
+}
+
+TEST(store_index_ttl_forget_and_clear)
+{
+	const char *dir = t_tmpdir();
+	struct platform lin = linux_plat();
+	struct store *st = open_store(dir, 100);
+	uint64_t kx = 0;
+	struct err e;
+
+	REQUIRE(st);
+	put(st, "x", &lin, SHELL_BASH, "e", NULL, false, "echo x");
+	put(st, "y", &lin, SHELL_BASH, "e", NULL, false, "echo y");
+	put(st, "z", &lin, SHELL_BASH, "e", NULL, false, "echo z");
+	store_close(st);
+	/* Age y past a 7-day TTL; the index learns it when rewritten. */
+	db_exec(dir, "UPDATE cache SET created = created - 8 * 86400000 WHERE key LIKE 'y%'");
+	st = open_store(dir, 100);
+	REQUIRE(st);
+	REQUIRE(store_index_refresh(st, &e) == 0);
+	CHECK_STR(iget(dir, "y", 1, 7, NULL), "");
+	CHECK_STR(iget(dir, "y", 1, 0, NULL), "echo y (test)");
+	CHECK_STR(iget(dir, "x", 1, 7, &kx), "echo x (test)");
+	/* A forgotten answer leaves the index in the same transaction. */
+	REQUIRE(store_cache_forget(st, kx, &e) == 0);
+	CHECK_STR(iget(dir, "x", 1, 0, NULL), "");
+	CHECK_STR(iget(dir, "z", 1, 0, NULL), "echo z (test)");
+	/* And history --clear empties it. */
+	REQUIRE(store_clear(st, &e) == 0);
+	CHECK_STR(iget(dir, "z", 1, 0, NULL), "");
+	CHECK_STR(iget(dir, "y", 1, 0, NULL), "");
+	store_close(st);
+}
+
+TEST(store_index_damaged_or_missing_is_no_hit)
+{
+	const char *dir = t_tmpdir();
+	struct platform lin = linux_plat();
+	struct store *st = open_store(dir, 100);
+	char path[512];
+	char *img;
+	size_t len;
+	struct err e;
+
+	REQUIRE(st);
+	put(st, "x", &lin, SHELL_BASH, "e", NULL, false, "echo x");
+	snprintf(path, sizeof(path), "%s/%s", dir, STORE_INDEX_NAME);
+	img = t_read_file(path, &len);
+	REQUIRE(img && len > 64);
+	/* Cut anywhere, even by one byte: no hit, an error. */
+	for (size_t cut = 0; cut < len; cut += cut < 64 ? 7 : 61) {
+		write_file(path, img, cut);
+		CHECK(strncmp(iget(dir, "x", 1, 0, NULL), "error: ", 7) == 0);
+	}
+	write_file(path, img, len - 1);
+	CHECK(strncmp(iget(dir, "x", 1, 0, NULL), "error: ", 7) == 0);
+	/* A flipped length inside the record. */
+	img[len - 20] ^= 0x40;
+	write_file(path, img, len);
+	CHECK(strncmp(iget(dir, "x", 1, 0, NULL), "", 1) == 0 ||
+	      strncmp(iget(dir, "x", 1, 0, NULL), "error: ", 7) == 0);
+	/* Missing: an error, and a refresh makes it again. */
+	unlink(path);
+	CHECK(strncmp(iget(dir, "x", 1, 0, NULL), "error: ", 7) == 0);
+	REQUIRE(store_index_refresh(st, &e) == 0);
+	CHECK_STR(iget(dir, "x", 1, 0, NULL), "echo x (test)");
+	store_close(st);
+	free(img);
+	/* A database moved aside takes its index with it. */
+	{
+		char dbp[512];
+		struct buf warn = BUF_INIT;
+		struct store_opts o = {.max_entries = 10};
+
+		snprintf(dbp, sizeof(dbp), "%s/caro.db", dir);
+		rm_db(dir);
+		write_file(dbp, "not a database at all, not at all", 34);
+		REQUIRE(store_open(&st, dir, &o, &warn, &e) == 0);
+		CHECK(strstr(buf_str(&warn), "moved it to") != NULL);
+		CHECK_INT(access(path, F_OK), -1);
+		store_close(st);
+		buf_release(&warn);
+	}
+}
+
+TEST(store_index_refresh_does_not_wait_for_the_lock)
+{
+	const char *dir = t_tmpdir();
+	struct platform lin = linux_plat();
+	struct store *st = open_store(dir, 100);
+	char path[512];
+	struct err e;
+	int fd;
+
+	REQUIRE(st);
+	put(st, "x", &lin, SHELL_BASH, "e", NULL, false, "echo x");
+	snprintf(path, sizeof(path), "%s/answers.lock", dir);
+	fd = open(path, O_RDWR);
+	REQUIRE(fd >= 0);
+	REQUIRE(flock(fd, LOCK_EX) == 0);
+	CHECK_INT(store_index_refresh(st, &e), -1);
+	CHECK_INT(e.code, ERR_TIMEOUT);
+	/* Forgetting waits for it (busy_ms), then fails and keeps the entry. */
+	CHECK_INT(store_cache_forget(st, iget_hash("x"), &e), -1);
+	CHECK_STR(get(st, "x", &lin, SHELL_BASH, "e", NULL), "echo x");
+	close(fd);
+	CHECK_INT(store_index_refresh(st, &e), 0);
+	CHECK_INT(store_cache_forget(st, iget_hash("x"), &e), 0);
+	CHECK_STR(get(st, "x", &lin, SHELL_BASH, "e", NULL), "");
+	CHECK_STR(iget(dir, "x", 1, 0, NULL), "");
+	store_close(st);
+}
+
+TEST(store_index_format_and_find_round_trip)
+{
+	enum { N = 300 };
+	struct store_index_rec r[N], got;
+	char keys[N][32], answers[N][48];
+	struct buf img = BUF_INIT, scratch = BUF_INIT;
+	char path[512];
+	struct err e;
+	int fd;
+
+	for (int i = 0; i < N; i++) {
+		snprintf(keys[i], sizeof(keys[i]), "key %d", i);
+		snprintf(answers[i], sizeof(answers[i]), "[[\"echo %d\",null]]", i);
+		/* Low bits collide in runs, so probing wraps and chains. */
+		r[i] = (struct store_index_rec){
+			.khash = ((uint64_t)(i + 1) << 40) | (uint64_t)(i % 7 ? 1023 : i),
+			.key = keys[i], .key_len = strlen(keys[i]), .engine = i % 2 ? "a" : "",
+			.answer = answers[i], .created = 1000 + i, .want = (uint32_t)(i % 4),
+			.context = i % 3 == 0,
+		};
+	}
+	store_index_format(r, N, &img);
+	snprintf(path, sizeof(path), "%s/idx", t_tmpdir());
+	write_file(path, img.s, img.len);
+	fd = open(path, O_RDONLY);
+	REQUIRE(fd >= 0);
+	for (int i = 0; i < N; i++) {
+		REQUIRE(store_index_find(fd, r[i].khash, keys[i], strlen(keys[i]), &got, &scratch,
+					 &e) == 1);
+		CHECK_STR(got.answer, answers[i]);
+		CHECK_STR(got.engine, r[i].engine);
+		CHECK_INT(got.created, 1000 + i);
+		CHECK_INT(got.want, (uint32_t)(i % 4));
+		CHECK_INT(got.context, i % 3 == 0);
+		/* The hash is not enough: the key must match too. */
+		CHECK_INT(store_index_find(fd, r[i].khash, "key", 3, &got, &scratch, &e), 0);
+	}
+	CHECK_INT(store_index_find(fd, 12345, "key 1", 5, &got, &scratch, &e), 0);
+	close(fd);
+	/* An empty index is valid and finds nothing. */
+	store_index_format(r, 0, &img);
+	write_file(path, img.s, img.len);
+	fd = open(path, O_RDONLY);
+	REQUIRE(fd >= 0);
+	CHECK_INT(store_index_find(fd, r[0].khash, keys[0], strlen(keys[0]), &got, &scratch, &e),
+		  0);
+	close(fd);
+	buf_release(&img);
+	buf_release(&scratch);
 }
