@@ -12,6 +12,10 @@ run by run so that machine noise hits both alike:
   cold  the prompt-prefix cache is deleted before each run (so each run
         computes the system prompt and examples and saves the cache)
   warm  the cache from the previous run is there
+  warm, lookup off   the same with prompt-lookup drafting off
+        (CARO_LOOKUP=0): a random-weight model falls into loops that
+        drafting predicts perfectly, which a real model does not, so
+        this is the figure for output that never repeats itself
 
 and, for lazy loading, `caro -m MODEL "list files"` (the pattern engine
 answers; the model must not be touched) against `caro "list files"`.
@@ -73,12 +77,14 @@ def breakdown(caro, args, env, cwd):
     """One -v run: the local engine's own figures."""
     p = subprocess.run([caro, "-v"] + args, env=env, cwd=cwd, capture_output=True, text=True)
     m = re.search(r"prompt (\d+) tokens \((\d+) cached (hit|miss)\), prefilled (\d+) in ([\d.]+) ms, "
-                  r"(\d+) tokens in ([\d.]+) ms, load ([\d.]+) ms", p.stderr)
+                  r"(\d+) tokens in ([\d.]+) ms \(lookup kept (\d+) of (\d+) drafted\), "
+                  r"load ([\d.]+) ms", p.stderr)
     if not m:
         return {}
     return {"prompt_tokens": int(m[1]), "prefix_tokens": int(m[2]), "cache": m[3],
             "prefilled_tokens": int(m[4]), "prompt_ms": float(m[5]),
-            "generated_tokens": int(m[6]), "generate_ms": float(m[7]), "load_ms": float(m[8])}
+            "generated_tokens": int(m[6]), "generate_ms": float(m[7]),
+            "lookup_kept": int(m[8]), "lookup_drafted": int(m[9]), "load_ms": float(m[10])}
 
 
 def main():
@@ -114,7 +120,8 @@ def main():
         print("model %s (%.1f MB); request: %s" % (a.model, size_mb, REQUEST))
         for _ in range(2):  # page cache and kv file warm-up
             run_once(argv, env, cwd)
-        cold, warm, cold_rss, warm_rss = [], [], [], []
+        env_nolookup = dict(env, CARO_LOOKUP="0")
+        cold, warm, nolk, cold_rss, warm_rss, nolk_rss = [], [], [], [], [], []
         for _ in range(a.runs):
             shutil.rmtree(kv, ignore_errors=True)
             ms, rss = run_once(argv, env, cwd)
@@ -123,9 +130,13 @@ def main():
             ms, rss = run_once(argv, env, cwd)
             warm.append(ms)
             warm_rss.append(rss)
+            ms, rss = run_once(argv, env_nolookup, cwd)
+            nolk.append(ms)
+            nolk_rss.append(rss)
         shutil.rmtree(kv, ignore_errors=True)
         bc = breakdown(a.caro, args, env, cwd)
         bw = breakdown(a.caro, args, env, cwd)
+        bn = breakdown(a.caro, args, env_nolookup, cwd)
         lazy, base, lazy_rss, base_rss = [], [], [], []
         for _ in range(a.runs):
             ms, rss = run_once([a.caro, "-m", a.model, "list files"], env, cwd)
@@ -137,15 +148,16 @@ def main():
         common = {"model_mb": round(size_mb, 1), "threads": a.threads or "auto"}
         out = [summary("local cold (no prompt cache), 24 tokens", cold, cold_rss, dict(common, **bc)),
                summary("local warm (prompt cache), 24 tokens", warm, warm_rss, dict(common, **bw)),
+               summary("local warm, lookup off, 24 tokens", nolk, nolk_rss, dict(common, **bn)),
                summary("match with a model configured (lazy)", lazy, lazy_rss, common),
                summary("match without a model", base, base_rss, {})]
-        for o, b in ((out[0], bc), (out[1], bw)):
+        for o, b in ((out[0], bc), (out[1], bw), (out[2], bn)):
             if b:
                 print("  %-42s prompt %d tokens (prefix %d, %s), prefilled %d in %.0f ms, "
-                      "%d tokens in %.0f ms, load %.1f ms"
+                      "%d tokens in %.0f ms (lookup kept %d of %d), load %.1f ms"
                       % (o["name"], b["prompt_tokens"], b["prefix_tokens"], b["cache"],
                          b["prefilled_tokens"], b["prompt_ms"], b["generated_tokens"],
-                         b["generate_ms"], b["load_ms"]))
+                         b["generate_ms"], b["lookup_kept"], b["lookup_drafted"], b["load_ms"]))
         print("  peak RSS %.1f MB = model %.1f MB + %.1f MB (target: + 40 MB)"
               % (out[1]["rss_kb_max"] / 1024, size_mb, out[1]["rss_kb_max"] / 1024 - size_mb))
         if a.json:

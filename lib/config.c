@@ -59,6 +59,8 @@ static const struct key keys[] = {
 	 "an installed catalog model for the local engine"},
 	{"model.threads", K_INT, OFF(model_threads), "0", NULL, 0, 256, "CARO_THREADS", NULL, false,
 	 "inference threads; 0 picks for the machine"},
+	{"model.lookup", K_INT, OFF(model_lookup), "10", NULL, 0, 16, "CARO_LOOKUP", NULL, false,
+	 "prompt-lookup drafting: tokens checked ahead in one batch; 0 turns it off"},
 	{"model.context", K_INT, OFF(model_context), "2048", NULL, 256, 32768, "CARO_CONTEXT", NULL,
 	 false, "context length in tokens"},
 	{"model.stall_timeout_ms", K_INT, OFF(model_stall_timeout_ms), "30000", NULL, 100, 3600000,

@@ -28,6 +28,7 @@ struct config {
 	char *model_name;      /* [model] name: a catalog name */
 	long long model_threads;
 	long long model_context;
+	long long model_lookup;  /* prompt-lookup draft length; 0: off */
 	long long model_stall_timeout_ms; /* downloads: no data this long */
 
 	char *ollama_host;

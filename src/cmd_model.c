@@ -535,6 +535,7 @@ static int model_run(struct app *app, const char *name)
 	tok_stream_init(&r.ts, 0);
 	gen.max_tokens = (int)mo.tokens;
 	gen.on_token = run_token;
+	gen.lookup = (int)app->cfg.model_lookup;
 	gen.user = &r;
 	sa.sa_handler = on_sigint;
 	sigemptyset(&sa.sa_mask);
@@ -553,11 +554,12 @@ static int model_run(struct app *app, const char *name)
 	fflush(stdout);
 	fprintf(stderr,
 		"caro: %s, %s kernels, %d threads\n"
-		"load %.1f ms | prefill %zu tokens %.1f tok/s | decode %d tokens %.1f tok/s | "
-		"peak RSS %.1f MB\n",
+		"load %.1f ms | prefill %zu tokens %.1f tok/s | decode %d tokens %.1f tok/s "
+		"(lookup kept %d of %d drafted) | peak RSS %.1f MB\n",
 		infer_model_info(m)->arch, infer_ctx_kernels(c), infer_ctx_threads(c), load_ms, ids.n,
 		(double)ids.n / ((t2 - t1) / 1e3), n_gen,
-		n_gen > 1 ? (n_gen - 1) / ((t3 - t2) / 1e3) : 0.0, proc_peak_rss_mb());
+		n_gen > 1 ? (n_gen - 1) / ((t3 - t2) / 1e3) : 0.0, gen.n_accepted, gen.n_drafted,
+		proc_peak_rss_mb());
 	rc = EXIT_OK;
 	goto out;
 fail:

@@ -53,6 +53,7 @@ struct local {
 	struct backend base;
 	char path[4096];
 	int n_threads;
+	int lookup;
 	int n_ctx;
 	/* Loaded on first use. */
 	struct infer_model *m;
@@ -91,6 +92,7 @@ static int local_open(const struct config *cfg, struct backend **out, struct err
 		return err_prefix(err, "local");
 	}
 	l->n_threads = (int)cfg->model_threads;
+	l->lookup = (int)cfg->model_lookup;
 	l->n_ctx = (int)cfg->model_context;
 	*out = &l->base;
 	return 0;
@@ -442,6 +444,7 @@ int backend_local_text(struct backend *b, const struct gen_request *req, struct 
 	gen.max_tokens = g.force ? req->force_tokens : LOCAL_MAX_TOKENS;
 	gen.on_token = on_token;
 	gen.user = &g;
+	gen.lookup = l->lookup;
 	if (infer_generate(c, smp, &gen, &st->n_generated, err) != 0) {
 		if (err->code == ERR_CANCELLED)
 			err_set(err, ERR_CANCELLED, "local: cancelled");
@@ -455,10 +458,10 @@ int backend_local_text(struct backend *b, const struct gen_request *req, struct 
 	*complete = g.done || gen.stopped == INFER_STOP_ID;
 	st->ms_generate = ms_now() - t1;
 	log_info("local: %s (%s template), prompt %d tokens (%d cached %s), prefilled %d in %.1f ms, "
-		 "%d tokens in %.1f ms, load %.1f ms",
+		 "%d tokens in %.1f ms (lookup kept %d of %d drafted), load %.1f ms",
 		 l->path, st->template_name, st->n_prompt, st->n_prefix,
 		 st->cache_hit ? "hit" : "miss", st->n_prefilled, st->ms_prompt, st->n_generated,
-		 st->ms_generate, st->ms_load);
+		 st->ms_generate, gen.n_accepted, gen.n_drafted, st->ms_load);
 	rc = 0;
 out:
 	infer_sampler_free(smp);

@@ -188,7 +188,15 @@ struct infer_gen {
 	 * stop (the token counts as generated), -1 to abort with ERR_CANCELLED. */
 	int (*on_token)(void *user, int32_t id);
 	void *user;
+	/* Prompt-lookup drafting, with greedy sampling only: when the last
+	 * tokens occurred before (in the prompt or the output), up to this
+	 * many of the tokens that followed them are checked in one batch, and
+	 * those the model agrees with cost no decode step of their own. The
+	 * output is the same token for token (up to the last bits of the
+	 * float sums, which a batch adds in another order). 0: off. */
+	int lookup;
 	enum infer_stop stopped;    /* out: why generation ended */
+	int n_drafted, n_accepted;  /* out: drafted tokens, and those kept */
 };
 
 /* Sample and decode up to g->max_tokens tokens after a prefill (the

@@ -202,41 +202,131 @@ int32_t infer_sample(struct infer_sampler *S, const float *logits)
 	return S->c[keep - 1].id;
 }
 
+/* The n-gram lengths prompt lookup tries, longest first. One token is too
+ * weak a clue: a common token would draft at nearly every step. */
+#define LOOKUP_NGRAM_MAX 4
+#define LOOKUP_NGRAM_MIN 2
+#define LOOKUP_MAX 16
+
+/*
+ * Draft up to max tokens after seq[0..n): find the latest earlier place
+ * where seq's last L tokens occur (L from LOOKUP_NGRAM_MAX down), and
+ * copy what followed there. The copy may run on into the draft itself,
+ * as an LZ77 match does: a loop of period d drafts its next turns. Returns
+ * the number of tokens in out.
+ */
+static int lookup_draft(const int32_t *seq, int n, int32_t *out, int max)
+{
+	for (int L = LOOKUP_NGRAM_MAX; L >= LOOKUP_NGRAM_MIN; L--) {
+		const int32_t *tail = seq + n - L;
+
+		if (n <= L)
+			continue;
+		/* p: start of an earlier occurrence, which must leave at
+		 * least one token after it before the tail itself */
+		for (int p = n - L - 1; p >= 0; p--) {
+			int k = 0;
+
+			if (memcmp(seq + p, tail, (size_t)L * sizeof(*seq)) != 0)
+				continue;
+			for (; k < max; k++)
+				out[k] = p + L + k < n ? seq[p + L + k] : out[p + L + k - n];
+			return k;
+		}
+	}
+	return 0;
+}
+
+/* Emit id, the next generated token: 1 when generation ends here (g->stopped
+ * says why; a stop id is not emitted), 0 to go on, -1 when cancelled. */
+static int emit(struct infer_sampler *s, struct infer_gen *g, int32_t id, int *n, int *n_out)
+{
+	int rc;
+
+	for (int i = 0; i < g->n_stop_ids; i++)
+		if (id == g->stop_ids[i]) {
+			g->stopped = INFER_STOP_ID;
+			return 1;
+		}
+	infer_sampler_accept(s, id);
+	(*n)++;
+	if (n_out)
+		*n_out = *n;
+	rc = g->on_token ? g->on_token(g->user, id) : 0;
+	if (rc < 0)
+		return -1;
+	if (rc > 0)
+		g->stopped = INFER_STOP_CALLBACK;
+	else if (*n >= g->max_tokens)
+		g->stopped = INFER_STOP_LIMIT;
+	return g->stopped != INFER_STOP_NONE;
+}
+
 int infer_generate(struct infer_ctx *c, struct infer_sampler *s, struct infer_gen *g, int *n_out,
 		   struct err *err)
 {
-	int n = 0, i, rc;
+	const bool greedy = s->p.temp <= 0;
+	int32_t batch[1 + LOOKUP_MAX], *seq = NULL;
+	int n = 0, rc = 0, k, j, base;
+	int32_t id;
 
 	g->stopped = INFER_STOP_NONE;
+	g->n_drafted = g->n_accepted = 0;
 	if (n_out)
 		*n_out = 0;
 	if (!infer_logits(c, -1))
 		return err_set(err, ERR_USAGE, "infer: generate needs a prefill first");
-	while (g->stopped == INFER_STOP_NONE) {
-		const int32_t id = infer_sample(s, infer_logits(c, -1));
-
-		for (i = 0; i < g->n_stop_ids; i++)
-			if (id == g->stop_ids[i])
-				g->stopped = INFER_STOP_ID;
-		if (g->stopped)
+	if (g->lookup > 0 && greedy)
+		seq = xmallocarray((size_t)infer_ctx_n_ctx(c) + 1, sizeof(*seq));
+	id = infer_sample(s, infer_logits(c, -1));
+	for (;;) {
+		/* id was sampled from the last evaluation and is not in the cache */
+		if ((rc = emit(s, g, id, &n, n_out)) != 0)
 			break;
-		infer_sampler_accept(s, id);
-		n++;
-		if (n_out)
-			*n_out = n;
-		rc = g->on_token ? g->on_token(g->user, id) : 0;
-		if (rc < 0)
-			return err_set(err, ERR_CANCELLED, "infer: generation cancelled");
-		if (rc > 0)
-			g->stopped = INFER_STOP_CALLBACK;
-		else if (n >= g->max_tokens)
-			g->stopped = INFER_STOP_LIMIT;
-		else if (infer_n_past(c) >= infer_ctx_n_ctx(c))
+		base = infer_n_past(c);
+		if (base >= infer_ctx_n_ctx(c)) {
 			g->stopped = INFER_STOP_CONTEXT;
-		else if (infer_decode(c, id, err) < 0)
-			return -1;
+			break;
+		}
+		k = 0;
+		if (seq) {
+			memcpy(seq, infer_tokens(c), (size_t)base * sizeof(*seq));
+			seq[base] = id;
+			k = lookup_draft(seq, base + 1, batch + 1,
+					 MIN(MIN(g->lookup, LOOKUP_MAX),
+					     MIN(g->max_tokens - n, infer_ctx_n_ctx(c) - base - 1)));
+		}
+		batch[0] = id;
+		if (infer_prefill(c, batch, 1 + k, k ? INFER_ALL_LOGITS : 0, err) != 0) {
+			rc = -2;
+			break;
+		}
+		g->n_drafted += k;
+		/* Row j holds the distribution after batch[j]: keep drafts while
+		 * the model would have chosen them itself. */
+		for (j = 0;; j++) {
+			id = infer_sample(s, infer_logits(c, k ? j : -1));
+			if (j == k || id != batch[j + 1])
+				break;
+			g->n_accepted++;
+			if ((rc = emit(s, g, id, &n, n_out)) != 0)
+				break;
+			if (base + j + 1 >= infer_ctx_n_ctx(c)) {
+				g->stopped = INFER_STOP_CONTEXT;
+				rc = 1;
+				break;
+			}
+		}
+		/* The cache keeps batch[0..j]: what one-by-one decoding would
+		 * have evaluated by now. */
+		infer_truncate(c, base + j + 1);
+		if (rc != 0)
+			break;
 	}
-	return 0;
+	free(seq);
+	if (rc == -1)
+		return err_set(err, ERR_CANCELLED, "infer: generation cancelled");
+	return rc == -2 ? -1 : 0;
 }
 
 size_t infer_stop_scan(const char *text, size_t len, const char *const *stops, int n_stops,

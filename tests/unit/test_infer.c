@@ -374,3 +374,128 @@ TEST(infer_stop_scan_holds_back_partial_matches)
 	CHECK_INT(infer_stop_scan("", 0, stops, 2, &hit), 0);
 	CHECK_INT(infer_stop_scan("abc", 3, NULL, 0, &hit), 3);
 }
+
+/* ---- prompt-lookup drafting ---- */
+
+struct run {
+	struct buf ids;
+	int n, stop_after; /* on_token asks to stop at token stop_after (0: never) */
+};
+
+static int collect_run(void *user, int32_t id)
+{
+	struct run *r = user;
+
+	buf_addf(&r->ids, "%d ", id);
+	return ++r->n == r->stop_after;
+}
+
+/* Greedy generation after a prompt that repeats itself (so drafts come),
+ * with the given draft length; tokens into r, the cache length returned. */
+static int gen_greedy(struct infer_model *m, bool ref, int lookup, int max_tokens,
+		      const int32_t *stop_ids, int n_stop, struct run *r, struct infer_gen *g)
+{
+	struct infer_ctx_params p = {.n_ctx = 128, .n_threads = 2, .ref_kernels = ref};
+	struct infer_sampler_params sp;
+	struct infer_sampler *s;
+	struct infer_ctx *c;
+	struct err err = {0};
+	int32_t prompt[36];
+	int n_past;
+
+	for (int i = 0; i < 36; i++)
+		prompt[i] = golden_ids[i % 12];
+	c = infer_ctx_new(m, &p, &err);
+	if (!c)
+		t_fail(__FILE__, __LINE__, "%s", err.msg);
+	infer_sampler_defaults(&sp);
+	sp.temp = 0;
+	sp.repeat_penalty = 1.1f; /* the history must follow the drafts too */
+	s = infer_sampler_new(&sp, infer_model_info(m)->n_vocab);
+	*g = (struct infer_gen){.max_tokens = max_tokens, .on_token = collect_run, .user = r,
+				.lookup = lookup, .stop_ids = stop_ids, .n_stop_ids = n_stop};
+	if (infer_prefill(c, prompt, 36, 0, &err) != 0 || infer_generate(c, s, g, NULL, &err) != 0)
+		t_fail(__FILE__, __LINE__, "%s", err.msg);
+	n_past = infer_n_past(c);
+	infer_sampler_free(s);
+	infer_ctx_free(c);
+	return n_past;
+}
+
+TEST(infer_lookup_drafting_changes_nothing_but_the_speed)
+{
+	static const char *const models[] = {"tiny-llama-f32", "tiny-qwen2-q8_0",
+					     "tiny-llama-q4_k_m"};
+	int drafted = 0, accepted = 0;
+
+	for (size_t mi = 0; mi < ARRAY_SIZE(models); mi++) {
+		struct infer_model *m = open_fixture(models[mi]);
+
+		REQUIRE(m);
+		for (int ref = 0; ref < 2; ref++) {
+			struct run plain = {BUF_INIT, 0, 0}, fast = {BUF_INIT, 0, 0};
+			struct infer_gen gp, gf;
+			int np, nf;
+			int32_t stop;
+
+			/* To the token limit. */
+			np = gen_greedy(m, ref, 0, 40, NULL, 0, &plain, &gp);
+			nf = gen_greedy(m, ref, 8, 40, NULL, 0, &fast, &gf);
+			CHECK_STR(fast.ids.s, plain.ids.s);
+			CHECK_INT(nf, np);
+			CHECK_INT(gf.stopped, gp.stopped);
+			CHECK_INT(gp.n_drafted, 0);
+			CHECK(gf.n_accepted <= gf.n_drafted);
+			drafted += gf.n_drafted;
+			accepted += gf.n_accepted;
+			/* A limit, a stop id and a callback stop that fall inside a
+			 * batch of drafts end it where one-by-one decoding would. */
+			for (int limit = 3; limit <= 17; limit += 7) {
+				buf_reset(&plain.ids);
+				buf_reset(&fast.ids);
+				plain.n = fast.n = 0;
+				np = gen_greedy(m, ref, 0, limit, NULL, 0, &plain, &gp);
+				nf = gen_greedy(m, ref, 8, limit, NULL, 0, &fast, &gf);
+				CHECK_STR(fast.ids.s, plain.ids.s);
+				CHECK_INT(nf, np);
+				CHECK_INT(gf.stopped, INFER_STOP_LIMIT);
+			}
+			/* The 12th token of the plain run as a stop id. */
+			{
+				const char *p = plain.ids.s;
+
+				buf_reset(&plain.ids);
+				plain.n = 0;
+				gen_greedy(m, ref, 0, 40, NULL, 0, &plain, &gp);
+				p = plain.ids.s;
+				for (int i = 0; i < 11; i++)
+					p = strchr(p, ' ') + 1;
+				stop = (int32_t)atoi(p);
+			}
+			buf_reset(&plain.ids);
+			buf_reset(&fast.ids);
+			plain.n = fast.n = 0;
+			np = gen_greedy(m, ref, 0, 40, &stop, 1, &plain, &gp);
+			nf = gen_greedy(m, ref, 8, 40, &stop, 1, &fast, &gf);
+			CHECK_STR(fast.ids.s, plain.ids.s);
+			CHECK_INT(nf, np);
+			CHECK_INT(gf.stopped, INFER_STOP_ID);
+			buf_reset(&plain.ids);
+			buf_reset(&fast.ids);
+			plain.n = fast.n = 0;
+			plain.stop_after = fast.stop_after = 9;
+			np = gen_greedy(m, ref, 0, 40, NULL, 0, &plain, &gp);
+			nf = gen_greedy(m, ref, 8, 40, NULL, 0, &fast, &gf);
+			CHECK_STR(fast.ids.s, plain.ids.s);
+			CHECK_INT(nf, np);
+			CHECK_INT(gf.stopped, INFER_STOP_CALLBACK);
+			buf_release(&plain.ids);
+			buf_release(&fast.ids);
+		}
+		infer_model_close(m);
+	}
+	/* The prompt repeats itself: drafting must have happened, and the
+	 * random models fall into loops, so some drafts were kept. */
+	CHECK(drafted > 0);
+	CHECK(accepted > 0);
+}
