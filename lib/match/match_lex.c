@@ -38,7 +38,9 @@ const struct lex_pair lex_synonyms[] = {
 	{"aligned", "align"}, {"globally", "global"}, {"swap", "replace"}, {"sort", "sort"}, {"order", "sort"},
 	{"arrange", "sort"}, {"sorted", "sort"}, {"ordered", "sort"}, {"dedupe", "dedup"},
 	{"deduplicate", "dedup"}, {"uniq", "dedup"}, {"unique", "unique"}, {"distinct", "unique"},
-	{"follow", "follow"}, {"watch", "watch"}, {"monitor", "watch"}, {"stream", "follow"},
+	{"follow", "follow"}, {"watch", "watch"}, {"alphabetically", "alphabetical"},
+	{"alphabetic", "alphabetical"}, {"numerically", "numeric"}, {"numerical", "numeric"},
+	{"reversed", "reverse"}, {"descending", "reverse"}, {"monitor", "watch"}, {"stream", "follow"},
 	{"tail", "tail"}, {"connect", "connect"}, {"login", "login"}, {"log-in", "login"},
 	{"signin", "login"}, {"ssh", "ssh"}, {"encode", "encode"}, {"decode", "decode"},
 	{"unzip", "unzip"}, {"zip", "zip"}, {"gunzip", "gunzip"}, {"ungzip", "gunzip"},
@@ -267,6 +269,11 @@ const struct lex_phrase lex_phrases[] = {
 	{"line number", "linenumber"}, {"line numbers", "linenumber"},
 	{"up and running", "running"}, {"is running", "running"},
 	{"the kernel", "kernel"}, {"ring buffer", "kernel"},
+	{"who am i", "whoami"}, {"keep following", "follow"}, {"keep watching", "follow"},
+	{"and everything inside it", "recursive"}, {"and everything in it", "recursive"},
+	{"and everything inside", "recursive"}, {"and all its contents", "recursive"},
+	{"and its contents", "recursive"}, {"with all its contents", "recursive"},
+	{"with everything in it", "recursive"}, {"with everything inside", "recursive"},
 };
 const size_t lex_nphrases = ARRAY_SIZE(lex_phrases);
 

@@ -302,7 +302,8 @@ static void extract_times(struct mreq *r)
 				type = SL_INTERVAL;
 			} else if (p >= 0 && (is_word(&r->t[p], "older") ||
 					      (is_word(&r->t[p], "over") && nx >= 0 &&
-					       is_word(&r->t[nx], "old")))) {
+					       (is_word(&r->t[nx], "old") || is_word(&r->t[nx], "ago"))))) {
+				/* "older than 30 days", "more than 30 days ago" */
 				cmp = 1;
 			} else if (p >= 0 && (is_word(&r->t[p], "last") || is_word(&r->t[p], "past") ||
 					      is_word(&r->t[p], "newer") || is_word(&r->t[p], "this") ||
@@ -324,8 +325,12 @@ static void extract_times(struct mreq *r)
 				take(r, s, i - 1);
 			take(r, s, i);
 			if (nx >= 0 && (is_word(&r->t[nx], "ago") || is_word(&r->t[nx], "old"))) {
-				if (is_word(&r->t[nx], "ago") && cmp == -1 && !(p >= 0 && is_word(&r->t[p], "last")))
-					s->cmp = -2; /* a point in the past */
+				/* "3 days ago" is a point in the past; "less than 3 days ago" and
+				 * "in the last 3 days ago" are the span since then */
+				if (is_word(&r->t[nx], "ago") && cmp == -1 &&
+				    !(p >= 0 && (is_word(&r->t[p], "last") || is_word(&r->t[p], "below") ||
+						 is_word(&r->t[p], "within"))))
+					s->cmp = -2;
 				take(r, s, nx);
 			} else if (nx >= 0 && is_word(&r->t[nx], "fromnow")) {
 				s->cmp = 2;

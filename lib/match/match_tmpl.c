@@ -103,7 +103,7 @@ static const struct role_def roles[] = {
 	{"uhost", -1, -1, K(AT), 0, NULL, 0, 0, false, RS_UHOST, 0},
 	{"mode", -1, -1, K(MODE), 0, NULL, 0, 0, false, RS_MODE, 0},
 	{"text", -1, -1, K(QUOTED), 0, NULL, 0, 0, false, RS_TEXT, 0},
-	{"folder", -1, -1, K(PATH), 0, "dir", K(WORD), 0, true, 0, 0},
+	{"folder", SL_NAME, -1, K(PATH), 0, "dir", K(WORD), 0, true, 0, 0},
 	{"sysvc", -1, -1, 0, 0, "service|server|daemon", K(WORD), 0, false, 0, CK_SYSVC},
 	{"target", -1, -1, K(FILE) | K(PATH) | K(GLOB), 0, "dir|file", K(WORD), 0, false, 0, 0},
 	{"tarf", -1, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_TAR},
