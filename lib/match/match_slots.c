@@ -15,6 +15,7 @@
 #include "match_int.h"
 
 #include <ctype.h>
+#include <strings.h>
 
 /* A hash lookup: the extensions are vocabulary words flagged WF_EXT. */
 bool ms_known_ext(const char *ext)
@@ -367,6 +368,21 @@ static bool countable(const char *w)
 
 static void extract_numbers(struct mreq *r)
 {
+	for (int i = 0; i + 1 < r->n; i++) {
+		struct mslot *s;
+
+		/* "the last line" (singular, no number) is one line, not tail's ten */
+		if (is_word(&r->t[i], "last") && free_tok(r, i) && r->t[i + 1].kind == TK_WORD &&
+		    strcasecmp(r->t[i + 1].raw, "line") == 0 &&
+		    !(i + 2 < r->n && r->t[i + 2].kind == TK_NUM)) {
+			if (!(s = new_slot(r, SL_COUNT)))
+				return;
+			take(r, s, i);
+			s->num = 1;
+			snprintf(s->val, sizeof(s->val), "1");
+			commit(r);
+		}
+	}
 	for (int i = 0; i < r->n; i++) {
 		struct mtok *t = &r->t[i];
 		int p, nx;
