@@ -978,6 +978,17 @@ static int m_history_clear(struct cmd *c)
 	return cmd_has_short(c, 'c') || cmd_has_short(c, 'w') ? 0 : -1;
 }
 
+/* set +o history: the shell stops recording commands. */
+static int m_set_nohistory(struct cmd *c)
+{
+	size_t i;
+
+	for (i = 1; i + 1 < c->ac; i++)
+		if (!strcmp(c->av[i].s, "+o") && !strcmp(c->av[i + 1].s, "history"))
+			return (int)i;
+	return -1;
+}
+
 static int m_crontab_remove(struct cmd *c)
 {
 	return cmd_has_short(c, 'r') ? 0 : -1;
@@ -1774,7 +1785,8 @@ static int m_download_file(struct cmd *c)
 
 /* ---- the table -------------------------------------------------------- */
 
-#define RM "rm unlink"
+/* shred destroys what it names as surely as rm, -u or not. */
+#define RM "rm unlink shred"
 #define WRITERS "tee cp mv install rsync truncate sed perl"
 
 const struct rule safety_rules[] = {
@@ -1786,7 +1798,7 @@ const struct rule safety_rules[] = {
 	{"rm-system", RM, m_rm_system, RISK_CRITICAL, "deletes a system directory", 0},
 	{"rm-auth", RM, m_rm_auth, RISK_CRITICAL, "deletes the files that control logins", 0},
 	{"rm-system-file", RM, m_rm_system_files, RISK_HIGH, "deletes system files", 0},
-	{"rm-device", RM, m_rm_device, RISK_HIGH, "deletes a device node", 0},
+	{"rm-device", "rm unlink", m_rm_device, RISK_HIGH, "deletes a device node", 0},
 	{"rm-cwd", RM, m_rm_cwd, RISK_HIGH,
 	 "deletes everything in the current or parent directory", 0},
 	{"rm-vcs", RM, m_rm_vcs, RISK_HIGH, "deletes version-control history (.git)", 0},
@@ -1897,6 +1909,7 @@ const struct rule safety_rules[] = {
 	{"sip-off", "csrutil", m_csrutil_off, RISK_HIGH, "turns macOS System Integrity Protection off",
 	 0},
 	{"history-wipe", "history", m_history_clear, RISK_HIGH, "erases the shell history", 0},
+	{"history-off", "set", m_set_nohistory, RISK_MODERATE, "stops saving shell history", 0},
 	{"crontab-remove", "crontab", m_crontab_remove, RISK_HIGH, "deletes the whole crontab", 0},
 	{"userdel-home", "userdel deluser", m_userdel_home, RISK_HIGH,
 	 "deletes a user together with their home directory", 0},

@@ -1111,6 +1111,50 @@ static void set_var(struct sctx *x, const struct shell_word *w, struct strpool *
 	v->known = true;
 }
 
+/* Variables whose setting stops the shell from saving its history:
+ * any value of HISTFILE (or unsetting it), a size of 0 for the others. */
+static const struct {
+	const char *name;
+	const char *off; /* the value that turns saving off; NULL: any */
+} history_vars[] = {
+	{"HISTFILE", NULL},
+	{"HISTSIZE", "0"},
+	{"HISTFILESIZE", "0"},
+	{"SAVEHIST", "0"},
+};
+
+/* name (n bytes) is assigned value (NULL when unset); true if that stops
+ * saving history. */
+static bool history_off(const char *name, size_t n, const char *value, size_t vlen)
+{
+	size_t k;
+
+	for (k = 0; k < ARRAY_SIZE(history_vars); k++) {
+		const char *off = history_vars[k].off;
+
+		if (strlen(history_vars[k].name) != n || memcmp(history_vars[k].name, name, n))
+			continue;
+		if (!off)
+			return true;
+		return value && vlen == strlen(off) && !memcmp(value, off, vlen);
+	}
+	return false;
+}
+
+/* An assignment word NAME=value that stops saving history. */
+static void check_history_assign(struct sctx *x, const struct shell_word *w)
+{
+	const struct shell_part *p = w->parts;
+	size_t nl = w->name_len;
+
+	if (!nl || p->kind != SHELL_PART_LIT || p->text_len <= nl || p->text[nl] != '=')
+		return;
+	if (history_off(p->text, nl, p->next ? "" : p->text + nl + 1,
+			p->next ? 0 : p->text_len - nl - 1))
+		add_reason(x, "history-off", RISK_MODERATE, w->start, w->len,
+			   "stops saving shell history");
+}
+
 static void forget_var(struct sctx *x, const char *name, size_t n)
 {
 	struct var *v = var_find(x, name, n);
@@ -2343,8 +2387,10 @@ static void check_simple(struct sctx *x, const struct shell_node *n, const struc
 	sp.n_heap = 0;
 	check_redirs(x, n->redirs, &sp);
 	if (!n->words) {
-		for (w = n->assigns; w; w = w->next)
+		for (w = n->assigns; w; w = w->next) {
+			check_history_assign(x, w);
 			set_var(x, w, &sp);
+		}
 		goto out;
 	}
 	if (n->n_words > cap) {
@@ -2412,16 +2458,22 @@ static void check_simple(struct sctx *x, const struct shell_node *n, const struc
 	/* export/readonly/declare NAME=value, unset NAME, read NAME. */
 	if (c.prog && safety_prog_in(c.prog, "export declare typeset local readonly")) {
 		for (w = n->words->next; w; w = w->next)
-			if (w->flags & SHELL_W_ASSIGN)
+			if (w->flags & SHELL_W_ASSIGN) {
+				check_history_assign(x, w);
 				set_var(x, w, &sp);
+			}
 	} else if (c.prog && safety_prog_in(c.prog, "unset read mapfile readarray")) {
-		for (size_t i = 1; i < c.ac; i++)
+		bool unset = !strcmp(c.prog, "unset");
+
+		for (size_t i = 1; i < c.ac; i++) {
+			if (unset && history_off(c.av[i].s, c.av[i].len, NULL, 0))
+				safety_add(&c, (int)i, "history-off", RISK_MODERATE,
+					   "stops saving shell history");
 			forget_var(x, c.av[i].s, c.av[i].len);
+		}
 	}
 	for (w = n->assigns; w; w = w->next)
-		if (w->name_len == 8 && !strncmp(w->parts->text, "HISTFILE", 8))
-			add_reason(x, "history-off", RISK_MODERATE, w->start, w->len,
-				   "stops saving shell history");
+		check_history_assign(x, w);
 out:
 	if (av != stack)
 		free(av);
