@@ -869,6 +869,30 @@ static int m_shutdown(struct cmd *c)
 
 /* ---- services, firewall, security ------------------------------------- */
 
+/* A unit as systemctl or launchctl names it: a plist path
+ * (/System/Library/LaunchDaemons/ssh.plist) or a domain target
+ * (system/com.openssh.sshd) stands for its last component, without
+ * ".plist". */
+static bool unit_in(const char *s, const char *units)
+{
+	const char *slash = strrchr(s, '/');
+	char name[64];
+	size_t n;
+
+	if (safety_prog_in(s, units))
+		return true;
+	if (slash)
+		s = slash + 1;
+	n = strlen(s);
+	if (n > 6 && !strcmp(s + n - 6, ".plist"))
+		n -= 6;
+	if (!n || n >= sizeof(name))
+		return false;
+	memcpy(name, s, n);
+	name[n] = '\0';
+	return safety_prog_in(name, units);
+}
+
 static int service_verb(struct cmd *c, const char *verbs, const char *units)
 {
 	size_t i, v = 0;
@@ -891,7 +915,7 @@ static int service_verb(struct cmd *c, const char *verbs, const char *units)
 		}
 		if (units[0] == '\0')
 			return (int)v;
-		if (safety_prog_in(s, units))
+		if (unit_in(s, units))
 			return (int)i;
 	}
 	return units[0] == '\0' && v ? (int)v : -1;
@@ -916,6 +940,98 @@ static int m_fw_stop(struct cmd *c)
 static int m_power(struct cmd *c)
 {
 	return service_verb(c, "reboot poweroff halt kexec emergency rescue soft-reboot", "");
+}
+
+/* systemctl isolate to a target that stops (nearly) every service. */
+static int m_power_isolate(struct cmd *c)
+{
+	return service_verb(c, "isolate", "rescue rescue.target emergency emergency.target "
+				      "poweroff.target reboot.target halt.target kexec.target "
+				      "runlevel0.target runlevel1.target runlevel6.target");
+}
+
+#define NET_UNITS "NetworkManager NetworkManager.service network network.service networking " \
+	"networking.service systemd-networkd systemd-networkd.service systemd-networkd.socket " \
+	"wpa_supplicant wpa_supplicant.service"
+
+static int m_net_stop(struct cmd *c)
+{
+	return service_verb(c, "stop disable mask kill", NET_UNITS);
+}
+
+/* Taking an interface, route table or all networking down: remote access
+ * goes with it. */
+static int m_net_down(struct cmd *c)
+{
+	size_t i;
+
+	if (!strcmp(c->prog, "ifconfig") || !strcmp(c->prog, "ifdown")) {
+		if (!strcmp(c->prog, "ifdown"))
+			return c->ac > 1 ? 0 : -1;
+		for (i = 2; i < c->ac; i++)
+			if (!strcmp(c->av[i].s, "down"))
+				return (int)i;
+		return -1;
+	}
+	if (!strcmp(c->prog, "ip")) {
+		/* ip link set DEV down; ip route|addr flush ... */
+		for (i = 1; i < c->ac; i++) {
+			if (!strcmp(c->av[i].s, "flush") && i >= 2 &&
+			    safety_prog_in(c->av[i - 1].s, "route r ro rou addr a ad address"))
+				return (int)i;
+			if (!strcmp(c->av[i].s, "down") && cmd_has_arg(c, "set"))
+				return (int)i;
+		}
+		return -1;
+	}
+	/* nmcli networking off, nmcli radio all|wifi off, nmcli device
+	 * disconnect DEV, nmcli connection down ID */
+	for (i = 1; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		if (s[0] == '-')
+			continue;
+		if (safety_prog_in(s, "networking n net netw radio r"))
+			return cmd_has_arg(c, "off") ? (int)i : -1;
+		if (safety_prog_in(s, "device d dev connection c con conn"))
+			return cmd_has_arg(c, "disconnect") || cmd_has_arg(c, "down") ? (int)i : -1;
+		return -1;
+	}
+	return -1;
+}
+
+/* ifconfig and nmcli with a verb or a setting change something; the
+ * bare forms list. */
+static int m_net_config(struct cmd *c)
+{
+	size_t i;
+
+	if (m_net_down(c) >= 0)
+		return -1; /* said more precisely by network-down */
+	if (!strcmp(c->prog, "ifconfig")) {
+		for (i = 2; i < c->ac; i++)
+			if (c->av[i].s[0] != '-' || c->av[i].s[1] != '\0')
+				return safety_prog_in(c->av[i].s, "inet inet6 link ether") &&
+					       i + 1 == c->ac ? -1 : (int)i;
+		return -1;
+	}
+	for (i = 1; i < c->ac; i++)
+		if (safety_prog_in(c->av[i].s, "up down on off add delete del modify mod edit "
+					       "connect disconnect reload set clone import "
+					       "reapply hostname"))
+			return (int)i;
+	return -1;
+}
+
+/* sysctl -w NAME=VALUE, or NAME=VALUE alone: a live kernel setting. */
+static int m_sysctl_write(struct cmd *c)
+{
+	size_t i;
+
+	for (i = 1; i < c->ac; i++)
+		if (c->av[i].s[0] != '-' && strchr(c->av[i].s, '='))
+			return (int)i;
+	return -1;
 }
 
 static int m_firewall_flush(struct cmd *c)
@@ -1834,6 +1950,8 @@ const struct rule safety_rules[] = {
 	{"wipefs", "wipefs", m_wipefs, RISK_CRITICAL, "erases the filesystem signatures of a disk", 0},
 	{"shred-device", "shred scrub", m_any_device, RISK_CRITICAL,
 	 "overwrites a whole disk device", 0},
+	{"discard-device", "blkdiscard", m_any_device, RISK_CRITICAL,
+	 "discards every block of a disk: its data is gone", 0},
 	{"partition-destroy", "sgdisk sfdisk parted", m_partition_destroy, RISK_CRITICAL,
 	 "rewrites or erases a disk's partition table", 0},
 	{"partition-edit", "fdisk gdisk cfdisk cgdisk parted sgdisk sfdisk", m_partition_edit,
@@ -1892,12 +2010,21 @@ const struct rule safety_rules[] = {
 	 "shuts down or restarts the machine", 0},
 	{"power", "systemctl launchctl loginctl", m_power, RISK_HIGH,
 	 "shuts down or restarts the machine", 0},
+	{"power", "systemctl", m_power_isolate, RISK_HIGH,
+	 "switches to a rescue or shutdown target: services stop", 0},
+	{"write-kernel", "sysctl", m_sysctl_write, RISK_HIGH, "changes kernel settings", 0},
 
 	/* remote access and security */
 	{"ssh-stop", "systemctl service launchctl", m_ssh_stop, RISK_HIGH,
 	 "stops or disables the SSH server: remote access is lost", 0},
 	{"firewall-stop", "systemctl service launchctl", m_fw_stop, RISK_HIGH,
 	 "stops or disables the firewall or a security service", 0},
+	{"network-stop", "systemctl service", m_net_stop, RISK_HIGH,
+	 "stops the network service: remote access is lost", 0},
+	{"network-down", "ifconfig ifdown ip nmcli", m_net_down, RISK_HIGH,
+	 "takes the network down: remote access is lost", 0},
+	{"network-config", "ifconfig nmcli", m_net_config, RISK_MODERATE,
+	 "changes network settings", 0},
 	{"firewall-flush", "iptables ip6tables iptables-legacy iptables-nft ip6tables-legacy "
 	 "ip6tables-nft ebtables arptables", m_firewall_flush, RISK_HIGH,
 	 "removes all firewall rules or opens the default policy", 0},
