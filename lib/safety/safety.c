@@ -560,6 +560,12 @@ static void classify_in(const char *path, bool home, bool glob, const char *cwd,
 	}
 	normalize(path, home, cwd, norm, sizeof(norm));
 	classify_norm(norm, pi);
+	/* "$X/" alone is / itself when X is empty. */
+	if (path[0] == SW_UNKNOWN_CH && path[1] == '/' && !path[strspn(path + 1, "/") + 1]) {
+		pi->cls = PC_VAR_ROOT;
+		pi->all = true;
+		return;
+	}
 	/* /e*c or /[eu]* can name /etc and /usr: a pattern in the first
 	 * component below / counts as a system directory. */
 	if (glob && norm[0] == '/' && pi->cls < PC_SYSTEM) {
