@@ -30,6 +30,7 @@
 #define MAX_ARGV_DEPTH 12  /* commands inside commands: find -exec find..., xargs xargs */
 #define AV_STACK 32
 #define MAX_BRACE 16       /* alternatives of one {a,b,...} looked at */
+#define MAX_DOWNLOADS 4    /* downloaded file names remembered */
 
 struct var {
 	char name[32];
@@ -55,6 +56,10 @@ struct sctx {
 	char bombs[MAX_FUNCS][32];  /* fork-bomb function names */
 	size_t n_bombs;
 	int unroll;
+	/* Files a downloader wrote earlier in the command (curl -o F, wget
+	 * URL, curl URL > F), normalized like paths. */
+	char downloads[MAX_DOWNLOADS][128];
+	size_t n_downloads;
 	int depth;                  /* walk recursion, capped */
 	int argv_depth;             /* check_argv recursion, capped */
 };
@@ -1440,10 +1445,124 @@ static void unbind_positional(struct sctx *x, size_t n)
 
 static void stdin_verdict(struct cmd *c);
 
+/* ---- files downloaded earlier ----------------------------------------- */
+
+/* Remember that a downloader writes path (its resolved text). */
+static void note_download(struct sctx *x, const char *path, size_t len, bool home)
+{
+	char raw[128], norm[128];
+
+	if (!len || len >= sizeof(raw) || x->n_downloads == MAX_DOWNLOADS ||
+	    memchr(path, SW_UNKNOWN_CH, len) || (len == 1 && path[0] == '-'))
+		return;
+	memcpy(raw, path, len);
+	raw[len] = '\0';
+	normalize(raw, home, x->cwd, norm, sizeof(norm));
+	memcpy(x->downloads[x->n_downloads++], norm, sizeof(norm));
+}
+
+/* The file a URL is saved as by curl -O or a bare wget: its last path
+ * component, without a query. */
+static void note_url_name(struct sctx *x, const char *url)
+{
+	const char *p = strstr(url, "://"), *slash, *end;
+
+	p = p ? p + 3 : url;
+	end = p + strcspn(p, "?#");
+	slash = memchr(p, '/', (size_t)(end - p)) ? p : NULL;
+	if (!slash)
+		return; /* no path: index.html */
+	for (slash = end; slash > p && slash[-1] != '/'; slash--)
+		;
+	note_download(x, slash, (size_t)(end - slash), false);
+}
+
+/* curl and wget: the files they write. An option bundle may end in the
+ * output option (curl -fsSLo F, wget -qO F) or hold its value (-oF). */
+static void note_download_args(struct sctx *x, struct cmd *c)
+{
+	bool wget = !strcmp(c->prog, "wget"), curl = !strcmp(c->prog, "curl");
+	bool named = false, remote = false, no_opts = false;
+	size_t i;
+
+	if (!wget && !curl)
+		return;
+	for (i = 1; i < c->ac; i++) {
+		const struct sword *w = &c->av[i];
+		const char *s = w->s;
+
+		if (no_opts || s[0] != '-' || !s[1])
+			continue;
+		if (!strcmp(s, "--")) {
+			no_opts = true;
+		} else if (s[1] == '-') {
+			const char *opt = wget ? "--output-document" : "--output";
+			size_t ol = strlen(opt);
+
+			if (!strncmp(s, opt, ol) && s[ol] == '=') {
+				note_download(x, s + ol + 1, strlen(s + ol + 1), false);
+				named = true;
+			} else if (!strcmp(s, opt) && i + 1 < c->ac) {
+				i++;
+				note_download(x, c->av[i].s, c->av[i].len,
+					      (c->av[i].flags & SW_HOME) != 0);
+				named = true;
+			} else if (curl && !strncmp(s, "--remote-name", 13)) {
+				remote = true;
+			}
+		} else {
+			char out = wget ? 'O' : 'o';
+			const char *k;
+
+			for (k = s + 1; *k; k++) {
+				if (*k == out) {
+					named = true;
+					if (k[1])
+						note_download(x, k + 1, strlen(k + 1), false);
+					else if (i + 1 < c->ac) {
+						i++;
+						note_download(x, c->av[i].s, c->av[i].len,
+							      (c->av[i].flags & SW_HOME) != 0);
+					}
+					break;
+				}
+				if (curl && *k == 'O')
+					remote = true;
+				/* Options that take a value end the bundle. */
+				if (strchr(wget ? "oaPeUtTwAlRDIXQ" : "HdeuAXTFwKrbcCEmxyzDQtP", *k)) {
+					if (!k[1])
+						i++;
+					break;
+				}
+			}
+		}
+	}
+	if (named || (curl && !remote))
+		return;
+	for (i = 1; i < c->ac; i++)
+		if (c->av[i].s[0] != '-' && strchr(c->av[i].s, '/'))
+			note_url_name(x, c->av[i].s);
+}
+
+/* Did a downloader write the file path names? */
+static bool was_downloaded(struct sctx *x, const struct sword *w)
+{
+	char norm[128];
+	size_t k;
+
+	if (!x->n_downloads || w->len >= sizeof(norm) || (w->flags & SW_DYNAMIC))
+		return false;
+	normalize(w->s, (w->flags & SW_HOME) != 0, x->cwd, norm, sizeof(norm));
+	for (k = 0; k < x->n_downloads; k++)
+		if (!strcmp(norm, x->downloads[k]))
+			return true;
+	return false;
+}
+
 /* A shell (or interpreter) given a script file operand. */
 static void run_script_file(struct cmd *c, size_t i, const char *what)
 {
-	if (c->av[i].flags & SW_DOWNLOAD)
+	if ((c->av[i].flags & SW_DOWNLOAD) || was_downloaded(c->x, &c->av[i]))
 		safety_add(c, (int)i, c->env.elevated ? "download-exec-root" : "download-exec",
 			   c->env.elevated ? RISK_CRITICAL : RISK_HIGH,
 			   "%s runs a script downloaded from the network%s", what,
@@ -1930,6 +2049,11 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 		prog = base_name(c->av[0].s);
 		c->prog = prog;
 		safety_lookup(prog, &info);
+		if (prog != c->av[0].s && was_downloaded(x, &c->av[0]))
+			safety_add(c, 0, c->env.elevated ? "download-exec-root" : "download-exec",
+				   c->env.elevated ? RISK_CRITICAL : RISK_HIGH,
+				   "runs a program downloaded from the network%s",
+				   c->env.elevated ? " as root" : "");
 		if (info.cls & PROG_SUDO) {
 			c->env.elevated = true;
 			k = !strcmp(prog, "sudo") ? skip_opts(c, 1, "ugpChDrtUT",
@@ -2142,8 +2266,10 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 	}
 	if (!c->ac || !c->prog)
 		goto out;
-	if (info.cls & PROG_DOWNLOAD)
+	if (info.cls & PROG_DOWNLOAD) {
 		c->role = c->role ? c->role : ROLE_DOWNLOAD;
+		note_download_args(x, c);
+	}
 	if (info.cls & PROG_NET)
 		c->role = ROLE_NET;
 	/* Help and version output change nothing. */
@@ -2461,6 +2587,16 @@ static void check_simple(struct sctx *x, const struct shell_node *n, const struc
 	c.in = in;
 	check_argv(x, &c);
 	*role = c.role;
+	/* curl URL > FILE: FILE is downloaded code if run later. */
+	if (c.role == ROLE_DOWNLOAD)
+		for (r = n->redirs; r; r = r->next)
+			if (r->fd == 1 && (r->op == SHELL_REDIR_OUT || r->op == SHELL_REDIR_CLOBBER ||
+					   r->op == SHELL_REDIR_OUT_ERR)) {
+				struct sword t;
+
+				if (resolve_word(x, r->target, &t, 1, &sp, r->start, r->len) == 1)
+					note_download(x, t.s, t.len, (t.flags & SW_HOME) != 0);
+			}
 	/* export/readonly/declare NAME=value, unset NAME, read NAME. */
 	if (c.prog && safety_prog_in(c.prog, "export declare typeset local readonly")) {
 		for (w = n->words->next; w; w = w->next)
@@ -2767,6 +2903,7 @@ int safety_check(const char *cmd, size_t len, const struct safety_opts *opts,
 	x.cwd[0] = '\0';
 	x.n_vars = 0;
 	x.n_bombs = 0;
+	x.n_downloads = 0;
 	x.depth = 0;
 	x.argv_depth = 0;
 	x.opts = opts ? opts : &none;
