@@ -628,6 +628,11 @@ static bool p_important(const struct pinfo *pi, const struct sword *w)
 	       pi->cls == PC_DEVICE || pi->cls == PC_CWD || pi->cls == PC_PARENT || pi->sensitive;
 }
 
+static int m_mv_auth(struct cmd *c)
+{
+	return mv_source(c, p_auth);
+}
+
 static int m_mv_top(struct cmd *c)
 {
 	return mv_source(c, p_top);
@@ -656,6 +661,20 @@ static int m_ln_system(struct cmd *c)
 {
 	return (cmd_has_short(c, 'f') || cmd_has_long(c, "--force")) ?
 		       write_target(c, p_system_write) : -1;
+}
+
+/* ln -f over a history or start-up file replaces it (ln -sf /dev/null
+ * ~/.bash_history). */
+static int m_ln_history(struct cmd *c)
+{
+	return (cmd_has_short(c, 'f') || cmd_has_long(c, "--force")) ?
+		       write_target(c, p_history) : -1;
+}
+
+static int m_ln_dotfile(struct cmd *c)
+{
+	return (cmd_has_short(c, 'f') || cmd_has_long(c, "--force")) ?
+		       write_target(c, p_sensitive) : -1;
 }
 
 /* ---- permissions ------------------------------------------------------ */
@@ -1973,6 +1992,8 @@ const struct rule safety_rules[] = {
 	 "changes which keys may log in to an account over ssh", 0},
 	{"write-dotfile", "tee cp mv install truncate", m_write_dotfile, RISK_HIGH,
 	 "overwrites a shell start-up file or keys in the home directory", 0},
+	{"mv-auth", "mv", m_mv_auth, RISK_CRITICAL,
+	 "moves away a file that controls logins (passwd, shadow, sudoers)", 0},
 	{"mv-system", "mv", m_mv_top, RISK_CRITICAL, "moves away /, a system or a home directory", 0},
 	{"mv-important", "mv", m_mv_important, RISK_HIGH,
 	 "moves away keys, system files, repository history or a home folder", 0},
@@ -1980,6 +2001,9 @@ const struct rule safety_rules[] = {
 	{"rsync-delete", "rsync", m_rsync_delete, RISK_HIGH,
 	 "mirrors with --delete onto a home or system directory", 0},
 	{"ln-system", "ln", m_ln_system, RISK_HIGH, "replaces a system file with a link", 0},
+	{"history-wipe", "ln", m_ln_history, RISK_HIGH, "replaces the shell history with a link", 0},
+	{"write-dotfile", "ln", m_ln_dotfile, RISK_HIGH,
+	 "replaces a shell start-up file or key file in the home directory with a link", 0},
 	{"sed-in-place", "sed perl", m_in_place, RISK_MODERATE, "edits files in place", 0},
 	{"sed-exec", "sed", m_sed_exec, RISK_MODERATE, "sed script runs commands or writes files", 0},
 
@@ -2081,7 +2105,7 @@ const struct rule safety_rules[] = {
 	 "deletes all resources of a kind", 0},
 	{"infra-destroy", "terraform tofu pulumi cdk", m_infra_destroy, RISK_HIGH,
 	 "destroys infrastructure", 0},
-	{"cloud-delete", "aws gcloud az gsutil doctl", m_cloud_delete, RISK_HIGH,
+	{"cloud-delete", "aws gcloud az gsutil doctl gh heroku fly flyctl", m_cloud_delete, RISK_HIGH,
 	 "deletes cloud resources or data", 0},
 	{"sql-destroy", "psql mysql mariadb sqlite3 clickhouse-client cqlsh sqlcmd duckdb",
 	 m_sql_destroy, RISK_HIGH, "drops or empties database tables", 0},

@@ -2048,6 +2048,14 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 		}
 		prog = base_name(c->av[0].s);
 		c->prog = prog;
+		/* Bombs defined earlier in this command. A function comes before
+		 * a builtin or program of the same name (., :, eval). */
+		for (k = 0; k < x->n_bombs; k++)
+			if (!strcmp(x->bombs[k], c->av[0].s)) {
+				safety_add(c, 0, "fork-bomb", RISK_CRITICAL,
+					   "runs a fork bomb: %s calls itself without end", prog);
+				goto out;
+			}
 		safety_lookup(prog, &info);
 		if (prog != c->av[0].s && was_downloaded(x, &c->av[0]))
 			safety_add(c, 0, c->env.elevated ? "download-exec-root" : "download-exec",
@@ -2280,13 +2288,6 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 		bool hit = false, fallback = false;
 		size_t r;
 
-		/* Bombs defined earlier in this command. */
-		for (r = 0; r < x->n_bombs; r++)
-			if (!strcmp(x->bombs[r], c->av[0].s)) {
-				safety_add(c, 0, "fork-bomb", RISK_CRITICAL,
-					   "runs a fork bomb: %s calls itself without end", c->prog);
-				goto out;
-			}
 		for (r = 0; r < info.n_rules; r++) {
 			const struct rule *ru = &safety_rules[info.rules[r]];
 			int i;
