@@ -347,6 +347,20 @@ static int m_find_delete_all(struct cmd *c)
 			      fs.start.cls == PC_HOME) ? (int)fs.start_i : -1;
 }
 
+/* Is av[i] a temporary directory itself (/tmp, /var/tmp)? Its entries
+ * class as PC_TMP. */
+static bool is_tmp_dir(struct cmd *c, size_t i)
+{
+	char child[512];
+	struct pinfo pi;
+
+	if (!i || (c->av[i].flags & SW_DYNAMIC) ||
+	    (size_t)snprintf(child, sizeof(child), "%s/x", c->av[i].s) >= sizeof(child))
+		return false;
+	safety_classify_cmd(c, child, false, &pi);
+	return pi.cls == PC_TMP;
+}
+
 static int m_find_delete_wide(struct cmd *c)
 {
 	struct find_scope fs;
@@ -354,8 +368,11 @@ static int m_find_delete_wide(struct cmd *c)
 	if (!find_deletes(c))
 		return -1;
 	safety_find_scope(c, &fs);
+	/* Selected files in /tmp itself (find /tmp -mtime +7 -delete) are
+	 * routine clean-up, like rm -rf /tmp/ *. */
 	if (fs.narrow)
-		return fs.start.cls >= PC_SYSTEM_FILE ? (int)fs.start_i : -1;
+		return fs.start.cls >= PC_SYSTEM_FILE && !is_tmp_dir(c, fs.start_i) ?
+			       (int)fs.start_i : -1;
 	return p_wide(&fs.start, NULL) || fs.start.cls == PC_VCS || fs.start.cls == PC_VAR_ROOT
 		       ? (int)fs.start_i : -1;
 }
@@ -760,13 +777,20 @@ static int m_perm_home(struct cmd *c)
 	return recursive(c) ? perm_target(c, p_home) : -1;
 }
 
+/* Opening one file or dir to everyone: a system path, or keys and
+ * start-up files (~/.ssh, ~/.bashrc) that others could then change. */
+static bool p_open_target(const struct pinfo *pi, const struct sword *w)
+{
+	return p_system_write(pi, w) || p_sensitive(pi, w) || pi->cls == PC_HOME;
+}
+
 static int m_perm_open(struct cmd *c)
 {
 	if (strcmp(c->prog, "chmod") != 0 || !mode_opens(chmod_mode(c)))
 		return -1;
 	if (recursive(c))
 		return perm_target(c, p_any);
-	return perm_target(c, p_system_write);
+	return perm_target(c, p_open_target);
 }
 
 static int m_perm_auth(struct cmd *c)
@@ -1124,9 +1148,24 @@ static int m_set_nohistory(struct cmd *c)
 	return -1;
 }
 
+/* crontab -r, or a new crontab that is empty: crontab /dev/null,
+ * echo "" | crontab -. */
 static int m_crontab_remove(struct cmd *c)
 {
-	return cmd_has_short(c, 'r') ? 0 : -1;
+	int i;
+
+	if (cmd_has_short(c, 'r'))
+		return 0;
+	FOR_OPERANDS(c, i, "u") {
+		const char *s = c->av[i].s;
+
+		if (!strcmp(s, "/dev/null"))
+			return i;
+		if (!strcmp(s, "-") && c->in && c->in->kind == IN_TEXT &&
+		    c->in->text[strspn(c->in->text, " \t\n")] == '\0')
+			return i;
+	}
+	return -1;
 }
 
 /* ---- git -------------------------------------------------------------- */
@@ -1207,11 +1246,38 @@ static int m_git_reset_hard(struct cmd *c)
 					 cmd_has_arg(c, "--keep")) ? (int)i : -1;
 }
 
+/* git clean PATH...: only below paths that are narrower than the
+ * current directory. */
+static bool clean_scoped(struct cmd *c, size_t sub)
+{
+	size_t k;
+	bool any = false;
+
+	for (k = sub + 1; k < c->ac; k++) {
+		const char *s = c->av[k].s;
+		const struct pinfo *pi;
+
+		if (s[0] == '-') {
+			if (!strcmp(s, "-e") || !strcmp(s, "--exclude"))
+				k++;
+			continue;
+		}
+		pi = safety_path(c, k);
+		if (p_wide(pi, NULL) || pi->cls == PC_VCS || pi->cls == PC_UNKNOWN ||
+		    pi->cls == PC_VAR_ROOT)
+			return false;
+		any = true;
+	}
+	return any;
+}
+
 static int m_git_clean(struct cmd *c)
 {
 	size_t i = git_sub(c);
 
 	if (!sub_is(c, i, "clean") || cmd_has_short(c, 'n') || cmd_has_long(c, "--dry-run"))
+		return -1;
+	if (clean_scoped(c, i))
 		return -1;
 	return (cmd_has_short(c, 'f') || cmd_has_long(c, "--force")) &&
 	       (cmd_has_short(c, 'd') || cmd_has_short(c, 'x') || cmd_has_short(c, 'X')) ? (int)i : -1;
@@ -1241,7 +1307,17 @@ static int m_git_discard_all(struct cmd *c)
 {
 	size_t i = git_sub(c), k;
 
-	if (sub_is(c, i, "checkout restore")) {
+	if (sub_is(c, i, "checkout restore switch")) {
+		/* checkout -f, switch --discard-changes: local edits go. */
+		if (!sub_is(c, i, "restore") &&
+		    (cmd_has_short(c, 'f') || cmd_has_long(c, "--force") ||
+		     cmd_has_long(c, "--discard-changes")))
+			return (int)i;
+		/* restore --staged alone only unstages. */
+		if (sub_is(c, i, "switch") ||
+		    (sub_is(c, i, "restore") && (cmd_has_short(c, 'S') || cmd_has_long(c, "--staged")) &&
+		     !cmd_has_short(c, 'W') && !cmd_has_long(c, "--worktree")))
+			return -1;
 		for (k = i + 1; k < c->ac; k++)
 			if (!strcmp(c->av[k].s, ".") || !strcmp(c->av[k].s, ":/") ||
 			    !strcmp(c->av[k].s, "*"))
@@ -1442,6 +1518,19 @@ static int m_redis_flush(struct cmd *c)
 	for (i = 1; i < c->ac; i++)
 		if (str_ieq(c->av[i].s, "flushall") || str_ieq(c->av[i].s, "flushdb"))
 			return (int)i;
+	/* Commands fed on stdin: echo FLUSHALL | redis-cli */
+	if (c->in && c->in->kind == IN_TEXT &&
+	    (str_icontains(c->in->text, "flushall") || str_icontains(c->in->text, "flushdb")))
+		return 0;
+	return -1;
+}
+
+static int m_mysqladmin_drop(struct cmd *c)
+{
+	int i;
+
+	FOR_OPERANDS(c, i, "uhPpSe")
+		return !strcmp(c->av[i].s, "drop") ? i : -1;
 	return -1;
 }
 
@@ -2113,6 +2202,7 @@ const struct rule safety_rules[] = {
 	 "deletes every key in Redis", 0},
 	{"mongo-drop", "mongo mongosh", m_mongo_drop, RISK_HIGH, "drops a MongoDB database", 0},
 	{"db-drop", "dropdb dropuser", m_any, RISK_HIGH, "drops a database", 0},
+	{"db-drop", "mysqladmin", m_mysqladmin_drop, RISK_HIGH, "drops a database", 0},
 
 	/* packages */
 	{"pkg-essential", "apt apt-get aptitude dnf yum microdnf tdnf zypper apk pacman dpkg rpm "
@@ -2306,6 +2396,10 @@ static bool ro_diskutil(struct cmd *c)
 static bool ro_simple_sub(struct cmd *c)
 {
 	size_t i = subcmd(c, "");
+
+	/* terraform state list|show read; state rm|mv|push change. */
+	if (sub_is(c, i, "state") && i + 1 < c->ac && !sub_is(c, i + 1, "list show pull"))
+		return false;
 
 	return !i || sub_is(c, i, "status show list ls get describe version print info "
 				  "--version -v plan output validate fmt graph providers state "

@@ -241,6 +241,7 @@ static const char *const system_dirs[] = {
 	"/usr/share", "/usr/include", "/var", "/var/lib", "/var/db", "/snap",
 	"/nix", "/System", "/Library", "/Applications", "/private", "/private/etc",
 	"/private/var", "/cores", "/Volumes", "/mnt", "/media", "/run", "/efi",
+	"/System/Library", "/System/Applications", "/Library/Frameworks",
 };
 
 static const char *const build_dirs[] = {
@@ -1701,7 +1702,19 @@ static void handle_interpreter(struct cmd *c, struct strpool *sp)
 		     !strcmp(s, "--eval") || !strcmp(s, "-p") || !strcmp(s, "--print") ||
 		     (s[1] != '-' && strchr("ceE", s[strlen(s) - 1]))) && i + 1 < c->ac) {
 			/* The matchers in rules.c look at the code (fork
-			 * bombs, reverse shells, system("...")). */
+			 * bombs, reverse shells, system("...")); code that
+			 * comes from a download or a decoder is judged here. */
+			unsigned fl = c->av[i + 1].flags;
+
+			if (fl & SW_DOWNLOAD)
+				safety_add(c, (int)i + 1,
+					   c->env.elevated ? "download-exec-root" : "download-exec",
+					   c->env.elevated ? RISK_CRITICAL : RISK_HIGH,
+					   "%s runs code downloaded from the network%s", c->prog,
+					   c->env.elevated ? " as root" : "");
+			else if (fl & SW_DECODED)
+				safety_add(c, (int)i + 1, "decoded-exec", RISK_HIGH,
+					   "%s runs code that was encoded to hide it", c->prog);
 			c->role = ROLE_OTHER;
 			return;
 		}
@@ -1829,6 +1842,78 @@ static void handle_find(struct sctx *x, struct cmd *c)
 			free(av);
 		i = j;
 	}
+}
+
+/* fd PATTERN PATH... -x|-X CMD...: CMD runs on what fd finds, with {}
+ * (or the path appended) standing for every file below the paths. */
+static void handle_fd(struct sctx *x, struct cmd *c)
+{
+	struct sword stack[AV_STACK], *av;
+	size_t i, e, k, n, nops = 0, start_i = 0;
+	bool narrow = false, placeholder = false;
+	struct pinfo start;
+	char synth[300];
+	const char *sp;
+
+	for (e = 1; e < c->ac; e++)
+		if (safety_prog_in(c->av[e].s, "-x --exec -X --exec-batch"))
+			break;
+	if (e + 1 >= c->ac)
+		return;
+	classify_in(".", false, false, x->cwd, &start);
+	for (i = 1; i < e; i++) {
+		const char *s = c->av[i].s;
+
+		if (s[0] == '-' && !strcmp(s, "--search-path") && i + 1 < e) {
+			s = c->av[++i].s;
+		} else if (s[0] == '-') {
+			if (!strcmp(s, "-e") || !strncmp(s, "--extension", 11) ||
+			    !strcmp(s, "-g") || !strcmp(s, "--glob"))
+				narrow = true;
+			if ((s[1] != '-' && s[2] == '\0' && strchr("etEdScjo", s[1])) ||
+			    safety_prog_in(s, "--extension --type --exclude --max-depth --min-depth "
+					      "--exact-depth --size --changed-within "
+					      "--changed-before --color --threads --owner "
+					      "--base-directory --max-results --ignore-file "
+					      "--format --path-separator --batch-size"))
+				i++;
+			continue;
+		} else if (nops++ == 0) {
+			/* the pattern: "" . ^ and the like match every name */
+			if (strspn(s, ".^$*") != strlen(s))
+				narrow = true;
+			continue;
+		}
+		if (!start_i || safety_path(c, i)->cls > start.cls) {
+			start = *safety_path(c, i);
+			start_i = i;
+		}
+	}
+	sp = start_i ? c->av[start_i].s : ".";
+	if (!*sp)
+		sp = ".";
+	snprintf(synth, sizeof(synth), "%s%s%c", sp, sp[strlen(sp) - 1] == '/' ? "" : "/",
+		 narrow ? SW_UNKNOWN_CH : '*');
+	n = c->ac - e - 1;
+	av = n + 1 <= AV_STACK ? stack : xmallocarray(n + 1, sizeof(*av));
+	for (k = 0; k <= n; k++) {
+		bool last = k == n;
+
+		if (last && placeholder)
+			break;
+		av[k] = c->av[last ? start_i : e + 1 + k];
+		if (last || (av[k].s[0] == '{' && strchr(av[k].s, '}'))) {
+			placeholder |= !last;
+			av[k].s = synth;
+			av[k].len = strlen(synth);
+			av[k].flags = (narrow ? SW_DYNAMIC : SW_EVERY) |
+				      (start_i && (c->av[start_i].flags & SW_HOME) ? SW_HOME : 0);
+			av[k].have_pi = false;
+		}
+	}
+	check_words(x, c, av, placeholder ? n : n + 1);
+	if (av != stack)
+		free(av);
 }
 
 /* xargs: the command runs with words from stdin appended. */
@@ -2179,6 +2264,10 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 			handle_parallel(x, c, &sp);
 			goto out;
 		}
+		if (!strcmp(prog, "fd") || !strcmp(prog, "fdfind")) {
+			handle_fd(x, c);
+			break;
+		}
 		if (!strcmp(prog, "find")) {
 			handle_find(x, c);
 			break; /* find's own rules (-delete) follow */
@@ -2228,6 +2317,22 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 			c->env.elevated = false;
 			run_code_words(c, k + 1, &sp, "ssh");
 			goto out;
+		}
+		if (!strcmp(prog, "script")) {
+			/* script -c CODE [FILE]: CODE runs in a shell. */
+			for (k = 1; k + 1 < c->ac; k++)
+				if (!strcmp(c->av[k].s, "--command") ||
+				    (c->av[k].s[0] == '-' && c->av[k].s[1] != '-' &&
+				     c->av[k].s[c->av[k].len - 1] == 'c' &&
+				     strspn(c->av[k].s + 1, "aefqc") == c->av[k].len - 1)) {
+					size_t ac = c->ac;
+
+					c->ac = k + 2; /* the code only, not the log file */
+					run_code_words(c, k + 1, &sp, "script");
+					c->ac = ac;
+					goto out;
+				}
+			break;
 		}
 		if (!strcmp(prog, "watch")) {
 			k = skip_opts(c, 1, "nd", "interval differences");
