@@ -347,6 +347,20 @@ static int m_find_delete_all(struct cmd *c)
 			      fs.start.cls == PC_HOME) ? (int)fs.start_i : -1;
 }
 
+/* Is av[i] a temporary directory itself (/tmp, /var/tmp)? Its entries
+ * class as PC_TMP. */
+static bool is_tmp_dir(struct cmd *c, size_t i)
+{
+	char child[512];
+	struct pinfo pi;
+
+	if (!i || (c->av[i].flags & SW_DYNAMIC) ||
+	    (size_t)snprintf(child, sizeof(child), "%s/x", c->av[i].s) >= sizeof(child))
+		return false;
+	safety_classify_cmd(c, child, false, &pi);
+	return pi.cls == PC_TMP;
+}
+
 static int m_find_delete_wide(struct cmd *c)
 {
 	struct find_scope fs;
@@ -354,8 +368,11 @@ static int m_find_delete_wide(struct cmd *c)
 	if (!find_deletes(c))
 		return -1;
 	safety_find_scope(c, &fs);
+	/* Selected files in /tmp itself (find /tmp -mtime +7 -delete) are
+	 * routine clean-up, like rm -rf /tmp/ *. */
 	if (fs.narrow)
-		return fs.start.cls >= PC_SYSTEM_FILE ? (int)fs.start_i : -1;
+		return fs.start.cls >= PC_SYSTEM_FILE && !is_tmp_dir(c, fs.start_i) ?
+			       (int)fs.start_i : -1;
 	return p_wide(&fs.start, NULL) || fs.start.cls == PC_VCS || fs.start.cls == PC_VAR_ROOT
 		       ? (int)fs.start_i : -1;
 }
@@ -628,6 +645,11 @@ static bool p_important(const struct pinfo *pi, const struct sword *w)
 	       pi->cls == PC_DEVICE || pi->cls == PC_CWD || pi->cls == PC_PARENT || pi->sensitive;
 }
 
+static int m_mv_auth(struct cmd *c)
+{
+	return mv_source(c, p_auth);
+}
+
 static int m_mv_top(struct cmd *c)
 {
 	return mv_source(c, p_top);
@@ -656,6 +678,20 @@ static int m_ln_system(struct cmd *c)
 {
 	return (cmd_has_short(c, 'f') || cmd_has_long(c, "--force")) ?
 		       write_target(c, p_system_write) : -1;
+}
+
+/* ln -f over a history or start-up file replaces it (ln -sf /dev/null
+ * ~/.bash_history). */
+static int m_ln_history(struct cmd *c)
+{
+	return (cmd_has_short(c, 'f') || cmd_has_long(c, "--force")) ?
+		       write_target(c, p_history) : -1;
+}
+
+static int m_ln_dotfile(struct cmd *c)
+{
+	return (cmd_has_short(c, 'f') || cmd_has_long(c, "--force")) ?
+		       write_target(c, p_sensitive) : -1;
 }
 
 /* ---- permissions ------------------------------------------------------ */
@@ -741,13 +777,20 @@ static int m_perm_home(struct cmd *c)
 	return recursive(c) ? perm_target(c, p_home) : -1;
 }
 
+/* Opening one file or dir to everyone: a system path, or keys and
+ * start-up files (~/.ssh, ~/.bashrc) that others could then change. */
+static bool p_open_target(const struct pinfo *pi, const struct sword *w)
+{
+	return p_system_write(pi, w) || p_sensitive(pi, w) || pi->cls == PC_HOME;
+}
+
 static int m_perm_open(struct cmd *c)
 {
 	if (strcmp(c->prog, "chmod") != 0 || !mode_opens(chmod_mode(c)))
 		return -1;
 	if (recursive(c))
 		return perm_target(c, p_any);
-	return perm_target(c, p_system_write);
+	return perm_target(c, p_open_target);
 }
 
 static int m_perm_auth(struct cmd *c)
@@ -869,6 +912,30 @@ static int m_shutdown(struct cmd *c)
 
 /* ---- services, firewall, security ------------------------------------- */
 
+/* A unit as systemctl or launchctl names it: a plist path
+ * (/System/Library/LaunchDaemons/ssh.plist) or a domain target
+ * (system/com.openssh.sshd) stands for its last component, without
+ * ".plist". */
+static bool unit_in(const char *s, const char *units)
+{
+	const char *slash = strrchr(s, '/');
+	char name[64];
+	size_t n;
+
+	if (safety_prog_in(s, units))
+		return true;
+	if (slash)
+		s = slash + 1;
+	n = strlen(s);
+	if (n > 6 && !strcmp(s + n - 6, ".plist"))
+		n -= 6;
+	if (!n || n >= sizeof(name))
+		return false;
+	memcpy(name, s, n);
+	name[n] = '\0';
+	return safety_prog_in(name, units);
+}
+
 static int service_verb(struct cmd *c, const char *verbs, const char *units)
 {
 	size_t i, v = 0;
@@ -891,7 +958,7 @@ static int service_verb(struct cmd *c, const char *verbs, const char *units)
 		}
 		if (units[0] == '\0')
 			return (int)v;
-		if (safety_prog_in(s, units))
+		if (unit_in(s, units))
 			return (int)i;
 	}
 	return units[0] == '\0' && v ? (int)v : -1;
@@ -916,6 +983,98 @@ static int m_fw_stop(struct cmd *c)
 static int m_power(struct cmd *c)
 {
 	return service_verb(c, "reboot poweroff halt kexec emergency rescue soft-reboot", "");
+}
+
+/* systemctl isolate to a target that stops (nearly) every service. */
+static int m_power_isolate(struct cmd *c)
+{
+	return service_verb(c, "isolate", "rescue rescue.target emergency emergency.target "
+				      "poweroff.target reboot.target halt.target kexec.target "
+				      "runlevel0.target runlevel1.target runlevel6.target");
+}
+
+#define NET_UNITS "NetworkManager NetworkManager.service network network.service networking " \
+	"networking.service systemd-networkd systemd-networkd.service systemd-networkd.socket " \
+	"wpa_supplicant wpa_supplicant.service"
+
+static int m_net_stop(struct cmd *c)
+{
+	return service_verb(c, "stop disable mask kill", NET_UNITS);
+}
+
+/* Taking an interface, route table or all networking down: remote access
+ * goes with it. */
+static int m_net_down(struct cmd *c)
+{
+	size_t i;
+
+	if (!strcmp(c->prog, "ifconfig") || !strcmp(c->prog, "ifdown")) {
+		if (!strcmp(c->prog, "ifdown"))
+			return c->ac > 1 ? 0 : -1;
+		for (i = 2; i < c->ac; i++)
+			if (!strcmp(c->av[i].s, "down"))
+				return (int)i;
+		return -1;
+	}
+	if (!strcmp(c->prog, "ip")) {
+		/* ip link set DEV down; ip route|addr flush ... */
+		for (i = 1; i < c->ac; i++) {
+			if (!strcmp(c->av[i].s, "flush") && i >= 2 &&
+			    safety_prog_in(c->av[i - 1].s, "route r ro rou addr a ad address"))
+				return (int)i;
+			if (!strcmp(c->av[i].s, "down") && cmd_has_arg(c, "set"))
+				return (int)i;
+		}
+		return -1;
+	}
+	/* nmcli networking off, nmcli radio all|wifi off, nmcli device
+	 * disconnect DEV, nmcli connection down ID */
+	for (i = 1; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		if (s[0] == '-')
+			continue;
+		if (safety_prog_in(s, "networking n net netw radio r"))
+			return cmd_has_arg(c, "off") ? (int)i : -1;
+		if (safety_prog_in(s, "device d dev connection c con conn"))
+			return cmd_has_arg(c, "disconnect") || cmd_has_arg(c, "down") ? (int)i : -1;
+		return -1;
+	}
+	return -1;
+}
+
+/* ifconfig and nmcli with a verb or a setting change something; the
+ * bare forms list. */
+static int m_net_config(struct cmd *c)
+{
+	size_t i;
+
+	if (m_net_down(c) >= 0)
+		return -1; /* said more precisely by network-down */
+	if (!strcmp(c->prog, "ifconfig")) {
+		for (i = 2; i < c->ac; i++)
+			if (c->av[i].s[0] != '-' || c->av[i].s[1] != '\0')
+				return safety_prog_in(c->av[i].s, "inet inet6 link ether") &&
+					       i + 1 == c->ac ? -1 : (int)i;
+		return -1;
+	}
+	for (i = 1; i < c->ac; i++)
+		if (safety_prog_in(c->av[i].s, "up down on off add delete del modify mod edit "
+					       "connect disconnect reload set clone import "
+					       "reapply hostname"))
+			return (int)i;
+	return -1;
+}
+
+/* sysctl -w NAME=VALUE, or NAME=VALUE alone: a live kernel setting. */
+static int m_sysctl_write(struct cmd *c)
+{
+	size_t i;
+
+	for (i = 1; i < c->ac; i++)
+		if (c->av[i].s[0] != '-' && strchr(c->av[i].s, '='))
+			return (int)i;
+	return -1;
 }
 
 static int m_firewall_flush(struct cmd *c)
@@ -978,9 +1137,35 @@ static int m_history_clear(struct cmd *c)
 	return cmd_has_short(c, 'c') || cmd_has_short(c, 'w') ? 0 : -1;
 }
 
+/* set +o history: the shell stops recording commands. */
+static int m_set_nohistory(struct cmd *c)
+{
+	size_t i;
+
+	for (i = 1; i + 1 < c->ac; i++)
+		if (!strcmp(c->av[i].s, "+o") && !strcmp(c->av[i + 1].s, "history"))
+			return (int)i;
+	return -1;
+}
+
+/* crontab -r, or a new crontab that is empty: crontab /dev/null,
+ * echo "" | crontab -. */
 static int m_crontab_remove(struct cmd *c)
 {
-	return cmd_has_short(c, 'r') ? 0 : -1;
+	int i;
+
+	if (cmd_has_short(c, 'r'))
+		return 0;
+	FOR_OPERANDS(c, i, "u") {
+		const char *s = c->av[i].s;
+
+		if (!strcmp(s, "/dev/null"))
+			return i;
+		if (!strcmp(s, "-") && c->in && c->in->kind == IN_TEXT &&
+		    c->in->text[strspn(c->in->text, " \t\n")] == '\0')
+			return i;
+	}
+	return -1;
 }
 
 /* ---- git -------------------------------------------------------------- */
@@ -1061,11 +1246,38 @@ static int m_git_reset_hard(struct cmd *c)
 					 cmd_has_arg(c, "--keep")) ? (int)i : -1;
 }
 
+/* git clean PATH...: only below paths that are narrower than the
+ * current directory. */
+static bool clean_scoped(struct cmd *c, size_t sub)
+{
+	size_t k;
+	bool any = false;
+
+	for (k = sub + 1; k < c->ac; k++) {
+		const char *s = c->av[k].s;
+		const struct pinfo *pi;
+
+		if (s[0] == '-') {
+			if (!strcmp(s, "-e") || !strcmp(s, "--exclude"))
+				k++;
+			continue;
+		}
+		pi = safety_path(c, k);
+		if (p_wide(pi, NULL) || pi->cls == PC_VCS || pi->cls == PC_UNKNOWN ||
+		    pi->cls == PC_VAR_ROOT)
+			return false;
+		any = true;
+	}
+	return any;
+}
+
 static int m_git_clean(struct cmd *c)
 {
 	size_t i = git_sub(c);
 
 	if (!sub_is(c, i, "clean") || cmd_has_short(c, 'n') || cmd_has_long(c, "--dry-run"))
+		return -1;
+	if (clean_scoped(c, i))
 		return -1;
 	return (cmd_has_short(c, 'f') || cmd_has_long(c, "--force")) &&
 	       (cmd_has_short(c, 'd') || cmd_has_short(c, 'x') || cmd_has_short(c, 'X')) ? (int)i : -1;
@@ -1095,7 +1307,17 @@ static int m_git_discard_all(struct cmd *c)
 {
 	size_t i = git_sub(c), k;
 
-	if (sub_is(c, i, "checkout restore")) {
+	if (sub_is(c, i, "checkout restore switch")) {
+		/* checkout -f, switch --discard-changes: local edits go. */
+		if (!sub_is(c, i, "restore") &&
+		    (cmd_has_short(c, 'f') || cmd_has_long(c, "--force") ||
+		     cmd_has_long(c, "--discard-changes")))
+			return (int)i;
+		/* restore --staged alone only unstages. */
+		if (sub_is(c, i, "switch") ||
+		    (sub_is(c, i, "restore") && (cmd_has_short(c, 'S') || cmd_has_long(c, "--staged")) &&
+		     !cmd_has_short(c, 'W') && !cmd_has_long(c, "--worktree")))
+			return -1;
 		for (k = i + 1; k < c->ac; k++)
 			if (!strcmp(c->av[k].s, ".") || !strcmp(c->av[k].s, ":/") ||
 			    !strcmp(c->av[k].s, "*"))
@@ -1296,6 +1518,19 @@ static int m_redis_flush(struct cmd *c)
 	for (i = 1; i < c->ac; i++)
 		if (str_ieq(c->av[i].s, "flushall") || str_ieq(c->av[i].s, "flushdb"))
 			return (int)i;
+	/* Commands fed on stdin: echo FLUSHALL | redis-cli */
+	if (c->in && c->in->kind == IN_TEXT &&
+	    (str_icontains(c->in->text, "flushall") || str_icontains(c->in->text, "flushdb")))
+		return 0;
+	return -1;
+}
+
+static int m_mysqladmin_drop(struct cmd *c)
+{
+	int i;
+
+	FOR_OPERANDS(c, i, "uhPpSe")
+		return !strcmp(c->av[i].s, "drop") ? i : -1;
 	return -1;
 }
 
@@ -1774,7 +2009,8 @@ static int m_download_file(struct cmd *c)
 
 /* ---- the table -------------------------------------------------------- */
 
-#define RM "rm unlink"
+/* shred destroys what it names as surely as rm, -u or not. */
+#define RM "rm unlink shred"
 #define WRITERS "tee cp mv install rsync truncate sed perl"
 
 const struct rule safety_rules[] = {
@@ -1786,7 +2022,7 @@ const struct rule safety_rules[] = {
 	{"rm-system", RM, m_rm_system, RISK_CRITICAL, "deletes a system directory", 0},
 	{"rm-auth", RM, m_rm_auth, RISK_CRITICAL, "deletes the files that control logins", 0},
 	{"rm-system-file", RM, m_rm_system_files, RISK_HIGH, "deletes system files", 0},
-	{"rm-device", RM, m_rm_device, RISK_HIGH, "deletes a device node", 0},
+	{"rm-device", "rm unlink", m_rm_device, RISK_HIGH, "deletes a device node", 0},
 	{"rm-cwd", RM, m_rm_cwd, RISK_HIGH,
 	 "deletes everything in the current or parent directory", 0},
 	{"rm-vcs", RM, m_rm_vcs, RISK_HIGH, "deletes version-control history (.git)", 0},
@@ -1822,6 +2058,8 @@ const struct rule safety_rules[] = {
 	{"wipefs", "wipefs", m_wipefs, RISK_CRITICAL, "erases the filesystem signatures of a disk", 0},
 	{"shred-device", "shred scrub", m_any_device, RISK_CRITICAL,
 	 "overwrites a whole disk device", 0},
+	{"discard-device", "blkdiscard", m_any_device, RISK_CRITICAL,
+	 "discards every block of a disk: its data is gone", 0},
 	{"partition-destroy", "sgdisk sfdisk parted", m_partition_destroy, RISK_CRITICAL,
 	 "rewrites or erases a disk's partition table", 0},
 	{"partition-edit", "fdisk gdisk cfdisk cgdisk parted sgdisk sfdisk", m_partition_edit,
@@ -1843,6 +2081,8 @@ const struct rule safety_rules[] = {
 	 "changes which keys may log in to an account over ssh", 0},
 	{"write-dotfile", "tee cp mv install truncate", m_write_dotfile, RISK_HIGH,
 	 "overwrites a shell start-up file or keys in the home directory", 0},
+	{"mv-auth", "mv", m_mv_auth, RISK_CRITICAL,
+	 "moves away a file that controls logins (passwd, shadow, sudoers)", 0},
 	{"mv-system", "mv", m_mv_top, RISK_CRITICAL, "moves away /, a system or a home directory", 0},
 	{"mv-important", "mv", m_mv_important, RISK_HIGH,
 	 "moves away keys, system files, repository history or a home folder", 0},
@@ -1850,6 +2090,9 @@ const struct rule safety_rules[] = {
 	{"rsync-delete", "rsync", m_rsync_delete, RISK_HIGH,
 	 "mirrors with --delete onto a home or system directory", 0},
 	{"ln-system", "ln", m_ln_system, RISK_HIGH, "replaces a system file with a link", 0},
+	{"history-wipe", "ln", m_ln_history, RISK_HIGH, "replaces the shell history with a link", 0},
+	{"write-dotfile", "ln", m_ln_dotfile, RISK_HIGH,
+	 "replaces a shell start-up file or key file in the home directory with a link", 0},
 	{"sed-in-place", "sed perl", m_in_place, RISK_MODERATE, "edits files in place", 0},
 	{"sed-exec", "sed", m_sed_exec, RISK_MODERATE, "sed script runs commands or writes files", 0},
 
@@ -1880,12 +2123,21 @@ const struct rule safety_rules[] = {
 	 "shuts down or restarts the machine", 0},
 	{"power", "systemctl launchctl loginctl", m_power, RISK_HIGH,
 	 "shuts down or restarts the machine", 0},
+	{"power", "systemctl", m_power_isolate, RISK_HIGH,
+	 "switches to a rescue or shutdown target: services stop", 0},
+	{"write-kernel", "sysctl", m_sysctl_write, RISK_HIGH, "changes kernel settings", 0},
 
 	/* remote access and security */
 	{"ssh-stop", "systemctl service launchctl", m_ssh_stop, RISK_HIGH,
 	 "stops or disables the SSH server: remote access is lost", 0},
 	{"firewall-stop", "systemctl service launchctl", m_fw_stop, RISK_HIGH,
 	 "stops or disables the firewall or a security service", 0},
+	{"network-stop", "systemctl service", m_net_stop, RISK_HIGH,
+	 "stops the network service: remote access is lost", 0},
+	{"network-down", "ifconfig ifdown ip nmcli", m_net_down, RISK_HIGH,
+	 "takes the network down: remote access is lost", 0},
+	{"network-config", "ifconfig nmcli", m_net_config, RISK_MODERATE,
+	 "changes network settings", 0},
 	{"firewall-flush", "iptables ip6tables iptables-legacy iptables-nft ip6tables-legacy "
 	 "ip6tables-nft ebtables arptables", m_firewall_flush, RISK_HIGH,
 	 "removes all firewall rules or opens the default policy", 0},
@@ -1897,6 +2149,7 @@ const struct rule safety_rules[] = {
 	{"sip-off", "csrutil", m_csrutil_off, RISK_HIGH, "turns macOS System Integrity Protection off",
 	 0},
 	{"history-wipe", "history", m_history_clear, RISK_HIGH, "erases the shell history", 0},
+	{"history-off", "set", m_set_nohistory, RISK_MODERATE, "stops saving shell history", 0},
 	{"crontab-remove", "crontab", m_crontab_remove, RISK_HIGH, "deletes the whole crontab", 0},
 	{"userdel-home", "userdel deluser", m_userdel_home, RISK_HIGH,
 	 "deletes a user together with their home directory", 0},
@@ -1941,7 +2194,7 @@ const struct rule safety_rules[] = {
 	 "deletes all resources of a kind", 0},
 	{"infra-destroy", "terraform tofu pulumi cdk", m_infra_destroy, RISK_HIGH,
 	 "destroys infrastructure", 0},
-	{"cloud-delete", "aws gcloud az gsutil doctl", m_cloud_delete, RISK_HIGH,
+	{"cloud-delete", "aws gcloud az gsutil doctl gh heroku fly flyctl", m_cloud_delete, RISK_HIGH,
 	 "deletes cloud resources or data", 0},
 	{"sql-destroy", "psql mysql mariadb sqlite3 clickhouse-client cqlsh sqlcmd duckdb",
 	 m_sql_destroy, RISK_HIGH, "drops or empties database tables", 0},
@@ -1949,6 +2202,7 @@ const struct rule safety_rules[] = {
 	 "deletes every key in Redis", 0},
 	{"mongo-drop", "mongo mongosh", m_mongo_drop, RISK_HIGH, "drops a MongoDB database", 0},
 	{"db-drop", "dropdb dropuser", m_any, RISK_HIGH, "drops a database", 0},
+	{"db-drop", "mysqladmin", m_mysqladmin_drop, RISK_HIGH, "drops a database", 0},
 
 	/* packages */
 	{"pkg-essential", "apt apt-get aptitude dnf yum microdnf tdnf zypper apk pacman dpkg rpm "
@@ -2142,6 +2396,10 @@ static bool ro_diskutil(struct cmd *c)
 static bool ro_simple_sub(struct cmd *c)
 {
 	size_t i = subcmd(c, "");
+
+	/* terraform state list|show read; state rm|mv|push change. */
+	if (sub_is(c, i, "state") && i + 1 < c->ac && !sub_is(c, i + 1, "list show pull"))
+		return false;
 
 	return !i || sub_is(c, i, "status show list ls get describe version print info "
 				  "--version -v plan output validate fmt graph providers state "

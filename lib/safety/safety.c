@@ -30,6 +30,7 @@
 #define MAX_ARGV_DEPTH 12  /* commands inside commands: find -exec find..., xargs xargs */
 #define AV_STACK 32
 #define MAX_BRACE 16       /* alternatives of one {a,b,...} looked at */
+#define MAX_DOWNLOADS 4    /* downloaded file names remembered */
 
 struct var {
 	char name[32];
@@ -55,6 +56,10 @@ struct sctx {
 	char bombs[MAX_FUNCS][32];  /* fork-bomb function names */
 	size_t n_bombs;
 	int unroll;
+	/* Files a downloader wrote earlier in the command (curl -o F, wget
+	 * URL, curl URL > F), normalized like paths. */
+	char downloads[MAX_DOWNLOADS][128];
+	size_t n_downloads;
 	int depth;                  /* walk recursion, capped */
 	int argv_depth;             /* check_argv recursion, capped */
 };
@@ -236,6 +241,7 @@ static const char *const system_dirs[] = {
 	"/usr/share", "/usr/include", "/var", "/var/lib", "/var/db", "/snap",
 	"/nix", "/System", "/Library", "/Applications", "/private", "/private/etc",
 	"/private/var", "/cores", "/Volumes", "/mnt", "/media", "/run", "/efi",
+	"/System/Library", "/System/Applications", "/Library/Frameworks",
 };
 
 static const char *const build_dirs[] = {
@@ -560,6 +566,12 @@ static void classify_in(const char *path, bool home, bool glob, const char *cwd,
 	}
 	normalize(path, home, cwd, norm, sizeof(norm));
 	classify_norm(norm, pi);
+	/* "$X/" alone is / itself when X is empty. */
+	if (path[0] == SW_UNKNOWN_CH && path[1] == '/' && !path[strspn(path + 1, "/") + 1]) {
+		pi->cls = PC_VAR_ROOT;
+		pi->all = true;
+		return;
+	}
 	/* /e*c or /[eu]* can name /etc and /usr: a pattern in the first
 	 * component below / counts as a system directory. */
 	if (glob && norm[0] == '/' && pi->cls < PC_SYSTEM) {
@@ -1111,6 +1123,50 @@ static void set_var(struct sctx *x, const struct shell_word *w, struct strpool *
 	v->known = true;
 }
 
+/* Variables whose setting stops the shell from saving its history:
+ * any value of HISTFILE (or unsetting it), a size of 0 for the others. */
+static const struct {
+	const char *name;
+	const char *off; /* the value that turns saving off; NULL: any */
+} history_vars[] = {
+	{"HISTFILE", NULL},
+	{"HISTSIZE", "0"},
+	{"HISTFILESIZE", "0"},
+	{"SAVEHIST", "0"},
+};
+
+/* name (n bytes) is assigned value (NULL when unset); true if that stops
+ * saving history. */
+static bool history_off(const char *name, size_t n, const char *value, size_t vlen)
+{
+	size_t k;
+
+	for (k = 0; k < ARRAY_SIZE(history_vars); k++) {
+		const char *off = history_vars[k].off;
+
+		if (strlen(history_vars[k].name) != n || memcmp(history_vars[k].name, name, n))
+			continue;
+		if (!off)
+			return true;
+		return value && vlen == strlen(off) && !memcmp(value, off, vlen);
+	}
+	return false;
+}
+
+/* An assignment word NAME=value that stops saving history. */
+static void check_history_assign(struct sctx *x, const struct shell_word *w)
+{
+	const struct shell_part *p = w->parts;
+	size_t nl = w->name_len;
+
+	if (!nl || p->kind != SHELL_PART_LIT || p->text_len <= nl || p->text[nl] != '=')
+		return;
+	if (history_off(p->text, nl, p->next ? "" : p->text + nl + 1,
+			p->next ? 0 : p->text_len - nl - 1))
+		add_reason(x, "history-off", RISK_MODERATE, w->start, w->len,
+			   "stops saving shell history");
+}
+
 static void forget_var(struct sctx *x, const char *name, size_t n)
 {
 	struct var *v = var_find(x, name, n);
@@ -1390,10 +1446,124 @@ static void unbind_positional(struct sctx *x, size_t n)
 
 static void stdin_verdict(struct cmd *c);
 
+/* ---- files downloaded earlier ----------------------------------------- */
+
+/* Remember that a downloader writes path (its resolved text). */
+static void note_download(struct sctx *x, const char *path, size_t len, bool home)
+{
+	char raw[128], norm[128];
+
+	if (!len || len >= sizeof(raw) || x->n_downloads == MAX_DOWNLOADS ||
+	    memchr(path, SW_UNKNOWN_CH, len) || (len == 1 && path[0] == '-'))
+		return;
+	memcpy(raw, path, len);
+	raw[len] = '\0';
+	normalize(raw, home, x->cwd, norm, sizeof(norm));
+	memcpy(x->downloads[x->n_downloads++], norm, sizeof(norm));
+}
+
+/* The file a URL is saved as by curl -O or a bare wget: its last path
+ * component, without a query. */
+static void note_url_name(struct sctx *x, const char *url)
+{
+	const char *p = strstr(url, "://"), *slash, *end;
+
+	p = p ? p + 3 : url;
+	end = p + strcspn(p, "?#");
+	slash = memchr(p, '/', (size_t)(end - p)) ? p : NULL;
+	if (!slash)
+		return; /* no path: index.html */
+	for (slash = end; slash > p && slash[-1] != '/'; slash--)
+		;
+	note_download(x, slash, (size_t)(end - slash), false);
+}
+
+/* curl and wget: the files they write. An option bundle may end in the
+ * output option (curl -fsSLo F, wget -qO F) or hold its value (-oF). */
+static void note_download_args(struct sctx *x, struct cmd *c)
+{
+	bool wget = !strcmp(c->prog, "wget"), curl = !strcmp(c->prog, "curl");
+	bool named = false, remote = false, no_opts = false;
+	size_t i;
+
+	if (!wget && !curl)
+		return;
+	for (i = 1; i < c->ac; i++) {
+		const struct sword *w = &c->av[i];
+		const char *s = w->s;
+
+		if (no_opts || s[0] != '-' || !s[1])
+			continue;
+		if (!strcmp(s, "--")) {
+			no_opts = true;
+		} else if (s[1] == '-') {
+			const char *opt = wget ? "--output-document" : "--output";
+			size_t ol = strlen(opt);
+
+			if (!strncmp(s, opt, ol) && s[ol] == '=') {
+				note_download(x, s + ol + 1, strlen(s + ol + 1), false);
+				named = true;
+			} else if (!strcmp(s, opt) && i + 1 < c->ac) {
+				i++;
+				note_download(x, c->av[i].s, c->av[i].len,
+					      (c->av[i].flags & SW_HOME) != 0);
+				named = true;
+			} else if (curl && !strncmp(s, "--remote-name", 13)) {
+				remote = true;
+			}
+		} else {
+			char out = wget ? 'O' : 'o';
+			const char *k;
+
+			for (k = s + 1; *k; k++) {
+				if (*k == out) {
+					named = true;
+					if (k[1])
+						note_download(x, k + 1, strlen(k + 1), false);
+					else if (i + 1 < c->ac) {
+						i++;
+						note_download(x, c->av[i].s, c->av[i].len,
+							      (c->av[i].flags & SW_HOME) != 0);
+					}
+					break;
+				}
+				if (curl && *k == 'O')
+					remote = true;
+				/* Options that take a value end the bundle. */
+				if (strchr(wget ? "oaPeUtTwAlRDIXQ" : "HdeuAXTFwKrbcCEmxyzDQtP", *k)) {
+					if (!k[1])
+						i++;
+					break;
+				}
+			}
+		}
+	}
+	if (named || (curl && !remote))
+		return;
+	for (i = 1; i < c->ac; i++)
+		if (c->av[i].s[0] != '-' && strchr(c->av[i].s, '/'))
+			note_url_name(x, c->av[i].s);
+}
+
+/* Did a downloader write the file path names? */
+static bool was_downloaded(struct sctx *x, const struct sword *w)
+{
+	char norm[128];
+	size_t k;
+
+	if (!x->n_downloads || w->len >= sizeof(norm) || (w->flags & SW_DYNAMIC))
+		return false;
+	normalize(w->s, (w->flags & SW_HOME) != 0, x->cwd, norm, sizeof(norm));
+	for (k = 0; k < x->n_downloads; k++)
+		if (!strcmp(norm, x->downloads[k]))
+			return true;
+	return false;
+}
+
 /* A shell (or interpreter) given a script file operand. */
 static void run_script_file(struct cmd *c, size_t i, const char *what)
 {
-	if (c->av[i].flags & SW_DOWNLOAD)
+	if ((c->av[i].flags & SW_DOWNLOAD) || was_downloaded(c->x, &c->av[i]))
 		safety_add(c, (int)i, c->env.elevated ? "download-exec-root" : "download-exec",
 			   c->env.elevated ? RISK_CRITICAL : RISK_HIGH,
 			   "%s runs a script downloaded from the network%s", what,
@@ -1532,7 +1702,19 @@ static void handle_interpreter(struct cmd *c, struct strpool *sp)
 		     !strcmp(s, "--eval") || !strcmp(s, "-p") || !strcmp(s, "--print") ||
 		     (s[1] != '-' && strchr("ceE", s[strlen(s) - 1]))) && i + 1 < c->ac) {
 			/* The matchers in rules.c look at the code (fork
-			 * bombs, reverse shells, system("...")). */
+			 * bombs, reverse shells, system("...")); code that
+			 * comes from a download or a decoder is judged here. */
+			unsigned fl = c->av[i + 1].flags;
+
+			if (fl & SW_DOWNLOAD)
+				safety_add(c, (int)i + 1,
+					   c->env.elevated ? "download-exec-root" : "download-exec",
+					   c->env.elevated ? RISK_CRITICAL : RISK_HIGH,
+					   "%s runs code downloaded from the network%s", c->prog,
+					   c->env.elevated ? " as root" : "");
+			else if (fl & SW_DECODED)
+				safety_add(c, (int)i + 1, "decoded-exec", RISK_HIGH,
+					   "%s runs code that was encoded to hide it", c->prog);
 			c->role = ROLE_OTHER;
 			return;
 		}
@@ -1660,6 +1842,78 @@ static void handle_find(struct sctx *x, struct cmd *c)
 			free(av);
 		i = j;
 	}
+}
+
+/* fd PATTERN PATH... -x|-X CMD...: CMD runs on what fd finds, with {}
+ * (or the path appended) standing for every file below the paths. */
+static void handle_fd(struct sctx *x, struct cmd *c)
+{
+	struct sword stack[AV_STACK], *av;
+	size_t i, e, k, n, nops = 0, start_i = 0;
+	bool narrow = false, placeholder = false;
+	struct pinfo start;
+	char synth[300];
+	const char *sp;
+
+	for (e = 1; e < c->ac; e++)
+		if (safety_prog_in(c->av[e].s, "-x --exec -X --exec-batch"))
+			break;
+	if (e + 1 >= c->ac)
+		return;
+	classify_in(".", false, false, x->cwd, &start);
+	for (i = 1; i < e; i++) {
+		const char *s = c->av[i].s;
+
+		if (s[0] == '-' && !strcmp(s, "--search-path") && i + 1 < e) {
+			s = c->av[++i].s;
+		} else if (s[0] == '-') {
+			if (!strcmp(s, "-e") || !strncmp(s, "--extension", 11) ||
+			    !strcmp(s, "-g") || !strcmp(s, "--glob"))
+				narrow = true;
+			if ((s[1] != '-' && s[2] == '\0' && strchr("etEdScjo", s[1])) ||
+			    safety_prog_in(s, "--extension --type --exclude --max-depth --min-depth "
+					      "--exact-depth --size --changed-within "
+					      "--changed-before --color --threads --owner "
+					      "--base-directory --max-results --ignore-file "
+					      "--format --path-separator --batch-size"))
+				i++;
+			continue;
+		} else if (nops++ == 0) {
+			/* the pattern: "" . ^ and the like match every name */
+			if (strspn(s, ".^$*") != strlen(s))
+				narrow = true;
+			continue;
+		}
+		if (!start_i || safety_path(c, i)->cls > start.cls) {
+			start = *safety_path(c, i);
+			start_i = i;
+		}
+	}
+	sp = start_i ? c->av[start_i].s : ".";
+	if (!*sp)
+		sp = ".";
+	snprintf(synth, sizeof(synth), "%s%s%c", sp, sp[strlen(sp) - 1] == '/' ? "" : "/",
+		 narrow ? SW_UNKNOWN_CH : '*');
+	n = c->ac - e - 1;
+	av = n + 1 <= AV_STACK ? stack : xmallocarray(n + 1, sizeof(*av));
+	for (k = 0; k <= n; k++) {
+		bool last = k == n;
+
+		if (last && placeholder)
+			break;
+		av[k] = c->av[last ? start_i : e + 1 + k];
+		if (last || (av[k].s[0] == '{' && strchr(av[k].s, '}'))) {
+			placeholder |= !last;
+			av[k].s = synth;
+			av[k].len = strlen(synth);
+			av[k].flags = (narrow ? SW_DYNAMIC : SW_EVERY) |
+				      (start_i && (c->av[start_i].flags & SW_HOME) ? SW_HOME : 0);
+			av[k].have_pi = false;
+		}
+	}
+	check_words(x, c, av, placeholder ? n : n + 1);
+	if (av != stack)
+		free(av);
 }
 
 /* xargs: the command runs with words from stdin appended. */
@@ -1879,7 +2133,20 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 		}
 		prog = base_name(c->av[0].s);
 		c->prog = prog;
+		/* Bombs defined earlier in this command. A function comes before
+		 * a builtin or program of the same name (., :, eval). */
+		for (k = 0; k < x->n_bombs; k++)
+			if (!strcmp(x->bombs[k], c->av[0].s)) {
+				safety_add(c, 0, "fork-bomb", RISK_CRITICAL,
+					   "runs a fork bomb: %s calls itself without end", prog);
+				goto out;
+			}
 		safety_lookup(prog, &info);
+		if (prog != c->av[0].s && was_downloaded(x, &c->av[0]))
+			safety_add(c, 0, c->env.elevated ? "download-exec-root" : "download-exec",
+				   c->env.elevated ? RISK_CRITICAL : RISK_HIGH,
+				   "runs a program downloaded from the network%s",
+				   c->env.elevated ? " as root" : "");
 		if (info.cls & PROG_SUDO) {
 			c->env.elevated = true;
 			k = !strcmp(prog, "sudo") ? skip_opts(c, 1, "ugpChDrtUT",
@@ -1997,6 +2264,10 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 			handle_parallel(x, c, &sp);
 			goto out;
 		}
+		if (!strcmp(prog, "fd") || !strcmp(prog, "fdfind")) {
+			handle_fd(x, c);
+			break;
+		}
 		if (!strcmp(prog, "find")) {
 			handle_find(x, c);
 			break; /* find's own rules (-delete) follow */
@@ -2047,6 +2318,22 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 			run_code_words(c, k + 1, &sp, "ssh");
 			goto out;
 		}
+		if (!strcmp(prog, "script")) {
+			/* script -c CODE [FILE]: CODE runs in a shell. */
+			for (k = 1; k + 1 < c->ac; k++)
+				if (!strcmp(c->av[k].s, "--command") ||
+				    (c->av[k].s[0] == '-' && c->av[k].s[1] != '-' &&
+				     c->av[k].s[c->av[k].len - 1] == 'c' &&
+				     strspn(c->av[k].s + 1, "aefqc") == c->av[k].len - 1)) {
+					size_t ac = c->ac;
+
+					c->ac = k + 2; /* the code only, not the log file */
+					run_code_words(c, k + 1, &sp, "script");
+					c->ac = ac;
+					goto out;
+				}
+			break;
+		}
 		if (!strcmp(prog, "watch")) {
 			k = skip_opts(c, 1, "nd", "interval differences");
 			run_code_words(c, k, &sp, "watch");
@@ -2092,8 +2379,10 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 	}
 	if (!c->ac || !c->prog)
 		goto out;
-	if (info.cls & PROG_DOWNLOAD)
+	if (info.cls & PROG_DOWNLOAD) {
 		c->role = c->role ? c->role : ROLE_DOWNLOAD;
+		note_download_args(x, c);
+	}
 	if (info.cls & PROG_NET)
 		c->role = ROLE_NET;
 	/* Help and version output change nothing. */
@@ -2104,13 +2393,6 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 		bool hit = false, fallback = false;
 		size_t r;
 
-		/* Bombs defined earlier in this command. */
-		for (r = 0; r < x->n_bombs; r++)
-			if (!strcmp(x->bombs[r], c->av[0].s)) {
-				safety_add(c, 0, "fork-bomb", RISK_CRITICAL,
-					   "runs a fork bomb: %s calls itself without end", c->prog);
-				goto out;
-			}
 		for (r = 0; r < info.n_rules; r++) {
 			const struct rule *ru = &safety_rules[info.rules[r]];
 			int i;
@@ -2343,8 +2625,10 @@ static void check_simple(struct sctx *x, const struct shell_node *n, const struc
 	sp.n_heap = 0;
 	check_redirs(x, n->redirs, &sp);
 	if (!n->words) {
-		for (w = n->assigns; w; w = w->next)
+		for (w = n->assigns; w; w = w->next) {
+			check_history_assign(x, w);
 			set_var(x, w, &sp);
+		}
 		goto out;
 	}
 	if (n->n_words > cap) {
@@ -2409,19 +2693,35 @@ static void check_simple(struct sctx *x, const struct shell_node *n, const struc
 	c.in = in;
 	check_argv(x, &c);
 	*role = c.role;
+	/* curl URL > FILE: FILE is downloaded code if run later. */
+	if (c.role == ROLE_DOWNLOAD)
+		for (r = n->redirs; r; r = r->next)
+			if (r->fd == 1 && (r->op == SHELL_REDIR_OUT || r->op == SHELL_REDIR_CLOBBER ||
+					   r->op == SHELL_REDIR_OUT_ERR)) {
+				struct sword t;
+
+				if (resolve_word(x, r->target, &t, 1, &sp, r->start, r->len) == 1)
+					note_download(x, t.s, t.len, (t.flags & SW_HOME) != 0);
+			}
 	/* export/readonly/declare NAME=value, unset NAME, read NAME. */
 	if (c.prog && safety_prog_in(c.prog, "export declare typeset local readonly")) {
 		for (w = n->words->next; w; w = w->next)
-			if (w->flags & SHELL_W_ASSIGN)
+			if (w->flags & SHELL_W_ASSIGN) {
+				check_history_assign(x, w);
 				set_var(x, w, &sp);
+			}
 	} else if (c.prog && safety_prog_in(c.prog, "unset read mapfile readarray")) {
-		for (size_t i = 1; i < c.ac; i++)
+		bool unset = !strcmp(c.prog, "unset");
+
+		for (size_t i = 1; i < c.ac; i++) {
+			if (unset && history_off(c.av[i].s, c.av[i].len, NULL, 0))
+				safety_add(&c, (int)i, "history-off", RISK_MODERATE,
+					   "stops saving shell history");
 			forget_var(x, c.av[i].s, c.av[i].len);
+		}
 	}
 	for (w = n->assigns; w; w = w->next)
-		if (w->name_len == 8 && !strncmp(w->parts->text, "HISTFILE", 8))
-			add_reason(x, "history-off", RISK_MODERATE, w->start, w->len,
-				   "stops saving shell history");
+		check_history_assign(x, w);
 out:
 	if (av != stack)
 		free(av);
@@ -2709,6 +3009,7 @@ int safety_check(const char *cmd, size_t len, const struct safety_opts *opts,
 	x.cwd[0] = '\0';
 	x.n_vars = 0;
 	x.n_bombs = 0;
+	x.n_downloads = 0;
 	x.depth = 0;
 	x.argv_depth = 0;
 	x.opts = opts ? opts : &none;
