@@ -109,6 +109,8 @@ static bool cache_get(struct app *app, struct backend *b, const struct gen_reque
 	store_key_init(k, req->text, req->plat, req->shell, id.s, fp);
 	buf_release(&id);
 	if (app->opts.no_cache) {
+		/* Not read, but the fresh answer replaces the entry. */
+		cache_store(app, out);
 		out->cache = STORE_CACHE_BYPASS;
 		return false;
 	}

@@ -96,9 +96,13 @@ readable_tree() {
 @test "--no-cache asks the engine again and refreshes the entry" {
 	engine_on
 	"$CARO" "greet the world" >/dev/null
+	before=$(sqlite3 "$(db)" 'SELECT created FROM cache')
+	sleep 0.01
 	run --separate-stderr "$CARO" -o json --no-cache "greet the world"
 	jcheck 'j["cached"] is False'
 	[ "$(calls)" -eq 2 ]
+	# The fresh answer replaced the entry.
+	[ "$(sqlite3 "$(db)" 'SELECT created FROM cache')" -gt "$before" ]
 	run --separate-stderr "$CARO" -o json "greet the world"
 	jcheck 'j["cached"] is True'
 	[ "$(calls)" -eq 2 ]
