@@ -934,7 +934,7 @@ I("ssh", "ssh|connect|login", "into to", "ssh[ -p {port}] {uhost}",
 I("scp.spec", "copy|upload|send|scp|transfer", "file to recursive:r dir:r folder:r",
   "scp[ -r{?r}] {file} {rspec}",
   "scp copies over ssh to the remote file or folder[; -r copies a folder and its contents{?r}]."),
-I("scp.to", "copy|upload|send", "file to", "scp {file} {host}:{path=~}/",
+I("scp.to", "copy|upload|send", "file to", "scp {file} {rhost}:{path=~}/",
   "scp copies the file over ssh to the path on the host."),
 I("scp.from", "download|copy|fetch", "from recursive:r file dir", "scp[ -r{?r}] {at}:{path} {dest=.}",
   "scp copies from the remote host[; -r for folders]."),
@@ -1011,6 +1011,8 @@ I("mkdir", "make|mkdir|new dir", "new", "mkdir -p {folder}", "mkdir -p creates t
 I("touch", "make|touch|new file", "empty new", "touch {file}", "touch creates an empty file (or"
   " updates its time)."),
 I("copy.file", "copy", "file to", "cp {file} {dest}", "cp copies the file."),
+I("copy.named", "copy", "make file", "cp {orig} {name}{!dest}",
+  "cp copies the file under the new name."),
 I("copy.dir", "copy", "dir to recursive", "cp -r {folder} {dest}", "cp -r copies the folder"
   " and its contents."),
 I("move", "move|rename", "file to", "mv {file} {dest}", "mv moves or renames."),

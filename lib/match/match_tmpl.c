@@ -55,6 +55,8 @@ static const struct role_def roles[] = {
 	{"dest", -1, -1, K(PATH) | K(FILE) | K(AT) | K(HOST), C(TO) | C(INTO) | C(AS) | C(IN) | C(NONE), NULL, K(WORD), C(TO) | C(INTO) | C(AS), true, 0, 0},
 	{"src", -1, -1, K(PATH) | K(FILE) | K(AT), C(FROM), NULL, K(PATH) | K(FILE) | K(AT), 0, false, 0, 0},
 	{"host", -1, -1, K(HOST) | K(IP), 0, "host|server|machine", K(WORD), 0, true, 0, 0},
+	/* a host written as one or named as one, never a guessed word */
+	{"rhost", -1, -1, K(HOST) | K(IP), 0, "host|server|machine", 0, 0, false, 0, 0},
 	{"url", -1, -1, K(URL) | K(HOST), 0, NULL, 0, 0, false, 0, 0},
 	{"ip", -1, -1, K(IP), 0, NULL, 0, 0, false, 0, 0},
 	{"at", -1, -1, K(AT), 0, NULL, 0, 0, false, 0, 0},
@@ -129,6 +131,8 @@ static const struct role_def roles[] = {
 	{"thismonth", -1, -1, 0, 0, NULL, 0, 0, false, RS_THISMONTH, 0},
 	{"clock", -1, -1, K(PAIR), 0, NULL, 0, 0, false, 0, CK_CLOCK},
 	{"fqdn", -1, -1, K(HOST), 0, NULL, 0, 0, false, 0, 0},
+	/* what is copied in "a copy of X called Y" */
+	{"orig", -1, -1, K(PATH) | K(FILE), C(OF) | C(NONE), NULL, 0, 0, false, 0, CK_FILE},
 };
 
 /* Roles whose value is a folder, and roles whose value is a file: one
@@ -193,6 +197,15 @@ static bool ends_with(const char *s, const char *suf)
 	size_t n = strlen(s), k = strlen(suf);
 
 	return n > k && strcasecmp(s + n - k, suf) == 0;
+}
+
+/* /etc/passwd, /etc/group, /etc/shadow: the colon-separated account files */
+static bool colon_file(const char *v)
+{
+	const char *b = strrchr(v, '/');
+
+	b = b ? b + 1 : v;
+	return str_eq(b, "passwd") || str_eq(b, "group") || str_eq(b, "shadow");
 }
 
 /* City -> zone for "what time is it in tokyo". */
@@ -506,6 +519,21 @@ static bool sep_word(const char *w)
 
 /* "colon-separated", "separated by colons", "comma delimited", "the
  * delimiter is ';'": the separator as shell text, marking its words. */
+static bool sep_free(const struct mfill *f, int i)
+{
+	int s = f->r->t[i].slot;
+
+	/* "by colons" reads like an owner ("by alice") to the slot pass */
+	return !f->used[i] && (s < 0 || (!f->slot_used[s] && f->r->s[s].type == SL_USER));
+}
+
+static void sep_take(struct mfill *f, int i)
+{
+	f->used[i] = true;
+	if (f->r->t[i].slot >= 0)
+		f->slot_used[f->r->t[i].slot] = true;
+}
+
 static const char *resolve_sep(struct mfill *f)
 {
 	const struct mreq *r = f->r;
@@ -513,35 +541,36 @@ static const char *resolve_sep(struct mfill *f)
 	for (int i = 0; i < r->n; i++) {
 		const char *w = r->t[i].low, *dash = strrchr(w, '-'), *sh;
 
-		if (!tok_free(f, i))
+		if (!sep_free(f, i))
 			continue;
 		if (dash && dash > w && sep_word(dash + 1)) {
 			char pre[16];
 
 			snprintf(pre, sizeof(pre), "%.*s", (int)(dash - w), w);
 			if ((sh = sep_text(pre))) {
-				f->used[i] = true;
+				sep_take(f, i);
 				return sh;
 			}
 			continue;
 		}
 		if (!sep_word(w))
 			continue;
-		if (i > 0 && tok_free(f, i - 1) && r->t[i - 1].kind == TK_WORD &&
+		if (i > 0 && sep_free(f, i - 1) && r->t[i - 1].kind == TK_WORD &&
 		    (sh = sep_text(r->t[i - 1].low))) {
-			f->used[i] = f->used[i - 1] = true;
+			sep_take(f, i);
+			sep_take(f, i - 1);
 			return sh;
 		}
 		for (int j = i + 1; j < r->n; j++) {
 			const struct mtok *t = &r->t[j];
 
-			if (t->stop && t->kind == TK_WORD && tok_free(f, j))
+			if (t->stop && t->kind == TK_WORD && sep_free(f, j))
 				continue;
-			if (!tok_free(f, j) || (t->kind != TK_WORD && t->kind != TK_SYM &&
+			if (!sep_free(f, j) || (t->kind != TK_WORD && t->kind != TK_SYM &&
 						t->kind != TK_QUOTED) || !(sh = sep_text(t->raw)))
 				break;
 			for (int k = i; k <= j; k++)
-				f->used[k] = true;
+				sep_take(f, k);
 			return sh;
 		}
 	}
@@ -568,6 +597,17 @@ static bool env_name(const char *s)
 		letter |= isalpha((unsigned char)s[i]) != 0;
 	}
 	return letter;
+}
+
+/* Whether token i, governed by "to" or "into", is kept for the intent's
+ * dest role: in "copy report.txt to the backup folder" the folder is where
+ * the copy goes, not what is copied. */
+static bool dest_only(const struct mfill *f, const struct role_def *rd, int i)
+{
+	uint8_t cue = f->r->t[i].cue;
+
+	return (cue == CUE_TO || cue == CUE_INTO) && !str_eq(rd->name, "dest") && f->in &&
+	       f->in->gnu && strstr(f->in->gnu, "{dest") != NULL;
 }
 
 /* Fill role rd into slot m; false when the request has no value for it. */
@@ -844,7 +884,8 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 	}
 	/* a token of the role's own kind */
 	for (int i = 0; rd->kinds && i < r->n; i++) {
-		if (takeable(f, i, rd->kinds, false, rd->check) && cue_ok(rd->cues, &r->t[i])) {
+		if (takeable(f, i, rd->kinds, false, rd->check) && cue_ok(rd->cues, &r->t[i]) &&
+		    !dest_only(f, rd, i)) {
 			f->used[i] = true;
 			m->tok = i;
 			/* "test functions (def test_)": the words before restate it */
@@ -871,6 +912,7 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 		/* after the noun: a name ("pod api-1"); before it, any word ("the cron
 		 * service"), except for "file", where the word before is a type */
 		if (j + 1 < r->n && takeable(f, j + 1, k, false, rd->check) && !names_object(f, rd, j + 1) &&
+		    !dest_only(f, rd, j + 1) &&
 		    (r->t[j + 1].kind != TK_WORD || r->t[j + 1].w < 0 || r->t[j + 1].fixed ||
 		     !(lex_flags(r->t[j + 1].w) & WF_TARGET))) {
 			f->used[j] = f->used[j] || r->t[j].slot < 0;
@@ -879,6 +921,7 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 			return true;
 		}
 		if (j > 0 && takeable(f, j - 1, k, false, rd->check) && !names_object(f, rd, j - 1) &&
+		    !dest_only(f, rd, j - 1) &&
 		    (!str_eq(r->t[j].low, "file") || r->t[j - 1].kind != TK_WORD ||
 		     r->t[j - 1].w < 0)) {
 			f->used[j] = f->used[j] || r->t[j].slot < 0;
@@ -889,7 +932,8 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 	}
 	/* a leftover word */
 	for (int i = 0; rd->rkinds && i < r->n; i++) {
-		if (takeable(f, i, rd->rkinds, rd->runknown, rd->check) && cue_ok(rd->rcues, &r->t[i])) {
+		if (takeable(f, i, rd->rkinds, rd->runknown, rd->check) && cue_ok(rd->rcues, &r->t[i]) &&
+		    !dest_only(f, rd, i)) {
 			f->used[i] = true;
 			m->tok = i;
 			return true;
@@ -1383,6 +1427,8 @@ static bool fmt_special(struct mfill *f, const char *v, const char *fmt, struct 
 	} else if (str_eq(fmt, "cutd")) { /* cut's delimiter for the file: tab is the default */
 		if (ends_with(v, ".csv"))
 			buf_adds(b, " -d,");
+		else if (colon_file(v))
+			buf_adds(b, " -d:");
 		else if (!ends_with(v, ".tsv") && !ends_with(v, ".tab"))
 			buf_adds(b, " -d' '");
 	} else if (str_eq(fmt, "re")) { /* inside '...' of grep -E */
@@ -1431,6 +1477,8 @@ static bool fmt_special(struct mfill *f, const char *v, const char *fmt, struct 
 
 		if (ends_with(v, ".csv"))
 			buf_adds(b, col ? "," : "','");
+		else if (colon_file(v))
+			buf_adds(b, col ? ":" : "':'");
 		else if (ends_with(v, ".tsv"))
 			buf_adds(b, col ? "$'\\t'" : "'\\t'");
 		else
