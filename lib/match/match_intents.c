@@ -938,7 +938,7 @@ I("scp.to", "copy|upload|send", "file to", "scp {file} {rhost}:{path=~}/",
   "scp copies the file over ssh to the path on the host."),
 I("scp.from", "download|copy|fetch", "from recursive:r file dir", "scp[ -r{?r}] {at}:{path} {dest=.}",
   "scp copies from the remote host[; -r for folders]."),
-I("rsync", "rsync|sync|mirror", "with to dir delete:del mirror:del extra", "rsync -avz[ --delete{?del}] {src:dirslash} {dest:dirslash}",
+I("rsync", "rsync|sync|mirror", "with to dir delete:del mirror:del extra file no longer exist missing", "rsync -avz[ --delete{?del}] {src:dirslash} {dest:dirslash}",
   "rsync -a preserves attributes, -v lists files, -z compresses[; --delete removes files"
   " missing from the source]."),
 I("ssh.keygen", "key", "make ssh ed25519 rsa new", "ssh-keygen -t ed25519",
