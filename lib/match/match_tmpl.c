@@ -29,7 +29,7 @@
 #define ANYNAME (K(WORD) | K(FILE) | K(PATH) | K(HOST) | K(AT) | K(NUM) | K(PAIR) | K(GLOB))
 
 enum special { RS_NONE, RS_SIG, RS_CMD, RS_MSG, RS_UHOST, RS_MODE, RS_TEXT, RS_NTH, RS_MONTH,
-	       RS_YEAR, RS_EXPR, RS_TODAY, RS_SEP, RS_EVAR, RS_EVAL, RS_THISMONTH };
+	       RS_YEAR, RS_EXPR, RS_TODAY, RS_SEP, RS_EVAR, RS_EVAL, RS_THISMONTH, RS_CLOCK };
 
 /* Value checks: a role only takes a token whose text passes. */
 enum check { CK_NONE, CK_TAR, CK_ZIP, CK_GZ, CK_XZ, CK_BZ2, CK_JSON, CK_IDENT, CK_HEX, CK_TZ,
@@ -129,7 +129,7 @@ static const struct role_def roles[] = {
 	{"evar", -1, -1, 0, 0, NULL, 0, 0, false, RS_EVAR, 0},
 	{"evalue", -1, -1, 0, 0, NULL, 0, 0, false, RS_EVAL, 0},
 	{"thismonth", -1, -1, 0, 0, NULL, 0, 0, false, RS_THISMONTH, 0},
-	{"clock", -1, -1, K(PAIR), 0, NULL, 0, 0, false, 0, CK_CLOCK},
+	{"clock", -1, -1, 0, 0, NULL, 0, 0, false, RS_CLOCK, 0},
 	{"fqdn", -1, -1, K(HOST), 0, NULL, 0, 0, false, 0, 0},
 	/* what is copied in "a copy of X called Y" */
 	{"orig", -1, -1, K(PATH) | K(FILE), C(OF) | C(NONE), NULL, 0, 0, false, 0, CK_FILE},
@@ -726,6 +726,38 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 		m->tok = j;
 		return true;
 	}
+	case RS_CLOCK: /* "since 10:00", "from 9am", "after noon": a time of day */
+		for (int i = 0; i < r->n; i++) {
+			static const char *const hh[] = {
+				"00:00", "01:00", "02:00", "03:00", "04:00", "05:00", "06:00", "07:00",
+				"08:00", "09:00", "10:00", "11:00", "12:00", "13:00", "14:00", "15:00",
+				"16:00", "17:00", "18:00", "19:00", "20:00", "21:00", "22:00", "23:00"};
+			const struct mtok *t = &r->t[i];
+			char *end;
+			long h;
+
+			if (!tok_free(f, i))
+				continue;
+			if (check_ok(CK_CLOCK, t->raw, t->kind)) {
+				m->tok = i;
+			} else if (str_eq(t->low, "noon") || str_eq(t->low, "midday")) {
+				m->lit = hh[12];
+			} else if (str_eq(t->low, "midnight")) {
+				m->lit = hh[0];
+			} else if (isdigit((unsigned char)t->raw[0]) && (h = strtol(t->raw, &end, 10)) >= 1 &&
+				   h <= 12 && (strcasecmp(end, "am") == 0 || strcasecmp(end, "pm") == 0)) {
+				m->lit = hh[h % 12 + (tolower((unsigned char)end[0]) == 'p' ? 12 : 0)];
+			} else {
+				continue;
+			}
+			f->used[i] = true;
+			if (i > 0 && tok_free(f, i - 1) && (str_eq(r->t[i - 1].low, "since") ||
+							    str_eq(r->t[i - 1].low, "from") ||
+							    str_eq(r->t[i - 1].low, "after")))
+				f->used[i - 1] = true;
+			return true;
+		}
+		return false;
 	case RS_THISMONTH: /* "this month": cal's default */
 		for (int s = 0; s < r->ns; s++) {
 			const struct mslot *sl = &r->s[s];
@@ -772,6 +804,11 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 							 str_eq(end, "nd") || str_eq(end, "rd") ||
 							 str_eq(end, "th")))
 					v = (int)n;
+				/* "fields 1 to 3" is a range, not field 1 */
+				if (str_eq(end, "") && i + 2 < r->n && r->t[i + 2].kind == TK_NUM &&
+				    (str_eq(r->t[i + 1].low, "to") || str_eq(r->t[i + 1].low, "through") ||
+				     str_eq(r->t[i + 1].low, "thru") || str_eq(r->t[i + 1].low, "and")))
+					continue;
 				if (str_eq(end, "") && !((i + 1 < r->n && (str_eq(r->t[i + 1].low, "column") ||
 									   str_eq(r->t[i + 1].low, "field"))) ||
 							 (i > 0 && (str_eq(r->t[i - 1].low, "column") ||
