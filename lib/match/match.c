@@ -94,6 +94,8 @@ static const char *pick_template(const struct intent *in, const struct platform 
 		if (p->os == PLAT_MACOS || p->os == PLAT_FREEBSD)
 			return p->os == PLAT_FREEBSD && in->fbsd ? in->fbsd : in->bsd;
 		return in->gnu;
+	case SEL_SHELL:
+		return p->shell == SHELL_FISH ? in->bsd : in->gnu;
 	case SEL_INIT:
 		if (str_eq(p->init, "launchd"))
 			return in->bsd;
@@ -371,6 +373,17 @@ int match_request(const char *req, size_t len, const struct match_opts *opts,
 		goto out;
 	}
 	ms_extract(r);
+	/* "don't delete the logs", "never push to main": an order not to do
+	 * something has no command, and the verb's command is its opposite */
+	for (int i = 0; i < r->n; i++) {
+		if (r->t[i].stop)
+			continue;
+		if (mt_is(&r->t[i], "not") || mt_is(&r->t[i], "never")) {
+			err_set(err, ERR_DECLINED, "match: a request not to do something");
+			goto out;
+		}
+		break;
+	}
 
 	memset(seen, 0, match_nintents < sizeof(seen) ? match_nintents : sizeof(seen));
 	for (int i = 0; i < r->n; i++)

@@ -182,6 +182,7 @@ enum sel {
 	SEL_OS,    /* linux: gnu; macos: bsd; freebsd: fbsd, else declined */
 	SEL_INIT,  /* systemd: gnu; launchd: bsd; rc: fbsd */
 	SEL_BSD,   /* linux: gnu; macos and freebsd: bsd (fbsd if given) */
+	SEL_SHELL, /* the user's shell: fish: bsd; sh, bash, zsh: gnu */
 	SEL_SED, SEL_FIND, SEL_DATE, SEL_STAT, SEL_DU, SEL_PS, SEL_SORT, SEL_GREP, SEL_XARGS,
 };
 
@@ -311,6 +312,7 @@ struct mrole {
 	int slot;       /* -1 */
 	const char *lit;
 	bool ok;
+	bool litq;      /* lit is the user's text: quote it like a token */
 	uint8_t as;     /* enum role_as */
 };
 

@@ -20,6 +20,10 @@
 #define FIND_FILTERS                                                                 \
 	"[ {ext:find}][ -size +{size_min:find}][ -size -{size_max:find}]" \
 	"[ {time:find}][ -user {user}][ -not -path {exclude:pglob}]"
+/* The same, where "accessed" asks for -atime instead of -mtime. */
+#define FIND_FILTERS_ACC                                                                 \
+	"[ {ext:find}][ -size +{size_min:find}][ -size -{size_max:find}]" \
+	"[ {time:find}{!acc}][ {time:afind}{?acc}][ -user {user}][ -not -path {exclude:pglob}]"
 
 const struct intent match_intents[] = {
 /* ---- listing ---- */
@@ -51,12 +55,12 @@ I("tree", "tree", "show dir structure list", "find {path=.} -maxdepth {num=3} -p
 /* ---- file search ---- */
 V("find.files", "file|dir|find|symlink|@ext",
   "find show list file:f dir:d symlink:l empty:empty worldwritable:ww executable:x delete:del "
-  "modified change insensitive:icase recursive everywhere hidden:hid type all every each",
-  SEL_FIND,
-  "find[{?name}] {path=.}[ -type d{?d}][ -type l{?l}][ -type f{?f}{!d}{!l}][ {name:find}]" FIND_FILTERS
+  "modified change insensitive:icase recursive everywhere hidden:hid type all every each "
+  "access:acc", SEL_FIND,
+  "find[{?name}] {path=.}[ -type d{?d}][ -type l{?l}][ -type f{?f}{!d}{!l}][ {name:find}]" FIND_FILTERS_ACC
   "[ -name '.*'{?hid}][ -empty{?empty}][ -perm -o+w{?ww}][ -executable{?x}]"
   "[ -delete{?del}{!d}][ -prune -exec rm -rf {} +{?del}{?d}]",
-  "find[{?name}] {path=.}[ -type d{?d}][ -type l{?l}][ -type f{?f}{!d}{!l}][ {name:find}]" FIND_FILTERS
+  "find[{?name}] {path=.}[ -type d{?d}][ -type l{?l}][ -type f{?f}{!d}{!l}][ {name:find}]" FIND_FILTERS_ACC
   "[ -name '.*'{?hid}][ -empty{?empty}][ -perm -o+w{?ww}][ -perm +111{?x}]"
   "[ -delete{?del}{!d}][ -prune -exec rm -rf {} +{?del}{?d}]",
   "find walks {path=.} recursively and prints every entry that passes all the filters"
@@ -221,6 +225,14 @@ I("awk.top_ips", "ip", "top most frequent count hitting request visitor show lis
 I("awk.column", "column|field", "show get extract",
   "awk -F{file:fs} '{print ${nth:raw}}' {file}",
   "awk splits each line on the separator and prints field {nth}."),
+I("awk.nfields", "count|howmany column|field", "number file", "head -n 1 {file} | awk -F{file:fs} '{print NF}'",
+  "awk's NF is the number of fields on a line; head keeps the first (header) line."),
+I("cut.field_sep", "column|field", "show get extract file", "cut -d{sep} -f{nth:raw} {file}",
+  "cut -d sets the separator and -f picks field {nth}."),
+I("cut.first", "column|field first", "show get extract file",
+  "cut[ -d{sep}][{file:cutd}{!sep}] -f1-{count:raw} {file}",
+  "cut -f1-{count} keeps the first {count} fields of each line (tab-separated unless -d"
+  " names the separator)."),
 I("awk.sum", "sum|total|add", "column field",
   "awk -F{file:fs} '{s+=${nth:raw}} END {print s}' {file}",
   "awk adds field {nth} of every line and prints the total at the end."),
@@ -395,7 +407,7 @@ V("ps.cpu", "cpu", "process top most using show list sort", SEL_PS,
   "ps aux lists every process; GNU --sort=-%cpu (BSD -r) puts the busiest first."),
 I("kill.pid", "kill|terminate|stop|signal|send|pause|resume", "process",
   "kill[ -{sig}] {pid}", "kill sends a signal (TERM unless named) to process {pid}."),
-I("kill.port", "kill|stop|free", "process whatever @port", "lsof -ti :{port} | xargs kill",
+I("kill.port", "kill|stop|free", "process whatever using on listening running @port", "lsof -ti :{port} | xargs kill",
   "lsof -t prints only the PIDs using the port; xargs passes them to kill."),
 I("pkill.user", "kill|stop", "process all", "sudo pkill -u {user}",
   "pkill -u signals every process owned by {user}."),
@@ -435,6 +447,9 @@ I("lsof.pid", "file", "open process list", "lsof -p {pid}",
 I("pstree", "tree|pstree", "process show", "pstree", "pstree shows processes as a tree."),
 I("time.cmd", "time|measure|benchmark howlong", "take run", "time {cmd}",
   "time runs the command and reports elapsed, user and system time."),
+V("watch.mem", "watch|monitor|refresh memory", "free show usage every live", SEL_OS,
+  "watch -n {interval:sec=2} free -h", "while true; do clear; vm_stat; sleep {interval:sec=2}; done",
+  "Shows memory in use and free, refreshed every {interval:sec=2} seconds."),
 V("watch", "watch|rerun|repeat", "run every", SEL_OS, "watch -n {interval:sec=2} {cmd}",
   "while true; do clear; {cmd}; sleep {interval:sec=2}; done",
   "watch re-runs the command every few seconds and shows its output."),
@@ -445,8 +460,8 @@ V("net.localip", "localip|ip|myip", "show my address local what", SEL_OS,
   "Prints this machine's LAN address (GNU hostname -I; on macOS the Wi-Fi/Ethernet en0)."),
 I("net.publicip", "publicip", "show my address what", "curl -s https://ifconfig.me",
   "Asks an external service which address your traffic comes from."),
-V("net.listening", "listening|open", "port show list tcp udp", SEL_OS,
-  "sudo ss -tulpn", "sudo lsof -iTCP -sTCP:LISTEN -n -P",
+V("net.listening", "listening|open", "port show list tcp:tcp udp:udp", SEL_OS,
+  "sudo ss -[t{?tcp}][u{?udp}][tu{!tcp}{!udp}]lpn", "sudo lsof -iTCP -sTCP:LISTEN -n -P{!udp}",
   "Lists listening sockets with their processes (ss on Linux, lsof on macOS)."),
 I("net.port_open", "open|reachable|reach|listening|connect|check|test", "port is can",
   "nc -zv {host} {port}", "nc -z tries to connect without sending data; -v reports the"
@@ -459,6 +474,8 @@ I("dig.mx", "mx", "record get show lookup dns", "dig +short MX {host}",
   "dig +short MX prints the domain's mail servers."),
 I("dig.txt", "txt", "record get show lookup dns", "dig +short TXT {host}",
   "dig +short TXT prints the domain's TXT records."),
+I("dig.ip", "ip", "address of what get show find", "dig +short {fqdn}",
+  "dig +short prints the addresses the name resolves to."),
 I("dig.a", "resolve|dns|lookup|arecord", "ip address record get show find", "dig +short {host}",
   "dig +short prints the addresses the name resolves to."),
 I("curl.download", "download", "file save", "curl -L[O{!dest}][ -o {dest}] {url}",
@@ -516,6 +533,9 @@ F("os.version", "os|release", "version which show running", SEL_OS,
 I("kernel", "kernel", "version which show running", "uname -r", "uname -r prints the kernel release."),
 I("arch", "architecture|arch", "cpu show what", "uname -m", "uname -m prints the CPU architecture."),
 I("env", "env", "variable all show list", "env", "env lists every environment variable."),
+V("env.set", "variable|env|export", "set define make value shell session current", SEL_SHELL,
+  "export {evar:ident}={evalue}", "set -x {evar:ident} {evalue}",
+  "Sets the variable for this shell and exports it to the programs it starts."),
 I("path.lines", "path", "oneline show split entry", "echo \"$PATH\" | tr ':' '\\n'",
   "PATH is colon-separated; tr turns each colon into a newline."),
 I("who", "loggedin", "who user show", "who", "who lists the users logged in."),
@@ -619,6 +639,13 @@ I("git.push", "push", "git commit change branch:b current:b my origin:b", "git p
 I("git.clone", "clone", "git repo", "git clone {url}", "git clone copies the repository."),
 I("git.add_all", "stage|add", "all change file git", "git add -A", "git add -A stages every"
   " change, including deletions."),
+I("git.commit_all", "commit all|every", "change file modified tracked message with git",
+  "git commit -am {msg:q}",
+  "git commit -a stages every change to tracked files and commits it with the message"
+  " (new, untracked files need git add first)."),
+I("git.restore", "discard|revert|undo|restore|throw change|git|edit|modification",
+  "file my local uncommitted unstaged git to in away", "git restore {file}",
+  "git restore puts the file back as it was at the last commit; the edits are lost."),
 I("git.commit", "commit", "message with git", "git commit -m {msg:q}",
   "git commit -m records the staged changes with the message."),
 I("git.show_last", "lastcommit", "show diff git modified change", "git show HEAD",
@@ -670,6 +697,8 @@ I("docker.stop", "stop container|docker", "container docker", "docker stop {cont
 I("docker.restart", "restart container|docker", "container docker", "docker restart {container}",
   "Restarts the container."),
 I("docker.rm", "delete container|docker", "container docker", "docker rm {container}", "Removes a stopped container."),
+I("docker.rmi", "delete image", "docker", "docker rmi {image}",
+  "docker rmi removes the image (containers still using it must be removed first)."),
 I("docker.rmi_all", "delete", "all image docker", "docker rmi -f $(docker images -q)",
   "docker images -q lists every image ID; rmi -f removes them all."),
 I("docker.images", "image", "list show docker all", "docker images", "Lists local images."),
@@ -778,7 +807,7 @@ V("date.future", "date|day", "what will", SEL_DATE,
 I("date.tz", "time", "what current now", "TZ={tz:tz} date",
   "Setting TZ for one command shows the local time of that zone."),
 I("date.utc", "utc", "time date current now show", "date -u", "date -u prints the time in UTC."),
-I("cal", "calendar", "show month year", "cal[ {month:raw}][ {year:raw}]",
+I("cal", "calendar", "show month year", "cal[ {month:raw}][ {year:raw}][{thismonth}]",
   "cal prints a month calendar."),
 V("date.weekday", "weekday", "what date", SEL_DATE,
   "date -d {date} +%A", "date -j -f %Y-%m-%d {date} +%A", "%A prints the day name."),
@@ -800,6 +829,8 @@ V("usermod.group", "add", "to group user", SEL_OS,
   "sudo usermod -aG {group} {who}", "sudo dseditgroup -o edit -a {who} -t user {group}",
   "usermod -aG appends the group (without -a the user would leave every other group)."),
 I("id.uid", "uid|id", "user my show what", "id -u", "id -u prints your numeric user ID."),
+I("passwd.me", "password", "change set reset update my own new", "passwd{!who}",
+  "passwd asks for your current password, then the new one."),
 I("passwd", "password", "change set reset user", "sudo passwd {who}",
   "passwd sets a new password for the user."),
 I("root.shell", "rootshell|root", "switch become shell login", "sudo -i",
@@ -894,8 +925,9 @@ V("dock.restart", "dock restart|reload|reset|relaunch", "the mac", SEL_OS, NULL,
   "launchd starts the Dock again as soon as it exits."),
 I("log.reboots", "reboot", "history last show list", "last reboot",
   "last reboot lists boots recorded in wtmp."),
-F("log.unit", "log", "service show", SEL_INIT, "journalctl -u {service}",
-  "log show --predicate 'process == \"{service:sq}\"' --last 1h", NULL,
+F("log.unit", "log", "service show", SEL_INIT,
+  "[{?clock}]journalctl -u {service}[ --since {time:ago}][ --since {clock}]",
+  "log show --predicate 'process == \"{service:sq}\"' --last [{time:last}][1h{!time}]{!clock}", NULL,
   "Shows the service's log."),
 
 /* ---- remote ---- */
@@ -904,16 +936,16 @@ I("ssh", "ssh|connect|login", "into to", "ssh[ -p {port}] {uhost}",
 I("scp.spec", "copy|upload|send|scp|transfer", "file to recursive:r dir:r folder:r",
   "scp[ -r{?r}] {file} {rspec}",
   "scp copies over ssh to the remote file or folder[; -r copies a folder and its contents{?r}]."),
-I("scp.to", "copy|upload|send", "file to", "scp {file} {host}:{path=~}/",
+I("scp.to", "copy|upload|send", "file to", "scp {file} {rhost}:{path=~}/",
   "scp copies the file over ssh to the path on the host."),
 I("scp.from", "download|copy|fetch", "from recursive:r file dir", "scp[ -r{?r}] {at}:{path} {dest=.}",
   "scp copies from the remote host[; -r for folders]."),
-I("rsync", "rsync|sync", "with to dir delete:del mirror:del", "rsync -avz[ --delete{?del}] {src:dirslash} {dest:dirslash}",
+I("rsync", "rsync|sync|mirror", "with to dir delete:del mirror:del extra file no longer exist missing", "rsync -avz[ --delete{?del}] {src:dirslash} {dest:dirslash}",
   "rsync -a preserves attributes, -v lists files, -z compresses[; --delete removes files"
   " missing from the source]."),
 I("ssh.keygen", "key", "make ssh ed25519 rsa new", "ssh-keygen -t ed25519",
   "ssh-keygen creates a key pair; ed25519 is short and strong."),
-I("ssh.copyid", "key", "install copy public my", "ssh-copy-id {uhost}",
+I("ssh.copyid", "key", "install copy add send upload public my ssh to server remote", "ssh-copy-id[ -p {port}] {uhost}",
   "ssh-copy-id appends your public key to the host's authorized_keys."),
 I("ssh.tunnel", "tunnel|forward", "local port through to ssh", "ssh -N -L {port}:{pair} {host}",
   "-L forwards the local port through the host to the target; -N runs no command."),
@@ -981,6 +1013,8 @@ I("mkdir", "make|mkdir|new dir", "new", "mkdir -p {folder}", "mkdir -p creates t
 I("touch", "make|touch|new file", "empty new", "touch {file}", "touch creates an empty file (or"
   " updates its time)."),
 I("copy.file", "copy", "file to", "cp {file} {dest}", "cp copies the file."),
+I("copy.named", "copy", "make file", "cp {orig} {name}{!dest}",
+  "cp copies the file under the new name."),
 I("copy.dir", "copy", "dir to recursive", "cp -r {folder} {dest}", "cp -r copies the folder"
   " and its contents."),
 I("move", "move|rename", "file to", "mv {file} {dest}", "mv moves or renames."),

@@ -120,6 +120,34 @@ static double size_mult(const char *u)
 	return 0;
 }
 
+
+/* "not modified in 90 days", "haven't been accessed for a week": a
+ * negated time verb right before the span at first turns "within" into
+ * "older than". Returns the negating token, -1. Only that shape counts:
+ * in "don't delete files modified in the last week" the "don't" governs
+ * another verb. */
+static int negated_span(const struct mreq *r, int first)
+{
+	static const char *const neg[] = {"not", "never", "havent", "hasnt", "wasnt", "werent",
+					  "isnt", "arent", "didnt", "hadnt"};
+	int k = first - 1;
+
+	while (k >= 0 && (is_word(&r->t[k], "in") || is_word(&r->t[k], "the") ||
+			  is_word(&r->t[k], "for") || is_word(&r->t[k], "last") ||
+			  is_word(&r->t[k], "past") || is_word(&r->t[k], "within")))
+		k--;
+	if (k < 1 || !(is_word(&r->t[k], "modified") || is_word(&r->t[k], "access") ||
+		       is_word(&r->t[k], "used") || is_word(&r->t[k], "opened")))
+		return -1;
+	k--;
+	if (k >= 1 && is_word(&r->t[k], "been"))
+		k--;
+	for (size_t i = 0; i < ARRAY_SIZE(neg); i++)
+		if (is_word(&r->t[k], neg[i]))
+			return k;
+	return -1;
+}
+
 static void extract_sizes(struct mreq *r)
 {
 	int between = 0;
@@ -286,7 +314,7 @@ static void extract_times(struct mreq *r)
 					free_tok(r, i - 1);
 			bool single = strlen(t->low) == 1;
 			int type = SL_TIME;
-			int cmp = -1;
+			int cmp = -1, neg;
 
 			if (have_num) {
 				n = r->t[i - 1].num;
@@ -313,9 +341,14 @@ static void extract_times(struct mreq *r)
 			} else if (!have_num) {
 				continue; /* "hour" alone */
 			}
+			neg = type == SL_TIME && cmp == -1 ? negated_span(r, first) : -1;
+			if (neg >= 0)
+				cmp = 1; /* "not modified in 90 days" is older than 90 days */
 			if (!(s = new_slot(r, type)))
 				return;
 			s->cmp = (int8_t)cmp;
+			if (neg >= 0)
+				take(r, s, neg);
 			if (p >= 0 && (is_word(&r->t[p], "every") || is_word(&r->t[p], "older") ||
 				       is_word(&r->t[p], "over") || is_word(&r->t[p], "last") ||
 				       is_word(&r->t[p], "past") || is_word(&r->t[p], "newer") ||

@@ -29,11 +29,11 @@
 #define ANYNAME (K(WORD) | K(FILE) | K(PATH) | K(HOST) | K(AT) | K(NUM) | K(PAIR) | K(GLOB))
 
 enum special { RS_NONE, RS_SIG, RS_CMD, RS_MSG, RS_UHOST, RS_MODE, RS_TEXT, RS_NTH, RS_MONTH,
-	       RS_YEAR, RS_EXPR, RS_TODAY };
+	       RS_YEAR, RS_EXPR, RS_TODAY, RS_SEP, RS_EVAR, RS_EVAL, RS_THISMONTH, RS_CLOCK };
 
 /* Value checks: a role only takes a token whose text passes. */
 enum check { CK_NONE, CK_TAR, CK_ZIP, CK_GZ, CK_XZ, CK_BZ2, CK_JSON, CK_IDENT, CK_HEX, CK_TZ,
-	     CK_SCRIPT, CK_FILE, CK_REMOTE, CK_SYSVC, CK_RSPEC };
+	     CK_SCRIPT, CK_FILE, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC };
 
 struct role_def {
 	const char *name;
@@ -55,6 +55,8 @@ static const struct role_def roles[] = {
 	{"dest", -1, -1, K(PATH) | K(FILE) | K(AT) | K(HOST), C(TO) | C(INTO) | C(AS) | C(IN) | C(NONE), NULL, K(WORD), C(TO) | C(INTO) | C(AS), true, 0, 0},
 	{"src", -1, -1, K(PATH) | K(FILE) | K(AT), C(FROM), NULL, K(PATH) | K(FILE) | K(AT), 0, false, 0, 0},
 	{"host", -1, -1, K(HOST) | K(IP), 0, "host|server|machine", K(WORD), 0, true, 0, 0},
+	/* a host written as one or named as one, never a guessed word */
+	{"rhost", -1, -1, K(HOST) | K(IP), 0, "host|server|machine", 0, 0, false, 0, 0},
 	{"url", -1, -1, K(URL) | K(HOST), 0, NULL, 0, 0, false, 0, 0},
 	{"ip", -1, -1, K(IP), 0, NULL, 0, 0, false, 0, 0},
 	{"at", -1, -1, K(AT), 0, NULL, 0, 0, false, 0, 0},
@@ -86,13 +88,13 @@ static const struct role_def roles[] = {
 	{"pod", SL_NAME, -1, 0, 0, "pod", ANYNAME, 0, true, 0, 0},
 	{"deploy", SL_NAME, -1, 0, 0, "deployment", ANYNAME, 0, true, 0, 0},
 	{"ns", -1, -1, 0, 0, "namespace", ANYNAME, 0, true, 0, 0},
-	{"service", SL_NAME, -1, 0, 0, "service", ANYNAME, 0, false, 0, 0},
+	{"service", SL_NAME, -1, 0, 0, "service", ANYNAME, 0, false, 0, CK_SVC},
 	{"pkg", SL_NAME, -1, K(AT), 0, "package", ANYNAME, 0, false, 0, 0},
 	/* a system package: apt, dnf and brew take no name@version */
 	{"spkg", SL_NAME, -1, 0, 0, "package", ANYNAME & ~K(AT), 0, false, 0, 0},
 	{"branch", SL_NAME, -1, 0, 0, "branch", ANYNAME, 0, true, 0, 0},
 	{"proc", SL_NAME, -1, 0, 0, "process", K(WORD) | K(FILE), 0, false, 0, 0},
-	{"image", SL_NAME, -1, 0, 0, "image", ANYNAME, 0, true, 0, 0},
+	{"image", SL_NAME, -1, 0, 0, "image", ANYNAME, 0, true, 0, CK_IMAGE},
 	{"tag", SL_NAME, -1, 0, 0, "tag", ANYNAME, 0, true, 0, 0},
 	{"remote", -1, -1, 0, 0, "remote", K(WORD), 0, false, 0, CK_REMOTE},
 	{"var", -1, -1, 0, 0, "variable", K(WORD), 0, false, 0, CK_IDENT},
@@ -123,6 +125,14 @@ static const struct role_def roles[] = {
 	{"year", -1, -1, 0, 0, NULL, 0, 0, false, RS_YEAR, 0},
 	{"hex", -1, -1, 0, 0, NULL, K(WORD) | K(NUM), 0, false, 0, CK_HEX},
 	{"expr", -1, -1, K(QUOTED), 0, NULL, 0, 0, false, RS_EXPR, 0},
+	{"sep", -1, -1, 0, 0, NULL, 0, 0, false, RS_SEP, 0},
+	{"evar", -1, -1, 0, 0, NULL, 0, 0, false, RS_EVAR, 0},
+	{"evalue", -1, -1, 0, 0, NULL, 0, 0, false, RS_EVAL, 0},
+	{"thismonth", -1, -1, 0, 0, NULL, 0, 0, false, RS_THISMONTH, 0},
+	{"clock", -1, -1, 0, 0, NULL, 0, 0, false, RS_CLOCK, 0},
+	{"fqdn", -1, -1, K(HOST), 0, NULL, 0, 0, false, 0, 0},
+	/* what is copied in "a copy of X called Y" */
+	{"orig", -1, -1, K(PATH) | K(FILE), C(OF) | C(NONE), NULL, 0, 0, false, 0, CK_FILE},
 };
 
 /* Roles whose value is a folder, and roles whose value is a file: one
@@ -187,6 +197,15 @@ static bool ends_with(const char *s, const char *suf)
 	size_t n = strlen(s), k = strlen(suf);
 
 	return n > k && strcasecmp(s + n - k, suf) == 0;
+}
+
+/* /etc/passwd, /etc/group, /etc/shadow: the colon-separated account files */
+static bool colon_file(const char *v)
+{
+	const char *b = strrchr(v, '/');
+
+	b = b ? b + 1 : v;
+	return str_eq(b, "passwd") || str_eq(b, "group") || str_eq(b, "shadow");
 }
 
 /* City -> zone for "what time is it in tokyo". */
@@ -263,6 +282,23 @@ static const char *sys_label(const char *v)
 	return NULL;
 }
 
+/* Images on Docker Hub whose names are also words the engine knows:
+ * "docker pull nginx" names the image, though nginx is a service word. */
+static bool known_image(const char *w)
+{
+	static const char *const images[] = {
+		"nginx", "redis", "postgres", "mysql", "mariadb", "mongo", "ubuntu", "debian",
+		"alpine", "busybox", "node", "python", "golang", "httpd", "traefik", "rabbitmq",
+		"memcached", "fedora", "centos", "jenkins", "grafana", "prometheus", "caddy",
+		"haproxy", "wordpress", "elasticsearch", "registry", "hello-world",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(images); i++)
+		if (strcasecmp(w, images[i]) == 0)
+			return true;
+	return false;
+}
+
 static bool check_ok(int check, const char *v, int kind)
 {
 	switch (check) {
@@ -306,6 +342,18 @@ static bool check_ok(int check, const char *v, int kind)
 		return sys_label(v) != NULL;
 	case CK_REMOTE:
 		return str_eq(v, "origin") || str_eq(v, "upstream");
+	case CK_CLOCK: { /* 9:30, 14:05 */
+		char *end;
+		long h = strtol(v, &end, 10), m;
+
+		if (end == v || end - v > 2 || *end != ':' || !isdigit((unsigned char)end[1]))
+			return false;
+		m = strtol(end + 1, &end, 10);
+		return *end == '\0' && strlen(strchr(v, ':') + 1) == 2 && h >= 0 && h < 24 && m >= 0 &&
+		       m < 60;
+	}
+	case CK_SVC: /* a unit name, not "10:00" or host:port */
+		return strchr(v, ':') == NULL;
 	case CK_RSPEC: /* [user@]host:path, not user@host or pkg@1.2 */
 		return strchr(v, ':') != NULL && strchr(v, ':')[1] != '\0';
 	case CK_FILE: /* a file, not a folder; a bare word only if written like a name */
@@ -323,7 +371,13 @@ static bool takeable(const struct mfill *f, int i, uint32_t kinds, bool unknown,
 
 	if (!tok_free(f, i) || !((kinds >> t->kind) & 1u))
 		return false;
-	if (t->kind == TK_WORD && (t->stop || (unknown && t->w >= 0 && !t->fixed && !name_shaped(t->raw))))
+	if (t->kind == TK_WORD && t->stop)
+		return false;
+	/* a known word is a value only next to its noun ("the web container"),
+	 * and an image only when it is one ("docker pull nginx", not "the
+	 * unused images") */
+	if (t->kind == TK_WORD && t->w >= 0 && !t->fixed && !name_shaped(t->raw) &&
+	    (check == CK_IMAGE ? !known_image(t->raw) : unknown))
 		return false;
 	return check_ok(check, t->raw, t->kind);
 }
@@ -429,6 +483,133 @@ static bool names_object(const struct mfill *f, const struct role_def *rd, int i
 	return (i > 0 && f->flagged[i - 1]) || (i + 1 < r->n && f->flagged[i + 1]);
 }
 
+static struct mrole *get_role(struct mfill *f, const char *name, size_t n);
+
+/* A field separator said by name ("colon", "tabs") or typed (":"), as
+ * shell text for cut -d; NULL when w names none. */
+static const char *sep_text(const char *w)
+{
+	static const struct {
+		const char *word, *sh;
+	} seps[] = {
+		{"colon", ":"}, {":", ":"}, {"comma", ","}, {",", ","}, {"semicolon", "';'"},
+		{";", "';'"}, {"tab", "$'\\t'"}, {"space", "' '"}, {"pipe", "'|'"}, {"|", "'|'"},
+		{"dash", "-"}, {"hyphen", "-"}, {"-", "-"}, {"dot", "."}, {"period", "."},
+		{".", "."}, {"slash", "/"}, {"/", "/"}, {"underscore", "_"}, {"_", "_"},
+	};
+	char one[16];
+	size_t n = strlen(w);
+
+	if (n >= sizeof(one))
+		return NULL;
+	memcpy(one, w, n + 1);
+	if (n > 3 && one[n - 1] == 's') /* "colons", "tabs" */
+		one[n - 1] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(seps); i++)
+		if (strcasecmp(one, seps[i].word) == 0 || strcasecmp(w, seps[i].word) == 0)
+			return seps[i].sh;
+	return NULL;
+}
+
+static bool sep_word(const char *w)
+{
+	return str_eq(w, "separated") || str_eq(w, "delimited") || str_eq(w, "separator") ||
+	       str_eq(w, "delimiter");
+}
+
+/* "colon-separated", "separated by colons", "comma delimited", "the
+ * delimiter is ';'": the separator as shell text, marking its words. */
+static bool sep_free(const struct mfill *f, int i)
+{
+	int s = f->r->t[i].slot;
+
+	/* "by colons" reads like an owner ("by alice") to the slot pass */
+	return !f->used[i] && (s < 0 || (!f->slot_used[s] && f->r->s[s].type == SL_USER));
+}
+
+static void sep_take(struct mfill *f, int i)
+{
+	f->used[i] = true;
+	if (f->r->t[i].slot >= 0)
+		f->slot_used[f->r->t[i].slot] = true;
+}
+
+static const char *resolve_sep(struct mfill *f)
+{
+	const struct mreq *r = f->r;
+
+	for (int i = 0; i < r->n; i++) {
+		const char *w = r->t[i].low, *dash = strrchr(w, '-'), *sh;
+
+		if (!sep_free(f, i))
+			continue;
+		if (dash && dash > w && sep_word(dash + 1)) {
+			char pre[16];
+
+			snprintf(pre, sizeof(pre), "%.*s", (int)(dash - w), w);
+			if ((sh = sep_text(pre))) {
+				sep_take(f, i);
+				return sh;
+			}
+			continue;
+		}
+		if (!sep_word(w))
+			continue;
+		if (i > 0 && sep_free(f, i - 1) && r->t[i - 1].kind == TK_WORD &&
+		    (sh = sep_text(r->t[i - 1].low))) {
+			sep_take(f, i);
+			sep_take(f, i - 1);
+			return sh;
+		}
+		for (int j = i + 1; j < r->n; j++) {
+			const struct mtok *t = &r->t[j];
+
+			if (t->stop && t->kind == TK_WORD && sep_free(f, j))
+				continue;
+			if (!sep_free(f, j) || (t->kind != TK_WORD && t->kind != TK_SYM &&
+						t->kind != TK_QUOTED) || !(sh = sep_text(t->raw)))
+				break;
+			for (int k = i; k <= j; k++)
+				sep_take(f, k);
+			return sh;
+		}
+	}
+	return NULL;
+}
+
+/* An environment variable: NAME written in capitals (EDITOR, JAVA_HOME),
+ * or NAME=value in one token. */
+static bool env_name(const char *s)
+{
+	size_t n = strcspn(s, "=");
+	bool letter = false, eq = s[n] == '=';
+
+	if (n < 2 || isdigit((unsigned char)s[0]) || (eq && !s[n + 1]))
+		return false;
+	/* the token lost its edge punctuation: only a plain value is as typed */
+	if (eq && strspn(s + n + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				    "0123456789_./:~@%+,-") != strlen(s + n + 1))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (!(isupper((unsigned char)s[i]) || isdigit((unsigned char)s[i]) || s[i] == '_') &&
+		    !(eq && (islower((unsigned char)s[i]))))
+			return false;
+		letter |= isalpha((unsigned char)s[i]) != 0;
+	}
+	return letter;
+}
+
+/* Whether token i, governed by "to" or "into", is kept for the intent's
+ * dest role: in "copy report.txt to the backup folder" the folder is where
+ * the copy goes, not what is copied. */
+static bool dest_only(const struct mfill *f, const struct role_def *rd, int i)
+{
+	uint8_t cue = f->r->t[i].cue;
+
+	return (cue == CUE_TO || cue == CUE_INTO) && !str_eq(rd->name, "dest") && f->in &&
+	       f->in->gnu && strstr(f->in->gnu, "{dest") != NULL;
+}
+
 /* Fill role rd into slot m; false when the request has no value for it. */
 static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 {
@@ -436,6 +617,7 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 
 	m->tok = m->tok2 = m->slot = -1;
 	m->lit = NULL;
+	m->litq = false;
 	for (int pass = 0; pass < 2; pass++) {
 		int want = pass ? rd->slot2 : rd->slot;
 
@@ -503,6 +685,92 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 		m->tok2 = last;
 		return true;
 	}
+	case RS_SEP:
+		m->lit = resolve_sep(f);
+		return m->lit != NULL;
+	case RS_EVAR:
+		for (int i = 0; i < r->n; i++)
+			if (tok_free(f, i) && env_name(r->t[i].raw)) {
+				f->used[i] = true;
+				m->tok = i;
+				return true;
+			}
+		return false;
+	case RS_EVAL: { /* NAME=value, or the one word after NAME (to, as, =) */
+		const struct mrole *v = get_role(f, "evar", 4);
+		int j;
+
+		if (!v || v->tok < 0)
+			return false;
+		if (strchr(r->t[v->tok].raw, '=')) {
+			m->lit = strchr(r->t[v->tok].raw, '=') + 1;
+			m->litq = true;
+			return true;
+		}
+		for (j = v->tok + 1; j < r->n && tok_free(f, j) &&
+				     (r->t[j].stop || str_eq(r->t[j].raw, "="));
+		     j++)
+			;
+		if (j >= r->n || !tok_free(f, j) || r->t[j].kind == TK_OPT || r->t[j].kind == TK_SYM)
+			return false;
+		if (r->t[j].kind != TK_QUOTED &&
+		    strspn(r->t[j].raw, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					"0123456789_./:~@%+,-") != strlen(r->t[j].raw))
+			return false; /* edge punctuation was dropped: not the value as typed */
+		/* the value is the request's last word: "to include ~/bin" is no value */
+		for (int k = j + 1; k < r->n; k++)
+			if (!r->t[k].stop && tok_free(f, k))
+				return false;
+		for (int k = v->tok + 1; k <= j; k++)
+			f->used[k] = true;
+		m->tok = j;
+		return true;
+	}
+	case RS_CLOCK: /* "since 10:00", "from 9am", "after noon": a time of day */
+		for (int i = 0; i < r->n; i++) {
+			static const char *const hh[] = {
+				"00:00", "01:00", "02:00", "03:00", "04:00", "05:00", "06:00", "07:00",
+				"08:00", "09:00", "10:00", "11:00", "12:00", "13:00", "14:00", "15:00",
+				"16:00", "17:00", "18:00", "19:00", "20:00", "21:00", "22:00", "23:00"};
+			const struct mtok *t = &r->t[i];
+			char *end;
+			long h;
+
+			if (!tok_free(f, i))
+				continue;
+			if (check_ok(CK_CLOCK, t->raw, t->kind)) {
+				m->tok = i;
+			} else if (str_eq(t->low, "noon") || str_eq(t->low, "midday")) {
+				m->lit = hh[12];
+			} else if (str_eq(t->low, "midnight")) {
+				m->lit = hh[0];
+			} else if (isdigit((unsigned char)t->raw[0]) && (h = strtol(t->raw, &end, 10)) >= 1 &&
+				   h <= 12 && (strcasecmp(end, "am") == 0 || strcasecmp(end, "pm") == 0)) {
+				m->lit = hh[h % 12 + (tolower((unsigned char)end[0]) == 'p' ? 12 : 0)];
+			} else {
+				continue;
+			}
+			f->used[i] = true;
+			if (i > 0 && tok_free(f, i - 1) && (str_eq(r->t[i - 1].low, "since") ||
+							    str_eq(r->t[i - 1].low, "from") ||
+							    str_eq(r->t[i - 1].low, "after")))
+				f->used[i - 1] = true;
+			return true;
+		}
+		return false;
+	case RS_THISMONTH: /* "this month": cal's default */
+		for (int s = 0; s < r->ns; s++) {
+			const struct mslot *sl = &r->s[s];
+
+			if (sl->type != SL_TIME || f->slot_used[s] || sl->ntok != 2 ||
+			    !str_eq(r->t[sl->tok[0]].low, "this") || !str_eq(r->t[sl->tok[1]].low, "month"))
+				continue;
+			f->slot_used[s] = true;
+			m->slot = s;
+			m->lit = "";
+			return true;
+		}
+		return false;
 	case RS_TODAY: /* "today's date": a time slot that says today */
 		for (int s = 0; s < r->ns; s++)
 			if (r->s[s].type == SL_TIME && r->s[s].sub == TM_TODAY && !f->slot_used[s]) {
@@ -522,6 +790,9 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 
 			if (!tok_free(f, i) && !(t->slot >= 0 && !f->slot_used[t->slot]))
 				continue;
+			/* "first 3 columns" is a count of columns, not column 1 or 3 */
+			if (t->slot >= 0 && r->s[t->slot].ntok > 1)
+				continue;
 			for (size_t k = 0; k < ARRAY_SIZE(ords); k++)
 				if (str_eq(t->low, ords[k]))
 					v = (int)k + 1;
@@ -533,6 +804,11 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 							 str_eq(end, "nd") || str_eq(end, "rd") ||
 							 str_eq(end, "th")))
 					v = (int)n;
+				/* "fields 1 to 3" is a range, not field 1 */
+				if (str_eq(end, "") && i + 2 < r->n && r->t[i + 2].kind == TK_NUM &&
+				    (str_eq(r->t[i + 1].low, "to") || str_eq(r->t[i + 1].low, "through") ||
+				     str_eq(r->t[i + 1].low, "thru") || str_eq(r->t[i + 1].low, "and")))
+					continue;
 				if (str_eq(end, "") && !((i + 1 < r->n && (str_eq(r->t[i + 1].low, "column") ||
 									   str_eq(r->t[i + 1].low, "field"))) ||
 							 (i > 0 && (str_eq(r->t[i - 1].low, "column") ||
@@ -645,7 +921,8 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 	}
 	/* a token of the role's own kind */
 	for (int i = 0; rd->kinds && i < r->n; i++) {
-		if (takeable(f, i, rd->kinds, false, rd->check) && cue_ok(rd->cues, &r->t[i])) {
+		if (takeable(f, i, rd->kinds, false, rd->check) && cue_ok(rd->cues, &r->t[i]) &&
+		    !dest_only(f, rd, i)) {
 			f->used[i] = true;
 			m->tok = i;
 			/* "test functions (def test_)": the words before restate it */
@@ -672,6 +949,7 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 		/* after the noun: a name ("pod api-1"); before it, any word ("the cron
 		 * service"), except for "file", where the word before is a type */
 		if (j + 1 < r->n && takeable(f, j + 1, k, false, rd->check) && !names_object(f, rd, j + 1) &&
+		    !dest_only(f, rd, j + 1) &&
 		    (r->t[j + 1].kind != TK_WORD || r->t[j + 1].w < 0 || r->t[j + 1].fixed ||
 		     !(lex_flags(r->t[j + 1].w) & WF_TARGET))) {
 			f->used[j] = f->used[j] || r->t[j].slot < 0;
@@ -680,6 +958,7 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 			return true;
 		}
 		if (j > 0 && takeable(f, j - 1, k, false, rd->check) && !names_object(f, rd, j - 1) &&
+		    !dest_only(f, rd, j - 1) &&
 		    (!str_eq(r->t[j].low, "file") || r->t[j - 1].kind != TK_WORD ||
 		     r->t[j - 1].w < 0)) {
 			f->used[j] = f->used[j] || r->t[j].slot < 0;
@@ -690,7 +969,8 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 	}
 	/* a leftover word */
 	for (int i = 0; rd->rkinds && i < r->n; i++) {
-		if (takeable(f, i, rd->rkinds, rd->runknown, rd->check) && cue_ok(rd->rcues, &r->t[i])) {
+		if (takeable(f, i, rd->rkinds, rd->runknown, rd->check) && cue_ok(rd->rcues, &r->t[i]) &&
+		    !dest_only(f, rd, i)) {
 			f->used[i] = true;
 			m->tok = i;
 			return true;
@@ -777,6 +1057,7 @@ static struct mrole *get_role(struct mfill *f, const char *name, size_t n)
 	memcpy(m->name, name, n);
 	m->name[n] = '\0';
 	m->ok = false;
+	m->litq = false;
 	m->as = AS_ANY;
 	{
 		int fi = flag_index(f, name, n);
@@ -938,39 +1219,40 @@ static void fmt_time(struct buf *b, const struct mslot *s, const char *fmt, cons
 	long n = lround(s->num);
 	long o = lround(s->orig);
 
-	if (str_eq(fmt, "find")) {
+	if (str_eq(fmt, "find") || str_eq(fmt, "afind")) {
 		char sign = s->cmp > 0 ? '+' : s->cmp == -2 ? 0 : '-';
+		char x = fmt[0] == 'a' ? 'a' : 'm'; /* access or modification time */
 
 		switch (s->sub) {
 		case TM_MIN:
 			if (sign)
-				buf_addf(b, "-mmin %c%ld", sign, n);
+				buf_addf(b, "-%cmin %c%ld", x, sign, n);
 			else
-				buf_addf(b, "-mmin %ld", n);
+				buf_addf(b, "-%cmin %ld", x, n);
 			return;
 		case TM_DAY:
 			if (sign)
-				buf_addf(b, "-mtime %c%ld", sign, n);
+				buf_addf(b, "-%ctime %c%ld", x, sign, n);
 			else
-				buf_addf(b, "-mtime %ld", n);
+				buf_addf(b, "-%ctime %ld", x, n);
 			return;
 		case TM_TODAY:
-			buf_adds(b, "-newermt \"$(date +%Y-%m-%d)\"");
+			buf_addf(b, "-newer%ct \"$(date +%%Y-%%m-%%d)\"", x);
 			return;
 		case TM_YESTERDAY:
 			if (s->num == 1) /* since yesterday: from its midnight on */
-				buf_addf(b, "-newermt \"$(date %s +%%Y-%%m-%%d)\"",
+				buf_addf(b, "-newer%ct \"$(date %s +%%Y-%%m-%%d)\"", x,
 					 bsd_find ? "-v-1d" : "-d yesterday");
 			else if (bsd_find)
-				buf_adds(b, "-newermt \"$(date -v-1d +%Y-%m-%d)\" ! -newermt \"$(date +%Y-%m-%d)\"");
+				buf_addf(b, "-newer%ct \"$(date -v-1d +%%Y-%%m-%%d)\" ! -newer%ct \"$(date +%%Y-%%m-%%d)\"", x, x);
 			else
-				buf_adds(b, "-daystart -mtime 1");
+				buf_addf(b, "-daystart -%ctime 1", x);
 			return;
 		case TM_WEEKDAY:
 			if (bsd_find)
-				buf_addf(b, "-newermt \"$(date -v-%.3s +%%Y-%%m-%%d)\"", wdays[(int)s->num % 7]);
+				buf_addf(b, "-newer%ct \"$(date -v-%.3s +%%Y-%%m-%%d)\"", x, wdays[(int)s->num % 7]);
 			else
-				buf_addf(b, "-newermt 'last %s'", wdays[(int)s->num % 7]);
+				buf_addf(b, "-newer%ct 'last %s'", x, wdays[(int)s->num % 7]);
 			return;
 		}
 		return;
@@ -1177,6 +1459,15 @@ static bool fmt_special(struct mfill *f, const char *v, const char *fmt, struct 
 
 	if (str_eq(fmt, "sq")) {
 		add_sq(b, v);
+	} else if (str_eq(fmt, "ident")) { /* NAME of NAME=value, checked by env_name */
+		buf_add(b, v, strcspn(v, "="));
+	} else if (str_eq(fmt, "cutd")) { /* cut's delimiter for the file: tab is the default */
+		if (ends_with(v, ".csv"))
+			buf_adds(b, " -d,");
+		else if (colon_file(v))
+			buf_adds(b, " -d:");
+		else if (!ends_with(v, ".tsv") && !ends_with(v, ".tab"))
+			buf_adds(b, " -d' '");
 	} else if (str_eq(fmt, "re")) { /* inside '...' of grep -E */
 		add_re(b, v, ".[]()*+?{}|^$\\");
 	} else if (str_eq(fmt, "sedre")) { /* inside '/.../' of sed */
@@ -1223,6 +1514,8 @@ static bool fmt_special(struct mfill *f, const char *v, const char *fmt, struct 
 
 		if (ends_with(v, ".csv"))
 			buf_adds(b, col ? "," : "','");
+		else if (colon_file(v))
+			buf_adds(b, col ? ":" : "':'");
 		else if (ends_with(v, ".tsv"))
 			buf_adds(b, col ? "$'\\t'" : "'\\t'");
 		else
@@ -1299,7 +1592,7 @@ static void emit(struct mfill *f, struct mrole *m, const char *fmt, bool plain, 
 		buf_adds(b, s->sub == TM_TODAY ? "today" : s->sub == TM_YESTERDAY ? "yesterday" : s->val);
 		return;
 	}
-	if (m->lit && !plain) {
+	if (m->lit && !plain && !m->litq) {
 		buf_adds(b, m->lit); /* static text: a package manager command, a signal */
 		return;
 	}

@@ -12,7 +12,8 @@
 
 int match_check_tables(struct err *err);
 
-/* The top command for req on a named platform, NULL when declined
+/* The top command for req on a named platform ("linux", or "linux/fish"
+ * for that platform with the user's shell given), NULL when declined
  * (caller frees). */
 static char *top(const char *req, const char *plat)
 {
@@ -20,9 +21,11 @@ static char *top(const char *req, const char *plat)
 	struct match_opts o;
 	struct match_result r;
 	struct err err = {0};
-	char *s = NULL;
+	char *s = NULL, os[16];
+	const char *sh = strchr(plat, '/');
 
-	if (platform_target(&p, plat, &err) != 0)
+	snprintf(os, sizeof(os), "%.*s", (int)(sh ? sh - plat : (ptrdiff_t)strlen(plat)), plat);
+	if (platform_target(&p, os, &err) != 0 || (sh && platform_shell_parse(sh + 1, &p.shell) != 0))
 		return NULL;
 	o.plat = &p;
 	o.max_candidates = 1;
