@@ -16,8 +16,8 @@
  * spin budget adapts per thread to the waits it sees (wait_change), there
  * is no sched_yield phase (a yield hands the core to another process for
  * a whole slice), and pool_run_adaptive measures whether the extra
- * threads pay off at all, once a long wait at a barrier has shown that a
- * partner can lose its core: until then one thread would only be slower,
+ * threads pay off at all, once long waits at the barriers have taken a
+ * good share of a run's time: until then one thread would only be slower,
  * and a short run (a few prefill batches, a few dozen tokens) cannot
  * afford the tries.
  */
@@ -37,8 +37,12 @@
 #define SLEEP_SHORT 200e-6 /* a sleep shorter than this: the partner was running */
 
 /* pool_run_adaptive: a class of jobs runs on n threads until one of its
- * runs has a long barrier wait (a sleep of SLEEP_SHORT or more: a thread
- * waited for a partner that was not running). From then on it tries
+ * runs is contended: its long barrier waits (sleeps of SLEEP_SHORT or
+ * more: a thread waited for a partner that was not running) add up to
+ * CONTENDED_SHARE of the run's time. One descheduling of a few ms in a
+ * 100 ms prefill batch is not that: on a shared machine it happens in
+ * most processes, and trying one thread on it cost a short run (four
+ * prefill batches) a third of its speed. From then on it tries
  * n threads and then 1 thread twice each, then keeps the faster (one thread only when it
  * is ONE_THREAD_MARGIN faster: the cost of a wrong choice is larger that
  * way round) and re-tries the other, twice, after EXPLORE_MIN calls,
@@ -48,6 +52,7 @@
 #define EXPLORE_MIN 4
 #define EXPLORE_MAX 64
 #define ONE_THREAD_MARGIN 1.1
+#define CONTENDED_SHARE 0.25
 
 struct tuner {
 	double cost[2]; /* seconds per unit of work on 1 and on n threads */
@@ -67,6 +72,7 @@ struct pool {
 	atomic_int bar_count;
 	atomic_int sleepers;
 	atomic_uint long_waits; /* barrier sleeps of SLEEP_SHORT or more */
+	_Atomic uint64_t long_wait_ns; /* and their total length */
 	atomic_bool quit;
 	pool_fn fn;
 	void *arg;
@@ -110,7 +116,8 @@ static double now_s(void)
  * running, only slower) doubles it; a long sleep (the partner had lost
  * its core) halves it, so a busy machine is not burnt spinning. Returns
  * whether it was such a long sleep. */
-static bool wait_change(struct pool *p, atomic_uint *gen, unsigned seen, int *budget)
+static bool wait_change(struct pool *p, atomic_uint *gen, unsigned seen, int *budget,
+			double *slept)
 {
 	double t0;
 	int i;
@@ -130,7 +137,8 @@ static bool wait_change(struct pool *p, atomic_uint *gen, unsigned seen, int *bu
 		pthread_cond_wait(&p->cv, &p->mu);
 	atomic_fetch_sub(&p->sleepers, 1);
 	pthread_mutex_unlock(&p->mu);
-	if (now_s() - t0 < SLEEP_SHORT) {
+	*slept = now_s() - t0;
+	if (*slept < SLEEP_SHORT) {
 		*budget = MIN(SPIN_MAX, 2 * *budget);
 		return false;
 	}
@@ -153,6 +161,7 @@ static _Thread_local int bar_budget = SPIN_MAX;
 
 void pool_barrier(struct pool *p)
 {
+	double slept;
 	unsigned g;
 
 	if (p->active == 1)
@@ -163,8 +172,10 @@ void pool_barrier(struct pool *p)
 		bump(p, &p->bar_gen);
 		return;
 	}
-	if (wait_change(p, &p->bar_gen, g, &bar_budget))
+	if (wait_change(p, &p->bar_gen, g, &bar_budget, &slept)) {
 		atomic_fetch_add(&p->long_waits, 1);
+		atomic_fetch_add(&p->long_wait_ns, (uint64_t)(slept * 1e9));
+	}
 }
 
 static void *worker_main(void *v)
@@ -175,7 +186,9 @@ static void *worker_main(void *v)
 	int budget = SPIN_JOB;
 
 	for (;;) {
-		wait_change(p, &p->job_gen, seen, &budget);
+		double slept;
+
+		wait_change(p, &p->job_gen, seen, &budget, &slept);
 		budget = SPIN_JOB; /* the gap between jobs is the caller's, not a partner's */
 		seen = atomic_load(&p->job_gen);
 		if (atomic_load(&p->quit))
@@ -297,8 +310,8 @@ static void tuner_record(struct tuner *t, int arm, double cost)
 void pool_run_adaptive(struct pool *p, int cls, int units, pool_fn fn, void *arg)
 {
 	struct tuner *t = &p->tuners[cls < 0 ? 0 : cls % MAX_CLASSES];
-	unsigned waits;
-	double t0;
+	uint64_t waited;
+	double t0, el;
 	int arm;
 
 	if (p->n == 1 || units < 1) {
@@ -306,11 +319,12 @@ void pool_run_adaptive(struct pool *p, int cls, int units, pool_fn fn, void *arg
 		return;
 	}
 	arm = tuner_pick(t);
-	waits = atomic_load(&p->long_waits);
+	waited = atomic_load(&p->long_wait_ns);
 	t0 = now_s();
 	run(p, arm ? p->n : 1, fn, arg);
-	tuner_record(t, arm, (now_s() - t0) / units);
-	if (arm && atomic_load(&p->long_waits) != waits)
+	el = now_s() - t0;
+	tuner_record(t, arm, el / units);
+	if (arm && (double)(atomic_load(&p->long_wait_ns) - waited) * 1e-9 >= CONTENDED_SHARE * el)
 		t->contended = true;
 }
 
