@@ -16,6 +16,8 @@
  */
 #include "match_int.h"
 
+#include <strings.h>
+
 #define MATCH_THRESHOLD 0.80
 #define UNUSED_SLOT_COST 1.5
 #define MAX_FITS 96
@@ -153,6 +155,34 @@ static void take_word(const struct mreq *r, struct mfill *f, int i)
 		f->slot_used[s] = true;
 }
 
+/* Whether extension slot s only restates the suffix of a file a role took
+ * ("a .tgz file named site.tgz"): the file says it, so it is explained. */
+static bool ext_restated(const struct mreq *r, const struct mfill *f, int s)
+{
+	const char *ext = r->s[s].val;
+	size_t n = strlen(ext);
+
+	if (r->s[s].type != SL_EXT || n == 0 || strchr(ext, ','))
+		return false;
+	for (int k = 0; k < f->nroles; k++) {
+		const struct mrole *m = &f->roles[k];
+		const char *v = NULL;
+		size_t vn;
+
+		if (!m->ok)
+			continue;
+		if (m->tok >= 0 && m->tok2 < 0)
+			v = r->t[m->tok].raw;
+		else if (m->slot >= 0 && r->s[m->slot].type == SL_NAME)
+			v = r->s[m->slot].val;
+		if (!v || (vn = strlen(v)) <= n + 1)
+			continue;
+		if (v[vn - n - 1] == '.' && strcasecmp(v + vn - n, ext) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* Fit intent ci to the request; false when it does not apply. */
 static bool fit(const struct mreq *r, const struct cintent *ci, const struct platform *p,
 		struct mfill *f, struct fit *out)
@@ -253,7 +283,9 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 			e += 1;
 	}
 	for (int s = 0; s < r->ns; s++) {
-		if (f->slot_used[s])
+		if (!f->slot_used[s] && ext_restated(r, f, s))
+			e += r->s[s].ntok; /* "a .tgz file named site.tgz" */
+		else if (f->slot_used[s])
 			e += r->s[s].ntok, strong++;
 		else
 			u += UNUSED_SLOT_COST;

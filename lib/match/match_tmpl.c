@@ -26,6 +26,7 @@
 #define K(x) (1u << TK_##x)
 #define C(x) (1u << CUE_##x)
 #define PAT_CUES (C(NONE) | C(FOR) | C(WITH) | C(OF) | C(AT) | C(ON) | C(BY) | C(AS))
+#define NAME_CUES (~(C(IN) | C(INTO)) & 0xffffu)
 #define ANYNAME (K(WORD) | K(FILE) | K(PATH) | K(HOST) | K(AT) | K(NUM) | K(PAIR) | K(GLOB))
 
 enum special { RS_NONE, RS_SIG, RS_CMD, RS_MSG, RS_UHOST, RS_MODE, RS_TEXT, RS_NTH, RS_MONTH,
@@ -33,7 +34,7 @@ enum special { RS_NONE, RS_SIG, RS_CMD, RS_MSG, RS_UHOST, RS_MODE, RS_TEXT, RS_N
 
 /* Value checks: a role only takes a token whose text passes. */
 enum check { CK_NONE, CK_TAR, CK_ZIP, CK_GZ, CK_XZ, CK_BZ2, CK_JSON, CK_IDENT, CK_HEX, CK_TZ,
-	     CK_SCRIPT, CK_FILE, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC };
+	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC };
 
 struct role_def {
 	const char *name;
@@ -49,8 +50,11 @@ struct role_def {
 };
 
 static const struct role_def roles[] = {
-	{"path", -1, -1, K(PATH), 0, "dir", K(WORD), C(IN) | C(FROM) | C(OF) | C(INTO), true, 0, 0},
+	/* "in conf.d": a dotted name with no known extension is a folder too */
+	{"path", -1, -1, K(PATH), 0, "dir", K(WORD) | K(FILE), C(IN) | C(FROM) | C(OF) | C(INTO), true, 0, CK_DIRISH},
 	{"dir", -1, -1, K(PATH), 0, "dir", K(WORD) | K(FILE), 0, false, 0, 0},
+	/* a file read as text: "show what is in site.tar.xz" is not cat's */
+	{"tfile", SL_NAME, -1, K(FILE) | K(PATH) | K(GLOB), 0, "file", K(WORD), 0, true, 0, CK_TEXTF},
 	{"file", SL_NAME, -1, K(FILE) | K(PATH) | K(GLOB), 0, "file", K(WORD), 0, true, 0, CK_FILE},
 	{"dest", -1, -1, K(PATH) | K(FILE) | K(AT) | K(HOST), C(TO) | C(INTO) | C(AS) | C(IN) | C(NONE), NULL, K(WORD), C(TO) | C(INTO) | C(AS), true, 0, 0},
 	{"src", -1, -1, K(PATH) | K(FILE) | K(AT), C(FROM), NULL, K(PATH) | K(FILE) | K(AT), 0, false, 0, 0},
@@ -63,7 +67,8 @@ static const struct role_def roles[] = {
 	{"pattern", -1, -1, K(QUOTED), 0, NULL, K(WORD) | K(NUM) | K(SYM) | K(GLOB) | K(DEC) | K(OPT), PAT_CUES, false, 0, 0},
 	{"str", -1, -1, K(QUOTED), 0, NULL, ANYNAME | K(DEC) | K(SYM), 0, false, 0, 0},
 	{"quoted", -1, -1, K(QUOTED), 0, NULL, 0, 0, false, 0, 0},
-	{"name", SL_NAME, -1, K(FILE), 0, "dir|file", 0, 0, false, 0, 0},
+	/* not after "in": "the files in release.tar.xz" or "in conf.d" name a place */
+	{"name", SL_NAME, -1, K(FILE), NAME_CUES, "dir|file", 0, 0, false, 0, 0},
 	{"ext", SL_EXT, -1, 0, 0, NULL, 0, 0, false, 0, 0},
 	{"size_min", SL_SIZE_MIN, -1, 0, 0, NULL, 0, 0, false, 0, 0},
 	{"size_max", SL_SIZE_MAX, -1, 0, 0, NULL, 0, 0, false, 0, 0},
@@ -108,12 +113,12 @@ static const struct role_def roles[] = {
 	{"folder", SL_NAME, -1, K(PATH), 0, "dir", K(WORD), 0, true, 0, 0},
 	{"sysvc", -1, -1, 0, 0, "service|server|daemon", K(WORD), 0, false, 0, CK_SYSVC},
 	{"target", -1, -1, K(FILE) | K(PATH) | K(GLOB), 0, "dir|file", K(WORD), 0, false, 0, 0},
-	{"tarf", -1, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_TAR},
+	{"tarf", SL_NAME, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_TAR},
 	{"rspec", -1, -1, K(AT), 0, NULL, 0, 0, false, 0, CK_RSPEC},
-	{"zipf", -1, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_ZIP},
-	{"gzf", -1, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_GZ},
-	{"xzf", -1, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_XZ},
-	{"bzf", -1, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_BZ2},
+	{"zipf", SL_NAME, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_ZIP},
+	{"gzf", SL_NAME, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_GZ},
+	{"xzf", SL_NAME, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_XZ},
+	{"bzf", SL_NAME, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_BZ2},
 	{"json", -1, -1, K(QUOTED), 0, NULL, 0, 0, false, 0, CK_JSON},
 	{"old", -1, -1, K(QUOTED) | K(URL), 0, NULL, K(WORD) | K(NUM) | K(SYM) | K(DEC) | K(URL) | K(PATH), C(NONE) | C(OF) | C(FROM), false, 0, 0},
 	{"new", -1, -1, K(QUOTED) | K(URL), C(WITH) | C(TO) | C(BY) | C(FOR) | C(INTO), NULL, K(WORD) | K(NUM) | K(SYM) | K(DEC) | K(PATH) | K(URL), C(WITH) | C(TO) | C(BY) | C(FOR) | C(INTO), false, 0, 0},
@@ -131,14 +136,18 @@ static const struct role_def roles[] = {
 	{"thismonth", -1, -1, 0, 0, NULL, 0, 0, false, RS_THISMONTH, 0},
 	{"clock", -1, -1, 0, 0, NULL, 0, 0, false, RS_CLOCK, 0},
 	{"fqdn", -1, -1, K(HOST), 0, NULL, 0, 0, false, 0, 0},
+	/* the folder an archive is extracted into: no archive or file with a suffix */
+	{"exdir", -1, -1, K(PATH) | K(FILE), C(TO) | C(INTO) | C(IN) | C(NONE), "dir", K(WORD), C(TO) | C(INTO) | C(IN), true, 0, CK_DIRISH},
+	/* one file to take out of an archive: "extract notes.txt from a.tgz" */
+	{"member", -1, -1, K(FILE) | K(PATH) | K(GLOB), C(NONE), NULL, 0, 0, false, 0, CK_MEMBER},
 	/* what is copied in "a copy of X called Y" */
 	{"orig", -1, -1, K(PATH) | K(FILE), C(OF) | C(NONE), NULL, 0, 0, false, 0, CK_FILE},
 };
 
 /* Roles whose value is a folder, and roles whose value is a file: one
  * reading of a request cannot take the same token as both. */
-static const char *const dir_roles[] = {"path", "dir", "folder"};
-static const char *const file_roles[] = {"file", "tarf", "zipf", "gzf", "xzf", "bzf", "script"};
+static const char *const dir_roles[] = {"path", "dir", "folder", "exdir"};
+static const char *const file_roles[] = {"file", "tfile", "tarf", "zipf", "gzf", "xzf", "bzf", "script"};
 
 static uint8_t role_as(const struct role_def *rd)
 {
@@ -299,6 +308,18 @@ static bool known_image(const char *w)
 	return false;
 }
 
+/* An archive or a compressed file: not text to print. */
+static bool archive_name(const char *v)
+{
+	static const char *const sfx[] = {".tar", ".tgz", ".txz", ".tbz2", ".zip", ".gz", ".xz",
+					  ".bz2", ".7z", ".zst", ".rar"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(sfx); i++)
+		if (ends_with(v, sfx[i]))
+			return true;
+	return false;
+}
+
 static bool check_ok(int check, const char *v, int kind)
 {
 	switch (check) {
@@ -356,6 +377,29 @@ static bool check_ok(int check, const char *v, int kind)
 		return strchr(v, ':') == NULL;
 	case CK_RSPEC: /* [user@]host:path, not user@host or pkg@1.2 */
 		return strchr(v, ':') != NULL && strchr(v, ':')[1] != '\0';
+	case CK_DIRISH: { /* conf.d, sites.available: no file extension */
+		const char *dot = strrchr(v, '.');
+		char low[16];
+		size_t k;
+
+		if (kind != TK_FILE || !dot || strchr(v, '/'))
+			return true;
+		for (k = 0; dot[k + 1] && k + 1 < sizeof(low); k++)
+			low[k] = (char)tolower((unsigned char)dot[k + 1]);
+		low[k] = '\0';
+		return !ms_known_ext(low) && !archive_name(v);
+	}
+	case CK_MEMBER: { /* a file name with a suffix ("app.yml", "src/a.c"), no archive */
+		const char *base = strrchr(v, '/');
+
+		base = base ? base + 1 : v;
+		return kind != TK_WORD && strchr(base + 1, '.') && !archive_name(v) &&
+		       !str_eq(base, "..");
+	}
+	case CK_TEXTF: /* ... and not an archive or a compressed file */
+		if (archive_name(v))
+			return false;
+		/* fall through */
 	case CK_FILE: /* a file, not a folder; a bare word only if written like a name */
 		if (kind == TK_WORD && !name_shaped(v))
 			return false;
@@ -610,6 +654,26 @@ static bool dest_only(const struct mfill *f, const struct role_def *rd, int i)
 	       f->in->gnu && strstr(f->in->gnu, "{dest") != NULL;
 }
 
+/* A name slot ("named site.tgz") fills an archive role only when it is one
+ * of that kind, and a text role only when it is no archive. */
+static bool slot_check_ok(const struct role_def *rd, const struct mslot *s)
+{
+	if (s->type != SL_NAME)
+		return true;
+	switch (rd->check) {
+	case CK_TAR:
+	case CK_ZIP:
+	case CK_GZ:
+	case CK_XZ:
+	case CK_BZ2:
+		return check_ok(rd->check, s->val, TK_FILE);
+	case CK_TEXTF:
+		return !archive_name(s->val);
+	default:
+		return true;
+	}
+}
+
 /* Fill role rd into slot m; false when the request has no value for it. */
 static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 {
@@ -624,7 +688,7 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 		if (want < 0)
 			continue;
 		for (int s = 0; s < r->ns; s++) {
-			if (r->s[s].type == want && !f->slot_used[s]) {
+			if (r->s[s].type == want && !f->slot_used[s] && slot_check_ok(rd, &r->s[s])) {
 				f->slot_used[s] = true;
 				m->slot = s;
 				return true;
@@ -1166,7 +1230,7 @@ static void add_glob(struct buf *b, const char *s)
 /* Roles that name files on the command line, where a glob is expanded. */
 static bool names_files(const char *role)
 {
-	static const char *const names[] = {"file", "target", "src", "dest"};
+	static const char *const names[] = {"file", "tfile", "target", "src", "dest"};
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if (str_eq(role, names[i]))
@@ -1639,6 +1703,27 @@ static void emit(struct mfill *f, struct mrole *m, const char *fmt, bool plain, 
 		add_quoted(b, v, false);
 		if (v[0] && v[strlen(v) - 1] != '/')
 			buf_addch(b, '/');
+		return;
+	}
+	if (str_eq(fmt, "dirarg")) { /* a folder to archive: "." stays ".", others get a slash */
+		if (str_eq(v, ".") || str_eq(v, "./")) {
+			buf_addch(b, '.');
+			return;
+		}
+		add_quoted(b, v, false);
+		if (v[0] && v[strlen(v) - 1] != '/')
+			buf_addch(b, '/');
+		return;
+	}
+	if (str_eq(fmt, "tarc")) { /* tar's compression letter for the archive's name */
+		if (ends_with(v, ".gz") || ends_with(v, ".tgz"))
+			buf_addch(b, 'z');
+		else if (ends_with(v, ".xz") || ends_with(v, ".txz"))
+			buf_addch(b, 'J');
+		else if (ends_with(v, ".bz2") || ends_with(v, ".tbz2"))
+			buf_addch(b, 'j');
+		else if (!ends_with(v, ".tar"))
+			buf_addch(b, 'a'); /* .tar.zst: from the suffix (GNU and bsdtar) */
 		return;
 	}
 	if (str_eq(fmt, "base")) { /* last path component, no trailing slash */
