@@ -240,6 +240,12 @@ V("sed.replace", "replace", "find search inplace all every occurrence text word"
   "sed -i {old:subst}{?new} {file}", "sed -i '' {old:subst}{?new} {file}",
   "sed s/old/new/g replaces every occurrence; -i edits the file in place (BSD sed takes"
   " an explicit empty backup suffix)."),
+V("sed.delete_range", "delete line", "inplace from", SEL_SED,
+  "sed -i '{lineno:raw},{lineno2:raw}d' {file}", "sed -i '' '{lineno:raw},{lineno2:raw}d' {file}",
+  "sed 'A,Bd' deletes lines A to B; -i writes the result back to the file."),
+V("sed.delete_line", "delete line", "inplace from", SEL_SED,
+  "sed -i '{lineno:raw}d' {file}", "sed -i '' '{lineno:raw}d' {file}",
+  "sed 'Nd' deletes line N; -i writes the result back to the file."),
 V("sed.delete_lines", "delete line", "contain match with inplace", SEL_SED,
   "sed -i '/{pattern:sedre}/d' {file}", "sed -i '' '/{pattern:sedre}/d' {file}",
   "sed /re/d deletes matching lines; -i writes the result back to the file."),

@@ -34,7 +34,7 @@ enum special { RS_NONE, RS_SIG, RS_CMD, RS_MSG, RS_UHOST, RS_MODE, RS_TEXT, RS_N
 
 /* Value checks: a role only takes a token whose text passes. */
 enum check { CK_NONE, CK_TAR, CK_ZIP, CK_GZ, CK_XZ, CK_BZ2, CK_JSON, CK_IDENT, CK_HEX, CK_TZ,
-	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC };
+	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC };
 
 struct role_def {
 	const char *name;
@@ -64,7 +64,8 @@ static const struct role_def roles[] = {
 	{"url", -1, -1, K(URL) | K(HOST), 0, NULL, 0, 0, false, 0, 0},
 	{"ip", -1, -1, K(IP), 0, NULL, 0, 0, false, 0, 0},
 	{"at", -1, -1, K(AT), 0, NULL, 0, 0, false, 0, 0},
-	{"pattern", -1, -1, K(QUOTED), 0, NULL, K(WORD) | K(NUM) | K(SYM) | K(GLOB) | K(DEC) | K(OPT), PAT_CUES, false, 0, 0},
+	/* not a number right after "line": "delete line 7" names a line, not /7/ */
+	{"pattern", -1, -1, K(QUOTED), 0, NULL, K(WORD) | K(NUM) | K(SYM) | K(GLOB) | K(DEC) | K(OPT), PAT_CUES, false, 0, CK_NOTLINENO},
 	{"str", -1, -1, K(QUOTED), 0, NULL, ANYNAME | K(DEC) | K(SYM), 0, false, 0, 0},
 	{"quoted", -1, -1, K(QUOTED), 0, NULL, 0, 0, false, 0, 0},
 	/* not after "in": "the files in release.tar.xz" or "in conf.d" name a place */
@@ -138,6 +139,8 @@ static const struct role_def roles[] = {
 	{"fqdn", -1, -1, K(HOST), 0, NULL, 0, 0, false, 0, 0},
 	/* the folder an archive is extracted into: no archive or file with a suffix */
 	{"exdir", -1, -1, K(PATH) | K(FILE), C(TO) | C(INTO) | C(IN) | C(NONE), "dir", K(WORD), C(TO) | C(INTO) | C(IN), true, 0, CK_DIRISH},
+	/* a line number: "line 7", "lines 5 to 10" (not "lines with 500") */
+	{"lineno", -1, -1, K(NUM), 0, NULL, 0, 0, false, 0, CK_LINENO},
 	/* one file to take out of an archive: "extract notes.txt from a.tgz" */
 	{"member", -1, -1, K(FILE) | K(PATH) | K(GLOB), C(NONE), NULL, 0, 0, false, 0, CK_MEMBER},
 	/* what is copied in "a copy of X called Y" */
@@ -409,6 +412,18 @@ static bool check_ok(int check, const char *v, int kind)
 	}
 }
 
+/* Token i is a number said as a line's: "line 7", and "10" of "lines 5 to 10". */
+static bool line_number(const struct mreq *r, int i)
+{
+	if (i < 1 || r->t[i].kind != TK_NUM)
+		return false;
+	if (str_eq(r->t[i - 1].low, "line"))
+		return true;
+	return i >= 3 && (str_eq(r->t[i - 1].low, "to") || str_eq(r->t[i - 1].low, "through") ||
+			  str_eq(r->t[i - 1].low, "thru")) &&
+	       r->t[i - 2].kind == TK_NUM && str_eq(r->t[i - 3].low, "line");
+}
+
 static bool takeable(const struct mfill *f, int i, uint32_t kinds, bool unknown, int check)
 {
 	const struct mtok *t = &f->r->t[i];
@@ -422,6 +437,10 @@ static bool takeable(const struct mfill *f, int i, uint32_t kinds, bool unknown,
 	 * unused images") */
 	if (t->kind == TK_WORD && t->w >= 0 && !t->fixed && !name_shaped(t->raw) &&
 	    (check == CK_IMAGE ? !known_image(t->raw) : unknown))
+		return false;
+	if (check == CK_NOTLINENO && t->kind == TK_NUM && i > 0 && str_eq(f->r->t[i - 1].low, "line"))
+		return false;
+	if (check == CK_LINENO && !line_number(f->r, i))
 		return false;
 	return check_ok(check, t->raw, t->kind);
 }
