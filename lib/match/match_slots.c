@@ -579,7 +579,8 @@ static void extract_names(struct mreq *r)
 		} else if (str_eq(t->low, "owned") || str_eq(t->low, "belonging") ||
 			   str_eq(t->low, "belong")) {
 			type = SL_USER;
-		} else if (nx < r->n && str_eq(t->low, "user") && r->t[nx].kind == TK_WORD && !r->t[nx].stop &&
+		} else if (nx < r->n && (str_eq(t->low, "user") || str_eq(t->low, "author")) &&
+			   r->t[nx].kind == TK_WORD && !r->t[nx].stop &&
 			   !is_generic_noun(r->t[nx].low)) {
 			type = SL_USER;
 		} else if (i > 0 && (str_eq(r->t[i - 1].low, "by") || str_eq(r->t[i - 1].low, "as")) &&
