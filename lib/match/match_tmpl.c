@@ -385,6 +385,8 @@ static bool check_ok(int check, const char *v, int kind)
 		char low[16];
 		size_t k;
 
+		if (kind == TK_WORD && city_zone(v)) /* "the time in tokyo" */
+			return false;
 		if (kind != TK_FILE || !dot || strchr(v, '/'))
 			return true;
 		for (k = 0; dot[k + 1] && k + 1 < sizeof(low); k++)
