@@ -1047,6 +1047,40 @@ static size_t split_fields(char *p, unsigned flags, struct sword *out, size_t ma
 
 /* ---- variables and cd ------------------------------------------------- */
 
+/* NAME=(a b c): the value is the elements with the \x02 split marks
+ * between them, so "${NAME[@]}" (and, reading more than bash would,
+ * any other subscript) gives one word per element. An element that is
+ * not known statically leaves the whole array unknown. */
+static void set_array(struct sctx *x, struct var *v, const struct shell_word *w,
+		      struct strpool *sp)
+{
+	const struct shell_part *pt;
+	const struct shell_word *e;
+	size_t n = 0;
+
+	for (pt = w->parts; pt && pt->kind != SHELL_PART_ARRAY; pt = pt->next)
+		;
+	if (!pt || pt->next)
+		return; /* NAME+=( ): the earlier elements are not kept */
+	for (e = pt->elems; e; e = e->next) {
+		struct sword out[8];
+		size_t k, got = resolve_word(x, e, out, ARRAY_SIZE(out), sp, 0, 0);
+
+		for (k = 0; k < got; k++) {
+			if (out[k].flags & SW_DYNAMIC)
+				return;
+			if (n + out[k].len + 2 > sizeof(v->value))
+				return;
+			if (n)
+				v->value[n++] = '\x02';
+			memcpy(v->value + n, out[k].s, out[k].len);
+			n += out[k].len;
+		}
+	}
+	v->value[n] = '\0';
+	v->known = true;
+}
+
 static void set_var(struct sctx *x, const struct shell_word *w, struct strpool *sp)
 {
 	struct var *v;
@@ -1070,8 +1104,10 @@ static void set_var(struct sctx *x, const struct shell_word *w, struct strpool *
 	}
 	v->known = false;
 	v->home = false;
-	if (w->flags & SHELL_W_ARRAY)
+	if (w->flags & SHELL_W_ARRAY) {
+		set_array(x, v, w, sp);
 		return;
+	}
 	/* Resolve the value: the word with "NAME=" cut from its first part. */
 	val = *w;
 	{
@@ -1108,7 +1144,11 @@ static void set_var(struct sctx *x, const struct shell_word *w, struct strpool *
 		if (sw.s[0] == SW_UNKNOWN_CH)
 			return;
 	}
-	if (strchr(sw.s, '/') || sw.s[0] == '~' || sw.s[0] == '.') {
+	if (strpbrk(sw.s, " \t\n")) {
+		/* Several words ("rm -rf /"): each is normalized on its own
+		 * when $X is split, so keep the text as it is. */
+		snprintf(v->value, sizeof(v->value), "%s", sw.s);
+	} else if (strchr(sw.s, '/') || sw.s[0] == '~' || sw.s[0] == '.') {
 		normalize(sw.s, (sw.flags & SW_HOME) != 0, "", norm, sizeof(norm));
 		/* Keep the user's form for plain names; paths normalized. */
 		if (norm[0] == '.' && norm[1] == '/')
