@@ -331,9 +331,30 @@ static int m_any(struct cmd *c)
 
 /* ---- find ------------------------------------------------------------- */
 
+/* -delete, or -exec rm {} (or unlink, shred; -execdir, -ok...): the
+ * files found are deleted either way. */
 static bool find_deletes(const struct cmd *c)
 {
-	return cmd_has_arg(c, "-delete");
+	size_t i;
+
+	if (cmd_has_arg(c, "-delete"))
+		return true;
+	for (i = 1; i + 2 < c->ac; i++) {
+		const char *s = c->av[i].s, *prog;
+		size_t j;
+
+		if (strcmp(s, "-exec") && strcmp(s, "-execdir") && strcmp(s, "-ok") &&
+		    strcmp(s, "-okdir"))
+			continue;
+		prog = strrchr(c->av[i + 1].s, '/');
+		prog = prog ? prog + 1 : c->av[i + 1].s;
+		if (!safety_prog_in(prog, "rm unlink shred srm"))
+			continue;
+		for (j = i + 2; j < c->ac && strcmp(c->av[j].s, ";"); j++)
+			if (!strcmp(c->av[j].s, "{}"))
+				return true;
+	}
+	return false;
 }
 
 static int m_find_delete_all(struct cmd *c)

@@ -580,6 +580,15 @@ static void classify_in(const char *path, bool home, bool glob, const char *cwd,
 		if (strcspn(norm + 1, "*?[(") < first)
 			pi->cls = PC_SYSTEM;
 	}
+	/* "/$X" is / when X is empty and may be /etc or /usr otherwise;
+	 * "/$X/name" may be a file of any system dir. */
+	if (norm[0] == '/' && norm[1] == SW_UNKNOWN_CH &&
+	    (!norm[2] || norm[2] == '/')) {
+		pi->cls = norm[2] && !pi->all ? PC_SYSTEM_FILE : PC_VAR_ROOT;
+		if (!norm[2])
+			pi->all = true;
+		return;
+	}
 	/* A path with unknown parts after a known prefix: judge the prefix,
 	 * but never as the dir itself. */
 	if (strchr(norm, SW_UNKNOWN_CH) && norm[0] != '?') {
