@@ -1214,6 +1214,12 @@ static void check_history_assign(struct sctx *x, const struct shell_word *w)
 			p->next ? 0 : p->text_len - nl - 1))
 		add_reason(x, "history-off", RISK_MODERATE, w->start, w->len,
 			   "stops saving shell history");
+	/* PATH= or PATH=/somewhere with no bin dir and no $PATH: the shell
+	 * stops finding its commands. */
+	if (nl == 4 && !memcmp(p->text, "PATH", 4) && !p->next &&
+	    !strstr(p->text + 5, "bin"))
+		add_reason(x, "path-reset", RISK_MODERATE, w->start, w->len,
+			   "empties or replaces PATH: the shell no longer finds its commands");
 }
 
 static void forget_var(struct sctx *x, const char *name, size_t n)
@@ -2407,9 +2413,27 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 			/* alias NAME='code': the code runs when NAME is typed. */
 			for (k = 1; k < c->ac; k++) {
 				const char *eq = strchr(c->av[k].s, '=');
+				enum risk before = x->v->risk;
+				struct prog_info named;
+				char name[64];
 
-				if (eq && !(c->av[k].flags & SW_DYNAMIC))
-					safety_check_code(c, eq + 1, strlen(eq + 1), k, c->env);
+				if (!eq || (c->av[k].flags & SW_DYNAMIC))
+					continue;
+				/* What the code alone rates: the verdict's
+				 * running maximum is put back after. */
+				x->v->risk = RISK_SAFE;
+				safety_check_code(c, eq + 1, strlen(eq + 1), k, c->env);
+				snprintf(name, sizeof(name), "%.*s",
+					 (int)(eq - c->av[k].s), c->av[k].s);
+				safety_lookup(name, &named);
+				/* A read-only command people type without a
+				 * thought (ls, cd, cat) made to change things. */
+				if (x->v->risk >= RISK_MODERATE && named.ro >= 0)
+					safety_add(c, (int)k, "alias-trap", RISK_HIGH,
+						   "makes '%s', a read-only command, run code "
+						   "that changes things", name);
+				if (before > x->v->risk)
+					x->v->risk = before;
 			}
 			goto out;
 		}
