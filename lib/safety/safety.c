@@ -18,6 +18,7 @@
  */
 #include "safety/safety_int.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 
 #define MAX_NEST 8         /* sh -c 'sh -c "..."' levels */
@@ -767,8 +768,116 @@ static const char *echo_text(const struct shell_node *s, char *buf, size_t cap, 
 	return buf;
 }
 
+/* printf's and echo -e's backslash escapes in s (\xHH, \NNN, \n, \t,
+ * \\), decoded into out (cap bytes, s no longer than it); false for a
+ * format (%) or an escape it does not know, or a NUL. */
+static bool unescape(const char *s, char *out, size_t cap, size_t *len)
+{
+	size_t n = 0;
+
+	for (; *s; s++) {
+		unsigned v = 0;
+		int k;
+
+		if (n + 1 >= cap || *s == '%')
+			return false;
+		if (*s != '\\') {
+			out[n++] = *s;
+			continue;
+		}
+		s++;
+		if (*s == 'x') {
+			for (k = 0; k < 2 && isxdigit((unsigned char)s[1]); k++, s++)
+				v = v * 16 + (unsigned)(isdigit((unsigned char)s[1]) ? s[1] - '0' :
+							(tolower((unsigned char)s[1]) - 'a' + 10));
+			if (!k)
+				return false;
+		} else if (*s >= '0' && *s <= '7') {
+			/* printf's \NNN; echo -e's \0NNN reads the same here. */
+			int more = *s == '0' ? 3 : 2;
+
+			v = (unsigned)(*s - '0');
+			for (k = 0; k < more && s[1] >= '0' && s[1] <= '7'; k++, s++)
+				v = v * 8 + (unsigned)(s[1] - '0');
+		} else if (*s == 'n') {
+			v = '\n';
+		} else if (*s == 't') {
+			v = '\t';
+		} else if (*s == '\\') {
+			v = '\\';
+		} else {
+			return false;
+		}
+		if (!v || v > 255)
+			return false;
+		out[n++] = (char)v;
+	}
+	out[n] = '\0';
+	*len = n;
+	return true;
+}
+
+/* printf 'ESCAPED' or echo -e 'ESCAPED' with one literal word: its
+ * decoded output ($(printf '\x72\x6d') is rm). NULL otherwise. */
+static const char *escaped_text(const struct shell_node *s, char *buf, size_t cap, size_t *len)
+{
+	const struct shell_word *w = s->words->next;
+	const char *prog = s->words->text;
+
+	if (!strcmp(prog, "echo") && w && w->text && !strcmp(w->text, "-e"))
+		w = w->next;
+	else if (strcmp(prog, "printf") != 0)
+		return NULL;
+	if (!w || w->next || !shell_word_is_literal(w) || !strchr(w->text, '\\'))
+		return NULL;
+	if (!unescape(w->text, buf, cap, len))
+		return NULL;
+	/* echo adds a newline; $( ) strips trailing ones either way. */
+	while (*len && buf[*len - 1] == '\n')
+		buf[--*len] = '\0';
+	return buf;
+}
+
+/* dirname or basename of one literal path. */
+static const char *path_part(const struct shell_node *s, char *buf, size_t cap, size_t *len)
+{
+	const struct shell_word *w = s->words->next;
+	const char *prog = s->words->text;
+	size_t n;
+
+	if ((strcmp(prog, "dirname") && strcmp(prog, "basename")) || !w || w->next ||
+	    !shell_word_is_literal(w) || w->text_len + 2 > cap || w->text[0] == '-')
+		return NULL;
+	memcpy(buf, w->text, w->text_len + 1);
+	n = w->text_len;
+	while (n > 1 && buf[n - 1] == '/')
+		buf[--n] = '\0';
+	if (!strcmp(prog, "basename")) {
+		char *sl = strrchr(buf, '/');
+
+		if (sl && sl[1])
+			memmove(buf, sl + 1, strlen(sl + 1) + 1);
+	} else {
+		char *sl = strrchr(buf, '/');
+
+		if (!sl)
+			strcpy(buf, ".");
+		else if (sl == buf)
+			buf[1] = '\0';
+		else
+			*sl = '\0';
+		/* dirname /a//b is /a */
+		n = strlen(buf);
+		while (n > 1 && buf[n - 1] == '/')
+			buf[--n] = '\0';
+	}
+	*len = strlen(buf);
+	return buf;
+}
+
 /* The output of $(...) when it is plainly static: echo, printf without
- * formats, pwd, which/command -v. NULL otherwise. */
+ * formats, printf or echo -e of escapes, pwd, which/command -v, dirname
+ * and basename. NULL otherwise. */
 static const char *static_cmdsub(struct sctx *x, const struct shell_node *sub, size_t *len,
 				 struct strpool *sp)
 {
@@ -797,7 +906,11 @@ static const char *static_cmdsub(struct sctx *x, const struct shell_node *sub, s
 		return w->text;
 	}
 	out = sp_alloc(sp, s->len + 1);
-	return out ? echo_text(s, out, s->len + 1, len) : NULL;
+	if (!out)
+		return NULL;
+	if (path_part(s, out, s->len + 1, len) || escaped_text(s, out, s->len + 1, len))
+		return out;
+	return echo_text(s, out, s->len + 1, len);
 }
 
 static void resolve_parts(struct sctx *x, const struct shell_part *pt, struct rbuf *b,
