@@ -2085,6 +2085,24 @@ static void handle_fd(struct sctx *x, struct cmd *c)
 }
 
 /* xargs: the command runs with words from stdin appended. */
+/* xargs's replace string: -I STR, -iSTR, --replace[=STR]; "{}" else. */
+static const char *xargs_placeholder(const struct cmd *c, size_t start)
+{
+	size_t i;
+
+	for (i = 1; i < start && i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		if (!strcmp(s, "-I") && i + 1 < start)
+			return c->av[i + 1].s;
+		if (!strncmp(s, "-I", 2) || (!strncmp(s, "-i", 2) && s[2]))
+			return s + 2;
+		if (!strncmp(s, "--replace=", 10))
+			return s + 10;
+	}
+	return "{}";
+}
+
 static void handle_xargs(struct sctx *x, struct cmd *c, size_t start, struct strpool *sp)
 {
 	struct sword stack[AV_STACK], *av;
@@ -2143,13 +2161,56 @@ static void handle_xargs(struct sctx *x, struct cmd *c, size_t start, struct str
 		}
 	}
 	if (replace) {
-		/* -I {}: the words replace the placeholder instead. */
-		for (k = 1; k < n; k++) {
-			if (av[k].s[0] == '{' && extra) {
-				av[k] = av[n];
+		/* -I STR: each input line replaces STR wherever it appears
+		 * in the command's words (sh -c 'rm -rf {}'), one run per
+		 * line; the first few are checked. */
+		const char *ph = xargs_placeholder(c, start);
+		size_t e, pl = strlen(ph);
+		struct sword item_av[AV_STACK];
+
+		if (n > AV_STACK)
+			n = AV_STACK;
+		for (e = 0; e < extra && e < 8; e++) {
+			const struct sword *item = &av[n + e];
+
+			memcpy(item_av, av, n * sizeof(*av));
+			for (k = 1; k < n; k++) {
+				const char *hit = strstr(av[k].s, ph);
+				char *r, *o;
+				const char *q;
+				size_t cnt = 0;
+
+				if (!pl || !hit)
+					continue;
+				if (!strcmp(av[k].s, ph)) {
+					item_av[k] = *item;
+					item_av[k].span_start = av[k].span_start;
+					item_av[k].span_len = av[k].span_len;
+					continue;
+				}
+				/* Inside a word only a known line: an unknown
+				 * one would make any sh -c code unknown. */
+				if (item->flags & SW_DYNAMIC)
+					continue;
+				for (q = hit; q; q = strstr(q + pl, ph))
+					cnt++;
+				r = sp_alloc(sp, av[k].len + cnt * item->len + 1);
+				if (!r)
+					continue;
+				for (o = r, q = av[k].s; (hit = strstr(q, ph)); q = hit + pl) {
+					memcpy(o, q, (size_t)(hit - q));
+					o += hit - q;
+					memcpy(o, item->s, item->len);
+					o += item->len;
+				}
+				strcpy(o, q);
+				item_av[k].s = r;
+				item_av[k].len = strlen(r);
+				item_av[k].have_pi = false;
 			}
+			check_words(x, c, item_av, n);
 		}
-		extra = 0;
+		goto out;
 	}
 	check_words(x, c, av, n + extra);
 out:
