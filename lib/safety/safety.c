@@ -1746,6 +1746,37 @@ static void run_script_file(struct cmd *c, size_t i, const char *what)
 
 /* A shell or interpreter reading its program from stdin: judge what
  * feeds it. */
+/* A crontab's text: the command of each entry (after five time fields,
+ * or one @reboot-like word) is checked as shell code. */
+static void check_cron_text(struct cmd *c, const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *q = p;
+		int fields;
+
+		if (!eol)
+			eol = end;
+		while (q < eol && (*q == ' ' || *q == '\t'))
+			q++;
+		fields = q < eol && *q == '@' ? 1 : 5;
+		if (q < eol && *q != '#' && !memchr(q, '=', (size_t)(eol - q) < 64 ?
+							(size_t)(eol - q) : 64)) {
+			for (; fields && q < eol; fields--) {
+				while (q < eol && *q != ' ' && *q != '\t')
+					q++;
+				while (q < eol && (*q == ' ' || *q == '\t'))
+					q++;
+			}
+			if (!fields && q < eol)
+				safety_check_code(c, q, (size_t)(eol - q), 0, c->env);
+		}
+		p = eol + 1;
+	}
+}
+
 static void stdin_verdict(struct cmd *c)
 {
 	const struct stdin_info *in = c->in;
@@ -2610,6 +2641,13 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 					x->v->risk = before;
 			}
 			goto out;
+		}
+		if (!strcmp(prog, "crontab")) {
+			/* crontab - with the table as text: each entry's
+			 * command runs on schedule. */
+			if (cmd_has_arg(c, "-") && c->in && c->in->kind == IN_TEXT)
+				check_cron_text(c, c->in->text, c->in->text_len);
+			break;
 		}
 		if (!strcmp(prog, "trap")) {
 			k = skip_opts(c, 1, "", "");
