@@ -331,9 +331,30 @@ static int m_any(struct cmd *c)
 
 /* ---- find ------------------------------------------------------------- */
 
+/* -delete, or -exec rm {} (or unlink, shred; -execdir, -ok...): the
+ * files found are deleted either way. */
 static bool find_deletes(const struct cmd *c)
 {
-	return cmd_has_arg(c, "-delete");
+	size_t i;
+
+	if (cmd_has_arg(c, "-delete"))
+		return true;
+	for (i = 1; i + 2 < c->ac; i++) {
+		const char *s = c->av[i].s, *prog;
+		size_t j;
+
+		if (strcmp(s, "-exec") && strcmp(s, "-execdir") && strcmp(s, "-ok") &&
+		    strcmp(s, "-okdir"))
+			continue;
+		prog = strrchr(c->av[i + 1].s, '/');
+		prog = prog ? prog + 1 : c->av[i + 1].s;
+		if (!safety_prog_in(prog, "rm unlink shred srm"))
+			continue;
+		for (j = i + 2; j < c->ac && strcmp(c->av[j].s, ";"); j++)
+			if (!strcmp(c->av[j].s, "{}"))
+				return true;
+	}
+	return false;
 }
 
 static int m_find_delete_all(struct cmd *c)
@@ -660,13 +681,37 @@ static int m_mv_important(struct cmd *c)
 	return mv_source(c, p_important);
 }
 
+static bool rsync_deletes(const struct cmd *c)
+{
+	return cmd_has_long(c, "--delete") || cmd_has_long(c, "--delete-before") ||
+	       cmd_has_long(c, "--delete-after") || cmd_has_long(c, "--delete-during") ||
+	       cmd_has_long(c, "--del") || cmd_has_long(c, "--delete-delay");
+}
+
+/* rsync --delete SRC/ DEST with DEST /, a system dir or a home: DEST
+ * becomes a copy of SRC, and everything else in it is deleted. (SRC
+ * without the slash goes to DEST/SRC, and only that is mirrored.) */
+static int m_rsync_delete_top(struct cmd *c)
+{
+	int d, i;
+
+	if (!rsync_deletes(c) || (d = dest_operand(c)) < 0 || !p_top(safety_path(c, (size_t)d), NULL))
+		return -1;
+	FOR_OPERANDS(c, i, "e") {
+		const char *s = c->av[i].s;
+		size_t n = strlen(s);
+
+		if (i != d && n && (s[n - 1] == '/' || (n >= 2 && !strcmp(s + n - 2, "/."))))
+			return d;
+	}
+	return -1;
+}
+
 static int m_rsync_delete(struct cmd *c)
 {
 	int d;
 
-	if (!cmd_has_long(c, "--delete") && !cmd_has_long(c, "--delete-before") &&
-	    !cmd_has_long(c, "--delete-after") && !cmd_has_long(c, "--delete-during") &&
-	    !cmd_has_long(c, "--del"))
+	if (!rsync_deletes(c))
 		return -1;
 	d = dest_operand(c);
 	return d >= 0 && (p_top(safety_path(c, (size_t)d), NULL) ||
@@ -741,10 +786,13 @@ static bool mode_setuid(const char *m)
 static int perm_target(struct cmd *c, bool (*pred)(const struct pinfo *pi, const struct sword *w))
 {
 	int i, k = 0;
-	bool skip_first = !cmd_has_long(c, "--reference");
+	/* setfacl takes its ACL as an option's argument (-m SPEC, -x SPEC):
+	 * every operand is a file. */
+	bool acl = !strcmp(c->prog, "setfacl");
+	bool skip_first = !acl && !cmd_has_long(c, "--reference");
 	const char *mode = !strcmp(c->prog, "chmod") ? chmod_mode(c) : NULL;
 
-	FOR_OPERANDS(c, i, "") {
+	FOR_OPERANDS(c, i, acl ? "mMxX" : "") {
 		if (skip_first && k++ == 0)
 			continue;
 		if (mode && c->av[i].s == mode)
@@ -1087,6 +1135,92 @@ static int m_firewall_flush(struct cmd *c)
 	for (i = 1; i + 2 < c->ac; i++)
 		if ((!strcmp(c->av[i].s, "-P") || !strcmp(c->av[i].s, "--policy")) &&
 		    !strcmp(c->av[i + 2].s, "ACCEPT"))
+			return (int)i;
+	return -1;
+}
+
+/* ---- mounts ----------------------------------------------------------- */
+
+/* / or a system dir other than those made to mount things on (/mnt,
+ * /media, /Volumes, /run). */
+static bool p_mount_system(const struct pinfo *pi, const struct sword *w)
+{
+	static const char *const mount_points[] = {"/mnt", "/media", "/Volumes", "/run"};
+
+	if (pi->cls == PC_ROOT)
+		return true;
+	if (pi->cls != PC_SYSTEM)
+		return false;
+	for (size_t k = 0; k < ARRAY_SIZE(mount_points); k++) {
+		size_t n = strlen(mount_points[k]);
+
+		if (!strncmp(w->s, mount_points[k], n) && (!w->s[n] || w->s[n] == '/'))
+			return false;
+	}
+	return true;
+}
+
+#define MOUNT_ARG "otLUTNOF"
+
+/* mount -o remount,ro / (the system can no longer write), or mount
+ * something over / or a system dir (mount -t tmpfs none /etc hides it). */
+static int m_mount_system(struct cmd *c)
+{
+	int i, last = -1, n = 0;
+	bool remount = false, ro = false;
+	size_t k;
+
+	for (k = 1; k + 1 < c->ac; k++) {
+		const char *o = c->av[k + 1].s;
+
+		if (strcmp(c->av[k].s, "-o") && strcmp(c->av[k].s, "--options"))
+			continue;
+		remount |= strstr(o, "remount") != NULL;
+		ro |= !strcmp(o, "ro") || !strncmp(o, "ro,", 3) || strstr(o, ",ro,") ||
+		      (strlen(o) > 3 && !strcmp(o + strlen(o) - 3, ",ro"));
+	}
+	remount |= cmd_has_long(c, "--remount");
+	ro |= cmd_has_short(c, 'r') || cmd_has_long(c, "--read-only");
+	FOR_OPERANDS(c, i, MOUNT_ARG) {
+		last = i;
+		n++;
+	}
+	if (last < 0)
+		return -1;
+	if (remount)
+		return ro && p_mount_system(safety_path(c, (size_t)last), &c->av[last]) ? last : -1;
+	return n >= 2 && p_mount_system(safety_path(c, (size_t)last), &c->av[last]) ? last : -1;
+}
+
+static int m_umount_system(struct cmd *c)
+{
+	int i;
+
+	FOR_OPERANDS(c, i, "tOO")
+		if (p_mount_system(safety_path(c, (size_t)i), &c->av[i]))
+			return i;
+	return -1;
+}
+
+static int m_mount_any(struct cmd *c)
+{
+	int i;
+
+	FOR_OPERANDS(c, i, MOUNT_ARG)
+		return i;
+	return cmd_has_short(c, 'a') || cmd_has_long(c, "--all") ? 0 : -1;
+}
+
+/* -P INPUT DROP (or OUTPUT): every connection not let in by a rule is
+ * dropped, the ssh session running the command among them. */
+static int m_firewall_drop_all(struct cmd *c)
+{
+	size_t i;
+
+	for (i = 1; i + 2 < c->ac; i++)
+		if ((!strcmp(c->av[i].s, "-P") || !strcmp(c->av[i].s, "--policy")) &&
+		    safety_prog_in(c->av[i + 1].s, "INPUT OUTPUT") &&
+		    safety_prog_in(c->av[i + 2].s, "DROP REJECT"))
 			return (int)i;
 	return -1;
 }
@@ -2087,6 +2221,9 @@ const struct rule safety_rules[] = {
 	{"mv-important", "mv", m_mv_important, RISK_HIGH,
 	 "moves away keys, system files, repository history or a home folder", 0},
 	{"mv-devnull", "mv cp", m_mv_devnull, RISK_HIGH, "replaces /dev/null", 0},
+	{"rsync-delete-top", "rsync", m_rsync_delete_top, RISK_CRITICAL,
+	 "mirrors a folder onto /, a system directory or a home with --delete: all else in it "
+	 "is deleted", 0},
 	{"rsync-delete", "rsync", m_rsync_delete, RISK_HIGH,
 	 "mirrors with --delete onto a home or system directory", 0},
 	{"ln-system", "ln", m_ln_system, RISK_HIGH, "replaces a system file with a link", 0},
@@ -2141,6 +2278,15 @@ const struct rule safety_rules[] = {
 	{"firewall-flush", "iptables ip6tables iptables-legacy iptables-nft ip6tables-legacy "
 	 "ip6tables-nft ebtables arptables", m_firewall_flush, RISK_HIGH,
 	 "removes all firewall rules or opens the default policy", 0},
+	{"mount-system", "mount", m_mount_system, RISK_HIGH,
+	 "mounts over, or remounts read-only, / or a system directory", 0},
+	{"umount-system", "umount", m_umount_system, RISK_HIGH,
+	 "unmounts / or a system directory", 0},
+	{"mount", "mount umount", m_mount_any, RISK_MODERATE, "mounts or unmounts a filesystem",
+	 RULE_FALLBACK},
+	{"firewall-drop-all", "iptables ip6tables iptables-legacy iptables-nft ip6tables-legacy "
+	 "ip6tables-nft", m_firewall_drop_all, RISK_HIGH,
+	 "drops all traffic no rule allows, remote sessions included", 0},
 	{"firewall-flush", "nft", m_nft_flush, RISK_HIGH, "removes firewall rules", 0},
 	{"firewall-off", "ufw", m_ufw_disable, RISK_HIGH, "turns the firewall off", 0},
 	{"firewall-off", "pfctl", m_pf_disable, RISK_HIGH, "turns the packet filter off", 0},

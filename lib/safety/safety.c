@@ -18,6 +18,7 @@
  */
 #include "safety/safety_int.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 
 #define MAX_NEST 8         /* sh -c 'sh -c "..."' levels */
@@ -580,6 +581,15 @@ static void classify_in(const char *path, bool home, bool glob, const char *cwd,
 		if (strcspn(norm + 1, "*?[(") < first)
 			pi->cls = PC_SYSTEM;
 	}
+	/* "/$X" is / when X is empty and may be /etc or /usr otherwise;
+	 * "/$X/name" may be a file of any system dir. */
+	if (norm[0] == '/' && norm[1] == SW_UNKNOWN_CH &&
+	    (!norm[2] || norm[2] == '/')) {
+		pi->cls = norm[2] && !pi->all ? PC_SYSTEM_FILE : PC_VAR_ROOT;
+		if (!norm[2])
+			pi->all = true;
+		return;
+	}
 	/* A path with unknown parts after a known prefix: judge the prefix,
 	 * but never as the dir itself. */
 	if (strchr(norm, SW_UNKNOWN_CH) && norm[0] != '?') {
@@ -758,8 +768,116 @@ static const char *echo_text(const struct shell_node *s, char *buf, size_t cap, 
 	return buf;
 }
 
+/* printf's and echo -e's backslash escapes in s (\xHH, \NNN, \n, \t,
+ * \\), decoded into out (cap bytes, s no longer than it); false for a
+ * format (%) or an escape it does not know, or a NUL. */
+static bool unescape(const char *s, char *out, size_t cap, size_t *len)
+{
+	size_t n = 0;
+
+	for (; *s; s++) {
+		unsigned v = 0;
+		int k;
+
+		if (n + 1 >= cap || *s == '%')
+			return false;
+		if (*s != '\\') {
+			out[n++] = *s;
+			continue;
+		}
+		s++;
+		if (*s == 'x') {
+			for (k = 0; k < 2 && isxdigit((unsigned char)s[1]); k++, s++)
+				v = v * 16 + (unsigned)(isdigit((unsigned char)s[1]) ? s[1] - '0' :
+							(tolower((unsigned char)s[1]) - 'a' + 10));
+			if (!k)
+				return false;
+		} else if (*s >= '0' && *s <= '7') {
+			/* printf's \NNN; echo -e's \0NNN reads the same here. */
+			int more = *s == '0' ? 3 : 2;
+
+			v = (unsigned)(*s - '0');
+			for (k = 0; k < more && s[1] >= '0' && s[1] <= '7'; k++, s++)
+				v = v * 8 + (unsigned)(s[1] - '0');
+		} else if (*s == 'n') {
+			v = '\n';
+		} else if (*s == 't') {
+			v = '\t';
+		} else if (*s == '\\') {
+			v = '\\';
+		} else {
+			return false;
+		}
+		if (!v || v > 255)
+			return false;
+		out[n++] = (char)v;
+	}
+	out[n] = '\0';
+	*len = n;
+	return true;
+}
+
+/* printf 'ESCAPED' or echo -e 'ESCAPED' with one literal word: its
+ * decoded output ($(printf '\x72\x6d') is rm). NULL otherwise. */
+static const char *escaped_text(const struct shell_node *s, char *buf, size_t cap, size_t *len)
+{
+	const struct shell_word *w = s->words->next;
+	const char *prog = s->words->text;
+
+	if (!strcmp(prog, "echo") && w && w->text && !strcmp(w->text, "-e"))
+		w = w->next;
+	else if (strcmp(prog, "printf") != 0)
+		return NULL;
+	if (!w || w->next || !shell_word_is_literal(w) || !strchr(w->text, '\\'))
+		return NULL;
+	if (!unescape(w->text, buf, cap, len))
+		return NULL;
+	/* echo adds a newline; $( ) strips trailing ones either way. */
+	while (*len && buf[*len - 1] == '\n')
+		buf[--*len] = '\0';
+	return buf;
+}
+
+/* dirname or basename of one literal path. */
+static const char *path_part(const struct shell_node *s, char *buf, size_t cap, size_t *len)
+{
+	const struct shell_word *w = s->words->next;
+	const char *prog = s->words->text;
+	size_t n;
+
+	if ((strcmp(prog, "dirname") && strcmp(prog, "basename")) || !w || w->next ||
+	    !shell_word_is_literal(w) || w->text_len + 2 > cap || w->text[0] == '-')
+		return NULL;
+	memcpy(buf, w->text, w->text_len + 1);
+	n = w->text_len;
+	while (n > 1 && buf[n - 1] == '/')
+		buf[--n] = '\0';
+	if (!strcmp(prog, "basename")) {
+		char *sl = strrchr(buf, '/');
+
+		if (sl && sl[1])
+			memmove(buf, sl + 1, strlen(sl + 1) + 1);
+	} else {
+		char *sl = strrchr(buf, '/');
+
+		if (!sl)
+			strcpy(buf, ".");
+		else if (sl == buf)
+			buf[1] = '\0';
+		else
+			*sl = '\0';
+		/* dirname /a//b is /a */
+		n = strlen(buf);
+		while (n > 1 && buf[n - 1] == '/')
+			buf[--n] = '\0';
+	}
+	*len = strlen(buf);
+	return buf;
+}
+
 /* The output of $(...) when it is plainly static: echo, printf without
- * formats, pwd, which/command -v. NULL otherwise. */
+ * formats, printf or echo -e of escapes, pwd, which/command -v, dirname
+ * and basename. NULL otherwise. */
 static const char *static_cmdsub(struct sctx *x, const struct shell_node *sub, size_t *len,
 				 struct strpool *sp)
 {
@@ -788,7 +906,11 @@ static const char *static_cmdsub(struct sctx *x, const struct shell_node *sub, s
 		return w->text;
 	}
 	out = sp_alloc(sp, s->len + 1);
-	return out ? echo_text(s, out, s->len + 1, len) : NULL;
+	if (!out)
+		return NULL;
+	if (path_part(s, out, s->len + 1, len) || escaped_text(s, out, s->len + 1, len))
+		return out;
+	return echo_text(s, out, s->len + 1, len);
 }
 
 static void resolve_parts(struct sctx *x, const struct shell_part *pt, struct rbuf *b,
@@ -1047,6 +1169,40 @@ static size_t split_fields(char *p, unsigned flags, struct sword *out, size_t ma
 
 /* ---- variables and cd ------------------------------------------------- */
 
+/* NAME=(a b c): the value is the elements with the \x02 split marks
+ * between them, so "${NAME[@]}" (and, reading more than bash would,
+ * any other subscript) gives one word per element. An element that is
+ * not known statically leaves the whole array unknown. */
+static void set_array(struct sctx *x, struct var *v, const struct shell_word *w,
+		      struct strpool *sp)
+{
+	const struct shell_part *pt;
+	const struct shell_word *e;
+	size_t n = 0;
+
+	for (pt = w->parts; pt && pt->kind != SHELL_PART_ARRAY; pt = pt->next)
+		;
+	if (!pt || pt->next)
+		return; /* NAME+=( ): the earlier elements are not kept */
+	for (e = pt->elems; e; e = e->next) {
+		struct sword out[8];
+		size_t k, got = resolve_word(x, e, out, ARRAY_SIZE(out), sp, 0, 0);
+
+		for (k = 0; k < got; k++) {
+			if (out[k].flags & SW_DYNAMIC)
+				return;
+			if (n + out[k].len + 2 > sizeof(v->value))
+				return;
+			if (n)
+				v->value[n++] = '\x02';
+			memcpy(v->value + n, out[k].s, out[k].len);
+			n += out[k].len;
+		}
+	}
+	v->value[n] = '\0';
+	v->known = true;
+}
+
 static void set_var(struct sctx *x, const struct shell_word *w, struct strpool *sp)
 {
 	struct var *v;
@@ -1070,8 +1226,10 @@ static void set_var(struct sctx *x, const struct shell_word *w, struct strpool *
 	}
 	v->known = false;
 	v->home = false;
-	if (w->flags & SHELL_W_ARRAY)
+	if (w->flags & SHELL_W_ARRAY) {
+		set_array(x, v, w, sp);
 		return;
+	}
 	/* Resolve the value: the word with "NAME=" cut from its first part. */
 	val = *w;
 	{
@@ -1108,7 +1266,11 @@ static void set_var(struct sctx *x, const struct shell_word *w, struct strpool *
 		if (sw.s[0] == SW_UNKNOWN_CH)
 			return;
 	}
-	if (strchr(sw.s, '/') || sw.s[0] == '~' || sw.s[0] == '.') {
+	if (strpbrk(sw.s, " \t\n")) {
+		/* Several words ("rm -rf /"): each is normalized on its own
+		 * when $X is split, so keep the text as it is. */
+		snprintf(v->value, sizeof(v->value), "%s", sw.s);
+	} else if (strchr(sw.s, '/') || sw.s[0] == '~' || sw.s[0] == '.') {
 		normalize(sw.s, (sw.flags & SW_HOME) != 0, "", norm, sizeof(norm));
 		/* Keep the user's form for plain names; paths normalized. */
 		if (norm[0] == '.' && norm[1] == '/')
@@ -1165,6 +1327,12 @@ static void check_history_assign(struct sctx *x, const struct shell_word *w)
 			p->next ? 0 : p->text_len - nl - 1))
 		add_reason(x, "history-off", RISK_MODERATE, w->start, w->len,
 			   "stops saving shell history");
+	/* PATH= or PATH=/somewhere with no bin dir and no $PATH: the shell
+	 * stops finding its commands. */
+	if (nl == 4 && !memcmp(p->text, "PATH", 4) && !p->next &&
+	    !strstr(p->text + 5, "bin"))
+		add_reason(x, "path-reset", RISK_MODERATE, w->start, w->len,
+			   "empties or replaces PATH: the shell no longer finds its commands");
 }
 
 static void forget_var(struct sctx *x, const char *name, size_t n)
@@ -1578,6 +1746,37 @@ static void run_script_file(struct cmd *c, size_t i, const char *what)
 
 /* A shell or interpreter reading its program from stdin: judge what
  * feeds it. */
+/* A crontab's text: the command of each entry (after five time fields,
+ * or one @reboot-like word) is checked as shell code. */
+static void check_cron_text(struct cmd *c, const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *q = p;
+		int fields;
+
+		if (!eol)
+			eol = end;
+		while (q < eol && (*q == ' ' || *q == '\t'))
+			q++;
+		fields = q < eol && *q == '@' ? 1 : 5;
+		if (q < eol && *q != '#' && !memchr(q, '=', (size_t)(eol - q) < 64 ?
+							(size_t)(eol - q) : 64)) {
+			for (; fields && q < eol; fields--) {
+				while (q < eol && *q != ' ' && *q != '\t')
+					q++;
+				while (q < eol && (*q == ' ' || *q == '\t'))
+					q++;
+			}
+			if (!fields && q < eol)
+				safety_check_code(c, q, (size_t)(eol - q), 0, c->env);
+		}
+		p = eol + 1;
+	}
+}
+
 static void stdin_verdict(struct cmd *c)
 {
 	const struct stdin_info *in = c->in;
@@ -1917,6 +2116,24 @@ static void handle_fd(struct sctx *x, struct cmd *c)
 }
 
 /* xargs: the command runs with words from stdin appended. */
+/* xargs's replace string: -I STR, -iSTR, --replace[=STR]; "{}" else. */
+static const char *xargs_placeholder(const struct cmd *c, size_t start)
+{
+	size_t i;
+
+	for (i = 1; i < start && i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		if (!strcmp(s, "-I") && i + 1 < start)
+			return c->av[i + 1].s;
+		if (!strncmp(s, "-I", 2) || (!strncmp(s, "-i", 2) && s[2]))
+			return s + 2;
+		if (!strncmp(s, "--replace=", 10))
+			return s + 10;
+	}
+	return "{}";
+}
+
 static void handle_xargs(struct sctx *x, struct cmd *c, size_t start, struct strpool *sp)
 {
 	struct sword stack[AV_STACK], *av;
@@ -1975,13 +2192,56 @@ static void handle_xargs(struct sctx *x, struct cmd *c, size_t start, struct str
 		}
 	}
 	if (replace) {
-		/* -I {}: the words replace the placeholder instead. */
-		for (k = 1; k < n; k++) {
-			if (av[k].s[0] == '{' && extra) {
-				av[k] = av[n];
+		/* -I STR: each input line replaces STR wherever it appears
+		 * in the command's words (sh -c 'rm -rf {}'), one run per
+		 * line; the first few are checked. */
+		const char *ph = xargs_placeholder(c, start);
+		size_t e, pl = strlen(ph);
+		struct sword item_av[AV_STACK];
+
+		if (n > AV_STACK)
+			n = AV_STACK;
+		for (e = 0; e < extra && e < 8; e++) {
+			const struct sword *item = &av[n + e];
+
+			memcpy(item_av, av, n * sizeof(*av));
+			for (k = 1; k < n; k++) {
+				const char *hit = strstr(av[k].s, ph);
+				char *r, *o;
+				const char *q;
+				size_t cnt = 0;
+
+				if (!pl || !hit)
+					continue;
+				if (!strcmp(av[k].s, ph)) {
+					item_av[k] = *item;
+					item_av[k].span_start = av[k].span_start;
+					item_av[k].span_len = av[k].span_len;
+					continue;
+				}
+				/* Inside a word only a known line: an unknown
+				 * one would make any sh -c code unknown. */
+				if (item->flags & SW_DYNAMIC)
+					continue;
+				for (q = hit; q; q = strstr(q + pl, ph))
+					cnt++;
+				r = sp_alloc(sp, av[k].len + cnt * item->len + 1);
+				if (!r)
+					continue;
+				for (o = r, q = av[k].s; (hit = strstr(q, ph)); q = hit + pl) {
+					memcpy(o, q, (size_t)(hit - q));
+					o += hit - q;
+					memcpy(o, item->s, item->len);
+					o += item->len;
+				}
+				strcpy(o, q);
+				item_av[k].s = r;
+				item_av[k].len = strlen(r);
+				item_av[k].have_pi = false;
 			}
+			check_words(x, c, item_av, n);
 		}
-		extra = 0;
+		goto out;
 	}
 	check_words(x, c, av, n + extra);
 out:
@@ -2358,11 +2618,36 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 			/* alias NAME='code': the code runs when NAME is typed. */
 			for (k = 1; k < c->ac; k++) {
 				const char *eq = strchr(c->av[k].s, '=');
+				enum risk before = x->v->risk;
+				struct prog_info named;
+				char name[64];
 
-				if (eq && !(c->av[k].flags & SW_DYNAMIC))
-					safety_check_code(c, eq + 1, strlen(eq + 1), k, c->env);
+				if (!eq || (c->av[k].flags & SW_DYNAMIC))
+					continue;
+				/* What the code alone rates: the verdict's
+				 * running maximum is put back after. */
+				x->v->risk = RISK_SAFE;
+				safety_check_code(c, eq + 1, strlen(eq + 1), k, c->env);
+				snprintf(name, sizeof(name), "%.*s",
+					 (int)(eq - c->av[k].s), c->av[k].s);
+				safety_lookup(name, &named);
+				/* A read-only command people type without a
+				 * thought (ls, cd, cat) made to change things. */
+				if (x->v->risk >= RISK_MODERATE && named.ro >= 0)
+					safety_add(c, (int)k, "alias-trap", RISK_HIGH,
+						   "makes '%s', a read-only command, run code "
+						   "that changes things", name);
+				if (before > x->v->risk)
+					x->v->risk = before;
 			}
 			goto out;
+		}
+		if (!strcmp(prog, "crontab")) {
+			/* crontab - with the table as text: each entry's
+			 * command runs on schedule. */
+			if (cmd_has_arg(c, "-") && c->in && c->in->kind == IN_TEXT)
+				check_cron_text(c, c->in->text, c->in->text_len);
+			break;
 		}
 		if (!strcmp(prog, "trap")) {
 			k = skip_opts(c, 1, "", "");
