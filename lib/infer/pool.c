@@ -72,7 +72,12 @@ struct pool {
 	atomic_int bar_count;
 	atomic_int sleepers;
 	atomic_uint long_waits; /* barrier sleeps of SLEEP_SHORT or more */
-	_Atomic uint64_t long_wait_ns; /* and their total length */
+	/* Barrier waits of SLEEP_SHORT or more, in total, counted by the last
+	 * thread in before it lets the others go: a waiter's own count would
+	 * land after the caller had looked. bar_arrive_ns sums the arrival
+	 * times at the current barrier. */
+	_Atomic uint64_t long_wait_ns;
+	_Atomic uint64_t bar_arrive_ns;
 	atomic_bool quit;
 	pool_fn fn;
 	void *arg;
@@ -102,6 +107,14 @@ static inline void cpu_relax(void)
 }
 #endif
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static double now_s(void)
 {
 	struct timespec ts;
@@ -116,8 +129,7 @@ static double now_s(void)
  * running, only slower) doubles it; a long sleep (the partner had lost
  * its core) halves it, so a busy machine is not burnt spinning. Returns
  * whether it was such a long sleep. */
-static bool wait_change(struct pool *p, atomic_uint *gen, unsigned seen, int *budget,
-			double *slept)
+static bool wait_change(struct pool *p, atomic_uint *gen, unsigned seen, int *budget)
 {
 	double t0;
 	int i;
@@ -137,8 +149,7 @@ static bool wait_change(struct pool *p, atomic_uint *gen, unsigned seen, int *bu
 		pthread_cond_wait(&p->cv, &p->mu);
 	atomic_fetch_sub(&p->sleepers, 1);
 	pthread_mutex_unlock(&p->mu);
-	*slept = now_s() - t0;
-	if (*slept < SLEEP_SHORT) {
+	if (now_s() - t0 < SLEEP_SHORT) {
 		*budget = MIN(SPIN_MAX, 2 * *budget);
 		return false;
 	}
@@ -161,21 +172,29 @@ static _Thread_local int bar_budget = SPIN_MAX;
 
 void pool_barrier(struct pool *p)
 {
-	double slept;
+	uint64_t t;
 	unsigned g;
 
 	if (p->active == 1)
 		return;
 	g = atomic_load(&p->bar_gen);
+	/* The arrival time goes in before the count, so the last one in
+	 * (seq_cst) sees every other arrival. */
+	t = now_ns();
+	atomic_fetch_add(&p->bar_arrive_ns, t);
 	if (atomic_fetch_add(&p->bar_count, 1) == p->active - 1) {
+		const uint64_t k = (uint64_t)p->active - 1, now = now_ns();
+		const uint64_t others = atomic_exchange(&p->bar_arrive_ns, 0) - t;
+		const uint64_t waited = k * now - others;
+
+		if (waited >= k * (uint64_t)(SLEEP_SHORT * 1e9))
+			atomic_fetch_add(&p->long_wait_ns, waited);
 		atomic_store(&p->bar_count, 0);
 		bump(p, &p->bar_gen);
 		return;
 	}
-	if (wait_change(p, &p->bar_gen, g, &bar_budget, &slept)) {
+	if (wait_change(p, &p->bar_gen, g, &bar_budget))
 		atomic_fetch_add(&p->long_waits, 1);
-		atomic_fetch_add(&p->long_wait_ns, (uint64_t)(slept * 1e9));
-	}
 }
 
 static void *worker_main(void *v)
@@ -186,9 +205,7 @@ static void *worker_main(void *v)
 	int budget = SPIN_JOB;
 
 	for (;;) {
-		double slept;
-
-		wait_change(p, &p->job_gen, seen, &budget, &slept);
+		wait_change(p, &p->job_gen, seen, &budget);
 		budget = SPIN_JOB; /* the gap between jobs is the caller's, not a partner's */
 		seen = atomic_load(&p->job_gen);
 		if (atomic_load(&p->quit))
