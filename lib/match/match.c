@@ -183,6 +183,15 @@ static bool ext_restated(const struct mreq *r, const struct mfill *f, int s)
 	return false;
 }
 
+/* Whether word w is one of the intent's optional words. */
+static bool opt_word(const struct cintent *ci, int w)
+{
+	for (int o = 0; o < ci->nopt; o++)
+		if (ci->opt[o] == w)
+			return true;
+	return false;
+}
+
 /* Fit intent ci to the request; false when it does not apply. */
 static bool fit(const struct mreq *r, const struct cintent *ci, const struct platform *p,
 		struct mfill *f, struct fit *out)
@@ -233,8 +242,8 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 		for (int i = 0; i < r->n; i++) {
 			if (r->t[i].w != ci->opt[o])
 				continue;
-			if (ci->flaglen[o] && mt_in_place(r, i)) /* "folder" asks for no folders */
-				continue;
+			if (ci->flaglen[o] && mt_in_place(r, i) && !opt_word(ci, r->t[i - 1].w))
+				continue; /* "folder" asks for no folders; "in reverse numeric" is order */
 			if (needhit[i]) { /* a need word can also set a flag */
 				f->flags |= 1u << o;
 				f->flagged[i] = ci->flaglen[o] > 0;
@@ -252,7 +261,8 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 	for (int g = 0; g < ci->nneed; g++)
 		for (int a = 0; a < ci->nalt[g]; a++)
 			for (int i = 0; i < r->n; i++)
-				if (!f->used[i] && r->t[i].w == ci->need[g][a] && word_free(r, f, i))
+				if (!f->used[i] && r->t[i].w == ci->need[g][a] && word_free(r, f, i) &&
+				    !name_shaped_tok(&r->t[i]))
 					take_word(r, f, i);
 	/* a flag set by one alternative counts for its siblings too */
 	for (int o = 0; o < ci->nopt; o++)

@@ -63,6 +63,7 @@ struct mtok {
 	bool stop;      /* filler: carries no meaning of its own */
 	bool fixed;     /* low is a typo correction of raw */
 	bool paren;     /* QUOTED from "(...)": restates the words before it */
+	bool phrase;    /* several words folded into one ("the word"): never a value */
 	int8_t slot;    /* slot that took this token, -1 */
 	double num;     /* NUM, DEC, SIZE (bytes) */
 };

@@ -303,6 +303,8 @@ static int classify(const char *raw)
 	}
 	if (isalpha((unsigned char)raw[0]) || (unsigned char)raw[0] >= 0x80 || raw[0] == '_')
 		return TK_WORD;
+	if (strcasecmp(raw, "7z") == 0) /* a tool and format named with a digit first */
+		return TK_WORD;
 	return TK_SYM;
 }
 
@@ -665,6 +667,7 @@ static void fold_phrases(struct mreq *r, const int *w0)
 			} else {
 				t->w = lex_word(to);
 				t->low = (char *)(t->w >= 0 ? lex_str(t->w) : to);
+				t->phrase = blen > 1;
 			}
 		}
 		i += blen - 1;

@@ -30,10 +30,10 @@
 #define ANYNAME (K(WORD) | K(FILE) | K(PATH) | K(HOST) | K(AT) | K(NUM) | K(PAIR) | K(GLOB))
 
 enum special { RS_NONE, RS_SIG, RS_CMD, RS_MSG, RS_UHOST, RS_MODE, RS_TEXT, RS_NTH, RS_MONTH,
-	       RS_YEAR, RS_EXPR, RS_TODAY, RS_SEP, RS_EVAR, RS_EVAL, RS_THISMONTH, RS_CLOCK };
+	       RS_YEAR, RS_EXPR, RS_TODAY, RS_SEP, RS_EVAR, RS_EVAL, RS_THISMONTH, RS_CLOCK, RS_JSEP };
 
 /* Value checks: a role only takes a token whose text passes. */
-enum check { CK_NONE, CK_TAR, CK_ZIP, CK_GZ, CK_XZ, CK_BZ2, CK_JSON, CK_IDENT, CK_HEX, CK_TZ,
+enum check { CK_NONE, CK_TAR, CK_ZIP, CK_7Z, CK_GZ, CK_XZ, CK_BZ2, CK_JSON, CK_IDENT, CK_HEX, CK_TZ,
 	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC };
 
 struct role_def {
@@ -117,6 +117,7 @@ static const struct role_def roles[] = {
 	{"tarf", SL_NAME, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_TAR},
 	{"rspec", -1, -1, K(AT), 0, NULL, 0, 0, false, 0, CK_RSPEC},
 	{"zipf", SL_NAME, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_ZIP},
+	{"szf", SL_NAME, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_7Z},
 	{"gzf", SL_NAME, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_GZ},
 	{"xzf", SL_NAME, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_XZ},
 	{"bzf", SL_NAME, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_BZ2},
@@ -132,6 +133,12 @@ static const struct role_def roles[] = {
 	{"hex", -1, -1, 0, 0, NULL, K(WORD) | K(NUM), 0, false, 0, CK_HEX},
 	{"expr", -1, -1, K(QUOTED), 0, NULL, 0, 0, false, RS_EXPR, 0},
 	{"sep", -1, -1, 0, 0, NULL, 0, 0, false, RS_SEP, 0},
+	/* what lines are joined with: "with commas", "by a tab", "using ';'" */
+	{"jsep", -1, -1, 0, 0, NULL, 0, 0, false, RS_JSEP, 0},
+	/* one end of a range of lines: a pattern, never a bare line number */
+	{"mark", -1, -1, K(QUOTED), 0, NULL, K(WORD) | K(SYM) | K(GLOB) | K(DEC), PAT_CUES | C(FROM) | C(TO), false, 0, 0},
+	/* a branch, tag or commit: HEAD~2, main, a1b2c3d (never a file) */
+	{"rev", -1, -1, K(REF), 0, "branch|commit", K(WORD) | K(NUM), 0, false, 0, 0},
 	{"evar", -1, -1, 0, 0, NULL, 0, 0, false, RS_EVAR, 0},
 	{"evalue", -1, -1, 0, 0, NULL, 0, 0, false, RS_EVAL, 0},
 	{"thismonth", -1, -1, 0, 0, NULL, 0, 0, false, RS_THISMONTH, 0},
@@ -332,6 +339,8 @@ static bool check_ok(int check, const char *v, int kind)
 		       ends_with(v, ".tbz2") || ends_with(v, ".tar.zst");
 	case CK_ZIP:
 		return ends_with(v, ".zip");
+	case CK_7Z:
+		return ends_with(v, ".7z");
 	case CK_GZ:
 		return ends_with(v, ".gz") && !ends_with(v, ".tar.gz");
 	case CK_XZ:
@@ -432,7 +441,7 @@ static bool takeable(const struct mfill *f, int i, uint32_t kinds, bool unknown,
 
 	if (!tok_free(f, i) || !((kinds >> t->kind) & 1u))
 		return false;
-	if (t->kind == TK_WORD && t->stop)
+	if (t->kind == TK_WORD && (t->stop || t->phrase))
 		return false;
 	/* a known word is a value only next to its noun ("the web container"),
 	 * and an image only when it is one ("docker pull nginx", not "the
@@ -684,6 +693,7 @@ static bool slot_check_ok(const struct role_def *rd, const struct mslot *s)
 	switch (rd->check) {
 	case CK_TAR:
 	case CK_ZIP:
+	case CK_7Z:
 	case CK_GZ:
 	case CK_XZ:
 	case CK_BZ2:
@@ -773,6 +783,21 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 	case RS_SEP:
 		m->lit = resolve_sep(f);
 		return m->lit != NULL;
+	case RS_JSEP: /* a named separator or a lone symbol, after with/by/using or none */
+		for (int i = 0; i < r->n; i++) {
+			const struct mtok *t = &r->t[i];
+			const char *sh;
+
+			if (!sep_free(f, i) || (t->kind != TK_WORD && t->kind != TK_SYM && t->kind != TK_QUOTED) ||
+			    !(sh = sep_text(t->kind == TK_WORD ? t->low : t->raw)))
+				continue;
+			if (t->kind == TK_WORD && strlen(t->raw) == 1)
+				continue; /* "join lines x" is no separator */
+			sep_take(f, i);
+			m->lit = sh;
+			return true;
+		}
+		return false;
 	case RS_EVAR:
 		for (int i = 0; i < r->n; i++)
 			if (tok_free(f, i) && env_name(r->t[i].raw)) {
@@ -1553,6 +1578,13 @@ static bool fmt_special(struct mfill *f, const char *v, const char *fmt, struct 
 			buf_adds(b, " -d:");
 		else if (!ends_with(v, ".tsv") && !ends_with(v, ".tab"))
 			buf_adds(b, " -d' '");
+	} else if (str_eq(fmt, "sortt")) { /* sort's -t for the file: blanks are the default */
+		if (ends_with(v, ".csv"))
+			buf_adds(b, " -t,");
+		else if (colon_file(v))
+			buf_adds(b, " -t:");
+		else if (ends_with(v, ".tsv") || ends_with(v, ".tab"))
+			buf_adds(b, " -t$'\\t'");
 	} else if (str_eq(fmt, "re")) { /* inside '...' of grep -E */
 		add_re(b, v, ".[]()*+?{}|^$\\");
 	} else if (str_eq(fmt, "sedre")) { /* inside '/.../' of sed */
