@@ -36,8 +36,12 @@
 struct var {
 	char name[32];
 	char value[MAX_VAR_VALUE];
+	/* The text as assigned, when value is a normalized path that lost
+	 * characters a later IFS may split on (rm,-rf,/ became rm,-rf,). */
+	char raw[MAX_VAR_VALUE];
 	bool known;
 	bool home;                  /* value starts with ~ meaning $HOME */
+	bool has_raw;
 };
 
 struct sctx {
@@ -54,6 +58,9 @@ struct sctx {
 	char cwd[256];
 	struct var vars[MAX_VARS];
 	size_t n_vars;
+	/* The characters unquoted expansions split on: IFS as last
+	 * assigned a known value, else the default blanks. */
+	char ifs[16];
 	char bombs[MAX_FUNCS][32];  /* fork-bomb function names */
 	size_t n_bombs;
 	int unroll;
@@ -666,7 +673,9 @@ struct rbuf {
 	bool overflow;
 };
 
-static void rb_add(struct rbuf *b, const char *s, size_t n, bool split)
+/* Append s (n bytes); the characters of ifs (NULL: none) become the
+ * \x02 field marks of word splitting. */
+static void rb_add(struct rbuf *b, const char *s, size_t n, const char *ifs)
 {
 	size_t k;
 
@@ -683,7 +692,7 @@ static void rb_add(struct rbuf *b, const char *s, size_t n, bool split)
 			b->s[b->len] = '\0';
 			return;
 		}
-		if (split && (c == ' ' || c == '\t' || c == '\n'))
+		if (ifs && c && strchr(ifs, c))
 			c = '\x02';
 		b->s[b->len++] = c;
 	}
@@ -696,7 +705,7 @@ static void rb_unknown(struct rbuf *b)
 
 	if (b->len && b->s[b->len - 1] == SW_UNKNOWN_CH)
 		return;
-	rb_add(b, &u, 1, false);
+	rb_add(b, &u, 1, NULL);
 	b->flags |= SW_DYNAMIC;
 }
 
@@ -933,18 +942,24 @@ static void resolve_param(struct sctx *x, const struct shell_part *pt, struct rb
 		} else {
 			if (v->home && first && b->len == 0)
 				b->flags |= SW_HOME;
-			rb_add(b, v->value, strlen(v->value), split);
+			const char *val = v->value;
+
+			/* A value normalized as a path keeps its raw text for an
+			 * IFS that splits on what normalizing dropped. */
+			if (split && v->has_raw && strpbrk(v->raw, x->ifs))
+				val = v->raw;
+			rb_add(b, val, strlen(val), split ? x->ifs : NULL);
 		}
 		return;
 	}
 	if (!strcmp(pt->text, "HOME")) {
 		if (first && b->len == 0) {
 			b->flags |= SW_HOME;
-			rb_add(b, "~", 1, false);
+			rb_add(b, "~", 1, NULL);
 		} else if (b->len && (b->s[b->len - 1] == ' ' || b->s[b->len - 1] == '=')) {
 			/* "rm -rf $HOME" given to sh -c: a ~ at a word start
 			 * of the inner command reads the same. */
-			rb_add(b, "~", 1, false);
+			rb_add(b, "~", 1, NULL);
 		} else {
 			rb_unknown(b);
 		}
@@ -952,11 +967,11 @@ static void resolve_param(struct sctx *x, const struct shell_part *pt, struct rb
 	}
 	if (!strcmp(pt->text, "IFS") && split) {
 		/* Unset or default IFS splits like a blank: rm${IFS}-rf. */
-		rb_add(b, " ", 1, true);
+		rb_add(b, " ", 1, " ");
 		return;
 	}
 	if (!strcmp(pt->text, "PWD") && first && b->len == 0) {
-		rb_add(b, ".", 1, false);
+		rb_add(b, ".", 1, NULL);
 		return;
 	}
 	/* Unknown: ${X:-default} is the default when X is unset. */
@@ -979,21 +994,21 @@ static void resolve_parts(struct sctx *x, const struct shell_part *pt, struct rb
 				b->flags |= SW_GLOB;
 			if (pt->quote != SHELL_Q_NONE)
 				b->flags |= SW_QUOTED;
-			rb_add(b, pt->text, pt->text_len, false);
+			rb_add(b, pt->text, pt->text_len, NULL);
 			break;
 		case SHELL_PART_TILDE:
 			if (b->len == 0 && !pt->text_len) {
 				b->flags |= SW_HOME;
-				rb_add(b, "~", 1, false);
+				rb_add(b, "~", 1, NULL);
 			} else if (!strcmp(pt->text, "root")) {
-				rb_add(b, "/root", 5, false);
+				rb_add(b, "/root", 5, NULL);
 			} else if (b->len == 0) {
-				rb_add(b, "/home/", 6, false);
-				rb_add(b, pt->text, pt->text_len, false);
+				rb_add(b, "/home/", 6, NULL);
+				rb_add(b, pt->text, pt->text_len, NULL);
 			} else {
 				/* ~ after = in dd's of=~/x: keep the marker. */
-				rb_add(b, "~", 1, false);
-				rb_add(b, pt->text, pt->text_len, false);
+				rb_add(b, "~", 1, NULL);
+				rb_add(b, pt->text, pt->text_len, NULL);
 			}
 			break;
 		case SHELL_PART_PARAM:
@@ -1009,7 +1024,7 @@ static void resolve_parts(struct sctx *x, const struct shell_part *pt, struct rb
 			if (subtree_has(pt->sub, PROG_DECODE))
 				b->flags |= SW_DECODED;
 			if (s)
-				rb_add(b, s, n, pt->quote == SHELL_Q_NONE);
+				rb_add(b, s, n, pt->quote == SHELL_Q_NONE ? x->ifs : NULL);
 			else
 				rb_unknown(b);
 			break;
@@ -1203,14 +1218,14 @@ static void set_array(struct sctx *x, struct var *v, const struct shell_word *w,
 	v->known = true;
 }
 
+static void set_var_value(struct sctx *x, struct var *v, const struct shell_word *w,
+			  struct strpool *sp);
+
 static void set_var(struct sctx *x, const struct shell_word *w, struct strpool *sp)
 {
 	struct var *v;
-	struct sword sw;
 	size_t nl = w->name_len;
 	char namebuf[32];
-	char norm[MAX_VAR_VALUE];
-	struct shell_word val;
 
 	if (!nl || nl >= sizeof(namebuf) || w->parts->kind != SHELL_PART_LIT)
 		return;
@@ -1226,6 +1241,24 @@ static void set_var(struct sctx *x, const struct shell_word *w, struct strpool *
 	}
 	v->known = false;
 	v->home = false;
+	v->has_raw = false;
+	set_var_value(x, v, w, sp);
+	/* IFS=, makes later unquoted expansions split at commas. A value
+	 * not known statically leaves the default: what it splits on is
+	 * anyone's guess. */
+	if (!strcmp(v->name, "IFS"))
+		snprintf(x->ifs, sizeof(x->ifs), "%s",
+			 v->known && strlen(v->value) < sizeof(x->ifs) ? v->value : " \t\n");
+}
+
+static void set_var_value(struct sctx *x, struct var *v, const struct shell_word *w,
+			  struct strpool *sp)
+{
+	struct sword sw;
+	size_t nl = w->name_len;
+	char norm[MAX_VAR_VALUE];
+	struct shell_word val;
+
 	if (w->flags & SHELL_W_ARRAY) {
 		set_array(x, v, w, sp);
 		return;
@@ -1266,7 +1299,7 @@ static void set_var(struct sctx *x, const struct shell_word *w, struct strpool *
 		if (sw.s[0] == SW_UNKNOWN_CH)
 			return;
 	}
-	if (strpbrk(sw.s, " \t\n")) {
+	if (strpbrk(sw.s, " \t\n") || (x->ifs[0] && strpbrk(sw.s, x->ifs))) {
 		/* Several words ("rm -rf /"): each is normalized on its own
 		 * when $X is split, so keep the text as it is. */
 		snprintf(v->value, sizeof(v->value), "%s", sw.s);
@@ -1279,6 +1312,10 @@ static void set_var(struct sctx *x, const struct shell_word *w, struct strpool *
 			strcpy(norm, ".");
 		snprintf(v->value, sizeof(v->value), "%s", norm);
 		v->home = norm[0] == '~';
+		if (strcmp(norm, sw.s) != 0 && !(sw.flags & SW_HOME)) {
+			snprintf(v->raw, sizeof(v->raw), "%s", sw.s);
+			v->has_raw = true;
+		}
 	} else {
 		snprintf(v->value, sizeof(v->value), "%s", sw.s);
 	}
@@ -1341,6 +1378,8 @@ static void forget_var(struct sctx *x, const char *name, size_t n)
 
 	if (v)
 		v->known = false;
+	if (n == 3 && !memcmp(name, "IFS", 3))
+		strcpy(x->ifs, " \t\n"); /* unset IFS splits like the default */
 }
 
 static void do_cd(struct sctx *x, struct cmd *c)
@@ -1595,6 +1634,7 @@ static size_t bind_positional(struct sctx *x, const struct cmd *c, size_t first)
 		}
 		v->known = !(c->av[k].flags & SW_DYNAMIC) && c->av[k].len < sizeof(v->value);
 		v->home = (c->av[k].flags & SW_HOME) != 0;
+		v->has_raw = false;
 		if (v->known)
 			memcpy(v->value, c->av[k].s, c->av[k].len + 1);
 	}
@@ -3156,6 +3196,7 @@ static void walk_node_at(struct sctx *x, const struct shell_node *n, const struc
 					break;
 				v->known = w->text && !(w->flags & SHELL_W_GLOB);
 				v->home = (w->flags & SHELL_W_TILDE) != 0;
+				v->has_raw = false;
 				if (w->text) {
 					snprintf(v->value, sizeof(v->value), "%s", w->text);
 					if (v->home)
@@ -3288,6 +3329,7 @@ int safety_check(const char *cmd, size_t len, const struct safety_opts *opts,
 	v->risk = RISK_SAFE;
 	v->n_reasons = 0;
 	x.nest = 0;
+	strcpy(x.ifs, " \t\n");
 	x.nested = false;
 	x.nest_start = x.nest_len = 0;
 	x.env.elevated = x.env.remote = false;
