@@ -32,6 +32,8 @@
 #define AV_STACK 32
 #define MAX_BRACE 16       /* alternatives of one {a,b,...} looked at */
 #define MAX_DOWNLOADS 4    /* downloaded file names remembered */
+#define CALL_BUDGET 8      /* function bodies walked again for calls */
+#define MAX_KEPT_TREES 4   /* nested code trees kept for their functions */
 
 struct var {
 	char name[32];
@@ -63,6 +65,20 @@ struct sctx {
 	char ifs[16];
 	char bombs[MAX_FUNCS][32];  /* fork-bomb function names */
 	size_t n_bombs;
+	/* Functions defined earlier in the command, by name; a call walks
+	 * the body again with the call's arguments as $1, $@... Bodies in
+	 * nested code are forgotten when that code's tree is released. */
+	struct func {
+		char name[32];
+		const struct shell_node *body;
+		bool active;        /* being walked for a call: no recursion */
+	} funcs[MAX_FUNCS];
+	size_t n_funcs;
+	int calls;                  /* CALL_BUDGET left */
+	/* Trees of nested code (eval '...') that defined functions, kept
+	 * until the check ends so that later calls can walk the bodies. */
+	struct shell_tree kept[MAX_KEPT_TREES];
+	size_t n_kept;
 	int unroll;
 	/* Files a downloader wrote earlier in the command (curl -o F, wget
 	 * URL, curl URL > F), normalized like paths. */
@@ -1618,9 +1634,46 @@ static void run_code_words(struct cmd *c, size_t from, struct strpool *sp, const
 
 /* Bind $0, $1... for code run by sh -c CODE ARG0 ARG1...; returns how many
  * were bound (unbind_positional undoes it). */
+static struct var *var_get(struct sctx *x, const char *name)
+{
+	struct var *v = var_find(x, name, strlen(name));
+
+	if (!v && x->n_vars < MAX_VARS) {
+		v = &x->vars[x->n_vars++];
+		snprintf(v->name, sizeof(v->name), "%s", name);
+	}
+	return v;
+}
+
 static size_t bind_positional(struct sctx *x, const struct cmd *c, size_t first)
 {
-	size_t k, n = 0;
+	size_t k, n = 0, len = 0;
+	struct var *all = var_get(x, "@");
+
+	/* $@ and $* are $1... with split marks between, as arrays are kept:
+	 * "$@" then gives one word per argument. */
+	if (all) {
+		all->known = true;
+		all->home = first + 1 < c->ac && (c->av[first + 1].flags & SW_HOME);
+		all->has_raw = false;
+		for (k = first + 1; k < c->ac && all->known; k++) {
+			if ((c->av[k].flags & SW_DYNAMIC) || len + c->av[k].len + 2 > sizeof(all->value))
+				all->known = false;
+			else {
+				if (len)
+					all->value[len++] = '\x02';
+				memcpy(all->value + len, c->av[k].s, c->av[k].len);
+				len += c->av[k].len;
+			}
+		}
+		all->value[len] = '\0';
+		{
+			struct var *star = var_get(x, "*");
+
+			if (star)
+				*star = *all, strcpy(star->name, "*");
+		}
+	}
 
 	for (k = first; k < c->ac && n < 10; k++, n++) {
 		char name[2] = {(char)('0' + n), '\0'};
@@ -1643,6 +1696,8 @@ static size_t bind_positional(struct sctx *x, const struct cmd *c, size_t first)
 
 static void unbind_positional(struct sctx *x, size_t n)
 {
+	forget_var(x, "@", 1);
+	forget_var(x, "*", 1);
 	while (n--) {
 		char name[2] = {(char)('0' + n), '\0'};
 		struct var *v = var_find(x, name, 1);
@@ -2441,6 +2496,21 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 					   "runs a fork bomb: %s calls itself without end", prog);
 				goto out;
 			}
+		/* A function defined earlier comes first too: its body runs
+		 * with these arguments. */
+		for (k = 0; k < x->n_funcs; k++)
+			if (!strcmp(x->funcs[k].name, c->av[0].s) && !x->funcs[k].active &&
+			    x->calls > 0) {
+				struct func *f = &x->funcs[k];
+				size_t bound = bind_positional(x, c, 0);
+
+				x->calls--;
+				f->active = true;
+				walk_node(x, f->body, c->in, NULL);
+				f->active = false;
+				unbind_positional(x, bound);
+				goto out;
+			}
 		safety_lookup(prog, &info);
 		if (prog != c->av[0].s && was_downloaded(x, &c->av[0]))
 			safety_add(c, 0, c->env.elevated ? "download-exec-root" : "download-exec",
@@ -3133,6 +3203,27 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 				"connects a shell to a network tool: a reverse or bind shell");
 }
 
+/* Remember NAME() BODY for later calls; a later definition replaces an
+ * earlier one of the same name. */
+static void define_func(struct sctx *x, const char *name, const struct shell_node *body)
+{
+	size_t k;
+
+	if (strlen(name) >= sizeof(x->funcs[0].name))
+		return;
+	for (k = 0; k < x->n_funcs; k++)
+		if (!strcmp(x->funcs[k].name, name))
+			break;
+	if (k == x->n_funcs) {
+		if (x->n_funcs == MAX_FUNCS)
+			return;
+		x->n_funcs++;
+	}
+	strcpy(x->funcs[k].name, name);
+	x->funcs[k].body = body;
+	x->funcs[k].active = false;
+}
+
 static void walk_node_at(struct sctx *x, const struct shell_node *n, const struct stdin_info *in,
 		      int *role)
 {
@@ -3226,12 +3317,30 @@ static void walk_node_at(struct sctx *x, const struct shell_node *n, const struc
 	}
 	case SHELL_FUNCTION: {
 		struct bomb_scan b = {n->var->text ? n->var->text : "", 0, false};
+		enum risk before = x->v->risk;
 
 		if (n->var->text)
 			scan_calls(n->child, &b, false, 0);
 		memcpy(save_cwd, x->cwd, sizeof(save_cwd));
+		/* What the body alone rates: the verdict's running maximum is
+		 * put back after. */
+		x->v->risk = RISK_SAFE;
 		walk_node(x, n->child, NULL, NULL);
 		memcpy(x->cwd, save_cwd, sizeof(save_cwd));
+		if (n->var->text) {
+			struct prog_info named;
+
+			/* ls() { rm -rf "$@"; }: a read-only command people type
+			 * without a thought, made to change things. */
+			safety_lookup(n->var->text, &named);
+			if (x->v->risk >= RISK_MODERATE && named.ro >= 0)
+				add_reason(x, "function-trap", RISK_HIGH, n->start, n->len,
+					   "defines a function that makes a read-only command "
+					   "run code that changes things");
+			define_func(x, n->var->text, n->child);
+		}
+		if (before > x->v->risk)
+			x->v->risk = before;
 		/* Recorded after the body, so that only calls from outside it
 		 * count as running the bomb. */
 		if (b.calls >= 2 || (b.calls >= 1 && b.spread)) {
@@ -3289,6 +3398,7 @@ static void check_tree_text(struct sctx *x, const char *text, size_t len)
 {
 	struct shell_tree t;
 	struct err e;
+	size_t n_funcs = x->n_funcs;
 
 	shell_tree_init(&t);
 	if (shell_parse(&t, text, len, 0, &e) == 0) {
@@ -3310,9 +3420,17 @@ static void check_tree_text(struct sctx *x, const char *text, size_t len)
 		if (e.code == ERR_PARSE && ok > 0 && ok < len &&
 		    shell_parse(&t, text, ok, 0, NULL) == 0)
 			walk_list(x, t.root);
+		x->n_funcs = n_funcs;
 		if (e.code == ERR_PARSE && shell_parse(&t, text, len, SHELL_PARSE_ZSH_BRACES, NULL) == 0)
 			walk_list(x, t.root);
 	}
+	/* Bodies defined in this text point into its tree: keep the tree
+	 * of nested code for later calls, or forget them. */
+	if (x->n_funcs > n_funcs && x->nest > 0 && x->n_kept < MAX_KEPT_TREES) {
+		x->kept[x->n_kept++] = t;
+		return;
+	}
+	x->n_funcs = n_funcs;
 	shell_tree_release(&t);
 }
 
@@ -3336,6 +3454,9 @@ int safety_check(const char *cmd, size_t len, const struct safety_opts *opts,
 	x.cwd[0] = '\0';
 	x.n_vars = 0;
 	x.n_bombs = 0;
+	x.n_funcs = 0;
+	x.n_kept = 0;
+	x.calls = CALL_BUDGET;
 	x.n_downloads = 0;
 	x.depth = 0;
 	x.argv_depth = 0;
@@ -3350,6 +3471,8 @@ int safety_check(const char *cmd, size_t len, const struct safety_opts *opts,
 		return 0;
 	}
 	check_tree_text(&x, cmd ? cmd : "", len);
+	while (x.n_kept)
+		shell_tree_release(&x.kept[--x.n_kept]);
 	return 0;
 }
 
