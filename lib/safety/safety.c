@@ -1905,7 +1905,8 @@ static void stdin_code(struct cmd *c, struct strpool *sp)
 	(void)sp;
 	if (!in)
 		return;
-	if (in->kind == IN_TEXT) {
+	/* IN_OTHER may carry the static part of its text: (cat f; echo x). */
+	if (in->text && (in->kind == IN_TEXT || in->kind == IN_OTHER)) {
 		struct sctx *x = c->x;
 		bool save = x->nested;
 		size_t s0 = x->nest_start, l0 = x->nest_len;
@@ -1969,12 +1970,14 @@ static void handle_shell(struct cmd *c, struct strpool *sp)
 		return;
 	}
 	c->role = interactive ? ROLE_SHELL : ROLE_SHELL_STDIN;
-	if (c->in && c->in->kind == IN_TEXT)
+	if (c->in && c->in->kind == IN_TEXT) {
 		stdin_code(c, sp);
-	else if ((!c->in || c->in->kind == IN_NONE) && c->env.elevated)
+	} else if ((!c->in || c->in->kind == IN_NONE) && c->env.elevated) {
 		safety_add(c, 0, "root-shell", RISK_MODERATE, "starts %s as root", c->prog);
-	else
+	} else {
 		stdin_verdict(c);
+		stdin_code(c, sp);
+	}
 }
 
 /* Interpreters: python -c CODE, perl -e CODE, node -e CODE... */
@@ -2755,7 +2758,8 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 		if (!strcmp(prog, "crontab")) {
 			/* crontab - with the table as text: each entry's
 			 * command runs on schedule. */
-			if (cmd_has_arg(c, "-") && c->in && c->in->kind == IN_TEXT)
+			if (cmd_has_arg(c, "-") && c->in && c->in->text &&
+			    (c->in->kind == IN_TEXT || c->in->kind == IN_OTHER))
 				check_cron_text(c, c->in->text, c->in->text_len);
 			break;
 		}
@@ -3139,11 +3143,43 @@ static void summarize(const struct shell_node *n, int role, struct stdin_info *o
 		out->kind = IN_DECODED;
 }
 
+/* The static lines of a group's output, ( ... ) or { ...; }: what its
+ * echo and printf items write, one line each, into buf (cap bytes).
+ * *all says whether every item was such static text. NULL when none
+ * was. */
+static const char *group_text(const struct shell_node *g, char *buf, size_t cap, size_t *len,
+			      bool *all)
+{
+	const struct shell_node *l, *it;
+	size_t n = 0;
+
+	*all = true;
+	if (g->kind != SHELL_SUBSHELL && g->kind != SHELL_BRACE)
+		return NULL;
+	l = g->child;
+	it = l && l->kind == SHELL_LIST ? l->child : l;
+	for (; it; it = l && l->kind == SHELL_LIST ? it->next : NULL) {
+		size_t k;
+
+		if (n + 2 < cap && !it->redirs && echo_text(it, buf + n, cap - n - 1, &k)) {
+			n += k;
+			buf[n++] = '\n';
+		} else {
+			*all = false;
+		}
+	}
+	if (!n)
+		return NULL;
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
 static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 {
 	const struct shell_node *c;
 	struct stdin_info in, prev;
-	bool first = true, have_shell = false, have_net = false;
+	bool first = true, have_shell = false, have_net = false, all_static;
 	char text[1024];
 	int role;
 
@@ -3171,6 +3207,13 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 		if (echo_text(c, text, sizeof(text), &prev.text_len)) {
 			prev.kind = IN_TEXT;
 			prev.text = text;
+		} else if (prev.kind == IN_OTHER &&
+			   group_text(c, text, sizeof(text), &prev.text_len, &all_static)) {
+			/* (crontab -l; echo 'ENTRY') | crontab -: ENTRY is
+			 * known even when the rest of the output is not. */
+			prev.text = text;
+			if (all_static)
+				prev.kind = IN_TEXT;
 		} else if (prev.kind == IN_PATHS) {
 			/* find START ... | xargs: paths below START. */
 			static const char every[] = "/*";
