@@ -1989,6 +1989,8 @@ static void handle_interpreter(struct cmd *c, struct strpool *sp)
 	for (i = 1; i < c->ac; i++) {
 		const char *s = c->av[i].s;
 
+		if (!strcmp(s, "-"))
+			break; /* the program is stdin */
 		if (s[0] != '-' || !s[1]) {
 			run_script_file(c, i, c->prog);
 			return;
@@ -2024,6 +2026,22 @@ static void handle_interpreter(struct cmd *c, struct strpool *sp)
 			i++;
 	}
 	c->role = ROLE_SHELL_STDIN;
+	if (c->in && c->in->kind == IN_TEXT) {
+		/* python3 - <<EOF ... EOF, perl <<< '...': the program is
+		 * static text; the rules read it as they read -c/-e code. */
+		struct sword av[3];
+
+		memset(av, 0, sizeof(av));
+		av[0] = c->av[0];
+		av[1].s = str_startswith(c->prog, "py") ? "-c" : "-e";
+		av[1].len = 2;
+		av[2].s = c->in->text;
+		av[2].len = c->in->text_len;
+		av[1].span_start = av[2].span_start = c->in->span_start;
+		av[1].span_len = av[2].span_len = c->in->span_len;
+		check_words(c->x, c, av, 3);
+		return;
+	}
 	stdin_verdict(c);
 }
 
