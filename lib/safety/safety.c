@@ -757,11 +757,14 @@ static bool subtree_has(const struct shell_node *n, unsigned mask)
 
 /* The output of echo or printf (with no format but %s) whose words are
  * all literal, written to buf (cap bytes); NULL for anything else. */
+static bool unescape(const char *s, char *out, size_t cap, size_t *len);
+
 static const char *echo_text(const struct shell_node *s, char *buf, size_t cap, size_t *len)
 {
 	const struct shell_word *w;
 	const char *prog;
 	size_t n = 0;
+	char sep = ' ';
 
 	if (s->kind != SHELL_SIMPLE || !s->words || !s->words->text)
 		return NULL;
@@ -771,11 +774,21 @@ static const char *echo_text(const struct shell_node *s, char *buf, size_t cap, 
 		while (w && w->text && (!strcmp(w->text, "-n") || !strcmp(w->text, "-e")))
 			w = w->next;
 	} else if (!strcmp(prog, "printf")) {
-		if (!w || !w->text || strchr(w->text, '\\') ||
-		    (strchr(w->text, '%') && strcmp(w->text, "%s") && strcmp(w->text, "%s\\n")))
+		if (!w || !w->text)
 			return NULL;
-		if (!strcmp(w->text, "%s") || !strcmp(w->text, "%s\\n"))
+		if (!strcmp(w->text, "%s") || !strcmp(w->text, "%s\\n")) {
+			/* One argument a line, or all run together. */
+			sep = w->text[2] ? '\n' : '\0';
 			w = w->next;
+		} else if (strchr(w->text, '%')) {
+			return NULL;
+		} else {
+			/* A format with no conversions prints itself once,
+			 * escapes decoded: printf 'rm -rf /\n'. */
+			if (w->text_len >= cap || !unescape(w->text, buf, cap, len))
+				return NULL;
+			return buf;
+		}
 	} else {
 		return NULL;
 	}
@@ -785,8 +798,8 @@ static const char *echo_text(const struct shell_node *s, char *buf, size_t cap, 
 			return NULL;
 		memcpy(buf + n, w->text, w->text_len);
 		n += w->text_len;
-		if (w->next)
-			buf[n++] = ' ';
+		if (sep && (w->next || sep == '\n'))
+			buf[n++] = sep;
 	}
 	buf[n] = '\0';
 	*len = n;
@@ -935,7 +948,12 @@ static const char *static_cmdsub(struct sctx *x, const struct shell_node *sub, s
 		return NULL;
 	if (path_part(s, out, s->len + 1, len) || escaped_text(s, out, s->len + 1, len))
 		return out;
-	return echo_text(s, out, s->len + 1, len);
+	if (!echo_text(s, out, s->len + 1, len))
+		return NULL;
+	/* $( ) strips trailing newlines: "$(printf '%s\n' /)" is /. */
+	while (*len && out[*len - 1] == '\n')
+		out[--*len] = '\0';
+	return out;
 }
 
 static void resolve_parts(struct sctx *x, const struct shell_part *pt, struct rbuf *b,
