@@ -34,6 +34,8 @@
 #define MAX_DOWNLOADS 4    /* downloaded file names remembered */
 #define CALL_BUDGET 8      /* function bodies walked again for calls */
 #define MAX_KEPT_TREES 4   /* nested code trees kept for their functions */
+#define MAX_SCRIPTS 4      /* files written with static text remembered */
+#define MAX_SCRIPT_TEXT 1024
 
 struct var {
 	char name[32];
@@ -84,6 +86,16 @@ struct sctx {
 	 * URL, curl URL > F), normalized like paths. */
 	char downloads[MAX_DOWNLOADS][128];
 	size_t n_downloads;
+	/* Files written earlier in the command with static text (echo CODE
+	 * > F, cat > F <<EOF), normalized like paths: running F later runs
+	 * that text. */
+	struct script {
+		char path[128];
+		char text[MAX_SCRIPT_TEXT];
+		size_t len;
+		bool known;             /* false: written, text not known */
+	} scripts[MAX_SCRIPTS];
+	size_t n_scripts;
 	int depth;                  /* walk recursion, capped */
 	int argv_depth;             /* check_argv recursion, capped */
 };
@@ -1842,8 +1854,90 @@ static bool was_downloaded(struct sctx *x, const struct sword *w)
 }
 
 /* A shell (or interpreter) given a script file operand. */
+/* The entry for the file at path (resolved text), or NULL; with add, a
+ * new entry when there is none and room for one. */
+static struct script *script_find(struct sctx *x, const char *path, size_t len, bool home,
+				  bool add)
+{
+	char raw[128], norm[128];
+	size_t k;
+
+	if (!len || len >= sizeof(raw) || memchr(path, SW_UNKNOWN_CH, len))
+		return NULL;
+	memcpy(raw, path, len);
+	raw[len] = '\0';
+	normalize(raw, home, x->cwd, norm, sizeof(norm));
+	for (k = 0; k < x->n_scripts; k++)
+		if (!strcmp(norm, x->scripts[k].path))
+			return &x->scripts[k];
+	if (!add || x->n_scripts == MAX_SCRIPTS)
+		return NULL;
+	memcpy(x->scripts[x->n_scripts].path, norm, sizeof(norm));
+	x->scripts[x->n_scripts].len = 0;
+	x->scripts[x->n_scripts].known = true;
+	return &x->scripts[x->n_scripts++];
+}
+
+/* Writing text (NULL: not known) to path, appending or not. */
+static void note_script(struct sctx *x, const struct sword *t, const char *text, size_t len,
+			bool append)
+{
+	struct script *sc;
+
+	if (t->flags & SW_DYNAMIC)
+		return;
+	sc = script_find(x, t->s, t->len, (t->flags & SW_HOME) != 0, true);
+	if (!sc)
+		return;
+	if (!append)
+		sc->len = 0, sc->known = true;
+	if (!text || sc->len + len + 1 > sizeof(sc->text)) {
+		sc->known = false;
+		return;
+	}
+	memcpy(sc->text + sc->len, text, len);
+	sc->len += len;
+	sc->text[sc->len] = '\0';
+}
+
+/* The text an earlier command wrote to the file w names, or NULL. */
+static const struct script *script_text(struct sctx *x, const struct sword *w)
+{
+	const struct script *sc;
+
+	if (w->flags & SW_DYNAMIC)
+		return NULL;
+	sc = script_find(x, w->s, w->len, (w->flags & SW_HOME) != 0, false);
+	return sc && sc->known ? sc : NULL;
+}
+
+/* Check a script's known text as the code of c's program: shell code
+ * for a shell or source, the interpreter's own code otherwise. */
+static void run_script_text(struct cmd *c, size_t i, const struct script *sc)
+{
+	if (safety_is_interpreter(c->prog)) {
+		struct sword av[3];
+
+		memset(av, 0, sizeof(av));
+		av[0] = c->av[0];
+		av[1].s = str_startswith(c->prog, "py") ? "-c" : "-e";
+		av[1].len = 2;
+		av[2].s = sc->text;
+		av[2].len = sc->len;
+		av[1].span_start = av[2].span_start = c->av[i].span_start;
+		av[1].span_len = av[2].span_len = c->av[i].span_len;
+		check_words(c->x, c, av, 3);
+	} else {
+		safety_check_code(c, sc->text, sc->len, i, c->env);
+	}
+}
+
 static void run_script_file(struct cmd *c, size_t i, const char *what)
 {
+	const struct script *sc = script_text(c->x, &c->av[i]);
+
+	if (sc)
+		run_script_text(c, i, sc);
 	if ((c->av[i].flags & SW_DOWNLOAD) || was_downloaded(c->x, &c->av[i]))
 		safety_add(c, (int)i, c->env.elevated ? "download-exec-root" : "download-exec",
 			   c->env.elevated ? RISK_CRITICAL : RISK_HIGH,
@@ -1906,6 +2000,9 @@ static void stdin_verdict(struct cmd *c)
 		else
 			safety_add(c, 0, "pipe-download-shell", RISK_HIGH,
 				   "runs a script from the network, unseen");
+	} else if (in->kind == IN_FILE) {
+		safety_add(c, 0, "runs-script", RISK_MODERATE, "%s runs the script %s", c->prog,
+			   in->text[0] == SW_UNKNOWN_CH ? "given at run time" : in->text);
 	} else if (in->kind == IN_OTHER || in->kind == IN_PATHS) {
 		if (c->env.elevated)
 			safety_add(c, 0, "pipe-to-shell", RISK_HIGH,
@@ -3107,6 +3204,23 @@ static void check_simple(struct sctx *x, const struct shell_node *n, const struc
 					hd.kind = IN_DOWNLOAD;
 			}
 			in = &hd;
+		} else if (r->op == SHELL_REDIR_IN && r->fd == 0 &&
+			   !(r->target->flags & SHELL_W_PROCSUB)) {
+			/* < FILE: a file written earlier with static text
+			 * gives that text; any other is a script by name. */
+			struct sword s1;
+			const struct script *sc;
+
+			memset(&hd, 0, sizeof(hd));
+			hd.span_start = r->start;
+			hd.span_len = r->len;
+			if (resolve_word(x, r->target, &s1, 1, &sp, r->start, r->len) != 1)
+				continue;
+			sc = script_text(x, &s1);
+			hd.kind = sc ? IN_TEXT : IN_FILE;
+			hd.text = sc ? sc->text : s1.s;
+			hd.text_len = sc ? sc->len : s1.len;
+			in = &hd;
 		} else if (r->op == SHELL_REDIR_IN && (r->target->flags & SHELL_W_PROCSUB)) {
 			struct sword s1;
 
@@ -3138,6 +3252,32 @@ static void check_simple(struct sctx *x, const struct shell_node *n, const struc
 				if (resolve_word(x, r->target, &t, 1, &sp, r->start, r->len) == 1)
 					note_download(x, t.s, t.len, (t.flags & SW_HOME) != 0);
 			}
+	/* echo CODE > F, cat > F <<EOF: remember what F holds; any other
+	 * write leaves it unknown. */
+	for (r = n->redirs; r; r = r->next) {
+		struct sword t;
+		const char *text = NULL;
+		size_t tlen = 0;
+		char *buf;
+
+		if (r->fd != 1 || (r->op != SHELL_REDIR_OUT && r->op != SHELL_REDIR_CLOBBER &&
+				   r->op != SHELL_REDIR_APPEND && r->op != SHELL_REDIR_OUT_ERR &&
+				   r->op != SHELL_REDIR_APPEND_ERR))
+			continue;
+		if (resolve_word(x, r->target, &t, 1, &sp, r->start, r->len) != 1 ||
+		    str_startswith(t.s, "/dev/"))
+			continue;
+		if (c.prog && !strcmp(c.prog, "cat") && c.ac == 1 && in && in->kind == IN_TEXT) {
+			text = in->text;
+			tlen = in->text_len;
+		} else if ((buf = sp_alloc(&sp, n->len + 2)) != NULL &&
+			   echo_text(n, buf, n->len + 1, &tlen)) {
+			buf[tlen++] = '\n';
+			text = buf;
+		}
+		note_script(x, &t, text, tlen,
+			    r->op == SHELL_REDIR_APPEND || r->op == SHELL_REDIR_APPEND_ERR);
+	}
 	/* export/readonly/declare NAME=value, unset NAME, read NAME. */
 	if (c.prog && safety_prog_in(c.prog, "export declare typeset local readonly")) {
 		for (w = n->words->next; w; w = w->next)
@@ -3537,6 +3677,7 @@ int safety_check(const char *cmd, size_t len, const struct safety_opts *opts,
 	x.n_kept = 0;
 	x.calls = CALL_BUDGET;
 	x.n_downloads = 0;
+	x.n_scripts = 0;
 	x.depth = 0;
 	x.argv_depth = 0;
 	x.opts = opts ? opts : &none;
