@@ -3351,6 +3351,32 @@ static const char *group_text(const struct shell_node *g, char *buf, size_t cap,
 	return buf;
 }
 
+/* cat <<EOF ... EOF or cat <<< 'TEXT' (no other words) writes the
+ * body as it is: that body when static, else NULL. */
+static const char *cat_here_text(const struct shell_node *c, size_t *len)
+{
+	const struct shell_redir *r;
+	const struct shell_word *bw = NULL;
+
+	if (c->kind != SHELL_SIMPLE || !c->words || !c->words->text ||
+	    strcmp(c->words->text, "cat") != 0 ||
+	    (c->words->next && (!c->words->next->text || strcmp(c->words->next->text, "-") ||
+				c->words->next->next)))
+		return NULL;
+	for (r = c->redirs; r; r = r->next) {
+		if (r->op == SHELL_REDIR_HERESTRING)
+			bw = r->target;
+		else if (r->op == SHELL_REDIR_HEREDOC || r->op == SHELL_REDIR_HEREDOC_TAB)
+			bw = r->body;
+		else if (r->fd == 0 || r->fd == 1)
+			return NULL;
+	}
+	if (!bw || !bw->text)
+		return NULL;
+	*len = bw->text_len;
+	return bw->text;
+}
+
 static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 {
 	const struct shell_node *c;
@@ -3383,6 +3409,8 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 		if (echo_text(c, text, sizeof(text), &prev.text_len)) {
 			prev.kind = IN_TEXT;
 			prev.text = text;
+		} else if ((prev.text = cat_here_text(c, &prev.text_len)) != NULL) {
+			prev.kind = IN_TEXT;
 		} else if (prev.kind == IN_OTHER &&
 			   group_text(c, text, sizeof(text), &prev.text_len, &all_static)) {
 			/* (crontab -l; echo 'ENTRY') | crontab -: ENTRY is
