@@ -2584,6 +2584,113 @@ static void check_argv(struct sctx *x, struct cmd *c)
 	x->argv_depth--;
 }
 
+/* Options whose value a program runs as shell code. A value must start
+ * with mark when one is given (vim -c '!CMD' runs CMD; -c 'set nu' runs
+ * nothing), after any ':' and blanks. opt "+" is an argument +VALUE. */
+static const struct {
+	const char *progs;
+	const char *opt;
+	const char *mark;
+} code_opts[] = {
+	{"tar gtar bsdtar", "--to-command", NULL},
+	{"tar gtar bsdtar", "--checkpoint-action", "exec="},
+	/* A compressor named alone (-I zstd) is a program, not a command
+	 * line: " " marks values checked only when they hold a blank. */
+	{"tar gtar bsdtar", "--use-compress-program", " "},
+	{"tar gtar bsdtar", "-I", " "},
+	{"zip", "-TT", NULL},
+	{"zip", "--unzip-command", NULL},
+	{"rsync", "-e", NULL},
+	{"rsync", "--rsh", NULL},
+	{"vim vi nvim view vimdiff ex gvim", "-c", "!"},
+	{"vim vi nvim view vimdiff ex gvim", "--cmd", "!"},
+	{"vim vi nvim view vimdiff ex gvim", "+", "!"},
+	{"less more", "+", "!"},
+};
+
+/* git -c KEY=VALUE: keys whose value git runs as shell code; with '!',
+ * only a value that starts with it (alias.x=!cmd). */
+static const struct {
+	const char *key;   /* a trailing '.' matches any key below it */
+	bool bang;
+} git_code_keys[] = {
+	{"core.pager", false},   {"core.sshcommand", false}, {"core.editor", false},
+	{"core.fsmonitor", false}, {"sequence.editor", false}, {"diff.external", false},
+	{"gpg.program", false},  {"pager.", false},          {"alias.", true},
+	{"credential.helper", true},
+};
+
+static void code_value(struct cmd *c, size_t i, const char *val, const char *mark)
+{
+	if (mark && !strcmp(mark, " ")) {
+		if (!strpbrk(val, " \t"))
+			return;
+	} else if (mark) {
+		val += strspn(val, ": \t");
+		if (!str_startswith(val, mark))
+			return;
+		val += strlen(mark);
+	}
+	if (*val)
+		safety_check_code(c, val, strlen(val), i, c->env);
+}
+
+/* Check the values of c's options that run shell code. */
+static void check_code_opts(struct cmd *c)
+{
+	size_t r, i;
+
+	for (r = 0; r < ARRAY_SIZE(code_opts); r++) {
+		const char *opt = code_opts[r].opt;
+		size_t ol = strlen(opt);
+
+		if (!safety_prog_in(c->prog, code_opts[r].progs))
+			continue;
+		for (i = 1; i < c->ac; i++) {
+			const char *s = c->av[i].s;
+
+			if (!strcmp(s, "--"))
+				break;
+			if (c->av[i].flags & SW_DYNAMIC)
+				continue;
+			if (!strcmp(opt, "+")) {
+				if (s[0] == '+' && s[1])
+					code_value(c, i, s + 1, code_opts[r].mark);
+			} else if (!strcmp(s, opt) && i + 1 < c->ac) {
+				code_value(c, i + 1, c->av[i + 1].s, code_opts[r].mark);
+			} else if (!strncmp(s, opt, ol) && s[ol] && (opt[1] != '-' || s[ol] == '=')) {
+				/* --opt=VALUE, or -oVALUE */
+				code_value(c, i, s + ol + (s[ol] == '='), code_opts[r].mark);
+			}
+		}
+	}
+	if (!strcmp(c->prog, "git")) {
+		for (i = 1; i + 1 < c->ac && c->av[i].s[0] == '-'; i++) {
+			const char *kv = c->av[i + 1].s, *eq;
+
+			if (!strcmp(c->av[i].s, "-C"))
+				i++; /* -C DIR */
+			if (strcmp(c->av[i].s, "-c") != 0)
+				continue;
+			i++;
+			eq = strchr(kv, '=');
+			if (!eq || (c->av[i].flags & SW_DYNAMIC))
+				continue;
+			for (r = 0; r < ARRAY_SIZE(git_code_keys); r++) {
+				const char *k = git_code_keys[r].key;
+				size_t kl = strlen(k);
+				bool below = k[kl - 1] == '.';
+
+				if ((size_t)(eq - kv) < kl || strncasecmp(kv, k, kl) ||
+				    (!below && (size_t)(eq - kv) != kl))
+					continue;
+				code_value(c, i, eq + 1, git_code_keys[r].bang ? "!" : NULL);
+				break;
+			}
+		}
+	}
+}
+
 /* Peel wrappers off c until the real command; then apply the rules. */
 static void check_argv_at(struct sctx *x, struct cmd *c)
 {
@@ -2750,7 +2857,8 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 		}
 		if (!strcmp(prog, "flock")) {
 			k = skip_opts(c, 1, "wEc", "timeout conflict-exit-code command");
-			for (size_t j = 1; j < c->ac && j < k; j++)
+			/* -c may come before the lock file or right after it. */
+			for (size_t j = 1; j < c->ac && j <= k + 1; j++)
 				if (!strcmp(c->av[j].s, "-c") || !strcmp(c->av[j].s, "--command")) {
 					run_code_words(c, j + 1, &sp, "flock -c");
 					goto out;
@@ -2917,6 +3025,7 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 	}
 	if (info.cls & PROG_NET)
 		c->role = ROLE_NET;
+	check_code_opts(c);
 	/* Help and version output change nothing. */
 	if (c->ac == 2 && (!strcmp(c->av[1].s, "--help") || !strcmp(c->av[1].s, "--version") ||
 			   !strcmp(c->av[1].s, "-h")))
