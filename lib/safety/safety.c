@@ -2767,10 +2767,23 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 						  : !strcmp(prog, "doas") ? skip_opts(c, 1, "uC", "") :
 						  skip_opts(c, 1, "", "user");
 			if (k >= c->ac) {
-				if (opt_before(c, k, 'i') || opt_before(c, k, 's') ||
-				    !strcmp(prog, "pkexec") || !strcmp(prog, "run0"))
+				bool shell = opt_before(c, k, 'i') || opt_before(c, k, 's') ||
+					     !strcmp(prog, "pkexec") || !strcmp(prog, "run0");
+
+				/* sudo -s <<< CODE: the root shell reads its
+				 * program from stdin. */
+				if (shell && c->in && c->in->kind != IN_NONE) {
+					c->role = ROLE_SHELL_STDIN;
+					if (c->in->kind == IN_TEXT) {
+						stdin_code(c, &sp);
+					} else {
+						stdin_verdict(c);
+						stdin_code(c, &sp);
+					}
+				} else if (shell) {
 					safety_add(c, 0, "root-shell", RISK_MODERATE,
 						   "opens a root shell");
+				}
 				goto out;
 			}
 			if (opt_before(c, k, 'e')) {
@@ -2995,6 +3008,21 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 					x->v->risk = before;
 			}
 			goto out;
+		}
+		if (safety_prog_in(prog, "at batch")) {
+			/* at TIME <<< CODE, echo CODE | batch: the job is shell
+			 * code run later; at -f FILE reads it from FILE. */
+			for (k = 1; k + 1 < c->ac; k++)
+				if (!strcmp(c->av[k].s, "-f")) {
+					const struct script *sc = script_text(x, &c->av[k + 1]);
+
+					if (sc)
+						safety_check_code(c, sc->text, sc->len, k + 1, c->env);
+				}
+			if (c->in && c->in->text &&
+			    (c->in->kind == IN_TEXT || c->in->kind == IN_OTHER))
+				stdin_code(c, &sp);
+			break;
 		}
 		if (!strcmp(prog, "crontab")) {
 			/* crontab - with the table as text: each entry's
