@@ -2805,12 +2805,20 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 					    !strcmp(prog, "stdbuf") ? "ioe" :
 					    !strcmp(prog, "ionice") ? "cnp" :
 					    !strcmp(prog, "exec") ? "a" :
+					    !strcmp(prog, "nsenter") ? "tSG" :
+					    !strcmp(prog, "unshare") ? "SGRw" :
 					    !strcmp(prog, "strace") ? "eopsuEI" : "",
 				      "adjustment output user");
 			if (!strcmp(prog, "taskset") || !strcmp(prog, "chrt"))
 				k++; /* mask or priority */
-			if (k >= c->ac)
+			if (k >= c->ac) {
+				/* nsenter -t 1 -a: a shell in another process's
+				 * namespaces, the host's from a container. */
+				if (safety_prog_in(prog, "nsenter unshare"))
+					safety_add(c, 0, "root-shell", RISK_MODERATE,
+						   "opens a shell in other namespaces");
 				goto out;
+			}
 			shift(c, k);
 			continue;
 		}
