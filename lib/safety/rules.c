@@ -64,7 +64,7 @@ static const struct {
 	{PROG_SUDO, "sudo doas pkexec run0"},
 	{PROG_WRAPPER, "nice nohup command builtin exec time stdbuf ionice chrt taskset setsid coproc "
 		       "unbuffer caffeinate nocache catchsegv strace ltrace torsocks proxychains "
-		       "proxychains4 firejail rlwrap systemd-run doppler op"},
+		       "proxychains4 firejail rlwrap systemd-run doppler op nsenter unshare"},
 };
 
 unsigned safety_prog_class(const char *prog)

@@ -32,12 +32,20 @@
 #define AV_STACK 32
 #define MAX_BRACE 16       /* alternatives of one {a,b,...} looked at */
 #define MAX_DOWNLOADS 4    /* downloaded file names remembered */
+#define CALL_BUDGET 8      /* function bodies walked again for calls */
+#define MAX_KEPT_TREES 4   /* nested code trees kept for their functions */
+#define MAX_SCRIPTS 4      /* files written with static text remembered */
+#define MAX_SCRIPT_TEXT 1024
 
 struct var {
 	char name[32];
 	char value[MAX_VAR_VALUE];
+	/* The text as assigned, when value is a normalized path that lost
+	 * characters a later IFS may split on (rm,-rf,/ became rm,-rf,). */
+	char raw[MAX_VAR_VALUE];
 	bool known;
 	bool home;                  /* value starts with ~ meaning $HOME */
+	bool has_raw;
 };
 
 struct sctx {
@@ -54,13 +62,40 @@ struct sctx {
 	char cwd[256];
 	struct var vars[MAX_VARS];
 	size_t n_vars;
+	/* The characters unquoted expansions split on: IFS as last
+	 * assigned a known value, else the default blanks. */
+	char ifs[16];
 	char bombs[MAX_FUNCS][32];  /* fork-bomb function names */
 	size_t n_bombs;
+	/* Functions defined earlier in the command, by name; a call walks
+	 * the body again with the call's arguments as $1, $@... Bodies in
+	 * nested code are forgotten when that code's tree is released. */
+	struct func {
+		char name[32];
+		const struct shell_node *body;
+		bool active;        /* being walked for a call: no recursion */
+	} funcs[MAX_FUNCS];
+	size_t n_funcs;
+	int calls;                  /* CALL_BUDGET left */
+	/* Trees of nested code (eval '...') that defined functions, kept
+	 * until the check ends so that later calls can walk the bodies. */
+	struct shell_tree kept[MAX_KEPT_TREES];
+	size_t n_kept;
 	int unroll;
 	/* Files a downloader wrote earlier in the command (curl -o F, wget
 	 * URL, curl URL > F), normalized like paths. */
 	char downloads[MAX_DOWNLOADS][128];
 	size_t n_downloads;
+	/* Files written earlier in the command with static text (echo CODE
+	 * > F, cat > F <<EOF), normalized like paths: running F later runs
+	 * that text. */
+	struct script {
+		char path[128];
+		char text[MAX_SCRIPT_TEXT];
+		size_t len;
+		bool known;             /* false: written, text not known */
+	} scripts[MAX_SCRIPTS];
+	size_t n_scripts;
 	int depth;                  /* walk recursion, capped */
 	int argv_depth;             /* check_argv recursion, capped */
 };
@@ -666,7 +701,9 @@ struct rbuf {
 	bool overflow;
 };
 
-static void rb_add(struct rbuf *b, const char *s, size_t n, bool split)
+/* Append s (n bytes); the characters of ifs (NULL: none) become the
+ * \x02 field marks of word splitting. */
+static void rb_add(struct rbuf *b, const char *s, size_t n, const char *ifs)
 {
 	size_t k;
 
@@ -683,7 +720,7 @@ static void rb_add(struct rbuf *b, const char *s, size_t n, bool split)
 			b->s[b->len] = '\0';
 			return;
 		}
-		if (split && (c == ' ' || c == '\t' || c == '\n'))
+		if (ifs && c && strchr(ifs, c))
 			c = '\x02';
 		b->s[b->len++] = c;
 	}
@@ -696,7 +733,7 @@ static void rb_unknown(struct rbuf *b)
 
 	if (b->len && b->s[b->len - 1] == SW_UNKNOWN_CH)
 		return;
-	rb_add(b, &u, 1, false);
+	rb_add(b, &u, 1, NULL);
 	b->flags |= SW_DYNAMIC;
 }
 
@@ -732,11 +769,14 @@ static bool subtree_has(const struct shell_node *n, unsigned mask)
 
 /* The output of echo or printf (with no format but %s) whose words are
  * all literal, written to buf (cap bytes); NULL for anything else. */
+static bool unescape(const char *s, char *out, size_t cap, size_t *len);
+
 static const char *echo_text(const struct shell_node *s, char *buf, size_t cap, size_t *len)
 {
 	const struct shell_word *w;
 	const char *prog;
 	size_t n = 0;
+	char sep = ' ';
 
 	if (s->kind != SHELL_SIMPLE || !s->words || !s->words->text)
 		return NULL;
@@ -746,11 +786,21 @@ static const char *echo_text(const struct shell_node *s, char *buf, size_t cap, 
 		while (w && w->text && (!strcmp(w->text, "-n") || !strcmp(w->text, "-e")))
 			w = w->next;
 	} else if (!strcmp(prog, "printf")) {
-		if (!w || !w->text || strchr(w->text, '\\') ||
-		    (strchr(w->text, '%') && strcmp(w->text, "%s") && strcmp(w->text, "%s\\n")))
+		if (!w || !w->text)
 			return NULL;
-		if (!strcmp(w->text, "%s") || !strcmp(w->text, "%s\\n"))
+		if (!strcmp(w->text, "%s") || !strcmp(w->text, "%s\\n")) {
+			/* One argument a line, or all run together. */
+			sep = w->text[2] ? '\n' : '\0';
 			w = w->next;
+		} else if (strchr(w->text, '%')) {
+			return NULL;
+		} else {
+			/* A format with no conversions prints itself once,
+			 * escapes decoded: printf 'rm -rf /\n'. */
+			if (w->text_len >= cap || !unescape(w->text, buf, cap, len))
+				return NULL;
+			return buf;
+		}
 	} else {
 		return NULL;
 	}
@@ -760,8 +810,8 @@ static const char *echo_text(const struct shell_node *s, char *buf, size_t cap, 
 			return NULL;
 		memcpy(buf + n, w->text, w->text_len);
 		n += w->text_len;
-		if (w->next)
-			buf[n++] = ' ';
+		if (sep && (w->next || sep == '\n'))
+			buf[n++] = sep;
 	}
 	buf[n] = '\0';
 	*len = n;
@@ -910,7 +960,12 @@ static const char *static_cmdsub(struct sctx *x, const struct shell_node *sub, s
 		return NULL;
 	if (path_part(s, out, s->len + 1, len) || escaped_text(s, out, s->len + 1, len))
 		return out;
-	return echo_text(s, out, s->len + 1, len);
+	if (!echo_text(s, out, s->len + 1, len))
+		return NULL;
+	/* $( ) strips trailing newlines: "$(printf '%s\n' /)" is /. */
+	while (*len && out[*len - 1] == '\n')
+		out[--*len] = '\0';
+	return out;
 }
 
 static void resolve_parts(struct sctx *x, const struct shell_part *pt, struct rbuf *b,
@@ -933,18 +988,24 @@ static void resolve_param(struct sctx *x, const struct shell_part *pt, struct rb
 		} else {
 			if (v->home && first && b->len == 0)
 				b->flags |= SW_HOME;
-			rb_add(b, v->value, strlen(v->value), split);
+			const char *val = v->value;
+
+			/* A value normalized as a path keeps its raw text for an
+			 * IFS that splits on what normalizing dropped. */
+			if (split && v->has_raw && strpbrk(v->raw, x->ifs))
+				val = v->raw;
+			rb_add(b, val, strlen(val), split ? x->ifs : NULL);
 		}
 		return;
 	}
 	if (!strcmp(pt->text, "HOME")) {
 		if (first && b->len == 0) {
 			b->flags |= SW_HOME;
-			rb_add(b, "~", 1, false);
+			rb_add(b, "~", 1, NULL);
 		} else if (b->len && (b->s[b->len - 1] == ' ' || b->s[b->len - 1] == '=')) {
 			/* "rm -rf $HOME" given to sh -c: a ~ at a word start
 			 * of the inner command reads the same. */
-			rb_add(b, "~", 1, false);
+			rb_add(b, "~", 1, NULL);
 		} else {
 			rb_unknown(b);
 		}
@@ -952,11 +1013,11 @@ static void resolve_param(struct sctx *x, const struct shell_part *pt, struct rb
 	}
 	if (!strcmp(pt->text, "IFS") && split) {
 		/* Unset or default IFS splits like a blank: rm${IFS}-rf. */
-		rb_add(b, " ", 1, true);
+		rb_add(b, " ", 1, " ");
 		return;
 	}
 	if (!strcmp(pt->text, "PWD") && first && b->len == 0) {
-		rb_add(b, ".", 1, false);
+		rb_add(b, ".", 1, NULL);
 		return;
 	}
 	/* Unknown: ${X:-default} is the default when X is unset. */
@@ -979,21 +1040,21 @@ static void resolve_parts(struct sctx *x, const struct shell_part *pt, struct rb
 				b->flags |= SW_GLOB;
 			if (pt->quote != SHELL_Q_NONE)
 				b->flags |= SW_QUOTED;
-			rb_add(b, pt->text, pt->text_len, false);
+			rb_add(b, pt->text, pt->text_len, NULL);
 			break;
 		case SHELL_PART_TILDE:
 			if (b->len == 0 && !pt->text_len) {
 				b->flags |= SW_HOME;
-				rb_add(b, "~", 1, false);
+				rb_add(b, "~", 1, NULL);
 			} else if (!strcmp(pt->text, "root")) {
-				rb_add(b, "/root", 5, false);
+				rb_add(b, "/root", 5, NULL);
 			} else if (b->len == 0) {
-				rb_add(b, "/home/", 6, false);
-				rb_add(b, pt->text, pt->text_len, false);
+				rb_add(b, "/home/", 6, NULL);
+				rb_add(b, pt->text, pt->text_len, NULL);
 			} else {
 				/* ~ after = in dd's of=~/x: keep the marker. */
-				rb_add(b, "~", 1, false);
-				rb_add(b, pt->text, pt->text_len, false);
+				rb_add(b, "~", 1, NULL);
+				rb_add(b, pt->text, pt->text_len, NULL);
 			}
 			break;
 		case SHELL_PART_PARAM:
@@ -1009,7 +1070,7 @@ static void resolve_parts(struct sctx *x, const struct shell_part *pt, struct rb
 			if (subtree_has(pt->sub, PROG_DECODE))
 				b->flags |= SW_DECODED;
 			if (s)
-				rb_add(b, s, n, pt->quote == SHELL_Q_NONE);
+				rb_add(b, s, n, pt->quote == SHELL_Q_NONE ? x->ifs : NULL);
 			else
 				rb_unknown(b);
 			break;
@@ -1203,14 +1264,14 @@ static void set_array(struct sctx *x, struct var *v, const struct shell_word *w,
 	v->known = true;
 }
 
+static void set_var_value(struct sctx *x, struct var *v, const struct shell_word *w,
+			  struct strpool *sp);
+
 static void set_var(struct sctx *x, const struct shell_word *w, struct strpool *sp)
 {
 	struct var *v;
-	struct sword sw;
 	size_t nl = w->name_len;
 	char namebuf[32];
-	char norm[MAX_VAR_VALUE];
-	struct shell_word val;
 
 	if (!nl || nl >= sizeof(namebuf) || w->parts->kind != SHELL_PART_LIT)
 		return;
@@ -1226,6 +1287,24 @@ static void set_var(struct sctx *x, const struct shell_word *w, struct strpool *
 	}
 	v->known = false;
 	v->home = false;
+	v->has_raw = false;
+	set_var_value(x, v, w, sp);
+	/* IFS=, makes later unquoted expansions split at commas. A value
+	 * not known statically leaves the default: what it splits on is
+	 * anyone's guess. */
+	if (!strcmp(v->name, "IFS"))
+		snprintf(x->ifs, sizeof(x->ifs), "%s",
+			 v->known && strlen(v->value) < sizeof(x->ifs) ? v->value : " \t\n");
+}
+
+static void set_var_value(struct sctx *x, struct var *v, const struct shell_word *w,
+			  struct strpool *sp)
+{
+	struct sword sw;
+	size_t nl = w->name_len;
+	char norm[MAX_VAR_VALUE];
+	struct shell_word val;
+
 	if (w->flags & SHELL_W_ARRAY) {
 		set_array(x, v, w, sp);
 		return;
@@ -1266,7 +1345,7 @@ static void set_var(struct sctx *x, const struct shell_word *w, struct strpool *
 		if (sw.s[0] == SW_UNKNOWN_CH)
 			return;
 	}
-	if (strpbrk(sw.s, " \t\n")) {
+	if (strpbrk(sw.s, " \t\n") || (x->ifs[0] && strpbrk(sw.s, x->ifs))) {
 		/* Several words ("rm -rf /"): each is normalized on its own
 		 * when $X is split, so keep the text as it is. */
 		snprintf(v->value, sizeof(v->value), "%s", sw.s);
@@ -1279,6 +1358,10 @@ static void set_var(struct sctx *x, const struct shell_word *w, struct strpool *
 			strcpy(norm, ".");
 		snprintf(v->value, sizeof(v->value), "%s", norm);
 		v->home = norm[0] == '~';
+		if (strcmp(norm, sw.s) != 0 && !(sw.flags & SW_HOME)) {
+			snprintf(v->raw, sizeof(v->raw), "%s", sw.s);
+			v->has_raw = true;
+		}
 	} else {
 		snprintf(v->value, sizeof(v->value), "%s", sw.s);
 	}
@@ -1341,6 +1424,8 @@ static void forget_var(struct sctx *x, const char *name, size_t n)
 
 	if (v)
 		v->known = false;
+	if (n == 3 && !memcmp(name, "IFS", 3))
+		strcpy(x->ifs, " \t\n"); /* unset IFS splits like the default */
 }
 
 static void do_cd(struct sctx *x, struct cmd *c)
@@ -1579,9 +1664,46 @@ static void run_code_words(struct cmd *c, size_t from, struct strpool *sp, const
 
 /* Bind $0, $1... for code run by sh -c CODE ARG0 ARG1...; returns how many
  * were bound (unbind_positional undoes it). */
+static struct var *var_get(struct sctx *x, const char *name)
+{
+	struct var *v = var_find(x, name, strlen(name));
+
+	if (!v && x->n_vars < MAX_VARS) {
+		v = &x->vars[x->n_vars++];
+		snprintf(v->name, sizeof(v->name), "%s", name);
+	}
+	return v;
+}
+
 static size_t bind_positional(struct sctx *x, const struct cmd *c, size_t first)
 {
-	size_t k, n = 0;
+	size_t k, n = 0, len = 0;
+	struct var *all = var_get(x, "@");
+
+	/* $@ and $* are $1... with split marks between, as arrays are kept:
+	 * "$@" then gives one word per argument. */
+	if (all) {
+		all->known = true;
+		all->home = first + 1 < c->ac && (c->av[first + 1].flags & SW_HOME);
+		all->has_raw = false;
+		for (k = first + 1; k < c->ac && all->known; k++) {
+			if ((c->av[k].flags & SW_DYNAMIC) || len + c->av[k].len + 2 > sizeof(all->value))
+				all->known = false;
+			else {
+				if (len)
+					all->value[len++] = '\x02';
+				memcpy(all->value + len, c->av[k].s, c->av[k].len);
+				len += c->av[k].len;
+			}
+		}
+		all->value[len] = '\0';
+		{
+			struct var *star = var_get(x, "*");
+
+			if (star)
+				*star = *all, strcpy(star->name, "*");
+		}
+	}
 
 	for (k = first; k < c->ac && n < 10; k++, n++) {
 		char name[2] = {(char)('0' + n), '\0'};
@@ -1595,6 +1717,7 @@ static size_t bind_positional(struct sctx *x, const struct cmd *c, size_t first)
 		}
 		v->known = !(c->av[k].flags & SW_DYNAMIC) && c->av[k].len < sizeof(v->value);
 		v->home = (c->av[k].flags & SW_HOME) != 0;
+		v->has_raw = false;
 		if (v->known)
 			memcpy(v->value, c->av[k].s, c->av[k].len + 1);
 	}
@@ -1603,6 +1726,8 @@ static size_t bind_positional(struct sctx *x, const struct cmd *c, size_t first)
 
 static void unbind_positional(struct sctx *x, size_t n)
 {
+	forget_var(x, "@", 1);
+	forget_var(x, "*", 1);
 	while (n--) {
 		char name[2] = {(char)('0' + n), '\0'};
 		struct var *v = var_find(x, name, 1);
@@ -1729,8 +1854,90 @@ static bool was_downloaded(struct sctx *x, const struct sword *w)
 }
 
 /* A shell (or interpreter) given a script file operand. */
+/* The entry for the file at path (resolved text), or NULL; with add, a
+ * new entry when there is none and room for one. */
+static struct script *script_find(struct sctx *x, const char *path, size_t len, bool home,
+				  bool add)
+{
+	char raw[128], norm[128];
+	size_t k;
+
+	if (!len || len >= sizeof(raw) || memchr(path, SW_UNKNOWN_CH, len))
+		return NULL;
+	memcpy(raw, path, len);
+	raw[len] = '\0';
+	normalize(raw, home, x->cwd, norm, sizeof(norm));
+	for (k = 0; k < x->n_scripts; k++)
+		if (!strcmp(norm, x->scripts[k].path))
+			return &x->scripts[k];
+	if (!add || x->n_scripts == MAX_SCRIPTS)
+		return NULL;
+	memcpy(x->scripts[x->n_scripts].path, norm, sizeof(norm));
+	x->scripts[x->n_scripts].len = 0;
+	x->scripts[x->n_scripts].known = true;
+	return &x->scripts[x->n_scripts++];
+}
+
+/* Writing text (NULL: not known) to path, appending or not. */
+static void note_script(struct sctx *x, const struct sword *t, const char *text, size_t len,
+			bool append)
+{
+	struct script *sc;
+
+	if (t->flags & SW_DYNAMIC)
+		return;
+	sc = script_find(x, t->s, t->len, (t->flags & SW_HOME) != 0, true);
+	if (!sc)
+		return;
+	if (!append)
+		sc->len = 0, sc->known = true;
+	if (!text || sc->len + len + 1 > sizeof(sc->text)) {
+		sc->known = false;
+		return;
+	}
+	memcpy(sc->text + sc->len, text, len);
+	sc->len += len;
+	sc->text[sc->len] = '\0';
+}
+
+/* The text an earlier command wrote to the file w names, or NULL. */
+static const struct script *script_text(struct sctx *x, const struct sword *w)
+{
+	const struct script *sc;
+
+	if (w->flags & SW_DYNAMIC)
+		return NULL;
+	sc = script_find(x, w->s, w->len, (w->flags & SW_HOME) != 0, false);
+	return sc && sc->known ? sc : NULL;
+}
+
+/* Check a script's known text as the code of c's program: shell code
+ * for a shell or source, the interpreter's own code otherwise. */
+static void run_script_text(struct cmd *c, size_t i, const struct script *sc)
+{
+	if (safety_is_interpreter(c->prog)) {
+		struct sword av[3];
+
+		memset(av, 0, sizeof(av));
+		av[0] = c->av[0];
+		av[1].s = str_startswith(c->prog, "py") ? "-c" : "-e";
+		av[1].len = 2;
+		av[2].s = sc->text;
+		av[2].len = sc->len;
+		av[1].span_start = av[2].span_start = c->av[i].span_start;
+		av[1].span_len = av[2].span_len = c->av[i].span_len;
+		check_words(c->x, c, av, 3);
+	} else {
+		safety_check_code(c, sc->text, sc->len, i, c->env);
+	}
+}
+
 static void run_script_file(struct cmd *c, size_t i, const char *what)
 {
+	const struct script *sc = script_text(c->x, &c->av[i]);
+
+	if (sc)
+		run_script_text(c, i, sc);
 	if ((c->av[i].flags & SW_DOWNLOAD) || was_downloaded(c->x, &c->av[i]))
 		safety_add(c, (int)i, c->env.elevated ? "download-exec-root" : "download-exec",
 			   c->env.elevated ? RISK_CRITICAL : RISK_HIGH,
@@ -1793,6 +2000,9 @@ static void stdin_verdict(struct cmd *c)
 		else
 			safety_add(c, 0, "pipe-download-shell", RISK_HIGH,
 				   "runs a script from the network, unseen");
+	} else if (in->kind == IN_FILE) {
+		safety_add(c, 0, "runs-script", RISK_MODERATE, "%s runs the script %s", c->prog,
+			   in->text[0] == SW_UNKNOWN_CH ? "given at run time" : in->text);
 	} else if (in->kind == IN_OTHER || in->kind == IN_PATHS) {
 		if (c->env.elevated)
 			safety_add(c, 0, "pipe-to-shell", RISK_HIGH,
@@ -1810,7 +2020,8 @@ static void stdin_code(struct cmd *c, struct strpool *sp)
 	(void)sp;
 	if (!in)
 		return;
-	if (in->kind == IN_TEXT) {
+	/* IN_OTHER may carry the static part of its text: (cat f; echo x). */
+	if (in->text && (in->kind == IN_TEXT || in->kind == IN_OTHER)) {
 		struct sctx *x = c->x;
 		bool save = x->nested;
 		size_t s0 = x->nest_start, l0 = x->nest_len;
@@ -1874,12 +2085,14 @@ static void handle_shell(struct cmd *c, struct strpool *sp)
 		return;
 	}
 	c->role = interactive ? ROLE_SHELL : ROLE_SHELL_STDIN;
-	if (c->in && c->in->kind == IN_TEXT)
+	if (c->in && c->in->kind == IN_TEXT) {
 		stdin_code(c, sp);
-	else if ((!c->in || c->in->kind == IN_NONE) && c->env.elevated)
+	} else if ((!c->in || c->in->kind == IN_NONE) && c->env.elevated) {
 		safety_add(c, 0, "root-shell", RISK_MODERATE, "starts %s as root", c->prog);
-	else
+	} else {
 		stdin_verdict(c);
+		stdin_code(c, sp);
+	}
 }
 
 /* Interpreters: python -c CODE, perl -e CODE, node -e CODE... */
@@ -1891,6 +2104,8 @@ static void handle_interpreter(struct cmd *c, struct strpool *sp)
 	for (i = 1; i < c->ac; i++) {
 		const char *s = c->av[i].s;
 
+		if (!strcmp(s, "-"))
+			break; /* the program is stdin */
 		if (s[0] != '-' || !s[1]) {
 			run_script_file(c, i, c->prog);
 			return;
@@ -1926,6 +2141,22 @@ static void handle_interpreter(struct cmd *c, struct strpool *sp)
 			i++;
 	}
 	c->role = ROLE_SHELL_STDIN;
+	if (c->in && c->in->kind == IN_TEXT) {
+		/* python3 - <<EOF ... EOF, perl <<< '...': the program is
+		 * static text; the rules read it as they read -c/-e code. */
+		struct sword av[3];
+
+		memset(av, 0, sizeof(av));
+		av[0] = c->av[0];
+		av[1].s = str_startswith(c->prog, "py") ? "-c" : "-e";
+		av[1].len = 2;
+		av[2].s = c->in->text;
+		av[2].len = c->in->text_len;
+		av[1].span_start = av[2].span_start = c->in->span_start;
+		av[1].span_len = av[2].span_len = c->in->span_len;
+		check_words(c->x, c, av, 3);
+		return;
+	}
 	stdin_verdict(c);
 }
 
@@ -2353,6 +2584,113 @@ static void check_argv(struct sctx *x, struct cmd *c)
 	x->argv_depth--;
 }
 
+/* Options whose value a program runs as shell code. A value must start
+ * with mark when one is given (vim -c '!CMD' runs CMD; -c 'set nu' runs
+ * nothing), after any ':' and blanks. opt "+" is an argument +VALUE. */
+static const struct {
+	const char *progs;
+	const char *opt;
+	const char *mark;
+} code_opts[] = {
+	{"tar gtar bsdtar", "--to-command", NULL},
+	{"tar gtar bsdtar", "--checkpoint-action", "exec="},
+	/* A compressor named alone (-I zstd) is a program, not a command
+	 * line: " " marks values checked only when they hold a blank. */
+	{"tar gtar bsdtar", "--use-compress-program", " "},
+	{"tar gtar bsdtar", "-I", " "},
+	{"zip", "-TT", NULL},
+	{"zip", "--unzip-command", NULL},
+	{"rsync", "-e", NULL},
+	{"rsync", "--rsh", NULL},
+	{"vim vi nvim view vimdiff ex gvim", "-c", "!"},
+	{"vim vi nvim view vimdiff ex gvim", "--cmd", "!"},
+	{"vim vi nvim view vimdiff ex gvim", "+", "!"},
+	{"less more", "+", "!"},
+};
+
+/* git -c KEY=VALUE: keys whose value git runs as shell code; with '!',
+ * only a value that starts with it (alias.x=!cmd). */
+static const struct {
+	const char *key;   /* a trailing '.' matches any key below it */
+	bool bang;
+} git_code_keys[] = {
+	{"core.pager", false},   {"core.sshcommand", false}, {"core.editor", false},
+	{"core.fsmonitor", false}, {"sequence.editor", false}, {"diff.external", false},
+	{"gpg.program", false},  {"pager.", false},          {"alias.", true},
+	{"credential.helper", true},
+};
+
+static void code_value(struct cmd *c, size_t i, const char *val, const char *mark)
+{
+	if (mark && !strcmp(mark, " ")) {
+		if (!strpbrk(val, " \t"))
+			return;
+	} else if (mark) {
+		val += strspn(val, ": \t");
+		if (!str_startswith(val, mark))
+			return;
+		val += strlen(mark);
+	}
+	if (*val)
+		safety_check_code(c, val, strlen(val), i, c->env);
+}
+
+/* Check the values of c's options that run shell code. */
+static void check_code_opts(struct cmd *c)
+{
+	size_t r, i;
+
+	for (r = 0; r < ARRAY_SIZE(code_opts); r++) {
+		const char *opt = code_opts[r].opt;
+		size_t ol = strlen(opt);
+
+		if (!safety_prog_in(c->prog, code_opts[r].progs))
+			continue;
+		for (i = 1; i < c->ac; i++) {
+			const char *s = c->av[i].s;
+
+			if (!strcmp(s, "--"))
+				break;
+			if (c->av[i].flags & SW_DYNAMIC)
+				continue;
+			if (!strcmp(opt, "+")) {
+				if (s[0] == '+' && s[1])
+					code_value(c, i, s + 1, code_opts[r].mark);
+			} else if (!strcmp(s, opt) && i + 1 < c->ac) {
+				code_value(c, i + 1, c->av[i + 1].s, code_opts[r].mark);
+			} else if (!strncmp(s, opt, ol) && s[ol] && (opt[1] != '-' || s[ol] == '=')) {
+				/* --opt=VALUE, or -oVALUE */
+				code_value(c, i, s + ol + (s[ol] == '='), code_opts[r].mark);
+			}
+		}
+	}
+	if (!strcmp(c->prog, "git")) {
+		for (i = 1; i + 1 < c->ac && c->av[i].s[0] == '-'; i++) {
+			const char *kv = c->av[i + 1].s, *eq;
+
+			if (!strcmp(c->av[i].s, "-C"))
+				i++; /* -C DIR */
+			if (strcmp(c->av[i].s, "-c") != 0)
+				continue;
+			i++;
+			eq = strchr(kv, '=');
+			if (!eq || (c->av[i].flags & SW_DYNAMIC))
+				continue;
+			for (r = 0; r < ARRAY_SIZE(git_code_keys); r++) {
+				const char *k = git_code_keys[r].key;
+				size_t kl = strlen(k);
+				bool below = k[kl - 1] == '.';
+
+				if ((size_t)(eq - kv) < kl || strncasecmp(kv, k, kl) ||
+				    (!below && (size_t)(eq - kv) != kl))
+					continue;
+				code_value(c, i, eq + 1, git_code_keys[r].bang ? "!" : NULL);
+				break;
+			}
+		}
+	}
+}
+
 /* Peel wrappers off c until the real command; then apply the rules. */
 static void check_argv_at(struct sctx *x, struct cmd *c)
 {
@@ -2401,6 +2739,21 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 					   "runs a fork bomb: %s calls itself without end", prog);
 				goto out;
 			}
+		/* A function defined earlier comes first too: its body runs
+		 * with these arguments. */
+		for (k = 0; k < x->n_funcs; k++)
+			if (!strcmp(x->funcs[k].name, c->av[0].s) && !x->funcs[k].active &&
+			    x->calls > 0) {
+				struct func *f = &x->funcs[k];
+				size_t bound = bind_positional(x, c, 0);
+
+				x->calls--;
+				f->active = true;
+				walk_node(x, f->body, c->in, NULL);
+				f->active = false;
+				unbind_positional(x, bound);
+				goto out;
+			}
 		safety_lookup(prog, &info);
 		if (prog != c->av[0].s && was_downloaded(x, &c->av[0]))
 			safety_add(c, 0, c->env.elevated ? "download-exec-root" : "download-exec",
@@ -2414,10 +2767,23 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 						  : !strcmp(prog, "doas") ? skip_opts(c, 1, "uC", "") :
 						  skip_opts(c, 1, "", "user");
 			if (k >= c->ac) {
-				if (opt_before(c, k, 'i') || opt_before(c, k, 's') ||
-				    !strcmp(prog, "pkexec") || !strcmp(prog, "run0"))
+				bool shell = opt_before(c, k, 'i') || opt_before(c, k, 's') ||
+					     !strcmp(prog, "pkexec") || !strcmp(prog, "run0");
+
+				/* sudo -s <<< CODE: the root shell reads its
+				 * program from stdin. */
+				if (shell && c->in && c->in->kind != IN_NONE) {
+					c->role = ROLE_SHELL_STDIN;
+					if (c->in->kind == IN_TEXT) {
+						stdin_code(c, &sp);
+					} else {
+						stdin_verdict(c);
+						stdin_code(c, &sp);
+					}
+				} else if (shell) {
 					safety_add(c, 0, "root-shell", RISK_MODERATE,
 						   "opens a root shell");
+				}
 				goto out;
 			}
 			if (opt_before(c, k, 'e')) {
@@ -2439,12 +2805,20 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 					    !strcmp(prog, "stdbuf") ? "ioe" :
 					    !strcmp(prog, "ionice") ? "cnp" :
 					    !strcmp(prog, "exec") ? "a" :
+					    !strcmp(prog, "nsenter") ? "tSG" :
+					    !strcmp(prog, "unshare") ? "SGRw" :
 					    !strcmp(prog, "strace") ? "eopsuEI" : "",
 				      "adjustment output user");
 			if (!strcmp(prog, "taskset") || !strcmp(prog, "chrt"))
 				k++; /* mask or priority */
-			if (k >= c->ac)
+			if (k >= c->ac) {
+				/* nsenter -t 1 -a: a shell in another process's
+				 * namespaces, the host's from a container. */
+				if (safety_prog_in(prog, "nsenter unshare"))
+					safety_add(c, 0, "root-shell", RISK_MODERATE,
+						   "opens a shell in other namespaces");
 				goto out;
+			}
 			shift(c, k);
 			continue;
 		}
@@ -2504,7 +2878,8 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 		}
 		if (!strcmp(prog, "flock")) {
 			k = skip_opts(c, 1, "wEc", "timeout conflict-exit-code command");
-			for (size_t j = 1; j < c->ac && j < k; j++)
+			/* -c may come before the lock file or right after it. */
+			for (size_t j = 1; j < c->ac && j <= k + 1; j++)
 				if (!strcmp(c->av[j].s, "-c") || !strcmp(c->av[j].s, "--command")) {
 					run_code_words(c, j + 1, &sp, "flock -c");
 					goto out;
@@ -2642,10 +3017,26 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 			}
 			goto out;
 		}
+		if (safety_prog_in(prog, "at batch")) {
+			/* at TIME <<< CODE, echo CODE | batch: the job is shell
+			 * code run later; at -f FILE reads it from FILE. */
+			for (k = 1; k + 1 < c->ac; k++)
+				if (!strcmp(c->av[k].s, "-f")) {
+					const struct script *sc = script_text(x, &c->av[k + 1]);
+
+					if (sc)
+						safety_check_code(c, sc->text, sc->len, k + 1, c->env);
+				}
+			if (c->in && c->in->text &&
+			    (c->in->kind == IN_TEXT || c->in->kind == IN_OTHER))
+				stdin_code(c, &sp);
+			break;
+		}
 		if (!strcmp(prog, "crontab")) {
 			/* crontab - with the table as text: each entry's
 			 * command runs on schedule. */
-			if (cmd_has_arg(c, "-") && c->in && c->in->kind == IN_TEXT)
+			if (cmd_has_arg(c, "-") && c->in && c->in->text &&
+			    (c->in->kind == IN_TEXT || c->in->kind == IN_OTHER))
 				check_cron_text(c, c->in->text, c->in->text_len);
 			break;
 		}
@@ -2670,6 +3061,7 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 	}
 	if (info.cls & PROG_NET)
 		c->role = ROLE_NET;
+	check_code_opts(c);
 	/* Help and version output change nothing. */
 	if (c->ac == 2 && (!strcmp(c->av[1].s, "--help") || !strcmp(c->av[1].s, "--version") ||
 			   !strcmp(c->av[1].s, "-h")))
@@ -2957,6 +3349,23 @@ static void check_simple(struct sctx *x, const struct shell_node *n, const struc
 					hd.kind = IN_DOWNLOAD;
 			}
 			in = &hd;
+		} else if (r->op == SHELL_REDIR_IN && r->fd == 0 &&
+			   !(r->target->flags & SHELL_W_PROCSUB)) {
+			/* < FILE: a file written earlier with static text
+			 * gives that text; any other is a script by name. */
+			struct sword s1;
+			const struct script *sc;
+
+			memset(&hd, 0, sizeof(hd));
+			hd.span_start = r->start;
+			hd.span_len = r->len;
+			if (resolve_word(x, r->target, &s1, 1, &sp, r->start, r->len) != 1)
+				continue;
+			sc = script_text(x, &s1);
+			hd.kind = sc ? IN_TEXT : IN_FILE;
+			hd.text = sc ? sc->text : s1.s;
+			hd.text_len = sc ? sc->len : s1.len;
+			in = &hd;
 		} else if (r->op == SHELL_REDIR_IN && (r->target->flags & SHELL_W_PROCSUB)) {
 			struct sword s1;
 
@@ -2988,6 +3397,32 @@ static void check_simple(struct sctx *x, const struct shell_node *n, const struc
 				if (resolve_word(x, r->target, &t, 1, &sp, r->start, r->len) == 1)
 					note_download(x, t.s, t.len, (t.flags & SW_HOME) != 0);
 			}
+	/* echo CODE > F, cat > F <<EOF: remember what F holds; any other
+	 * write leaves it unknown. */
+	for (r = n->redirs; r; r = r->next) {
+		struct sword t;
+		const char *text = NULL;
+		size_t tlen = 0;
+		char *buf;
+
+		if (r->fd != 1 || (r->op != SHELL_REDIR_OUT && r->op != SHELL_REDIR_CLOBBER &&
+				   r->op != SHELL_REDIR_APPEND && r->op != SHELL_REDIR_OUT_ERR &&
+				   r->op != SHELL_REDIR_APPEND_ERR))
+			continue;
+		if (resolve_word(x, r->target, &t, 1, &sp, r->start, r->len) != 1 ||
+		    str_startswith(t.s, "/dev/"))
+			continue;
+		if (c.prog && !strcmp(c.prog, "cat") && c.ac == 1 && in && in->kind == IN_TEXT) {
+			text = in->text;
+			tlen = in->text_len;
+		} else if ((buf = sp_alloc(&sp, n->len + 2)) != NULL &&
+			   echo_text(n, buf, n->len + 1, &tlen)) {
+			buf[tlen++] = '\n';
+			text = buf;
+		}
+		note_script(x, &t, text, tlen,
+			    r->op == SHELL_REDIR_APPEND || r->op == SHELL_REDIR_APPEND_ERR);
+	}
 	/* export/readonly/declare NAME=value, unset NAME, read NAME. */
 	if (c.prog && safety_prog_in(c.prog, "export declare typeset local readonly")) {
 		for (w = n->words->next; w; w = w->next)
@@ -3029,11 +3464,69 @@ static void summarize(const struct shell_node *n, int role, struct stdin_info *o
 		out->kind = IN_DECODED;
 }
 
+/* The static lines of a group's output, ( ... ) or { ...; }: what its
+ * echo and printf items write, one line each, into buf (cap bytes).
+ * *all says whether every item was such static text. NULL when none
+ * was. */
+static const char *group_text(const struct shell_node *g, char *buf, size_t cap, size_t *len,
+			      bool *all)
+{
+	const struct shell_node *l, *it;
+	size_t n = 0;
+
+	*all = true;
+	if (g->kind != SHELL_SUBSHELL && g->kind != SHELL_BRACE)
+		return NULL;
+	l = g->child;
+	it = l && l->kind == SHELL_LIST ? l->child : l;
+	for (; it; it = l && l->kind == SHELL_LIST ? it->next : NULL) {
+		size_t k;
+
+		if (n + 2 < cap && !it->redirs && echo_text(it, buf + n, cap - n - 1, &k)) {
+			n += k;
+			buf[n++] = '\n';
+		} else {
+			*all = false;
+		}
+	}
+	if (!n)
+		return NULL;
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/* cat <<EOF ... EOF or cat <<< 'TEXT' (no other words) writes the
+ * body as it is: that body when static, else NULL. */
+static const char *cat_here_text(const struct shell_node *c, size_t *len)
+{
+	const struct shell_redir *r;
+	const struct shell_word *bw = NULL;
+
+	if (c->kind != SHELL_SIMPLE || !c->words || !c->words->text ||
+	    strcmp(c->words->text, "cat") != 0 ||
+	    (c->words->next && (!c->words->next->text || strcmp(c->words->next->text, "-") ||
+				c->words->next->next)))
+		return NULL;
+	for (r = c->redirs; r; r = r->next) {
+		if (r->op == SHELL_REDIR_HERESTRING)
+			bw = r->target;
+		else if (r->op == SHELL_REDIR_HEREDOC || r->op == SHELL_REDIR_HEREDOC_TAB)
+			bw = r->body;
+		else if (r->fd == 0 || r->fd == 1)
+			return NULL;
+	}
+	if (!bw || !bw->text)
+		return NULL;
+	*len = bw->text_len;
+	return bw->text;
+}
+
 static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 {
 	const struct shell_node *c;
 	struct stdin_info in, prev;
-	bool first = true, have_shell = false, have_net = false;
+	bool first = true, have_shell = false, have_net = false, all_static;
 	char text[1024];
 	int role;
 
@@ -3061,6 +3554,15 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 		if (echo_text(c, text, sizeof(text), &prev.text_len)) {
 			prev.kind = IN_TEXT;
 			prev.text = text;
+		} else if ((prev.text = cat_here_text(c, &prev.text_len)) != NULL) {
+			prev.kind = IN_TEXT;
+		} else if (prev.kind == IN_OTHER &&
+			   group_text(c, text, sizeof(text), &prev.text_len, &all_static)) {
+			/* (crontab -l; echo 'ENTRY') | crontab -: ENTRY is
+			 * known even when the rest of the output is not. */
+			prev.text = text;
+			if (all_static)
+				prev.kind = IN_TEXT;
 		} else if (prev.kind == IN_PATHS) {
 			/* find START ... | xargs: paths below START. */
 			static const char every[] = "/*";
@@ -3091,6 +3593,27 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 	if (have_shell && have_net)
 		add_node_reason(x, n, "reverse-shell", RISK_HIGH,
 				"connects a shell to a network tool: a reverse or bind shell");
+}
+
+/* Remember NAME() BODY for later calls; a later definition replaces an
+ * earlier one of the same name. */
+static void define_func(struct sctx *x, const char *name, const struct shell_node *body)
+{
+	size_t k;
+
+	if (strlen(name) >= sizeof(x->funcs[0].name))
+		return;
+	for (k = 0; k < x->n_funcs; k++)
+		if (!strcmp(x->funcs[k].name, name))
+			break;
+	if (k == x->n_funcs) {
+		if (x->n_funcs == MAX_FUNCS)
+			return;
+		x->n_funcs++;
+	}
+	strcpy(x->funcs[k].name, name);
+	x->funcs[k].body = body;
+	x->funcs[k].active = false;
 }
 
 static void walk_node_at(struct sctx *x, const struct shell_node *n, const struct stdin_info *in,
@@ -3156,6 +3679,7 @@ static void walk_node_at(struct sctx *x, const struct shell_node *n, const struc
 					break;
 				v->known = w->text && !(w->flags & SHELL_W_GLOB);
 				v->home = (w->flags & SHELL_W_TILDE) != 0;
+				v->has_raw = false;
 				if (w->text) {
 					snprintf(v->value, sizeof(v->value), "%s", w->text);
 					if (v->home)
@@ -3185,12 +3709,30 @@ static void walk_node_at(struct sctx *x, const struct shell_node *n, const struc
 	}
 	case SHELL_FUNCTION: {
 		struct bomb_scan b = {n->var->text ? n->var->text : "", 0, false};
+		enum risk before = x->v->risk;
 
 		if (n->var->text)
 			scan_calls(n->child, &b, false, 0);
 		memcpy(save_cwd, x->cwd, sizeof(save_cwd));
+		/* What the body alone rates: the verdict's running maximum is
+		 * put back after. */
+		x->v->risk = RISK_SAFE;
 		walk_node(x, n->child, NULL, NULL);
 		memcpy(x->cwd, save_cwd, sizeof(save_cwd));
+		if (n->var->text) {
+			struct prog_info named;
+
+			/* ls() { rm -rf "$@"; }: a read-only command people type
+			 * without a thought, made to change things. */
+			safety_lookup(n->var->text, &named);
+			if (x->v->risk >= RISK_MODERATE && named.ro >= 0)
+				add_reason(x, "function-trap", RISK_HIGH, n->start, n->len,
+					   "defines a function that makes a read-only command "
+					   "run code that changes things");
+			define_func(x, n->var->text, n->child);
+		}
+		if (before > x->v->risk)
+			x->v->risk = before;
 		/* Recorded after the body, so that only calls from outside it
 		 * count as running the bomb. */
 		if (b.calls >= 2 || (b.calls >= 1 && b.spread)) {
@@ -3248,6 +3790,7 @@ static void check_tree_text(struct sctx *x, const char *text, size_t len)
 {
 	struct shell_tree t;
 	struct err e;
+	size_t n_funcs = x->n_funcs;
 
 	shell_tree_init(&t);
 	if (shell_parse(&t, text, len, 0, &e) == 0) {
@@ -3269,9 +3812,17 @@ static void check_tree_text(struct sctx *x, const char *text, size_t len)
 		if (e.code == ERR_PARSE && ok > 0 && ok < len &&
 		    shell_parse(&t, text, ok, 0, NULL) == 0)
 			walk_list(x, t.root);
+		x->n_funcs = n_funcs;
 		if (e.code == ERR_PARSE && shell_parse(&t, text, len, SHELL_PARSE_ZSH_BRACES, NULL) == 0)
 			walk_list(x, t.root);
 	}
+	/* Bodies defined in this text point into its tree: keep the tree
+	 * of nested code for later calls, or forget them. */
+	if (x->n_funcs > n_funcs && x->nest > 0 && x->n_kept < MAX_KEPT_TREES) {
+		x->kept[x->n_kept++] = t;
+		return;
+	}
+	x->n_funcs = n_funcs;
 	shell_tree_release(&t);
 }
 
@@ -3288,13 +3839,18 @@ int safety_check(const char *cmd, size_t len, const struct safety_opts *opts,
 	v->risk = RISK_SAFE;
 	v->n_reasons = 0;
 	x.nest = 0;
+	strcpy(x.ifs, " \t\n");
 	x.nested = false;
 	x.nest_start = x.nest_len = 0;
 	x.env.elevated = x.env.remote = false;
 	x.cwd[0] = '\0';
 	x.n_vars = 0;
 	x.n_bombs = 0;
+	x.n_funcs = 0;
+	x.n_kept = 0;
+	x.calls = CALL_BUDGET;
 	x.n_downloads = 0;
+	x.n_scripts = 0;
 	x.depth = 0;
 	x.argv_depth = 0;
 	x.opts = opts ? opts : &none;
@@ -3308,6 +3864,8 @@ int safety_check(const char *cmd, size_t len, const struct safety_opts *opts,
 		return 0;
 	}
 	check_tree_text(&x, cmd ? cmd : "", len);
+	while (x.n_kept)
+		shell_tree_release(&x.kept[--x.n_kept]);
 	return 0;
 }
 

@@ -86,6 +86,7 @@ enum in_kind {
 	IN_DECODED,      /* a decoder upstream (base64 -d): hidden code */
 	IN_PATHS,        /* file names from find upstream */
 	IN_OTHER,        /* some other command upstream */
+	IN_FILE,         /* < FILE: text is the path */
 };
 
 struct stdin_info {

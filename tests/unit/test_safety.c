@@ -23,15 +23,15 @@ static void dump_reasons(const struct safety_verdict *v)
 			safety_risk_name(v->reasons[k].risk), v->reasons[k].message);
 }
 
-/* Undo \n and \t escapes. */
+/* Undo \n, \t and \\ escapes. */
 static void unescape(char *s)
 {
 	char *o = s;
 
 	for (; *s; s++) {
-		if (*s == '\\' && (s[1] == 'n' || s[1] == 't')) {
+		if (*s == '\\' && (s[1] == 'n' || s[1] == 't' || s[1] == '\\')) {
 			s++;
-			*o++ = *s == 'n' ? '\n' : '\t';
+			*o++ = *s == 'n' ? '\n' : *s == 't' ? '\t' : '\\';
 		} else {
 			*o++ = *s;
 		}
