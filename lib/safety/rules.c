@@ -2084,22 +2084,157 @@ static int m_awk_exec(struct cmd *c)
 	       strstr(w->s, ">\"") || strstr(w->s, ">>") ? code_index(c, w) : -1;
 }
 
+/* Skip a sed regex or replacement up to the delimiter d; after it. */
+static const char *sed_skip_delim(const char *p, char d)
+{
+	for (; *p && *p != d; p++)
+		if (*p == '\\' && p[1])
+			p++;
+	return *p ? p + 1 : p;
+}
+
+/* Skip one sed address: a line number (with ~step), $, /re/ or \cREc
+ * (with I/M), or +N/~N after a comma. */
+static const char *sed_skip_addr(const char *p)
+{
+	if (*p == '/')
+		p = sed_skip_delim(p + 1, '/');
+	else if (*p == '\\' && p[1])
+		p = sed_skip_delim(p + 2, p[1]);
+	else if (*p == '$')
+		p++;
+	else
+		while (isdigit((unsigned char)*p) || *p == '~' || *p == '+')
+			p++;
+	while (*p == 'I' || *p == 'M')
+		p++;
+	return p;
+}
+
+/*
+ * Walk one sed script: every command after its address, so that "1e CMD",
+ * "/x/e CMD", "$w FILE" and "s/a/b/e" are all seen, not only a script
+ * that starts with them. The text of "e CMD" is shell code, checked as
+ * such (blaming argument i). Returns whether the script runs anything or
+ * writes a file (e, w, W, or the e and w flags of s).
+ */
+static bool sed_script(struct cmd *c, const char *p, size_t i)
+{
+	bool runs = false;
+
+	for (;;) {
+		char cmd;
+
+		p += strspn(p, " \t\n;{}");
+		if (!*p)
+			return runs;
+		p = sed_skip_addr(p);
+		if (*p == ',')
+			p = sed_skip_addr(p + 1);
+		p += strspn(p, " \t!");
+		cmd = *p ? *p++ : 0;
+		switch (cmd) {
+		case 'e': {
+			size_t n;
+
+			p += strspn(p, " \t");
+			n = strcspn(p, "\n");
+			/* a bare e runs the pattern space: unknown text */
+			if (n)
+				safety_check_code(c, p, n, i, c->env);
+			runs = true;
+			p += n;
+			break;
+		}
+		case 'w':
+		case 'W':
+			runs = true;
+			/* fallthrough: the rest of the line is a file name */
+		case 'r':
+		case 'R':
+		case 'a':
+		case 'i':
+		case 'c':
+			while (*p && *p != '\n')
+				p += *p == '\\' && p[1] ? 2 : 1;
+			break;
+		case 's':
+		case 'y':
+			if (!*p)
+				return runs;
+			{
+				const char d = *p;
+
+				p = sed_skip_delim(sed_skip_delim(p + 1, d), d);
+			}
+			if (cmd == 'y')
+				break;
+			/* flags: g p N i I m M e, or w FILE to the end of the line */
+			for (; *p && !strchr(";}\n", *p); p++) {
+				if (*p == 'e')
+					runs = true;
+				if (*p == 'w') {
+					runs = true;
+					p += strcspn(p, "\n");
+					break;
+				}
+			}
+			break;
+		case ':':
+		case 'b':
+		case 't':
+		case 'T':
+			p += strcspn(p, ";\n");
+			break;
+		case 0:
+			return runs;
+		default:
+			/* one letter (p d n q...), with a number for q/Q/l/L */
+			while (isdigit((unsigned char)*p))
+				p++;
+			break;
+		}
+	}
+}
+
+/* sed's scripts: each -e/--expression value, or else the first operand. */
 static int m_sed_exec(struct cmd *c)
 {
+	int hit = -1;
+	bool any_e = false;
 	size_t i;
 
 	for (i = 1; i < c->ac; i++) {
-		const char *s = c->av[i].s, *e;
+		const char *s = c->av[i].s;
 
-		if (s[0] == '-')
+		if (!strcmp(s, "--"))
+			break;
+		if ((!strcmp(s, "-e") || !strcmp(s, "--expression")) && i + 1 < c->ac) {
+			any_e = true;
+			i++;
+			if (!(c->av[i].flags & SW_DYNAMIC) && sed_script(c, c->av[i].s, i) && hit < 0)
+				hit = (int)i;
+		} else if (!strncmp(s, "--expression=", 13)) {
+			any_e = true;
+			if (sed_script(c, s + 13, i) && hit < 0)
+				hit = (int)i;
+		} else if ((!strcmp(s, "-f") || !strcmp(s, "-l")) && i + 1 < c->ac) {
+			any_e |= s[1] == 'f'; /* a script file: its text is unknown */
+			i++;
+		}
+	}
+	if (any_e)
+		return hit;
+	for (i = 1; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		if (s[0] == '-' && s[1] && strcmp(s, "--") != 0)
 			continue;
-		/* s/x/y/e, or an e or w command. */
-		e = strrchr(s, '/');
-		if (e && (strchr(e, 'e') || strchr(e, 'w')) && s[0] == 's')
-			return (int)i;
-		if ((s[0] == 'e' || s[0] == 'w') && (s[1] == ' ' || !s[1]))
-			return (int)i;
-		return -1;
+		if (!strcmp(s, "--") && ++i >= c->ac)
+			break;
+		if (c->av[i].flags & SW_DYNAMIC)
+			return -1;
+		return sed_script(c, c->av[i].s, i) ? (int)i : -1;
 	}
 	return -1;
 }
