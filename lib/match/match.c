@@ -183,6 +183,20 @@ static bool ext_restated(const struct mreq *r, const struct mfill *f, int s)
 	return false;
 }
 
+/* Words that negate what follows ("not", "non-empty", "without"). */
+static bool negation_tok(const struct mtok *t)
+{
+	static const char *const neg[] = {"not", "non", "without", "no", "never", "nor",
+					  "exclude"};
+
+	if (t->kind != TK_WORD)
+		return false;
+	for (size_t k = 0; k < ARRAY_SIZE(neg); k++)
+		if (str_eq(t->low, neg[k]))
+			return true;
+	return false;
+}
+
 /* Whether word w is one of the intent's optional words. */
 static bool opt_word(const struct cintent *ci, int w)
 {
@@ -276,6 +290,11 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 	for (int i = 0; i < r->n; i++) {
 		const struct mtok *t = &r->t[i];
 
+		/* "files not owned by root", "list files without hidden files":
+		 * a negation the intent does not read flips the request, so the
+		 * command without it is the opposite of what was asked */
+		if (negation_tok(t) && !trig[i] && !(t->slot >= 0 && f->slot_used[t->slot]))
+			return false;
 		if (t->slot >= 0 && !(f->used[i] && !f->slot_used[t->slot]))
 			continue;
 		if (!f->used[i]) {

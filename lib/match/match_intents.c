@@ -180,7 +180,7 @@ I("grep.count_occ", "count", "time occurrence appear grep find wholeword:w",
   "grep -o[ -w{?w}] {pattern:q} {file} | wc -l",
   "grep -o prints each match on its own line, so wc -l counts every occurrence[; -w matches"
   " it only as a whole word{?w}]."),
-I("grep.invert", "without|not|exclude", "line show grep contain file",
+I("grep.invert", "without|not|exclude line|grep|contain|match", "line show grep contain match file",
   "grep -v {xpattern:q} {file}",
   "grep -v prints the lines that do not match."),
 I("grep.context", "context|around", "line show grep find",

@@ -566,6 +566,7 @@ static void extract_names(struct mreq *r)
 	for (int i = 0; i < r->n; i++) {
 		struct mtok *t = &r->t[i];
 		int nx = i + 1, type = -1;
+		bool dirword;
 		struct mslot *s;
 
 		if (t->kind != TK_WORD || !free_tok(r, i))
@@ -603,11 +604,26 @@ static void extract_names(struct mreq *r)
 			nx++;
 		if (nx >= r->n || !free_tok(r, nx) || !name_like(&r->t[nx]))
 			continue;
+		dirword = type == SL_EXCLUDE && nx + 1 < r->n && r->t[nx + 1].kind == TK_WORD &&
+			  is_word(&r->t[nx + 1], "dir") && free_tok(r, nx + 1);
+		/* "but not the hidden ones", "except directories", "but not
+		 * warning": a word the engine knows is a kind of entry or a
+		 * search term, not a folder to prune; unless "folder" follows */
+		if (type == SL_EXCLUDE && r->t[nx].kind == TK_WORD && r->t[nx].w >= 0 && !dirword)
+			continue;
+		/* "lines with error but not warning": after "but not" a bare word
+		 * is as likely a term to leave out as a folder; only a path, a
+		 * file name or "the X folder" reads as one */
+		if (type == SL_EXCLUDE && str_eq(t->low, "not") && r->t[nx].kind == TK_WORD &&
+		    !dirword)
+			continue;
 		if (!(s = new_slot(r, type)))
 			return;
 		if (!str_eq(t->low, "user")) /* "user" stays a word intents can need */
 			take(r, s, i);
 		take(r, s, nx);
+		if (dirword) /* "excluding the venv folder": the folder word is the slot's */
+			take(r, s, nx + 1);
 		snprintf(s->val, sizeof(s->val), "%s", r->t[nx].raw);
 		commit(r);
 	}
