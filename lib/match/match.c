@@ -183,6 +183,19 @@ static bool ext_restated(const struct mreq *r, const struct mfill *f, int s)
 	return false;
 }
 
+/* Whether a "delete" word turned a listing into a removal (find -delete):
+ * the del flag of an intent that otherwise only shows. */
+static bool destroys(const struct mfill *f)
+{
+	if (strncmp(f->in->id, "find.", 5) != 0)
+		return false;
+	for (int o = 0; o < f->ci->nopt; o++)
+		if (((f->flags >> o) & 1u) && f->ci->flaglen[o] == 3 &&
+		    strncmp(f->in->opt + f->ci->flagoff[o], "del", 3) == 0)
+			return true;
+	return false;
+}
+
 /* Words that negate what follows ("not", "non-empty", "without"). */
 static bool negation_tok(const struct mtok *t)
 {
@@ -216,7 +229,7 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 	int guesses = 0;
 	bool needhit[MT_MAX_TOKS] = {false};
 	bool trig[MT_MAX_TOKS];
-	int strong = 0;
+	int strong = 0, lost = 0;
 
 	if (!tmpl)
 		return false;
@@ -300,6 +313,7 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 		if (!f->used[i]) {
 			/* a quoted string left out is the user's own words ignored */
 			u += t->stop ? 0 : t->kind == TK_QUOTED ? 2 : 1;
+			lost += !t->stop;
 			continue;
 		}
 		if (!t->stop && (!trig[i] || !(lex_flags(t->w) & WF_WEAK)))
@@ -320,6 +334,10 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 			u += UNUSED_SLOT_COST;
 	}
 	if (strong == 0)
+		return false;
+	/* "find logs and delete them older than 7 days" without "logs" deletes
+	 * every old file: a command that destroys may leave no word unread */
+	if (lost > 0 && destroys(f))
 		return false;
 	out->intent = (int)(ci - T.cints);
 	out->explained = e;
