@@ -330,6 +330,9 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 			e += r->s[s].ntok; /* "a .tgz file named site.tgz" */
 		else if (f->slot_used[s])
 			e += r->s[s].ntok, strong++;
+		else if (r->s[s].type == SL_COUNT && r->s[s].ntok == 1 && trig[r->s[s].tok[0]] &&
+			 r->t[r->s[s].tok[0]].kind == TK_WORD)
+			; /* "first" of "the first line" read as a trigger ("delete the first line") */
 		else
 			u += UNUSED_SLOT_COST;
 	}

@@ -404,8 +404,9 @@ static void extract_numbers(struct mreq *r)
 	for (int i = 0; i + 1 < r->n; i++) {
 		struct mslot *s;
 
-		/* "the last line" (singular, no number) is one line, not tail's ten */
-		if (is_word(&r->t[i], "last") && free_tok(r, i) && r->t[i + 1].kind == TK_WORD &&
+		/* "the last line", "the first line" (singular, no number) is one
+		 * line, not head's or tail's ten */
+		if ((is_word(&r->t[i], "last") || is_word(&r->t[i], "first")) && free_tok(r, i) && r->t[i + 1].kind == TK_WORD &&
 		    strcasecmp(r->t[i + 1].raw, "line") == 0 &&
 		    !(i + 2 < r->n && r->t[i + 2].kind == TK_NUM)) {
 			if (!(s = new_slot(r, SL_COUNT)))
