@@ -37,8 +37,8 @@
 #define SLEEP_SHORT 200e-6 /* a sleep shorter than this: the partner was running */
 
 /* pool_run_adaptive: a class of jobs runs on n threads until one of its
- * runs is contended: its long barrier waits (sleeps of SLEEP_SHORT or
- * more: a thread waited for a partner that was not running) add up to
+ * runs is contended: its long barrier waits (SLEEP_SHORT or more: a
+ * thread waited for a partner that was not running) add up to
  * CONTENDED_SHARE of the run's time. One descheduling of a few ms in a
  * 100 ms prefill batch is not that: on a shared machine it happens in
  * most processes, and trying one thread on it cost a short run (four
@@ -71,7 +71,7 @@ struct pool {
 	atomic_uint bar_gen;
 	atomic_int bar_count;
 	atomic_int sleepers;
-	atomic_uint long_waits; /* barrier sleeps of SLEEP_SHORT or more */
+	atomic_uint long_waits; /* barriers where the others waited SLEEP_SHORT or more */
 	/* Barrier waits of SLEEP_SHORT or more, in total, counted by the last
 	 * thread in before it lets the others go: a waiter's own count would
 	 * land after the caller had looked. bar_arrive_ns sums the arrival
@@ -127,9 +127,9 @@ static double now_s(void)
  * sleep. The budget follows the waits: a spin that succeeded late makes
  * it cover four times as long; a sleep that ended soon (the partner was
  * running, only slower) doubles it; a long sleep (the partner had lost
- * its core) halves it, so a busy machine is not burnt spinning. Returns
- * whether it was such a long sleep. */
-static bool wait_change(struct pool *p, atomic_uint *gen, unsigned seen, int *budget)
+ * its core) halves it, so a busy machine is not burnt spinning. (How
+ * long the others waited is counted by the last thread into a barrier.) */
+static void wait_change(struct pool *p, atomic_uint *gen, unsigned seen, int *budget)
 {
 	double t0;
 	int i;
@@ -138,7 +138,7 @@ static bool wait_change(struct pool *p, atomic_uint *gen, unsigned seen, int *bu
 		if (atomic_load_explicit(gen, memory_order_acquire) != seen) {
 			if (4 * i > *budget)
 				*budget = MIN(SPIN_MAX, 4 * i);
-			return false;
+			return;
 		}
 		cpu_relax();
 	}
@@ -149,12 +149,10 @@ static bool wait_change(struct pool *p, atomic_uint *gen, unsigned seen, int *bu
 		pthread_cond_wait(&p->cv, &p->mu);
 	atomic_fetch_sub(&p->sleepers, 1);
 	pthread_mutex_unlock(&p->mu);
-	if (now_s() - t0 < SLEEP_SHORT) {
+	if (now_s() - t0 < SLEEP_SHORT)
 		*budget = MIN(SPIN_MAX, 2 * *budget);
-		return false;
-	}
-	*budget = MAX(SPIN_MIN, *budget / 2);
-	return true;
+	else
+		*budget = MAX(SPIN_MIN, *budget / 2);
 }
 
 static void bump(struct pool *p, atomic_uint *gen)
@@ -187,14 +185,15 @@ void pool_barrier(struct pool *p)
 		const uint64_t others = atomic_exchange(&p->bar_arrive_ns, 0) - t;
 		const uint64_t waited = k * now - others;
 
-		if (waited >= k * (uint64_t)(SLEEP_SHORT * 1e9))
+		if (waited >= k * (uint64_t)(SLEEP_SHORT * 1e9)) {
+			atomic_fetch_add(&p->long_waits, 1);
 			atomic_fetch_add(&p->long_wait_ns, waited);
+		}
 		atomic_store(&p->bar_count, 0);
 		bump(p, &p->bar_gen);
 		return;
 	}
-	if (wait_change(p, &p->bar_gen, g, &bar_budget))
-		atomic_fetch_add(&p->long_waits, 1);
+	wait_change(p, &p->bar_gen, g, &bar_budget);
 }
 
 static void *worker_main(void *v)

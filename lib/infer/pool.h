@@ -34,17 +34,19 @@ void pool_run(struct pool *p, pool_fn fn, void *arg);
 /* Run fn on one thread or on all of them, whichever has lately been
  * faster for this class of job (0..3, e.g. prefill and decode): the time
  * of each run divided by `units` (its amount of work) is remembered per
- * thread count. A class runs on all threads until one of its runs shows
- * a thread waiting long at a barrier for a partner that had lost its
- * core (pool_long_waits); from then on all threads are tried, then one,
+ * thread count. A class runs on all threads until, in one of its runs,
+ * the long barrier waits for partners that had lost their core
+ * (pool_long_waits) add up to a quarter of the run's time; from then on
+ * all threads are tried, then one,
  * then the faster is kept (one thread only when clearly faster) and the
  * other re-tried at growing intervals. On a machine where other
  * processes hold the cores, threads that must meet at barriers lose to
  * one thread, and this finds out; on an idle one no run pays for
  * finding out. */
 void pool_run_adaptive(struct pool *p, int cls, int units, pool_fn fn, void *arg);
-/* How many barrier waits so far slept long enough (200 us) to say that
- * the thread waited for was not running. */
+/* At how many barriers so far the others waited long enough (200 us on
+ * average) to say that the thread waited for was not running. Counted by
+ * the last thread in, so a run's waits are counted when it returns. */
 unsigned pool_long_waits(const struct pool *p);
 /* The number of threads the last run used. */
 int pool_last_threads(const struct pool *p);
