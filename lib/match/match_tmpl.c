@@ -138,7 +138,7 @@ static const struct role_def roles[] = {
 	/* one end of a range of lines: a pattern, never a bare line number */
 	{"mark", -1, -1, K(QUOTED), 0, NULL, K(WORD) | K(SYM) | K(GLOB) | K(DEC), PAT_CUES | C(FROM) | C(TO), false, 0, 0},
 	/* a branch, tag or commit: HEAD~2, main, a1b2c3d (never a file) */
-	{"rev", -1, -1, K(REF), 0, "branch|commit", K(WORD) | K(NUM), 0, false, 0, 0},
+	{"rev", -1, -1, K(REF), 0, "branch|commit", K(WORD) | K(NUM), 0, true, 0, 0},
 	{"evar", -1, -1, 0, 0, NULL, 0, 0, false, RS_EVAR, 0},
 	{"evalue", -1, -1, 0, 0, NULL, 0, 0, false, RS_EVAL, 0},
 	{"thismonth", -1, -1, 0, 0, NULL, 0, 0, false, RS_THISMONTH, 0},
