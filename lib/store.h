@@ -184,7 +184,7 @@ struct store_index_rec {
 	bool context;
 };
 
-/* The whole index file for r[0..n) (khash unique and non-zero) into out. */
+/* The whole index file for r[0..n) (khash non-zero) into out. */
 void store_index_format(const struct store_index_rec *r, size_t n, struct buf *out);
 
 /*

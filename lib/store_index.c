@@ -60,21 +60,14 @@ static uint64_t get64(const unsigned char *p)
 	return v;
 }
 
-static size_t rec_size(const struct store_index_rec *r)
-{
-	return REC_HDR + r->key_len + 1 + strlen(r->engine) + 1 + strlen(r->answer) + 1;
-}
-
 void store_index_format(const struct store_index_rec *r, size_t n, struct buf *out)
 {
 	uint32_t nslots = 16;
-	size_t table, off;
-	unsigned char *slots;
+	size_t off;
 
 	while (nslots < 2 * n)
 		nslots *= 2;
-	table = HDR_SIZE + (size_t)nslots * SLOT_SIZE;
-	off = table;
+	off = HDR_SIZE + (size_t)nslots * SLOT_SIZE;
 	buf_truncate(out, 0);
 	buf_add(out, MAGIC, 8);
 	put32(out, ORDER_MARK);
@@ -86,9 +79,11 @@ void store_index_format(const struct store_index_rec *r, size_t n, struct buf *o
 	memset(out->s + out->len, 0, (size_t)nslots * SLOT_SIZE);
 	out->len += (size_t)nslots * SLOT_SIZE;
 	for (size_t i = 0; i < n; i++) {
-		size_t len = rec_size(&r[i]);
+		const size_t el = strlen(r[i].engine), al = strlen(r[i].answer);
+		const uint32_t len = (uint32_t)(REC_HDR + r[i].key_len + 1 + el + 1 + al + 1);
+		const uint32_t o = (uint32_t)off;
 		uint32_t at = (uint32_t)(r[i].khash & (nslots - 1));
-		size_t el = strlen(r[i].engine), al = strlen(r[i].answer);
+		unsigned char *slot;
 
 		put64(out, (uint64_t)r[i].created);
 		put32(out, r[i].want);
@@ -101,24 +96,15 @@ void store_index_format(const struct store_index_rec *r, size_t n, struct buf *o
 		buf_addch(out, '\0');
 		buf_add(out, r[i].engine, el + 1);
 		buf_add(out, r[i].answer, al + 1);
-		/* The buffer may have moved: find the slots again. */
-		slots = (unsigned char *)out->s + HDR_SIZE;
-		while (get64(slots + (size_t)at * SLOT_SIZE) != 0) {
-			/* The same hash twice (the caller's rows are unique by
-			 * khash, but be safe): the first one stays. */
-			if (get64(slots + (size_t)at * SLOT_SIZE) == r[i].khash)
-				goto next;
+		/* The first free slot from the hash on (the buffer may have
+		 * moved: find the table again). A repeated hash is only a
+		 * longer probe: the key decides at lookup. */
+		while (get64((unsigned char *)out->s + HDR_SIZE + (size_t)at * SLOT_SIZE) != 0)
 			at = (at + 1) & (nslots - 1);
-		}
-		{
-			uint64_t h = r[i].khash;
-			uint32_t o = (uint32_t)off, l = (uint32_t)len;
-
-			memcpy(slots + (size_t)at * SLOT_SIZE, &h, 8);
-			memcpy(slots + (size_t)at * SLOT_SIZE + 8, &o, 4);
-			memcpy(slots + (size_t)at * SLOT_SIZE + 12, &l, 4);
-		}
-next:
+		slot = (unsigned char *)out->s + HDR_SIZE + (size_t)at * SLOT_SIZE;
+		memcpy(slot, &r[i].khash, 8);
+		memcpy(slot + 8, &o, 4);
+		memcpy(slot + 12, &len, 4);
 		off += len;
 	}
 	{

@@ -117,10 +117,7 @@ static uint64_t now_ns(void)
 
 static double now_s(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return (double)now_ns() * 1e-9;
 }
 
 /* Wait until *gen differs from seen: spin up to *budget pauses, then

@@ -208,34 +208,39 @@ int32_t infer_sample(struct infer_sampler *S, const float *logits)
 #define LOOKUP_NGRAM_MIN 2
 #define LOOKUP_MAX 16
 
+/* Token i of the sequence toks[0..n - 1) followed by last. */
+#define SEQ(i) ((i) < n - 1 ? toks[i] : last)
+
 /*
- * Draft up to max tokens after seq[0..n): find the latest earlier place
- * where seq's last L tokens occur (L from LOOKUP_NGRAM_MAX down), and
- * copy what followed there. The copy may run on into the draft itself,
- * as an LZ77 match does: a loop of period d drafts its next turns. Returns
- * the number of tokens in out.
+ * Draft up to max tokens after the sequence toks[0..n - 1), last (the
+ * cache's tokens and the one just sampled, read in place: the token loop
+ * copies nothing): find the latest earlier place where its last L tokens
+ * occur (L from LOOKUP_NGRAM_MAX down), and copy what followed there. The
+ * copy may run on into the draft itself, as an LZ77 match does: a loop of
+ * period d drafts its next turns. Returns the number of tokens in out.
  */
-static int lookup_draft(const int32_t *seq, int n, int32_t *out, int max)
+static int lookup_draft(const int32_t *toks, int32_t last, int n, int32_t *out, int max)
 {
 	for (int L = LOOKUP_NGRAM_MAX; L >= LOOKUP_NGRAM_MIN; L--) {
-		const int32_t *tail = seq + n - L;
-
 		if (n <= L)
 			continue;
 		/* p: start of an earlier occurrence, which must leave at
 		 * least one token after it before the tail itself */
 		for (int p = n - L - 1; p >= 0; p--) {
-			int k = 0;
+			int j = 0, k;
 
-			if (memcmp(seq + p, tail, (size_t)L * sizeof(*seq)) != 0)
+			while (j < L && SEQ(p + j) == SEQ(n - L + j))
+				j++;
+			if (j < L)
 				continue;
-			for (; k < max; k++)
-				out[k] = p + L + k < n ? seq[p + L + k] : out[p + L + k - n];
+			for (k = 0; k < max; k++)
+				out[k] = p + L + k < n ? SEQ(p + L + k) : out[p + L + k - n];
 			return k;
 		}
 	}
 	return 0;
 }
+#undef SEQ
 
 /* Emit id, the next generated token: 1 when generation ends here (g->stopped
  * says why; a stop id is not emitted), 0 to go on, -1 when cancelled. */
@@ -265,8 +270,8 @@ static int emit(struct infer_sampler *s, struct infer_gen *g, int32_t id, int *n
 int infer_generate(struct infer_ctx *c, struct infer_sampler *s, struct infer_gen *g, int *n_out,
 		   struct err *err)
 {
-	const bool greedy = s->p.temp <= 0;
-	int32_t batch[1 + LOOKUP_MAX], *seq = NULL;
+	const bool lookup = g->lookup > 0 && s->p.temp <= 0;
+	int32_t batch[1 + LOOKUP_MAX];
 	int n = 0, rc = 0, k, j, base;
 	int32_t id;
 
@@ -276,8 +281,6 @@ int infer_generate(struct infer_ctx *c, struct infer_sampler *s, struct infer_ge
 		*n_out = 0;
 	if (!infer_logits(c, -1))
 		return err_set(err, ERR_USAGE, "infer: generate needs a prefill first");
-	if (g->lookup > 0 && greedy)
-		seq = xmallocarray((size_t)infer_ctx_n_ctx(c) + 1, sizeof(*seq));
 	id = infer_sample(s, infer_logits(c, -1));
 	for (;;) {
 		/* id was sampled from the last evaluation and is not in the cache */
@@ -288,14 +291,10 @@ int infer_generate(struct infer_ctx *c, struct infer_sampler *s, struct infer_ge
 			g->stopped = INFER_STOP_CONTEXT;
 			break;
 		}
-		k = 0;
-		if (seq) {
-			memcpy(seq, infer_tokens(c), (size_t)base * sizeof(*seq));
-			seq[base] = id;
-			k = lookup_draft(seq, base + 1, batch + 1,
-					 MIN(MIN(g->lookup, LOOKUP_MAX),
-					     MIN(g->max_tokens - n, infer_ctx_n_ctx(c) - base - 1)));
-		}
+		k = !lookup ? 0 :
+			lookup_draft(infer_tokens(c), id, base + 1, batch + 1,
+				     MIN(MIN(g->lookup, LOOKUP_MAX),
+					 MIN(g->max_tokens - n, infer_ctx_n_ctx(c) - base - 1)));
 		batch[0] = id;
 		if (infer_prefill(c, batch, 1 + k, k ? INFER_ALL_LOGITS : 0, err) != 0) {
 			rc = -2;
@@ -323,7 +322,6 @@ int infer_generate(struct infer_ctx *c, struct infer_sampler *s, struct infer_ge
 		if (rc != 0)
 			break;
 	}
-	free(seq);
 	if (rc == -1)
 		return err_set(err, ERR_CANCELLED, "infer: generation cancelled");
 	return rc == -2 ? -1 : 0;
