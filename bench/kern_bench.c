@@ -5,10 +5,15 @@
  * (decode, with the weights read from memory rather than cache).
  *
  *   kern_bench [--rows N] [--cols N] [--tokens N] [--reps N] [--cpu]
- *              [--type q8_0] [--op gemm|dot|gemv|gemv_dot] [--gemv-mb N]
+ *              [--type q8_0] [--op gemm|dot|gemv|gemv_dot|attn] [--gemv-mb N]
  *
  * gemv reads a matrix of --gemv-mb MB (default 256: from memory, as in
  * decode; 2 MB: from cache, which shows the kernel's own speed).
+ *
+ * --op attn times grouped attention instead (the kernels' attn: g = 3
+ * query heads of 64 dimensions sharing one f16 KV head, as SmolLM2's,
+ * over --tokens cached positions), for the reference and this CPU's
+ * kernels side by side, in multiply-adds per second (2 * g * n * 64).
  *
  * Times are wall-clock medians; with --cpu they are the thread's CPU time
  * instead, which a busy machine distorts much less (it still shares
@@ -71,6 +76,50 @@ static void run(const struct kern *k, uint32_t type, enum mode mode, int nr, int
 	}
 }
 
+/* grouped attention, reference and arch kernels alternated rep by rep */
+static void bench_attn(int n, int reps)
+{
+	enum { HD = 64, G = 3 };
+	const struct kern *ks[2] = {kern_ref(), kern_get()};
+	uint16_t *kc = xmallocarray((size_t)n * HD, 2), *vc = xmallocarray((size_t)n * HD, 2);
+	float *f = xmallocarray((size_t)n * HD, sizeof(float)), q[G * HD], o[G * HD];
+	float *att = xmallocarray((size_t)G * n, sizeof(float));
+	double *tm[2] = {xmallocarray((size_t)reps, sizeof(double)),
+			 xmallocarray((size_t)reps, sizeof(double))};
+	int i, r;
+
+	for (i = 0; i < n * HD; i++)
+		f[i] = frand();
+	kern_ref()->to_f16(n * HD, f, kc);
+	for (i = 0; i < n * HD; i++)
+		f[i] = frand();
+	kern_ref()->to_f16(n * HD, f, vc);
+	for (i = 0; i < G * HD; i++)
+		q[i] = frand();
+	for (r = 0; r < reps; r++)
+		for (i = 0; i < 2; i++) {
+			const double t0 = now();
+
+			ks[i]->attn(HD, G, n, q, HD, kc, vc, HD, false, 0.125f, att, o, HD);
+			tm[i][r] = now() - t0;
+		}
+	for (i = 0; i < 2; i++) {
+		const double macs = 2.0 * G * n * HD;
+
+		bench_sort(tm[i], (size_t)reps);
+		printf("{\"kernels\": \"%s\", \"op\": \"attn\", \"head_dim\": %d, \"heads\": %d, "
+		       "\"positions\": %d, \"clock\": \"%s\", \"gmacs_median\": %.2f, "
+		       "\"gmacs_best\": %.2f}\n",
+		       ks[i]->name, HD, G, n, use_cpu ? "cpu" : "wall", macs / tm[i][reps / 2] / 1e9,
+		       macs / tm[i][0] / 1e9);
+		free(tm[i]);
+	}
+	free(kc);
+	free(vc);
+	free(f);
+	free(att);
+}
+
 int main(int argc, char **argv)
 {
 	static const uint32_t types[] = {GGUF_T_Q8_0, GGUF_T_Q4_0, GGUF_T_Q5_0, GGUF_T_Q4_1,
@@ -107,6 +156,10 @@ int main(int argc, char **argv)
 	if (nr < 1 || nr > 1 << 20 || n < QK_K || n > 1 << 16 || n % QK_K || nt < 4 || nt > 4096 ||
 	    reps < 1 || gemv_mb < 1 || gemv_mb > 4096)
 		return 2;
+	if (only_op && !strcmp(only_op, "attn")) {
+		bench_attn(nt, reps * 100);
+		return 0;
+	}
 	for (ti = 0; ti < ARRAY_SIZE(types); ti++) {
 		if (only_type && strcmp(only_type, quant_type(types[ti])->name))
 			continue;

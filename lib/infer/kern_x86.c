@@ -680,8 +680,6 @@ static void to_f16(int n, const float *x, uint16_t *y)
 
 /* ---- attention ---- */
 
-#define ATT_MAX_HD 256
-
 /* 8 elements of a KV cache row (f16 or f32) as floats */
 static inline __m256 kv_load8(const void *base, size_t off, bool f32)
 {
@@ -735,51 +733,62 @@ static inline __attribute__((always_inline)) void attn_values(int hd, const int 
 	}
 }
 
-/* Scores eight positions at a time: their K rows are converted into kb
- * once for all g heads, each head's eight dot products are summed across
- * lanes together (hsum8x8). */
+/* s[t0..t0+np) of one head: eight positions at a time, each K row
+ * converted as it is multiplied (a converted copy stored once for all
+ * heads and read back cost more than converting again), the eight dot
+ * products summed across lanes together (hsum8x8). Past the end (np < 8)
+ * the last row stands in for the missing ones and only np are stored. */
+static inline __attribute__((always_inline)) void attn_scores8(int hd, const float *qi,
+								const void *k, size_t stride,
+								const bool f32, int t0, int np,
+								__m256 vscale, float *s)
+{
+	size_t off[8];
+	__m256 acc[8], sum;
+	int p, d;
+
+	UNROLL
+	for (p = 0; p < 8; p++) {
+		off[p] = (size_t)(t0 + MIN(p, np - 1)) * stride;
+		acc[p] = _mm256_setzero_ps();
+	}
+	for (d = 0; d < hd; d += 8) {
+		const __m256 qv = _mm256_loadu_ps(qi + d);
+
+		UNROLL
+		for (p = 0; p < 8; p++)
+			acc[p] = _mm256_fmadd_ps(qv, kv_load8(k, off[p] + d, f32), acc[p]);
+	}
+	sum = _mm256_mul_ps(hsum8x8(acc), vscale);
+	if (np == 8) {
+		_mm256_storeu_ps(s, sum);
+	} else {
+		float tmp[8];
+
+		_mm256_storeu_ps(tmp, sum);
+		memcpy(s, tmp, (size_t)np * sizeof(float));
+	}
+}
+
 static void attn(int hd, int g, int n, const float *q, size_t qstride, const void *k, const void *v,
 		 size_t stride, bool kv_f32, float scale, float *att, float *out, size_t ostride)
 {
-	float kb[8][ATT_MAX_HD] __attribute__((aligned(32)));
 	const __m256 vscale = _mm256_set1_ps(scale);
-	int t0, i, p, d;
+	int t0, i;
 
-	if (hd % 16 || hd > ATT_MAX_HD) {
+	if (hd % 16) {
 		kern_ref()->attn(hd, g, n, q, qstride, k, v, stride, kv_f32, scale, att, out, ostride);
 		return;
 	}
-	for (t0 = 0; t0 < n; t0 += 8) {
-		const int np = MIN(8, n - t0);
+	for (i = 0; i < g; i++) {
+		const float *qi = q + (size_t)i * qstride;
+		float *s = att + (size_t)i * n;
 
-		for (p = 0; p < 8; p++)
-			for (d = 0; d < hd; d += 8)
-				_mm256_store_ps(kb[p] + d, p < np ? kv_load8(k, (size_t)(t0 + p) * stride + d, kv_f32)
-								  : _mm256_setzero_ps());
-		for (i = 0; i < g; i++) {
-			const float *qi = q + (size_t)i * qstride;
-			float *s = att + (size_t)i * n + t0;
-			__m256 acc[8], sum;
-
-			UNROLL
-			for (p = 0; p < 8; p++)
-				acc[p] = _mm256_setzero_ps();
-			for (d = 0; d < hd; d += 8) {
-				const __m256 qv = _mm256_loadu_ps(qi + d);
-
-				UNROLL
-				for (p = 0; p < 8; p++)
-					acc[p] = _mm256_fmadd_ps(qv, _mm256_load_ps(kb[p] + d), acc[p]);
-			}
-			sum = _mm256_mul_ps(hsum8x8(acc), vscale);
-			if (np == 8) {
-				_mm256_storeu_ps(s, sum);
-			} else {
-				float tmp[8];
-
-				_mm256_storeu_ps(tmp, sum);
-				memcpy(s, tmp, (size_t)np * sizeof(float));
-			}
+		for (t0 = 0; t0 < n; t0 += 8) {
+			if (kv_f32)
+				attn_scores8(hd, qi, k, stride, true, t0, MIN(8, n - t0), vscale, s + t0);
+			else
+				attn_scores8(hd, qi, k, stride, false, t0, MIN(8, n - t0), vscale, s + t0);
 		}
 	}
 	for (i = 0; i < g; i++)
