@@ -10,9 +10,9 @@
  * gemv reads a matrix of --gemv-mb MB (default 256: from memory, as in
  * decode; 2 MB: from cache, which shows the kernel's own speed).
  *
- * --op attn times grouped attention instead (the kernels' attn: g = 3
- * query heads of 64 dimensions sharing one f16 KV head, as SmolLM2's,
- * over --tokens cached positions), for the reference and this CPU's
+ * --op attn times grouped attention instead (the kernels' attn: g = 1
+ * and 3 query heads of 64 dimensions sharing one f16 KV head, as
+ * SmolLM2's in decode and prefill, over --tokens cached positions), for the reference and this CPU's
  * kernels side by side, in multiply-adds per second (2 * g * n * 64).
  *
  * Times are wall-clock medians; with --cpu they are the thread's CPU time
@@ -77,12 +77,12 @@ static void run(const struct kern *k, uint32_t type, enum mode mode, int nr, int
 }
 
 /* grouped attention, reference and arch kernels alternated rep by rep */
-static void bench_attn(int n, int reps)
+static void bench_attn(int n, int reps, int G)
 {
-	enum { HD = 64, G = 3 };
+	enum { HD = 64, MAXG = 3 };
 	const struct kern *ks[2] = {kern_ref(), kern_get()};
 	uint16_t *kc = xmallocarray((size_t)n * HD, 2), *vc = xmallocarray((size_t)n * HD, 2);
-	float *f = xmallocarray((size_t)n * HD, sizeof(float)), q[G * HD], o[G * HD];
+	float *f = xmallocarray((size_t)n * HD, sizeof(float)), q[MAXG * HD], o[MAXG * HD];
 	float *att = xmallocarray((size_t)G * n, sizeof(float));
 	double *tm[2] = {xmallocarray((size_t)reps, sizeof(double)),
 			 xmallocarray((size_t)reps, sizeof(double))};
@@ -157,7 +157,8 @@ int main(int argc, char **argv)
 	    reps < 1 || gemv_mb < 1 || gemv_mb > 4096)
 		return 2;
 	if (only_op && !strcmp(only_op, "attn")) {
-		bench_attn(nt, reps * 100);
+		bench_attn(nt, reps * 100, 1);
+		bench_attn(nt, reps * 100, 3);
 		return 0;
 	}
 	for (ti = 0; ti < ARRAY_SIZE(types); ti++) {

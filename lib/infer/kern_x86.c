@@ -697,39 +697,46 @@ static inline __m256 hsum8x8(const __m256 *a)
 			     _mm256_permute2f128_ps(h01, h23, 0x31));
 }
 
-/* out_i = sum_t p_i[t] v[t] for nh (<= 4) heads, 16 dimensions at a time
- * so the 2 * nh accumulators stay in registers and each V row is
- * converted once for all heads */
-static inline __attribute__((always_inline)) void attn_values(int hd, const int nh, int n,
-							       const float *p, const void *v,
+/* out_i = sum_t p_i[t] v[t] for nh (<= 4) heads, 8 * nv dimensions at a
+ * time so the nh * nv (<= 8) accumulators stay in registers and each V
+ * row is converted once for all heads. Fewer heads take wider slices:
+ * each accumulator is a chain of dependent FMAs, and with fewer than
+ * eight the FMA latency, not its throughput, would set the pace. */
+static inline __attribute__((always_inline)) void attn_values(int hd, const int nh, const int nv,
+							       int n, const float *p, const void *v,
 							       size_t stride, const bool f32,
 							       float *out, size_t ostride)
 {
-	int d0, t, i;
+	int d0, t, i, j;
 
-	for (d0 = 0; d0 < hd; d0 += 16) {
-		__m256 acc[4][2];
+	for (d0 = 0; d0 < hd; d0 += 8 * nv) {
+		__m256 acc[4][8];
 
 		UNROLL
 		for (i = 0; i < nh; i++)
-			acc[i][0] = acc[i][1] = _mm256_setzero_ps();
+			UNROLL
+			for (j = 0; j < nv; j++)
+				acc[i][j] = _mm256_setzero_ps();
 		for (t = 0; t < n; t++) {
-			const __m256 v0 = kv_load8(v, (size_t)t * stride + d0, f32);
-			const __m256 v1 = kv_load8(v, (size_t)t * stride + d0 + 8, f32);
+			__m256 vv[8];
 
+			UNROLL
+			for (j = 0; j < nv; j++)
+				vv[j] = kv_load8(v, (size_t)t * stride + d0 + 8 * j, f32);
 			UNROLL
 			for (i = 0; i < nh; i++) {
 				const __m256 w = _mm256_broadcast_ss(p + (size_t)i * n + t);
 
-				acc[i][0] = _mm256_fmadd_ps(w, v0, acc[i][0]);
-				acc[i][1] = _mm256_fmadd_ps(w, v1, acc[i][1]);
+				UNROLL
+				for (j = 0; j < nv; j++)
+					acc[i][j] = _mm256_fmadd_ps(w, vv[j], acc[i][j]);
 			}
 		}
 		UNROLL
-		for (i = 0; i < nh; i++) {
-			_mm256_storeu_ps(out + (size_t)i * ostride + d0, acc[i][0]);
-			_mm256_storeu_ps(out + (size_t)i * ostride + d0 + 8, acc[i][1]);
-		}
+		for (i = 0; i < nh; i++)
+			UNROLL
+			for (j = 0; j < nv; j++)
+				_mm256_storeu_ps(out + (size_t)i * ostride + d0 + 8 * j, acc[i][j]);
 	}
 }
 
@@ -797,12 +804,22 @@ static void attn(int hd, int g, int n, const float *q, size_t qstride, const voi
 		const float *pi = att + (size_t)i * n;
 		float *oi = out + (size_t)i * ostride;
 
-#define VALUES(nh)                                                                              \
+#define VALUES_NV(nh, nv)                                                                      \
 	do {                                                                                     \
 		if (kv_f32)                                                                      \
-			attn_values(hd, nh, n, pi, v, stride, true, oi, ostride);                 \
+			attn_values(hd, nh, nv, n, pi, v, stride, true, oi, ostride);             \
 		else                                                                             \
-			attn_values(hd, nh, n, pi, v, stride, false, oi, ostride);                \
+			attn_values(hd, nh, nv, n, pi, v, stride, false, oi, ostride);            \
+	} while (0)
+/* the widest slice of 8 / nh vectors that divides hd (a multiple of 16) */
+#define VALUES(nh)                                                                              \
+	do {                                                                                     \
+		if (8 / (nh) >= 8 && hd % 64 == 0)                                               \
+			VALUES_NV(nh, 8);                                                        \
+		else if (8 / (nh) >= 4 && hd % 32 == 0)                                          \
+			VALUES_NV(nh, 4);                                                        \
+		else                                                                             \
+			VALUES_NV(nh, 2);                                                        \
 	} while (0)
 		switch (MIN(4, g - i)) {
 		case 1: VALUES(1); break;
@@ -810,6 +827,7 @@ static void attn(int hd, int g, int n, const float *q, size_t qstride, const voi
 		case 3: VALUES(3); break;
 		default: VALUES(4); break;
 		}
+#undef VALUES_NV
 #undef VALUES
 	}
 }

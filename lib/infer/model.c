@@ -799,13 +799,14 @@ static void fwd_worker(void *arg, int ith, int nth)
 		 * that share a KV head against positions 0..pos (causal):
 		 * scores, softmax, weighted sum of values -> xb[b][head]. When
 		 * there are few (token, KV head) pairs (decode), groups are cut
-		 * into parts so every thread has work. Threads take every nth
+		 * into parts so every thread has work (each part reads the KV head
+		 * again, so one thread takes whole groups). Threads take every nth
 		 * unit rather than a run of them: a causal token's cost grows
 		 * with its position, so in a prefill from position 0 a run of
 		 * the last tokens costs three times a run of the first. */
 		{
 			const int units = B * nkv;
-			const int parts = MIN(group, MAX(1, (4 * nth + units - 1) / units));
+			const int parts = nth == 1 ? 1 : MIN(group, MAX(1, (4 * nth + units - 1) / units));
 			const int per = (group + parts - 1) / parts;
 
 			for (u = ith; u < units * parts; u += nth) {
