@@ -463,19 +463,31 @@ static float dot_bf16w(int n, const void *w, const void *xv)
 
 /* ---- gemv: one token against rows (decode) ----
  *
- * A row at a time, through the dot products above, inlined. Rows taken
- * together (sharing the activation's loads, as gemm shares the weights')
- * read the matrix from memory at half the speed or less here, measured
- * against a plain streaming read: with several rows in flight the
- * hardware prefetcher falls behind, and decode is bound by that read. */
+ * A row at a time, through the dot products above. Rows taken together
+ * (sharing the activation's loads, as gemm shares the weights') read the
+ * matrix from memory at half the speed or less here, measured against a
+ * plain streaming read: with several rows in flight the hardware
+ * prefetcher falls behind, and decode is bound by that read. What does
+ * help is fetching GEMV_AHEAD bytes ahead of the row being multiplied:
+ * the hardware prefetcher stops at each 4 KB page and restarts only
+ * after a few misses, and a decode step reads a handful of small
+ * matrices in turn. The fetch runs past a call's last row into the rows
+ * the next call takes (a prefetch never faults). Measured on the 135M
+ * q8_0 model, one thread: decode 50 -> 60 tokens per CPU second. */
+
+#define GEMV_AHEAD 4096
 
 #define GEMV_BY_DOT(name, dot)                                                                   \
 	static void name(int n, const void *w, size_t rs, int nr, const void *x, float *out)   \
 	{                                                                                        \
+		const uint8_t *row = w;                                                          \
 		int r;                                                                           \
                                                                                                  \
-		for (r = 0; r < nr; r++)                                                         \
-			out[r] = dot(n, (const uint8_t *)w + (size_t)r * rs, x);                  \
+		for (r = 0; r < nr; r++, row += rs) {                                            \
+			for (size_t o = 0; o < rs; o += 64)                                      \
+				_mm_prefetch((const char *)row + GEMV_AHEAD + o, _MM_HINT_T0);   \
+			out[r] = dot(n, row, x);                                                 \
+		}                                                                                \
 	}
 
 GEMV_BY_DOT(gemv_q8_0, dot_q8_0)
