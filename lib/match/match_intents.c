@@ -124,10 +124,15 @@ V("du.hog", "using|most|biggest", "space|du|size|usage|disk dir which show top l
   "du -h --max-depth=1 {path=.} | sort -rh | head -n {count=10}",
   "du -h -d 1 {path=.} | sort -rh | head -n {count=10}",
   "du sizes each top-level entry, sort -rh orders human sizes largest first."),
-I("du.one", "size|howmuch|space|du|usage|total", "disk summary human show dir using mb:mb kb:kb",
+I("du.one", "size|howmuch|space|du|usage|total", "summary human show dir using mb:mb kb:kb",
   "du -s[h{!mb}{!kb}][m{?mb}][k{?kb}] {dir=.}",
   "du -s prints one total for {dir=.}[ in human units{!mb}{!kb}][ in megabytes{?mb}]."),
-I("du.each", "dir size|du|space|usage each|sort", "show list disk human",
+/* "disk space" with no folder named is the filesystem's (df); with one,
+ * what that folder holds */
+I("du.disk", "disk size|howmuch|space|du|usage|total", "summary human show dir using mb:mb kb:kb",
+  "du -s[h{!mb}{!kb}][m{?mb}][k{?kb}] {dir}",
+  "du -s prints one total for {dir}[ in human units{!mb}{!kb}][ in megabytes{?mb}]."),
+I("du.each", "size|du|space|usage each|sort", "dir show list disk human",
   "du -sh [{path:dirslash}]*/ | sort -h",
   "du -sh prints one human-readable total per folder; sort -h orders K/M/G sizes."),
 I("df", "free|df|filesystem|partition|disk", "space howmuch left available usage show "
@@ -297,7 +302,7 @@ I("jq.field", "field|key|property|attribute", "get show extract every each json 
   "jq .[] iterates the array and .{field} picks the field; -r prints raw strings."),
 I("jq.version", "version", "get show json", "jq -r '.version' {file}",
   "jq reads the version field; -r prints it without quotes."),
-V("tac", "reverse", "order line file", SEL_OS,
+V("tac", "reverse", "line file show", SEL_OS,
   "tac {file}", "tail -r {file}", "tac (GNU) or tail -r (BSD) prints lines last to first."),
 I("column.table", "table|align|column", "format show csv", "column -t -s{file:fscol} {file}",
   "column -t aligns fields into a table; -s sets the input separator."),
@@ -463,8 +468,8 @@ I("pkill.user", "kill|stop", "process all", "sudo pkill -u {user}",
 I("pkill", "kill|signal|send|terminate|pause|resume", "process all",
   "pkill[ -{sig}] {proc}", "pkill signals processes by name[ with {sig}]."),
 V("port.who", "using|process|app|pid|who|listening|owns|open|running", "which show find @port "
-  "listening:lis", SEL_OS, "sudo lsof[ -i :{port}{!lis}][ -nP -iTCP:{port} -sTCP:LISTEN{?lis}]",
-  "lsof[ -i :{port}{!lis}][ -nP -iTCP:{port} -sTCP:LISTEN{?lis}]",
+  "listening:lis", SEL_OS, "{?port}sudo lsof[ -i :{port}{!lis}][ -nP -iTCP:{port} -sTCP:LISTEN{?lis}]",
+  "{?port}lsof[ -i :{port}{!lis}][ -nP -iTCP:{port} -sTCP:LISTEN{?lis}]",
   "lsof -i :PORT lists the processes with sockets on that port[; -sTCP:LISTEN keeps the"
   " listening one and -nP prints numbers rather than names{?lis}]."),
 I("port.who2", "@port", "show check", "lsof -i :{port}",
@@ -633,7 +638,9 @@ I("git.log_since", "commit|log", "git show list", "git log --since={time:ago}",
 I("git.undo_keep", "undo|revert|cancel", "lastcommit keep change git soft",
   "git reset --soft HEAD~1",
   "reset --soft moves the branch back one commit and leaves its changes staged."),
-I("git.discard_all", "discard|reset", "uncommitted change all local git away",
+/* a word must say what is thrown away: "reset git" alone is too vague
+ * for a command that cannot be undone */
+I("git.discard_all", "discard|reset uncommitted|change|local|away|modification|work", "all git",
   "git reset --hard && git clean -fd",
   "reset --hard drops changes to tracked files; clean -fd deletes untracked files and"
   " folders. This cannot be undone."),

@@ -184,6 +184,8 @@ const struct lex_phrase lex_phrases[] = {
 	{"who wrote", "blame"}, {"who last changed", "blame"}, {"who edited", "blame"},
 	{"a home dir", "homedir"}, {"his home dir", "homedir"}, {"her home dir", "homedir"},
 	{"their home dir", "homedir"}, {"its home dir", "homedir"},
+	/* "reverse the order" is tac's, apart from "order" as a synonym of sort */
+	{"reverse the order", "reverse"}, {"reverse order", "reverse"}, {"opposite order", "reverse"},
 	{"trash can", "trash"}, {"recycle bin", "trash"}, 
 	{"root partition", "/"}, {"root filesystem", "/"}, {"root fs", "/"},
 	{"root dir", "/"}, {"entire system", "/"}, {"whole system", "/"},

@@ -85,7 +85,7 @@ static const struct role_def roles[] = {
 	{"port", SL_PORT, -1, 0, 0, NULL, K(NUM), 0, false, 0, 0},
 	{"num", -1, -1, 0, 0, NULL, K(NUM) | K(DEC), 0, false, 0, 0},
 	{"date", -1, -1, K(DATE), 0, NULL, 0, 0, false, 0, 0},
-	{"range", -1, -1, K(RANGE), 0, NULL, 0, 0, false, 0, 0},
+	{"range", SL_PORT, -1, K(RANGE), 0, NULL, 0, 0, false, 0, 0}, /* "ports 1-1024" */
 	{"pair", -1, -1, K(PAIR), 0, NULL, 0, 0, false, 0, 0},
 	{"ref", -1, -1, K(REF), 0, NULL, 0, 0, false, 0, 0},
 	{"opt", -1, -1, K(OPT), 0, NULL, 0, 0, false, 0, 0},
