@@ -34,7 +34,7 @@ enum special { RS_NONE, RS_SIG, RS_CMD, RS_MSG, RS_UHOST, RS_MODE, RS_TEXT, RS_N
 
 /* Value checks: a role only takes a token whose text passes. */
 enum check { CK_NONE, CK_TAR, CK_ZIP, CK_7Z, CK_GZ, CK_XZ, CK_BZ2, CK_JSON, CK_IDENT, CK_HEX, CK_TZ,
-	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC };
+	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_KSVC };
 
 struct role_def {
 	const char *name;
@@ -95,6 +95,8 @@ static const struct role_def roles[] = {
 	{"deploy", SL_NAME, -1, 0, 0, "deployment", ANYNAME, 0, true, 0, 0},
 	{"ns", -1, -1, 0, 0, "namespace", ANYNAME, 0, true, 0, 0},
 	{"service", SL_NAME, -1, 0, 0, "service", ANYNAME, 0, false, 0, CK_SVC},
+	/* a cluster's Service: "db" or "api" is a name there, not a kind */
+	{"ksvc", SL_NAME, -1, 0, 0, "service", ANYNAME, 0, false, 0, CK_KSVC},
 	{"pkg", SL_NAME, -1, K(AT), 0, "package", ANYNAME, 0, false, 0, 0},
 	/* a system package: apt, dnf and brew take no name@version */
 	{"spkg", SL_NAME, -1, 0, 0, "package", ANYNAME & ~K(AT), 0, false, 0, 0},
@@ -293,6 +295,23 @@ static const struct {
 	{"ntpd", "org.ntp.ntpd"}, {"smb", "com.apple.smbd"}, {"samba", "com.apple.smbd"},
 };
 
+/* Words that name a kind of service, not a unit: "restart the database"
+ * does not say which one, and "systemctl restart database" is a guess. */
+static bool generic_service(const char *v)
+{
+	static const char *const kinds[] = {
+		"database", "db", "app", "application", "server", "webserver", "web", "website",
+		"site", "service", "daemon", "backend", "frontend", "api", "computer", "machine",
+		"system", "everything", "all", "it", "thing", "stuff", "program", "process",
+		"container", "network", "internet", "cache", "queue", "worker", "proxy",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (strcasecmp(v, kinds[i]) == 0)
+			return true;
+	return false;
+}
+
 static const char *sys_label(const char *v)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(sys_services); i++)
@@ -385,7 +404,9 @@ static bool check_ok(int check, const char *v, int kind)
 		return *end == '\0' && strlen(strchr(v, ':') + 1) == 2 && h >= 0 && h < 24 && m >= 0 &&
 		       m < 60;
 	}
-	case CK_SVC: /* a unit name, not "10:00" or host:port */
+	case CK_SVC: /* a unit name, not "10:00" or host:port, nor a kind of service */
+		return strchr(v, ':') == NULL && !generic_service(v);
+	case CK_KSVC:
 		return strchr(v, ':') == NULL;
 	case CK_RSPEC: /* [user@]host:path, not user@host or pkg@1.2 */
 		return strchr(v, ':') != NULL && strchr(v, ':')[1] != '\0';
@@ -1608,6 +1629,11 @@ static bool fmt_special(struct mfill *f, const char *v, const char *fmt, struct 
 		buf_adds(b, "'*/");
 		add_re(b, v, "*?[]\\");
 		buf_adds(b, "/*'");
+	} else if (str_eq(fmt, "upto")) { /* sed's "1,N": one line is "1" alone */
+		long n = strtol(v, NULL, 10);
+
+		if (n > 1)
+			buf_addf(b, ",%ld", n);
 	} else if (str_eq(fmt, "plus1") || str_eq(fmt, "b64")) {
 		long n = strtol(v, NULL, 10);
 
