@@ -34,7 +34,7 @@ enum special { RS_NONE, RS_SIG, RS_CMD, RS_MSG, RS_UHOST, RS_MODE, RS_TEXT, RS_N
 
 /* Value checks: a role only takes a token whose text passes. */
 enum check { CK_NONE, CK_TAR, CK_ZIP, CK_7Z, CK_GZ, CK_XZ, CK_BZ2, CK_JSON, CK_IDENT, CK_HEX, CK_TZ,
-	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_KSVC };
+	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_KSVC, CK_BAREHOST };
 
 struct role_def {
 	const char *name;
@@ -60,7 +60,7 @@ static const struct role_def roles[] = {
 	{"src", -1, -1, K(PATH) | K(FILE) | K(AT), C(FROM), NULL, K(PATH) | K(FILE) | K(AT), 0, false, 0, 0},
 	{"host", -1, -1, K(HOST) | K(IP), 0, "host|server|machine", K(WORD), 0, true, 0, 0},
 	/* a host written as one or named as one, never a guessed word */
-	{"rhost", -1, -1, K(HOST) | K(IP), 0, "host|server|machine", 0, 0, false, 0, 0},
+	{"rhost", -1, -1, K(HOST) | K(IP), 0, "host|server|machine", 0, 0, false, 0, CK_BAREHOST},
 	{"url", -1, -1, K(URL) | K(HOST), 0, NULL, 0, 0, false, 0, 0},
 	{"ip", -1, -1, K(IP), 0, NULL, 0, 0, false, 0, 0},
 	{"at", -1, -1, K(AT), 0, NULL, 0, 0, false, 0, 0},
@@ -408,6 +408,8 @@ static bool check_ok(int check, const char *v, int kind)
 		return strchr(v, ':') == NULL && !generic_service(v);
 	case CK_KSVC:
 		return strchr(v, ':') == NULL;
+	case CK_BAREHOST: /* user@host:/tmp already says where: it is not host:~/ */
+		return strpbrk(v, "@:/") == NULL;
 	case CK_RSPEC: /* [user@]host:path, not user@host or pkg@1.2 */
 		return strchr(v, ':') != NULL && strchr(v, ':')[1] != '\0';
 	case CK_DIRISH: { /* conf.d, sites.available: no file extension */
@@ -1040,7 +1042,8 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 		}
 		if (rd->special == RS_TEXT) {
 			for (int i = 0; i < r->n; i++)
-				if (takeable(f, i, ANYNAME | K(DEC), false, 0)) {
+				/* unquoted, "data.b64" is a file to read, not the text */
+				if (takeable(f, i, (ANYNAME | K(DEC)) & ~(K(FILE) | K(PATH)), false, 0)) {
 					f->used[i] = true;
 					m->tok = i;
 					return true;
