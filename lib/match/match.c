@@ -222,6 +222,17 @@ static bool look_verb(const struct mtok *t)
 	return mt_is(t, "show") || mt_is(t, "get") || mt_is(t, "find");
 }
 
+/* Words that ask about a command rather than for one. */
+static bool ask_word(const struct mtok *t)
+{
+	static const char *const ask[] = {"mean", "means", "meaning", "explain", "asksafe"};
+
+	for (size_t k = 0; k < ARRAY_SIZE(ask); k++)
+		if (mt_is(t, ask[k]))
+			return true;
+	return false;
+}
+
 /* Whether t can be the request's verb: a known word, not a value. */
 static bool verb_tok(const struct mtok *t)
 {
@@ -507,6 +518,13 @@ int match_request(const char *req, size_t len, const struct match_opts *opts,
 		}
 		break;
 	}
+	/* "what does chmod 755 mean", "is it safe to run rm -rf /": a question
+	 * about a command is not an order to run it */
+	for (int i = 0; i < r->n; i++)
+		if (r->t[i].kind == TK_WORD && ask_word(&r->t[i])) {
+			err_set(err, ERR_DECLINED, "match: a question about a command, not a task");
+			goto out;
+		}
 
 	memset(seen, 0, match_nintents < sizeof(seen) ? match_nintents : sizeof(seen));
 	for (int i = 0; i < r->n; i++)

@@ -71,7 +71,7 @@ V("find.broken", "broken", "symlink find show list file delete:del", SEL_FIND,
   "A broken symlink points at nothing: GNU find tests the target with -xtype l; BSD find"
   " follows links with -L, so only dangling ones still look like links."),
 I("find.count", "count", "file:f dir:d recursive:r find total", 
-  "find {path=.}[ -maxdepth 1{!r}{!ext}] -type [d{?d}][f{!d}]" FIND_FILTERS " | wc -l",
+  "find {path=.}[ -maxdepth 1{!r}{!ext}{!name}] -type [d{?d}][f{!d}][ {name:find}]" FIND_FILTERS " | wc -l",
   "find lists the entries (-maxdepth 1 stays in the folder itself unless recursive) and"
   " wc -l counts the lines."),
 I("find.chmod_split", "dir file", "set chmod permission make mode", 
@@ -315,7 +315,7 @@ I("column.table", "table|align|column", "format show csv", "column -t -s{file:fs
   "column -t aligns fields into a table; -s sets the input separator."),
 I("tr.tabs_commas", "tab comma|csv", "convert replace by", "tr '\\t' ',' < {file}",
   "tr maps each tab character to a comma."),
-I("wc.code", "count line", "code all file each:each every:each", "find {path=.} -type f" FIND_FILTERS
+I("wc.code", "count line", "code all file find each:each every:each", "find {path=.} -type f" FIND_FILTERS
   "[ -exec cat {} + | wc -l{!each}][ -exec wc -l {} +{?each}]",
   "[find concatenates the matching files and wc -l counts their lines{!each}][find passes the"
   " matching files to wc -l, which counts the lines of each and prints a total{?each}]."),
@@ -644,7 +644,7 @@ I("git.log_author", "commit|log", "git show list by @user",
 /* "logs from the last hour" with no git word is the system's (log.since) */
 I("git.log_since", "commit|git", "log show list", "git log --since={time:ago}",
   "git log --since shows commits newer than the date."),
-I("git.undo_keep", "undo|revert|cancel", "lastcommit keep change git soft",
+I("git.undo_keep", "undo|revert|cancel lastcommit|commit|git", "keep change soft",
   "git reset --soft HEAD~1",
   "reset --soft moves the branch back one commit and leaves its changes staged."),
 /* a word must say what is thrown away: "reset git" alone is too vague
@@ -664,8 +664,9 @@ I("git.delete_remote_branch", "delete branch remote", "git", "git push {remote=o
 I("git.stash_msg", "stash", "change save git message", "git stash push -m {msg:q}",
   "git stash push saves uncommitted work under a message."),
 I("git.stash", "stash", "change save git", "git stash", "git stash shelves uncommitted work."),
-I("git.stash_pop", "stash", "pop apply restore back git", "git stash pop",
-  "git stash pop re-applies the latest stash and drops it."),
+I("git.stash_pop", "stash", "pop apply:apply restore back git", "git stash [pop{!apply}][apply{?apply}]",
+  "git stash [pop re-applies the latest stash and drops it{!apply}][apply re-applies the latest"
+  " stash and keeps it{?apply}]."),
 I("git.stash_list", "stash", "list show git", "git stash list", "Lists the saved stashes."),
 I("git.blame", "blame|who", "line git change modified edit last show", "git blame -L {num:raw},{num:raw} {file}",
   "git blame -L shows who last changed that line."),
@@ -754,7 +755,8 @@ I("docker.ps_all", "container", "list show all including stopped:a exited:a dock
   "docker ps -a", "docker ps -a lists containers in every state."),
 I("docker.ps", "container", "list show running docker", "docker ps",
   "docker ps lists running containers."),
-I("docker.prune_containers", "delete|clean|prune", "stopped exited container docker all",
+/* "clean up" alone names nothing to remove */
+I("docker.prune_containers", "delete|clean|prune stopped|exited|container", "docker all",
   "docker container prune -f", "Removes every stopped container."),
 I("docker.logs", "log container|docker", "follow:f tail:f container docker show",
   "docker logs[ -f{?f}] {container}", "docker logs prints the container's output[; -f"
@@ -766,10 +768,13 @@ I("docker.run", "run|start docker|container|image", "docker background:d detache
   "docker run[ -d{?d}][ -p {pair}][ -p {port}:{num}] {image}",
   "docker run starts a container from the image[; -d detaches it{?d}][; -p maps host:container"
   " ports]."),
-I("docker.system_prune", "clean|prune|unused", "delete unused image volume docker all",
-  "docker system prune -a --volumes",
+I("docker.image_prune", "image unused|dangling|prune|clean", "delete docker all",
+  "docker image prune -a", "Removes every image no container uses."),
+/* images (-a) and volumes only when named: volumes hold data */
+I("docker.system_prune", "clean|prune|unused docker|volume|container", "delete unused image:img volume:vol docker all",
+  "docker system prune[ -a{?img}][ --volumes{?vol}]",
   "Removes stopped containers, unused networks, unused images and volumes."),
-I("docker.df", "docker", "disk space using howmuch usage show", "docker system df",
+I("docker.df", "docker disk|space|howmuch|usage|size", "using show", "docker system df",
   "docker system df shows the space used by images, containers and volumes."),
 I("docker.build", "build", "image docker tag current dir", "docker build -t {image} {path=.}",
   "docker build -t builds the image from the Dockerfile in the context directory and tags"
@@ -1122,7 +1127,7 @@ I("find.chmod_x", "executable make|set|chmod|mark|give @ext", "find file all eve
   "find {path=.} -type f" FIND_FILTERS " -exec chmod +x {} +",
   "find picks the files and chmod +x makes each one executable; -exec ... {} + batches them."),
 I("yes.sleep", "sleep|wait", "second", "sleep {num}", "sleep pauses for N seconds."),
-I("wc.file_lines", "howmany|count", "line file", "wc -l < {file}", "wc -l counts lines."),
+I("wc.file_lines", "howmany|count line", "file", "wc -l < {file}", "wc -l counts lines."),
 };
 
 const size_t match_nintents = ARRAY_SIZE(match_intents);
