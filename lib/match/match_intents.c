@@ -132,12 +132,14 @@ I("du.one", "size|howmuch|space|du|usage|total", "summary human show dir using m
 I("du.disk", "disk size|howmuch|space|du|usage|total", "summary human show dir using mb:mb kb:kb",
   "du -s[h{!mb}{!kb}][m{?mb}][k{?kb}] {dir}",
   "du -s prints one total for {dir}[ in human units{!mb}{!kb}][ in megabytes{?mb}]."),
-I("du.each", "size|du|space|usage each|sort", "dir show list disk human",
+I("du.each", "size|du|space|usage each|sort dir|usage|du|disk|space", "show list human",
   "du -sh [{path:dirslash}]*/ | sort -h",
   "du -sh prints one human-readable total per folder; sort -h orders K/M/G sizes."),
 I("df", "free|df|filesystem|partition|disk", "space howmuch left available usage show "
   "mount human du",
   "df -h[ {path}]",
+  "df reports size, used and available space per mounted filesystem; -h uses K/M/G."),
+I("df.left", "space left|available|remaining", "howmuch free show human", "df -h[ {path}]",
   "df reports size, used and available space per mounted filesystem; -h uses K/M/G."),
 I("df.inode", "inode", "usage show df free", "df -i[ {path}]",
   "df -i counts inodes (file slots) instead of bytes."),
@@ -532,6 +534,10 @@ I("net.port_open", "open|reachable|reach|listening|connect|check|test", "port is
   " result."),
 I("net.scan", "scan", "open port", "nc -zv {host} {range=1-1024}",
   "nc -z tries each port in the range and reports which accept connections."),
+/* "is my internet connection working": whether the network answers, not
+ * a list of sockets */
+I("net.online", "connectivity", "show test working work my", "ping -c {count=4} 1.1.1.1",
+  "ping sends {count=4} echo requests to a public address; replies mean the connection works."),
 I("ping", "ping", "time", "ping -c {count=4} {host:brand}",
   "ping -c sends {count=4} echo requests and stops."),
 I("dig.mx", "mx", "record get show lookup dns", "dig +short MX {host}",

@@ -186,6 +186,8 @@ const struct lex_phrase lex_phrases[] = {
 	{"their home dir", "homedir"}, {"its home dir", "homedir"},
 	/* "reverse the order" is tac's, apart from "order" as a synonym of sort */
 	{"reverse the order", "reverse"}, {"reverse order", "reverse"}, {"opposite order", "reverse"},
+	{"internet connection", "connectivity"}, {"internet connectivity", "connectivity"},
+	{"network connectivity", "connectivity"},
 	{"is it safe", "asksafe"}, {"is it ok", "asksafe"}, {"is it okay", "asksafe"},
 	/* "number the lines" is cat -n, apart from "number" as a synonym of count */
 	{"number the lines", "linenumber"}, {"number lines", "linenumber"},

@@ -1101,10 +1101,12 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 			return true;
 		}
 	}
-	/* a leftover word */
+	/* a leftover word, but never the role's own noun: "make the folder
+	 * private" names no folder */
 	for (int i = 0; rd->rkinds && i < r->n; i++) {
 		if (takeable(f, i, rd->rkinds, rd->runknown, rd->check) && cue_ok(rd->rcues, &r->t[i]) &&
-		    !dest_only(f, rd, i)) {
+		    !dest_only(f, rd, i) &&
+		    !(rd->nouns && r->t[i].kind == TK_WORD && noun_match(rd->nouns, r->t[i].low))) {
 			f->used[i] = true;
 			m->tok = i;
 			return true;
