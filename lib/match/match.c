@@ -469,10 +469,6 @@ static int fit_chain(const struct mreq *r, int e, const struct platform *p, unsi
 		seen[k] = 1;
 		if (fit(r, &T.cints[k], p, &f, &ft) && ft.score >= MATCH_THRESHOLD && nfits < MAX_FITS)
 			fits[nfits++] = ft;
-#ifdef MATCH_TRACE
-		else if (fit(r, &T.cints[k], p, &f, &ft))
-			fprintf(stderr, "  below %.3f e=%.2f %s\n", ft.score, ft.explained, match_intents[k].id);
-#endif
 	}
 	return nfits;
 }
@@ -538,10 +534,6 @@ int match_request(const char *req, size_t len, const struct match_opts *opts,
 		goto out;
 	}
 	qsort(fits, (size_t)nfits, sizeof(fits[0]), cmp_fit);
-#ifdef MATCH_TRACE
-	for (int k = 0; k < nfits; k++)
-		fprintf(stderr, "  fit %.3f e=%.2f g=%d %s\n", fits[k].score, fits[k].explained, fits[k].guesses, match_intents[fits[k].intent].id);
-#endif
 	for (int k = 0; k < nfits && res->n < want; k++) {
 		const struct cintent *ci = &T.cints[fits[k].intent];
 		const struct intent *in = &match_intents[fits[k].intent];
