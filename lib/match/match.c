@@ -349,7 +349,10 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 			/* a quoted string left out is the user's own words ignored;
 			 * the leading verb left out ("create a symlink" read by find)
 			 * is the task itself ignored */
-			u += t->stop ? 0 : t->kind == TK_QUOTED ? 2 : i == first && verb_tok(t) && !look_verb(t) ? VERB_COST : 1;
+			if (!t->stop)
+				u += t->kind == TK_QUOTED		       ? 2
+				     : i == first && verb_tok(t) && !look_verb(t) ? VERB_COST
+										   : 1;
 			lost += !t->stop;
 			continue;
 		}
@@ -435,11 +438,11 @@ static int cmp_fit(const void *a, const void *b)
 		return x->score > y->score ? -1 : 1;
 	if (x->explained != y->explained)
 		return x->explained > y->explained ? -1 : 1;
-	/* Equal fits: a reading that rests on a generic word ("show the date"
-	 * as ls's "show ... date") is the weaker one; then the reading whose
-	 * required word is the request's verb ("sort x in reverse" is sort's,
-	 * "reverse the order of x" is tac's; "empty the file" truncates, it
-	 * does not look for empty files). */
+	/* Equal fits: a reading that rests on a verb of looking ("show the
+	 * date" as ls's "show ... date") is the weaker one; then the reading
+	 * whose required word is the request's verb ("sort x in reverse" is
+	 * sort's, not tac's; "empty the file" truncates, it does not look for
+	 * empty files; "remove the file x" is rm, not find -delete). */
 	if (x->weakneed != y->weakneed)
 		return x->weakneed < y->weakneed ? -1 : 1;
 	if (x->verb != y->verb)
