@@ -21,6 +21,8 @@
 #define MATCH_THRESHOLD 0.80
 #define UNUSED_SLOT_COST 1.5
 #define MAX_FITS 96
+/* What the request's leading verb costs when an intent leaves it unread. */
+#define VERB_COST 2.0
 /* An alternative to the best candidate is offered only when it scores
  * nearly as well, guesses no more of its values, and reads the request's
  * paths the same way (not a folder as a file). A wrong alternative is
@@ -119,6 +121,8 @@ struct fit {
 	double score;
 	double explained;
 	int guesses;       /* known words taken as values */
+	int weakneed;      /* required words met by a verb of looking ("show") */
+	bool verb;         /* the request's first word is one of its required words */
 	uint64_t as_dir;   /* tokens a role takes as a folder, by index */
 	uint64_t as_file;  /* ... as a file */
 };
@@ -210,6 +214,31 @@ static bool negation_tok(const struct mtok *t)
 	return false;
 }
 
+/* Verbs of looking ("show", "get", "find"): they say a thing is to be
+ * seen, not which thing or how, so a reading that needs one is weaker
+ * than one that needs the request's other words. */
+static bool look_verb(const struct mtok *t)
+{
+	return mt_is(t, "show") || mt_is(t, "get") || mt_is(t, "find");
+}
+
+/* Words that ask about a command rather than for one. */
+static bool ask_word(const struct mtok *t)
+{
+	static const char *const ask[] = {"mean", "means", "meaning", "explain", "asksafe"};
+
+	for (size_t k = 0; k < ARRAY_SIZE(ask); k++)
+		if (mt_is(t, ask[k]))
+			return true;
+	return false;
+}
+
+/* Whether t can be the request's verb: a known word, not a value. */
+static bool verb_tok(const struct mtok *t)
+{
+	return t->kind == TK_WORD && t->w >= 0 && !t->phrase;
+}
+
 /* Whether word w is one of the intent's optional words. */
 static bool opt_word(const struct cintent *ci, int w)
 {
@@ -229,7 +258,7 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 	int guesses = 0;
 	bool needhit[MT_MAX_TOKS] = {false};
 	bool trig[MT_MAX_TOKS];
-	int strong = 0, lost = 0;
+	int strong = 0, lost = 0, weakneed = 0, first = -1;
 
 	if (!tmpl)
 		return false;
@@ -261,9 +290,11 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 		}
 		if (hit < 0)
 			return false;
-		if (hit < MT_MAX_TOKS)
+		if (hit < MT_MAX_TOKS) {
 			take_word(r, f, hit);
-		needhit[hit < MT_MAX_TOKS ? hit : 0] |= hit < MT_MAX_TOKS;
+			needhit[hit] = true;
+			weakneed += look_verb(&r->t[hit]);
+		}
 	}
 	for (int o = 0; o < ci->nopt; o++) {
 		for (int i = 0; i < r->n; i++) {
@@ -289,8 +320,10 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 		for (int a = 0; a < ci->nalt[g]; a++)
 			for (int i = 0; i < r->n; i++)
 				if (!f->used[i] && r->t[i].w == ci->need[g][a] && word_free(r, f, i) &&
-				    !name_shaped_tok(&r->t[i]))
+				    !name_shaped_tok(&r->t[i])) {
 					take_word(r, f, i);
+					needhit[i] = true;
+				}
 	/* a flag set by one alternative counts for its siblings too */
 	for (int o = 0; o < ci->nopt; o++)
 		if (((f->flags >> o) & 1u) && ci->flagid[o] >= 0)
@@ -308,11 +341,18 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 		 * command without it is the opposite of what was asked */
 		if (negation_tok(t) && !trig[i] && !(t->slot >= 0 && f->slot_used[t->slot]))
 			return false;
+		if (first < 0 && !t->stop)
+			first = i;
 		if (t->slot >= 0 && !(f->used[i] && !f->slot_used[t->slot]))
 			continue;
 		if (!f->used[i]) {
-			/* a quoted string left out is the user's own words ignored */
-			u += t->stop ? 0 : t->kind == TK_QUOTED ? 2 : 1;
+			/* a quoted string left out is the user's own words ignored;
+			 * the leading verb left out ("create a symlink" read by find)
+			 * is the task itself ignored */
+			if (!t->stop)
+				u += t->kind == TK_QUOTED		       ? 2
+				     : i == first && verb_tok(t) && !look_verb(t) ? VERB_COST
+										   : 1;
 			lost += !t->stop;
 			continue;
 		}
@@ -346,6 +386,8 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 	out->explained = e;
 	out->score = e + u > 0 ? e / (e + u) : 0;
 	out->guesses = guesses;
+	out->weakneed = weakneed;
+	out->verb = first >= 0 && needhit[first];
 	out->as_dir = out->as_file = 0;
 	for (int k = 0; k < f->nroles; k++) {
 		const struct mrole *m = &f->roles[k];
@@ -396,6 +438,15 @@ static int cmp_fit(const void *a, const void *b)
 		return x->score > y->score ? -1 : 1;
 	if (x->explained != y->explained)
 		return x->explained > y->explained ? -1 : 1;
+	/* Equal fits: a reading that rests on a verb of looking ("show the
+	 * date" as ls's "show ... date") is the weaker one; then the reading
+	 * whose required word is the request's verb ("sort x in reverse" is
+	 * sort's, not tac's; "empty the file" truncates, it does not look for
+	 * empty files; "remove the file x" is rm, not find -delete). */
+	if (x->weakneed != y->weakneed)
+		return x->weakneed < y->weakneed ? -1 : 1;
+	if (x->verb != y->verb)
+		return x->verb ? -1 : 1;
 	/* Equal fits: the intent that demanded more of the words is the more
 	 * specific reading ("sort ... remove duplicates" is sort -u, which
 	 * needs both, not the dedup that merely allows "sort"). */
@@ -466,6 +517,13 @@ int match_request(const char *req, size_t len, const struct match_opts *opts,
 		}
 		break;
 	}
+	/* "what does chmod 755 mean", "is it safe to run rm -rf /": a question
+	 * about a command is not an order to run it */
+	for (int i = 0; i < r->n; i++)
+		if (r->t[i].kind == TK_WORD && ask_word(&r->t[i])) {
+			err_set(err, ERR_DECLINED, "match: a question about a command, not a task");
+			goto out;
+		}
 
 	memset(seen, 0, match_nintents < sizeof(seen) ? match_nintents : sizeof(seen));
 	for (int i = 0; i < r->n; i++)

@@ -184,6 +184,16 @@ const struct lex_phrase lex_phrases[] = {
 	{"who wrote", "blame"}, {"who last changed", "blame"}, {"who edited", "blame"},
 	{"a home dir", "homedir"}, {"his home dir", "homedir"}, {"her home dir", "homedir"},
 	{"their home dir", "homedir"}, {"its home dir", "homedir"},
+	/* "reverse the order" is tac's, apart from "order" as a synonym of sort */
+	{"reverse the order", "reverse"}, {"reverse order", "reverse"}, {"opposite order", "reverse"},
+	{"internet connection", "connectivity"}, {"internet connectivity", "connectivity"},
+	{"network connectivity", "connectivity"},
+	{"is it safe", "asksafe"}, {"is it ok", "asksafe"}, {"is it okay", "asksafe"},
+	/* "number the lines" is cat -n, apart from "number" as a synonym of count */
+	{"number the lines", "linenumber"}, {"number lines", "linenumber"},
+	{"number each line", "linenumber"}, {"number every line", "linenumber"},
+	/* the repository one is in */
+	{"this repo", "."}, {"current repo", "."}, {"this git repo", "."},
 	{"trash can", "trash"}, {"recycle bin", "trash"}, 
 	{"root partition", "/"}, {"root filesystem", "/"}, {"root fs", "/"},
 	{"root dir", "/"}, {"entire system", "/"}, {"whole system", "/"},

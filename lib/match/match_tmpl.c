@@ -34,7 +34,7 @@ enum special { RS_NONE, RS_SIG, RS_CMD, RS_MSG, RS_UHOST, RS_MODE, RS_TEXT, RS_N
 
 /* Value checks: a role only takes a token whose text passes. */
 enum check { CK_NONE, CK_TAR, CK_ZIP, CK_7Z, CK_GZ, CK_XZ, CK_BZ2, CK_JSON, CK_IDENT, CK_HEX, CK_TZ,
-	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC };
+	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_KSVC, CK_BAREHOST };
 
 struct role_def {
 	const char *name;
@@ -60,7 +60,7 @@ static const struct role_def roles[] = {
 	{"src", -1, -1, K(PATH) | K(FILE) | K(AT), C(FROM), NULL, K(PATH) | K(FILE) | K(AT), 0, false, 0, 0},
 	{"host", -1, -1, K(HOST) | K(IP), 0, "host|server|machine", K(WORD), 0, true, 0, 0},
 	/* a host written as one or named as one, never a guessed word */
-	{"rhost", -1, -1, K(HOST) | K(IP), 0, "host|server|machine", 0, 0, false, 0, 0},
+	{"rhost", -1, -1, K(HOST) | K(IP), 0, "host|server|machine", 0, 0, false, 0, CK_BAREHOST},
 	{"url", -1, -1, K(URL) | K(HOST), 0, NULL, 0, 0, false, 0, 0},
 	{"ip", -1, -1, K(IP), 0, NULL, 0, 0, false, 0, 0},
 	{"at", -1, -1, K(AT), 0, NULL, 0, 0, false, 0, 0},
@@ -85,7 +85,7 @@ static const struct role_def roles[] = {
 	{"port", SL_PORT, -1, 0, 0, NULL, K(NUM), 0, false, 0, 0},
 	{"num", -1, -1, 0, 0, NULL, K(NUM) | K(DEC), 0, false, 0, 0},
 	{"date", -1, -1, K(DATE), 0, NULL, 0, 0, false, 0, 0},
-	{"range", -1, -1, K(RANGE), 0, NULL, 0, 0, false, 0, 0},
+	{"range", SL_PORT, -1, K(RANGE), 0, NULL, 0, 0, false, 0, 0}, /* "ports 1-1024" */
 	{"pair", -1, -1, K(PAIR), 0, NULL, 0, 0, false, 0, 0},
 	{"ref", -1, -1, K(REF), 0, NULL, 0, 0, false, 0, 0},
 	{"opt", -1, -1, K(OPT), 0, NULL, 0, 0, false, 0, 0},
@@ -93,8 +93,10 @@ static const struct role_def roles[] = {
 	{"container", SL_NAME, -1, 0, 0, "container", ANYNAME, 0, true, 0, 0},
 	{"pod", SL_NAME, -1, 0, 0, "pod", ANYNAME, 0, true, 0, 0},
 	{"deploy", SL_NAME, -1, 0, 0, "deployment", ANYNAME, 0, true, 0, 0},
-	{"ns", -1, -1, 0, 0, "namespace", ANYNAME, 0, true, 0, 0},
+	{"ns", -1, -1, 0, 0, "namespace", ANYNAME, C(IN), true, 0, 0}, /* "in prod", never "that are failing" */
 	{"service", SL_NAME, -1, 0, 0, "service", ANYNAME, 0, false, 0, CK_SVC},
+	/* a cluster's Service: "db" or "api" is a name there, not a kind */
+	{"ksvc", SL_NAME, -1, 0, 0, "service", ANYNAME, 0, false, 0, CK_KSVC},
 	{"pkg", SL_NAME, -1, K(AT), 0, "package", ANYNAME, 0, false, 0, 0},
 	/* a system package: apt, dnf and brew take no name@version */
 	{"spkg", SL_NAME, -1, 0, 0, "package", ANYNAME & ~K(AT), 0, false, 0, 0},
@@ -293,6 +295,23 @@ static const struct {
 	{"ntpd", "org.ntp.ntpd"}, {"smb", "com.apple.smbd"}, {"samba", "com.apple.smbd"},
 };
 
+/* Words that name a kind of service, not a unit: "restart the database"
+ * does not say which one, and "systemctl restart database" is a guess. */
+static bool generic_service(const char *v)
+{
+	static const char *const kinds[] = {
+		"database", "db", "app", "application", "server", "webserver", "web", "website",
+		"site", "service", "daemon", "backend", "frontend", "api", "computer", "machine",
+		"system", "everything", "all", "it", "thing", "stuff", "program", "process",
+		"container", "network", "internet", "cache", "queue", "worker", "proxy",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (strcasecmp(v, kinds[i]) == 0)
+			return true;
+	return false;
+}
+
 static const char *sys_label(const char *v)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(sys_services); i++)
@@ -385,8 +404,12 @@ static bool check_ok(int check, const char *v, int kind)
 		return *end == '\0' && strlen(strchr(v, ':') + 1) == 2 && h >= 0 && h < 24 && m >= 0 &&
 		       m < 60;
 	}
-	case CK_SVC: /* a unit name, not "10:00" or host:port */
+	case CK_SVC: /* a unit name, not "10:00" or host:port, nor a kind of service */
+		return strchr(v, ':') == NULL && !generic_service(v);
+	case CK_KSVC:
 		return strchr(v, ':') == NULL;
+	case CK_BAREHOST: /* user@host:/tmp already says where: it is not host:~/ */
+		return strpbrk(v, "@:/") == NULL;
 	case CK_RSPEC: /* [user@]host:path, not user@host or pkg@1.2 */
 		return strchr(v, ':') != NULL && strchr(v, ':')[1] != '\0';
 	case CK_DIRISH: { /* conf.d, sites.available: no file extension */
@@ -1019,7 +1042,8 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 		}
 		if (rd->special == RS_TEXT) {
 			for (int i = 0; i < r->n; i++)
-				if (takeable(f, i, ANYNAME | K(DEC), false, 0)) {
+				/* unquoted, "data.b64" is a file to read, not the text */
+				if (takeable(f, i, (ANYNAME | K(DEC)) & ~(K(FILE) | K(PATH)), false, 0)) {
 					f->used[i] = true;
 					m->tok = i;
 					return true;
@@ -1077,10 +1101,12 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 			return true;
 		}
 	}
-	/* a leftover word */
+	/* a leftover word, but never the role's own noun: "make the folder
+	 * private" names no folder */
 	for (int i = 0; rd->rkinds && i < r->n; i++) {
 		if (takeable(f, i, rd->rkinds, rd->runknown, rd->check) && cue_ok(rd->rcues, &r->t[i]) &&
-		    !dest_only(f, rd, i)) {
+		    !dest_only(f, rd, i) &&
+		    !(rd->nouns && r->t[i].kind == TK_WORD && noun_match(rd->nouns, r->t[i].low))) {
 			f->used[i] = true;
 			m->tok = i;
 			return true;
@@ -1608,6 +1634,11 @@ static bool fmt_special(struct mfill *f, const char *v, const char *fmt, struct 
 		buf_adds(b, "'*/");
 		add_re(b, v, "*?[]\\");
 		buf_adds(b, "/*'");
+	} else if (str_eq(fmt, "upto")) { /* sed's "1,N": one line is "1" alone */
+		long n = strtol(v, NULL, 10);
+
+		if (n > 1)
+			buf_addf(b, ",%ld", n);
 	} else if (str_eq(fmt, "plus1") || str_eq(fmt, "b64")) {
 		long n = strtol(v, NULL, 10);
 

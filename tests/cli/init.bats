@@ -153,14 +153,14 @@ load helpers
 }
 
 @test "--pick chooses a candidate, counting round" {
-	run --separate-stderr "$CARO" -n 3 -o json "show disk usage"
+	run --separate-stderr "$CARO" -n 3 -o json "show disk usage of /var/log"
 	n=$(jget candidate_details | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 	[ "$n" -ge 2 ]
 	for k in $(seq 1 $((n * 2))); do
 		want=$(jget "candidate_details.$(((k - 1) % n)).command")
-		[ "$(cmd_for -n 3 --pick "$k" "show disk usage")" = "$want" ]
+		[ "$(cmd_for -n 3 --pick "$k" "show disk usage of /var/log")" = "$want" ]
 	done
-	[ "$(cmd_for --pick 1 "show disk usage")" = "$(jget command)" ]
+	[ "$(cmd_for --pick 1 "show disk usage of /var/log")" = "$(jget command)" ]
 	run --separate-stderr "$CARO" --print-only --pick 0 "list files in /tmp"
 	[ "$status" -eq 2 ]
 	run --separate-stderr "$CARO" --print-only --pick x "list files in /tmp"

@@ -153,7 +153,7 @@ marker_dir() {
 }
 
 @test "menu: n steps through the candidates, each with its own rating, and y runs the one shown" {
-	run "$CARO" -n 3 -o json "show disk usage"
+	run "$CARO" -n 3 -o json "show disk usage of /var/log"
 	n=$(jget candidate_details | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 	[ "$n" -ge 2 ]
 	c1=$(jget candidate_details.0.command)
@@ -163,7 +163,7 @@ marker_dir() {
 		"send:$(printf 'n\\r%.0s' $(seq 2 "$n"))" \
 		"expect:$(re_quote "$c1")\\n  risk: [a-z]+\\n  candidate 1 of $n\\n" 'expect:Run it\?' \
 		'send:n\r' 'expect:candidate 2 of' 'expect:Run it\?' 'send:c\r' 'expect:copied' \
-		'expect:Run it\?' 'send:N\r' -- "$CARO" -n 3 "show disk usage"
+		'expect:Run it\?' 'send:N\r' -- "$CARO" -n 3 "show disk usage of /var/log"
 	[ "$status" -eq 5 ]
 	[[ "$output" == *"$c1"$'\n'"  risk: "*$'\n'"  candidate 1 of $n"* ]]
 }

@@ -261,11 +261,11 @@ blocked_keeps_line() {
 # and round; editing the line makes it a new request. A risky answer says
 # so below the line.
 next_candidate() {
-	run "$CARO" -n 3 -o json "show disk usage"
+	run "$CARO" -n 3 -o json "show disk usage of /var/log"
 	n=$(jget candidate_details | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 	[ "$n" -ge 2 ]
 	TSH_ENV="CARO_CANDIDATES=3" tsh_start "$1"
-	tsh_type "show disk usage"
+	tsh_type "show disk usage of /var/log"
 	for k in $(seq 0 "$n"); do
 		tsh_key C-g
 		tsh_wait_line "\$ $(jget "candidate_details.$((k % n)).command")"
