@@ -274,13 +274,14 @@ TEST(kern_float_ops_match_reference)
 	}
 }
 
-/* Grouped attention: head sizes with and without a fast path, position
+/* Grouped attention: head sizes with and without a fast path (48: the
+ * narrowest slices of V), position
  * counts that are not multiples of 8, 1 to 7 heads per group (the AVX2
  * kernel does values four heads at a time), f16 and f32 caches. */
 TEST(kern_attention_matches_reference)
 {
 	const struct kern *ref = kern_ref(), *k = arch();
-	const int hds[] = {64, 128, 40}, ns[] = {1, 7, 37}, gs[] = {1, 3, 5, 7};
+	const int hds[] = {64, 128, 40, 48}, ns[] = {1, 7, 37}, gs[] = {1, 3, 5, 7};
 	enum { MAXN = 37, STRIDE = 3 * 128, MAXG = 7 };
 	static float kf[MAXN * STRIDE], vf[MAXN * STRIDE], q[MAXG * 130];
 	static float a1[MAXG * MAXN], a2[MAXG * MAXN], o1[MAXG * 130], o2[MAXG * 130];
