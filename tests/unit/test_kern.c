@@ -275,9 +275,9 @@ TEST(kern_float_ops_match_reference)
 }
 
 /* Grouped attention: head sizes with and without a fast path (48: the
- * narrowest slices of V), position
- * counts that are not multiples of 8, 1 to 7 heads per group (the AVX2
- * kernel does values four heads at a time), f16 and f32 caches. */
+ * narrowest slices of V), position counts that are not multiples of 8,
+ * 1 to 7 heads per group (the AVX2 kernel does values four heads at a
+ * time), f16 and f32 caches. */
 TEST(kern_attention_matches_reference)
 {
 	const struct kern *ref = kern_ref(), *k = arch();
