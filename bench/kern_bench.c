@@ -1,19 +1,22 @@
 /*
  * kern_bench: throughput of the matmul kernels on one thread, in
  * multiply-adds per second, for each quantized type: the batched gemm
- * (prefill) and dot over the same tokens, and gemv over one token
- * (decode, with the weights read from memory rather than cache).
+ * (prefill), dot per row and token, and gemv ("few") over the same
+ * tokens, and gemv over one token (decode, with the weights read from
+ * memory rather than cache). gemm against few at --tokens 4 to 16 is
+ * where the kernel table's gemm_min comes from.
  *
  *   kern_bench [--rows N] [--cols N] [--tokens N] [--reps N] [--cpu]
- *              [--type q8_0] [--op gemm|dot|gemv|gemv_dot|attn] [--gemv-mb N]
+ *              [--type q8_0] [--op gemm|dot|few|gemv|gemv_dot|attn] [--gemv-mb N]
  *
  * gemv reads a matrix of --gemv-mb MB (default 256: from memory, as in
  * decode; 2 MB: from cache, which shows the kernel's own speed).
  *
  * --op attn times grouped attention instead (the kernels' attn: g = 1
  * and 3 query heads of 64 dimensions sharing one f16 KV head, as
- * SmolLM2's in decode and prefill, over --tokens cached positions), for the reference and this CPU's
- * kernels side by side, in multiply-adds per second (2 * g * n * 64).
+ * SmolLM2's in decode and prefill, over --tokens cached positions), for
+ * the reference and this CPU's kernels side by side, in multiply-adds
+ * per second (2 * g * n * 64).
  *
  * Times are wall-clock medians; with --cpu they are the thread's CPU time
  * instead, which a busy machine distorts much less (it still shares
@@ -44,7 +47,7 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-enum mode { M_GEMM, M_DOT, M_GEMV, M_GEMV_DOT };
+enum mode { M_GEMM, M_DOT, M_FEW, M_GEMV, M_GEMV_DOT };
 
 static void run(const struct kern *k, uint32_t type, enum mode mode, int nr, int n, int nt,
 		const uint8_t *w, const uint8_t *xq, size_t as, const uint8_t *x8, size_t xs,
@@ -63,9 +66,13 @@ static void run(const struct kern *k, uint32_t type, enum mode mode, int nr, int
 				for (j = r; j < MIN(nr, r + 16); j++)
 					out[t * nr + j] = k->dot[type](n, w + j * rs, xq + t * as);
 		break;
+	case M_FEW:
+		if (k->gemv[type])
+			k->gemv[type](n, w, rs, nr, xq, as, nt, out, (size_t)nr, false);
+		break;
 	case M_GEMV:
 		if (k->gemv[type]) {
-			k->gemv[type](n, w, rs, nr, xq, out);
+			k->gemv[type](n, w, rs, nr, xq, as, 1, out, 1, false);
 			break;
 		}
 		/* fall through */
@@ -124,7 +131,7 @@ int main(int argc, char **argv)
 {
 	static const uint32_t types[] = {GGUF_T_Q8_0, GGUF_T_Q4_0, GGUF_T_Q5_0, GGUF_T_Q4_1,
 					 GGUF_T_Q5_1, GGUF_T_Q4_K, GGUF_T_Q5_K, GGUF_T_Q6_K};
-	static const char *names[] = {"gemm", "dot", "gemv", "gemv_dot"};
+	static const char *names[] = {"gemm", "dot", "few", "gemv", "gemv_dot"};
 	const struct kern *k = kern_get();
 	const char *only_type = NULL, *only_op = NULL;
 	int nr = 1536, n = 768, nt = 128, reps = 7, gemv_mb = 256, i;
@@ -200,7 +207,7 @@ int main(int argc, char **argv)
 			const int rows = one ? gemv_rows : nr;
 			const double macs = (double)rows * n * (one ? 1 : nt);
 
-			if ((mode == M_GEMM && !k->gemm[type]) ||
+			if ((mode == M_GEMM && !k->gemm[type]) || (mode == M_FEW && !k->gemv[type]) ||
 			    (only_op && strcmp(only_op, names[mode])))
 				continue;
 			run(k, type, mode, rows, n, nt, w, xq, as, x8, xs, out); /* warm-up */

@@ -12,9 +12,15 @@
  *    in that ggml type with one activation row in the type's activation
  *    format (quant_type(type)->act): blk_q8 for 32-element types, blk_q8k
  *    for k-quants, floats for f32/f16/bf16. n is a multiple of the block.
- *  - gemv[type](n, w, row_size, nr, x, out) is out[r] = dot(row r, x)
- *    for the nr rows at w, row_size bytes apart: one token (decode) with
- *    the work of several rows shared. NULL entries mean "dot per row".
+ *  - gemv[type](n, w, row_size, nr, x, xstride, nt, out, ldo, add) is
+ *    out[t * ldo + r] = dot(row r, x_t), or += when add, for the nr rows
+ *    at w (row_size bytes apart) and nt tokens in the type's activation
+ *    format, x_t = x + t * xstride: decode (nt = 1, exactly dot), and the
+ *    few tokens of a draft or a short prompt, each row read once for all
+ *    of them. NULL entries mean "dot per row and token".
+ *  - gemm_min[type]: batches of at least this many tokens go through
+ *    gemm, smaller ones through gemv (0: the engine's default), set from
+ *    where the one overtakes the other on the CPU the table is for.
  *  - gemm[type](n, w, row_size, nr, x, xstride, nt, out, ldo, add) is a
  *    batched matmul: for the nr weight rows at w (row_size bytes apart)
  *    and the nt tokens of x, given in the eight-token activation form
@@ -33,7 +39,7 @@
 
 typedef float (*kern_dot_fn)(int n, const void *w, const void *x);
 typedef void (*kern_gemv_fn)(int n, const void *w, size_t row_size, int nr, const void *x,
-			    float *out);
+			    size_t xstride, int nt, float *out, size_t ldo, bool add);
 typedef void (*kern_gemm_fn)(int n, const void *w, size_t row_size, int nr, const void *x,
 			    size_t xstride, int nt, float *out, size_t ldo, bool add);
 
@@ -46,6 +52,7 @@ struct kern {
 	kern_gemv_fn gemv[GGUF_T_COUNT];
 	kern_gemm_fn gemm[GGUF_T_COUNT];
 	enum quant_act8 gemm_act[GGUF_T_COUNT];
+	unsigned char gemm_min[GGUF_T_COUNT];
 	/* attention of g query heads that share one KV head, over n cached
 	 * positions `stride` elements apart (f16, or f32 with kv_f32): for
 	 * each head i, s[t] = scale * (q_i . k[t]), p = softmax(s), and

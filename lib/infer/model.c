@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -103,6 +104,7 @@ struct infer_ctx {
 	uint8_t *ax8[ACT8_COUNT];
 	size_t ax8_stride[ACT8_COUNT];
 	unsigned acts8; /* bit per form in use */
+	int gemm_min;   /* the smallest batch any of the model's matmuls takes to gemm */
 	float *own_f;     /* [n_threads][SMALL_BATCH][max_in] each thread's copy of a small input */
 	uint8_t *own_q8;  /* [n_threads][SMALL_BATCH][aq8_stride] */
 	uint8_t *own_q8k; /* [n_threads][SMALL_BATCH][aq8k_stride] */
@@ -396,14 +398,27 @@ static void *map_zero(size_t n)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+/* Batches of at least this many tokens may go through the kernels' gemm
+ * (padded to a multiple of eight), and from the kernel table's gemm_min
+ * for the weight's type on; smaller ones through its gemv, or a dot
+ * product per row and token. */
+#define GEMM_MIN_TOKENS 4
+
+static int gemm_min(const struct kern *k, uint32_t type)
+{
+	return k->gemm[type] ? MAX(GEMM_MIN_TOKENS, k->gemm_min[type]) : INT_MAX;
+}
+
 /* The eight-token activation forms that the kernels' gemm take for the
- * model's matmul weights (bit per enum quant_act8). */
-static unsigned gemm_forms(const struct infer_model *m, const struct kern *k)
+ * model's matmul weights (bit per enum quant_act8), and the smallest
+ * batch that any of them takes to gemm (*min; INT_MAX: none does). */
+static unsigned gemm_forms(const struct infer_model *m, const struct kern *k, int *min)
 {
 	unsigned forms = 0;
 	int l;
 	size_t j;
 
+	*min = gemm_min(k, m->output.type);
 	if (k->gemm[m->output.type])
 		forms |= 1u << k->gemm_act[m->output.type];
 	for (l = 0; l < m->info.n_layer; l++) {
@@ -411,8 +426,10 @@ static unsigned gemm_forms(const struct infer_model *m, const struct kern *k)
 		const struct wt *all[] = {&L->wq, &L->wk, &L->wv, &L->wo, &L->wgate, &L->wup, &L->wdown};
 
 		for (j = 0; j < ARRAY_SIZE(all); j++)
-			if (k->gemm[all[j]->type])
+			if (k->gemm[all[j]->type]) {
 				forms |= 1u << k->gemm_act[all[j]->type];
+				*min = MIN(*min, gemm_min(k, all[j]->type));
+			}
 	}
 	return forms & ~(1u << ACT8_NONE);
 }
@@ -471,7 +488,7 @@ struct infer_ctx *infer_ctx_new(struct infer_model *m, const struct infer_ctx_pa
 	c->aq8k_stride = quant_act_size(ACT_Q8K, max_in);
 	c->aq8 = xcalloc((size_t)B, c->aq8_stride + 1);
 	c->aq8k = xcalloc((size_t)B, c->aq8k_stride + 1);
-	c->acts8 = gemm_forms(m, c->k);
+	c->acts8 = gemm_forms(m, c->k, &c->gemm_min);
 	for (f = ACT8_Q8; f < ACT8_COUNT; f++)
 		if (c->acts8 & (1u << f)) {
 			c->ax8_stride[f] = quant_act8_size(f, max_in);
@@ -553,16 +570,12 @@ static void split(int n, int grain, int ith, int nth, int *lo, int *hi)
 	*hi = MIN(n, chunks * (ith + 1) / nth * grain);
 }
 
-/* Batches of at least this many tokens go through the kernels' gemm
- * (padded to a multiple of eight); smaller ones a dot product per row and
- * token, or the kernels' gemv for one token. */
-#define GEMM_MIN_TOKENS 4
-
 _Static_assert(SMALL_BATCH < GEMM_MIN_TOKENS, "per-thread inputs have no eight-token forms");
 
-static bool batched(int nb)
+/* whether a batch of nb tokens needs the eight-token forms */
+static bool batched(const struct infer_ctx *c, int nb)
 {
-	return nb >= GEMM_MIN_TOKENS;
+	return nb >= c->gemm_min;
 }
 
 /* The input of a matmul: nb token rows as floats, and in the quantized
@@ -615,7 +628,7 @@ static void prepare(struct infer_ctx *c, int ith, int nth, const float *src, siz
 	}
 	if (own)
 		return;
-	for (b = b0; batched(nb) && b < b1; b += 8) {
+	for (b = b0; batched(c, nb) && b < b1; b += 8) {
 		enum quant_act8 form;
 
 		for (form = ACT8_Q8; form < ACT8_COUNT; form++) {
@@ -632,57 +645,51 @@ static void prepare(struct infer_ctx *c, int ith, int nth, const float *src, siz
 }
 
 /* out[b][r] (= or +=) W[r] . in[b] (+ bias[r]) for rows [r0, r1) and
- * every token of in: batches through the kernels' gemm, one token through
- * their gemv, otherwise a dot product per row and token. */
+ * every token of in: batches from the type's gemm_min through the
+ * kernels' gemm, smaller ones through their gemv, otherwise a dot product
+ * per row and token. */
 static void matmul(const struct infer_ctx *c, const struct wt *w, const struct mm_in *in,
 		   float *out, int ldo, bool add, const float *bias, int r0, int r1)
 {
 	const kern_dot_fn dot = c->k->dot[w->type];
-	const kern_gemm_fn gemm = c->k->gemm[w->type];
+	const kern_gemv_fn gemv = c->k->gemv[w->type];
 	const int nb = in->nb;
 	const uint8_t *x0;
 	size_t xs;
-	int rt, r, b;
+	int r, b;
 
 	if (r1 <= r0)
 		return;
-	if (batched(nb) && gemm) {
+	if (nb >= gemm_min(c->k, w->type)) {
 		x0 = in->x8[c->k->gemm_act[w->type]];
 		xs = c->ax8_stride[c->k->gemm_act[w->type]];
-		gemm(w->n_in, w->data + (size_t)r0 * w->row_size, w->row_size, r1 - r0, x0, xs, nb,
-		     out + r0, (size_t)ldo, add);
-		for (b = 0; bias && b < nb; b++)
-			for (r = r0; r < r1; r++)
-				out[(size_t)b * ldo + r] += bias[r];
-		return;
-	}
-	switch (w->act) {
-	case ACT_Q8: x0 = in->q8, xs = c->aq8_stride; break;
-	case ACT_Q8K: x0 = in->q8k, xs = c->aq8k_stride; break;
-	default: x0 = (const uint8_t *)in->f, xs = in->f_stride * sizeof(float); break;
-	}
-	if (nb == 1 && c->k->gemv[w->type]) {
-		for (rt = r0; rt < r1; rt += 64) {
-			const int re = MIN(r1, rt + 64);
-			float v[64];
-
-			c->k->gemv[w->type](w->n_in, w->data + (size_t)rt * w->row_size, w->row_size,
-					    re - rt, x0, v);
-			for (r = rt; r < re; r++)
-				out[r] = (add ? out[r] : 0) + v[r - rt] + (bias ? bias[r] : 0);
+		c->k->gemm[w->type](w->n_in, w->data + (size_t)r0 * w->row_size, w->row_size, r1 - r0,
+				    x0, xs, nb, out + r0, (size_t)ldo, add);
+	} else {
+		switch (w->act) {
+		case ACT_Q8: x0 = in->q8, xs = c->aq8_stride; break;
+		case ACT_Q8K: x0 = in->q8k, xs = c->aq8k_stride; break;
+		default: x0 = (const uint8_t *)in->f, xs = in->f_stride * sizeof(float); break;
 		}
-		return;
-	}
-	for (r = r0; r < r1; r++) {
-		const uint8_t *wr = w->data + (size_t)r * w->row_size;
+		if (gemv) {
+			gemv(w->n_in, w->data + (size_t)r0 * w->row_size, w->row_size, r1 - r0, x0, xs, nb,
+			     out + r0, (size_t)ldo, add);
+		} else {
+			for (r = r0; r < r1; r++) {
+				const uint8_t *wr = w->data + (size_t)r * w->row_size;
 
-		for (b = 0; b < nb; b++) {
-			float *o = &out[(size_t)b * ldo + r];
-			const float y = dot(w->n_in, wr, x0 + (size_t)b * xs) + (bias ? bias[r] : 0);
+				for (b = 0; b < nb; b++) {
+					float *o = &out[(size_t)b * ldo + r];
+					const float y = dot(w->n_in, wr, x0 + (size_t)b * xs);
 
-			*o = add ? *o + y : y;
+					*o = add ? *o + y : y;
+				}
+			}
 		}
 	}
+	for (b = 0; bias && b < nb; b++)
+		for (r = r0; r < r1; r++)
+			out[(size_t)b * ldo + r] += bias[r];
 }
 
 static void matmul_split(const struct infer_ctx *c, const struct wt *w, const struct mm_in *in,

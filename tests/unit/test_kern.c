@@ -172,48 +172,67 @@ TEST(kern_gemm_matches_reference_dots)
 	}
 }
 
-/* gemv against the reference dot, with row counts that do not fill the
- * kernel's group of rows */
+/* gemv against the reference dot for every (row, token): row counts
+ * that do not fill the kernel's group of rows, one token (decode: exactly
+ * the kernel's own dot), token counts below, at and above the eight that
+ * share each block, and accumulation into what out held. */
 TEST(kern_gemv_matches_reference_dots)
 {
 	const struct kern *ref = kern_ref(), *k = arch();
-	const int nrs[] = {1, 3, 4, 9};
-	size_t ti, ri;
+	const int nrs[] = {1, 3, 4, 9}, nts[] = {1, 2, 5, 8, 11};
+	enum { MAXNT = 11, MAXNR = 9, LDO = MAXNR + 2 };
+	size_t ti, ri, ni;
 
 	for (ti = 0; ti < ARRAY_SIZE(qtypes); ti++) {
 		const uint32_t type = qtypes[ti];
 		const struct quant_type *qt = quant_type(type);
 		const int n = 7 * (int)qt->blck;
-		const size_t rs = quant_row_size(type, n);
+		const size_t rs = quant_row_size(type, n), as = quant_act_size(qt->act, n);
 
 		if (!k->gemv[type])
 			continue;
-		for (ri = 0; ri < ARRAY_SIZE(nrs); ri++) {
-			const int nr = nrs[ri];
-			float *w = xmallocarray((size_t)n * nr, sizeof(float)), x[7 * QK_K], out[9];
-			uint8_t *wq = xmalloc(rs * nr), *xq = xmalloc(quant_act_size(qt->act, n));
-			int r, i;
+		for (ri = 0; ri < ARRAY_SIZE(nrs); ri++)
+			for (ni = 0; ni < ARRAY_SIZE(nts); ni++) {
+				const int nr = nrs[ri], nt = nts[ni], add = (int)ni & 1;
+				float *w = xmallocarray((size_t)n * nr, sizeof(float));
+				float *x = xmallocarray((size_t)n * nt, sizeof(float)), out[MAXNT * LDO];
+				uint8_t *wq = xmalloc(rs * nr), *xq = xmalloc(as * nt);
+				int r, t, i;
 
-			fill(w, n * nr, 0.5f);
-			fill(x, n, 2.0f);
-			for (r = 0; r < nr; r++)
-				qt->quant(w + (size_t)r * n, wq + r * rs, n);
-			(qt->act == ACT_Q8 ? quant_q8_ref : quant_q8k_ref)(x, xq, n);
-			k->gemv[type](n, wq, rs, nr, xq, out);
-			for (r = 0; r < nr; r++) {
-				const float want = ref->dot[type](n, wq + r * rs, xq);
-				double mag = 1;
+				fill(w, n * nr, 0.5f);
+				fill(x, n * nt, 2.0f);
+				for (r = 0; r < nr; r++)
+					qt->quant(w + (size_t)r * n, wq + r * rs, n);
+				for (t = 0; t < nt; t++)
+					(qt->act == ACT_Q8 ? quant_q8_ref : quant_q8k_ref)(x + (size_t)t * n,
+											  xq + t * as, n);
+				for (i = 0; i < MAXNT * LDO; i++)
+					out[i] = (float)(i % 7) - 3;
+				k->gemv[type](n, wq, rs, nr, xq, as, nt, out, LDO, add);
+				for (t = 0; t < MAXNT; t++)
+					for (r = 0; r < LDO; r++) {
+						const float old = (float)((t * LDO + r) % 7) - 3, got = out[t * LDO + r];
+						float want = old;
+						double mag = 1;
 
-				for (i = 0; i < n; i++)
-					mag += fabs((double)w[(size_t)r * n + i] * x[i]);
-				if (fabs(out[r] - want) > 1e-5 * mag)
-					t_fail(__FILE__, __LINE__, "%s nr=%d row %d: %g vs %g", qt->name, nr, r,
-					       out[r], want);
+						if (t < nt && r < nr) {
+							want = ref->dot[type](n, wq + r * rs, xq + t * as) + (add ? old : 0);
+							for (i = 0; i < n; i++)
+								mag += fabs((double)w[(size_t)r * n + i] * x[(size_t)t * n + i]);
+						}
+						if (fabs(got - want) > 1e-5 * mag)
+							t_fail(__FILE__, __LINE__, "%s nr=%d nt=%d add=%d row %d token %d: %g vs %g",
+							       qt->name, nr, nt, add, r, t, got, want);
+						if (nt == 1 && r < nr && t == 0 && !add &&
+						    got != k->dot[type](n, wq + r * rs, xq))
+							t_fail(__FILE__, __LINE__, "%s: one token is not the kernel's dot",
+							       qt->name);
+					}
+				free(w);
+				free(x);
+				free(wq);
+				free(xq);
 			}
-			free(w);
-			free(wq);
-			free(xq);
-		}
 	}
 }
 
