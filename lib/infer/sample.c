@@ -207,6 +207,13 @@ int32_t infer_sample(struct infer_sampler *S, const float *logits)
 #define LOOKUP_NGRAM_MAX 4
 #define LOOKUP_NGRAM_MIN 2
 #define LOOKUP_MAX 16
+/* The draft length adapts as assisted generation's usual schedule does:
+ * it starts at LOOKUP_START, grows by 2 after a draft kept whole and
+ * shrinks by 1 after one cut short (never below 1). Each drafted token
+ * costs a share of a decode step when it is rejected, so a model that
+ * rarely follows its earlier text is soon asked for one token at a time,
+ * and one that loops is soon asked for the most. */
+#define LOOKUP_START 5
 
 /* Token i of the sequence toks[0..n - 1) followed by last. */
 #define SEQ(i) ((i) < n - 1 ? toks[i] : last)
@@ -271,8 +278,9 @@ int infer_generate(struct infer_ctx *c, struct infer_sampler *s, struct infer_ge
 		   struct err *err)
 {
 	const bool lookup = g->lookup > 0 && s->p.temp <= 0;
+	const int lookup_max = MIN(g->lookup, LOOKUP_MAX);
 	int32_t batch[1 + LOOKUP_MAX];
-	int n = 0, rc = 0, k, j, base;
+	int n = 0, rc = 0, k, j, base, draft = MIN(LOOKUP_START, lookup_max);
 	int32_t id;
 
 	g->stopped = INFER_STOP_NONE;
@@ -293,8 +301,7 @@ int infer_generate(struct infer_ctx *c, struct infer_sampler *s, struct infer_ge
 		}
 		k = !lookup ? 0 :
 			lookup_draft(infer_tokens(c), id, base + 1, batch + 1,
-				     MIN(MIN(g->lookup, LOOKUP_MAX),
-					 MIN(g->max_tokens - n, infer_ctx_n_ctx(c) - base - 1)));
+				     MIN(draft, MIN(g->max_tokens - n, infer_ctx_n_ctx(c) - base - 1)));
 		batch[0] = id;
 		if (infer_prefill(c, batch, 1 + k, k ? INFER_ALL_LOGITS : 0, err) != 0) {
 			rc = -2;
@@ -316,6 +323,8 @@ int infer_generate(struct infer_ctx *c, struct infer_sampler *s, struct infer_ge
 				break;
 			}
 		}
+		if (k)
+			draft = j == k ? MIN(draft + 2, lookup_max) : MAX(1, draft - 1);
 		/* The cache keeps batch[0..j]: what one-by-one decoding would
 		 * have evaluated by now. */
 		infer_truncate(c, base + j + 1);
