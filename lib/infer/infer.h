@@ -190,8 +190,9 @@ struct infer_gen {
 	void *user;
 	/* Prompt-lookup drafting, with greedy sampling only: when the last
 	 * tokens occurred before (in the prompt or the output), up to this
-	 * many of the tokens that followed them are checked in one batch, and
-	 * those the model agrees with cost no decode step of their own. The
+	 * many of the tokens that followed them are checked in one batch (fewer
+	 * while drafts keep being cut short), and those the model agrees with
+	 * cost no decode step of their own. The
 	 * output is the same token for token (up to the last bits of the
 	 * float sums, which a batch adds in another order). 0: off. */
 	int lookup;
