@@ -57,7 +57,7 @@ static const struct {
 } classes[] = {
 	{PROG_SHELL, "sh bash zsh dash ksh mksh ash fish csh tcsh yash"},
 	{PROG_INTERP, "python python2 python3 python3.* pypy pypy3 perl ruby node nodejs deno "
-		      "bun php lua luajit Rscript osascript tclsh jshell pwsh powershell"},
+		      "bun php lua luajit Rscript R julia osascript tclsh expect jshell pwsh powershell"},
 	{PROG_DOWNLOAD, "curl wget fetch aria2c http https xh lwp-download GET lwp-request axel"},
 	{PROG_NET, "nc ncat netcat telnet socat openssl cryptcat pwncat"},
 	{PROG_DECODE, "base64 base32 basenc xxd uudecode"},
@@ -1921,116 +1921,12 @@ static int m_code_reverse_shell(struct cmd *c)
 	       strstr(s, "|&") ? code_index(c, w) : -1;
 }
 
-/* Shell commands embedded in code: system("..."), os.system('...'),
- * subprocess.run(["rm", "-rf", "/"]), `...` in perl/ruby. Each is
- * checked as shell. Returns -1 always: the nested check adds reasons. */
-/* A Perl q{...} / qq(...) literal at p (any delimiter; brackets pair):
- * its text goes to *text and *len, and the return is past its end, or
- * NULL when p starts none. */
-static const char *perl_quote(const char *p, const char *line, const char **text, size_t *len)
-{
-	const char *q = p + 1, *e;
-	char open, close;
-
-	if (p[0] != 'q' || (p > line && (isalnum((unsigned char)p[-1]) || p[-1] == '_')))
-		return NULL;
-	if (*q == 'q')
-		q++;
-	open = *q;
-	if (!open || isalnum((unsigned char)open) || isspace((unsigned char)open) || open == '_')
-		return NULL;
-	close = open == '{' ? '}' : open == '(' ? ')' : open == '[' ? ']' : open == '<' ? '>' : open;
-	e = strchr(q + 1, close);
-	if (!e)
-		return NULL;
-	*text = q + 1;
-	*len = (size_t)(e - q - 1);
-	return e + 1;
-}
-
-/* After a string argument: does a comma say more arguments follow, as in
- * Perl's system("rm", "-rf", $dir), which runs a program with a list? */
-static bool more_args(const char *p)
-{
-	while (*p == ' ')
-		p++;
-	return *p == ',';
-}
-
+/* Shell commands embedded in code: system("..."), `...`, expect's spawn
+ * (code.c). Each is checked as shell; returns -1 always: the nested
+ * check adds the reasons. */
 static int m_code_shell(struct cmd *c)
 {
-	/* Perl and Ruby call system and exec without parentheses too. */
-	static const char *const calls[] = {"system(", "popen(", "subprocess.", "exec(",
-					    "execSync(", "spawn(", "shell_exec(", "passthru(",
-					    "Popen(", "check_output(", "call(", "run(", "system ",
-					    "exec "};
-	const struct sword *w = inline_code(c);
-	const char *s;
-	size_t k, found = 0;
-
-	if (!w)
-		return -1;
-	for (k = 0; k < ARRAY_SIZE(calls) && found < 8; k++) {
-		for (s = strstr(w->s, calls[k]); s && found < 8; s = strstr(s + 1, calls[k])) {
-			size_t cl = strlen(calls[k]);
-			const char *p = calls[k][cl - 1] == '.' ? strchr(s, '(') : s + cl - 1;
-			char buf[1024];
-			size_t n = 0;
-			bool list = false;
-
-			if (!p)
-				break;
-			p++;
-			while (*p == ' ')
-				p++;
-			if (calls[k][cl - 1] == ' ' && *p == '(')
-				p++; /* system ("...") */
-			if (*p == '[') {
-				list = true;
-				p++;
-			}
-			/* Collect string literals up to the closing bracket. */
-			while (*p && n + 2 < sizeof(buf)) {
-				char q = *p;
-				const char *lit, *after;
-				size_t ll;
-
-				if ((after = perl_quote(p, w->s, &lit, &ll)) != NULL) {
-					if (n && list)
-						buf[n++] = ' ';
-					if (ll + n + 2 >= sizeof(buf))
-						break;
-					memcpy(buf + n, lit, ll);
-					n += ll;
-					p = after;
-					if (!list && !(list = more_args(p)))
-						break;
-				} else if (q == '"' || q == '\'') {
-					const char *e = strchr(p + 1, q);
-
-					if (!e)
-						break;
-					if (n && list)
-						buf[n++] = ' ';
-					if ((size_t)(e - p - 1) + n + 2 >= sizeof(buf))
-						break;
-					memcpy(buf + n, p + 1, (size_t)(e - p - 1));
-					n += (size_t)(e - p - 1);
-					p = e + 1;
-					if (!list && !(list = more_args(p)))
-						break;
-				} else if (q == ']' || q == ')') {
-					break;
-				} else {
-					p++;
-				}
-			}
-			if (n) {
-				found++;
-				safety_check_code(c, buf, n, (size_t)code_index(c, w), c->env);
-			}
-		}
-	}
+	safety_code_commands(c, inline_code(c), true);
 	return -1;
 }
 
@@ -2069,19 +1965,48 @@ static int m_code_delete(struct cmd *c)
 	return -1;
 }
 
+/* make --eval TEXT, make -f - <<EOF: the makefile's recipes. */
+static int m_make_code(struct cmd *c)
+{
+	struct sword text;
+	size_t i;
+
+	for (i = 1; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		if (str_startswith(s, "--eval="))
+			text = c->av[i], text.s += 7, text.len -= 7;
+		else if ((!strcmp(s, "--eval") || !strcmp(s, "-E")) && i + 1 < c->ac)
+			text = c->av[++i];
+		else if ((!strcmp(s, "-f") || !strcmp(s, "--file") || !strcmp(s, "--makefile")) &&
+			 i + 1 < c->ac && !strcmp(c->av[i + 1].s, "-") && c->in &&
+			 c->in->kind == IN_TEXT && c->in->text) {
+			memset(&text, 0, sizeof(text));
+			text.s = c->in->text;
+			text.len = c->in->text_len;
+			i++;
+		} else
+			continue;
+		safety_code_commands(c, &text, true);
+	}
+	return -1;
+}
+
 static int m_inline_code(struct cmd *c)
 {
 	return code_index(c, inline_code(c));
 }
 
+/* awk's system(), pipes and getline run commands: those not known
+ * statically, text not known piped into a shell, and writes to files
+ * make the program more than a filter. Known commands are checked (and
+ * rated) on their own by m_code_shell. */
 static int m_awk_exec(struct cmd *c)
 {
 	const struct sword *w = inline_code(c);
 
-	if (!w)
-		return -1;
-	return strstr(w->s, "system") || strchr(w->s, '|') || strstr(w->s, "> \"") ||
-	       strstr(w->s, ">\"") || strstr(w->s, ">>") ? code_index(c, w) : -1;
+	return safety_code_commands(c, w, false) & (CODE_DYNAMIC | CODE_WRITES | CODE_SHELL) ?
+		       code_index(c, w) : -1;
 }
 
 /* Skip a sed regex or replacement up to the delimiter d; after it. */
@@ -2498,12 +2423,15 @@ const struct rule safety_rules[] = {
 	 "lua awk gawk", m_code_reverse_shell, RISK_HIGH,
 	 "connects a shell to a network socket: a reverse shell", 0},
 	{"code-shell", "python python2 python3 python3.* pypy pypy3 perl ruby node nodejs deno bun "
-	 "php lua awk gawk mawk nawk", m_code_shell, RISK_SAFE, "", 0},
+	 "php lua awk gawk mawk nawk expect tclsh R Rscript julia osascript", m_code_shell, RISK_SAFE,
+	 "", 0},
+	{"code-shell", "make gmake", m_make_code, RISK_SAFE, "", 0},
 	{"code-delete", "python python2 python3 python3.* pypy pypy3 perl ruby node nodejs deno bun "
 	 "php lua", m_code_delete, RISK_CRITICAL,
 	 "code deletes /, a home or a system directory", 0},
 	{"inline-code", "python python2 python3 python3.* pypy pypy3 perl ruby node nodejs deno bun "
-	 "php lua osascript pwsh powershell", m_inline_code, RISK_MODERATE, "runs inline code", 0},
+	 "php lua osascript pwsh powershell expect tclsh R Rscript julia", m_inline_code,
+	 RISK_MODERATE, "runs inline code", 0},
 	{"awk-exec", "awk gawk mawk nawk", m_awk_exec, RISK_MODERATE,
 	 "awk program runs commands or writes files", 0},
 	{"reverse-shell", "nc ncat netcat pwncat", m_nc_exec, RISK_HIGH,

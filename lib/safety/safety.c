@@ -36,6 +36,9 @@
 #define MAX_KEPT_TREES 4   /* nested code trees kept for their functions */
 #define MAX_SCRIPTS 4      /* files written with static text remembered */
 #define MAX_SCRIPT_TEXT 1024
+/* In a list value (an array, "$@"), marks an element whose leading ~
+ * means $HOME: the flag of one word cannot say it for each element. */
+#define HOME_MARK '\x03'
 
 struct var {
 	char name[32];
@@ -1198,7 +1201,8 @@ static size_t resolve_word(struct sctx *x, const struct shell_word *w, struct sw
 }
 
 /* Split at the \x02 markers of unquoted expansions into out; empty fields
- * vanish unless quoted. */
+ * vanish unless quoted. A field that starts with HOME_MARK is a ~ that
+ * means $HOME (an element of an array or of "$@"). */
 static size_t split_fields(char *p, unsigned flags, struct sword *out, size_t max,
 			   size_t span_start, size_t span_len)
 {
@@ -1209,6 +1213,13 @@ static size_t split_fields(char *p, unsigned flags, struct sword *out, size_t ma
 		e = strchr(p, '\x02');
 		if (e)
 			*e = '\0';
+		bool home = *p == HOME_MARK;
+		char *m;
+
+		/* A mark elsewhere (x"$@") says nothing: the ~ is not first. */
+		p += home;
+		while ((m = strchr(p, HOME_MARK)) != NULL)
+			memmove(m, m + 1, strlen(m));
 		if (*p || (!e && n == 0 && (flags & SW_QUOTED))) {
 			out[n].s = p;
 			out[n].len = strlen(p);
@@ -1218,6 +1229,8 @@ static size_t split_fields(char *p, unsigned flags, struct sword *out, size_t ma
 			out[n].have_pi = false;
 			if (n > 0)
 				out[n].flags &= ~SW_HOME;
+			if (home)
+				out[n].flags |= SW_HOME;
 			if (++n == max)
 				break;
 		}
@@ -1252,10 +1265,12 @@ static void set_array(struct sctx *x, struct var *v, const struct shell_word *w,
 		for (k = 0; k < got; k++) {
 			if (out[k].flags & SW_DYNAMIC)
 				return;
-			if (n + out[k].len + 2 > sizeof(v->value))
+			if (n + out[k].len + 3 > sizeof(v->value))
 				return;
 			if (n)
 				v->value[n++] = '\x02';
+			if (out[k].flags & SW_HOME)
+				v->value[n++] = HOME_MARK;
 			memcpy(v->value + n, out[k].s, out[k].len);
 			n += out[k].len;
 		}
@@ -1684,14 +1699,16 @@ static size_t bind_positional(struct sctx *x, const struct cmd *c, size_t first)
 	 * "$@" then gives one word per argument. */
 	if (all) {
 		all->known = true;
-		all->home = first + 1 < c->ac && (c->av[first + 1].flags & SW_HOME);
+		all->home = false;
 		all->has_raw = false;
 		for (k = first + 1; k < c->ac && all->known; k++) {
-			if ((c->av[k].flags & SW_DYNAMIC) || len + c->av[k].len + 2 > sizeof(all->value))
+			if ((c->av[k].flags & SW_DYNAMIC) || len + c->av[k].len + 3 > sizeof(all->value))
 				all->known = false;
 			else {
 				if (len)
 					all->value[len++] = '\x02';
+				if (c->av[k].flags & SW_HOME)
+					all->value[len++] = HOME_MARK;
 				memcpy(all->value + len, c->av[k].s, c->av[k].len);
 				len += c->av[k].len;
 			}
@@ -3046,6 +3063,16 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 			    strcmp(c->av[k].s, "-") != 0 && !(c->av[k].flags & SW_DYNAMIC))
 				safety_check_code(c, c->av[k].s, c->av[k].len, k, c->env);
 			goto out;
+		}
+		if (!strcmp(prog, "set")) {
+			/* set -- a b, set a b: new positional parameters. */
+			bool opt_arg = false;
+
+			for (k = 1; k < c->ac && c->av[k].s[0] == '-' && strcmp(c->av[k].s, "--"); k++)
+				opt_arg |= !strcmp(c->av[k].s, "-o"); /* set -o OPTION */
+			if (!opt_arg && k < c->ac && c->av[k].s[0] != '+')
+				bind_positional(x, c, !strcmp(c->av[k].s, "--") ? k : k - 1);
+			break; /* its own rules follow (set +o history) */
 		}
 		if (!strcmp(prog, "cd") || !strcmp(prog, "pushd")) {
 			do_cd(x, c);
