@@ -772,14 +772,13 @@ static bool subtree_has(const struct shell_node *n, unsigned mask)
 
 /* The output of echo or printf (with no format but %s) whose words are
  * all literal, written to buf (cap bytes); NULL for anything else. */
-static bool unescape(const char *s, char *out, size_t cap, size_t *len);
+static const char *printf_text(const struct shell_word *fw, char *buf, size_t cap, size_t *len);
 
 static const char *echo_text(const struct shell_node *s, char *buf, size_t cap, size_t *len)
 {
 	const struct shell_word *w;
 	const char *prog;
 	size_t n = 0;
-	char sep = ' ';
 
 	if (s->kind != SHELL_SIMPLE || !s->words || !s->words->text)
 		return NULL;
@@ -791,19 +790,8 @@ static const char *echo_text(const struct shell_node *s, char *buf, size_t cap, 
 	} else if (!strcmp(prog, "printf")) {
 		if (!w || !w->text)
 			return NULL;
-		if (!strcmp(w->text, "%s") || !strcmp(w->text, "%s\\n")) {
-			/* One argument a line, or all run together. */
-			sep = w->text[2] ? '\n' : '\0';
-			w = w->next;
-		} else if (strchr(w->text, '%')) {
-			return NULL;
-		} else {
-			/* A format with no conversions prints itself once,
-			 * escapes decoded: printf 'rm -rf /\n'. */
-			if (w->text_len >= cap || !unescape(w->text, buf, cap, len))
-				return NULL;
-			return buf;
-		}
+		/* printf 'rm -rf /\n', printf '%s %s\n' rm /. */
+		return printf_text(w, buf, cap, len);
 	} else {
 		return NULL;
 	}
@@ -813,8 +801,8 @@ static const char *echo_text(const struct shell_node *s, char *buf, size_t cap, 
 			return NULL;
 		memcpy(buf + n, w->text, w->text_len);
 		n += w->text_len;
-		if (sep && (w->next || sep == '\n'))
-			buf[n++] = sep;
+		if (w->next)
+			buf[n++] = ' ';
 	}
 	buf[n] = '\0';
 	*len = n;
@@ -824,13 +812,46 @@ static const char *echo_text(const struct shell_node *s, char *buf, size_t cap, 
 /* printf's and echo -e's backslash escapes in s (\xHH, \NNN, \n, \t,
  * \\), decoded into out (cap bytes, s no longer than it); false for a
  * format (%) or an escape it does not know, or a NUL. */
+/* One escape, s just past its backslash: its byte to *v; s is left on
+ * its last character. False for one not known. */
+static bool esc_char(const char **sp, unsigned *v)
+{
+	const char *s = *sp;
+	int k;
+
+	*v = 0;
+	if (*s == 'x') {
+		for (k = 0; k < 2 && isxdigit((unsigned char)s[1]); k++, s++)
+			*v = *v * 16 + (unsigned)(isdigit((unsigned char)s[1]) ? s[1] - '0' :
+						  (tolower((unsigned char)s[1]) - 'a' + 10));
+		if (!k)
+			return false;
+	} else if (*s >= '0' && *s <= '7') {
+		/* printf's \NNN; echo -e's \0NNN reads the same here. */
+		int more = *s == '0' ? 3 : 2;
+
+		*v = (unsigned)(*s - '0');
+		for (k = 0; k < more && s[1] >= '0' && s[1] <= '7'; k++, s++)
+			*v = *v * 8 + (unsigned)(s[1] - '0');
+	} else if (*s == 'n') {
+		*v = '\n';
+	} else if (*s == 't') {
+		*v = '\t';
+	} else if (*s == '\\') {
+		*v = '\\';
+	} else {
+		return false;
+	}
+	*sp = s;
+	return *v <= 255;
+}
+
 static bool unescape(const char *s, char *out, size_t cap, size_t *len)
 {
 	size_t n = 0;
 
 	for (; *s; s++) {
-		unsigned v = 0;
-		int k;
+		unsigned v;
 
 		if (n + 1 >= cap || *s == '%')
 			return false;
@@ -839,35 +860,87 @@ static bool unescape(const char *s, char *out, size_t cap, size_t *len)
 			continue;
 		}
 		s++;
-		if (*s == 'x') {
-			for (k = 0; k < 2 && isxdigit((unsigned char)s[1]); k++, s++)
-				v = v * 16 + (unsigned)(isdigit((unsigned char)s[1]) ? s[1] - '0' :
-							(tolower((unsigned char)s[1]) - 'a' + 10));
-			if (!k)
-				return false;
-		} else if (*s >= '0' && *s <= '7') {
-			/* printf's \NNN; echo -e's \0NNN reads the same here. */
-			int more = *s == '0' ? 3 : 2;
-
-			v = (unsigned)(*s - '0');
-			for (k = 0; k < more && s[1] >= '0' && s[1] <= '7'; k++, s++)
-				v = v * 8 + (unsigned)(s[1] - '0');
-		} else if (*s == 'n') {
-			v = '\n';
-		} else if (*s == 't') {
-			v = '\t';
-		} else if (*s == '\\') {
-			v = '\\';
-		} else {
-			return false;
-		}
-		if (!v || v > 255)
+		if (!esc_char(&s, &v) || !v)
 			return false;
 		out[n++] = (char)v;
 	}
 	out[n] = '\0';
 	*len = n;
 	return true;
+}
+
+/* Add text s to out (n used of cap), escapes decoded when esc (printf's
+ * format, %b); a NUL byte becomes a newline: both end an item for xargs
+ * (printf '%s\0' / | xargs -0). False when out of room or for an escape
+ * not known. */
+static bool printf_add(const char *s, size_t max, bool esc, char *out, size_t cap, size_t *n)
+{
+	for (; *s && max; s++, max--) {
+		unsigned v = (unsigned char)*s;
+
+		if (*n + 2 >= cap)
+			return false;
+		if (esc && *s == '\\') {
+			s++;
+			if (!esc_char(&s, &v))
+				return false;
+		}
+		out[(*n)++] = v ? (char)v : '\n';
+	}
+	return true;
+}
+
+/* printf FORMAT ARGS... with static words: what it prints, into buf. The
+ * format is used again while arguments remain; %s %b %c %d %i %u %x %o
+ * %q (flags and widths read past) and %% are known. NULL otherwise. */
+static const char *printf_text(const struct shell_word *fw, char *buf, size_t cap, size_t *len)
+{
+	const struct shell_word *a = fw->next;
+	size_t n = 0;
+	bool used;
+
+	if (!fw->text)
+		return NULL;
+	do {
+		const char *p;
+
+		used = false;
+		for (p = fw->text; *p; p++) {
+			const char *val = "";
+			char conv;
+
+			if (*p != '%') {
+				size_t run = strcspn(p, "%");
+
+				if (!printf_add(p, run, true, buf, cap, &n))
+					return NULL;
+				p += run - 1;
+				continue;
+			}
+			p++;
+			p += strspn(p, "-+ #0123456789.");
+			conv = *p;
+			if (conv == '%') {
+				if (!printf_add("%", 1, false, buf, cap, &n))
+					return NULL;
+				continue;
+			}
+			if (!conv || !strchr("sbcdiuxXoq", conv))
+				return NULL;
+			if (a) {
+				if (!a->text)
+					return NULL;
+				val = a->text;
+				a = a->next;
+				used = true;
+			}
+			if (!printf_add(val, conv == 'c' ? 1 : SIZE_MAX, conv == 'b', buf, cap, &n))
+				return NULL;
+		}
+	} while (used && a);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
 }
 
 /* printf 'ESCAPED' or echo -e 'ESCAPED' with one literal word: its
@@ -932,13 +1005,14 @@ static const char *path_part(const struct shell_node *s, char *buf, size_t cap, 
  * formats, printf or echo -e of escapes, pwd, which/command -v, dirname
  * and basename. NULL otherwise. */
 static const char *static_cmdsub(struct sctx *x, const struct shell_node *sub, size_t *len,
-				 struct strpool *sp)
+				 struct strpool *sp, bool *home)
 {
 	const struct shell_node *s = sub->child;
 	const struct shell_word *w;
 	const char *prog;
 	char *out;
 
+	*home = false;
 	if (!s || s->next || s->kind != SHELL_SIMPLE || !s->words || s->redirs ||
 	    !shell_word_is_literal(s->words))
 		return NULL;
@@ -965,6 +1039,10 @@ static const char *static_cmdsub(struct sctx *x, const struct shell_node *sub, s
 		return out;
 	if (!echo_text(s, out, s->len + 1, len))
 		return NULL;
+	/* $(echo ~) is the home dir. */
+	for (w = s->words->next; w && out[0] == '~'; w = w->next)
+		if (w->flags & SHELL_W_TILDE)
+			*home = true;
 	/* $( ) strips trailing newlines: "$(printf '%s\n' /)" is /. */
 	while (*len && out[*len - 1] == '\n')
 		out[--*len] = '\0';
@@ -1065,9 +1143,12 @@ static void resolve_parts(struct sctx *x, const struct shell_part *pt, struct rb
 			break;
 		case SHELL_PART_CMDSUB: {
 			size_t n;
-			const char *s = static_cmdsub(x, pt->sub, &n, sp);
+			bool home;
+			const char *s = static_cmdsub(x, pt->sub, &n, sp, &home);
 
 			b->flags |= SW_CMDSUB;
+			if (s && home && first && b->len == 0)
+				b->flags |= SW_HOME;
 			if (subtree_has(pt->sub, PROG_DOWNLOAD))
 				b->flags |= SW_DOWNLOAD;
 			if (subtree_has(pt->sub, PROG_DECODE))
@@ -2577,6 +2658,7 @@ static const char *base_name(const char *s)
 }
 
 static void check_argv_at(struct sctx *x, struct cmd *c);
+static void check_code_opts(struct cmd *c);
 
 /* The recursion of walk_node and of check_argv (find -exec find -exec...,
  * xargs xargs...) is capped: past the cap nothing more is looked into,
@@ -2623,6 +2705,16 @@ static const struct {
 	{"vim vi nvim view vimdiff ex gvim", "--cmd", "!"},
 	{"vim vi nvim view vimdiff ex gvim", "+", "!"},
 	{"less more", "+", "!"},
+	/* ssh -o ProxyCommand=CMD (or "ProxyCommand CMD"); marks are
+	 * matched without regard to case, as ssh reads its keywords. */
+	{"ssh scp sftp autossh", "-o", "proxycommand="},
+	{"ssh scp sftp autossh", "-o", "proxycommand "},
+	{"ssh scp sftp autossh", "-o", "localcommand="},
+	{"ssh scp sftp autossh", "-o", "localcommand "},
+	{"gdb", "-ex", "shell "},
+	{"gdb", "-ex", "!"},
+	{"gdb", "--eval-command", "shell "},
+	{"gdb", "--eval-command", "!"},
 };
 
 /* git -c KEY=VALUE: keys whose value git runs as shell code; with '!',
@@ -2644,7 +2736,7 @@ static void code_value(struct cmd *c, size_t i, const char *val, const char *mar
 			return;
 	} else if (mark) {
 		val += strspn(val, ": \t");
-		if (!str_startswith(val, mark))
+		if (strncasecmp(val, mark, strlen(mark)) != 0)
 			return;
 		val += strlen(mark);
 	}
@@ -2855,6 +2947,19 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 					run_code_words(c, k + 1, &sp, "env -S");
 					goto out;
 				}
+				if (str_startswith(s, "-S") || str_startswith(s, "--split-string=")) {
+					/* -S"CODE", --split-string=CODE: the rest of the
+					 * word is the command line, the words after it
+					 * its arguments. */
+					struct sword *w = &c->av[k];
+					size_t cut = s[1] == 'S' ? 2 : 15;
+
+					w->s += cut;
+					w->len -= cut;
+					w->have_pi = false;
+					run_code_words(c, k, &sp, "env -S");
+					goto out;
+				}
 				if (!strcmp(s, "--")) {
 					k++;
 					continue;
@@ -2959,6 +3064,12 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 		}
 		if (!strcmp(prog, "ssh")) {
 			k = skip_opts(c, 1, "bcDEeFIiJLlmOopQRSWwB", "");
+			/* ssh host -- CMD */
+			if (k + 2 < c->ac && !strcmp(c->av[k + 1].s, "--")) {
+				c->av[k + 1] = c->av[k];
+				k++;
+			}
+			check_code_opts(c); /* -o ProxyCommand=CMD */
 			if (k + 1 >= c->ac)
 				goto out; /* an interactive session */
 			safety_add(c, (int)k + 1, "ssh-remote", RISK_MODERATE,
@@ -3549,12 +3660,84 @@ static const char *cat_here_text(const struct shell_node *c, size_t *len)
 	return bw->text;
 }
 
+/* Decode base64 text (standard or URL alphabet, blanks ignored) into out
+ * (cap bytes, NUL-terminated). False for text that is not base64 or
+ * decodes to anything but printable text: only code can be judged. */
+static bool b64_decode(const char *s, size_t n, char *out, size_t cap, size_t *len)
+{
+	unsigned acc = 0;
+	int bits = 0;
+	size_t o = 0, i;
+
+	for (i = 0; i < n && s[i] != '='; i++) {
+		const char *al = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+		const char *f;
+		unsigned char ch = (unsigned char)s[i];
+
+		if (isspace(ch))
+			continue;
+		if (ch == '-' || ch == '_')
+			ch = ch == '-' ? '+' : '/';
+		if (!ch || !(f = strchr(al, ch)))
+			return false;
+		acc = (acc << 6) | (unsigned)(f - al);
+		bits += 6;
+		if (bits >= 8) {
+			unsigned char b = (unsigned char)(acc >> (bits - 8));
+
+			bits -= 8;
+			if (o + 1 >= cap || (b < 0x20 && b != '\n' && b != '\t') || b == 0x7f)
+				return false;
+			out[o++] = (char)b;
+		}
+	}
+	out[o] = '\0';
+	*len = o;
+	return o > 0;
+}
+
+/* base64 -d with no file operand, fed the static text in (or its own
+ * here-string or here-document): the decoded text into buf. */
+static bool decoded_text(const struct shell_node *c, const struct stdin_info *in, char *buf,
+			 size_t cap, size_t *len)
+{
+	const struct shell_word *w;
+	const struct shell_redir *r;
+	const char *src = in && in->kind == IN_TEXT ? in->text : NULL;
+	size_t sl = src ? in->text_len : 0;
+	bool decode = false;
+
+	if (c->kind != SHELL_SIMPLE || !c->words || !c->words->text ||
+	    strcmp(base_name(c->words->text), "base64") != 0)
+		return false;
+	for (w = c->words->next; w; w = w->next) {
+		if (!w->text || w->text[0] != '-')
+			return false; /* a file, or not known */
+		if (!strcmp(w->text, "--decode") ||
+		    (w->text[1] != '-' && strpbrk(w->text + 1, "dD")))
+			decode = true;
+	}
+	for (r = c->redirs; r; r = r->next) {
+		const struct shell_word *bw = r->op == SHELL_REDIR_HERESTRING ? r->target :
+					      r->op == SHELL_REDIR_HEREDOC ||
+					      r->op == SHELL_REDIR_HEREDOC_TAB ? r->body : NULL;
+
+		if (bw) {
+			src = bw->text;
+			sl = bw->text ? bw->text_len : 0;
+		} else if (r->fd == 0) {
+			return false;
+		}
+	}
+	return decode && src && b64_decode(src, sl, buf, cap, len);
+}
+
 static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 {
 	const struct shell_node *c;
 	struct stdin_info in, prev;
 	bool first = true, have_shell = false, have_net = false, all_static;
-	char text[1024];
+	char text[1024], dec[1024];
 	int role;
 
 	memset(&prev, 0, sizeof(prev));
@@ -3578,7 +3761,13 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 			continue;
 		}
 		summarize(c, role, &prev);
-		if (echo_text(c, text, sizeof(text), &prev.text_len)) {
+		if (prev.kind == IN_DECODED &&
+		    decoded_text(c, first ? NULL : &in, dec, sizeof(dec), &prev.text_len)) {
+			/* echo cm0gLXJmIC8K | base64 -d | sh: the code is known. */
+			memcpy(text, dec, prev.text_len + 1);
+			prev.kind = IN_TEXT;
+			prev.text = text;
+		} else if (echo_text(c, text, sizeof(text), &prev.text_len)) {
 			prev.kind = IN_TEXT;
 			prev.text = text;
 		} else if ((prev.text = cat_here_text(c, &prev.text_len)) != NULL) {
