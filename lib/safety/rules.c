@@ -2198,7 +2198,91 @@ static int m_download_file(struct cmd *c)
 	return cmd_has_short(c, 'o') || cmd_has_short(c, 'O') || cmd_has_long(c, "--output") ||
 	       cmd_has_long(c, "--remote-name") || cmd_has_short(c, 'T') ||
 	       cmd_has_long(c, "--upload-file") || cmd_has_short(c, 'd') || cmd_has_long(c, "--data") ||
-	       cmd_has_short(c, 'F') || cmd_has_short(c, 'X') || cmd_has_long(c, "--request") ? 0 : -1;
+	       cmd_has_long(c, "--data-binary") || cmd_has_long(c, "--data-raw") ||
+	       cmd_has_long(c, "--data-urlencode") || cmd_has_long(c, "--json") ||
+	       cmd_has_long(c, "--form") || cmd_has_short(c, 'F') || cmd_has_short(c, 'X') ||
+	       cmd_has_long(c, "--request") ? 0 : -1;
+}
+
+/* A file whose contents are secrets: keys, credentials, the password
+ * database, shell history. */
+static bool secret_path(struct cmd *c, const char *path, bool home)
+{
+	struct pinfo pi;
+
+	if (!*path || strchr(path, SW_UNKNOWN_CH))
+		return false;
+	safety_classify_cmd(c, path, home, &pi);
+	return (pi.sensitive && !pi.startup) || pi.auth || pi.history || pi.login_keys;
+}
+
+/* Sending a secret file to another host: curl -d @FILE, -F f=@FILE,
+ * -T FILE, wget --post-file=FILE, scp or rsync of it to HOST:PATH. */
+static int m_exfil(struct cmd *c)
+{
+	size_t i;
+
+	if (!strcmp(c->prog, "curl") || !strcmp(c->prog, "wget")) {
+		for (i = 1; i < c->ac; i++) {
+			const char *s = c->av[i].s, *val = NULL, *eq = strchr(s, '=');
+			bool home = false;
+
+			if (s[0] != '-')
+				continue;
+			if (s[1] == '-') {
+				char name[32];
+
+				snprintf(name, sizeof(name), "%.*s",
+					 (int)(eq ? (size_t)(eq - s - 2) : strlen(s + 2)), s + 2);
+				if (!safety_prog_in(name, "data data-binary data-urlencode json form "
+						    "upload-file post-file body-file"))
+					continue;
+				if (eq) {
+					val = eq + 1;
+				} else if (i + 1 < c->ac) {
+					val = c->av[++i].s;
+					home = (c->av[i].flags & SW_HOME) != 0;
+				}
+			} else if (strchr("dFT", s[1])) {
+				if (s[2]) {
+					val = s + 2;
+				} else if (i + 1 < c->ac) {
+					val = c->av[++i].s;
+					home = (c->av[i].flags & SW_HOME) != 0;
+				}
+			}
+			if (!val)
+				continue;
+			/* -T and the post-file options name the file; the others
+			 * read one after @ (or <, for -F). */
+			if (!(s[1] == 'T' || strstr(s, "upload-file") || strstr(s, "post-file") ||
+			      strstr(s, "body-file"))) {
+				const char *at = strpbrk(val, "@<");
+
+				if (!at)
+					continue;
+				val = at + 1;
+				home = val[0] == '~';
+			}
+			if (secret_path(c, val, home || val[0] == '~'))
+				return (int)i;
+		}
+		return -1;
+	}
+	/* scp/rsync: a secret operand with a HOST: operand. */
+	{
+		int remote = -1, secret = -1, k;
+
+		FOR_OPERANDS(c, k, !strcmp(c->prog, "scp") ? "cFiJloPS" : "e") {
+			const char *s = c->av[k].s, *colon = strchr(s, ':');
+
+			if (colon && colon > s && !memchr(s, '/', (size_t)(colon - s)))
+				remote = k;
+			else if (secret < 0 && secret_path(c, s, (c->av[k].flags & SW_HOME) != 0))
+				secret = k;
+		}
+		return remote >= 0 && secret >= 0 ? secret : -1;
+	}
 }
 
 /* ---- the table -------------------------------------------------------- */
@@ -2438,6 +2522,8 @@ const struct rule safety_rules[] = {
 	 "serves a program over the network: a reverse or bind shell", 0},
 	{"reverse-shell", "socat", m_socat_exec, RISK_HIGH,
 	 "connects a program to a network socket", 0},
+	{"exfiltrate", "curl wget scp rsync sftp", m_exfil, RISK_HIGH,
+	 "sends keys, credentials or the password database to another host", 0},
 	{"download", "curl wget", m_download_file, RISK_MODERATE,
 	 "downloads to a file or sends data to a server", 0},
 };

@@ -301,7 +301,9 @@ static const char *const auth_files[] = {
 };
 
 /* Items of a home directory that hold keys or run at login: the item and
- * everything below it count as sensitive. */
+ * everything below it count as sensitive. The first N_STARTUP are shell
+ * start-up files: what is written there runs in every new shell. */
+#define N_STARTUP 11
 static const char *const sensitive_home[] = {
 	".bashrc", ".bash_profile", ".profile", ".zshrc", ".zprofile", ".zshenv",
 	".zlogin", ".bash_login", ".login", ".cshrc", ".tcshrc", ".ssh", ".gnupg",
@@ -475,6 +477,7 @@ static void classify_norm(const char *norm, struct pinfo *pi)
 		}
 		pi->sensitive = in_list(item, slash ? (size_t)(slash - item) : strlen(item),
 					sensitive_home, ARRAY_SIZE(sensitive_home));
+		pi->startup = !slash && in_list(item, strlen(item), sensitive_home, N_STARTUP);
 		pi->cls = slash && !pi->sensitive ? PC_HOME_DEEP : PC_HOME_ITEM;
 		return;
 	}
@@ -1083,9 +1086,11 @@ static void resolve_param(struct sctx *x, const struct shell_part *pt, struct rb
 		if (first && b->len == 0) {
 			b->flags |= SW_HOME;
 			rb_add(b, "~", 1, NULL);
-		} else if (b->len && (b->s[b->len - 1] == ' ' || b->s[b->len - 1] == '=')) {
+		} else if (b->len && (b->s[b->len - 1] == ' ' || b->s[b->len - 1] == '=' ||
+				      b->s[b->len - 1] == '@')) {
 			/* "rm -rf $HOME" given to sh -c: a ~ at a word start
-			 * of the inner command reads the same. */
+			 * of the inner command reads the same; so does curl's
+			 * -d @$HOME/x. */
 			rb_add(b, "~", 1, NULL);
 		} else {
 			rb_unknown(b);
@@ -3560,6 +3565,15 @@ static void check_simple(struct sctx *x, const struct shell_node *n, const struc
 		}
 		note_script(x, &t, text, tlen,
 			    r->op == SHELL_REDIR_APPEND || r->op == SHELL_REDIR_APPEND_ERR);
+		/* echo 'CODE' >> ~/.bashrc: CODE runs in every new shell. */
+		if (text && tlen) {
+			struct cmd tc = c;
+
+			tc.av = &t;
+			tc.ac = 1;
+			if (safety_path(&tc, 0)->startup)
+				safety_check_code(&tc, text, tlen, 0, c.env);
+		}
 	}
 	/* export/readonly/declare NAME=value, unset NAME, read NAME. */
 	if (c.prog && safety_prog_in(c.prog, "export declare typeset local readonly")) {
@@ -3732,11 +3746,43 @@ static bool decoded_text(const struct shell_node *c, const struct stdin_info *in
 	return decode && src && b64_decode(src, sl, buf, cap, len);
 }
 
+/* Does simple command c name a secret file (keys, credentials, the
+ * password database, history) among its static words? */
+static bool reads_secret(struct sctx *x, const struct shell_node *c)
+{
+	const struct shell_word *w;
+
+	if (c->kind != SHELL_SIMPLE || !c->words)
+		return false;
+	for (w = c->words->next; w; w = w->next) {
+		struct pinfo pi;
+
+		if (!w->text || w->text[0] == '-')
+			continue;
+		classify_in(w->text, (w->flags & SHELL_W_TILDE) != 0, false, x->cwd, &pi);
+		if ((pi.sensitive && !pi.startup) || pi.auth || pi.history || pi.login_keys)
+			return true;
+	}
+	return false;
+}
+
+/* Does a downloader read what it sends from stdin (curl -d @-, -T -)? */
+static bool sends_stdin(const struct shell_node *c)
+{
+	const struct shell_word *w;
+
+	for (w = c->words; w; w = w->next)
+		if (w->text && (strstr(w->text, "@-") || !strcmp(w->text, "-") ||
+				strstr(w->text, "=-") || strstr(w->text, "<-")))
+			return true;
+	return false;
+}
+
 static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 {
 	const struct shell_node *c;
 	struct stdin_info in, prev;
-	bool first = true, have_shell = false, have_net = false, all_static;
+	bool first = true, have_shell = false, have_net = false, all_static, secret = false;
 	char text[1024], dec[1024];
 	int role;
 
@@ -3753,6 +3799,11 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 			have_shell = true;
 		if (role == ROLE_NET)
 			have_net = true;
+		/* cat ~/.ssh/id_rsa | base64 | curl -d @- URL, tar c ~/.ssh | nc */
+		if (secret && (role == ROLE_NET || (role == ROLE_DOWNLOAD && sends_stdin(c))))
+			add_node_reason(x, c, "exfiltrate", RISK_HIGH,
+					"sends keys, credentials or the password database to another host");
+		secret = secret || reads_secret(x, c);
 		/* What this command gives the next: tee and pv pass their
 		 * input on. */
 		if (!first && in.kind != IN_NONE && c->kind == SHELL_SIMPLE && c->words &&

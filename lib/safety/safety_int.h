@@ -44,6 +44,7 @@ struct pinfo {
 			    dir itself (rm -r dir deletes all of it too) */
 	bool auth;       /* passwd, shadow, sudoers...: the system's logins */
 	bool sensitive;  /* shell start-up files, ssh and gpg keys */
+	bool startup;    /* a shell start-up file itself (~/.bashrc) */
 	bool history;    /* a shell history file */
 	bool login_keys; /* an ssh authorized_keys file: who may log in */
 	bool devtcp;     /* bash's /dev/tcp or /dev/udp */
