@@ -589,6 +589,43 @@ static int m_write_device(struct cmd *c)
 	return write_target(c, p_device);
 }
 
+/* An archiver writing its archive over a disk: tar -cf /dev/sda,
+ * cpio -o -F /dev/sda, zip/7z naming one as the archive. Tapes (/dev/st0)
+ * are not disks and stay out. */
+static int m_archive_device(struct cmd *c)
+{
+	bool zip = !strcmp(c->prog, "zip"), create = zip;
+	size_t i;
+
+	for (i = 1; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		if (safety_prog_in(s, "--create --append --update -o") ||
+		    (s[0] == '-' && s[1] != '-' && strpbrk(s + 1, "cru")) ||
+		    (i == 1 && s[0] != '-' && strpbrk(s, "cru")))
+			create = true;
+	}
+	for (i = 1; create && i < c->ac; i++) {
+		const char *s = c->av[i].s;
+		struct pinfo pi;
+
+		if (str_startswith(s, "--file=")) {
+			safety_classify_cmd(c, s + 7, false, &pi);
+			if (pi.cls == PC_DEVICE)
+				return (int)i;
+		} else if (i + 1 < c->ac &&
+			   (safety_prog_in(s, "-f -F --file") ||
+			    (s[0] == '-' && s[1] != '-' && s[strlen(s) - 1] == 'f') ||
+			    (i == 1 && s[0] != '-' && strchr(s, 'f')))) {
+			if (safety_path(c, i + 1)->cls == PC_DEVICE)
+				return (int)i + 1;
+		} else if (zip && s[0] != '-' && safety_path(c, i)->cls == PC_DEVICE) {
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
 static int m_write_sysrq(struct cmd *c)
 {
 	return write_target(c, p_sysrq);
@@ -2344,6 +2381,8 @@ const struct rule safety_rules[] = {
 	 RISK_HIGH, "edits a disk's partition table", 0},
 	{"diskutil-erase", "diskutil", m_diskutil_erase, RISK_CRITICAL,
 	 "erases or repartitions a disk", 0},
+	{"write-device", "tar gtar bsdtar cpio zip", m_archive_device, RISK_CRITICAL,
+	 "writes an archive over a disk device, destroying its data", 0},
 	{"write-device", "tee cp mv install pv rsync", m_write_device, RISK_CRITICAL,
 	 "writes over a disk device, destroying its data", 0},
 	{"sysrq", "tee", m_write_sysrq, RISK_CRITICAL,

@@ -79,6 +79,14 @@ struct sctx {
 		bool active;        /* being walked for a call: no recursion */
 	} funcs[MAX_FUNCS];
 	size_t n_funcs;
+	/* Aliases defined earlier: a later command that starts with the
+	 * name runs the value with the command's words after it. */
+	struct alias {
+		char name[32];
+		char value[256];
+		bool active;
+	} aliases[MAX_FUNCS];
+	size_t n_aliases;
 	int calls;                  /* CALL_BUDGET left */
 	/* Trees of nested code (eval '...') that defined functions, kept
 	 * until the check ends so that later calls can walk the bodies. */
@@ -2805,6 +2813,28 @@ static void check_code_opts(struct cmd *c)
 	}
 }
 
+/* Remember alias name=value for later commands; a later definition
+ * replaces an earlier one. */
+static void remember_alias(struct sctx *x, const char *name, const char *value)
+{
+	size_t k;
+
+	if (strlen(name) >= sizeof(x->aliases[0].name) ||
+	    strlen(value) >= sizeof(x->aliases[0].value))
+		return;
+	for (k = 0; k < x->n_aliases; k++)
+		if (!strcmp(x->aliases[k].name, name))
+			break;
+	if (k == x->n_aliases) {
+		if (k == ARRAY_SIZE(x->aliases))
+			return;
+		x->n_aliases++;
+	}
+	snprintf(x->aliases[k].name, sizeof(x->aliases[k].name), "%s", name);
+	snprintf(x->aliases[k].value, sizeof(x->aliases[k].value), "%s", value);
+	x->aliases[k].active = false;
+}
+
 /* Peel wrappers off c until the real command; then apply the rules. */
 static void check_argv_at(struct sctx *x, struct cmd *c)
 {
@@ -2851,6 +2881,24 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 			if (!strcmp(x->bombs[k], c->av[0].s)) {
 				safety_add(c, 0, "fork-bomb", RISK_CRITICAL,
 					   "runs a fork bomb: %s calls itself without end", prog);
+				goto out;
+			}
+		/* An alias defined earlier: its value, then the other words,
+		 * is the command line. */
+		for (k = 0; k < x->n_aliases; k++)
+			if (!strcmp(x->aliases[k].name, c->av[0].s) && !x->aliases[k].active) {
+				struct alias *al = &x->aliases[k];
+				size_t rl = 0, vl = strlen(al->value);
+				unsigned fl;
+				char *rest = join_args(c, 1, &sp, &rl, &fl);
+				char *code = rest ? sp_alloc(&sp, vl + rl + 2) : NULL;
+
+				if (!code)
+					break;
+				snprintf(code, vl + rl + 2, "%s %s", al->value, rest);
+				al->active = true;
+				safety_check_code(c, code, vl + 1 + rl, 0, c->env);
+				al->active = false;
 				goto out;
 			}
 		/* A function defined earlier comes first too: its body runs
@@ -3147,6 +3195,7 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 						   "that changes things", name);
 				if (before > x->v->risk)
 					x->v->risk = before;
+				remember_alias(x, name, eq + 1);
 			}
 			goto out;
 		}
@@ -4114,6 +4163,7 @@ int safety_check(const char *cmd, size_t len, const struct safety_opts *opts,
 	x.n_vars = 0;
 	x.n_bombs = 0;
 	x.n_funcs = 0;
+	x.n_aliases = 0;
 	x.n_kept = 0;
 	x.calls = CALL_BUDGET;
 	x.n_downloads = 0;
