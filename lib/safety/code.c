@@ -199,12 +199,54 @@ static const char *find_assign(const char *code, const char *name, size_t n, con
 			continue;
 		while (*q == ' ' || *q == '\t')
 			q++;
+		/* The whole assignment must come before limit: in c = c "/",
+		 * the c on the right is the earlier value. */
+		if (q + strcspn(q, ";\n}") > limit)
+			continue;
 		if (q[0] == '=' && q[1] != '=' && q[1] != '~' && q[1] != '>')
 			found = q + 1;
 		else if (q[0] == '<' && q[1] == '-')
 			found = q + 2;
 	}
 	return found;
+}
+
+/* awk's field n of the input when that is one static line, else
+ * unknown. */
+static void awk_field(const struct scan *s, int n, struct cbuf *b)
+{
+	const struct stdin_info *in = s->c->in;
+	const char *t, *end;
+
+	if (!in || in->kind != IN_TEXT || !in->text) {
+		cb_unknown(b);
+		return;
+	}
+	t = in->text;
+	end = t + in->text_len;
+	while (end > t && end[-1] == '\n')
+		end--;
+	if (memchr(t, '\n', (size_t)(end - t)) || memchr(t, SW_UNKNOWN_CH, (size_t)(end - t))) {
+		cb_unknown(b);
+		return;
+	}
+	if (n == 0) {
+		cb_add(b, t, (size_t)(end - t));
+		return;
+	}
+	while (t < end) {
+		const char *f;
+
+		while (t < end && (*t == ' ' || *t == '\t'))
+			t++;
+		f = t;
+		while (t < end && *t != ' ' && *t != '\t')
+			t++;
+		if (t > f && --n == 0) {
+			cb_add(b, f, (size_t)(t - f));
+			return;
+		}
+	}
 }
 
 /* One operand at p (a literal, a name, a group); added to b. */
@@ -222,6 +264,16 @@ static const char *operand(struct scan *s, const char *p, struct cbuf *b, int de
 	if (*p == '[' || *p == '{') {
 		cb_unknown(b);
 		return skip_group(p);
+	}
+	if (s->lang == L_AWK && *p == '$' && isdigit((unsigned char)p[1])) {
+		/* $0, $1...: fields of the input, known when it is one static
+		 * line (echo / | awk '{system("rm -rf " $0)}'). */
+		int field = 0;
+
+		for (p++; isdigit((unsigned char)*p); p++)
+			field = field * 10 + (*p - '0');
+		awk_field(s, field, b);
+		return p;
 	}
 	if (ident_ch(*p) || *p == '$' || *p == '@') {
 		const char *start = p, *val = NULL;

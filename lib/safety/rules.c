@@ -2280,13 +2280,23 @@ static int m_exfil(struct cmd *c)
 					val = c->av[++i].s;
 					home = (c->av[i].flags & SW_HOME) != 0;
 				}
-			} else if (strchr("dFT", s[1])) {
-				if (s[2]) {
-					val = s + 2;
+			} else {
+				/* A bundle (-sF): the first option that takes a
+				 * value takes the rest or the next word. */
+				const char *k;
+
+				for (k = s + 1; *k && !strchr("dFTHeuAXoKrbcCEmxyzDQtPw", *k); k++)
+					;
+				if (!*k || !strchr("dFT", *k))
+					continue;
+				if (k[1]) {
+					val = k + 1;
 				} else if (i + 1 < c->ac) {
 					val = c->av[++i].s;
 					home = (c->av[i].flags & SW_HOME) != 0;
 				}
+				if (val && *k == 'T')
+					s = "-T";
 			}
 			if (!val)
 				continue;

@@ -3801,11 +3801,26 @@ static bool reads_secret(struct sctx *x, const struct shell_node *c)
 {
 	const struct shell_word *w;
 
-	if (c->kind != SHELL_SIMPLE || !c->words)
+	/* Programs that print secrets: the word that makes them do it. */
+	static const struct {
+		const char *prog, *word;
+	} printers[] = {
+		{"gpg", "--export-secret-keys"}, {"gpg", "--export-secret-subkeys"},
+		{"gpg2", "--export-secret-keys"}, {"pass", "show"},
+		{"security", "find-generic-password"}, {"security", "find-internet-password"},
+		{"aws", "get-secret-value"}, {"vault", "read"}, {"kubectl", "secret"},
+	};
+
+	if (c->kind != SHELL_SIMPLE || !c->words || !c->words->text)
 		return false;
 	for (w = c->words->next; w; w = w->next) {
 		struct pinfo pi;
+		size_t k;
 
+		for (k = 0; k < ARRAY_SIZE(printers); k++)
+			if (w->text && !strcmp(w->text, printers[k].word) &&
+			    !strcmp(base_name(c->words->text), printers[k].prog))
+				return true;
 		if (!w->text || w->text[0] == '-')
 			continue;
 		classify_in(w->text, (w->flags & SHELL_W_TILDE) != 0, false, x->cwd, &pi);
