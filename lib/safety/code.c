@@ -20,6 +20,7 @@
 #define CODE_TEXT 1024 /* one rebuilt command */
 #define CODE_FINDS 12  /* commands checked per code word */
 #define CODE_DEPTH 3   /* names resolved through names */
+#define CODE_PARENS 16 /* nested ( ) read into; deeper ones are unknown */
 
 enum lang {
 	L_OTHER,  /* python, node, lua, R, julia...: no shell backticks */
@@ -41,11 +42,16 @@ struct scan {
 	bool check;      /* check what is found (else only classify) */
 	size_t blame;    /* the av index of w, or 0 for text not in av */
 	int finds;
+	int parens;      /* groups open in expr, capped */
 	unsigned result; /* CODE_* */
 };
 
 static void cb_add(struct cbuf *b, const char *s, size_t n)
 {
+	if (b->n + 2 >= sizeof(b->s)) {
+		b->unknown = true;
+		return;
+	}
 	if (b->n + n + 1 >= sizeof(b->s)) {
 		n = sizeof(b->s) - b->n - 2;
 		b->unknown = true;
@@ -257,9 +263,15 @@ static const char *operand(struct scan *s, const char *p, struct cbuf *b, int de
 
 	if ((e = literal(s, p, b, &cmd)) != NULL)
 		return e;
-	if (*p == '(') {
+	if (*p == '(' && s->parens < CODE_PARENS) {
+		s->parens++;
 		p = expr(s, p + 1, b, depth);
+		s->parens--;
 		return *p == ')' ? p + 1 : p;
+	}
+	if (*p == '(') {
+		cb_unknown(b);
+		return skip_group(p);
 	}
 	if (*p == '[' || *p == '{') {
 		cb_unknown(b);
