@@ -590,7 +590,7 @@ static int m_write_device(struct cmd *c)
 }
 
 /* An archiver writing its archive over a disk: tar -cf /dev/sda,
- * cpio -o -F /dev/sda, zip/7z naming one as the archive. Tapes (/dev/st0)
+ * cpio -o -F /dev/sda, zip naming one as the archive. Tapes (/dev/st0)
  * are not disks and stay out. */
 static int m_archive_device(struct cmd *c)
 {

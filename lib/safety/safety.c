@@ -781,8 +781,8 @@ static bool subtree_has(const struct shell_node *n, unsigned mask)
 	return shell_walk(n, visit_class, &mask) < 0;
 }
 
-/* The output of echo or printf (with no format but %s) whose words are
- * all literal, written to buf (cap bytes); NULL for anything else. */
+/* The output of echo or printf whose words are all literal, written to
+ * buf (cap bytes); NULL for anything else. */
 static const char *printf_text(const struct shell_word *fw, char *buf, size_t cap, size_t *len);
 
 static const char *echo_text(const struct shell_node *s, char *buf, size_t cap, size_t *len)
@@ -820,9 +820,6 @@ static const char *echo_text(const struct shell_node *s, char *buf, size_t cap, 
 	return buf;
 }
 
-/* printf's and echo -e's backslash escapes in s (\xHH, \NNN, \n, \t,
- * \\), decoded into out (cap bytes, s no longer than it); false for a
- * format (%) or an escape it does not know, or a NUL. */
 /* One escape, s just past its backslash: its byte to *v; s is left on
  * its last character. False for one not known. */
 static bool esc_char(const char **sp, unsigned *v)
@@ -857,6 +854,9 @@ static bool esc_char(const char **sp, unsigned *v)
 	return *v <= 255;
 }
 
+/* printf's and echo -e's backslash escapes in s (\xHH, \NNN, \n, \t,
+ * \\), decoded into out (cap bytes, s no longer than it); false for a
+ * format (%) or an escape it does not know, or a NUL. */
 static bool unescape(const char *s, char *out, size_t cap, size_t *len)
 {
 	size_t n = 0;
