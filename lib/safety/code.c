@@ -705,7 +705,15 @@ static void scan_tcl(struct scan *s)
 					cb_unknown(&b);
 					q = *q == '[' ? skip_group(q) : q + 1 + strcspn(q + 1, " \t;\n");
 				} else {
-					size_t n = strcspn(q, " \t;\n");
+					/* Up to a blank or the end of the command;
+					 * at least one character, so the walk
+					 * moves on (a stray ; inside quotes). */
+					size_t n = strcspn(q, " \t");
+
+					if (n > (size_t)(end - q))
+						n = (size_t)(end - q);
+					if (!n)
+						n = 1;
 
 					/* spawn -noecho, send -- "..." */
 					if (!(words == 0 && *q == '-')) {
