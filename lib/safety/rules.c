@@ -57,7 +57,7 @@ static const struct {
 } classes[] = {
 	{PROG_SHELL, "sh bash zsh dash ksh mksh ash fish csh tcsh yash"},
 	{PROG_INTERP, "python python2 python3 python3.* pypy pypy3 perl ruby node nodejs deno "
-		      "bun php lua luajit Rscript osascript tclsh jshell pwsh powershell"},
+		      "bun php lua luajit Rscript R julia osascript tclsh expect jshell pwsh powershell"},
 	{PROG_DOWNLOAD, "curl wget fetch aria2c http https xh lwp-download GET lwp-request axel"},
 	{PROG_NET, "nc ncat netcat telnet socat openssl cryptcat pwncat"},
 	{PROG_DECODE, "base64 base32 basenc xxd uudecode"},
@@ -587,6 +587,43 @@ static bool p_nulldev(const struct pinfo *pi, const struct sword *w)
 static int m_write_device(struct cmd *c)
 {
 	return write_target(c, p_device);
+}
+
+/* An archiver writing its archive over a disk: tar -cf /dev/sda,
+ * cpio -o -F /dev/sda, zip naming one as the archive. Tapes (/dev/st0)
+ * are not disks and stay out. */
+static int m_archive_device(struct cmd *c)
+{
+	bool zip = !strcmp(c->prog, "zip"), create = zip;
+	size_t i;
+
+	for (i = 1; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		if (safety_prog_in(s, "--create --append --update -o") ||
+		    (s[0] == '-' && s[1] != '-' && strpbrk(s + 1, "cru")) ||
+		    (i == 1 && s[0] != '-' && strpbrk(s, "cru")))
+			create = true;
+	}
+	for (i = 1; create && i < c->ac; i++) {
+		const char *s = c->av[i].s;
+		struct pinfo pi;
+
+		if (str_startswith(s, "--file=")) {
+			safety_classify_cmd(c, s + 7, false, &pi);
+			if (pi.cls == PC_DEVICE)
+				return (int)i;
+		} else if (i + 1 < c->ac &&
+			   (safety_prog_in(s, "-f -F --file") ||
+			    (s[0] == '-' && s[1] != '-' && s[strlen(s) - 1] == 'f') ||
+			    (i == 1 && s[0] != '-' && strchr(s, 'f')))) {
+			if (safety_path(c, i + 1)->cls == PC_DEVICE)
+				return (int)i + 1;
+		} else if (zip && s[0] != '-' && safety_path(c, i)->cls == PC_DEVICE) {
+			return (int)i;
+		}
+	}
+	return -1;
 }
 
 static int m_write_sysrq(struct cmd *c)
@@ -1921,116 +1958,12 @@ static int m_code_reverse_shell(struct cmd *c)
 	       strstr(s, "|&") ? code_index(c, w) : -1;
 }
 
-/* Shell commands embedded in code: system("..."), os.system('...'),
- * subprocess.run(["rm", "-rf", "/"]), `...` in perl/ruby. Each is
- * checked as shell. Returns -1 always: the nested check adds reasons. */
-/* A Perl q{...} / qq(...) literal at p (any delimiter; brackets pair):
- * its text goes to *text and *len, and the return is past its end, or
- * NULL when p starts none. */
-static const char *perl_quote(const char *p, const char *line, const char **text, size_t *len)
-{
-	const char *q = p + 1, *e;
-	char open, close;
-
-	if (p[0] != 'q' || (p > line && (isalnum((unsigned char)p[-1]) || p[-1] == '_')))
-		return NULL;
-	if (*q == 'q')
-		q++;
-	open = *q;
-	if (!open || isalnum((unsigned char)open) || isspace((unsigned char)open) || open == '_')
-		return NULL;
-	close = open == '{' ? '}' : open == '(' ? ')' : open == '[' ? ']' : open == '<' ? '>' : open;
-	e = strchr(q + 1, close);
-	if (!e)
-		return NULL;
-	*text = q + 1;
-	*len = (size_t)(e - q - 1);
-	return e + 1;
-}
-
-/* After a string argument: does a comma say more arguments follow, as in
- * Perl's system("rm", "-rf", $dir), which runs a program with a list? */
-static bool more_args(const char *p)
-{
-	while (*p == ' ')
-		p++;
-	return *p == ',';
-}
-
+/* Shell commands embedded in code: system("..."), `...`, expect's spawn
+ * (code.c). Each is checked as shell; returns -1 always: the nested
+ * check adds the reasons. */
 static int m_code_shell(struct cmd *c)
 {
-	/* Perl and Ruby call system and exec without parentheses too. */
-	static const char *const calls[] = {"system(", "popen(", "subprocess.", "exec(",
-					    "execSync(", "spawn(", "shell_exec(", "passthru(",
-					    "Popen(", "check_output(", "call(", "run(", "system ",
-					    "exec "};
-	const struct sword *w = inline_code(c);
-	const char *s;
-	size_t k, found = 0;
-
-	if (!w)
-		return -1;
-	for (k = 0; k < ARRAY_SIZE(calls) && found < 8; k++) {
-		for (s = strstr(w->s, calls[k]); s && found < 8; s = strstr(s + 1, calls[k])) {
-			size_t cl = strlen(calls[k]);
-			const char *p = calls[k][cl - 1] == '.' ? strchr(s, '(') : s + cl - 1;
-			char buf[1024];
-			size_t n = 0;
-			bool list = false;
-
-			if (!p)
-				break;
-			p++;
-			while (*p == ' ')
-				p++;
-			if (calls[k][cl - 1] == ' ' && *p == '(')
-				p++; /* system ("...") */
-			if (*p == '[') {
-				list = true;
-				p++;
-			}
-			/* Collect string literals up to the closing bracket. */
-			while (*p && n + 2 < sizeof(buf)) {
-				char q = *p;
-				const char *lit, *after;
-				size_t ll;
-
-				if ((after = perl_quote(p, w->s, &lit, &ll)) != NULL) {
-					if (n && list)
-						buf[n++] = ' ';
-					if (ll + n + 2 >= sizeof(buf))
-						break;
-					memcpy(buf + n, lit, ll);
-					n += ll;
-					p = after;
-					if (!list && !(list = more_args(p)))
-						break;
-				} else if (q == '"' || q == '\'') {
-					const char *e = strchr(p + 1, q);
-
-					if (!e)
-						break;
-					if (n && list)
-						buf[n++] = ' ';
-					if ((size_t)(e - p - 1) + n + 2 >= sizeof(buf))
-						break;
-					memcpy(buf + n, p + 1, (size_t)(e - p - 1));
-					n += (size_t)(e - p - 1);
-					p = e + 1;
-					if (!list && !(list = more_args(p)))
-						break;
-				} else if (q == ']' || q == ')') {
-					break;
-				} else {
-					p++;
-				}
-			}
-			if (n) {
-				found++;
-				safety_check_code(c, buf, n, (size_t)code_index(c, w), c->env);
-			}
-		}
-	}
+	safety_code_commands(c, inline_code(c), true);
 	return -1;
 }
 
@@ -2069,19 +2002,48 @@ static int m_code_delete(struct cmd *c)
 	return -1;
 }
 
+/* make --eval TEXT, make -f - <<EOF: the makefile's recipes. */
+static int m_make_code(struct cmd *c)
+{
+	struct sword text;
+	size_t i;
+
+	for (i = 1; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		if (str_startswith(s, "--eval="))
+			text = c->av[i], text.s += 7, text.len -= 7;
+		else if ((!strcmp(s, "--eval") || !strcmp(s, "-E")) && i + 1 < c->ac)
+			text = c->av[++i];
+		else if ((!strcmp(s, "-f") || !strcmp(s, "--file") || !strcmp(s, "--makefile")) &&
+			 i + 1 < c->ac && !strcmp(c->av[i + 1].s, "-") && c->in &&
+			 c->in->kind == IN_TEXT && c->in->text) {
+			memset(&text, 0, sizeof(text));
+			text.s = c->in->text;
+			text.len = c->in->text_len;
+			i++;
+		} else
+			continue;
+		safety_code_commands(c, &text, true);
+	}
+	return -1;
+}
+
 static int m_inline_code(struct cmd *c)
 {
 	return code_index(c, inline_code(c));
 }
 
+/* awk's system(), pipes and getline run commands: those not known
+ * statically, text not known piped into a shell, and writes to files
+ * make the program more than a filter. Known commands are checked (and
+ * rated) on their own by m_code_shell. */
 static int m_awk_exec(struct cmd *c)
 {
 	const struct sword *w = inline_code(c);
 
-	if (!w)
-		return -1;
-	return strstr(w->s, "system") || strchr(w->s, '|') || strstr(w->s, "> \"") ||
-	       strstr(w->s, ">\"") || strstr(w->s, ">>") ? code_index(c, w) : -1;
+	return safety_code_commands(c, w, false) & (CODE_DYNAMIC | CODE_WRITES | CODE_SHELL) ?
+		       code_index(c, w) : -1;
 }
 
 /* Skip a sed regex or replacement up to the delimiter d; after it. */
@@ -2273,7 +2235,101 @@ static int m_download_file(struct cmd *c)
 	return cmd_has_short(c, 'o') || cmd_has_short(c, 'O') || cmd_has_long(c, "--output") ||
 	       cmd_has_long(c, "--remote-name") || cmd_has_short(c, 'T') ||
 	       cmd_has_long(c, "--upload-file") || cmd_has_short(c, 'd') || cmd_has_long(c, "--data") ||
-	       cmd_has_short(c, 'F') || cmd_has_short(c, 'X') || cmd_has_long(c, "--request") ? 0 : -1;
+	       cmd_has_long(c, "--data-binary") || cmd_has_long(c, "--data-raw") ||
+	       cmd_has_long(c, "--data-urlencode") || cmd_has_long(c, "--json") ||
+	       cmd_has_long(c, "--form") || cmd_has_short(c, 'F') || cmd_has_short(c, 'X') ||
+	       cmd_has_long(c, "--request") ? 0 : -1;
+}
+
+/* A file whose contents are secrets: keys, credentials, the password
+ * database, shell history. */
+static bool secret_path(struct cmd *c, const char *path, bool home)
+{
+	struct pinfo pi;
+
+	if (!*path || strchr(path, SW_UNKNOWN_CH))
+		return false;
+	safety_classify_cmd(c, path, home, &pi);
+	return (pi.sensitive && !pi.startup) || pi.auth || pi.history || pi.login_keys;
+}
+
+/* Sending a secret file to another host: curl -d @FILE, -F f=@FILE,
+ * -T FILE, wget --post-file=FILE, scp or rsync of it to HOST:PATH. */
+static int m_exfil(struct cmd *c)
+{
+	size_t i;
+
+	if (!strcmp(c->prog, "curl") || !strcmp(c->prog, "wget")) {
+		for (i = 1; i < c->ac; i++) {
+			const char *s = c->av[i].s, *val = NULL, *eq = strchr(s, '=');
+			bool home = false;
+
+			if (s[0] != '-')
+				continue;
+			if (s[1] == '-') {
+				char name[32];
+
+				snprintf(name, sizeof(name), "%.*s",
+					 (int)(eq ? (size_t)(eq - s - 2) : strlen(s + 2)), s + 2);
+				if (!safety_prog_in(name, "data data-binary data-urlencode json form "
+						    "upload-file post-file body-file"))
+					continue;
+				if (eq) {
+					val = eq + 1;
+				} else if (i + 1 < c->ac) {
+					val = c->av[++i].s;
+					home = (c->av[i].flags & SW_HOME) != 0;
+				}
+			} else {
+				/* A bundle (-sF): the first option that takes a
+				 * value takes the rest or the next word. */
+				const char *k;
+
+				for (k = s + 1; *k && !strchr("dFTHeuAXoKrbcCEmxyzDQtPw", *k); k++)
+					;
+				if (!*k || !strchr("dFT", *k))
+					continue;
+				if (k[1]) {
+					val = k + 1;
+				} else if (i + 1 < c->ac) {
+					val = c->av[++i].s;
+					home = (c->av[i].flags & SW_HOME) != 0;
+				}
+				if (val && *k == 'T')
+					s = "-T";
+			}
+			if (!val)
+				continue;
+			/* -T and the post-file options name the file; the others
+			 * read one after @ (or <, for -F). */
+			if (!(s[1] == 'T' || strstr(s, "upload-file") || strstr(s, "post-file") ||
+			      strstr(s, "body-file"))) {
+				const char *at = strpbrk(val, "@<");
+
+				if (!at)
+					continue;
+				val = at + 1;
+				home = val[0] == '~';
+			}
+			if (secret_path(c, val, home || val[0] == '~'))
+				return (int)i;
+		}
+		return -1;
+	}
+	/* scp/rsync: a secret operand with a HOST: operand. */
+	{
+		int remote = -1, secret = -1, k;
+
+		FOR_OPERANDS(c, k, !strcmp(c->prog, "scp") ? "cFiJloPS" : "e") {
+			const char *s = c->av[k].s, *colon = strchr(s, ':');
+
+			if (colon && colon > s && !memchr(s, '/', (size_t)(colon - s)))
+				remote = k;
+			else if (secret < 0 && secret_path(c, s, (c->av[k].flags & SW_HOME) != 0))
+				secret = k;
+		}
+		return remote >= 0 && secret >= 0 ? secret : -1;
+	}
 }
 
 /* ---- the table -------------------------------------------------------- */
@@ -2335,6 +2391,8 @@ const struct rule safety_rules[] = {
 	 RISK_HIGH, "edits a disk's partition table", 0},
 	{"diskutil-erase", "diskutil", m_diskutil_erase, RISK_CRITICAL,
 	 "erases or repartitions a disk", 0},
+	{"write-device", "tar gtar bsdtar cpio zip", m_archive_device, RISK_CRITICAL,
+	 "writes an archive over a disk device, destroying its data", 0},
 	{"write-device", "tee cp mv install pv rsync", m_write_device, RISK_CRITICAL,
 	 "writes over a disk device, destroying its data", 0},
 	{"sysrq", "tee", m_write_sysrq, RISK_CRITICAL,
@@ -2498,18 +2556,23 @@ const struct rule safety_rules[] = {
 	 "lua awk gawk", m_code_reverse_shell, RISK_HIGH,
 	 "connects a shell to a network socket: a reverse shell", 0},
 	{"code-shell", "python python2 python3 python3.* pypy pypy3 perl ruby node nodejs deno bun "
-	 "php lua awk gawk mawk nawk", m_code_shell, RISK_SAFE, "", 0},
+	 "php lua awk gawk mawk nawk expect tclsh R Rscript julia osascript", m_code_shell, RISK_SAFE,
+	 "", 0},
+	{"code-shell", "make gmake", m_make_code, RISK_SAFE, "", 0},
 	{"code-delete", "python python2 python3 python3.* pypy pypy3 perl ruby node nodejs deno bun "
 	 "php lua", m_code_delete, RISK_CRITICAL,
 	 "code deletes /, a home or a system directory", 0},
 	{"inline-code", "python python2 python3 python3.* pypy pypy3 perl ruby node nodejs deno bun "
-	 "php lua osascript pwsh powershell", m_inline_code, RISK_MODERATE, "runs inline code", 0},
+	 "php lua osascript pwsh powershell expect tclsh R Rscript julia", m_inline_code,
+	 RISK_MODERATE, "runs inline code", 0},
 	{"awk-exec", "awk gawk mawk nawk", m_awk_exec, RISK_MODERATE,
 	 "awk program runs commands or writes files", 0},
 	{"reverse-shell", "nc ncat netcat pwncat", m_nc_exec, RISK_HIGH,
 	 "serves a program over the network: a reverse or bind shell", 0},
 	{"reverse-shell", "socat", m_socat_exec, RISK_HIGH,
 	 "connects a program to a network socket", 0},
+	{"exfiltrate", "curl wget scp rsync sftp", m_exfil, RISK_HIGH,
+	 "sends keys, credentials or the password database to another host", 0},
 	{"download", "curl wget", m_download_file, RISK_MODERATE,
 	 "downloads to a file or sends data to a server", 0},
 };

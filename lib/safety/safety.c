@@ -36,6 +36,9 @@
 #define MAX_KEPT_TREES 4   /* nested code trees kept for their functions */
 #define MAX_SCRIPTS 4      /* files written with static text remembered */
 #define MAX_SCRIPT_TEXT 1024
+/* In a list value (an array, "$@"), marks an element whose leading ~
+ * means $HOME: the flag of one word cannot say it for each element. */
+#define HOME_MARK '\x03'
 
 struct var {
 	char name[32];
@@ -76,6 +79,14 @@ struct sctx {
 		bool active;        /* being walked for a call: no recursion */
 	} funcs[MAX_FUNCS];
 	size_t n_funcs;
+	/* Aliases defined earlier: a later command that starts with the
+	 * name runs the value with the command's words after it. */
+	struct alias {
+		char name[32];
+		char value[256];
+		bool active;
+	} aliases[MAX_FUNCS];
+	size_t n_aliases;
 	int calls;                  /* CALL_BUDGET left */
 	/* Trees of nested code (eval '...') that defined functions, kept
 	 * until the check ends so that later calls can walk the bodies. */
@@ -298,7 +309,9 @@ static const char *const auth_files[] = {
 };
 
 /* Items of a home directory that hold keys or run at login: the item and
- * everything below it count as sensitive. */
+ * everything below it count as sensitive. The first N_STARTUP are shell
+ * start-up files: what is written there runs in every new shell. */
+#define N_STARTUP 11
 static const char *const sensitive_home[] = {
 	".bashrc", ".bash_profile", ".profile", ".zshrc", ".zprofile", ".zshenv",
 	".zlogin", ".bash_login", ".login", ".cshrc", ".tcshrc", ".ssh", ".gnupg",
@@ -472,6 +485,7 @@ static void classify_norm(const char *norm, struct pinfo *pi)
 		}
 		pi->sensitive = in_list(item, slash ? (size_t)(slash - item) : strlen(item),
 					sensitive_home, ARRAY_SIZE(sensitive_home));
+		pi->startup = !slash && in_list(item, strlen(item), sensitive_home, N_STARTUP);
 		pi->cls = slash && !pi->sensitive ? PC_HOME_DEEP : PC_HOME_ITEM;
 		return;
 	}
@@ -767,16 +781,15 @@ static bool subtree_has(const struct shell_node *n, unsigned mask)
 	return shell_walk(n, visit_class, &mask) < 0;
 }
 
-/* The output of echo or printf (with no format but %s) whose words are
- * all literal, written to buf (cap bytes); NULL for anything else. */
-static bool unescape(const char *s, char *out, size_t cap, size_t *len);
+/* The output of echo or printf whose words are all literal, written to
+ * buf (cap bytes); NULL for anything else. */
+static const char *printf_text(const struct shell_word *fw, char *buf, size_t cap, size_t *len);
 
 static const char *echo_text(const struct shell_node *s, char *buf, size_t cap, size_t *len)
 {
 	const struct shell_word *w;
 	const char *prog;
 	size_t n = 0;
-	char sep = ' ';
 
 	if (s->kind != SHELL_SIMPLE || !s->words || !s->words->text)
 		return NULL;
@@ -788,19 +801,8 @@ static const char *echo_text(const struct shell_node *s, char *buf, size_t cap, 
 	} else if (!strcmp(prog, "printf")) {
 		if (!w || !w->text)
 			return NULL;
-		if (!strcmp(w->text, "%s") || !strcmp(w->text, "%s\\n")) {
-			/* One argument a line, or all run together. */
-			sep = w->text[2] ? '\n' : '\0';
-			w = w->next;
-		} else if (strchr(w->text, '%')) {
-			return NULL;
-		} else {
-			/* A format with no conversions prints itself once,
-			 * escapes decoded: printf 'rm -rf /\n'. */
-			if (w->text_len >= cap || !unescape(w->text, buf, cap, len))
-				return NULL;
-			return buf;
-		}
+		/* printf 'rm -rf /\n', printf '%s %s\n' rm /. */
+		return printf_text(w, buf, cap, len);
 	} else {
 		return NULL;
 	}
@@ -810,12 +812,46 @@ static const char *echo_text(const struct shell_node *s, char *buf, size_t cap, 
 			return NULL;
 		memcpy(buf + n, w->text, w->text_len);
 		n += w->text_len;
-		if (sep && (w->next || sep == '\n'))
-			buf[n++] = sep;
+		if (w->next)
+			buf[n++] = ' ';
 	}
 	buf[n] = '\0';
 	*len = n;
 	return buf;
+}
+
+/* One escape, s just past its backslash: its byte to *v; s is left on
+ * its last character. False for one not known. */
+static bool esc_char(const char **sp, unsigned *v)
+{
+	const char *s = *sp;
+	int k;
+
+	*v = 0;
+	if (*s == 'x') {
+		for (k = 0; k < 2 && isxdigit((unsigned char)s[1]); k++, s++)
+			*v = *v * 16 + (unsigned)(isdigit((unsigned char)s[1]) ? s[1] - '0' :
+						  (tolower((unsigned char)s[1]) - 'a' + 10));
+		if (!k)
+			return false;
+	} else if (*s >= '0' && *s <= '7') {
+		/* printf's \NNN; echo -e's \0NNN reads the same here. */
+		int more = *s == '0' ? 3 : 2;
+
+		*v = (unsigned)(*s - '0');
+		for (k = 0; k < more && s[1] >= '0' && s[1] <= '7'; k++, s++)
+			*v = *v * 8 + (unsigned)(s[1] - '0');
+	} else if (*s == 'n') {
+		*v = '\n';
+	} else if (*s == 't') {
+		*v = '\t';
+	} else if (*s == '\\') {
+		*v = '\\';
+	} else {
+		return false;
+	}
+	*sp = s;
+	return *v <= 255;
 }
 
 /* printf's and echo -e's backslash escapes in s (\xHH, \NNN, \n, \t,
@@ -826,8 +862,7 @@ static bool unescape(const char *s, char *out, size_t cap, size_t *len)
 	size_t n = 0;
 
 	for (; *s; s++) {
-		unsigned v = 0;
-		int k;
+		unsigned v;
 
 		if (n + 1 >= cap || *s == '%')
 			return false;
@@ -836,35 +871,87 @@ static bool unescape(const char *s, char *out, size_t cap, size_t *len)
 			continue;
 		}
 		s++;
-		if (*s == 'x') {
-			for (k = 0; k < 2 && isxdigit((unsigned char)s[1]); k++, s++)
-				v = v * 16 + (unsigned)(isdigit((unsigned char)s[1]) ? s[1] - '0' :
-							(tolower((unsigned char)s[1]) - 'a' + 10));
-			if (!k)
-				return false;
-		} else if (*s >= '0' && *s <= '7') {
-			/* printf's \NNN; echo -e's \0NNN reads the same here. */
-			int more = *s == '0' ? 3 : 2;
-
-			v = (unsigned)(*s - '0');
-			for (k = 0; k < more && s[1] >= '0' && s[1] <= '7'; k++, s++)
-				v = v * 8 + (unsigned)(s[1] - '0');
-		} else if (*s == 'n') {
-			v = '\n';
-		} else if (*s == 't') {
-			v = '\t';
-		} else if (*s == '\\') {
-			v = '\\';
-		} else {
-			return false;
-		}
-		if (!v || v > 255)
+		if (!esc_char(&s, &v) || !v)
 			return false;
 		out[n++] = (char)v;
 	}
 	out[n] = '\0';
 	*len = n;
 	return true;
+}
+
+/* Add text s to out (n used of cap), escapes decoded when esc (printf's
+ * format, %b); a NUL byte becomes a newline: both end an item for xargs
+ * (printf '%s\0' / | xargs -0). False when out of room or for an escape
+ * not known. */
+static bool printf_add(const char *s, size_t max, bool esc, char *out, size_t cap, size_t *n)
+{
+	for (; *s && max; s++, max--) {
+		unsigned v = (unsigned char)*s;
+
+		if (*n + 2 >= cap)
+			return false;
+		if (esc && *s == '\\') {
+			s++;
+			if (!esc_char(&s, &v))
+				return false;
+		}
+		out[(*n)++] = v ? (char)v : '\n';
+	}
+	return true;
+}
+
+/* printf FORMAT ARGS... with static words: what it prints, into buf. The
+ * format is used again while arguments remain; %s %b %c %d %i %u %x %o
+ * %q (flags and widths read past) and %% are known. NULL otherwise. */
+static const char *printf_text(const struct shell_word *fw, char *buf, size_t cap, size_t *len)
+{
+	const struct shell_word *a = fw->next;
+	size_t n = 0;
+	bool used;
+
+	if (!fw->text)
+		return NULL;
+	do {
+		const char *p;
+
+		used = false;
+		for (p = fw->text; *p; p++) {
+			const char *val = "";
+			char conv;
+
+			if (*p != '%') {
+				size_t run = strcspn(p, "%");
+
+				if (!printf_add(p, run, true, buf, cap, &n))
+					return NULL;
+				p += run - 1;
+				continue;
+			}
+			p++;
+			p += strspn(p, "-+ #0123456789.");
+			conv = *p;
+			if (conv == '%') {
+				if (!printf_add("%", 1, false, buf, cap, &n))
+					return NULL;
+				continue;
+			}
+			if (!conv || !strchr("sbcdiuxXoq", conv))
+				return NULL;
+			if (a) {
+				if (!a->text)
+					return NULL;
+				val = a->text;
+				a = a->next;
+				used = true;
+			}
+			if (!printf_add(val, conv == 'c' ? 1 : SIZE_MAX, conv == 'b', buf, cap, &n))
+				return NULL;
+		}
+	} while (used && a);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
 }
 
 /* printf 'ESCAPED' or echo -e 'ESCAPED' with one literal word: its
@@ -929,13 +1016,14 @@ static const char *path_part(const struct shell_node *s, char *buf, size_t cap, 
  * formats, printf or echo -e of escapes, pwd, which/command -v, dirname
  * and basename. NULL otherwise. */
 static const char *static_cmdsub(struct sctx *x, const struct shell_node *sub, size_t *len,
-				 struct strpool *sp)
+				 struct strpool *sp, bool *home)
 {
 	const struct shell_node *s = sub->child;
 	const struct shell_word *w;
 	const char *prog;
 	char *out;
 
+	*home = false;
 	if (!s || s->next || s->kind != SHELL_SIMPLE || !s->words || s->redirs ||
 	    !shell_word_is_literal(s->words))
 		return NULL;
@@ -962,6 +1050,10 @@ static const char *static_cmdsub(struct sctx *x, const struct shell_node *sub, s
 		return out;
 	if (!echo_text(s, out, s->len + 1, len))
 		return NULL;
+	/* $(echo ~) is the home dir. */
+	for (w = s->words->next; w && out[0] == '~'; w = w->next)
+		if (w->flags & SHELL_W_TILDE)
+			*home = true;
 	/* $( ) strips trailing newlines: "$(printf '%s\n' /)" is /. */
 	while (*len && out[*len - 1] == '\n')
 		out[--*len] = '\0';
@@ -1002,9 +1094,11 @@ static void resolve_param(struct sctx *x, const struct shell_part *pt, struct rb
 		if (first && b->len == 0) {
 			b->flags |= SW_HOME;
 			rb_add(b, "~", 1, NULL);
-		} else if (b->len && (b->s[b->len - 1] == ' ' || b->s[b->len - 1] == '=')) {
+		} else if (b->len && (b->s[b->len - 1] == ' ' || b->s[b->len - 1] == '=' ||
+				      b->s[b->len - 1] == '@')) {
 			/* "rm -rf $HOME" given to sh -c: a ~ at a word start
-			 * of the inner command reads the same. */
+			 * of the inner command reads the same; so does curl's
+			 * -d @$HOME/x. */
 			rb_add(b, "~", 1, NULL);
 		} else {
 			rb_unknown(b);
@@ -1062,9 +1156,12 @@ static void resolve_parts(struct sctx *x, const struct shell_part *pt, struct rb
 			break;
 		case SHELL_PART_CMDSUB: {
 			size_t n;
-			const char *s = static_cmdsub(x, pt->sub, &n, sp);
+			bool home;
+			const char *s = static_cmdsub(x, pt->sub, &n, sp, &home);
 
 			b->flags |= SW_CMDSUB;
+			if (s && home && first && b->len == 0)
+				b->flags |= SW_HOME;
 			if (subtree_has(pt->sub, PROG_DOWNLOAD))
 				b->flags |= SW_DOWNLOAD;
 			if (subtree_has(pt->sub, PROG_DECODE))
@@ -1198,7 +1295,8 @@ static size_t resolve_word(struct sctx *x, const struct shell_word *w, struct sw
 }
 
 /* Split at the \x02 markers of unquoted expansions into out; empty fields
- * vanish unless quoted. */
+ * vanish unless quoted. A field that starts with HOME_MARK is a ~ that
+ * means $HOME (an element of an array or of "$@"). */
 static size_t split_fields(char *p, unsigned flags, struct sword *out, size_t max,
 			   size_t span_start, size_t span_len)
 {
@@ -1209,6 +1307,13 @@ static size_t split_fields(char *p, unsigned flags, struct sword *out, size_t ma
 		e = strchr(p, '\x02');
 		if (e)
 			*e = '\0';
+		bool home = *p == HOME_MARK;
+		char *m;
+
+		/* A mark elsewhere (x"$@") says nothing: the ~ is not first. */
+		p += home;
+		while ((m = strchr(p, HOME_MARK)) != NULL)
+			memmove(m, m + 1, strlen(m));
 		if (*p || (!e && n == 0 && (flags & SW_QUOTED))) {
 			out[n].s = p;
 			out[n].len = strlen(p);
@@ -1218,6 +1323,8 @@ static size_t split_fields(char *p, unsigned flags, struct sword *out, size_t ma
 			out[n].have_pi = false;
 			if (n > 0)
 				out[n].flags &= ~SW_HOME;
+			if (home)
+				out[n].flags |= SW_HOME;
 			if (++n == max)
 				break;
 		}
@@ -1252,10 +1359,12 @@ static void set_array(struct sctx *x, struct var *v, const struct shell_word *w,
 		for (k = 0; k < got; k++) {
 			if (out[k].flags & SW_DYNAMIC)
 				return;
-			if (n + out[k].len + 2 > sizeof(v->value))
+			if (n + out[k].len + 3 > sizeof(v->value))
 				return;
 			if (n)
 				v->value[n++] = '\x02';
+			if (out[k].flags & SW_HOME)
+				v->value[n++] = HOME_MARK;
 			memcpy(v->value + n, out[k].s, out[k].len);
 			n += out[k].len;
 		}
@@ -1684,14 +1793,16 @@ static size_t bind_positional(struct sctx *x, const struct cmd *c, size_t first)
 	 * "$@" then gives one word per argument. */
 	if (all) {
 		all->known = true;
-		all->home = first + 1 < c->ac && (c->av[first + 1].flags & SW_HOME);
+		all->home = false;
 		all->has_raw = false;
 		for (k = first + 1; k < c->ac && all->known; k++) {
-			if ((c->av[k].flags & SW_DYNAMIC) || len + c->av[k].len + 2 > sizeof(all->value))
+			if ((c->av[k].flags & SW_DYNAMIC) || len + c->av[k].len + 3 > sizeof(all->value))
 				all->known = false;
 			else {
 				if (len)
 					all->value[len++] = '\x02';
+				if (c->av[k].flags & SW_HOME)
+					all->value[len++] = HOME_MARK;
 				memcpy(all->value + len, c->av[k].s, c->av[k].len);
 				len += c->av[k].len;
 			}
@@ -2560,6 +2671,7 @@ static const char *base_name(const char *s)
 }
 
 static void check_argv_at(struct sctx *x, struct cmd *c);
+static void check_code_opts(struct cmd *c);
 
 /* The recursion of walk_node and of check_argv (find -exec find -exec...,
  * xargs xargs...) is capped: past the cap nothing more is looked into,
@@ -2606,6 +2718,16 @@ static const struct {
 	{"vim vi nvim view vimdiff ex gvim", "--cmd", "!"},
 	{"vim vi nvim view vimdiff ex gvim", "+", "!"},
 	{"less more", "+", "!"},
+	/* ssh -o ProxyCommand=CMD (or "ProxyCommand CMD"); marks are
+	 * matched without regard to case, as ssh reads its keywords. */
+	{"ssh scp sftp autossh", "-o", "proxycommand="},
+	{"ssh scp sftp autossh", "-o", "proxycommand "},
+	{"ssh scp sftp autossh", "-o", "localcommand="},
+	{"ssh scp sftp autossh", "-o", "localcommand "},
+	{"gdb", "-ex", "shell "},
+	{"gdb", "-ex", "!"},
+	{"gdb", "--eval-command", "shell "},
+	{"gdb", "--eval-command", "!"},
 };
 
 /* git -c KEY=VALUE: keys whose value git runs as shell code; with '!',
@@ -2627,7 +2749,7 @@ static void code_value(struct cmd *c, size_t i, const char *val, const char *mar
 			return;
 	} else if (mark) {
 		val += strspn(val, ": \t");
-		if (!str_startswith(val, mark))
+		if (strncasecmp(val, mark, strlen(mark)) != 0)
 			return;
 		val += strlen(mark);
 	}
@@ -2691,6 +2813,28 @@ static void check_code_opts(struct cmd *c)
 	}
 }
 
+/* Remember alias name=value for later commands; a later definition
+ * replaces an earlier one. */
+static void remember_alias(struct sctx *x, const char *name, const char *value)
+{
+	size_t k;
+
+	if (strlen(name) >= sizeof(x->aliases[0].name) ||
+	    strlen(value) >= sizeof(x->aliases[0].value))
+		return;
+	for (k = 0; k < x->n_aliases; k++)
+		if (!strcmp(x->aliases[k].name, name))
+			break;
+	if (k == x->n_aliases) {
+		if (k == ARRAY_SIZE(x->aliases))
+			return;
+		x->n_aliases++;
+	}
+	snprintf(x->aliases[k].name, sizeof(x->aliases[k].name), "%s", name);
+	snprintf(x->aliases[k].value, sizeof(x->aliases[k].value), "%s", value);
+	x->aliases[k].active = false;
+}
+
 /* Peel wrappers off c until the real command; then apply the rules. */
 static void check_argv_at(struct sctx *x, struct cmd *c)
 {
@@ -2737,6 +2881,24 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 			if (!strcmp(x->bombs[k], c->av[0].s)) {
 				safety_add(c, 0, "fork-bomb", RISK_CRITICAL,
 					   "runs a fork bomb: %s calls itself without end", prog);
+				goto out;
+			}
+		/* An alias defined earlier: its value, then the other words,
+		 * is the command line. */
+		for (k = 0; k < x->n_aliases; k++)
+			if (!strcmp(x->aliases[k].name, c->av[0].s) && !x->aliases[k].active) {
+				struct alias *al = &x->aliases[k];
+				size_t rl = 0, vl = strlen(al->value);
+				unsigned fl;
+				char *rest = join_args(c, 1, &sp, &rl, &fl);
+				char *code = rest ? sp_alloc(&sp, vl + rl + 2) : NULL;
+
+				if (!code)
+					break;
+				snprintf(code, vl + rl + 2, "%s %s", al->value, rest);
+				al->active = true;
+				safety_check_code(c, code, vl + 1 + rl, 0, c->env);
+				al->active = false;
 				goto out;
 			}
 		/* A function defined earlier comes first too: its body runs
@@ -2836,6 +2998,19 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 
 				if (!strcmp(s, "-S") || !strcmp(s, "--split-string")) {
 					run_code_words(c, k + 1, &sp, "env -S");
+					goto out;
+				}
+				if (str_startswith(s, "-S") || str_startswith(s, "--split-string=")) {
+					/* -S"CODE", --split-string=CODE: the rest of the
+					 * word is the command line, the words after it
+					 * its arguments. */
+					struct sword *w = &c->av[k];
+					size_t cut = s[1] == 'S' ? 2 : 15;
+
+					w->s += cut;
+					w->len -= cut;
+					w->have_pi = false;
+					run_code_words(c, k, &sp, "env -S");
 					goto out;
 				}
 				if (!strcmp(s, "--")) {
@@ -2942,6 +3117,12 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 		}
 		if (!strcmp(prog, "ssh")) {
 			k = skip_opts(c, 1, "bcDEeFIiJLlmOopQRSWwB", "");
+			/* ssh host -- CMD */
+			if (k + 2 < c->ac && !strcmp(c->av[k + 1].s, "--")) {
+				c->av[k + 1] = c->av[k];
+				k++;
+			}
+			check_code_opts(c); /* -o ProxyCommand=CMD */
 			if (k + 1 >= c->ac)
 				goto out; /* an interactive session */
 			safety_add(c, (int)k + 1, "ssh-remote", RISK_MODERATE,
@@ -3014,6 +3195,7 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 						   "that changes things", name);
 				if (before > x->v->risk)
 					x->v->risk = before;
+				remember_alias(x, name, eq + 1);
 			}
 			goto out;
 		}
@@ -3046,6 +3228,16 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 			    strcmp(c->av[k].s, "-") != 0 && !(c->av[k].flags & SW_DYNAMIC))
 				safety_check_code(c, c->av[k].s, c->av[k].len, k, c->env);
 			goto out;
+		}
+		if (!strcmp(prog, "set")) {
+			/* set -- a b, set a b: new positional parameters. */
+			bool opt_arg = false;
+
+			for (k = 1; k < c->ac && c->av[k].s[0] == '-' && strcmp(c->av[k].s, "--"); k++)
+				opt_arg |= !strcmp(c->av[k].s, "-o"); /* set -o OPTION */
+			if (!opt_arg && k < c->ac && c->av[k].s[0] != '+')
+				bind_positional(x, c, !strcmp(c->av[k].s, "--") ? k : k - 1);
+			break; /* its own rules follow (set +o history) */
 		}
 		if (!strcmp(prog, "cd") || !strcmp(prog, "pushd")) {
 			do_cd(x, c);
@@ -3422,6 +3614,15 @@ static void check_simple(struct sctx *x, const struct shell_node *n, const struc
 		}
 		note_script(x, &t, text, tlen,
 			    r->op == SHELL_REDIR_APPEND || r->op == SHELL_REDIR_APPEND_ERR);
+		/* echo 'CODE' >> ~/.bashrc: CODE runs in every new shell. */
+		if (text && tlen) {
+			struct cmd tc = c;
+
+			tc.av = &t;
+			tc.ac = 1;
+			if (safety_path(&tc, 0)->startup)
+				safety_check_code(&tc, text, tlen, 0, c.env);
+		}
 	}
 	/* export/readonly/declare NAME=value, unset NAME, read NAME. */
 	if (c.prog && safety_prog_in(c.prog, "export declare typeset local readonly")) {
@@ -3522,12 +3723,131 @@ static const char *cat_here_text(const struct shell_node *c, size_t *len)
 	return bw->text;
 }
 
+/* Decode base64 text (standard or URL alphabet, blanks ignored) into out
+ * (cap bytes, NUL-terminated). False for text that is not base64 or
+ * decodes to anything but printable text: only code can be judged. */
+static bool b64_decode(const char *s, size_t n, char *out, size_t cap, size_t *len)
+{
+	unsigned acc = 0;
+	int bits = 0;
+	size_t o = 0, i;
+
+	for (i = 0; i < n && s[i] != '='; i++) {
+		const char *al = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+		const char *f;
+		unsigned char ch = (unsigned char)s[i];
+
+		if (isspace(ch))
+			continue;
+		if (ch == '-' || ch == '_')
+			ch = ch == '-' ? '+' : '/';
+		if (!ch || !(f = strchr(al, ch)))
+			return false;
+		acc = (acc << 6) | (unsigned)(f - al);
+		bits += 6;
+		if (bits >= 8) {
+			unsigned char b = (unsigned char)(acc >> (bits - 8));
+
+			bits -= 8;
+			if (o + 1 >= cap || (b < 0x20 && b != '\n' && b != '\t') || b == 0x7f)
+				return false;
+			out[o++] = (char)b;
+		}
+	}
+	out[o] = '\0';
+	*len = o;
+	return o > 0;
+}
+
+/* base64 -d with no file operand, fed the static text in (or its own
+ * here-string or here-document): the decoded text into buf. */
+static bool decoded_text(const struct shell_node *c, const struct stdin_info *in, char *buf,
+			 size_t cap, size_t *len)
+{
+	const struct shell_word *w;
+	const struct shell_redir *r;
+	const char *src = in && in->kind == IN_TEXT ? in->text : NULL;
+	size_t sl = src ? in->text_len : 0;
+	bool decode = false;
+
+	if (c->kind != SHELL_SIMPLE || !c->words || !c->words->text ||
+	    strcmp(base_name(c->words->text), "base64") != 0)
+		return false;
+	for (w = c->words->next; w; w = w->next) {
+		if (!w->text || w->text[0] != '-')
+			return false; /* a file, or not known */
+		if (!strcmp(w->text, "--decode") ||
+		    (w->text[1] != '-' && strpbrk(w->text + 1, "dD")))
+			decode = true;
+	}
+	for (r = c->redirs; r; r = r->next) {
+		const struct shell_word *bw = r->op == SHELL_REDIR_HERESTRING ? r->target :
+					      r->op == SHELL_REDIR_HEREDOC ||
+					      r->op == SHELL_REDIR_HEREDOC_TAB ? r->body : NULL;
+
+		if (bw) {
+			src = bw->text;
+			sl = bw->text ? bw->text_len : 0;
+		} else if (r->fd == 0) {
+			return false;
+		}
+	}
+	return decode && src && b64_decode(src, sl, buf, cap, len);
+}
+
+/* Does simple command c name a secret file (keys, credentials, the
+ * password database, history) among its static words? */
+static bool reads_secret(struct sctx *x, const struct shell_node *c)
+{
+	const struct shell_word *w;
+
+	/* Programs that print secrets: the word that makes them do it. */
+	static const struct {
+		const char *prog, *word;
+	} printers[] = {
+		{"gpg", "--export-secret-keys"}, {"gpg", "--export-secret-subkeys"},
+		{"gpg2", "--export-secret-keys"}, {"pass", "show"},
+		{"security", "find-generic-password"}, {"security", "find-internet-password"},
+		{"aws", "get-secret-value"}, {"vault", "read"}, {"kubectl", "secret"},
+	};
+
+	if (c->kind != SHELL_SIMPLE || !c->words || !c->words->text)
+		return false;
+	for (w = c->words->next; w; w = w->next) {
+		struct pinfo pi;
+		size_t k;
+
+		for (k = 0; k < ARRAY_SIZE(printers); k++)
+			if (w->text && !strcmp(w->text, printers[k].word) &&
+			    !strcmp(base_name(c->words->text), printers[k].prog))
+				return true;
+		if (!w->text || w->text[0] == '-')
+			continue;
+		classify_in(w->text, (w->flags & SHELL_W_TILDE) != 0, false, x->cwd, &pi);
+		if ((pi.sensitive && !pi.startup) || pi.auth || pi.history || pi.login_keys)
+			return true;
+	}
+	return false;
+}
+
+/* Does a downloader read what it sends from stdin (curl -d @-, -T -)? */
+static bool sends_stdin(const struct shell_node *c)
+{
+	const struct shell_word *w;
+
+	for (w = c->words; w; w = w->next)
+		if (w->text && (strstr(w->text, "@-") || !strcmp(w->text, "-") ||
+				strstr(w->text, "=-") || strstr(w->text, "<-")))
+			return true;
+	return false;
+}
+
 static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 {
 	const struct shell_node *c;
 	struct stdin_info in, prev;
-	bool first = true, have_shell = false, have_net = false, all_static;
-	char text[1024];
+	bool first = true, have_shell = false, have_net = false, all_static, secret = false;
+	char text[1024], dec[1024];
 	int role;
 
 	memset(&prev, 0, sizeof(prev));
@@ -3543,6 +3863,11 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 			have_shell = true;
 		if (role == ROLE_NET)
 			have_net = true;
+		/* cat ~/.ssh/id_rsa | base64 | curl -d @- URL, tar c ~/.ssh | nc */
+		if (secret && (role == ROLE_NET || (role == ROLE_DOWNLOAD && sends_stdin(c))))
+			add_node_reason(x, c, "exfiltrate", RISK_HIGH,
+					"sends keys, credentials or the password database to another host");
+		secret = secret || reads_secret(x, c);
 		/* What this command gives the next: tee and pv pass their
 		 * input on. */
 		if (!first && in.kind != IN_NONE && c->kind == SHELL_SIMPLE && c->words &&
@@ -3551,7 +3876,13 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 			continue;
 		}
 		summarize(c, role, &prev);
-		if (echo_text(c, text, sizeof(text), &prev.text_len)) {
+		if (prev.kind == IN_DECODED &&
+		    decoded_text(c, first ? NULL : &in, dec, sizeof(dec), &prev.text_len)) {
+			/* echo cm0gLXJmIC8K | base64 -d | sh: the code is known. */
+			memcpy(text, dec, prev.text_len + 1);
+			prev.kind = IN_TEXT;
+			prev.text = text;
+		} else if (echo_text(c, text, sizeof(text), &prev.text_len)) {
 			prev.kind = IN_TEXT;
 			prev.text = text;
 		} else if ((prev.text = cat_here_text(c, &prev.text_len)) != NULL) {
@@ -3847,6 +4178,7 @@ int safety_check(const char *cmd, size_t len, const struct safety_opts *opts,
 	x.n_vars = 0;
 	x.n_bombs = 0;
 	x.n_funcs = 0;
+	x.n_aliases = 0;
 	x.n_kept = 0;
 	x.calls = CALL_BUDGET;
 	x.n_downloads = 0;

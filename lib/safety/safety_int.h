@@ -44,6 +44,7 @@ struct pinfo {
 			    dir itself (rm -r dir deletes all of it too) */
 	bool auth;       /* passwd, shadow, sudoers...: the system's logins */
 	bool sensitive;  /* shell start-up files, ssh and gpg keys */
+	bool startup;    /* a shell start-up file itself (~/.bashrc) */
 	bool history;    /* a shell history file */
 	bool login_keys; /* an ssh authorized_keys file: who may log in */
 	bool devtcp;     /* bash's /dev/tcp or /dev/udp */
@@ -215,6 +216,17 @@ bool str_icontains(const char *hay, const char *needle);
 /* Check text as shell code in the context of c (sh -c, eval, awk's
  * system("..."), ssh's remote command), blaming argument i. */
 void safety_check_code(struct cmd *c, const char *text, size_t len, size_t i, struct env env);
+
+/* code.c: the shell commands that the code in word w of c runs
+ * (system("..."), `...`, awk's print | "sh", expect's spawn, a
+ * makefile's recipes), for interpreters, awk, expect and make. With
+ * check, each is checked as shell code in c's context. Returns CODE_*
+ * flags for what was found. */
+#define CODE_RUNS    0x1u /* runs some command */
+#define CODE_DYNAMIC 0x2u /* a command not known statically */
+#define CODE_WRITES  0x4u /* awk: writes a file */
+#define CODE_SHELL   0x8u /* awk: pipes text not known into a shell */
+unsigned safety_code_commands(struct cmd *c, const struct sword *w, bool check);
 
 /* Add a reason blaming argument i of c (or the whole command if i < 0). */
 void safety_add(struct cmd *c, int i, const char *rule, enum risk risk, const char *fmt, ...)

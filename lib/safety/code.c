@@ -1,0 +1,832 @@
+/*
+ * code.c: the shell commands inside an interpreter's code.
+ *
+ * python -c, perl -e, ruby -e, node -e, php -r, lua -e, awk's program,
+ * expect -c and make --eval all run shell commands of their own:
+ * system("..."), os.system(cmd), `...`, qx{...}, %x(...), execSync(`...`),
+ * awk's print ... | "sh" and "cmd" | getline, expect's spawn and exec, a
+ * makefile's recipes and $(shell ...). Each such command is rebuilt as
+ * far as the code says it statically (string literals, joined by the
+ * language's concatenation, names assigned a literal earlier in the code)
+ * and checked as shell code, as sh -c would be. What cannot be known
+ * becomes SW_UNKNOWN_CH, so "rm -rf " . $dir is still an rm of an unknown
+ * path. This is a reader of common idioms, not a parser of six languages:
+ * it errs towards finding a command where there is one.
+ */
+#include "safety/safety_int.h"
+
+#include <ctype.h>
+
+#define CODE_TEXT 1024 /* one rebuilt command */
+#define CODE_FINDS 12  /* commands checked per code word */
+#define CODE_DEPTH 3   /* names resolved through names */
+#define CODE_PARENS 16 /* nested ( ) read into; deeper ones are unknown */
+
+enum lang {
+	L_OTHER,  /* python, node, lua, R, julia...: no shell backticks */
+	L_BACKTICK, /* perl, ruby, php: `...` runs a shell command */
+	L_AWK,    /* juxtaposition concatenates; | pipes to commands */
+};
+
+struct cbuf {
+	char s[CODE_TEXT];
+	size_t n;
+	bool unknown; /* some part is not known */
+};
+
+struct scan {
+	struct cmd *c;
+	const struct sword *w;
+	const char *code;
+	enum lang lang;
+	bool check;      /* check what is found (else only classify) */
+	size_t blame;    /* the av index of w, or 0 for text not in av */
+	int finds;
+	int parens;      /* groups open in expr, capped */
+	unsigned result; /* CODE_* */
+};
+
+static void cb_add(struct cbuf *b, const char *s, size_t n)
+{
+	if (b->n + 2 >= sizeof(b->s)) {
+		b->unknown = true;
+		return;
+	}
+	if (b->n + n + 1 >= sizeof(b->s)) {
+		n = sizeof(b->s) - b->n - 2;
+		b->unknown = true;
+	}
+	memcpy(b->s + b->n, s, n);
+	b->n += n;
+	b->s[b->n] = '\0';
+}
+
+static void cb_unknown(struct cbuf *b)
+{
+	char u = SW_UNKNOWN_CH;
+
+	b->unknown = true;
+	if (!b->n || b->s[b->n - 1] != SW_UNKNOWN_CH)
+		cb_add(b, &u, 1);
+}
+
+static bool ident_ch(char ch)
+{
+	return isalnum((unsigned char)ch) || ch == '_';
+}
+
+/* The end of the bracketed text that opens at p ((, [ or {), quotes
+ * skipped; the end of the code if it never closes. */
+static const char *skip_group(const char *p)
+{
+	int depth = 0;
+
+	for (; *p; p++) {
+		if (*p == '"' || *p == '\'' || *p == '`') {
+			const char *e = p + 1;
+
+			while (*e && *e != *p)
+				e += *e == '\\' && e[1] ? 2 : 1;
+			if (!*e)
+				return e;
+			p = e;
+		} else if (*p == '(' || *p == '[' || *p == '{') {
+			depth++;
+		} else if (*p == ')' || *p == ']' || *p == '}') {
+			if (--depth <= 0)
+				return p + 1;
+		}
+	}
+	return p;
+}
+
+/* Text between delimiters from p (just past the opening one) to close,
+ * backslash escapes decoded and, where interp, the interpolations of
+ * Ruby (#{..}), Perl, PHP and JavaScript (${..}) and Python f-strings
+ * ({..}) unknown. Returns past the closing delimiter, or NULL if the
+ * text never closes. */
+static const char *lit_body(const char *p, char open, char close, bool interp, bool fstr,
+			    struct cbuf *b)
+{
+	int depth = 0;
+
+	for (; *p; p++) {
+		if (*p == '\\' && p[1]) {
+			char e = p[1];
+
+			p++;
+			cb_add(b, e == 'n' || e == 'r' ? "\n" : e == 't' ? "\t" : &p[0], 1);
+			continue;
+		}
+		if (open != close && *p == open) {
+			depth++;
+		} else if (*p == close) {
+			if (depth-- == 0)
+				return p + 1;
+		} else if (interp && ((*p == '#' || *p == '$') && p[1] == '{')) {
+			p = skip_group(p + 1) - 1;
+			cb_unknown(b);
+			continue;
+		} else if (fstr && *p == '{' && p[1] != '{') {
+			p = skip_group(p) - 1;
+			cb_unknown(b);
+			continue;
+		}
+		cb_add(b, p, 1);
+	}
+	return NULL;
+}
+
+static char closing(char open)
+{
+	return open == '{' ? '}' : open == '(' ? ')' : open == '[' ? ']' : open == '<' ? '>' : open;
+}
+
+/* A string literal at p: "..", '..', `..`, Perl's q// qq// qx//, Ruby's
+ * %q() %Q() %x() %(), Python's r".." f"..". Its text is added to b; the
+ * return is past it, or NULL when p starts none. *cmd says it is itself
+ * a command (qx, %x, or a backtick where lang runs them). */
+static const char *literal(const struct scan *s, const char *p, struct cbuf *b, bool *cmd)
+{
+	const char *q = p;
+	bool fstr = false;
+
+	*cmd = false;
+	if (*p != '"' && *p != '\'' && *p != '`' && p > s->code &&
+	    (ident_ch(p[-1]) || p[-1] == '$'))
+		return NULL;
+	/* Python prefixes: r, b, f, u, rb, fr... */
+	while (q < p + 2 && *q && strchr("rRbBfFuU", *q))
+		fstr |= *q == 'f' || *q == 'F', q++;
+	if (q > p && (*q == '"' || *q == '\''))
+		return lit_body(q + 1, *q, *q, false, fstr, b);
+	q = p;
+	if (*p == '"' || *p == '`')
+		return (*cmd = *p == '`' && s->lang == L_BACKTICK),
+		       lit_body(p + 1, *p, *p, s->lang != L_AWK, false, b);
+	if (*p == '\'')
+		return lit_body(p + 1, '\'', '\'', false, false, b);
+	if (s->lang != L_BACKTICK)
+		return NULL;
+	if (p[0] == 'q' && (p[1] == 'q' || p[1] == 'x' || p[1] == 'w'))
+		q = p + 2, *cmd = p[1] == 'x';
+	else if (p[0] == 'q')
+		q = p + 1;
+	else if (p[0] == '%' && p[1] && strchr("qQxw", p[1]))
+		q = p + 2, *cmd = p[1] == 'x';
+	else if (p[0] == '%' && p[1] && strchr("({[<|!", p[1]))
+		q = p + 1;
+	else
+		return NULL;
+	if (!*q || ident_ch(*q) || isspace((unsigned char)*q) || *q == ',' || *q == ';' ||
+	    *q == ')' || *q == '=')
+		return (*cmd = false), NULL;
+	return lit_body(q + 1, *q, closing(*q), p[1] != 'q' || p[0] == '%', false, b);
+}
+
+static bool stop_ch(const struct scan *s, char ch)
+{
+	return !ch || strchr(",)]};\n", ch) || (s->lang == L_AWK && strchr("|<>", ch));
+}
+
+static const char *expr(struct scan *s, const char *p, struct cbuf *b, int depth);
+
+/* The value assigned to the name (n bytes at name) before the point
+ * limit, as "NAME = value" or R's "NAME <- value": past the operator of
+ * the last such assignment, or NULL. */
+static const char *find_assign(const char *code, const char *name, size_t n, const char *limit)
+{
+	const char *p, *found = NULL;
+
+	for (p = strstr(code, name); p && p < limit; p = strstr(p + 1, name)) {
+		const char *q = p + n;
+
+		if ((p > code && ident_ch(p[-1])) || ident_ch(*q))
+			continue;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		/* The whole assignment must come before limit: in c = c "/",
+		 * the c on the right is the earlier value. */
+		if (q + strcspn(q, ";\n}") > limit)
+			continue;
+		if (q[0] == '=' && q[1] != '=' && q[1] != '~' && q[1] != '>')
+			found = q + 1;
+		else if (q[0] == '<' && q[1] == '-')
+			found = q + 2;
+	}
+	return found;
+}
+
+/* awk's field n of the input when that is one static line, else
+ * unknown. */
+static void awk_field(const struct scan *s, int n, struct cbuf *b)
+{
+	const struct stdin_info *in = s->c->in;
+	const char *t, *end;
+
+	if (!in || in->kind != IN_TEXT || !in->text) {
+		cb_unknown(b);
+		return;
+	}
+	t = in->text;
+	end = t + in->text_len;
+	while (end > t && end[-1] == '\n')
+		end--;
+	if (memchr(t, '\n', (size_t)(end - t)) || memchr(t, SW_UNKNOWN_CH, (size_t)(end - t))) {
+		cb_unknown(b);
+		return;
+	}
+	if (n == 0) {
+		cb_add(b, t, (size_t)(end - t));
+		return;
+	}
+	while (t < end) {
+		const char *f;
+
+		while (t < end && (*t == ' ' || *t == '\t'))
+			t++;
+		f = t;
+		while (t < end && *t != ' ' && *t != '\t')
+			t++;
+		if (t > f && --n == 0) {
+			cb_add(b, f, (size_t)(t - f));
+			return;
+		}
+	}
+}
+
+/* One operand at p (a literal, a name, a group); added to b. */
+static const char *operand(struct scan *s, const char *p, struct cbuf *b, int depth)
+{
+	const char *e;
+	bool cmd;
+
+	if ((e = literal(s, p, b, &cmd)) != NULL)
+		return e;
+	if (*p == '(' && s->parens < CODE_PARENS) {
+		s->parens++;
+		p = expr(s, p + 1, b, depth);
+		s->parens--;
+		return *p == ')' ? p + 1 : p;
+	}
+	if (*p == '(') {
+		cb_unknown(b);
+		return skip_group(p);
+	}
+	if (*p == '[' || *p == '{') {
+		cb_unknown(b);
+		return skip_group(p);
+	}
+	if (s->lang == L_AWK && *p == '$' && isdigit((unsigned char)p[1])) {
+		/* $0, $1...: fields of the input, known when it is one static
+		 * line (echo / | awk '{system("rm -rf " $0)}'). */
+		int field = 0;
+
+		for (p++; isdigit((unsigned char)*p); p++)
+			field = field * 10 + (*p - '0');
+		awk_field(s, field, b);
+		return p;
+	}
+	if (ident_ch(*p) || *p == '$' || *p == '@') {
+		const char *start = p, *val = NULL;
+		char name[64];
+		size_t nl;
+
+		p++;
+		while (ident_ch(*p) || (*p == '.' && ident_ch(p[1])) || (*p == ':' && p[1] == ':'))
+			p += *p == ':' ? 2 : 1;
+		nl = (size_t)(p - start);
+		for (e = p; *e == ' '; e++)
+			;
+		if (*e == '(' || *e == '[') {
+			/* A call or an index: its value is not known. */
+			cb_unknown(b);
+			return skip_group(e);
+		}
+		if (depth < CODE_DEPTH && nl < sizeof(name)) {
+			memcpy(name, start, nl);
+			name[nl] = '\0';
+			val = find_assign(s->code, name, nl, start);
+		}
+		if (val) {
+			while (*val == ' ' || *val == '\t')
+				val++;
+			expr(s, val, b, depth + 1);
+		} else {
+			cb_unknown(b);
+		}
+		return p;
+	}
+	if (isdigit((unsigned char)*p)) {
+		e = p;
+		while (isalnum((unsigned char)*e) || *e == '.')
+			e++;
+		cb_add(b, p, (size_t)(e - p));
+		return e;
+	}
+	cb_unknown(b);
+	return p + 1;
+}
+
+/* An expression at p: operands joined by concatenation (+ . .. & <<, or
+ * juxtaposition in awk). Ends at a stop character or at what does not
+ * continue it (Perl's `system "x" or die`). */
+static const char *expr(struct scan *s, const char *p, struct cbuf *b, int depth)
+{
+	bool first = true;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (stop_ch(s, *p))
+			return p;
+		if (!first) {
+			if (p[0] == '.' && p[1] == '.')
+				p += 2;
+			else if (p[0] == '<' && p[1] == '<')
+				p += 2;
+			else if (*p == '+' || *p == '.' || *p == '&' || *p == '%')
+				p++;
+			else if (s->lang != L_AWK)
+				return p;
+			while (*p == ' ' || *p == '\t')
+				p++;
+			if (stop_ch(s, *p))
+				return p;
+		}
+		/* Python's keyword arguments end the positional ones. */
+		if (ident_ch(*p)) {
+			const char *q = p;
+
+			while (ident_ch(*q))
+				q++;
+			if (*q == '=' && q[1] != '=')
+				return p;
+		}
+		p = operand(s, p, b, depth);
+		first = false;
+	}
+}
+
+/* Check b as a shell command run by the code. */
+static void found(struct scan *s, struct cbuf *b)
+{
+	if (!b->n)
+		return;
+	s->result |= CODE_RUNS;
+	if (b->unknown)
+		s->result |= CODE_DYNAMIC;
+	if (s->check && s->finds++ < CODE_FINDS)
+		safety_check_code(s->c, b->s, b->n, s->blame, s->c->env);
+}
+
+/* The arguments of a call whose name ends at p: the first is the
+ * command; more that follow (system("rm", "-rf", $d), spawn("rm",
+ * ["-rf", d])) are its arguments, joined by blanks. */
+static const char *call_args(struct scan *s, const char *p, struct cbuf *b)
+{
+	bool paren;
+
+	while (*p == ' ')
+		p++;
+	paren = *p == '(';
+	if (paren)
+		p++;
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || (paren && *p == '\n'))
+			p++;
+		if (*p == '[') {
+			p++;
+			for (;;) {
+				while (*p == ' ' || *p == '\n')
+					p++;
+				if (!*p || *p == ']')
+					break;
+				if (b->n)
+					cb_add(b, " ", 1);
+				p = expr(s, p, b, 0);
+				if (*p == ',')
+					p++;
+				else if (*p != ']')
+					break;
+			}
+			if (*p == ']')
+				p++;
+		} else {
+			size_t before = b->n;
+
+			if (b->n)
+				cb_add(b, " ", 1);
+			p = expr(s, p, b, 0);
+			if (b->n == before + 1)
+				b->n = before, b->s[before] = '\0';
+		}
+		while (*p == ' ')
+			p++;
+		if (*p != ',')
+			return p;
+		p++;
+		while (*p == ' ')
+			p++;
+		/* Options: {stdio: ...}, shell=True, a callback. */
+		if (*p == '{' || !strncmp(p, "function", 8) || (*p == '(' && !paren))
+			return p;
+		{
+			const char *q = p;
+
+			while (ident_ch(*q))
+				q++;
+			if (q > p && (*q == '=' || *q == ':') && q[1] != '=' && q[1] != ':')
+				return p;
+			if (*q == '=' && q[1] == '>')
+				return p;
+		}
+	}
+}
+
+/* Names of calls that run their argument as a shell command or a
+ * program with arguments. A name must start a word (os.system's dot is
+ * fine); "subprocess." takes any function of that module. */
+static const char *const shell_calls[] = {
+	"system", "popen", "popen2", "popen3", "exec", "execSync", "execFile", "execFileSync",
+	"spawn", "spawnSync", "shell_exec", "passthru", "proc_open", "Popen", "check_output",
+	"check_call", "call", "run", "getoutput", "getstatusoutput", "execute", "capture2",
+	"capture2e", "capture3", "system2", "execvp", "execv", "execl", "execlp", "execve",
+	"spawnl", "spawnlp", "spawnv", "spawnvp", "do shell script",
+};
+
+static bool is_call(const struct scan *s, const char *p, const char *name, const char **after)
+{
+	size_t n = strlen(name);
+	const char *q = p + n;
+
+	if (p > s->code && (ident_ch(p[-1]) || p[-1] == '$'))
+		return false;
+	if (ident_ch(*q))
+		return false;
+	while (*q == ' ')
+		q++;
+	/* A call needs its argument: system("x"), system "x", exec 'x';
+	 * "exec" alone in prose or a bare name is not one. */
+	if (*q != '(' && *q != '"' && *q != '\'' && *q != '`' &&
+	    !(s->lang == L_BACKTICK && (*q == 'q' || *q == '%')))
+		return false;
+	*after = p + n;
+	return true;
+}
+
+static void scan_calls(struct scan *s)
+{
+	size_t k;
+
+	for (k = 0; k < ARRAY_SIZE(shell_calls); k++) {
+		const char *p, *after;
+
+		for (p = strstr(s->code, shell_calls[k]); p; p = strstr(p + 1, shell_calls[k])) {
+			struct cbuf b;
+
+			if (!is_call(s, p, shell_calls[k], &after))
+				continue;
+			b.n = 0;
+			b.s[0] = '\0';
+			b.unknown = false;
+			call_args(s, after, &b);
+			found(s, &b);
+		}
+	}
+}
+
+/* Perl, Ruby, PHP: `cmd`, qx{cmd} and %x(cmd) anywhere outside other
+ * string literals. */
+static void scan_backticks(struct scan *s)
+{
+	const char *p = s->code;
+
+	while (*p) {
+		struct cbuf b;
+		const char *e;
+		bool cmd;
+
+		b.n = 0;
+		b.s[0] = '\0';
+		b.unknown = false;
+		if ((*p == '"' || *p == '\'' || *p == '`' || *p == 'q' || *p == '%') &&
+		    (e = literal(s, p, &b, &cmd)) != NULL) {
+			if (cmd)
+				found(s, &b);
+			p = e;
+		} else {
+			p++;
+		}
+	}
+}
+
+/* The last print or printf keyword in [from, to), or NULL. */
+static const char *print_kw(const struct scan *s, const char *from, const char *to)
+{
+	const char *q, *kw = NULL;
+
+	for (q = from; q + 5 <= to; q++)
+		if (!strncmp(q, "print", 5) && (q == s->code || !ident_ch(q[-1])))
+			kw = q;
+	return kw;
+}
+
+/* awk: print ... | "cmd" and "cmd" | getline run cmd; when cmd is a
+ * shell, what print writes is its code. print > "file" writes a file. */
+static void scan_awk(struct scan *s)
+{
+	const char *p = s->code, *stmt = s->code;
+	const struct stdin_info *in = s->c->in;
+
+	while (*p) {
+		struct cbuf b;
+		bool cmd;
+		const char *e;
+
+		b.n = 0;
+		b.s[0] = '\0';
+		b.unknown = false;
+		if ((*p == '"' || *p == '\'') && (e = literal(s, p, &b, &cmd)) != NULL) {
+			p = e;
+			continue;
+		}
+		if (*p == ';' || *p == '{' || *p == '}' || *p == '\n') {
+			stmt = ++p;
+			continue;
+		}
+		if (*p == '|' && p[1] == '|') {
+			p += 2;
+			continue;
+		}
+		if (*p == '>' && print_kw(s, stmt, p)) {
+			/* print > "file": a write unless to a standard stream. */
+			e = p + 1 + (p[1] == '>');
+			while (*e == ' ')
+				e++;
+			bool append = p[1] == '>';
+
+			e = expr(s, e, &b, 0);
+			if (b.unknown || (strncmp(b.s, "/dev/std", 8) && strcmp(b.s, "/dev/null")))
+				s->result |= CODE_WRITES;
+			/* The file is judged as the shell's > FILE would be. */
+			if (!b.unknown && b.n && !strchr(b.s, '\'') && s->check) {
+				struct cbuf r;
+
+				snprintf(r.s, sizeof(r.s), ": %s '%s'", append ? ">>" : ">", b.s);
+				r.n = strlen(r.s);
+				safety_check_code(s->c, r.s, r.n, s->blame, s->c->env);
+			}
+			p = e;
+			continue;
+		}
+		if (*p != '|') {
+			p++;
+			continue;
+		}
+		e = p + 1;
+		while (*e == ' ')
+			e++;
+		if (!strncmp(e, "getline", 7)) {
+			/* "cmd" | getline: the command is the operands before. */
+			const char *q = stmt;
+
+			while (*q == ' ' || *q == '(' || *q == '!' ||
+			       (!strncmp(q, "while", 5) && (q += 4)) || (!strncmp(q, "if", 2) && (q += 1)))
+				q++;
+			expr(s, q, &b, 0);
+			found(s, &b);
+			p = e + 7;
+			continue;
+		}
+		/* print ARGS | CMD */
+		{
+			struct cbuf text;
+			const char *kw = print_kw(s, stmt, p);
+
+			e = expr(s, e, &b, 0);
+			found(s, &b);
+			text.n = 0;
+			text.s[0] = '\0';
+			text.unknown = false;
+			if (kw && b.n && !b.unknown) {
+				char prog[64];
+				size_t pl = strcspn(b.s, " \t");
+				const char *base;
+
+				snprintf(prog, sizeof(prog), "%.*s", (int)MIN(pl, sizeof(prog) - 1), b.s);
+				base = strrchr(prog, '/') ? strrchr(prog, '/') + 1 : prog;
+				if (safety_is_shell(base) && !strstr(b.s, " -c")) {
+					kw += 5 + (kw[5] == 'f');
+					while (*kw == ' ')
+						kw++;
+					if (kw >= p) {
+						/* print alone: the input records. */
+						if (in && in->kind == IN_TEXT && in->text)
+							cb_add(&text, in->text, in->text_len);
+						else
+							cb_unknown(&text);
+					} else {
+						/* The arguments, OFS (a blank) between. */
+						while (kw < p) {
+							const char *n2 = expr(s, kw, &text, 0);
+
+							if (*n2 != ',')
+								break;
+							cb_add(&text, " ", 1);
+							kw = n2 + 1;
+						}
+					}
+					if (text.unknown)
+						s->result |= CODE_SHELL;
+					found(s, &text);
+				}
+			}
+			p = e;
+		}
+	}
+}
+
+/* expect and Tcl: spawn CMD, exec CMD, system CMD; after spawning a
+ * shell (or ssh, su), what send types is code for it too. */
+static void scan_tcl(struct scan *s)
+{
+	const char *p = s->code;
+	bool shell = false;
+
+	while (*p) {
+		const char *end = p;
+		struct cbuf b;
+		char first[32];
+		size_t fl;
+		int words = 0;
+
+		while (*end && *end != ';' && *end != '\n') {
+			if (*end == '{' || *end == '[' || *end == '"')
+				end = *end == '"' ? (strchr(end + 1, '"') ? strchr(end + 1, '"') + 1 : end + 1)
+						  : skip_group(end);
+			else
+				end++;
+		}
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		fl = strcspn(p, " \t;\n");
+		snprintf(first, sizeof(first), "%.*s", (int)MIN(fl, sizeof(first) - 1), p);
+		b.n = 0;
+		b.s[0] = '\0';
+		b.unknown = false;
+		if (safety_prog_in(first, "spawn exec system send")) {
+			const char *q = p + fl;
+
+			while (q < end) {
+				const char *w0;
+
+				while (q < end && (*q == ' ' || *q == '\t'))
+					q++;
+				if (q >= end)
+					break;
+				w0 = q;
+				if (*q == '{') {
+					const char *e = skip_group(q);
+
+					if (b.n)
+						cb_add(&b, " ", 1);
+					cb_add(&b, "'", 1);
+					cb_add(&b, q + 1, (size_t)(e - q - 2 > 0 ? e - q - 2 : 0));
+					cb_add(&b, "'", 1);
+					q = e;
+				} else if (*q == '"') {
+					if (b.n && strcmp(first, "send"))
+						cb_add(&b, " ", 1);
+					q = lit_body(q + 1, '"', '"', false, false, &b);
+					if (!q)
+						q = end;
+				} else if (*q == '[' || *q == '$') {
+					cb_unknown(&b);
+					q = *q == '[' ? skip_group(q) : q + 1 + strcspn(q + 1, " \t;\n");
+				} else {
+					/* Up to a blank or the end of the command;
+					 * at least one character, so the walk
+					 * moves on (a stray ; inside quotes). */
+					size_t n = strcspn(q, " \t");
+
+					if (n > (size_t)(end - q))
+						n = (size_t)(end - q);
+					if (!n)
+						n = 1;
+
+					/* spawn -noecho, send -- "..." */
+					if (!(words == 0 && *q == '-')) {
+						if (b.n)
+							cb_add(&b, " ", 1);
+						cb_add(&b, q, n);
+					}
+					q += n;
+				}
+				if (q > w0)
+					words++;
+			}
+			if (!strcmp(first, "send")) {
+				if (shell)
+					found(s, &b);
+			} else {
+				const char *base = b.s;
+				size_t bl = strcspn(b.s, " ");
+				char prog[64];
+
+				snprintf(prog, sizeof(prog), "%.*s", (int)MIN(bl, sizeof(prog) - 1), base);
+				base = strrchr(prog, '/') ? strrchr(prog, '/') + 1 : prog;
+				if (!strcmp(first, "spawn"))
+					shell = safety_is_shell(base) ||
+						safety_prog_in(base, "ssh su sudo telnet docker kubectl");
+				found(s, &b);
+			}
+		}
+		p = *end ? end + 1 : end;
+	}
+}
+
+/* Make: recipe lines (a tab first, or after "targets: prereqs ;") and
+ * $(shell ...) run in a shell; make's own $(VAR), $@, $< are unknown
+ * and $$ is a $. */
+static void make_line(struct scan *s, const char *p, size_t n)
+{
+	struct cbuf b;
+	size_t i;
+
+	b.n = 0;
+	b.s[0] = '\0';
+	b.unknown = false;
+	while (n && strchr("@+- \t", *p))
+		p++, n--;
+	for (i = 0; i < n; i++) {
+		if (p[i] != '$') {
+			cb_add(&b, p + i, 1);
+		} else if (i + 1 < n && p[i + 1] == '$') {
+			cb_add(&b, "$", 1);
+			i++;
+		} else if (i + 1 < n && (p[i + 1] == '(' || p[i + 1] == '{')) {
+			const char *e = skip_group(p + i + 1);
+
+			cb_unknown(&b);
+			i = (size_t)(e - p) - 1;
+		} else {
+			cb_unknown(&b);
+			i++;
+		}
+	}
+	found(s, &b);
+}
+
+static void scan_make(struct scan *s)
+{
+	const char *p = s->code, *sh;
+
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		const char *colon = memchr(p, ':', n), *semi;
+
+		if (*p == '\t')
+			make_line(s, p + 1, n - 1);
+		else if (colon && (semi = memchr(colon, ';', n - (size_t)(colon - p))) != NULL &&
+			 colon[1] != '=')
+			make_line(s, semi + 1, n - (size_t)(semi + 1 - p));
+		p += n + (p[n] == '\n');
+	}
+	for (sh = strstr(s->code, "$(shell "); sh; sh = strstr(sh + 1, "$(shell ")) {
+		const char *e = skip_group(sh + 1);
+
+		if (e - sh > 9)
+			make_line(s, sh + 8, (size_t)(e - sh - 9));
+	}
+}
+
+unsigned safety_code_commands(struct cmd *c, const struct sword *w, bool check)
+{
+	struct scan s;
+
+	if (!w || !w->len)
+		return 0;
+	memset(&s, 0, sizeof(s));
+	s.c = c;
+	s.w = w;
+	s.code = w->s;
+	s.check = check;
+	s.blame = w >= c->av && w < c->av + c->ac ? (size_t)(w - c->av) : 0;
+	if (safety_prog_in(c->prog, "make gmake")) {
+		scan_make(&s);
+		return s.result;
+	}
+	if (safety_prog_in(c->prog, "expect tclsh wish")) {
+		scan_tcl(&s);
+		return s.result;
+	}
+	s.lang = safety_prog_in(c->prog, "awk gawk mawk nawk busybox") ? L_AWK :
+		 safety_prog_in(c->prog, "perl ruby php") ? L_BACKTICK : L_OTHER;
+	scan_calls(&s);
+	if (s.lang == L_BACKTICK)
+		scan_backticks(&s);
+	if (s.lang == L_AWK)
+		scan_awk(&s);
+	return s.result;
+}
