@@ -152,7 +152,6 @@ static const struct role_def roles[] = {
 	{"lineno", -1, -1, K(NUM), 0, NULL, 0, 0, false, 0, CK_LINENO},
 	/* one file to take out of an archive: "extract notes.txt from a.tgz" */
 	{"member", -1, -1, K(FILE) | K(PATH) | K(GLOB), C(NONE), NULL, 0, 0, false, 0, CK_MEMBER},
-	/* what is copied in "a copy of X called Y" */
 	/* "lines 5-10": a range of line numbers, first to last */
 	{"lrange", -1, -1, K(RANGE), 0, NULL, 0, 0, false, 0, CK_LRANGE},
 	{"dev", -1, -1, K(PATH), 0, NULL, 0, 0, false, 0, CK_DEV}, /* /dev/sdb1 */
@@ -161,6 +160,7 @@ static const struct role_def roles[] = {
 	{"email", -1, -1, K(AT), 0, NULL, 0, 0, false, 0, CK_EMAIL},
 	/* the package manager the request names ("with apt"): only this platform's */
 	{"pmname", -1, -1, 0, 0, NULL, 0, 0, false, RS_PMNAME, 0},
+	/* what is copied in "a copy of X called Y" */
 	{"orig", -1, -1, K(PATH) | K(FILE), C(OF) | C(NONE), NULL, 0, 0, false, 0, CK_FILE},
 };
 
@@ -357,7 +357,7 @@ static bool archive_name(const char *v)
 	return false;
 }
 
-static bool pm_named(const char *w);
+static const char *pm_name(const char *w);
 
 static bool check_ok(int check, const char *v, int kind)
 {
@@ -424,7 +424,7 @@ static bool check_ok(int check, const char *v, int kind)
 		return check_ok(CK_IDENT, v, kind) && (id < 0 || !(lex_flags(id) & WF_WEAK));
 	}
 	case CK_PKG: /* "install node with brew": brew is the manager, not the package */
-		return !pm_named(v) && !str_eq(v, "apt-get");
+		return pm_name(v) == NULL;
 	case CK_LRANGE: { /* 5-10: first line first */
 		char *end;
 		long a = strtol(v, &end, 10), z;
@@ -852,19 +852,15 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 		return m->lit != NULL;
 	case RS_PMNAME: /* "brew install x" on linux names another system's manager */
 		for (int i = 0; i < r->n; i++) {
-			const char *w = r->t[i].low;
+			const char *pm;
 
-			if (!tok_free(f, i) || r->t[i].kind != TK_WORD)
+			if (!tok_free(f, i) || r->t[i].kind != TK_WORD || !(pm = pm_name(r->t[i].low)))
 				continue;
-			if (str_eq(w, "apt-get") || str_eq(w, "aptitude"))
-				w = "apt";
-			if (pm_named(w)) {
-				if (!str_eq(w, f->plat->pkg))
-					return false;
-				f->used[i] = true;
-				m->lit = "";
-				return true;
-			}
+			if (!str_eq(pm, f->plat->pkg))
+				return false;
+			f->used[i] = true;
+			m->lit = "";
+			return true;
 		}
 		return false;
 	case RS_JSEP: /* a named separator or a lone symbol, after with/by/using or none */
@@ -1221,13 +1217,15 @@ static const char *pm_command(const struct platform *p, const char *verb)
 	return NULL;
 }
 
-/* Whether w is the name of a package manager in the table. */
-static bool pm_named(const char *w)
+/* The package manager w names ("apt-get" is apt), NULL when none. */
+static const char *pm_name(const char *w)
 {
+	if (str_eq(w, "apt-get") || str_eq(w, "aptitude"))
+		return "apt";
 	for (size_t i = 0; i < ARRAY_SIZE(pms); i++)
 		if (str_eq(pms[i].pm, w))
-			return true;
-	return false;
+			return pms[i].pm;
+	return NULL;
 }
 
 bool mt_pm_verb_known(const char *verb);
