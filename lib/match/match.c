@@ -239,6 +239,26 @@ static bool verb_tok(const struct mtok *t)
 	return t->kind == TK_WORD && t->w >= 0 && !t->phrase;
 }
 
+/* Whether the request opens with one of the words hit marks, after no
+ * more than filler: "please reboot", not "when did the server reboot". */
+static bool leads(const struct mreq *r, const bool *hit)
+{
+	static const char *const ask[] = {"when", "how", "why", "what", "where", "which", "who",
+					  "did", "does", "do", "is", "are", "was", "were", "has",
+					  "had", "have", "if"};
+
+	for (int i = 0; i < r->n; i++) {
+		if (hit[i])
+			return true;
+		if (!r->t[i].stop)
+			return false;
+		for (size_t k = 0; k < ARRAY_SIZE(ask); k++)
+			if (str_eq(r->t[i].low, ask[k]))
+				return false;
+	}
+	return false;
+}
+
 /* Whether word w is one of the intent's optional words. */
 static bool opt_word(const struct cintent *ci, int w)
 {
@@ -381,6 +401,9 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 	/* "find logs and delete them older than 7 days" without "logs" deletes
 	 * every old file: a command that destroys may leave no word unread */
 	if (lost > 0 && destroys(f))
+		return false;
+	/* "when did the server reboot" asks about a reboot; only "reboot ..." orders one */
+	if (in->need[0] == '^' && !leads(r, needhit))
 		return false;
 	out->intent = (int)(ci - T.cints);
 	out->explained = e;

@@ -91,9 +91,11 @@ static int intern_words(struct bld *b, const char *s)
 }
 
 /* A trigger spec's words ("a|b c d:flag"; "@port" names a slot) are typo
- * targets. */
+ * targets. A leading ^ (need only) is no word: see struct intent. */
 static int intern_spec(struct bld *b, const char *s)
 {
+	if (s && *s == '^')
+		s++;
 	while (s && *s) {
 		size_t n = strcspn(s, " |:");
 
@@ -263,7 +265,7 @@ static int word_id(const struct bld *b, const char *s, size_t n)
  * for optional words, where every alternative sets the flag. */
 static int compile_one(const struct bld *b, struct cintent *ci, const struct intent *in)
 {
-	const char *s = in->need;
+	const char *s = in->need + (in->need[0] == '^');
 
 	while (*s) {
 		if (ci->nneed >= CI_GROUPS)

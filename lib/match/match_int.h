@@ -189,7 +189,9 @@ enum sel {
 
 struct intent {
 	const char *id;
-	const char *need; /* required groups, space separated; alternatives by | */
+	const char *need; /* required groups, space separated; alternatives by |;
+			   * a leading ^: the request's first word must be one of
+			   * them ("reboot the server", never "when did it reboot") */
 	const char *opt;  /* optional words; word:flag sets a flag for {?flag} */
 	uint8_t sel;
 	const char *gnu;

@@ -70,7 +70,7 @@ const struct lex_pair lex_synonyms[] = {
 	{"passwd", "password"}, {"pw", "password"}, {"pass", "password"}, {"creds", "creds"},
 	{"env", "env"}, {"environment", "env"}, {"var", "variable"}, {"vars", "variable"},
 	{"os", "os"}, {"distro", "os"}, {"distribution", "os"}, {"hdd", "disk"},
-	{"ssd", "disk"}, {"drive", "disk"}, {"volume", "volume"}, {"mount", "mount"},
+	{"ssd", "disk"}, {"drive", "disk"}, {"volume", "volume"}, {"mount", "mount"}, {"mounted", "mount"}, {"mounts", "mount"},
 	{"partition", "partition"}, {"net", "network"}, {"internet", "network"},
 	{"wifi", "wifi"}, {"address", "address"}, {"addr", "address"}, {"ipaddress", "ip"},
 	{"nameserver", "dns"}, {"resolver", "dns"}, {"website", "site"}, {"webpage", "page"},
@@ -168,7 +168,13 @@ const struct lex_phrase lex_phrases[] = {
 	{"i have", "have"},
 	/* places */
 	{"home dir", "~"}, {"home", "~"}, {"current dir", "."},
-	{"this dir", "."}, {"working dir", "."}, {"cwd", "."}, {"pwd", "."}, {"here", "."},
+	{"this dir", "."}, {"working dir", "."}, {"current working dir", "."}, {"cwd", "."},
+	{"here", "."},
+	/* asking which folder one is in: pwd, apart from "the current dir" as a place */
+	{"show current dir", "pwd"}, {"show the current dir", "pwd"}, {"show working dir", "pwd"},
+	{"show the working dir", "pwd"}, {"show current working dir", "pwd"},
+	{"show the current working dir", "pwd"}, {"dir am i in", "pwd"}, {"where am i", "pwd"},
+	{"current user", "whoami"}, {"current username", "whoami"},
 	{"downloads dir", "~/Downloads"}, {"download dir", "~/Downloads"},
 	{"downloads", "~/Downloads"}, {"desktop", "~/Desktop"}, {"desktop dir", "~/Desktop"},
 	{"documents dir", "~/Documents"}, {"pictures dir", "~/Pictures"}, {"music dir", "~/Music"},
@@ -281,7 +287,15 @@ const struct lex_phrase lex_phrases[] = {
 	{"bash history", "history"}, {"zsh history", "history"},
 	{"line number", "linenumber"}, {"line numbers", "linenumber"},
 	{"up and running", "running"}, {"is running", "running"},
-	{"the kernel", "kernel"}, {"ring buffer", "kernel"},
+	{"the kernel", "kernel"}, {"ring buffer", "dmesg"},
+	/* "log out" is no log; "shut down" and "restart the computer" are the machine's */
+	{"log out", "logout"}, {"sign out", "logout"}, {"log off", "logout"},
+	{"shut down", "shutdown"}, {"power off", "shutdown"},
+	{"restart the computer", "reboot"}, {"restart the machine", "reboot"},
+	{"restart computer", "reboot"}, {"restart machine", "reboot"},
+	{"restart the system", "reboot"}, {"restart the mac", "reboot"},
+	{"block device", "disk"}, {"system info", "sysinfo"}, {"system information", "sysinfo"},
+	{"system details", "sysinfo"},
 	{"web server", "webserver"}, {"http server", "webserver"}, {"my username", "whoami"},
 	{"my user name", "whoami"}, {"my login name", "whoami"}, {"who am i", "whoami"}, {"keep following", "follow"}, {"keep watching", "follow"},
 	{"and everything inside it", "recursive"}, {"and everything in it", "recursive"},
@@ -338,6 +352,8 @@ const char *const lex_extra_words[] = {
 	"evening", "night", "am", "pm", "daily", "weekly", "hourly", "monthly", "stuff",
 	"half", "this", "january", "february", "march", "april", "may", "june", "july",
 	"august", "september", "october", "november", "december", "ip", "up",
+	/* package managers: the request may name one ("install htop with apt") */
+	"apt", "apt-get", "aptitude", "brew", "dnf", "yum", "pacman", "zypper", "apk",
 };
 const size_t lex_nextra_words = ARRAY_SIZE(lex_extra_words);
 

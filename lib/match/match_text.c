@@ -552,6 +552,9 @@ static void fold_words(struct mreq *r, int *w0)
 			t->low = mt_strdup(r, low, n);
 			if (!t->low)
 				t->low = t->raw;
+			/* "ls -la", "tail -f": an intent may list the options it reads */
+			if (t->kind == TK_OPT)
+				t->w = lex_word(t->low);
 			continue;
 		}
 		for (const char *s = t->raw; *s && n < MT_MAX_WORD; s++) {
@@ -613,6 +616,18 @@ static void drop_tokens(struct mreq *r, const bool *gone)
 	r->n = j;
 }
 
+/* "HOME", "PWD": a name in capitals is a variable's, never the place its
+ * lower-case spelling would be ("the value of HOME"). */
+static bool caps_name(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++, n++)
+		if (!isupper((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '_')
+			return false;
+	return n >= 3;
+}
+
 static void fold_phrases(struct mreq *r, const int *w0)
 {
 	bool gone[MT_MAX_TOKS] = {false};
@@ -646,7 +661,8 @@ static void fold_phrases(struct mreq *r, const int *w0)
 				}
 			}
 		}
-		if (best < 0)
+		if (best < 0 || (lex_phrases[best].to[0] && strchr("~/.", lex_phrases[best].to[0]) &&
+				  caps_name(r->t[i].raw)))
 			continue;
 		for (int m = 1; m < blen; m++)
 			gone[i + m] = true;

@@ -30,11 +30,11 @@
 #define ANYNAME (K(WORD) | K(FILE) | K(PATH) | K(HOST) | K(AT) | K(NUM) | K(PAIR) | K(GLOB))
 
 enum special { RS_NONE, RS_SIG, RS_CMD, RS_MSG, RS_UHOST, RS_MODE, RS_TEXT, RS_NTH, RS_MONTH,
-	       RS_YEAR, RS_EXPR, RS_TODAY, RS_SEP, RS_EVAR, RS_EVAL, RS_THISMONTH, RS_CLOCK, RS_JSEP };
+	       RS_YEAR, RS_EXPR, RS_TODAY, RS_SEP, RS_EVAR, RS_EVAL, RS_THISMONTH, RS_CLOCK, RS_JSEP, RS_PMNAME };
 
 /* Value checks: a role only takes a token whose text passes. */
 enum check { CK_NONE, CK_TAR, CK_ZIP, CK_7Z, CK_GZ, CK_XZ, CK_BZ2, CK_JSON, CK_IDENT, CK_HEX, CK_TZ,
-	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_KSVC, CK_BAREHOST };
+	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG };
 
 struct role_def {
 	const char *name;
@@ -97,15 +97,15 @@ static const struct role_def roles[] = {
 	{"service", SL_NAME, -1, 0, 0, "service", ANYNAME, 0, false, 0, CK_SVC},
 	/* a cluster's Service: "db" or "api" is a name there, not a kind */
 	{"ksvc", SL_NAME, -1, 0, 0, "service", ANYNAME, 0, false, 0, CK_KSVC},
-	{"pkg", SL_NAME, -1, K(AT), 0, "package", ANYNAME, 0, false, 0, 0},
+	{"pkg", SL_NAME, -1, K(AT), 0, "package", ANYNAME, 0, false, 0, CK_PKG},
 	/* a system package: apt, dnf and brew take no name@version */
-	{"spkg", SL_NAME, -1, 0, 0, "package", ANYNAME & ~K(AT), 0, false, 0, 0},
+	{"spkg", SL_NAME, -1, 0, 0, "package", ANYNAME & ~K(AT), 0, false, 0, CK_PKG},
 	{"branch", SL_NAME, -1, 0, 0, "branch", ANYNAME, 0, true, 0, 0},
 	{"proc", SL_NAME, -1, 0, 0, "process", K(WORD) | K(FILE), 0, false, 0, 0},
 	{"image", SL_NAME, -1, 0, 0, "image", ANYNAME, 0, true, 0, CK_IMAGE},
 	{"tag", SL_NAME, -1, 0, 0, "tag", ANYNAME, 0, true, 0, 0},
 	{"remote", -1, -1, 0, 0, "remote", K(WORD), 0, false, 0, CK_REMOTE},
-	{"var", -1, -1, 0, 0, "variable", K(WORD), 0, false, 0, CK_IDENT},
+	{"var", -1, -1, 0, 0, "variable", K(WORD), 0, false, 0, CK_ENVNAME},
 	{"tz", -1, -1, 0, 0, NULL, K(WORD) | K(PATH), 0, false, 0, CK_TZ},
 	{"sig", -1, -1, 0, 0, NULL, 0, 0, false, RS_SIG, 0},
 	{"cmd", -1, -1, 0, 0, NULL, 0, 0, false, RS_CMD, 0},
@@ -152,6 +152,14 @@ static const struct role_def roles[] = {
 	{"lineno", -1, -1, K(NUM), 0, NULL, 0, 0, false, 0, CK_LINENO},
 	/* one file to take out of an archive: "extract notes.txt from a.tgz" */
 	{"member", -1, -1, K(FILE) | K(PATH) | K(GLOB), C(NONE), NULL, 0, 0, false, 0, CK_MEMBER},
+	/* "lines 5-10": a range of line numbers, first to last */
+	{"lrange", -1, -1, K(RANGE), 0, NULL, 0, 0, false, 0, CK_LRANGE},
+	{"dev", -1, -1, K(PATH), 0, NULL, 0, 0, false, 0, CK_DEV}, /* /dev/sdb1 */
+	/* a commit by its hash ("abc1234"): hex digits, never a known word */
+	{"sha", -1, -1, 0, 0, NULL, K(WORD) | K(NUM), 0, true, 0, CK_SHA},
+	{"email", -1, -1, K(AT), 0, NULL, 0, 0, false, 0, CK_EMAIL},
+	/* the package manager the request names ("with apt"): only this platform's */
+	{"pmname", -1, -1, 0, 0, NULL, 0, 0, false, RS_PMNAME, 0},
 	/* what is copied in "a copy of X called Y" */
 	{"orig", -1, -1, K(PATH) | K(FILE), C(OF) | C(NONE), NULL, 0, 0, false, 0, CK_FILE},
 };
@@ -349,6 +357,8 @@ static bool archive_name(const char *v)
 	return false;
 }
 
+static const char *pm_name(const char *w);
+
 static bool check_ok(int check, const char *v, int kind)
 {
 	switch (check) {
@@ -408,6 +418,40 @@ static bool check_ok(int check, const char *v, int kind)
 		return strchr(v, ':') == NULL && !generic_service(v);
 	case CK_KSVC:
 		return strchr(v, ':') == NULL;
+	case CK_ENVNAME: { /* HOME, path; "set a variable" names none: a generic verb is no name */
+		int id = lex_word(v);
+
+		return check_ok(CK_IDENT, v, kind) && (id < 0 || !(lex_flags(id) & WF_WEAK));
+	}
+	case CK_PKG: /* "install node with brew": brew is the manager, not the package */
+		return pm_name(v) == NULL;
+	case CK_LRANGE: { /* 5-10: first line first */
+		char *end;
+		long a = strtol(v, &end, 10), z;
+
+		if (end == v || *end != '-' || !isdigit((unsigned char)end[1]))
+			return false;
+		z = strtol(end + 1, &end, 10);
+		return *end == '\0' && a >= 1 && a <= z;
+	}
+	case CK_DEV:
+		return strncmp(v, "/dev/", 5) == 0 && v[5] != '\0';
+	case CK_SHA: { /* git accepts 4+ hex digits; 6+ keeps words like "add" or "bad" out */
+		size_t n = strlen(v);
+
+		if (n < 6 || n > 40)
+			return false;
+		for (; *v; v++)
+			if (!isxdigit((unsigned char)*v) || isupper((unsigned char)*v))
+				return false;
+		return true;
+	}
+	case CK_EMAIL: { /* name@domain.tld, not user@host:path or pkg@1.2 */
+		const char *at = strchr(v, '@');
+
+		return at && at > v && !strpbrk(v, ":/") && strchr(at, '.') &&
+		       isalpha((unsigned char)v[strlen(v) - 1]);
+	}
 	case CK_BAREHOST: /* user@host:/tmp already says where: it is not host:~/ */
 		return strpbrk(v, "@:/") == NULL;
 	case CK_RSPEC: /* [user@]host:path, not user@host or pkg@1.2 */
@@ -806,6 +850,19 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 	case RS_SEP:
 		m->lit = resolve_sep(f);
 		return m->lit != NULL;
+	case RS_PMNAME: /* "brew install x" on linux names another system's manager */
+		for (int i = 0; i < r->n; i++) {
+			const char *pm;
+
+			if (!tok_free(f, i) || r->t[i].kind != TK_WORD || !(pm = pm_name(r->t[i].low)))
+				continue;
+			if (!str_eq(pm, f->plat->pkg))
+				return false;
+			f->used[i] = true;
+			m->lit = "";
+			return true;
+		}
+		return false;
 	case RS_JSEP: /* a named separator or a lone symbol, after with/by/using or none */
 		for (int i = 0; i < r->n; i++) {
 			const struct mtok *t = &r->t[i];
@@ -1157,6 +1214,17 @@ static const char *pm_command(const struct platform *p, const char *verb)
 			if (str_eq(pm_verbs[v], verb))
 				return pms[i].cmd[v];
 	}
+	return NULL;
+}
+
+/* The package manager w names ("apt-get" is apt), NULL when none. */
+static const char *pm_name(const char *w)
+{
+	if (str_eq(w, "apt-get") || str_eq(w, "aptitude"))
+		return "apt";
+	for (size_t i = 0; i < ARRAY_SIZE(pms); i++)
+		if (str_eq(pms[i].pm, w))
+			return pms[i].pm;
 	return NULL;
 }
 
@@ -1634,6 +1702,10 @@ static bool fmt_special(struct mfill *f, const char *v, const char *fmt, struct 
 		buf_adds(b, "'*/");
 		add_re(b, v, "*?[]\\");
 		buf_adds(b, "/*'");
+	} else if (str_eq(fmt, "sedr")) { /* sed's "A,B" from "A-B" */
+		buf_add(b, v, strcspn(v, "-"));
+		buf_addch(b, ',');
+		buf_adds(b, strchr(v, '-') ? strchr(v, '-') + 1 : v);
 	} else if (str_eq(fmt, "upto")) { /* sed's "1,N": one line is "1" alone */
 		long n = strtol(v, NULL, 10);
 
@@ -1705,12 +1777,12 @@ static void emit(struct mfill *f, struct mrole *m, const char *fmt, bool plain, 
 				return;
 			}
 		}
-		if (s->type == SL_TIME && *fmt) {
-			fmt_time(b, s, fmt, f->plat);
+		if ((s->type == SL_INTERVAL || s->type == SL_TIME) && str_eq(fmt, "sec")) {
+			buf_addf(b, "%ld", lround(s->num * 60)); /* both hold minutes */
 			return;
 		}
-		if (s->type == SL_INTERVAL && str_eq(fmt, "sec")) {
-			buf_addf(b, "%ld", lround(s->num * 60));
+		if (s->type == SL_TIME && *fmt) {
+			fmt_time(b, s, fmt, f->plat);
 			return;
 		}
 		if (s->type == SL_EXT) {
