@@ -92,6 +92,12 @@ static void put_intents(FILE *f, const struct mtables *t)
 		for (int g = 0; g < c->nneed; g++)
 			v[g] = c->nalt[g];
 		put_list(f, "nalt", v, c->nneed);
+		for (int g = 0; g < c->nneed; g++)
+			v[g] = (int16_t)c->many[g];
+		put_list(f, "many", v, c->nneed);
+		for (int g = 0; g < c->nneed; g++)
+			v[g] = (int16_t)c->one[g];
+		put_list(f, "one", v, c->nneed);
 		fprintf(f, " .nneed = %d, .nopt = %d,", c->nneed, c->nopt);
 		if (c->nopt > 0) {
 			fputs("\n\t", f);

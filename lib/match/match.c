@@ -16,6 +16,9 @@
  */
 #include "match_int.h"
 
+#include "explain/explain.h"
+
+#include <ctype.h>
 #include <strings.h>
 
 #define MATCH_THRESHOLD 0.80
@@ -23,6 +26,9 @@
 #define MAX_FITS 96
 /* What the request's leading verb costs when an intent leaves it unread. */
 #define VERB_COST 2.0
+/* What a file or path the intent leaves unread costs: "lines 10-20 of
+ * a.txt and b.txt" printed from a.txt alone ignores a name the user typed. */
+#define UNREAD_NAME_COST 2.0
 /* An alternative to the best candidate is offered only when it scores
  * nearly as well, guesses no more of its values, and reads the request's
  * paths the same way (not a folder as a file). A wrong alternative is
@@ -239,6 +245,82 @@ static bool verb_tok(const struct mtok *t)
 	return t->kind == TK_WORD && t->w >= 0 && !t->phrase;
 }
 
+static bool upper_word(const char *s)
+{
+	for (; *s; s++)
+		if (isupper((unsigned char)*s))
+			return true;
+	return false;
+}
+
+/* Whether token i stands where a verb stands and is one: the request's
+ * first word when it is a known word ("clear history"; with known false,
+ * only a program used on an object: "nice a command", not "nginx logs"),
+ * or a program (with known, any known word) right after "and"/"then"
+ * ("make a directory and cd into it", "find files and delete them": a
+ * second task). Read as a value (a folder named "cd", a grep for
+ * "clear"), it is the task itself misread. */
+static bool verb_pos(const struct mreq *r, int i, int first, bool known)
+{
+	static const char *const det[] = {"a", "an", "the", "my", "this", "that", "some", "every"};
+	/* what may come before the verb: "please clear", not "is nginx running"
+	 * or "get the name field" ("get" is filler to the scorer) */
+	static const char *const polite[] = {"please", "can", "could", "would", "will", "you",
+					     "just", "kindly", "now"};
+	const struct mtok *t = &r->t[i];
+
+	if (t->kind != TK_WORD || t->phrase || look_verb(t))
+		return false;
+	for (int k = 0; k < i && i == first; k++) {
+		size_t j = 0;
+
+		while (j < ARRAY_SIZE(polite) && !str_eq(r->t[k].low, polite[j]))
+			j++;
+		if (j == ARRAY_SIZE(polite))
+			return false;
+	}
+	if (i == first) {
+		if (known && verb_tok(t))
+			return true;
+		if (i + 1 < r->n && explain_program_what(t->raw))
+			for (size_t k = 0; k < ARRAY_SIZE(det); k++)
+				if (str_eq(r->t[i + 1].low, det[k]))
+					return true;
+		return false;
+	}
+	/* "between START and END": a literal in capitals is no verb */
+	return i > 0 && (str_eq(r->t[i - 1].low, "and") || str_eq(r->t[i - 1].low, "then")) &&
+	       (explain_program_what(t->raw) || (known && verb_tok(t) && !upper_word(t->raw)));
+}
+
+/* The role whose value as typed token i is (a name, a pattern), NULL
+ * when none or when a role translates it ("force" as signal 9). */
+static const struct mrole *value_role(const struct mfill *f, int i)
+{
+	for (int k = 0; k < f->nroles; k++) {
+		const struct mrole *m = &f->roles[k];
+
+		if (m->ok && !m->lit && m->tok >= 0 && i >= m->tok && i <= (m->tok2 >= 0 ? m->tok2 : m->tok))
+			return m;
+	}
+	return NULL;
+}
+
+/* Roles whose value is free text or a new name: any known word in the
+ * verb's place is the verb, never the grep pattern or the folder to make
+ * ("clear history"). A service or process may lead ("nginx logs"). */
+static bool free_text_role(const char *name)
+{
+	static const char *const free[] = {"pattern", "str", "text", "word", "mark", "xpattern",
+					   "folder", "name", "quoted"};
+
+	for (size_t k = 0; k < ARRAY_SIZE(free); k++)
+		if (strncmp(name, free[k], strlen(free[k])) == 0 &&
+		    (!name[strlen(free[k])] || isdigit((unsigned char)name[strlen(free[k])])))
+			return true;
+	return false;
+}
+
 /* Whether the request opens with one of the words hit marks, after no
  * more than filler: "please reboot", not "when did the server reboot". */
 static bool leads(const struct mreq *r, const bool *hit)
@@ -266,6 +348,18 @@ static bool opt_word(const struct cintent *ci, int w)
 		if (ci->opt[o] == w)
 			return true;
 	return false;
+}
+
+/* Whether token t meets alternative a of need group g as said: "word+"
+ * asks for the plural ("show kubectl contexts" lists them), "word!" for
+ * the singular. */
+static bool number_ok(const struct cintent *ci, int g, int a, const struct mtok *t)
+{
+	if ((ci->many[g] >> a) & 1u)
+		return t->plural;
+	if ((ci->one[g] >> a) & 1u)
+		return !t->plural;
+	return true;
 }
 
 /* Fit intent ci to the request; false when it does not apply. */
@@ -303,7 +397,8 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 				continue;
 			}
 			for (int i = 0; i < r->n; i++)
-				if (!f->used[i] && r->t[i].w == w && word_free(r, f, i)) {
+				if (!f->used[i] && r->t[i].w == w && word_free(r, f, i) &&
+				    number_ok(ci, g, a, &r->t[i])) {
 					hit = i;
 					break;
 				}
@@ -340,7 +435,7 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 		for (int a = 0; a < ci->nalt[g]; a++)
 			for (int i = 0; i < r->n; i++)
 				if (!f->used[i] && r->t[i].w == ci->need[g][a] && word_free(r, f, i) &&
-				    !name_shaped_tok(&r->t[i])) {
+				    number_ok(ci, g, a, &r->t[i]) && !name_shaped_tok(&r->t[i])) {
 					take_word(r, f, i);
 					needhit[i] = true;
 				}
@@ -355,6 +450,7 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 		return false;
 	for (int i = 0; i < r->n; i++) {
 		const struct mtok *t = &r->t[i];
+		const struct mrole *m;
 
 		/* "files not owned by root", "list files without hidden files":
 		 * a negation the intent does not read flips the request, so the
@@ -370,9 +466,11 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 			 * the leading verb left out ("create a symlink" read by find)
 			 * is the task itself ignored */
 			if (!t->stop)
-				u += t->kind == TK_QUOTED		       ? 2
-				     : i == first && verb_tok(t) && !look_verb(t) ? VERB_COST
-										   : 1;
+				u += t->kind == TK_QUOTED || t->kind == TK_FILE || t->kind == TK_PATH
+					     ? UNREAD_NAME_COST
+				     : (i == first && verb_tok(t) && !look_verb(t)) || verb_pos(r, i, first, false)
+					     ? VERB_COST
+							     : 1;
 			lost += !t->stop;
 			continue;
 		}
@@ -380,6 +478,9 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 			strong++;
 		if (t->stop)
 			e += 0.25;
+		else if (!trig[i] && (m = value_role(f, i)) &&
+			 (verb_pos(r, i, first, free_text_role(m->name)) || (i == first && look_verb(t))))
+			u += VERB_COST, guesses++; /* the task's verb taken as its object */
 		else if (!trig[i] && t->kind == TK_WORD && t->w >= 0)
 			e += 0.6, u += 0.2, guesses++; /* a known word taken as a value is a guess */
 		else
@@ -398,6 +499,13 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 	}
 	if (strong == 0)
 		return false;
+	/* "commit and push": the leading verb read as a mere option of the
+	 * second verb's intent is a first task left undone */
+	if (first >= 0 && verb_tok(&r->t[first]) && !look_verb(&r->t[first]) && !needhit[first])
+		for (int i = first + 1; i + 1 < r->n; i++)
+			if ((str_eq(r->t[i].low, "and") || str_eq(r->t[i].low, "then")) && needhit[i + 1] &&
+			    !r->t[i + 1].plural) /* "list the disks and partitions" */
+				return false;
 	/* "find logs and delete them older than 7 days" without "logs" deletes
 	 * every old file: a command that destroys may leave no word unread */
 	if (lost > 0 && destroys(f))

@@ -97,11 +97,13 @@ static int intern_spec(struct bld *b, const char *s)
 	if (s && *s == '^')
 		s++;
 	while (s && *s) {
-		size_t n = strcspn(s, " |:");
+		size_t n = strcspn(s, " |:+!");
 
 		if (n > 0 && s[0] != '@' && intern_n(b, s, n, WF_TARGET) < 0)
 			return -1;
 		s += n;
+		if (*s == '+' || *s == '!') /* a number mark, need only */
+			s++;
 		if (*s == ':') /* skip the flag name */
 			s += strcspn(s, " ");
 		s += strspn(s, " |");
@@ -272,10 +274,16 @@ static int compile_one(const struct bld *b, struct cintent *ci, const struct int
 			return -1;
 		while (*s && *s != ' ') {
 			size_t n = strcspn(s, " |");
-			int id = word_id(b, s, n);
+			char mark = n > 1 && (s[n - 1] == '+' || s[n - 1] == '!') ? s[n - 1] : 0;
+			int id = word_id(b, s, n - (mark != 0));
+			int a = ci->nalt[ci->nneed];
 
-			if (ci->nalt[ci->nneed] >= CI_ALTS || id < 0)
+			if (a >= CI_ALTS || id < 0 || (mark && id >= MT_SLOT_BASE))
 				return -1;
+			if (mark == '+')
+				ci->many[ci->nneed] |= (uint16_t)(1u << a);
+			else if (mark == '!')
+				ci->one[ci->nneed] |= (uint16_t)(1u << a);
 			ci->need[ci->nneed][ci->nalt[ci->nneed]++] = (int16_t)id;
 			s += n;
 			if (*s == '|')

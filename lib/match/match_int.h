@@ -64,6 +64,7 @@ struct mtok {
 	bool fixed;     /* low is a typo correction of raw */
 	bool paren;     /* QUOTED from "(...)": restates the words before it */
 	bool phrase;    /* several words folded into one ("the word"): never a value */
+	bool plural;    /* a plural folded to its singular ("contexts"): said of many */
 	int8_t slot;    /* slot that took this token, -1 */
 	double num;     /* NUM, DEC, SIZE (bytes) */
 };
@@ -191,7 +192,8 @@ struct intent {
 	const char *id;
 	const char *need; /* required groups, space separated; alternatives by |;
 			   * a leading ^: the request's first word must be one of
-			   * them ("reboot the server", never "when did it reboot") */
+			   * them ("reboot the server", never "when did it reboot");
+			   * "word+": said in the plural, "word!": in the singular */
 	const char *opt;  /* optional words; word:flag sets a flag for {?flag} */
 	uint8_t sel;
 	const char *gnu;
@@ -239,6 +241,8 @@ struct mphrase {
 struct cintent {
 	int16_t need[CI_GROUPS][CI_ALTS]; /* ids, or MT_SLOT_BASE + enum sl */
 	uint8_t nalt[CI_GROUPS];
+	uint16_t many[CI_GROUPS]; /* by alternative: "word+", only said in the plural */
+	uint16_t one[CI_GROUPS];  /* by alternative: "word!", only in the singular */
 	uint8_t nneed;
 	uint8_t nopt;
 	int16_t opt[CI_OPTS];

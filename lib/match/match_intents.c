@@ -2,7 +2,9 @@
  * match_intents.c: the intent table.
  *
  * One row per task. need: word groups that must all appear (alternatives
- * by |; "@port" asks for a typed slot instead of a word; a leading ^ asks
+ * by |; "@port" asks for a typed slot instead of a word; "word+" only
+ * when said in the plural, "word!" only in the singular: "contexts" lists
+ * them all, "context" is the current one; a leading ^ asks
  * that the request open with one of them: orders, not questions). opt: words the
  * intent explains when present; "word:flag" also sets a flag that
  * templates test with {?flag} / {!flag}. Templates are in match_tmpl.c's
@@ -125,7 +127,7 @@ V("du.hog", "using|most|biggest", "space|du|size|usage|disk dir which show top l
   "du -h --max-depth=1 {path=.} | sort -rh | head -n {count=10}",
   "du -h -d 1 {path=.} | sort -rh | head -n {count=10}",
   "du sizes each top-level entry, sort -rh orders human sizes largest first."),
-I("du.one", "size|howmuch|space|du|usage|total", "summary human show dir using mb:mb kb:kb",
+I("du.one", "size!|howmuch|space|du|usage|total", "summary human show dir using mb:mb kb:kb",
   "du -s[h{!mb}{!kb}][m{?mb}][k{?kb}] {dir=.}",
   "du -s prints one total for {dir=.}[ in human units{!mb}{!kb}][ in megabytes{?mb}]."),
 /* "disk space" with no folder named is the filesystem's (df); with one,
@@ -136,6 +138,11 @@ I("du.disk", "disk size|howmuch|space|du|usage|total", "summary human show dir u
 I("du.each", "size|du|space|usage each|sort dir|usage|du|disk|space", "show list human",
   "du -sh [{path:dirslash}]*/ | sort -h",
   "du -sh prints one human-readable total per folder; sort -h orders K/M/G sizes."),
+/* plural: "directory sizes", "the size of the folders" ask one size per folder */
+I("du.dirs", "size+ dir", "show list human disk all", "du -sh [{path:dirslash}]*/",
+  "du -sh prints one human-readable total per folder of [{path}][the current folder]."),
+I("du.dirs_of", "size|usage|space|du dir+", "show list human disk all", "du -sh [{path:dirslash}]*/",
+  "du -sh prints one human-readable total per folder of [{path}][the current folder]."),
 I("df", "free|df|filesystem|partition|disk", "space howmuch left available usage show "
   "human du -h",
   "df -h[ {path}]",
@@ -677,7 +684,9 @@ I("git.log_author", "commit|log", "git show list by @user",
 /* "logs from the last hour" with no git word is the system's (log.since) */
 I("git.log_since", "commit|git", "log show list", "git log --since={time:ago}",
   "git log --since shows commits newer than the date."),
-I("git.undo_keep", "undo|revert|cancel lastcommit|commit|git", "keep change soft",
+/* "revert" is git's own verb for a new commit that undoes one (git.revert_last):
+ * the history stays; "undo" may rewrite it */
+I("git.undo_keep", "undo|cancel lastcommit|commit|git", "keep change soft",
   "git reset --soft HEAD~1",
   "reset --soft moves the branch back one commit and leaves its changes staged."),
 /* a word must say what is thrown away: "reset git" alone is too vague
@@ -794,6 +803,8 @@ I("git.push_tags", "push tag", "all git", "git push {remote=origin} [{tag}][--ta
   "git push sends [the tag {tag}][every local tag (--tags){!tag}] to the remote."),
 I("git.revert", "revert", "commit git", "git revert {sha}",
   "git revert makes a new commit that undoes the changes of {sha}; history is kept."),
+I("git.revert_last", "revert lastcommit|head", "git commit", "git revert HEAD",
+  "git revert makes a new commit that undoes the last one; history is kept."),
 I("git.show_commit", "commit", "show git", "git show {sha}",
   "git show prints the commit's message and diff."),
 I("git.ls_files", "tracked", "list show file git all", "git ls-files",
@@ -879,8 +890,10 @@ I("k8s.scale", "scale deployment|replica|kubectl", "deployment replica kubectl t
   "kubectl scale sets the number of replicas."),
 I("k8s.delete_pod", "delete pod", "kubectl", "kubectl delete pod {pod}[ -n {ns}]",
   "Deletes the pod; its controller will usually recreate it."),
-I("k8s.context", "context", "current which kubectl show", "kubectl config current-context",
+I("k8s.context", "context!", "current which kubectl show", "kubectl config current-context",
   "Prints the active kubeconfig context."),
+I("k8s.contexts", "context+", "list show get all kubectl config", "kubectl config get-contexts",
+  "Lists the kubeconfig's contexts; * marks the active one."),
 I("k8s.portforward", "forward", "port service kubectl to localhost local",
   "kubectl port-forward svc/{ksvc} {port}:{port}",
   "port-forward relays a local port to the service inside the cluster."),

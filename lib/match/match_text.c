@@ -574,6 +574,7 @@ static void fold_words(struct mreq *r, int *w0)
 
 			if (plural_fold(low, n, &pid)) {
 				id = pid;
+				t->plural = true;
 			} else {
 				bool alpha = true;
 
@@ -585,7 +586,7 @@ static void fold_words(struct mreq *r, int *w0)
 					/* "conatiners": fix the singular */
 					low[n - 1] = '\0';
 					if ((id = typo_fix(low)) >= 0)
-						t->fixed = true;
+						t->fixed = t->plural = true;
 					low[n - 1] = 's';
 				}
 			}
@@ -594,8 +595,10 @@ static void fold_words(struct mreq *r, int *w0)
 		if (id >= 0 && T.words[id].syn < 0 && !(T.words[id].flags & WF_STOP)) {
 			int pid;
 
-			if (plural_fold(low, n, &pid) && pid != id)
+			if (plural_fold(low, n, &pid) && pid != id) {
 				id = pid; /* "addresses" is a phrase word; "address" the canonical */
+				t->plural = true;
+			}
 		}
 		if (id >= 0 && T.words[id].syn >= 0)
 			id = T.words[id].syn;

@@ -1110,10 +1110,12 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 	default:
 		break;
 	}
-	/* a token of the role's own kind */
+	/* a token of the role's own kind; "rename a.txt and b.txt" names two
+	 * things to act on, never b.txt as where a.txt goes */
 	for (int i = 0; rd->kinds && i < r->n; i++) {
 		if (takeable(f, i, rd->kinds, false, rd->check) && cue_ok(rd->cues, &r->t[i]) &&
-		    !dest_only(f, rd, i)) {
+		    !dest_only(f, rd, i) &&
+		    !(rd->cues && r->t[i].cue == CUE_NONE && i > 0 && str_eq(r->t[i - 1].low, "and"))) {
 			f->used[i] = true;
 			m->tok = i;
 			/* "test functions (def test_)": the words before restate it */

@@ -126,7 +126,8 @@ TEST(match_generated_tables_current)
 		bool same = x->nneed == y->nneed && x->nopt == y->nopt;
 
 		for (int j = 0; same && j < y->nneed; j++)
-			same = x->nalt[j] == y->nalt[j] &&
+			same = x->nalt[j] == y->nalt[j] && x->many[j] == y->many[j] &&
+			       x->one[j] == y->one[j] &&
 			       !memcmp(x->need[j], y->need[j], y->nalt[j] * sizeof(y->need[j][0]));
 		for (int o = 0; same && o < y->nopt; o++)
 			same = x->opt[o] == y->opt[o] && x->flagoff[o] == y->flagoff[o] &&
