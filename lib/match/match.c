@@ -256,9 +256,8 @@ static bool upper_word(const char *s)
 /* Whether token i stands where a verb stands and is one: the request's
  * first word when it is a known word ("clear history"; with known false,
  * only a program used on an object: "nice a command", not "nginx logs"),
- * or a program (with known, any known word) right after "and"/"then"
- * ("make a directory and cd into it", "find files and delete them": a
- * second task). Read as a value (a folder named "cd", a grep for
+ * or a program or known word right after "and"/"then" ("make a directory
+ * and cd into it", "find files and delete them": a second task). Read as a value (a folder named "cd", a grep for
  * "clear"), it is the task itself misread. */
 static bool verb_pos(const struct mreq *r, int i, int first, bool known)
 {
@@ -290,7 +289,7 @@ static bool verb_pos(const struct mreq *r, int i, int first, bool known)
 	}
 	/* "between START and END": a literal in capitals is no verb */
 	return i > 0 && (str_eq(r->t[i - 1].low, "and") || str_eq(r->t[i - 1].low, "then")) &&
-	       (explain_program_what(t->raw) || (known && verb_tok(t) && !upper_word(t->raw)));
+	       (explain_program_what(t->raw) || (verb_tok(t) && !upper_word(t->raw)));
 }
 
 /* The role whose value as typed token i is (a name, a pattern), NULL
@@ -459,8 +458,13 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 			return false;
 		if (first < 0 && !t->stop)
 			first = i;
-		if (t->slot >= 0 && !(f->used[i] && !f->slot_used[t->slot]))
+		if (t->slot >= 0 && !(f->used[i] && !f->slot_used[t->slot])) {
+			/* "diff the files": the verb is no file type */
+			if (f->slot_used[t->slot] && !trig[i] && i == first &&
+			    explain_program_what(t->raw) && verb_pos(r, i, first, false))
+				u += VERB_COST;
 			continue;
+		}
 		if (!f->used[i]) {
 			/* a quoted string left out is the user's own words ignored;
 			 * the leading verb left out ("create a symlink" read by find)
