@@ -8,15 +8,17 @@
 # It prints the program's output (stdout and stderr together, as the
 # guest's serial console saw them), then one line on stderr with the times
 # (boot to /init, program, total, host wall clock) and exits with the
-# program's exit status; 124 on timeout, 125 when the guest never ran the
-# program. -e sets a variable in the program's environment (its only
+# program's exit status (128+N when a signal N killed it, as the shell
+# says: 132 is SIGILL, an instruction the emulated CPU lacks); 124 on
+# timeout, 125 when the guest never ran the program to its end. -e sets a variable in the program's environment (its only
 # others are PATH, HOME=/ and TMPDIR=/tmp); -t is the timeout for the
 # whole run (default 1800 s); -m the guest memory (default 512 MB).
 #
 # Examples:
 #   tools/emu_avx512.sh --check        build and run tools/emu/avx512_check.c
 #   make build/rel/emu/kern_unit && tools/emu_avx512.sh build/rel/emu/kern_unit
-#   tools/emu_avx512.sh -e CARO_KERNELS=ref build/rel/emu/kern_unit
+#   tools/emu_avx512.sh build/rel/emu/kern_unit gemm    (a name filter)
+#   tools/emu_avx512.sh -e CARO_KERNELS=ref path/to/static-bench
 #
 # How: a Debian kernel (linux-image-*-cloud-amd64, the smallest, fetched
 # with apt-get download and cached in build/emu/kernel/) and an initramfs
@@ -25,6 +27,11 @@
 # (bochs has no -kernel option). Bochs runs headless with the guest's
 # serial port written to a file, which this script watches for the
 # markers; it kills bochs when the program is done or the time is up.
+# The kernel needs a few CPUID features hidden to boot on bochs 2.7 (see
+# the command line below). Measured on a busy 2-core Zen 3: 19-22 s to
+# boot (loading and decompressing the kernel is ~9 s of it), then the
+# program at 100-200x its native time (build/rel/emu/kern_unit: 0.13 s
+# native, 20-28 s emulated).
 # Missing Debian packages are installed with apt-get (as root). Everything
 # made goes under build/emu/; each run has its own directory there,
 # removed after a successful run and kept (with bochs's log and the whole
@@ -73,7 +80,7 @@ done
 # --- Debian packages ----------------------------------------------------------
 # command or file -> package that provides it
 need=(
-	bochs:bochs
+	bochs-bin:bochs
 	/usr/share/bochs/BIOS-bochs-latest:bochsbios
 	/usr/share/vgabios/vgabios.bin:vgabios
 	syslinux:syslinux
@@ -155,10 +162,12 @@ fi
 # --- the initramfs ------------------------------------------------------------
 run=$(mktemp -d "$emu/run.XXXXXX")
 ird=$run/initramfs
-mkdir -p "$ird/bin" "$ird/dev" "$ird/proc" "$ird/sys" "$ird/tmp"
+# the program keeps its name (argv[0]; busybox, for one, needs it)
+name=$(basename "$prog")
+mkdir -p "$ird/bin" "$ird/dev" "$ird/proc" "$ird/sys" "$ird/tmp" "$ird/prog"
 cp /bin/busybox "$ird/bin/busybox"
-cp "$prog" "$ird/prog"
-chmod 755 "$ird/prog"
+cp "$prog" "$ird/prog/$name"
+chmod 755 "$ird/prog/$name"
 # without /dev/console the kernel starts /init with no stdin/out; the
 # script also mounts devtmpfs, so a failed mknod (not root) is no loss
 mknod -m 600 "$ird/dev/console" c 5 1 2>/dev/null || true
@@ -171,7 +180,7 @@ cmd="/bin/busybox env -i PATH=/bin HOME=/ TMPDIR=/tmp"
 for e in "${envs[@]}"; do
 	cmd+=" $(shq "$e")"
 done
-cmd+=" /prog"
+cmd+=" $(shq "/prog/$name")"
 for a in "$@"; do
 	cmd+=" $(shq "$a")"
 done
@@ -202,7 +211,26 @@ size_kb=$((($(stat -c %s "$kernel") + $(stat -c %s "$run/initrd")) / 1024 + 2048
 cyl=$(((size_kb + 503) / 504))
 img=$run/disk.img
 mkfs.fat -C -n EMU "$img" $((cyl * 504)) >/dev/null || die "mkfs.fat failed"
-append="console=ttyS0,115200 rdinit=/init clearcpuid=pku,ospke,xsaves,xsavec,aperfmperf,fsrm mitigations=off nokaslr ${EMU_APPEND:-quiet}"
+# The kernel's command line. clearcpuid works around bochs 2.7's Tiger
+# Lake model, each found by a boot that went wrong:
+#  - pku,ospke: PKRU is in CPUID.(0xD,0).EAX but leaf (0xD,9) is all
+#    zeros; the kernel's xstate checks fail and it disables XSAVE, so no
+#    AVX at all in user space;
+#  - xsaves,xsavec: CPUID.(0xD,1).EBX gives the standard-format size, not
+#    the compacted one: the same checks fail the same way;
+#  - fsrm: bochs lacks the MISC_ENABLE MSR, so the kernel turns off fast
+#    strings (ERMS) but keeps FSRM, and 6.1's memmove then runs off the
+#    end of short copies (a page-fault storm at the first printk that
+#    strips a prefix);
+#  - aperfmperf: the MPERF/APERF MSRs are missing, read at every tick.
+# cryptomgr.notests skips the crypto self-tests (half of the boot time);
+# mitigations=off saves time; nokaslr keeps the kernel's addresses those
+# of System.map (linux-image-*-cloud-amd64-dbg), for the bochs debugger.
+# EMU_APPEND replaces 'quiet' (e.g. EMU_APPEND="initcall_debug
+# ignore_loglevel" to see the whole boot in the kept serial.log).
+append="console=ttyS0,115200 rdinit=/init"
+append+=" clearcpuid=pku,ospke,xsaves,xsavec,fsrm,aperfmperf"
+append+=" cryptomgr.notests mitigations=off nokaslr ${EMU_APPEND:-quiet}"
 sed "s|@APPEND@|$append|" "$here/emu/syslinux.cfg" >"$run/syslinux.cfg"
 syslinux --install "$img" || die "syslinux failed"
 mcopy -i "$img" "$kernel" ::vmlinuz
