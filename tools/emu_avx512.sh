@@ -135,6 +135,7 @@ fi
 # Debian kernel and has what the guest needs built in (8250 serial
 # console, initramfs, ELF, ACPI power-off).
 kernel=${EMU_KERNEL:-$emu/kernel/vmlinuz}
+[ -z "${EMU_KERNEL:-}" ] || [ -f "$kernel" ] || die "EMU_KERNEL=$kernel: no such file"
 if [ ! -f "$kernel" ]; then
 	mkdir -p "$emu/kernel"
 	meta=linux-image-cloud-amd64
@@ -161,6 +162,8 @@ fi
 
 # --- the initramfs ------------------------------------------------------------
 run=$(mktemp -d "$emu/run.XXXXXX")
+# the markers carry the run's random name, so no program prints them
+mark=@@EMU_${run##*.}
 ird=$run/initramfs
 # the program keeps its name (argv[0]; busybox, for one, needs it)
 name=$(basename "$prog")
@@ -194,10 +197,10 @@ bb=/bin/busybox
 \$bb mount -t sysfs sys /sys
 \$bb mount -t devtmpfs dev /dev 2>/dev/null
 exec </dev/console >/dev/console 2>&1
-echo "@@EMU_BOOTED@@ uptime \$(\$bb cat /proc/uptime)"
+echo "${mark}_BOOTED@@ uptime \$(\$bb cat /proc/uptime)"
 cd /
 $cmd
-echo "@@EMU_EXIT=\$?@@"
+echo "${mark}_EXIT=\$?@@"
 \$bb poweroff -f
 EOF
 chmod 755 "$ird/init"
@@ -273,12 +276,12 @@ t_end=
 status=
 while :; do
 	sleep 0.2
-	if [ -z "$t_boot" ] && grep -q '@@EMU_BOOTED@@' "$run/serial.log"; then
+	if [ -z "$t_boot" ] && grep -q "${mark}_BOOTED@@" "$run/serial.log"; then
 		t_boot=$(now)
 	fi
-	if grep -q '@@EMU_EXIT=[0-9]*@@' "$run/serial.log"; then
+	if grep -q "${mark}_EXIT=[0-9]*@@" "$run/serial.log"; then
 		t_end=$(now)
-		status=$(grep -o '@@EMU_EXIT=[0-9]*@@' "$run/serial.log" | head -1 | tr -dc 0-9)
+		status=$(grep -o "${mark}_EXIT=[0-9]*@@" "$run/serial.log" | head -1 | cut -d= -f2 | tr -dc 0-9)
 		break
 	fi
 	kill -0 "$spid" 2>/dev/null || break
@@ -292,9 +295,13 @@ trap - EXIT
 t1=$(now)
 
 # the program's output: the lines between the markers, without the
-# serial line's carriage returns
+# serial line's carriage returns (a last line with no newline ends where
+# the exit marker starts)
 tr -d '\r' <"$run/serial.log" |
-	awk '/@@EMU_EXIT=[0-9]*@@/ { exit } on { print } /@@EMU_BOOTED@@/ { on = 1 }'
+	awk -v m="$mark" '
+		on && (i = index($0, m "_EXIT=")) { if (i > 1) print substr($0, 1, i - 1); exit }
+		on { print }
+		index($0, m "_BOOTED@@") { on = 1 }'
 
 boot=${t_boot:+$(elapsed "$t0" "$t_boot")}
 progt=
