@@ -126,16 +126,16 @@ $(eval $(call variant,rel))
 $(eval $(call variant,asan))
 
 TOOLS_rel := $(TOOL_SRC:%.c=$(O)/rel/%)
+BENCH_rel := $(BENCH_SRC:%.c=$(O)/rel/%)
+
+caro: $(O)/rel/caro
+	cp $< $@
 
 # The kernel tests alone, linked statically, for tools/emu_avx512.sh (its
 # guest has no libraries): the archive brings in only the members they use.
 $(O)/rel/emu/kern_unit: $(O)/rel/tests/unit/main.o $(O)/rel/tests/unit/test_kern.o $(O)/rel/libcaro.a
 	@mkdir -p $(@D)
 	$(Q)$(CC) -static -pthread -o $@ $^ -lm
-BENCH_rel := $(BENCH_SRC:%.c=$(O)/rel/%)
-
-caro: $(O)/rel/caro
-	cp $< $@
 
 # make test: everything, plain and under sanitizers. CLI tests run against
 # both binaries; CARO_SHARED points tests at the read-only fixtures.
