@@ -131,6 +131,12 @@ BENCH_rel := $(BENCH_SRC:%.c=$(O)/rel/%)
 caro: $(O)/rel/caro
 	cp $< $@
 
+# The kernel tests alone, linked statically, for tools/emu_avx512.sh (its
+# guest has no libraries): the archive brings in only the members they use.
+$(O)/rel/emu/kern_unit: $(O)/rel/tests/unit/main.o $(O)/rel/tests/unit/test_kern.o $(O)/rel/libcaro.a
+	@mkdir -p $(@D)
+	$(Q)$(CC) -static -pthread -o $@ $^ -lm
+
 # make test: everything, plain and under sanitizers. CLI tests run against
 # both binaries; CARO_SHARED points tests at the read-only fixtures.
 test: test-deps caro $(O)/rel/unit $(O)/asan/unit $(O)/asan/caro $(TOOLS_rel)
