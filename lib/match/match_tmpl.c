@@ -320,6 +320,53 @@ static bool generic_service(const char *v)
 	return false;
 }
 
+/* Short names whose unit differs by system: "restart postgres" means
+ * postgresql.service, and Apache is apache2 on Debian but httpd on Fedora,
+ * Arch and Homebrew. One column per family; NULL where the engine does not
+ * know the name there, so the request declines rather than guess. */
+enum svc_family { SF_DEB, SF_RPM, SF_ARCH, SF_BREW, SF__COUNT };
+static const struct {
+	const char *name, *unit[SF__COUNT];
+} svc_units[] = {
+	{"postgres", {"postgresql", "postgresql", "postgresql", "postgresql"}},
+	{"apache", {"apache2", "httpd", "httpd", "httpd"}},
+	{"apache2", {"apache2", "httpd", "httpd", "httpd"}},
+	{"httpd", {"apache2", "httpd", "httpd", "httpd"}},
+	{"mongo", {"mongod", "mongod", "mongodb", "mongodb-community"}},
+	{"mongodb", {"mongod", "mongod", "mongodb", "mongodb-community"}},
+};
+
+/* The family whose unit names p uses, -1 when unknown (FreeBSD's ports,
+ * zypper, apk: not in the table). */
+static int svc_family(const struct platform *p)
+{
+	if (!p)
+		return -1;
+	if (p->os == PLAT_MACOS)
+		return SF_BREW;
+	if (p->os != PLAT_LINUX)
+		return -1;
+	if (str_eq(p->pkg, "apt"))
+		return SF_DEB;
+	if (str_eq(p->pkg, "dnf") || str_eq(p->pkg, "yum"))
+		return SF_RPM;
+	if (str_eq(p->pkg, "pacman"))
+		return SF_ARCH;
+	return -1;
+}
+
+/* The unit (or brew formula) for service name v on p: v itself when it is
+ * no known short name, NULL when it is one and p's name for it is unknown. */
+static const char *svc_unit(const struct platform *p, const char *v)
+{
+	int fam = svc_family(p);
+
+	for (size_t i = 0; i < ARRAY_SIZE(svc_units); i++)
+		if (strcasecmp(v, svc_units[i].name) == 0)
+			return fam < 0 ? NULL : svc_units[i].unit[fam];
+	return v;
+}
+
 static const char *sys_label(const char *v)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(sys_services); i++)
@@ -519,6 +566,10 @@ static bool takeable(const struct mfill *f, int i, uint32_t kinds, bool unknown,
 	if (check == CK_NOTLINENO && t->kind == TK_NUM && i > 0 && str_eq(f->r->t[i - 1].low, "line"))
 		return false;
 	if (check == CK_LINENO && !line_number(f->r, i))
+		return false;
+	/* a system service's launchd label is known on macOS; elsewhere its unit is needed */
+	if ((check == CK_SVC || (check == CK_SYSVC && f->plat && f->plat->os != PLAT_MACOS)) &&
+	    !svc_unit(f->plat, t->raw))
 		return false;
 	return check_ok(check, t->raw, t->kind);
 }
@@ -753,11 +804,13 @@ static bool dest_only(const struct mfill *f, const struct role_def *rd, int i)
 
 /* A name slot ("named site.tgz") fills an archive role only when it is one
  * of that kind, and a text role only when it is no archive. */
-static bool slot_check_ok(const struct role_def *rd, const struct mslot *s)
+static bool slot_check_ok(const struct mfill *f, const struct role_def *rd, const struct mslot *s)
 {
 	if (s->type != SL_NAME)
 		return true;
 	switch (rd->check) {
+	case CK_SVC:
+		return svc_unit(f->plat, s->val) != NULL;
 	case CK_TAR:
 	case CK_ZIP:
 	case CK_7Z:
@@ -786,7 +839,7 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 		if (want < 0)
 			continue;
 		for (int s = 0; s < r->ns; s++) {
-			if (r->s[s].type == want && !f->slot_used[s] && slot_check_ok(rd, &r->s[s])) {
+			if (r->s[s].type == want && !f->slot_used[s] && slot_check_ok(f, rd, &r->s[s])) {
 				f->slot_used[s] = true;
 				m->slot = s;
 				return true;
@@ -1746,6 +1799,10 @@ static bool fmt_special(struct mfill *f, const char *v, const char *fmt, struct 
 		const char *d = strchr(v, '.') ? NULL : brand_domain(v);
 
 		add_quoted(b, d ? d : v, false);
+	} else if (str_eq(fmt, "unit")) { /* a unit or formula: postgres is postgresql */
+		const char *u = svc_unit(f->plat, v);
+
+		add_quoted(b, u ? u : v, false);
 	} else if (str_eq(fmt, "launchd")) {
 		const char *l = sys_label(v);
 
