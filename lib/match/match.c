@@ -361,6 +361,12 @@ static bool number_ok(const struct cintent *ci, int g, int a, const struct mtok 
 	return true;
 }
 
+/* Whether token i follows "and" or "then": where a second task begins. */
+static bool and_before(const struct mreq *r, int i)
+{
+	return i > 0 && (str_eq(r->t[i - 1].low, "and") || str_eq(r->t[i - 1].low, "then"));
+}
+
 /* Fit intent ci to the request; false when it does not apply. */
 static bool fit(const struct mreq *r, const struct cintent *ci, const struct platform *p,
 		struct mfill *f, struct fit *out)
@@ -371,10 +377,13 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 	int guesses = 0;
 	bool needhit[MT_MAX_TOKS] = {false};
 	bool trig[MT_MAX_TOKS];
-	int strong = 0, lost = 0, weakneed = 0, first = -1;
+	int strong = 0, lost = 0, weakneed = 0, first = -1, lead = 0;
+	int ghit[CI_GROUPS];
 
 	if (!tmpl)
 		return false;
+	while (lead < r->n && r->t[lead].stop)
+		lead++;
 	memset(f, 0, sizeof(*f));
 	f->r = r;
 	f->ci = ci;
@@ -404,6 +413,7 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 		}
 		if (hit < 0)
 			return false;
+		ghit[g] = hit;
 		if (hit < MT_MAX_TOKS) {
 			take_word(r, f, hit);
 			needhit[hit] = true;
@@ -429,12 +439,16 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 			break;
 		}
 	}
-	/* a second word from a need group ("context around") is explained too */
+	/* a second word from a need group ("context around") is explained too,
+	 * but not a second verb after "and" when the group's word leads:
+	 * "move a.txt to /tmp and rename it" is two tasks, not one mv */
 	for (int g = 0; g < ci->nneed; g++)
 		for (int a = 0; a < ci->nalt[g]; a++)
 			for (int i = 0; i < r->n; i++)
 				if (!f->used[i] && r->t[i].w == ci->need[g][a] && word_free(r, f, i) &&
-				    number_ok(ci, g, a, &r->t[i]) && !name_shaped_tok(&r->t[i])) {
+				    number_ok(ci, g, a, &r->t[i]) && !name_shaped_tok(&r->t[i]) &&
+				    !(lead < r->n && ghit[g] == lead && r->t[i].w != r->t[lead].w &&
+				      and_before(r, i))) {
 					take_word(r, f, i);
 					needhit[i] = true;
 				}
