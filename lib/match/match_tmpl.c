@@ -567,6 +567,13 @@ static bool takeable(const struct mfill *f, int i, uint32_t kinds, bool unknown,
 		return false;
 	if (check == CK_LINENO && !line_number(f->r, i))
 		return false;
+	/* "watch the log and alert": a word after "and" begins a second task,
+	 * not the unit, unless a service noun follows ("and the cron service") */
+	if ((check == CK_SVC || check == CK_SYSVC) && i > 0 &&
+	    (str_eq(f->r->t[i - 1].low, "and") || str_eq(f->r->t[i - 1].low, "then")) &&
+	    !(i + 1 < f->r->n && (mt_is(&f->r->t[i + 1], "service") || str_eq(f->r->t[i + 1].low, "daemon") ||
+				  str_eq(f->r->t[i + 1].low, "server") || str_eq(f->r->t[i + 1].low, "unit"))))
+		return false;
 	/* a system service's launchd label is known on macOS; elsewhere its unit is needed */
 	if ((check == CK_SVC || (check == CK_SYSVC && f->plat && f->plat->os != PLAT_MACOS)) &&
 	    !svc_unit(f->plat, t->raw))
