@@ -128,6 +128,7 @@ struct fit {
 	double explained;
 	int guesses;       /* known words taken as values */
 	int weakneed;      /* required words met by a verb of looking ("show") */
+	int marked;        /* required words met in the number they ask for ("size+") */
 	bool verb;         /* the request's first word is one of its required words */
 	uint64_t as_dir;   /* tokens a role takes as a folder, by index */
 	uint64_t as_file;  /* ... as a file */
@@ -377,7 +378,7 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 	int guesses = 0;
 	bool needhit[MT_MAX_TOKS] = {false};
 	bool trig[MT_MAX_TOKS];
-	int strong = 0, lost = 0, weakneed = 0, first = -1, lead = 0;
+	int strong = 0, lost = 0, weakneed = 0, first = -1, lead = 0, marked = 0;
 	int ghit[CI_GROUPS];
 
 	if (!tmpl)
@@ -408,6 +409,7 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 				if (!f->used[i] && r->t[i].w == w && word_free(r, f, i) &&
 				    number_ok(ci, g, a, &r->t[i])) {
 					hit = i;
+					marked += ((ci->many[g] | ci->one[g]) >> a) & 1u;
 					break;
 				}
 		}
@@ -536,6 +538,7 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 	out->score = e + u > 0 ? e / (e + u) : 0;
 	out->guesses = guesses;
 	out->weakneed = weakneed;
+	out->marked = marked;
 	out->verb = first >= 0 && needhit[first];
 	out->as_dir = out->as_file = 0;
 	for (int k = 0; k < f->nroles; k++) {
@@ -594,6 +597,11 @@ static int cmp_fit(const void *a, const void *b)
 	 * empty files; "remove the file x" is rm, not find -delete). */
 	if (x->weakneed != y->weakneed)
 		return x->weakneed < y->weakneed ? -1 : 1;
+	/* "list folder sizes": a reading that asked for the plural and got it
+	 * (du.dirs's "size+", one size per folder) is more specific than the
+	 * one whose verb merely leads */
+	if (x->marked != y->marked)
+		return x->marked > y->marked ? -1 : 1;
 	if (x->verb != y->verb)
 		return x->verb ? -1 : 1;
 	/* Equal fits: the intent that demanded more of the words is the more
