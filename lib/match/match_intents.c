@@ -1189,11 +1189,16 @@ I("mkdir", "make|mkdir|new dir", "new", "mkdir -p {folder}", "mkdir -p creates t
 I("touch", "make|touch|new file", "empty new", "touch {file}", "touch creates an empty file (or"
   " updates its time)."),
 I("copy.file", "copy", "file to", "cp {file} {dest}", "cp copies the file."),
+/* two sources: the destination can only be a folder */
+I("copy.files", "copy", "file to both", "cp {file} {file2} {dest:dirslash}",
+  "cp copies both files into the folder."),
 I("copy.named", "copy", "make file", "cp {orig} {name}{!dest}",
   "cp copies the file under the new name."),
 I("copy.dir", "copy", "dir to recursive", "cp -r {folder} {dest}", "cp -r copies the folder"
   " and its contents."),
 I("move", "move|rename", "file to", "mv {file} {dest}", "mv moves or renames."),
+I("move.files", "move", "file to both", "mv {file} {file2} {dest:dirslash}",
+  "mv moves both files into the folder."),
 I("which", "where|which|installed|location", "command binary program path find dir file",
   "command -v {word}", "command -v prints where the shell finds the command."),
 I("alias.list", "alias", "list show", "alias", "Lists shell aliases."),
