@@ -25,6 +25,24 @@ static void fill(float *x, int n, float scale)
 		x[i] = frand() * scale;
 }
 
+/* nr random weight rows w quantized into wq (rows quant_row_size apart)
+ * and nt activation rows x quantized by the reference into xq (rows
+ * quant_act_size apart), n elements each */
+static void random_rows(uint32_t type, int n, int nr, int nt, float *w, uint8_t *wq, float *x,
+			uint8_t *xq)
+{
+	const struct quant_type *qt = quant_type(type);
+	const size_t rs = quant_row_size(type, n), as = quant_act_size(qt->act, n);
+	int i;
+
+	fill(w, n * nr, 0.5f);
+	fill(x, n * nt, 2.0f);
+	for (i = 0; i < nr; i++)
+		qt->quant(w + (size_t)i * n, wq + i * rs, n);
+	for (i = 0; i < nt; i++)
+		(qt->act == ACT_Q8 ? quant_q8_ref : quant_q8k_ref)(x + (size_t)i * n, xq + i * as, n);
+}
+
 static const struct kern *arch(void)
 {
 	const struct kern *k = kern_arch();
@@ -126,13 +144,7 @@ TEST(kern_gemm_matches_reference_dots)
 				uint8_t *x8 = xmalloc(xs * ng), *back = xmalloc(as);
 				int r, t, add;
 
-				fill(w, n * nr, 0.5f);
-				fill(x, n * nt, 2.0f);
-				for (r = 0; r < nr; r++)
-					qt->quant(w + (size_t)r * n, wq + r * rs, n);
-				for (t = 0; t < nt; t++)
-					(qt->act == ACT_Q8 ? quant_q8_ref : quant_q8k_ref)(x + (size_t)t * n,
-											  xq + t * as, n);
+				random_rows(type, n, nr, nt, w, wq, x, xq);
 				for (t = 0; t < nt; t += 8)
 					quant_act8_pack(k->gemm_act[type], xq + t * as, as, MIN(8, nt - t), n,
 							x8 + (t / 8) * xs);
@@ -199,13 +211,7 @@ TEST(kern_gemv_matches_reference_dots)
 				uint8_t *wq = xmalloc(rs * nr), *xq = xmalloc(as * nt);
 				int r, t, i;
 
-				fill(w, n * nr, 0.5f);
-				fill(x, n * nt, 2.0f);
-				for (r = 0; r < nr; r++)
-					qt->quant(w + (size_t)r * n, wq + r * rs, n);
-				for (t = 0; t < nt; t++)
-					(qt->act == ACT_Q8 ? quant_q8_ref : quant_q8k_ref)(x + (size_t)t * n,
-											  xq + t * as, n);
+				random_rows(type, n, nr, nt, w, wq, x, xq);
 				for (i = 0; i < MAXNT * LDO; i++)
 					out[i] = (float)(i % 7) - 3;
 				k->gemv[type](n, wq, rs, nr, xq, as, nt, out, LDO, add);
