@@ -19,8 +19,9 @@ static void put_entries(FILE *f, const char *name, const struct safety_index *ix
 {
 	fprintf(f, "static const struct safety_pentry %s[%zu] = {\n", name, n);
 	for (size_t i = 0; i < n; i++)
-		fprintf(f, "\t{%u, %u, %d, %d, %#xu, %d}, /* %.*s */\n", e[i].off, e[i].len,
-			e[i].rule, e[i].ro, e[i].cls, e[i].next, (int)e[i].len, ix->pool + e[i].off);
+		fprintf(f, "\t{%u, %u, %d, %d, %d, %#xu, %d}, /* %.*s */\n", e[i].off, e[i].len,
+			e[i].rule, e[i].ro, e[i].opt, e[i].cls, e[i].next, (int)e[i].len,
+			ix->pool + e[i].off);
 	fputs("};\n\n", f);
 }
 

@@ -19,16 +19,184 @@
 #include <ctype.h>
 #include <pthread.h>
 
+/* ---- options that take a value ---------------------------------------- */
+
+/*
+ * One row per program (or per subcommand, where they differ): the options
+ * whose value is the next word. Everything that walks a command's words
+ * (operands, subcommands, wrappers peeled off, curl's output file) reads
+ * them here, so that in curl -H 'X: y' URL or sudo -u bob rm F the value
+ * is never taken for an operand. Options not listed are taken as flags.
+ */
+const struct optspec safety_optspecs[] = {
+	{"curl", NULL, "AbcCdDeEFHKmoPQrTtuUwxXyYz",
+	 "user-agent cookie cookie-jar continue-at data data-ascii data-binary data-raw "
+	 "data-urlencode json dump-header referer cert key cacert capath form form-string "
+	 "header config max-time connect-timeout output output-dir ftp-port quote range "
+	 "upload-file telnet-option user proxy-user write-out proxy request speed-time "
+	 "speed-limit time-cond retry retry-delay retry-max-time max-filesize max-redirs "
+	 "limit-rate interface resolve connect-to proxy-header url unix-socket oauth2-bearer "
+	 "aws-sigv4 pass ciphers trace trace-ascii stderr local-port cert-type key-type "
+	 "dns-servers preproxy socks5 socks5-hostname noproxy variable expand-url "
+	 "expand-data", false},
+	{"wget", NULL, "oaOPeUtTwAlRDIXQBi",
+	 "output-file append-output output-document directory-prefix execute user-agent tries "
+	 "timeout wait accept reject level domains include-directories exclude-directories "
+	 "quota base input-file header post-data post-file body-data body-file method user "
+	 "password http-user http-password load-cookies save-cookies referer "
+	 "ca-certificate certificate private-key limit-rate", false},
+	{"ssh autossh", NULL, "BbcDEeFIiJLlmOopQRSWw", "", false},
+	{"scp", NULL, "cDFiJloPSX", "", false},
+	{"sftp", NULL, "BbcDFiJloPRS", "", false},
+	{"rsync", NULL, "efBTM",
+	 "rsh filter exclude include exclude-from include-from files-from temp-dir "
+	 "partial-dir backup-dir suffix chmod chown usermap groupmap block-size timeout "
+	 "contimeout port log-file log-file-format password-file bwlimit compare-dest "
+	 "copy-dest link-dest max-size min-size max-delete out-format rsync-path info debug "
+	 "sockopts modify-window iconv remote-option", false},
+	{"sudo", NULL, "ugpChDrtUTR",
+	 "user group host prompt chdir role type close-from other-user command-timeout "
+	 "login-class", false},
+	{"doas", NULL, "uC", "", false},
+	{"pkexec run0", NULL, "uDg", "user group chdir description", false},
+	{"nice", NULL, "n", "adjustment", false},
+	{"time", NULL, "fo", "format output", false},
+	{"stdbuf", NULL, "ioe", "input output error", false},
+	{"ionice", NULL, "cnpPu", "class classdata pid pgid uid", false},
+	{"exec", NULL, "a", "", false},
+	{"nsenter", NULL, "tSGw", "target setuid setgid wd", false},
+	{"unshare", NULL, "SGRw", "setuid setgid root wd map-user map-group", false},
+	{"strace ltrace", NULL, "eopsuEIaPbn", "output", false},
+	{"systemd-run", NULL, "pEM",
+	 "unit property description slice uid gid working-directory setenv machine", false},
+	{"timeout", NULL, "sk", "signal kill-after", false},
+	{"chroot", NULL, "", "userspec groups", false},
+	{"flock", NULL, "wEc", "timeout conflict-exit-code command", false},
+	{"xargs", NULL, "IdaELnPs",
+	 "max-args max-procs delimiter arg-file max-lines max-chars replace eof "
+	 "process-slot-var", false},
+	{"parallel", NULL, "jPSINnCdEaL",
+	 "jobs max-procs sshlogin sshloginfile max-args max-replace-args colsep delimiter "
+	 "eof arg-file timeout delay joblog results tmpdir workdir basefile return "
+	 "transfer-file memfree load nice retries termseq", false},
+	{"runuser", NULL, "ugGlw", "user group supp-group shell whitelist-environment", false},
+	{"su", NULL, "cgGs", "command group supp-group shell whitelist-environment", false},
+	{"watch", NULL, "nd", "interval differences", false},
+	{"git", NULL, "Cc", "git-dir work-tree namespace super-prefix config-env", false},
+	{"docker podman nerdctl", NULL, "Hlc",
+	 "host log-level context config tlscacert tlscert tlskey url connection root "
+	 "runroot", false},
+	{"kubectl oc", NULL, "ns",
+	 "namespace context kubeconfig cluster user server token as as-group "
+	 "certificate-authority client-certificate client-key request-timeout cache-dir "
+	 "tls-server-name", false},
+	{"helm", NULL, "n", "namespace kube-context kubeconfig registry-config", false},
+	{"systemctl", NULL, "HMptnos",
+	 "host machine property type state signal kill-whom root output lines job-mode "
+	 "what", false},
+	{"apt apt-get aptitude", NULL, "oct", "option config-file target-release", false},
+	{"dnf yum microdnf tdnf", NULL, "cxdeR",
+	 "config exclude setopt releasever installroot repo enablerepo disablerepo "
+	 "repofrompath", false},
+	{"pacman", NULL, "br", "dbpath root cachedir config arch", false},
+	{"pip pip3", NULL, "rcti",
+	 "requirement constraint target index-url extra-index-url find-links", false},
+	{"find", NULL, "", "", true},
+	{"fd fdfind", NULL, "etEdScjo",
+	 "extension type exclude max-depth min-depth exact-depth size changed-within "
+	 "changed-before color threads owner base-directory max-results ignore-file "
+	 "format path-separator batch-size search-path", false},
+	{"sed", NULL, "efl", "expression file line-length", false},
+	{"perl", NULL, "eE", "", false},
+	{"awk gawk mawk nawk", NULL, "Fvf", "file assign field-separator", false},
+	{"shred", NULL, "ns", "iterations size random-source", false},
+	{"truncate", NULL, "sr", "size reference", false},
+	{"cp mv ln", NULL, "St", "target-directory suffix", false},
+	{"install", NULL, "Stmog",
+	 "target-directory suffix mode owner group", false},
+	{"chown chgrp", NULL, "", "from reference", false},
+	{"setfacl", NULL, "mMxX", "modify modify-file remove remove-file set set-file", false},
+	{"mount", NULL, "otLUTNO", "options types label uuid fstab namespace test-opts", false},
+	{"umount", NULL, "tO", "types test-opts", false},
+	{"mkfs mkfs.* mke2fs mkswap newfs newfs_* mkdosfs mkntfs mkexfatfs", NULL,
+	 "tLbBOmgGEIJrUCdisST", "", false},
+	{"crontab", NULL, "u", "", false},
+	{"pkill pgrep", NULL, "gGPstuUF",
+	 "signal pgroup group parent session terminal euid uid pidfile ns nslist", false},
+	{"killall", NULL, "suoyZ", "signal user older-than younger-than context", false},
+	{"psql", NULL, "cdfhpUvLoTFRP",
+	 "command dbname file host port username set variable log-file output pset "
+	 "field-separator record-separator table-attr", false},
+	{"mysql mariadb mysqladmin mysqldump", NULL, "uhPSeDO",
+	 "user host port socket execute database defaults-file defaults-extra-file "
+	 "login-path", false},
+	{"sqlite3 duckdb", NULL, "",
+	 "cmd init separator newline nullvalue vfs mmap lookaside maxsize pagecache heap "
+	 "c s", true},
+	{"clickhouse-client", NULL, "qhudP", "query host user database password port", false},
+	{"cqlsh", NULL, "eufkp", "execute username file keyspace password", false},
+	{"sqlcmd", NULL, "SUPdQqiov", "", false},
+	{"mongo mongosh", NULL, "uph", "eval username password host port file", false},
+	{"redis-cli valkey-cli", NULL, "hpasnu", "user pass", false},
+	/* Subcommands with options of their own: the container's command
+	 * follows its image or name. */
+	{"docker podman nerdctl", "run create", "acehlmpuvwL",
+	 "add-host annotation attach blkio-weight blkio-weight-device cap-add cap-drop "
+	 "cgroup-parent cgroupns cidfile cpu-period cpu-quota cpu-rt-period cpu-rt-runtime "
+	 "cpu-shares cpus cpuset-cpus cpuset-mems device device-cgroup-rule "
+	 "device-read-bps device-read-iops device-write-bps device-write-iops detach-keys "
+	 "dns dns-option dns-search domainname entrypoint env env-file expose gpus "
+	 "group-add health-cmd health-interval health-retries health-start-period "
+	 "health-timeout hostname ip ip6 ipc isolation kernel-memory label label-file link "
+	 "link-local-ip log-driver log-opt mac-address memory memory-reservation "
+	 "memory-swap memory-swappiness mount name network net network-alias "
+	 "oom-score-adj pid pids-limit platform publish pull restart runtime "
+	 "security-opt shm-size stop-signal stop-timeout storage-opt sysctl tmpfs ulimit "
+	 "user userns uts volume volume-driver volumes-from workdir pod arch os secret "
+	 "requires", false},
+	{"docker podman nerdctl", "exec", "euw", "env env-file user workdir detach-keys", false},
+	{"docker podman nerdctl", "compose", "fp",
+	 "file project-name profile env-file project-directory ansi progress parallel", false},
+	{"docker-compose", NULL, "fp",
+	 "file project-name profile env-file project-directory ansi progress parallel", false},
+	{"docker podman nerdctl docker-compose", "compose-run", "evwulp",
+	 "entrypoint env env-file label name publish user volume workdir cap-add "
+	 "cap-drop", false},
+	{"docker podman nerdctl docker-compose", "compose-exec", "euw",
+	 "env user workdir index", false},
+	{"kubectl oc", "exec", "cnsf",
+	 "container namespace filename pod-running-timeout context kubeconfig", false},
+};
+
+const size_t safety_n_optspecs = ARRAY_SIZE(safety_optspecs);
+
+const struct optspec *safety_optspec(const char *prog, const char *sub)
+{
+	size_t k;
+
+	if (!sub) {
+		struct prog_info pi;
+
+		safety_lookup(prog, &pi);
+		return pi.opt >= 0 ? &safety_optspecs[pi.opt] : NULL;
+	}
+	for (k = 0; k < ARRAY_SIZE(safety_optspecs); k++)
+		if (safety_optspecs[k].sub && safety_prog_in(sub, safety_optspecs[k].sub) &&
+		    safety_prog_in(prog, safety_optspecs[k].progs))
+			return &safety_optspecs[k];
+	return NULL;
+}
+
 /* ---- helpers ---------------------------------------------------------- */
 
 /* Iterate operands (non-options) in one pass: options end at "--";
- * options in with_arg take the next word. */
+ * options that take a value (under spec) skip it. */
 struct opit {
 	size_t i;
 	bool no_opts;
 };
 
-static int op_next(const struct cmd *c, struct opit *it, const char *with_arg)
+static int op_next(const struct cmd *c, struct opit *it, const struct optspec *spec)
 {
 	while (++it->i < c->ac) {
 		const char *s = c->av[it->i].s;
@@ -38,7 +206,7 @@ static int op_next(const struct cmd *c, struct opit *it, const char *with_arg)
 			continue;
 		}
 		if (!it->no_opts && s[0] == '-' && s[1]) {
-			if (s[1] != '-' && s[2] == '\0' && strchr(with_arg, s[1]))
+			if (opt_takes_next(spec, s))
 				it->i++;
 			continue;
 		}
@@ -47,8 +215,9 @@ static int op_next(const struct cmd *c, struct opit *it, const char *with_arg)
 	return -1;
 }
 
-#define FOR_OPERANDS(c, i, with_arg) \
-	for (struct opit it_ = {0, false}; ((i) = op_next((c), &it_, (with_arg))) >= 0;)
+/* Each operand of c, options and their values (c->opt) skipped. */
+#define FOR_OPERANDS(c, i) \
+	for (struct opit it_ = {0, false}; ((i) = op_next((c), &it_, (c)->opt)) >= 0;)
 
 /* Program classes, by name. */
 static const struct {
@@ -92,9 +261,9 @@ bool safety_is_interpreter(const char *prog)
 
 
 
-/* The av index of the git/docker/... subcommand, skipping global options
- * (those in with_arg take a value). 0 if none. */
-static size_t subcmd(const struct cmd *c, const char *with_arg)
+/* The av index of the git/docker/... subcommand, past the global options
+ * and their values (c->opt). 0 if none. */
+static size_t subcmd(const struct cmd *c)
 {
 	size_t i;
 
@@ -103,11 +272,7 @@ static size_t subcmd(const struct cmd *c, const char *with_arg)
 
 		if (s[0] != '-')
 			return i;
-		if (s[1] != '-' && s[2] == '\0' && strchr(with_arg, s[1]))
-			i++;
-		else if (s[1] == '-' && !strchr(s, '=') &&
-			 safety_prog_in(s + 2, "git-dir work-tree namespace context kubeconfig "
-					       "cluster user server config host log-level"))
+		if (opt_takes_next(c->opt, s))
 			i++;
 	}
 	return 0;
@@ -119,12 +284,11 @@ static bool sub_is(const struct cmd *c, size_t i, const char *list)
 }
 
 /* Any operand whose class satisfies pred; returns its index. */
-static int any_path(struct cmd *c, const char *with_arg,
-		    bool (*pred)(const struct pinfo *pi, const struct sword *w))
+static int any_path(struct cmd *c, bool (*pred)(const struct pinfo *pi, const struct sword *w))
 {
 	int i;
 
-	FOR_OPERANDS(c, i, with_arg)
+	FOR_OPERANDS(c, i)
 		if (pred(safety_path(c, (size_t)i), &c->av[i]))
 			return i;
 	return -1;
@@ -134,15 +298,14 @@ static int any_path(struct cmd *c, const char *with_arg,
 static int dest_operand(struct cmd *c)
 {
 	int i, last = -1, n = 0;
-	size_t k;
+	struct optit it = OPTIT_INIT;
+	struct opt o;
 
-	for (k = 1; k + 1 < c->ac; k++)
-		if (!strcmp(c->av[k].s, "-t") || !strcmp(c->av[k].s, "--target-directory"))
-			return (int)k + 1;
-	for (k = 1; k < c->ac; k++)
-		if (!strncmp(c->av[k].s, "--target-directory=", 19))
-			return (int)k;
-	FOR_OPERANDS(c, i, "St") {
+	/* -t DIR where the program has one (rsync's -t is --times). */
+	while (opt_next(c, &it, &o))
+		if (opt_is(&o, 't', "target-directory") && o.val)
+			return (int)o.val_i;
+	FOR_OPERANDS(c, i) {
 		last = i;
 		n++;
 	}
@@ -251,71 +414,71 @@ static bool p_wide(const struct pinfo *pi, const struct sword *w)
 
 static int m_rm_root(struct cmd *c)
 {
-	return recursive(c) ? any_path(c, "", p_root) : -1;
+	return recursive(c) ? any_path(c, p_root) : -1;
 }
 
 static int m_rm_root_files(struct cmd *c)
 {
-	return !recursive(c) ? any_path(c, "", p_root) : -1;
+	return !recursive(c) ? any_path(c, p_root) : -1;
 }
 
 static int m_rm_home(struct cmd *c)
 {
-	return recursive(c) ? any_path(c, "", p_home) : -1;
+	return recursive(c) ? any_path(c, p_home) : -1;
 }
 
 static int m_rm_home_files(struct cmd *c)
 {
-	return !recursive(c) ? any_path(c, "", p_home) : -1;
+	return !recursive(c) ? any_path(c, p_home) : -1;
 }
 
 static int m_rm_system(struct cmd *c)
 {
-	return recursive(c) ? any_path(c, "", p_system) : -1;
+	return recursive(c) ? any_path(c, p_system) : -1;
 }
 
 static int m_rm_system_files(struct cmd *c)
 {
-	int i = any_path(c, "", p_system_file);
+	int i = any_path(c, p_system_file);
 
-	return i >= 0 ? i : !recursive(c) ? any_path(c, "", p_system) : -1;
+	return i >= 0 ? i : !recursive(c) ? any_path(c, p_system) : -1;
 }
 
 static int m_rm_auth(struct cmd *c)
 {
-	return any_path(c, "", p_auth);
+	return any_path(c, p_auth);
 }
 
 static int m_rm_device(struct cmd *c)
 {
-	return any_path(c, "", p_device);
+	return any_path(c, p_device);
 }
 
 static int m_rm_cwd(struct cmd *c)
 {
-	return any_path(c, "", p_cwd_parent);
+	return any_path(c, p_cwd_parent);
 }
 
 static int m_rm_vcs(struct cmd *c)
 {
-	return recursive(c) ? any_path(c, "", p_vcs) : -1;
+	return recursive(c) ? any_path(c, p_vcs) : -1;
 }
 
 static int m_rm_home_item(struct cmd *c)
 {
-	int i = recursive(c) ? any_path(c, "", p_home_item) : -1;
+	int i = recursive(c) ? any_path(c, p_home_item) : -1;
 
-	return i >= 0 ? i : any_path(c, "", p_sensitive);
+	return i >= 0 ? i : any_path(c, p_sensitive);
 }
 
 static int m_rm_var_root(struct cmd *c)
 {
-	return recursive(c) ? any_path(c, "", p_var_root) : -1;
+	return recursive(c) ? any_path(c, p_var_root) : -1;
 }
 
 static int m_history_file(struct cmd *c)
 {
-	return any_path(c, "s", p_history);
+	return any_path(c, p_history);
 }
 
 static int m_no_preserve_root(struct cmd *c)
@@ -477,7 +640,7 @@ static int m_unknown_target(struct cmd *c)
 {
 	int i;
 
-	FOR_OPERANDS(c, i, "tLbBOnNmgGEIjJrUCdipsSTvc")
+	FOR_OPERANDS(c, i)
 		if (c->av[i].flags & SW_DYNAMIC)
 			return i;
 	return -1;
@@ -521,7 +684,7 @@ static int m_partition_edit(struct cmd *c)
 
 static int m_diskutil_erase(struct cmd *c)
 {
-	size_t i = subcmd(c, "");
+	size_t i = subcmd(c);
 
 	if (sub_is(c, i, "eraseDisk eraseVolume partitionDisk zeroDisk randomDisk secureErase "
 			 "reformat eraseVolume"))
@@ -540,7 +703,7 @@ static int write_target(struct cmd *c, bool (*pred)(const struct pinfo *pi, cons
 	int i;
 
 	if (!strcmp(c->prog, "tee")) {
-		FOR_OPERANDS(c, i, "")
+		FOR_OPERANDS(c, i)
 			if (pred(safety_path(c, (size_t)i), &c->av[i]))
 				return i;
 		return -1;
@@ -636,7 +799,7 @@ static int m_truncate_auth(struct cmd *c)
 	if (!strcmp(c->prog, "tee") && (cmd_has_short(c, 'a') || cmd_has_long(c, "--append")))
 		return -1;
 	if (!strcmp(c->prog, "truncate"))
-		return any_path(c, "sr", p_auth);
+		return any_path(c, p_auth);
 	if (!strcmp(c->prog, "cp") && cmd_has_arg(c, "/dev/null"))
 		return write_target(c, p_auth);
 	return !strcmp(c->prog, "tee") ? write_target(c, p_auth) : -1;
@@ -646,7 +809,7 @@ static int m_write_auth(struct cmd *c)
 {
 	if (!strcmp(c->prog, "sed") || !strcmp(c->prog, "perl"))
 		return (cmd_has_short(c, 'i') || cmd_has_long(c, "--in-place")) ?
-			       any_path(c, "efl", p_auth) : -1;
+			       any_path(c, p_auth) : -1;
 	return write_target(c, p_auth);
 }
 
@@ -654,9 +817,9 @@ static int m_write_system(struct cmd *c)
 {
 	if (!strcmp(c->prog, "sed") || !strcmp(c->prog, "perl"))
 		return (cmd_has_short(c, 'i') || cmd_has_long(c, "--in-place")) ?
-			       any_path(c, "efl", p_system_write) : -1;
+			       any_path(c, p_system_write) : -1;
 	if (!strcmp(c->prog, "truncate"))
-		return any_path(c, "sr", p_system_write);
+		return any_path(c, p_system_write);
 	return write_target(c, p_system_write);
 }
 
@@ -665,7 +828,7 @@ static int m_write_dotfile(struct cmd *c)
 	if (!strcmp(c->prog, "tee") && (cmd_has_short(c, 'a') || cmd_has_long(c, "--append")))
 		return -1;
 	if (!strcmp(c->prog, "truncate"))
-		return any_path(c, "sr", p_sensitive);
+		return any_path(c, p_sensitive);
 	return write_target(c, p_sensitive);
 }
 
@@ -684,7 +847,7 @@ static int mv_source(struct cmd *c, bool (*pred)(const struct pinfo *pi, const s
 {
 	int i, dest = dest_operand(c);
 
-	FOR_OPERANDS(c, i, "St")
+	FOR_OPERANDS(c, i)
 		if (i != dest && pred(safety_path(c, (size_t)i), &c->av[i]))
 			return i;
 	return -1;
@@ -734,7 +897,7 @@ static int m_rsync_delete_top(struct cmd *c)
 
 	if (!rsync_deletes(c) || (d = dest_operand(c)) < 0 || !p_top(safety_path(c, (size_t)d), NULL))
 		return -1;
-	FOR_OPERANDS(c, i, "e") {
+	FOR_OPERANDS(c, i) {
 		const char *s = c->av[i].s;
 		size_t n = strlen(s);
 
@@ -829,7 +992,7 @@ static int perm_target(struct cmd *c, bool (*pred)(const struct pinfo *pi, const
 	bool skip_first = !acl && !cmd_has_long(c, "--reference");
 	const char *mode = !strcmp(c->prog, "chmod") ? chmod_mode(c) : NULL;
 
-	FOR_OPERANDS(c, i, acl ? "mMxX" : "") {
+	FOR_OPERANDS(c, i) {
 		if (skip_first && k++ == 0)
 			continue;
 		if (mode && c->av[i].s == mode)
@@ -839,7 +1002,7 @@ static int perm_target(struct cmd *c, bool (*pred)(const struct pinfo *pi, const
 	}
 	/* chmod -w FILE: the mode looked like an option. */
 	if (mode && mode[0] == '-' && k == 1) {
-		FOR_OPERANDS(c, i, "")
+		FOR_OPERANDS(c, i)
 			if (pred(safety_path(c, (size_t)i), &c->av[i]))
 				return i;
 	}
@@ -957,24 +1120,16 @@ static int m_kill_pattern_all(struct cmd *c)
 {
 	bool regex = !strcmp(c->prog, "pkill") || cmd_has_short(c, 'r') ||
 		     cmd_has_long(c, "--regexp");
-	size_t i;
+	int i;
 
 	if (!regex)
 		return -1;
-	for (i = 1; i < c->ac; i++) {
+	FOR_OPERANDS(c, i) {
 		const char *s = c->av[i].s;
 
-		if (s[0] == '-') {
-			/* Options taking a value (pkill -u me, killall -s KILL). */
-			if (s[1] && !s[2] && strchr("gGPstuUFe", s[1]) && strcmp(c->prog, "killall"))
-				i++;
-			else if (s[1] && !s[2] && strchr("suoy", s[1]) && !strcmp(c->prog, "killall"))
-				i++;
-			continue;
-		}
 		if (safety_prog_in(s, ". .* .+ ^ $ ^.* .*$ ^.*$ ^.+ .+$ ^.+$ [^]* (.*) ()") ||
 		    !s[0])
-			return (int)i;
+			return i;
 	}
 	return -1;
 }
@@ -1197,8 +1352,6 @@ static bool p_mount_system(const struct pinfo *pi, const struct sword *w)
 	return true;
 }
 
-#define MOUNT_ARG "otLUTNOF"
-
 /* mount -o remount,ro / (the system can no longer write), or mount
  * something over / or a system dir (mount -t tmpfs none /etc hides it). */
 static int m_mount_system(struct cmd *c)
@@ -1218,7 +1371,7 @@ static int m_mount_system(struct cmd *c)
 	}
 	remount |= cmd_has_long(c, "--remount");
 	ro |= cmd_has_short(c, 'r') || cmd_has_long(c, "--read-only");
-	FOR_OPERANDS(c, i, MOUNT_ARG) {
+	FOR_OPERANDS(c, i) {
 		last = i;
 		n++;
 	}
@@ -1233,7 +1386,7 @@ static int m_umount_system(struct cmd *c)
 {
 	int i;
 
-	FOR_OPERANDS(c, i, "tOO")
+	FOR_OPERANDS(c, i)
 		if (p_mount_system(safety_path(c, (size_t)i), &c->av[i]))
 			return i;
 	return -1;
@@ -1243,7 +1396,7 @@ static int m_mount_any(struct cmd *c)
 {
 	int i;
 
-	FOR_OPERANDS(c, i, MOUNT_ARG)
+	FOR_OPERANDS(c, i)
 		return i;
 	return cmd_has_short(c, 'a') || cmd_has_long(c, "--all") ? 0 : -1;
 }
@@ -1275,7 +1428,7 @@ static int m_nft_flush(struct cmd *c)
 
 static int m_ufw_disable(struct cmd *c)
 {
-	size_t i = subcmd(c, "");
+	size_t i = subcmd(c);
 
 	return sub_is(c, i, "disable reset") ? (int)i : -1;
 }
@@ -1298,7 +1451,7 @@ static int m_spctl_off(struct cmd *c)
 
 static int m_csrutil_off(struct cmd *c)
 {
-	size_t i = subcmd(c, "");
+	size_t i = subcmd(c);
 
 	return sub_is(c, i, "disable clear") ? (int)i : -1;
 }
@@ -1327,7 +1480,7 @@ static int m_crontab_remove(struct cmd *c)
 
 	if (cmd_has_short(c, 'r'))
 		return 0;
-	FOR_OPERANDS(c, i, "u") {
+	FOR_OPERANDS(c, i) {
 		const char *s = c->av[i].s;
 
 		if (!strcmp(s, "/dev/null"))
@@ -1343,7 +1496,7 @@ static int m_crontab_remove(struct cmd *c)
 
 static size_t git_sub(const struct cmd *c)
 {
-	return subcmd(c, "Cc");
+	return subcmd(c);
 }
 
 static bool git_force(const struct cmd *c, size_t from)
@@ -1511,7 +1664,7 @@ static int m_git_discard_all(struct cmd *c)
 
 static size_t docker_sub(const struct cmd *c, size_t *sub2)
 {
-	size_t i = subcmd(c, "HlcD");
+	size_t i = subcmd(c);
 
 	*sub2 = 0;
 	if (i && i + 1 < c->ac && safety_prog_in(c->av[i].s, "system volume image container "
@@ -1598,7 +1751,7 @@ static int m_docker_host_root(struct cmd *c)
 
 static size_t kube_sub(const struct cmd *c)
 {
-	return subcmd(c, "ns");
+	return subcmd(c);
 }
 
 static int m_kube_delete_ns(struct cmd *c)
@@ -1628,7 +1781,7 @@ static int m_kube_delete_all(struct cmd *c)
 
 static int m_infra_destroy(struct cmd *c)
 {
-	size_t i = subcmd(c, "");
+	size_t i = subcmd(c);
 
 	if (sub_is(c, i, "destroy"))
 		return (int)i;
@@ -1700,7 +1853,7 @@ static int m_mysqladmin_drop(struct cmd *c)
 {
 	int i;
 
-	FOR_OPERANDS(c, i, "uhPpSe")
+	FOR_OPERANDS(c, i)
 		return !strcmp(c->av[i].s, "drop") ? i : -1;
 	return -1;
 }
@@ -1730,7 +1883,7 @@ static const char *const essential_pkgs[] = {
 
 static bool pkg_removing(const struct cmd *c, size_t *verb)
 {
-	size_t i = subcmd(c, "oc");
+	size_t i = subcmd(c);
 
 	*verb = i;
 	if (safety_prog_in(c->prog, "apt apt-get aptitude"))
@@ -2227,18 +2380,40 @@ static int m_socat_exec(struct cmd *c)
 	return -1;
 }
 
+/* curl or wget writing a file (curl -o F, -O, wget without -O -) or
+ * sending data (curl -d, -F, -T, a method other than GET or HEAD). */
 static int m_download_file(struct cmd *c)
 {
-	if (!strcmp(c->prog, "wget"))
-		return cmd_has_arg(c, "-O-") || cmd_has_arg(c, "-qO-") || cmd_has_arg(c, "-qO") ||
-		       (cmd_has_arg(c, "-O") && cmd_has_arg(c, "-")) || cmd_has_long(c, "--spider") ? -1 : 0;
-	return cmd_has_short(c, 'o') || cmd_has_short(c, 'O') || cmd_has_long(c, "--output") ||
-	       cmd_has_long(c, "--remote-name") || cmd_has_short(c, 'T') ||
-	       cmd_has_long(c, "--upload-file") || cmd_has_short(c, 'd') || cmd_has_long(c, "--data") ||
-	       cmd_has_long(c, "--data-binary") || cmd_has_long(c, "--data-raw") ||
-	       cmd_has_long(c, "--data-urlencode") || cmd_has_long(c, "--json") ||
-	       cmd_has_long(c, "--form") || cmd_has_short(c, 'F') || cmd_has_short(c, 'X') ||
-	       cmd_has_long(c, "--request") ? 0 : -1;
+	struct optit it = OPTIT_INIT;
+	struct opt o;
+	bool wget = !strcmp(c->prog, "wget");
+	int out = wget ? 0 : -1;
+
+	while (opt_next(c, &it, &o)) {
+		if (wget) {
+			if (opt_is(&o, 0, "spider"))
+				return -1;
+			if (opt_is(&o, 'O', "output-document"))
+				out = o.val && !strcmp(o.val, "-") ? -1 : (int)o.i;
+			continue;
+		}
+		if (opt_is(&o, 'X', "request")) {
+			if (o.val && !str_ieq(o.val, "GET") && !str_ieq(o.val, "HEAD") &&
+			    !str_ieq(o.val, "OPTIONS"))
+				return (int)o.i;
+		} else if (opt_is(&o, 'o', "output") || opt_is(&o, 'D', "dump-header")) {
+			if (!o.val || strcmp(o.val, "-") != 0)
+				return (int)o.i;
+		} else if (opt_is(&o, 'O', "remote-name") || opt_is(&o, 'T', "upload-file") ||
+			   opt_is(&o, 'd', "data") || opt_is(&o, 'F', "form") ||
+			   opt_is(&o, 0, "remote-name-all") || opt_is(&o, 0, "data-binary") ||
+			   opt_is(&o, 0, "data-raw") || opt_is(&o, 0, "data-urlencode") ||
+			   opt_is(&o, 0, "data-ascii") || opt_is(&o, 0, "json") ||
+			   opt_is(&o, 0, "form-string") || opt_is(&o, 0, "output-dir")) {
+			return (int)o.i;
+		}
+	}
+	return out;
 }
 
 /* A file whose contents are secrets: keys, credentials, the password
@@ -2257,62 +2432,35 @@ static bool secret_path(struct cmd *c, const char *path, bool home)
  * -T FILE, wget --post-file=FILE, scp or rsync of it to HOST:PATH. */
 static int m_exfil(struct cmd *c)
 {
-	size_t i;
-
 	if (!strcmp(c->prog, "curl") || !strcmp(c->prog, "wget")) {
-		for (i = 1; i < c->ac; i++) {
-			const char *s = c->av[i].s, *val = NULL, *eq = strchr(s, '=');
-			bool home = false;
+		struct optit it = OPTIT_INIT;
+		struct opt o;
 
-			if (s[0] != '-')
-				continue;
-			if (s[1] == '-') {
-				char name[32];
-
-				snprintf(name, sizeof(name), "%.*s",
-					 (int)(eq ? (size_t)(eq - s - 2) : strlen(s + 2)), s + 2);
-				if (!safety_prog_in(name, "data data-binary data-urlencode json form "
-						    "upload-file post-file body-file"))
-					continue;
-				if (eq) {
-					val = eq + 1;
-				} else if (i + 1 < c->ac) {
-					val = c->av[++i].s;
-					home = (c->av[i].flags & SW_HOME) != 0;
-				}
-			} else {
-				/* A bundle (-sF): the first option that takes a
-				 * value takes the rest or the next word. */
-				const char *k;
-
-				for (k = s + 1; *k && !strchr("dFTHeuAXoKrbcCEmxyzDQtPw", *k); k++)
-					;
-				if (!*k || !strchr("dFT", *k))
-					continue;
-				if (k[1]) {
-					val = k + 1;
-				} else if (i + 1 < c->ac) {
-					val = c->av[++i].s;
-					home = (c->av[i].flags & SW_HOME) != 0;
-				}
-				if (val && *k == 'T')
-					s = "-T";
-			}
-			if (!val)
-				continue;
+		while (opt_next(c, &it, &o)) {
 			/* -T and the post-file options name the file; the others
 			 * read one after @ (or <, for -F). */
-			if (!(s[1] == 'T' || strstr(s, "upload-file") || strstr(s, "post-file") ||
-			      strstr(s, "body-file"))) {
+			bool names = opt_is(&o, 'T', "upload-file") || opt_is(&o, 0, "post-file") ||
+				     opt_is(&o, 0, "body-file");
+			bool reads_at = c->prog[0] == 'c' &&
+					(opt_is(&o, 'd', "data") || opt_is(&o, 'F', "form") ||
+					 opt_is(&o, 0, "data-binary") || opt_is(&o, 0, "data-urlencode") ||
+					 opt_is(&o, 0, "json"));
+			const char *val = o.val;
+			bool home;
+
+			if (!val || !(names || reads_at))
+				continue;
+			home = o.val_i != o.i && (c->av[o.val_i].flags & SW_HOME);
+			if (!names) {
 				const char *at = strpbrk(val, "@<");
 
 				if (!at)
 					continue;
 				val = at + 1;
-				home = val[0] == '~';
+				home = false;
 			}
 			if (secret_path(c, val, home || val[0] == '~'))
-				return (int)i;
+				return (int)o.val_i;
 		}
 		return -1;
 	}
@@ -2320,7 +2468,7 @@ static int m_exfil(struct cmd *c)
 	{
 		int remote = -1, secret = -1, k;
 
-		FOR_OPERANDS(c, k, !strcmp(c->prog, "scp") ? "cFiJloPS" : "e") {
+		FOR_OPERANDS(c, k) {
 			const char *s = c->av[k].s, *colon = strchr(s, ':');
 
 			if (colon && colon > s && !memchr(s, '/', (size_t)(colon - s)))
@@ -2616,10 +2764,11 @@ static bool ro_docker(struct cmd *c)
 
 	if (!i)
 		return true;
+	/* exec: the command it runs in the container is checked itself. */
 	if (sub_is(c, i, "ps images inspect logs version info stats top port history search diff "
-			 "events"))
+			 "events exec"))
 		return true;
-	return s2 && sub_is(c, s2, "ls list ps logs inspect config images top version df");
+	return s2 && sub_is(c, s2, "ls list ps logs inspect config images top version df exec");
 }
 
 static bool ro_kube(struct cmd *c)
@@ -2627,7 +2776,7 @@ static bool ro_kube(struct cmd *c)
 	size_t i = kube_sub(c);
 
 	if (sub_is(c, i, "get describe logs top explain version api-resources api-versions "
-			 "cluster-info diff"))
+			 "cluster-info diff exec"))
 		return true;
 	if (sub_is(c, i, "config"))
 		return i + 1 < c->ac && safety_prog_in(c->av[i + 1].s, "view get-contexts "
@@ -2639,7 +2788,7 @@ static bool ro_kube(struct cmd *c)
 
 static bool ro_systemctl(struct cmd *c)
 {
-	size_t i = subcmd(c, "HMpt");
+	size_t i = subcmd(c);
 
 	return !i || sub_is(c, i, "status show list-units list-unit-files list-timers "
 				  "list-sockets list-dependencies list-jobs is-active is-enabled "
@@ -2648,7 +2797,7 @@ static bool ro_systemctl(struct cmd *c)
 
 static bool ro_pkg(struct cmd *c)
 {
-	size_t i = subcmd(c, "oc");
+	size_t i = subcmd(c);
 
 	if (!strcmp(c->prog, "apt-cache") || !strcmp(c->prog, "apt-file"))
 		return true;
@@ -2731,7 +2880,7 @@ static bool ro_listing(struct cmd *c)
 
 static bool ro_diskutil(struct cmd *c)
 {
-	size_t i = subcmd(c, "");
+	size_t i = subcmd(c);
 
 	return sub_is(c, i, "list info activity verifyVolume verifyDisk apfs") &&
 	       m_diskutil_erase(c) < 0;
@@ -2739,7 +2888,7 @@ static bool ro_diskutil(struct cmd *c)
 
 static bool ro_simple_sub(struct cmd *c)
 {
-	size_t i = subcmd(c, "");
+	size_t i = subcmd(c);
 
 	/* terraform state list|show read; state rm|mv|push change. */
 	if (sub_is(c, i, "state") && i + 1 < c->ac && !sub_is(c, i + 1, "list show pull"))
@@ -2772,7 +2921,7 @@ static bool ro_tee(struct cmd *c)
 {
 	int i;
 
-	FOR_OPERANDS(c, i, "")
+	FOR_OPERANDS(c, i)
 		if (safety_path(c, (size_t)i)->cls != PC_NULLDEV)
 			return false;
 	return true;
@@ -2932,7 +3081,8 @@ struct index_build {
 	size_t n_entries, n_prefixes, cap_entries, cap_prefixes;
 };
 
-static void add_names(struct index_build *b, const char *list, short rule, short ro, unsigned cls)
+static void add_names(struct index_build *b, const char *list, short rule, short ro, short opt,
+		      unsigned cls)
 {
 	const char *p = list;
 
@@ -2952,7 +3102,7 @@ static void add_names(struct index_build *b, const char *list, short rule, short
 			}
 			(*arr)[*n] = (struct safety_pentry){(uint32_t)b->pool.len,
 							    (unsigned char)(prefix ? len - 1 : len),
-							    rule, ro, cls, -1};
+							    rule, ro, opt, cls, -1};
 			buf_add(&b->pool, p, (*arr)[*n].len);
 			(*n)++;
 		}
@@ -2970,11 +3120,14 @@ void safety_index_build(struct safety_index *ix)
 	size_t k;
 
 	for (k = 0; k < safety_n_rules; k++)
-		add_names(&b, safety_rules[k].progs, (short)k, -1, 0);
+		add_names(&b, safety_rules[k].progs, (short)k, -1, -1, 0);
 	for (k = 0; k < ARRAY_SIZE(read_only); k++)
-		add_names(&b, read_only[k].progs, -1, (short)k, 0);
+		add_names(&b, read_only[k].progs, -1, (short)k, -1, 0);
 	for (k = 0; k < ARRAY_SIZE(classes); k++)
-		add_names(&b, classes[k].progs, -1, -1, classes[k].cls);
+		add_names(&b, classes[k].progs, -1, -1, -1, classes[k].cls);
+	for (k = 0; k < ARRAY_SIZE(safety_optspecs); k++)
+		if (!safety_optspecs[k].sub)
+			add_names(&b, safety_optspecs[k].progs, -1, -1, (short)k, 0);
 	for (k = 0; k < SAFETY_INDEX_BUCKETS; k++)
 		head[k] = tail[k] = -1;
 	/* Chains keep insertion order, so a program's rules come out in
@@ -3024,6 +3177,8 @@ static void take(struct prog_info *pi, const struct safety_pentry *e)
 		pi->rules[pi->n_rules++] = (unsigned short)e->rule;
 	if (e->ro >= 0 && (pi->ro < 0 || e->ro < pi->ro))
 		pi->ro = e->ro;
+	if (e->opt >= 0 && pi->opt < 0)
+		pi->opt = e->opt;
 	if (e->rule >= 0 || e->ro >= 0)
 		pi->known = true;
 }
@@ -3040,6 +3195,7 @@ void safety_lookup(const char *prog, struct prog_info *pi)
 
 	memset(pi, 0, offsetof(struct prog_info, rules));
 	pi->ro = -1;
+	pi->opt = -1;
 	if (n > 255)
 		return;
 	for (int i = ix->bucket_head[safety_name_hash(prog, n)]; i >= 0; i = ix->entries[i].next)

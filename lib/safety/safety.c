@@ -36,6 +36,7 @@
 #define MAX_KEPT_TREES 4   /* nested code trees kept for their functions */
 #define MAX_SCRIPTS 4      /* files written with static text remembered */
 #define MAX_SCRIPT_TEXT 1024
+#define MAX_MOUNTS 8       /* a container's bind mounts remembered */
 /* In a list value (an array, "$@"), marks an element whose leading ~
  * means $HOME: the flag of one word cannot say it for each element. */
 #define HOME_MARK '\x03'
@@ -109,6 +110,28 @@ struct sctx {
 	size_t n_scripts;
 	int depth;                  /* walk recursion, capped */
 	int argv_depth;             /* check_argv recursion, capped */
+	/* The highest risk a reason may have: lowered to high for a command
+	 * run in a container whose mounts are not known (docker exec), where
+	 * the worst it can do is wreck that container and its volumes. */
+	enum risk cap;
+	/* A command run in a container (docker run IMAGE CMD): its paths
+	 * are the container's, and reach the host only through the bind
+	 * mounts, so rm -rf /host under -v /:/host is rm -rf / while
+	 * rm -rf / alone deletes only the container's own files. */
+	struct ctr {
+		bool on;
+		bool private_rest;  /* paths outside the mounts are the
+				       container's own (a new container) */
+		char host_cwd[256]; /* the cwd outside, for mount sources */
+		char root[128];     /* chroot DIR inside it, or "" */
+		size_t n;
+		struct mnt {
+			char dst[128];  /* normalized path inside */
+			char src[256];  /* the host path as given */
+			bool home;      /* src's ~ means $HOME */
+			bool named;     /* a named volume: data, not a host path */
+		} m[MAX_MOUNTS];
+	} ctr;
 };
 
 /* Per-command string storage: a stack buffer, then the heap. */
@@ -222,6 +245,8 @@ static void add_reason(struct sctx *x, const char *rule, enum risk risk, size_t 
 		start = x->nest_start;
 		len = x->nest_len;
 	}
+	if (risk > x->cap)
+		risk = x->cap;
 	if (risk > v->risk)
 		v->risk = risk;
 	for (k = 0; k < v->n_reasons; k++) {
@@ -649,9 +674,71 @@ static void classify_in(const char *path, bool home, bool glob, const char *cwd,
 	}
 }
 
+/* Classify a path named inside a container: through the mount that holds
+ * it to the host path; the host's devices and kernel files (a privileged
+ * container sees them) as they are; anything else as the container's own
+ * (disposable in a new container) or, when the mounts are not known, as
+ * the same path would be. */
+static void classify_ctr(struct sctx *x, const char *path, bool home, bool glob, struct pinfo *pi)
+{
+	char in[MAX_WORD + 8], norm[512], rooted[640], host[800];
+	const struct mnt *best = NULL;
+	size_t k, bl = 0;
+
+	/* Processes in a container run as root: ~ is /root. */
+	snprintf(in, sizeof(in), "%s%s", home ? "/root" : "", path + home);
+	normalize(in, false, x->cwd, norm, sizeof(norm));
+	if (norm[0] == '~') {
+		snprintf(rooted, sizeof(rooted), "/root%s", norm + 1);
+		normalize(rooted, false, "", norm, sizeof(norm));
+	}
+	if (norm[0] != '/') {
+		classify_in(norm, false, glob, "", pi);
+		return;
+	}
+	if (x->ctr.root[0]) {
+		snprintf(rooted, sizeof(rooted), "%s%s", x->ctr.root, norm);
+		normalize(rooted, false, "", norm, sizeof(norm));
+	}
+	for (k = 0; k < x->ctr.n; k++) {
+		const struct mnt *m = &x->ctr.m[k];
+		size_t dl = strlen(m->dst);
+
+		if (dl == 1)
+			dl = 0; /* a mount on / holds everything */
+		if (!strncmp(norm, m->dst, dl) && (norm[dl] == '/' || !norm[dl]) && (!best || dl >= bl))
+			best = m, bl = dl;
+	}
+	if (best && best->named) {
+		memset(pi, 0, sizeof(*pi));
+		pi->cls = PC_ORDINARY;
+		return;
+	}
+	if (best) {
+		snprintf(host, sizeof(host), "%s/%s", best->src, norm + bl);
+		classify_in(host, best->home, glob, x->ctr.host_cwd, pi);
+		return;
+	}
+	if (!x->ctr.private_rest || !strncmp(norm, "/dev/", 5) || !strncmp(norm, "/proc/", 6) ||
+	    !strncmp(norm, "/sys/", 5)) {
+		classify_in(norm, false, glob, "", pi);
+		return;
+	}
+	memset(pi, 0, sizeof(*pi));
+	pi->cls = PC_TMP;
+}
+
+static void classify_x(struct sctx *x, const char *path, bool home, bool glob, struct pinfo *pi)
+{
+	if (x->ctr.on && *path)
+		classify_ctr(x, path, home, glob, pi);
+	else
+		classify_in(path, home, glob, x->cwd, pi);
+}
+
 void safety_classify_cmd(struct cmd *c, const char *path, bool home, struct pinfo *pi)
 {
-	classify_in(path, home, false, c->x->cwd, pi);
+	classify_x(c->x, path, home, false, pi);
 }
 
 const char *safety_path_class(const char *path, const char *cwd)
@@ -681,13 +768,13 @@ const struct pinfo *safety_path(struct cmd *c, size_t i)
 		char tilde[MAX_WORD + 2];
 
 		/* /home/me/x, spelled out, is ~/x. */
-		if (hl > 1 && !(w->flags & SW_HOME) && !strncmp(w->s, home, hl) &&
+		if (hl > 1 && !(w->flags & SW_HOME) && !c->x->ctr.on && !strncmp(w->s, home, hl) &&
 		    (w->s[hl] == '/' || !w->s[hl]) && w->len - hl + 2 < sizeof(tilde)) {
 			snprintf(tilde, sizeof(tilde), "~%s", w->s + hl);
 			classify_in(tilde, true, false, c->x->cwd, &w->pi);
 		} else {
-			classify_in(w->s, (w->flags & SW_HOME) != 0, (w->flags & SW_GLOB) != 0,
-				    c->x->cwd, &w->pi);
+			classify_x(c->x, w->s, (w->flags & SW_HOME) != 0, (w->flags & SW_GLOB) != 0,
+				   &w->pi);
 		}
 		if (w->flags & SW_EVERY)
 			w->pi.all = true;
@@ -1540,7 +1627,7 @@ static void forget_var(struct sctx *x, const char *name, size_t n)
 static void do_cd(struct sctx *x, struct cmd *c)
 {
 	char norm[256];
-	int i = cmd_operand(c, 0, "");
+	int i = cmd_operand(c, 0);
 
 	if (i < 0) {
 		strcpy(x->cwd, "~");
@@ -1596,7 +1683,101 @@ bool cmd_has_arg(const struct cmd *c, const char *arg)
 	return false;
 }
 
-int cmd_operand(const struct cmd *c, int nth, const char *with_arg)
+bool opt_takes_next(const struct optspec *o, const char *s)
+{
+	size_t k;
+
+	if (!o || s[0] != '-' || !s[1] || !strcmp(s, "--"))
+		return false;
+	if (s[1] == '-' || o->dash_long) {
+		const char *name = s + (s[1] == '-' ? 2 : 1);
+
+		return !strchr(name, '=') && *name && safety_prog_in(name, o->longs);
+	}
+	/* A cluster: the first letter that takes a value takes the rest of
+	 * the word, or the next word when it is last. */
+	for (k = 1; s[k]; k++)
+		if (strchr(o->shorts, s[k]))
+			return !s[k + 1];
+	return false;
+}
+
+bool opt_next(const struct cmd *c, struct optit *it, struct opt *o)
+{
+	const struct optspec *os = c->opt;
+
+	while (!it->done && it->i < c->ac) {
+		const char *s = c->av[it->i].s;
+		char ch;
+
+		memset(o, 0, sizeof(*o));
+		o->i = it->i;
+		if (it->k == 0) {
+			if (!strcmp(s, "--")) {
+				it->done = true;
+				it->i++;
+				break;
+			}
+			if (s[0] != '-' || !s[1]) {
+				if (it->stop) {
+					it->done = true;
+					break;
+				}
+				it->i++;
+				continue;
+			}
+			if (s[1] == '-' || (os && os->dash_long)) {
+				const char *eq;
+
+				o->name = s + (s[1] == '-' ? 2 : 1);
+				eq = strchr(o->name, '=');
+				o->name_len = eq ? (size_t)(eq - o->name) : strlen(o->name);
+				if (eq) {
+					o->val = eq + 1;
+					o->val_i = it->i;
+				} else if (opt_takes_next(os, s) && it->i + 1 < c->ac) {
+					o->val = c->av[++it->i].s;
+					o->val_i = it->i;
+				}
+				it->i++;
+				return true;
+			}
+			it->k = 1;
+		}
+		ch = s[it->k];
+		if (!ch) {
+			it->k = 0;
+			it->i++;
+			continue;
+		}
+		o->letter = ch;
+		if (os && strchr(os->shorts, ch)) {
+			if (s[it->k + 1]) {
+				o->val = s + it->k + 1;
+				o->val_i = it->i;
+			} else if (it->i + 1 < c->ac) {
+				o->val = c->av[++it->i].s;
+				o->val_i = it->i;
+			}
+			it->k = 0;
+			it->i++;
+			return true;
+		}
+		it->k++;
+		return true;
+	}
+	return false;
+}
+
+bool opt_is(const struct opt *o, char ch, const char *name)
+{
+	if (ch && o->letter == ch)
+		return true;
+	return name && o->name && strlen(name) == o->name_len &&
+	       !memcmp(o->name, name, o->name_len);
+}
+
+int cmd_operand(const struct cmd *c, int nth)
 {
 	size_t i;
 	bool opts = true;
@@ -1609,7 +1790,7 @@ int cmd_operand(const struct cmd *c, int nth, const char *with_arg)
 			continue;
 		}
 		if (opts && s[0] == '-' && s[1]) {
-			if (s[1] != '-' && s[2] == '\0' && strchr(with_arg, s[1]))
+			if (opt_takes_next(c->opt, s))
 				i++;
 			continue;
 		}
@@ -1655,10 +1836,9 @@ void safety_check_code(struct cmd *c, const char *text, size_t len, size_t i, st
 
 /* ---- wrappers --------------------------------------------------------- */
 
-/* Skip options of a wrapper: returns the av index of the first operand.
- * with_arg: short options taking an argument; long options taking one are
- * written "--name=" or as the next word when listed in long_arg. */
-static size_t skip_opts(const struct cmd *c, size_t i, const char *with_arg, const char *long_arg)
+/* Skip the options of a wrapper from av[i], with their values (c->opt):
+ * returns the av index of the first operand. */
+static size_t skip_opts(const struct cmd *c, size_t i)
 {
 	while (i < c->ac) {
 		const char *s = c->av[i].s;
@@ -1667,22 +1847,7 @@ static size_t skip_opts(const struct cmd *c, size_t i, const char *with_arg, con
 			return i + 1;
 		if (s[0] != '-' || !s[1])
 			return i;
-		if (s[1] == '-') {
-			if (!strchr(s, '=') && long_arg[0] && safety_prog_in(s + 2, long_arg))
-				i++;
-			i++;
-			continue;
-		}
-		/* A cluster: the first option taking an argument takes the
-		 * rest of the cluster or the next word. */
-		for (size_t k = 1; s[k]; k++) {
-			if (strchr(with_arg, s[k])) {
-				if (!s[k + 1])
-					i++;
-				break;
-			}
-		}
-		i++;
+		i += opt_takes_next(c->opt, s) ? 2 : 1;
 	}
 	/* "xargs -n" at the end: the missing value must not carry i past
 	 * the words. */
@@ -1882,70 +2047,34 @@ static void note_url_name(struct sctx *x, const char *url)
 	note_download(x, slash, (size_t)(end - slash), false);
 }
 
-/* curl and wget: the files they write. An option bundle may end in the
- * output option (curl -fsSLo F, wget -qO F) or hold its value (-oF). */
+/* curl and wget: the files they write (curl -o F, -fsSLo F, -oF,
+ * --output=F; wget -O F, -qO F), or the URL's last component (curl -O,
+ * a bare wget). */
 static void note_download_args(struct sctx *x, struct cmd *c)
 {
 	bool wget = !strcmp(c->prog, "wget"), curl = !strcmp(c->prog, "curl");
-	bool named = false, remote = false, no_opts = false;
-	size_t i;
+	bool named = false, remote = false;
+	struct optit it = OPTIT_INIT;
+	struct opt o;
+	int i, n;
 
 	if (!wget && !curl)
 		return;
-	for (i = 1; i < c->ac; i++) {
-		const struct sword *w = &c->av[i];
-		const char *s = w->s;
-
-		if (no_opts || s[0] != '-' || !s[1])
-			continue;
-		if (!strcmp(s, "--")) {
-			no_opts = true;
-		} else if (s[1] == '-') {
-			const char *opt = wget ? "--output-document" : "--output";
-			size_t ol = strlen(opt);
-
-			if (!strncmp(s, opt, ol) && s[ol] == '=') {
-				note_download(x, s + ol + 1, strlen(s + ol + 1), false);
-				named = true;
-			} else if (!strcmp(s, opt) && i + 1 < c->ac) {
-				i++;
-				note_download(x, c->av[i].s, c->av[i].len,
-					      (c->av[i].flags & SW_HOME) != 0);
-				named = true;
-			} else if (curl && !strncmp(s, "--remote-name", 13)) {
-				remote = true;
-			}
-		} else {
-			char out = wget ? 'O' : 'o';
-			const char *k;
-
-			for (k = s + 1; *k; k++) {
-				if (*k == out) {
-					named = true;
-					if (k[1])
-						note_download(x, k + 1, strlen(k + 1), false);
-					else if (i + 1 < c->ac) {
-						i++;
-						note_download(x, c->av[i].s, c->av[i].len,
-							      (c->av[i].flags & SW_HOME) != 0);
-					}
-					break;
-				}
-				if (curl && *k == 'O')
-					remote = true;
-				/* Options that take a value end the bundle. */
-				if (strchr(wget ? "oaPeUtTwAlRDIXQ" : "HdeuAXTFwKrbcCEmxyzDQtP", *k)) {
-					if (!k[1])
-						i++;
-					break;
-				}
-			}
+	while (opt_next(c, &it, &o)) {
+		if (curl ? opt_is(&o, 'o', "output") : opt_is(&o, 'O', "output-document")) {
+			named = true;
+			if (o.val)
+				note_download(x, o.val, strlen(o.val), o.val_i != o.i &&
+					      (c->av[o.val_i].flags & SW_HOME));
+		} else if (curl && (opt_is(&o, 'O', "remote-name") ||
+				    opt_is(&o, 0, "remote-name-all"))) {
+			remote = true;
 		}
 	}
 	if (named || (curl && !remote))
 		return;
-	for (i = 1; i < c->ac; i++)
-		if (c->av[i].s[0] != '-' && strchr(c->av[i].s, '/'))
+	for (n = 0; (i = cmd_operand(c, n)) >= 0; n++)
+		if (strchr(c->av[i].s, '/'))
 			note_url_name(x, c->av[i].s);
 }
 
@@ -2311,7 +2440,7 @@ void safety_find_scope(struct cmd *c, struct find_scope *fs)
 	}
 	fs->first_expr = i < c->ac ? i : c->ac;
 	if (!fs->start_i)
-		classify_in(".", false, false, c->x->cwd, &fs->start);
+		classify_x(c->x, ".", false, false, &fs->start);
 	for (; i < c->ac; i++)
 		if (narrowing_at(c->av[i].s, i + 1 < c->ac ? c->av[i + 1].s : NULL))
 			fs->narrow = true;
@@ -2401,7 +2530,7 @@ static void handle_fd(struct sctx *x, struct cmd *c)
 			break;
 	if (e + 1 >= c->ac)
 		return;
-	classify_in(".", false, false, x->cwd, &start);
+	classify_x(x, ".", false, false, &start);
 	for (i = 1; i < e; i++) {
 		const char *s = c->av[i].s;
 
@@ -2411,12 +2540,7 @@ static void handle_fd(struct sctx *x, struct cmd *c)
 			if (!strcmp(s, "-e") || !strncmp(s, "--extension", 11) ||
 			    !strcmp(s, "-g") || !strcmp(s, "--glob"))
 				narrow = true;
-			if ((s[1] != '-' && s[2] == '\0' && strchr("etEdScjo", s[1])) ||
-			    safety_prog_in(s, "--extension --type --exclude --max-depth --min-depth "
-					      "--exact-depth --size --changed-within "
-					      "--changed-before --color --threads --owner "
-					      "--base-directory --max-results --ignore-file "
-					      "--format --path-separator --batch-size"))
+			if (opt_takes_next(c->opt, s))
 				i++;
 			continue;
 		} else if (nops++ == 0) {
@@ -2600,10 +2724,7 @@ out:
 static void handle_parallel(struct sctx *x, struct cmd *c, struct strpool *sp)
 {
 	struct sword stack[AV_STACK], *av;
-	size_t k = skip_opts(c, 1, "jPSIXNnCdEaL", "jobs max-procs sshlogin sshloginfile "
-			     "max-args max-replace-args colsep delimiter eof arg-file timeout "
-			     "delay joblog results tmpdir workdir basefile return transfer-file "
-			     "memfree load nice retries termseq"),
+	size_t k = skip_opts(c, 1),
 	       sep, n = 0, j;
 	bool replace = false;
 
@@ -2813,6 +2934,173 @@ static void check_code_opts(struct cmd *c)
 	}
 }
 
+/* ---- containers ------------------------------------------------------- */
+
+/* Add the bind mount of -v SRC:DST[:OPTS] (mount false) or of --mount
+ * type=bind,source=S,target=D (mount true) to ctr. Read-only mounts,
+ * tmpfs and anonymous volumes cannot change the host: left out. A
+ * named volume (-v data:/data) holds data but names no host path. */
+static void add_mount(struct ctr *ctr, const char *spec, bool mount)
+{
+	char src[256] = "", dst[128] = "";
+	bool ro = false, bind = !mount;
+	const char *p = spec;
+	struct mnt *m;
+
+	if (ctr->n == MAX_MOUNTS)
+		return;
+	if (mount) {
+		while (*p) {
+			size_t n = strcspn(p, ","), kl = strcspn(p, "=,");
+			const char *v = p[kl] == '=' ? p + kl + 1 : NULL;
+			int vl = v ? (int)(p + n - v) : 0;
+
+#define KEY(k) (kl == strlen(k) && !strncmp(p, k, kl))
+			if (KEY("type"))
+				bind = v && vl == 4 && !strncmp(v, "bind", 4);
+			else if ((KEY("source") || KEY("src")) && v)
+				snprintf(src, sizeof(src), "%.*s", vl, v);
+			else if ((KEY("target") || KEY("destination") || KEY("dst")) && v)
+				snprintf(dst, sizeof(dst), "%.*s", vl, v);
+			else if (KEY("readonly") || KEY("ro"))
+				ro = !v || (vl && v[0] != 'f' && v[0] != '0');
+#undef KEY
+			p += n + (p[n] == ',');
+		}
+		if (!bind && !src[0])
+			return; /* an anonymous volume, or tmpfs */
+	} else {
+		const char *c1 = strchr(spec, ':'), *c2;
+
+		if (!c1)
+			return; /* -v /data: an anonymous volume */
+		c2 = strchr(c1 + 1, ':');
+		snprintf(src, sizeof(src), "%.*s", (int)(c1 - spec), spec);
+		snprintf(dst, sizeof(dst), "%.*s", c2 ? (int)(c2 - c1 - 1) : (int)strlen(c1 + 1),
+			 c1 + 1);
+		for (p = c2 ? c2 + 1 : ""; *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ','))
+			if (!strncmp(p, "ro", 2) && (!p[2] || p[2] == ','))
+				ro = true;
+		bind = strchr(src, '/') || src[0] == '.' || src[0] == '~';
+	}
+	if (ro || !src[0] || dst[0] != '/')
+		return;
+	m = &ctr->m[ctr->n++];
+	normalize(dst, false, "", m->dst, sizeof(m->dst));
+	snprintf(m->src, sizeof(m->src), "%s", src);
+	m->home = src[0] == '~';
+	m->named = !bind;
+}
+
+/* docker|podman|nerdctl run|create|exec, docker compose run|exec and
+ * kubectl exec: the command they run in the container is checked like
+ * any other, with paths seen through the mounts given (-v, --mount) and
+ * the working dir (-w). A new container's other files are its own; in
+ * one that exists already (exec) the mounts are not known, and what the
+ * command does there is rated at most high. */
+static void handle_container(struct sctx *x, struct cmd *c)
+{
+	struct cmd t = *c;
+	struct optit it = OPTIT_INIT;
+	struct opt o;
+	struct sword stack[AV_STACK], *av;
+	const struct sword *entry = NULL;
+	const char *workdir = NULL, *sub;
+	bool kube = safety_prog_in(c->prog, "kubectl oc"), fresh = false, known = true;
+	size_t i = 1, start, n, k;
+	struct ctr *save;
+	char save_cwd[sizeof(x->cwd)];
+	enum risk save_cap = x->cap;
+
+	/* The subcommand, past the global options. */
+	while (i < c->ac && c->av[i].s[0] == '-')
+		i += opt_takes_next(c->opt, c->av[i].s) ? 2 : 1;
+	if (i >= c->ac)
+		return;
+	sub = c->av[i].s;
+	if (!kube && !strcmp(sub, "container") && i + 1 < c->ac)
+		sub = c->av[++i].s;
+	if (!kube && (!strcmp(sub, "compose") || !strcmp(c->prog, "docker-compose"))) {
+		/* compose [globals] run|exec SERVICE CMD */
+		t.opt = safety_optspec(c->prog, "compose");
+		if (!strcmp(c->prog, "docker-compose"))
+			i = 0;
+		for (i++; i < c->ac && c->av[i].s[0] == '-';)
+			i += opt_takes_next(t.opt, c->av[i].s) ? 2 : 1;
+		if (i >= c->ac || !safety_prog_in(c->av[i].s, "run exec"))
+			return;
+		t.opt = safety_optspec(c->prog, !strcmp(c->av[i].s, "run") ? "compose-run" :
+								       "compose-exec");
+		known = false;
+	} else if (kube ? !strcmp(sub, "exec") : safety_prog_in(sub, "run create exec")) {
+		t.opt = safety_optspec(c->prog, sub);
+		fresh = !kube && strcmp(sub, "exec") != 0;
+		known = fresh;
+	} else {
+		return;
+	}
+	it.i = i + 1;
+	it.stop = true;
+	save = xmalloc(sizeof(*save));
+	*save = x->ctr;
+	memset(&x->ctr, 0, offsetof(struct ctr, m));
+	while (opt_next(&t, &it, &o)) {
+		if (!o.val)
+			continue;
+		if (opt_is(&o, 'v', "volume") && fresh)
+			add_mount(&x->ctr, o.val, false);
+		else if (opt_is(&o, 0, "mount") && fresh)
+			add_mount(&x->ctr, o.val, true);
+		else if (opt_is(&o, 'w', "workdir"))
+			workdir = o.val;
+		else if (opt_is(&o, 0, "entrypoint") && o.val_i != o.i)
+			entry = &c->av[o.val_i];
+		else if (opt_is(&o, 0, "volumes-from"))
+			known = false;
+	}
+	/* it.i: the image, container or service; the command follows (after
+	 * "--" for kubectl). */
+	start = it.i + 1;
+	if (kube) {
+		for (k = it.i; k < c->ac && strcmp(c->av[k].s, "--"); k++)
+			;
+		if (k < c->ac)
+			start = k + 1;
+	}
+	n = (start < c->ac ? c->ac - start : 0) + (entry != NULL);
+	if (it.i >= c->ac || !n)
+		goto out;
+	av = n <= AV_STACK ? stack : xmallocarray(n, sizeof(*av));
+	k = 0;
+	if (entry)
+		av[k++] = *entry;
+	for (; k < n; k++)
+		av[k] = c->av[start + k - (entry != NULL)];
+	for (k = 0; k < n; k++)
+		av[k].have_pi = false;
+	x->ctr.on = true;
+	x->ctr.private_rest = known;
+	memcpy(x->ctr.host_cwd, x->cwd, sizeof(x->ctr.host_cwd));
+	memcpy(save_cwd, x->cwd, sizeof(save_cwd));
+	if (workdir && workdir[0] == '/')
+		normalize(workdir, false, "", x->cwd, sizeof(x->cwd));
+	else
+		strcpy(x->cwd, "/");
+	if (!known && x->cap > RISK_HIGH)
+		x->cap = RISK_HIGH;
+	t.av = av;
+	t.ac = n;
+	t.role = ROLE_OTHER;
+	check_argv(x, &t);
+	x->cap = save_cap;
+	memcpy(x->cwd, save_cwd, sizeof(save_cwd));
+	if (av != stack)
+		free(av);
+out:
+	x->ctr = *save;
+	free(save);
+}
+
 /* Remember alias name=value for later commands; a later definition
  * replaces an earlier one. */
 static void remember_alias(struct sctx *x, const char *name, const char *value)
@@ -2841,6 +3129,8 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 	struct strpool sp;
 	struct prog_info info;
 	int guard;
+	char *keep_root = NULL; /* the container's root before a chroot */
+	bool ctr_off = false;   /* nsenter left the container */
 
 	sp.used = 0;
 	sp.n_heap = 0;
@@ -2917,6 +3207,7 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 				goto out;
 			}
 		safety_lookup(prog, &info);
+		c->opt = info.opt >= 0 ? &safety_optspecs[info.opt] : NULL;
 		if (prog != c->av[0].s && was_downloaded(x, &c->av[0]))
 			safety_add(c, 0, c->env.elevated ? "download-exec-root" : "download-exec",
 				   c->env.elevated ? RISK_CRITICAL : RISK_HIGH,
@@ -2924,10 +3215,7 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 				   c->env.elevated ? " as root" : "");
 		if (info.cls & PROG_SUDO) {
 			c->env.elevated = true;
-			k = !strcmp(prog, "sudo") ? skip_opts(c, 1, "ugpChDrtUT",
-							       "user group host prompt chdir role type close-from")
-						  : !strcmp(prog, "doas") ? skip_opts(c, 1, "uC", "") :
-						  skip_opts(c, 1, "", "user");
+			k = skip_opts(c, 1);
 			if (k >= c->ac) {
 				bool shell = opt_before(c, k, 'i') || opt_before(c, k, 's') ||
 					     !strcmp(prog, "pkexec") || !strcmp(prog, "run0");
@@ -2962,17 +3250,15 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 				goto out;
 			if (!strcmp(prog, "exec") && c->ac == 1)
 				goto out;
-			k = skip_opts(c, 1, !strcmp(prog, "nice") ? "n" :
-					    !strcmp(prog, "time") ? "fo" :
-					    !strcmp(prog, "stdbuf") ? "ioe" :
-					    !strcmp(prog, "ionice") ? "cnp" :
-					    !strcmp(prog, "exec") ? "a" :
-					    !strcmp(prog, "nsenter") ? "tSG" :
-					    !strcmp(prog, "unshare") ? "SGRw" :
-					    !strcmp(prog, "strace") ? "eopsuEI" : "",
-				      "adjustment output user");
+			k = skip_opts(c, 1);
 			if (!strcmp(prog, "taskset") || !strcmp(prog, "chrt"))
 				k++; /* mask or priority */
+			/* nsenter from a container enters the host's namespaces
+			 * (-t 1 -m): its paths are the host's. */
+			if (!strcmp(prog, "nsenter") && x->ctr.on) {
+				x->ctr.on = false;
+				ctr_off = true;
+			}
 			if (k >= c->ac) {
 				/* nsenter -t 1 -a: a shell in another process's
 				 * namespaces, the host's from a container. */
@@ -2985,7 +3271,7 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 			continue;
 		}
 		if (!strcmp(prog, "timeout")) {
-			k = skip_opts(c, 1, "sk", "signal kill-after");
+			k = skip_opts(c, 1);
 			if (k + 1 >= c->ac)
 				goto out;
 			shift(c, k + 1);
@@ -3042,17 +3328,29 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 			continue;
 		}
 		if (!strcmp(prog, "chroot")) {
-			k = skip_opts(c, 1, "", "userspec groups");
+			k = skip_opts(c, 1);
 			if (k + 1 >= c->ac) {
 				safety_add(c, 0, "root-shell", RISK_MODERATE, "opens a shell in a chroot");
 				goto out;
 			}
 			c->env.elevated = true;
+			if (x->ctr.on && !(c->av[k].flags & SW_DYNAMIC)) {
+				/* In a container: the new root is a dir of it
+				 * (chroot /host under -v /:/host is the host). */
+				char dir[sizeof(x->ctr.root)], norm[sizeof(x->ctr.root)];
+
+				if (!keep_root)
+					keep_root = xstrdup(x->ctr.root);
+				normalize(c->av[k].s, false, x->cwd, norm, sizeof(norm));
+				snprintf(dir, sizeof(dir), "%s%s", x->ctr.root,
+					 strcmp(norm, "/") ? norm : "");
+				memcpy(x->ctr.root, dir, sizeof(dir));
+			}
 			shift(c, k + 1);
 			continue;
 		}
 		if (!strcmp(prog, "flock")) {
-			k = skip_opts(c, 1, "wEc", "timeout conflict-exit-code command");
+			k = skip_opts(c, 1);
 			/* -c may come before the lock file or right after it. */
 			for (size_t j = 1; j < c->ac && j <= k + 1; j++)
 				if (!strcmp(c->av[j].s, "-c") || !strcmp(c->av[j].s, "--command")) {
@@ -3065,8 +3363,7 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 			continue;
 		}
 		if (!strcmp(prog, "xargs")) {
-			k = skip_opts(c, 1, "IdaELnPsei", "max-args max-procs delimiter arg-file "
-				      "max-lines max-chars replace eof");
+			k = skip_opts(c, 1);
 			handle_xargs(x, c, k, &sp);
 			goto out;
 		}
@@ -3105,7 +3402,7 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 				goto out;
 			}
 			if (!strcmp(prog, "runuser")) {
-				k = skip_opts(c, 1, "ugGl", "user group");
+				k = skip_opts(c, 1);
 				if (k < c->ac) {
 					c->env.elevated = true;
 					shift(c, k);
@@ -3116,7 +3413,7 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 			goto out;
 		}
 		if (!strcmp(prog, "ssh")) {
-			k = skip_opts(c, 1, "bcDEeFIiJLlmOopQRSWwB", "");
+			k = skip_opts(c, 1);
 			/* ssh host -- CMD */
 			if (k + 2 < c->ac && !strcmp(c->av[k + 1].s, "--")) {
 				c->av[k + 1] = c->av[k];
@@ -3151,7 +3448,7 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 			break;
 		}
 		if (!strcmp(prog, "watch")) {
-			k = skip_opts(c, 1, "nd", "interval differences");
+			k = skip_opts(c, 1);
 			run_code_words(c, k, &sp, "watch");
 			goto out;
 		}
@@ -3223,7 +3520,7 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 			break;
 		}
 		if (!strcmp(prog, "trap")) {
-			k = skip_opts(c, 1, "", "");
+			k = skip_opts(c, 1);
 			if (k < c->ac && !cmd_has_short(c, 'l') && !cmd_has_short(c, 'p') &&
 			    strcmp(c->av[k].s, "-") != 0 && !(c->av[k].flags & SW_DYNAMIC))
 				safety_check_code(c, c->av[k].s, c->av[k].len, k, c->env);
@@ -3238,6 +3535,10 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 			if (!opt_arg && k < c->ac && c->av[k].s[0] != '+')
 				bind_positional(x, c, !strcmp(c->av[k].s, "--") ? k : k - 1);
 			break; /* its own rules follow (set +o history) */
+		}
+		if (safety_prog_in(prog, "docker podman nerdctl docker-compose kubectl oc")) {
+			handle_container(x, c);
+			break; /* their own rules follow (-v /:/host, prune) */
 		}
 		if (!strcmp(prog, "cd") || !strcmp(prog, "pushd")) {
 			do_cd(x, c);
@@ -3303,6 +3604,12 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 				   "%s changes files or system state", c->prog);
 	}
 out:
+	if (keep_root) {
+		snprintf(x->ctr.root, sizeof(x->ctr.root), "%s", keep_root);
+		free(keep_root);
+	}
+	if (ctr_off)
+		x->ctr.on = true;
 	sp_release(&sp);
 }
 
@@ -3823,7 +4130,7 @@ static bool reads_secret(struct sctx *x, const struct shell_node *c)
 				return true;
 		if (!w->text || w->text[0] == '-')
 			continue;
-		classify_in(w->text, (w->flags & SHELL_W_TILDE) != 0, false, x->cwd, &pi);
+		classify_x(x, w->text, (w->flags & SHELL_W_TILDE) != 0, false, &pi);
 		if ((pi.sensitive && !pi.startup) || pi.auth || pi.history || pi.login_keys)
 			return true;
 	}
@@ -4185,6 +4492,9 @@ int safety_check(const char *cmd, size_t len, const struct safety_opts *opts,
 	x.n_scripts = 0;
 	x.depth = 0;
 	x.argv_depth = 0;
+	x.cap = RISK_CRITICAL;
+	x.ctr.on = false;
+	x.ctr.root[0] = '\0';
 	x.opts = opts ? opts : &none;
 	x.v = v;
 	x.unroll = UNROLL_BUDGET;

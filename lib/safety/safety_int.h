@@ -100,9 +100,31 @@ struct stdin_info {
 
 struct sctx;
 
+/* Which options of a program take a value: one row per program (sub
+ * NULL) or per subcommand of one (docker run), in rules.c. Every helper
+ * that skips options (operands, subcommands, wrappers) reads this table,
+ * so a program's options are listed once. */
+struct optspec {
+	const char *progs;   /* space-separated base names */
+	const char *sub;     /* NULL: the program's own options; else the
+				subcommands (space-separated) the row is for */
+	const char *shorts;  /* short options that take a value */
+	const char *longs;   /* long ones, without dashes, space-separated */
+	bool dash_long;      /* -name is a long option (sqlite3): no clusters */
+};
+extern const struct optspec safety_optspecs[];
+extern const size_t safety_n_optspecs;
+
+/* The row for prog's subcommand sub (NULL: prog's own row), or NULL. */
+const struct optspec *safety_optspec(const char *prog, const char *sub);
+/* Does option word s take the next word as its value under o? False for
+ * a non-option, "--", an attached value (-oFILE, --out=F) or o NULL. */
+bool opt_takes_next(const struct optspec *o, const char *s);
+
 struct cmd {
 	struct sctx *x;
 	const char *prog;            /* base name of av[0] */
+	const struct optspec *opt;   /* prog's options, or NULL */
 	struct sword *av;            /* av[0] is the program */
 	size_t ac;
 	struct env env;
@@ -146,6 +168,7 @@ struct prog_info {
 	unsigned cls;                   /* PROG_* */
 	bool known;                     /* named by a rule or the allow-list */
 	int ro;                         /* allow-list row, or -1 */
+	int opt;                        /* safety_optspecs row, or -1 */
 	size_t n_rules;
 	unsigned short rules[PROG_MAX_RULES]; /* rows, in table order */
 };
@@ -160,6 +183,7 @@ struct safety_pentry {
 	unsigned char len;
 	short rule;       /* row of the rule table, or -1 */
 	short ro;         /* row of the allow-list, or -1 */
+	short opt;        /* row of the option table, or -1 */
 	unsigned cls;     /* PROG_* */
 	int next;         /* next entry in the same bucket, in table order */
 };
@@ -207,9 +231,33 @@ const char *safety_path_class(const char *path, const char *cwd);
 bool cmd_has_short(const struct cmd *c, char opt);
 bool cmd_has_long(const struct cmd *c, const char *opt);
 bool cmd_has_arg(const struct cmd *c, const char *arg);
-/* i-th (0-based) word after av[0] that is not an option; -1 if none. The
- * options in with_arg take a separate argument. */
-int cmd_operand(const struct cmd *c, int nth, const char *with_arg);
+/* i-th (0-based) word after av[0] that is neither an option nor an
+ * option's value (c->opt says which take one); -1 if none. */
+int cmd_operand(const struct cmd *c, int nth);
+
+/* One option of a command, as opt_next gives them: each letter of a
+ * cluster in turn (-sSLo F gives s, S, L, then o with F), or a long
+ * option with its value (--output=F, --output F). */
+struct opt {
+	size_t i;          /* av index of the option word */
+	char letter;       /* the short option, or 0 for a long one */
+	const char *name;  /* a long option's name, without dashes */
+	size_t name_len;
+	const char *val;   /* its value, or NULL */
+	size_t val_i;      /* av index holding val */
+};
+struct optit {
+	size_t i, k;       /* word, and letter in a cluster */
+	bool done;
+	bool stop;         /* options end at the first operand (docker run
+			      IMAGE CMD...); i is then that operand's index,
+			      or the one after "--" */
+};
+#define OPTIT_INIT {1, 0, false, false}
+/* The next option of c (in c->opt's terms); false after the last. */
+bool opt_next(const struct cmd *c, struct optit *it, struct opt *o);
+/* Is o the long option name, or the short letter ch (0: none)? */
+bool opt_is(const struct opt *o, char ch, const char *name);
 bool str_ieq(const char *a, const char *b);
 bool str_icontains(const char *hay, const char *needle);
 
