@@ -1814,25 +1814,328 @@ static int m_cloud_delete(struct cmd *c)
 
 /* ---- data stores ------------------------------------------------------ */
 
-static bool sql_destroys(const char *s)
+/*
+ * SQL given to a database client (psql -c, mysql -e, sqlite3 DB SQL, a
+ * here-document on stdin) is split into statements at the semicolons
+ * outside quotes and comments, and each is judged by its first keywords:
+ * reads (SELECT, SHOW, EXPLAIN, DESCRIBE, psql's \d, sqlite's .tables)
+ * change nothing; DROP DATABASE|SCHEMA|TABLE, TRUNCATE, and DELETE or
+ * UPDATE without WHERE destroy data; anything else changes something.
+ * psql's \! and sqlite's .shell run their text as shell code.
+ */
+enum { SQL_READ, SQL_WRITE, SQL_DESTROY };
+
+struct sqlscan {
+	const char *p, *end;
+};
+
+/* Past the quoted string, quoted identifier, dollar-quoted body or
+ * comment that starts at p; p itself when none does. */
+static const char *sql_skip(const char *p, const char *e)
 {
-	if (str_icontains(s, "drop database") || str_icontains(s, "drop table") ||
-	    str_icontains(s, "drop schema") || str_icontains(s, "truncate ") ||
-	    str_icontains(s, "drop owned"))
-		return true;
-	return str_icontains(s, "delete from") && !str_icontains(s, "where");
+	if (*p == '-' && p + 1 < e && p[1] == '-') {
+		while (p < e && *p != '\n')
+			p++;
+		return p;
+	}
+	if (*p == '/' && p + 1 < e && p[1] == '*') {
+		for (p += 2; p + 1 < e && !(p[0] == '*' && p[1] == '/'); p++)
+			;
+		return p + 2 <= e ? p + 2 : e;
+	}
+	if (*p == '\'' || *p == '"' || *p == '`') {
+		char qc = *p;
+
+		for (p++; p < e && *p != qc; p++)
+			if (*p == '\\' && qc != '"' && p + 1 < e)
+				p++;
+		return p < e ? p + 1 : e;
+	}
+	if (*p == '$' && p + 1 < e && (p[1] == '$' || isalpha((unsigned char)p[1]))) {
+		/* $$ ... $$ or $tag$ ... $tag$ */
+		const char *t = p + 1, *close;
+		size_t tl;
+
+		while (t < e && (isalnum((unsigned char)*t) || *t == '_'))
+			t++;
+		if (t >= e || *t != '$')
+			return p;
+		tl = (size_t)(t - p + 1);
+		for (close = t + 1; close + tl <= e && memcmp(close, p, tl); close++)
+			;
+		return close + tl <= e ? close + tl : e;
+	}
+	return p;
+}
+
+/* The next bare word of a statement (an identifier or a keyword), past
+ * blanks, comments, quoted strings and quoted identifiers; its length,
+ * or 0 at the end. Other punctuation is skipped, but a '(' or ')' is a
+ * word of its own. */
+static size_t sql_word(struct sqlscan *q, const char **w)
+{
+	const char *p = q->p, *e = q->end;
+
+	while (p < e) {
+		const char *past = sql_skip(p, e);
+
+		if (past != p) {
+			p = past;
+			continue;
+		}
+		if (isalpha((unsigned char)*p) || *p == '_' || *p == '(' || *p == ')') {
+			*w = p;
+			if (*p == '(' || *p == ')')
+				p++;
+			else
+				while (p < e && (isalnum((unsigned char)*p) || *p == '_' || *p == '$'))
+					p++;
+			q->p = p;
+			return (size_t)(p - *w);
+		}
+		p++;
+	}
+	q->p = e;
+	return 0;
+}
+
+static bool word_is(const char *w, size_t n, const char *list)
+{
+	char buf[32];
+	size_t k;
+
+	if (!n || n >= sizeof(buf))
+		return false;
+	for (k = 0; k < n; k++)
+		buf[k] = (char)toupper((unsigned char)w[k]);
+	buf[n] = '\0';
+	return safety_prog_in(buf, list);
+}
+
+/* Is one of the words in list among the statement's words from q on? */
+static bool sql_has(struct sqlscan q, const char *list)
+{
+	const char *w;
+	size_t n;
+
+	while ((n = sql_word(&q, &w)) > 0)
+		if (word_is(w, n, list))
+			return true;
+	return false;
+}
+
+/* Functions a SELECT may call that change something or run code. */
+#define SQL_EFFECT_FUNCS "PG_TERMINATE_BACKEND PG_CANCEL_BACKEND PG_DROP_REPLICATION_SLOT " \
+	"PG_RELOAD_CONF PG_ROTATE_LOGFILE PG_SWITCH_WAL PG_PROMOTE LO_UNLINK LO_IMPORT " \
+	"LO_EXPORT PG_FILE_WRITE SET_CONFIG SETVAL NEXTVAL DBLINK_EXEC LOAD_EXTENSION " \
+	"WRITEFILE EDIT SYS_EXEC SYS_EVAL PG_WRITE_FILE"
+
+static int sql_statement(struct sqlscan q);
+
+/* One statement, from its first keywords. */
+static int sql_statement(struct sqlscan q)
+{
+	const char *w;
+	size_t n = sql_word(&q, &w);
+
+	if (!n)
+		return SQL_READ;
+	if (word_is(w, n, "SELECT VALUES TABLE WITH"))
+		return sql_has(q, "INTO INSERT UPDATE DELETE DROP TRUNCATE ALTER CREATE MERGE "
+			       SQL_EFFECT_FUNCS) ? SQL_WRITE : SQL_READ;
+	if (word_is(w, n, "SHOW DESCRIBE DESC HELP USE BEGIN START COMMIT END ROLLBACK "
+		    "SAVEPOINT RELEASE LISTEN UNLISTEN FETCH CHECK CHECKSUM LIST"))
+		return SQL_READ;
+	if (word_is(w, n, "SET"))
+		return sql_has(q, "GLOBAL PERSIST PASSWORD") ? SQL_WRITE : SQL_READ;
+	if (word_is(w, n, "PRAGMA"))
+		return memchr(q.p, '=', (size_t)(q.end - q.p)) ? SQL_WRITE : SQL_READ;
+	if (word_is(w, n, "EXPLAIN")) {
+		/* EXPLAIN ANALYZE runs the statement; plain EXPLAIN only
+		 * plans it. */
+		struct sqlscan rest = q;
+		bool analyze = false;
+
+		while ((n = sql_word(&rest, &w)) > 0 &&
+		       (word_is(w, n, "ANALYZE ANALYSE VERBOSE QUERY PLAN EXTENDED FORMAT ( ) "
+			       "COSTS BUFFERS TIMING SUMMARY SETTINGS WAL TRUE FALSE ON OFF TEXT "
+			       "JSON YAML XML TREE")))
+			analyze |= word_is(w, n, "ANALYZE ANALYSE");
+		if (!analyze || !n)
+			return SQL_READ;
+		rest.p = w;
+		return sql_statement(rest);
+	}
+	if (word_is(w, n, "TRUNCATE"))
+		return SQL_DESTROY;
+	if (word_is(w, n, "DROP")) {
+		while ((n = sql_word(&q, &w)) > 0 && word_is(w, n, "TEMPORARY TEMP"))
+			;
+		return word_is(w, n, "DATABASE SCHEMA TABLE KEYSPACE OWNED COLUMNFAMILY") ?
+			       SQL_DESTROY : SQL_WRITE;
+	}
+	if (word_is(w, n, "DELETE UPDATE"))
+		return sql_has(q, "WHERE") ? SQL_WRITE : SQL_DESTROY;
+	if (word_is(w, n, "ALTER")) {
+		/* ALTER TABLE t DROP [COLUMN] c loses the column's data;
+		 * dropping a constraint or an index loses none. */
+		while ((n = sql_word(&q, &w)) > 0) {
+			if (!word_is(w, n, "DROP"))
+				continue;
+			n = sql_word(&q, &w);
+			if (n && !word_is(w, n, "CONSTRAINT INDEX KEY DEFAULT NOT PRIMARY FOREIGN "
+					  "CHECK TRIGGER IDENTITY EXPRESSION ROLE USER"))
+				return SQL_DESTROY;
+		}
+		return SQL_WRITE;
+	}
+	return SQL_WRITE;
+}
+
+/* A client's meta-command (psql's \d, sqlite's .tables), one line: read,
+ * or write; \! and .shell run shell code, checked when check. */
+static int sql_meta(struct cmd *c, const char *p, const char *e, bool check, int blame)
+{
+	char name[16];
+	size_t n = 0;
+
+	for (p++; p < e && n + 1 < sizeof(name) && !isspace((unsigned char)*p); p++)
+		name[n++] = *p;
+	name[n] = '\0';
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	if (!strcmp(name, "!") || !strcmp(name, "shell") || !strcmp(name, "system")) {
+		if (check && p < e)
+			safety_check_code(c, p, (size_t)(e - p), (size_t)blame, c->env);
+		return SQL_WRITE;
+	}
+	/* \o FILE, .output FILE, .once FILE write a file; alone, stdout. */
+	if (safety_prog_in(name, "o out output once"))
+		return p < e ? SQL_WRITE : SQL_READ;
+	return safety_prog_in(name, "d d* l l+ list dt dt+ di dv dn df du dg dp db dx dy dT dD "
+			      "x timing conninfo q quit ? h help echo pset a t encoding c connect "
+			      "tables schema fullschema headers header mode exit dump indexes "
+			      "indices databases show width timer stats dbinfo print nullvalue "
+			      "separator eqp explain changes bail lint sha3sum z") ? SQL_READ :
+											 SQL_WRITE;
+}
+
+/* The worst a text of SQL does; *blame keeps the first destroying
+ * statement's argument. */
+static int sql_text(struct cmd *c, const char *s, size_t len, bool check, int blame)
+{
+	const char *p = s, *e = s + len, *st = s;
+	int worst = SQL_READ;
+
+	while (st < e) {
+		struct sqlscan q;
+		int v;
+
+		while (st < e && isspace((unsigned char)*st))
+			st++;
+		if (st >= e)
+			break;
+		if (*st == '\\' || *st == '.') {
+			/* A meta-command ends at the line's end. */
+			p = memchr(st, '\n', (size_t)(e - st));
+			if (!p)
+				p = e;
+			v = sql_meta(c, st, p, check, blame);
+		} else {
+			/* Up to a ; outside quotes and comments. */
+			q.p = st;
+			for (p = st; p < e && *p != ';';) {
+				const char *past = sql_skip(p, e);
+
+				p = past != p ? past : p + 1;
+			}
+			q.end = p;
+			v = sql_statement(q);
+		}
+		if (v > worst)
+			worst = v;
+		st = p + (p < e);
+	}
+	return worst;
+}
+/* What a database client's SQL does, from every place it takes some: its
+ * query options, sqlite3's and duckdb's operands after the database, and
+ * static stdin. *seen is false when some SQL comes from where it cannot
+ * be read (a file, a pipe); *any when there was some. */
+struct sqlv {
+	int worst;
+	int blame;       /* the argument with the worst statement */
+	bool unseen, any;
+};
+
+static void sql_add(struct cmd *c, struct sqlv *r, const char *s, size_t len, bool check, int i)
+{
+	int v = sql_text(c, s, len, check, i);
+
+	r->any = true;
+	if (r->blame < 0 || v > r->worst)
+		r->blame = i;
+	if (v > r->worst)
+		r->worst = v;
+}
+
+static void sql_verdict(struct cmd *c, bool check, struct sqlv *r)
+{
+	bool lite = safety_prog_in(c->prog, "sqlite3 duckdb");
+	struct optit it = OPTIT_INIT;
+	struct opt o;
+	int i, k = 0;
+
+	r->worst = SQL_READ;
+	r->blame = -1;
+	r->unseen = r->any = false;
+	while (opt_next(c, &it, &o)) {
+		if (!o.val)
+			continue;
+		if (opt_is(&o, 0, "command") || opt_is(&o, 0, "execute") || opt_is(&o, 0, "query") ||
+		    opt_is(&o, 0, "cmd") || (o.letter && strchr(!strcmp(c->prog, "psql") ? "c" :
+						!strcmp(c->prog, "clickhouse-client") ? "q" :
+						!strcmp(c->prog, "sqlcmd") ? "Qq" : "e", o.letter)) ||
+		    (lite && opt_is(&o, 0, "c")))
+			sql_add(c, r, o.val, strlen(o.val), check, (int)o.val_i);
+		else if (opt_is(&o, 0, "file") || (o.letter && strchr(!strcmp(c->prog, "sqlcmd") ?
+								       "i" : "f", o.letter)))
+			r->unseen = true;
+	}
+	if (lite)
+		FOR_OPERANDS(c, i)
+			if (k++ > 0)
+				sql_add(c, r, c->av[i].s, c->av[i].len, check, i);
+	if (c->in && c->in->kind == IN_TEXT && c->in->text)
+		sql_add(c, r, c->in->text, c->in->text_len, check, 0);
+	else if (c->in && c->in->kind != IN_NONE)
+		r->unseen = true;
 }
 
 static int m_sql_destroy(struct cmd *c)
 {
-	size_t i;
+	struct sqlv r;
 
-	for (i = 1; i < c->ac; i++)
-		if (sql_destroys(c->av[i].s))
-			return (int)i;
-	if (c->in && c->in->kind == IN_TEXT && sql_destroys(c->in->text))
-		return 0;
-	return -1;
+	sql_verdict(c, true, &r);
+	return r.worst == SQL_DESTROY ? r.blame : -1;
+}
+
+static int m_sql_any(struct cmd *c)
+{
+	struct sqlv r;
+
+	sql_verdict(c, false, &r);
+	return r.blame > 0 ? r.blame : 0;
+}
+
+/* A client that only reads: every statement it is given reads, or it
+ * is given none and waits for the user's (an interactive session). */
+static bool ro_sql(struct cmd *c)
+{
+	struct sqlv r;
+
+	sql_verdict(c, false, &r);
+	return r.worst == SQL_READ && !r.unseen;
 }
 
 static int m_redis_flush(struct cmd *c)
@@ -2482,6 +2785,8 @@ static int m_exfil(struct cmd *c)
 
 /* ---- the table -------------------------------------------------------- */
 
+#define SQL_CLIENTS "psql mysql mariadb sqlite3 clickhouse-client cqlsh sqlcmd duckdb"
+
 /* shred destroys what it names as surely as rm, -u or not. */
 #define RM "rm unlink shred"
 #define WRITERS "tee cp mv install rsync truncate sed perl"
@@ -2683,8 +2988,10 @@ const struct rule safety_rules[] = {
 	 "destroys infrastructure", 0},
 	{"cloud-delete", "aws gcloud az gsutil doctl gh heroku fly flyctl", m_cloud_delete, RISK_HIGH,
 	 "deletes cloud resources or data", 0},
-	{"sql-destroy", "psql mysql mariadb sqlite3 clickhouse-client cqlsh sqlcmd duckdb",
-	 m_sql_destroy, RISK_HIGH, "drops or empties database tables", 0},
+	{"sql-destroy", SQL_CLIENTS, m_sql_destroy, RISK_HIGH,
+	 "drops a database or table, or deletes or overwrites every row of one", 0},
+	{"sql-write", SQL_CLIENTS, m_sql_any, RISK_MODERATE,
+	 "runs SQL that changes data or schema, or SQL from a file", RULE_FALLBACK},
 	{"redis-flush", "redis-cli valkey-cli", m_redis_flush, RISK_HIGH,
 	 "deletes every key in Redis", 0},
 	{"mongo-drop", "mongo mongosh", m_mongo_drop, RISK_HIGH, "drops a MongoDB database", 0},
@@ -3035,6 +3342,7 @@ static const struct ro read_only[] = {
 	{"kill", ro_kill},
 	{"fdisk sfdisk parted sgdisk gdisk wipefs", ro_listing},
 	{"diskutil", ro_diskutil},
+	{SQL_CLIENTS, ro_sql},
 	{"terraform tofu pulumi helm ufw iptables ip6tables nft launchctl service spctl csrutil "
 	 "setenforce getenforce sestatus redis-cli", ro_simple_sub},
 	{"aws gcloud az gsutil doctl", ro_cloud},
