@@ -1099,9 +1099,61 @@ static const char *path_part(const struct shell_node *s, char *buf, size_t cap, 
 	return buf;
 }
 
+static const char *cat_here_text(const struct shell_node *c, size_t *len);
+static bool decoded_text(const struct shell_node *c, const struct stdin_info *in, char *buf,
+			 size_t cap, size_t *len);
+
+/* The output of a pipeline of static text through decoders: echo or
+ * printf TEXT, cat <<EOF or base64 -d <<< TEXT first, then base64 -d or
+ * cat; written to buf (cap bytes). NULL when any stage is something
+ * else. $(echo cm0gLXJmIC8= | base64 -d) is then known to be rm -rf /. */
+static const char *pipe_text(const struct shell_node *n, char *buf, size_t cap, size_t *len)
+{
+	char tmp[1024];
+	const struct shell_node *c = n->kind == SHELL_PIPELINE ? n->child : n;
+	struct stdin_info in;
+	bool have = false;
+
+	memset(&in, 0, sizeof(in));
+	for (; c; c = n->kind == SHELL_PIPELINE ? c->next : NULL) {
+		const struct shell_redir *r;
+		const char *t;
+		size_t l;
+
+		if (c->kind != SHELL_SIMPLE || !c->words || !c->words->text)
+			return NULL;
+		/* Output sent elsewhere (> F) is not the pipe's. */
+		for (r = c->redirs; r; r = r->next)
+			if (r->op != SHELL_REDIR_HEREDOC && r->op != SHELL_REDIR_HEREDOC_TAB &&
+			    r->op != SHELL_REDIR_HERESTRING)
+				return NULL;
+		if (decoded_text(c, have ? &in : NULL, tmp, sizeof(tmp), &l)) {
+			t = tmp;
+		} else if (have && !strcmp(c->words->text, "cat") && !c->words->next && !c->redirs) {
+			continue;
+		} else if (!have && ((t = echo_text(c, tmp, sizeof(tmp), &l)) != NULL ||
+				     (t = cat_here_text(c, &l)) != NULL)) {
+			/* t is the text */
+		} else {
+			return NULL;
+		}
+		if (l + 1 > cap)
+			return NULL;
+		memmove(buf, t, l);
+		buf[l] = '\0';
+		in.kind = IN_TEXT;
+		in.text = buf;
+		in.text_len = l;
+		have = true;
+	}
+	*len = in.text_len;
+	return have ? buf : NULL;
+}
+
 /* The output of $(...) when it is plainly static: echo, printf without
  * formats, printf or echo -e of escapes, pwd, which/command -v, dirname
- * and basename. NULL otherwise. */
+ * and basename, and static text through base64 -d (pipe_text). NULL
+ * otherwise. */
 static const char *static_cmdsub(struct sctx *x, const struct shell_node *sub, size_t *len,
 				 struct strpool *sp, bool *home)
 {
@@ -1111,6 +1163,14 @@ static const char *static_cmdsub(struct sctx *x, const struct shell_node *sub, s
 	char *out;
 
 	*home = false;
+	if (s && !s->next && (s->kind == SHELL_PIPELINE || (s->kind == SHELL_SIMPLE && s->redirs))) {
+		out = sp_alloc(sp, 1024);
+		if (!out || !pipe_text(s, out, 1024, len))
+			return NULL;
+		while (*len && out[*len - 1] == '\n')
+			out[--*len] = '\0';
+		return out;
+	}
 	if (!s || s->next || s->kind != SHELL_SIMPLE || !s->words || s->redirs ||
 	    !shell_word_is_literal(s->words))
 		return NULL;
@@ -1924,15 +1984,16 @@ static void run_code_words(struct cmd *c, size_t from, struct strpool *sp, const
 			   c->env.elevated ? RISK_CRITICAL : RISK_HIGH,
 			   "%s runs code downloaded from the network%s", what,
 			   c->env.elevated ? " as root" : "");
-	else if (fl & SW_DECODED)
+	else if ((fl & SW_DECODED) && (fl & SW_DYNAMIC))
 		safety_add(c, (int)from, "decoded-exec", RISK_HIGH,
 			   "%s runs code that was encoded to hide it", what);
 	else if (fl & SW_DYNAMIC)
 		safety_add(c, (int)from, "dynamic-code", RISK_MODERATE,
 			   "%s runs code that is only known at run time", what);
 	/* The known parts are checked even when some are not: "rm -rf $D/x"
-	 * given to sh -c is still checked for the rest. */
-	if (s)
+	 * given to sh -c is still checked for the rest. Decoded text that is
+	 * known (base64 -d of a literal) is judged as the code it is. */
+	if (s && s[strspn(s, "\x01 \t\n")])
 		safety_check_code(c, s, len, from, c->env);
 }
 
@@ -2366,7 +2427,7 @@ static void handle_interpreter(struct cmd *c, struct strpool *sp)
 					   c->env.elevated ? RISK_CRITICAL : RISK_HIGH,
 					   "%s runs code downloaded from the network%s", c->prog,
 					   c->env.elevated ? " as root" : "");
-			else if (fl & SW_DECODED)
+			else if ((fl & SW_DECODED) && (fl & SW_DYNAMIC))
 				safety_add(c, (int)i + 1, "decoded-exec", RISK_HIGH,
 					   "%s runs code that was encoded to hide it", c->prog);
 			c->role = ROLE_OTHER;
@@ -3841,11 +3902,18 @@ static void check_simple(struct sctx *x, const struct shell_node *n, const struc
 			hd.span_start = r->start;
 			hd.span_len = r->len;
 			if (bw && !bw->text && r->op == SHELL_REDIR_HERESTRING) {
+				/* <<< "$(...)": known text when the substitution's
+				 * output is (echo X | base64 -d). */
 				struct sword s1;
 
-				if (resolve_word(x, bw, &s1, 1, &sp, r->start, r->len) == 1 &&
-				    (s1.flags & SW_DOWNLOAD))
-					hd.kind = IN_DOWNLOAD;
+				if (resolve_word(x, bw, &s1, 1, &sp, r->start, r->len) == 1) {
+					if (s1.flags & SW_DOWNLOAD)
+						hd.kind = IN_DOWNLOAD;
+					else if (!(s1.flags & SW_DYNAMIC))
+						hd.kind = IN_TEXT, hd.text = s1.s, hd.text_len = s1.len;
+					else if (s1.flags & SW_DECODED)
+						hd.kind = IN_DECODED;
+				}
 			}
 			in = &hd;
 		} else if (r->op == SHELL_REDIR_IN && r->fd == 0 &&
@@ -4030,32 +4098,41 @@ static const char *cat_here_text(const struct shell_node *c, size_t *len)
 	return bw->text;
 }
 
-/* Decode base64 text (standard or URL alphabet, blanks ignored) into out
- * (cap bytes, NUL-terminated). False for text that is not base64 or
- * decodes to anything but printable text: only code can be judged. */
-static bool b64_decode(const char *s, size_t n, char *out, size_t cap, size_t *len)
+#define B64_ALPHABET "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+#define B32_ALPHABET "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+#define HEX_ALPHABET "0123456789abcdef"
+
+/* Decode text written in al (64, 32 or 16 characters of bits bits each;
+ * blanks and padding ignored, base64's URL alphabet and hex in either
+ * case accepted) into out (cap bytes, NUL-terminated). False for text
+ * that is not in the alphabet or decodes to anything but printable text:
+ * only code can be judged. */
+static bool radix_decode(const char *s, size_t n, const char *al, int bits_per, char *out,
+			 size_t cap, size_t *len)
 {
 	unsigned acc = 0;
 	int bits = 0;
 	size_t o = 0, i;
 
 	for (i = 0; i < n && s[i] != '='; i++) {
-		const char *al = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 		const char *f;
 		unsigned char ch = (unsigned char)s[i];
 
 		if (isspace(ch))
 			continue;
-		if (ch == '-' || ch == '_')
+		if (bits_per == 6 && (ch == '-' || ch == '_'))
 			ch = ch == '-' ? '+' : '/';
+		if (bits_per == 4)
+			ch = (unsigned char)tolower(ch);
 		if (!ch || !(f = strchr(al, ch)))
 			return false;
-		acc = (acc << 6) | (unsigned)(f - al);
-		bits += 6;
+		acc = (acc << bits_per) | (unsigned)(f - al);
+		bits += bits_per;
 		if (bits >= 8) {
 			unsigned char b = (unsigned char)(acc >> (bits - 8));
 
 			bits -= 8;
+			acc &= (1u << bits) - 1;
 			if (o + 1 >= cap || (b < 0x20 && b != '\n' && b != '\t') || b == 0x7f)
 				return false;
 			out[o++] = (char)b;
@@ -4066,27 +4143,48 @@ static bool b64_decode(const char *s, size_t n, char *out, size_t cap, size_t *l
 	return o > 0;
 }
 
-/* base64 -d with no file operand, fed the static text in (or its own
+/* A decoder with no file operand (base64 -d, base32 -d, basenc
+ * --base16 -d, xxd -r -p), fed the static text in (or its own
  * here-string or here-document): the decoded text into buf. */
 static bool decoded_text(const struct shell_node *c, const struct stdin_info *in, char *buf,
 			 size_t cap, size_t *len)
 {
 	const struct shell_word *w;
 	const struct shell_redir *r;
-	const char *src = in && in->kind == IN_TEXT ? in->text : NULL;
+	const char *src = in && in->kind == IN_TEXT ? in->text : NULL, *prog, *al = NULL;
 	size_t sl = src ? in->text_len : 0;
-	bool decode = false;
+	bool decode = false, xr = false, xp = false;
+	int bits = 6;
 
-	if (c->kind != SHELL_SIMPLE || !c->words || !c->words->text ||
-	    strcmp(base_name(c->words->text), "base64") != 0)
+	if (c->kind != SHELL_SIMPLE || !c->words || !c->words->text)
+		return false;
+	prog = base_name(c->words->text);
+	if (!strcmp(prog, "base64"))
+		al = B64_ALPHABET;
+	else if (!strcmp(prog, "base32"))
+		al = B32_ALPHABET, bits = 5;
+	else if (strcmp(prog, "basenc") && strcmp(prog, "xxd"))
 		return false;
 	for (w = c->words->next; w; w = w->next) {
-		if (!w->text || w->text[0] != '-')
+		const char *t = w->text;
+
+		if (!t || t[0] != '-')
 			return false; /* a file, or not known */
-		if (!strcmp(w->text, "--decode") ||
-		    (w->text[1] != '-' && strpbrk(w->text + 1, "dD")))
+		if (!strcmp(t, "--decode") || (t[1] != '-' && strpbrk(t + 1, "dD") && prog[0] != 'x'))
 			decode = true;
+		else if (!strcmp(t, "--base64") || !strcmp(t, "--base64url"))
+			al = B64_ALPHABET, bits = 6;
+		else if (!strcmp(t, "--base32"))
+			al = B32_ALPHABET, bits = 5;
+		else if (!strcmp(t, "--base16"))
+			al = HEX_ALPHABET, bits = 4;
+		if (prog[0] == 'x' && t[1] != '-') {
+			xr |= strchr(t, 'r') != NULL;
+			xp |= strchr(t, 'p') != NULL;
+		}
 	}
+	if (prog[0] == 'x' && xr && xp)
+		al = HEX_ALPHABET, bits = 4, decode = true;
 	for (r = c->redirs; r; r = r->next) {
 		const struct shell_word *bw = r->op == SHELL_REDIR_HERESTRING ? r->target :
 					      r->op == SHELL_REDIR_HEREDOC ||
@@ -4099,7 +4197,7 @@ static bool decoded_text(const struct shell_node *c, const struct stdin_info *in
 			return false;
 		}
 	}
-	return decode && src && b64_decode(src, sl, buf, cap, len);
+	return decode && al && src && radix_decode(src, sl, al, bits, buf, cap, len);
 }
 
 /* Does simple command c name a secret file (keys, credentials, the
