@@ -496,6 +496,248 @@ static void scan_calls(struct scan *s)
 	}
 }
 
+/* Past the argument at p: to the ',' or closing bracket that ends it at
+ * its own depth (or to the end of the statement without parentheses). */
+static const char *skip_arg(const struct scan *s, const char *p, bool paren)
+{
+	while (*p && *p != ',' && *p != ')' && *p != ']' && (paren || !strchr(";\n", *p))) {
+		struct cbuf junk;
+		const char *e;
+		bool cmd;
+
+		junk.n = 0;
+		junk.unknown = false;
+		if (*p == '(' || *p == '[' || *p == '{')
+			p = skip_group(p);
+		else if ((*p == '"' || *p == '\'' || *p == '`') && (e = literal(s, p, &junk, &cmd)))
+			p = e;
+		else
+			p++;
+	}
+	return p;
+}
+
+/* The arguments of a call at p (just past its name), one cbuf each (a
+ * list [a, b] is its elements joined by blanks); keyword arguments
+ * (stdin=PIPE) are left empty. Perl's and Ruby's calls without
+ * parentheses run to the end of the statement. Returns how many. */
+static int call_arglist(struct scan *s, const char *p, struct cbuf *args, int max)
+{
+	bool paren;
+	int n = 0;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	paren = *p == '(';
+	if (paren)
+		p++;
+	else if (s->lang != L_BACKTICK)
+		return 0;
+	for (;;) {
+		struct cbuf *a = &args[n < max ? n : max - 1];
+		const char *q;
+
+		while (*p == ' ' || *p == '\t' || (paren && *p == '\n'))
+			p++;
+		if (!*p || *p == ')' || (!paren && strchr(";\n", *p)) || n == max)
+			return n;
+		a->n = 0;
+		a->s[0] = '\0';
+		a->unknown = false;
+		/* Perl's open(my $fh, ...): the declaration is the handle. */
+		if (!strncmp(p, "my ", 3) || !strncmp(p, "our ", 4) || !strncmp(p, "local ", 6))
+			p += strcspn(p, " ") + 1;
+		if (*p == '[') {
+			for (p++;;) {
+				while (*p == ' ' || *p == '\n')
+					p++;
+				if (!*p || *p == ']')
+					break;
+				if (a->n)
+					cb_add(a, " ", 1);
+				q = expr(s, p, a, 0);
+				p = q == p ? skip_arg(s, p, true) : q;
+				if (*p != ',')
+					break;
+				p++;
+			}
+			if (*p == ']')
+				p++;
+		} else {
+			q = expr(s, p, a, 0);
+			p = q == p ? (a->n = 0, skip_arg(s, p, paren)) : q;
+		}
+		n++;
+		p = skip_arg(s, p, paren);
+		if (*p != ',')
+			return n;
+		p++;
+	}
+}
+
+/* Names of calls that start a program reading what the code writes to
+ * it: perl's open(F, "|-", CMD) or open(F, "| CMD"), popen(CMD, "w"),
+ * subprocess.Popen([CMD], stdin=PIPE), spawn(CMD)... */
+static const char *const pipe_openers[] = {
+	"open", "popen", "Popen", "run", "call", "check_call", "check_output", "spawn",
+	"spawnSync", "execSync", "proc_open",
+};
+
+/* Does the code start a shell that reads its commands from the code
+ * (a pipe opened to sh, Popen(["bash"], stdin=PIPE))? */
+static bool opens_shell(struct scan *s)
+{
+	struct cbuf args[4];
+	size_t k;
+
+	for (k = 0; k < ARRAY_SIZE(pipe_openers); k++) {
+		const char *name = pipe_openers[k], *p;
+		size_t nl = strlen(name);
+
+		for (p = strstr(s->code, name); p; p = strstr(p + 1, name)) {
+			const char *cmd = NULL, *q;
+			char prog[64];
+			size_t pl;
+			int n;
+
+			if ((p > s->code && (ident_ch(p[-1]) || p[-1] == '$')) || ident_ch(p[nl]))
+				continue;
+			n = call_arglist(s, p + nl, args, (int)ARRAY_SIZE(args));
+			if (!n)
+				continue;
+			if (k == 0) {
+				/* open: "|-" then the command, or a mode "|CMD". */
+				if (n >= 3 && !strcmp(args[1].s, "|-"))
+					cmd = args[2].s;
+				else if (n >= 2 && args[1].s[0] == '|')
+					cmd = args[1].s + 1;
+				else if (args[0].s[0] == '|')
+					cmd = args[0].s + 1;
+			} else {
+				cmd = args[0].s;
+			}
+			if (!cmd)
+				continue;
+			cmd += strspn(cmd, " \t");
+			pl = strcspn(cmd, " \t");
+			snprintf(prog, sizeof(prog), "%.*s", (int)MIN(pl, sizeof(prog) - 1), cmd);
+			q = strrchr(prog, '/') ? strrchr(prog, '/') + 1 : prog;
+			if (safety_is_shell(q) && !strstr(cmd + pl, " -c"))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* After opens_shell: the text the code writes to the shell is its
+ * commands. Writes are read in order: perl's print|printf|say HANDLE
+ * LIST, syswrite(H, X), .write(X), .puts(X), .communicate(X),
+ * .stdin.end(X), fwrite($h, X), fputs($h, X), and input=X or input: X
+ * given to the call. */
+static void scan_shell_input(struct scan *s)
+{
+	static const struct {
+		const char *name;
+		int arg;    /* which argument is the text */
+		bool nl;    /* a newline follows it (puts) */
+	} writers[] = {
+		{".write", 0, false}, {":write", 0, false}, {".puts", 0, true},
+		{".print", 0, false}, {".communicate", 0, false}, {".end", 0, false},
+		{"->print", 0, false}, {"->say", 0, true},
+		{"syswrite", 1, false}, {"fwrite", 1, false}, {"fputs", 1, false},
+	};
+	struct cbuf text, args[3];
+	const char *p = s->code;
+
+	if (s->lang == L_AWK || !opens_shell(s))
+		return;
+	text.n = 0;
+	text.s[0] = '\0';
+	text.unknown = false;
+	while (*p) {
+		struct cbuf junk;
+		const char *e;
+		bool cmd, hit = false;
+		size_t k;
+
+		junk.n = 0;
+		junk.unknown = false;
+		if ((*p == '"' || *p == '\'' || *p == '`') && (e = literal(s, p, &junk, &cmd))) {
+			p = e;
+			continue;
+		}
+		for (k = 0; k < ARRAY_SIZE(writers) && !hit; k++) {
+			size_t nl = strlen(writers[k].name);
+			int n;
+
+			if (strncmp(p, writers[k].name, nl) || ident_ch(p[nl]) ||
+			    (ident_ch(writers[k].name[0]) && p > s->code && ident_ch(p[-1])))
+				continue;
+			n = call_arglist(s, p + nl, args, (int)ARRAY_SIZE(args));
+			if (n > writers[k].arg) {
+				cb_add(&text, args[writers[k].arg].s, args[writers[k].arg].n);
+				text.unknown |= args[writers[k].arg].unknown;
+				if (writers[k].nl)
+					cb_add(&text, "\n", 1);
+			}
+			hit = true;
+			p += nl;
+		}
+		if (hit)
+			continue;
+		if ((!strncmp(p, "input=", 6) && p[6] != '=') || !strncmp(p, "input:", 6)) {
+			if (p == s->code || !ident_ch(p[-1])) {
+				e = p + 6;
+				while (*e == ' ')
+					e++;
+				expr(s, e, &text, 0);
+			}
+			p += 6;
+			continue;
+		}
+		if (s->lang == L_BACKTICK && (p == s->code || !ident_ch(p[-1])) &&
+		    (!strncmp(p, "print", 5) || !strncmp(p, "say", 3))) {
+			/* print HANDLE LIST: a $name, {$name} or BAREWORD followed
+			 * by the list, with no comma or operator between. */
+			const char *h = p + (p[0] == 's' ? 3 : p[5] == 'f' ? 6 : 5);
+
+			p = h;
+			if (!isspace((unsigned char)*h) && *h != '(')
+				continue;
+			h += strspn(h, " \t(");
+			if (*h == '{') {
+				h = skip_group(h);
+			} else if (*h == '$' || isupper((unsigned char)*h)) {
+				const char *nm = h;
+
+				for (h++; ident_ch(*h); h++)
+					;
+				if (!strncmp(nm, "STDOUT", 6) || !strncmp(nm, "STDERR", 6))
+					continue;
+			} else {
+				continue;
+			}
+			if (!isspace((unsigned char)*h))
+				continue;
+			h += strspn(h, " \t");
+			if (!*h || strchr(",.=;)-+*/x?:<>|&", *h))
+				continue;
+			for (;;) {
+				e = expr(s, h, &text, 0);
+				if (*e != ',' || e == h)
+					break;
+				h = e + 1;
+				while (*h == ' ')
+					h++;
+			}
+			p = e > p ? e : p;
+			continue;
+		}
+		p++;
+	}
+	found(s, &text);
+}
+
 /* Perl, Ruby, PHP: `cmd`, qx{cmd} and %x(cmd) anywhere outside other
  * string literals. */
 static void scan_backticks(struct scan *s)
@@ -826,6 +1068,7 @@ unsigned safety_code_commands(struct cmd *c, const struct sword *w, bool check)
 	scan_calls(&s);
 	if (s.lang == L_BACKTICK)
 		scan_backticks(&s);
+	scan_shell_input(&s);
 	if (s.lang == L_AWK)
 		scan_awk(&s);
 	return s.result;
