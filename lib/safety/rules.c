@@ -106,6 +106,13 @@ const struct optspec safety_optspecs[] = {
 	 "extension type exclude max-depth min-depth exact-depth size changed-within "
 	 "changed-before color threads owner base-directory max-results ignore-file "
 	 "format path-separator batch-size search-path", false},
+	{"openssl", NULL, "",
+	 "out keyout in inkey passin passout config subj days newkey name CAfile CApath "
+	 "connect servername key cert certfile signkey extfile extensions pkeyopt", true},
+	{"gpg gpg2", NULL, "oruk",
+	 "output recipient local-user default-key homedir keyring trust-model", false},
+	{"sort", NULL, "otSkT",
+	 "output field-separator key buffer-size temporary-directory parallel", false},
 	{"sed", NULL, "efl", "expression file line-length", false},
 	{"perl", NULL, "eE", "", false},
 	{"awk gawk mawk nawk", NULL, "Fvf", "file assign field-separator", false},
@@ -733,9 +740,10 @@ static bool p_sysrq(const struct pinfo *pi, const struct sword *w)
 
 static bool p_system_write(const struct pinfo *pi, const struct sword *w)
 {
-	/* /usr/local and /opt are where software gets installed: writing a
-	 * file there is routine, unlike replacing /etc/hosts. */
-	if (w && (!strncmp(w->s, "/usr/local/", 11) || !strncmp(w->s, "/opt/", 5)))
+	/* /usr/local, /opt, /etc/nginx/...: writing a file there is
+	 * routine, unlike replacing /etc/hosts. */
+	(void)w;
+	if (pi->routine)
 		return false;
 	return pi->cls == PC_SYSTEM || pi->cls == PC_SYSTEM_FILE || pi->kernel ||
 	       pi->cls == PC_ROOT;
@@ -1018,6 +1026,12 @@ static bool p_root_system(const struct pinfo *pi, const struct sword *w)
 static int m_perm_root(struct cmd *c)
 {
 	return recursive(c) ? perm_target(c, p_root_system) : -1;
+}
+
+/* chmod u-s "/$X", or find / ... -exec chmod {}: files anywhere below /. */
+static int m_perm_var_root(struct cmd *c)
+{
+	return perm_target(c, p_var_root);
 }
 
 static int m_perm_home(struct cmd *c)
@@ -1415,6 +1429,11 @@ static int m_firewall_drop_all(struct cmd *c)
 	return -1;
 }
 
+static int m_firewall_panic(struct cmd *c)
+{
+	return cmd_has_long(c, "--panic-on") ? 0 : -1;
+}
+
 static int m_nft_flush(struct cmd *c)
 {
 	size_t i;
@@ -1458,7 +1477,7 @@ static int m_csrutil_off(struct cmd *c)
 
 static int m_history_clear(struct cmd *c)
 {
-	return cmd_has_short(c, 'c') || cmd_has_short(c, 'w') ? 0 : -1;
+	return cmd_has_short(c, 'c') ? 0 : -1;
 }
 
 /* set +o history: the shell stops recording commands. */
@@ -2165,8 +2184,10 @@ static int m_mongo_drop(struct cmd *c)
 {
 	size_t i;
 
+	/* deleteMany({}) and remove({}) empty a collection. */
 	for (i = 1; i < c->ac; i++)
-		if (strstr(c->av[i].s, "dropDatabase") || strstr(c->av[i].s, ".drop()"))
+		if (strstr(c->av[i].s, "dropDatabase") || strstr(c->av[i].s, ".drop()") ||
+		    strstr(c->av[i].s, "deleteMany({})") || strstr(c->av[i].s, "remove({})"))
 			return (int)i;
 	return -1;
 }
@@ -2181,7 +2202,13 @@ static const char *const essential_pkgs[] = {
 	"libsystemd0", "udev", "kmod", "mount", "e2fsprogs", "zlib1g", "libstdc++6",
 	"busybox", "musl", "apk-tools", "alpine-base", "filesystem", "procps", "base-files",
 	"base-passwd", "debianutils", "bsdutils", "findutils", "grep", "sed", "tar", "gzip",
-	"ncurses-base", "sysvinit-utils", "openssh-server", "libselinux1", "setup",
+	"ncurses-base", "sysvinit-utils", "libselinux1", "setup",
+};
+
+/* Packages whose removal cuts off remote access to the machine. */
+static const char *const lockout_pkgs[] = {
+	"openssh-server", "openssh", "openssh-sshd", "ssh", "network-manager", "NetworkManager",
+	"netplan.io", "ifupdown", "systemd-networkd",
 };
 
 static bool pkg_removing(const struct cmd *c, size_t *verb)
@@ -2215,14 +2242,11 @@ static bool pkg_removing(const struct cmd *c, size_t *verb)
 	return false;
 }
 
-static int m_pkg_essential(struct cmd *c)
+/* The package operand of a removal that is in list (count names), or -1. */
+static int pkg_named(struct cmd *c, size_t verb, const char *const *list, size_t count)
 {
-	size_t verb, i, k;
+	size_t i, k;
 
-	if (!pkg_removing(c, &verb))
-		return -1;
-	if (cmd_has_long(c, "--allow-remove-essential") || cmd_has_long(c, "--force-remove-essential"))
-		return 0;
 	for (i = verb + 1; i < c->ac; i++) {
 		const char *s = c->av[i].s;
 		char name[64];
@@ -2232,11 +2256,30 @@ static int m_pkg_essential(struct cmd *c)
 			continue;
 		memcpy(name, s, n);
 		name[n] = '\0';
-		for (k = 0; k < ARRAY_SIZE(essential_pkgs); k++)
-			if (safety_prog_in(name, essential_pkgs[k]))
+		for (k = 0; k < count; k++)
+			if (safety_prog_in(name, list[k]))
 				return (int)i;
 	}
 	return -1;
+}
+
+static int m_pkg_essential(struct cmd *c)
+{
+	size_t verb;
+
+	if (!pkg_removing(c, &verb))
+		return -1;
+	if (cmd_has_long(c, "--allow-remove-essential") || cmd_has_long(c, "--force-remove-essential"))
+		return 0;
+	return pkg_named(c, verb, essential_pkgs, ARRAY_SIZE(essential_pkgs));
+}
+
+static int m_pkg_lockout(struct cmd *c)
+{
+	size_t verb;
+
+	return pkg_removing(c, &verb) ? pkg_named(c, verb, lockout_pkgs, ARRAY_SIZE(lockout_pkgs)) :
+					-1;
 }
 
 static int m_pkg_force(struct cmd *c)
@@ -2705,7 +2748,7 @@ static int m_download_file(struct cmd *c)
 			    !str_ieq(o.val, "OPTIONS"))
 				return (int)o.i;
 		} else if (opt_is(&o, 'o', "output") || opt_is(&o, 'D', "dump-header")) {
-			if (!o.val || strcmp(o.val, "-") != 0)
+			if (!o.val || !safety_prog_in(o.val, "- /dev/null /dev/stdout /dev/stderr"))
 				return (int)o.i;
 		} else if (opt_is(&o, 'O', "remote-name") || opt_is(&o, 'T', "upload-file") ||
 			   opt_is(&o, 'd', "data") || opt_is(&o, 'F', "form") ||
@@ -2882,6 +2925,9 @@ const struct rule safety_rules[] = {
 	/* permissions */
 	{"perm-root", "chmod chown chgrp chattr setfacl", m_perm_root, RISK_CRITICAL,
 	 "changes permissions or owners of everything under / or a system directory", 0},
+	{"perm-var-root", "chmod chown chgrp chattr setfacl", m_perm_var_root, RISK_HIGH,
+	 "changes permissions or owners of files anywhere below / (a path starting with a "
+	 "variable not set here, or find searching from /)", 0},
 	{"perm-home", "chmod chown chgrp setfacl", m_perm_home, RISK_HIGH,
 	 "changes permissions or owners of a whole home directory", 0},
 	{"perm-open", "chmod", m_perm_open, RISK_HIGH,
@@ -2955,6 +3001,10 @@ const struct rule safety_rules[] = {
 	 "destroys a storage pool and all the data in it", 0},
 	{"dataset-destroy", "zfs", m_destroy_verb, RISK_HIGH,
 	 "destroys a ZFS dataset or snapshot and its data", 0},
+	{"bootloader", "grub-install grub2-install", m_any, RISK_HIGH,
+	 "writes a boot loader: the wrong disk or settings leave the machine unable to boot", 0},
+	{"firewall-drop-all", "firewall-cmd", m_firewall_panic, RISK_HIGH,
+	 "drops all network traffic, remote sessions included", 0},
 	{"volume-remove", "lvremove vgremove pvremove", m_any, RISK_HIGH,
 	 "removes an LVM volume and the data on it", 0},
 
@@ -2994,13 +3044,17 @@ const struct rule safety_rules[] = {
 	 "runs SQL that changes data or schema, or SQL from a file", RULE_FALLBACK},
 	{"redis-flush", "redis-cli valkey-cli", m_redis_flush, RISK_HIGH,
 	 "deletes every key in Redis", 0},
-	{"mongo-drop", "mongo mongosh", m_mongo_drop, RISK_HIGH, "drops a MongoDB database", 0},
+	{"mongo-drop", "mongo mongosh", m_mongo_drop, RISK_HIGH,
+	 "drops a MongoDB database or collection, or deletes every document of one", 0},
 	{"db-drop", "dropdb dropuser", m_any, RISK_HIGH, "drops a database", 0},
 	{"db-drop", "mysqladmin", m_mysqladmin_drop, RISK_HIGH, "drops a database", 0},
 
 	/* packages */
 	{"pkg-essential", "apt apt-get aptitude dnf yum microdnf tdnf zypper apk pacman dpkg rpm "
 	 "snap", m_pkg_essential, RISK_CRITICAL, "removes a package the system cannot run without", 0},
+	{"pkg-lockout", "apt apt-get aptitude dnf yum microdnf tdnf zypper apk pacman dpkg rpm "
+	 "snap", m_pkg_lockout, RISK_HIGH,
+	 "removes the SSH server or network configuration: remote access is lost", 0},
 	{"pkg-force", "apt apt-get dnf yum zypper pacman dpkg rpm", m_pkg_force, RISK_HIGH,
 	 "removes packages ignoring dependencies", 0},
 
@@ -3049,11 +3103,17 @@ static bool ro_git(struct cmd *c)
 			 "show-ref check-ignore count-objects fsck help version fetch reflog "
 			 "show-branch cherry merge-base var verify-commit verify-tag range-diff"))
 		return !sub_is(c, i, "reflog") || i + 1 >= c->ac || !strcmp(c->av[i + 1].s, "show");
-	if (sub_is(c, i, "branch tag"))
+	/* git branch -a lists; git tag -a creates an annotated tag. */
+	if (sub_is(c, i, "branch"))
 		return i + 1 >= c->ac || cmd_has_arg(c, "-a") || cmd_has_arg(c, "-r") ||
 		       cmd_has_arg(c, "-v") || cmd_has_arg(c, "-vv") || cmd_has_arg(c, "--list") ||
 		       cmd_has_arg(c, "-l") || cmd_has_long(c, "--show-current") ||
 		       cmd_has_long(c, "--contains") || cmd_has_long(c, "--merged");
+	if (sub_is(c, i, "tag"))
+		return i + 1 >= c->ac || cmd_has_arg(c, "--list") || cmd_has_arg(c, "-l") ||
+		       cmd_has_arg(c, "-v") || cmd_has_arg(c, "--verify") ||
+		       cmd_has_long(c, "--contains") || cmd_has_long(c, "--merged") ||
+		       cmd_has_long(c, "--points-at") || cmd_has_short(c, 'n');
 	if (sub_is(c, i, "remote"))
 		return i + 1 >= c->ac || !strcmp(c->av[i + 1].s, "-v") ||
 		       !strcmp(c->av[i + 1].s, "show") || !strcmp(c->av[i + 1].s, "get-url");
@@ -3164,9 +3224,16 @@ static bool ro_tar(struct cmd *c)
 	       (c->ac > 1 && c->av[1].s[0] != '-' && strchr(c->av[1].s, 't'));
 }
 
+/* history lists; -d, -a, -r, -n, -s and -w change the list or a file
+ * (-w to /dev/null writes nothing). */
 static bool ro_history(struct cmd *c)
 {
-	return m_history_clear(c) < 0 && !cmd_has_short(c, 'd');
+	int i = cmd_operand(c, 0);
+
+	if (m_history_clear(c) >= 0 || cmd_has_short(c, 'd') || cmd_has_short(c, 'a') ||
+	    cmd_has_short(c, 'r') || cmd_has_short(c, 'n') || cmd_has_short(c, 's'))
+		return false;
+	return !cmd_has_short(c, 'w') || (i >= 0 && safety_path(c, (size_t)i)->cls == PC_NULLDEV);
 }
 
 static bool ro_crontab(struct cmd *c)
@@ -3295,6 +3362,195 @@ static bool ro_query_arg(struct cmd *c)
 	return false;
 }
 
+/* unzip -l|-t|-v|-Z|-p|-c lists, tests or prints; 7z l|t. Else they
+ * write files. */
+static bool ro_unzip(struct cmd *c)
+{
+	if (c->prog[0] == '7')
+		return c->ac > 1 && safety_prog_in(c->av[1].s, "l t h i");
+	return cmd_has_short(c, 'l') || cmd_has_short(c, 't') || cmd_has_short(c, 'v') ||
+	       cmd_has_short(c, 'Z') || cmd_has_short(c, 'p') || cmd_has_short(c, 'c') ||
+	       cmd_has_short(c, 'z');
+}
+
+/* hostnamectl, timedatectl, localectl: status and listings read; set-*
+ * and a property given a value change. */
+static bool ro_ctl_query(struct cmd *c)
+{
+	size_t i = subcmd(c);
+
+	if (!i || sub_is(c, i, "status show list-timezones timesync-status show-timesync "
+			       "list-locales list-keymaps list-x11-keymap-models "
+			       "list-x11-keymap-layouts"))
+		return true;
+	return sub_is(c, i, "hostname icon-name chassis deployment location") && i + 1 >= c->ac;
+}
+
+static bool ro_smartctl(struct cmd *c)
+{
+	return !cmd_has_short(c, 't') && !cmd_has_short(c, 's') && !cmd_has_short(c, 'o') &&
+	       !cmd_has_short(c, 'S') && !cmd_has_short(c, 'X') && !cmd_has_long(c, "--test") &&
+	       !cmd_has_long(c, "--smart") && !cmd_has_long(c, "--offlineauto") &&
+	       !cmd_has_long(c, "--saveauto") && !cmd_has_long(c, "--abort") &&
+	       !cmd_has_long(c, "--set");
+}
+
+/* firewall-cmd with queries only: --list-*, --get-*, --query-*,
+ * --info-*, --state. */
+static bool ro_firewall_cmd(struct cmd *c)
+{
+	size_t i;
+
+	for (i = 1; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		if (str_startswith(s, "--zone") || str_startswith(s, "--permanent"))
+			continue;
+		if (!str_startswith(s, "--list") && !str_startswith(s, "--get") &&
+		    !str_startswith(s, "--query") && !str_startswith(s, "--info") &&
+		    strcmp(s, "--state") && strcmp(s, "--check-config"))
+			return false;
+	}
+	return true;
+}
+
+/* Does the redis command named by word w (n bytes, next: the word after
+ * it or NULL) only read? */
+static bool redis_reads(const char *w, size_t n, const char *next, size_t nn)
+{
+	return word_is(w, n, "GET MGET KEYS SCAN HGET HMGET HGETALL HKEYS HVALS HLEN HEXISTS "
+		       "HSCAN LRANGE LLEN LINDEX SMEMBERS SISMEMBER SCARD SSCAN ZRANGE "
+		       "ZRANGEBYSCORE ZREVRANGE ZCARD ZSCORE ZRANK ZSCAN TTL PTTL TYPE EXISTS "
+		       "STRLEN INFO PING DBSIZE MONITOR TIME XRANGE XLEN XINFO PUBSUB SLOWLOG "
+		       "MEMORY OBJECT LASTSAVE ROLE ECHO GETRANGE BITCOUNT PFCOUNT GEOPOS "
+		       "GEODIST") ||
+	       (word_is(w, n, "CONFIG CLIENT") && next && word_is(next, nn, "GET LIST INFO GETNAME"));
+}
+
+/* redis-cli COMMAND... or commands on stdin that read (GET, KEYS, SCAN,
+ * INFO...), key scans, or an interactive session. */
+static bool ro_redis(struct cmd *c)
+{
+	int i = cmd_operand(c, 0);
+
+	if (cmd_has_long(c, "--scan") || cmd_has_long(c, "--bigkeys") ||
+	    cmd_has_long(c, "--memkeys") || cmd_has_long(c, "--stat") ||
+	    cmd_has_long(c, "--latency") || cmd_has_long(c, "--latency-history"))
+		return true;
+	if (i >= 0)
+		return redis_reads(c->av[i].s, c->av[i].len, i + 1 < (int)c->ac ? c->av[i + 1].s : NULL,
+				   i + 1 < (int)c->ac ? c->av[i + 1].len : 0);
+	if (c->in && c->in->kind == IN_TEXT && c->in->text) {
+		const char *p = c->in->text, *e = p + c->in->text_len;
+
+		/* One command a line: each must read. */
+		while (p < e) {
+			const char *eol = memchr(p, '\n', (size_t)(e - p)), *w, *w2;
+			size_t n, n2;
+
+			if (!eol)
+				eol = e;
+			w = p + strspn(p, " \t");
+			n = strcspn(w, " \t\n");
+			w2 = w + n + strspn(w + n, " \t");
+			n2 = strcspn(w2, " \t\n");
+			if (w < eol && !redis_reads(w, n, w2 < eol ? w2 : NULL, n2))
+				return false;
+			p = eol + 1;
+		}
+		return true;
+	}
+	return !c->in || c->in->kind == IN_NONE;
+}
+
+/* mongosh --eval CODE whose method calls all read (find, count,
+ * aggregate without $out or $merge...), or an interactive session. */
+static bool ro_mongo(struct cmd *c)
+{
+	static const char reads[] =
+		"find findOne count countDocuments estimatedDocumentCount aggregate distinct "
+		"getCollectionNames getCollectionInfos stats getIndexes explain limit sort skip "
+		"toArray pretty forEach map printjson print version serverStatus hostInfo isMaster "
+		"hello getName getSiblingDB getCollection getMongo getDBNames listCollections "
+		"itcount size hasNext next projection batchSize";
+	bool any = false;
+	int i;
+	size_t k;
+
+	for (k = 1; k < c->ac; k++) {
+		const char *s = c->av[k].s, *p;
+
+		if (strcmp(s, "--eval") || k + 1 >= c->ac)
+			continue;
+		s = c->av[++k].s;
+		if (strstr(s, "$out") || strstr(s, "$merge"))
+			return false;
+		any = true;
+		for (p = strchr(s, '('); p; p = strchr(p + 1, '(')) {
+			const char *b = p;
+			char name[40];
+
+			while (b > s && (isalnum((unsigned char)b[-1]) || b[-1] == '_'))
+				b--;
+			if (b == p || (size_t)(p - b) >= sizeof(name))
+				continue;
+			snprintf(name, sizeof(name), "%.*s", (int)(p - b), b);
+			if (!safety_prog_in(name, reads))
+				return false;
+		}
+	}
+	/* No --eval: a script file is run, or a session opens. */
+	FOR_OPERANDS(c, i)
+		if (c->av[i].len > 3 && !strcmp(c->av[i].s + c->av[i].len - 3, ".js"))
+			return false;
+	return any || !c->in || c->in->kind == IN_NONE;
+}
+
+/* openssl writes files only where told to: -out, -keyout. */
+static bool ro_openssl(struct cmd *c)
+{
+	size_t i;
+
+	for (i = 1; i + 1 < c->ac; i++)
+		if (safety_prog_in(c->av[i].s, "-out -keyout") &&
+		    !safety_prog_in(c->av[i + 1].s, "- /dev/stdout /dev/null"))
+			return false;
+	return true;
+}
+
+/* gpg listing, verifying or printing; not importing, deleting, making or
+ * signing keys, or writing files. */
+static bool ro_gpg(struct cmd *c)
+{
+	size_t i;
+
+	for (i = 1; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		if (safety_prog_in(s, "--list-keys -k --list-secret-keys -K --list-sigs "
+				      "--list-public-keys --fingerprint --verify --list-packets "
+				      "--show-keys --check-sigs --card-status --version"))
+			return true;
+	}
+	/* gpg -d FILE prints the plain text. */
+	return (cmd_has_short(c, 'd') || cmd_has_long(c, "--decrypt")) && !cmd_has_short(c, 'o') &&
+	       !cmd_has_long(c, "--output");
+}
+
+/* make -n (and -q) only says what it would do. */
+static bool ro_make(struct cmd *c)
+{
+	return cmd_has_short(c, 'n') || cmd_has_short(c, 'q') || cmd_has_long(c, "--dry-run") ||
+	       cmd_has_long(c, "--just-print") || cmd_has_long(c, "--recon") ||
+	       cmd_has_long(c, "--question");
+}
+
+/* nc -z: a port scan that sends nothing. */
+static bool ro_nc(struct cmd *c)
+{
+	return cmd_has_short(c, 'z') && m_nc_exec(c) < 0 && !cmd_has_short(c, 'l');
+}
+
 struct ro {
 	const char *progs;
 	bool (*ok)(struct cmd *c); /* NULL: always read-only or benign */
@@ -3313,14 +3569,14 @@ static const struct ro read_only[] = {
 	 "realpath basename dirname seq sleep yes expr bc dc factor cal ncal env printenv "
 	 "locale getconf nproc tty stty tput clear reset cd pushd popd dirs set shopt alias "
 	 "unalias export declare typeset local readonly unset read shift exit return wait "
-	 "jobs fg bg hash umask ulimit times trap getopts logname hostnamectl timedatectl "
+	 "jobs fg bg hash umask ulimit times trap getopts logname "
 	 "sw_vers system_profiler systeminfo lsb_release neofetch fastfetch screenfetch uname "
 	 "mkdir touch mktemp findmnt lsmod modinfo getfacl lsattr namei look locate "
 	 "mlocate plocate fd fdfind fzf sha3sum dmidecode lshw inxi sensors "
 	 "acpi upower ioreg nettop nvidia-smi lsns lslocks lsipc chage pinky whereami "
 	 "glxinfo xrandr xdpyinfo mdfind mdls lpstat nm objdump readelf ldd size "
 	 "otool file-roller test-fs pr iconv numfmt shuf tsort csplit split sleep units "
-	 "ip6tables-save iptables-save nft-list ssh-add ssh-keyscan openssl gpg-connect-agent "
+	 "ip6tables-save iptables-save nft-list ssh-add ssh-keyscan gpg-connect-agent "
 	 "column http https xh", NULL},
 	{"git", ro_git},
 	{"docker podman nerdctl", ro_docker},
@@ -3336,7 +3592,17 @@ static const struct ro read_only[] = {
 	{"sort", ro_sort},
 	{"date", ro_date},
 	{"tar bsdtar", ro_tar},
-	{"unzip zipinfo 7z", NULL},
+	{"zipinfo", NULL},
+	{"unzip 7z 7za", ro_unzip},
+	{"hostnamectl timedatectl localectl", ro_ctl_query},
+	{"smartctl", ro_smartctl},
+	{"firewall-cmd", ro_firewall_cmd},
+	{"redis-cli valkey-cli", ro_redis},
+	{"mongo mongosh", ro_mongo},
+	{"openssl", ro_openssl},
+	{"gpg gpg2", ro_gpg},
+	{"make gmake", ro_make},
+	{"nc ncat netcat", ro_nc},
 	{"history", ro_history},
 	{"crontab", ro_crontab},
 	{"kill", ro_kill},
@@ -3344,7 +3610,7 @@ static const struct ro read_only[] = {
 	{"diskutil", ro_diskutil},
 	{SQL_CLIENTS, ro_sql},
 	{"terraform tofu pulumi helm ufw iptables ip6tables nft launchctl service spctl csrutil "
-	 "setenforce getenforce sestatus redis-cli", ro_simple_sub},
+	 "setenforce getenforce sestatus", ro_simple_sub},
 	{"aws gcloud az gsutil doctl", ro_cloud},
 	{"tee", ro_tee},
 	{"ip", ro_ip},

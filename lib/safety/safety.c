@@ -40,6 +40,8 @@
 /* In a list value (an array, "$@"), marks an element whose leading ~
  * means $HOME: the flag of one word cannot say it for each element. */
 #define HOME_MARK '\x03'
+/* After the unknown mark: the unknown text is not empty. */
+#define NONEMPTY_MARK "\x04"
 
 struct var {
 	char name[32];
@@ -314,6 +316,24 @@ static const char *const system_dirs[] = {
 	"/nix", "/System", "/Library", "/Applications", "/private", "/private/etc",
 	"/private/var", "/cores", "/Volumes", "/mnt", "/media", "/run", "/efi",
 	"/System/Library", "/System/Applications", "/Library/Frameworks",
+};
+
+/* Where volumes are mounted, and how many levels below make the top of
+ * one (/media/USER/LABEL, /run/media/USER/LABEL). */
+static const struct {
+	const char *dir;
+	int levels;
+} volume_dirs[] = {
+	{"/mnt", 1}, {"/media", 2}, {"/run/media", 2}, {"/Volumes", 1},
+};
+
+/* System dirs where software and repository keys get installed. */
+static const char *const routine_dirs[] = {"/usr/local", "/opt", "/usr/share/keyrings"};
+
+/* Config dirs below /etc that decide who gets in or what code loads. */
+static const char *const sensitive_etc[] = {
+	"ssh", "pam.d", "sudoers.d", "security", "selinux", "apparmor.d", "polkit-1",
+	"ld.so.conf.d",
 };
 
 static const char *const build_dirs[] = {
@@ -613,6 +633,36 @@ static void classify_norm(const char *norm, struct pinfo *pi)
 
 		if (!strncmp(dir, auth_files[k], n) && (dir[n] == '\0' || dir[n] == '/'))
 			pi->auth = true;
+	}
+	/* On a mounted volume: its top (/mnt/usb) is a whole disk's files,
+	 * what lies below it ordinary files. */
+	for (size_t k = 0; k < ARRAY_SIZE(volume_dirs); k++) {
+		const char *v = volume_dirs[k].dir, *e;
+		size_t n = strlen(v);
+		int depth = 0;
+
+		if (strncmp(dir, v, n) || dir[n] != '/')
+			continue;
+		for (e = dir + n; *e; e++)
+			depth += *e == '/';
+		if (depth > volume_dirs[k].levels) {
+			pi->cls = PC_ORDINARY;
+			return;
+		}
+		pi->routine = true;
+	}
+	for (size_t k = 0; k < ARRAY_SIZE(routine_dirs); k++) {
+		size_t n = strlen(routine_dirs[k]);
+
+		if (!strncmp(dir, routine_dirs[k], n) && dir[n] == '/')
+			pi->routine = true;
+	}
+	/* /etc/DIR/FILE: an application's own config, but not that of
+	 * logins, sshd or the loader. */
+	if (!strncmp(dir, "/etc/", 5) && strchr(dir + 5, '/') && !pi->auth) {
+		const char *sub = dir + 5;
+
+		pi->routine = !in_list(sub, strcspn(sub, "/"), sensitive_etc, ARRAY_SIZE(sensitive_etc));
 	}
 	if (in_list(dir, strlen(dir), system_dirs, ARRAY_SIZE(system_dirs))) {
 		pi->cls = PC_SYSTEM;
@@ -1267,6 +1317,9 @@ static void resolve_param(struct sctx *x, const struct shell_part *pt, struct rb
 		return;
 	}
 	rb_unknown(b);
+	/* ${X:?} stops the shell when X is empty: "${X:?}/"* cannot be /. */
+	if (!strcmp(pt->op, ":?"))
+		rb_add(b, NONEMPTY_MARK, 1, NULL);
 }
 
 static void resolve_parts(struct sctx *x, const struct shell_part *pt, struct rbuf *b,
@@ -2712,9 +2765,10 @@ static void handle_xargs(struct sctx *x, struct cmd *c, size_t start, struct str
 					w->flags |= SW_HOME; /* echo ~ printed $HOME */
 				p += w->len;
 			} else {
+				/* Another command's output, as $(...) would be. */
 				w->s = "\x01";
 				w->len = 1;
-				w->flags = SW_DYNAMIC;
+				w->flags = SW_DYNAMIC | SW_CMDSUB;
 			}
 		}
 	}
@@ -2854,6 +2908,7 @@ static const char *base_name(const char *s)
 
 static void check_argv_at(struct sctx *x, struct cmd *c);
 static void check_code_opts(struct cmd *c);
+static void check_out_opts(struct cmd *c);
 
 /* The recursion of walk_node and of check_argv (find -exec find -exec...,
  * xargs xargs...) is capped: past the cap nothing more is looked into,
@@ -3483,13 +3538,23 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 			check_code_opts(c); /* -o ProxyCommand=CMD */
 			if (k + 1 >= c->ac)
 				goto out; /* an interactive session */
-			safety_add(c, (int)k + 1, "ssh-remote", RISK_MODERATE,
-				   "runs a command on the remote host %s", c->av[k].s);
 			/* The remote side is judged like a local one: rm -rf /
-			 * there is as bad as here. */
-			c->env.remote = true;
-			c->env.elevated = false;
-			run_code_words(c, k + 1, &sp, "ssh");
+			 * there is as bad as here, and ssh host uptime as
+			 * harmless. What the command alone rates: the verdict's
+			 * running maximum is put back after. */
+			{
+				enum risk before = x->v->risk;
+
+				c->env.remote = true;
+				c->env.elevated = false;
+				x->v->risk = RISK_SAFE;
+				run_code_words(c, k + 1, &sp, "ssh");
+				if (x->v->risk >= RISK_MODERATE)
+					safety_add(c, (int)k + 1, "ssh-remote", RISK_MODERATE,
+						   "runs a command on the remote host %s", c->av[k].s);
+				if (before > x->v->risk)
+					x->v->risk = before;
+			}
 			goto out;
 		}
 		if (!strcmp(prog, "script")) {
@@ -3616,6 +3681,7 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 	if (info.cls & PROG_NET)
 		c->role = ROLE_NET;
 	check_code_opts(c);
+	check_out_opts(c);
 	/* Help and version output change nothing. */
 	if (c->ac == 2 && (!strcmp(c->av[1].s, "--help") || !strcmp(c->av[1].s, "--version") ||
 			   !strcmp(c->av[1].s, "-h")))
@@ -3657,6 +3723,10 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 		}
 		if (c->role == ROLE_SHELL || c->role == ROLE_SHELL_STDIN)
 			goto out;
+		/* python3 -m http.server --help: no rule matched, and the
+		 * program only prints its usage. */
+		if (!strcmp(c->av[c->ac - 1].s, "--help") || !strcmp(c->av[c->ac - 1].s, "--version"))
+			goto out;
 		if (!info.known)
 			safety_add(c, 0, "unknown-program", RISK_MODERATE,
 				   "%s is not a known read-only command", c->prog);
@@ -3676,13 +3746,87 @@ out:
 
 /* ---- redirections ----------------------------------------------------- */
 
+/* Judge a write to the file c->av[i] names (> FILE, >> FILE when not
+ * trunc, or an option that names the output file), as its class says. */
+static void judge_write(struct cmd *c, size_t i, bool trunc)
+{
+	const struct pinfo *pi = safety_path(c, i);
+	const struct sword *w = &c->av[i];
+
+	if (pi->sysrq) {
+		safety_add(c, (int)i, "sysrq", RISK_CRITICAL,
+			   "writes to /proc/sysrq-trigger: an immediate kernel action (crash, reboot)");
+	} else if (pi->cls == PC_DEVICE) {
+		safety_add(c, (int)i, "write-device", RISK_CRITICAL,
+			   "writes over a disk device, destroying its data");
+	} else if (pi->auth) {
+		safety_add(c, (int)i, trunc ? "truncate-auth" : "write-auth",
+			   trunc ? RISK_CRITICAL : RISK_HIGH,
+			   trunc ? "overwrites a file that controls logins (passwd, shadow, sudoers)"
+				 : "changes a file that controls logins (passwd, shadow, sudoers)");
+	} else if (pi->login_keys) {
+		safety_add(c, (int)i, "ssh-login-key", RISK_HIGH, "%s",
+			   trunc ? "replaces the keys that may log in to this account over ssh"
+				 : "adds a key that may log in to this account over ssh");
+	} else if (pi->kernel) {
+		safety_add(c, (int)i, "write-kernel", RISK_HIGH, "changes kernel settings");
+	} else if ((pi->cls == PC_SYSTEM || pi->cls == PC_SYSTEM_FILE) && !pi->routine) {
+		safety_add(c, (int)i, "write-system-file", RISK_HIGH, "%s a system file",
+			   trunc ? "overwrites" : "appends to");
+	} else if (pi->history && trunc) {
+		safety_add(c, (int)i, "history-wipe", RISK_HIGH, "erases the shell history");
+	} else if (pi->sensitive && trunc) {
+		safety_add(c, (int)i, "write-dotfile", RISK_HIGH,
+			   "overwrites a shell start-up file or key file in the home directory");
+	} else if (pi->sensitive) {
+		safety_add(c, (int)i, "append-dotfile", RISK_MODERATE,
+			   "appends to a start-up or key file in the home directory");
+	} else if (pi->cls == PC_HOME || pi->cls == PC_ROOT) {
+		safety_add(c, (int)i, "write-system-file", RISK_HIGH, "writes to a directory path");
+	} else if (pi->cls != PC_NULLDEV) {
+		safety_add(c, (int)i, "redirect-write", RISK_MODERATE, "%s %s",
+			   trunc ? "overwrites" : "appends to",
+			   w->s[0] == SW_UNKNOWN_CH ? "a file named at run time" : w->s);
+	}
+}
+
+/* Options that name the file a program writes its output to: judged as
+ * > FILE would be (curl -o /etc/passwd is truncate-auth). */
+static const struct {
+	const char *progs;
+	char letter;
+	const char *name;
+} out_opts[] = {
+	{"curl", 'o', "output"},   {"wget", 'O', "output-document"}, {"sort", 'o', "output"},
+	{"gpg gpg2", 'o', "output"}, {"openssl", 0, "out"},          {"openssl", 0, "keyout"},
+};
+
+static void check_out_opts(struct cmd *c)
+{
+	struct optit it = OPTIT_INIT;
+	struct opt o;
+	size_t k;
+
+	for (k = 0; k < ARRAY_SIZE(out_opts); k++)
+		if (safety_prog_in(c->prog, out_opts[k].progs))
+			break;
+	if (k == ARRAY_SIZE(out_opts))
+		return;
+	while (opt_next(c, &it, &o)) {
+		if (!o.val || o.val_i == o.i || !strcmp(o.val, "-"))
+			continue;
+		for (k = 0; k < ARRAY_SIZE(out_opts); k++)
+			if (safety_prog_in(c->prog, out_opts[k].progs) &&
+			    opt_is(&o, out_opts[k].letter, out_opts[k].name))
+				judge_write(c, o.val_i, true);
+	}
+}
+
 static void check_redirs(struct sctx *x, const struct shell_redir *r, struct strpool *sp)
 {
 	for (; r; r = r->next) {
 		struct sword w;
 		struct cmd c;
-		const struct pinfo *pi;
-		bool trunc;
 
 		if (r->op == SHELL_REDIR_HEREDOC || r->op == SHELL_REDIR_HEREDOC_TAB ||
 		    r->op == SHELL_REDIR_HERESTRING)
@@ -3697,50 +3841,14 @@ static void check_redirs(struct sctx *x, const struct shell_redir *r, struct str
 		c.ac = 1;
 		c.prog = "";
 		c.env = x->env;
-		pi = safety_path(&c, 0);
-		if (pi->devtcp) {
+		if (safety_path(&c, 0)->devtcp) {
 			safety_add(&c, 0, "reverse-shell", RISK_HIGH,
 				   "connects the shell's input or output to a network socket");
 			continue;
 		}
 		if (r->op == SHELL_REDIR_IN)
 			continue;
-		trunc = r->op != SHELL_REDIR_APPEND && r->op != SHELL_REDIR_APPEND_ERR;
-		if (pi->sysrq) {
-			safety_add(&c, 0, "sysrq", RISK_CRITICAL,
-				   "writes to /proc/sysrq-trigger: an immediate kernel action (crash, reboot)");
-		} else if (pi->cls == PC_DEVICE) {
-			safety_add(&c, 0, "write-device", RISK_CRITICAL,
-				   "writes over a disk device, destroying its data");
-		} else if (pi->auth) {
-			safety_add(&c, 0, trunc ? "truncate-auth" : "write-auth",
-				   trunc ? RISK_CRITICAL : RISK_HIGH,
-				   trunc ? "overwrites a file that controls logins (passwd, shadow, sudoers)"
-					 : "changes a file that controls logins (passwd, shadow, sudoers)");
-		} else if (pi->login_keys) {
-			safety_add(&c, 0, "ssh-login-key", RISK_HIGH, "%s",
-				   trunc ? "replaces the keys that may log in to this account over ssh"
-					 : "adds a key that may log in to this account over ssh");
-		} else if (pi->kernel) {
-			safety_add(&c, 0, "write-kernel", RISK_HIGH, "changes kernel settings");
-		} else if (pi->cls == PC_SYSTEM || pi->cls == PC_SYSTEM_FILE) {
-			safety_add(&c, 0, "write-system-file", RISK_HIGH,
-				   "%s a system file", trunc ? "overwrites" : "appends to");
-		} else if (pi->history && trunc) {
-			safety_add(&c, 0, "history-wipe", RISK_HIGH, "erases the shell history");
-		} else if (pi->sensitive && trunc) {
-			safety_add(&c, 0, "write-dotfile", RISK_HIGH,
-				   "overwrites a shell start-up file or key file in the home directory");
-		} else if (pi->sensitive) {
-			safety_add(&c, 0, "append-dotfile", RISK_MODERATE,
-				   "appends to a start-up or key file in the home directory");
-		} else if (pi->cls == PC_HOME || pi->cls == PC_ROOT) {
-			safety_add(&c, 0, "write-system-file", RISK_HIGH, "writes to a directory path");
-		} else if (pi->cls != PC_NULLDEV) {
-			safety_add(&c, 0, "redirect-write", RISK_MODERATE, "%s %s",
-				   trunc ? "overwrites" : "appends to",
-				   w.s[0] == SW_UNKNOWN_CH ? "a file named at run time" : w.s);
-		}
+		judge_write(&c, 0, r->op != SHELL_REDIR_APPEND && r->op != SHELL_REDIR_APPEND_ERR);
 	}
 }
 
@@ -4035,6 +4143,20 @@ static void summarize(const struct shell_node *n, int role, struct stdin_info *o
 	if (n->kind == SHELL_SIMPLE && n->words && n->words->text &&
 	    !strcmp(base_name(n->words->text), "find"))
 		out->kind = IN_PATHS;
+	/* ls alone prints every name in the current dir. */
+	if (n->kind == SHELL_SIMPLE && n->words && n->words->text &&
+	    !strcmp(base_name(n->words->text), "ls")) {
+		const struct shell_word *w;
+
+		for (w = n->words->next; w && w->text && w->text[0] == '-' && w->text[1]; w = w->next)
+			;
+		if (!w) {
+			out->kind = IN_PATHS;
+			out->text = "*";
+			out->text_len = 1;
+			out->path_flags = SW_EVERY;
+		}
+	}
 	if (n->kind == SHELL_SIMPLE && n->words && n->words->text &&
 	    (safety_prog_class(base_name(n->words->text)) & PROG_DECODE))
 		out->kind = IN_DECODED;
@@ -4253,6 +4375,8 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 	struct stdin_info in, prev;
 	bool first = true, have_shell = false, have_net = false, all_static, secret = false;
 	char text[1024], dec[1024];
+	const char *here;
+	size_t here_len;
 	int role;
 
 	memset(&prev, 0, sizeof(prev));
@@ -4269,7 +4393,9 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 		if (role == ROLE_NET)
 			have_net = true;
 		/* cat ~/.ssh/id_rsa | base64 | curl -d @- URL, tar c ~/.ssh | nc */
-		if (secret && (role == ROLE_NET || (role == ROLE_DOWNLOAD && sends_stdin(c))))
+		if (secret && (role == ROLE_NET || (role == ROLE_DOWNLOAD && sends_stdin(c)) ||
+			       (c->kind == SHELL_SIMPLE && c->words && c->words->text &&
+				!strcmp(base_name(c->words->text), "ssh"))))
 			add_node_reason(x, c, "exfiltrate", RISK_HIGH,
 					"sends keys, credentials or the password database to another host");
 		secret = secret || reads_secret(x, c);
@@ -4290,8 +4416,10 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 		} else if (echo_text(c, text, sizeof(text), &prev.text_len)) {
 			prev.kind = IN_TEXT;
 			prev.text = text;
-		} else if ((prev.text = cat_here_text(c, &prev.text_len)) != NULL) {
+		} else if ((here = cat_here_text(c, &here_len)) != NULL) {
 			prev.kind = IN_TEXT;
+			prev.text = here;
+			prev.text_len = here_len;
 		} else if (prev.kind == IN_OTHER &&
 			   group_text(c, text, sizeof(text), &prev.text_len, &all_static)) {
 			/* (crontab -l; echo 'ENTRY') | crontab -: ENTRY is
@@ -4299,7 +4427,7 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 			prev.text = text;
 			if (all_static)
 				prev.kind = IN_TEXT;
-		} else if (prev.kind == IN_PATHS) {
+		} else if (prev.kind == IN_PATHS && !prev.text) {
 			/* find START ... | xargs: paths below START. */
 			static const char every[] = "/*";
 			const struct shell_word *sw = c->words->next;
