@@ -21,6 +21,7 @@
 #define CODE_FINDS 12  /* commands checked per code word */
 #define CODE_DEPTH 3   /* names resolved through names */
 #define CODE_PARENS 16 /* nested ( ) read into; deeper ones are unknown */
+#define CODE_LOOKUPS 64 /* names looked up for their values, per code word */
 
 enum lang {
 	L_OTHER,  /* python, node, lua, R, julia...: no shell backticks */
@@ -43,6 +44,7 @@ struct scan {
 	size_t blame;    /* the av index of w, or 0 for text not in av */
 	int finds;
 	int parens;      /* groups open in expr, capped */
+	int lookups;     /* names find_assign may still look up */
 	unsigned result; /* CODE_* */
 };
 
@@ -193,26 +195,35 @@ static const char *expr(struct scan *s, const char *p, struct cbuf *b, int depth
 
 /* The value assigned to the name (n bytes at name) before the point
  * limit, as "NAME = value" or R's "NAME <- value": past the operator of
- * the last such assignment, or NULL. */
-static const char *find_assign(const char *code, const char *name, size_t n, const char *limit)
+ * the last such assignment, or NULL. Each look costs a pass over the code
+ * before limit: a scan has a budget of them, past which names are not
+ * known (code built to be slow to read cannot make the check slow). */
+static const char *find_assign(struct scan *s, const char *name, size_t n, const char *limit)
 {
-	const char *p, *found = NULL;
+	const char *code = s->code, *p, *found = NULL;
 
+	if (s->lookups <= 0)
+		return NULL;
+	s->lookups--;
 	for (p = strstr(code, name); p && p < limit; p = strstr(p + 1, name)) {
-		const char *q = p + n;
+		const char *q = p + n, *v = NULL, *e;
 
 		if ((p > code && ident_ch(p[-1])) || ident_ch(*q))
 			continue;
 		while (*q == ' ' || *q == '\t')
 			q++;
+		if (q[0] == '=' && q[1] != '=' && q[1] != '~' && q[1] != '>')
+			v = q + 1;
+		else if (q[0] == '<' && q[1] == '-')
+			v = q + 2;
+		if (!v)
+			continue;
 		/* The whole assignment must come before limit: in c = c "/",
 		 * the c on the right is the earlier value. */
-		if (q + strcspn(q, ";\n}") > limit)
-			continue;
-		if (q[0] == '=' && q[1] != '=' && q[1] != '~' && q[1] != '>')
-			found = q + 1;
-		else if (q[0] == '<' && q[1] == '-')
-			found = q + 2;
+		for (e = q; e < limit && *e != ';' && *e != '\n' && *e != '}'; e++)
+			;
+		if (e < limit || (e == limit && strchr(";\n}", *e)))
+			found = v;
 	}
 	return found;
 }
@@ -306,7 +317,7 @@ static const char *operand(struct scan *s, const char *p, struct cbuf *b, int de
 		if (depth < CODE_DEPTH && nl < sizeof(name)) {
 			memcpy(name, start, nl);
 			name[nl] = '\0';
-			val = find_assign(s->code, name, nl, start);
+			val = find_assign(s, name, nl, start);
 		}
 		if (val) {
 			while (*val == ' ' || *val == '\t')
@@ -1054,6 +1065,7 @@ unsigned safety_code_commands(struct cmd *c, const struct sword *w, bool check)
 	s.w = w;
 	s.code = w->s;
 	s.check = check;
+	s.lookups = CODE_LOOKUPS;
 	s.blame = w >= c->av && w < c->av + c->ac ? (size_t)(w - c->av) : 0;
 	if (safety_prog_in(c->prog, "make gmake")) {
 		scan_make(&s);

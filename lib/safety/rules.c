@@ -478,6 +478,17 @@ static int m_rm_home_item(struct cmd *c)
 	return i >= 0 ? i : any_path(c, p_sensitive);
 }
 
+static bool p_top_dir(const struct pinfo *pi, const struct sword *w)
+{
+	(void)w;
+	return pi->top;
+}
+
+static int m_rm_top(struct cmd *c)
+{
+	return recursive(c) ? any_path(c, p_top_dir) : -1;
+}
+
 static int m_rm_var_root(struct cmd *c)
 {
 	return recursive(c) ? any_path(c, p_var_root) : -1;
@@ -1782,6 +1793,7 @@ static int m_kube_delete_ns(struct cmd *c)
 	for (k = i + 1; k < c->ac; k++)
 		if (safety_prog_in(c->av[k].s, "ns namespace namespaces ns/* namespace/* "
 					       "namespaces/* pv persistentvolume persistentvolumes "
+					       "pvc pvc/* persistentvolumeclaim persistentvolumeclaims "
 					       "crd crds customresourcedefinition "
 					       "customresourcedefinitions node nodes"))
 			return (int)k;
@@ -2849,6 +2861,8 @@ const struct rule safety_rules[] = {
 	{"rm-vcs", RM, m_rm_vcs, RISK_HIGH, "deletes version-control history (.git)", 0},
 	{"rm-home-item", RM, m_rm_home_item, RISK_HIGH,
 	 "deletes a top-level folder, keys or start-up files in the home directory", 0},
+	{"rm-top-dir", RM, m_rm_top, RISK_HIGH,
+	 "deletes a whole top-level directory (/data, /app): often all of a volume's data", 0},
 	{"rm-var-root", RM, m_rm_var_root, RISK_HIGH,
 	 "deletes below a variable that is not set here: empty, it would delete from /", 0},
 	{"history-wipe", "rm unlink shred truncate", m_history_file, RISK_HIGH,
@@ -3031,7 +3045,7 @@ const struct rule safety_rules[] = {
 	{"container-host-root", "docker podman nerdctl", m_docker_host_root, RISK_HIGH,
 	 "gives a container the host's root filesystem or full privileges", 0},
 	{"k8s-delete-wide", "kubectl oc", m_kube_delete_ns, RISK_HIGH,
-	 "deletes a namespace, node or cluster-wide resource", 0},
+	 "deletes a namespace, node, volume or cluster-wide resource", 0},
 	{"k8s-delete-all", "kubectl oc", m_kube_delete_all, RISK_HIGH,
 	 "deletes all resources of a kind", 0},
 	{"infra-destroy", "terraform tofu pulumi cdk", m_infra_destroy, RISK_HIGH,
@@ -3285,10 +3299,31 @@ static bool ro_cloud(struct cmd *c)
 			continue;
 		if (!strcmp(s, "ls") || !strcmp(s, "list") || !strcmp(s, "describe") ||
 		    !strncmp(s, "describe-", 9) || !strncmp(s, "list-", 5) || !strncmp(s, "get-", 4) ||
-		    !strcmp(s, "get") || !strcmp(s, "show") || !strcmp(s, "whoami"))
+		    !strcmp(s, "get") || !strcmp(s, "show") || !strcmp(s, "whoami") ||
+		    !strcmp(s, "view") || !strcmp(s, "status") || !strcmp(s, "checks"))
 			return true;
 	}
 	return false;
+}
+
+/* tmux and screen: listing, or opening or joining a session (an
+ * interactive shell); killing or sending keys changes things. */
+static bool ro_terminal(struct cmd *c)
+{
+	size_t i = subcmd(c);
+
+	if (!strcmp(c->prog, "screen"))
+		return !cmd_has_short(c, 'X') && !cmd_has_long(c, "-wipe");
+	return !i || sub_is(c, i, "ls list-sessions list-windows list-panes list-clients "
+			       "list-keys list-commands show-options show show-environment info "
+			       "new new-session attach attach-session a at has-session "
+			       "display-message capture-pane");
+}
+
+/* vim -R, view: read-only. */
+static bool ro_editor(struct cmd *c)
+{
+	return !strcmp(c->prog, "view") || cmd_has_short(c, 'R') || cmd_has_short(c, 'M');
 }
 
 static bool ro_tee(struct cmd *c)
@@ -3611,7 +3646,9 @@ static const struct ro read_only[] = {
 	{SQL_CLIENTS, ro_sql},
 	{"terraform tofu pulumi helm ufw iptables ip6tables nft launchctl service spctl csrutil "
 	 "setenforce getenforce sestatus", ro_simple_sub},
-	{"aws gcloud az gsutil doctl", ro_cloud},
+	{"aws gcloud az gsutil doctl gh", ro_cloud},
+	{"tmux screen", ro_terminal},
+	{"vim vi nvim view", ro_editor},
 	{"tee", ro_tee},
 	{"ip", ro_ip},
 	{"sysctl", ro_sysctl},

@@ -677,6 +677,8 @@ static void classify_norm(const char *norm, struct pinfo *pi)
 		}
 	}
 	pi->cls = PC_ORDINARY;
+	/* /data, /app, /backup: a top-level dir, often a volume's data. */
+	pi->top = !strchr(dir + 1, '/');
 }
 
 static void classify_in(const char *path, bool home, bool glob, const char *cwd,
@@ -743,7 +745,9 @@ static void classify_ctr(struct sctx *x, const char *path, bool home, bool glob,
 		normalize(rooted, false, "", norm, sizeof(norm));
 	}
 	if (norm[0] != '/') {
-		classify_in(norm, false, glob, "", pi);
+		/* Below a name or a dir not known statically. */
+		memset(pi, 0, sizeof(*pi));
+		pi->cls = PC_UNKNOWN;
 		return;
 	}
 	if (x->ctr.root[0]) {

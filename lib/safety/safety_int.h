@@ -50,6 +50,7 @@ struct pinfo {
 	bool devtcp;     /* bash's /dev/tcp or /dev/udp */
 	bool kernel;     /* /proc/sysrq-trigger, /proc/sys, /sys */
 	bool sysrq;      /* /proc/sysrq-trigger */
+	bool top;        /* a dir directly below / that is no system dir */
 	bool routine;    /* a system path where writing files is routine:
 			    below /usr/local or /opt, an application's
 			    config dir (/etc/nginx/...), a mounted volume */
