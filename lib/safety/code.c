@@ -660,7 +660,11 @@ static void scan_shell_input(struct scan *s)
 	struct cbuf text, args[3];
 	const char *p = s->code;
 
-	if (s->lang == L_AWK || !opens_shell(s))
+	/* Cheap test first: no write, no shell to look for. */
+	if (s->lang == L_AWK || (!strstr(p, "print") && !strstr(p, "write") && !strstr(p, "puts") &&
+				 !strstr(p, "communicate") && !strstr(p, "input") &&
+				 !strstr(p, ".end") && !strstr(p, "say")) ||
+	    !opens_shell(s))
 		return;
 	text.n = 0;
 	text.s[0] = '\0';

@@ -237,6 +237,11 @@ static const struct {
 	{PROG_DOWNLOAD, "curl wget fetch aria2c http https xh lwp-download GET lwp-request axel"},
 	{PROG_NET, "nc ncat netcat telnet socat openssl cryptcat pwncat"},
 	{PROG_DECODE, "base64 base32 basenc xxd uudecode"},
+	{PROG_CONTAINER, "docker podman nerdctl docker-compose kubectl oc"},
+	{PROG_OUTFILE, "curl wget sort gpg gpg2 openssl"},
+	/* The programs of code_opts in safety.c, and git (-c KEY=VALUE). */
+	{PROG_CODEOPT, "tar gtar bsdtar zip rsync vim vi nvim view vimdiff ex gvim less more ssh "
+		       "scp sftp autossh gdb git"},
 	{PROG_SUDO, "sudo doas pkexec run0"},
 	{PROG_WRAPPER, "nice nohup command builtin exec time stdbuf ionice chrt taskset setsid coproc "
 		       "unbuffer caffeinate nocache catchsegv strace ltrace torsocks proxychains "
@@ -1961,16 +1966,37 @@ static bool sql_has(struct sqlscan q, const char *list)
 	"LO_EXPORT PG_FILE_WRITE SET_CONFIG SETVAL NEXTVAL DBLINK_EXEC LOAD_EXTENSION " \
 	"WRITEFILE EDIT SYS_EXEC SYS_EVAL PG_WRITE_FILE"
 
-static int sql_statement(struct sqlscan q);
-
-/* One statement, from its first keywords. */
-static int sql_statement(struct sqlscan q)
+/* One statement of c's SQL, from its first keywords. Shell commands it
+ * runs (COPY ... PROGRAM 'cmd', the mysql client's system cmd) are checked
+ * as code when check, blaming argument blame. */
+static int sql_statement(struct cmd *c, struct sqlscan q, bool check, int blame)
 {
 	const char *w;
 	size_t n = sql_word(&q, &w);
 
 	if (!n)
 		return SQL_READ;
+	if (word_is(w, n, "COPY")) {
+		struct sqlscan r = q;
+
+		while ((n = sql_word(&r, &w)) > 0) {
+			const char *p = r.p, *e;
+
+			if (!word_is(w, n, "PROGRAM"))
+				continue;
+			while (p < r.end && isspace((unsigned char)*p))
+				p++;
+			if (check && p < r.end && *p == '\'' &&
+			    (e = memchr(p + 1, '\'', (size_t)(r.end - p - 1))) != NULL)
+				safety_check_code(c, p + 1, (size_t)(e - p - 1), (size_t)blame, c->env);
+		}
+		return SQL_WRITE;
+	}
+	if (word_is(w, n, "SYSTEM") && safety_prog_in(c->prog, "mysql mariadb")) {
+		if (check && q.p < q.end)
+			safety_check_code(c, q.p, (size_t)(q.end - q.p), (size_t)blame, c->env);
+		return SQL_WRITE;
+	}
 	if (word_is(w, n, "SELECT VALUES TABLE WITH"))
 		return sql_has(q, "INTO INSERT UPDATE DELETE DROP TRUNCATE ALTER CREATE MERGE "
 			       SQL_EFFECT_FUNCS) ? SQL_WRITE : SQL_READ;
@@ -1995,7 +2021,7 @@ static int sql_statement(struct sqlscan q)
 		if (!analyze || !n)
 			return SQL_READ;
 		rest.p = w;
-		return sql_statement(rest);
+		return sql_statement(c, rest, check, blame);
 	}
 	if (word_is(w, n, "TRUNCATE"))
 		return SQL_DESTROY;
@@ -2081,7 +2107,7 @@ static int sql_text(struct cmd *c, const char *s, size_t len, bool check, int bl
 				p = past != p ? past : p + 1;
 			}
 			q.end = p;
-			v = sql_statement(q);
+			v = sql_statement(c, q, check, blame);
 		}
 		if (v > worst)
 			worst = v;

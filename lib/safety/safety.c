@@ -2937,8 +2937,8 @@ static void check_argv(struct sctx *x, struct cmd *c)
 	x->argv_depth--;
 }
 
-/* Options whose value a program runs as shell code. A value must start
- * with mark when one is given (vim -c '!CMD' runs CMD; -c 'set nu' runs
+/* Options whose value a program runs as shell code (their programs are
+ * PROG_CODEOPT in rules.c's class table). A value must start with mark when one is given (vim -c '!CMD' runs CMD; -c 'set nu' runs
  * nothing), after any ':' and blanks. opt "+" is an argument +VALUE. */
 static const struct {
 	const char *progs;
@@ -3666,7 +3666,7 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 				bind_positional(x, c, !strcmp(c->av[k].s, "--") ? k : k - 1);
 			break; /* its own rules follow (set +o history) */
 		}
-		if (safety_prog_in(prog, "docker podman nerdctl docker-compose kubectl oc")) {
+		if (info.cls & PROG_CONTAINER) {
 			handle_container(x, c);
 			break; /* their own rules follow (-v /:/host, prune) */
 		}
@@ -3684,8 +3684,10 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 	}
 	if (info.cls & PROG_NET)
 		c->role = ROLE_NET;
-	check_code_opts(c);
-	check_out_opts(c);
+	if (info.cls & PROG_CODEOPT)
+		check_code_opts(c);
+	if (info.cls & PROG_OUTFILE)
+		check_out_opts(c);
 	/* Help and version output change nothing. */
 	if (c->ac == 2 && (!strcmp(c->av[1].s, "--help") || !strcmp(c->av[1].s, "--version") ||
 			   !strcmp(c->av[1].s, "-h")))
@@ -3811,11 +3813,6 @@ static void check_out_opts(struct cmd *c)
 	struct opt o;
 	size_t k;
 
-	for (k = 0; k < ARRAY_SIZE(out_opts); k++)
-		if (safety_prog_in(c->prog, out_opts[k].progs))
-			break;
-	if (k == ARRAY_SIZE(out_opts))
-		return;
 	while (opt_next(c, &it, &o)) {
 		if (!o.val || o.val_i == o.i || !strcmp(o.val, "-"))
 			continue;

@@ -166,6 +166,9 @@ extern const size_t safety_n_rules;
 #define PROG_SUDO     0x10u /* sudo, doas, pkexec: elevate and wrap */
 #define PROG_WRAPPER  0x20u /* nice, nohup, command...: plain wrappers */
 #define PROG_DECODE   0x40u /* base64, xxd...: can turn text into code */
+#define PROG_CONTAINER 0x80u /* docker, kubectl...: run commands in containers */
+#define PROG_OUTFILE  0x100u /* curl, sort...: an option names the output file */
+#define PROG_CODEOPT  0x200u /* tar, vim, git...: an option's value is shell code */
 #define PROG_MAX_RULES 32
 
 struct prog_info {
