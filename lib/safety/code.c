@@ -293,8 +293,10 @@ static const char *operand(struct scan *s, const char *p, struct cbuf *b, int de
 		 * line (echo / | awk '{system("rm -rf " $0)}'). */
 		int field = 0;
 
+		/* $99999999999 is a field no line has: capped, not overflowed. */
 		for (p++; isdigit((unsigned char)*p); p++)
-			field = field * 10 + (*p - '0');
+			if (field < 1000000)
+				field = field * 10 + (*p - '0');
 		awk_field(s, field, b);
 		return p;
 	}

@@ -66,7 +66,7 @@ const struct optspec safety_optspecs[] = {
 	{"exec", NULL, "a", "", false},
 	{"nsenter", NULL, "tSGw", "target setuid setgid wd", false},
 	{"unshare", NULL, "SGRw", "setuid setgid root wd map-user map-group", false},
-	{"strace ltrace", NULL, "eopsuEIaPbn", "output", false},
+	{"strace ltrace", NULL, "eopsuEIaPbX", "output", false},
 	{"systemd-run", NULL, "pEM",
 	 "unit property description slice uid gid working-directory setenv machine", false},
 	{"timeout", NULL, "sk", "signal kill-after", false},
@@ -81,7 +81,7 @@ const struct optspec safety_optspecs[] = {
 	 "transfer-file memfree load nice retries termseq", false},
 	{"runuser", NULL, "ugGlw", "user group supp-group shell whitelist-environment", false},
 	{"su", NULL, "cgGs", "command group supp-group shell whitelist-environment", false},
-	{"watch", NULL, "nd", "interval differences", false},
+	{"watch", NULL, "n", "interval", false},
 	{"git", NULL, "Cc", "git-dir work-tree namespace super-prefix config-env", false},
 	{"docker podman nerdctl", NULL, "Hlc",
 	 "host log-level context config tlscacert tlscert tlskey url connection root "
@@ -109,7 +109,7 @@ const struct optspec safety_optspecs[] = {
 	{"openssl", NULL, "",
 	 "out keyout in inkey passin passout config subj days newkey name CAfile CApath "
 	 "connect servername key cert certfile signkey extfile extensions pkeyopt", true},
-	{"gpg gpg2", NULL, "oruk",
+	{"gpg gpg2", NULL, "oru",
 	 "output recipient local-user default-key homedir keyring trust-model", false},
 	{"sort", NULL, "otSkT",
 	 "output field-separator key buffer-size temporary-directory parallel", false},
@@ -144,7 +144,7 @@ const struct optspec safety_optspecs[] = {
 	{"cqlsh", NULL, "eufkp", "execute username file keyspace password", false},
 	{"sqlcmd", NULL, "SUPdQqiov", "", false},
 	{"mongo mongosh", NULL, "uph", "eval username password host port file", false},
-	{"redis-cli valkey-cli", NULL, "hpasnu", "user pass", false},
+	{"redis-cli valkey-cli", NULL, "hpasnuri", "user pass", false},
 	/* Subcommands with options of their own: the container's command
 	 * follows its image or name. */
 	{"docker podman nerdctl", "run create", "acehlmpuvwL",

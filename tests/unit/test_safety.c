@@ -316,7 +316,8 @@ static bool same_entries(const struct safety_index *ga, const struct safety_pent
 	for (size_t i = 0; i < n; i++)
 		if (a[i].len != b[i].len ||
 		    memcmp(ga->pool + a[i].off, gb->pool + b[i].off, a[i].len) != 0 ||
-		    a[i].rule != b[i].rule || a[i].ro != b[i].ro || a[i].cls != b[i].cls ||
+		    a[i].rule != b[i].rule || a[i].ro != b[i].ro || a[i].opt != b[i].opt ||
+		    a[i].cls != b[i].cls ||
 		    a[i].next != b[i].next) {
 			t_fail(__FILE__, __LINE__, "entry %zu (%.*s) differs", i, (int)b[i].len,
 			       gb->pool + b[i].off);
@@ -353,4 +354,74 @@ TEST(safety_generated_index_current)
 	free((void *)b.entries);
 	free((void *)b.prefixes);
 	free((void *)b.bucket_head);
+}
+
+/* The options of words (space-separated) under prog's row of the option
+ * table, as opt_next gives them: "letter=value" or "name=value" each,
+ * joined by blanks; stop ends them at the first operand. */
+static void opts_of(const char *prog, const char *sub, const char *words, bool stop, char *out,
+		    size_t cap)
+{
+	struct sword av[16];
+	char buf[256], *save = NULL, *w;
+	struct cmd c;
+	struct optit it = OPTIT_INIT;
+	struct opt o;
+	size_t n = 0, used = 0;
+
+	snprintf(buf, sizeof(buf), "%s", words);
+	memset(av, 0, sizeof(av));
+	memset(&c, 0, sizeof(c));
+	av[n].s = prog;
+	av[n++].len = strlen(prog);
+	for (w = strtok_r(buf, " ", &save); w && n < 16; w = strtok_r(NULL, " ", &save)) {
+		av[n].s = w;
+		av[n++].len = strlen(w);
+	}
+	c.prog = prog;
+	c.av = av;
+	c.ac = n;
+	c.opt = safety_optspec(prog, sub);
+	it.stop = stop;
+	out[0] = '\0';
+	while (opt_next(&c, &it, &o) && used + 1 < cap) {
+		int k = o.letter ? snprintf(out + used, cap - used, "%s%c", used ? " " : "", o.letter)
+				 : snprintf(out + used, cap - used, "%s%.*s", used ? " " : "",
+					    (int)o.name_len, o.name);
+
+		used += (size_t)k;
+		if (o.val && used + 1 < cap)
+			used += (size_t)snprintf(out + used, cap - used, "=%s", o.val);
+	}
+	if (stop && used + 1 < cap)
+		snprintf(out + used, cap - used, "%s@%zu", used ? " " : "", it.i);
+}
+
+TEST(safety_option_table)
+{
+	char got[256];
+
+	/* A cluster's value letter takes the next word, or the rest. */
+	opts_of("curl", NULL, "-fsSLo out.txt https://x -H X:y", false, got, sizeof(got));
+	CHECK_STR(got, "f s S L o=out.txt H=X:y");
+	opts_of("curl", NULL, "-oout.txt --output=o2 --data @f -- -X", false, got, sizeof(got));
+	CHECK_STR(got, "o=out.txt output=o2 data=@f");
+	/* -i takes no word in xargs; -I does. */
+	opts_of("xargs", NULL, "-i -I {} rm", false, got, sizeof(got));
+	CHECK_STR(got, "i I={}");
+	/* sqlite3's -cmd is a long option with one dash. */
+	opts_of("sqlite3", NULL, "-header -cmd .tables db", false, got, sizeof(got));
+	CHECK_STR(got, "header cmd=.tables");
+	/* A subcommand's own row; stop ends at the image (@ its index). */
+	opts_of("docker", "run", "-itv /:/h --rm -w /h alpine rm -rf /h", true, got, sizeof(got));
+	CHECK_STR(got, "i t v=/:/h rm w=/h @6");
+	opts_of("docker", "run", "--rm -- alpine", true, got, sizeof(got));
+	CHECK_STR(got, "rm @3");
+	/* A program with no row: every option is a flag. */
+	opts_of("frobnicate", NULL, "-x y --z w", false, got, sizeof(got));
+	CHECK_STR(got, "x z");
+	CHECK(opt_takes_next(safety_optspec("sudo", NULL), "-u"));
+	CHECK(!opt_takes_next(safety_optspec("sudo", NULL), "-uroot"));
+	CHECK(!opt_takes_next(safety_optspec("sudo", NULL), "--"));
+	CHECK(!opt_takes_next(NULL, "-u"));
 }
