@@ -24,10 +24,17 @@ static void one(const char *q, const char *platform, size_t n)
 	struct match_result r;
 	struct err err = {0};
 
-	if (platform_target(&p, platform, &err) != 0) {
+	char os[16];
+	const char *pm = strchr(platform, ':'); /* "linux:dnf": with that package manager */
+
+	snprintf(os, sizeof(os), "%.*s", (int)(pm ? pm - platform : (ptrdiff_t)strlen(platform)),
+		 platform);
+	if (platform_target(&p, os, &err) != 0) {
 		fprintf(stderr, "%s\n", err.msg);
 		exit(2);
 	}
+	if (pm)
+		snprintf(p.pkg, sizeof(p.pkg), "%s", pm + 1);
 	o.plat = &p;
 	o.max_candidates = n;
 	if (match_request(q, strlen(q), &o, &r, &err) != 0) {

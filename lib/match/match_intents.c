@@ -852,13 +852,16 @@ I("docker.df", "docker disk|space|howmuch|usage|size", "using show", "docker sys
 I("docker.build", "build", "image docker tag current dir", "docker build -t {image} {path=.}",
   "docker build -t builds the image from the Dockerfile in the context directory and tags"
   " it."),
-I("docker.stop_all", "stop", "all running container docker", "docker stop $(docker ps -q)",
-  "docker ps -q lists running container IDs; docker stop stops each."),
+I("docker.stop_all", "stop", "all running container docker delete:rm", "docker stop $(docker ps -q)[ && docker rm $(docker ps -aq){?rm}]",
+  "docker ps -q lists running container IDs; docker stop stops each[; then docker rm removes"
+  " every container, all stopped now{?rm}]."),
 I("docker.stop", "stop container|docker", "container docker", "docker stop {container}",
   "docker stop sends TERM, then KILL after a grace period."),
 I("docker.restart", "restart container|docker", "container docker", "docker restart {container}",
   "Restarts the container."),
-I("docker.rm", "delete container|docker", "container docker", "docker rm {container}", "Removes a stopped container."),
+/* "stop the web container and remove it": rm takes a stopped container */
+I("docker.rm", "delete container|docker", "container docker stop:stop", "[docker stop {container} && {?stop}]docker rm {container}",
+  "[docker stop stops it, then {?stop}]docker rm removes the stopped container."),
 I("docker.rmi", "delete image", "docker", "docker rmi {image}",
   "docker rmi removes the image (containers still using it must be removed first)."),
 I("docker.rmi_all", "delete", "all image docker", "docker rmi -f $(docker images -q)",
@@ -1021,7 +1024,7 @@ I("id.user", "id", "user show", "id {who}", "id prints the user's uid, gid and g
 
 /* ---- services ---- */
 V("svc.status", "running|status", "service is check", SEL_INIT,
-  "systemctl status {service:unit}", "pgrep -l {service}",
+  "systemctl status {service:unit}", "pgrep -l {daemon:proc}",
   "systemctl status shows whether the unit is active and its recent log."),
 /* macOS system daemons are launchd jobs, not brew services */
 F("svc.sys_start", "start", "service", SEL_INIT,
@@ -1030,12 +1033,21 @@ F("svc.sys_start", "start", "service", SEL_INIT,
 F("svc.sys_stop", "stop", "service", SEL_INIT,
   "sudo systemctl stop {sysvc:unit}", "sudo launchctl bootout system/{sysvc:launchd}",
   "sudo service {sysvc:unit} stop", "Stops the system service now."),
-F("svc.sys_enable", "enable|atboot", "service start server", SEL_INIT,
-  "sudo systemctl enable --now {sysvc:unit}", "sudo launchctl enable system/{sysvc:launchd}",
-  "sudo sysrc {sysvc:unit}_enable=YES", "Starts the service at every boot."),
-F("svc.sys_disable", "disable|fromstarting", "service stop atboot", SEL_INIT,
-  "sudo systemctl disable {sysvc:unit}", "sudo launchctl disable system/{sysvc:launchd}",
-  "sudo sysrc {sysvc:unit}_enable=NO", "Keeps the service from starting at boot."),
+/* "start" read with "enable" is done by enable --now, and "stop" with
+ * "disable" by disable --now: "start nginx and enable it" is one task */
+F("svc.sys_enable", "enable|atboot", "service start:now server", SEL_INIT,
+  "sudo systemctl enable --now {sysvc:unit}",
+  "sudo launchctl enable system/{sysvc:launchd}[ && sudo launchctl kickstart system/{sysvc:launchd}{?now}]",
+  "sudo sysrc {sysvc:unit}_enable=YES[ && sudo service {sysvc:unit} start{?now}]",
+  "Starts the service at every boot[ and now{?now}]."),
+F("svc.sys_disable", "disable|fromstarting", "service stop:now atboot fromstarting:keep", SEL_INIT,
+  "sudo systemctl disable[ --now{?now}{!keep}] {sysvc:unit}",
+  "sudo launchctl disable system/{sysvc:launchd}[ && sudo launchctl bootout system/{sysvc:launchd}{?now}{!keep}]",
+  "sudo sysrc {sysvc:unit}_enable=NO[ && sudo service {sysvc:unit} stop{?now}{!keep}]",
+  "Keeps the service from starting at boot[ and stops it now{?now}{!keep}]."),
+F("svc.sys_restart", "restart", "service", SEL_INIT,
+  "sudo systemctl restart {sysvc:unit}", "sudo launchctl kickstart -k system/{sysvc:launchd}",
+  "sudo service {sysvc:unit} restart", "Restarts the system service (kickstart -k stops the running one first)."),
 F("svc.restart", "restart", "service", SEL_INIT,
   "sudo systemctl restart {service:unit}", "brew services restart {service:unit}",
   "sudo service {service:unit} restart", "Stops and starts the service."),
@@ -1045,12 +1057,15 @@ F("svc.start", "start", "service", SEL_INIT,
 F("svc.stop", "stop", "service", SEL_INIT,
   "sudo systemctl stop {service:unit}", "brew services stop {service:unit}",
   "sudo service {service:unit} stop", "Stops the service now."),
-F("svc.enable", "enable|atboot", "service start server", SEL_INIT,
+F("svc.enable", "enable|atboot", "service start:now server", SEL_INIT,
   "sudo systemctl enable --now {service:unit}", "brew services start {service:unit}",
-  "sudo sysrc {service:unit}_enable=YES", "enable --now starts it and at every boot."),
-F("svc.disable", "disable|fromstarting", "service stop atboot", SEL_INIT,
-  "sudo systemctl disable {service:unit}", "brew services stop {service:unit}",
-  "sudo sysrc {service:unit}_enable=NO", "disable keeps the service from starting at boot."),
+  "sudo sysrc {service:unit}_enable=YES[ && sudo service {service:unit} start{?now}]",
+  "enable --now starts it now and at every boot."),
+/* "stop nginx from starting at boot" says when, not to stop it now */
+F("svc.disable", "disable|fromstarting", "service stop:now atboot fromstarting:keep", SEL_INIT,
+  "sudo systemctl disable[ --now{?now}{!keep}] {service:unit}", "brew services stop {service:unit}",
+  "sudo sysrc {service:unit}_enable=NO[ && sudo service {service:unit} stop{?now}{!keep}]",
+  "disable keeps the service from starting at boot[; --now also stops it{?now}{!keep}]."),
 /* "enabled" is a question ("is nginx enabled"), "enable" an order */
 F("svc.is_enabled", "enabled", "is check whether service show atboot", SEL_INIT,
   "systemctl is-enabled {service:unit}", "brew services list | grep {service:unit}",
@@ -1073,7 +1088,7 @@ F("svc.reload", "reload", "service config", SEL_INIT,
 
 /* ---- logs ---- */
 F("log.follow_unit", "follow|tail|watch|stream", "log service", SEL_INIT,
-  "journalctl -u {service:unit} -f", "log stream --predicate 'process == \"{service:sq}\"'", NULL,
+  "journalctl -u {service:unit} -f", "log stream --predicate 'process == \"{daemon:procsq}\"'", NULL,
   "Follows the service's log as new lines arrive."),
 F("log.errors_since", "error", "log show", SEL_INIT,
   "journalctl -p err --since {time:ago}", "log show --last {time:last} --predicate 'messageType == error'",
@@ -1103,7 +1118,7 @@ I("log.reboots", "reboot|reboothist history|last|show|list|recent|past|previous"
   "last reboot lists boots recorded in wtmp."),
 F("log.unit", "log", "service show", SEL_INIT,
   "[{?clock}]journalctl -u {service:unit}[ --since {time:ago}][ --since {clock}]",
-  "log show --predicate 'process == \"{service:sq}\"' --last [{time:last}][1h{!time}]{!clock}", NULL,
+  "log show --predicate 'process == \"{daemon:procsq}\"' --last [{time:last}][1h{!time}]{!clock}", NULL,
   "Shows the service's log."),
 
 /* ---- remote ---- */
@@ -1213,6 +1228,10 @@ I("find.chmod_x", "executable make|set|chmod|mark|give @ext", "find file all eve
 I("yes.sleep", "sleep|wait", "second", "sleep {num}", "sleep pauses for N seconds."),
 I("sleep.time", "sleep|wait", "for", "sleep {time:sec}", "sleep pauses for {time}."),
 I("wc.file_lines", "howmany|count line", "file", "wc -l < {file}", "wc -l counts lines."),
+/* the shell integration runs the command in the user's shell, so cd moves it */
+I("cd", "^cd|enter", "into to dir inside", "cd {cdir}", "cd makes {cdir} the shell's working folder."),
+I("cd.go", "^go|change|jump into|inside|dir|to", "into to dir inside", "cd {cdir}",
+  "cd makes {cdir} the shell's working folder."),
 I("pwd", "pwd", "show current working dir which", "pwd", "pwd prints the current working directory."),
 I("clear", "clear|cls terminal|screen|console", "", "clear", "clear erases the terminal screen."),
 I("hexdump", "hexdump|hex", "show dump file view content", "hexdump -C {file}",
@@ -1225,3 +1244,14 @@ V("env.unset", "unset", "variable env", SEL_SHELL, "unset {var}", "set -e {var}"
 };
 
 const size_t match_nintents = ARRAY_SIZE(match_intents);
+
+/* Commands that never return (a follow, a live view, a server in the
+ * foreground) or leave the user elsewhere (a remote or container shell,
+ * another user's): "follow the log and restart it" cannot run the restart
+ * after them with &&. */
+const char *const match_endless[] = {
+	"tail.follow", "log.follow_unit", "log.follow_system", "docker.logs", "compose.logs",
+	"k8s.logs", "compose.up", "docker.run", "docker.exec", "k8s.exec", "k8s.portforward",
+	"top", "watch", "watch.mem", "serve.http", "ssh", "ssh.tunnel", "su.user", "nohup",
+};
+const size_t match_nendless = ARRAY_SIZE(match_endless);

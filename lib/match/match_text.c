@@ -757,6 +757,14 @@ bool mt_in_place(const struct mreq *r, int i)
 	       (p->cue == CUE_IN || p->cue == CUE_FROM || p->cue == CUE_INTO);
 }
 
+void mt_recue(struct mreq *r)
+{
+	for (int i = 0; i < r->n; i++)
+		r->t[i].slot = -1;
+	r->ns = 0;
+	set_cues(r);
+}
+
 int mt_tokenize(struct mreq *r, const char *req, size_t len, struct err *err)
 {
 	int w0[MT_MAX_TOKS];

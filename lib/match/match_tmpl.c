@@ -34,7 +34,7 @@ enum special { RS_NONE, RS_SIG, RS_CMD, RS_MSG, RS_UHOST, RS_MODE, RS_TEXT, RS_N
 
 /* Value checks: a role only takes a token whose text passes. */
 enum check { CK_NONE, CK_TAR, CK_ZIP, CK_7Z, CK_GZ, CK_XZ, CK_BZ2, CK_JSON, CK_IDENT, CK_HEX, CK_TZ,
-	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG };
+	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_DAEMON, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG };
 
 struct role_def {
 	const char *name;
@@ -95,6 +95,8 @@ static const struct role_def roles[] = {
 	{"deploy", SL_NAME, -1, 0, 0, "deployment", ANYNAME, 0, true, 0, 0},
 	{"ns", -1, -1, 0, 0, "namespace", ANYNAME, C(IN), true, 0, 0}, /* "in prod", never "that are failing" */
 	{"service", SL_NAME, -1, 0, 0, "service", ANYNAME, 0, false, 0, CK_SVC},
+	/* a service named for its process (macOS log predicates, pgrep) */
+	{"daemon", SL_NAME, -1, 0, 0, "service", ANYNAME, 0, false, 0, CK_DAEMON},
 	/* a cluster's Service: "db" or "api" is a name there, not a kind */
 	{"ksvc", SL_NAME, -1, 0, 0, "service", ANYNAME, 0, false, 0, CK_KSVC},
 	{"pkg", SL_NAME, -1, K(AT), 0, "package", ANYNAME, 0, false, 0, CK_PKG},
@@ -114,6 +116,8 @@ static const struct role_def roles[] = {
 	{"mode", -1, -1, K(MODE), 0, NULL, 0, 0, false, RS_MODE, 0},
 	{"text", -1, -1, K(QUOTED), 0, NULL, 0, 0, false, RS_TEXT, 0},
 	{"folder", SL_NAME, -1, K(PATH), 0, "dir", K(WORD), 0, true, 0, 0},
+	/* where cd goes: a path, or a name after into/to/in ("cd into site") */
+	{"cdir", -1, -1, K(PATH), 0, "dir", K(WORD) | K(FILE), C(IN) | C(INTO) | C(TO) | C(NONE), true, 0, CK_DIRISH},
 	{"sysvc", -1, -1, 0, 0, "service|server|daemon", K(WORD), 0, false, 0, CK_SYSVC},
 	{"target", -1, -1, K(FILE) | K(PATH) | K(GLOB), 0, "dir|file", K(WORD), 0, false, 0, 0},
 	{"tarf", SL_NAME, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_TAR},
@@ -166,7 +170,7 @@ static const struct role_def roles[] = {
 
 /* Roles whose value is a folder, and roles whose value is a file: one
  * reading of a request cannot take the same token as both. */
-static const char *const dir_roles[] = {"path", "dir", "folder", "exdir"};
+static const char *const dir_roles[] = {"path", "dir", "folder", "exdir", "cdir"};
 static const char *const file_roles[] = {"file", "tfile", "tarf", "zipf", "gzf", "xzf", "bzf", "script"};
 
 static uint8_t role_as(const struct role_def *rd)
@@ -219,6 +223,13 @@ static bool noun_match(const char *nouns, const char *w)
 		nouns += k + (nouns[k] == '|');
 	}
 	return false;
+}
+
+bool mt_role_noun(const char *role, const struct mtok *t)
+{
+	const struct role_def *rd = role_def(role, strlen(role));
+
+	return rd && t->kind == TK_WORD && noun_match(rd->nouns, t->low);
 }
 
 static bool ends_with(const char *s, const char *suf)
@@ -321,19 +332,58 @@ static bool generic_service(const char *v)
 }
 
 /* Short names whose unit differs by system: "restart postgres" means
- * postgresql.service, and Apache is apache2 on Debian but httpd on Fedora,
- * Arch and Homebrew. One column per family; NULL where the engine does not
- * know the name there, so the request declines rather than guess. */
+ * postgresql.service, Apache is apache2 on Debian but httpd on Fedora, Arch
+ * and Homebrew, and cron is crond on Fedora. One column per family (the
+ * brew column is the formula for `brew services`); NULL where the engine
+ * does not know the name there, so the request declines rather than guess
+ * (ssh and cron are no brew services: macOS runs its own, see
+ * sys_services). proc is the daemon's process name, which macOS's `log`
+ * predicates and pgrep match: the formula postgresql runs "postgres",
+ * mysql runs "mysqld". */
 enum svc_family { SF_DEB, SF_RPM, SF_ARCH, SF_BREW, SF__COUNT };
 static const struct {
-	const char *name, *unit[SF__COUNT];
+	const char *name, *unit[SF__COUNT], *proc;
 } svc_units[] = {
-	{"postgres", {"postgresql", "postgresql", "postgresql", "postgresql"}},
-	{"apache", {"apache2", "httpd", "httpd", "httpd"}},
-	{"apache2", {"apache2", "httpd", "httpd", "httpd"}},
-	{"httpd", {"apache2", "httpd", "httpd", "httpd"}},
-	{"mongo", {"mongod", "mongod", "mongodb", "mongodb-community"}},
-	{"mongodb", {"mongod", "mongod", "mongodb", "mongodb-community"}},
+	{"postgres", {"postgresql", "postgresql", "postgresql", "postgresql"}, "postgres"},
+	{"postgresql", {"postgresql", "postgresql", "postgresql", "postgresql"}, "postgres"},
+	{"apache", {"apache2", "httpd", "httpd", "httpd"}, "httpd"},
+	{"apache2", {"apache2", "httpd", "httpd", "httpd"}, "httpd"},
+	{"httpd", {"apache2", "httpd", "httpd", "httpd"}, "httpd"},
+	{"mongo", {"mongod", "mongod", "mongodb", "mongodb-community"}, "mongod"},
+	{"mongodb", {"mongod", "mongod", "mongodb", "mongodb-community"}, "mongod"},
+	{"mongod", {"mongod", "mongod", "mongodb", "mongodb-community"}, "mongod"},
+	/* Arch ships MariaDB, whose unit answers to mysqld too */
+	{"mysql", {"mysql", "mysqld", "mariadb", "mysql"}, "mysqld"},
+	{"mysqld", {"mysql", "mysqld", "mariadb", "mysql"}, "mysqld"},
+	{"mariadb", {"mariadb", "mariadb", "mariadb", "mariadb"}, "mariadbd"},
+	{"redis", {"redis-server", "redis", "redis", "redis"}, "redis-server"},
+	{"redis-server", {"redis-server", "redis", "redis", "redis"}, "redis-server"},
+	{"ssh", {"ssh", "sshd", "sshd", NULL}, "sshd"},
+	{"sshd", {"ssh", "sshd", "sshd", NULL}, "sshd"},
+	{"openssh", {"ssh", "sshd", "sshd", NULL}, "sshd"},
+	{"cron", {"cron", "crond", "cronie", NULL}, "cron"},
+	{"crond", {"cron", "crond", "cronie", NULL}, "cron"},
+	{"cronie", {"cron", "crond", "cronie", NULL}, "cron"},
+	/* Docker Desktop on a Mac is an app, not a brew service */
+	{"docker", {"docker", "docker", "docker", NULL}, NULL},
+	{"dockerd", {"docker", "docker", "docker", NULL}, NULL},
+	{"bind", {"named", "named", "named", "bind"}, "named"},
+	{"bind9", {"named", "named", "named", "bind"}, "named"},
+	{"named", {"named", "named", "named", "bind"}, "named"},
+	{"samba", {"smbd", "smb", "smb", NULL}, "smbd"},
+	{"smbd", {"smbd", "smb", "smb", NULL}, "smbd"},
+	{"cups", {"cups", "cups", "cups", NULL}, "cupsd"},
+	{"cupsd", {"cups", "cups", "cups", NULL}, "cupsd"},
+	{"chrony", {"chrony", "chronyd", "chronyd", NULL}, "chronyd"},
+	{"chronyd", {"chrony", "chronyd", "chronyd", NULL}, "chronyd"},
+	{"rabbitmq", {"rabbitmq-server", "rabbitmq-server", "rabbitmq", "rabbitmq"}, NULL},
+	{"grafana", {"grafana-server", "grafana-server", "grafana", "grafana"}, "grafana"},
+	{"tailscale", {"tailscaled", "tailscaled", "tailscaled", "tailscale"}, "tailscaled"},
+	{"networkmanager", {"NetworkManager", "NetworkManager", "NetworkManager", NULL}, NULL},
+	{"avahi", {"avahi-daemon", "avahi-daemon", "avahi-daemon", NULL}, NULL},
+	{"nfs", {"nfs-server", "nfs-server", "nfs-server", NULL}, NULL},
+	/* Debian names the unit after PHP's version (php8.2-fpm) */
+	{"php-fpm", {NULL, "php-fpm", "php-fpm", "php"}, "php-fpm"},
 };
 
 /* The family whose unit names p uses, -1 when unknown (FreeBSD's ports,
@@ -355,16 +405,32 @@ static int svc_family(const struct platform *p)
 	return -1;
 }
 
+static int svc_row(const char *v)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(svc_units); i++)
+		if (strcasecmp(v, svc_units[i].name) == 0)
+			return (int)i;
+	return -1;
+}
+
 /* The unit (or brew formula) for service name v on p: v itself when it is
  * no known short name, NULL when it is one and p's name for it is unknown. */
 static const char *svc_unit(const struct platform *p, const char *v)
 {
-	int fam = svc_family(p);
+	int fam = svc_family(p), k = svc_row(v);
 
-	for (size_t i = 0; i < ARRAY_SIZE(svc_units); i++)
-		if (strcasecmp(v, svc_units[i].name) == 0)
-			return fam < 0 ? NULL : svc_units[i].unit[fam];
-	return v;
+	if (k < 0)
+		return v;
+	return fam < 0 ? NULL : svc_units[k].unit[fam];
+}
+
+/* The process a service named v runs as: v itself when it is no known
+ * short name, NULL when it is one whose process the engine does not know. */
+static const char *svc_proc(const char *v)
+{
+	int k = svc_row(v);
+
+	return k < 0 ? v : svc_units[k].proc;
 }
 
 static const char *sys_label(const char *v)
@@ -462,6 +528,7 @@ static bool check_ok(int check, const char *v, int kind)
 		       m < 60;
 	}
 	case CK_SVC: /* a unit name, not "10:00" or host:port, nor a kind of service */
+	case CK_DAEMON:
 		return strchr(v, ':') == NULL && !generic_service(v);
 	case CK_KSVC:
 		return strchr(v, ':') == NULL;
@@ -569,7 +636,7 @@ static bool takeable(const struct mfill *f, int i, uint32_t kinds, bool unknown,
 		return false;
 	/* "watch the log and alert": a word after "and" begins a second task,
 	 * not the unit, unless a service noun follows ("and the cron service") */
-	if ((check == CK_SVC || check == CK_SYSVC) && i > 0 &&
+	if ((check == CK_SVC || check == CK_SYSVC || check == CK_DAEMON) && i > 0 &&
 	    (str_eq(f->r->t[i - 1].low, "and") || str_eq(f->r->t[i - 1].low, "then")) &&
 	    !(i + 1 < f->r->n && (mt_is(&f->r->t[i + 1], "service") || str_eq(f->r->t[i + 1].low, "daemon") ||
 				  str_eq(f->r->t[i + 1].low, "server") || str_eq(f->r->t[i + 1].low, "unit"))))
@@ -577,6 +644,8 @@ static bool takeable(const struct mfill *f, int i, uint32_t kinds, bool unknown,
 	/* a system service's launchd label is known on macOS; elsewhere its unit is needed */
 	if ((check == CK_SVC || (check == CK_SYSVC && f->plat && f->plat->os != PLAT_MACOS)) &&
 	    !svc_unit(f->plat, t->raw))
+		return false;
+	if (check == CK_DAEMON && !svc_proc(t->raw))
 		return false;
 	return check_ok(check, t->raw, t->kind);
 }
@@ -818,6 +887,8 @@ static bool slot_check_ok(const struct mfill *f, const struct role_def *rd, cons
 	switch (rd->check) {
 	case CK_SVC:
 		return svc_unit(f->plat, s->val) != NULL;
+	case CK_DAEMON:
+		return svc_proc(s->val) != NULL;
 	case CK_TAR:
 	case CK_ZIP:
 	case CK_7Z:
@@ -1810,6 +1881,13 @@ static bool fmt_special(struct mfill *f, const char *v, const char *fmt, struct 
 		const char *u = svc_unit(f->plat, v);
 
 		add_quoted(b, u ? u : v, false);
+	} else if (str_eq(fmt, "proc") || str_eq(fmt, "procsq")) { /* apache runs as httpd */
+		const char *pr = svc_proc(v);
+
+		if (str_eq(fmt, "procsq"))
+			add_sq(b, pr ? pr : v);
+		else
+			add_quoted(b, pr ? pr : v, false);
 	} else if (str_eq(fmt, "launchd")) {
 		const char *l = sys_label(v);
 
