@@ -818,7 +818,9 @@ static int compose(const struct mreq *r, const struct platform *p, struct match_
 
 		if (sl && sl->type == SL_NAME && sl->ntok > 0)
 			t = sl->tok[sl->ntok - 1]; /* "a folder called site": site */
-		if (!rl->ok || t < 0 || rl->lit || c == OBJ_NONE || (rl->tok2 >= 0 && rl->tok2 != t))
+		/* "find files under /home and list them": /home is where, not what */
+		if (!rl->ok || t < 0 || rl->lit || c == OBJ_NONE || (rl->tok2 >= 0 && rl->tok2 != t) ||
+		    (a->t[t].cue != CUE_NONE && a->t[t].cue != CUE_OF))
 			continue;
 		if (obj && otok != t)
 			goto out; /* "copy a.txt to b.txt and ...": which one is "it"? */

@@ -31,11 +31,12 @@
 const struct intent match_intents[] = {
 /* ---- listing ---- */
 V("ls.time", "list|ls|show|sort|file modified|newest|oldest|time|date|access", "modified newest oldest:old time date "
-  "access:acc file dir sort first by order when last most inside", SEL_NONE,
+  "access:acc file dir sort first by order when last most inside find", SEL_NONE,
   "ls -[l{!count}]t[u{?acc}][r{?old}][ {path}][ | head -n {count}]", NULL,
   "ls -t sorts by modification time, newest first[; -r reverses it{?old}][; -u uses the"
   " access time instead{?acc}][; head keeps the first {count}]."),
-I("ls.size", "list|ls|show|sort size|biggest|smallest", "size biggest smallest:small file first by order human:h",
+/* "by size" sorts; "with sizes" only shows them (ls.plain's -h) */
+I("ls.size", "list|ls|show|sort size!|biggest|smallest", "size biggest smallest:small file first by order human:h",
   "ls -l[h{?h}]S[r{?small}][ {path}]",
   "ls -S sorts by size, largest first[; -r reverses it{?small}]."),
 I("ls.dirs", "dir", "list ls show only",
@@ -95,11 +96,11 @@ V("find.replace", "replace", "find search file all every inplace occurrence text
   "find selects the files and sed -i edits each in place (BSD sed needs an explicit empty"
   " backup suffix, -i ''); the g flag replaces every occurrence on a line."),
 I("find.copy", "copy @ext", "file all every to into recursive",
-  "{?dest}find {path=.} -type f" FIND_FILTERS " -exec cp {} {dest:dirslash} \\;",
+  "{?ldest}find {path=.} -type f" FIND_FILTERS " -exec cp {} {ldest:dirslash} \\;",
   "find selects the files (in subfolders too) and -exec runs cp for each; files with the"
   " same name overwrite one another in the destination."),
 I("find.move", "move @ext", "file all every to into recursive",
-  "{?dest}find {path=.} -type f" FIND_FILTERS " -exec mv {} {dest:dirslash} \\;",
+  "{?ldest}find {path=.} -type f" FIND_FILTERS " -exec mv {} {ldest:dirslash} \\;",
   "find selects the files (in subfolders too) and -exec runs mv for each; files with the"
   " same name overwrite one another in the destination."),
 I("find.git_repos", "git repository", "find list all show under in every",
@@ -143,7 +144,7 @@ I("du.dirs", "size+ dir", "show list human disk all", "du -sh [{path:dirslash}]*
   "du -sh prints one human-readable total per folder of [{path}][the current folder]."),
 I("du.dirs_of", "size|usage|space|du dir+", "show list human disk all", "du -sh [{path:dirslash}]*/",
   "du -sh prints one human-readable total per folder of [{path}][the current folder]."),
-I("df", "free|df|filesystem|partition|disk", "space howmuch left available usage show "
+I("df", "free|df|filesystem|disk", "space howmuch left available usage show "
   "human du -h",
   "df -h[ {path}]",
   "df reports size, used and available space per mounted filesystem; -h uses K/M/G."),
@@ -326,9 +327,11 @@ I("sort.column", "sort column|field", "by numeric:n reverse:r file",
   "[; -r in reverse{?r}]."),
 I("jq.pretty", "pretty|format", "json show file indent", "jq . {file}",
   "jq . re-indents JSON and validates it."),
-I("jq.field", "field|key|property|attribute", "get show extract every each json object "
-  "all value",
-  "jq -r '.[].{field:raw}' {file}",
+/* one object's field, or ("every", "each", "all") the field of each object in an array */
+I("jq.field", "field|key|property|attribute", "get show extract json object value",
+  "jq -r '.{field:raw}' {file}", "jq .{field} picks the field; -r prints raw strings."),
+I("jq.field_all", "field|key|property|attribute every|each|all", "get show extract json object "
+  "value", "jq -r '.[].{field:raw}' {file}",
   "jq .[] iterates the array and .{field} picks the field; -r prints raw strings."),
 I("jq.version", "version", "get show json", "jq -r '.version' {file}",
   "jq reads the version field; -r prints it without quotes."),
@@ -626,7 +629,7 @@ V("mem.usage", "memory", "usage using free show howmuch have left available mb:m
   "Shows memory in use and free (free on Linux, vm_stat on macOS)."),
 V("cpu.cores", "core|cpu", "count howmuch number show", SEL_OS, "nproc", "sysctl -n hw.ncpu",
   "Prints the number of CPUs available."),
-V("cpu.model", "cpu", "model name type which show info have", SEL_OS,
+V("cpu.model", "cpu", "model name type which show info have this", SEL_OS,
   "lscpu | grep 'Model name'", "sysctl -n machdep.cpu.brand_string", "Prints the CPU model."),
 F("os.version", "os|release", "version which show running linux", SEL_OS,
   "cat /etc/os-release", "sw_vers", "freebsd-version", "Prints the operating system release."),
@@ -841,8 +844,9 @@ I("docker.run", "run|start docker|container|image", "docker background:d detache
   "docker run[ -d{?d}][ -p {pair}][ -p {port}:{num}] {image}",
   "docker run starts a container from the image[; -d detaches it{?d}][; -p maps host:container"
   " ports]."),
-I("docker.image_prune", "image unused|dangling|prune|clean", "delete docker all",
-  "docker image prune -a", "Removes every image no container uses."),
+/* dangling images are the untagged ones: prune alone; -a takes every unused image */
+I("docker.image_prune", "image unused|dangling|prune|clean", "delete docker all dangling:dangling",
+  "docker image prune[ -a{!dangling}]", "Removes every [untagged {?dangling}]image no container uses."),
 /* images (-a) and volumes only when named: volumes hold data */
 I("docker.system_prune", "clean|prune|unused docker|volume|container", "delete unused image:img volume:vol docker all",
   "docker system prune[ -a{?img}][ --volumes{?vol}]",
@@ -875,7 +879,7 @@ I("docker.inspect", "inspect docker|container", "container docker", "docker insp
 I("compose.up", "compose", "start up background:d detached:d run docker",
   "docker compose up[ -d{?d}]", "docker compose up starts the services in compose.yaml[;"
   " -d in the background{?d}]."),
-I("compose.down", "compose", "stop down docker", "docker compose down",
+I("compose.down", "compose", "stop down docker service", "docker compose down",
   "docker compose down stops and removes the services."),
 I("compose.logs", "compose", "log follow:f docker", "docker compose logs[ -f{?f}]",
   "Prints the services' logs."),
@@ -924,6 +928,8 @@ I("pip.show", "version|info pip|python", "package installed show which", "pip sh
   "pip show prints the installed version and metadata."),
 I("pip.freeze", "freeze|requirement", "pip python package save", "pip freeze > requirements.txt",
   "pip freeze writes exact versions of installed packages."),
+I("pip.install_reqfile", "install", "package pip python from file all every",
+  "pip install -r {reqf}", "pip install -r installs every package the file lists."),
 I("pip.install_req", "install requirement", "pip python package file", "pip install -r requirements.txt",
   "Installs every package listed in requirements.txt."),
 I("pip.list", "pip", "list show installed package python", "pip list",
@@ -1125,7 +1131,7 @@ F("log.unit", "log", "service show", SEL_INIT,
 I("ssh", "ssh|connect|login", "into to", "ssh[ -p {port}] {uhost}",
   "ssh opens a shell on the remote host[; -p picks the port]."),
 I("scp.spec", "copy|upload|send|scp|transfer", "file to recursive:r dir:r folder:r",
-  "scp[ -r{?r}] {file} {rspec}",
+  "scp[ -r{?r}] {target} {rspec}",
   "scp copies over ssh to the remote file or folder[; -r copies a folder and its contents{?r}]."),
 I("scp.to", "copy|upload|send", "file to", "scp {file} {rhost}:{path=~}/",
   "scp copies the file over ssh to the path on the host."),
@@ -1185,7 +1191,7 @@ I("password.random", "password|random", "make random character long secure stron
 V("clipboard", "clipboard", "copy content to file", SEL_OS,
   "xclip -selection clipboard < {file}", "pbcopy < {file}",
   "Sends the file's contents to the clipboard (xclip on X11, pbcopy on macOS)."),
-I("symlink", "symlink|link", "make into from to", "ln -s {src} {dest}",
+I("symlink", "symlink|link", "make into from to", "ln -s {src} {ldest}",
   "ln -s creates a symbolic link at the destination pointing to the source."),
 V("realpath", "absolute|full|realpath", "path get show of", SEL_OS, "readlink -f {file}",
   "realpath {file}", "Resolves the path to an absolute one without symlinks."),
@@ -1203,16 +1209,16 @@ I("mkdir", "make|mkdir|new dir", "new", "mkdir -p {folder}", "mkdir -p creates t
   " any missing parents."),
 I("touch", "make|touch|new file", "empty new", "touch {file}", "touch creates an empty file (or"
   " updates its time)."),
-I("copy.file", "copy", "file to", "cp {file} {dest}", "cp copies the file."),
+I("copy.file", "copy", "file to", "cp {file} {ldest}", "cp copies the file."),
 /* two sources: the destination can only be a folder */
-I("copy.files", "copy", "file to both", "cp {file} {file2} {dest:dirslash}",
+I("copy.files", "copy", "file to both", "cp {file} {file2} {ldest:dirslash}",
   "cp copies both files into the folder."),
 I("copy.named", "copy", "make file", "cp {orig} {name}{!dest}",
   "cp copies the file under the new name."),
-I("copy.dir", "copy", "dir to recursive", "cp -r {folder} {dest}", "cp -r copies the folder"
+I("copy.dir", "copy", "dir to recursive", "cp -r {folder} {ldest}", "cp -r copies the folder"
   " and its contents."),
-I("move", "move|rename", "file to", "mv {file} {dest}", "mv moves or renames."),
-I("move.files", "move", "file to both", "mv {file} {file2} {dest:dirslash}",
+I("move", "move|rename", "file to", "mv {file} {ldest}", "mv moves or renames."),
+I("move.files", "move", "file to both", "mv {file} {file2} {ldest:dirslash}",
   "mv moves both files into the folder."),
 I("which", "where|which|installed|location", "command binary program path find dir file",
   "command -v {word}", "command -v prints where the shell finds the command."),
@@ -1228,6 +1234,12 @@ I("find.chmod_x", "executable make|set|chmod|mark|give @ext", "find file all eve
 I("yes.sleep", "sleep|wait", "second", "sleep {num}", "sleep pauses for N seconds."),
 I("sleep.time", "sleep|wait", "for", "sleep {time:sec}", "sleep pauses for {time}."),
 I("wc.file_lines", "howmany|count line", "file", "wc -l < {file}", "wc -l counts lines."),
+/* "reload my bashrc": the phrase reads ~/.bashrc */
+I("shell.source", "reload|source|apply|refresh|reread|load|rerun", "config rc profile my shell",
+  "source {rcfile}", "source runs {rcfile} in the current shell, so its changes take effect."),
+I("find.count_each", "count|howmany each|per dir", "file:f number in sub",
+  "for d in [{path:dirslash}]*/; do printf '%s\\t%s\\n' \"$(find \"$d\" -type f | wc -l)\" \"$d\"; done",
+  "For each folder, find lists the files under it and wc -l counts them."),
 /* the shell integration runs the command in the user's shell, so cd moves it */
 I("cd", "^cd|enter", "into to dir inside", "cd {cdir}", "cd makes {cdir} the shell's working folder."),
 I("cd.go", "^go|change|jump into|inside|dir|to", "into to dir inside", "cd {cdir}",

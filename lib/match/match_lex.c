@@ -165,11 +165,13 @@ const struct lex_phrase lex_phrases[] = {
 	{"is it possible to", ""}, {"thank you", ""}, {"real quick", ""}, {"show me", "show"},
 	{"give me", "show"}, {"let me see", "show"}, {"let me know", "show"}, {"show up", "show"},
 	{"what is", ""}, {"what are", ""}, {"what s", ""}, {"what was", ""}, {"tell me", "show"},
-	{"i have", "have"},
+	{"i have", "have"}, {"taking up", "using"}, {"take up", "using"}, {"takes up", "using"},
+	{"eating up", "using"}, {"using up", "using"}, {"hogging up", "using"},
 	/* places */
 	{"home dir", "~"}, {"home", "~"}, {"current dir", "."},
 	{"this dir", "."}, {"working dir", "."}, {"current working dir", "."}, {"cwd", "."},
-	{"here", "."},
+	{"here", "."}, {"parent dir", ".."}, {"root dir", "/"}, {"root partition", "/"},
+	{"root filesystem", "/"},
 	/* asking which folder one is in: pwd, apart from "the current dir" as a place */
 	{"show current dir", "pwd"}, {"show the current dir", "pwd"}, {"show working dir", "pwd"},
 	{"show the working dir", "pwd"}, {"show current working dir", "pwd"},

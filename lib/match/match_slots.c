@@ -177,10 +177,19 @@ static void extract_sizes(struct mreq *r)
 		s = new_slot(r, type);
 		if (!s)
 			return;
-		if (p >= 0 && is_word(&r->t[p], "below")) {
+		/* "under 10mb" (under is filler elsewhere: "files under src"),
+		 * "at most 2g", "up to 1g" are upper bounds */
+		for (int q = i - 1; q >= 0 && q > p; q--)
+			if (is_word(&r->t[q], "under"))
+				p = q;
+		if (p >= 0 && (is_word(&r->t[p], "below") || is_word(&r->t[p], "under") ||
+			       is_word(&r->t[p], "most") || is_word(&r->t[p], "maximum") ||
+			       is_word(&r->t[p], "max") || (is_word(&r->t[p], "to") && p > 0 &&
+							    is_word(&r->t[p - 1], "up")))) {
 			s->type = SL_SIZE_MAX;
 			take(r, s, p);
-		} else if (p >= 0 && is_word(&r->t[p], "over")) {
+		} else if (p >= 0 && (is_word(&r->t[p], "over") || is_word(&r->t[p], "least") ||
+				      is_word(&r->t[p], "minimum"))) {
 			take(r, s, p);
 		} else if (between == 1) {
 			between = 2;
@@ -630,11 +639,94 @@ static void extract_names(struct mreq *r)
 	}
 }
 
+/* "files ending in .bak", "folders whose name starts with test": a glob on
+ * the name ("*.bak", "test*"). Only of files, folders or names: "lines
+ * starting with #" is a pattern in the text, not a name. */
+static void extract_affixes(struct mreq *r)
+{
+	static const char *const ends[] = {"ending", "end", "ends", "ended"};
+	static const char *const starts[] = {"starting", "start", "starts", "beginning",
+					     "begin", "begins", "prefixed"};
+
+	for (int i = 1; i + 2 < r->n; i++) {
+		const struct mtok *t = &r->t[i], *v;
+		bool end = false, start = false;
+		int k = i + 2, p = i - 1;
+		struct mslot *s;
+
+		for (size_t j = 0; j < ARRAY_SIZE(ends); j++)
+			end |= is_word(t, ends[j]);
+		for (size_t j = 0; j < ARRAY_SIZE(starts); j++)
+			start |= is_word(t, starts[j]);
+		if ((!end && !start) || !free_tok(r, i) ||
+		    !(is_word(&r->t[i + 1], "with") || (end && is_word(&r->t[i + 1], "in"))))
+			continue;
+		/* what ends so: "files", "files that", "folders whose name" */
+		while (p > 0 && (r->t[p].stop || is_word(&r->t[p], "name")) && !is_word(&r->t[p], "and"))
+			p--;
+		if (!is_word(&r->t[p], "file") && !is_word(&r->t[p], "dir") &&
+		    !is_word(&r->t[p], "name") && !is_word(&r->t[p], "symlink"))
+			continue;
+		while (k < r->n && (is_word(&r->t[k], "a") || is_word(&r->t[k], "an") ||
+				    is_word(&r->t[k], "the")))
+			k++;
+		if (k >= r->n || !free_tok(r, k))
+			continue;
+		v = &r->t[k];
+		if (!(v->kind == TK_EXT || v->kind == TK_WORD || v->kind == TK_NUM ||
+		      v->kind == TK_QUOTED || v->kind == TK_FILE || v->kind == TK_SYM ||
+		      (v->kind == TK_PATH && !strchr(v->raw, '/'))))
+			continue;
+		if (!(s = new_slot(r, SL_NAME)))
+			return;
+		snprintf(s->val, sizeof(s->val), end ? "*%s" : "%s*", v->raw);
+		for (int j = i; j <= k; j++)
+			take(r, s, j);
+		commit(r);
+	}
+}
+
+/* "the biggest file", "the newest file": a superlative of one thing is
+ * a count of one (head -n 1), where "the biggest files" lists the top ten. */
+static void extract_superlative_one(struct mreq *r)
+{
+	static const char *const sup[] = {"biggest", "smallest", "newest", "oldest"};
+	struct mslot *s;
+
+	for (int i = 0; i < r->ns; i++)
+		if (r->s[i].type == SL_COUNT)
+			return;
+	for (int i = 0; i + 1 < r->n; i++) {
+		bool is_sup = false;
+		int k = i + 1;
+
+		for (size_t j = 0; j < ARRAY_SIZE(sup); j++)
+			is_sup |= is_word(&r->t[i], sup[j]);
+		if (!is_sup || !free_tok(r, i))
+			continue;
+		while (k < r->n && ((r->t[k].slot >= 0 && r->s[r->t[k].slot].type == SL_EXT) ||
+				    is_word(&r->t[k], "modified")))
+			k++;
+		/* files only: du's list of folders starts with their parent's total */
+		if (k >= r->n || r->t[k].plural || !is_word(&r->t[k], "file"))
+			continue;
+		if (!(s = new_slot(r, SL_COUNT)))
+			return;
+		take(r, s, i);
+		s->num = 1;
+		snprintf(s->val, sizeof(s->val), "1");
+		commit(r);
+		return;
+	}
+}
+
 void ms_extract(struct mreq *r)
 {
+	extract_affixes(r);
 	extract_sizes(r);
 	extract_times(r);
 	extract_numbers(r);
 	extract_exts(r);
+	extract_superlative_one(r);
 	extract_names(r);
 }

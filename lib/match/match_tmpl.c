@@ -34,7 +34,7 @@ enum special { RS_NONE, RS_SIG, RS_CMD, RS_MSG, RS_UHOST, RS_MODE, RS_TEXT, RS_N
 
 /* Value checks: a role only takes a token whose text passes. */
 enum check { CK_NONE, CK_TAR, CK_ZIP, CK_7Z, CK_GZ, CK_XZ, CK_BZ2, CK_JSON, CK_IDENT, CK_HEX, CK_TZ,
-	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_DAEMON, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG };
+	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_DAEMON, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG, CK_RC, CK_LOCAL, CK_REQ };
 
 struct role_def {
 	const char *name;
@@ -164,6 +164,12 @@ static const struct role_def roles[] = {
 	{"email", -1, -1, K(AT), 0, NULL, 0, 0, false, 0, CK_EMAIL},
 	/* the package manager the request names ("with apt"): only this platform's */
 	{"pmname", -1, -1, 0, 0, NULL, 0, 0, false, RS_PMNAME, 0},
+	/* a shell's start-up file, read again with source: ~/.bashrc */
+	{"rcfile", -1, -1, K(PATH) | K(FILE), 0, NULL, 0, 0, false, 0, CK_RC},
+	/* where cp, mv or ln put things: on this machine, never host:path */
+	{"ldest", -1, -1, K(PATH) | K(FILE), C(TO) | C(INTO) | C(AS) | C(IN) | C(NONE), NULL, K(WORD), C(TO) | C(INTO) | C(AS), true, 0, CK_LOCAL},
+	/* a pip requirements file: requirements.txt, requirements-dev.txt */
+	{"reqf", -1, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_REQ},
 	/* what is copied in "a copy of X called Y" */
 	{"orig", -1, -1, K(PATH) | K(FILE), C(OF) | C(NONE), NULL, 0, 0, false, 0, CK_FILE},
 };
@@ -382,6 +388,7 @@ static const struct {
 	{"networkmanager", {"NetworkManager", "NetworkManager", "NetworkManager", NULL}, NULL},
 	{"avahi", {"avahi-daemon", "avahi-daemon", "avahi-daemon", NULL}, NULL},
 	{"nfs", {"nfs-server", "nfs-server", "nfs-server", NULL}, NULL},
+	{"bluetooth", {"bluetooth", "bluetooth", "bluetooth", NULL}, "bluetoothd"},
 	/* Debian names the unit after PHP's version (php8.2-fpm) */
 	{"php-fpm", {NULL, "php-fpm", "php-fpm", "php"}, "php-fpm"},
 };
@@ -527,9 +534,9 @@ static bool check_ok(int check, const char *v, int kind)
 		return *end == '\0' && strlen(strchr(v, ':') + 1) == 2 && h >= 0 && h < 24 && m >= 0 &&
 		       m < 60;
 	}
-	case CK_SVC: /* a unit name, not "10:00" or host:port, nor a kind of service */
+	case CK_SVC: /* a unit name, not "10:00", host:port, ~/.bashrc, nor a kind of service */
 	case CK_DAEMON:
-		return strchr(v, ':') == NULL && !generic_service(v);
+		return !strpbrk(v, ":/~") && !generic_service(v);
 	case CK_KSVC:
 		return strchr(v, ':') == NULL;
 	case CK_ENVNAME: { /* HOME, path; "set a variable" names none: a generic verb is no name */
@@ -537,8 +544,33 @@ static bool check_ok(int check, const char *v, int kind)
 
 		return check_ok(CK_IDENT, v, kind) && (id < 0 || !(lex_flags(id) & WF_WEAK));
 	}
-	case CK_PKG: /* "install node with brew": brew is the manager, not the package */
+	case CK_RC: { /* ~/.bashrc, .zshrc, ~/.profile */
+		const char *base = strrchr(v, '/');
+
+		base = base ? base + 1 : v;
+		return str_eq(base, ".bashrc") || str_eq(base, ".zshrc") || str_eq(base, ".profile") ||
+		       str_eq(base, ".bash_profile") || str_eq(base, ".zprofile");
+	}
+	case CK_LOCAL: { /* not host:path, user@host: cp and mv stay on this machine */
+		const char *colon = strchr(v, ':');
+
+		return kind != TK_AT && !(colon && !memchr(v, '/', (size_t)(colon - v)));
+	}
+	case CK_REQ: {
+		const char *base = strrchr(v, '/');
+
+		base = base ? base + 1 : v;
+		return strncmp(base, "requirements", 12) == 0 && ends_with(base, ".txt");
+	}
+	case CK_PKG: { /* "install node with brew": brew is the manager, not the package */
+		const char *dot = strrchr(v, '.');
+
+		/* requirements.txt is a file of packages, not one */
+		if (kind == TK_FILE && dot && (str_eq(dot, ".txt") || str_eq(dot, ".json") ||
+					       str_eq(dot, ".toml") || str_eq(dot, ".lock")))
+			return false;
 		return pm_name(v) == NULL;
+	}
 	case CK_LRANGE: { /* 5-10: first line first */
 		char *end;
 		long a = strtol(v, &end, 10), z;
@@ -627,8 +659,13 @@ static bool takeable(const struct mfill *f, int i, uint32_t kinds, bool unknown,
 	/* a known word is a value only next to its noun ("the web container"),
 	 * and an image only when it is one ("docker pull nginx", not "the
 	 * unused images") */
+	/* "under docs", "inside build": these prepositions only say where, so
+	 * the word after them is a folder even when the engine knows it */
 	if (t->kind == TK_WORD && t->w >= 0 && !t->fixed && !name_shaped(t->raw) &&
-	    (check == CK_IMAGE ? !known_image(t->raw) : unknown))
+	    (check == CK_IMAGE ? !known_image(t->raw) : unknown) &&
+	    !(check == CK_DIRISH && i > 0 && !(lex_flags(t->w) & WF_WEAK) &&
+	      (str_eq(f->r->t[i - 1].low, "under") || str_eq(f->r->t[i - 1].low, "inside") ||
+	       str_eq(f->r->t[i - 1].low, "within"))))
 		return false;
 	if (check == CK_NOTLINENO && t->kind == TK_NUM && i > 0 && str_eq(f->r->t[i - 1].low, "line"))
 		return false;
@@ -749,6 +786,14 @@ static bool names_object(const struct mfill *f, const struct role_def *rd, int i
 	if (!rd->rcues || cue_ok(rd->rcues, &r->t[i]))
 		return false;
 	return (i > 0 && f->flagged[i - 1]) || (i + 1 < r->n && f->flagged[i + 1]);
+}
+
+/* Words that pick which of the noun's things, never a name: "each
+ * folder", "the current folder", "another container". */
+static bool picks_which(const struct mtok *t)
+{
+	return t->kind == TK_WORD &&
+	       (str_eq(t->low, "each") || str_eq(t->low, "current") || str_eq(t->low, "another"));
 }
 
 static struct mrole *get_role(struct mfill *f, const char *name, size_t n);
@@ -874,8 +919,9 @@ static bool dest_only(const struct mfill *f, const struct role_def *rd, int i)
 {
 	uint8_t cue = f->r->t[i].cue;
 
-	return (cue == CUE_TO || cue == CUE_INTO) && !str_eq(rd->name, "dest") && f->in &&
-	       f->in->gnu && strstr(f->in->gnu, "{dest") != NULL;
+	return (cue == CUE_TO || cue == CUE_INTO) && !str_eq(rd->name, "dest") &&
+	       !str_eq(rd->name, "ldest") && f->in && f->in->gnu &&
+	       (strstr(f->in->gnu, "{dest") || strstr(f->in->gnu, "{ldest"));
 }
 
 /* A name slot ("named site.tgz") fills an archive role only when it is one
@@ -1273,6 +1319,7 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 		/* after the noun: a name ("pod api-1"); before it, any word ("the cron
 		 * service"), except for "file", where the word before is a type */
 		if (j + 1 < r->n && takeable(f, j + 1, k, false, rd->check) && !names_object(f, rd, j + 1) &&
+		    !picks_which(&r->t[j + 1]) &&
 		    !dest_only(f, rd, j + 1) &&
 		    (r->t[j + 1].kind != TK_WORD || r->t[j + 1].w < 0 || r->t[j + 1].fixed ||
 		     !(lex_flags(r->t[j + 1].w) & WF_TARGET))) {
@@ -1282,6 +1329,7 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 			return true;
 		}
 		if (j > 0 && takeable(f, j - 1, k, false, rd->check) && !names_object(f, rd, j - 1) &&
+		    !picks_which(&r->t[j - 1]) &&
 		    !dest_only(f, rd, j - 1) &&
 		    (!str_eq(r->t[j].low, "file") || r->t[j - 1].kind != TK_WORD ||
 		     r->t[j - 1].w < 0)) {
@@ -1503,7 +1551,7 @@ static void add_glob(struct buf *b, const char *s)
 /* Roles that name files on the command line, where a glob is expanded. */
 static bool names_files(const char *role)
 {
-	static const char *const names[] = {"file", "tfile", "target", "src", "dest"};
+	static const char *const names[] = {"file", "tfile", "target", "src", "dest", "ldest"};
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if (str_eq(role, names[i]))
@@ -1705,6 +1753,20 @@ static const char *role_text(const struct mfill *f, const struct mrole *m, char 
 		for (int i = m->tok; i <= m->tok2 && n + 1 < cap; i++)
 			n += (size_t)snprintf(tmp + n, cap - n, "%s%s", i > m->tok ? " " : "", r->t[i].raw);
 		return tmp;
+	}
+	/* "grep for errors": the singular matches the plural too ("error" is
+	 * in "errors"), and is what the lines say ("error: ..."). Only a word
+	 * the engine folded from a plain -s plural, typed bare. */
+	if (m->tok >= 0 && str_eq(m->name, "pattern") && r->t[m->tok].kind == TK_WORD &&
+	    r->t[m->tok].plural && !r->t[m->tok].fixed) {
+		const char *w = r->t[m->tok].raw;
+		size_t n = strlen(w);
+
+		if (n > 3 && n < cap && w[n - 1] == 's' && !strchr("su", w[n - 2]) &&
+		    !(n > 3 && w[n - 2] == 'e' && w[n - 3] == 'i')) {
+			snprintf(tmp, cap, "%.*s", (int)(n - 1), w);
+			return tmp;
+		}
 	}
 	return m->tok >= 0 ? r->t[m->tok].raw : "";
 }
