@@ -320,7 +320,7 @@ static const struct mrole *value_role(const struct mfill *f, int i)
  * ("clear history"). A service or process may lead ("nginx logs"). */
 static bool free_text_role(const char *name)
 {
-	static const char *const free[] = {"pattern", "str", "text", "word", "mark", "xpattern",
+	static const char *const free[] = {"pattern", "wpat", "str", "text", "word", "mark", "xpattern",
 					   "folder", "name", "quoted"};
 
 	for (size_t k = 0; k < ARRAY_SIZE(free); k++)
@@ -516,6 +516,10 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 				u += VERB_COST;
 			continue;
 		}
+		/* "serve this folder", "run it here": the command runs in the
+		 * current folder anyway, so an unread "." leaves nothing out */
+		if (!f->used[i] && t->kind == TK_PATH && str_eq(t->raw, "."))
+			continue;
 		if (!f->used[i]) {
 			/* a quoted string left out is the user's own words ignored;
 			 * the leading verb left out ("create a symlink" read by find)
@@ -734,7 +738,7 @@ static int obj_class(const char *role)
 		{"service", OBJ_SVC}, {"sysvc", OBJ_SVC}, {"daemon", OBJ_SVC},
 		{"container", OBJ_CONTAINER}, {"pod", OBJ_POD}, {"image", OBJ_IMAGE},
 		{"branch", OBJ_BRANCH}, {"pkg", OBJ_PKG}, {"spkg", OBJ_PKG},
-		{"file", OBJ_FILE}, {"tfile", OBJ_FILE}, {"script", OBJ_FILE}, {"tarf", OBJ_FILE},
+		{"file", OBJ_FILE}, {"tfile", OBJ_FILE}, {"nfile", OBJ_FILE}, {"script", OBJ_FILE}, {"tarf", OBJ_FILE},
 		{"zipf", OBJ_FILE}, {"gzf", OBJ_FILE}, {"xzf", OBJ_FILE}, {"bzf", OBJ_FILE},
 		{"szf", OBJ_FILE}, {"orig", OBJ_FILE}, {"path", OBJ_DIR}, {"dir", OBJ_DIR},
 		{"folder", OBJ_DIR}, {"exdir", OBJ_DIR}, {"cdir", OBJ_DIR}, {"target", OBJ_ANYPATH},
@@ -968,6 +972,29 @@ int match_request(const char *req, size_t len, const struct match_opts *opts,
 out:
 	free(r);
 	return ret;
+}
+
+int match_debug_fits(const char *req, const struct platform *p,
+		     void (*cb)(void *arg, const char *id, double score, double explained, int guesses),
+		     void *arg)
+{
+	struct mreq *r = xmalloc(sizeof(*r));
+	struct err err = {0};
+	struct mfill f;
+
+	if (mt_tokenize(r, req, strlen(req), &err) != 0) {
+		free(r);
+		return -1;
+	}
+	ms_extract(r);
+	for (int k = 0; k < T.ncints; k++) {
+		struct fit ft;
+
+		if (fit(r, &T.cints[k], p, &f, &ft))
+			cb(arg, match_intents[k].id, ft.score, ft.explained, ft.guesses);
+	}
+	free(r);
+	return 0;
 }
 
 void match_result_release(struct match_result *r)

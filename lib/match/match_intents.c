@@ -7,8 +7,11 @@
  * them all, "context" is the current one; a leading ^ asks
  * that the request open with one of them: orders, not questions). opt: words the
  * intent explains when present; "word:flag" also sets a flag that
- * templates test with {?flag} / {!flag}. Templates are in match_tmpl.c's
- * syntax; sel picks the variant (GNU/BSD per tool, OS, init system).
+ * templates test with {?flag} / {!flag}, and says the command does what
+ * the word says: "start:now" of enable --now, so "start nginx and enable
+ * it" is one task, as is "download X and save it as Y" (save:save).
+ * Templates are in match_tmpl.c's syntax; sel picks the variant (GNU/BSD
+ * per tool, OS, init system).
  * Words are canonical (see match_lex.c): dir, file, show, delete, make...
  *
  * Adding an intent is one row here plus a line in tests/data/match_cases.tsv.
@@ -39,6 +42,9 @@ V("ls.time", "list|ls|show|sort|file modified|newest|oldest|time|date|access", "
 I("ls.size", "list|ls|show|sort size!|biggest|smallest", "size biggest smallest:small file first by order human:h",
   "ls -l[h{?h}]S[r{?small}][ {path}]",
   "ls -S sorts by size, largest first[; -r reverses it{?small}]."),
+/* "what's in my downloads folder", "the contents of the src folder": a folder
+ * said to be one; a bare path may be a file (cat's) */
+I("ls.content", "content", "show dir file all of", "ls -l {sdir}", "ls -l lists what {sdir} holds."),
 I("ls.dirs", "dir", "list ls show only",
   "ls -d [{path:dirslash}]*/",
   "The */ glob matches only directories; -d lists them rather than their contents."),
@@ -70,6 +76,12 @@ V("find.files", "file|dir|find|symlink|@ext",
   "find walks {path=.} recursively and prints every entry that passes all the filters"
   " (-name/-size/-mtime/-user...); -size rounds up to whole units, -mtime counts 24-hour"
   " periods, and -delete (if present) removes what matched."),
+/* "files with spaces in their names" */
+I("find.spaces", "space+ name|file", "find list show with in their dir:d file:f", "find {path=.}[ -type d{?d}][ -type f{?f}{!d}] -name '* *'",
+  "The glob '* *' matches every name with a space in it."),
+/* "where is nginx.conf": a file by name, anywhere */
+I("find.where", "where", "is located find file everywhere stored kept", "find / {name:find}",
+  "find / walks the whole filesystem for entries with that name (folders you may not read are reported)."),
 V("find.broken", "broken", "symlink find show list file delete:del", SEL_FIND,
   "find {path=.} -xtype l[ -delete{?del}]", "find -L {path=.} -type l[ -delete{?del}]",
   "A broken symlink points at nothing: GNU find tests the target with -xtype l; BSD find"
@@ -141,9 +153,9 @@ I("du.each", "size|du|space|usage each|sort dir|usage|du|disk|space", "show list
   "du -sh prints one human-readable total per folder; sort -h orders K/M/G sizes."),
 /* plural: "directory sizes", "the size of the folders" ask one size per folder */
 I("du.dirs", "size+ dir", "show list human disk all", "du -sh [{path:dirslash}]*/",
-  "du -sh prints one human-readable total per folder of [{path}][the current folder]."),
+  "du -sh prints one human-readable total per folder of [{path}][the current folder{!path}]."),
 I("du.dirs_of", "size|usage|space|du dir+", "show list human disk all", "du -sh [{path:dirslash}]*/",
-  "du -sh prints one human-readable total per folder of [{path}][the current folder]."),
+  "du -sh prints one human-readable total per folder of [{path}][the current folder{!path}]."),
 I("df", "free|df|filesystem|disk", "space howmuch left available usage show "
   "human du -h",
   "df -h[ {path}]",
@@ -226,9 +238,15 @@ I("grep.comments", "comment", "line show only grep find",
 I("grep.strip_comments", "comment empty|delete|without|strip", "line show",
   "grep -Ev '^[[:space:]]*(#|$)' {file}",
   "grep -v drops lines that are comments or blank."),
+/* one compressed file: "search for error in app.log.gz" */
+I("zgrep.file", "grep|find", "gz gzip compressed rotated log file in", "zgrep {pattern:q} {gzf}",
+  "zgrep searches the gzip-compressed file without unpacking it."),
 I("zgrep", "gz|gzip|compressed|rotated", "find grep log file",
   "zgrep {pattern:q} {path=.}/*.gz",
   "zgrep searches gzip-compressed files without unpacking them."),
+/* "show lines with WARN in app.log": the lines' words after "with" */
+I("grep.with", "line", "show find get only all file", "grep {wpat:q} {file}",
+  "grep prints the lines of {file} that contain {wpat}."),
 I("grep.file", "grep|find|contain|match", "contain with match insensitive:i wholeword:w show "
   "linenumber:n only line",
   "grep[ -i{?i}][ -w{?w}][ -n{?n}] {pattern:q} {file}",
@@ -287,7 +305,7 @@ I("tr.upper", "upper", "convert make change text file", "tr '[:lower:]' '[:upper
   "tr maps every lower-case letter to upper case."),
 I("tr.lower", "lower", "convert make change text file", "tr '[:upper:]' '[:lower:]' < {file}",
   "tr maps every upper-case letter to lower case."),
-I("awk.dedup_order", "dedup|duplicate", "delete line keep order file",
+I("awk.dedup_order", "dedup|duplicate|unique", "delete line keep order file show",
   "awk '!seen[$0]++' {file}",
   "awk prints a line only the first time it is seen, so the order is kept."),
 I("uniq.dups", "duplicate line", "show find list which only file", "sort {tfile} | uniq -d",
@@ -323,7 +341,7 @@ I("paste.join", "join|merge|combine line", "into one single all with by using fi
   "paste -s joins all lines of the file into one; -d puts {jsep} between them."),
 I("sort.column", "sort column|field", "by numeric:n reverse:r file",
   "sort{file:sortt} -k{nth:raw},{nth:raw}[ -n{?n}][ -r{?r}] {file}",
-  "sort -k N,N compares on field {nth} alone[ (-t sets the separator)][; -n as numbers{?n}]"
+  "sort -k N,N compares on field {nth} alone (-t gives a file's separator)[; -n as numbers{?n}]"
   "[; -r in reverse{?r}]."),
 I("jq.pretty", "pretty|format", "json show file indent", "jq . {file}",
   "jq . re-indents JSON and validates it."),
@@ -365,13 +383,18 @@ I("tail", "last|tail|end", "line show file", "tail -n {count=10} {file}",
 I("tail.follow", "follow|tail|watch", "file log show line with only contain last -f",
   "tail[ -n {count}] -f {file}[ | grep --line-buffered {pattern:q}]",
   "tail -f keeps printing lines as they are appended[; grep --line-buffered filters them"
-  " without buffering delays]."),
+  " without buffering delays{?pattern}]."),
 I("cat", "show|read|cat|open", "file content whole", "cat {tfile}", "cat prints the file."),
+/* "what's in app.log": a name with a suffix; "what's in /etc/nginx" may be a folder */
+I("cat.content", "content", "show file whole of", "cat {nfile}", "cat prints the file."),
 I("sort.file", "sort", "line file numeric:n reverse:r alphabetical",
   "sort[ -n{?n}][ -r{?r}] {file}", "sort orders the lines[; -n numerically{?n}][; -r in"
   " reverse{?r}]."),
-I("uniq.count", "count", "occurrence each line duplicate unique", "sort {file} | uniq -c | sort -rn",
+I("uniq.count", "count|common|frequent", "occurrence each line duplicate unique most", "sort {file} | uniq -c | sort -rn",
   "uniq -c counts runs of identical lines after sort groups them; sort -rn ranks them."),
+/* "lines longer than 80 characters" */
+I("awk.long", "longer|long|wider|over|exceed line character|char|column", "show find print than file more",
+  "awk 'length > {count}' {file}", "awk prints the lines whose length is over {count} characters."),
 I("nl", "linenumber", "show add file", "cat -n {file}", "cat -n numbers every line."),
 I("sed.empty_lines", "empty line", "delete strip without", "sed '/^[[:space:]]*$/d' {file}",
   "sed deletes lines that are empty or only whitespace."),
@@ -400,10 +423,10 @@ I("tar.extract", "extract|decompress|open|pull", "archive tar tarball here file 
   "tar -x extracts (the compression is detected from the file)[; -C changes into {exdir}"
   " first][; only {member} is taken out]."),
 I("tar.create", "tar|targz|tar.gz|tgz|tarball|archive|compress|backup", "make xz:xz bz2:bz gzip up "
-  "dir",
-  "tar[ --exclude={exclude:q}] -c[z{!xz}{!bz}][J{?xz}][j{?bz}]f "
-  "{folder:base}.tar.[gz{!xz}{!bz}][xz{?xz}][bz2{?bz}] {folder:dirarg}",
-  "tar -c creates an archive, -f names it, and z/J/j pick gzip/xz/bzip2 compression."),
+  "dir uncompressed:plain",
+  "tar[ --exclude={exclude:q}] -c[z{!xz}{!bz}{!plain}][J{?xz}][j{?bz}]f "
+  "{folder:base}.tar[.gz{!xz}{!bz}{!plain}][.xz{?xz}][.bz2{?bz}] {folder:dirarg}",
+  "tar -c creates an archive, -f names it[, and z/J/j pick gzip/xz/bzip2 compression{!plain}]."),
 I("tar.create_to", "tar|targz|tar.gz|tgz|tarball|archive|compress|backup", "make xz bz2 gzip up dir "
   "into to as called",
   "tar[ --exclude={exclude:q}] -c{tarf:tarc}f {tarf} {folder:dirarg}",
@@ -423,6 +446,9 @@ I("7z.create", "7z", "make archive compress of into", "7z a {folder:base}.7z {fo
 I("zip.create_to", "zip|compress", "make dir password:e encrypted:e protected into to as called up",
   "zip -r[e{?e}] {zipf} {folder}",
   "zip -r adds the folder recursively to {zipf}[; -e prompts for a password{?e}]."),
+/* "zip report.pdf and data.csv into files.zip" */
+I("zip.files", "zip|compress", "make file into to as called both", "zip {zipf} {file} {file2}",
+  "zip adds the files to {zipf}."),
 I("zip.create", "zip|compress", "make dir password:e encrypted:e protected file",
   "zip -r[e{?e}] {folder:base}.zip {folder}",
   "zip -r adds the folder recursively[; -e prompts for a password{?e}]."),
@@ -444,7 +470,7 @@ I("bz2.decompress", "decompress|extract", "file", "bunzip2 {bzf}",
 /* ---- permissions ---- */
 I("chmod.x", "executable", "make set change give add permission file", "chmod +x {file}",
   "chmod +x adds execute permission for owner, group and others (as the umask allows)."),
-I("chmod.private", "onlyme|private|lock", "read write down permission file make set",
+I("chmod.private", "onlyme|private|lock", "read write down permission file make set readable accessible",
   "chmod 600 {target}", "Mode 600: the owner may read and write; nobody else has access."),
 I("chmod.grant", "give|add|allow|grant read|write|execute", "read:r write:w execute:x group:g other:o "
   "everyone:a owner:u user:u permission access recursive:R file:R",
@@ -512,6 +538,9 @@ V("pgrep.full", "process|command|pid", "show list full:full args command line ru
   "find", SEL_OS,
   "pgrep -a[f{?full}] {proc}", "pgrep -l[f{?full}] {proc}",
   "pgrep finds processes by name; -f matches and -a/-l prints the whole command line."),
+/* "the full command line of process 2345" */
+I("ps.args", "command|args|argument|cmdline", "full line show process of what pid whole", "ps -o args= -p {pid}",
+  "ps -o args= prints the process's whole command line, without a header."),
 I("pgrep", "pid", "find show get", "pgrep {proc}", "pgrep prints the PIDs of matching processes."),
 V("ps.user", "process", "show list all running user @user", SEL_PS,
   "ps -u {user}", "ps -U {user}", "ps lists the processes of {user}."),
@@ -523,7 +552,7 @@ I("ps.count", "count process", "running show", "ps -A | tail -n +2 | wc -l",
   "ps -A lists all processes; tail drops the header and wc counts the rest."),
 V("ps.threads", "thread", "process show list", SEL_PS,
   "ps -T -p {pid}", "ps -M -p {pid}", "Lists the threads of the process."),
-I("nohup", "background|nohup|detach|survive", "run start logout script",
+I("nohup", "background|nohup|detach|survive", "run start logout script file",
   "nohup {script:exe} > {script:stem}.log 2>&1 &",
   "nohup ignores the hangup signal sent at logout; output goes to a log file and & puts"
   " it in the background."),
@@ -532,7 +561,7 @@ I("renice", "priority|nice|renice", "lower reduce process", "renice -n {num=10} 
 I("top", "top|htop|monitor", "process live show", "top", "top shows processes live."),
 I("lsof.file", "using|open|lock", "process which file who show", "lsof {file}",
   "lsof lists the processes that have the file open."),
-I("lsof.all", "open file", "list show all", "lsof",
+I("lsof.all", "open file", "list show all", "lsof[ -u {user}]",
   "lsof lists every open file of every process (other users' need root)."),
 I("lsof.pid", "file", "open process list", "lsof -p {pid}",
   "lsof -p lists the files a process has open."),
@@ -545,8 +574,15 @@ V("watch.mem", "watch|monitor|refresh memory", "free show usage every live", SEL
 V("watch", "watch|rerun|repeat", "run every show", SEL_OS, "watch -n {interval:sec=2} {cmd}",
   "while true; do clear; {cmd}; sleep {interval:sec=2}; done",
   "watch re-runs the command every few seconds and shows its output."),
+/* "run df -h every 2 seconds": run asks for watch only with an interval */
+V("watch.every", "run|execute @interval", "show", SEL_OS, "watch -n {interval:sec} {cmd}",
+  "while true; do clear; {cmd}; sleep {interval:sec}; done",
+  "watch re-runs the command every {interval} and shows its output."),
 
 /* ---- networking ---- */
+V("net.mac", "mac", "show my address what ether hardware", SEL_OS, "ip link show",
+  "ifconfig en0 | awk '/ether/{print $2}'",
+  "Shows the network interfaces' hardware (MAC) addresses."),
 V("net.localip", "localip|ip|myip", "show my address local what", SEL_OS,
   "hostname -I", "ipconfig getifaddr en0",
   "Prints this machine's LAN address (GNU hostname -I; on macOS the Wi-Fi/Ethernet en0)."),
@@ -564,7 +600,7 @@ I("net.scan", "scan", "open port", "nc -zv {host} {range=1-1024}",
  * a list of sockets */
 I("net.online", "connectivity", "show test working work my", "ping -c {count=4} 1.1.1.1",
   "ping sends {count=4} echo requests to a public address; replies mean the connection works."),
-I("ping", "ping", "time", "ping -c {count=4} {host:brand}",
+I("ping", "ping|reachable", "time is check", "ping -c {count=4} {host:brand}",
   "ping -c sends {count=4} echo requests and stops."),
 I("dig.mx", "mx", "record get show lookup dns", "dig +short MX {host}",
   "dig +short MX prints the domain's mail servers."),
@@ -574,14 +610,14 @@ I("dig.ip", "ip", "address of what get show find", "dig +short {fqdn}",
   "dig +short prints the addresses the name resolves to."),
 I("dig.a", "resolve|dns|lookup|arecord", "ip address record get show find", "dig +short {host}",
   "dig +short prints the addresses the name resolves to."),
-I("wget", "wget", "download file save get fetch with using", "wget[ -O {dest}] {url}",
-  "wget fetches the URL into the current folder[; -O names the file]."),
+I("wget", "wget", "download file save:save get fetch with using", "wget[ -O {dest}] {url}",
+  "wget fetches the URL into the current folder[; -O names the file{?dest}]."),
 I("tls.expiry", "certificate|cert expiry|expire|expiration|valid|date", "when check show ssl tls"
   " of for", "echo | openssl s_client -connect {fqdn}:443 -servername {fqdn} 2>/dev/null"
   " | openssl x509 -noout -dates",
   "openssl s_client fetches the server's certificate (-servername sends SNI) and x509"
   " -dates prints notBefore and notAfter, its expiry."),
-I("curl.download", "download", "file save curl", "curl -L[O{!dest}][ -o {dest}] {url}",
+I("curl.download", "download", "file save:save curl", "curl -L[O{!dest}][ -o {dest}] {url}",
   "curl -L follows redirects; -O keeps the remote file name (-o names it)."),
 I("curl.save", "save", "file page", "curl -L -o {dest} {url}",
   "curl -L follows redirects and -o writes the body to {dest}."),
@@ -602,8 +638,8 @@ I("traceroute", "trace|traceroute|hops", "route path", "traceroute {host}",
   "traceroute lists the routers on the path to the host."),
 V("net.connections", "connection", "open network active current show list all tcp udp", SEL_OS,
   "ss -tunap", "netstat -an -p tcp",
-  "Lists TCP and UDP sockets, connected and listening[, with the owning processes (ss -p;"
-  " other users' need root)]."),
+  "Lists TCP and UDP sockets, connected and listening (ss -p adds the owning processes;"
+  " other users' need root)."),
 V("net.established", "established", "tcp connection show list", SEL_OS,
   "ss -tn state established", "netstat -an -p tcp | grep ESTABLISHED",
   "Lists TCP connections in the ESTABLISHED state."),
@@ -633,6 +669,9 @@ V("cpu.model", "cpu", "model name type which show info have this", SEL_OS,
   "lscpu | grep 'Model name'", "sysctl -n machdep.cpu.brand_string", "Prints the CPU model."),
 F("os.version", "os|release", "version which show running linux", SEL_OS,
   "cat /etc/os-release", "sw_vers", "freebsd-version", "Prints the operating system release."),
+/* "which version of python is installed", "node version" */
+I("prog.version", "version", "which what show check installed have running my of get",
+  "{prog:ver}", "Prints the installed version of {prog}."),
 I("kernel", "kernel", "version which show running", "uname -r", "uname -r prints the kernel release."),
 I("arch", "architecture|arch", "cpu show what", "uname -m", "uname -m prints the CPU architecture."),
 I("env", "env", "variable all show list", "env", "env lists every environment variable."),
@@ -642,7 +681,7 @@ V("env.set", "variable|env|export|set", "set define make value shell session cur
 I("path.lines", "path", "oneline show split entry", "echo \"$PATH\" | tr ':' '\\n'",
   "PATH is colon-separated; tr turns each colon into a newline."),
 I("who", "loggedin", "who user show", "who", "who lists the users logged in."),
-I("printenv", "value|variable", "show what", "printenv {var:env}", "printenv prints one variable."),
+I("printenv", "value|variable", "show what env", "printenv {var:env}", "printenv prints one variable."),
 V("disks", "disk|partition", "list show all", SEL_OS, "lsblk", "diskutil list",
   "Lists disks and their partitions."),
 V("battery", "battery", "status show level", SEL_OS,
@@ -683,7 +722,7 @@ I("git.log_oneline", "commit|log", "git oneline show list last history",
   " limits it to {count=10}."),
 I("git.log_author", "commit|log", "git show list by @user",
   "git log --author={user}[ --since={time:ago}]", "git log --author filters commits by"
-  " author[; --since limits them in time]."),
+  " author[; --since limits them in time{?time}]."),
 /* "logs from the last hour" with no git word is the system's (log.since) */
 I("git.log_since", "commit|git", "log show list", "git log --since={time:ago}",
   "git log --since shows commits newer than the date."),
@@ -706,10 +745,10 @@ I("git.delete_branch", "delete branch", "local git", "git branch -d {branch}",
   "git branch -d deletes a merged local branch (-D forces)."),
 I("git.delete_remote_branch", "delete branch remote", "git", "git push {remote=origin} --delete {branch}",
   "git push --delete removes the branch from the remote."),
-I("git.stash_msg", "stash", "change save git message", "git stash push -m {msg:q}",
+I("git.stash_msg", "stash", "change save git message work", "git stash push -m {msg:q}",
   "git stash push saves uncommitted work under a message."),
-I("git.stash", "stash", "change save git", "git stash", "git stash shelves uncommitted work."),
-I("git.stash_pop", "stash", "pop apply:apply restore back git", "git stash [pop{!apply}][apply{?apply}]",
+I("git.stash", "stash", "change save git work", "git stash", "git stash shelves uncommitted work."),
+I("git.stash_pop", "stash", "pop apply:apply restore back git last newest", "git stash [pop{!apply}][apply{?apply}]",
   "git stash [pop re-applies the latest stash and drops it{!apply}][apply re-applies the latest"
   " stash and keeps it{?apply}]."),
 I("git.stash_list", "stash", "list show git", "git stash list", "Lists the saved stashes."),
@@ -719,17 +758,19 @@ I("git.blame_file", "blame", "line each every git show file", "git blame {file}"
   "git blame shows, for each line, the commit and author that last changed it."),
 I("git.diff_staged", "staged", "diff show change git", "git diff --staged",
   "git diff --staged shows what the next commit will contain."),
-I("git.diff", "diff|change", "git show unstaged uncommitted", "git diff",
+I("git.diff", "diff|change", "git show unstaged uncommitted of", "git diff[ {file}]",
   "git diff shows unstaged changes."),
-I("git.tag_annotated", "tag", "annotated make git", "git tag -a {tag} -m 'Release {tag:sq}'",
+I("git.tag", "tag", "make git commit this as", "git tag {tag}",
+  "git tag names the current commit {tag} (a lightweight tag)."),
+I("git.tag_annotated", "tag annotated", "make git commit this as", "git tag -a {tag} -m 'Release {tag:sq}'",
   "An annotated tag stores a message, author and date."),
 I("git.tag_list", "tag", "list show all git", "git tag --list", "Lists the tags."),
 I("git.remote_set", "remote|origin", "point set change url git", "git remote set-url {word=origin} {url}",
   "git remote set-url changes where the remote points."),
 I("git.remote_list", "remote|origin", "list show git url address origin remote", "git remote -v", "Lists remotes and their URLs."),
 I("git.amend", "fix|change|amend|edit|reword", "message lastcommit git",
-  "git commit --amend -m {msg:q}",
-  "--amend replaces the last commit (here its message); do not amend pushed commits."),
+  "git commit --amend[ -m {msg:q}]",
+  "--amend replaces the last commit[ (here its message{?msg})]; do not amend pushed commits."),
 I("git.diff_names", "file branch|between|diff", "change modified between diff branch git", "git diff --name-only {word}...{word2=HEAD}",
   "--name-only lists the changed files; A...B compares B against its merge base with A."),
 I("git.squash", "squash", "lastcommit commit git last", "git rebase -i HEAD~{count:raw}",
@@ -766,6 +807,9 @@ I("git.commit_all", "commit all|every", "change file modified tracked message wi
 I("git.restore", "discard|revert|undo|restore|throw change|git|edit|modification",
   "file my local uncommitted unstaged git to in away", "git restore {file}",
   "git restore puts the file back as it was at the last commit; the edits are lost."),
+/* "add everything and commit with message x": stage all, then commit */
+I("git.add_commit", "add|stage commit", "all file change git with message then", "git add -A && git commit -m {msg:q}",
+  "git add -A stages every change (new files too), then git commit records them with the message."),
 I("git.commit", "commit", "message with git", "git commit -m {msg:q}",
   "git commit -m records the staged changes with the message."),
 I("git.log_recent", "lastcommit", "git show list", "git log -n {num} --oneline",
@@ -836,19 +880,19 @@ I("docker.prune_containers", "delete|clean|prune stopped|exited|container", "doc
   "docker container prune -f", "Removes every stopped container."),
 I("docker.logs", "log container|docker", "follow:f tail:f container docker show",
   "docker logs[ -f{?f}] {container}", "docker logs prints the container's output[; -f"
-  " keeps following it]."),
+  " keeps following it{?f}]."),
 I("docker.exec", "shell|exec|bash|sh", "open run container docker into inside",
   "docker exec -it {container} sh", "docker exec -it runs an interactive shell inside the"
   " container."),
 I("docker.run", "run|start docker|container|image", "docker background:d detached:d container port image mapping map",
   "docker run[ -d{?d}][ -p {pair}][ -p {port}:{num}] {image}",
   "docker run starts a container from the image[; -d detaches it{?d}][; -p maps host:container"
-  " ports]."),
+  " ports{?pair}][; -p maps the host port to the container's{?port}]."),
 /* dangling images are the untagged ones: prune alone; -a takes every unused image */
 I("docker.image_prune", "image unused|dangling|prune|clean", "delete docker all dangling:dangling",
   "docker image prune[ -a{!dangling}]", "Removes every [untagged {?dangling}]image no container uses."),
 /* images (-a) and volumes only when named: volumes hold data */
-I("docker.system_prune", "clean|prune|unused docker|volume|container", "delete unused image:img volume:vol docker all",
+I("docker.system_prune", "clean|prune|unused docker|volume|container", "delete unused image:img volume:vol docker all file",
   "docker system prune[ -a{?img}][ --volumes{?vol}]",
   "Removes stopped containers, unused networks, unused images and volumes."),
 I("docker.df", "docker disk|space|howmuch|usage|size", "using show", "docker system df",
@@ -888,7 +932,7 @@ I("k8s.pods", "pod", "list show get kubectl all", "kubectl get pods[ -n {ns}]",
 I("k8s.pods_all", "pod", "all namespace list show get kubectl", "kubectl get pods -A",
   "-A lists pods in every namespace."),
 I("k8s.logs", "log pod|kubectl", "pod follow:f tail:f kubectl show", "kubectl logs[ -f{?f}] {pod}[ -n {ns}]",
-  "kubectl logs prints the pod's output[; -f follows it]."),
+  "kubectl logs prints the pod's output[; -f follows it{?f}]."),
 I("k8s.describe", "describe deployment", "kubectl", "kubectl describe deployment {deploy}",
   "kubectl describe shows the deployment's state and events."),
 I("k8s.describe_pod", "describe pod", "kubectl", "kubectl describe pod {pod}[ -n {ns}]",
@@ -909,7 +953,7 @@ I("k8s.deployments", "deployment", "list show get kubectl all", "kubectl get dep
 /* "services" alone are the machine's (svc.list): a cluster word says kubectl */
 I("k8s.services", "service kubectl|cluster|namespace", "list show get all", "kubectl get services[ -n {ns}]",
   "Lists services."),
-I("k8s.nodes", "node", "list show get kubectl", "kubectl get nodes", "Lists cluster nodes."),
+I("k8s.nodes", "node", "list show get kubectl cluster", "kubectl get nodes", "Lists cluster nodes."),
 I("k8s.apply", "apply", "kubectl file", "kubectl apply -f {file}", "Creates or updates the"
   " resources in the file."),
 I("k8s.rollout_restart", "restart deployment|rollout", "deployment kubectl rollout", "kubectl rollout restart deployment {deploy}",
@@ -926,7 +970,7 @@ I("pip.uninstall", "uninstall|delete pip|python", "package", "pip uninstall {pkg
   "pip uninstall removes the Python package."),
 I("pip.show", "version|info pip|python", "package installed show which", "pip show {pkg}",
   "pip show prints the installed version and metadata."),
-I("pip.freeze", "freeze|requirement", "pip python package save", "pip freeze > requirements.txt",
+I("pip.freeze", "freeze|requirement", "pip python package save to into", "pip freeze > {reqf=requirements.txt}",
   "pip freeze writes exact versions of installed packages."),
 I("pip.install_reqfile", "install", "package pip python from file all every",
   "pip install -r {reqf}", "pip install -r installs every package the file lists."),
@@ -955,7 +999,10 @@ I("pkg.info", "info|show|about package", "info about", "[{pmname}]{pm_info} {pkg
   "Shows the package's version, dependencies and description."),
 I("pkg.remove", "uninstall|purge", "package delete", "[{pmname}]{pm_remove} {pkg}", "Removes the package."),
 I("pkg.remove_pkg", "delete package", "", "[{pmname}]{pm_remove} {pkg}", "Removes the package."),
-I("pkg.files", "file package", "install list which what", "[{pmname}]{pm_files} {pkg}",
+/* "which package provides /usr/bin/curl" */
+I("pkg.owner", "package provide|own|owner|belong|install", "which what file find", "[{pmname}]{pm_owner} {target}",
+  "Names the package that installed the file."),
+I("pkg.files", "file package", "install list which what contain", "[{pmname}]{pm_files} {pkg}",
   "Lists the files the package installed."),
 I("pkg.autoremove", "autoremove|unused|orphan", "package delete clean", "[{pmname}]{pm_autoremove}",
   "Removes packages that nothing depends on any more."),
@@ -1010,7 +1057,7 @@ V("useradd", "add|make|new user", "with homedir", SEL_OS,
 V("usermod.group", "add", "to group user", SEL_OS,
   "sudo usermod -aG {group} {who}", "sudo dseditgroup -o edit -a {who} -t user {group}",
   "usermod -aG appends the group (without -a the user would leave every other group)."),
-I("id.uid", "uid|id", "user my show what", "id -u", "id -u prints your numeric user ID."),
+I("id.uid", "uid|id", "user my show what", "id -u[ {who}]", "id -u prints your numeric user ID."),
 I("passwd.me", "password", "change set reset update my own new", "passwd{!who}",
   "passwd asks for your current password, then the new one."),
 I("passwd", "password", "change set reset user", "sudo passwd {who}",
@@ -1085,7 +1132,7 @@ F("svc.list", "service", "list running:run show all", SEL_INIT,
 F("svc.failed", "failed", "service which show list", SEL_INIT,
   "systemctl --failed", "launchctl list | awk '$2 != 0 && $2 != \"-\"'", NULL,
   "Lists units that failed."),
-I("cron.list", "crontab|cron|scheduled", "show list my job process", "crontab -l",
+I("cron.list", "crontab|cron|scheduled", "show list my job process content", "crontab -l",
   "crontab -l prints your cron jobs."),
 I("cron.edit", "crontab|cron edit|change|add|open|editor|make|new|schedule", "job", "crontab -e", "crontab -e opens your cron table in an editor."),
 F("svc.reload", "reload", "service config", SEL_INIT,
@@ -1129,17 +1176,17 @@ F("log.unit", "log", "service show", SEL_INIT,
 
 /* ---- remote ---- */
 I("ssh", "ssh|connect|login", "into to", "ssh[ -p {port}] {uhost}",
-  "ssh opens a shell on the remote host[; -p picks the port]."),
+  "ssh opens a shell on the remote host[; -p picks the port{?port}]."),
 I("scp.spec", "copy|upload|send|scp|transfer", "file to recursive:r dir:r folder:r",
   "scp[ -r{?r}] {target} {rspec}",
   "scp copies over ssh to the remote file or folder[; -r copies a folder and its contents{?r}]."),
 I("scp.to", "copy|upload|send", "file to", "scp {file} {rhost}:{path=~}/",
   "scp copies the file over ssh to the path on the host."),
 I("scp.from", "download|copy|fetch", "from recursive:r file dir", "scp[ -r{?r}] {at}:{path} {dest=.}",
-  "scp copies from the remote host[; -r for folders]."),
+  "scp copies from the remote host[; -r for folders{?r}]."),
 I("rsync", "rsync|sync|mirror", "with to dir delete:del mirror:del extra file no longer exist missing", "rsync -avz[ --delete{?del}] {src:dirslash} {dest:dirslash}",
   "rsync -a preserves attributes, -v lists files, -z compresses[; --delete removes files"
-  " missing from the source]."),
+  " missing from the source{?del}]."),
 I("ssh.keygen", "key", "make ssh ed25519 rsa new", "ssh-keygen -t ed25519",
   "ssh-keygen creates a key pair; ed25519 is short and strong."),
 I("ssh.copyid", "key", "install copy add send upload public my ssh to server remote", "ssh-copy-id[ -p {port}] {uhost}",
@@ -1188,6 +1235,9 @@ I("calc", "calculate|compute|calc|math|evaluate", "what", "echo {expr:q} | bc -l
 I("password.random", "password|random", "make random character long secure strong",
   "openssl rand -base64 {count:b64=18}",
   "openssl rand draws random bytes; base64 of N bytes gives about 4N/3 characters."),
+/* "copy the output of ls to the clipboard" */
+V("clipboard.cmd", "clipboard output", "copy to of", SEL_OS, "{cmd} | xclip -selection clipboard",
+  "{cmd} | pbcopy", "The command's output goes to the clipboard (xclip on X11, pbcopy on macOS)."),
 V("clipboard", "clipboard", "copy content to file", SEL_OS,
   "xclip -selection clipboard < {file}", "pbcopy < {file}",
   "Sends the file's contents to the clipboard (xclip on X11, pbcopy on macOS)."),
@@ -1195,7 +1245,10 @@ I("symlink", "symlink|link", "make into from to", "ln -s {src} {ldest}",
   "ln -s creates a symbolic link at the destination pointing to the source."),
 V("realpath", "absolute|full|realpath", "path get show of", SEL_OS, "readlink -f {file}",
   "realpath {file}", "Resolves the path to an absolute one without symlinks."),
-I("history.grep", "history", "find grep command show", "history | grep {pattern:q}",
+/* "where does /usr/bin/python point": a link's final target */
+V("symlink.target", "point|resolve|target", "where symlink link to what of show", SEL_OS,
+  "readlink -f {target}", "realpath {target}", "Follows the links to the file they end at."),
+I("history.grep", "history", "find grep command show shell contain", "history | grep {pattern:q}",
   "history prints your shell history; grep filters it."),
 /* "the": one folder ("delete the folder named x"); "all"/"every" go to find */
 I("rm.dir", "delete", "dir recursive force the", "rm -rf {folder}",
@@ -1225,7 +1278,7 @@ I("which", "where|which|installed|location", "command binary program path find d
 I("alias.list", "alias", "list show", "alias", "Lists shell aliases."),
 I("xargs.delete_empty_dirs", "delete empty dir", "all", "find {path=.} -type d -empty -delete",
   "find -empty matches empty folders and -delete removes them (deepest first)."),
-I("serve.http", "serve|webserver|server", "http static file dir python simple quick start run open local",
+I("serve.http", "serve|webserver|server", "http static file dir python simple quick start run open local over",
   "python3 -m http.server {port=8000}", "Serves the current folder over HTTP."),
 I("uuid", "uuid|guid", "make new random", "uuidgen", "uuidgen prints a random UUID."),
 I("find.chmod_x", "executable make|set|chmod|mark|give @ext", "find file all every them",

@@ -46,7 +46,8 @@ const struct lex_pair lex_synonyms[] = {
 	{"reversed", "reverse"}, {"descending", "reverse"}, {"monitor", "watch"}, {"stream", "follow"},
 	{"tail", "tail"}, {"connect", "connect"}, {"login", "login"}, {"log-in", "login"},
 	{"signin", "login"}, {"ssh", "ssh"}, {"encode", "encode"}, {"decode", "decode"},
-	{"unzip", "unzip"}, {"zip", "zip"}, {"gunzip", "gunzip"}, {"ungzip", "gunzip"},
+	{"unzip", "unzip"}, {"zip", "zip"}, {"gunzip", "gunzip"}, {"ungzip", "gunzip"}, {"gzipped", "gzip"},
+	{"bunzip2", "decompress"}, {"bunzip", "decompress"},
 	/* size words */
 	{"largest", "biggest"}, {"huge", "biggest"}, {"heaviest", "biggest"}, {"big", "big"},
 	{"large", "big"}, {"fat", "big"}, {"bigger", "over"}, {"larger", "over"},
@@ -165,7 +166,10 @@ const struct lex_phrase lex_phrases[] = {
 	{"is it possible to", ""}, {"thank you", ""}, {"real quick", ""}, {"show me", "show"},
 	{"give me", "show"}, {"let me see", "show"}, {"let me know", "show"}, {"show up", "show"},
 	{"what is", ""}, {"what are", ""}, {"what s", ""}, {"what was", ""}, {"tell me", "show"},
-	{"i have", "have"}, {"taking up", "using"}, {"take up", "using"}, {"takes up", "using"},
+	{"i have", "have"}, {"what s in", "content"}, {"what is in", "content"},
+	{"whats in", "content"}, {"clean up", "clean"}, {"without compression", "uncompressed"},
+	{"with no compression", "uncompressed"}, {"no compression", "uncompressed"},
+	{"only by me", "onlyme"}, {"by me only", "onlyme"}, {"taking up", "using"}, {"take up", "using"}, {"takes up", "using"},
 	{"eating up", "using"}, {"using up", "using"}, {"hogging up", "using"},
 	/* places */
 	{"home dir", "~"}, {"home", "~"}, {"current dir", "."},

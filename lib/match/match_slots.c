@@ -307,6 +307,8 @@ static void extract_times(struct mreq *r)
 			s->sub = TM_WEEKDAY;
 			s->num = weekday(t->low);
 			s->cmp = -1;
+			if (i > 1 && is_word(&r->t[i - 1], "last") && is_word(&r->t[i - 2], "since"))
+				take(r, s, i - 2); /* "since last monday" */
 			take(r, s, i - 1);
 			take(r, s, i);
 			snprintf(s->val, sizeof(s->val), "%s", t->low);
@@ -322,12 +324,16 @@ static void extract_times(struct mreq *r)
 			bool have_num = i > 0 && (r->t[i - 1].kind == TK_NUM || r->t[i - 1].kind == TK_DEC) &&
 					free_tok(r, i - 1);
 			bool single = strlen(t->low) == 1;
+			/* "in a year", "older than an hour": one unit */
+			bool article = !have_num && !single && i > 0 && free_tok(r, i - 1) &&
+				       (is_word(&r->t[i - 1], "a") || is_word(&r->t[i - 1], "an"));
 			int type = SL_TIME;
 			int cmp = -1, neg;
 
-			if (have_num) {
-				n = r->t[i - 1].num;
+			if (have_num || article) {
+				n = have_num ? r->t[i - 1].num : 1;
 				first = i - 1;
+				have_num = true;
 			} else if (single) {
 				continue; /* a bare "m" or "d" is not a time */
 			}
@@ -534,6 +540,16 @@ static void extract_exts(struct mreq *r)
 				add_ext(s->val, sizeof(s->val), ft->exts);
 				take(r, s, i);
 				last_explicit = i;
+				/* "python scripts", "go code": files of that type, read
+				 * like "python files" (never a pattern or a package) */
+				if (str_eq(f, "script") || str_eq(f, "code") || str_eq(f, "source")) {
+					char *low = mt_strdup(r, "file", 4);
+
+					if (low) {
+						r->t[nx].low = low;
+						r->t[nx].w = lex_word("file");
+					}
+				}
 			} else if (ms_known_ext(t->low) && strlen(t->low) > 1 &&
 				   (filey || (i + 2 < r->n && (str_eq(r->t[i + 1].low, "and") ||
 							      str_eq(r->t[i + 1].low, "or")) &&
@@ -571,6 +587,13 @@ static bool is_generic_noun(const char *w)
 	return false;
 }
 
+/* v1.2.0, 2.3: a release, never a user ("tag this commit as v1.2.0") */
+static bool version_like(const char *w)
+{
+	w += *w == 'v' || *w == 'V';
+	return isdigit((unsigned char)*w) && strchr(w, '.') != NULL;
+}
+
 static void extract_names(struct mreq *r)
 {
 	for (int i = 0; i < r->n; i++) {
@@ -595,7 +618,7 @@ static void extract_names(struct mreq *r)
 			   !is_generic_noun(r->t[nx].low)) {
 			type = SL_USER;
 		} else if (i > 0 && (str_eq(r->t[i - 1].low, "by") || str_eq(r->t[i - 1].low, "as")) &&
-			   t->kind == TK_WORD && (t->w < 0 || t->fixed)) {
+			   t->kind == TK_WORD && (t->w < 0 || t->fixed) && !version_like(t->raw)) {
 			/* "commits by alice", "ssh in as ubuntu": t itself is the user */
 			if (!(s = new_slot(r, SL_USER)))
 				return;

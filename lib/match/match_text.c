@@ -683,6 +683,10 @@ static void fold_phrases(struct mreq *r, const int *w0)
 				t->kind = TK_PATH;
 				t->raw = t->low = (char *)to;
 				t->w = -1;
+				/* ~, ., .., / and the user's folders (~/Downloads) */
+				t->dir = str_eq(to, "~") || str_eq(to, ".") || str_eq(to, "..") ||
+					 str_eq(to, "/") || (to[0] == '~' && to[1] == '/' &&
+							     isupper((unsigned char)to[2]));
 			} else {
 				t->w = lex_word(to);
 				t->low = (char *)(t->w >= 0 ? lex_str(t->w) : to);

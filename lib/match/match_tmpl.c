@@ -34,7 +34,7 @@ enum special { RS_NONE, RS_SIG, RS_CMD, RS_MSG, RS_UHOST, RS_MODE, RS_TEXT, RS_N
 
 /* Value checks: a role only takes a token whose text passes. */
 enum check { CK_NONE, CK_TAR, CK_ZIP, CK_7Z, CK_GZ, CK_XZ, CK_BZ2, CK_JSON, CK_IDENT, CK_HEX, CK_TZ,
-	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_DAEMON, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG, CK_RC, CK_LOCAL, CK_REQ };
+	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_DAEMON, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG, CK_RC, CK_LOCAL, CK_REQ, CK_PROG, CK_SUREDIR, CK_TEXTNAME };
 
 struct role_def {
 	const char *name;
@@ -66,6 +66,8 @@ static const struct role_def roles[] = {
 	{"at", -1, -1, K(AT), 0, NULL, 0, 0, false, 0, 0},
 	/* not a number right after "line": "delete line 7" names a line, not /7/ */
 	{"pattern", -1, -1, K(QUOTED), 0, NULL, K(WORD) | K(NUM) | K(SYM) | K(GLOB) | K(DEC) | K(OPT), PAT_CUES, false, 0, CK_NOTLINENO},
+	/* what the lines have: "lines with WARN", "lines with 404" */
+	{"wpat", -1, -1, K(QUOTED), C(WITH), NULL, K(WORD) | K(NUM) | K(SYM) | K(GLOB) | K(DEC), C(WITH), false, 0, CK_NOTLINENO},
 	{"str", -1, -1, K(QUOTED), 0, NULL, ANYNAME | K(DEC) | K(SYM), 0, false, 0, 0},
 	{"quoted", -1, -1, K(QUOTED), 0, NULL, 0, 0, false, 0, 0},
 	/* not after "in": "the files in release.tar.xz" or "in conf.d" name a place */
@@ -78,7 +80,7 @@ static const struct role_def roles[] = {
 	{"interval", SL_INTERVAL, -1, 0, 0, NULL, K(NUM), 0, false, 0, 0},
 	{"exclude", SL_EXCLUDE, -1, 0, 0, NULL, 0, 0, false, 0, 0},
 	{"user", SL_USER, -1, 0, 0, "user", 0, 0, false, 0, 0},
-	{"who", SL_USER, -1, 0, 0, "user", K(WORD), 0, true, 0, 0},
+	{"who", SL_USER, SL_NAME, 0, 0, "user", K(WORD), 0, true, 0, 0}, /* "a user named dave" */
 	{"group", -1, -1, 0, 0, "group", K(WORD), 0, true, 0, 0},
 	{"count", SL_COUNT, -1, 0, 0, NULL, K(NUM), 0, false, 0, 0},
 	{"pid", SL_PID, -1, 0, 0, NULL, K(NUM), 0, false, 0, 0},
@@ -107,7 +109,7 @@ static const struct role_def roles[] = {
 	{"image", SL_NAME, -1, 0, 0, "image", ANYNAME, 0, true, 0, CK_IMAGE},
 	{"tag", SL_NAME, -1, 0, 0, "tag", ANYNAME, 0, true, 0, 0},
 	{"remote", -1, -1, 0, 0, "remote", K(WORD), 0, false, 0, CK_REMOTE},
-	{"var", -1, -1, 0, 0, "variable", K(WORD), 0, false, 0, CK_ENVNAME},
+	{"var", -1, -1, K(SYM), 0, "variable", K(WORD), 0, false, 0, CK_ENVNAME}, /* HOME, $EDITOR */
 	{"tz", -1, -1, 0, 0, NULL, K(WORD) | K(PATH), 0, false, 0, CK_TZ},
 	{"sig", -1, -1, 0, 0, NULL, 0, 0, false, RS_SIG, 0},
 	{"cmd", -1, -1, 0, 0, NULL, 0, 0, false, RS_CMD, 0},
@@ -164,6 +166,12 @@ static const struct role_def roles[] = {
 	{"email", -1, -1, K(AT), 0, NULL, 0, 0, false, 0, CK_EMAIL},
 	/* the package manager the request names ("with apt"): only this platform's */
 	{"pmname", -1, -1, 0, 0, NULL, 0, 0, false, RS_PMNAME, 0},
+	/* a file said with its suffix (app.log, src/main.c), read as text */
+	{"nfile", SL_NAME, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_TEXTNAME},
+	/* a folder said to be one: "the src folder", "downloads", "logs/" */
+	{"sdir", -1, -1, K(PATH), 0, "dir", 0, 0, false, 0, CK_SUREDIR},
+	/* a program whose version is asked: python, node, git */
+	{"prog", -1, -1, K(WORD), 0, NULL, 0, 0, false, 0, CK_PROG},
 	/* a shell's start-up file, read again with source: ~/.bashrc */
 	{"rcfile", -1, -1, K(PATH) | K(FILE), 0, NULL, 0, 0, false, 0, CK_RC},
 	/* where cp, mv or ln put things: on this machine, never host:path */
@@ -176,8 +184,8 @@ static const struct role_def roles[] = {
 
 /* Roles whose value is a folder, and roles whose value is a file: one
  * reading of a request cannot take the same token as both. */
-static const char *const dir_roles[] = {"path", "dir", "folder", "exdir", "cdir"};
-static const char *const file_roles[] = {"file", "tfile", "tarf", "zipf", "gzf", "xzf", "bzf", "script"};
+static const char *const dir_roles[] = {"path", "dir", "folder", "exdir", "cdir", "sdir"};
+static const char *const file_roles[] = {"file", "tfile", "nfile", "tarf", "zipf", "gzf", "xzf", "bzf", "script"};
 
 static uint8_t role_as(const struct role_def *rd)
 {
@@ -448,6 +456,31 @@ static const char *sys_label(const char *v)
 	return NULL;
 }
 
+/* How programs print their version, where --version is not it (java
+ * -version, go version) or the name is not the program (python is
+ * python3). Other programs the explain table knows take --version. */
+static const struct {
+	const char *name, *cmd;
+} prog_versions[] = {
+	{"python", "python3 --version"}, {"python3", "python3 --version"},
+	{"python2", "python2 --version"}, {"node", "node --version"}, {"nodejs", "node --version"},
+	{"go", "go version"}, {"golang", "go version"}, {"java", "java -version"},
+	{"javac", "javac -version"}, {"openssl", "openssl version"}, {"ssh", "ssh -V"},
+	{"openssh", "ssh -V"}, {"tmux", "tmux -V"}, {"nginx", "nginx -v"},
+	{"kubectl", "kubectl version --client"}, {"helm", "helm version"}, {"rust", "rustc --version"},
+	{"rustc", "rustc --version"}, {"cargo", "cargo --version"}, {"gcc", "gcc --version"},
+	{"clang", "clang --version"}, {"cmake", "cmake --version"}, {"ruby", "ruby --version"},
+	{"php", "php --version"}, {"perl", "perl --version"}, {"zsh", "zsh --version"},
+};
+
+static const char *prog_version(const char *v)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(prog_versions); i++)
+		if (strcasecmp(v, prog_versions[i].name) == 0)
+			return prog_versions[i].cmd;
+	return NULL;
+}
+
 /* Images on Docker Hub whose names are also words the engine knows:
  * "docker pull nginx" names the image, though nginx is a service word. */
 static bool known_image(const char *w)
@@ -539,11 +572,17 @@ static bool check_ok(int check, const char *v, int kind)
 		return !strpbrk(v, ":/~") && !generic_service(v);
 	case CK_KSVC:
 		return strchr(v, ':') == NULL;
-	case CK_ENVNAME: { /* HOME, path; "set a variable" names none: a generic verb is no name */
-		int id = lex_word(v);
+	case CK_ENVNAME: { /* HOME, path, $EDITOR; "set a variable" names none: a generic verb is no name */
+		int id;
+
+		if (kind == TK_SYM) /* only "$NAME" of the symbols */
+			return v[0] == '$' && check_ok(CK_IDENT, v + 1, TK_WORD);
+		id = lex_word(v);
 
 		return check_ok(CK_IDENT, v, kind) && (id < 0 || !(lex_flags(id) & WF_WEAK));
 	}
+	case CK_PROG: /* a program the engine knows how to ask for its version */
+		return prog_version(v) || (explain_program_what(v) && !generic_service(v));
 	case CK_RC: { /* ~/.bashrc, .zshrc, ~/.profile */
 		const char *base = strrchr(v, '/');
 
@@ -623,6 +662,20 @@ static bool check_ok(int check, const char *v, int kind)
 		return kind != TK_WORD && strchr(base + 1, '.') && !archive_name(v) &&
 		       !str_eq(base, "..");
 	}
+	case CK_TEXTNAME: { /* app.log, src/main.c: a known suffix (conf.d is a folder) */
+		const char *base = strrchr(v, '/'), *dot;
+		char low[16];
+		size_t k;
+
+		base = base ? base + 1 : v;
+		dot = strrchr(base, '.');
+		if (kind == TK_WORD || !dot || dot == base || archive_name(v))
+			return false;
+		for (k = 0; dot[k + 1] && k + 1 < sizeof(low); k++)
+			low[k] = (char)tolower((unsigned char)dot[k + 1]);
+		low[k] = '\0';
+		return ms_known_ext(low);
+	}
 	case CK_TEXTF: /* ... and not an archive or a compressed file */
 		if (archive_name(v))
 			return false;
@@ -659,13 +712,17 @@ static bool takeable(const struct mfill *f, int i, uint32_t kinds, bool unknown,
 	/* a known word is a value only next to its noun ("the web container"),
 	 * and an image only when it is one ("docker pull nginx", not "the
 	 * unused images") */
-	/* "under docs", "inside build": these prepositions only say where, so
+	/* "under docs", "into build": these prepositions only say where, so
 	 * the word after them is a folder even when the engine knows it */
 	if (t->kind == TK_WORD && t->w >= 0 && !t->fixed && !name_shaped(t->raw) &&
 	    (check == CK_IMAGE ? !known_image(t->raw) : unknown) &&
 	    !(check == CK_DIRISH && i > 0 && !(lex_flags(t->w) & WF_WEAK) &&
 	      (str_eq(f->r->t[i - 1].low, "under") || str_eq(f->r->t[i - 1].low, "inside") ||
-	       str_eq(f->r->t[i - 1].low, "within"))))
+	       str_eq(f->r->t[i - 1].low, "within") || str_eq(f->r->t[i - 1].low, "into"))))
+		return false;
+	if ((check == CK_FILE || check == CK_TEXTF) && t->dir)
+		return false; /* "show the downloads folder" is no file for cat */
+	if (check == CK_SUREDIR && t->kind == TK_PATH && !t->dir && t->raw[strlen(t->raw) - 1] != '/')
 		return false;
 	if (check == CK_NOTLINENO && t->kind == TK_NUM && i > 0 && str_eq(f->r->t[i - 1].low, "line"))
 		return false;
@@ -1234,6 +1291,9 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 			if (t->kind == TK_NUM || t->kind == TK_DEC ||
 			    ((t->kind == TK_SYM || t->kind == TK_GLOB) &&
 			     strspn(t->raw, "+-*/%^()x.") == strlen(t->raw)) ||
+			    /* "15*24", "7/3": digits and operators typed as one token */
+			    (strspn(t->raw, "0123456789+-*/%^().") == strlen(t->raw) &&
+			     strpbrk(t->raw, "+-*/%^") && strpbrk(t->raw, "0123456789")) ||
 			    (t->kind == TK_OPT && isdigit((unsigned char)t->raw[1]))) {
 				if (first < 0)
 					first = i;
@@ -1242,7 +1302,8 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 				break;
 			}
 		}
-		if (first < 0 || last == first)
+		/* one token is an expression only with an operator in it ("15*24") */
+		if (first < 0 || (last == first && !strpbrk(r->t[first].raw + 1, "+-*/%^")))
 			return false;
 		for (int i = first; i <= last; i++)
 			f->used[i] = true;
@@ -1757,7 +1818,8 @@ static const char *role_text(const struct mfill *f, const struct mrole *m, char 
 	/* "grep for errors": the singular matches the plural too ("error" is
 	 * in "errors"), and is what the lines say ("error: ..."). Only a word
 	 * the engine folded from a plain -s plural, typed bare. */
-	if (m->tok >= 0 && str_eq(m->name, "pattern") && r->t[m->tok].kind == TK_WORD &&
+	if (m->tok >= 0 && (str_eq(m->name, "pattern") || str_eq(m->name, "wpat")) &&
+	    r->t[m->tok].kind == TK_WORD &&
 	    r->t[m->tok].plural && !r->t[m->tok].fixed) {
 		const char *w = r->t[m->tok].raw;
 		size_t n = strlen(w);
@@ -1950,6 +2012,15 @@ static bool fmt_special(struct mfill *f, const char *v, const char *fmt, struct 
 			add_sq(b, pr ? pr : v);
 		else
 			add_quoted(b, pr ? pr : v, false);
+	} else if (str_eq(fmt, "ver")) { /* the command that prints v's version */
+		const char *c = prog_version(v);
+
+		if (c) {
+			buf_adds(b, c);
+		} else {
+			add_quoted(b, v, false);
+			buf_adds(b, " --version");
+		}
 	} else if (str_eq(fmt, "launchd")) {
 		const char *l = sys_label(v);
 
@@ -2046,8 +2117,11 @@ static void emit(struct mfill *f, struct mrole *m, const char *fmt, bool plain, 
 	if (str_eq(fmt, "up") || str_eq(fmt, "env")) {
 		/* env: an environment variable said in lower case ("the path
 		 * variable") is the upper-case one; a name with capitals is
-		 * kept as typed. */
-		const char *c = v;
+		 * kept as typed; "$EDITOR" names EDITOR. */
+		const char *c;
+
+		v += v[0] == '$';
+		c = v;
 
 		while (*c && !isupper((unsigned char)*c))
 			c++;
