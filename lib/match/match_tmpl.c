@@ -203,8 +203,10 @@ static const struct role_def *role_def(const char *name, size_t n)
 	/* file2, num2...: the same kind of role, filled with the next value */
 	while (n > 1 && isdigit((unsigned char)name[n - 1]))
 		n--;
+	/* the first byte first: every template role is looked up here */
 	for (size_t i = 0; i < ARRAY_SIZE(roles); i++)
-		if (strncmp(roles[i].name, name, n) == 0 && roles[i].name[n] == '\0')
+		if (roles[i].name[0] == name[0] && strncmp(roles[i].name, name, n) == 0 &&
+		    roles[i].name[n] == '\0')
 			return &roles[i];
 	return NULL;
 }
@@ -1482,7 +1484,8 @@ bool mt_pm_verb_known(const char *verb)
 static int flag_index(const struct mfill *f, const char *name, size_t n)
 {
 	for (int i = 0; i < f->ci->nopt; i++)
-		if (f->ci->flaglen[i] == n && strncmp(f->in->opt + f->ci->flagoff[i], name, n) == 0)
+		if (f->ci->flaglen[i] == n && f->in->opt[f->ci->flagoff[i]] == name[0] &&
+		    strncmp(f->in->opt + f->ci->flagoff[i], name, n) == 0)
 			return i;
 	return -1;
 }
@@ -1495,7 +1498,8 @@ static struct mrole *get_role(struct mfill *f, const char *name, size_t n)
 	struct mrole *m;
 
 	for (int i = 0; i < f->nroles; i++)
-		if (strncmp(f->roles[i].name, name, n) == 0 && f->roles[i].name[n] == '\0')
+		if (f->roles[i].name[0] == name[0] && strncmp(f->roles[i].name, name, n) == 0 &&
+		    f->roles[i].name[n] == '\0')
 			return f->roles[i].ok ? &f->roles[i] : NULL;
 	if (f->nroles >= MF_ROLES || n >= sizeof(f->roles[0].name))
 		return NULL;
