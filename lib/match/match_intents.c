@@ -25,11 +25,13 @@
 /* Filters every find-based intent shares: name, type, size, time, owner. */
 #define FIND_FILTERS                                                                 \
 	"[ {ext:find}][ -size +{size_min:find}][ -size -{size_max:find}]" \
-	"[ {time:find}][ -user {user}][ -not -path {exclude:pglob}]"
+	"[ {time:find}][ -newermt {dafter}][ ! -newermt {dbefore}][ -user {user}]" \
+	"[ -not -path {exclude:pglob}]"
 /* The same, where "accessed" asks for -atime instead of -mtime. */
 #define FIND_FILTERS_ACC                                                                 \
 	"[ {ext:find}][ -size +{size_min:find}][ -size -{size_max:find}]" \
-	"[ {time:find}{!acc}][ {time:afind}{?acc}][ -user {user}][ -not -path {exclude:pglob}]"
+	"[ {time:find}{!acc}][ {time:afind}{?acc}][ -newermt {dafter}][ ! -newermt {dbefore}]" \
+	"[ -user {user}][ -not -path {exclude:pglob}]"
 
 const struct intent match_intents[] = {
 /* ---- listing ---- */
@@ -378,6 +380,9 @@ I("words.top", "word", "common frequent most top count used",
   "tr splits the text into one word per line, uniq -c counts them and sort -rn ranks them."),
 I("head", "first|head|top|beginning", "line show", "head -n {count=10} {file}",
   "head prints the first {count=10} lines."),
+/* "the first line of every txt file": head names each file it prints */
+I("head.ext", "first|head|top|beginning @ext", "line show file every each all", "head -n {count=10} {ext:glob}",
+  "head prints the first {count=10} lines of each file, under its name."),
 I("tail", "last|tail|end", "line show file", "tail -n {count=10} {file}",
   "tail prints the last {count=10} lines."),
 I("tail.follow", "follow|tail|watch", "file log show line with only contain last -f",
@@ -794,6 +799,8 @@ I("git.switch", "switch|checkout", "branch git", "git switch {branch}",
   "git switch checks out an existing branch."),
 I("git.pull", "pull", "git latest change", "git pull", "git pull fetches and merges the"
   " upstream branch."),
+I("git.push_branch", "push", "git branch to origin new", "git push -u origin {branch}",
+  "git push -u sends the branch to origin and remembers it as its upstream."),
 I("git.push", "push", "git commit change branch:b current:b my origin:b", "git push[ -u origin HEAD{?b}]",
   "git push sends commits to the upstream branch[; -u origin HEAD pushes the current branch"
   " to origin and remembers it as the upstream{?b}]."),
@@ -1262,6 +1269,9 @@ I("mkdir", "make|mkdir|new dir", "new", "mkdir -p {folder}", "mkdir -p creates t
   " any missing parents."),
 I("touch", "make|touch|new file", "empty new", "touch {file}", "touch creates an empty file (or"
   " updates its time)."),
+/* "make a backup copy of nginx.conf": beside it, with .bak */
+I("copy.backup", "backup|bak", "copy make file of", "cp {file} {file}.bak",
+  "cp copies the file to the same name with .bak added."),
 I("copy.file", "copy", "file to", "cp {file} {ldest}", "cp copies the file."),
 /* two sources: the destination can only be a folder */
 I("copy.files", "copy", "file to both", "cp {file} {file2} {ldest:dirslash}",

@@ -166,7 +166,7 @@ const struct lex_phrase lex_phrases[] = {
 	{"is it possible to", ""}, {"thank you", ""}, {"real quick", ""}, {"show me", "show"},
 	{"give me", "show"}, {"let me see", "show"}, {"let me know", "show"}, {"show up", "show"},
 	{"what is", ""}, {"what are", ""}, {"what s", ""}, {"what was", ""}, {"tell me", "show"},
-	{"i have", "have"}, {"what s in", "content"}, {"what is in", "content"},
+	{"i have", "have"}, {"back up", "backup"}, {"what s in", "content"}, {"what is in", "content"},
 	{"whats in", "content"}, {"clean up", "clean"}, {"without compression", "uncompressed"},
 	{"with no compression", "uncompressed"}, {"no compression", "uncompressed"},
 	{"only by me", "onlyme"}, {"by me only", "onlyme"}, {"taking up", "using"}, {"take up", "using"}, {"takes up", "using"},

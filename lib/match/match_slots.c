@@ -743,9 +743,41 @@ static void extract_superlative_one(struct mreq *r)
 	}
 }
 
+/* "after 2024-01-01", "before 2023-06-30", "between A and B": a date as a
+ * bound (cmp -1: on or after it, +1: before it). "until" stays a word:
+ * "how many days until 2026-01-01" counts to the date. */
+static void extract_dates(struct mreq *r)
+{
+	bool between = false;
+
+	for (int i = 1; i < r->n; i++) {
+		const struct mtok *p = &r->t[i - 1];
+		int cmp = 0;
+		struct mslot *s;
+
+		between |= is_word(p, "between");
+		if (r->t[i].kind != TK_DATE || !free_tok(r, i))
+			continue;
+		if (is_word(p, "after") || is_word(p, "since") || is_word(p, "from") ||
+		    (between && is_word(p, "between")))
+			cmp = -1;
+		else if (is_word(p, "before") || (between && (is_word(p, "and") || is_word(p, "to"))))
+			cmp = 1;
+		if (!cmp || !(s = new_slot(r, SL_DATE)))
+			continue;
+		s->cmp = (int8_t)cmp;
+		if (free_tok(r, i - 1))
+			take(r, s, i - 1);
+		take(r, s, i);
+		snprintf(s->val, sizeof(s->val), "%s", r->t[i].raw);
+		commit(r);
+	}
+}
+
 void ms_extract(struct mreq *r)
 {
 	extract_affixes(r);
+	extract_dates(r);
 	extract_sizes(r);
 	extract_times(r);
 	extract_numbers(r);

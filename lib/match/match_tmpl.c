@@ -34,7 +34,7 @@ enum special { RS_NONE, RS_SIG, RS_CMD, RS_MSG, RS_UHOST, RS_MODE, RS_TEXT, RS_N
 
 /* Value checks: a role only takes a token whose text passes. */
 enum check { CK_NONE, CK_TAR, CK_ZIP, CK_7Z, CK_GZ, CK_XZ, CK_BZ2, CK_JSON, CK_IDENT, CK_HEX, CK_TZ,
-	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_DAEMON, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG, CK_RC, CK_LOCAL, CK_REQ, CK_PROG, CK_SUREDIR, CK_TEXTNAME };
+	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_DAEMON, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG, CK_RC, CK_LOCAL, CK_REQ, CK_PROG, CK_SUREDIR, CK_TEXTNAME, CK_AFTER, CK_BEFORE };
 
 struct role_def {
 	const char *name;
@@ -86,7 +86,10 @@ static const struct role_def roles[] = {
 	{"pid", SL_PID, -1, 0, 0, NULL, K(NUM), 0, false, 0, 0},
 	{"port", SL_PORT, -1, 0, 0, NULL, K(NUM), 0, false, 0, 0},
 	{"num", -1, -1, 0, 0, NULL, K(NUM) | K(DEC), 0, false, 0, 0},
-	{"date", -1, -1, K(DATE), 0, NULL, 0, 0, false, 0, 0},
+	{"date", SL_DATE, -1, K(DATE), 0, NULL, 0, 0, false, 0, 0},
+	/* a date as a bound: "after 2024-01-01", "before 2023-06-30" */
+	{"dafter", SL_DATE, -1, 0, 0, NULL, 0, 0, false, 0, CK_AFTER},
+	{"dbefore", SL_DATE, -1, 0, 0, NULL, 0, 0, false, 0, CK_BEFORE},
 	{"range", SL_PORT, -1, K(RANGE), 0, NULL, 0, 0, false, 0, 0}, /* "ports 1-1024" */
 	{"pair", -1, -1, K(PAIR), 0, NULL, 0, 0, false, 0, 0},
 	{"ref", -1, -1, K(REF), 0, NULL, 0, 0, false, 0, 0},
@@ -987,6 +990,8 @@ static bool dest_only(const struct mfill *f, const struct role_def *rd, int i)
  * of that kind, and a text role only when it is no archive. */
 static bool slot_check_ok(const struct mfill *f, const struct role_def *rd, const struct mslot *s)
 {
+	if (s->type == SL_DATE)
+		return rd->check == CK_AFTER ? s->cmp < 0 : rd->check == CK_BEFORE ? s->cmp > 0 : true;
 	if (s->type != SL_NAME)
 		return true;
 	switch (rd->check) {
