@@ -928,6 +928,12 @@ int match_request(const char *req, size_t len, const struct match_opts *opts,
 		}
 		break;
 	}
+	/* "what does ls -la do": a question about what a command does */
+	if (r->n > 3 && str_eq(r->t[0].low, "what") &&
+	    (str_eq(r->t[1].low, "does") || str_eq(r->t[1].low, "do")) && str_eq(r->t[r->n - 1].low, "do")) {
+		err_set(err, ERR_DECLINED, "match: a question about a command, not a task");
+		goto out;
+	}
 	/* "what does chmod 755 mean", "is it safe to run rm -rf /": a question
 	 * about a command is not an order to run it */
 	for (int i = 0; i < r->n; i++)

@@ -164,7 +164,7 @@ I("df", "free|df|filesystem|disk", "space howmuch left available usage show "
   "df reports size, used and available space per mounted filesystem; -h uses K/M/G."),
 I("df.left", "space left|available|remaining", "howmuch free show human", "df -h[ {path}]",
   "df reports size, used and available space per mounted filesystem; -h uses K/M/G."),
-V("mount.list", "mount", "list show all filesystem", SEL_OS, "findmnt", "mount",
+V("mount.list", "mount", "list show all filesystem disk", SEL_OS, "findmnt", "mount",
   "Lists the mounted filesystems with their devices, mount points and options."),
 I("mount.dev", "mount", "", "sudo mount {dev} {dir}",
   "mount attaches the filesystem on the device at the folder (which must exist)."),
@@ -255,7 +255,7 @@ I("grep.file", "grep|find|contain|match", "contain with match insensitive:i whol
   "grep prints the lines of {file} that match[; -i ignores case{?i}][; -w matches whole"
   " words{?w}]."),
 I("grep.rec", "grep|find|defined", "file recursive everywhere contain insensitive:i wholeword:w "
-  "defined repo code project dir text string line",
+  "defined repo code project dir text string line function comment",
   "grep -rn[i{?i}][w{?w}][{?path}][ {ext:inc}] {pattern:q} {path=.}[ --exclude-dir={exclude}]",
   "grep -r searches every file under {path=.}; -n prints line numbers[; -i ignores"
   " case{?i}][; -w matches whole words{?w}][; --include limits it to {ext} files]."),
@@ -427,8 +427,8 @@ I("tar.extract", "extract|decompress|open|pull", "archive tar tarball here file 
   "tar -xf {tarf}[{?member}][ -C {exdir}][ {member}]",
   "tar -x extracts (the compression is detected from the file)[; -C changes into {exdir}"
   " first][; only {member} is taken out]."),
-I("tar.create", "tar|targz|tar.gz|tgz|tarball|archive|compress|backup", "make xz:xz bz2:bz gzip up "
-  "dir uncompressed:plain",
+I("tar.create", "tar|targz|tar.gz|tgz|tar.xz|tar.bz2|tarball|archive|compress|backup", "make xz:xz "
+  "tar.xz:xz bz2:bz tar.bz2:bz gzip up dir uncompressed:plain",
   "tar[ --exclude={exclude:q}] -c[z{!xz}{!bz}{!plain}][J{?xz}][j{?bz}]f "
   "{folder:base}.tar[.gz{!xz}{!bz}{!plain}][.xz{?xz}][.bz2{?bz}] {folder:dirarg}",
   "tar -c creates an archive, -f names it[, and z/J/j pick gzip/xz/bzip2 compression{!plain}]."),
@@ -502,6 +502,9 @@ I("chmod.sticky", "sticky", "set bit on", "chmod +t {target}",
 I("chmod.ssh", "fix|repair|correct|secure permission", "ssh dir",
   "chmod 700 ~/.ssh && chmod 600 ~/.ssh/*",
   "ssh refuses keys that others can read: the folder gets 700 and its files 600."),
+/* "make the scripts folder owned by deploy" */
+I("chown.owned", "make|set|change @user", "dir file all recursive", "sudo chown -R {user} {target}",
+  "chown -R gives the folder and everything in it to {user}."),
 V("chown", "own|owner|chown", "make change set recursive:R everything:R file", SEL_OS,
   "sudo chown[ -R{?R}] {who}:{who} {target}", "sudo chown[ -R{?R}] {who} {target}",
   "chown gives {who} ownership of {target}[ and everything under it (-R){?R}]."),
@@ -546,6 +549,8 @@ V("pgrep.full", "process|command|pid", "show list full:full args command line ru
 /* "the full command line of process 2345" */
 I("ps.args", "command|args|argument|cmdline", "full line show process of what pid whole", "ps -o args= -p {pid}",
   "ps -o args= prints the process's whole command line, without a header."),
+I("ps.pid", "process @pid", "what which show is has info about", "ps -p {pid} -o pid,user,etime,args",
+  "ps -p shows that process: owner, running time and command line."),
 I("pgrep", "pid", "find show get", "pgrep {proc}", "pgrep prints the PIDs of matching processes."),
 V("ps.user", "process", "show list all running user @user", SEL_PS,
   "ps -u {user}", "ps -U {user}", "ps lists the processes of {user}."),
@@ -628,7 +633,7 @@ I("curl.save", "save", "file page", "curl -L -o {dest} {url}",
   "curl -L follows redirects and -o writes the body to {dest}."),
 I("curl.headers", "header", "show http check get response", "curl -I {url}",
   "curl -I sends a HEAD request and prints the response headers."),
-I("curl.status", "statuscode", "show get just only http check", "curl -s -o /dev/null -w '%\\{http_code}' {url}",
+I("curl.status", "statuscode", "show get just only http check download", "curl -s -o /dev/null -w '%\\{http_code}' {url}",
   "curl discards the body (-o /dev/null) and prints only the status code with -w."),
 I("curl.post_json", "post", "send json body request data with",
   "curl -X POST -H 'Content-Type: application/json' -d {json:q} {url}",
@@ -679,7 +684,8 @@ I("prog.version", "version", "which what show check installed have running my of
   "{prog:ver}", "Prints the installed version of {prog}."),
 I("kernel", "kernel", "version which show running", "uname -r", "uname -r prints the kernel release."),
 I("arch", "architecture|arch", "cpu show what", "uname -m", "uname -m prints the CPU architecture."),
-I("env", "env", "variable all show list", "env", "env lists every environment variable."),
+I("env", "env", "variable all show list sort:sort", "env[ | sort{?sort}]",
+  "env lists every environment variable[; sort orders them by name{?sort}]."),
 V("env.set", "variable|env|export|set", "set define make value shell session current", SEL_SHELL,
   "export {evar:ident}={evalue}", "set -x {evar:ident} {evalue}",
   "Sets the variable for this shell and exports it to the programs it starts."),
@@ -706,9 +712,9 @@ V("swap", "swap", "usage using show howmuch space memory", SEL_OS, "swapon --sho
   "sysctl vm.swapusage", "Shows the swap space and how much of it is in use."),
 I("uname", "uname|sysinfo", "-a all show", "uname -a",
   "uname -a prints the kernel name, release and version, the host name and the architecture."),
-I("reboot", "^reboot", "now", "sudo shutdown -r now", "shutdown -r restarts the machine; running"
+I("reboot", "^reboot", "now in", "sudo shutdown -r [+{time:mins}][now{!time}]", "shutdown -r restarts the machine; running"
   " programs are stopped."),
-I("shutdown", "^shutdown|poweroff", "now", "sudo shutdown -h now", "shutdown -h stops the"
+I("shutdown", "^shutdown|poweroff", "now in", "sudo shutdown -h [+{time:mins}][now{!time}]", "shutdown -h stops the"
   " machine; running programs are stopped."),
 V("screen.lock", "lock screen", "", SEL_OS, "loginctl lock-session", "pmset displaysleepnow",
   "Locks the session (on macOS: puts the display to sleep, which locks it when a password is"
@@ -734,10 +740,15 @@ I("git.log_since", "commit|git", "log show list", "git log --since={time:ago}",
 /* "revert" is git's own verb for a new commit that undoes one (git.revert_last):
  * the history stays; "undo" may rewrite it */
 I("git.undo_keep", "undo|cancel lastcommit|commit|git", "keep change soft",
-  "git reset --soft HEAD~1",
-  "reset --soft moves the branch back one commit and leaves its changes staged."),
+  "git reset --soft HEAD~{count=1}",
+  "reset --soft moves the branch back {count=1} commit(s) and leaves the changes staged."),
 /* a word must say what is thrown away: "reset git" alone is too vague
  * for a command that cannot be undone */
+/* "delete my uncommitted changes", "get rid of all uncommitted changes" */
+I("git.discard_delete", "delete uncommitted", "all git change my local work modification",
+  "git reset --hard && git clean -fd",
+  "reset --hard drops changes to tracked files; clean -fd deletes untracked files and"
+  " folders. This cannot be undone."),
 I("git.discard_all", "discard|reset uncommitted|change|local|away|modification|work", "all git",
   "git reset --hard && git clean -fd",
   "reset --hard drops changes to tracked files; clean -fd deletes untracked files and"
@@ -761,7 +772,7 @@ I("git.blame", "blame|who", "line git change modified edit last show", "git blam
   "git blame -L shows who last changed that line."),
 I("git.blame_file", "blame", "line each every git show file", "git blame {file}",
   "git blame shows, for each line, the commit and author that last changed it."),
-I("git.diff_staged", "staged", "diff show change git", "git diff --staged",
+I("git.diff_staged", "staged", "diff show change git file", "git diff --staged",
   "git diff --staged shows what the next commit will contain."),
 I("git.diff", "diff|change", "git show unstaged uncommitted of", "git diff[ {file}]",
   "git diff shows unstaged changes."),
@@ -795,9 +806,14 @@ I("git.branch_current", "branch current|which|what", "show git on", "git branch 
   "Prints the checked-out branch."),
 I("git.branch_list", "branch", "list show all git including remote", "git branch -a",
   "Lists local and remote-tracking branches."),
+/* "switch back to the previous branch" */
+I("git.switch_prev", "previous|last|back branch", "switch checkout go to git", "git switch -",
+  "git switch - returns to the branch you were on before."),
+I("git.branch_recent", "branch+ commit|lastcommit|recent|newest|modified|date", "list show sort by last git",
+  "git branch --sort=-committerdate", "Lists branches, the most recently committed first."),
 I("git.switch", "switch|checkout", "branch git", "git switch {branch}",
   "git switch checks out an existing branch."),
-I("git.pull", "pull", "git latest change", "git pull", "git pull fetches and merges the"
+I("git.pull", "pull", "git latest change origin from", "git pull", "git pull fetches and merges the"
   " upstream branch."),
 I("git.push_branch", "push", "git branch to origin new", "git push -u origin {branch}",
   "git push -u sends the branch to origin and remembers it as its upstream."),
@@ -877,8 +893,9 @@ I("git.cherry", "cherry", "pick git commit", "git cherry-pick {word}",
   "cherry-pick applies that commit on top of the current branch."),
 
 /* ---- containers ---- */
-I("docker.ps_all", "container", "list show all including stopped:a exited:a docker",
-  "docker ps -a", "docker ps -a lists containers in every state."),
+I("docker.ps_all", "container", "list show all including stopped:a exited:ex docker",
+  "docker ps -a[ --filter status=exited{?ex}]", "docker ps -a lists containers in every state[;"
+  " the filter keeps the exited ones{?ex}]."),
 I("docker.ps_cmd", "docker ps", "", "docker ps", "docker ps lists running containers."),
 I("docker.ps", "container", "list show running docker", "docker ps",
   "docker ps lists running containers."),
@@ -888,9 +905,9 @@ I("docker.prune_containers", "delete|clean|prune stopped|exited|container", "doc
 I("docker.logs", "log container|docker", "follow:f tail:f container docker show",
   "docker logs[ -f{?f}] {container}", "docker logs prints the container's output[; -f"
   " keeps following it{?f}]."),
-I("docker.exec", "shell|exec|bash|sh", "open run container docker into inside",
-  "docker exec -it {container} sh", "docker exec -it runs an interactive shell inside the"
-  " container."),
+I("docker.exec", "shell|exec|bash|sh", "open run container docker into inside bash:bash",
+  "docker exec -it {container} [bash{?bash}][sh{!bash}]", "docker exec -it runs an interactive"
+  " shell inside the container."),
 I("docker.run", "run|start docker|container|image", "docker background:d detached:d container port image mapping map",
   "docker run[ -d{?d}][ -p {pair}][ -p {port}:{num}] {image}",
   "docker run starts a container from the image[; -d detaches it{?d}][; -p maps host:container"
@@ -948,6 +965,8 @@ I("k8s.scale", "scale deployment|replica|kubectl", "deployment replica kubectl t
   "kubectl scale sets the number of replicas."),
 I("k8s.delete_pod", "delete pod", "kubectl", "kubectl delete pod {pod}[ -n {ns}]",
   "Deletes the pod; its controller will usually recreate it."),
+I("k8s.use_context", "context! switch|use|change|set", "kubectl to", "kubectl config use-context {kctx}",
+  "use-context makes {kctx} the active kubeconfig context."),
 I("k8s.context", "context!", "current which kubectl show", "kubectl config current-context",
   "Prints the active kubeconfig context."),
 I("k8s.contexts", "context+", "list show get all kubectl config", "kubectl config get-contexts",
@@ -1265,6 +1284,8 @@ V("trash.empty", "trash", "empty clean delete", SEL_OS, "rm -rf ~/.local/share/T
   "rm -rf ~/.Trash/*", "Deletes everything in the desktop trash."),
 V("truncate", "truncate|empty|clear", "file zero byte size", SEL_OS,
   "truncate -s {size_min:bytes=0} {file}", ": > {file}", "Sets the file's size in place (0 empties it), keeping its inode, which matters for logs a process holds open."),
+I("mkdir.two", "make|mkdir|new dir", "new both", "mkdir -p {folder} {folder2}",
+  "mkdir -p creates the folders and any missing parents."),
 I("mkdir", "make|mkdir|new dir", "new", "mkdir -p {folder}", "mkdir -p creates the folder and"
   " any missing parents."),
 I("touch", "make|touch|new file", "empty new", "touch {file}", "touch creates an empty file (or"
@@ -1304,6 +1325,7 @@ I("find.count_each", "count|howmany each|per dir", "file:f number in sub",
   "for d in [{path:dirslash}]*/; do printf '%s\\t%s\\n' \"$(find \"$d\" -type f | wc -l)\" \"$d\"; done",
   "For each folder, find lists the files under it and wc -l counts them."),
 /* the shell integration runs the command in the user's shell, so cd moves it */
+I("cd.up", "^go|move|cd|change up|parent", "one dir level a", "cd ..", "cd .. moves to the parent folder."),
 I("cd", "^cd|enter", "into to dir inside", "cd {cdir}", "cd makes {cdir} the shell's working folder."),
 I("cd.go", "^go|change|jump into|inside|dir|to", "into to dir inside", "cd {cdir}",
   "cd makes {cdir} the shell's working folder."),

@@ -551,7 +551,16 @@ static void extract_exts(struct mreq *r)
 					}
 				}
 			} else if (ms_known_ext(t->low) && strlen(t->low) > 1 &&
-				   (filey || (i + 2 < r->n && (str_eq(r->t[i + 1].low, "and") ||
+				   /* "jpgs", "every png": a suffix said as a kind of file
+				    * (not "logs", "csv": words of their own too; not a
+				    * place: "the docs folder", "in docs") */
+				   (filey || (!ft && t->cue != CUE_IN && t->cue != CUE_INTO &&
+					      !(i + 1 < r->n && is_word(&r->t[i + 1], "dir")) &&
+					      (t->plural ||
+					       (i > 0 && (is_word(&r->t[i - 1], "every") ||
+							  is_word(&r->t[i - 1], "each") ||
+							  is_word(&r->t[i - 1], "all"))))) ||
+				    (i + 2 < r->n && (str_eq(r->t[i + 1].low, "and") ||
 							      str_eq(r->t[i + 1].low, "or")) &&
 					      ms_known_ext(r->t[i + 2].low)) ||
 				    (i >= 2 && last_explicit == i - 2 &&

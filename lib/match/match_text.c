@@ -631,15 +631,42 @@ static bool caps_name(const char *s)
 	return n >= 3;
 }
 
+/* "in Pictures", "to Downloads": the user's folder, capitalised as the
+ * system shows it, after a word that says where. Lower-case "pictures"
+ * stays a kind of file. */
+static const char *user_folder(const struct mreq *r, int i)
+{
+	static const char *const dirs[] = {"~/Desktop", "~/Documents", "~/Downloads", "~/Movies",
+					   "~/Music", "~/Pictures", "~/Public", "~/Videos"};
+	const char *w = r->t[i].raw, *p = i > 0 ? r->t[i - 1].low : "";
+
+	if (r->t[i].kind != TK_WORD || !isupper((unsigned char)w[0]) ||
+	    !(str_eq(p, "in") || str_eq(p, "under") || str_eq(p, "from") || str_eq(p, "to") ||
+	      str_eq(p, "into") || str_eq(p, "inside")))
+		return NULL;
+	for (size_t k = 0; k < ARRAY_SIZE(dirs); k++)
+		if (str_eq(w, dirs[k] + 2))
+			return dirs[k];
+	return NULL;
+}
+
 static void fold_phrases(struct mreq *r, const int *w0)
 {
 	bool gone[MT_MAX_TOKS] = {false};
 
 	for (int i = 0; i < r->n; i++) {
 		int best = -1, blen = 0;
+		const char *ud;
 
 		if (r->t[i].kind != TK_WORD)
 			continue;
+		if ((ud = user_folder(r, i))) {
+			r->t[i].kind = TK_PATH;
+			r->t[i].raw = r->t[i].low = (char *)ud;
+			r->t[i].w = -1;
+			r->t[i].dir = true;
+			continue;
+		}
 		for (int pass = 0; pass < 2; pass++) {
 			int first = pass ? w0[i] : r->t[i].w;
 

@@ -120,7 +120,7 @@ static const struct role_def roles[] = {
 	{"uhost", -1, -1, K(AT), 0, NULL, 0, 0, false, RS_UHOST, 0},
 	{"mode", -1, -1, K(MODE), 0, NULL, 0, 0, false, RS_MODE, 0},
 	{"text", -1, -1, K(QUOTED), 0, NULL, 0, 0, false, RS_TEXT, 0},
-	{"folder", SL_NAME, -1, K(PATH), 0, "dir", K(WORD), 0, true, 0, 0},
+	{"folder", SL_NAME, -1, K(PATH), 0, "dir", K(WORD), 0, true, 0, CK_DIRISH},
 	/* where cd goes: a path, or a name after into/to/in ("cd into site") */
 	{"cdir", -1, -1, K(PATH), 0, "dir", K(WORD) | K(FILE), C(IN) | C(INTO) | C(TO) | C(NONE), true, 0, CK_DIRISH},
 	{"sysvc", -1, -1, 0, 0, "service|server|daemon", K(WORD), 0, false, 0, CK_SYSVC},
@@ -173,6 +173,8 @@ static const struct role_def roles[] = {
 	{"nfile", SL_NAME, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_TEXTNAME},
 	/* a folder said to be one: "the src folder", "downloads", "logs/" */
 	{"sdir", -1, -1, K(PATH), 0, "dir", 0, 0, false, 0, CK_SUREDIR},
+	/* a kubeconfig context: "switch kubectl context to staging" */
+	{"kctx", -1, -1, 0, 0, "context", ANYNAME, C(TO) | C(NONE), true, 0, CK_KSVC},
 	/* a program whose version is asked: python, node, git */
 	{"prog", -1, -1, K(WORD), 0, NULL, 0, 0, false, 0, CK_PROG},
 	/* a shell's start-up file, read again with source: ~/.bashrc */
@@ -342,6 +344,9 @@ static bool generic_service(const char *v)
 		"site", "service", "daemon", "backend", "frontend", "api", "computer", "machine",
 		"system", "everything", "all", "it", "thing", "stuff", "program", "process",
 		"container", "network", "internet", "cache", "queue", "worker", "proxy",
+		/* things a machine has, never units: "check disk health" */
+		"disk", "drive", "memory", "ram", "cpu", "battery", "health", "hardware", "screen",
+		"display", "file", "dir", "folder", "laptop", "wifi", "port", "space",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
@@ -860,6 +865,15 @@ static bool picks_which(const struct mtok *t)
 
 static struct mrole *get_role(struct mfill *f, const char *name, size_t n);
 
+/* Whether the role takes tokens under "to"/"into" and under other cues
+ * too: a destination, which "to" names best. */
+static bool to_first(const struct role_def *rd)
+{
+	uint32_t to = C(TO) | C(INTO);
+
+	return rd->kinds && rd->cues && (rd->cues & to) == to && (rd->cues & ~to);
+}
+
 /* A field separator said by name ("colon", "tabs") or typed (":"), as
  * shell text for cut -d; NULL when w names none. */
 static const char *sep_text(const char *w)
@@ -1008,6 +1022,8 @@ static bool slot_check_ok(const struct mfill *f, const struct role_def *rd, cons
 		return check_ok(rd->check, s->val, TK_FILE);
 	case CK_TEXTF:
 		return !archive_name(s->val);
+	case CK_DIRISH: /* "called src.tar.xz" names the archive, not the folder */
+		return check_ok(CK_DIRISH, s->val, strchr(s->val, '.') ? TK_FILE : TK_WORD);
 	default:
 		return true;
 	}
@@ -1356,7 +1372,17 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 		break;
 	}
 	/* a token of the role's own kind; "rename a.txt and b.txt" names two
-	 * things to act on, never b.txt as where a.txt goes */
+	 * things to act on, never b.txt as where a.txt goes. A destination
+	 * said with "to" or "into" comes before one said otherwise: in "move
+	 * every png in this folder to images/" the png go to images/ */
+	for (int i = 0; to_first(rd) && i < r->n; i++) {
+		if ((r->t[i].cue == CUE_TO || r->t[i].cue == CUE_INTO) &&
+		    takeable(f, i, rd->kinds, false, rd->check) && !dest_only(f, rd, i)) {
+			f->used[i] = true;
+			m->tok = i;
+			return true;
+		}
+	}
 	for (int i = 0; rd->kinds && i < r->n; i++) {
 		if (takeable(f, i, rd->kinds, false, rd->check) && cue_ok(rd->cues, &r->t[i]) &&
 		    !dest_only(f, rd, i) &&
@@ -1710,6 +1736,10 @@ static void fmt_time(struct buf *b, const struct mslot *s, const char *fmt, cons
 				buf_addf(b, "-newer%ct 'last %s'", x, wdays[(int)s->num % 7]);
 			return;
 		}
+		return;
+	}
+	if (str_eq(fmt, "mins")) { /* shutdown +N: minutes from now */
+		buf_addf(b, "%ld", s->sub == TM_DAY ? n * 1440 : n);
 		return;
 	}
 	if (str_eq(fmt, "last")) { /* log show --last: m, h or d */
