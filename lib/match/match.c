@@ -456,8 +456,11 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 		for (int i = 0; i < r->n; i++) {
 			if (r->t[i].w != ci->opt[o])
 				continue;
-			if (ci->flaglen[o] && mt_in_place(r, i) && !opt_word(ci, r->t[i - 1].w))
-				continue; /* "folder" asks for no folders; "in reverse numeric" is order */
+			/* "folder" asks for no folders; "in reverse numeric" is order;
+			 * but "in src only" says how much of the place */
+			if (ci->flaglen[o] && mt_in_place(r, i) && !opt_word(ci, r->t[i - 1].w) &&
+			    !str_eq(r->t[i].low, "toplevel"))
+				continue;
 			if (needhit[i]) { /* a need word can also set a flag */
 				f->flags |= 1u << o;
 				f->flagged[i] = ci->flaglen[o] > 0;
@@ -853,8 +856,19 @@ static int compose(const struct mreq *r, const struct platform *p, struct match_
 			continue;
 		}
 		for (int o = lo; o <= hi; o++) {
-			if (o == otok)
+			if (o == otok) {
 				at = b->n;
+				/* "the logs folder ... delete it": a folder or file
+				 * by its name, never the word's other meaning */
+				if (b->n < MT_MAX_TOKS && r->t[o].kind == TK_WORD &&
+				    (kind == OBJ_DIR || kind == OBJ_FILE || kind == OBJ_ANYPATH)) {
+					b->t[b->n] = r->t[o];
+					b->t[b->n].kind = TK_PATH;
+					b->t[b->n].w = -1;
+					b->n++;
+					continue;
+				}
+			}
 			b->t[b->n++] = r->t[o];
 		}
 	}

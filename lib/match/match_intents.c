@@ -47,7 +47,8 @@ I("ls.size", "list|ls|show|sort size!|biggest|smallest", "size biggest smallest:
 /* "what's in my downloads folder", "the contents of the src folder": a folder
  * said to be one; a bare path may be a file (cat's) */
 I("ls.content", "content", "show dir file all of", "ls -l {sdir}", "ls -l lists what {sdir} holds."),
-I("ls.dirs", "dir", "list ls show only",
+/* "list all folders": the folders, not every entry (ls -a) */
+I("ls.dirs", "dir+", "list ls show only all",
   "ls -d [{path:dirslash}]*/",
   "The */ glob matches only directories; -d lists them rather than their contents."),
 I("ls.hidden_only", "hidden only", "list ls show file dir",
@@ -68,11 +69,11 @@ I("tree", "tree", "show dir file structure list level deep depth", "find {path=.
 V("find.files", "file|dir|find|symlink|@ext",
   "find show list file:f dir:d symlink:l empty:empty worldwritable:ww executable:x delete:del "
   "modified change insensitive:icase recursive everywhere hidden:hid type all every each "
-  "access:acc", SEL_FIND,
-  "find[{?name}] {path=.}[ -type d{?d}][ -type l{?l}][ -type f{?f}{!d}{!l}][ {name:find}]" FIND_FILTERS_ACC
+  "access:acc toplevel:top", SEL_FIND,
+  "find[{?name}] {path=.}[ -maxdepth 1{?top}][ -type d{?d}][ -type l{?l}][ -type f{?f}{!d}{!l}][ {name:find}]" FIND_FILTERS_ACC
   "[ -name '.*'{?hid}][ -empty{?empty}][ -perm -o+w{?ww}][ -executable{?x}]"
   "[ -delete{?del}{!d}][ -prune -exec rm -rf {} +{?del}{?d}]",
-  "find[{?name}] {path=.}[ -type d{?d}][ -type l{?l}][ -type f{?f}{!d}{!l}][ {name:find}]" FIND_FILTERS_ACC
+  "find[{?name}] {path=.}[ -maxdepth 1{?top}][ -type d{?d}][ -type l{?l}][ -type f{?f}{!d}{!l}][ {name:find}]" FIND_FILTERS_ACC
   "[ -name '.*'{?hid}][ -empty{?empty}][ -perm -o+w{?ww}][ -perm +111{?x}]"
   "[ -delete{?del}{!d}][ -prune -exec rm -rf {} +{?del}{?d}]",
   "find walks {path=.} recursively and prints every entry that passes all the filters"

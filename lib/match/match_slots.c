@@ -518,7 +518,12 @@ static void extract_exts(struct mreq *r)
 			continue;
 		nx = next_content(r, i);
 		ft = ftype_of(t->low);
-		if (ft && ft->plain) {
+		/* "images"; and "find logs", "delete logs": a type named by its own
+		 * suffix, in the plural, as what a search or a removal acts on
+		 * ("show the logs" stays the system's) */
+		if (ft && (ft->plain || (t->plural && str_eq(ft->word, ft->exts) && i > 0 &&
+					 (is_word(&r->t[i - 1], "find") || is_word(&r->t[i - 1], "delete") ||
+					  is_word(&r->t[i - 1], "count") || is_word(&r->t[i - 1], "all"))))) {
 			if (!s && !(s = new_slot(r, SL_EXT)))
 				return;
 			if (i - last_explicit > 3)
@@ -783,8 +788,28 @@ static void extract_dates(struct mreq *r)
 	}
 }
 
+/* "in this folder only", "in src only": only after a place is the folder
+ * itself, not its subfolders (find -maxdepth 1). */
+static void only_here(struct mreq *r)
+{
+	for (int i = 1; i < r->n; i++) {
+		const struct mtok *p = &r->t[i - 1];
+		char *low;
+
+		if (!is_word(&r->t[i], "only") ||
+		    !(p->kind == TK_PATH || (is_word(p, "dir") && mt_in_place(r, i - 1)) ||
+		      (p->kind == TK_WORD && !p->stop && (p->cue == CUE_IN || p->cue == CUE_INTO))) ||
+		    !(low = mt_strdup(r, "toplevel", 8)))
+			continue;
+		r->t[i].low = low;
+		r->t[i].w = lex_word("toplevel");
+		r->t[i].stop = false;
+	}
+}
+
 void ms_extract(struct mreq *r)
 {
+	only_here(r);
 	extract_affixes(r);
 	extract_dates(r);
 	extract_sizes(r);
