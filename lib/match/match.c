@@ -741,10 +741,11 @@ static int obj_class(const char *role)
 		{"service", OBJ_SVC}, {"sysvc", OBJ_SVC}, {"daemon", OBJ_SVC},
 		{"container", OBJ_CONTAINER}, {"pod", OBJ_POD}, {"image", OBJ_IMAGE},
 		{"branch", OBJ_BRANCH}, {"pkg", OBJ_PKG}, {"spkg", OBJ_PKG},
-		{"file", OBJ_FILE}, {"tfile", OBJ_FILE}, {"nfile", OBJ_FILE}, {"script", OBJ_FILE}, {"tarf", OBJ_FILE},
-		{"zipf", OBJ_FILE}, {"gzf", OBJ_FILE}, {"xzf", OBJ_FILE}, {"bzf", OBJ_FILE},
-		{"szf", OBJ_FILE}, {"orig", OBJ_FILE}, {"path", OBJ_DIR}, {"dir", OBJ_DIR},
-		{"folder", OBJ_DIR}, {"exdir", OBJ_DIR}, {"cdir", OBJ_DIR}, {"target", OBJ_ANYPATH},
+		{"file", OBJ_FILE}, {"tfile", OBJ_FILE}, {"nfile", OBJ_FILE}, {"script", OBJ_FILE},
+		{"tarf", OBJ_FILE}, {"zipf", OBJ_FILE}, {"gzf", OBJ_FILE}, {"xzf", OBJ_FILE},
+		{"bzf", OBJ_FILE}, {"szf", OBJ_FILE}, {"orig", OBJ_FILE}, {"path", OBJ_DIR},
+		{"dir", OBJ_DIR}, {"folder", OBJ_DIR}, {"exdir", OBJ_DIR}, {"cdir", OBJ_DIR},
+		{"sdir", OBJ_DIR}, {"target", OBJ_ANYPATH},
 	};
 	char base[16];
 	size_t n = strlen(role);
@@ -944,7 +945,8 @@ int match_request(const char *req, size_t len, const struct match_opts *opts,
 	}
 	/* "what does ls -la do": a question about what a command does */
 	if (r->n > 3 && str_eq(r->t[0].low, "what") &&
-	    (str_eq(r->t[1].low, "does") || str_eq(r->t[1].low, "do")) && str_eq(r->t[r->n - 1].low, "do")) {
+	    (str_eq(r->t[1].low, "does") || str_eq(r->t[1].low, "do")) &&
+	    str_eq(r->t[r->n - 1].low, "do")) {
 		err_set(err, ERR_DECLINED, "match: a question about a command, not a task");
 		goto out;
 	}
