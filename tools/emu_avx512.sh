@@ -37,7 +37,13 @@
 # the command line below). Measured on a busy 2-core Zen 3: 19-22 s to
 # boot (loading and decompressing the kernel is ~9 s of it), then the
 # program at 100-200x its native time (build/rel/emu/kern_unit: 0.13 s
-# native, 20-28 s emulated).
+# native, 20-28 s emulated). Keep a run to a minute or two with a name
+# filter: twice a program that needs about 3 minutes here (the golden
+# logits with the reference kernels, 1.2 s native) left the guest idle
+# after about 4 minutes of bochs's time and never finished (the guest
+# kernel was told lapic=notscdeadline nohz=off the second time, which
+# changed nothing; the same test on one host CPU, two threads, takes
+# 1.2 s). The -t timeout ends such a run.
 # Missing Debian packages are installed with apt-get (as root). Everything
 # made goes under build/emu/; each run has its own directory there,
 # removed after a successful run and kept (with bochs's log and the whole
