@@ -1055,7 +1055,7 @@ struct tile32 {
 
 struct tilek {
 	__m256i q[GR][KC / 4];
-	__m256i sc[GR][KC / 16];     /* the scale of each 16 elements, in every lane (SCALE_LANES) */
+	__m256i sc[GR][KC / 16];     /* the scale of each 16 elements, in every lane (scale_lanes) */
 	__m256i mn[GR][KC / 32];     /* the factors of the two bsums of each 32 elements */
 	float d[GR], dmin[GR];
 };
