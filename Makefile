@@ -131,9 +131,14 @@ BENCH_rel := $(BENCH_SRC:%.c=$(O)/rel/%)
 caro: $(O)/rel/caro
 	cp $< $@
 
-# The kernel tests alone, linked statically, for tools/emu_avx512.sh (its
-# guest has no libraries): the archive brings in only the members they use.
+# The kernel and engine tests alone, linked statically, for
+# tools/emu_avx512.sh (its guest has no libraries): the archive brings in
+# only the members they use.
 $(O)/rel/emu/kern_unit: $(O)/rel/tests/unit/main.o $(O)/rel/tests/unit/test_kern.o $(O)/rel/libcaro.a
+	@mkdir -p $(@D)
+	$(Q)$(CC) -static -pthread -o $@ $^ -lm
+$(O)/rel/emu/infer_unit: $(O)/rel/tests/unit/main.o $(O)/rel/tests/unit/test_kern.o \
+		$(O)/rel/tests/unit/test_infer.o $(O)/rel/libcaro.a
 	@mkdir -p $(@D)
 	$(Q)$(CC) -static -pthread -o $@ $^ -lm
 

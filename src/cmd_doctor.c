@@ -7,6 +7,7 @@
 
 #include "backend/backend.h"
 #include "http.h"
+#include "infer/infer.h"
 
 #include <cjson/cJSON.h>
 #include <unistd.h>
@@ -91,6 +92,7 @@ int cmd_doctor(struct app *app, int argc, char **argv)
 		cJSON_AddStringToObject(o, "cache_dir", app->cache_dir);
 		cJSON_AddStringToObject(o, "cache_state", dir_state(app->cache_dir));
 		cJSON_AddStringToObject(o, "safety", safety_level_name(app->safety));
+		cJSON_AddStringToObject(o, "kernels", infer_kernels());
 		cJSON_AddBoolToObject(o, "libcurl", curl_ok);
 		cJSON_AddStringToObject(o, "libcurl_status", curl_info);
 		for (size_t i = 0; i < n_eng; i++) {
@@ -125,6 +127,7 @@ int cmd_doctor(struct app *app, int argc, char **argv)
 		printf("http        built-in for local servers; %s for the rest\n", curl_info);
 	else
 		printf("http        built-in for local servers only: %s\n", curl_info);
+	printf("kernels     %s (the local engine's, for this CPU)\n", infer_kernels());
 	printf("engines\n");
 	for (size_t i = 0; i < n_eng; i++) {
 		if (eng[i].ready)

@@ -3,22 +3,28 @@
 # CPU (bochs, Tiger Lake model), for testing SIMD code this machine's CPU
 # cannot run. A developer tool, far too slow for `make test`.
 #
-#   tools/emu_avx512.sh [-e NAME=VALUE]... [-t SECONDS] [-m MEGS] PROGRAM [ARGS...]
+#   tools/emu_avx512.sh [-e NAME=VALUE]... [-d SRC:DEST]... [-t SECONDS] [-m MEGS] PROGRAM [ARGS...]
 #
 # It prints the program's output (stdout and stderr together, as the
 # guest's serial console saw them), then one line on stderr with the times
 # (boot to /init, program, total, host wall clock) and exits with the
 # program's exit status (128+N when a signal N killed it, as the shell
 # says: 132 is SIGILL, an instruction the emulated CPU lacks); 124 on
-# timeout, 125 when the guest never ran the program to its end. -e sets a variable in the program's environment (its only
-# others are PATH, HOME=/ and TMPDIR=/tmp); -t is the timeout for the
-# whole run (default 1800 s); -m the guest memory (default 512 MB).
+# timeout, 125 when the guest never ran the program to its end. -e sets
+# a variable in the program's environment (its only others are PATH,
+# HOME=/ and TMPDIR=/tmp); -d copies the file or directory SRC to the
+# absolute path DEST in the guest (its files live in the guest's memory:
+# raise -m for big ones); -t is the timeout for the whole run (default
+# 1800 s); -m the guest memory (default 512 MB).
 #
 # Examples:
 #   tools/emu_avx512.sh --check        build and run tools/emu/avx512_check.c
 #   make build/rel/emu/kern_unit && tools/emu_avx512.sh build/rel/emu/kern_unit
 #   tools/emu_avx512.sh build/rel/emu/kern_unit gemm    (a name filter)
 #   tools/emu_avx512.sh -e CARO_KERNELS=ref path/to/static-bench
+#   make build/rel/emu/infer_unit && tools/emu_avx512.sh -m 1024 \
+#       -d ../shared/fixtures:/shared/fixtures -e CARO_SHARED=/shared \
+#       build/rel/emu/infer_unit golden        (the golden logits)
 #
 # How: a Debian kernel (linux-image-*-cloud-amd64, the smallest, fetched
 # with apt-get download and cached in build/emu/kernel/) and an initramfs
@@ -31,14 +37,20 @@
 # the command line below). Measured on a busy 2-core Zen 3: 19-22 s to
 # boot (loading and decompressing the kernel is ~9 s of it), then the
 # program at 100-200x its native time (build/rel/emu/kern_unit: 0.13 s
-# native, 20-28 s emulated).
+# native, 20-28 s emulated). Keep a run to a minute or two with a name
+# filter: twice a program that needs about 3 minutes here (the golden
+# logits with the reference kernels, 1.2 s native) left the guest idle
+# after about 4 minutes of bochs's time and never finished (the guest
+# kernel was told lapic=notscdeadline nohz=off the second time, which
+# changed nothing; the same test on one host CPU, two threads, takes
+# 1.2 s). The -t timeout ends such a run.
 # Missing Debian packages are installed with apt-get (as root). Everything
 # made goes under build/emu/; each run has its own directory there,
 # removed after a successful run and kept (with bochs's log and the whole
 # serial output) after a failed one. EMU_KEEP=1 keeps it always.
 #
-# The program must be static: the guest has no libraries. A program that
-# needs data files must be given them some other way (none is copied).
+# The program must be static: the guest has no libraries. Data files it
+# needs are copied in with -d.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -47,9 +59,10 @@ emu=$root/build/emu
 timeout_s=1800
 megs=512
 envs=()
+copies=()
 
 usage() {
-	echo "usage: tools/emu_avx512.sh [-e NAME=VALUE]... [-t SECONDS] [-m MEGS] PROGRAM [ARGS...]" >&2
+	echo "usage: tools/emu_avx512.sh [-e NAME=VALUE]... [-d SRC:DEST]... [-t SECONDS] [-m MEGS] PROGRAM [ARGS...]" >&2
 	echo "       tools/emu_avx512.sh [-t SECONDS] [-m MEGS] --check" >&2
 	exit 2
 }
@@ -65,6 +78,9 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	-e) [[ ${2:-} == [A-Za-z_]*=* ]] || die "-e wants NAME=VALUE"
 	    envs+=("$2"); shift 2 ;;
+	-d) [[ ${2:-} == ?*:/?* ]] || die "-d wants SRC:/DEST"
+	    [ -e "${2%%:*}" ] || die "-d ${2%%:*}: no such file or directory"
+	    copies+=("$2"); shift 2 ;;
 	-t) [[ ${2:-} =~ ^[0-9]+$ ]] && [ "$2" -gt 0 ] || die "-t wants seconds"
 	    timeout_s=$2; shift 2 ;;
 	-m) [[ ${2:-} =~ ^[0-9]+$ ]] && [ "$2" -ge 64 ] || die "-m wants megabytes (>= 64)"
@@ -171,6 +187,11 @@ mkdir -p "$ird/bin" "$ird/dev" "$ird/proc" "$ird/sys" "$ird/tmp" "$ird/prog"
 cp /bin/busybox "$ird/bin/busybox"
 cp "$prog" "$ird/prog/$name"
 chmod 755 "$ird/prog/$name"
+for c in "${copies[@]}"; do
+	dest=$ird/${c#*:}
+	mkdir -p "$(dirname "$dest")"
+	cp -RL "${c%%:*}" "$dest" || die "could not copy ${c%%:*}"
+done
 # without /dev/console the kernel starts /init with no stdin/out; the
 # script also mounts devtmpfs, so a failed mknod (not root) is no loss
 mknod -m 600 "$ird/dev/console" c 5 1 2>/dev/null || true

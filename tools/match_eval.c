@@ -5,6 +5,8 @@
  *       {"id":..,"query":..,"linux":cmd|null,"macos":cmd|null,
  *        "linux_intent":..,"macos_intent":..}
  *   match_eval -q "REQUEST" [-p linux|macos|freebsd] [-n N]
+ *   match_eval -d "REQUEST" [linux|macos]   every intent that fits, any score
+ *   match_eval -t "REQUEST"                 tokens and slots
  *                                    print the candidates with scores
  *
  * tools/eval.py scores the output against each line's accept regexp.
@@ -24,10 +26,17 @@ static void one(const char *q, const char *platform, size_t n)
 	struct match_result r;
 	struct err err = {0};
 
-	if (platform_target(&p, platform, &err) != 0) {
+	char os[16];
+	const char *pm = strchr(platform, ':'); /* "linux:dnf": with that package manager */
+
+	snprintf(os, sizeof(os), "%.*s", (int)(pm ? pm - platform : (ptrdiff_t)strlen(platform)),
+		 platform);
+	if (platform_target(&p, os, &err) != 0) {
 		fprintf(stderr, "%s\n", err.msg);
 		exit(2);
 	}
+	if (pm)
+		snprintf(p.pkg, sizeof(p.pkg), "%s", pm + 1);
 	o.plat = &p;
 	o.max_candidates = n;
 	if (match_request(q, strlen(q), &o, &r, &err) != 0) {
@@ -56,6 +65,12 @@ static cJSON *answer(const char *q, const struct platform *p, const char **inten
 	*intent = r.c[0].intent;
 	match_result_release(&r);
 	return v;
+}
+
+static void print_fit(void *arg, const char *id, double score, double explained, int guesses)
+{
+	(void)arg;
+	printf("%.3f e=%.2f g=%d %s\n", score, explained, guesses, id);
 }
 
 int main(int argc, char **argv)
@@ -87,6 +102,12 @@ int main(int argc, char **argv)
 		for (int s = 0; s < r.ns; s++)
 			printf("slot %d type=%d sub=%d cmp=%d num=%g val=%s\n", s, r.s[s].type, r.s[s].sub,
 			       r.s[s].cmp, r.s[s].num, r.s[s].val);
+		return 0;
+	}
+	if (argc >= 3 && str_eq(argv[1], "-d")) { /* every intent that fits, any score */
+		platform_target(&lin, argc >= 4 ? argv[3] : "linux", &err);
+		if (match_debug_fits(argv[2], &lin, print_fit, NULL) != 0)
+			printf("does not tokenise\n");
 		return 0;
 	}
 	if (argc >= 3 && str_eq(argv[1], "-q")) {

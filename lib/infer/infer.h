@@ -94,8 +94,11 @@ struct infer_ctx *infer_ctx_new(struct infer_model *m, const struct infer_ctx_pa
 				struct err *err);
 /* Stop the threads and free. NULL is a no-op. */
 void infer_ctx_free(struct infer_ctx *c);
-/* The name of the kernel set in use ("avx2", "neon", "ref"). */
+/* The name of the kernel set in use ("avx512vnni", "avx2", "neon", "ref"). */
 const char *infer_ctx_kernels(const struct infer_ctx *c);
+/* The name of the kernel set a context on this CPU gets (the best it runs,
+ * or the one CARO_KERNELS names). */
+const char *infer_kernels(void);
 int infer_ctx_threads(const struct infer_ctx *c);
 /* How many threads the last evaluation used (see fixed_threads). */
 int infer_ctx_last_threads(const struct infer_ctx *c);

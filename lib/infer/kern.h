@@ -2,10 +2,11 @@
  * kern.h: the compute kernels, as a table of function pointers.
  *
  * kern_ref.c fills the table with portable C for every operation. The
- * per-architecture files (kern_x86.c: AVX2/FMA/F16C, kern_arm.c: NEON)
- * start from a copy of the reference table and replace the entries they
- * accelerate, with identical signatures. kern_get() picks the table once,
- * from CPU features, unless CARO_KERNELS=ref forces the reference.
+ * per-architecture files (kern_x86.c: AVX2/FMA/F16C, built a second time
+ * as kern_vnni.c for AVX-512 VNNI; kern_arm.c: NEON) start from a copy of
+ * the reference table and replace the entries they accelerate, with
+ * identical signatures. kern_get() picks the best table once, from CPU
+ * features, unless CARO_KERNELS names another (ref, avx2, ...).
  *
  * Conventions:
  *  - dot[type](n, w, x) is the dot product of one weight row of n elements
@@ -74,11 +75,23 @@ struct kern {
 
 /* The reference table (always available). */
 const struct kern *kern_ref(void);
-/* The best table for this CPU, chosen on first call: honours
- * CARO_KERNELS=ref. Thread-safe after the first call returns. */
+/* The best table for this CPU, chosen on first call; CARO_KERNELS=NAME
+ * picks the table of that name instead when this CPU runs it ("ref": the
+ * reference; an unknown name is ignored). Thread-safe after the first
+ * call returns. */
 const struct kern *kern_get(void);
-/* Architecture tables: NULL when not built for this architecture or when
- * the CPU lacks the features (kern_x86.c / kern_arm.c). */
+
+#define KERN_ARCH_MAX 4
+/* The architecture tables this CPU runs, best first, into out (room for
+ * KERN_ARCH_MAX); returns how many (0 when none is built for this
+ * architecture or the CPU lacks the features). kern_x86.c / kern_arm.c. */
+int kern_arch_all(const struct kern **out);
+/* kern_arch_all's first table, or NULL. */
 const struct kern *kern_arch(void);
+#if defined(__x86_64__)
+/* The AVX-512 VNNI table (kern_vnni.c), for kern_x86.c once it has
+ * checked the CPU: NULL in a build without the VNNI flags. */
+const struct kern *kern_x86_vnni(void);
+#endif
 
 #endif

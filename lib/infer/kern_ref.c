@@ -348,22 +348,34 @@ const struct kern *kern_ref(void)
  * x86-64 and kern_arm.c for arm64 only) have no arch table. Not a weak
  * symbol: an archive member is never pulled in to override one. */
 #if !defined(__x86_64__) && !defined(__aarch64__)
-const struct kern *kern_arch(void)
+int kern_arch_all(const struct kern **out)
 {
-	return NULL;
+	(void)out;
+	return 0;
 }
 #endif
+
+const struct kern *kern_arch(void)
+{
+	const struct kern *ks[KERN_ARCH_MAX];
+
+	return kern_arch_all(ks) ? ks[0] : NULL;
+}
 
 static const struct kern *chosen;
 
 static void choose(void)
 {
 	const char *force = getenv("CARO_KERNELS");
-	const struct kern *k = NULL;
+	const struct kern *ks[KERN_ARCH_MAX];
+	int n = kern_arch_all(ks), i;
 
-	if (!force || strcmp(force, "ref"))
-		k = kern_arch();
-	chosen = k ? k : &ref;
+	chosen = n ? ks[0] : &ref;
+	if (force && !strcmp(force, "ref"))
+		chosen = &ref;
+	for (i = 0; force && i < n; i++)
+		if (!strcmp(force, ks[i]->name))
+			chosen = ks[i];
 }
 
 const struct kern *kern_get(void)

@@ -1,8 +1,9 @@
 /*
- * kern_x86.c: AVX2/FMA/F16C kernels for x86-64.
+ * kern_x86.c: AVX2/FMA/F16C kernels for x86-64, and the same again for
+ * AVX-512 VNNI.
  *
  * Built with -mavx2 -mfma -mf16c (module.mk) and only on x86 targets, so
- * nothing here may run before kern_arch() has checked the CPU. Three
+ * nothing here may run before kern_arch_all() has checked the CPU. Three
  * shapes of matmul, all on integers with each block's integer sum scaled
  * once in float:
  *  - dot: one row, one token, as ggml's AVX2 dots (weights unpacked to
@@ -15,9 +16,26 @@
  * madd, sign) and the float FMAs on the same two pipes and broadcasts
  * from memory on the shuffle pipes, so the kernels count those.
  *
- * AVX-512/VNNI is deliberately absent: this machine has no such unit and
- * no emulator is available, and an untested path is not shipped.
+ * kern_vnni.c includes this file with KERN_VNNI set and the AVX-512
+ * flags, which gives a second table ("avx512vnni") from the same code:
+ * the compiler may use the 32 vector registers and EVEX forms anywhere,
+ * and the integer products change where VNNI saves work:
+ *  - vpdpbusd (unsigned x signed bytes, four products summed into each
+ *    32-bit lane and added) replaces maddubs + madd + add: the dots and
+ *    gemm's micro-kernels for the 32-element types and the k-quants;
+ *  - q8_0's gemm tile holds the weights made unsigned (w + 128), the 128
+ *    times the activations' sum taken off as q4_0's offset is, so it
+ *    multiplies bytes (one vpdpbusd per 32 products) instead of 16-bit
+ *    values (two vpmaddwd);
+ *  - vpdpwssd fuses the k-quant dots' scale multiply and add.
+ * The vectors stay 256 bits wide, so the code and its tiles are shared
+ * and the clock is not lowered for 512-bit work. The VNNI table is
+ * checked against the reference by the same tests, which run on an
+ * emulated AVX-512 CPU here (tools/emu_avx512.sh).
  */
+#ifndef KERN_VNNI
+#define KERN_VNNI 0
+#endif
 #include "infer/kern.h"
 
 #include <cpuid.h>
@@ -76,18 +94,31 @@ static inline __m256i bits_to_bytes(const uint8_t *p)
 	return _mm256_cmpeq_epi8(bytes, _mm256_set1_epi64x(-1));
 }
 
-/* sum of x*y over 32 signed bytes, as 8 int32 lanes */
-static inline __m256i dot_i8(__m256i x, __m256i y)
-{
-	const __m256i p = _mm256_maddubs_epi16(_mm256_sign_epi8(x, x), _mm256_sign_epi8(y, x));
-
-	return _mm256_madd_epi16(p, _mm256_set1_epi16(1));
-}
-
-/* the same with x unsigned and small (< 128) */
+/* sum of x*y over 32 bytes, x unsigned and y signed, as 8 int32 lanes
+ * (x < 128 without VNNI, where maddubs would saturate its pairs) */
 static inline __m256i dot_u8(__m256i x, __m256i y)
 {
+#if KERN_VNNI
+	return _mm256_dpbusd_epi32(_mm256_setzero_si256(), x, y);
+#else
 	return _mm256_madd_epi16(_mm256_maddubs_epi16(x, y), _mm256_set1_epi16(1));
+#endif
+}
+
+/* the same with both signed: x's sign moved onto y */
+static inline __m256i dot_i8(__m256i x, __m256i y)
+{
+	return dot_u8(_mm256_sign_epi8(x, x), _mm256_sign_epi8(y, x));
+}
+
+/* acc + madd(a, b) (16-bit pairs multiplied and summed into 32-bit lanes) */
+static inline __m256i madd_add(__m256i acc, __m256i a, __m256i b)
+{
+#if KERN_VNNI
+	return _mm256_dpwssd_epi32(acc, a, b);
+#else
+	return _mm256_add_epi32(acc, _mm256_madd_epi16(a, b));
+#endif
 }
 
 static inline __m256i loadq(const int8_t *q)
@@ -269,12 +300,11 @@ static inline __m256i q4k_block(const struct blk_q4_k *a, const int8_t *q8, __m2
 		const __m256i bits = _mm256_loadu_si256((const __m256i *)q4);
 		const __m256i lo = _mm256_and_si256(bits, m4);
 		const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(bits, 4), m4);
-		__m256i pl = _mm256_maddubs_epi16(lo, loadq(q8));
-		__m256i ph = _mm256_maddubs_epi16(hi, loadq(q8 + 32));
+		const __m256i pl = _mm256_maddubs_epi16(lo, loadq(q8));
+		const __m256i ph = _mm256_maddubs_epi16(hi, loadq(q8 + 32));
 
-		pl = _mm256_madd_epi16(scale_shuffle_k4(scales, 2 * j), pl);
-		ph = _mm256_madd_epi16(scale_shuffle_k4(scales, 2 * j + 1), ph);
-		sumi = _mm256_add_epi32(sumi, _mm256_add_epi32(pl, ph));
+		sumi = madd_add(sumi, scale_shuffle_k4(scales, 2 * j), pl);
+		sumi = madd_add(sumi, scale_shuffle_k4(scales, 2 * j + 1), ph);
 	}
 	return sumi;
 }
@@ -322,18 +352,17 @@ static float dot_q5_k(int n, const void *w, const void *xv)
 			const __m256i h0 = _mm256_slli_epi16(
 				_mm256_srli_epi16(_mm256_and_si256(hbits, hmask), bit), 4);
 			const __m256i lo = _mm256_add_epi8(_mm256_and_si256(bits, m4), h0);
-			__m256i h1, hi, pl, ph;
+			__m256i h1, hi;
 
 			hmask = _mm256_slli_epi16(hmask, 1);
 			h1 = _mm256_slli_epi16(_mm256_srli_epi16(_mm256_and_si256(hbits, hmask), bit + 1), 4);
 			hi = _mm256_add_epi8(_mm256_and_si256(_mm256_srli_epi16(bits, 4), m4), h1);
 			hmask = _mm256_slli_epi16(hmask, 1);
 			bit += 2;
-			pl = _mm256_madd_epi16(scale_shuffle_k4(scales, 2 * j),
-					       _mm256_maddubs_epi16(lo, loadq(q8)));
-			ph = _mm256_madd_epi16(scale_shuffle_k4(scales, 2 * j + 1),
-					       _mm256_maddubs_epi16(hi, loadq(q8 + 32)));
-			sumi = _mm256_add_epi32(sumi, _mm256_add_epi32(pl, ph));
+			sumi = madd_add(sumi, scale_shuffle_k4(scales, 2 * j),
+					_mm256_maddubs_epi16(lo, loadq(q8)));
+			sumi = madd_add(sumi, scale_shuffle_k4(scales, 2 * j + 1),
+					_mm256_maddubs_epi16(hi, loadq(q8 + 32)));
 		}
 		acc = _mm256_fmadd_ps(_mm256_set1_ps(x[b].d * f16(a[b].d)), _mm256_cvtepi32_ps(sumi), acc);
 		summ += x[b].d * f16(a[b].dmin) * (float)k4_min_sum(sm, &x[b]);
@@ -371,11 +400,10 @@ static inline __m256i q6k_block(const struct blk_q6_k *a, const int8_t *q8)
 			const __m128i shuf = _mm_set_epi64x((long long)(0x0101010101010101ull * (uint64_t)(is + 1)),
 							    (long long)(0x0101010101010101ull * (uint64_t)is));
 			const __m256i y = loadq(q8 + 32 * k);
-			__m256i p = _mm256_sub_epi16(_mm256_maddubs_epi16(q[k], y),
-						     _mm256_maddubs_epi16(m32s, y));
+			const __m256i p = _mm256_sub_epi16(_mm256_maddubs_epi16(q[k], y),
+							   _mm256_maddubs_epi16(m32s, y));
 
-			p = _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm_shuffle_epi8(scales, shuf)), p);
-			sumi = _mm256_add_epi32(sumi, p);
+			sumi = madd_add(sumi, _mm256_cvtepi8_epi16(_mm_shuffle_epi8(scales, shuf)), p);
 		}
 	}
 	return sumi;
@@ -1027,10 +1055,17 @@ struct tile32 {
 
 struct tilek {
 	__m256i q[GR][KC / 4];
-	__m256i sc[GR][KC / 16];     /* the scale of each 16 elements, in every 16-bit lane */
+	__m256i sc[GR][KC / 16];     /* the scale of each 16 elements, in every lane (scale_lanes) */
 	__m256i mn[GR][KC / 32];     /* the factors of the two bsums of each 32 elements */
 	float d[GR], dmin[GR];
 };
+
+/* Any vector register: with AVX-512 the EVEX forms reach ymm16-31 too. */
+#if KERN_VNNI
+#define VREG "v"
+#else
+#define VREG "x"
+#endif
 
 /* acc + v, computed in acc's register. Written as asm because gcc,
  * given the intrinsic in an unrolled loop, computes the sum into a
@@ -1038,13 +1073,13 @@ struct tilek {
  * sixth of the issue width. */
 static inline __m256i acc16(__m256i acc, __m256i v)
 {
-	__asm__("vpaddw %1, %0, %0" : "+x"(acc) : "x"(v));
+	__asm__("vpaddw %1, %0, %0" : "+" VREG(acc) : VREG(v));
 	return acc;
 }
 
 static inline __m256i acc32(__m256i acc, __m256i v)
 {
-	__asm__("vpaddd %1, %0, %0" : "+x"(acc) : "x"(v));
+	__asm__("vpaddd %1, %0, %0" : "+" VREG(acc) : VREG(v));
 	return acc;
 }
 
@@ -1053,9 +1088,38 @@ static inline __m256i acc32(__m256i acc, __m256i v)
  * micro-kernel that is bound by loads. */
 static inline __m256i in_reg(__m256i v)
 {
-	__asm__("" : "+x"(v));
+	__asm__("" : "+" VREG(v));
 	return v;
 }
+
+/* acc + the products of unsigned weight bytes w and signed activation
+ * bytes x: as 16-bit sums of pairs (maddubs), or with VNNI as 32-bit
+ * sums of four (vpdpbusd, one instruction in place of two) */
+static inline __m256i acc_u8(__m256i acc, __m256i w, __m256i x)
+{
+#if KERN_VNNI
+	return _mm256_dpbusd_epi32(acc, w, x);
+#else
+	return acc16(acc, _mm256_maddubs_epi16(w, x));
+#endif
+}
+
+/* acc_u8's sums as 32-bit lanes */
+static inline __m256i sums32(__m256i a)
+{
+	return KERN_VNNI ? a : _mm256_madd_epi16(a, _mm256_set1_epi16(1));
+}
+
+/* acc + acc_u8's sums a times the scales sc (scale_lanes) */
+static inline __m256i acc_scaled(__m256i acc, __m256i a, __m256i sc)
+{
+	return acc32(acc, KERN_VNNI ? _mm256_mullo_epi32(a, sc) : _mm256_madd_epi16(a, sc));
+}
+
+/* Groups of four per run of acc_u8 sums before they are widened or
+ * scaled: bounded by the 16-bit sums without VNNI (see the callers), by
+ * the block or the span of one scale with it. */
+#define RUN(n16, n32) (KERN_VNNI ? (n32) : (n16))
 
 /* dst[g] = dword g of u in all lanes */
 static inline void spread(__m256i u, __m256i *dst)
@@ -1117,6 +1181,25 @@ static void store_tile(const __m256 *res, int nrr, int ntt, float *out, size_t l
 typedef void (*unpack32_fn)(const uint8_t *w, size_t rs, int nr, int b0, int nb, struct tile32 *t);
 typedef void (*unpackk_fn)(const uint8_t *w, size_t rs, int nr, int b0, struct tilek *t);
 
+#if KERN_VNNI
+/* q8_0 with VNNI: the weights made unsigned for vpdpbusd (w + 128: the
+ * sign bit flipped), the 128 * sum(x) that adds coming off through the
+ * activations' sums as q4_0's offset does (micro_u32 with shift 7) */
+static void unpack32_q8_0(const uint8_t *w, size_t rs, int nr, int b0, int nb, struct tile32 *t)
+{
+	const __m256i flip = _mm256_set1_epi8((char)0x80);
+	int r, b;
+
+	for (r = 0; r < nr; r++) {
+		const struct blk_q8_0 *a = (const struct blk_q8_0 *)(w + (size_t)r * rs) + b0;
+
+		for (b = 0; b < nb; b++) {
+			spread(_mm256_xor_si256(loadq(a[b].qs), flip), &t->q[r][8 * b]);
+			t->d[r][b] = _mm256_set1_ps(f16(a[b].d));
+		}
+	}
+}
+#else
 /* q8_0 multiplies in 16 bits (vpmaddwd: two multiplies per 32 products
  * against three for the sign trick with vpmaddubsw, and all of them
  * share two pipes on Zen 3): each group of four weights as int16,
@@ -1144,6 +1227,7 @@ static void unpack32_q8_0(const uint8_t *w, size_t rs, int nr, int b0, int nb, s
 		}
 	}
 }
+#endif
 
 static void unpack32_q4_0(const uint8_t *w, size_t rs, int nr, int b0, int nb, struct tile32 *t)
 {
@@ -1203,6 +1287,14 @@ static void unpack32_q5_1(const uint8_t *w, size_t rs, int nr, int b0, int nb, s
 	}
 }
 
+/* A k-quant scale in every lane of a vector: 16-bit lanes for vpmaddwd
+ * with the 16-bit sums, or 32-bit lanes for vpmulld with VNNI's 32-bit
+ * sums. */
+static inline __m256i scale_lanes(int s)
+{
+	return KERN_VNNI ? _mm256_set1_epi32(s) : _mm256_set1_epi16((short)s);
+}
+
 /* q4_K / q5_K: 6-bit scales and mins per 32 elements */
 static void k4_factors(const uint8_t *s12, struct tilek *t, int r)
 {
@@ -1211,7 +1303,7 @@ static void k4_factors(const uint8_t *s12, struct tilek *t, int r)
 
 	for (j = 0; j < 8; j++) {
 		quant_scale_min_k4(j, s12, &sc, &m);
-		t->sc[r][2 * j] = t->sc[r][2 * j + 1] = _mm256_set1_epi16(sc);
+		t->sc[r][2 * j] = t->sc[r][2 * j + 1] = scale_lanes(sc);
 		t->mn[r][j] = _mm256_set1_epi16(m);
 	}
 }
@@ -1294,7 +1386,7 @@ static void unpackk_q6_k(const uint8_t *w, size_t rs, int nr, int b0, struct til
 			       q + 24);
 		}
 		for (i = 0; i < 16; i++)
-			t->sc[r][i] = _mm256_set1_epi16(a->scales[i]);
+			t->sc[r][i] = scale_lanes(a->scales[i]);
 		for (i = 0; i < 8; i++)
 			t->mn[r][i] = _mm256_set1_epi32((int32_t)((uint32_t)(uint16_t)(32 * a->scales[2 * i]) |
 								  (uint32_t)(uint16_t)(32 * a->scales[2 * i + 1]) << 16));
@@ -1345,23 +1437,23 @@ static inline __attribute__((always_inline)) void micro_q8_0(const struct tile32
 }
 
 /* unsigned weights below 2^bits: 16-bit sums over `run` groups of four
- * (run * 2 * (2^bits - 1) * 127 < 2^15), each run then scaled in float.
- * The offset of q4_0/q5_0 (8 or 16: shift 3 or 4) comes off the block's
- * first run in integers, isum << shift, which keeps it off the multiply
- * pipes; the min of q4_1/q5_1 (shift 0) is added in float, o * s. */
+ * (run * 2 * (2^bits - 1) * 127 < 2^15; with VNNI 32-bit sums over the
+ * block), each run then scaled in float. The offset of q4_0/q5_0 (8 or
+ * 16: shift 3 or 4; VNNI's unsigned q8_0: 128, shift 7) comes off the
+ * block's first run in integers, isum << shift, which keeps it off the
+ * multiply pipes; the min of q4_1/q5_1 (shift 0) is added in float, o * s. */
 static inline __attribute__((always_inline)) void micro_u32(const struct tile32 *tl, int nb, const struct blk_q8x8 *const *x,
 			     __m256 (*res)[GR], const int T, const int run, const int shift)
 {
-	const __m256i one = _mm256_set1_epi16(1);
 	int b, j, jj, r, t;
 
 	for (b = 0; b < nb; b++) {
 		for (j = 0; j < QK / 4; j += run) {
-			__m256i a16[GR][2];
+			__m256i a[GR][2];
 
 			UNROLL
 			for (r = 0; r < GR; r++)
-				a16[r][0] = a16[r][1] = _mm256_setzero_si256();
+				a[r][0] = a[r][1] = _mm256_setzero_si256();
 			UNROLL
 			for (jj = j; jj < j + run; jj++) {
 				__m256i xv[2];
@@ -1375,7 +1467,7 @@ static inline __attribute__((always_inline)) void micro_u32(const struct tile32 
 
 					UNROLL
 					for (t = 0; t < T; t++)
-						a16[r][t] = acc16(a16[r][t], _mm256_maddubs_epi16(wq, xv[t]));
+						a[r][t] = acc_u8(a[r][t], wq, xv[t]);
 				}
 			}
 			UNROLL
@@ -1386,7 +1478,7 @@ static inline __attribute__((always_inline)) void micro_u32(const struct tile32 
 
 				UNROLL
 				for (r = 0; r < GR; r++) {
-					__m256i i32 = _mm256_madd_epi16(a16[r][t], one);
+					__m256i i32 = sums32(a[r][t]);
 
 					if (shift && j == 0)
 						i32 = _mm256_sub_epi32(i32, off);
@@ -1406,9 +1498,9 @@ static inline __attribute__((always_inline)) void micro_u32(const struct tile32 
 	}
 }
 
-/* k-quants, one super-block: 16-bit sums over `run` groups of four times
- * the scale of their 16 or 32 elements (a run never spans two scales),
- * summed in 32 bits; then d * isum - dmin * (mins . bsums). Two rows at
+/* k-quants, one super-block: 16-bit sums (VNNI: 32-bit) over `run`
+ * groups of four times the scale of their 16 or 32 elements (a run never
+ * spans two scales), summed in 32 bits; then d * isum - dmin * (mins . bsums). Two rows at
  * a time, so the 16- and 32-bit sums of both groups fit in registers. */
 static inline __attribute__((always_inline)) void micro_k(const struct tilek *tl, const struct blk_q8kx8 *const *x,
 			   __m256 (*res)[GR], const int T, const int run)
@@ -1442,11 +1534,11 @@ static inline __attribute__((always_inline)) void micro_k(const struct tilek *tl
 		for (r = 0; r < 2; r++)
 			acc[r][0] = acc[r][1] = _mm256_setzero_si256();
 		for (j = 0; j < QK_K / 4; j += run) {
-			__m256i a16[2][2];
+			__m256i a[2][2];
 
 			UNROLL
 			for (r = 0; r < 2; r++)
-				a16[r][0] = a16[r][1] = _mm256_setzero_si256();
+				a[r][0] = a[r][1] = _mm256_setzero_si256();
 			for (jj = j; jj < j + run; jj++) {
 				__m256i xv[2];
 
@@ -1459,7 +1551,7 @@ static inline __attribute__((always_inline)) void micro_k(const struct tilek *tl
 
 					UNROLL
 					for (t = 0; t < T; t++)
-						a16[r][t] = acc16(a16[r][t], _mm256_maddubs_epi16(wq, xv[t]));
+						a[r][t] = acc_u8(a[r][t], wq, xv[t]);
 				}
 			}
 			UNROLL
@@ -1468,7 +1560,7 @@ static inline __attribute__((always_inline)) void micro_k(const struct tilek *tl
 
 				UNROLL
 				for (t = 0; t < T; t++)
-					acc[r][t] = acc32(acc[r][t], _mm256_madd_epi16(a16[r][t], sc));
+					acc[r][t] = acc_scaled(acc[r][t], a[r][t], sc);
 			}
 		}
 		UNROLL
@@ -1491,10 +1583,11 @@ static inline __attribute__((always_inline)) void micro_u32_kind(const struct ti
 								  const int kind)
 {
 	switch (kind) {
-	case MICRO_Q4_0: micro_u32(tl, nb, x, res, T, 8, 3); break;
-	case MICRO_Q5_0: micro_u32(tl, nb, x, res, T, 4, 4); break;
-	case MICRO_Q4_1: micro_u32(tl, nb, x, res, T, 8, 0); break;
-	default: micro_u32(tl, nb, x, res, T, 4, 0); break;
+	case MICRO_Q8: micro_u32(tl, nb, x, res, T, QK / 4, 7); break; /* VNNI only */
+	case MICRO_Q4_0: micro_u32(tl, nb, x, res, T, RUN(8, QK / 4), 3); break;
+	case MICRO_Q5_0: micro_u32(tl, nb, x, res, T, RUN(4, QK / 4), 4); break;
+	case MICRO_Q4_1: micro_u32(tl, nb, x, res, T, RUN(8, QK / 4), 0); break;
+	default: micro_u32(tl, nb, x, res, T, RUN(4, QK / 4), 0); break;
 	}
 }
 
@@ -1507,8 +1600,10 @@ static inline __attribute__((always_inline)) void gemm32(int n, const uint8_t *w
 							  float *out, size_t ldo, bool add,
 							  unpack32_fn unpack, int kind)
 {
-	/* q8_0 takes one token group at a time (its accumulators fill the registers) */
-	const int nbt = n / QK, ng = (nt + 7) / 8, step = kind == MICRO_Q8 ? 1 : 2;
+	/* q8_0 in 16 bits (no VNNI) takes one token group at a time (its
+	 * accumulators fill the registers) */
+	const bool wide = kind == MICRO_Q8 && !KERN_VNNI;
+	const int nbt = n / QK, ng = (nt + 7) / 8, step = wide ? 1 : 2;
 	struct tile32 tl;
 	__m256 acc[TGB][GR];
 	int r0, g0, b0, g, r;
@@ -1535,7 +1630,7 @@ static inline __attribute__((always_inline)) void gemm32(int n, const uint8_t *w
 					const struct blk_q8x8 *xg[2] = {
 						x0, g + 1 < ngg ? (const struct blk_q8x8 *)((const uint8_t *)x0 + xs) : x0};
 
-					if (kind == MICRO_Q8)
+					if (wide)
 						micro_q8_0(&tl, nb, (const struct blk_q8x8w *)xr + b0, acc[g]);
 					else if (g + 1 < ngg)
 						micro_u32_kind(&tl, nb, xg, &acc[g], 2, kind);
@@ -1611,43 +1706,44 @@ GEMM32(gemm_q4_0, unpack32_q4_0, MICRO_Q4_0)
 GEMM32(gemm_q4_1, unpack32_q4_1, MICRO_Q4_1)
 GEMM32(gemm_q5_0, unpack32_q5_0, MICRO_Q5_0)
 GEMM32(gemm_q5_1, unpack32_q5_1, MICRO_Q5_1)
-/* runs: q4_K 8 groups (one 32-element scale), q5_K 4, q6_K 2 (16-element scales) */
+/* runs: q4_K 8 groups (one 32-element scale), q5_K 4, q6_K 2 (16-element
+ * scales); with VNNI's 32-bit sums, the span of one scale */
 GEMMK(gemm_q4_k, unpackk_q4_k, 8)
-GEMMK(gemm_q5_k, unpackk_q5_k, 4)
-GEMMK(gemm_q6_k, unpackk_q6_k, 2)
+GEMMK(gemm_q5_k, unpackk_q5_k, RUN(4, 8))
+GEMMK(gemm_q6_k, unpackk_q6_k, RUN(2, 4))
 
-static struct kern avx2;
+static struct kern tbl;
 
 static void init(void)
 {
-	avx2 = *kern_ref();
-	avx2.name = "avx2";
-	avx2.quant_q8 = quant_q8;
-	avx2.quant_q8k = quant_q8k;
-	avx2.dot[GGUF_T_F32] = dot_f32w;
-	avx2.dot[GGUF_T_F16] = dot_f16w;
-	avx2.dot[GGUF_T_BF16] = dot_bf16w;
-	avx2.dot[GGUF_T_Q8_0] = dot_q8_0;
-	avx2.dot[GGUF_T_Q4_0] = dot_q4_0;
-	avx2.dot[GGUF_T_Q4_1] = dot_q4_1;
-	avx2.dot[GGUF_T_Q5_0] = dot_q5_0;
-	avx2.dot[GGUF_T_Q5_1] = dot_q5_1;
-	avx2.dot[GGUF_T_Q4_K] = dot_q4_k;
-	avx2.dot[GGUF_T_Q5_K] = dot_q5_k;
-	avx2.dot[GGUF_T_Q6_K] = dot_q6_k;
-	avx2.gemv[GGUF_T_Q8_0] = gemv_q8_0;
-	avx2.gemv[GGUF_T_Q4_0] = gemv_q4_0;
-	avx2.gemv[GGUF_T_Q4_1] = gemv_q4_1;
-	avx2.gemv[GGUF_T_Q5_0] = gemv_q5_0;
-	avx2.gemv[GGUF_T_Q5_1] = gemv_q5_1;
-	avx2.gemv[GGUF_T_Q4_K] = gemv_q4_k;
-	avx2.gemv[GGUF_T_Q5_K] = gemv_q5_k;
-	avx2.gemv[GGUF_T_Q6_K] = gemv_q6_k;
-	avx2.gemm[GGUF_T_Q8_0] = gemm_q8_0;
-	avx2.gemm_act[GGUF_T_Q8_0] = ACT8_Q8W;
-	avx2.gemm_act[GGUF_T_Q4_0] = avx2.gemm_act[GGUF_T_Q4_1] = ACT8_Q8;
-	avx2.gemm_act[GGUF_T_Q5_0] = avx2.gemm_act[GGUF_T_Q5_1] = ACT8_Q8;
-	avx2.gemm_act[GGUF_T_Q4_K] = avx2.gemm_act[GGUF_T_Q5_K] = avx2.gemm_act[GGUF_T_Q6_K] = ACT8_Q8K;
+	tbl = *kern_ref();
+	tbl.name = KERN_VNNI ? "avx512vnni" : "avx2";
+	tbl.quant_q8 = quant_q8;
+	tbl.quant_q8k = quant_q8k;
+	tbl.dot[GGUF_T_F32] = dot_f32w;
+	tbl.dot[GGUF_T_F16] = dot_f16w;
+	tbl.dot[GGUF_T_BF16] = dot_bf16w;
+	tbl.dot[GGUF_T_Q8_0] = dot_q8_0;
+	tbl.dot[GGUF_T_Q4_0] = dot_q4_0;
+	tbl.dot[GGUF_T_Q4_1] = dot_q4_1;
+	tbl.dot[GGUF_T_Q5_0] = dot_q5_0;
+	tbl.dot[GGUF_T_Q5_1] = dot_q5_1;
+	tbl.dot[GGUF_T_Q4_K] = dot_q4_k;
+	tbl.dot[GGUF_T_Q5_K] = dot_q5_k;
+	tbl.dot[GGUF_T_Q6_K] = dot_q6_k;
+	tbl.gemv[GGUF_T_Q8_0] = gemv_q8_0;
+	tbl.gemv[GGUF_T_Q4_0] = gemv_q4_0;
+	tbl.gemv[GGUF_T_Q4_1] = gemv_q4_1;
+	tbl.gemv[GGUF_T_Q5_0] = gemv_q5_0;
+	tbl.gemv[GGUF_T_Q5_1] = gemv_q5_1;
+	tbl.gemv[GGUF_T_Q4_K] = gemv_q4_k;
+	tbl.gemv[GGUF_T_Q5_K] = gemv_q5_k;
+	tbl.gemv[GGUF_T_Q6_K] = gemv_q6_k;
+	tbl.gemm[GGUF_T_Q8_0] = gemm_q8_0;
+	tbl.gemm_act[GGUF_T_Q8_0] = KERN_VNNI ? ACT8_Q8 : ACT8_Q8W;
+	tbl.gemm_act[GGUF_T_Q4_0] = tbl.gemm_act[GGUF_T_Q4_1] = ACT8_Q8;
+	tbl.gemm_act[GGUF_T_Q5_0] = tbl.gemm_act[GGUF_T_Q5_1] = ACT8_Q8;
+	tbl.gemm_act[GGUF_T_Q4_K] = tbl.gemm_act[GGUF_T_Q5_K] = tbl.gemm_act[GGUF_T_Q6_K] = ACT8_Q8K;
 	/* gemm_min: from kern_bench, gemm against few at 4 to 24 tokens. A
 	 * gemm tile is built for one group of eight tokens, so below eight it
 	 * is mostly waste; gemv shares each block among up to eight tokens,
@@ -1655,24 +1751,41 @@ static void init(void)
 	 * ahead of the padded gemm up to about 20 tokens (16: 24 against 20
 	 * G multiply-adds/s; 24: 23 against 28). The k-quants' gemv is a dot
 	 * per token. */
-	avx2.gemm_min[GGUF_T_Q8_0] = 20;
-	avx2.gemm_min[GGUF_T_Q4_0] = avx2.gemm_min[GGUF_T_Q4_1] = 8;
-	avx2.gemm_min[GGUF_T_Q5_0] = avx2.gemm_min[GGUF_T_Q5_1] = 8;
-	avx2.gemm_min[GGUF_T_Q4_K] = avx2.gemm_min[GGUF_T_Q5_K] = avx2.gemm_min[GGUF_T_Q6_K] = 6;
-	avx2.gemm[GGUF_T_Q4_0] = gemm_q4_0;
-	avx2.gemm[GGUF_T_Q4_1] = gemm_q4_1;
-	avx2.gemm[GGUF_T_Q5_0] = gemm_q5_0;
-	avx2.gemm[GGUF_T_Q5_1] = gemm_q5_1;
-	avx2.gemm[GGUF_T_Q4_K] = gemm_q4_k;
-	avx2.gemm[GGUF_T_Q5_K] = gemm_q5_k;
-	avx2.gemm[GGUF_T_Q6_K] = gemm_q6_k;
-	avx2.attn = attn;
-	avx2.to_f16 = to_f16;
-	avx2.softmax = softmax;
-	avx2.rmsnorm = rmsnorm;
-	avx2.silu_mul = silu_mul;
+	tbl.gemm_min[GGUF_T_Q8_0] = 20;
+#if KERN_VNNI
+	/* Not measured (no VNNI CPU to time on): VNNI's q8_0 gemm does one
+	 * multiply per 32 products and its gemv still three (two signs and
+	 * vpdpbusd), so gemm should win from one group, as for the other
+	 * 32-element types. */
+	tbl.gemm_min[GGUF_T_Q8_0] = 8;
+#endif
+	tbl.gemm_min[GGUF_T_Q4_0] = tbl.gemm_min[GGUF_T_Q4_1] = 8;
+	tbl.gemm_min[GGUF_T_Q5_0] = tbl.gemm_min[GGUF_T_Q5_1] = 8;
+	tbl.gemm_min[GGUF_T_Q4_K] = tbl.gemm_min[GGUF_T_Q5_K] = tbl.gemm_min[GGUF_T_Q6_K] = 6;
+	tbl.gemm[GGUF_T_Q4_0] = gemm_q4_0;
+	tbl.gemm[GGUF_T_Q4_1] = gemm_q4_1;
+	tbl.gemm[GGUF_T_Q5_0] = gemm_q5_0;
+	tbl.gemm[GGUF_T_Q5_1] = gemm_q5_1;
+	tbl.gemm[GGUF_T_Q4_K] = gemm_q4_k;
+	tbl.gemm[GGUF_T_Q5_K] = gemm_q5_k;
+	tbl.gemm[GGUF_T_Q6_K] = gemm_q6_k;
+	tbl.attn = attn;
+	tbl.to_f16 = to_f16;
+	tbl.softmax = softmax;
+	tbl.rmsnorm = rmsnorm;
+	tbl.silu_mul = silu_mul;
 }
 
+#if KERN_VNNI
+/* kern_x86.c's kern_arch_all calls this only after checking the CPU. */
+const struct kern *kern_x86_vnni(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, init);
+	return &tbl;
+}
+#else
 /* AVX2, FMA and F16C from cpuid, and the OS saving the ymm registers
  * (OSXSAVE and XCR0 bits 1-2). */
 static bool cpu_ok(void)
@@ -1693,15 +1806,36 @@ static bool cpu_ok(void)
 	return (b & bit_AVX2) != 0;
 }
 
-/* The CPU check runs before any AVX instruction: this function and
- * cpu_ok() only use cpuid and xgetbv, and init() (compiled with AVX) runs
- * after them. */
-const struct kern *kern_arch(void)
+/* After cpu_ok: AVX-512 F, BW, VL and VNNI from cpuid, and the OS saving
+ * the opmask and zmm state too (XCR0 bits 5-7). */
+static bool vnni_ok(void)
+{
+	const unsigned need_b = bit_AVX512F | bit_AVX512BW | bit_AVX512VL;
+	unsigned a, b, c, d;
+	uint32_t xcr0_lo, xcr0_hi;
+
+	__cpuid_count(7, 0, a, b, c, d);
+	if ((b & need_b) != need_b || !(c & bit_AVX512VNNI))
+		return false;
+	__asm__("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
+	return (xcr0_lo & 0xE6) == 0xE6;
+}
+
+/* The CPU checks run before any AVX instruction: this function, cpu_ok()
+ * and vnni_ok() only use cpuid and xgetbv, and init() (compiled with AVX)
+ * runs after them. */
+int kern_arch_all(const struct kern **out)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	const struct kern *v;
+	int n = 0;
 
 	if (!cpu_ok())
-		return NULL;
+		return 0;
+	if (vnni_ok() && (v = kern_x86_vnni()))
+		out[n++] = v;
 	pthread_once(&once, init);
-	return &avx2;
+	out[n++] = &tbl;
+	return n;
 }
+#endif

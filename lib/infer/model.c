@@ -539,6 +539,11 @@ void infer_ctx_free(struct infer_ctx *c)
 	free(c);
 }
 
+const char *infer_kernels(void)
+{
+	return kern_get()->name;
+}
+
 const char *infer_ctx_kernels(const struct infer_ctx *c)
 {
 	return c->k->name;

@@ -84,6 +84,15 @@ int match_check_tables(struct err *err)
 		    check_template(in->expl))
 			return err_set(err, ERR_INTERNAL, "match: intent %s: unknown role", in->id);
 	}
+	for (size_t k = 0; k < match_nendless; k++) {
+		size_t i = 0;
+
+		while (i < match_nintents && !str_eq(match_intents[i].id, match_endless[k]))
+			i++;
+		if (i == match_nintents)
+			return err_set(err, ERR_INTERNAL, "match: endless intent %s: no such intent",
+				       match_endless[k]);
+	}
 	return 0;
 }
 
@@ -311,7 +320,7 @@ static const struct mrole *value_role(const struct mfill *f, int i)
  * ("clear history"). A service or process may lead ("nginx logs"). */
 static bool free_text_role(const char *name)
 {
-	static const char *const free[] = {"pattern", "str", "text", "word", "mark", "xpattern",
+	static const char *const free[] = {"pattern", "wpat", "str", "text", "word", "mark", "xpattern",
 					   "folder", "name", "quoted"};
 
 	for (size_t k = 0; k < ARRAY_SIZE(free); k++)
@@ -366,6 +375,27 @@ static bool number_ok(const struct cintent *ci, int g, int a, const struct mtok 
 static bool and_before(const struct mreq *r, int i)
 {
 	return i > 0 && (str_eq(r->t[i - 1].low, "and") || str_eq(r->t[i - 1].low, "then"));
+}
+
+/* "it" or "them" after "and": the first task's object again. */
+static bool pronoun_tok(const struct mtok *t)
+{
+	return t->kind == TK_WORD && (str_eq(t->low, "it") || str_eq(t->low, "them") ||
+				      str_eq(t->low, "its") || str_eq(t->low, "their"));
+}
+
+/* Whether token i is the verb of a second task on the first one's object:
+ * "and stop it", "and make it executable" (a pronoun within a few words,
+ * before any further "and"). "and remove duplicates" describes the one
+ * task instead. */
+static bool second_task(const struct mreq *r, int i)
+{
+	if (!and_before(r, i) || !verb_tok(&r->t[i]) || look_verb(&r->t[i]))
+		return false;
+	for (int k = i + 1; k < r->n && k <= i + 3 && !str_eq(r->t[k].low, "and"); k++)
+		if (pronoun_tok(&r->t[k]))
+			return true;
+	return false;
 }
 
 /* Fit intent ci to the request; false when it does not apply. */
@@ -426,8 +456,11 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 		for (int i = 0; i < r->n; i++) {
 			if (r->t[i].w != ci->opt[o])
 				continue;
-			if (ci->flaglen[o] && mt_in_place(r, i) && !opt_word(ci, r->t[i - 1].w))
-				continue; /* "folder" asks for no folders; "in reverse numeric" is order */
+			/* "folder" asks for no folders; "in reverse numeric" is order;
+			 * but "in src only" says how much of the place */
+			if (ci->flaglen[o] && mt_in_place(r, i) && !opt_word(ci, r->t[i - 1].w) &&
+			    !str_eq(r->t[i].low, "toplevel"))
+				continue;
 			if (needhit[i]) { /* a need word can also set a flag */
 				f->flags |= 1u << o;
 				f->flagged[i] = ci->flaglen[o] > 0;
@@ -435,6 +468,11 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 			}
 			if (f->used[i] || !word_free(r, f, i) || name_shaped_tok(&r->t[i]))
 				continue; /* "SHA256SUMS" is a file name, not the word sha256 */
+			/* "disable nginx and stop it": a verb after "and" is a second
+			 * task, which a word the command merely allows does not do;
+			 * a flag word changes the command ("and delete them") */
+			if (!ci->flaglen[o] && second_task(r, i))
+				continue;
 			take_word(r, f, i);
 			f->flags |= 1u << o;
 			f->flagged[i] = ci->flaglen[o] > 0;
@@ -449,8 +487,8 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 			for (int i = 0; i < r->n; i++)
 				if (!f->used[i] && r->t[i].w == ci->need[g][a] && word_free(r, f, i) &&
 				    number_ok(ci, g, a, &r->t[i]) && !name_shaped_tok(&r->t[i]) &&
-				    !(lead < r->n && ghit[g] == lead && r->t[i].w != r->t[lead].w &&
-				      and_before(r, i))) {
+				    !(lead < r->n && ghit[g] == lead && and_before(r, i) &&
+				      (r->t[i].w != r->t[lead].w || second_task(r, i)))) {
 					take_word(r, f, i);
 					needhit[i] = true;
 				}
@@ -481,6 +519,10 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 				u += VERB_COST;
 			continue;
 		}
+		/* "serve this folder", "run it here": the command runs in the
+		 * current folder anyway, so an unread "." leaves nothing out */
+		if (!f->used[i] && t->kind == TK_PATH && str_eq(t->raw, "."))
+			continue;
 		if (!f->used[i]) {
 			/* a quoted string left out is the user's own words ignored;
 			 * the leading verb left out ("create a symlink" read by find)
@@ -521,7 +563,8 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 		return false;
 	/* "commit and push": the leading verb read as a mere option of the
 	 * second verb's intent is a first task left undone */
-	if (first >= 0 && verb_tok(&r->t[first]) && !look_verb(&r->t[first]) && !needhit[first])
+	if (first >= 0 && verb_tok(&r->t[first]) && !look_verb(&r->t[first]) && !needhit[first] &&
+	    !f->flagged[first]) /* a flag word is done by the command: "start" of enable --now */
 		for (int i = first + 1; i + 1 < r->n; i++)
 			if ((str_eq(r->t[i].low, "and") || str_eq(r->t[i].low, "then")) && needhit[i + 1] &&
 			    !r->t[i + 1].plural) /* "list the disks and partitions" */
@@ -640,6 +683,233 @@ static bool alt_ok(const struct fit *best, const struct fit *a)
 	       !(a->as_dir & best->as_file) && !(a->as_file & best->as_dir);
 }
 
+/* Fit every intent the request's words and slots index; the fits above
+ * the threshold go to fits, best first. Returns their count. */
+static int best_fits(const struct mreq *r, const struct platform *p, struct fit *fits)
+{
+	static _Thread_local unsigned char seen[8192];
+	int nfits = 0;
+
+	memset(seen, 0, match_nintents < sizeof(seen) ? match_nintents : sizeof(seen));
+	for (int i = 0; i < r->n; i++)
+		if (r->t[i].w >= 0 && r->t[i].w < T.nwords)
+			nfits = fit_chain(r, T.idx_first[r->t[i].w], p, seen, fits, nfits);
+	for (int s = 0; s < r->ns; s++)
+		nfits = fit_chain(r, T.idx_first[MT_SLOT_BASE + r->s[s].type], p, seen, fits, nfits);
+	qsort(fits, (size_t)nfits, sizeof(fits[0]), cmp_fit);
+	return nfits;
+}
+
+/* Render fit ft of r: the command and its explanation (the caller frees
+ * both). false when the command comes out empty. */
+static bool render_fit(const struct mreq *r, const struct fit *ft, const struct platform *p,
+		       struct mfill *f, char **cmd, char **expl)
+{
+	const struct intent *in = &match_intents[ft->intent];
+	struct buf c = BUF_INIT, ex = BUF_INIT;
+	struct fit again;
+
+	/* refit: the fill state is rebuilt rather than stored per intent */
+	fit(r, &T.cints[ft->intent], p, f, &again);
+	mt_render(f, pick_template(in, p), false, false, &c);
+	squeeze_blanks(&c);
+	if (c.len == 0) {
+		buf_release(&c);
+		return false;
+	}
+	if (in->expl)
+		mt_render(f, in->expl, false, true, &ex);
+	else
+		buf_adds(&ex, in->id);
+	*cmd = buf_detach(&c);
+	*expl = buf_detach(&ex);
+	return true;
+}
+
+/* What kind of thing a role's value is, for a pronoun to refer back to:
+ * "stop the web container and remove it" is one container. 0: a role no
+ * pronoun refers to (a destination, a pattern, a count). */
+enum obj { OBJ_NONE, OBJ_SVC, OBJ_CONTAINER, OBJ_POD, OBJ_IMAGE, OBJ_BRANCH, OBJ_PKG,
+	   OBJ_FILE, OBJ_DIR, OBJ_ANYPATH };
+
+static int obj_class(const char *role)
+{
+	static const struct {
+		const char *role;
+		int obj;
+	} objs[] = {
+		{"service", OBJ_SVC}, {"sysvc", OBJ_SVC}, {"daemon", OBJ_SVC},
+		{"container", OBJ_CONTAINER}, {"pod", OBJ_POD}, {"image", OBJ_IMAGE},
+		{"branch", OBJ_BRANCH}, {"pkg", OBJ_PKG}, {"spkg", OBJ_PKG},
+		{"file", OBJ_FILE}, {"tfile", OBJ_FILE}, {"nfile", OBJ_FILE}, {"script", OBJ_FILE},
+		{"tarf", OBJ_FILE}, {"zipf", OBJ_FILE}, {"gzf", OBJ_FILE}, {"xzf", OBJ_FILE},
+		{"bzf", OBJ_FILE}, {"szf", OBJ_FILE}, {"orig", OBJ_FILE}, {"path", OBJ_DIR},
+		{"dir", OBJ_DIR}, {"folder", OBJ_DIR}, {"exdir", OBJ_DIR}, {"cdir", OBJ_DIR},
+		{"sdir", OBJ_DIR}, {"target", OBJ_ANYPATH},
+	};
+	char base[16];
+	size_t n = strlen(role);
+
+	while (n > 1 && isdigit((unsigned char)role[n - 1]))
+		n--; /* file2 is a file */
+	snprintf(base, sizeof(base), "%.*s", (int)n, role);
+	for (size_t k = 0; k < ARRAY_SIZE(objs); k++)
+		if (str_eq(base, objs[k].role))
+			return objs[k].obj;
+	return OBJ_NONE;
+}
+
+static bool obj_same(int a, int b)
+{
+	return a != OBJ_NONE && b != OBJ_NONE &&
+	       (a == b || (a == OBJ_ANYPATH && (b == OBJ_FILE || b == OBJ_DIR)) ||
+		(b == OBJ_ANYPATH && (a == OBJ_FILE || a == OBJ_DIR)));
+}
+
+static bool endless(const struct intent *in)
+{
+	for (size_t k = 0; k < match_nendless; k++)
+		if (str_eq(in->id, match_endless[k]))
+			return true;
+	return false;
+}
+
+/* Two tasks on one thing: "stop the web container and remove it", "make a
+ * folder called site and cd into it". The part before the last "and"/"then"
+ * ahead of the pronoun is read alone; its one object (with the noun that
+ * names it: "web container") then takes the pronoun's place in the second
+ * part, which is read alone too, and the commands run one after the other
+ * (&&: the second only if the first worked). Both readings must pass the
+ * threshold, the second must read the object in a role of the same kind,
+ * and the first must return. Returns 0 with one candidate in res, -1 when
+ * the request is not of that shape or either part does not read. */
+static int compose(const struct mreq *r, const struct platform *p, struct match_result *res)
+{
+	struct mreq *a = NULL, *b = NULL;
+	struct fit *fits = NULL;
+	struct mfill f;
+	const struct mrole *obj = NULL;
+	char *cmd[2] = {NULL, NULL}, *ex[2] = {NULL, NULL};
+	double score[2];
+	int pr = -1, k = -1, j, lo, hi, at, otok = -1, kind = OBJ_NONE, ret = -1;
+	struct buf out = BUF_INIT, expl = BUF_INIT;
+
+	for (int i = 0; i < r->n && pr < 0; i++)
+		if (pronoun_tok(&r->t[i]))
+			pr = i;
+	for (int i = pr - 1; i > 0 && k < 0; i--)
+		if (str_eq(r->t[i].low, "and") || str_eq(r->t[i].low, "then"))
+			k = i;
+	if (k <= 0)
+		return -1;
+	j = k + 1 + (k + 1 < pr && str_eq(r->t[k + 1].low, "then"));
+	if (!verb_tok(&r->t[j]))
+		return -1; /* "... and it": no second verb */
+	a = xmalloc(sizeof(*a));
+	b = xmalloc(sizeof(*b));
+	fits = xmalloc(MAX_FITS * sizeof(*fits));
+
+	/* the first task, alone */
+	memcpy(a, r, sizeof(*a));
+	a->n = k;
+	mt_recue(a);
+	ms_extract(a);
+	if (best_fits(a, p, fits) == 0 || endless(&match_intents[fits[0].intent]))
+		goto out;
+	score[0] = fits[0].score;
+	if (!render_fit(a, &fits[0], p, &f, &cmd[0], &ex[0]))
+		goto out;
+	for (int m = 0; m < f.nroles; m++) {
+		const struct mrole *rl = &f.roles[m];
+		const struct mslot *sl = rl->slot >= 0 ? &a->s[rl->slot] : NULL;
+		int c = obj_class(rl->name), t = rl->tok;
+
+		if (sl && sl->type == SL_NAME && sl->ntok > 0)
+			t = sl->tok[sl->ntok - 1]; /* "a folder called site": site */
+		/* "find files under /home and list them": /home is where, not what */
+		if (!rl->ok || t < 0 || rl->lit || c == OBJ_NONE || (rl->tok2 >= 0 && rl->tok2 != t) ||
+		    (a->t[t].cue != CUE_NONE && a->t[t].cue != CUE_OF))
+			continue;
+		if (obj && otok != t)
+			goto out; /* "copy a.txt to b.txt and ...": which one is "it"? */
+		obj = rl;
+		otok = t;
+		kind = c;
+	}
+	if (!obj)
+		goto out;
+	/* the object with the nouns around it that name it ("the web container") */
+	lo = hi = otok;
+	if (lo > 0 && mt_role_noun(obj->name, &a->t[lo - 1]))
+		lo--;
+	if (hi + 1 < a->n && mt_role_noun(obj->name, &a->t[hi + 1]))
+		hi++;
+	if (r->n - j + (hi - lo) > MT_MAX_TOKS)
+		goto out;
+
+	/* the second task, the pronoun read as the object */
+	memcpy(b, r, sizeof(*b));
+	b->n = 0;
+	at = -1;
+	for (int i = j; i < r->n; i++) {
+		if (i != pr) {
+			b->t[b->n++] = r->t[i];
+			continue;
+		}
+		for (int o = lo; o <= hi; o++) {
+			if (o == otok) {
+				at = b->n;
+				/* "the logs folder ... delete it": a folder or file
+				 * by its name, never the word's other meaning */
+				if (b->n < MT_MAX_TOKS && r->t[o].kind == TK_WORD &&
+				    (kind == OBJ_DIR || kind == OBJ_FILE || kind == OBJ_ANYPATH)) {
+					b->t[b->n] = r->t[o];
+					b->t[b->n].kind = TK_PATH;
+					b->t[b->n].w = -1;
+					b->n++;
+					continue;
+				}
+			}
+			b->t[b->n++] = r->t[o];
+		}
+	}
+	mt_recue(b);
+	ms_extract(b);
+	if (best_fits(b, p, fits) == 0)
+		goto out;
+	score[1] = fits[0].score;
+	if (!render_fit(b, &fits[0], p, &f, &cmd[1], &ex[1]))
+		goto out;
+	{
+		const struct mrole *m = value_role(&f, at);
+
+		if (!m || !obj_same(kind, obj_class(m->name)))
+			goto out;
+	}
+	/* "cmd &" cannot be followed by "&& ..." */
+	if (cmd[0][strlen(cmd[0]) - 1] == '&' || str_eq(cmd[0], cmd[1]))
+		goto out;
+	buf_addf(&out, "%s && %s", cmd[0], cmd[1]);
+	buf_addf(&expl, "%s Then, if that worked: %s", ex[0], ex[1]);
+	res->c[0].command = buf_detach(&out);
+	res->c[0].explanation = buf_detach(&expl);
+	res->c[0].intent = "compose";
+	res->c[0].score = MIN(score[0], score[1]);
+	res->n = 1;
+	ret = 0;
+out:
+	for (int i = 0; i < 2; i++) {
+		free(cmd[i]);
+		free(ex[i]);
+	}
+	buf_release(&out);
+	buf_release(&expl);
+	free(fits);
+	free(a);
+	free(b);
+	return ret;
+}
+
 int match_request(const char *req, size_t len, const struct match_opts *opts,
 		  struct match_result *res, struct err *err)
 {
@@ -649,7 +919,6 @@ int match_request(const char *req, size_t len, const struct match_opts *opts,
 	struct mfill f;
 	int nfits = 0, ret = -1;
 	size_t want;
-	static _Thread_local unsigned char seen[8192];
 
 	memset(res, 0, sizeof(*res));
 	if (!opts || !opts->plat || !req)
@@ -674,6 +943,13 @@ int match_request(const char *req, size_t len, const struct match_opts *opts,
 		}
 		break;
 	}
+	/* "what does ls -la do": a question about what a command does */
+	if (r->n > 3 && str_eq(r->t[0].low, "what") &&
+	    (str_eq(r->t[1].low, "does") || str_eq(r->t[1].low, "do")) &&
+	    str_eq(r->t[r->n - 1].low, "do")) {
+		err_set(err, ERR_DECLINED, "match: a question about a command, not a task");
+		goto out;
+	}
 	/* "what does chmod 755 mean", "is it safe to run rm -rf /": a question
 	 * about a command is not an order to run it */
 	for (int i = 0; i < r->n; i++)
@@ -682,45 +958,33 @@ int match_request(const char *req, size_t len, const struct match_opts *opts,
 			goto out;
 		}
 
-	memset(seen, 0, match_nintents < sizeof(seen) ? match_nintents : sizeof(seen));
-	for (int i = 0; i < r->n; i++)
-		if (r->t[i].w >= 0 && r->t[i].w < T.nwords)
-			nfits = fit_chain(r, T.idx_first[r->t[i].w], opts->plat, seen, fits, nfits);
-	for (int s = 0; s < r->ns; s++)
-		nfits = fit_chain(r, T.idx_first[MT_SLOT_BASE + r->s[s].type], opts->plat, seen, fits,
-				  nfits);
+	nfits = best_fits(r, opts->plat, fits);
 	if (nfits == 0) {
+		if (compose(r, opts->plat, res) == 0) {
+			ret = 0;
+			goto out;
+		}
 		err_set(err, ERR_DECLINED, "match: no confident match");
 		goto out;
 	}
-	qsort(fits, (size_t)nfits, sizeof(fits[0]), cmp_fit);
 	for (int k = 0; k < nfits && res->n < want; k++) {
-		const struct cintent *ci = &T.cints[fits[k].intent];
-		const struct intent *in = &match_intents[fits[k].intent];
-		struct buf cmd = BUF_INIT, ex = BUF_INIT;
-		struct fit again;
+		char *cmd, *ex;
 		bool dup = false;
 
 		if (best && !alt_ok(best, &fits[k]))
 			continue;
-
-		/* refit: the fill state is rebuilt rather than stored per intent */
-		fit(r, ci, opts->plat, &f, &again);
-		mt_render(&f, pick_template(in, opts->plat), false, false, &cmd);
-		squeeze_blanks(&cmd);
+		if (!render_fit(r, &fits[k], opts->plat, &f, &cmd, &ex))
+			continue;
 		for (size_t j = 0; j < res->n; j++)
-			dup |= str_eq(res->c[j].command, buf_str(&cmd));
-		if (dup || cmd.len == 0) {
-			buf_release(&cmd);
+			dup |= str_eq(res->c[j].command, cmd);
+		if (dup) {
+			free(cmd);
+			free(ex);
 			continue;
 		}
-		if (in->expl)
-			mt_render(&f, in->expl, false, true, &ex);
-		else
-			buf_adds(&ex, in->id);
-		res->c[res->n].command = buf_detach(&cmd);
-		res->c[res->n].explanation = buf_detach(&ex);
-		res->c[res->n].intent = in->id;
+		res->c[res->n].command = cmd;
+		res->c[res->n].explanation = ex;
+		res->c[res->n].intent = match_intents[fits[k].intent].id;
 		res->c[res->n].score = fits[k].score;
 		res->n++;
 		if (!best)
@@ -730,6 +994,29 @@ int match_request(const char *req, size_t len, const struct match_opts *opts,
 out:
 	free(r);
 	return ret;
+}
+
+int match_debug_fits(const char *req, const struct platform *p,
+		     void (*cb)(void *arg, const char *id, double score, double explained, int guesses),
+		     void *arg)
+{
+	struct mreq *r = xmalloc(sizeof(*r));
+	struct err err = {0};
+	struct mfill f;
+
+	if (mt_tokenize(r, req, strlen(req), &err) != 0) {
+		free(r);
+		return -1;
+	}
+	ms_extract(r);
+	for (int k = 0; k < T.ncints; k++) {
+		struct fit ft;
+
+		if (fit(r, &T.cints[k], p, &f, &ft))
+			cb(arg, match_intents[k].id, ft.score, ft.explained, ft.guesses);
+	}
+	free(r);
+	return 0;
 }
 
 void match_result_release(struct match_result *r)

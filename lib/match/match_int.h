@@ -65,6 +65,7 @@ struct mtok {
 	bool paren;     /* QUOTED from "(...)": restates the words before it */
 	bool phrase;    /* several words folded into one ("the word"): never a value */
 	bool plural;    /* a plural folded to its singular ("contexts"): said of many */
+	bool dir;       /* a folder said by name ("downloads", "home", "here"): no file */
 	int8_t slot;    /* slot that took this token, -1 */
 	double num;     /* NUM, DEC, SIZE (bytes) */
 };
@@ -127,6 +128,9 @@ unsigned lex_flags(int id);
 int mt_tokenize(struct mreq *r, const char *req, size_t len, struct err *err);
 char *mt_strdup(struct mreq *r, const char *s, size_t n);
 bool mt_is(const struct mtok *t, const char *word);
+/* After tokens were spliced (one task of two read on its own): derive the
+ * cues and filler marks again and drop the slots, for ms_extract to redo. */
+void mt_recue(struct mreq *r);
 /* Whether token i is the noun of a place named by the word before it:
  * "in the build folder" says where, not what. */
 bool mt_in_place(const struct mreq *r, int i);
@@ -341,5 +345,18 @@ struct mfill {
  * output; returns -1 when a required role cannot be filled. Otherwise
  * append the command (or, with plain, the explanation text) to out. */
 int mt_render(struct mfill *f, const char *tmpl, bool dry, bool plain, struct buf *out);
+/* For tools/match_eval -d: every intent that fits req on p, whatever its
+ * score (the threshold and the trigger index are skipped), in table order.
+ * Returns -1 when req does not tokenise. */
+int match_debug_fits(const char *req, const struct platform *p,
+		     void (*cb)(void *arg, const char *id, double score, double explained, int guesses),
+		     void *arg);
+/* Whether t is a noun that names role's value: "container" of "the web
+ * container" for container, "folder" for path. */
+bool mt_role_noun(const char *role, const struct mtok *t);
+/* Intents whose command does not return, or leaves the user elsewhere (a
+ * follow, a remote shell): no second task can follow them with &&. */
+extern const char *const match_endless[];
+extern const size_t match_nendless;
 
 #endif

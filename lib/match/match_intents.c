@@ -7,8 +7,11 @@
  * them all, "context" is the current one; a leading ^ asks
  * that the request open with one of them: orders, not questions). opt: words the
  * intent explains when present; "word:flag" also sets a flag that
- * templates test with {?flag} / {!flag}. Templates are in match_tmpl.c's
- * syntax; sel picks the variant (GNU/BSD per tool, OS, init system).
+ * templates test with {?flag} / {!flag}, and says the command does what
+ * the word says: "start:now" of enable --now, so "start nginx and enable
+ * it" is one task, as is "download X and save it as Y" (save:save).
+ * Templates are in match_tmpl.c's syntax; sel picks the variant (GNU/BSD
+ * per tool, OS, init system).
  * Words are canonical (see match_lex.c): dir, file, show, delete, make...
  *
  * Adding an intent is one row here plus a line in tests/data/match_cases.tsv.
@@ -22,23 +25,30 @@
 /* Filters every find-based intent shares: name, type, size, time, owner. */
 #define FIND_FILTERS                                                                 \
 	"[ {ext:find}][ -size +{size_min:find}][ -size -{size_max:find}]" \
-	"[ {time:find}][ -user {user}][ -not -path {exclude:pglob}]"
+	"[ {time:find}][ -newermt {dafter}][ ! -newermt {dbefore}][ -user {user}]" \
+	"[ -not -path {exclude:pglob}]"
 /* The same, where "accessed" asks for -atime instead of -mtime. */
 #define FIND_FILTERS_ACC                                                                 \
 	"[ {ext:find}][ -size +{size_min:find}][ -size -{size_max:find}]" \
-	"[ {time:find}{!acc}][ {time:afind}{?acc}][ -user {user}][ -not -path {exclude:pglob}]"
+	"[ {time:find}{!acc}][ {time:afind}{?acc}][ -newermt {dafter}][ ! -newermt {dbefore}]" \
+	"[ -user {user}][ -not -path {exclude:pglob}]"
 
 const struct intent match_intents[] = {
 /* ---- listing ---- */
 V("ls.time", "list|ls|show|sort|file modified|newest|oldest|time|date|access", "modified newest oldest:old time date "
-  "access:acc file dir sort first by order when last most inside", SEL_NONE,
+  "access:acc file dir sort first by order when last most inside find", SEL_NONE,
   "ls -[l{!count}]t[u{?acc}][r{?old}][ {path}][ | head -n {count}]", NULL,
   "ls -t sorts by modification time, newest first[; -r reverses it{?old}][; -u uses the"
   " access time instead{?acc}][; head keeps the first {count}]."),
-I("ls.size", "list|ls|show|sort size|biggest|smallest", "size biggest smallest:small file first by order human:h",
+/* "by size" sorts; "with sizes" only shows them (ls.plain's -h) */
+I("ls.size", "list|ls|show|sort size!|biggest|smallest", "size biggest smallest:small file first by order human:h",
   "ls -l[h{?h}]S[r{?small}][ {path}]",
   "ls -S sorts by size, largest first[; -r reverses it{?small}]."),
-I("ls.dirs", "dir", "list ls show only",
+/* "what's in my downloads folder", "the contents of the src folder": a folder
+ * said to be one; a bare path may be a file (cat's) */
+I("ls.content", "content", "show dir file all of", "ls -l {sdir}", "ls -l lists what {sdir} holds."),
+/* "list all folders": the folders, not every entry (ls -a) */
+I("ls.dirs", "dir+", "list ls show only all",
   "ls -d [{path:dirslash}]*/",
   "The */ glob matches only directories; -d lists them rather than their contents."),
 I("ls.hidden_only", "hidden only", "list ls show file dir",
@@ -59,16 +69,22 @@ I("tree", "tree", "show dir file structure list level deep depth", "find {path=.
 V("find.files", "file|dir|find|symlink|@ext",
   "find show list file:f dir:d symlink:l empty:empty worldwritable:ww executable:x delete:del "
   "modified change insensitive:icase recursive everywhere hidden:hid type all every each "
-  "access:acc", SEL_FIND,
-  "find[{?name}] {path=.}[ -type d{?d}][ -type l{?l}][ -type f{?f}{!d}{!l}][ {name:find}]" FIND_FILTERS_ACC
+  "access:acc toplevel:top", SEL_FIND,
+  "find[{?name}] {path=.}[ -maxdepth 1{?top}][ -type d{?d}][ -type l{?l}][ -type f{?f}{!d}{!l}][ {name:find}]" FIND_FILTERS_ACC
   "[ -name '.*'{?hid}][ -empty{?empty}][ -perm -o+w{?ww}][ -executable{?x}]"
   "[ -delete{?del}{!d}][ -prune -exec rm -rf {} +{?del}{?d}]",
-  "find[{?name}] {path=.}[ -type d{?d}][ -type l{?l}][ -type f{?f}{!d}{!l}][ {name:find}]" FIND_FILTERS_ACC
+  "find[{?name}] {path=.}[ -maxdepth 1{?top}][ -type d{?d}][ -type l{?l}][ -type f{?f}{!d}{!l}][ {name:find}]" FIND_FILTERS_ACC
   "[ -name '.*'{?hid}][ -empty{?empty}][ -perm -o+w{?ww}][ -perm +111{?x}]"
   "[ -delete{?del}{!d}][ -prune -exec rm -rf {} +{?del}{?d}]",
   "find walks {path=.} recursively and prints every entry that passes all the filters"
   " (-name/-size/-mtime/-user...); -size rounds up to whole units, -mtime counts 24-hour"
   " periods, and -delete (if present) removes what matched."),
+/* "files with spaces in their names" */
+I("find.spaces", "space+ name|file", "find list show with in their dir:d file:f", "find {path=.}[ -type d{?d}][ -type f{?f}{!d}] -name '* *'",
+  "The glob '* *' matches every name with a space in it."),
+/* "where is nginx.conf": a file by name, anywhere */
+I("find.where", "where", "is located find file everywhere stored kept", "find / {name:find}",
+  "find / walks the whole filesystem for entries with that name (folders you may not read are reported)."),
 V("find.broken", "broken", "symlink find show list file delete:del", SEL_FIND,
   "find {path=.} -xtype l[ -delete{?del}]", "find -L {path=.} -type l[ -delete{?del}]",
   "A broken symlink points at nothing: GNU find tests the target with -xtype l; BSD find"
@@ -95,11 +111,11 @@ V("find.replace", "replace", "find search file all every inplace occurrence text
   "find selects the files and sed -i edits each in place (BSD sed needs an explicit empty"
   " backup suffix, -i ''); the g flag replaces every occurrence on a line."),
 I("find.copy", "copy @ext", "file all every to into recursive",
-  "{?dest}find {path=.} -type f" FIND_FILTERS " -exec cp {} {dest:dirslash} \\;",
+  "{?ldest}find {path=.} -type f" FIND_FILTERS " -exec cp {} {ldest:dirslash} \\;",
   "find selects the files (in subfolders too) and -exec runs cp for each; files with the"
   " same name overwrite one another in the destination."),
 I("find.move", "move @ext", "file all every to into recursive",
-  "{?dest}find {path=.} -type f" FIND_FILTERS " -exec mv {} {dest:dirslash} \\;",
+  "{?ldest}find {path=.} -type f" FIND_FILTERS " -exec mv {} {ldest:dirslash} \\;",
   "find selects the files (in subfolders too) and -exec runs mv for each; files with the"
   " same name overwrite one another in the destination."),
 I("find.git_repos", "git repository", "find list all show under in every",
@@ -140,16 +156,16 @@ I("du.each", "size|du|space|usage each|sort dir|usage|du|disk|space", "show list
   "du -sh prints one human-readable total per folder; sort -h orders K/M/G sizes."),
 /* plural: "directory sizes", "the size of the folders" ask one size per folder */
 I("du.dirs", "size+ dir", "show list human disk all", "du -sh [{path:dirslash}]*/",
-  "du -sh prints one human-readable total per folder of [{path}][the current folder]."),
+  "du -sh prints one human-readable total per folder of [{path}][the current folder{!path}]."),
 I("du.dirs_of", "size|usage|space|du dir+", "show list human disk all", "du -sh [{path:dirslash}]*/",
-  "du -sh prints one human-readable total per folder of [{path}][the current folder]."),
-I("df", "free|df|filesystem|partition|disk", "space howmuch left available usage show "
+  "du -sh prints one human-readable total per folder of [{path}][the current folder{!path}]."),
+I("df", "free|df|filesystem|disk", "space howmuch left available usage show "
   "human du -h",
   "df -h[ {path}]",
   "df reports size, used and available space per mounted filesystem; -h uses K/M/G."),
 I("df.left", "space left|available|remaining", "howmuch free show human", "df -h[ {path}]",
   "df reports size, used and available space per mounted filesystem; -h uses K/M/G."),
-V("mount.list", "mount", "list show all filesystem", SEL_OS, "findmnt", "mount",
+V("mount.list", "mount", "list show all filesystem disk", SEL_OS, "findmnt", "mount",
   "Lists the mounted filesystems with their devices, mount points and options."),
 I("mount.dev", "mount", "", "sudo mount {dev} {dir}",
   "mount attaches the filesystem on the device at the folder (which must exist)."),
@@ -225,16 +241,22 @@ I("grep.comments", "comment", "line show only grep find",
 I("grep.strip_comments", "comment empty|delete|without|strip", "line show",
   "grep -Ev '^[[:space:]]*(#|$)' {file}",
   "grep -v drops lines that are comments or blank."),
+/* one compressed file: "search for error in app.log.gz" */
+I("zgrep.file", "grep|find", "gz gzip compressed rotated log file in", "zgrep {pattern:q} {gzf}",
+  "zgrep searches the gzip-compressed file without unpacking it."),
 I("zgrep", "gz|gzip|compressed|rotated", "find grep log file",
   "zgrep {pattern:q} {path=.}/*.gz",
   "zgrep searches gzip-compressed files without unpacking them."),
+/* "show lines with WARN in app.log": the lines' words after "with" */
+I("grep.with", "line", "show find get only all file", "grep {wpat:q} {file}",
+  "grep prints the lines of {file} that contain {wpat}."),
 I("grep.file", "grep|find|contain|match", "contain with match insensitive:i wholeword:w show "
   "linenumber:n only line",
   "grep[ -i{?i}][ -w{?w}][ -n{?n}] {pattern:q} {file}",
   "grep prints the lines of {file} that match[; -i ignores case{?i}][; -w matches whole"
   " words{?w}]."),
 I("grep.rec", "grep|find|defined", "file recursive everywhere contain insensitive:i wholeword:w "
-  "defined repo code project dir text string line",
+  "defined repo code project dir text string line function comment",
   "grep -rn[i{?i}][w{?w}][{?path}][ {ext:inc}] {pattern:q} {path=.}[ --exclude-dir={exclude}]",
   "grep -r searches every file under {path=.}; -n prints line numbers[; -i ignores"
   " case{?i}][; -w matches whole words{?w}][; --include limits it to {ext} files]."),
@@ -286,7 +308,7 @@ I("tr.upper", "upper", "convert make change text file", "tr '[:lower:]' '[:upper
   "tr maps every lower-case letter to upper case."),
 I("tr.lower", "lower", "convert make change text file", "tr '[:upper:]' '[:lower:]' < {file}",
   "tr maps every upper-case letter to lower case."),
-I("awk.dedup_order", "dedup|duplicate", "delete line keep order file",
+I("awk.dedup_order", "dedup|duplicate|unique", "delete line keep order file show",
   "awk '!seen[$0]++' {file}",
   "awk prints a line only the first time it is seen, so the order is kept."),
 I("uniq.dups", "duplicate line", "show find list which only file", "sort {tfile} | uniq -d",
@@ -322,13 +344,15 @@ I("paste.join", "join|merge|combine line", "into one single all with by using fi
   "paste -s joins all lines of the file into one; -d puts {jsep} between them."),
 I("sort.column", "sort column|field", "by numeric:n reverse:r file",
   "sort{file:sortt} -k{nth:raw},{nth:raw}[ -n{?n}][ -r{?r}] {file}",
-  "sort -k N,N compares on field {nth} alone[ (-t sets the separator)][; -n as numbers{?n}]"
+  "sort -k N,N compares on field {nth} alone (-t gives a file's separator)[; -n as numbers{?n}]"
   "[; -r in reverse{?r}]."),
 I("jq.pretty", "pretty|format", "json show file indent", "jq . {file}",
   "jq . re-indents JSON and validates it."),
-I("jq.field", "field|key|property|attribute", "get show extract every each json object "
-  "all value",
-  "jq -r '.[].{field:raw}' {file}",
+/* one object's field, or ("every", "each", "all") the field of each object in an array */
+I("jq.field", "field|key|property|attribute", "get show extract json object value",
+  "jq -r '.{field:raw}' {file}", "jq .{field} picks the field; -r prints raw strings."),
+I("jq.field_all", "field|key|property|attribute every|each|all", "get show extract json object "
+  "value", "jq -r '.[].{field:raw}' {file}",
   "jq .[] iterates the array and .{field} picks the field; -r prints raw strings."),
 I("jq.version", "version", "get show json", "jq -r '.version' {file}",
   "jq reads the version field; -r prints it without quotes."),
@@ -357,18 +381,26 @@ I("words.top", "word", "common frequent most top count used",
   "tr splits the text into one word per line, uniq -c counts them and sort -rn ranks them."),
 I("head", "first|head|top|beginning", "line show", "head -n {count=10} {file}",
   "head prints the first {count=10} lines."),
+/* "the first line of every txt file": head names each file it prints */
+I("head.ext", "first|head|top|beginning @ext", "line show file every each all", "head -n {count=10} {ext:glob}",
+  "head prints the first {count=10} lines of each file, under its name."),
 I("tail", "last|tail|end", "line show file", "tail -n {count=10} {file}",
   "tail prints the last {count=10} lines."),
 I("tail.follow", "follow|tail|watch", "file log show line with only contain last -f",
   "tail[ -n {count}] -f {file}[ | grep --line-buffered {pattern:q}]",
   "tail -f keeps printing lines as they are appended[; grep --line-buffered filters them"
-  " without buffering delays]."),
+  " without buffering delays{?pattern}]."),
 I("cat", "show|read|cat|open", "file content whole", "cat {tfile}", "cat prints the file."),
+/* "what's in app.log": a name with a suffix; "what's in /etc/nginx" may be a folder */
+I("cat.content", "content", "show file whole of", "cat {nfile}", "cat prints the file."),
 I("sort.file", "sort", "line file numeric:n reverse:r alphabetical",
   "sort[ -n{?n}][ -r{?r}] {file}", "sort orders the lines[; -n numerically{?n}][; -r in"
   " reverse{?r}]."),
-I("uniq.count", "count", "occurrence each line duplicate unique", "sort {file} | uniq -c | sort -rn",
+I("uniq.count", "count|common|frequent", "occurrence each line duplicate unique most", "sort {file} | uniq -c | sort -rn",
   "uniq -c counts runs of identical lines after sort groups them; sort -rn ranks them."),
+/* "lines longer than 80 characters" */
+I("awk.long", "longer|long|wider|over|exceed line character|char|column", "show find print than file more",
+  "awk 'length > {count}' {file}", "awk prints the lines whose length is over {count} characters."),
 I("nl", "linenumber", "show add file", "cat -n {file}", "cat -n numbers every line."),
 I("sed.empty_lines", "empty line", "delete strip without", "sed '/^[[:space:]]*$/d' {file}",
   "sed deletes lines that are empty or only whitespace."),
@@ -396,11 +428,11 @@ I("tar.extract", "extract|decompress|open|pull", "archive tar tarball here file 
   "tar -xf {tarf}[{?member}][ -C {exdir}][ {member}]",
   "tar -x extracts (the compression is detected from the file)[; -C changes into {exdir}"
   " first][; only {member} is taken out]."),
-I("tar.create", "tar|targz|tar.gz|tgz|tarball|archive|compress|backup", "make xz:xz bz2:bz gzip up "
-  "dir",
-  "tar[ --exclude={exclude:q}] -c[z{!xz}{!bz}][J{?xz}][j{?bz}]f "
-  "{folder:base}.tar.[gz{!xz}{!bz}][xz{?xz}][bz2{?bz}] {folder:dirarg}",
-  "tar -c creates an archive, -f names it, and z/J/j pick gzip/xz/bzip2 compression."),
+I("tar.create", "tar|targz|tar.gz|tgz|tar.xz|tar.bz2|tarball|archive|compress|backup", "make xz:xz "
+  "tar.xz:xz bz2:bz tar.bz2:bz gzip up dir uncompressed:plain",
+  "tar[ --exclude={exclude:q}] -c[z{!xz}{!bz}{!plain}][J{?xz}][j{?bz}]f "
+  "{folder:base}.tar[.gz{!xz}{!bz}{!plain}][.xz{?xz}][.bz2{?bz}] {folder:dirarg}",
+  "tar -c creates an archive, -f names it[, and z/J/j pick gzip/xz/bzip2 compression{!plain}]."),
 I("tar.create_to", "tar|targz|tar.gz|tgz|tarball|archive|compress|backup", "make xz bz2 gzip up dir "
   "into to as called",
   "tar[ --exclude={exclude:q}] -c{tarf:tarc}f {tarf} {folder:dirarg}",
@@ -420,6 +452,9 @@ I("7z.create", "7z", "make archive compress of into", "7z a {folder:base}.7z {fo
 I("zip.create_to", "zip|compress", "make dir password:e encrypted:e protected into to as called up",
   "zip -r[e{?e}] {zipf} {folder}",
   "zip -r adds the folder recursively to {zipf}[; -e prompts for a password{?e}]."),
+/* "zip report.pdf and data.csv into files.zip" */
+I("zip.files", "zip|compress", "make file into to as called both", "zip {zipf} {file} {file2}",
+  "zip adds the files to {zipf}."),
 I("zip.create", "zip|compress", "make dir password:e encrypted:e protected file",
   "zip -r[e{?e}] {folder:base}.zip {folder}",
   "zip -r adds the folder recursively[; -e prompts for a password{?e}]."),
@@ -441,7 +476,7 @@ I("bz2.decompress", "decompress|extract", "file", "bunzip2 {bzf}",
 /* ---- permissions ---- */
 I("chmod.x", "executable", "make set change give add permission file", "chmod +x {file}",
   "chmod +x adds execute permission for owner, group and others (as the umask allows)."),
-I("chmod.private", "onlyme|private|lock", "read write down permission file make set",
+I("chmod.private", "onlyme|private|lock", "read write down permission file make set readable accessible",
   "chmod 600 {target}", "Mode 600: the owner may read and write; nobody else has access."),
 I("chmod.grant", "give|add|allow|grant read|write|execute", "read:r write:w execute:x group:g other:o "
   "everyone:a owner:u user:u permission access recursive:R file:R",
@@ -468,6 +503,9 @@ I("chmod.sticky", "sticky", "set bit on", "chmod +t {target}",
 I("chmod.ssh", "fix|repair|correct|secure permission", "ssh dir",
   "chmod 700 ~/.ssh && chmod 600 ~/.ssh/*",
   "ssh refuses keys that others can read: the folder gets 700 and its files 600."),
+/* "make the scripts folder owned by deploy" */
+I("chown.owned", "make|set|change @user", "dir file all recursive", "sudo chown -R {user} {target}",
+  "chown -R gives the folder and everything in it to {user}."),
 V("chown", "own|owner|chown", "make change set recursive:R everything:R file", SEL_OS,
   "sudo chown[ -R{?R}] {who}:{who} {target}", "sudo chown[ -R{?R}] {who} {target}",
   "chown gives {who} ownership of {target}[ and everything under it (-R){?R}]."),
@@ -509,6 +547,11 @@ V("pgrep.full", "process|command|pid", "show list full:full args command line ru
   "find", SEL_OS,
   "pgrep -a[f{?full}] {proc}", "pgrep -l[f{?full}] {proc}",
   "pgrep finds processes by name; -f matches and -a/-l prints the whole command line."),
+/* "the full command line of process 2345" */
+I("ps.args", "command|args|argument|cmdline", "full line show process of what pid whole", "ps -o args= -p {pid}",
+  "ps -o args= prints the process's whole command line, without a header."),
+I("ps.pid", "process @pid", "what which show is has info about", "ps -p {pid} -o pid,user,etime,args",
+  "ps -p shows that process: owner, running time and command line."),
 I("pgrep", "pid", "find show get", "pgrep {proc}", "pgrep prints the PIDs of matching processes."),
 V("ps.user", "process", "show list all running user @user", SEL_PS,
   "ps -u {user}", "ps -U {user}", "ps lists the processes of {user}."),
@@ -520,7 +563,7 @@ I("ps.count", "count process", "running show", "ps -A | tail -n +2 | wc -l",
   "ps -A lists all processes; tail drops the header and wc counts the rest."),
 V("ps.threads", "thread", "process show list", SEL_PS,
   "ps -T -p {pid}", "ps -M -p {pid}", "Lists the threads of the process."),
-I("nohup", "background|nohup|detach|survive", "run start logout script",
+I("nohup", "background|nohup|detach|survive", "run start logout script file",
   "nohup {script:exe} > {script:stem}.log 2>&1 &",
   "nohup ignores the hangup signal sent at logout; output goes to a log file and & puts"
   " it in the background."),
@@ -529,7 +572,7 @@ I("renice", "priority|nice|renice", "lower reduce process", "renice -n {num=10} 
 I("top", "top|htop|monitor", "process live show", "top", "top shows processes live."),
 I("lsof.file", "using|open|lock", "process which file who show", "lsof {file}",
   "lsof lists the processes that have the file open."),
-I("lsof.all", "open file", "list show all", "lsof",
+I("lsof.all", "open file", "list show all", "lsof[ -u {user}]",
   "lsof lists every open file of every process (other users' need root)."),
 I("lsof.pid", "file", "open process list", "lsof -p {pid}",
   "lsof -p lists the files a process has open."),
@@ -542,8 +585,15 @@ V("watch.mem", "watch|monitor|refresh memory", "free show usage every live", SEL
 V("watch", "watch|rerun|repeat", "run every show", SEL_OS, "watch -n {interval:sec=2} {cmd}",
   "while true; do clear; {cmd}; sleep {interval:sec=2}; done",
   "watch re-runs the command every few seconds and shows its output."),
+/* "run df -h every 2 seconds": run asks for watch only with an interval */
+V("watch.every", "run|execute @interval", "show", SEL_OS, "watch -n {interval:sec} {cmd}",
+  "while true; do clear; {cmd}; sleep {interval:sec}; done",
+  "watch re-runs the command every {interval} and shows its output."),
 
 /* ---- networking ---- */
+V("net.mac", "mac", "show my address what ether hardware", SEL_OS, "ip link show",
+  "ifconfig en0 | awk '/ether/{print $2}'",
+  "Shows the network interfaces' hardware (MAC) addresses."),
 V("net.localip", "localip|ip|myip", "show my address local what", SEL_OS,
   "hostname -I", "ipconfig getifaddr en0",
   "Prints this machine's LAN address (GNU hostname -I; on macOS the Wi-Fi/Ethernet en0)."),
@@ -561,7 +611,7 @@ I("net.scan", "scan", "open port", "nc -zv {host} {range=1-1024}",
  * a list of sockets */
 I("net.online", "connectivity", "show test working work my", "ping -c {count=4} 1.1.1.1",
   "ping sends {count=4} echo requests to a public address; replies mean the connection works."),
-I("ping", "ping", "time", "ping -c {count=4} {host:brand}",
+I("ping", "ping|reachable", "time is check", "ping -c {count=4} {host:brand}",
   "ping -c sends {count=4} echo requests and stops."),
 I("dig.mx", "mx", "record get show lookup dns", "dig +short MX {host}",
   "dig +short MX prints the domain's mail servers."),
@@ -571,20 +621,20 @@ I("dig.ip", "ip", "address of what get show find", "dig +short {fqdn}",
   "dig +short prints the addresses the name resolves to."),
 I("dig.a", "resolve|dns|lookup|arecord", "ip address record get show find", "dig +short {host}",
   "dig +short prints the addresses the name resolves to."),
-I("wget", "wget", "download file save get fetch with using", "wget[ -O {dest}] {url}",
-  "wget fetches the URL into the current folder[; -O names the file]."),
+I("wget", "wget", "download file save:save get fetch with using", "wget[ -O {dest}] {url}",
+  "wget fetches the URL into the current folder[; -O names the file{?dest}]."),
 I("tls.expiry", "certificate|cert expiry|expire|expiration|valid|date", "when check show ssl tls"
   " of for", "echo | openssl s_client -connect {fqdn}:443 -servername {fqdn} 2>/dev/null"
   " | openssl x509 -noout -dates",
   "openssl s_client fetches the server's certificate (-servername sends SNI) and x509"
   " -dates prints notBefore and notAfter, its expiry."),
-I("curl.download", "download", "file save curl", "curl -L[O{!dest}][ -o {dest}] {url}",
+I("curl.download", "download", "file save:save curl", "curl -L[O{!dest}][ -o {dest}] {url}",
   "curl -L follows redirects; -O keeps the remote file name (-o names it)."),
 I("curl.save", "save", "file page", "curl -L -o {dest} {url}",
   "curl -L follows redirects and -o writes the body to {dest}."),
 I("curl.headers", "header", "show http check get response", "curl -I {url}",
   "curl -I sends a HEAD request and prints the response headers."),
-I("curl.status", "statuscode", "show get just only http check", "curl -s -o /dev/null -w '%\\{http_code}' {url}",
+I("curl.status", "statuscode", "show get just only http check download", "curl -s -o /dev/null -w '%\\{http_code}' {url}",
   "curl discards the body (-o /dev/null) and prints only the status code with -w."),
 I("curl.post_json", "post", "send json body request data with",
   "curl -X POST -H 'Content-Type: application/json' -d {json:q} {url}",
@@ -599,8 +649,8 @@ I("traceroute", "trace|traceroute|hops", "route path", "traceroute {host}",
   "traceroute lists the routers on the path to the host."),
 V("net.connections", "connection", "open network active current show list all tcp udp", SEL_OS,
   "ss -tunap", "netstat -an -p tcp",
-  "Lists TCP and UDP sockets, connected and listening[, with the owning processes (ss -p;"
-  " other users' need root)]."),
+  "Lists TCP and UDP sockets, connected and listening (ss -p adds the owning processes;"
+  " other users' need root)."),
 V("net.established", "established", "tcp connection show list", SEL_OS,
   "ss -tn state established", "netstat -an -p tcp | grep ESTABLISHED",
   "Lists TCP connections in the ESTABLISHED state."),
@@ -626,20 +676,24 @@ V("mem.usage", "memory", "usage using free show howmuch have left available mb:m
   "Shows memory in use and free (free on Linux, vm_stat on macOS)."),
 V("cpu.cores", "core|cpu", "count howmuch number show", SEL_OS, "nproc", "sysctl -n hw.ncpu",
   "Prints the number of CPUs available."),
-V("cpu.model", "cpu", "model name type which show info have", SEL_OS,
+V("cpu.model", "cpu", "model name type which show info have this", SEL_OS,
   "lscpu | grep 'Model name'", "sysctl -n machdep.cpu.brand_string", "Prints the CPU model."),
 F("os.version", "os|release", "version which show running linux", SEL_OS,
   "cat /etc/os-release", "sw_vers", "freebsd-version", "Prints the operating system release."),
+/* "which version of python is installed", "node version" */
+I("prog.version", "version", "which what show check installed have running my of get",
+  "{prog:ver}", "Prints the installed version of {prog}."),
 I("kernel", "kernel", "version which show running", "uname -r", "uname -r prints the kernel release."),
 I("arch", "architecture|arch", "cpu show what", "uname -m", "uname -m prints the CPU architecture."),
-I("env", "env", "variable all show list", "env", "env lists every environment variable."),
+I("env", "env", "variable all show list sort:sort", "env[ | sort{?sort}]",
+  "env lists every environment variable[; sort orders them by name{?sort}]."),
 V("env.set", "variable|env|export|set", "set define make value shell session current", SEL_SHELL,
   "export {evar:ident}={evalue}", "set -x {evar:ident} {evalue}",
   "Sets the variable for this shell and exports it to the programs it starts."),
 I("path.lines", "path", "oneline show split entry", "echo \"$PATH\" | tr ':' '\\n'",
   "PATH is colon-separated; tr turns each colon into a newline."),
 I("who", "loggedin", "who user show", "who", "who lists the users logged in."),
-I("printenv", "value|variable", "show what", "printenv {var:env}", "printenv prints one variable."),
+I("printenv", "value|variable", "show what env", "printenv {var:env}", "printenv prints one variable."),
 V("disks", "disk|partition", "list show all", SEL_OS, "lsblk", "diskutil list",
   "Lists disks and their partitions."),
 V("battery", "battery", "status show level", SEL_OS,
@@ -659,9 +713,9 @@ V("swap", "swap", "usage using show howmuch space memory", SEL_OS, "swapon --sho
   "sysctl vm.swapusage", "Shows the swap space and how much of it is in use."),
 I("uname", "uname|sysinfo", "-a all show", "uname -a",
   "uname -a prints the kernel name, release and version, the host name and the architecture."),
-I("reboot", "^reboot", "now", "sudo shutdown -r now", "shutdown -r restarts the machine; running"
+I("reboot", "^reboot", "now in", "sudo shutdown -r [+{time:mins}][now{!time}]", "shutdown -r restarts the machine; running"
   " programs are stopped."),
-I("shutdown", "^shutdown|poweroff", "now", "sudo shutdown -h now", "shutdown -h stops the"
+I("shutdown", "^shutdown|poweroff", "now in", "sudo shutdown -h [+{time:mins}][now{!time}]", "shutdown -h stops the"
   " machine; running programs are stopped."),
 V("screen.lock", "lock screen", "", SEL_OS, "loginctl lock-session", "pmset displaysleepnow",
   "Locks the session (on macOS: puts the display to sleep, which locks it when a password is"
@@ -680,17 +734,22 @@ I("git.log_oneline", "commit|log", "git oneline show list last history",
   " limits it to {count=10}."),
 I("git.log_author", "commit|log", "git show list by @user",
   "git log --author={user}[ --since={time:ago}]", "git log --author filters commits by"
-  " author[; --since limits them in time]."),
+  " author[; --since limits them in time{?time}]."),
 /* "logs from the last hour" with no git word is the system's (log.since) */
 I("git.log_since", "commit|git", "log show list", "git log --since={time:ago}",
   "git log --since shows commits newer than the date."),
 /* "revert" is git's own verb for a new commit that undoes one (git.revert_last):
  * the history stays; "undo" may rewrite it */
 I("git.undo_keep", "undo|cancel lastcommit|commit|git", "keep change soft",
-  "git reset --soft HEAD~1",
-  "reset --soft moves the branch back one commit and leaves its changes staged."),
+  "git reset --soft HEAD~{count=1}",
+  "reset --soft moves the branch back {count=1} commit(s) and leaves the changes staged."),
 /* a word must say what is thrown away: "reset git" alone is too vague
  * for a command that cannot be undone */
+/* "delete my uncommitted changes", "get rid of all uncommitted changes" */
+I("git.discard_delete", "delete uncommitted", "all git change my local work modification",
+  "git reset --hard && git clean -fd",
+  "reset --hard drops changes to tracked files; clean -fd deletes untracked files and"
+  " folders. This cannot be undone."),
 I("git.discard_all", "discard|reset uncommitted|change|local|away|modification|work", "all git",
   "git reset --hard && git clean -fd",
   "reset --hard drops changes to tracked files; clean -fd deletes untracked files and"
@@ -703,10 +762,10 @@ I("git.delete_branch", "delete branch", "local git", "git branch -d {branch}",
   "git branch -d deletes a merged local branch (-D forces)."),
 I("git.delete_remote_branch", "delete branch remote", "git", "git push {remote=origin} --delete {branch}",
   "git push --delete removes the branch from the remote."),
-I("git.stash_msg", "stash", "change save git message", "git stash push -m {msg:q}",
+I("git.stash_msg", "stash", "change save git message work", "git stash push -m {msg:q}",
   "git stash push saves uncommitted work under a message."),
-I("git.stash", "stash", "change save git", "git stash", "git stash shelves uncommitted work."),
-I("git.stash_pop", "stash", "pop apply:apply restore back git", "git stash [pop{!apply}][apply{?apply}]",
+I("git.stash", "stash", "change save git work", "git stash", "git stash shelves uncommitted work."),
+I("git.stash_pop", "stash", "pop apply:apply restore back git last newest", "git stash [pop{!apply}][apply{?apply}]",
   "git stash [pop re-applies the latest stash and drops it{!apply}][apply re-applies the latest"
   " stash and keeps it{?apply}]."),
 I("git.stash_list", "stash", "list show git", "git stash list", "Lists the saved stashes."),
@@ -714,19 +773,21 @@ I("git.blame", "blame|who", "line git change modified edit last show", "git blam
   "git blame -L shows who last changed that line."),
 I("git.blame_file", "blame", "line each every git show file", "git blame {file}",
   "git blame shows, for each line, the commit and author that last changed it."),
-I("git.diff_staged", "staged", "diff show change git", "git diff --staged",
+I("git.diff_staged", "staged", "diff show change git file", "git diff --staged",
   "git diff --staged shows what the next commit will contain."),
-I("git.diff", "diff|change", "git show unstaged uncommitted", "git diff",
+I("git.diff", "diff|change", "git show unstaged uncommitted of", "git diff[ {file}]",
   "git diff shows unstaged changes."),
-I("git.tag_annotated", "tag", "annotated make git", "git tag -a {tag} -m 'Release {tag:sq}'",
+I("git.tag", "tag", "make git commit this as", "git tag {tag}",
+  "git tag names the current commit {tag} (a lightweight tag)."),
+I("git.tag_annotated", "tag annotated", "make git commit this as", "git tag -a {tag} -m 'Release {tag:sq}'",
   "An annotated tag stores a message, author and date."),
 I("git.tag_list", "tag", "list show all git", "git tag --list", "Lists the tags."),
 I("git.remote_set", "remote|origin", "point set change url git", "git remote set-url {word=origin} {url}",
   "git remote set-url changes where the remote points."),
 I("git.remote_list", "remote|origin", "list show git url address origin remote", "git remote -v", "Lists remotes and their URLs."),
 I("git.amend", "fix|change|amend|edit|reword", "message lastcommit git",
-  "git commit --amend -m {msg:q}",
-  "--amend replaces the last commit (here its message); do not amend pushed commits."),
+  "git commit --amend[ -m {msg:q}]",
+  "--amend replaces the last commit[ (here its message{?msg})]; do not amend pushed commits."),
 I("git.diff_names", "file branch|between|diff", "change modified between diff branch git", "git diff --name-only {word}...{word2=HEAD}",
   "--name-only lists the changed files; A...B compares B against its merge base with A."),
 I("git.squash", "squash", "lastcommit commit git last", "git rebase -i HEAD~{count:raw}",
@@ -746,10 +807,17 @@ I("git.branch_current", "branch current|which|what", "show git on", "git branch 
   "Prints the checked-out branch."),
 I("git.branch_list", "branch", "list show all git including remote", "git branch -a",
   "Lists local and remote-tracking branches."),
+/* "switch back to the previous branch" */
+I("git.switch_prev", "previous|last|back branch", "switch checkout go to git", "git switch -",
+  "git switch - returns to the branch you were on before."),
+I("git.branch_recent", "branch+ commit|lastcommit|recent|newest|modified|date", "list show sort by last git",
+  "git branch --sort=-committerdate", "Lists branches, the most recently committed first."),
 I("git.switch", "switch|checkout", "branch git", "git switch {branch}",
   "git switch checks out an existing branch."),
-I("git.pull", "pull", "git latest change", "git pull", "git pull fetches and merges the"
+I("git.pull", "pull", "git latest change origin from", "git pull", "git pull fetches and merges the"
   " upstream branch."),
+I("git.push_branch", "push", "git branch to origin new", "git push -u origin {branch}",
+  "git push -u sends the branch to origin and remembers it as its upstream."),
 I("git.push", "push", "git commit change branch:b current:b my origin:b", "git push[ -u origin HEAD{?b}]",
   "git push sends commits to the upstream branch[; -u origin HEAD pushes the current branch"
   " to origin and remembers it as the upstream{?b}]."),
@@ -763,6 +831,9 @@ I("git.commit_all", "commit all|every", "change file modified tracked message wi
 I("git.restore", "discard|revert|undo|restore|throw change|git|edit|modification",
   "file my local uncommitted unstaged git to in away", "git restore {file}",
   "git restore puts the file back as it was at the last commit; the edits are lost."),
+/* "add everything and commit with message x": stage all, then commit */
+I("git.add_commit", "add|stage commit", "all file change git with message then", "git add -A && git commit -m {msg:q}",
+  "git add -A stages every change (new files too), then git commit records them with the message."),
 I("git.commit", "commit", "message with git", "git commit -m {msg:q}",
   "git commit -m records the staged changes with the message."),
 I("git.log_recent", "lastcommit", "git show list", "git log -n {num} --oneline",
@@ -823,8 +894,9 @@ I("git.cherry", "cherry", "pick git commit", "git cherry-pick {word}",
   "cherry-pick applies that commit on top of the current branch."),
 
 /* ---- containers ---- */
-I("docker.ps_all", "container", "list show all including stopped:a exited:a docker",
-  "docker ps -a", "docker ps -a lists containers in every state."),
+I("docker.ps_all", "container", "list show all including stopped:a exited:ex docker",
+  "docker ps -a[ --filter status=exited{?ex}]", "docker ps -a lists containers in every state[;"
+  " the filter keeps the exited ones{?ex}]."),
 I("docker.ps_cmd", "docker ps", "", "docker ps", "docker ps lists running containers."),
 I("docker.ps", "container", "list show running docker", "docker ps",
   "docker ps lists running containers."),
@@ -833,18 +905,19 @@ I("docker.prune_containers", "delete|clean|prune stopped|exited|container", "doc
   "docker container prune -f", "Removes every stopped container."),
 I("docker.logs", "log container|docker", "follow:f tail:f container docker show",
   "docker logs[ -f{?f}] {container}", "docker logs prints the container's output[; -f"
-  " keeps following it]."),
-I("docker.exec", "shell|exec|bash|sh", "open run container docker into inside",
-  "docker exec -it {container} sh", "docker exec -it runs an interactive shell inside the"
-  " container."),
+  " keeps following it{?f}]."),
+I("docker.exec", "shell|exec|bash|sh", "open run container docker into inside bash:bash",
+  "docker exec -it {container} [bash{?bash}][sh{!bash}]", "docker exec -it runs an interactive"
+  " shell inside the container."),
 I("docker.run", "run|start docker|container|image", "docker background:d detached:d container port image mapping map",
   "docker run[ -d{?d}][ -p {pair}][ -p {port}:{num}] {image}",
   "docker run starts a container from the image[; -d detaches it{?d}][; -p maps host:container"
-  " ports]."),
-I("docker.image_prune", "image unused|dangling|prune|clean", "delete docker all",
-  "docker image prune -a", "Removes every image no container uses."),
+  " ports{?pair}][; -p maps the host port to the container's{?port}]."),
+/* dangling images are the untagged ones: prune alone; -a takes every unused image */
+I("docker.image_prune", "image unused|dangling|prune|clean", "delete docker all dangling:dangling",
+  "docker image prune[ -a{!dangling}]", "Removes every [untagged {?dangling}]image no container uses."),
 /* images (-a) and volumes only when named: volumes hold data */
-I("docker.system_prune", "clean|prune|unused docker|volume|container", "delete unused image:img volume:vol docker all",
+I("docker.system_prune", "clean|prune|unused docker|volume|container", "delete unused image:img volume:vol docker all file",
   "docker system prune[ -a{?img}][ --volumes{?vol}]",
   "Removes stopped containers, unused networks, unused images and volumes."),
 I("docker.df", "docker disk|space|howmuch|usage|size", "using show", "docker system df",
@@ -852,13 +925,16 @@ I("docker.df", "docker disk|space|howmuch|usage|size", "using show", "docker sys
 I("docker.build", "build", "image docker tag current dir", "docker build -t {image} {path=.}",
   "docker build -t builds the image from the Dockerfile in the context directory and tags"
   " it."),
-I("docker.stop_all", "stop", "all running container docker", "docker stop $(docker ps -q)",
-  "docker ps -q lists running container IDs; docker stop stops each."),
+I("docker.stop_all", "stop", "all running container docker delete:rm", "docker stop $(docker ps -q)[ && docker rm $(docker ps -aq){?rm}]",
+  "docker ps -q lists running container IDs; docker stop stops each[; then docker rm removes"
+  " every container, all stopped now{?rm}]."),
 I("docker.stop", "stop container|docker", "container docker", "docker stop {container}",
   "docker stop sends TERM, then KILL after a grace period."),
 I("docker.restart", "restart container|docker", "container docker", "docker restart {container}",
   "Restarts the container."),
-I("docker.rm", "delete container|docker", "container docker", "docker rm {container}", "Removes a stopped container."),
+/* "stop the web container and remove it": rm takes a stopped container */
+I("docker.rm", "delete container|docker", "container docker stop:stop", "[docker stop {container} && {?stop}]docker rm {container}",
+  "[docker stop stops it, then {?stop}]docker rm removes the stopped container."),
 I("docker.rmi", "delete image", "docker", "docker rmi {image}",
   "docker rmi removes the image (containers still using it must be removed first)."),
 I("docker.rmi_all", "delete", "all image docker", "docker rmi -f $(docker images -q)",
@@ -872,7 +948,7 @@ I("docker.inspect", "inspect docker|container", "container docker", "docker insp
 I("compose.up", "compose", "start up background:d detached:d run docker",
   "docker compose up[ -d{?d}]", "docker compose up starts the services in compose.yaml[;"
   " -d in the background{?d}]."),
-I("compose.down", "compose", "stop down docker", "docker compose down",
+I("compose.down", "compose", "stop down docker service", "docker compose down",
   "docker compose down stops and removes the services."),
 I("compose.logs", "compose", "log follow:f docker", "docker compose logs[ -f{?f}]",
   "Prints the services' logs."),
@@ -881,7 +957,7 @@ I("k8s.pods", "pod", "list show get kubectl all", "kubectl get pods[ -n {ns}]",
 I("k8s.pods_all", "pod", "all namespace list show get kubectl", "kubectl get pods -A",
   "-A lists pods in every namespace."),
 I("k8s.logs", "log pod|kubectl", "pod follow:f tail:f kubectl show", "kubectl logs[ -f{?f}] {pod}[ -n {ns}]",
-  "kubectl logs prints the pod's output[; -f follows it]."),
+  "kubectl logs prints the pod's output[; -f follows it{?f}]."),
 I("k8s.describe", "describe deployment", "kubectl", "kubectl describe deployment {deploy}",
   "kubectl describe shows the deployment's state and events."),
 I("k8s.describe_pod", "describe pod", "kubectl", "kubectl describe pod {pod}[ -n {ns}]",
@@ -890,6 +966,8 @@ I("k8s.scale", "scale deployment|replica|kubectl", "deployment replica kubectl t
   "kubectl scale sets the number of replicas."),
 I("k8s.delete_pod", "delete pod", "kubectl", "kubectl delete pod {pod}[ -n {ns}]",
   "Deletes the pod; its controller will usually recreate it."),
+I("k8s.use_context", "context! switch|use|change|set", "kubectl to", "kubectl config use-context {kctx}",
+  "use-context makes {kctx} the active kubeconfig context."),
 I("k8s.context", "context!", "current which kubectl show", "kubectl config current-context",
   "Prints the active kubeconfig context."),
 I("k8s.contexts", "context+", "list show get all kubectl config", "kubectl config get-contexts",
@@ -902,7 +980,7 @@ I("k8s.deployments", "deployment", "list show get kubectl all", "kubectl get dep
 /* "services" alone are the machine's (svc.list): a cluster word says kubectl */
 I("k8s.services", "service kubectl|cluster|namespace", "list show get all", "kubectl get services[ -n {ns}]",
   "Lists services."),
-I("k8s.nodes", "node", "list show get kubectl", "kubectl get nodes", "Lists cluster nodes."),
+I("k8s.nodes", "node", "list show get kubectl cluster", "kubectl get nodes", "Lists cluster nodes."),
 I("k8s.apply", "apply", "kubectl file", "kubectl apply -f {file}", "Creates or updates the"
   " resources in the file."),
 I("k8s.rollout_restart", "restart deployment|rollout", "deployment kubectl rollout", "kubectl rollout restart deployment {deploy}",
@@ -919,8 +997,10 @@ I("pip.uninstall", "uninstall|delete pip|python", "package", "pip uninstall {pkg
   "pip uninstall removes the Python package."),
 I("pip.show", "version|info pip|python", "package installed show which", "pip show {pkg}",
   "pip show prints the installed version and metadata."),
-I("pip.freeze", "freeze|requirement", "pip python package save", "pip freeze > requirements.txt",
+I("pip.freeze", "freeze|requirement", "pip python package save to into", "pip freeze > {reqf=requirements.txt}",
   "pip freeze writes exact versions of installed packages."),
+I("pip.install_reqfile", "install", "package pip python from file all every",
+  "pip install -r {reqf}", "pip install -r installs every package the file lists."),
 I("pip.install_req", "install requirement", "pip python package file", "pip install -r requirements.txt",
   "Installs every package listed in requirements.txt."),
 I("pip.list", "pip", "list show installed package python", "pip list",
@@ -946,7 +1026,10 @@ I("pkg.info", "info|show|about package", "info about", "[{pmname}]{pm_info} {pkg
   "Shows the package's version, dependencies and description."),
 I("pkg.remove", "uninstall|purge", "package delete", "[{pmname}]{pm_remove} {pkg}", "Removes the package."),
 I("pkg.remove_pkg", "delete package", "", "[{pmname}]{pm_remove} {pkg}", "Removes the package."),
-I("pkg.files", "file package", "install list which what", "[{pmname}]{pm_files} {pkg}",
+/* "which package provides /usr/bin/curl" */
+I("pkg.owner", "package provide|own|owner|belong|install", "which what file find", "[{pmname}]{pm_owner} {target}",
+  "Names the package that installed the file."),
+I("pkg.files", "file package", "install list which what contain", "[{pmname}]{pm_files} {pkg}",
   "Lists the files the package installed."),
 I("pkg.autoremove", "autoremove|unused|orphan", "package delete clean", "[{pmname}]{pm_autoremove}",
   "Removes packages that nothing depends on any more."),
@@ -1001,7 +1084,7 @@ V("useradd", "add|make|new user", "with homedir", SEL_OS,
 V("usermod.group", "add", "to group user", SEL_OS,
   "sudo usermod -aG {group} {who}", "sudo dseditgroup -o edit -a {who} -t user {group}",
   "usermod -aG appends the group (without -a the user would leave every other group)."),
-I("id.uid", "uid|id", "user my show what", "id -u", "id -u prints your numeric user ID."),
+I("id.uid", "uid|id", "user my show what", "id -u[ {who}]", "id -u prints your numeric user ID."),
 I("passwd.me", "password", "change set reset update my own new", "passwd{!who}",
   "passwd asks for your current password, then the new one."),
 I("passwd", "password", "change set reset user", "sudo passwd {who}",
@@ -1021,7 +1104,7 @@ I("id.user", "id", "user show", "id {who}", "id prints the user's uid, gid and g
 
 /* ---- services ---- */
 V("svc.status", "running|status", "service is check", SEL_INIT,
-  "systemctl status {service:unit}", "pgrep -l {service}",
+  "systemctl status {service:unit}", "pgrep -l {daemon:proc}",
   "systemctl status shows whether the unit is active and its recent log."),
 /* macOS system daemons are launchd jobs, not brew services */
 F("svc.sys_start", "start", "service", SEL_INIT,
@@ -1030,12 +1113,21 @@ F("svc.sys_start", "start", "service", SEL_INIT,
 F("svc.sys_stop", "stop", "service", SEL_INIT,
   "sudo systemctl stop {sysvc:unit}", "sudo launchctl bootout system/{sysvc:launchd}",
   "sudo service {sysvc:unit} stop", "Stops the system service now."),
-F("svc.sys_enable", "enable|atboot", "service start server", SEL_INIT,
-  "sudo systemctl enable --now {sysvc:unit}", "sudo launchctl enable system/{sysvc:launchd}",
-  "sudo sysrc {sysvc:unit}_enable=YES", "Starts the service at every boot."),
-F("svc.sys_disable", "disable|fromstarting", "service stop atboot", SEL_INIT,
-  "sudo systemctl disable {sysvc:unit}", "sudo launchctl disable system/{sysvc:launchd}",
-  "sudo sysrc {sysvc:unit}_enable=NO", "Keeps the service from starting at boot."),
+/* "start" read with "enable" is done by enable --now, and "stop" with
+ * "disable" by disable --now: "start nginx and enable it" is one task */
+F("svc.sys_enable", "enable|atboot", "service start:now server", SEL_INIT,
+  "sudo systemctl enable --now {sysvc:unit}",
+  "sudo launchctl enable system/{sysvc:launchd}[ && sudo launchctl kickstart system/{sysvc:launchd}{?now}]",
+  "sudo sysrc {sysvc:unit}_enable=YES[ && sudo service {sysvc:unit} start{?now}]",
+  "Starts the service at every boot[ and now{?now}]."),
+F("svc.sys_disable", "disable|fromstarting", "service stop:now atboot fromstarting:keep", SEL_INIT,
+  "sudo systemctl disable[ --now{?now}{!keep}] {sysvc:unit}",
+  "sudo launchctl disable system/{sysvc:launchd}[ && sudo launchctl bootout system/{sysvc:launchd}{?now}{!keep}]",
+  "sudo sysrc {sysvc:unit}_enable=NO[ && sudo service {sysvc:unit} stop{?now}{!keep}]",
+  "Keeps the service from starting at boot[ and stops it now{?now}{!keep}]."),
+F("svc.sys_restart", "restart", "service", SEL_INIT,
+  "sudo systemctl restart {sysvc:unit}", "sudo launchctl kickstart -k system/{sysvc:launchd}",
+  "sudo service {sysvc:unit} restart", "Restarts the system service (kickstart -k stops the running one first)."),
 F("svc.restart", "restart", "service", SEL_INIT,
   "sudo systemctl restart {service:unit}", "brew services restart {service:unit}",
   "sudo service {service:unit} restart", "Stops and starts the service."),
@@ -1045,12 +1137,15 @@ F("svc.start", "start", "service", SEL_INIT,
 F("svc.stop", "stop", "service", SEL_INIT,
   "sudo systemctl stop {service:unit}", "brew services stop {service:unit}",
   "sudo service {service:unit} stop", "Stops the service now."),
-F("svc.enable", "enable|atboot", "service start server", SEL_INIT,
+F("svc.enable", "enable|atboot", "service start:now server", SEL_INIT,
   "sudo systemctl enable --now {service:unit}", "brew services start {service:unit}",
-  "sudo sysrc {service:unit}_enable=YES", "enable --now starts it and at every boot."),
-F("svc.disable", "disable|fromstarting", "service stop atboot", SEL_INIT,
-  "sudo systemctl disable {service:unit}", "brew services stop {service:unit}",
-  "sudo sysrc {service:unit}_enable=NO", "disable keeps the service from starting at boot."),
+  "sudo sysrc {service:unit}_enable=YES[ && sudo service {service:unit} start{?now}]",
+  "enable --now starts it now and at every boot."),
+/* "stop nginx from starting at boot" says when, not to stop it now */
+F("svc.disable", "disable|fromstarting", "service stop:now atboot fromstarting:keep", SEL_INIT,
+  "sudo systemctl disable[ --now{?now}{!keep}] {service:unit}", "brew services stop {service:unit}",
+  "sudo sysrc {service:unit}_enable=NO[ && sudo service {service:unit} stop{?now}{!keep}]",
+  "disable keeps the service from starting at boot[; --now also stops it{?now}{!keep}]."),
 /* "enabled" is a question ("is nginx enabled"), "enable" an order */
 F("svc.is_enabled", "enabled", "is check whether service show atboot", SEL_INIT,
   "systemctl is-enabled {service:unit}", "brew services list | grep {service:unit}",
@@ -1064,7 +1159,7 @@ F("svc.list", "service", "list running:run show all", SEL_INIT,
 F("svc.failed", "failed", "service which show list", SEL_INIT,
   "systemctl --failed", "launchctl list | awk '$2 != 0 && $2 != \"-\"'", NULL,
   "Lists units that failed."),
-I("cron.list", "crontab|cron|scheduled", "show list my job process", "crontab -l",
+I("cron.list", "crontab|cron|scheduled", "show list my job process content", "crontab -l",
   "crontab -l prints your cron jobs."),
 I("cron.edit", "crontab|cron edit|change|add|open|editor|make|new|schedule", "job", "crontab -e", "crontab -e opens your cron table in an editor."),
 F("svc.reload", "reload", "service config", SEL_INIT,
@@ -1073,7 +1168,7 @@ F("svc.reload", "reload", "service config", SEL_INIT,
 
 /* ---- logs ---- */
 F("log.follow_unit", "follow|tail|watch|stream", "log service", SEL_INIT,
-  "journalctl -u {service:unit} -f", "log stream --predicate 'process == \"{service:sq}\"'", NULL,
+  "journalctl -u {service:unit} -f", "log stream --predicate 'process == \"{daemon:procsq}\"'", NULL,
   "Follows the service's log as new lines arrive."),
 F("log.errors_since", "error", "log show", SEL_INIT,
   "journalctl -p err --since {time:ago}", "log show --last {time:last} --predicate 'messageType == error'",
@@ -1103,22 +1198,22 @@ I("log.reboots", "reboot|reboothist history|last|show|list|recent|past|previous"
   "last reboot lists boots recorded in wtmp."),
 F("log.unit", "log", "service show", SEL_INIT,
   "[{?clock}]journalctl -u {service:unit}[ --since {time:ago}][ --since {clock}]",
-  "log show --predicate 'process == \"{service:sq}\"' --last [{time:last}][1h{!time}]{!clock}", NULL,
+  "log show --predicate 'process == \"{daemon:procsq}\"' --last [{time:last}][1h{!time}]{!clock}", NULL,
   "Shows the service's log."),
 
 /* ---- remote ---- */
 I("ssh", "ssh|connect|login", "into to", "ssh[ -p {port}] {uhost}",
-  "ssh opens a shell on the remote host[; -p picks the port]."),
+  "ssh opens a shell on the remote host[; -p picks the port{?port}]."),
 I("scp.spec", "copy|upload|send|scp|transfer", "file to recursive:r dir:r folder:r",
-  "scp[ -r{?r}] {file} {rspec}",
+  "scp[ -r{?r}] {target} {rspec}",
   "scp copies over ssh to the remote file or folder[; -r copies a folder and its contents{?r}]."),
 I("scp.to", "copy|upload|send", "file to", "scp {file} {rhost}:{path=~}/",
   "scp copies the file over ssh to the path on the host."),
 I("scp.from", "download|copy|fetch", "from recursive:r file dir", "scp[ -r{?r}] {at}:{path} {dest=.}",
-  "scp copies from the remote host[; -r for folders]."),
+  "scp copies from the remote host[; -r for folders{?r}]."),
 I("rsync", "rsync|sync|mirror", "with to dir delete:del mirror:del extra file no longer exist missing", "rsync -avz[ --delete{?del}] {src:dirslash} {dest:dirslash}",
   "rsync -a preserves attributes, -v lists files, -z compresses[; --delete removes files"
-  " missing from the source]."),
+  " missing from the source{?del}]."),
 I("ssh.keygen", "key", "make ssh ed25519 rsa new", "ssh-keygen -t ed25519",
   "ssh-keygen creates a key pair; ed25519 is short and strong."),
 I("ssh.copyid", "key", "install copy add send upload public my ssh to server remote", "ssh-copy-id[ -p {port}] {uhost}",
@@ -1167,14 +1262,20 @@ I("calc", "calculate|compute|calc|math|evaluate", "what", "echo {expr:q} | bc -l
 I("password.random", "password|random", "make random character long secure strong",
   "openssl rand -base64 {count:b64=18}",
   "openssl rand draws random bytes; base64 of N bytes gives about 4N/3 characters."),
+/* "copy the output of ls to the clipboard" */
+V("clipboard.cmd", "clipboard output", "copy to of", SEL_OS, "{cmd} | xclip -selection clipboard",
+  "{cmd} | pbcopy", "The command's output goes to the clipboard (xclip on X11, pbcopy on macOS)."),
 V("clipboard", "clipboard", "copy content to file", SEL_OS,
   "xclip -selection clipboard < {file}", "pbcopy < {file}",
   "Sends the file's contents to the clipboard (xclip on X11, pbcopy on macOS)."),
-I("symlink", "symlink|link", "make into from to", "ln -s {src} {dest}",
+I("symlink", "symlink|link", "make into from to", "ln -s {src} {ldest}",
   "ln -s creates a symbolic link at the destination pointing to the source."),
 V("realpath", "absolute|full|realpath", "path get show of", SEL_OS, "readlink -f {file}",
   "realpath {file}", "Resolves the path to an absolute one without symlinks."),
-I("history.grep", "history", "find grep command show", "history | grep {pattern:q}",
+/* "where does /usr/bin/python point": a link's final target */
+V("symlink.target", "point|resolve|target", "where symlink link to what of show", SEL_OS,
+  "readlink -f {target}", "realpath {target}", "Follows the links to the file they end at."),
+I("history.grep", "history", "find grep command show shell contain", "history | grep {pattern:q}",
   "history prints your shell history; grep filters it."),
 /* "the": one folder ("delete the folder named x"); "all"/"every" go to find */
 I("rm.dir", "delete", "dir recursive force the", "rm -rf {folder}",
@@ -1184,27 +1285,32 @@ V("trash.empty", "trash", "empty clean delete", SEL_OS, "rm -rf ~/.local/share/T
   "rm -rf ~/.Trash/*", "Deletes everything in the desktop trash."),
 V("truncate", "truncate|empty|clear", "file zero byte size", SEL_OS,
   "truncate -s {size_min:bytes=0} {file}", ": > {file}", "Sets the file's size in place (0 empties it), keeping its inode, which matters for logs a process holds open."),
+I("mkdir.two", "make|mkdir|new dir", "new both", "mkdir -p {folder} {folder2}",
+  "mkdir -p creates the folders and any missing parents."),
 I("mkdir", "make|mkdir|new dir", "new", "mkdir -p {folder}", "mkdir -p creates the folder and"
   " any missing parents."),
 I("touch", "make|touch|new file", "empty new", "touch {file}", "touch creates an empty file (or"
   " updates its time)."),
-I("copy.file", "copy", "file to", "cp {file} {dest}", "cp copies the file."),
+/* "make a backup copy of nginx.conf": beside it, with .bak */
+I("copy.backup", "backup|bak", "copy make file of", "cp {file} {file}.bak",
+  "cp copies the file to the same name with .bak added."),
+I("copy.file", "copy", "file to", "cp {file} {ldest}", "cp copies the file."),
 /* two sources: the destination can only be a folder */
-I("copy.files", "copy", "file to both", "cp {file} {file2} {dest:dirslash}",
+I("copy.files", "copy", "file to both", "cp {file} {file2} {ldest:dirslash}",
   "cp copies both files into the folder."),
 I("copy.named", "copy", "make file", "cp {orig} {name}{!dest}",
   "cp copies the file under the new name."),
-I("copy.dir", "copy", "dir to recursive", "cp -r {folder} {dest}", "cp -r copies the folder"
+I("copy.dir", "copy", "dir to recursive", "cp -r {folder} {ldest}", "cp -r copies the folder"
   " and its contents."),
-I("move", "move|rename", "file to", "mv {file} {dest}", "mv moves or renames."),
-I("move.files", "move", "file to both", "mv {file} {file2} {dest:dirslash}",
+I("move", "move|rename", "file to", "mv {file} {ldest}", "mv moves or renames."),
+I("move.files", "move", "file to both", "mv {file} {file2} {ldest:dirslash}",
   "mv moves both files into the folder."),
 I("which", "where|which|installed|location", "command binary program path find dir file",
   "command -v {word}", "command -v prints where the shell finds the command."),
 I("alias.list", "alias", "list show", "alias", "Lists shell aliases."),
 I("xargs.delete_empty_dirs", "delete empty dir", "all", "find {path=.} -type d -empty -delete",
   "find -empty matches empty folders and -delete removes them (deepest first)."),
-I("serve.http", "serve|webserver|server", "http static file dir python simple quick start run open local",
+I("serve.http", "serve|webserver|server", "http static file dir python simple quick start run open local over",
   "python3 -m http.server {port=8000}", "Serves the current folder over HTTP."),
 I("uuid", "uuid|guid", "make new random", "uuidgen", "uuidgen prints a random UUID."),
 I("find.chmod_x", "executable make|set|chmod|mark|give @ext", "find file all every them",
@@ -1213,6 +1319,17 @@ I("find.chmod_x", "executable make|set|chmod|mark|give @ext", "find file all eve
 I("yes.sleep", "sleep|wait", "second", "sleep {num}", "sleep pauses for N seconds."),
 I("sleep.time", "sleep|wait", "for", "sleep {time:sec}", "sleep pauses for {time}."),
 I("wc.file_lines", "howmany|count line", "file", "wc -l < {file}", "wc -l counts lines."),
+/* "reload my bashrc": the phrase reads ~/.bashrc */
+I("shell.source", "reload|source|apply|refresh|reread|load|rerun", "config rc profile my shell",
+  "source {rcfile}", "source runs {rcfile} in the current shell, so its changes take effect."),
+I("find.count_each", "count|howmany each|per dir", "file:f number in sub",
+  "for d in [{path:dirslash}]*/; do printf '%s\\t%s\\n' \"$(find \"$d\" -type f | wc -l)\" \"$d\"; done",
+  "For each folder, find lists the files under it and wc -l counts them."),
+/* the shell integration runs the command in the user's shell, so cd moves it */
+I("cd.up", "^go|move|cd|change up|parent", "one dir level a", "cd ..", "cd .. moves to the parent folder."),
+I("cd", "^cd|enter", "into to dir inside", "cd {cdir}", "cd makes {cdir} the shell's working folder."),
+I("cd.go", "^go|change|jump into|inside|dir|to", "into to dir inside", "cd {cdir}",
+  "cd makes {cdir} the shell's working folder."),
 I("pwd", "pwd", "show current working dir which", "pwd", "pwd prints the current working directory."),
 I("clear", "clear|cls terminal|screen|console", "", "clear", "clear erases the terminal screen."),
 I("hexdump", "hexdump|hex", "show dump file view content", "hexdump -C {file}",
@@ -1225,3 +1342,14 @@ V("env.unset", "unset", "variable env", SEL_SHELL, "unset {var}", "set -e {var}"
 };
 
 const size_t match_nintents = ARRAY_SIZE(match_intents);
+
+/* Commands that never return (a follow, a live view, a server in the
+ * foreground) or leave the user elsewhere (a remote or container shell,
+ * another user's): "follow the log and restart it" cannot run the restart
+ * after them with &&. */
+const char *const match_endless[] = {
+	"tail.follow", "log.follow_unit", "log.follow_system", "docker.logs", "compose.logs",
+	"k8s.logs", "compose.up", "docker.run", "docker.exec", "k8s.exec", "k8s.portforward",
+	"top", "watch", "watch.mem", "serve.http", "ssh", "ssh.tunnel", "su.user", "nohup",
+};
+const size_t match_nendless = ARRAY_SIZE(match_endless);

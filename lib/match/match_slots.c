@@ -177,10 +177,19 @@ static void extract_sizes(struct mreq *r)
 		s = new_slot(r, type);
 		if (!s)
 			return;
-		if (p >= 0 && is_word(&r->t[p], "below")) {
+		/* "under 10mb" (under is filler elsewhere: "files under src"),
+		 * "at most 2g", "up to 1g" are upper bounds */
+		for (int q = i - 1; q >= 0 && q > p; q--)
+			if (is_word(&r->t[q], "under"))
+				p = q;
+		if (p >= 0 && (is_word(&r->t[p], "below") || is_word(&r->t[p], "under") ||
+			       is_word(&r->t[p], "most") || is_word(&r->t[p], "maximum") ||
+			       is_word(&r->t[p], "max") || (is_word(&r->t[p], "to") && p > 0 &&
+							    is_word(&r->t[p - 1], "up")))) {
 			s->type = SL_SIZE_MAX;
 			take(r, s, p);
-		} else if (p >= 0 && is_word(&r->t[p], "over")) {
+		} else if (p >= 0 && (is_word(&r->t[p], "over") || is_word(&r->t[p], "least") ||
+				      is_word(&r->t[p], "minimum"))) {
 			take(r, s, p);
 		} else if (between == 1) {
 			between = 2;
@@ -298,6 +307,8 @@ static void extract_times(struct mreq *r)
 			s->sub = TM_WEEKDAY;
 			s->num = weekday(t->low);
 			s->cmp = -1;
+			if (i > 1 && is_word(&r->t[i - 1], "last") && is_word(&r->t[i - 2], "since"))
+				take(r, s, i - 2); /* "since last monday" */
 			take(r, s, i - 1);
 			take(r, s, i);
 			snprintf(s->val, sizeof(s->val), "%s", t->low);
@@ -313,12 +324,16 @@ static void extract_times(struct mreq *r)
 			bool have_num = i > 0 && (r->t[i - 1].kind == TK_NUM || r->t[i - 1].kind == TK_DEC) &&
 					free_tok(r, i - 1);
 			bool single = strlen(t->low) == 1;
+			/* "in a year", "older than an hour": one unit */
+			bool article = !have_num && !single && i > 0 && free_tok(r, i - 1) &&
+				       (is_word(&r->t[i - 1], "a") || is_word(&r->t[i - 1], "an"));
 			int type = SL_TIME;
 			int cmp = -1, neg;
 
-			if (have_num) {
-				n = r->t[i - 1].num;
+			if (have_num || article) {
+				n = have_num ? r->t[i - 1].num : 1;
 				first = i - 1;
+				have_num = true;
 			} else if (single) {
 				continue; /* a bare "m" or "d" is not a time */
 			}
@@ -503,7 +518,12 @@ static void extract_exts(struct mreq *r)
 			continue;
 		nx = next_content(r, i);
 		ft = ftype_of(t->low);
-		if (ft && ft->plain) {
+		/* "images"; and "find logs", "delete logs": a type named by its own
+		 * suffix, in the plural, as what a search or a removal acts on
+		 * ("show the logs" stays the system's) */
+		if (ft && (ft->plain || (t->plural && str_eq(ft->word, ft->exts) && i > 0 &&
+					 (is_word(&r->t[i - 1], "find") || is_word(&r->t[i - 1], "delete") ||
+					  is_word(&r->t[i - 1], "count") || is_word(&r->t[i - 1], "all"))))) {
 			if (!s && !(s = new_slot(r, SL_EXT)))
 				return;
 			if (i - last_explicit > 3)
@@ -525,8 +545,27 @@ static void extract_exts(struct mreq *r)
 				add_ext(s->val, sizeof(s->val), ft->exts);
 				take(r, s, i);
 				last_explicit = i;
+				/* "python scripts", "go code": files of that type, read
+				 * like "python files" (never a pattern or a package) */
+				if (str_eq(f, "script") || str_eq(f, "code") || str_eq(f, "source")) {
+					char *low = mt_strdup(r, "file", 4);
+
+					if (low) {
+						r->t[nx].low = low;
+						r->t[nx].w = lex_word("file");
+					}
+				}
 			} else if (ms_known_ext(t->low) && strlen(t->low) > 1 &&
-				   (filey || (i + 2 < r->n && (str_eq(r->t[i + 1].low, "and") ||
+				   /* "jpgs", "every png": a suffix said as a kind of file
+				    * (not "logs", "csv": words of their own too; not a
+				    * place: "the docs folder", "in docs") */
+				   (filey || (!ft && t->cue != CUE_IN && t->cue != CUE_INTO &&
+					      !(i + 1 < r->n && is_word(&r->t[i + 1], "dir")) &&
+					      (t->plural ||
+					       (i > 0 && (is_word(&r->t[i - 1], "every") ||
+							  is_word(&r->t[i - 1], "each") ||
+							  is_word(&r->t[i - 1], "all"))))) ||
+				    (i + 2 < r->n && (str_eq(r->t[i + 1].low, "and") ||
 							      str_eq(r->t[i + 1].low, "or")) &&
 					      ms_known_ext(r->t[i + 2].low)) ||
 				    (i >= 2 && last_explicit == i - 2 &&
@@ -562,6 +601,13 @@ static bool is_generic_noun(const char *w)
 	return false;
 }
 
+/* v1.2.0, 2.3: a release, never a user ("tag this commit as v1.2.0") */
+static bool version_like(const char *w)
+{
+	w += *w == 'v' || *w == 'V';
+	return isdigit((unsigned char)*w) && strchr(w, '.') != NULL;
+}
+
 static void extract_names(struct mreq *r)
 {
 	for (int i = 0; i < r->n; i++) {
@@ -586,7 +632,7 @@ static void extract_names(struct mreq *r)
 			   !is_generic_noun(r->t[nx].low)) {
 			type = SL_USER;
 		} else if (i > 0 && (str_eq(r->t[i - 1].low, "by") || str_eq(r->t[i - 1].low, "as")) &&
-			   t->kind == TK_WORD && (t->w < 0 || t->fixed)) {
+			   t->kind == TK_WORD && (t->w < 0 || t->fixed) && !version_like(t->raw)) {
 			/* "commits by alice", "ssh in as ubuntu": t itself is the user */
 			if (!(s = new_slot(r, SL_USER)))
 				return;
@@ -630,11 +676,146 @@ static void extract_names(struct mreq *r)
 	}
 }
 
+/* "files ending in .bak", "folders whose name starts with test": a glob on
+ * the name ("*.bak", "test*"). Only of files, folders or names: "lines
+ * starting with #" is a pattern in the text, not a name. */
+static void extract_affixes(struct mreq *r)
+{
+	static const char *const ends[] = {"ending", "end", "ends", "ended"};
+	static const char *const starts[] = {"starting", "start", "starts", "beginning",
+					     "begin", "begins", "prefixed"};
+
+	for (int i = 1; i + 2 < r->n; i++) {
+		const struct mtok *t = &r->t[i], *v;
+		bool end = false, start = false;
+		int k = i + 2, p = i - 1;
+		struct mslot *s;
+
+		for (size_t j = 0; j < ARRAY_SIZE(ends); j++)
+			end |= is_word(t, ends[j]);
+		for (size_t j = 0; j < ARRAY_SIZE(starts); j++)
+			start |= is_word(t, starts[j]);
+		if ((!end && !start) || !free_tok(r, i) ||
+		    !(is_word(&r->t[i + 1], "with") || (end && is_word(&r->t[i + 1], "in"))))
+			continue;
+		/* what ends so: "files", "files that", "folders whose name" */
+		while (p > 0 && (r->t[p].stop || is_word(&r->t[p], "name")) && !is_word(&r->t[p], "and"))
+			p--;
+		if (!is_word(&r->t[p], "file") && !is_word(&r->t[p], "dir") &&
+		    !is_word(&r->t[p], "name") && !is_word(&r->t[p], "symlink"))
+			continue;
+		while (k < r->n && (is_word(&r->t[k], "a") || is_word(&r->t[k], "an") ||
+				    is_word(&r->t[k], "the")))
+			k++;
+		if (k >= r->n || !free_tok(r, k))
+			continue;
+		v = &r->t[k];
+		if (!(v->kind == TK_EXT || v->kind == TK_WORD || v->kind == TK_NUM ||
+		      v->kind == TK_QUOTED || v->kind == TK_FILE || v->kind == TK_SYM ||
+		      (v->kind == TK_PATH && !strchr(v->raw, '/'))))
+			continue;
+		if (!(s = new_slot(r, SL_NAME)))
+			return;
+		snprintf(s->val, sizeof(s->val), end ? "*%s" : "%s*", v->raw);
+		for (int j = i; j <= k; j++)
+			take(r, s, j);
+		commit(r);
+	}
+}
+
+/* "the biggest file", "the newest file": a superlative of one thing is
+ * a count of one (head -n 1), where "the biggest files" lists the top ten. */
+static void extract_superlative_one(struct mreq *r)
+{
+	static const char *const sup[] = {"biggest", "smallest", "newest", "oldest"};
+	struct mslot *s;
+
+	for (int i = 0; i < r->ns; i++)
+		if (r->s[i].type == SL_COUNT)
+			return;
+	for (int i = 0; i + 1 < r->n; i++) {
+		bool is_sup = false;
+		int k = i + 1;
+
+		for (size_t j = 0; j < ARRAY_SIZE(sup); j++)
+			is_sup |= is_word(&r->t[i], sup[j]);
+		if (!is_sup || !free_tok(r, i))
+			continue;
+		while (k < r->n && ((r->t[k].slot >= 0 && r->s[r->t[k].slot].type == SL_EXT) ||
+				    is_word(&r->t[k], "modified")))
+			k++;
+		/* files only: du's list of folders starts with their parent's total */
+		if (k >= r->n || r->t[k].plural || !is_word(&r->t[k], "file"))
+			continue;
+		if (!(s = new_slot(r, SL_COUNT)))
+			return;
+		take(r, s, i);
+		s->num = 1;
+		snprintf(s->val, sizeof(s->val), "1");
+		commit(r);
+		return;
+	}
+}
+
+/* "after 2024-01-01", "before 2023-06-30", "between A and B": a date as a
+ * bound (cmp -1: on or after it, +1: before it). "until" stays a word:
+ * "how many days until 2026-01-01" counts to the date. */
+static void extract_dates(struct mreq *r)
+{
+	bool between = false;
+
+	for (int i = 1; i < r->n; i++) {
+		const struct mtok *p = &r->t[i - 1];
+		int cmp = 0;
+		struct mslot *s;
+
+		between |= is_word(p, "between");
+		if (r->t[i].kind != TK_DATE || !free_tok(r, i))
+			continue;
+		if (is_word(p, "after") || is_word(p, "since") || is_word(p, "from") ||
+		    (between && is_word(p, "between")))
+			cmp = -1;
+		else if (is_word(p, "before") || (between && (is_word(p, "and") || is_word(p, "to"))))
+			cmp = 1;
+		if (!cmp || !(s = new_slot(r, SL_DATE)))
+			continue;
+		s->cmp = (int8_t)cmp;
+		if (free_tok(r, i - 1))
+			take(r, s, i - 1);
+		take(r, s, i);
+		snprintf(s->val, sizeof(s->val), "%s", r->t[i].raw);
+		commit(r);
+	}
+}
+
+/* "in this folder only", "in src only": only after a place is the folder
+ * itself, not its subfolders (find -maxdepth 1). */
+static void only_here(struct mreq *r)
+{
+	for (int i = 1; i < r->n; i++) {
+		const struct mtok *p = &r->t[i - 1];
+		char *low;
+
+		if (!is_word(&r->t[i], "only") ||
+		    !(p->kind == TK_PATH || (is_word(p, "dir") && mt_in_place(r, i - 1)) ||
+		      (p->kind == TK_WORD && !p->stop && (p->cue == CUE_IN || p->cue == CUE_INTO))) ||
+		    !(low = mt_strdup(r, "toplevel", 8)))
+			continue;
+		r->t[i].low = low;
+		r->t[i].w = lex_word("toplevel");
+		r->t[i].stop = false;
+	}
+}
+
 void ms_extract(struct mreq *r)
 {
+	only_here(r);
+	extract_affixes(r);
+	extract_dates(r);
 	extract_sizes(r);
 	extract_times(r);
 	extract_numbers(r);
 	extract_exts(r);
+	extract_superlative_one(r);
 	extract_names(r);
 }

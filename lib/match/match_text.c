@@ -631,15 +631,42 @@ static bool caps_name(const char *s)
 	return n >= 3;
 }
 
+/* "in Pictures", "to Downloads": the user's folder, capitalised as the
+ * system shows it, after a word that says where. Lower-case "pictures"
+ * stays a kind of file. */
+static const char *user_folder(const struct mreq *r, int i)
+{
+	static const char *const dirs[] = {"~/Desktop", "~/Documents", "~/Downloads", "~/Movies",
+					   "~/Music", "~/Pictures", "~/Public", "~/Videos"};
+	const char *w = r->t[i].raw, *p = i > 0 ? r->t[i - 1].low : "";
+
+	if (r->t[i].kind != TK_WORD || !isupper((unsigned char)w[0]) ||
+	    !(str_eq(p, "in") || str_eq(p, "under") || str_eq(p, "from") || str_eq(p, "to") ||
+	      str_eq(p, "into") || str_eq(p, "inside")))
+		return NULL;
+	for (size_t k = 0; k < ARRAY_SIZE(dirs); k++)
+		if (str_eq(w, dirs[k] + 2))
+			return dirs[k];
+	return NULL;
+}
+
 static void fold_phrases(struct mreq *r, const int *w0)
 {
 	bool gone[MT_MAX_TOKS] = {false};
 
 	for (int i = 0; i < r->n; i++) {
 		int best = -1, blen = 0;
+		const char *ud;
 
 		if (r->t[i].kind != TK_WORD)
 			continue;
+		if ((ud = user_folder(r, i))) {
+			r->t[i].kind = TK_PATH;
+			r->t[i].raw = r->t[i].low = (char *)ud;
+			r->t[i].w = -1;
+			r->t[i].dir = true;
+			continue;
+		}
 		for (int pass = 0; pass < 2; pass++) {
 			int first = pass ? w0[i] : r->t[i].w;
 
@@ -683,6 +710,10 @@ static void fold_phrases(struct mreq *r, const int *w0)
 				t->kind = TK_PATH;
 				t->raw = t->low = (char *)to;
 				t->w = -1;
+				/* ~, ., .., / and the user's folders (~/Downloads) */
+				t->dir = str_eq(to, "~") || str_eq(to, ".") || str_eq(to, "..") ||
+					 str_eq(to, "/") || (to[0] == '~' && to[1] == '/' &&
+							     isupper((unsigned char)to[2]));
 			} else {
 				t->w = lex_word(to);
 				t->low = (char *)(t->w >= 0 ? lex_str(t->w) : to);
@@ -755,6 +786,14 @@ bool mt_in_place(const struct mreq *r, int i)
 
 	return i > 0 && p->kind == TK_WORD && !p->stop &&
 	       (p->cue == CUE_IN || p->cue == CUE_FROM || p->cue == CUE_INTO);
+}
+
+void mt_recue(struct mreq *r)
+{
+	for (int i = 0; i < r->n; i++)
+		r->t[i].slot = -1;
+	r->ns = 0;
+	set_cues(r);
 }
 
 int mt_tokenize(struct mreq *r, const char *req, size_t len, struct err *err)

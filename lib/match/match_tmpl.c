@@ -34,7 +34,7 @@ enum special { RS_NONE, RS_SIG, RS_CMD, RS_MSG, RS_UHOST, RS_MODE, RS_TEXT, RS_N
 
 /* Value checks: a role only takes a token whose text passes. */
 enum check { CK_NONE, CK_TAR, CK_ZIP, CK_7Z, CK_GZ, CK_XZ, CK_BZ2, CK_JSON, CK_IDENT, CK_HEX, CK_TZ,
-	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG };
+	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_DAEMON, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG, CK_RC, CK_LOCAL, CK_REQ, CK_PROG, CK_SUREDIR, CK_TEXTNAME, CK_AFTER, CK_BEFORE };
 
 struct role_def {
 	const char *name;
@@ -66,6 +66,8 @@ static const struct role_def roles[] = {
 	{"at", -1, -1, K(AT), 0, NULL, 0, 0, false, 0, 0},
 	/* not a number right after "line": "delete line 7" names a line, not /7/ */
 	{"pattern", -1, -1, K(QUOTED), 0, NULL, K(WORD) | K(NUM) | K(SYM) | K(GLOB) | K(DEC) | K(OPT), PAT_CUES, false, 0, CK_NOTLINENO},
+	/* what the lines have: "lines with WARN", "lines with 404" */
+	{"wpat", -1, -1, K(QUOTED), C(WITH), NULL, K(WORD) | K(NUM) | K(SYM) | K(GLOB) | K(DEC), C(WITH), false, 0, CK_NOTLINENO},
 	{"str", -1, -1, K(QUOTED), 0, NULL, ANYNAME | K(DEC) | K(SYM), 0, false, 0, 0},
 	{"quoted", -1, -1, K(QUOTED), 0, NULL, 0, 0, false, 0, 0},
 	/* not after "in": "the files in release.tar.xz" or "in conf.d" name a place */
@@ -78,13 +80,16 @@ static const struct role_def roles[] = {
 	{"interval", SL_INTERVAL, -1, 0, 0, NULL, K(NUM), 0, false, 0, 0},
 	{"exclude", SL_EXCLUDE, -1, 0, 0, NULL, 0, 0, false, 0, 0},
 	{"user", SL_USER, -1, 0, 0, "user", 0, 0, false, 0, 0},
-	{"who", SL_USER, -1, 0, 0, "user", K(WORD), 0, true, 0, 0},
+	{"who", SL_USER, SL_NAME, 0, 0, "user", K(WORD), 0, true, 0, 0}, /* "a user named dave" */
 	{"group", -1, -1, 0, 0, "group", K(WORD), 0, true, 0, 0},
 	{"count", SL_COUNT, -1, 0, 0, NULL, K(NUM), 0, false, 0, 0},
 	{"pid", SL_PID, -1, 0, 0, NULL, K(NUM), 0, false, 0, 0},
 	{"port", SL_PORT, -1, 0, 0, NULL, K(NUM), 0, false, 0, 0},
 	{"num", -1, -1, 0, 0, NULL, K(NUM) | K(DEC), 0, false, 0, 0},
-	{"date", -1, -1, K(DATE), 0, NULL, 0, 0, false, 0, 0},
+	{"date", SL_DATE, -1, K(DATE), 0, NULL, 0, 0, false, 0, 0},
+	/* a date as a bound: "after 2024-01-01", "before 2023-06-30" */
+	{"dafter", SL_DATE, -1, 0, 0, NULL, 0, 0, false, 0, CK_AFTER},
+	{"dbefore", SL_DATE, -1, 0, 0, NULL, 0, 0, false, 0, CK_BEFORE},
 	{"range", SL_PORT, -1, K(RANGE), 0, NULL, 0, 0, false, 0, 0}, /* "ports 1-1024" */
 	{"pair", -1, -1, K(PAIR), 0, NULL, 0, 0, false, 0, 0},
 	{"ref", -1, -1, K(REF), 0, NULL, 0, 0, false, 0, 0},
@@ -95,6 +100,8 @@ static const struct role_def roles[] = {
 	{"deploy", SL_NAME, -1, 0, 0, "deployment", ANYNAME, 0, true, 0, 0},
 	{"ns", -1, -1, 0, 0, "namespace", ANYNAME, C(IN), true, 0, 0}, /* "in prod", never "that are failing" */
 	{"service", SL_NAME, -1, 0, 0, "service", ANYNAME, 0, false, 0, CK_SVC},
+	/* a service named for its process (macOS log predicates, pgrep) */
+	{"daemon", SL_NAME, -1, 0, 0, "service", ANYNAME, 0, false, 0, CK_DAEMON},
 	/* a cluster's Service: "db" or "api" is a name there, not a kind */
 	{"ksvc", SL_NAME, -1, 0, 0, "service", ANYNAME, 0, false, 0, CK_KSVC},
 	{"pkg", SL_NAME, -1, K(AT), 0, "package", ANYNAME, 0, false, 0, CK_PKG},
@@ -105,7 +112,7 @@ static const struct role_def roles[] = {
 	{"image", SL_NAME, -1, 0, 0, "image", ANYNAME, 0, true, 0, CK_IMAGE},
 	{"tag", SL_NAME, -1, 0, 0, "tag", ANYNAME, 0, true, 0, 0},
 	{"remote", -1, -1, 0, 0, "remote", K(WORD), 0, false, 0, CK_REMOTE},
-	{"var", -1, -1, 0, 0, "variable", K(WORD), 0, false, 0, CK_ENVNAME},
+	{"var", -1, -1, K(SYM), 0, "variable", K(WORD), 0, false, 0, CK_ENVNAME}, /* HOME, $EDITOR */
 	{"tz", -1, -1, 0, 0, NULL, K(WORD) | K(PATH), 0, false, 0, CK_TZ},
 	{"sig", -1, -1, 0, 0, NULL, 0, 0, false, RS_SIG, 0},
 	{"cmd", -1, -1, 0, 0, NULL, 0, 0, false, RS_CMD, 0},
@@ -113,7 +120,9 @@ static const struct role_def roles[] = {
 	{"uhost", -1, -1, K(AT), 0, NULL, 0, 0, false, RS_UHOST, 0},
 	{"mode", -1, -1, K(MODE), 0, NULL, 0, 0, false, RS_MODE, 0},
 	{"text", -1, -1, K(QUOTED), 0, NULL, 0, 0, false, RS_TEXT, 0},
-	{"folder", SL_NAME, -1, K(PATH), 0, "dir", K(WORD), 0, true, 0, 0},
+	{"folder", SL_NAME, -1, K(PATH), 0, "dir", K(WORD), 0, true, 0, CK_DIRISH},
+	/* where cd goes: a path, or a name after into/to/in ("cd into site") */
+	{"cdir", -1, -1, K(PATH), 0, "dir", K(WORD) | K(FILE), C(IN) | C(INTO) | C(TO) | C(NONE), true, 0, CK_DIRISH},
 	{"sysvc", -1, -1, 0, 0, "service|server|daemon", K(WORD), 0, false, 0, CK_SYSVC},
 	{"target", -1, -1, K(FILE) | K(PATH) | K(GLOB), 0, "dir|file", K(WORD), 0, false, 0, 0},
 	{"tarf", SL_NAME, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_TAR},
@@ -160,14 +169,28 @@ static const struct role_def roles[] = {
 	{"email", -1, -1, K(AT), 0, NULL, 0, 0, false, 0, CK_EMAIL},
 	/* the package manager the request names ("with apt"): only this platform's */
 	{"pmname", -1, -1, 0, 0, NULL, 0, 0, false, RS_PMNAME, 0},
+	/* a file said with its suffix (app.log, src/main.c), read as text */
+	{"nfile", SL_NAME, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_TEXTNAME},
+	/* a folder said to be one: "the src folder", "downloads", "logs/" */
+	{"sdir", -1, -1, K(PATH), 0, "dir", 0, 0, false, 0, CK_SUREDIR},
+	/* a kubeconfig context: "switch kubectl context to staging" */
+	{"kctx", -1, -1, 0, 0, "context", ANYNAME, C(TO) | C(NONE), true, 0, CK_KSVC},
+	/* a program whose version is asked: python, node, git */
+	{"prog", -1, -1, K(WORD), 0, NULL, 0, 0, false, 0, CK_PROG},
+	/* a shell's start-up file, read again with source: ~/.bashrc */
+	{"rcfile", -1, -1, K(PATH) | K(FILE), 0, NULL, 0, 0, false, 0, CK_RC},
+	/* where cp, mv or ln put things: on this machine, never host:path */
+	{"ldest", -1, -1, K(PATH) | K(FILE), C(TO) | C(INTO) | C(AS) | C(IN) | C(NONE), NULL, K(WORD), C(TO) | C(INTO) | C(AS), true, 0, CK_LOCAL},
+	/* a pip requirements file: requirements.txt, requirements-dev.txt */
+	{"reqf", -1, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_REQ},
 	/* what is copied in "a copy of X called Y" */
 	{"orig", -1, -1, K(PATH) | K(FILE), C(OF) | C(NONE), NULL, 0, 0, false, 0, CK_FILE},
 };
 
 /* Roles whose value is a folder, and roles whose value is a file: one
  * reading of a request cannot take the same token as both. */
-static const char *const dir_roles[] = {"path", "dir", "folder", "exdir"};
-static const char *const file_roles[] = {"file", "tfile", "tarf", "zipf", "gzf", "xzf", "bzf", "script"};
+static const char *const dir_roles[] = {"path", "dir", "folder", "exdir", "cdir", "sdir"};
+static const char *const file_roles[] = {"file", "tfile", "nfile", "tarf", "zipf", "gzf", "xzf", "bzf", "script"};
 
 static uint8_t role_as(const struct role_def *rd)
 {
@@ -185,8 +208,10 @@ static const struct role_def *role_def(const char *name, size_t n)
 	/* file2, num2...: the same kind of role, filled with the next value */
 	while (n > 1 && isdigit((unsigned char)name[n - 1]))
 		n--;
+	/* the first byte first: every template role is looked up here */
 	for (size_t i = 0; i < ARRAY_SIZE(roles); i++)
-		if (strncmp(roles[i].name, name, n) == 0 && roles[i].name[n] == '\0')
+		if (roles[i].name[0] == name[0] && strncmp(roles[i].name, name, n) == 0 &&
+		    roles[i].name[n] == '\0')
 			return &roles[i];
 	return NULL;
 }
@@ -219,6 +244,13 @@ static bool noun_match(const char *nouns, const char *w)
 		nouns += k + (nouns[k] == '|');
 	}
 	return false;
+}
+
+bool mt_role_noun(const char *role, const struct mtok *t)
+{
+	const struct role_def *rd = role_def(role, strlen(role));
+
+	return rd && t->kind == TK_WORD && noun_match(rd->nouns, t->low);
 }
 
 static bool ends_with(const char *s, const char *suf)
@@ -312,6 +344,9 @@ static bool generic_service(const char *v)
 		"site", "service", "daemon", "backend", "frontend", "api", "computer", "machine",
 		"system", "everything", "all", "it", "thing", "stuff", "program", "process",
 		"container", "network", "internet", "cache", "queue", "worker", "proxy",
+		/* things a machine has, never units: "check disk health" */
+		"disk", "drive", "memory", "ram", "cpu", "battery", "health", "hardware", "screen",
+		"display", "file", "dir", "folder", "laptop", "wifi", "port", "space",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
@@ -321,19 +356,59 @@ static bool generic_service(const char *v)
 }
 
 /* Short names whose unit differs by system: "restart postgres" means
- * postgresql.service, and Apache is apache2 on Debian but httpd on Fedora,
- * Arch and Homebrew. One column per family; NULL where the engine does not
- * know the name there, so the request declines rather than guess. */
+ * postgresql.service, Apache is apache2 on Debian but httpd on Fedora, Arch
+ * and Homebrew, and cron is crond on Fedora. One column per family (the
+ * brew column is the formula for `brew services`); NULL where the engine
+ * does not know the name there, so the request declines rather than guess
+ * (ssh and cron are no brew services: macOS runs its own, see
+ * sys_services). proc is the daemon's process name, which macOS's `log`
+ * predicates and pgrep match: the formula postgresql runs "postgres",
+ * mysql runs "mysqld". */
 enum svc_family { SF_DEB, SF_RPM, SF_ARCH, SF_BREW, SF__COUNT };
 static const struct {
-	const char *name, *unit[SF__COUNT];
+	const char *name, *unit[SF__COUNT], *proc;
 } svc_units[] = {
-	{"postgres", {"postgresql", "postgresql", "postgresql", "postgresql"}},
-	{"apache", {"apache2", "httpd", "httpd", "httpd"}},
-	{"apache2", {"apache2", "httpd", "httpd", "httpd"}},
-	{"httpd", {"apache2", "httpd", "httpd", "httpd"}},
-	{"mongo", {"mongod", "mongod", "mongodb", "mongodb-community"}},
-	{"mongodb", {"mongod", "mongod", "mongodb", "mongodb-community"}},
+	{"postgres", {"postgresql", "postgresql", "postgresql", "postgresql"}, "postgres"},
+	{"postgresql", {"postgresql", "postgresql", "postgresql", "postgresql"}, "postgres"},
+	{"apache", {"apache2", "httpd", "httpd", "httpd"}, "httpd"},
+	{"apache2", {"apache2", "httpd", "httpd", "httpd"}, "httpd"},
+	{"httpd", {"apache2", "httpd", "httpd", "httpd"}, "httpd"},
+	{"mongo", {"mongod", "mongod", "mongodb", "mongodb-community"}, "mongod"},
+	{"mongodb", {"mongod", "mongod", "mongodb", "mongodb-community"}, "mongod"},
+	{"mongod", {"mongod", "mongod", "mongodb", "mongodb-community"}, "mongod"},
+	/* Arch ships MariaDB, whose unit answers to mysqld too */
+	{"mysql", {"mysql", "mysqld", "mariadb", "mysql"}, "mysqld"},
+	{"mysqld", {"mysql", "mysqld", "mariadb", "mysql"}, "mysqld"},
+	{"mariadb", {"mariadb", "mariadb", "mariadb", "mariadb"}, "mariadbd"},
+	{"redis", {"redis-server", "redis", "redis", "redis"}, "redis-server"},
+	{"redis-server", {"redis-server", "redis", "redis", "redis"}, "redis-server"},
+	{"ssh", {"ssh", "sshd", "sshd", NULL}, "sshd"},
+	{"sshd", {"ssh", "sshd", "sshd", NULL}, "sshd"},
+	{"openssh", {"ssh", "sshd", "sshd", NULL}, "sshd"},
+	{"cron", {"cron", "crond", "cronie", NULL}, "cron"},
+	{"crond", {"cron", "crond", "cronie", NULL}, "cron"},
+	{"cronie", {"cron", "crond", "cronie", NULL}, "cron"},
+	/* Docker Desktop on a Mac is an app, not a brew service */
+	{"docker", {"docker", "docker", "docker", NULL}, NULL},
+	{"dockerd", {"docker", "docker", "docker", NULL}, NULL},
+	{"bind", {"named", "named", "named", "bind"}, "named"},
+	{"bind9", {"named", "named", "named", "bind"}, "named"},
+	{"named", {"named", "named", "named", "bind"}, "named"},
+	{"samba", {"smbd", "smb", "smb", NULL}, "smbd"},
+	{"smbd", {"smbd", "smb", "smb", NULL}, "smbd"},
+	{"cups", {"cups", "cups", "cups", NULL}, "cupsd"},
+	{"cupsd", {"cups", "cups", "cups", NULL}, "cupsd"},
+	{"chrony", {"chrony", "chronyd", "chronyd", NULL}, "chronyd"},
+	{"chronyd", {"chrony", "chronyd", "chronyd", NULL}, "chronyd"},
+	{"rabbitmq", {"rabbitmq-server", "rabbitmq-server", "rabbitmq", "rabbitmq"}, NULL},
+	{"grafana", {"grafana-server", "grafana-server", "grafana", "grafana"}, "grafana"},
+	{"tailscale", {"tailscaled", "tailscaled", "tailscaled", "tailscale"}, "tailscaled"},
+	{"networkmanager", {"NetworkManager", "NetworkManager", "NetworkManager", NULL}, NULL},
+	{"avahi", {"avahi-daemon", "avahi-daemon", "avahi-daemon", NULL}, NULL},
+	{"nfs", {"nfs-server", "nfs-server", "nfs-server", NULL}, NULL},
+	{"bluetooth", {"bluetooth", "bluetooth", "bluetooth", NULL}, "bluetoothd"},
+	/* Debian names the unit after PHP's version (php8.2-fpm) */
+	{"php-fpm", {NULL, "php-fpm", "php-fpm", "php"}, "php-fpm"},
 };
 
 /* The family whose unit names p uses, -1 when unknown (FreeBSD's ports,
@@ -355,16 +430,32 @@ static int svc_family(const struct platform *p)
 	return -1;
 }
 
+static int svc_row(const char *v)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(svc_units); i++)
+		if (strcasecmp(v, svc_units[i].name) == 0)
+			return (int)i;
+	return -1;
+}
+
 /* The unit (or brew formula) for service name v on p: v itself when it is
  * no known short name, NULL when it is one and p's name for it is unknown. */
 static const char *svc_unit(const struct platform *p, const char *v)
 {
-	int fam = svc_family(p);
+	int fam = svc_family(p), k = svc_row(v);
 
-	for (size_t i = 0; i < ARRAY_SIZE(svc_units); i++)
-		if (strcasecmp(v, svc_units[i].name) == 0)
-			return fam < 0 ? NULL : svc_units[i].unit[fam];
-	return v;
+	if (k < 0)
+		return v;
+	return fam < 0 ? NULL : svc_units[k].unit[fam];
+}
+
+/* The process a service named v runs as: v itself when it is no known
+ * short name, NULL when it is one whose process the engine does not know. */
+static const char *svc_proc(const char *v)
+{
+	int k = svc_row(v);
+
+	return k < 0 ? v : svc_units[k].proc;
 }
 
 static const char *sys_label(const char *v)
@@ -372,6 +463,31 @@ static const char *sys_label(const char *v)
 	for (size_t i = 0; i < ARRAY_SIZE(sys_services); i++)
 		if (strcasecmp(v, sys_services[i].name) == 0)
 			return sys_services[i].label;
+	return NULL;
+}
+
+/* How programs print their version, where --version is not it (java
+ * -version, go version) or the name is not the program (python is
+ * python3). Other programs the explain table knows take --version. */
+static const struct {
+	const char *name, *cmd;
+} prog_versions[] = {
+	{"python", "python3 --version"}, {"python3", "python3 --version"},
+	{"python2", "python2 --version"}, {"node", "node --version"}, {"nodejs", "node --version"},
+	{"go", "go version"}, {"golang", "go version"}, {"java", "java -version"},
+	{"javac", "javac -version"}, {"openssl", "openssl version"}, {"ssh", "ssh -V"},
+	{"openssh", "ssh -V"}, {"tmux", "tmux -V"}, {"nginx", "nginx -v"},
+	{"kubectl", "kubectl version --client"}, {"helm", "helm version"}, {"rust", "rustc --version"},
+	{"rustc", "rustc --version"}, {"cargo", "cargo --version"}, {"gcc", "gcc --version"},
+	{"clang", "clang --version"}, {"cmake", "cmake --version"}, {"ruby", "ruby --version"},
+	{"php", "php --version"}, {"perl", "perl --version"}, {"zsh", "zsh --version"},
+};
+
+static const char *prog_version(const char *v)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(prog_versions); i++)
+		if (strcasecmp(v, prog_versions[i].name) == 0)
+			return prog_versions[i].cmd;
 	return NULL;
 }
 
@@ -461,17 +577,49 @@ static bool check_ok(int check, const char *v, int kind)
 		return *end == '\0' && strlen(strchr(v, ':') + 1) == 2 && h >= 0 && h < 24 && m >= 0 &&
 		       m < 60;
 	}
-	case CK_SVC: /* a unit name, not "10:00" or host:port, nor a kind of service */
-		return strchr(v, ':') == NULL && !generic_service(v);
+	case CK_SVC: /* a unit name, not "10:00", host:port, ~/.bashrc, nor a kind of service */
+	case CK_DAEMON:
+		return !strpbrk(v, ":/~") && !generic_service(v);
 	case CK_KSVC:
 		return strchr(v, ':') == NULL;
-	case CK_ENVNAME: { /* HOME, path; "set a variable" names none: a generic verb is no name */
-		int id = lex_word(v);
+	case CK_ENVNAME: { /* HOME, path, $EDITOR; "set a variable" names none: a generic verb is no name */
+		int id;
+
+		if (kind == TK_SYM) /* only "$NAME" of the symbols */
+			return v[0] == '$' && check_ok(CK_IDENT, v + 1, TK_WORD);
+		id = lex_word(v);
 
 		return check_ok(CK_IDENT, v, kind) && (id < 0 || !(lex_flags(id) & WF_WEAK));
 	}
-	case CK_PKG: /* "install node with brew": brew is the manager, not the package */
+	case CK_PROG: /* a program the engine knows how to ask for its version */
+		return prog_version(v) || (explain_program_what(v) && !generic_service(v));
+	case CK_RC: { /* ~/.bashrc, .zshrc, ~/.profile */
+		const char *base = strrchr(v, '/');
+
+		base = base ? base + 1 : v;
+		return str_eq(base, ".bashrc") || str_eq(base, ".zshrc") || str_eq(base, ".profile") ||
+		       str_eq(base, ".bash_profile") || str_eq(base, ".zprofile");
+	}
+	case CK_LOCAL: { /* not host:path, user@host: cp and mv stay on this machine */
+		const char *colon = strchr(v, ':');
+
+		return kind != TK_AT && !(colon && !memchr(v, '/', (size_t)(colon - v)));
+	}
+	case CK_REQ: {
+		const char *base = strrchr(v, '/');
+
+		base = base ? base + 1 : v;
+		return strncmp(base, "requirements", 12) == 0 && ends_with(base, ".txt");
+	}
+	case CK_PKG: { /* "install node with brew": brew is the manager, not the package */
+		const char *dot = strrchr(v, '.');
+
+		/* requirements.txt is a file of packages, not one */
+		if (kind == TK_FILE && dot && (str_eq(dot, ".txt") || str_eq(dot, ".json") ||
+					       str_eq(dot, ".toml") || str_eq(dot, ".lock")))
+			return false;
 		return pm_name(v) == NULL;
+	}
 	case CK_LRANGE: { /* 5-10: first line first */
 		char *end;
 		long a = strtol(v, &end, 10), z;
@@ -524,6 +672,20 @@ static bool check_ok(int check, const char *v, int kind)
 		return kind != TK_WORD && strchr(base + 1, '.') && !archive_name(v) &&
 		       !str_eq(base, "..");
 	}
+	case CK_TEXTNAME: { /* app.log, src/main.c: a known suffix (conf.d is a folder) */
+		const char *base = strrchr(v, '/'), *dot;
+		char low[16];
+		size_t k;
+
+		base = base ? base + 1 : v;
+		dot = strrchr(base, '.');
+		if (kind == TK_WORD || !dot || dot == base || archive_name(v))
+			return false;
+		for (k = 0; dot[k + 1] && k + 1 < sizeof(low); k++)
+			low[k] = (char)tolower((unsigned char)dot[k + 1]);
+		low[k] = '\0';
+		return ms_known_ext(low);
+	}
 	case CK_TEXTF: /* ... and not an archive or a compressed file */
 		if (archive_name(v))
 			return false;
@@ -560,8 +722,17 @@ static bool takeable(const struct mfill *f, int i, uint32_t kinds, bool unknown,
 	/* a known word is a value only next to its noun ("the web container"),
 	 * and an image only when it is one ("docker pull nginx", not "the
 	 * unused images") */
+	/* "under docs", "into build": these prepositions only say where, so
+	 * the word after them is a folder even when the engine knows it */
 	if (t->kind == TK_WORD && t->w >= 0 && !t->fixed && !name_shaped(t->raw) &&
-	    (check == CK_IMAGE ? !known_image(t->raw) : unknown))
+	    (check == CK_IMAGE ? !known_image(t->raw) : unknown) &&
+	    !(check == CK_DIRISH && i > 0 && !(lex_flags(t->w) & WF_WEAK) &&
+	      (str_eq(f->r->t[i - 1].low, "under") || str_eq(f->r->t[i - 1].low, "inside") ||
+	       str_eq(f->r->t[i - 1].low, "within") || str_eq(f->r->t[i - 1].low, "into"))))
+		return false;
+	if ((check == CK_FILE || check == CK_TEXTF) && t->dir)
+		return false; /* "show the downloads folder" is no file for cat */
+	if (check == CK_SUREDIR && t->kind == TK_PATH && !t->dir && t->raw[strlen(t->raw) - 1] != '/')
 		return false;
 	if (check == CK_NOTLINENO && t->kind == TK_NUM && i > 0 && str_eq(f->r->t[i - 1].low, "line"))
 		return false;
@@ -569,7 +740,7 @@ static bool takeable(const struct mfill *f, int i, uint32_t kinds, bool unknown,
 		return false;
 	/* "watch the log and alert": a word after "and" begins a second task,
 	 * not the unit, unless a service noun follows ("and the cron service") */
-	if ((check == CK_SVC || check == CK_SYSVC) && i > 0 &&
+	if ((check == CK_SVC || check == CK_SYSVC || check == CK_DAEMON) && i > 0 &&
 	    (str_eq(f->r->t[i - 1].low, "and") || str_eq(f->r->t[i - 1].low, "then")) &&
 	    !(i + 1 < f->r->n && (mt_is(&f->r->t[i + 1], "service") || str_eq(f->r->t[i + 1].low, "daemon") ||
 				  str_eq(f->r->t[i + 1].low, "server") || str_eq(f->r->t[i + 1].low, "unit"))))
@@ -577,6 +748,8 @@ static bool takeable(const struct mfill *f, int i, uint32_t kinds, bool unknown,
 	/* a system service's launchd label is known on macOS; elsewhere its unit is needed */
 	if ((check == CK_SVC || (check == CK_SYSVC && f->plat && f->plat->os != PLAT_MACOS)) &&
 	    !svc_unit(f->plat, t->raw))
+		return false;
+	if (check == CK_DAEMON && !svc_proc(t->raw))
 		return false;
 	return check_ok(check, t->raw, t->kind);
 }
@@ -682,7 +855,24 @@ static bool names_object(const struct mfill *f, const struct role_def *rd, int i
 	return (i > 0 && f->flagged[i - 1]) || (i + 1 < r->n && f->flagged[i + 1]);
 }
 
+/* Words that pick which of the noun's things, never a name: "each
+ * folder", "the current folder", "another container". */
+static bool picks_which(const struct mtok *t)
+{
+	return t->kind == TK_WORD &&
+	       (str_eq(t->low, "each") || str_eq(t->low, "current") || str_eq(t->low, "another"));
+}
+
 static struct mrole *get_role(struct mfill *f, const char *name, size_t n);
+
+/* Whether the role takes tokens under "to"/"into" and under other cues
+ * too: a destination, which "to" names best. */
+static bool to_first(const struct role_def *rd)
+{
+	uint32_t to = C(TO) | C(INTO);
+
+	return rd->kinds && rd->cues && (rd->cues & to) == to && (rd->cues & ~to);
+}
 
 /* A field separator said by name ("colon", "tabs") or typed (":"), as
  * shell text for cut -d; NULL when w names none. */
@@ -805,19 +995,24 @@ static bool dest_only(const struct mfill *f, const struct role_def *rd, int i)
 {
 	uint8_t cue = f->r->t[i].cue;
 
-	return (cue == CUE_TO || cue == CUE_INTO) && !str_eq(rd->name, "dest") && f->in &&
-	       f->in->gnu && strstr(f->in->gnu, "{dest") != NULL;
+	return (cue == CUE_TO || cue == CUE_INTO) && !str_eq(rd->name, "dest") &&
+	       !str_eq(rd->name, "ldest") && f->in && f->in->gnu &&
+	       (strstr(f->in->gnu, "{dest") || strstr(f->in->gnu, "{ldest"));
 }
 
 /* A name slot ("named site.tgz") fills an archive role only when it is one
  * of that kind, and a text role only when it is no archive. */
 static bool slot_check_ok(const struct mfill *f, const struct role_def *rd, const struct mslot *s)
 {
+	if (s->type == SL_DATE)
+		return rd->check == CK_AFTER ? s->cmp < 0 : rd->check == CK_BEFORE ? s->cmp > 0 : true;
 	if (s->type != SL_NAME)
 		return true;
 	switch (rd->check) {
 	case CK_SVC:
 		return svc_unit(f->plat, s->val) != NULL;
+	case CK_DAEMON:
+		return svc_proc(s->val) != NULL;
 	case CK_TAR:
 	case CK_ZIP:
 	case CK_7Z:
@@ -827,6 +1022,8 @@ static bool slot_check_ok(const struct mfill *f, const struct role_def *rd, cons
 		return check_ok(rd->check, s->val, TK_FILE);
 	case CK_TEXTF:
 		return !archive_name(s->val);
+	case CK_DIRISH: /* "called src.tar.xz" names the archive, not the folder */
+		return check_ok(CK_DIRISH, s->val, strchr(s->val, '.') ? TK_FILE : TK_WORD);
 	default:
 		return true;
 	}
@@ -1117,6 +1314,9 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 			if (t->kind == TK_NUM || t->kind == TK_DEC ||
 			    ((t->kind == TK_SYM || t->kind == TK_GLOB) &&
 			     strspn(t->raw, "+-*/%^()x.") == strlen(t->raw)) ||
+			    /* "15*24", "7/3": digits and operators typed as one token */
+			    (strspn(t->raw, "0123456789+-*/%^().") == strlen(t->raw) &&
+			     strpbrk(t->raw, "+-*/%^") && strpbrk(t->raw, "0123456789")) ||
 			    (t->kind == TK_OPT && isdigit((unsigned char)t->raw[1]))) {
 				if (first < 0)
 					first = i;
@@ -1125,7 +1325,8 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 				break;
 			}
 		}
-		if (first < 0 || last == first)
+		/* one token is an expression only with an operator in it ("15*24") */
+		if (first < 0 || (last == first && !strpbrk(r->t[first].raw + 1, "+-*/%^")))
 			return false;
 		for (int i = first; i <= last; i++)
 			f->used[i] = true;
@@ -1171,7 +1372,17 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 		break;
 	}
 	/* a token of the role's own kind; "rename a.txt and b.txt" names two
-	 * things to act on, never b.txt as where a.txt goes */
+	 * things to act on, never b.txt as where a.txt goes. A destination
+	 * said with "to" or "into" comes before one said otherwise: in "move
+	 * every png in this folder to images/" the png go to images/ */
+	for (int i = 0; to_first(rd) && i < r->n; i++) {
+		if ((r->t[i].cue == CUE_TO || r->t[i].cue == CUE_INTO) &&
+		    takeable(f, i, rd->kinds, false, rd->check) && !dest_only(f, rd, i)) {
+			f->used[i] = true;
+			m->tok = i;
+			return true;
+		}
+	}
 	for (int i = 0; rd->kinds && i < r->n; i++) {
 		if (takeable(f, i, rd->kinds, false, rd->check) && cue_ok(rd->cues, &r->t[i]) &&
 		    !dest_only(f, rd, i) &&
@@ -1202,6 +1413,7 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 		/* after the noun: a name ("pod api-1"); before it, any word ("the cron
 		 * service"), except for "file", where the word before is a type */
 		if (j + 1 < r->n && takeable(f, j + 1, k, false, rd->check) && !names_object(f, rd, j + 1) &&
+		    !picks_which(&r->t[j + 1]) &&
 		    !dest_only(f, rd, j + 1) &&
 		    (r->t[j + 1].kind != TK_WORD || r->t[j + 1].w < 0 || r->t[j + 1].fixed ||
 		     !(lex_flags(r->t[j + 1].w) & WF_TARGET))) {
@@ -1211,6 +1423,7 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 			return true;
 		}
 		if (j > 0 && takeable(f, j - 1, k, false, rd->check) && !names_object(f, rd, j - 1) &&
+		    !picks_which(&r->t[j - 1]) &&
 		    !dest_only(f, rd, j - 1) &&
 		    (!str_eq(r->t[j].low, "file") || r->t[j - 1].kind != TK_WORD ||
 		     r->t[j - 1].w < 0)) {
@@ -1302,7 +1515,8 @@ bool mt_pm_verb_known(const char *verb)
 static int flag_index(const struct mfill *f, const char *name, size_t n)
 {
 	for (int i = 0; i < f->ci->nopt; i++)
-		if (f->ci->flaglen[i] == n && strncmp(f->in->opt + f->ci->flagoff[i], name, n) == 0)
+		if (f->ci->flaglen[i] == n && f->in->opt[f->ci->flagoff[i]] == name[0] &&
+		    strncmp(f->in->opt + f->ci->flagoff[i], name, n) == 0)
 			return i;
 	return -1;
 }
@@ -1315,7 +1529,8 @@ static struct mrole *get_role(struct mfill *f, const char *name, size_t n)
 	struct mrole *m;
 
 	for (int i = 0; i < f->nroles; i++)
-		if (strncmp(f->roles[i].name, name, n) == 0 && f->roles[i].name[n] == '\0')
+		if (f->roles[i].name[0] == name[0] && strncmp(f->roles[i].name, name, n) == 0 &&
+		    f->roles[i].name[n] == '\0')
 			return f->roles[i].ok ? &f->roles[i] : NULL;
 	if (f->nroles >= MF_ROLES || n >= sizeof(f->roles[0].name))
 		return NULL;
@@ -1432,7 +1647,7 @@ static void add_glob(struct buf *b, const char *s)
 /* Roles that name files on the command line, where a glob is expanded. */
 static bool names_files(const char *role)
 {
-	static const char *const names[] = {"file", "tfile", "target", "src", "dest"};
+	static const char *const names[] = {"file", "tfile", "target", "src", "dest", "ldest"};
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if (str_eq(role, names[i]))
@@ -1521,6 +1736,10 @@ static void fmt_time(struct buf *b, const struct mslot *s, const char *fmt, cons
 				buf_addf(b, "-newer%ct 'last %s'", x, wdays[(int)s->num % 7]);
 			return;
 		}
+		return;
+	}
+	if (str_eq(fmt, "mins")) { /* shutdown +N: minutes from now */
+		buf_addf(b, "%ld", s->sub == TM_DAY ? n * 1440 : n);
 		return;
 	}
 	if (str_eq(fmt, "last")) { /* log show --last: m, h or d */
@@ -1634,6 +1853,21 @@ static const char *role_text(const struct mfill *f, const struct mrole *m, char 
 		for (int i = m->tok; i <= m->tok2 && n + 1 < cap; i++)
 			n += (size_t)snprintf(tmp + n, cap - n, "%s%s", i > m->tok ? " " : "", r->t[i].raw);
 		return tmp;
+	}
+	/* "grep for errors": the singular matches the plural too ("error" is
+	 * in "errors"), and is what the lines say ("error: ..."). Only a word
+	 * the engine folded from a plain -s plural, typed bare. */
+	if (m->tok >= 0 && (str_eq(m->name, "pattern") || str_eq(m->name, "wpat")) &&
+	    r->t[m->tok].kind == TK_WORD &&
+	    r->t[m->tok].plural && !r->t[m->tok].fixed) {
+		const char *w = r->t[m->tok].raw;
+		size_t n = strlen(w);
+
+		if (n > 3 && n < cap && w[n - 1] == 's' && !strchr("su", w[n - 2]) &&
+		    !(n > 3 && w[n - 2] == 'e' && w[n - 3] == 'i')) {
+			snprintf(tmp, cap, "%.*s", (int)(n - 1), w);
+			return tmp;
+		}
 	}
 	return m->tok >= 0 ? r->t[m->tok].raw : "";
 }
@@ -1810,6 +2044,22 @@ static bool fmt_special(struct mfill *f, const char *v, const char *fmt, struct 
 		const char *u = svc_unit(f->plat, v);
 
 		add_quoted(b, u ? u : v, false);
+	} else if (str_eq(fmt, "proc") || str_eq(fmt, "procsq")) { /* apache runs as httpd */
+		const char *pr = svc_proc(v);
+
+		if (str_eq(fmt, "procsq"))
+			add_sq(b, pr ? pr : v);
+		else
+			add_quoted(b, pr ? pr : v, false);
+	} else if (str_eq(fmt, "ver")) { /* the command that prints v's version */
+		const char *c = prog_version(v);
+
+		if (c) {
+			buf_adds(b, c);
+		} else {
+			add_quoted(b, v, false);
+			buf_adds(b, " --version");
+		}
 	} else if (str_eq(fmt, "launchd")) {
 		const char *l = sys_label(v);
 
@@ -1906,8 +2156,11 @@ static void emit(struct mfill *f, struct mrole *m, const char *fmt, bool plain, 
 	if (str_eq(fmt, "up") || str_eq(fmt, "env")) {
 		/* env: an environment variable said in lower case ("the path
 		 * variable") is the upper-case one; a name with capitals is
-		 * kept as typed. */
-		const char *c = v;
+		 * kept as typed; "$EDITOR" names EDITOR. */
+		const char *c;
+
+		v += v[0] == '$';
+		c = v;
 
 		while (*c && !isupper((unsigned char)*c))
 			c++;

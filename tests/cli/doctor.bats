@@ -25,3 +25,12 @@ load helpers
 	run --separate-stderr "$CARO" doctor -o json --platform macos
 	jcheck 'j["os"] == "macos" and j["userland"] == "BSD"'
 }
+
+@test "doctor names the local engine's kernels; CARO_KERNELS=ref forces the reference" {
+	run --separate-stderr "$CARO" doctor -o json
+	[ "$status" -eq 0 ]
+	jcheck 'j["kernels"] in ("avx512vnni", "avx2", "neon", "ref")'
+	CARO_KERNELS=ref run --separate-stderr "$CARO" doctor
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"kernels     ref"* ]]
+}

@@ -43,20 +43,30 @@ static void random_rows(uint32_t type, int n, int nr, int nt, float *w, uint8_t 
 		(qt->act == ACT_Q8 ? quant_q8_ref : quant_q8k_ref)(x + (size_t)i * n, xq + i * as, n);
 }
 
-static const struct kern *arch(void)
-{
-	const struct kern *k = kern_arch();
-
-	return k ? k : kern_ref();
-}
+/* KTEST(name) { ... k ... }: a test run once for each kernel table this
+ * CPU runs (AVX-512 VNNI and AVX2 on such a CPU), as k, or for the
+ * reference against itself when there is none. */
+#define KTEST(name)                                                         \
+	static void name##_on(const struct kern *k);                        \
+	TEST(name)                                                          \
+	{                                                                   \
+		const struct kern *ks[KERN_ARCH_MAX];                       \
+		int n_ = kern_arch_all(ks), i_;                             \
+                                                                            \
+		if (!n_)                                                    \
+			ks[n_++] = kern_ref();                              \
+		for (i_ = 0; i_ < n_; i_++)                                 \
+			name##_on(ks[i_]);                                  \
+	}                                                                   \
+	static void name##_on(const struct kern *k)
 
 static const uint32_t qtypes[] = {GGUF_T_F32,  GGUF_T_F16,  GGUF_T_BF16, GGUF_T_Q4_0,
 				  GGUF_T_Q4_1, GGUF_T_Q5_0, GGUF_T_Q5_1, GGUF_T_Q8_0,
 				  GGUF_T_Q4_K, GGUF_T_Q5_K, GGUF_T_Q6_K};
 
-TEST(kern_dots_match_reference)
+KTEST(kern_dots_match_reference)
 {
-	const struct kern *ref = kern_ref(), *k = arch();
+	const struct kern *ref = kern_ref();
 	size_t ti;
 
 	for (ti = 0; ti < ARRAY_SIZE(qtypes); ti++) {
@@ -114,9 +124,9 @@ TEST(kern_dots_match_reference)
 /* The batched matmul against the reference dot for every (row, token):
  * row counts that do not fill a tile, token counts that do not fill a
  * group of eight, rows longer than one chunk, and accumulation. */
-TEST(kern_gemm_matches_reference_dots)
+KTEST(kern_gemm_matches_reference_dots)
 {
-	const struct kern *ref = kern_ref(), *k = arch();
+	const struct kern *ref = kern_ref();
 	const int nts[] = {1, 8, 13, 17, 300}; /* 300: more than one block of token groups */
 	size_t ti;
 
@@ -166,8 +176,8 @@ TEST(kern_gemm_matches_reference_dots)
 							for (i = 0; i < n; i++)
 								mag += fabs((double)w[(size_t)r * n + i] * x[(size_t)t * n + i]);
 							if (fabs(got - want) > 1e-5 * mag)
-								t_fail(__FILE__, __LINE__, "%s n=%d nt=%d add=%d row %d token %d: %g vs %g",
-								       qt->name, n, nt, add, r, t, got, want);
+								t_fail(__FILE__, __LINE__, "%s %s n=%d nt=%d add=%d row %d token %d: %g vs %g",
+								       k->name, qt->name, n, nt, add, r, t, got, want);
 						}
 						for (r = nr; r < nr + 3; r++)
 							CHECK(out[t * (nr + 3) + r] == 1.0f); /* untouched */
@@ -188,9 +198,9 @@ TEST(kern_gemm_matches_reference_dots)
  * that do not fill the kernel's group of rows, one token (decode: exactly
  * the kernel's own dot), token counts below, at and above the eight that
  * share each block, and accumulation into what out held. */
-TEST(kern_gemv_matches_reference_dots)
+KTEST(kern_gemv_matches_reference_dots)
 {
-	const struct kern *ref = kern_ref(), *k = arch();
+	const struct kern *ref = kern_ref();
 	const int nrs[] = {1, 3, 4, 9}, nts[] = {1, 2, 5, 8, 11};
 	enum { MAXNT = 11, MAXNR = 9, LDO = MAXNR + 2 };
 	size_t ti, ri, ni;
@@ -227,12 +237,12 @@ TEST(kern_gemv_matches_reference_dots)
 								mag += fabs((double)w[(size_t)r * n + i] * x[(size_t)t * n + i]);
 						}
 						if (fabs(got - want) > 1e-5 * mag)
-							t_fail(__FILE__, __LINE__, "%s nr=%d nt=%d add=%d row %d token %d: %g vs %g",
-							       qt->name, nr, nt, add, r, t, got, want);
+							t_fail(__FILE__, __LINE__, "%s %s nr=%d nt=%d add=%d row %d token %d: %g vs %g",
+							       k->name, qt->name, nr, nt, add, r, t, got, want);
 						if (nt == 1 && r < nr && t == 0 && !add &&
 						    got != k->dot[type](n, wq + r * rs, xq))
-							t_fail(__FILE__, __LINE__, "%s: one token is not the kernel's dot",
-							       qt->name);
+							t_fail(__FILE__, __LINE__, "%s %s: one token is not the kernel's dot",
+							       k->name, qt->name);
 					}
 				free(w);
 				free(x);
@@ -242,9 +252,9 @@ TEST(kern_gemv_matches_reference_dots)
 	}
 }
 
-TEST(kern_quantizers_match_reference)
+KTEST(kern_quantizers_match_reference)
 {
-	const struct kern *ref = kern_ref(), *k = arch();
+	const struct kern *ref = kern_ref();
 	float x[3 * QK_K];
 	struct blk_q8 a[3 * QK_K / QK], b[3 * QK_K / QK];
 	struct blk_q8k ak[3], bk[3];
@@ -265,9 +275,9 @@ TEST(kern_quantizers_match_reference)
 	CHECK(!memcmp(ak, bk, sizeof(ak)));
 }
 
-TEST(kern_float_ops_match_reference)
+KTEST(kern_float_ops_match_reference)
 {
-	const struct kern *ref = kern_ref(), *k = arch();
+	const struct kern *ref = kern_ref();
 	int n;
 
 	for (n = 1; n <= 77; n += 4) {
@@ -303,9 +313,9 @@ TEST(kern_float_ops_match_reference)
  * narrowest slices of V), position counts that are not multiples of 8,
  * 1 to 7 heads per group (the AVX2 kernel does values four heads at a
  * time), f16 and f32 caches. */
-TEST(kern_attention_matches_reference)
+KTEST(kern_attention_matches_reference)
 {
-	const struct kern *ref = kern_ref(), *k = arch();
+	const struct kern *ref = kern_ref();
 	const int hds[] = {64, 128, 40, 48}, ns[] = {1, 7, 37}, gs[] = {1, 3, 5, 7};
 	enum { MAXN = 37, STRIDE = 3 * 128, MAXG = 7 };
 	static float kf[MAXN * STRIDE], vf[MAXN * STRIDE], q[MAXG * 130];
@@ -333,8 +343,8 @@ TEST(kern_attention_matches_reference)
 					k->attn(hd, g, n, q, 130, kc, vc, STRIDE, f32, 0.125f, a2, o2, 130);
 					for (i = 0; i < g * 130; i++)
 						if (fabsf(o1[i] - o2[i]) > 1e-5f * (1 + fabsf(o1[i])))
-							t_fail(__FILE__, __LINE__, "hd %d n %d g %d f32 %d: out[%d] %g vs %g",
-							       hd, n, g, f32, i, o2[i], o1[i]);
+							t_fail(__FILE__, __LINE__, "%s hd %d n %d g %d f32 %d: out[%d] %g vs %g",
+							       k->name, hd, n, g, f32, i, o2[i], o1[i]);
 				}
 }
 

@@ -12,9 +12,9 @@
 
 int match_check_tables(struct err *err);
 
-/* The top command for req on a named platform ("linux", or "linux/fish"
- * for that platform with the user's shell given), NULL when declined
- * (caller frees). */
+/* The top command for req on a named platform ("linux", "linux/fish" for
+ * that platform with the user's shell given, "linux:dnf" with its package
+ * manager), NULL when declined (caller frees). */
 static char *top(const char *req, const char *plat)
 {
 	struct platform p;
@@ -22,11 +22,14 @@ static char *top(const char *req, const char *plat)
 	struct match_result r;
 	struct err err = {0};
 	char *s = NULL, os[16];
-	const char *sh = strchr(plat, '/');
+	const char *sh = strchr(plat, '/'), *pm = strchr(plat, ':');
+	const char *end = sh ? sh : pm ? pm : plat + strlen(plat);
 
-	snprintf(os, sizeof(os), "%.*s", (int)(sh ? sh - plat : (ptrdiff_t)strlen(plat)), plat);
+	snprintf(os, sizeof(os), "%.*s", (int)(end - plat), plat);
 	if (platform_target(&p, os, &err) != 0 || (sh && platform_shell_parse(sh + 1, &p.shell) != 0))
 		return NULL;
+	if (pm)
+		snprintf(p.pkg, sizeof(p.pkg), "%s", pm + 1);
 	o.plat = &p;
 	o.max_candidates = 1;
 	if (match_request(req, strlen(req), &o, &r, &err) == 0 && r.n > 0)
