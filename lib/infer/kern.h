@@ -86,8 +86,6 @@ const struct kern *kern_get(void);
  * KERN_ARCH_MAX); returns how many (0 when none is built for this
  * architecture or the CPU lacks the features). kern_x86.c / kern_arm.c. */
 int kern_arch_all(const struct kern **out);
-/* kern_arch_all's first table, or NULL. */
-const struct kern *kern_arch(void);
 #if defined(__x86_64__)
 /* The AVX-512 VNNI table (kern_vnni.c), for kern_x86.c once it has
  * checked the CPU: NULL in a build without the VNNI flags. */

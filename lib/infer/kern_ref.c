@@ -355,13 +355,6 @@ int kern_arch_all(const struct kern **out)
 }
 #endif
 
-const struct kern *kern_arch(void)
-{
-	const struct kern *ks[KERN_ARCH_MAX];
-
-	return kern_arch_all(ks) ? ks[0] : NULL;
-}
-
 static const struct kern *chosen;
 
 static void choose(void)
