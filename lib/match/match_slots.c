@@ -96,6 +96,21 @@ static void commit(struct mreq *r)
 	r->ns++;
 }
 
+/* A count of one implied by token i ("the last line", "the biggest
+ * file"); false when the slots are full. */
+static bool count_one(struct mreq *r, int i)
+{
+	struct mslot *s = new_slot(r, SL_COUNT);
+
+	if (!s)
+		return false;
+	take(r, s, i);
+	s->num = 1;
+	snprintf(s->val, sizeof(s->val), "1");
+	commit(r);
+	return true;
+}
+
 static bool free_tok(const struct mreq *r, int i)
 {
 	return i >= 0 && i < r->n && r->t[i].slot < 0;
@@ -417,19 +432,13 @@ static bool countable(const char *w)
 static void extract_numbers(struct mreq *r)
 {
 	for (int i = 0; i + 1 < r->n; i++) {
-		struct mslot *s;
-
 		/* "the last line", "the first line" (singular, no number) is one
 		 * line, not head's or tail's ten */
 		if ((is_word(&r->t[i], "last") || is_word(&r->t[i], "first")) && free_tok(r, i) && r->t[i + 1].kind == TK_WORD &&
 		    strcasecmp(r->t[i + 1].raw, "line") == 0 &&
 		    !(i + 2 < r->n && r->t[i + 2].kind == TK_NUM)) {
-			if (!(s = new_slot(r, SL_COUNT)))
+			if (!count_one(r, i))
 				return;
-			take(r, s, i);
-			s->num = 1;
-			snprintf(s->val, sizeof(s->val), "1");
-			commit(r);
 		}
 	}
 	for (int i = 0; i < r->n; i++) {
@@ -728,7 +737,6 @@ static void extract_affixes(struct mreq *r)
 static void extract_superlative_one(struct mreq *r)
 {
 	static const char *const sup[] = {"biggest", "smallest", "newest", "oldest"};
-	struct mslot *s;
 
 	for (int i = 0; i < r->ns; i++)
 		if (r->s[i].type == SL_COUNT)
@@ -747,12 +755,7 @@ static void extract_superlative_one(struct mreq *r)
 		/* files only: du's list of folders starts with their parent's total */
 		if (k >= r->n || r->t[k].plural || !is_word(&r->t[k], "file"))
 			continue;
-		if (!(s = new_slot(r, SL_COUNT)))
-			return;
-		take(r, s, i);
-		s->num = 1;
-		snprintf(s->val, sizeof(s->val), "1");
-		commit(r);
+		count_one(r, i);
 		return;
 	}
 }

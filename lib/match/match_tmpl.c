@@ -325,14 +325,30 @@ static bool name_shaped(const char *s)
 	return false;
 }
 
-/* Services that are part of the OS: launchd labels on macOS. */
+/* Whether v is one of the space-separated words of list, ignoring case:
+ * a table row's aliases. */
+static bool name_in(const char *list, const char *v)
+{
+	const size_t n = strlen(v);
+
+	for (const char *p = list; *p;) {
+		const size_t k = strcspn(p, " ");
+
+		if (k == n && strncasecmp(p, v, n) == 0)
+			return true;
+		p += k + (p[k] == ' ');
+	}
+	return false;
+}
+
+/* Services that are part of the OS: launchd labels on macOS (names: the
+ * row's aliases). */
 static const struct {
-	const char *name, *label;
+	const char *names, *label;
 } sys_services[] = {
-	{"ssh", "com.openssh.sshd"}, {"sshd", "com.openssh.sshd"}, {"cron", "com.vix.cron"},
-	{"crond", "com.vix.cron"}, {"apache", "org.apache.httpd"}, {"apache2", "org.apache.httpd"},
-	{"httpd", "org.apache.httpd"}, {"cups", "org.cups.cupsd"}, {"ntp", "org.ntp.ntpd"},
-	{"ntpd", "org.ntp.ntpd"}, {"smb", "com.apple.smbd"}, {"samba", "com.apple.smbd"},
+	{"ssh sshd", "com.openssh.sshd"}, {"cron crond", "com.vix.cron"},
+	{"apache apache2 httpd", "org.apache.httpd"}, {"cups", "org.cups.cupsd"},
+	{"ntp ntpd", "org.ntp.ntpd"}, {"smb samba", "com.apple.smbd"},
 };
 
 /* Words that name a kind of service, not a unit: "restart the database"
@@ -366,40 +382,23 @@ static bool generic_service(const char *v)
  * mysql runs "mysqld". */
 enum svc_family { SF_DEB, SF_RPM, SF_ARCH, SF_BREW, SF__COUNT };
 static const struct {
-	const char *name, *unit[SF__COUNT], *proc;
+	const char *names, *unit[SF__COUNT], *proc; /* names: the row's aliases */
 } svc_units[] = {
-	{"postgres", {"postgresql", "postgresql", "postgresql", "postgresql"}, "postgres"},
-	{"postgresql", {"postgresql", "postgresql", "postgresql", "postgresql"}, "postgres"},
-	{"apache", {"apache2", "httpd", "httpd", "httpd"}, "httpd"},
-	{"apache2", {"apache2", "httpd", "httpd", "httpd"}, "httpd"},
-	{"httpd", {"apache2", "httpd", "httpd", "httpd"}, "httpd"},
-	{"mongo", {"mongod", "mongod", "mongodb", "mongodb-community"}, "mongod"},
-	{"mongodb", {"mongod", "mongod", "mongodb", "mongodb-community"}, "mongod"},
-	{"mongod", {"mongod", "mongod", "mongodb", "mongodb-community"}, "mongod"},
+	{"postgres postgresql", {"postgresql", "postgresql", "postgresql", "postgresql"}, "postgres"},
+	{"apache apache2 httpd", {"apache2", "httpd", "httpd", "httpd"}, "httpd"},
+	{"mongo mongodb mongod", {"mongod", "mongod", "mongodb", "mongodb-community"}, "mongod"},
 	/* Arch ships MariaDB, whose unit answers to mysqld too */
-	{"mysql", {"mysql", "mysqld", "mariadb", "mysql"}, "mysqld"},
-	{"mysqld", {"mysql", "mysqld", "mariadb", "mysql"}, "mysqld"},
+	{"mysql mysqld", {"mysql", "mysqld", "mariadb", "mysql"}, "mysqld"},
 	{"mariadb", {"mariadb", "mariadb", "mariadb", "mariadb"}, "mariadbd"},
-	{"redis", {"redis-server", "redis", "redis", "redis"}, "redis-server"},
-	{"redis-server", {"redis-server", "redis", "redis", "redis"}, "redis-server"},
-	{"ssh", {"ssh", "sshd", "sshd", NULL}, "sshd"},
-	{"sshd", {"ssh", "sshd", "sshd", NULL}, "sshd"},
-	{"openssh", {"ssh", "sshd", "sshd", NULL}, "sshd"},
-	{"cron", {"cron", "crond", "cronie", NULL}, "cron"},
-	{"crond", {"cron", "crond", "cronie", NULL}, "cron"},
-	{"cronie", {"cron", "crond", "cronie", NULL}, "cron"},
+	{"redis redis-server", {"redis-server", "redis", "redis", "redis"}, "redis-server"},
+	{"ssh sshd openssh", {"ssh", "sshd", "sshd", NULL}, "sshd"},
+	{"cron crond cronie", {"cron", "crond", "cronie", NULL}, "cron"},
 	/* Docker Desktop on a Mac is an app, not a brew service */
-	{"docker", {"docker", "docker", "docker", NULL}, NULL},
-	{"dockerd", {"docker", "docker", "docker", NULL}, NULL},
-	{"bind", {"named", "named", "named", "bind"}, "named"},
-	{"bind9", {"named", "named", "named", "bind"}, "named"},
-	{"named", {"named", "named", "named", "bind"}, "named"},
-	{"samba", {"smbd", "smb", "smb", NULL}, "smbd"},
-	{"smbd", {"smbd", "smb", "smb", NULL}, "smbd"},
-	{"cups", {"cups", "cups", "cups", NULL}, "cupsd"},
-	{"cupsd", {"cups", "cups", "cups", NULL}, "cupsd"},
-	{"chrony", {"chrony", "chronyd", "chronyd", NULL}, "chronyd"},
-	{"chronyd", {"chrony", "chronyd", "chronyd", NULL}, "chronyd"},
+	{"docker dockerd", {"docker", "docker", "docker", NULL}, NULL},
+	{"bind bind9 named", {"named", "named", "named", "bind"}, "named"},
+	{"samba smbd", {"smbd", "smb", "smb", NULL}, "smbd"},
+	{"cups cupsd", {"cups", "cups", "cups", NULL}, "cupsd"},
+	{"chrony chronyd", {"chrony", "chronyd", "chronyd", NULL}, "chronyd"},
 	{"rabbitmq", {"rabbitmq-server", "rabbitmq-server", "rabbitmq", "rabbitmq"}, NULL},
 	{"grafana", {"grafana-server", "grafana-server", "grafana", "grafana"}, "grafana"},
 	{"tailscale", {"tailscaled", "tailscaled", "tailscaled", "tailscale"}, "tailscaled"},
@@ -433,7 +432,7 @@ static int svc_family(const struct platform *p)
 static int svc_row(const char *v)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(svc_units); i++)
-		if (strcasecmp(v, svc_units[i].name) == 0)
+		if (name_in(svc_units[i].names, v))
 			return (int)i;
 	return -1;
 }
@@ -461,7 +460,7 @@ static const char *svc_proc(const char *v)
 static const char *sys_label(const char *v)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(sys_services); i++)
-		if (strcasecmp(v, sys_services[i].name) == 0)
+		if (name_in(sys_services[i].names, v))
 			return sys_services[i].label;
 	return NULL;
 }
