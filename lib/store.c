@@ -311,6 +311,32 @@ static const char *const migrations[] = {
 _Static_assert(ARRAY_SIZE(migrations) == STORE_SCHEMA_VERSION,
 	       "one migration per schema version");
 
+/* Switch the database to WAL (a setting kept in the file). The switch
+ * needs the database to itself, and SQLite returns SQLITE_BUSY for it
+ * without always going through the busy handler: processes opening a new
+ * database at once saw "locked" here. So it is retried, a millisecond at
+ * a time, for up to busy_ms. */
+static int wal_on(struct store *st, struct err *err)
+{
+	const struct timespec pause = {0, 1000000};
+	struct timespec t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		int rc = sqlite3_exec(st->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) & 0xff;
+
+		if (rc == SQLITE_OK)
+			return 0;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		/* the whole wait, busy handler included, stays within busy_ms */
+		if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) ||
+		    (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 >=
+			    st->opts.busy_ms)
+			return db_fail(st, "switching to WAL", err);
+		nanosleep(&pause, NULL);
+	}
+}
+
 /* Bring the schema up to target in one transaction. Another process may
  * have done it meanwhile, so the version is read again under the lock. */
 static int migrate(struct store *st, int64_t target, struct err *err)
@@ -319,7 +345,7 @@ static int migrate(struct store *st, int64_t target, struct err *err)
 	char sql[64];
 
 	/* journal_mode cannot change inside a transaction; WAL is persistent. */
-	if (exec(st, "PRAGMA journal_mode=WAL", "switching to WAL", err) != 0)
+	if (wal_on(st, err) != 0)
 		return -1;
 	if (begin_write(st, err) != 0)
 		return -1;
