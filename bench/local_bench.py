@@ -11,7 +11,11 @@ run by run so that machine noise hits both alike:
 
   cold  the prompt-prefix cache is deleted before each run (so each run
         computes the system prompt and examples and saves the cache)
-  warm  the cache from the previous run is there
+  warm  the cache from the previous run is there: the shared prefix and
+        its continuation through the working directory's lines
+  warm, new directory   the shared prefix is cached, the directory is
+        new (a fresh empty one each run), so its lines are prefilled and
+        their state saved: a user's first request in a directory
   warm, lookup off   the same with prompt-lookup drafting off
         (CARO_LOOKUP=0): a random-weight model falls into loops that
         drafting predicts perfectly, which a real model does not, so
@@ -76,15 +80,17 @@ def summary(name, ms, rss, extra):
 def breakdown(caro, args, env, cwd):
     """One -v run: the local engine's own figures."""
     p = subprocess.run([caro, "-v"] + args, env=env, cwd=cwd, capture_output=True, text=True)
-    m = re.search(r"prompt (\d+) tokens \((\d+) cached (hit|miss)\), prefilled (\d+) in ([\d.]+) ms, "
+    m = re.search(r"prompt (\d+) tokens \((\d+) cached (hit|miss), (\d+) with the directory "
+                  r"(hit|miss|none)\), prefilled (\d+) in ([\d.]+) ms, "
                   r"(\d+) tokens in ([\d.]+) ms \(lookup kept (\d+) of (\d+) drafted\), "
                   r"load ([\d.]+) ms", p.stderr)
     if not m:
         return {}
     return {"prompt_tokens": int(m[1]), "prefix_tokens": int(m[2]), "cache": m[3],
-            "prefilled_tokens": int(m[4]), "prompt_ms": float(m[5]),
-            "generated_tokens": int(m[6]), "generate_ms": float(m[7]),
-            "lookup_kept": int(m[8]), "lookup_drafted": int(m[9]), "load_ms": float(m[10])}
+            "context_tokens": int(m[4]), "context_cache": m[5],
+            "prefilled_tokens": int(m[6]), "prompt_ms": float(m[7]),
+            "generated_tokens": int(m[8]), "generate_ms": float(m[9]),
+            "lookup_kept": int(m[10]), "lookup_drafted": int(m[11]), "load_ms": float(m[12])}
 
 
 def main():
@@ -122,7 +128,8 @@ def main():
             run_once(argv, env, cwd)
         env_nolookup = dict(env, CARO_LOOKUP="0")
         cold, warm, nolk, cold_rss, warm_rss, nolk_rss = [], [], [], [], [], []
-        for _ in range(a.runs):
+        newd, newd_rss = [], []
+        for i in range(a.runs):
             shutil.rmtree(kv, ignore_errors=True)
             ms, rss = run_once(argv, env, cwd)
             cold.append(ms)
@@ -133,10 +140,18 @@ def main():
             ms, rss = run_once(argv, env_nolookup, cwd)
             nolk.append(ms)
             nolk_rss.append(rss)
+            fresh = os.path.join(tmp, "n%d" % i)
+            os.makedirs(fresh)
+            ms, rss = run_once(argv, env, fresh)
+            newd.append(ms)
+            newd_rss.append(rss)
         shutil.rmtree(kv, ignore_errors=True)
         bc = breakdown(a.caro, args, env, cwd)
         bw = breakdown(a.caro, args, env, cwd)
         bn = breakdown(a.caro, args, env_nolookup, cwd)
+        fresh = os.path.join(tmp, "n-breakdown")
+        os.makedirs(fresh)
+        bd = breakdown(a.caro, args, env, fresh)
         lazy, base, lazy_rss, base_rss = [], [], [], []
         for _ in range(a.runs):
             ms, rss = run_once([a.caro, "-m", a.model, "list files"], env, cwd)
@@ -149,13 +164,17 @@ def main():
         out = [summary("local cold (no prompt cache), 24 tokens", cold, cold_rss, dict(common, **bc)),
                summary("local warm (prompt cache), 24 tokens", warm, warm_rss, dict(common, **bw)),
                summary("local warm, lookup off, 24 tokens", nolk, nolk_rss, dict(common, **bn)),
+               summary("local warm, new directory, 24 tokens", newd, newd_rss,
+                       dict(common, **bd)),
                summary("match with a model configured (lazy)", lazy, lazy_rss, common),
                summary("match without a model", base, base_rss, {})]
-        for o, b in ((out[0], bc), (out[1], bw), (out[2], bn)):
+        for o, b in ((out[0], bc), (out[1], bw), (out[2], bn), (out[3], bd)):
             if b:
-                print("  %-42s prompt %d tokens (prefix %d, %s), prefilled %d in %.0f ms, "
-                      "%d tokens in %.0f ms (lookup kept %d of %d), load %.1f ms"
+                print("  %-42s prompt %d tokens (prefix %d, %s; with the directory %d, %s), "
+                      "prefilled %d in %.0f ms, %d tokens in %.0f ms (lookup kept %d of %d), "
+                      "load %.1f ms"
                       % (o["name"], b["prompt_tokens"], b["prefix_tokens"], b["cache"],
+                         b["context_tokens"], b["context_cache"],
                          b["prefilled_tokens"], b["prompt_ms"], b["generated_tokens"],
                          b["generate_ms"], b["lookup_kept"], b["lookup_drafted"], b["load_ms"]))
         print("  peak RSS %.1f MB = model %.1f MB + %.1f MB (target: + 40 MB)"

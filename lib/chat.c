@@ -128,6 +128,19 @@ int chat_render(const struct chat_template *t, const struct prompt *p, struct ch
 			while (n && isspace((unsigned char)c[n - 1]))
 				n--;
 		}
+		if (i == p->n - 1 && p->context_len) {
+			/* Its own part, so that the text through it can be
+			 * encoded alone (parts are joined for encoding, so this
+			 * changes no token). */
+			const char *ctx_end = p->m[i].content + p->context_len;
+			size_t k = ctx_end > c ? MIN((size_t)(ctx_end - c), n) : 0;
+
+			add(out, &segs, &cap, c, k, false);
+			out->n_context_parts = out->n_parts;
+			out->context_len = out->text.len;
+			c += k;
+			n -= k;
+		}
 		add(out, &segs, &cap, c, n, false);
 		add(out, &segs, &cap, end, strlen(end), true);
 		add(out, &segs, &cap, f->sep, strlen(f->sep), true);

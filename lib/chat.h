@@ -54,6 +54,10 @@ struct chat_prompt {
 	size_t n_parts;
 	size_t n_prefix_parts; /* parts rendering messages [0, p->n_prefix) */
 	size_t prefix_len;     /* bytes of text those parts cover */
+	/* The same through the last message's directory lines
+	 * (p->context_len bytes of it; 0 parts when there are none). */
+	size_t n_context_parts;
+	size_t context_len;
 };
 
 /* Render the messages of p in template t, ending with the opening of the

@@ -130,9 +130,15 @@ int prompt_build(struct prompt *p, const struct prompt_input *in, struct err *er
 		add(p, PROMPT_ASSISTANT, xstrdup(cmd));
 	}
 	p->n_prefix = p->n;
-	buf_add(&req, in->request, in->len);
+	/* The directory before the request: what it says is shared by every
+	 * request made there, so it belongs to a prefix (one newline: no
+	 * tokenizer merges across it, see lib/backend/local.c). */
 	if (in->cwd && *in->cwd)
-		buf_addf(&req, "\n\n(working directory: %s)", in->cwd);
+		buf_addf(&req, "(working directory: %s)\n", in->cwd);
+	if (in->facts && *in->facts)
+		buf_addf(&req, "(in it: %s)\n", in->facts);
+	p->context_len = req.len;
+	buf_add(&req, in->request, in->len);
 	add(p, PROMPT_USER, buf_detach(&req));
 	return 0;
 }
@@ -141,20 +147,5 @@ void prompt_release(struct prompt *p)
 {
 	for (size_t i = 0; i < p->n; i++)
 		free(p->m[i].content);
-	p->n = p->n_prefix = 0;
-}
-
-void prompt_add_cwd_facts(struct prompt *p, const char *facts)
-{
-	struct buf b = BUF_INIT;
-	char *last;
-
-	if (!p->n || !facts || !*facts || p->m[p->n - 1].role != PROMPT_USER)
-		return;
-	last = p->m[p->n - 1].content;
-	buf_adds(&b, last);
-	buf_addf(&b, "%s(in it: %s)", strstr(last, "\n\n(working directory: ") ? "\n" : "\n\n",
-		 facts);
-	free(last);
-	p->m[p->n - 1].content = buf_detach(&b);
+	p->n = p->n_prefix = p->context_len = 0;
 }

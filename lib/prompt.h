@@ -7,12 +7,15 @@
  *               else, "# cannot" when there is none;
  *   user/asst   a handful of worked examples, each written for this
  *               platform's userland and shell (BSD sed -i '', fish loops);
- *   user        the request, with the working directory when known.
+ *   user        the working directory and what it holds, when known,
+ *               then the request.
  *
  * Everything before the last message depends only on the platform and
  * the shell, never on the request or the directory, so an engine can
  * cache the model state for that prefix (n_prefix messages) and reuse it
- * for every request on this machine.
+ * for every request on this machine. The last message begins with the
+ * directory's lines (context_len bytes), so a second, longer prefix is
+ * shared by the requests made in one directory.
  */
 #ifndef CARO_PROMPT_H
 #define CARO_PROMPT_H
@@ -32,7 +35,8 @@ struct prompt_msg {
 
 struct prompt {
 	size_t n;
-	size_t n_prefix; /* messages [0, n_prefix) are the cacheable prefix */
+	size_t n_prefix;    /* messages [0, n_prefix) are the cacheable prefix */
+	size_t context_len; /* bytes of the last message about the directory */
 	struct prompt_msg m[PROMPT_MAX_MSGS];
 };
 
@@ -42,6 +46,7 @@ struct prompt_input {
 	const char *request;   /* need not be NUL-terminated */
 	size_t len;
 	const char *cwd;       /* may be NULL */
+	const char *facts;     /* what cwd holds (lib/context.h); may be NULL */
 };
 
 /* Build the messages for in into p (which the caller releases with
@@ -49,11 +54,6 @@ struct prompt_input {
  * request or one with NUL bytes. */
 int prompt_build(struct prompt *p, const struct prompt_input *in, struct err *err);
 void prompt_release(struct prompt *p);
-
-/* Append to the request (the last message) what the working directory
- * holds, as lib/context.h summarises it ("12 .py, 3 .md; .git, Makefile").
- * For engines that gather it; the cacheable prefix is not touched. */
-void prompt_add_cwd_facts(struct prompt *p, const char *facts);
 
 /* "system", "user" or "assistant": the names chat APIs use. */
 const char *prompt_role_name(enum prompt_role r);

@@ -8,16 +8,21 @@
  *   lib/prompt messages -> lib/chat template -> tokens (template parts
  *   may hold control tokens, the request may not) -> KV state of the
  *   cacheable prefix (system prompt and examples) from the prefix cache,
- *   or computed and saved -> prefill of the request's own tokens ->
- *   greedy decoding, streamed, until the command is complete -> the
- *   answer parser (lib/answer), which keeps one command or declines.
+ *   or computed and saved -> the same for the working directory's lines
+ *   -> prefill of the request's own tokens -> greedy decoding, streamed,
+ *   until the command is complete -> the answer parser (lib/answer),
+ *   which keeps one command or declines.
  *
  * The prefix cache is a file per (model file, template, prefix text)
- * under $XDG_CACHE_HOME/caro/kv/, written by infer_kv_save_file. Loading
- * it checks the model's fingerprint, the cache geometry, the exact prefix
- * tokens and a checksum; any mismatch or damage is reported by
- * infer_kv_load_file and the state is computed again and the file
- * rewritten.
+ * under $XDG_CACHE_HOME/caro/kv/, written by infer_kv_save_file: one for
+ * the prefix every request shares (about 8 MB for a 135M model), and per
+ * directory a small one that continues it through the directory's lines,
+ * so a second request in a directory prefills only its own words. Loading
+ * checks the model's fingerprint, the cache geometry, the exact prefix
+ * tokens (a continuation: also the state it continues) and a checksum;
+ * any mismatch or damage is reported by infer_kv_load_file and the state
+ * is computed again and the file rewritten. The KV_KEEP files used last
+ * are kept.
  *
  * Decoding stops at an end-of-generation token, at a template marker
  * written as text, or at a newline once the text so far parses as one
@@ -40,13 +45,14 @@
 #include "sha256.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 /* Tokens a command may take; a model that rambles past it is cut off. */
 #define LOCAL_MAX_TOKENS 160
-/* Prefix cache files kept; the oldest go first. */
+/* Prefix cache files kept; the least recently used go first. */
 #define KV_KEEP 16
 
 struct local {
@@ -200,35 +206,66 @@ static void kv_prune(const char *kv_file)
 	}
 }
 
-/* Put the prompt's first n_prefix tokens in c's cache: from the file, or
- * computed and saved. */
-static int prefix_state(struct infer_ctx *c, const int32_t *ids, int n_ids, int n_prefix,
-			struct local_stats *st, struct err *err)
+/* Save positions [from, n_past) of c's cache at path, as well as it can:
+ * a cache that cannot be written costs speed, not the answer. */
+static void kv_save(const struct infer_ctx *c, int from, const char *path)
 {
 	struct err kerr;
 	char dir[4096];
 
-	if (st->kv_path[0] &&
-	    infer_kv_load_file(c, st->kv_path, ids, n_ids, &kerr) == 0 &&
-	    infer_n_past(c) == n_prefix) {
-		st->cache_hit = true;
-		return 0;
-	}
-	if (st->kv_path[0] && kerr.code != ERR_NOTFOUND)
-		log_info("local: rebuilding the prompt cache: %s", kerr.msg);
-	infer_truncate(c, 0);
-	if (infer_prefill(c, ids, n_prefix, 0, err) != 0)
-		return err_prefix(err, "local");
-	st->n_prefilled += n_prefix;
-	if (!st->kv_path[0])
-		return 0;
-	snprintf(dir, sizeof(dir), "%s", st->kv_path);
+	snprintf(dir, sizeof(dir), "%s", path);
 	*strrchr(dir, '/') = '\0';
-	if (paths_mkdir_p(dir, &kerr) != 0 || infer_kv_save_file(c, st->kv_path, &kerr) != 0)
+	if (paths_mkdir_p(dir, &kerr) != 0 || infer_kv_save_file(c, from, path, &kerr) != 0)
 		log_warn("local: cannot save the prompt cache: %s", kerr.msg);
 	else
-		kv_prune(st->kv_path);
+		kv_prune(path);
+}
+
+/* Extend c's cache to the prompt's first n tokens: from the file at path
+ * (a state that continues what the cache holds), or computed and saved
+ * there. *hit tells which; *n_prefilled counts what was computed. */
+static int cached_prefill(struct infer_ctx *c, const int32_t *ids, int n_ids, int n,
+			  const char *path, bool *hit, int *n_prefilled, struct err *err)
+{
+	struct err kerr = {0};
+	int from = infer_n_past(c);
+
+	*hit = false;
+	if (path[0] && infer_kv_load_file(c, path, ids, n_ids, &kerr) == 0) {
+		if (infer_n_past(c) == n) {
+			/* Used: the newest files are the ones kv_prune keeps. */
+			utimensat(AT_FDCWD, path, NULL, 0);
+			*hit = true;
+			return 0;
+		}
+		log_info("local: rebuilding the prompt cache: it holds %d tokens, not %d",
+			 infer_n_past(c), n);
+		infer_truncate(c, from);
+	} else if (path[0] && kerr.code != ERR_NOTFOUND) {
+		log_info("local: rebuilding the prompt cache: %s", kerr.msg);
+	}
+	if (infer_prefill(c, ids + from, n - from, 0, err) != 0)
+		return err_prefix(err, "local");
+	*n_prefilled += n - from;
+	if (path[0])
+		kv_save(c, from, path);
 	return 0;
+}
+
+/* How many of ids (the whole prompt) the text of head alone (the
+ * prompt's first parts) settles: the tokens both share, less the last
+ * one when head's own encoding goes on past it, since the text after
+ * the cut may have merged with it differently. Loading the saved state
+ * checks its tokens against the prompt's besides. */
+static int settled(const struct tok_ids *ids, const struct tok_ids *head)
+{
+	size_t n = 0;
+
+	while (n < MIN(ids->n, head->n) && ids->v[n] == head->v[n])
+		n++;
+	if (n < head->n && n > 0)
+		n--;
+	return (int)MIN(n, ids->n ? ids->n - 1 : 0);
 }
 
 /* ----------------------------------------------------------- decoding */
@@ -340,7 +377,7 @@ int backend_local_text(struct backend *b, const struct gen_request *req, struct 
 	struct local_stats st_local;
 	struct prompt p = {0};
 	struct chat_prompt cp = {0};
-	struct tok_ids ids = {0}, pids = {0};
+	struct tok_ids ids = {0}, pids = {0}, cids = {0};
 	struct buf facts = BUF_INIT;
 	struct infer_ctx_params cpar = {0};
 	struct infer_sampler_params sp;
@@ -348,8 +385,8 @@ int backend_local_text(struct backend *b, const struct gen_request *req, struct 
 	struct infer_ctx *c = NULL;
 	struct gen_state g = {0};
 	struct infer_gen gen = {0};
-	struct prompt_input in = {req->plat, req->shell, req->text, req->len, req->cwd};
-	int n_prefix, lcp, rc = -1, n_ctx;
+	struct prompt_input in = {req->plat, req->shell, req->text, req->len, req->cwd, NULL};
+	int n_prefix, n_context, lcp, rc = -1, n_ctx;
 	double t0 = ms_now(), t1;
 
 	if (!st)
@@ -365,19 +402,14 @@ int backend_local_text(struct backend *b, const struct gen_request *req, struct 
 	t1 = ms_now();
 	st->ms_load = t1 - t0;
 
-	if (prompt_build(&p, &in, err) != 0) {
-		err_prefix(err, "local");
-		goto out;
-	}
 	if (req->cwd && context_dir_summary(req->cwd, CONTEXT_BUDGET_MS, CONTEXT_MAX_ENTRIES,
 					    &facts))
-		prompt_add_cwd_facts(&p, buf_str(&facts));
-	if (chat_render(&l->tmpl, &p, &cp, err) != 0) {
-		err_prefix(err, "local");
-		goto out;
-	}
-	if (tok_encode_parts(l->tok, cp.parts, cp.n_parts, TOK_ENC_ADD_SPECIAL, &ids, err) != 0 ||
+		in.facts = buf_str(&facts);
+	if (prompt_build(&p, &in, err) != 0 || chat_render(&l->tmpl, &p, &cp, err) != 0 ||
+	    tok_encode_parts(l->tok, cp.parts, cp.n_parts, TOK_ENC_ADD_SPECIAL, &ids, err) != 0 ||
 	    tok_encode_parts(l->tok, cp.parts, cp.n_prefix_parts, TOK_ENC_ADD_SPECIAL, &pids,
+			     err) != 0 ||
+	    tok_encode_parts(l->tok, cp.parts, cp.n_context_parts, TOK_ENC_ADD_SPECIAL, &cids,
 			     err) != 0) {
 		err_prefix(err, "local");
 		goto out;
@@ -392,12 +424,17 @@ int backend_local_text(struct backend *b, const struct gen_request *req, struct 
 	/* A vocabulary without the template's control tokens: the shared
 	 * tokens less the last, which the request's text might have merged
 	 * with (the cache file's token check catches any other change). */
-	if (n_prefix == 0 && lcp > 1)
-		n_prefix = lcp - 1;
-	if ((size_t)n_prefix >= ids.n)
-		n_prefix = (int)ids.n - 1;
+	if (n_prefix == 0)
+		n_prefix = settled(&ids, &pids);
+	/* The longer prefix through the directory's lines, when they add
+	 * tokens: its state is saved as a continuation of the first. */
+	n_context = cids.n ? settled(&ids, &cids) : 0;
+	if (n_context <= n_prefix)
+		n_context = 0;
+	n_prefix = MIN(n_prefix, (int)ids.n - 1);
 	st->n_prompt = (int)ids.n;
 	st->n_prefix = n_prefix;
+	st->n_context = n_context;
 
 	n_ctx = l->n_ctx > 0 ? l->n_ctx : 2048;
 	if ((int)ids.n + LOCAL_MAX_TOKENS > n_ctx || (int)ids.n + req->force_tokens > n_ctx) {
@@ -413,15 +450,23 @@ int backend_local_text(struct backend *b, const struct gen_request *req, struct 
 		err_prefix(err, "local");
 		goto out;
 	}
-	if (n_prefix > 0)
+	if (n_prefix > 0) {
 		kv_path(l, cp.text.s, cp.prefix_len, st->kv_path, sizeof(st->kv_path));
-	if (n_prefix > 0 && prefix_state(c, ids.v, (int)ids.n, n_prefix, st, err) != 0)
-		goto out;
+		if (cached_prefill(c, ids.v, (int)ids.n, n_prefix, st->kv_path, &st->cache_hit,
+				   &st->n_prefilled, err) != 0)
+			goto out;
+	}
+	if (n_context > 0) {
+		kv_path(l, cp.text.s, cp.context_len, st->ctx_path, sizeof(st->ctx_path));
+		if (cached_prefill(c, ids.v, (int)ids.n, n_context, st->ctx_path, &st->context_hit,
+				   &st->n_prefilled, err) != 0)
+			goto out;
+	}
+	st->n_prefilled += (int)ids.n - infer_n_past(c);
 	if (infer_prefill(c, ids.v + infer_n_past(c), (int)ids.n - infer_n_past(c), 0, err) != 0) {
 		err_prefix(err, "local");
 		goto out;
 	}
-	st->n_prefilled += (int)ids.n - n_prefix;
 	st->ms_prompt = ms_now() - t1;
 	t1 = ms_now();
 
@@ -457,10 +502,13 @@ int backend_local_text(struct backend *b, const struct gen_request *req, struct 
 		emit(&g, text->len); /* EOS or the limit: all of it is the answer */
 	*complete = g.done || gen.stopped == INFER_STOP_ID;
 	st->ms_generate = ms_now() - t1;
-	log_info("local: %s (%s template), prompt %d tokens (%d cached %s), prefilled %d in %.1f ms, "
-		 "%d tokens in %.1f ms (lookup kept %d of %d drafted), load %.1f ms",
+	log_info("local: %s (%s template), prompt %d tokens (%d cached %s, %d with the directory "
+		 "%s), prefilled %d in %.1f ms, %d tokens in %.1f ms (lookup kept %d of %d drafted), "
+		 "load %.1f ms",
 		 l->path, st->template_name, st->n_prompt, st->n_prefix,
-		 st->cache_hit ? "hit" : "miss", st->n_prefilled, st->ms_prompt, st->n_generated,
+		 st->cache_hit ? "hit" : "miss", st->n_context,
+		 !st->n_context ? "none" : st->context_hit ? "hit" : "miss", st->n_prefilled,
+		 st->ms_prompt, st->n_generated,
 		 st->ms_generate, gen.n_accepted, gen.n_drafted, st->ms_load);
 	rc = 0;
 out:
@@ -468,6 +516,7 @@ out:
 	infer_ctx_free(c);
 	tok_ids_release(&ids);
 	tok_ids_release(&pids);
+	tok_ids_release(&cids);
 	chat_prompt_release(&cp);
 	prompt_release(&p);
 	buf_release(&facts);

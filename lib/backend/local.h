@@ -16,8 +16,12 @@ struct local_stats {
 	bool template_known;
 	char kv_path[4096];   /* the prefix cache file ("" when off) */
 	bool cache_hit;       /* the prefix came from kv_path */
+	char ctx_path[4096];  /* the file that continues it through the
+	                       * directory's lines ("" when none) */
+	bool context_hit;     /* those came from ctx_path */
 	int n_prompt;         /* prompt tokens */
 	int n_prefix;         /* of them, the cacheable prefix */
+	int n_context;        /* through the directory's lines (0: none) */
 	int n_prefilled;      /* evaluated in this run */
 	int n_generated;
 	double ms_load;       /* open the model, build the tokenizer */

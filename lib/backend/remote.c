@@ -199,7 +199,7 @@ void remote_request(struct remote *r, struct http_request *rq, char *url, size_t
 
 int remote_messages(const struct gen_request *req, cJSON **out, struct err *err)
 {
-	struct prompt_input in = {req->plat, req->shell, req->text, req->len, req->cwd};
+	struct prompt_input in = {req->plat, req->shell, req->text, req->len, req->cwd, NULL};
 	struct prompt p;
 	cJSON *arr;
 

@@ -15,7 +15,7 @@
  *   // system prompt: restore its KV state, or compute and save it once
  *   if (infer_kv_load_file(c, cache_path, sys_ids, n_sys, &err) < 0) {
  *           infer_prefill(c, sys_ids, n_sys, 0, &err);
- *           infer_kv_save_file(c, cache_path, &err);
+ *           infer_kv_save_file(c, 0, cache_path, &err);
  *   }
  *   infer_prefill(c, req_ids, n_req, 0, &err);       // only the request
  *   infer_generate(c, sampler, &gen, &n, &err);       // streams via gen.on_token
@@ -128,21 +128,27 @@ const int32_t *infer_tokens(const struct infer_ctx *c);
  * prefix of a cached prompt and a new one. */
 void infer_truncate(struct infer_ctx *c, int n);
 
-/* Serialize the first n positions of the cache (n <= n_past; -1: all)
+/* Serialize positions [from, n) of the cache (n <= n_past; -1: all)
  * into out (appended): a header with the model's fingerprint, the KV
- * geometry and the n token ids, the keys and values, and a checksum. */
-int infer_kv_save(const struct infer_ctx *c, int n, struct buf *out, struct err *err);
-/* Restore a state saved by infer_kv_save, replacing the cache contents.
+ * geometry and all n token ids, the keys and values of those positions,
+ * and a checksum. from > 0 makes a continuation, which restores only on
+ * top of a cache holding the same first from tokens: a long prefix
+ * shared by few requests can be saved as a small file beside the state
+ * of the short prefix all requests share. */
+int infer_kv_save(const struct infer_ctx *c, int from, int n, struct buf *out, struct err *err);
+/* Restore a state saved by infer_kv_save: the cache then holds its n
+ * positions (a continuation keeps the from positions it was saved on).
  * When expect is not NULL, the saved tokens must be a prefix of
  * expect[0..n_expect) (ERR_NOTFOUND otherwise: the cache is stale). A
- * state from another model file or KV geometry is ERR_NOTFOUND too; a
- * truncated or damaged one ERR_CORRUPT. On error the cache is emptied. */
+ * state from another model file or KV geometry, or a continuation of
+ * tokens the cache does not hold, is ERR_NOTFOUND too; a truncated or
+ * damaged one ERR_CORRUPT. On error the cache is left as it was. */
 int infer_kv_load(struct infer_ctx *c, const void *data, size_t len, const int32_t *expect,
 		  int n_expect, struct err *err);
-/* The same through a file: saving writes a temporary file and renames it
- * into place, so readers never see a partial state. ERR_IO on file
- * errors (a missing file is ERR_NOTFOUND). */
-int infer_kv_save_file(const struct infer_ctx *c, const char *path, struct err *err);
+/* The same through a file, of positions [from, n_past): saving writes a
+ * temporary file and renames it into place, so readers never see a
+ * partial state. ERR_IO on file errors (a missing file is ERR_NOTFOUND). */
+int infer_kv_save_file(const struct infer_ctx *c, int from, const char *path, struct err *err);
 int infer_kv_load_file(struct infer_ctx *c, const char *path, const int32_t *expect,
 		       int n_expect, struct err *err);
 

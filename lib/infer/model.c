@@ -959,14 +959,20 @@ void infer_truncate(struct infer_ctx *c, int n)
 
 /* ---- KV state save / restore ---- */
 
-/* 02: each layer's keys, then values, KV head by KV head (01 had them
- * position by position, and is rejected as damaged, so rebuilt) */
-#define KV_MAGIC "CAROKV02"
+/* 03: a state may continue another from position n_from, and a whole
+ * one has its blocks page-aligned (01 had the values position by
+ * position, 02 neither; both are rejected as damaged, so rebuilt) */
+#define KV_MAGIC "CAROKV03"
+#define KV_MAX_ALIGN 65536
 
 struct kv_header {
 	char magic[8];
 	uint64_t fingerprint;
-	uint32_t n_layer, kv_dim, elem, n_tokens;
+	uint32_t n_layer, kv_dim, elem, n_from, n_tokens;
+	/* 0, or the page size it was saved with: the token ids and each
+	 * head's keys or values start at a multiple of it (zeros between),
+	 * so that a load can map them instead of copying */
+	uint32_t align;
 };
 
 static uint64_t kv_hash(uint64_t h, const void *p, size_t n)
@@ -984,10 +990,25 @@ static uint64_t kv_hash(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
-int infer_kv_save(const struct infer_ctx *c, int n, struct buf *out, struct err *err)
+static size_t kv_round(size_t n, size_t align)
+{
+	return align ? (n + align - 1) / align * align : n;
+}
+
+static void kv_pad(struct buf *out, size_t start, size_t align)
+{
+	static const uint8_t zeros[256];
+
+	while (kv_round(out->len - start, align) != out->len - start)
+		buf_add(out, zeros, MIN(sizeof(zeros), kv_round(out->len - start, align) -
+							 (out->len - start)));
+}
+
+int infer_kv_save(const struct infer_ctx *c, int from, int n, struct buf *out, struct err *err)
 {
 	const size_t row = (size_t)c->kv_dim * c->kv_elem;
 	const size_t hrow = (size_t)c->m->info.head_dim * c->kv_elem, head = c->n_ctx * hrow;
+	const long page = sysconf(_SC_PAGESIZE);
 	struct kv_header h;
 	size_t start = out->len;
 	uint64_t sum;
@@ -995,43 +1016,56 @@ int infer_kv_save(const struct infer_ctx *c, int n, struct buf *out, struct err 
 
 	if (n < 0)
 		n = c->n_past;
-	if (n > c->n_past)
-		return err_set(err, ERR_USAGE, "infer: cannot save %d positions of %d", n, c->n_past);
+	if (n > c->n_past || from < 0 || from > n)
+		return err_set(err, ERR_USAGE, "infer: cannot save positions %d to %d of %d", from,
+			       n, c->n_past);
 	memset(&h, 0, sizeof(h));
 	memcpy(h.magic, KV_MAGIC, 8);
 	h.fingerprint = gguf_fingerprint(c->m->g);
 	h.n_layer = (uint32_t)c->m->info.n_layer;
 	h.kv_dim = (uint32_t)c->kv_dim;
 	h.elem = (uint32_t)c->kv_elem;
+	h.n_from = (uint32_t)from;
 	h.n_tokens = (uint32_t)n;
+	/* A continuation is small and lands mid-page: copied, never mapped. */
+	h.align = from == 0 && page >= 4096 && page <= KV_MAX_ALIGN ? (uint32_t)page : 0;
 	buf_add(out, &h, sizeof(h));
+	/* All n tokens, so that a continuation names the state it needs. */
 	buf_add(out, c->tokens, (size_t)n * sizeof(int32_t));
+	kv_pad(out, start, h.align);
 	for (l = 0; l < c->m->info.n_layer; l++) {
-		const size_t off = (size_t)l * c->n_ctx * row;
+		const size_t off = (size_t)l * c->n_ctx * row + (size_t)from * hrow;
 
-		for (kh = 0; kh < c->m->info.n_head_kv; kh++)
-			buf_add(out, c->kcache + off + kh * head, (size_t)n * hrow);
-		for (kh = 0; kh < c->m->info.n_head_kv; kh++)
-			buf_add(out, c->vcache + off + kh * head, (size_t)n * hrow);
+		for (kh = 0; kh < 2 * c->m->info.n_head_kv; kh++) {
+			const uint8_t *cache = kh < c->m->info.n_head_kv ? c->kcache : c->vcache;
+
+			buf_add(out, cache + off + (kh % c->m->info.n_head_kv) * head,
+				(size_t)(n - from) * hrow);
+			kv_pad(out, start, h.align);
+		}
 	}
 	sum = kv_hash(0x243f6a8885a308d3ull, out->s + start, out->len - start);
 	buf_add(out, &sum, sizeof(sum));
 	return 0;
 }
 
-int infer_kv_load(struct infer_ctx *c, const void *data, size_t len, const int32_t *expect,
-		  int n_expect, struct err *err)
+/* Restore from data[0..len); fd >= 0 is the file data maps, whose aligned
+ * blocks may then be mapped into the cache (copy-on-write) instead of
+ * copied: no page of the cache is zeroed and filled, the page cache's
+ * pages serve until a position in them is written. */
+static int kv_load(struct infer_ctx *c, const void *data, size_t len, int fd,
+		   const int32_t *expect, int n_expect, struct err *err)
 {
 	const size_t row = (size_t)c->kv_dim * c->kv_elem;
 	const size_t hrow = (size_t)c->m->info.head_dim * c->kv_elem, head = c->n_ctx * hrow;
+	const long page = sysconf(_SC_PAGESIZE);
 	const uint8_t *p = data;
 	struct kv_header h;
 	uint64_t sum;
-	size_t need;
-	int l, i, kh;
+	size_t need, sz, blk, at;
+	int l, i, kh, base;
+	bool map;
 
-	c->n_past = 0;
-	c->n_logits = 0;
 	if (len < sizeof(h) + 8)
 		return err_set(err, ERR_CORRUPT, "infer: KV state truncated");
 	memcpy(&h, p, sizeof(h));
@@ -1042,10 +1076,15 @@ int infer_kv_load(struct infer_ctx *c, const void *data, size_t len, const int32
 	if (h.n_layer != (uint32_t)c->m->info.n_layer || h.kv_dim != (uint32_t)c->kv_dim ||
 	    h.elem != c->kv_elem)
 		return err_set(err, ERR_NOTFOUND, "infer: KV state has another cache geometry");
+	if (h.n_from > h.n_tokens || (h.align & (h.align - 1)) || h.align > KV_MAX_ALIGN)
+		return err_set(err, ERR_CORRUPT, "infer: KV state has a bad header");
 	if (h.n_tokens > (uint32_t)c->n_ctx)
 		return err_set(err, ERR_NOTFOUND, "infer: KV state of %u tokens exceeds the context",
 			       h.n_tokens);
-	need = sizeof(h) + (size_t)h.n_tokens * 4 + 2 * (size_t)h.n_layer * h.n_tokens * row + 8;
+	sz = (size_t)(h.n_tokens - h.n_from) * hrow;
+	blk = kv_round(sz, h.align);
+	at = kv_round(sizeof(h) + (size_t)h.n_tokens * 4, h.align);
+	need = at + 2 * (size_t)h.n_layer * c->m->info.n_head_kv * blk + 8;
 	if (len != need)
 		return err_set(err, ERR_CORRUPT, "infer: KV state has %zu bytes, expected %zu", len,
 			       need);
@@ -1053,35 +1092,69 @@ int infer_kv_load(struct infer_ctx *c, const void *data, size_t len, const int32
 	if (sum != kv_hash(0x243f6a8885a308d3ull, p, len - 8))
 		return err_set(err, ERR_CORRUPT, "infer: KV state checksum mismatch");
 	p += sizeof(h);
-	memcpy(c->tokens, p, (size_t)h.n_tokens * 4);
-	for (i = 0; i < (int)h.n_tokens; i++)
-		if (c->tokens[i] < 0 || c->tokens[i] >= c->m->info.n_vocab)
-			return err_set(err, ERR_CORRUPT, "infer: KV state has a bad token id");
-	if (expect) {
-		if ((int)h.n_tokens > n_expect ||
-		    memcmp(c->tokens, expect, (size_t)h.n_tokens * sizeof(int32_t)))
-			return err_set(err, ERR_NOTFOUND, "infer: KV state is for other tokens");
-	}
-	p += (size_t)h.n_tokens * 4;
-	for (l = 0; l < (int)h.n_layer; l++) {
-		const size_t off = (size_t)l * c->n_ctx * row, sz = (size_t)h.n_tokens * hrow;
+	/* A continuation needs the very state it was computed on. */
+	if (h.n_from > (uint32_t)c->n_past ||
+	    memcmp(c->tokens, p, (size_t)h.n_from * sizeof(int32_t)))
+		return err_set(err, ERR_NOTFOUND,
+			       "infer: KV state continues %u positions the cache lacks", h.n_from);
+	base = (int)h.n_from;
+	for (i = base; i < (int)h.n_tokens; i++) {
+		int32_t id;
 
-		for (kh = 0; kh < c->m->info.n_head_kv; kh++, p += sz)
-			memcpy(c->kcache + off + kh * head, p, sz);
-		for (kh = 0; kh < c->m->info.n_head_kv; kh++, p += sz)
-			memcpy(c->vcache + off + kh * head, p, sz);
+		memcpy(&id, p + (size_t)i * 4, 4);
+		if (id < 0 || id >= c->m->info.n_vocab)
+			return err_set(err, ERR_CORRUPT, "infer: KV state has a bad token id");
+	}
+	if (expect && ((int)h.n_tokens > n_expect ||
+		       memcmp(p, expect, (size_t)h.n_tokens * sizeof(int32_t))))
+		return err_set(err, ERR_NOTFOUND, "infer: KV state is for other tokens");
+	/* Nothing is changed before here: on error the cache is as it was.
+	 * Mapped when the blocks and the cache's heads both fall on pages
+	 * (a block's last page, read past its end, holds zeros, and lies
+	 * inside its head's stretch of the cache). */
+	map = fd >= 0 && base == 0 && h.align && page > 0 && h.align % page == 0 &&
+	      (uintptr_t)c->kcache % (uintptr_t)page == 0 &&
+	      (uintptr_t)c->vcache % (uintptr_t)page == 0 && head % (size_t)page == 0 &&
+	      blk <= head;
+	memcpy(c->tokens + base, p + (size_t)base * 4, (size_t)(h.n_tokens - h.n_from) * 4);
+	for (l = 0; l < (int)h.n_layer; l++) {
+		const size_t off = (size_t)l * c->n_ctx * row + (size_t)base * hrow;
+
+		for (kh = 0; kh < 2 * c->m->info.n_head_kv; kh++, at += blk) {
+			uint8_t *dst = (kh < c->m->info.n_head_kv ? c->kcache : c->vcache) + off +
+				       (kh % c->m->info.n_head_kv) * head;
+
+			if (map && blk &&
+			    mmap(dst, blk, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd,
+				 (off_t)at) != MAP_FAILED)
+				continue;
+			/* A failed MAP_FIXED may have unmapped the range: put
+			 * fresh memory back before copying into it. */
+			if (map && blk &&
+			    mmap(dst, blk, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
+				abort();
+			memcpy(dst, (const uint8_t *)data + at, sz);
+		}
 	}
 	c->n_past = (int)h.n_tokens;
+	c->n_logits = 0;
 	return 0;
 }
 
-int infer_kv_save_file(const struct infer_ctx *c, const char *path, struct err *err)
+int infer_kv_load(struct infer_ctx *c, const void *data, size_t len, const int32_t *expect,
+		  int n_expect, struct err *err)
+{
+	return kv_load(c, data, len, -1, expect, n_expect, err);
+}
+
+int infer_kv_save_file(const struct infer_ctx *c, int from, const char *path, struct err *err)
 {
 	struct buf b = BUF_INIT, tmp = BUF_INIT;
 	FILE *f = NULL;
 	int rc = -1;
 
-	if (infer_kv_save(c, -1, &b, err) < 0)
+	if (infer_kv_save(c, from, -1, &b, err) < 0)
 		goto out;
 	buf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
 	f = fopen(tmp.s, "wb");
@@ -1121,8 +1194,6 @@ int infer_kv_load_file(struct infer_ctx *c, const char *path, const int32_t *exp
 	void *map;
 	int fd, rc;
 
-	c->n_past = 0;
-	c->n_logits = 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT)
@@ -1134,10 +1205,12 @@ int infer_kv_load_file(struct infer_ctx *c, const char *path, const int32_t *exp
 		return err_set(err, ERR_CORRUPT, "infer: %s is not a KV state", path);
 	}
 	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED)
+	if (map == MAP_FAILED) {
+		close(fd);
 		return err_errno(err, ERR_IO, "infer: cannot map %s", path);
-	rc = infer_kv_load(c, map, (size_t)st.st_size, expect, n_expect, err);
+	}
+	rc = kv_load(c, map, (size_t)st.st_size, fd, expect, n_expect, err);
 	munmap(map, (size_t)st.st_size);
+	close(fd);
 	return rc;
 }

@@ -49,12 +49,15 @@ models_dir() { echo "$XDG_DATA_HOME/caro/models"; }
 	args=(-v -b local -m "$TINY" -o json --bench-tokens 8 "count lines in every python file")
 	run --separate-stderr "$CARO" "${args[@]}"
 	first=$(jget error 2>/dev/null || jget command)
-	[[ "$stderr" == *"cached miss"* ]]
-	kv=$(ls "$XDG_CACHE_HOME"/caro/kv/*.kv)
+	[[ "$stderr" == *"cached miss, "*" with the directory miss"* ]]
+	# Two files: the shared prefix, and the small one that continues it
+	# through the working directory's lines.
+	[ "$(ls "$XDG_CACHE_HOME"/caro/kv/*.kv | wc -l)" -eq 2 ]
+	kv=$(ls -S "$XDG_CACHE_HOME"/caro/kv/*.kv | head -n 1)
 	[ -f "$kv" ]
 	sum=$(sha256sum <"$kv")
 	run --separate-stderr "$CARO" "${args[@]}"
-	[[ "$stderr" == *"cached hit"* ]]
+	[[ "$stderr" == *"cached hit, "*" with the directory hit"* ]]
 	[ "$(jget error 2>/dev/null || jget command)" = "$first" ]
 	# Flip bytes in the middle, then truncate: each time detected, the
 	# answer unchanged, the file rewritten as it was.
@@ -71,7 +74,13 @@ models_dir() { echo "$XDG_DATA_HOME/caro/models"; }
 	[ "$(jget error 2>/dev/null || jget command)" = "$first" ]
 	[ "$(sha256sum <"$kv")" = "$sum" ]
 	run --separate-stderr "$CARO" "${args[@]}"
-	[[ "$stderr" == *"cached hit"* ]]
+	[[ "$stderr" == *"cached hit, "*" with the directory hit"* ]]
+	# In another directory: the shared prefix, a new continuation.
+	mkdir -p "$BATS_TEST_TMPDIR/elsewhere"
+	cd "$BATS_TEST_TMPDIR/elsewhere"
+	run --separate-stderr "$CARO" "${args[@]}"
+	[[ "$stderr" == *"cached hit, "*" with the directory miss"* ]]
+	[ "$(ls "$XDG_CACHE_HOME"/caro/kv/*.kv | wc -l)" -eq 3 ]
 }
 
 @test "--bench-tokens N generates exactly N tokens" {

@@ -196,7 +196,7 @@ TEST(prompt_for_platforms)
 	struct platform linux_p, mac;
 	struct prompt p;
 	struct err e;
-	struct prompt_input in = {&linux_p, SHELL_BASH, "list files", 10, "/home/u/src"};
+	struct prompt_input in = {&linux_p, SHELL_BASH, "list files", 10, "/home/u/src", NULL};
 
 	REQUIRE(platform_target(&linux_p, "linux", &e) == 0);
 	REQUIRE(platform_target(&mac, "macos", &e) == 0);
@@ -214,8 +214,9 @@ TEST(prompt_for_platforms)
 	for (size_t i = 1; i < p.n_prefix; i++)
 		CHECK_INT(p.m[i].role, i % 2 ? PROMPT_USER : PROMPT_ASSISTANT);
 	CHECK_INT(p.m[p.n - 1].role, PROMPT_USER);
-	CHECK(str_startswith(p.m[p.n - 1].content, "list files"));
-	CHECK(strstr(p.m[p.n - 1].content, "/home/u/src") != NULL);
+	/* the directory first (a prefix of its own), then the request */
+	CHECK_STR(p.m[p.n - 1].content, "(working directory: /home/u/src)\nlist files");
+	CHECK_INT(p.context_len, strlen("(working directory: /home/u/src)\n"));
 	CHECK(strstr(p.m[0].content, "/home/u/src") == NULL);
 	prompt_release(&p);
 
@@ -240,7 +241,7 @@ TEST(prompt_for_platforms)
 
 		for (size_t t = 0; t < ARRAY_SIZE(targets); t++) {
 			struct platform pl;
-			struct prompt_input pi = {&pl, SHELL_BASH, "x", 1, NULL};
+			struct prompt_input pi = {&pl, SHELL_BASH, "x", 1, NULL, NULL};
 
 			REQUIRE(platform_target(&pl, targets[t], &e) == 0);
 			REQUIRE(prompt_build(&p, &pi, &e) == 0);

@@ -73,7 +73,21 @@ TEST(chat_render_matches_known_strings)
 		CHECK(cp.prefix_len < cp.text.len);
 		CHECK(strstr(cp.text.s + cp.prefix_len, "Another question") != NULL);
 		CHECK(strstr(cp.text.s + cp.prefix_len, "I am an assistant") == NULL);
+		CHECK_INT(cp.n_context_parts, 0);
 		buf_release(&joined);
+		chat_prompt_release(&cp);
+		/* The last message's first 8 bytes ("Another ") as its
+		 * directory lines: the same text, with a part ending there. */
+		p.context_len = 8;
+		REQUIRE(chat_render(&t, &p, &cp, &err) == 0);
+		CHECK_STR(buf_str(&cp.text), want);
+		CHECK(cp.n_context_parts > cp.n_prefix_parts);
+		REQUIRE(cp.context_len >= 8);
+		CHECK(!memcmp(cp.text.s + cp.context_len - 8, "Another ", 8));
+		CHECK(str_startswith(cp.text.s + cp.context_len, "question"));
+		CHECK(cp.parts[cp.n_context_parts - 1].s + cp.parts[cp.n_context_parts - 1].len ==
+		      cp.text.s + cp.context_len);
+		p.context_len = 0;
 		chat_prompt_release(&cp);
 		free(want);
 	}

@@ -54,19 +54,25 @@ TEST(context_dir_summary_counts)
 TEST(context_facts_go_into_the_request_only)
 {
 	struct platform plat = {0};
-	struct prompt_input in = {&plat, SHELL_BASH, "zip the logs", 12, "/srv/app"};
-	struct prompt p;
+	struct prompt_input in = {&plat, SHELL_BASH, "zip the logs", 12, "/srv/app",
+				  "40 .log files; .git"};
+	struct prompt p, bare;
 	struct err err;
-	char *sys;
 
 	plat.os = PLAT_LINUX;
 	REQUIRE(prompt_build(&p, &in, &err) == 0);
-	sys = xstrdup(p.m[0].content);
-	prompt_add_cwd_facts(&p, "40 .log files; .git");
-	CHECK(strstr(p.m[p.n - 1].content, "(working directory: /srv/app)\n(in it: 40 .log files; .git)"));
-	CHECK_STR(p.m[0].content, sys);
-	prompt_add_cwd_facts(&p, "");
-	CHECK(strstr(p.m[p.n - 1].content, "(in it: 40 .log files; .git)") != NULL);
-	free(sys);
+	CHECK_STR(p.m[p.n - 1].content,
+		  "(working directory: /srv/app)\n(in it: 40 .log files; .git)\nzip the logs");
+	CHECK_INT(p.context_len, strlen(p.m[p.n - 1].content) - strlen("zip the logs"));
+	in.cwd = NULL;
+	in.facts = NULL;
+	REQUIRE(prompt_build(&bare, &in, &err) == 0);
+	CHECK_INT(bare.context_len, 0);
+	CHECK_STR(bare.m[bare.n - 1].content, "zip the logs");
+	/* everything before the request is the same */
+	REQUIRE(p.n == bare.n);
+	for (size_t i = 0; i + 1 < p.n; i++)
+		CHECK_STR(p.m[i].content, bare.m[i].content);
 	prompt_release(&p);
+	prompt_release(&bare);
 }

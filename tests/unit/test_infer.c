@@ -172,12 +172,59 @@ static struct infer_model *open_fixture(const char *name)
 	return m;
 }
 
+/* A whole state read from a file is mapped into the cache (its blocks
+ * are page-aligned and so are the cache's heads at this n_ctx): the
+ * positions after it are written through copy-on-write pages, the file
+ * stays as it was, and the logits equal a straight run's. */
+TEST(infer_kv_state_mapped_from_a_file)
+{
+	struct infer_model *m = open_fixture("tiny-qwen2-q8_0");
+	struct infer_ctx_params p = {.n_ctx = 2048, .n_threads = 1};
+	struct infer_ctx *c, *c2;
+	struct buf before = BUF_INIT, after = BUF_INIT;
+	struct err err = {0};
+	char path[512];
+	float *want;
+	int V;
+
+	REQUIRE(m);
+	V = infer_model_info(m)->n_vocab;
+	c = infer_ctx_new(m, &p, &err);
+	c2 = infer_ctx_new(m, &p, &err);
+	REQUIRE(c && c2);
+	REQUIRE(infer_prefill(c, golden_ids, 24, 0, &err) == 0);
+	want = xmallocarray((size_t)V, sizeof(float));
+	memcpy(want, infer_logits(c, -1), (size_t)V * sizeof(float));
+	infer_truncate(c, 13);
+	snprintf(path, sizeof(path), "%s/mapped.kv", t_tmpdir());
+	REQUIRE(infer_kv_save_file(c, 0, path, &err) == 0);
+	REQUIRE(infer_kv_save(c, 0, -1, &before, &err) == 0);
+	REQUIRE(infer_kv_load_file(c2, path, golden_ids, 24, &err) == 0);
+	CHECK_INT(infer_n_past(c2), 13);
+	REQUIRE(infer_prefill(c2, golden_ids + 13, 11, 0, &err) == 0);
+	CHECK(!memcmp(infer_logits(c2, -1), want, (size_t)V * sizeof(float)));
+	/* the writes did not reach the file */
+	infer_truncate(c2, 0);
+	REQUIRE(infer_kv_load_file(c2, path, NULL, 0, &err) == 0);
+	REQUIRE(infer_kv_save(c2, 0, -1, &after, &err) == 0);
+	CHECK(after.len == before.len && !memcmp(after.s, before.s, before.len));
+	/* and loading again over the mapped pages works */
+	REQUIRE(infer_prefill(c2, golden_ids + 13, 11, 0, &err) == 0);
+	CHECK(!memcmp(infer_logits(c2, -1), want, (size_t)V * sizeof(float)));
+	buf_release(&before);
+	buf_release(&after);
+	free(want);
+	infer_ctx_free(c);
+	infer_ctx_free(c2);
+	infer_model_close(m);
+}
+
 TEST(infer_kv_state_round_trips_and_detects_damage)
 {
 	struct infer_model *m = open_fixture("tiny-qwen2-q8_0"), *other;
 	struct infer_ctx_params p = {.n_ctx = 64, .n_threads = 1};
 	struct infer_ctx *c;
-	struct buf st = BUF_INIT;
+	struct buf st = BUF_INIT, cont = BUF_INIT, whole = BUF_INIT, again = BUF_INIT;
 	struct err err = {0};
 	float *want;
 	char path[512];
@@ -193,7 +240,7 @@ TEST(infer_kv_state_round_trips_and_detects_damage)
 	memcpy(want, infer_logits(c, -1), (size_t)V * sizeof(float));
 	/* save after 16, restore into a fresh cache, finish: same logits */
 	infer_truncate(c, 16);
-	REQUIRE(infer_kv_save(c, -1, &st, &err) == 0);
+	REQUIRE(infer_kv_save(c, 0, -1, &st, &err) == 0);
 	infer_truncate(c, 0);
 	REQUIRE(infer_kv_load(c, st.s, st.len, golden_ids, 24, &err) == 0);
 	CHECK_INT(infer_n_past(c), 16);
@@ -201,10 +248,33 @@ TEST(infer_kv_state_round_trips_and_detects_damage)
 	REQUIRE(infer_prefill(c, golden_ids + 16, 8, 0, &err) == 0);
 	CHECK(!memcmp(infer_logits(c, -1), want, (size_t)V * sizeof(float)));
 
-	/* stale: other tokens expected */
+	/* a continuation: positions 16..24 on top of the 16 saved above */
+	REQUIRE(infer_kv_save(c, 16, -1, &cont, &err) == 0);
+	REQUIRE(infer_kv_save(c, 0, -1, &whole, &err) == 0);
+	CHECK(cont.len < whole.len / 2);
+	infer_truncate(c, 0);
+	CHECK(infer_kv_load(c, cont.s, cont.len, golden_ids, 24, &err) < 0);
+	CHECK_INT(err.code, ERR_NOTFOUND); /* nothing to continue */
+	CHECK_INT(infer_n_past(c), 0);
+	REQUIRE(infer_prefill(c, golden_ids + 1, 16, 0, &err) == 0);
+	CHECK(infer_kv_load(c, cont.s, cont.len, NULL, 0, &err) < 0);
+	CHECK_INT(err.code, ERR_NOTFOUND); /* another state of 16 */
+	CHECK_INT(infer_n_past(c), 16);    /* left as it was */
+	REQUIRE(infer_kv_load(c, st.s, st.len, golden_ids, 24, &err) == 0);
+	REQUIRE(infer_kv_load(c, cont.s, cont.len, golden_ids, 24, &err) == 0);
+	CHECK_INT(infer_n_past(c), 24);
+	REQUIRE(infer_kv_save(c, 0, -1, &again, &err) == 0);
+	CHECK(again.len == whole.len && !memcmp(again.s, whole.s, whole.len));
+	cont.s[cont.len - 20] ^= 1;
+	infer_truncate(c, 16);
+	CHECK(infer_kv_load(c, cont.s, cont.len, golden_ids, 24, &err) < 0);
+	CHECK_INT(err.code, ERR_CORRUPT);
+	CHECK_INT(infer_n_past(c), 16);
+
+	/* stale: other tokens expected; the cache is left as it was */
 	CHECK(infer_kv_load(c, st.s, st.len, golden_ids + 1, 23, &err) < 0);
 	CHECK_INT(err.code, ERR_NOTFOUND);
-	CHECK_INT(infer_n_past(c), 0);
+	CHECK_INT(infer_n_past(c), 16);
 	/* damaged: a flipped byte, a truncation */
 	st.s[st.len / 2] ^= 0x40;
 	CHECK(infer_kv_load(c, st.s, st.len, NULL, 0, &err) < 0);
@@ -229,11 +299,14 @@ TEST(infer_kv_state_round_trips_and_detects_damage)
 	CHECK(infer_kv_load_file(c, path, NULL, 0, &err) < 0);
 	CHECK_INT(err.code, ERR_NOTFOUND);
 	REQUIRE(infer_kv_load(c, st.s, st.len, NULL, 0, &err) == 0);
-	REQUIRE(infer_kv_save_file(c, path, &err) == 0);
+	REQUIRE(infer_kv_save_file(c, 0, path, &err) == 0);
 	infer_truncate(c, 0);
 	REQUIRE(infer_kv_load_file(c, path, golden_ids, 24, &err) == 0);
 	CHECK_INT(infer_n_past(c), 16);
 	buf_release(&st);
+	buf_release(&cont);
+	buf_release(&whole);
+	buf_release(&again);
 	free(want);
 	infer_ctx_free(c);
 	infer_model_close(m);

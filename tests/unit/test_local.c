@@ -50,17 +50,23 @@ static void env_close(struct env *e)
 	free(e->old_cache);
 }
 
-static int run(struct env *e, const char *request, struct buf *text, struct local_stats *st,
-	       struct err *err)
+static int run_in(struct env *e, const char *cwd, const char *request, struct buf *text,
+		  struct local_stats *st, struct err *err)
 {
 	struct gen_request req = {
 		.text = request, .len = strlen(request), .plat = &e->plat, .shell = SHELL_BASH,
-		.max_candidates = 1, .force_tokens = 12,
+		.max_candidates = 1, .force_tokens = 12, .cwd = cwd,
 	};
 	bool complete;
 
 	buf_reset(text);
 	return backend_local_text(e->b, &req, text, &complete, st, err);
+}
+
+static int run(struct env *e, const char *request, struct buf *text, struct local_stats *st,
+	       struct err *err)
+{
+	return run_in(e, NULL, request, text, st, err);
 }
 
 static void damage(const char *path, int how)
@@ -126,6 +132,76 @@ TEST(local_prefix_cache_survives_damage)
 		CHECK(st.cache_hit);
 		CHECK_STR(buf_str(&again), buf_str(&first));
 	}
+	buf_release(&first);
+	buf_release(&again);
+	env_close(&e);
+}
+
+/* The directory's lines get a state of their own, saved as a small
+ * continuation of the shared prefix: a second request in the directory
+ * prefills only its own tokens, and a damaged continuation is rebuilt on
+ * top of the prefix, with the same answer. */
+TEST(local_directory_prefix_continues_the_shared_one)
+{
+	struct env e;
+	struct buf first = BUF_INIT, again = BUF_INIT;
+	struct local_stats st;
+	struct err err;
+	char dir[1024], other[1024], f[1100], ctx[4096], kv[4096];
+	struct stat s_kv, s_ctx;
+
+	snprintf(dir, sizeof(dir), "%s/proj", t_tmpdir());
+	snprintf(other, sizeof(other), "%s/other", t_tmpdir());
+	mkdir(dir, 0755);
+	mkdir(other, 0755);
+	snprintf(f, sizeof(f), "%s/main.py", dir);
+	close(open(f, O_CREAT | O_WRONLY, 0644));
+	REQUIRE(env_open(&e, t_shared("fixtures/models/tiny-qwen2-q8_0.gguf")));
+	REQUIRE(run_in(&e, dir, "list the files here", &first, &st, &err) == 0);
+	CHECK(!st.cache_hit && !st.context_hit);
+	CHECK(st.n_context > st.n_prefix && st.n_context < st.n_prompt);
+	CHECK_INT(st.n_prefilled, st.n_prompt);
+	REQUIRE(st.ctx_path[0] && st.kv_path[0]);
+	snprintf(ctx, sizeof(ctx), "%s", st.ctx_path);
+	snprintf(kv, sizeof(kv), "%s", st.kv_path);
+	REQUIRE(stat(kv, &s_kv) == 0 && stat(ctx, &s_ctx) == 0);
+	CHECK(s_ctx.st_size < s_kv.st_size / 2); /* only the directory's positions */
+
+	REQUIRE(run_in(&e, dir, "list the files here", &again, &st, &err) == 0);
+	CHECK(st.cache_hit && st.context_hit);
+	CHECK_INT(st.n_prefilled, st.n_prompt - st.n_context);
+	CHECK_STR(buf_str(&again), buf_str(&first));
+
+	/* another request in the directory shares both */
+	REQUIRE(run_in(&e, dir, "show disk usage", &again, &st, &err) == 0);
+	CHECK(st.cache_hit && st.context_hit);
+	CHECK_STR(st.ctx_path, ctx);
+
+	for (int how = 0; how < 3; how++) {
+		damage(ctx, how);
+		REQUIRE(run_in(&e, dir, "list the files here", &again, &st, &err) == 0);
+		CHECK(st.cache_hit && !st.context_hit);
+		CHECK_INT(st.n_prefilled, st.n_prompt - st.n_prefix);
+		CHECK_STR(buf_str(&again), buf_str(&first));
+		REQUIRE(run_in(&e, dir, "list the files here", &again, &st, &err) == 0);
+		CHECK(st.cache_hit && st.context_hit);
+	}
+
+	/* another directory: the shared prefix, a new continuation */
+	REQUIRE(run_in(&e, other, "list the files here", &again, &st, &err) == 0);
+	CHECK(st.cache_hit && !st.context_hit);
+	CHECK(strcmp(st.ctx_path, ctx) != 0);
+
+	/* the shared prefix lost: computed again, the same tokens, so the
+	 * directory's continuation still fits it; the same answer */
+	REQUIRE(unlink(kv) == 0);
+	REQUIRE(run_in(&e, dir, "list the files here", &again, &st, &err) == 0);
+	CHECK(!st.cache_hit && st.context_hit);
+	CHECK_INT(st.n_prefilled, st.n_prefix + st.n_prompt - st.n_context);
+	CHECK_STR(buf_str(&again), buf_str(&first));
+	REQUIRE(run_in(&e, dir, "list the files here", &again, &st, &err) == 0);
+	CHECK(st.cache_hit && st.context_hit);
+	CHECK_STR(buf_str(&again), buf_str(&first));
 	buf_release(&first);
 	buf_release(&again);
 	env_close(&e);
