@@ -317,11 +317,12 @@ static const struct mrole *value_role(const struct mfill *f, int i)
 
 /* Roles whose value is free text or a new name: any known word in the
  * verb's place is the verb, never the grep pattern or the folder to make
- * ("clear history"). A service or process may lead ("nginx logs"). */
+ * ("clear history"). A service may lead ("nginx logs"), but a known word
+ * there is no process to signal ("download with resume" is no pkill). */
 static bool free_text_role(const char *name)
 {
 	static const char *const free[] = {"pattern", "wpat", "str", "text", "word", "mark", "xpattern",
-					   "folder", "name", "quoted"};
+					   "folder", "name", "quoted", "proc"};
 
 	for (size_t k = 0; k < ARRAY_SIZE(free); k++)
 		if (strncmp(name, free[k], strlen(free[k])) == 0 &&
@@ -395,6 +396,16 @@ static bool second_task(const struct mreq *r, int i)
 	for (int k = i + 1; k < r->n && k <= i + 3 && !str_eq(r->t[k].low, "and"); k++)
 		if (pronoun_tok(&r->t[k]))
 			return true;
+	return false;
+}
+
+/* Whether one of ci's required groups is slot type t ("@exclude"). */
+static bool needs_slot(const struct cintent *ci, int t)
+{
+	for (int g = 0; g < ci->nneed; g++)
+		for (int a = 0; a < ci->nalt[g]; a++)
+			if (ci->need[g][a] == MT_SLOT_BASE + t)
+				return true;
 	return false;
 }
 
@@ -560,6 +571,11 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 			u += UNUSED_SLOT_COST;
 	}
 	if (strong == 0)
+		return false;
+	/* "ignore the .env file": a request that opens by leaving something out
+	 * asks for no search; only an intent that needs the word reads it */
+	if (first >= 0 && r->t[first].slot >= 0 && r->s[r->t[first].slot].type == SL_EXCLUDE &&
+	    !needs_slot(ci, SL_EXCLUDE))
 		return false;
 	/* "commit and push": the leading verb read as a mere option of the
 	 * second verb's intent is a first task left undone */
@@ -910,6 +926,25 @@ out:
 	return ret;
 }
 
+/* The platform a word names: "on a mac" (folded to onmac), "with brew",
+ * "launchctl" are macOS's; "on linux" (onlinux), "systemctl",
+ * "journalctl" Linux's. PLAT_OTHER: none. */
+static int named_platform(const struct mtok *t)
+{
+	static const char *const mac[] = {"onmac", "macos", "brew", "homebrew", "launchd", "launchctl"};
+	static const char *const linux_[] = {"onlinux", "systemctl", "systemd", "journalctl"};
+
+	if (t->kind != TK_WORD)
+		return PLAT_OTHER;
+	for (size_t k = 0; k < ARRAY_SIZE(mac); k++)
+		if (str_eq(t->low, mac[k]))
+			return PLAT_MACOS;
+	for (size_t k = 0; k < ARRAY_SIZE(linux_); k++)
+		if (str_eq(t->low, linux_[k]))
+			return PLAT_LINUX;
+	return PLAT_OTHER;
+}
+
 int match_request(const char *req, size_t len, const struct match_opts *opts,
 		  struct match_result *res, struct err *err)
 {
@@ -942,6 +977,21 @@ int match_request(const char *req, size_t len, const struct match_opts *opts,
 			goto out;
 		}
 		break;
+	}
+	/* "install node on a mac" asked of a Linux machine is for another
+	 * machine: no command here answers it. On the machine it names, "on a
+	 * mac" says nothing more; "brew" and "launchctl" stay words to read. */
+	for (int i = 0; i < r->n; i++) {
+		int os = named_platform(&r->t[i]);
+
+		if (os == PLAT_OTHER)
+			continue;
+		if (os != (int)opts->plat->os) {
+			err_set(err, ERR_DECLINED, "match: the request names another platform");
+			goto out;
+		}
+		if (str_eq(r->t[i].low, "onmac") || str_eq(r->t[i].low, "onlinux"))
+			r->t[i].stop = true;
 	}
 	/* "what does ls -la do": a question about what a command does */
 	if (r->n > 3 && str_eq(r->t[0].low, "what") &&

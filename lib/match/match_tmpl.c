@@ -34,7 +34,7 @@ enum special { RS_NONE, RS_SIG, RS_CMD, RS_MSG, RS_UHOST, RS_MODE, RS_TEXT, RS_N
 
 /* Value checks: a role only takes a token whose text passes. */
 enum check { CK_NONE, CK_TAR, CK_ZIP, CK_7Z, CK_GZ, CK_XZ, CK_BZ2, CK_JSON, CK_IDENT, CK_HEX, CK_TZ,
-	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_DAEMON, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG, CK_RC, CK_LOCAL, CK_REQ, CK_PROG, CK_SUREDIR, CK_TEXTNAME, CK_AFTER, CK_BEFORE };
+	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_DAEMON, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG, CK_RC, CK_LOCAL, CK_REQ, CK_PROG, CK_SUREDIR, CK_TEXTNAME, CK_AFTER, CK_BEFORE, CK_PJSON, CK_SPKG, CK_LOGWORD };
 
 struct role_def {
 	const char *name;
@@ -106,7 +106,7 @@ static const struct role_def roles[] = {
 	{"ksvc", SL_NAME, -1, 0, 0, "service", ANYNAME, 0, false, 0, CK_KSVC},
 	{"pkg", SL_NAME, -1, K(AT), 0, "package", ANYNAME, 0, false, 0, CK_PKG},
 	/* a system package: apt, dnf and brew take no name@version */
-	{"spkg", SL_NAME, -1, 0, 0, "package", ANYNAME & ~K(AT), 0, false, 0, CK_PKG},
+	{"spkg", SL_NAME, -1, 0, 0, "package", ANYNAME & ~K(AT), 0, false, 0, CK_SPKG},
 	{"branch", SL_NAME, -1, 0, 0, "branch", ANYNAME, 0, true, 0, 0},
 	{"proc", SL_NAME, -1, 0, 0, "process", K(WORD) | K(FILE), 0, false, 0, 0},
 	{"image", SL_NAME, -1, 0, 0, "image", ANYNAME, 0, true, 0, CK_IMAGE},
@@ -185,6 +185,14 @@ static const struct role_def roles[] = {
 	{"reqf", -1, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_REQ},
 	/* what is copied in "a copy of X called Y" */
 	{"orig", -1, -1, K(PATH) | K(FILE), C(OF) | C(NONE), NULL, 0, 0, false, 0, CK_FILE},
+	/* the zip suffix said as a type: "unzip all the .zip files" (never .7z) */
+	{"zipext", SL_EXT, -1, 0, 0, NULL, 0, 0, false, 0, CK_ZIP},
+	/* where ssh runs a command: a host written as one, or a name after "on" */
+	{"onhost", -1, -1, K(HOST) | K(IP) | K(AT), 0, NULL, K(WORD), C(ON) | C(AT), true, 0, 0},
+	/* what a log line says: "the last 20 errors", or the user's quoted words */
+	{"lpat", -1, -1, K(QUOTED), 0, NULL, K(WORD), 0, false, 0, CK_LOGWORD},
+	/* npm's manifest: "install the packages from package.json" */
+	{"pjson", -1, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_PJSON},
 };
 
 /* Roles whose value is a folder, and roles whose value is a file: one
@@ -363,6 +371,10 @@ static bool generic_service(const char *v)
 		/* things a machine has, never units: "check disk health" */
 		"disk", "drive", "memory", "ram", "cpu", "battery", "health", "hardware", "screen",
 		"display", "file", "dir", "folder", "laptop", "wifi", "port", "space",
+		/* what a log or a setting is about, never units: "show the boot log",
+		 * "check sip status", "disable ipv6" */
+		"boot", "error", "kernel", "log", "sip", "gatekeeper", "ipv6", "ipv4", "firewall",
+		"filesystem", "bandwidth", "traffic", "usage", "ip",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
@@ -380,44 +392,52 @@ static bool generic_service(const char *v)
  * sys_services). proc is the daemon's process name, which macOS's `log`
  * predicates and pgrep match: the formula postgresql runs "postgres",
  * mysql runs "mysqld". */
-enum svc_family { SF_DEB, SF_RPM, SF_ARCH, SF_BREW, SF__COUNT };
+enum svc_family { SF_DEB, SF_RPM, SF_ARCH, SF_BREW, SF_FBSD, SF__COUNT };
+/* The FreeBSD column is the rc.d script, which `service NAME start` runs and
+ * whose rcvar `sysrc NAME_enable=YES` sets: only names whose script and
+ * rcvar agree are listed (mysql-server's rcvar is mysql_enable, so mysql
+ * declines there rather than print a wrong variable). */
 static const struct {
 	const char *names, *unit[SF__COUNT], *proc; /* names: the row's aliases */
 } svc_units[] = {
-	{"postgres postgresql", {"postgresql", "postgresql", "postgresql", "postgresql"}, "postgres"},
-	{"apache apache2 httpd", {"apache2", "httpd", "httpd", "httpd"}, "httpd"},
-	{"mongo mongodb mongod", {"mongod", "mongod", "mongodb", "mongodb-community"}, "mongod"},
+	{"postgres postgresql", {"postgresql", "postgresql", "postgresql", "postgresql", "postgresql"}, "postgres"},
+	{"apache apache2 httpd", {"apache2", "httpd", "httpd", "httpd", "apache24"}, "httpd"},
+	{"mongo mongodb mongod", {"mongod", "mongod", "mongodb", "mongodb-community", "mongod"}, "mongod"},
 	/* Arch ships MariaDB, whose unit answers to mysqld too */
-	{"mysql mysqld", {"mysql", "mysqld", "mariadb", "mysql"}, "mysqld"},
-	{"mariadb", {"mariadb", "mariadb", "mariadb", "mariadb"}, "mariadbd"},
-	{"redis redis-server", {"redis-server", "redis", "redis", "redis"}, "redis-server"},
-	{"ssh sshd openssh", {"ssh", "sshd", "sshd", NULL}, "sshd"},
-	{"cron crond cronie", {"cron", "crond", "cronie", NULL}, "cron"},
+	{"mysql mysqld", {"mysql", "mysqld", "mariadb", "mysql", NULL}, "mysqld"},
+	{"mariadb", {"mariadb", "mariadb", "mariadb", "mariadb", NULL}, "mariadbd"},
+	{"redis redis-server", {"redis-server", "redis", "redis", "redis", "redis"}, "redis-server"},
+	{"ssh sshd openssh", {"ssh", "sshd", "sshd", NULL, "sshd"}, "sshd"},
+	{"cron crond cronie", {"cron", "crond", "cronie", NULL, "cron"}, "cron"},
 	/* Docker Desktop on a Mac is an app, not a brew service */
-	{"docker dockerd", {"docker", "docker", "docker", NULL}, NULL},
-	{"bind bind9 named", {"named", "named", "named", "bind"}, "named"},
-	{"samba smbd", {"smbd", "smb", "smb", NULL}, "smbd"},
-	{"cups cupsd", {"cups", "cups", "cups", NULL}, "cupsd"},
-	{"chrony chronyd", {"chrony", "chronyd", "chronyd", NULL}, "chronyd"},
-	{"rabbitmq", {"rabbitmq-server", "rabbitmq-server", "rabbitmq", "rabbitmq"}, NULL},
-	{"grafana", {"grafana-server", "grafana-server", "grafana", "grafana"}, "grafana"},
-	{"tailscale", {"tailscaled", "tailscaled", "tailscaled", "tailscale"}, "tailscaled"},
-	{"networkmanager", {"NetworkManager", "NetworkManager", "NetworkManager", NULL}, NULL},
-	{"avahi", {"avahi-daemon", "avahi-daemon", "avahi-daemon", NULL}, NULL},
-	{"nfs", {"nfs-server", "nfs-server", "nfs-server", NULL}, NULL},
-	{"bluetooth", {"bluetooth", "bluetooth", "bluetooth", NULL}, "bluetoothd"},
+	{"docker dockerd", {"docker", "docker", "docker", NULL, NULL}, NULL},
+	{"bind bind9 named", {"named", "named", "named", "bind", "named"}, "named"},
+	{"samba smbd", {"smbd", "smb", "smb", NULL, "samba_server"}, "smbd"},
+	{"cups cupsd", {"cups", "cups", "cups", NULL, "cupsd"}, "cupsd"},
+	{"chrony chronyd", {"chrony", "chronyd", "chronyd", NULL, "chronyd"}, "chronyd"},
+	{"rabbitmq", {"rabbitmq-server", "rabbitmq-server", "rabbitmq", "rabbitmq", "rabbitmq"}, NULL},
+	{"grafana", {"grafana-server", "grafana-server", "grafana", "grafana", "grafana"}, "grafana"},
+	{"tailscale", {"tailscaled", "tailscaled", "tailscaled", "tailscale", "tailscaled"}, "tailscaled"},
+	{"networkmanager", {"NetworkManager", "NetworkManager", "NetworkManager", NULL, NULL}, NULL},
+	/* Debian's ifupdown; FreeBSD restarts its interfaces with netif */
+	{"networking", {"networking", NULL, NULL, NULL, "netif"}, NULL},
+	{"avahi", {"avahi-daemon", "avahi-daemon", "avahi-daemon", NULL, NULL}, NULL},
+	{"nfs", {"nfs-server", "nfs-server", "nfs-server", NULL, NULL}, NULL},
+	{"bluetooth", {"bluetooth", "bluetooth", "bluetooth", NULL, NULL}, "bluetoothd"},
 	/* Debian names the unit after PHP's version (php8.2-fpm) */
-	{"php-fpm", {NULL, "php-fpm", "php-fpm", "php"}, "php-fpm"},
+	{"php-fpm", {NULL, "php-fpm", "php-fpm", "php", NULL}, "php-fpm"},
 };
 
-/* The family whose unit names p uses, -1 when unknown (FreeBSD's ports,
- * zypper, apk: not in the table). */
+/* The family whose unit names p uses, -1 when unknown (zypper, apk: not
+ * in the table). */
 static int svc_family(const struct platform *p)
 {
 	if (!p)
 		return -1;
 	if (p->os == PLAT_MACOS)
 		return SF_BREW;
+	if (p->os == PLAT_FREEBSD)
+		return SF_FBSD;
 	if (p->os != PLAT_LINUX)
 		return -1;
 	if (str_eq(p->pkg, "apt"))
@@ -521,6 +541,49 @@ static bool archive_name(const char *v)
 
 static const char *pm_name(const char *w);
 
+/* Kinds of Kubernetes object: "forward the pod" names none. */
+static bool k8s_kind(const char *v)
+{
+	static const char *const kinds[] = {"pod", "deployment", "service", "svc", "node", "namespace",
+					    "container", "cluster", "replica", "ingress"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (strcasecmp(v, kinds[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Words said of a host that are no host's name: "the remote server",
+ * "another machine". */
+static bool host_kind(const char *v)
+{
+	static const char *const kinds[] = {"remote", "local", "other", "another", "same", "new",
+					    "this", "that", "my", "the", "a", "some", "ssh", "web"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (strcasecmp(v, kinds[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Libraries of a language's own registry (PyPI, npm): "uninstall numpy" is
+ * pip's, and apt or brew would remove or install something else or nothing. */
+static bool lang_package(const char *v)
+{
+	static const char *const libs[] = {
+		"numpy", "pandas", "scipy", "matplotlib", "requests", "flask", "django", "pytest",
+		"fastapi", "sqlalchemy", "boto3", "tensorflow", "torch", "pytorch", "scikit-learn",
+		"sklearn", "seaborn", "pillow", "beautifulsoup4", "bs4", "pydantic", "uvicorn",
+		"gunicorn", "celery", "pyyaml", "express", "react", "lodash", "axios", "jest",
+		"eslint", "prettier", "nodemon", "webpack", "vue", "dotenv",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(libs); i++)
+		if (strcasecmp(v, libs[i]) == 0)
+			return true;
+	return false;
+}
+
 static bool check_ok(int check, const char *v, int kind)
 {
 	switch (check) {
@@ -579,8 +642,8 @@ static bool check_ok(int check, const char *v, int kind)
 	case CK_SVC: /* a unit name, not "10:00", host:port, ~/.bashrc, nor a kind of service */
 	case CK_DAEMON:
 		return !strpbrk(v, ":/~") && !generic_service(v);
-	case CK_KSVC:
-		return strchr(v, ':') == NULL;
+	case CK_KSVC: /* a name, not host:port nor a kind ("forward the pod") */
+		return strchr(v, ':') == NULL && !k8s_kind(v);
 	case CK_ENVNAME: { /* HOME, path, $EDITOR; "set a variable" names none: a generic verb is no name */
 		int id;
 
@@ -604,6 +667,24 @@ static bool check_ok(int check, const char *v, int kind)
 
 		return kind != TK_AT && !(colon && !memchr(v, '/', (size_t)(colon - v)));
 	}
+	case CK_LOGWORD: { /* a log level or outcome: error(s), warnings, failed */
+		static const char *const lw[] = {"error", "errors", "warning", "warnings", "warn",
+						 "fail", "failed", "failure", "failures", "exception",
+						 "exceptions", "critical", "fatal", "denied", "timeout",
+						 "timeouts", "panic", "refused", "crash", "crashes"};
+
+		if (kind == TK_QUOTED)
+			return true;
+		for (size_t i = 0; i < ARRAY_SIZE(lw); i++)
+			if (strcasecmp(v, lw[i]) == 0)
+				return true;
+		return false;
+	}
+	case CK_PJSON: {
+		const char *base = strrchr(v, '/');
+
+		return str_eq(base ? base + 1 : v, "package.json");
+	}
 	case CK_REQ: {
 		const char *base = strrchr(v, '/');
 
@@ -619,6 +700,8 @@ static bool check_ok(int check, const char *v, int kind)
 			return false;
 		return pm_name(v) == NULL;
 	}
+	case CK_SPKG: /* a system package: not numpy, which is pip's */
+		return check_ok(CK_PKG, v, kind) && !lang_package(v);
 	case CK_LRANGE: { /* 5-10: first line first */
 		char *end;
 		long a = strtol(v, &end, 10), z;
@@ -647,7 +730,7 @@ static bool check_ok(int check, const char *v, int kind)
 		       isalpha((unsigned char)v[strlen(v) - 1]);
 	}
 	case CK_BAREHOST: /* user@host:/tmp already says where: it is not host:~/ */
-		return strpbrk(v, "@:/") == NULL;
+		return strpbrk(v, "@:/") == NULL && !host_kind(v);
 	case CK_RSPEC: /* [user@]host:path, not user@host or pkg@1.2 */
 		return strchr(v, ':') != NULL && strchr(v, ':')[1] != '\0';
 	case CK_DIRISH: { /* conf.d, sites.available: no file extension */
@@ -1005,6 +1088,8 @@ static bool slot_check_ok(const struct mfill *f, const struct role_def *rd, cons
 {
 	if (s->type == SL_DATE)
 		return rd->check == CK_AFTER ? s->cmp < 0 : rd->check == CK_BEFORE ? s->cmp > 0 : true;
+	if (s->type == SL_EXT && rd->check == CK_ZIP)
+		return strcasecmp(s->val, "zip") == 0;
 	if (s->type != SL_NAME)
 		return true;
 	switch (rd->check) {
@@ -1448,35 +1533,35 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 
 /* Package managers: one row per manager, one column per verb. */
 static const char *const pm_verbs[] = {"install", "remove", "search", "list", "info", "update",
-				       "upgrade", "files", "owner", "autoremove", "outdated"};
+				       "upgrade", "files", "owner", "autoremove", "outdated", "clean"};
 static const struct {
 	const char *pm;
 	const char *cmd[ARRAY_SIZE(pm_verbs)];
 } pms[] = {
 	{"apt", {"sudo apt install", "sudo apt remove", "apt search", "apt list --installed",
 		 "apt show", "sudo apt update", "sudo apt update && sudo apt upgrade -y", "dpkg -L",
-		 "dpkg -S", "sudo apt autoremove", "apt list --upgradable"}},
+		 "dpkg -S", "sudo apt autoremove", "apt list --upgradable", "sudo apt clean"}},
 	{"dnf", {"sudo dnf install", "sudo dnf remove", "dnf search", "dnf list installed",
 		 "dnf info", "sudo dnf makecache", "sudo dnf upgrade -y", "rpm -ql", "rpm -qf",
-		 "sudo dnf autoremove", "dnf check-update"}},
+		 "sudo dnf autoremove", "dnf check-update", "sudo dnf clean all"}},
 	{"yum", {"sudo yum install", "sudo yum remove", "yum search", "yum list installed",
 		 "yum info", "sudo yum makecache", "sudo yum update -y", "rpm -ql", "rpm -qf",
-		 "sudo yum autoremove", "yum check-update"}},
+		 "sudo yum autoremove", "yum check-update", "sudo yum clean all"}},
 	{"pacman", {"sudo pacman -S", "sudo pacman -R", "pacman -Ss", "pacman -Q", "pacman -Si",
 		    "sudo pacman -Sy", "sudo pacman -Syu", "pacman -Ql", "pacman -Qo",
-		    "sudo pacman -Rns $(pacman -Qdtq)", "pacman -Qu"}},
+		    "sudo pacman -Rns $(pacman -Qdtq)", "pacman -Qu", "sudo pacman -Sc"}},
 	{"zypper", {"sudo zypper install", "sudo zypper remove", "zypper search",
 		    "zypper search --installed-only", "zypper info", "sudo zypper refresh",
-		    "sudo zypper update", "rpm -ql", "rpm -qf", NULL, "zypper list-updates"}},
+		    "sudo zypper update", "rpm -ql", "rpm -qf", NULL, "zypper list-updates", "sudo zypper clean"}},
 	{"apk", {"sudo apk add", "sudo apk del", "apk search", "apk info", "apk info -a",
 		 "sudo apk update", "sudo apk upgrade", "apk info -L", "apk info --who-owns", NULL,
-		 "apk version -l '<'"}},
+		 "apk version -l '<'", "sudo apk cache clean"}},
 	{"brew", {"brew install", "brew uninstall", "brew search", "brew list", "brew info",
 		  "brew update", "brew update && brew upgrade", "brew list", NULL, "brew autoremove",
-		  "brew outdated"}},
+		  "brew outdated", "brew cleanup"}},
 	{"pkg", {"sudo pkg install", "sudo pkg delete", "pkg search", "pkg info", "pkg info",
 		 "sudo pkg update", "sudo pkg upgrade", "pkg info -l", "pkg which",
-		 "sudo pkg autoremove", "pkg version -l '<'"}},
+		 "sudo pkg autoremove", "pkg version -l '<'", "sudo pkg clean"}},
 };
 
 static const char *pm_command(const struct platform *p, const char *verb)
