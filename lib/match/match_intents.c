@@ -126,7 +126,7 @@ I("find.perm", "find|list|search permission|mode", "file:f dir:d with all every 
   "find {path=.}[ -type f{?f}][ -type d{?d}] -perm {mode}",
   "find -perm MODE lists entries whose permission bits are exactly MODE (-perm -MODE: at"
   " least those bits)."),
-I("find.gz_each", "gzip|compress", "file each every",
+I("find.gz_each", "gzip|compress", "file each every find big all",
   "find {path=.} -type f" FIND_FILTERS " -exec gzip {} +",
   "find picks the files and gzip compresses each one in place."),
 V("find.newest", "newest|modified recursive|everywhere", "file find show list", SEL_FIND,
@@ -210,7 +210,7 @@ I("grep.files_with", "file contain", "find grep which show list recursive wholew
   "grep -rl[w{?w}][{?path}] {pattern:q} {path=.}",
   "grep -r searches recursively; -l prints only the names of matching files[; -w matches"
   " whole words{?w}]."),
-I("grep.count", "count", "line contain match grep find with",
+I("grep.count", "count|-c", "line contain match grep find with -c",
   "grep -c {pattern:q} {file}",
   "grep -c counts the lines that match."),
 I("grep.last", "last|newest", "show line match contain grep find with", "grep -i {lpat} {file} | tail -n {count=10}",
@@ -253,11 +253,11 @@ I("zgrep", "gz|gzip|compressed|rotated", "find grep log file",
 I("grep.with", "line", "show find get only all file", "grep {wpat:q} {file}",
   "grep prints the lines of {file} that contain {wpat}."),
 I("grep.file", "grep|find|contain|match", "contain with match insensitive:i wholeword:w show "
-  "linenumber:n only line",
+  "linenumber:n only line appear occur -i:i -w:w -n:n",
   "grep[ -i{?i}][ -w{?w}][ -n{?n}] {pattern:q} {file}",
   "grep prints the lines of {file} that match[; -i ignores case{?i}][; -w matches whole"
   " words{?w}]."),
-I("grep.rec", "grep|find|defined", "file recursive everywhere contain insensitive:i wholeword:w "
+I("grep.rec", "grep|find|defined", "file recursive everywhere contain insensitive:i wholeword:w -r -i:i -w:w "
   "defined repo code project dir text string line function comment",
   "grep -rn[i{?i}][w{?w}][{?path}][ {ext:inc}] {pattern:q} {path=.}[ --exclude-dir={exclude}]",
   "grep -r searches every file under {path=.}; -n prints line numbers[; -i ignores"
@@ -604,6 +604,13 @@ V("net.mac", "mac", "show my address what ether hardware", SEL_OS, "ip link show
 V("net.localip", "localip|ip|myip", "show my address local what", SEL_OS,
   "hostname -I", "ipconfig getifaddr en0",
   "Prints this machine's LAN address (GNU hostname -I; on macOS the Wi-Fi/Ethernet en0)."),
+V("net.ifaddr", "ip|address|localip|myip", "show what my of on for interface get find", SEL_OS,
+  "ip addr show {iface}", "ipconfig getifaddr {iface}",
+  "Prints the interface's addresses (ip addr; ipconfig getifaddr prints its IPv4 on macOS)."),
+V("net.ifup", "up|enable|activate", "bring interface the turn set", SEL_OS,
+  "sudo ip link set {iface} up", "sudo ifconfig {iface} up", "Brings the interface up."),
+V("net.ifdown", "down|disable|deactivate", "bring interface the turn set take shut", SEL_OS,
+  "sudo ip link set {iface} down", "sudo ifconfig {iface} down", "Takes the interface down."),
 I("net.publicip", "publicip", "show my address what", "curl -s https://ifconfig.me",
   "Asks an external service which address your traffic comes from."),
 V("net.listening", "listening|open", "port show list tcp:tcp udp:udp", SEL_OS,
@@ -717,6 +724,8 @@ I("path.lines", "path", "oneline show split entry", "echo \"$PATH\" | tr ':' '\\
   "PATH is colon-separated; tr turns each colon into a newline."),
 I("who", "loggedin", "who user show", "who", "who lists the users logged in."),
 I("printenv", "value|variable", "show what env", "printenv {var:env}", "printenv prints one variable."),
+I("env.grep", "env|variable contain|matching|grep|find|with", "show list all name", "env | grep -i {pattern:q}",
+  "env lists the variables; grep -i keeps the ones that mention it, in any case."),
 V("disks", "disk|partition", "list show all", SEL_OS, "lsblk", "diskutil list",
   "Lists disks and their partitions."),
 V("battery", "battery", "status show level", SEL_OS,
@@ -877,12 +886,12 @@ I("git.log_recent", "lastcommit", "git show list", "git log -n {num} --oneline",
 I("git.last_files", "file lastcommit", "modified change show list which git",
   "git show --stat --oneline HEAD",
   "git show --stat prints the last commit's subject and each file it changed."),
-I("git.diff_revs", "diff|difference|compare|change git", "between and show branch commit",
+I("git.diff_revs", "diff|difference|compare|change git|between", "between and show branch commit git",
   "git diff {rev} {rev2}",
   "git diff A B shows what changed from A to B."),
 I("git.show_last", "lastcommit", "show diff git modified change", "git show HEAD",
   "git show prints the last commit and its diff."),
-I("git.log_file", "history|log", "file git change show", "git log --follow -p -- {file}",
+I("git.log_file", "history|log", "file git change show commit", "git log --follow -p -- {file}",
   "git log --follow -p shows every change to the file, across renames."),
 I("git.graph", "graph|tree", "git log branch show pretty nice with", "git log --graph --oneline --all",
   "Draws the commit graph of all branches."),
@@ -950,6 +959,9 @@ I("docker.ps", "container", "list show running docker", "docker ps",
 /* "clean up" alone names nothing to remove */
 I("docker.prune_containers", "delete|clean|prune stopped|exited|container", "docker all",
   "docker container prune -f", "Removes every stopped container."),
+/* every container, running ones too: prune takes only the stopped */
+I("docker.rm_all", "delete all|every container+", "docker force running", "docker rm -f $(docker ps -aq)",
+  "docker ps -aq lists every container's id; rm -f stops and removes each."),
 I("docker.logs", "log container|docker", "follow:f tail:f container docker show",
   "docker logs[ -f{?f}] {container}", "docker logs prints the container's output[; -f"
   " keeps following it{?f}]."),
@@ -957,7 +969,7 @@ I("docker.exec", "shell|exec|bash|sh", "open run start get container docker into
   "docker exec -it {container} [bash{?bash}][sh{!bash}]", "docker exec -it runs an interactive"
   " shell inside the container."),
 I("docker.run", "run|start docker|container|image", "docker background:d detached:d container port image mapping map",
-  "docker run[ -d{?d}][ -p {pair}][ -p {port}:{num}] {image}",
+  "docker run[ -d{?d}][ -p {pair}][ -p {port}:{num}][ -p {port}:{cport}] {image}",
   "docker run starts a container from the image[; -d detaches it{?d}][; -p maps host:container"
   " ports{?pair}][; -p maps the host port to the container's{?port}]."),
 /* dangling images are the untagged ones: prune alone; -a takes every unused image */

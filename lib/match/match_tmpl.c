@@ -30,11 +30,11 @@
 #define ANYNAME (K(WORD) | K(FILE) | K(PATH) | K(HOST) | K(AT) | K(NUM) | K(PAIR) | K(GLOB))
 
 enum special { RS_NONE, RS_SIG, RS_CMD, RS_MSG, RS_UHOST, RS_MODE, RS_TEXT, RS_NTH, RS_MONTH,
-	       RS_YEAR, RS_EXPR, RS_TODAY, RS_SEP, RS_EVAR, RS_EVAL, RS_THISMONTH, RS_CLOCK, RS_JSEP, RS_PMNAME };
+	       RS_YEAR, RS_EXPR, RS_TODAY, RS_SEP, RS_EVAR, RS_EVAL, RS_THISMONTH, RS_CLOCK, RS_JSEP, RS_PMNAME, RS_CPORT };
 
 /* Value checks: a role only takes a token whose text passes. */
 enum check { CK_NONE, CK_TAR, CK_ZIP, CK_7Z, CK_GZ, CK_XZ, CK_BZ2, CK_JSON, CK_IDENT, CK_HEX, CK_TZ,
-	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_DAEMON, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG, CK_RC, CK_LOCAL, CK_REQ, CK_PROG, CK_SUREDIR, CK_TEXTNAME, CK_AFTER, CK_BEFORE, CK_PJSON, CK_SPKG, CK_LOGWORD };
+	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_DAEMON, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG, CK_RC, CK_LOCAL, CK_REQ, CK_PROG, CK_SUREDIR, CK_TEXTNAME, CK_AFTER, CK_BEFORE, CK_PJSON, CK_SPKG, CK_LOGWORD, CK_IFACE };
 
 struct role_def {
 	const char *name;
@@ -191,6 +191,10 @@ static const struct role_def roles[] = {
 	{"onhost", -1, -1, K(HOST) | K(IP) | K(AT), 0, NULL, K(WORD), C(ON) | C(AT), true, 0, 0},
 	/* what a log line says: "the last 20 errors", or the user's quoted words */
 	{"lpat", -1, -1, K(QUOTED), 0, NULL, K(WORD), 0, false, 0, CK_LOGWORD},
+	/* a network interface: eth0, en0, wlan0, enp3s0 */
+	{"iface", -1, -1, 0, 0, "interface", K(WORD), 0, false, 0, CK_IFACE},
+	/* the port a known image serves on: "run nginx on port 8080" maps to 80 */
+	{"cport", -1, -1, 0, 0, NULL, 0, 0, false, RS_CPORT, 0},
 	/* npm's manifest: "install the packages from package.json" */
 	{"pjson", -1, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_PJSON},
 };
@@ -512,6 +516,51 @@ static const char *prog_version(const char *v)
 
 /* Images on Docker Hub whose names are also words the engine knows:
  * "docker pull nginx" names the image, though nginx is a service word. */
+/* The port an official image serves on by default, NULL when unknown. */
+static const char *image_port(const char *w)
+{
+	static const struct {
+		const char *image, *port;
+	} ports[] = {
+		{"nginx", "80"}, {"httpd", "80"}, {"caddy", "80"}, {"wordpress", "80"},
+		{"haproxy", "80"}, {"redis", "6379"}, {"postgres", "5432"}, {"mysql", "3306"},
+		{"mariadb", "3306"}, {"mongo", "27017"}, {"rabbitmq", "5672"},
+		{"memcached", "11211"}, {"grafana", "3000"}, {"prometheus", "9090"},
+		{"jenkins", "8080"}, {"elasticsearch", "9200"}, {"registry", "5000"},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(ports); i++)
+		if (strcasecmp(w, ports[i].image) == 0)
+			return ports[i].port;
+	return NULL;
+}
+
+/* A network interface's name: eth0, en0, wlan0, enp3s0, wlp2s0, lo. */
+static bool iface_name(const char *v)
+{
+	static const char *const pre[] = {"eth", "en", "wlan", "wlp", "wl", "lo", "br", "docker",
+					  "tun", "tap", "bond", "veth", "utun", "virbr", "ens", "eno",
+					  "enp"};
+	bool digit = false;
+	size_t n = strlen(v);
+
+	if (str_eq(v, "lo"))
+		return true;
+	if (n < 3 || n > 15)
+		return false;
+	for (const char *c = v; *c; c++) {
+		if (!islower((unsigned char)*c) && !isdigit((unsigned char)*c))
+			return false;
+		digit |= isdigit((unsigned char)*c) != 0;
+	}
+	if (!digit)
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(pre); i++)
+		if (strncmp(v, pre[i], strlen(pre[i])) == 0 && isdigit((unsigned char)v[strlen(pre[i])]))
+			return true;
+	return false;
+}
+
 static bool known_image(const char *w)
 {
 	static const char *const images[] = {
@@ -640,8 +689,10 @@ static bool check_ok(int check, const char *v, int kind)
 		       m < 60;
 	}
 	case CK_SVC: /* a unit name, not "10:00", host:port, ~/.bashrc, nor a kind of service */
-	case CK_DAEMON:
-		return !strpbrk(v, ":/~") && !generic_service(v);
+	case CK_DAEMON: /* ... nor a network interface ("bring eth0 up") */
+		return !strpbrk(v, ":/~") && !generic_service(v) && !iface_name(v);
+	case CK_IFACE:
+		return iface_name(v);
 	case CK_KSVC: /* a name, not host:port nor a kind ("forward the pod") */
 		return strchr(v, ':') == NULL && !k8s_kind(v);
 	case CK_ENVNAME: { /* HOME, path, $EDITOR; "set a variable" names none: a generic verb is no name */
@@ -1191,6 +1242,11 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 	case RS_SEP:
 		m->lit = resolve_sep(f);
 		return m->lit != NULL;
+	case RS_CPORT: /* the image's own port; the image role takes the word */
+		for (int i = 0; i < r->n; i++)
+			if (tok_free(f, i) && r->t[i].kind == TK_WORD && (m->lit = image_port(r->t[i].low)))
+				return true;
+		return false;
 	case RS_PMNAME: /* "brew install x" on linux names another system's manager */
 		for (int i = 0; i < r->n; i++) {
 			const char *pm;
@@ -2421,7 +2477,36 @@ static int walk(struct mfill *f, const char *p, const char *end, bool dry, bool 
 	return 0;
 }
 
+/* Two values of one kind ({rev} and {rev2}) keep the order they were said
+ * in: "the diff between main and develop branches" is main then develop,
+ * though the word beside "branches" is found first. */
+static void said_order(struct mfill *f)
+{
+	for (int i = 0; i < f->nroles; i++) {
+		struct mrole *a = &f->roles[i];
+		size_t n = strlen(a->name);
+
+		if (!a->ok || a->tok < 0 || a->slot >= 0 || a->lit || n + 2 > sizeof(a->name))
+			continue;
+		for (int j = 0; j < f->nroles; j++) {
+			struct mrole *b = &f->roles[j];
+
+			if (j != i && b->ok && b->tok >= 0 && b->slot < 0 && !b->lit && b->tok < a->tok &&
+			    strncmp(b->name, a->name, n) == 0 && str_eq(b->name + n, "2")) {
+				struct mrole t = *a;
+
+				a->tok = b->tok, a->tok2 = b->tok2, a->as = b->as;
+				b->tok = t.tok, b->tok2 = t.tok2, b->as = t.as;
+			}
+		}
+	}
+}
+
 int mt_render(struct mfill *f, const char *tmpl, bool dry, bool plain, struct buf *out)
 {
-	return walk(f, tmpl, tmpl + strlen(tmpl), dry, plain, out);
+	int rc = walk(f, tmpl, tmpl + strlen(tmpl), dry, plain, out);
+
+	if (rc == 0 && dry)
+		said_order(f);
+	return rc;
 }
