@@ -187,6 +187,7 @@ static const struct role_def roles[] = {
 	{"orig", -1, -1, K(PATH) | K(FILE), C(OF) | C(NONE), NULL, 0, 0, false, 0, CK_FILE},
 	/* the zip suffix said as a type: "unzip all the .zip files" (never .7z) */
 	{"zipext", SL_EXT, -1, 0, 0, NULL, 0, 0, false, 0, CK_ZIP},
+	{"gzext", SL_EXT, -1, 0, 0, NULL, 0, 0, false, 0, CK_GZ},
 	/* where ssh runs a command: a host written as one, or a name after "on" */
 	{"onhost", -1, -1, K(HOST) | K(IP) | K(AT), 0, NULL, K(WORD), C(ON) | C(AT), true, 0, 0},
 	/* what a log line says: "the last 20 errors", or the user's quoted words */
@@ -1141,6 +1142,8 @@ static bool slot_check_ok(const struct mfill *f, const struct role_def *rd, cons
 		return rd->check == CK_AFTER ? s->cmp < 0 : rd->check == CK_BEFORE ? s->cmp > 0 : true;
 	if (s->type == SL_EXT && rd->check == CK_ZIP)
 		return strcasecmp(s->val, "zip") == 0;
+	if (s->type == SL_EXT && rd->check == CK_GZ)
+		return strcasecmp(s->val, "gz") == 0;
 	if (s->type != SL_NAME)
 		return true;
 	switch (rd->check) {
