@@ -2223,6 +2223,12 @@ static void emit(struct mfill *f, struct mrole *m, const char *fmt, bool plain, 
 	char tmp[MT_ARENA / 2];
 	const char *v;
 
+	/* the word as read, plural folded: "errors" greps for error (and errors) */
+	if (str_eq(fmt, "low") && m->tok >= 0 && m->tok2 < 0 && m->slot < 0 && !m->lit &&
+	    r->t[m->tok].kind == TK_WORD) {
+		add_quoted(b, r->t[m->tok].low, false);
+		return;
+	}
 	if (m->slot >= 0 && !plain) {
 		const struct mslot *s = &r->s[m->slot];
 
