@@ -754,7 +754,8 @@ static int obj_class(const char *role)
 		const char *role;
 		int obj;
 	} objs[] = {
-		{"service", OBJ_SVC}, {"sysvc", OBJ_SVC}, {"daemon", OBJ_SVC},
+		/* a process named like a service is its daemon: "kill nginx and restart it" */
+		{"service", OBJ_SVC}, {"sysvc", OBJ_SVC}, {"daemon", OBJ_SVC}, {"proc", OBJ_SVC},
 		{"container", OBJ_CONTAINER}, {"pod", OBJ_POD}, {"image", OBJ_IMAGE},
 		{"branch", OBJ_BRANCH}, {"pkg", OBJ_PKG}, {"spkg", OBJ_PKG},
 		{"file", OBJ_FILE}, {"tfile", OBJ_FILE}, {"nfile", OBJ_FILE}, {"script", OBJ_FILE},
