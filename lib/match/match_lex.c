@@ -185,6 +185,7 @@ const struct lex_phrase lex_phrases[] = {
 	{"show current dir", "pwd"}, {"show the current dir", "pwd"}, {"show working dir", "pwd"},
 	{"show the working dir", "pwd"}, {"show current working dir", "pwd"},
 	{"show the current working dir", "pwd"}, {"dir am i in", "pwd"}, {"where am i", "pwd"},
+	{"my current dir", "pwd"}, {"my current working dir", "pwd"}, {"my working dir", "pwd"},
 	{"current user", "whoami"}, {"current username", "whoami"},
 	{"downloads dir", "~/Downloads"}, {"download dir", "~/Downloads"},
 	{"downloads", "~/Downloads"}, {"desktop", "~/Desktop"}, {"desktop dir", "~/Desktop"},

@@ -378,7 +378,7 @@ static bool generic_service(const char *v)
 		"display", "file", "dir", "folder", "laptop", "wifi", "port", "space",
 		/* what a log or a setting is about, never units: "show the boot log",
 		 * "check sip status", "disable ipv6" */
-		"boot", "error", "kernel", "log", "sip", "gatekeeper", "ipv6", "ipv4", "firewall",
+		"boot", "error", "kernel", "log", "journal", "sip", "gatekeeper", "ipv6", "ipv4", "firewall",
 		"filesystem", "bandwidth", "traffic", "usage", "ip",
 	};
 
@@ -1616,7 +1616,7 @@ static const struct {
 		 "sudo apk update", "sudo apk upgrade", "apk info -L", "apk info --who-owns", NULL,
 		 "apk version -l '<'", "sudo apk cache clean"}},
 	{"brew", {"brew install", "brew uninstall", "brew search", "brew list", "brew info",
-		  "brew update", "brew update && brew upgrade", "brew list", NULL, "brew autoremove",
+		  "brew update", "brew update && brew upgrade", "brew list", "pkgutil --file-info", "brew autoremove",
 		  "brew outdated", "brew cleanup"}},
 	{"pkg", {"sudo pkg install", "sudo pkg delete", "pkg search", "pkg info", "pkg info",
 		 "sudo pkg update", "sudo pkg upgrade", "pkg info -l", "pkg which",
