@@ -589,9 +589,17 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 	 * every old file: a command that destroys may leave no word unread */
 	if (lost > 0 && destroys(f))
 		return false;
-	/* "when did the server reboot" asks about a reboot; only "reboot ..." orders one */
-	if (in->need[0] == '^' && !leads(r, needhit))
-		return false;
+	/* "when did the server reboot" asks about a reboot; only "reboot ..." orders one.
+	 * The ^ is the first group's: "tag v1 and push it" does not open with push */
+	if (in->need[0] == '^') {
+		bool lead0[MT_MAX_TOKS] = {false};
+
+		for (int i = 0; i < r->n; i++)
+			for (int a = 0; a < ci->nalt[0] && needhit[i]; a++)
+				lead0[i] |= r->t[i].w == ci->need[0][a];
+		if (!leads(r, lead0))
+			return false;
+	}
 	out->intent = (int)(ci - T.cints);
 	out->explained = e;
 	out->score = e + u > 0 ? e / (e + u) : 0;

@@ -542,6 +542,11 @@ static void extract_exts(struct mreq *r)
 		}
 		if (nx < 0)
 			continue;
+		/* "the diff for file app.py": a word said of a named file across a
+		 * preposition is what is asked about it, not its type */
+		if (nx > i + 1 && nx + 1 < r->n &&
+		    (r->t[nx + 1].kind == TK_FILE || r->t[nx + 1].kind == TK_PATH))
+			continue;
 		{
 			const char *f = r->t[nx].low;
 			bool filey = str_eq(f, "file") || str_eq(f, "script") || str_eq(f, "code") ||
