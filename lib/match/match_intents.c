@@ -561,7 +561,7 @@ V("port.who", "using|process|app|pid|who|listening|owns|open|running", "which sh
 I("port.who2", "@port", "show check running anything something use using", "lsof -i :{port}",
   "lsof -i :PORT lists the processes with sockets on that port."),
 V("port.of_proc", "port listening|using|use|running|run", "what which is does show", SEL_OS,
-  "sudo ss -tlnp | grep {proc:q}", "sudo lsof -nP -iTCP -sTCP:LISTEN | grep {proc:q}",
+  "sudo ss -tlnp | grep {lproc:q}", "sudo lsof -nP -iTCP -sTCP:LISTEN | grep {lproc:q}",
   "Lists the listening TCP sockets with their processes and keeps that program's."),
 V("pgrep.full", "process|command|pid", "show list full:full args command line running "
   "find name by", SEL_OS,
@@ -1057,7 +1057,7 @@ I("docker.kill", "kill container|docker", "container docker", "docker kill {cont
   "docker kill sends SIGKILL to the container."),
 I("docker.login", "docker login", "hub registry to", "docker login", "Logs in to Docker Hub (or the registry named)."),
 I("docker.pull", "pull|download", "image docker", "docker pull {image}", "Downloads the image."),
-I("docker.stats", "stats|usage|resource", "container docker live cpu memory", "docker stats",
+I("docker.stats", "stats|stat|usage|resource", "container docker live cpu memory", "docker stats",
   "docker stats streams CPU and memory use per container."),
 I("docker.inspect", "inspect docker|container", "container docker", "docker inspect {container}",
   "Prints the container's full configuration as JSON."),
@@ -1189,7 +1189,7 @@ I("pkg.info", "info|show|about package", "info about", "[{pmname}]{pm_info} {pkg
 I("pkg.remove", "uninstall|purge", "package delete", "[{pmname}]{pm_remove} {spkg}", "Removes the package."),
 I("pkg.remove_pkg", "delete package", "", "[{pmname}]{pm_remove} {spkg}", "Removes the package."),
 /* "which package provides /usr/bin/curl" */
-I("pkg.owner", "package provide|own|owner|belong|installed|contain", "which what file find", "[{pmname}]{pm_owner} {target}",
+I("pkg.owner", "package provide|own|owner|belong|installed|contain", "which what file find", "[{pmname}]{pm_owner} {file}",
   "Names the package that installed the file."),
 I("pkg.files", "file package", "install list which what contain", "[{pmname}]{pm_files} {pkg}",
   "Lists the files the package installed."),

@@ -34,7 +34,7 @@ enum special { RS_NONE, RS_SIG, RS_CMD, RS_MSG, RS_UHOST, RS_MODE, RS_TEXT, RS_N
 
 /* Value checks: a role only takes a token whose text passes. */
 enum check { CK_NONE, CK_TAR, CK_ZIP, CK_7Z, CK_GZ, CK_XZ, CK_BZ2, CK_JSON, CK_IDENT, CK_HEX, CK_TZ,
-	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_DAEMON, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG, CK_RC, CK_LOCAL, CK_REQ, CK_PROG, CK_SUREDIR, CK_TEXTNAME, CK_AFTER, CK_BEFORE, CK_PJSON, CK_SPKG, CK_LOGWORD, CK_IFACE };
+	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_DAEMON, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG, CK_RC, CK_LOCAL, CK_REQ, CK_PROG, CK_SUREDIR, CK_TEXTNAME, CK_AFTER, CK_BEFORE, CK_PJSON, CK_SPKG, CK_LOGWORD, CK_IFACE, CK_PROGNAME };
 
 struct role_def {
 	const char *name;
@@ -192,6 +192,8 @@ static const struct role_def roles[] = {
 	{"onhost", -1, -1, K(HOST) | K(IP) | K(AT), 0, NULL, K(WORD), C(ON) | C(AT), true, 0, 0},
 	/* what a log line says: "the last 20 errors", or the user's quoted words */
 	{"lpat", -1, -1, K(QUOTED), 0, NULL, K(WORD), 0, false, 0, CK_LOGWORD},
+	/* a program that listens: never the protocol ("listening udp ports") */
+	{"lproc", SL_NAME, -1, 0, 0, "process", K(WORD) | K(FILE), 0, false, 0, CK_PROGNAME},
 	/* a network interface: eth0, en0, wlan0, enp3s0 */
 	{"iface", -1, -1, 0, 0, "interface", K(WORD), 0, false, 0, CK_IFACE},
 	/* the port a known image serves on: "run nginx on port 8080" maps to 80 */
@@ -694,6 +696,15 @@ static bool check_ok(int check, const char *v, int kind)
 		return !strpbrk(v, ":/~") && !generic_service(v) && !iface_name(v);
 	case CK_IFACE:
 		return iface_name(v);
+	case CK_PROGNAME: {
+		static const char *const proto[] = {"tcp", "udp", "ip", "ipv4", "ipv6", "http", "https",
+						    "all", "any", "every", "open", "local", "network"};
+
+		for (size_t i = 0; i < ARRAY_SIZE(proto); i++)
+			if (strcasecmp(v, proto[i]) == 0)
+				return false;
+		return true;
+	}
 	case CK_KSVC: /* a name, not host:port nor a kind ("forward the pod") */
 		return strchr(v, ':') == NULL && !k8s_kind(v);
 	case CK_ENVNAME: { /* HOME, path, $EDITOR; "set a variable" names none: a generic verb is no name */
