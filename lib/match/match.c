@@ -1002,6 +1002,17 @@ int match_request(const char *req, size_t len, const struct match_opts *opts,
 		if (str_eq(r->t[i].low, "onmac") || str_eq(r->t[i].low, "onlinux"))
 			r->t[i].stop = true;
 	}
+	/* "the syslog", "the auth log" name Debian's files: macOS has none of
+	 * them (its log is read with `log show`), so a command on them fails.
+	 * A path typed out is the user's own and stays. */
+	if (opts->plat->os == PLAT_MACOS)
+		for (int i = 0; i < r->n; i++)
+			if (r->t[i].kind == TK_PATH && r->t[i].phrase &&
+			    (str_eq(r->t[i].low, "/var/log/syslog") || str_eq(r->t[i].low, "/var/log/kern.log") ||
+			     str_eq(r->t[i].low, "/var/log/auth.log"))) {
+				err_set(err, ERR_DECLINED, "match: a Linux log file that macOS does not have");
+				goto out;
+			}
 	/* "what does ls -la do": a question about what a command does */
 	if (r->n > 3 && str_eq(r->t[0].low, "what") &&
 	    (str_eq(r->t[1].low, "does") || str_eq(r->t[1].low, "do")) &&

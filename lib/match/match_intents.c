@@ -203,8 +203,9 @@ I("find.ext_count", "count|tally file extension|type", "by per each find all rec
   "find {path=.} -type f -name '*.*' | sed 's/.*\\.//' | sort | uniq -c | sort -rn",
   "find lists the files with a dot in their name, sed keeps what follows the last dot, and"
   " uniq -c counts each extension; sort -rn puts the commonest first."),
-I("find.biggest", "biggest", "file show list find top size recursive tree here",
-  "find {path=.} -type f" FIND_FILTERS " -exec du -h {} + | sort -rh | head -n {count=10}",
+/* "on the system" is all of it: find / */
+I("find.biggest", "biggest", "file show list find top size recursive tree here system:sys",
+  "find [{path}][/{?sys}{!path}][.{!sys}{!path}] -type f" FIND_FILTERS " -exec du -h {} + | sort -rh | head -n {count=10}",
   "find sizes every file with du -h; sort -rh orders them largest first and head keeps"
   " {count=10}."),
 
@@ -933,7 +934,7 @@ I("git.commit", "commit", "message with git", "git commit -m {msg:q}",
   "git commit -m records the staged changes with the message."),
 I("git.log_recent", "lastcommit", "git show list", "git log -n {num} --oneline",
   "git log -n {num} --oneline prints the {num} newest commits, one line each."),
-I("git.last_files", "file lastcommit", "modified change show list which git",
+I("git.last_files", "file+ lastcommit", "modified change show list which git",
   "git show --stat --oneline HEAD",
   "git show --stat prints the last commit's subject and each file it changed."),
 I("git.diff_revs", "diff|difference|compare|change git|between", "between and show branch commit git",

@@ -712,6 +712,7 @@ static void fold_phrases(struct mreq *r, const int *w0)
 				t->kind = TK_PATH;
 				t->raw = t->low = (char *)to;
 				t->w = -1;
+				t->phrase = true; /* a place said in words: "the syslog" */
 				/* ~, ., .., / and the user's folders (~/Downloads) */
 				t->dir = str_eq(to, "~") || str_eq(to, ".") || str_eq(to, "..") ||
 					 str_eq(to, "/") || (to[0] == '~' && to[1] == '/' &&
