@@ -382,6 +382,8 @@ static bool generic_service(const char *v)
 		 * "check sip status", "disable ipv6" */
 		"boot", "error", "kernel", "log", "journal", "sip", "gatekeeper", "ipv6", "ipv4", "firewall",
 		"filesystem", "bandwidth", "traffic", "usage", "ip",
+		/* git's things: "show what branch I'm on and status" */
+		"branch", "commit", "repo", "repository", "tag", "stash",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
@@ -763,8 +765,9 @@ static bool check_ok(int check, const char *v, int kind)
 			return false;
 		return pm_name(v) == NULL;
 	}
-	case CK_SPKG: /* a system package: not numpy, which is pip's */
-		return check_ok(CK_PKG, v, kind) && !lang_package(v);
+	case CK_SPKG: /* a system package: not numpy, which is pip's, nor a kind ("a brew cask") */
+		return check_ok(CK_PKG, v, kind) && !lang_package(v) && strcasecmp(v, "cask") != 0 &&
+		       strcasecmp(v, "formula") != 0 && strcasecmp(v, "app") != 0;
 	case CK_LRANGE: { /* 5-10: first line first */
 		char *end;
 		long a = strtol(v, &end, 10), z;
@@ -2113,6 +2116,12 @@ static bool fmt_special(struct mfill *f, const char *v, const char *fmt, struct 
 
 	if (str_eq(fmt, "sq")) {
 		add_sq(b, v);
+	} else if (str_eq(fmt, "ug")) { /* chown's user:group; "root:root" already is one */
+		add_quoted(b, v, false);
+		if (!strchr(v, ':')) {
+			buf_addch(b, ':');
+			add_quoted(b, v, false);
+		}
 	} else if (str_eq(fmt, "ident")) { /* NAME of NAME=value, checked by env_name */
 		buf_add(b, v, strcspn(v, "="));
 	} else if (str_eq(fmt, "cutd")) { /* cut's delimiter for the file: tab is the default */
