@@ -786,9 +786,11 @@ static int obj_class(const char *role)
 
 static bool obj_same(int a, int b)
 {
+	/* a package installed is the service it runs: "install nginx and start it" */
 	return a != OBJ_NONE && b != OBJ_NONE &&
 	       (a == b || (a == OBJ_ANYPATH && (b == OBJ_FILE || b == OBJ_DIR)) ||
-		(b == OBJ_ANYPATH && (a == OBJ_FILE || a == OBJ_DIR)));
+		(b == OBJ_ANYPATH && (a == OBJ_FILE || a == OBJ_DIR)) ||
+		(a == OBJ_PKG && b == OBJ_SVC));
 }
 
 static bool endless(const struct intent *in)

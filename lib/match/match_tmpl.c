@@ -757,7 +757,14 @@ static bool check_ok(int check, const char *v, int kind)
 		return strncmp(base, "requirements", 12) == 0 && ends_with(base, ".txt");
 	}
 	case CK_PKG: { /* "install node with brew": brew is the manager, not the package */
+		static const char *const kinds[] = {"cask", "formula", "app", "list", "all", "every",
+						    "version", "installed", "locally"};
 		const char *dot = strrchr(v, '.');
+
+		/* "a brew cask", "list installed packages versions": no package named */
+		for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+			if (strcasecmp(v, kinds[i]) == 0)
+				return false;
 
 		/* requirements.txt is a file of packages, not one */
 		if (kind == TK_FILE && dot && (str_eq(dot, ".txt") || str_eq(dot, ".json") ||
@@ -765,9 +772,8 @@ static bool check_ok(int check, const char *v, int kind)
 			return false;
 		return pm_name(v) == NULL;
 	}
-	case CK_SPKG: /* a system package: not numpy, which is pip's, nor a kind ("a brew cask") */
-		return check_ok(CK_PKG, v, kind) && !lang_package(v) && strcasecmp(v, "cask") != 0 &&
-		       strcasecmp(v, "formula") != 0 && strcasecmp(v, "app") != 0;
+	case CK_SPKG: /* a system package: not numpy, which is pip's */
+		return check_ok(CK_PKG, v, kind) && !lang_package(v);
 	case CK_LRANGE: { /* 5-10: first line first */
 		char *end;
 		long a = strtol(v, &end, 10), z;
