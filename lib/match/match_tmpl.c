@@ -52,7 +52,9 @@ struct role_def {
 static const struct role_def roles[] = {
 	/* "in conf.d": a dotted name with no known extension is a folder too */
 	{"path", -1, -1, K(PATH), 0, "dir", K(WORD) | K(FILE), C(IN) | C(FROM) | C(OF) | C(INTO), true, 0, CK_DIRISH},
-	{"dir", -1, -1, K(PATH), 0, "dir", K(WORD) | K(FILE), 0, false, 0, 0},
+	/* a known word is a folder only beside its noun ("the build folder"): "show
+	 * network usage" is no du of a folder named network */
+	{"dir", -1, -1, K(PATH), 0, "dir", K(WORD) | K(FILE), 0, true, 0, 0},
 	/* a file read as text: "show what is in site.tar.xz" is not cat's */
 	{"tfile", SL_NAME, -1, K(FILE) | K(PATH) | K(GLOB), 0, "file", K(WORD), 0, true, 0, CK_TEXTF},
 	{"file", SL_NAME, -1, K(FILE) | K(PATH) | K(GLOB), 0, "file", K(WORD), 0, true, 0, CK_FILE},
