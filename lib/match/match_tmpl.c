@@ -101,16 +101,17 @@ static const struct role_def roles[] = {
 	{"pod", SL_NAME, -1, 0, 0, "pod", ANYNAME, 0, true, 0, 0},
 	{"deploy", SL_NAME, -1, 0, 0, "deployment", ANYNAME, 0, true, 0, 0},
 	{"ns", -1, -1, 0, 0, "namespace", ANYNAME, C(IN), true, 0, 0}, /* "in prod", never "that are failing" */
-	{"service", SL_NAME, -1, 0, 0, "service", ANYNAME, 0, false, 0, CK_SVC},
+	/* a word the engine knows is a unit only in svc_units or beside "service" */
+	{"service", SL_NAME, -1, 0, 0, "service", ANYNAME, 0, true, 0, CK_SVC},
 	/* a service named for its process (macOS log predicates, pgrep) */
-	{"daemon", SL_NAME, -1, 0, 0, "service", ANYNAME, 0, false, 0, CK_DAEMON},
+	{"daemon", SL_NAME, -1, 0, 0, "service", ANYNAME, 0, true, 0, CK_DAEMON},
 	/* a cluster's Service: "db" or "api" is a name there, not a kind */
 	{"ksvc", SL_NAME, -1, 0, 0, "service", ANYNAME, 0, false, 0, CK_KSVC},
 	{"pkg", SL_NAME, -1, K(AT), 0, "package", ANYNAME, 0, false, 0, CK_PKG},
 	/* a system package: apt, dnf and brew take no name@version */
 	{"spkg", SL_NAME, -1, 0, 0, "package", ANYNAME & ~K(AT), 0, false, 0, CK_SPKG},
 	{"branch", SL_NAME, -1, 0, 0, "branch", ANYNAME, 0, true, 0, 0},
-	{"proc", SL_NAME, -1, 0, 0, "process", K(WORD) | K(FILE), 0, false, 0, 0},
+	{"proc", SL_NAME, -1, 0, 0, "process", K(WORD) | K(FILE), 0, false, 0, CK_PROGNAME},
 	{"image", SL_NAME, -1, 0, 0, "image", ANYNAME, 0, true, 0, CK_IMAGE},
 	{"tag", SL_NAME, -1, 0, 0, "tag", ANYNAME, 0, true, 0, 0},
 	{"remote", -1, -1, 0, 0, "remote", K(WORD), 0, false, 0, CK_REMOTE},
@@ -384,6 +385,10 @@ static bool generic_service(const char *v)
 		 * "check sip status", "disable ipv6" */
 		"boot", "error", "kernel", "log", "journal", "sip", "gatekeeper", "ipv6", "ipv4", "firewall",
 		"filesystem", "bandwidth", "traffic", "usage", "ip",
+		/* things people stop and start that are no units: "restart the vpn" */
+		"printer", "touchpad", "trackpad", "mouse", "keyboard", "vpn", "sound", "audio", "music",
+		"video", "camera", "microphone", "mic", "monitor", "fan", "backup", "sync", "update",
+		"updates", "download", "build", "power", "usb", "speaker",
 		/* git's things: "show what branch I'm on and status" */
 		"branch", "commit", "repo", "repository", "tag", "stash",
 	};
@@ -411,6 +416,7 @@ enum svc_family { SF_DEB, SF_RPM, SF_ARCH, SF_BREW, SF_FBSD, SF__COUNT };
 static const struct {
 	const char *names, *unit[SF__COUNT], *proc; /* names: the row's aliases */
 } svc_units[] = {
+	{"nginx", {"nginx", "nginx", "nginx", "nginx", "nginx"}, "nginx"},
 	{"postgres postgresql", {"postgresql", "postgresql", "postgresql", "postgresql", "postgresql"}, "postgres"},
 	{"apache apache2 httpd", {"apache2", "httpd", "httpd", "httpd", "apache24"}, "httpd"},
 	{"mongo mongodb mongod", {"mongod", "mongod", "mongodb", "mongodb-community", "mongod"}, "mongod"},
@@ -702,7 +708,11 @@ static bool check_ok(int check, const char *v, int kind)
 		return iface_name(v);
 	case CK_PROGNAME: {
 		static const char *const proto[] = {"tcp", "udp", "ip", "ipv4", "ipv6", "http", "https",
-						    "all", "any", "every", "open", "local", "network"};
+						    "all", "any", "every", "open", "local", "network",
+						    /* tasks, not programs: "kill the build" */
+						    "build", "download", "upload", "backup", "sync", "update",
+						    "install", "job", "task", "program", "app", "application",
+						    "script", "server", "thing", "everything", "it"};
 
 		for (size_t i = 0; i < ARRAY_SIZE(proto); i++)
 			if (strcasecmp(v, proto[i]) == 0)
@@ -760,7 +770,9 @@ static bool check_ok(int check, const char *v, int kind)
 	}
 	case CK_PKG: { /* "install node with brew": brew is the manager, not the package */
 		static const char *const kinds[] = {"cask", "formula", "app", "list", "all", "every",
-						    "version", "installed", "locally"};
+						    "version", "installed", "locally", "update", "updates",
+						    "upgrade", "driver", "drivers", "font", "fonts", "patch",
+						    "patches", "security", "latest", "software"};
 		const char *dot = strrchr(v, '.');
 
 		/* "a brew cask", "list installed packages versions": no package named */
@@ -881,7 +893,9 @@ static bool takeable(const struct mfill *f, int i, uint32_t kinds, bool unknown,
 	/* "under docs", "into build": these prepositions only say where, so
 	 * the word after them is a folder even when the engine knows it */
 	if (t->kind == TK_WORD && t->w >= 0 && !t->fixed && !name_shaped(t->raw) &&
-	    (check == CK_IMAGE ? !known_image(t->raw) : unknown) &&
+	    (check == CK_IMAGE ? !known_image(t->raw)
+	     : check == CK_SVC || check == CK_DAEMON ? unknown && svc_row(t->raw) < 0 && !sys_label(t->raw)
+						       : unknown) &&
 	    !(check == CK_DIRISH && i > 0 && !(lex_flags(t->w) & WF_WEAK) &&
 	      (str_eq(f->r->t[i - 1].low, "under") || str_eq(f->r->t[i - 1].low, "inside") ||
 	       str_eq(f->r->t[i - 1].low, "within") || str_eq(f->r->t[i - 1].low, "into"))))
