@@ -37,7 +37,7 @@
 
 const struct intent match_intents[] = {
 /* ---- listing ---- */
-V("ls.time", "list|ls|show|sort|file modified|newest|oldest|time|date|access", "modified newest oldest:old time date "
+V("ls.time", "list|ls|show|sort|file modified|newest|oldest|time|date", "modified newest oldest:old time date "
   "access:acc file dir sort first by order when last most inside find", SEL_NONE,
   "ls -[l{!count}]t[u{?acc}][r{?old}][ {path}][ | head -n {count}]", NULL,
   "ls -t sorts by modification time, newest first[; -r reverses it{?old}][; -u uses the"
@@ -128,7 +128,7 @@ I("find.perm", "find|list|search permission|mode", "file:f dir:d with all every 
   "find {path=.}[ -type f{?f}][ -type d{?d}] -perm {mode}",
   "find -perm MODE lists entries whose permission bits are exactly MODE (-perm -MODE: at"
   " least those bits)."),
-I("find.gz_each", "gzip|compress", "file each every find big all",
+I("find.gz_each", "gzip|compress file|@ext", "file each every find big all",
   "find {path=.} -type f" FIND_FILTERS " -exec gzip {} +",
   "find picks the files and gzip compresses each one in place."),
 V("find.newest", "newest|modified recursive|everywhere", "file find show list", SEL_FIND,
@@ -1198,7 +1198,10 @@ I("pkg.list", "installed", "package list show all every", "[{pmname}]{pm_list}",
   "Lists installed packages."),
 /* "brew list", "pacman list": the manager named, no "installed" needed */
 I("pkg.list_pm", "list", "package all every", "{?pmname}{pm_list}", "Lists installed packages."),
-I("pkg.clean", "clean|clear cache", "package download", "[{pmname}]{pm_clean}",
+/* "clear the cache" alone may be any cache: the packages or the manager are said */
+I("pkg.clean", "clean|clear cache package", "download", "[{pmname}]{pm_clean}",
+  "Deletes the package files the manager downloaded and keeps in its cache."),
+I("pkg.clean_pm", "clean|clear cache", "download", "{?pmname}{pm_clean}",
   "Deletes the package files the manager downloaded and keeps in its cache."),
 /* "apt update", "brew update": the manager named refreshes its index only */
 I("pkg.refresh", "update", "package index list formula", "{?pmname}{pm_update}",
@@ -1382,7 +1385,7 @@ F("log.boot", "sinceboot", "log show", SEL_INIT, "journalctl -b", "log show --la
 F("log.boot_log", "boot log|journal|message", "show the previous:prev last:prev from", SEL_INIT, "journalctl -b[ -1{?prev}]", "{!prev}log show --last boot", NULL,
   "Shows log entries since the last boot."),
 /* errors with no period: this boot's ("journalctl errors since boot") */
-F("log.errors", "error", "log show system journal journalctl sinceboot all recent", SEL_INIT,
+F("log.errors", "error log|journal|journalctl|system|sinceboot|boot", "log show system journal journalctl sinceboot all recent", SEL_INIT,
   "journalctl -p err -b", "log show --last boot --predicate 'messageType == error'", NULL,
   "Shows this boot's log entries of priority error or worse."),
 V("dmesg.errors", "kernel|dmesg error", "message log show dmesg only", SEL_OS,
