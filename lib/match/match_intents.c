@@ -149,7 +149,7 @@ V("du.hog", "using|most|biggest", "space|du|size|usage|disk dir which show top l
 V("du.over", "dir+ @size", "which show list find all", SEL_BSD,
   "du -h --threshold={size_min:find} {path=.}", NULL,
   "du --threshold lists every folder whose total size is at least that much."),
-I("du.one", "size!|howmuch|space|du|usage|total", "summary human show dir using take mb:mb kb:kb",
+I("du.one", "size!|space|du|usage|total", "summary human show dir using take howmuch mb:mb kb:kb",
   "du -s[h{!mb}{!kb}][m{?mb}][k{?kb}] {dir=.}",
   "du -s prints one total for {dir=.}[ in human units{!mb}{!kb}][ in megabytes{?mb}]."),
 /* "disk space" with no folder named is the filesystem's (df); with one,
@@ -531,7 +531,7 @@ I("chown.owned", "make|set|change @user", "dir file all recursive", "sudo chown 
 V("chown", "own|owner|chown", "make change set recursive:R everything:R file -R:R", SEL_OS,
   "sudo chown[ -R{?R}] {who:ug} {target}", "sudo chown[ -R{?R}] {who} {target}",
   "chown gives {who} ownership of {target}[ and everything under it (-R){?R}]."),
-I("chown.me", "take|claim", "owner own", "sudo chown -R \"$(whoami)\" {target}",
+I("chown.me", "take|claim owner|own", "owner own", "sudo chown -R \"$(whoami)\" {target}",
   "chown -R makes you the owner of everything under {target}."),
 I("chgrp", "group change|set|chgrp|make", "", "chgrp {group} {target}",
   "chgrp changes the file's group."),
@@ -1030,7 +1030,7 @@ I("docker.rm_all", "delete all|every container+", "docker force running", "docke
 I("docker.logs", "log container|docker", "follow:f tail:f container docker show last line",
   "docker logs[ --tail {count}][ -f{?f}] {container}", "docker logs prints the container's output[; -f"
   " keeps following it{?f}]."),
-I("docker.exec", "shell|exec|bash|sh", "open run start get container docker into inside bash:bash",
+I("docker.exec", "shell|exec|bash|sh container|docker", "open run start get container docker into inside bash:bash",
   "docker exec -it {container} [bash{?bash}][sh{!bash}]", "docker exec -it runs an interactive"
   " shell inside the container."),
 I("docker.run", "run|start docker|container|image", "docker background:d detached:d container port image mapping map",
