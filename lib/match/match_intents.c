@@ -321,10 +321,15 @@ I("tr.upper", "upper", "convert make change text file", "tr '[:lower:]' '[:upper
   "tr maps every lower-case letter to upper case."),
 I("tr.lower", "lower", "convert make change text file", "tr '[:upper:]' '[:lower:]' < {file}",
   "tr maps every upper-case letter to lower case."),
-I("awk.dedup_order", "dedup|duplicate|unique", "delete line keep order file show",
+/* "show duplicates" asks for the repeated lines (uniq.dups); only a word
+ * that removes them ("remove duplicates", "dedupe", "unique lines") dedups */
+I("awk.dedup_order", "dedup|unique", "delete line keep order file show duplicate",
   "awk '!seen[$0]++' {file}",
   "awk prints a line only the first time it is seen, so the order is kept."),
-I("uniq.dups", "duplicate line", "show find list which only file", "sort {tfile} | uniq -d",
+I("awk.dedup_dup", "duplicate delete|without|strip|keep|no", "line order file",
+  "awk '!seen[$0]++' {file}",
+  "awk prints a line only the first time it is seen, so the order is kept."),
+I("uniq.dups", "duplicate", "show find list which only file line repeated", "sort {tfile} | uniq -d",
   "sort puts equal lines together and uniq -d prints one copy of each repeated line."),
 I("sort.unique", "sort dedup|unique|duplicate", "delete line file", "sort -u {file}",
   "sort -u sorts and drops repeated lines."),

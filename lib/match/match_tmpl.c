@@ -1270,7 +1270,8 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 				first = i;
 			last = i;
 		}
-		if (first < 0 || !command_name(&r->t[first]))
+		/* "the last command" is a phrase, not the program last */
+		if (first < 0 || r->t[first].phrase || !command_name(&r->t[first]))
 			return false;
 		for (int i = first; i <= last; i++)
 			f->used[i] = true;
