@@ -388,7 +388,8 @@ static bool generic_service(const char *v)
 		/* things people stop and start that are no units: "restart the vpn" */
 		"printer", "touchpad", "trackpad", "mouse", "keyboard", "vpn", "sound", "audio", "music",
 		"video", "camera", "microphone", "mic", "monitor", "fan", "backup", "sync", "update",
-		"updates", "download", "build", "power", "usb", "speaker",
+		"updates", "download", "build", "power", "usb", "speaker", "smart", "nvidia", "gpu",
+		"rotate",
 		/* git's things: "show what branch I'm on and status" */
 		"branch", "commit", "repo", "repository", "tag", "stash",
 	};
@@ -712,7 +713,7 @@ static bool check_ok(int check, const char *v, int kind)
 						    /* tasks, not programs: "kill the build" */
 						    "build", "download", "upload", "backup", "sync", "update",
 						    "install", "job", "task", "program", "app", "application",
-						    "script", "server", "thing", "everything", "it"};
+						    "script", "server", "thing", "everything", "it", "limit"};
 
 		for (size_t i = 0; i < ARRAY_SIZE(proto); i++)
 			if (strcasecmp(v, proto[i]) == 0)
