@@ -107,11 +107,19 @@ I("find.rename_ext", "rename|change|move", "file all extension",
   "for f in *.{ext:raw}; do mv -- \"$f\" \"${f%.{ext:raw}}.{ext2:raw}\"; done",
   "A shell loop over *.{ext} renames each file, replacing the suffix with"
   " ${f%.{ext}} parameter expansion; -- protects names that start with a dash."),
-V("find.replace", "replace", "find search file all every inplace occurrence text", SEL_SED,
+/* editing every file under a folder needs the files said: which ones ("all .md
+ * files", "every file") or where ("in src"); "replace newlines with spaces" is no
+ * sed -i over the whole tree */
+V("find.replace", "replace file|all|every|@ext|everywhere|recursive", "find search file all every inplace occurrence text", SEL_SED,
   "find {path=.} -type f" FIND_FILTERS " -exec sed -i {old:subst}{?new} {} +",
   "find {path=.} -type f" FIND_FILTERS " -exec sed -i '' {old:subst}{?new} {} +",
   "find selects the files and sed -i edits each in place (BSD sed needs an explicit empty"
   " backup suffix, -i ''); the g flag replaces every occurrence on a line."),
+V("find.replace_in", "replace", "find search inplace occurrence text", SEL_SED,
+  "find {path} -type f" FIND_FILTERS " -exec sed -i {old:subst}{?new} {} +",
+  "find {path} -type f" FIND_FILTERS " -exec sed -i '' {old:subst}{?new} {} +",
+  "find selects the files under {path} and sed -i edits each in place (BSD sed needs an"
+  " explicit empty backup suffix, -i ''); the g flag replaces every occurrence on a line."),
 I("find.copy", "copy @ext", "file all every to into recursive",
   "{?ldest}find {path=.} -type f" FIND_FILTERS " -exec cp {} {ldest:dirslash} \\;",
   "find selects the files (in subfolders too) and -exec runs cp for each; files with the"
@@ -1045,7 +1053,7 @@ I("docker.exec", "shell|exec|bash|sh container|docker", "open run start get cont
   "docker exec -it {container} [bash{?bash}][sh{!bash}]", "docker exec -it runs an interactive"
   " shell inside the container."),
 I("docker.run", "run|start docker|container|image", "docker background:d detached:d container port image mapping map",
-  "docker run[ -d{?d}][ -p {pair}][ -p {port}:{num}][ -p {port}:{cport}] {image}",
+  "docker run[ -d{?d}][ --name {cname}][ -p {pair}][ -p {port}:{num}][ -p {port}:{cport}] {image}",
   "docker run starts a container from the image[; -d detaches it{?d}][; -p maps host:container"
   " ports{?pair}][; -p maps the host port to the container's{?port}]."),
 /* dangling images are the untagged ones: prune alone; -a takes every unused image */

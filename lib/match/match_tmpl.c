@@ -197,6 +197,8 @@ static const struct role_def roles[] = {
 	{"lpat", -1, -1, K(QUOTED), 0, NULL, K(WORD), 0, false, 0, CK_LOGWORD},
 	/* a program that listens: never the protocol ("listening udp ports") */
 	{"lproc", SL_NAME, -1, 0, 0, "process", K(WORD) | K(FILE), 0, false, 0, CK_PROGNAME},
+	/* a container's name: "named cache" (the image is the word after from) */
+	{"cname", SL_NAME, -1, 0, 0, NULL, 0, 0, false, 0, 0},
 	/* a network interface: eth0, en0, wlan0, enp3s0 */
 	{"iface", -1, -1, 0, 0, "interface", K(WORD), 0, false, 0, CK_IFACE},
 	/* the port a known image serves on: "run nginx on port 8080" maps to 80 */
@@ -713,7 +715,8 @@ static bool check_ok(int check, const char *v, int kind)
 						    /* tasks, not programs: "kill the build" */
 						    "build", "download", "upload", "backup", "sync", "update",
 						    "install", "job", "task", "program", "app", "application",
-						    "script", "server", "thing", "everything", "it", "limit"};
+						    "script", "server", "thing", "everything", "it", "limit",
+						    "container", "service", "port"};
 
 		for (size_t i = 0; i < ARRAY_SIZE(proto); i++)
 			if (strcasecmp(v, proto[i]) == 0)
