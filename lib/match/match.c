@@ -322,7 +322,7 @@ static const struct mrole *value_role(const struct mfill *f, int i)
 static bool free_text_role(const char *name)
 {
 	static const char *const free[] = {"pattern", "wpat", "str", "text", "word", "mark", "xpattern",
-					   "folder", "name", "quoted", "proc"};
+					   "folder", "name", "quoted", "proc", "path"};
 
 	for (size_t k = 0; k < ARRAY_SIZE(free); k++)
 		if (strncmp(name, free[k], strlen(free[k])) == 0 &&

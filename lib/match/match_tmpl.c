@@ -776,7 +776,7 @@ static bool check_ok(int check, const char *v, int kind)
 		static const char *const kinds[] = {"cask", "formula", "app", "list", "all", "every",
 						    "version", "installed", "locally", "update", "updates",
 						    "upgrade", "driver", "drivers", "font", "fonts", "patch",
-						    "patches", "security", "latest", "software"};
+						    "patches", "security", "latest", "software", "everything"};
 		const char *dot = strrchr(v, '.');
 
 		/* "a brew cask", "list installed packages versions": no package named */
