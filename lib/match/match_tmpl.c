@@ -83,7 +83,9 @@ static const struct role_def roles[] = {
 	{"exclude", SL_EXCLUDE, -1, 0, 0, NULL, 0, 0, false, 0, 0},
 	{"user", SL_USER, -1, 0, 0, "user", 0, 0, false, 0, 0},
 	{"who", SL_USER, SL_NAME, 0, 0, "user", K(WORD), 0, true, 0, 0}, /* "a user named dave" */
-	{"group", -1, -1, 0, 0, "group", K(WORD), 0, true, 0, 0},
+	/* beside "group", or after to/in/of ("add bob to wheel"): never any leftover
+	 * word ("who is connected" names no group) */
+	{"group", -1, -1, 0, 0, "group", K(WORD), C(TO) | C(INTO) | C(IN) | C(OF), true, 0, 0},
 	{"count", SL_COUNT, -1, 0, 0, NULL, K(NUM), 0, false, 0, 0},
 	{"pid", SL_PID, -1, 0, 0, NULL, K(NUM), 0, false, 0, 0},
 	{"port", SL_PORT, -1, 0, 0, NULL, K(NUM), 0, false, 0, 0},
