@@ -69,7 +69,7 @@ I("tree", "tree", "show dir file structure list level deep depth", "find {path=.
 
 /* ---- file search ---- */
 V("find.files", "file|dir|find|symlink|@ext",
-  "find show list file:f dir:d symlink:l empty:empty worldwritable:ww executable:x delete:del script "
+  "find show list file:f dir:d symlink:l empty:empty worldwritable:ww executable:x delete:del script created "
   "modified change insensitive:icase recursive everywhere hidden:hid type all every each "
   "access:acc toplevel:top", SEL_FIND,
   "find[{?name}] {path=.}[ -maxdepth 1{?top}][ -type d{?d}][ -type l{?l}][ -type f{?f}{!d}{!l}][ {name:find}]" FIND_FILTERS_ACC
@@ -82,7 +82,7 @@ V("find.files", "file|dir|find|symlink|@ext",
   " (-name/-size/-mtime/-user...); -size rounds up to whole units, -mtime counts 24-hour"
   " periods, and -delete (if present) removes what matched."),
 /* "files with spaces in their names" */
-I("find.spaces", "space+ name|file", "find list show with in their dir:d file:f", "find {path=.}[ -type d{?d}][ -type f{?f}{!d}] -name '* *'",
+I("find.spaces", "space+ name|file|inname", "find list show with in their dir:d file:f inname", "find {path=.}[ -type d{?d}][ -type f{?f}{!d}] -name '* *'",
   "The glob '* *' matches every name with a space in it."),
 /* "where is nginx.conf": a file by name, anywhere */
 I("find.where", "where", "is located find file everywhere stored kept", "find / {name:find}",
@@ -1553,7 +1553,7 @@ I("move", "move|rename", "file to", "mv {file} {ldest}", "mv moves or renames.")
 I("move.files", "move", "file to both", "mv {file} {file2} {ldest:dirslash}",
   "mv moves both files into the folder."),
 I("which", "where|which|installed|location", "command binary program path find dir file",
-  "command -v {word}", "command -v prints where the shell finds the command."),
+  "command -v {cmdname}", "command -v prints where the shell finds the command."),
 I("alias.list", "alias", "list show", "alias", "Lists shell aliases."),
 I("xargs.delete_empty_dirs", "delete empty dir", "all", "find {path=.} -type d -empty -delete",
   "find -empty matches empty folders and -delete removes them (deepest first)."),

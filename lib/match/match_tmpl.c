@@ -34,7 +34,7 @@ enum special { RS_NONE, RS_SIG, RS_CMD, RS_MSG, RS_UHOST, RS_MODE, RS_TEXT, RS_N
 
 /* Value checks: a role only takes a token whose text passes. */
 enum check { CK_NONE, CK_TAR, CK_ZIP, CK_7Z, CK_GZ, CK_XZ, CK_BZ2, CK_JSON, CK_IDENT, CK_HEX, CK_TZ,
-	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_DAEMON, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG, CK_RC, CK_LOCAL, CK_REQ, CK_PROG, CK_SUREDIR, CK_TEXTNAME, CK_AFTER, CK_BEFORE, CK_PJSON, CK_SPKG, CK_LOGWORD, CK_IFACE, CK_PROGNAME };
+	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_DAEMON, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG, CK_RC, CK_LOCAL, CK_REQ, CK_PROG, CK_SUREDIR, CK_TEXTNAME, CK_AFTER, CK_BEFORE, CK_PJSON, CK_SPKG, CK_LOGWORD, CK_IFACE, CK_PROGNAME, CK_CMDNAME };
 
 struct role_def {
 	const char *name;
@@ -199,6 +199,9 @@ static const struct role_def roles[] = {
 	{"lpat", -1, -1, K(QUOTED), 0, NULL, K(WORD), 0, false, 0, CK_LOGWORD},
 	/* a program that listens: never the protocol ("listening udp ports") */
 	{"lproc", SL_NAME, -1, 0, 0, "process", K(WORD) | K(FILE), 0, false, 0, CK_PROGNAME},
+	/* a program looked up on PATH: one the engine knows as a program, or a word it
+	 * does not know at all ("which python", "where is kubectl"; never "most") */
+	{"cmdname", -1, -1, 0, 0, NULL, K(WORD), 0, false, 0, CK_CMDNAME},
 	/* a container's name: "named cache" (the image is the word after from) */
 	{"cname", SL_NAME, -1, 0, 0, NULL, 0, 0, false, 0, 0},
 	/* a network interface: eth0, en0, wlan0, enp3s0 */
@@ -711,6 +714,8 @@ static bool check_ok(int check, const char *v, int kind)
 		return !strpbrk(v, ":/~") && !generic_service(v) && !iface_name(v);
 	case CK_IFACE:
 		return iface_name(v);
+	case CK_CMDNAME:
+		return explain_program_what(v) || prog_version(v) || lex_word(v) < 0;
 	case CK_PROGNAME: {
 		static const char *const proto[] = {"tcp", "udp", "ip", "ipv4", "ipv6", "http", "https",
 						    "all", "any", "every", "open", "local", "network",
@@ -1201,7 +1206,9 @@ static bool slot_check_ok(const struct mfill *f, const struct role_def *rd, cons
 	case CK_BZ2:
 		return check_ok(rd->check, s->val, TK_FILE);
 	case CK_TEXTF:
-		return !archive_name(s->val);
+		return !archive_name(s->val) && !strchr(s->val, '*');
+	case CK_FILE: /* "files with tmp in the name" is a glob for find, no file for rm */
+		return !strchr(s->val, '*');
 	case CK_DIRISH: /* "called src.tar.xz" names the archive, not the folder */
 		return check_ok(CK_DIRISH, s->val, strchr(s->val, '.') ? TK_FILE : TK_WORD);
 	default:
