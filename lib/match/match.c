@@ -207,6 +207,10 @@ static bool ext_restated(const struct mreq *r, const struct mfill *f, int s)
  * the del flag of an intent that otherwise only shows. */
 static bool destroys(const struct mfill *f)
 {
+	/* permissions changed, files removed: a word left unread ("give bob read
+	 * access") may be the one that limited what the user meant */
+	if (strncmp(f->in->id, "chmod.", 6) == 0 || strncmp(f->in->id, "rm.", 3) == 0)
+		return true;
 	if (strncmp(f->in->id, "find.", 5) != 0)
 		return false;
 	for (int o = 0; o < f->ci->nopt; o++)
@@ -322,7 +326,7 @@ static const struct mrole *value_role(const struct mfill *f, int i)
 static bool free_text_role(const char *name)
 {
 	static const char *const free[] = {"pattern", "wpat", "str", "text", "word", "mark", "xpattern",
-					   "folder", "name", "quoted", "proc", "path"};
+					   "folder", "name", "quoted", "proc", "path", "target"};
 
 	for (size_t k = 0; k < ARRAY_SIZE(free); k++)
 		if (strncmp(name, free[k], strlen(free[k])) == 0 &&

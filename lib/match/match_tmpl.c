@@ -34,7 +34,7 @@ enum special { RS_NONE, RS_SIG, RS_CMD, RS_MSG, RS_UHOST, RS_MODE, RS_TEXT, RS_N
 
 /* Value checks: a role only takes a token whose text passes. */
 enum check { CK_NONE, CK_TAR, CK_ZIP, CK_7Z, CK_GZ, CK_XZ, CK_BZ2, CK_JSON, CK_IDENT, CK_HEX, CK_TZ,
-	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_DAEMON, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG, CK_RC, CK_LOCAL, CK_REQ, CK_PROG, CK_SUREDIR, CK_TEXTNAME, CK_AFTER, CK_BEFORE, CK_PJSON, CK_SPKG, CK_LOGWORD, CK_IFACE, CK_PROGNAME, CK_CMDNAME };
+	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_DAEMON, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG, CK_RC, CK_LOCAL, CK_REQ, CK_PROG, CK_SUREDIR, CK_TEXTNAME, CK_AFTER, CK_BEFORE, CK_PJSON, CK_SPKG, CK_LOGWORD, CK_IFACE, CK_PROGNAME, CK_CMDNAME, CK_PKGFILE };
 
 struct role_def {
 	const char *name;
@@ -202,6 +202,8 @@ static const struct role_def roles[] = {
 	/* a program looked up on PATH: one the engine knows as a program, or a word it
 	 * does not know at all ("which python", "where is kubectl"; never "most") */
 	{"cmdname", -1, -1, 0, 0, NULL, K(WORD), 0, false, 0, CK_CMDNAME},
+	/* a package file: app.deb, tool.rpm */
+	{"pkgfile", -1, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_PKGFILE},
 	/* a container's name: "named cache" (the image is the word after from) */
 	{"cname", SL_NAME, -1, 0, 0, NULL, 0, 0, false, 0, 0},
 	/* a network interface: eth0, en0, wlan0, enp3s0 */
@@ -714,6 +716,8 @@ static bool check_ok(int check, const char *v, int kind)
 		return !strpbrk(v, ":/~") && !generic_service(v) && !iface_name(v);
 	case CK_IFACE:
 		return iface_name(v);
+	case CK_PKGFILE:
+		return ends_with(v, ".deb") || ends_with(v, ".rpm");
 	case CK_CMDNAME:
 		return explain_program_what(v) || prog_version(v) || lex_word(v) < 0;
 	case CK_PROGNAME: {
@@ -783,7 +787,8 @@ static bool check_ok(int check, const char *v, int kind)
 		static const char *const kinds[] = {"cask", "formula", "app", "list", "all", "every",
 						    "version", "installed", "locally", "update", "updates",
 						    "upgrade", "driver", "drivers", "font", "fonts", "patch",
-						    "patches", "security", "latest", "software", "everything"};
+						    "patches", "security", "latest", "software", "everything",
+						    "editable"};
 		const char *dot = strrchr(v, '.');
 
 		/* "a brew cask", "list installed packages versions": no package named */
@@ -792,8 +797,9 @@ static bool check_ok(int check, const char *v, int kind)
 				return false;
 
 		/* requirements.txt is a file of packages, not one */
-		if (kind == TK_FILE && dot && (str_eq(dot, ".txt") || str_eq(dot, ".json") ||
-					       str_eq(dot, ".toml") || str_eq(dot, ".lock")))
+		if ((kind == TK_FILE || kind == TK_PATH) && dot &&
+		    (str_eq(dot, ".txt") || str_eq(dot, ".json") || str_eq(dot, ".toml") ||
+		     str_eq(dot, ".lock") || str_eq(dot, ".deb") || str_eq(dot, ".rpm")))
 			return false;
 		return pm_name(v) == NULL;
 	}
@@ -931,6 +937,12 @@ static bool takeable(const struct mfill *f, int i, uint32_t kinds, bool unknown,
 	    !svc_unit(f->plat, t->raw))
 		return false;
 	if (check == CK_DAEMON && !svc_proc(t->raw))
+		return false;
+	/* .deb is apt's, .rpm dnf's, yum's and zypper's */
+	if (check == CK_PKGFILE && f->plat &&
+	    !(ends_with(t->raw, ".deb") ? str_eq(f->plat->pkg, "apt")
+					: str_eq(f->plat->pkg, "dnf") || str_eq(f->plat->pkg, "yum") ||
+						  str_eq(f->plat->pkg, "zypper")))
 		return false;
 	return check_ok(check, t->raw, t->kind);
 }
@@ -1642,35 +1654,38 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 
 /* Package managers: one row per manager, one column per verb. */
 static const char *const pm_verbs[] = {"install", "remove", "search", "list", "info", "update",
-				       "upgrade", "files", "owner", "autoremove", "outdated", "clean"};
+				       "upgrade", "files", "owner", "autoremove", "outdated", "clean",
+				       "reinstall"};
 static const struct {
 	const char *pm;
 	const char *cmd[ARRAY_SIZE(pm_verbs)];
 } pms[] = {
 	{"apt", {"sudo apt install", "sudo apt remove", "apt search", "apt list --installed",
 		 "apt show", "sudo apt update", "sudo apt update && sudo apt upgrade -y", "dpkg -L",
-		 "dpkg -S", "sudo apt autoremove", "apt list --upgradable", "sudo apt clean"}},
+		 "dpkg -S", "sudo apt autoremove", "apt list --upgradable", "sudo apt clean",
+		 "sudo apt install --reinstall"}},
 	{"dnf", {"sudo dnf install", "sudo dnf remove", "dnf search", "dnf list installed",
 		 "dnf info", "sudo dnf makecache", "sudo dnf upgrade -y", "rpm -ql", "rpm -qf",
-		 "sudo dnf autoremove", "dnf check-update", "sudo dnf clean all"}},
+		 "sudo dnf autoremove", "dnf check-update", "sudo dnf clean all", "sudo dnf reinstall"}},
 	{"yum", {"sudo yum install", "sudo yum remove", "yum search", "yum list installed",
 		 "yum info", "sudo yum makecache", "sudo yum update -y", "rpm -ql", "rpm -qf",
-		 "sudo yum autoremove", "yum check-update", "sudo yum clean all"}},
+		 "sudo yum autoremove", "yum check-update", "sudo yum clean all", "sudo yum reinstall"}},
 	{"pacman", {"sudo pacman -S", "sudo pacman -R", "pacman -Ss", "pacman -Q", "pacman -Si",
 		    "sudo pacman -Sy", "sudo pacman -Syu", "pacman -Ql", "pacman -Qo",
-		    "sudo pacman -Rns $(pacman -Qdtq)", "pacman -Qu", "sudo pacman -Sc"}},
+		    "sudo pacman -Rns $(pacman -Qdtq)", "pacman -Qu", "sudo pacman -Sc", "sudo pacman -S"}},
 	{"zypper", {"sudo zypper install", "sudo zypper remove", "zypper search",
 		    "zypper search --installed-only", "zypper info", "sudo zypper refresh",
-		    "sudo zypper update", "rpm -ql", "rpm -qf", NULL, "zypper list-updates", "sudo zypper clean"}},
+		    "sudo zypper update", "rpm -ql", "rpm -qf", NULL, "zypper list-updates", "sudo zypper clean",
+		    "sudo zypper install -f"}},
 	{"apk", {"sudo apk add", "sudo apk del", "apk search", "apk info", "apk info -a",
 		 "sudo apk update", "sudo apk upgrade", "apk info -L", "apk info --who-owns", NULL,
-		 "apk version -l '<'", "sudo apk cache clean"}},
+		 "apk version -l '<'", "sudo apk cache clean", NULL}},
 	{"brew", {"brew install", "brew uninstall", "brew search", "brew list", "brew info",
 		  "brew update", "brew update && brew upgrade", "brew list", "pkgutil --file-info", "brew autoremove",
-		  "brew outdated", "brew cleanup"}},
+		  "brew outdated", "brew cleanup", "brew reinstall"}},
 	{"pkg", {"sudo pkg install", "sudo pkg delete", "pkg search", "pkg info", "pkg info",
 		 "sudo pkg update", "sudo pkg upgrade", "pkg info -l", "pkg which",
-		 "sudo pkg autoremove", "pkg version -l '<'", "sudo pkg clean"}},
+		 "sudo pkg autoremove", "pkg version -l '<'", "sudo pkg clean", "sudo pkg install -f"}},
 };
 
 static const char *pm_command(const struct platform *p, const char *verb)
