@@ -91,7 +91,7 @@ V("find.broken", "broken", "symlink find show list file delete:del", SEL_FIND,
   "find {path=.} -xtype l[ -delete{?del}]", "find -L {path=.} -type l[ -delete{?del}]",
   "A broken symlink points at nothing: GNU find tests the target with -xtype l; BSD find"
   " follows links with -L, so only dangling ones still look like links."),
-I("find.count", "count", "file:f dir:d recursive:r find total", 
+I("find.count", "count file|dir|@ext", "file:f dir:d recursive:r find total", 
   "find {path=.}[ -maxdepth 1{!r}{!ext}{!name}] -type [d{?d}][f{!d}][ {name:find}]" FIND_FILTERS " | wc -l",
   "find lists the entries (-maxdepth 1 stays in the folder itself unless recursive) and"
   " wc -l counts the lines."),

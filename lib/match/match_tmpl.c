@@ -843,6 +843,9 @@ static bool check_ok(int check, const char *v, int kind)
 
 		if (kind == TK_WORD && city_zone(v)) /* "the time in tokyo" */
 			return false;
+		/* "remove a directory from PATH": a variable's name, never a folder */
+		if (kind == TK_WORD && strlen(v) >= 3 && strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789") == strlen(v))
+			return false;
 		if (kind != TK_FILE || !dot || strchr(v, '/'))
 			return true;
 		for (k = 0; dot[k + 1] && k + 1 < sizeof(low); k++)
