@@ -205,6 +205,36 @@ static bool ext_restated(const struct mreq *r, const struct mfill *f, int s)
 
 /* Whether a "delete" word turned a listing into a removal (find -delete):
  * the del flag of an intent that otherwise only shows. */
+/* Whether flag name (n bytes) is set in f. */
+static bool flag_set(const struct mfill *f, const char *name, size_t n)
+{
+	for (int o = 0; o < f->ci->nopt; o++)
+		if (((f->flags >> o) & 1u) && f->ci->flaglen[o] == n &&
+		    strncmp(f->in->opt + f->ci->flagoff[o], name, n) == 0)
+			return true;
+	return false;
+}
+
+/* find ... -exec rm -rf with nothing to choose the folders by ("remove a
+ * directory from mylist") would delete every folder under the place. */
+static bool unfiltered_rmrf(const struct mfill *f)
+{
+	if (strncmp(f->in->id, "find.", 5) != 0 || !flag_set(f, "del", 3) || !flag_set(f, "d", 1) ||
+	    flag_set(f, "empty", 5))
+		return false;
+	for (int s = 0; s < f->r->ns; s++) {
+		int t = f->r->s[s].type;
+
+		if (f->slot_used[s] && (t == SL_NAME || t == SL_EXT || t == SL_TIME || t == SL_SIZE_MIN ||
+					t == SL_SIZE_MAX || t == SL_DATE || t == SL_USER || t == SL_EXCLUDE))
+			return false;
+	}
+	for (int k = 0; k < f->nroles; k++) /* "all dist folders": a name said as a word */
+		if (f->roles[k].ok && str_eq(f->roles[k].name, "name"))
+			return false;
+	return true;
+}
+
 static bool destroys(const struct mfill *f)
 {
 	/* permissions changed, files removed: a word left unread ("give bob read
@@ -591,7 +621,7 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 				return false;
 	/* "find logs and delete them older than 7 days" without "logs" deletes
 	 * every old file: a command that destroys may leave no word unread */
-	if (lost > 0 && destroys(f))
+	if ((lost > 0 && destroys(f)) || unfiltered_rmrf(f))
 		return false;
 	/* "when did the server reboot" asks about a reboot; only "reboot ..." orders one.
 	 * The ^ is the first group's: "tag v1 and push it" does not open with push */
@@ -774,7 +804,7 @@ static int obj_class(const char *role)
 		{"tarf", OBJ_FILE}, {"zipf", OBJ_FILE}, {"gzf", OBJ_FILE}, {"xzf", OBJ_FILE},
 		{"bzf", OBJ_FILE}, {"szf", OBJ_FILE}, {"orig", OBJ_FILE}, {"path", OBJ_DIR},
 		{"dir", OBJ_DIR}, {"folder", OBJ_DIR}, {"exdir", OBJ_DIR}, {"cdir", OBJ_DIR},
-		{"sdir", OBJ_DIR}, {"target", OBJ_ANYPATH},
+		{"sdir", OBJ_DIR}, {"dfolder", OBJ_DIR}, {"target", OBJ_ANYPATH},
 	};
 	char base[16];
 	size_t n = strlen(role);

@@ -72,10 +72,10 @@ V("find.files", "file|dir|find|symlink|@ext",
   "find show list file:f dir:d symlink:l empty:empty worldwritable:ww executable:x delete:del script created "
   "modified change insensitive:icase recursive everywhere hidden:hid type all every each "
   "access:acc toplevel:top", SEL_FIND,
-  "find[{?name}] {path=.}[ -maxdepth 1{?top}][ -type d{?d}][ -type l{?l}][ -type f{?f}{!d}{!l}][ {name:find}]" FIND_FILTERS_ACC
+  "find[{?name}] {path=.}[ -maxdepth 1{?top}][ -mindepth 1{?del}{?d}{!name}][ -type d{?d}][ -type l{?l}][ -type f{?f}{!d}{!l}][ {name:find}]" FIND_FILTERS_ACC
   "[ -name '.*'{?hid}][ -empty{?empty}][ -perm -o+w{?ww}][ -executable{?x}]"
   "[ -delete{?del}{!d}][ -prune -exec rm -rf {} +{?del}{?d}]",
-  "find[{?name}] {path=.}[ -maxdepth 1{?top}][ -type d{?d}][ -type l{?l}][ -type f{?f}{!d}{!l}][ {name:find}]" FIND_FILTERS_ACC
+  "find[{?name}] {path=.}[ -maxdepth 1{?top}][ -mindepth 1{?del}{?d}{!name}][ -type d{?d}][ -type l{?l}][ -type f{?f}{!d}{!l}][ {name:find}]" FIND_FILTERS_ACC
   "[ -name '.*'{?hid}][ -empty{?empty}][ -perm -o+w{?ww}][ -perm +111{?x}]"
   "[ -delete{?del}{!d}][ -prune -exec rm -rf {} +{?del}{?d}]",
   "find walks {path=.} recursively and prints every entry that passes all the filters"
@@ -1551,7 +1551,7 @@ V("symlink.target", "point|resolve|target", "where symlink link to what of show"
 I("history.grep", "history", "find grep command show shell contain", "history | grep {pattern:q}",
   "history prints your shell history; grep filters it."),
 /* "the": one folder ("delete the folder named x"); "all"/"every" go to find */
-I("rm.dir", "delete", "dir recursive force the -rf -r -fr", "rm -rf {folder}",
+I("rm.dir", "delete", "dir recursive force the -rf -r -fr", "rm -rf {dfolder}",
   "rm -r removes the folder and everything in it; -f skips prompts. There is no undo."),
 I("rmdir", "delete|rmdir empty dir", "the", "rmdir {folder}", "rmdir removes the folder only if it is empty."),
 I("rm.file", "delete", "file", "rm {file}", "rm deletes the file. There is no undo."),

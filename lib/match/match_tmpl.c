@@ -202,6 +202,9 @@ static const struct role_def roles[] = {
 	/* a program looked up on PATH: one the engine knows as a program, or a word it
 	 * does not know at all ("which python", "where is kubectl"; never "most") */
 	{"cmdname", -1, -1, 0, 0, NULL, K(WORD), 0, false, 0, CK_CMDNAME},
+	/* the folder rm -rf removes: a leftover word only when no preposition puts
+	 * it elsewhere ("remove a directory from mylist" removes nothing named so) */
+	{"dfolder", SL_NAME, -1, K(PATH), 0, "dir", K(WORD), C(NONE) | C(OF) | C(AS), true, 0, CK_DIRISH},
 	/* a package file: app.deb, tool.rpm */
 	{"pkgfile", -1, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_PKGFILE},
 	/* a container's name: "named cache" (the image is the word after from) */
