@@ -34,7 +34,7 @@ enum special { RS_NONE, RS_SIG, RS_CMD, RS_MSG, RS_UHOST, RS_MODE, RS_TEXT, RS_N
 
 /* Value checks: a role only takes a token whose text passes. */
 enum check { CK_NONE, CK_TAR, CK_ZIP, CK_7Z, CK_GZ, CK_XZ, CK_BZ2, CK_JSON, CK_IDENT, CK_HEX, CK_TZ,
-	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_DAEMON, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG, CK_RC, CK_LOCAL, CK_REQ, CK_PROG, CK_SUREDIR, CK_TEXTNAME, CK_AFTER, CK_BEFORE, CK_PJSON, CK_SPKG, CK_LOGWORD, CK_IFACE, CK_PROGNAME, CK_CMDNAME, CK_PKGFILE };
+	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_DAEMON, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG, CK_RC, CK_LOCAL, CK_REQ, CK_PROG, CK_SUREDIR, CK_TEXTNAME, CK_AFTER, CK_BEFORE, CK_PJSON, CK_SPKG, CK_LOGWORD, CK_IFACE, CK_PROGNAME, CK_CMDNAME, CK_PKGFILE, CK_BRANCH };
 
 struct role_def {
 	const char *name;
@@ -112,7 +112,7 @@ static const struct role_def roles[] = {
 	{"pkg", SL_NAME, -1, K(AT), 0, "package", ANYNAME, 0, false, 0, CK_PKG},
 	/* a system package: apt, dnf and brew take no name@version */
 	{"spkg", SL_NAME, -1, 0, 0, "package", ANYNAME & ~K(AT), 0, false, 0, CK_SPKG},
-	{"branch", SL_NAME, -1, 0, 0, "branch", ANYNAME, 0, true, 0, 0},
+	{"branch", SL_NAME, -1, 0, 0, "branch", ANYNAME, 0, true, 0, CK_BRANCH},
 	{"proc", SL_NAME, -1, 0, 0, "process", K(WORD) | K(FILE), 0, false, 0, CK_PROGNAME},
 	{"image", SL_NAME, -1, 0, 0, "image", ANYNAME, 0, true, 0, CK_IMAGE},
 	{"tag", SL_NAME, -1, 0, 0, "tag", ANYNAME, 0, true, 0, 0},
@@ -719,6 +719,15 @@ static bool check_ok(int check, const char *v, int kind)
 		return !strpbrk(v, ":/~") && !generic_service(v) && !iface_name(v);
 	case CK_IFACE:
 		return iface_name(v);
+	case CK_BRANCH: { /* "a new empty branch" names none */
+		static const char *const kinds[] = {"empty", "new", "current", "other", "another",
+						    "remote", "local", "this", "that", "orphan", "same"};
+
+		for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+			if (strcasecmp(v, kinds[i]) == 0)
+				return false;
+		return true;
+	}
 	case CK_PKGFILE:
 		return ends_with(v, ".deb") || ends_with(v, ".rpm");
 	case CK_CMDNAME:
