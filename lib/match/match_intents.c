@@ -1252,9 +1252,9 @@ I("pkg.clean", "clean|clear cache package", "download", "[{pmname}]{pm_clean}",
 I("pkg.clean_pm", "clean|clear cache", "download", "{?pmname}{pm_clean}",
   "Deletes the package files the manager downloaded and keeps in its cache."),
 /* "apt update", "brew update": the manager named refreshes its index only */
-I("pkg.refresh", "update", "package index list formula", "{?pmname}{pm_update}",
+I("pkg.refresh", "update!", "package index list formula", "{?pmname}{pm_update}",
   "Refreshes the package index; nothing is upgraded."),
-I("pkg.upgrade", "upgrade|update", "all every package system software file", "[{pmname}]{pm_upgrade}",
+I("pkg.upgrade", "upgrade|update!", "all every package system software file", "[{pmname}]{pm_upgrade}",
   "Refreshes the package index and upgrades every installed package."),
 I("pkg.info", "info|show|about package", "info about", "[{pmname}]{pm_info} {pkg}",
   "Shows the package's version, dependencies and description."),
@@ -1267,7 +1267,7 @@ I("pkg.files", "file package", "install list which what contain", "[{pmname}]{pm
   "Lists the files the package installed."),
 I("pkg.autoremove", "autoremove|unused|orphan", "package delete clean", "[{pmname}]{pm_autoremove}",
   "Removes packages that nothing depends on any more."),
-I("pkg.outdated", "upgradable|outdated", "package list show", "[{pmname}]{pm_outdated}",
+I("pkg.outdated", "upgradable|outdated|update+", "package list show", "[{pmname}]{pm_outdated}",
   "Lists packages with available upgrades."),
 
 /* ---- dates and times ---- */
