@@ -205,6 +205,9 @@ static const struct role_def roles[] = {
 	/* the folder rm -rf removes: a leftover word only when no preposition puts
 	 * it elsewhere ("remove a directory from mylist" removes nothing named so) */
 	{"dfolder", SL_NAME, -1, K(PATH), 0, "dir", K(WORD), C(NONE) | C(OF) | C(AS), true, 0, CK_DIRISH},
+	/* a new host name: a name the engine does not know ("webserver01"), never
+	 * "permanently" */
+	{"hname", -1, -1, K(HOST), 0, NULL, K(WORD), 0, true, 0, 0},
 	/* a package file: app.deb, tool.rpm */
 	{"pkgfile", -1, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_PKGFILE},
 	/* a container's name: "named cache" (the image is the word after from) */
@@ -401,7 +404,7 @@ static bool generic_service(const char *v)
 		"printer", "touchpad", "trackpad", "mouse", "keyboard", "vpn", "sound", "audio", "music",
 		"video", "camera", "microphone", "mic", "monitor", "fan", "backup", "sync", "update",
 		"updates", "download", "build", "power", "usb", "speaker", "smart", "nvidia", "gpu",
-		"rotate",
+		"rotate", "selinux", "sudo",
 		/* git's things: "show what branch I'm on and status" */
 		"branch", "commit", "repo", "repository", "tag", "stash",
 	};
