@@ -216,7 +216,8 @@ static bool flag_set(const struct mfill *f, const char *name, size_t n)
 }
 
 /* find ... -exec rm -rf with nothing to choose the folders by ("remove a
- * directory from mylist") would delete every folder under the place. */
+ * directory from mylist") would delete every folder under the place: only
+ * when every folder is asked for ("all directories in X") is that the task. */
 static bool unfiltered_rmrf(const struct mfill *f)
 {
 	if (strncmp(f->in->id, "find.", 5) != 0 || !flag_set(f, "del", 3) || !flag_set(f, "d", 1) ||
@@ -231,6 +232,11 @@ static bool unfiltered_rmrf(const struct mfill *f)
 	}
 	for (int k = 0; k < f->nroles; k++) /* "all dist folders": a name said as a word */
 		if (f->roles[k].ok && str_eq(f->roles[k].name, "name"))
+			return false;
+	/* "delete all directories in X" says every one; "a directory" says one */
+	for (int i = 0; i < f->r->n; i++)
+		if ((mt_is(&f->r->t[i], "dir") && f->r->t[i].plural) || mt_is(&f->r->t[i], "all") ||
+		    mt_is(&f->r->t[i], "every"))
 			return false;
 	return true;
 }

@@ -1557,7 +1557,7 @@ I("history.grep", "history", "find grep command show shell contain", "history | 
 /* "the": one folder ("delete the folder named x"); "all"/"every" go to find */
 I("rm.dir", "delete", "dir recursive force the -rf -r -fr", "rm -rf {dfolder}",
   "rm -r removes the folder and everything in it; -f skips prompts. There is no undo."),
-I("rmdir", "delete|rmdir empty dir", "the", "rmdir {folder}", "rmdir removes the folder only if it is empty."),
+I("rmdir", "delete|rmdir empty dir!", "the", "rmdir {folder}", "rmdir removes the folder only if it is empty."),
 I("rm.file", "delete", "file", "rm {file}", "rm deletes the file. There is no undo."),
 V("trash.empty", "trash", "empty clean delete", SEL_OS, "rm -rf ~/.local/share/Trash/*",
   "rm -rf ~/.Trash/*", "Deletes everything in the desktop trash."),
