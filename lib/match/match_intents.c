@@ -1077,7 +1077,7 @@ I("docker.df", "docker disk|space|howmuch|usage|size", "using show", "docker sys
 I("docker.build", "build", "image docker tag current dir dockerfile nocache:nc", "docker build[ --no-cache{?nc}] -t {image} {path=.}",
   "docker build -t builds the image from the Dockerfile in the context directory and tags"
   " it."),
-I("docker.stop_all", "stop", "all running container docker delete:rm", "docker stop $(docker ps -q)[ && docker rm $(docker ps -aq){?rm}]",
+I("docker.stop_all", "stop all|every|container+", "all running container docker delete:rm", "docker stop $(docker ps -q)[ && docker rm $(docker ps -aq){?rm}]",
   "docker ps -q lists running container IDs; docker stop stops each[; then docker rm removes"
   " every container, all stopped now{?rm}]."),
 I("docker.stop", "stop container|docker", "container docker", "docker stop {container}",
