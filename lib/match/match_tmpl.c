@@ -34,7 +34,7 @@ enum special { RS_NONE, RS_SIG, RS_CMD, RS_MSG, RS_UHOST, RS_MODE, RS_TEXT, RS_N
 
 /* Value checks: a role only takes a token whose text passes. */
 enum check { CK_NONE, CK_TAR, CK_ZIP, CK_7Z, CK_GZ, CK_XZ, CK_BZ2, CK_JSON, CK_IDENT, CK_HEX, CK_TZ,
-	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_DAEMON, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG, CK_RC, CK_LOCAL, CK_REQ, CK_PROG, CK_SUREDIR, CK_TEXTNAME, CK_AFTER, CK_BEFORE, CK_PJSON, CK_SPKG, CK_LOGWORD, CK_IFACE, CK_PROGNAME, CK_CMDNAME, CK_PKGFILE, CK_BRANCH };
+	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_DAEMON, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG, CK_RC, CK_LOCAL, CK_REQ, CK_PROG, CK_SUREDIR, CK_TEXTNAME, CK_AFTER, CK_BEFORE, CK_PJSON, CK_SPKG, CK_LOGWORD, CK_IFACE, CK_PROGNAME, CK_CMDNAME, CK_PKGFILE, CK_BRANCH, CK_NAMEWORD };
 
 struct role_def {
 	const char *name;
@@ -73,7 +73,7 @@ static const struct role_def roles[] = {
 	{"str", -1, -1, K(QUOTED), 0, NULL, ANYNAME | K(DEC) | K(SYM), 0, false, 0, 0},
 	{"quoted", -1, -1, K(QUOTED), 0, NULL, 0, 0, false, 0, 0},
 	/* not after "in": "the files in release.tar.xz" or "in conf.d" name a place */
-	{"name", SL_NAME, -1, K(FILE), NAME_CUES, "dir|file", 0, 0, false, 0, 0},
+	{"name", SL_NAME, -1, K(FILE), NAME_CUES, "dir|file", 0, 0, false, 0, CK_NAMEWORD},
 	{"ext", SL_EXT, -1, 0, 0, NULL, 0, 0, false, 0, 0},
 	{"size_min", SL_SIZE_MIN, -1, 0, 0, NULL, 0, 0, false, 0, 0},
 	{"size_max", SL_SIZE_MAX, -1, 0, 0, NULL, 0, 0, false, 0, 0},
@@ -619,6 +619,18 @@ static bool archive_name(const char *v)
 
 static const char *pm_name(const char *w);
 
+/* A superlative ("largest", "newest"): how to pick, never a name or a pattern. */
+static bool superlative(const char *v)
+{
+	static const char *const sup[] = {"biggest", "largest", "smallest", "newest", "oldest",
+					  "latest", "heaviest", "tiniest", "earliest"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(sup); i++)
+		if (strcasecmp(v, sup[i]) == 0)
+			return true;
+	return false;
+}
+
 /* Kinds of Kubernetes object: "forward the pod" names none. */
 static bool k8s_kind(const char *v)
 {
@@ -722,6 +734,13 @@ static bool check_ok(int check, const char *v, int kind)
 		return !strpbrk(v, ":/~") && !generic_service(v) && !iface_name(v);
 	case CK_IFACE:
 		return iface_name(v);
+	case CK_NAMEWORD: /* "the largest folder" names none */
+		return !superlative(v) && strcasecmp(v, "empty") != 0 && strcasecmp(v, "hidden") != 0 &&
+		       strcasecmp(v, "other") != 0 && strcasecmp(v, "same") != 0 &&
+		       strcasecmp(v, "current") != 0 && strcasecmp(v, "parent") != 0 &&
+		       strcasecmp(v, "this") != 0 && strcasecmp(v, "that") != 0;
+	case CK_NOTLINENO: /* a pattern: never "the largest" of "find the largest folder" */
+		return kind != TK_WORD || !superlative(v);
 	case CK_BRANCH: { /* "a new empty branch" names none */
 		static const char *const kinds[] = {"empty", "new", "current", "other", "another",
 						    "remote", "local", "this", "that", "orphan", "same"};
