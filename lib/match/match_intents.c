@@ -26,14 +26,14 @@
 #define FIND_FILTERS                                                                 \
 	"[ {ext:find}][ -size +{size_min:find}][ -size -{size_max:find}]" \
 	"[ {time:find}][ -newermt {dafter}][ ! -newermt {dbefore}][ -user {user}]" \
-	"[ -not -path {exclude:pglob}]"
+	"[ {exclude:fexcl}]"
 /* The same, where "accessed" asks for -atime instead of -mtime. */
 /* find -size of a folder is its own entry's size, never its contents':
  * "folders over 1G" is du's (du.over) */
 #define FIND_FILTERS_ACC                                                                 \
 	"[ {ext:find}][ -size +{size_min:find}{!d}][ -size -{size_max:find}{!d}]" \
 	"[ {time:find}{!acc}][ {time:afind}{?acc}][ -newermt {dafter}][ ! -newermt {dbefore}]" \
-	"[ -user {user}][ -not -path {exclude:pglob}]"
+	"[ -user {user}][ {exclude:fexcl}]"
 
 const struct intent match_intents[] = {
 /* ---- listing ---- */

@@ -219,6 +219,12 @@ static void extract_sizes(struct mreq *r)
 		s->num = t->num * m;
 		s->orig = t->num;
 		snprintf(s->val, sizeof(s->val), "%s%s", t->raw, u->raw);
+		/* "zero byte files" are the empty ones: under one byte, not over none */
+		if (t->num == 0 && s->type == SL_SIZE_MIN && s->ntok == 2 && i + 2 < r->n &&
+		    (is_word(&r->t[i + 2], "file") || is_word(&r->t[i + 2], "dir"))) {
+			s->type = SL_SIZE_MAX;
+			s->num = 1;
+		}
 		commit(r);
 		i++;
 	}

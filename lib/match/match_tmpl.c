@@ -34,7 +34,7 @@ enum special { RS_NONE, RS_SIG, RS_CMD, RS_MSG, RS_UHOST, RS_MODE, RS_TEXT, RS_N
 
 /* Value checks: a role only takes a token whose text passes. */
 enum check { CK_NONE, CK_TAR, CK_ZIP, CK_7Z, CK_GZ, CK_XZ, CK_BZ2, CK_JSON, CK_IDENT, CK_HEX, CK_TZ,
-	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_DAEMON, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG, CK_RC, CK_LOCAL, CK_REQ, CK_PROG, CK_SUREDIR, CK_TEXTNAME, CK_AFTER, CK_BEFORE, CK_PJSON, CK_SPKG, CK_LOGWORD, CK_IFACE, CK_PROGNAME, CK_CMDNAME, CK_PKGFILE, CK_BRANCH, CK_NAMEWORD };
+	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_DAEMON, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG, CK_RC, CK_LOCAL, CK_REQ, CK_PROG, CK_SUREDIR, CK_TEXTNAME, CK_AFTER, CK_BEFORE, CK_PJSON, CK_SPKG, CK_LOGWORD, CK_IFACE, CK_PROGNAME, CK_CMDNAME, CK_PKGFILE, CK_BRANCH, CK_NAMEWORD, CK_COUNTNUM };
 
 struct role_def {
 	const char *name;
@@ -86,7 +86,8 @@ static const struct role_def roles[] = {
 	/* beside "group", or after to/in/of ("add bob to wheel"): never any leftover
 	 * word ("who is connected" names no group) */
 	{"group", -1, -1, 0, 0, "group", K(WORD), C(TO) | C(INTO) | C(IN) | C(OF), true, 0, 0},
-	{"count", SL_COUNT, -1, 0, 0, NULL, K(NUM), 0, false, 0, 0},
+	/* not a year: "files modified in 2023" shows no 2023 of them */
+	{"count", SL_COUNT, -1, 0, 0, NULL, K(NUM), 0, false, 0, CK_COUNTNUM},
 	{"pid", SL_PID, -1, 0, 0, NULL, K(NUM), 0, false, 0, 0},
 	{"port", SL_PORT, -1, 0, 0, NULL, K(NUM), 0, false, 0, 0},
 	{"num", -1, -1, 0, 0, NULL, K(NUM) | K(DEC), 0, false, 0, 0},
@@ -961,6 +962,9 @@ static bool takeable(const struct mfill *f, int i, uint32_t kinds, bool unknown,
 	if (check == CK_NOTLINENO && t->kind == TK_NUM && i > 0 && str_eq(f->r->t[i - 1].low, "line"))
 		return false;
 	if (check == CK_LINENO && !line_number(f->r, i))
+		return false;
+	if (check == CK_COUNTNUM && t->kind == TK_NUM && t->num >= 1900 && t->num <= 2100 &&
+	    (t->cue == CUE_IN || t->cue == CUE_FROM))
 		return false;
 	/* "watch the log and alert": a word after "and" begins a second task,
 	 * not the unit, unless a service noun follows ("and the cron service") */
@@ -2249,6 +2253,23 @@ static bool fmt_special(struct mfill *f, const char *v, const char *fmt, struct 
 		buf_adds(b, "'*/");
 		add_re(b, v, "*?[]\\");
 		buf_adds(b, "/*'");
+	} else if (str_eq(fmt, "fexcl")) { /* "except notes.txt" is a file's name; "except node_modules" a folder's */
+		const char *dot = strrchr(v, '.');
+		char low[16];
+		size_t k = 0;
+
+		if (dot && dot != v && !strchr(v, '/'))
+			for (; dot[k + 1] && k + 1 < sizeof(low); k++)
+				low[k] = (char)tolower((unsigned char)dot[k + 1]);
+		low[k] = '\0';
+		if (k > 0 && ms_known_ext(low)) {
+			buf_adds(b, "-not -name ");
+			add_quoted(b, v, true);
+		} else {
+			buf_adds(b, "-not -path '*/");
+			add_re(b, v, "*?[]\\");
+			buf_adds(b, "/*'");
+		}
 	} else if (str_eq(fmt, "sedr")) { /* sed's "A,B" from "A-B" */
 		buf_add(b, v, strcspn(v, "-"));
 		buf_addch(b, ',');
