@@ -34,7 +34,7 @@ enum special { RS_NONE, RS_SIG, RS_CMD, RS_MSG, RS_UHOST, RS_MODE, RS_TEXT, RS_N
 
 /* Value checks: a role only takes a token whose text passes. */
 enum check { CK_NONE, CK_TAR, CK_ZIP, CK_7Z, CK_GZ, CK_XZ, CK_BZ2, CK_JSON, CK_IDENT, CK_HEX, CK_TZ,
-	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_DAEMON, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG, CK_RC, CK_LOCAL, CK_REQ, CK_PROG, CK_SUREDIR, CK_TEXTNAME, CK_AFTER, CK_BEFORE, CK_PJSON, CK_SPKG, CK_LOGWORD, CK_IFACE, CK_PROGNAME, CK_CMDNAME, CK_PKGFILE, CK_BRANCH, CK_NAMEWORD, CK_COUNTNUM };
+	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_DAEMON, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG, CK_RC, CK_LOCAL, CK_REQ, CK_PROG, CK_SUREDIR, CK_TEXTNAME, CK_AFTER, CK_BEFORE, CK_PJSON, CK_SPKG, CK_LOGWORD, CK_IFACE, CK_PROGNAME, CK_CMDNAME, CK_PKGFILE, CK_BRANCH, CK_NAMEWORD, CK_COUNTNUM, CK_DLDIR, CK_HOSTNAME };
 
 struct role_def {
 	const char *name;
@@ -60,7 +60,7 @@ static const struct role_def roles[] = {
 	{"file", SL_NAME, -1, K(FILE) | K(PATH) | K(GLOB), 0, "file", K(WORD), 0, true, 0, CK_FILE},
 	{"dest", -1, -1, K(PATH) | K(FILE) | K(AT) | K(HOST), C(TO) | C(INTO) | C(AS) | C(IN) | C(NONE), NULL, K(WORD), C(TO) | C(INTO) | C(AS), true, 0, 0},
 	{"src", -1, -1, K(PATH) | K(FILE) | K(AT), C(FROM), NULL, K(PATH) | K(FILE) | K(AT), 0, false, 0, 0},
-	{"host", -1, -1, K(HOST) | K(IP), 0, "host|server|machine", K(WORD), 0, true, 0, 0},
+	{"host", -1, -1, K(HOST) | K(IP), 0, "host|server|machine", K(WORD), 0, true, 0, CK_HOSTNAME},
 	/* a host written as one or named as one, never a guessed word */
 	{"rhost", -1, -1, K(HOST) | K(IP), 0, "host|server|machine", 0, 0, false, 0, CK_BAREHOST},
 	{"url", -1, -1, K(URL) | K(HOST), 0, NULL, 0, 0, false, 0, 0},
@@ -209,6 +209,8 @@ static const struct role_def roles[] = {
 	/* a new host name: a name the engine does not know ("webserver01"), never
 	 * "permanently" */
 	{"hname", -1, -1, K(HOST), 0, NULL, K(WORD), 0, true, 0, 0},
+	/* a folder a download goes into: /tmp, ~/Downloads, out/ (no file suffix) */
+	{"ddest", -1, -1, K(PATH), C(TO) | C(INTO) | C(IN), NULL, 0, 0, false, 0, CK_DLDIR},
 	/* a package file: app.deb, tool.rpm */
 	{"pkgfile", -1, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_PKGFILE},
 	/* a container's name: "named cache" (the image is the word after from) */
@@ -751,6 +753,15 @@ static bool check_ok(int check, const char *v, int kind)
 				return false;
 		return true;
 	}
+	case CK_DLDIR: { /* a folder: ends in /, or its last part has no suffix (/tmp, ~/Downloads) */
+		const char *base = strrchr(v, '/');
+
+		base = base ? base + 1 : v;
+		return *base == '\0' || !strchr(base, '.') || str_eq(base, "..") || str_eq(base, ".");
+	}
+	case CK_HOSTNAME: /* "ping 3 times and quit": quit is no host */
+		return kind != TK_WORD || (!host_kind(v) && strcasecmp(v, "quit") != 0 &&
+					   strcasecmp(v, "exit") != 0 && strcasecmp(v, "stop") != 0);
 	case CK_PKGFILE:
 		return ends_with(v, ".deb") || ends_with(v, ".rpm");
 	case CK_CMDNAME:
@@ -1230,7 +1241,7 @@ static bool dest_only(const struct mfill *f, const struct role_def *rd, int i)
 	uint8_t cue = f->r->t[i].cue;
 
 	return (cue == CUE_TO || cue == CUE_INTO) && !str_eq(rd->name, "dest") &&
-	       !str_eq(rd->name, "ldest") && f->in && f->in->gnu &&
+	       !str_eq(rd->name, "ldest") && !str_eq(rd->name, "ddest") && f->in && f->in->gnu &&
 	       (strstr(f->in->gnu, "{dest") || strstr(f->in->gnu, "{ldest"));
 }
 
