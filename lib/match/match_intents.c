@@ -691,8 +691,8 @@ I("site.up", "up|down|online", "show is site website check", "curl -sSI {url} | 
 I("tls.show", "certificate|cert", "ssl tls show of for check view detail info", "echo | openssl s_client -connect {fqdn}:443 -servername {fqdn} 2>/dev/null"
   " | openssl x509 -noout -subject -issuer -dates",
   "openssl s_client fetches the certificate; x509 prints who it is for, who signed it and its dates."),
-I("wget", "wget", "download file save:save get fetch with using", "wget[ -O {dest}] {url}",
-  "wget fetches the URL into the current folder[; -O names the file{?dest}]."),
+I("wget", "wget", "download file save:save get fetch with using", "wget[ -P {ddest}][ -O {dest}] {url}",
+  "wget fetches the URL into [{ddest}][the current folder{!ddest}][; -O names the file{?dest}]."),
 I("tls.expiry", "certificate|cert expiry|expire|expiration|valid|date", "when check show ssl tls"
   " of for", "echo | openssl s_client -connect {fqdn}:443 -servername {fqdn} 2>/dev/null"
   " | openssl x509 -noout -dates",
