@@ -247,13 +247,7 @@ static bool destroys(const struct mfill *f)
 	 * access") may be the one that limited what the user meant */
 	if (strncmp(f->in->id, "chmod.", 6) == 0 || strncmp(f->in->id, "rm.", 3) == 0)
 		return true;
-	if (strncmp(f->in->id, "find.", 5) != 0)
-		return false;
-	for (int o = 0; o < f->ci->nopt; o++)
-		if (((f->flags >> o) & 1u) && f->ci->flaglen[o] == 3 &&
-		    strncmp(f->in->opt + f->ci->flagoff[o], "del", 3) == 0)
-			return true;
-	return false;
+	return strncmp(f->in->id, "find.", 5) == 0 && flag_set(f, "del", 3);
 }
 
 /* Words that negate what follows ("not", "non-empty", "without"). */
