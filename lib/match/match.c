@@ -205,15 +205,49 @@ static bool ext_restated(const struct mreq *r, const struct mfill *f, int s)
 
 /* Whether a "delete" word turned a listing into a removal (find -delete):
  * the del flag of an intent that otherwise only shows. */
-static bool destroys(const struct mfill *f)
+/* Whether flag name (n bytes) is set in f. */
+static bool flag_set(const struct mfill *f, const char *name, size_t n)
 {
-	if (strncmp(f->in->id, "find.", 5) != 0)
-		return false;
 	for (int o = 0; o < f->ci->nopt; o++)
-		if (((f->flags >> o) & 1u) && f->ci->flaglen[o] == 3 &&
-		    strncmp(f->in->opt + f->ci->flagoff[o], "del", 3) == 0)
+		if (((f->flags >> o) & 1u) && f->ci->flaglen[o] == n &&
+		    strncmp(f->in->opt + f->ci->flagoff[o], name, n) == 0)
 			return true;
 	return false;
+}
+
+/* find ... -exec rm -rf with nothing to choose the folders by ("remove a
+ * directory from mylist") would delete every folder under the place: only
+ * when every folder is asked for ("all directories in X") is that the task. */
+static bool unfiltered_rmrf(const struct mfill *f)
+{
+	if (strncmp(f->in->id, "find.", 5) != 0 || !flag_set(f, "del", 3) || !flag_set(f, "d", 1) ||
+	    flag_set(f, "empty", 5))
+		return false;
+	for (int s = 0; s < f->r->ns; s++) {
+		int t = f->r->s[s].type;
+
+		if (f->slot_used[s] && (t == SL_NAME || t == SL_EXT || t == SL_TIME || t == SL_SIZE_MIN ||
+					t == SL_SIZE_MAX || t == SL_DATE || t == SL_USER || t == SL_EXCLUDE))
+			return false;
+	}
+	for (int k = 0; k < f->nroles; k++) /* "all dist folders": a name said as a word */
+		if (f->roles[k].ok && str_eq(f->roles[k].name, "name"))
+			return false;
+	/* "delete all directories in X" says every one; "a directory" says one */
+	for (int i = 0; i < f->r->n; i++)
+		if ((mt_is(&f->r->t[i], "dir") && f->r->t[i].plural) || mt_is(&f->r->t[i], "all") ||
+		    mt_is(&f->r->t[i], "every"))
+			return false;
+	return true;
+}
+
+static bool destroys(const struct mfill *f)
+{
+	/* permissions changed, files removed: a word left unread ("give bob read
+	 * access") may be the one that limited what the user meant */
+	if (strncmp(f->in->id, "chmod.", 6) == 0 || strncmp(f->in->id, "rm.", 3) == 0)
+		return true;
+	return strncmp(f->in->id, "find.", 5) == 0 && flag_set(f, "del", 3);
 }
 
 /* Words that negate what follows ("not", "non-empty", "without"). */
@@ -317,11 +351,12 @@ static const struct mrole *value_role(const struct mfill *f, int i)
 
 /* Roles whose value is free text or a new name: any known word in the
  * verb's place is the verb, never the grep pattern or the folder to make
- * ("clear history"). A service or process may lead ("nginx logs"). */
+ * ("clear history"). A service may lead ("nginx logs"), but a known word
+ * there is no process to signal ("download with resume" is no pkill). */
 static bool free_text_role(const char *name)
 {
 	static const char *const free[] = {"pattern", "wpat", "str", "text", "word", "mark", "xpattern",
-					   "folder", "name", "quoted"};
+					   "folder", "name", "quoted", "proc", "path", "target"};
 
 	for (size_t k = 0; k < ARRAY_SIZE(free); k++)
 		if (strncmp(name, free[k], strlen(free[k])) == 0 &&
@@ -395,6 +430,16 @@ static bool second_task(const struct mreq *r, int i)
 	for (int k = i + 1; k < r->n && k <= i + 3 && !str_eq(r->t[k].low, "and"); k++)
 		if (pronoun_tok(&r->t[k]))
 			return true;
+	return false;
+}
+
+/* Whether one of ci's required groups is slot type t ("@exclude"). */
+static bool needs_slot(const struct cintent *ci, int t)
+{
+	for (int g = 0; g < ci->nneed; g++)
+		for (int a = 0; a < ci->nalt[g]; a++)
+			if (ci->need[g][a] == MT_SLOT_BASE + t)
+				return true;
 	return false;
 }
 
@@ -561,6 +606,11 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 	}
 	if (strong == 0)
 		return false;
+	/* "ignore the .env file": a request that opens by leaving something out
+	 * asks for no search; only an intent that needs the word reads it */
+	if (first >= 0 && r->t[first].slot >= 0 && r->s[r->t[first].slot].type == SL_EXCLUDE &&
+	    !needs_slot(ci, SL_EXCLUDE))
+		return false;
 	/* "commit and push": the leading verb read as a mere option of the
 	 * second verb's intent is a first task left undone */
 	if (first >= 0 && verb_tok(&r->t[first]) && !look_verb(&r->t[first]) && !needhit[first] &&
@@ -571,11 +621,19 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 				return false;
 	/* "find logs and delete them older than 7 days" without "logs" deletes
 	 * every old file: a command that destroys may leave no word unread */
-	if (lost > 0 && destroys(f))
+	if ((lost > 0 && destroys(f)) || unfiltered_rmrf(f))
 		return false;
-	/* "when did the server reboot" asks about a reboot; only "reboot ..." orders one */
-	if (in->need[0] == '^' && !leads(r, needhit))
-		return false;
+	/* "when did the server reboot" asks about a reboot; only "reboot ..." orders one.
+	 * The ^ is the first group's: "tag v1 and push it" does not open with push */
+	if (in->need[0] == '^') {
+		bool lead0[MT_MAX_TOKS] = {false};
+
+		for (int i = 0; i < r->n; i++)
+			for (int a = 0; a < ci->nalt[0] && needhit[i]; a++)
+				lead0[i] |= r->t[i].w == ci->need[0][a];
+		if (!leads(r, lead0))
+			return false;
+	}
 	out->intent = (int)(ci - T.cints);
 	out->explained = e;
 	out->score = e + u > 0 ? e / (e + u) : 0;
@@ -738,14 +796,15 @@ static int obj_class(const char *role)
 		const char *role;
 		int obj;
 	} objs[] = {
-		{"service", OBJ_SVC}, {"sysvc", OBJ_SVC}, {"daemon", OBJ_SVC},
+		/* a process named like a service is its daemon: "kill nginx and restart it" */
+		{"service", OBJ_SVC}, {"sysvc", OBJ_SVC}, {"daemon", OBJ_SVC}, {"proc", OBJ_SVC},
 		{"container", OBJ_CONTAINER}, {"pod", OBJ_POD}, {"image", OBJ_IMAGE},
 		{"branch", OBJ_BRANCH}, {"pkg", OBJ_PKG}, {"spkg", OBJ_PKG},
 		{"file", OBJ_FILE}, {"tfile", OBJ_FILE}, {"nfile", OBJ_FILE}, {"script", OBJ_FILE},
 		{"tarf", OBJ_FILE}, {"zipf", OBJ_FILE}, {"gzf", OBJ_FILE}, {"xzf", OBJ_FILE},
 		{"bzf", OBJ_FILE}, {"szf", OBJ_FILE}, {"orig", OBJ_FILE}, {"path", OBJ_DIR},
 		{"dir", OBJ_DIR}, {"folder", OBJ_DIR}, {"exdir", OBJ_DIR}, {"cdir", OBJ_DIR},
-		{"sdir", OBJ_DIR}, {"target", OBJ_ANYPATH},
+		{"sdir", OBJ_DIR}, {"dfolder", OBJ_DIR}, {"target", OBJ_ANYPATH},
 	};
 	char base[16];
 	size_t n = strlen(role);
@@ -761,9 +820,11 @@ static int obj_class(const char *role)
 
 static bool obj_same(int a, int b)
 {
+	/* a package installed is the service it runs: "install nginx and start it" */
 	return a != OBJ_NONE && b != OBJ_NONE &&
 	       (a == b || (a == OBJ_ANYPATH && (b == OBJ_FILE || b == OBJ_DIR)) ||
-		(b == OBJ_ANYPATH && (a == OBJ_FILE || a == OBJ_DIR)));
+		(b == OBJ_ANYPATH && (a == OBJ_FILE || a == OBJ_DIR)) ||
+		(a == OBJ_PKG && b == OBJ_SVC));
 }
 
 static bool endless(const struct intent *in)
@@ -910,6 +971,25 @@ out:
 	return ret;
 }
 
+/* The platform a word names: "on a mac" (folded to onmac), "with brew",
+ * "launchctl" are macOS's; "on linux" (onlinux), "systemctl",
+ * "journalctl" Linux's. PLAT_OTHER: none. */
+static int named_platform(const struct mtok *t)
+{
+	static const char *const mac[] = {"onmac", "macos", "brew", "homebrew", "launchd", "launchctl"};
+	static const char *const linux_[] = {"onlinux", "systemctl", "systemd", "journalctl"};
+
+	if (t->kind != TK_WORD)
+		return PLAT_OTHER;
+	for (size_t k = 0; k < ARRAY_SIZE(mac); k++)
+		if (str_eq(t->low, mac[k]))
+			return PLAT_MACOS;
+	for (size_t k = 0; k < ARRAY_SIZE(linux_); k++)
+		if (str_eq(t->low, linux_[k]))
+			return PLAT_LINUX;
+	return PLAT_OTHER;
+}
+
 int match_request(const char *req, size_t len, const struct match_opts *opts,
 		  struct match_result *res, struct err *err)
 {
@@ -943,6 +1023,32 @@ int match_request(const char *req, size_t len, const struct match_opts *opts,
 		}
 		break;
 	}
+	/* "install node on a mac" asked of a Linux machine is for another
+	 * machine: no command here answers it. On the machine it names, "on a
+	 * mac" says nothing more; "brew" and "launchctl" stay words to read. */
+	for (int i = 0; i < r->n; i++) {
+		int os = named_platform(&r->t[i]);
+
+		if (os == PLAT_OTHER)
+			continue;
+		if (os != (int)opts->plat->os) {
+			err_set(err, ERR_DECLINED, "match: the request names another platform");
+			goto out;
+		}
+		if (str_eq(r->t[i].low, "onmac") || str_eq(r->t[i].low, "onlinux"))
+			r->t[i].stop = true;
+	}
+	/* "the syslog", "the auth log" name Debian's files: macOS has none of
+	 * them (its log is read with `log show`), so a command on them fails.
+	 * A path typed out is the user's own and stays. */
+	if (opts->plat->os == PLAT_MACOS)
+		for (int i = 0; i < r->n; i++)
+			if (r->t[i].kind == TK_PATH && r->t[i].phrase &&
+			    (str_eq(r->t[i].low, "/var/log/syslog") || str_eq(r->t[i].low, "/var/log/kern.log") ||
+			     str_eq(r->t[i].low, "/var/log/auth.log"))) {
+				err_set(err, ERR_DECLINED, "match: a Linux log file that macOS does not have");
+				goto out;
+			}
 	/* "what does ls -la do": a question about what a command does */
 	if (r->n > 3 && str_eq(r->t[0].low, "what") &&
 	    (str_eq(r->t[1].low, "does") || str_eq(r->t[1].low, "do")) &&

@@ -244,7 +244,7 @@ static int index_words(struct bld *b)
 static const char *const slot_names[SL__COUNT] = {
 	[SL_SIZE_MIN] = "size", [SL_TIME] = "time", [SL_EXT] = "ext", [SL_NAME] = "name",
 	[SL_EXCLUDE] = "exclude", [SL_USER] = "user", [SL_PORT] = "port", [SL_PID] = "pid",
-	[SL_COUNT] = "count", [SL_INTERVAL] = "interval",
+	[SL_COUNT] = "count", [SL_INTERVAL] = "interval", [SL_DATE] = "date",
 };
 
 /* A trigger word's canonical id, or MT_SLOT_BASE + slot for "@slot"; -1. */

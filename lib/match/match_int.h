@@ -63,7 +63,8 @@ struct mtok {
 	bool stop;      /* filler: carries no meaning of its own */
 	bool fixed;     /* low is a typo correction of raw */
 	bool paren;     /* QUOTED from "(...)": restates the words before it */
-	bool phrase;    /* several words folded into one ("the word"): never a value */
+	bool phrase;    /* several words folded into one ("the word"): never a value;
+			 * a PATH said in words ("syslog" for /var/log/syslog) */
 	bool plural;    /* a plural folded to its singular ("contexts"): said of many */
 	bool dir;       /* a folder said by name ("downloads", "home", "here"): no file */
 	int8_t slot;    /* slot that took this token, -1 */

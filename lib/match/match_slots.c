@@ -219,6 +219,12 @@ static void extract_sizes(struct mreq *r)
 		s->num = t->num * m;
 		s->orig = t->num;
 		snprintf(s->val, sizeof(s->val), "%s%s", t->raw, u->raw);
+		/* "zero byte files" are the empty ones: under one byte, not over none */
+		if (t->num == 0 && s->type == SL_SIZE_MIN && s->ntok == 2 && i + 2 < r->n &&
+		    (is_word(&r->t[i + 2], "file") || is_word(&r->t[i + 2], "dir"))) {
+			s->type = SL_SIZE_MAX;
+			s->num = 1;
+		}
 		commit(r);
 		i++;
 	}
@@ -542,6 +548,11 @@ static void extract_exts(struct mreq *r)
 		}
 		if (nx < 0)
 			continue;
+		/* "the diff for file app.py": a word said of a named file across a
+		 * preposition is what is asked about it, not its type */
+		if (nx > i + 1 && nx + 1 < r->n &&
+		    (r->t[nx + 1].kind == TK_FILE || r->t[nx + 1].kind == TK_PATH))
+			continue;
 		{
 			const char *f = r->t[nx].low;
 			bool filey = str_eq(f, "file") || str_eq(f, "script") || str_eq(f, "code") ||
@@ -732,6 +743,53 @@ static void extract_affixes(struct mreq *r)
 	}
 }
 
+/* "files whose name contains invoice", "files with invoice in the name": a
+ * glob on the name ("*invoice*"). "files containing invoice" is about the
+ * text, so the name must be said. */
+static void extract_name_contains(struct mreq *r)
+{
+	for (int i = 1; i < r->n; i++) {
+		const struct mtok *t = &r->t[i];
+		int k, p, lo, hi;
+		bool file = false;
+		struct mslot *s;
+
+		if (is_word(t, "contain") && free_tok(r, i)) {
+			p = i - 1; /* "name contains", "names containing", "filename contains" */
+			while (p > 0 && r->t[p].stop)
+				p--;
+			if (!is_word(&r->t[p], "name"))
+				continue;
+			k = i + 1;
+			while (k < r->n && r->t[k].stop)
+				k++;
+			lo = p, hi = k;
+		} else if (is_word(t, "inname") && free_tok(r, i)) {
+			k = i - 1; /* "with invoice in the name", "with the word invoice in their name" */
+			while (k > 0 && r->t[k].stop)
+				k--;
+			lo = k, hi = i;
+			if (k > 0 && is_word(&r->t[k - 1], "wholeword"))
+				lo = k - 1;
+		} else {
+			continue;
+		}
+		/* "spaces in their names" is find.spaces' */
+		if (k < 0 || k >= r->n || !free_tok(r, k) || r->t[k].slot >= 0 || is_word(&r->t[k], "space") ||
+		    !(r->t[k].kind == TK_WORD || r->t[k].kind == TK_NUM || r->t[k].kind == TK_QUOTED))
+			continue;
+		for (int j = 0; j < lo; j++)
+			file |= is_word(&r->t[j], "file") || is_word(&r->t[j], "dir");
+		if (!file || !(s = new_slot(r, SL_NAME)))
+			continue;
+		snprintf(s->val, sizeof(s->val), "*%s*", r->t[k].raw);
+		for (int j = lo; j <= hi; j++)
+			if (free_tok(r, j) && !r->t[j].stop)
+				take(r, s, j);
+		commit(r);
+	}
+}
+
 /* "the biggest file", "the newest file": a superlative of one thing is
  * a count of one (head -n 1), where "the biggest files" lists the top ten. */
 static void extract_superlative_one(struct mreq *r)
@@ -814,6 +872,7 @@ void ms_extract(struct mreq *r)
 {
 	only_here(r);
 	extract_affixes(r);
+	extract_name_contains(r);
 	extract_dates(r);
 	extract_sizes(r);
 	extract_times(r);

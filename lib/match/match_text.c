@@ -305,6 +305,8 @@ static int classify(const char *raw)
 		return TK_WORD;
 	if (strcasecmp(raw, "7z") == 0) /* a tool and format named with a digit first */
 		return TK_WORD;
+	if (n >= 6 && n <= 40 && strspn(raw, "0123456789abcdef") == n)
+		return TK_WORD; /* a commit hash that starts with a digit: 4f2a9c1 */
 	return TK_SYM;
 }
 
@@ -710,6 +712,7 @@ static void fold_phrases(struct mreq *r, const int *w0)
 				t->kind = TK_PATH;
 				t->raw = t->low = (char *)to;
 				t->w = -1;
+				t->phrase = true; /* a place said in words: "the syslog" */
 				/* ~, ., .., / and the user's folders (~/Downloads) */
 				t->dir = str_eq(to, "~") || str_eq(to, ".") || str_eq(to, "..") ||
 					 str_eq(to, "/") || (to[0] == '~' && to[1] == '/' &&

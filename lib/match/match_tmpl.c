@@ -30,11 +30,11 @@
 #define ANYNAME (K(WORD) | K(FILE) | K(PATH) | K(HOST) | K(AT) | K(NUM) | K(PAIR) | K(GLOB))
 
 enum special { RS_NONE, RS_SIG, RS_CMD, RS_MSG, RS_UHOST, RS_MODE, RS_TEXT, RS_NTH, RS_MONTH,
-	       RS_YEAR, RS_EXPR, RS_TODAY, RS_SEP, RS_EVAR, RS_EVAL, RS_THISMONTH, RS_CLOCK, RS_JSEP, RS_PMNAME };
+	       RS_YEAR, RS_EXPR, RS_TODAY, RS_SEP, RS_EVAR, RS_EVAL, RS_THISMONTH, RS_CLOCK, RS_JSEP, RS_PMNAME, RS_CPORT };
 
 /* Value checks: a role only takes a token whose text passes. */
 enum check { CK_NONE, CK_TAR, CK_ZIP, CK_7Z, CK_GZ, CK_XZ, CK_BZ2, CK_JSON, CK_IDENT, CK_HEX, CK_TZ,
-	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_DAEMON, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG, CK_RC, CK_LOCAL, CK_REQ, CK_PROG, CK_SUREDIR, CK_TEXTNAME, CK_AFTER, CK_BEFORE };
+	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_DAEMON, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG, CK_RC, CK_LOCAL, CK_REQ, CK_PROG, CK_SUREDIR, CK_TEXTNAME, CK_AFTER, CK_BEFORE, CK_PJSON, CK_SPKG, CK_LOGWORD, CK_IFACE, CK_PROGNAME, CK_CMDNAME, CK_PKGFILE, CK_BRANCH, CK_NAMEWORD, CK_COUNTNUM, CK_DLDIR, CK_HOSTNAME };
 
 struct role_def {
 	const char *name;
@@ -52,13 +52,15 @@ struct role_def {
 static const struct role_def roles[] = {
 	/* "in conf.d": a dotted name with no known extension is a folder too */
 	{"path", -1, -1, K(PATH), 0, "dir", K(WORD) | K(FILE), C(IN) | C(FROM) | C(OF) | C(INTO), true, 0, CK_DIRISH},
-	{"dir", -1, -1, K(PATH), 0, "dir", K(WORD) | K(FILE), 0, false, 0, 0},
+	/* a known word is a folder only beside its noun ("the build folder"): "show
+	 * network usage" is no du of a folder named network */
+	{"dir", -1, -1, K(PATH), 0, "dir", K(WORD) | K(FILE), 0, true, 0, 0},
 	/* a file read as text: "show what is in site.tar.xz" is not cat's */
 	{"tfile", SL_NAME, -1, K(FILE) | K(PATH) | K(GLOB), 0, "file", K(WORD), 0, true, 0, CK_TEXTF},
 	{"file", SL_NAME, -1, K(FILE) | K(PATH) | K(GLOB), 0, "file", K(WORD), 0, true, 0, CK_FILE},
 	{"dest", -1, -1, K(PATH) | K(FILE) | K(AT) | K(HOST), C(TO) | C(INTO) | C(AS) | C(IN) | C(NONE), NULL, K(WORD), C(TO) | C(INTO) | C(AS), true, 0, 0},
 	{"src", -1, -1, K(PATH) | K(FILE) | K(AT), C(FROM), NULL, K(PATH) | K(FILE) | K(AT), 0, false, 0, 0},
-	{"host", -1, -1, K(HOST) | K(IP), 0, "host|server|machine", K(WORD), 0, true, 0, 0},
+	{"host", -1, -1, K(HOST) | K(IP), 0, "host|server|machine", K(WORD), 0, true, 0, CK_HOSTNAME},
 	/* a host written as one or named as one, never a guessed word */
 	{"rhost", -1, -1, K(HOST) | K(IP), 0, "host|server|machine", 0, 0, false, 0, CK_BAREHOST},
 	{"url", -1, -1, K(URL) | K(HOST), 0, NULL, 0, 0, false, 0, 0},
@@ -71,7 +73,7 @@ static const struct role_def roles[] = {
 	{"str", -1, -1, K(QUOTED), 0, NULL, ANYNAME | K(DEC) | K(SYM), 0, false, 0, 0},
 	{"quoted", -1, -1, K(QUOTED), 0, NULL, 0, 0, false, 0, 0},
 	/* not after "in": "the files in release.tar.xz" or "in conf.d" name a place */
-	{"name", SL_NAME, -1, K(FILE), NAME_CUES, "dir|file", 0, 0, false, 0, 0},
+	{"name", SL_NAME, -1, K(FILE), NAME_CUES, "dir|file", 0, 0, false, 0, CK_NAMEWORD},
 	{"ext", SL_EXT, -1, 0, 0, NULL, 0, 0, false, 0, 0},
 	{"size_min", SL_SIZE_MIN, -1, 0, 0, NULL, 0, 0, false, 0, 0},
 	{"size_max", SL_SIZE_MAX, -1, 0, 0, NULL, 0, 0, false, 0, 0},
@@ -81,8 +83,11 @@ static const struct role_def roles[] = {
 	{"exclude", SL_EXCLUDE, -1, 0, 0, NULL, 0, 0, false, 0, 0},
 	{"user", SL_USER, -1, 0, 0, "user", 0, 0, false, 0, 0},
 	{"who", SL_USER, SL_NAME, 0, 0, "user", K(WORD), 0, true, 0, 0}, /* "a user named dave" */
-	{"group", -1, -1, 0, 0, "group", K(WORD), 0, true, 0, 0},
-	{"count", SL_COUNT, -1, 0, 0, NULL, K(NUM), 0, false, 0, 0},
+	/* beside "group", or after to/in/of ("add bob to wheel"): never any leftover
+	 * word ("who is connected" names no group) */
+	{"group", -1, -1, 0, 0, "group", K(WORD), C(TO) | C(INTO) | C(IN) | C(OF), true, 0, 0},
+	/* not a year: "files modified in 2023" shows no 2023 of them */
+	{"count", SL_COUNT, -1, 0, 0, NULL, K(NUM), 0, false, 0, CK_COUNTNUM},
 	{"pid", SL_PID, -1, 0, 0, NULL, K(NUM), 0, false, 0, 0},
 	{"port", SL_PORT, -1, 0, 0, NULL, K(NUM), 0, false, 0, 0},
 	{"num", -1, -1, 0, 0, NULL, K(NUM) | K(DEC), 0, false, 0, 0},
@@ -99,16 +104,17 @@ static const struct role_def roles[] = {
 	{"pod", SL_NAME, -1, 0, 0, "pod", ANYNAME, 0, true, 0, 0},
 	{"deploy", SL_NAME, -1, 0, 0, "deployment", ANYNAME, 0, true, 0, 0},
 	{"ns", -1, -1, 0, 0, "namespace", ANYNAME, C(IN), true, 0, 0}, /* "in prod", never "that are failing" */
-	{"service", SL_NAME, -1, 0, 0, "service", ANYNAME, 0, false, 0, CK_SVC},
+	/* a word the engine knows is a unit only in svc_units or beside "service" */
+	{"service", SL_NAME, -1, 0, 0, "service", ANYNAME, 0, true, 0, CK_SVC},
 	/* a service named for its process (macOS log predicates, pgrep) */
-	{"daemon", SL_NAME, -1, 0, 0, "service", ANYNAME, 0, false, 0, CK_DAEMON},
+	{"daemon", SL_NAME, -1, 0, 0, "service", ANYNAME, 0, true, 0, CK_DAEMON},
 	/* a cluster's Service: "db" or "api" is a name there, not a kind */
 	{"ksvc", SL_NAME, -1, 0, 0, "service", ANYNAME, 0, false, 0, CK_KSVC},
 	{"pkg", SL_NAME, -1, K(AT), 0, "package", ANYNAME, 0, false, 0, CK_PKG},
 	/* a system package: apt, dnf and brew take no name@version */
-	{"spkg", SL_NAME, -1, 0, 0, "package", ANYNAME & ~K(AT), 0, false, 0, CK_PKG},
-	{"branch", SL_NAME, -1, 0, 0, "branch", ANYNAME, 0, true, 0, 0},
-	{"proc", SL_NAME, -1, 0, 0, "process", K(WORD) | K(FILE), 0, false, 0, 0},
+	{"spkg", SL_NAME, -1, 0, 0, "package", ANYNAME & ~K(AT), 0, false, 0, CK_SPKG},
+	{"branch", SL_NAME, -1, 0, 0, "branch", ANYNAME, 0, true, 0, CK_BRANCH},
+	{"proc", SL_NAME, -1, 0, 0, "process", K(WORD) | K(FILE), 0, false, 0, CK_PROGNAME},
 	{"image", SL_NAME, -1, 0, 0, "image", ANYNAME, 0, true, 0, CK_IMAGE},
 	{"tag", SL_NAME, -1, 0, 0, "tag", ANYNAME, 0, true, 0, 0},
 	{"remote", -1, -1, 0, 0, "remote", K(WORD), 0, false, 0, CK_REMOTE},
@@ -185,6 +191,36 @@ static const struct role_def roles[] = {
 	{"reqf", -1, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_REQ},
 	/* what is copied in "a copy of X called Y" */
 	{"orig", -1, -1, K(PATH) | K(FILE), C(OF) | C(NONE), NULL, 0, 0, false, 0, CK_FILE},
+	/* the zip suffix said as a type: "unzip all the .zip files" (never .7z) */
+	{"zipext", SL_EXT, -1, 0, 0, NULL, 0, 0, false, 0, CK_ZIP},
+	{"gzext", SL_EXT, -1, 0, 0, NULL, 0, 0, false, 0, CK_GZ},
+	/* where ssh runs a command: a host written as one, or a name after "on" */
+	{"onhost", -1, -1, K(HOST) | K(IP) | K(AT), 0, NULL, K(WORD), C(ON) | C(AT), true, 0, 0},
+	/* what a log line says: "the last 20 errors", or the user's quoted words */
+	{"lpat", -1, -1, K(QUOTED), 0, NULL, K(WORD), 0, false, 0, CK_LOGWORD},
+	/* a program that listens: never the protocol ("listening udp ports") */
+	{"lproc", SL_NAME, -1, 0, 0, "process", K(WORD) | K(FILE), 0, false, 0, CK_PROGNAME},
+	/* a program looked up on PATH: one the engine knows as a program, or a word it
+	 * does not know at all ("which python", "where is kubectl"; never "most") */
+	{"cmdname", -1, -1, 0, 0, NULL, K(WORD), 0, false, 0, CK_CMDNAME},
+	/* the folder rm -rf removes: a leftover word only when no preposition puts
+	 * it elsewhere ("remove a directory from mylist" removes nothing named so) */
+	{"dfolder", SL_NAME, -1, K(PATH), 0, "dir", K(WORD), C(NONE) | C(OF) | C(AS), true, 0, CK_DIRISH},
+	/* a new host name: a name the engine does not know ("webserver01"), never
+	 * "permanently" */
+	{"hname", -1, -1, K(HOST), 0, NULL, K(WORD), 0, true, 0, 0},
+	/* a folder a download goes into: /tmp, ~/Downloads, out/ (no file suffix) */
+	{"ddest", -1, -1, K(PATH), C(TO) | C(INTO) | C(IN), NULL, 0, 0, false, 0, CK_DLDIR},
+	/* a package file: app.deb, tool.rpm */
+	{"pkgfile", -1, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_PKGFILE},
+	/* a container's name: "named cache" (the image is the word after from) */
+	{"cname", SL_NAME, -1, 0, 0, NULL, 0, 0, false, 0, 0},
+	/* a network interface: eth0, en0, wlan0, enp3s0 */
+	{"iface", -1, -1, 0, 0, "interface", K(WORD), 0, false, 0, CK_IFACE},
+	/* the port a known image serves on: "run nginx on port 8080" maps to 80 */
+	{"cport", -1, -1, 0, 0, NULL, 0, 0, false, RS_CPORT, 0},
+	/* npm's manifest: "install the packages from package.json" */
+	{"pjson", -1, -1, K(FILE) | K(PATH), 0, NULL, 0, 0, false, 0, CK_PJSON},
 };
 
 /* Roles whose value is a folder, and roles whose value is a file: one
@@ -363,6 +399,17 @@ static bool generic_service(const char *v)
 		/* things a machine has, never units: "check disk health" */
 		"disk", "drive", "memory", "ram", "cpu", "battery", "health", "hardware", "screen",
 		"display", "file", "dir", "folder", "laptop", "wifi", "port", "space",
+		/* what a log or a setting is about, never units: "show the boot log",
+		 * "check sip status", "disable ipv6" */
+		"boot", "error", "kernel", "log", "journal", "sip", "gatekeeper", "ipv6", "ipv4", "firewall",
+		"filesystem", "bandwidth", "traffic", "usage", "ip",
+		/* things people stop and start that are no units: "restart the vpn" */
+		"printer", "touchpad", "trackpad", "mouse", "keyboard", "vpn", "sound", "audio", "music",
+		"video", "camera", "microphone", "mic", "monitor", "fan", "backup", "sync", "update",
+		"updates", "download", "build", "power", "usb", "speaker", "smart", "nvidia", "gpu",
+		"rotate", "selinux", "sudo",
+		/* git's things: "show what branch I'm on and status" */
+		"branch", "commit", "repo", "repository", "tag", "stash",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
@@ -380,44 +427,53 @@ static bool generic_service(const char *v)
  * sys_services). proc is the daemon's process name, which macOS's `log`
  * predicates and pgrep match: the formula postgresql runs "postgres",
  * mysql runs "mysqld". */
-enum svc_family { SF_DEB, SF_RPM, SF_ARCH, SF_BREW, SF__COUNT };
+enum svc_family { SF_DEB, SF_RPM, SF_ARCH, SF_BREW, SF_FBSD, SF__COUNT };
+/* The FreeBSD column is the rc.d script, which `service NAME start` runs and
+ * whose rcvar `sysrc NAME_enable=YES` sets: only names whose script and
+ * rcvar agree are listed (mysql-server's rcvar is mysql_enable, so mysql
+ * declines there rather than print a wrong variable). */
 static const struct {
 	const char *names, *unit[SF__COUNT], *proc; /* names: the row's aliases */
 } svc_units[] = {
-	{"postgres postgresql", {"postgresql", "postgresql", "postgresql", "postgresql"}, "postgres"},
-	{"apache apache2 httpd", {"apache2", "httpd", "httpd", "httpd"}, "httpd"},
-	{"mongo mongodb mongod", {"mongod", "mongod", "mongodb", "mongodb-community"}, "mongod"},
+	{"nginx", {"nginx", "nginx", "nginx", "nginx", "nginx"}, "nginx"},
+	{"postgres postgresql", {"postgresql", "postgresql", "postgresql", "postgresql", "postgresql"}, "postgres"},
+	{"apache apache2 httpd", {"apache2", "httpd", "httpd", "httpd", "apache24"}, "httpd"},
+	{"mongo mongodb mongod", {"mongod", "mongod", "mongodb", "mongodb-community", "mongod"}, "mongod"},
 	/* Arch ships MariaDB, whose unit answers to mysqld too */
-	{"mysql mysqld", {"mysql", "mysqld", "mariadb", "mysql"}, "mysqld"},
-	{"mariadb", {"mariadb", "mariadb", "mariadb", "mariadb"}, "mariadbd"},
-	{"redis redis-server", {"redis-server", "redis", "redis", "redis"}, "redis-server"},
-	{"ssh sshd openssh", {"ssh", "sshd", "sshd", NULL}, "sshd"},
-	{"cron crond cronie", {"cron", "crond", "cronie", NULL}, "cron"},
+	{"mysql mysqld", {"mysql", "mysqld", "mariadb", "mysql", NULL}, "mysqld"},
+	{"mariadb", {"mariadb", "mariadb", "mariadb", "mariadb", NULL}, "mariadbd"},
+	{"redis redis-server", {"redis-server", "redis", "redis", "redis", "redis"}, "redis-server"},
+	{"ssh sshd openssh", {"ssh", "sshd", "sshd", NULL, "sshd"}, "sshd"},
+	{"cron crond cronie", {"cron", "crond", "cronie", NULL, "cron"}, "cron"},
 	/* Docker Desktop on a Mac is an app, not a brew service */
-	{"docker dockerd", {"docker", "docker", "docker", NULL}, NULL},
-	{"bind bind9 named", {"named", "named", "named", "bind"}, "named"},
-	{"samba smbd", {"smbd", "smb", "smb", NULL}, "smbd"},
-	{"cups cupsd", {"cups", "cups", "cups", NULL}, "cupsd"},
-	{"chrony chronyd", {"chrony", "chronyd", "chronyd", NULL}, "chronyd"},
-	{"rabbitmq", {"rabbitmq-server", "rabbitmq-server", "rabbitmq", "rabbitmq"}, NULL},
-	{"grafana", {"grafana-server", "grafana-server", "grafana", "grafana"}, "grafana"},
-	{"tailscale", {"tailscaled", "tailscaled", "tailscaled", "tailscale"}, "tailscaled"},
-	{"networkmanager", {"NetworkManager", "NetworkManager", "NetworkManager", NULL}, NULL},
-	{"avahi", {"avahi-daemon", "avahi-daemon", "avahi-daemon", NULL}, NULL},
-	{"nfs", {"nfs-server", "nfs-server", "nfs-server", NULL}, NULL},
-	{"bluetooth", {"bluetooth", "bluetooth", "bluetooth", NULL}, "bluetoothd"},
+	{"docker dockerd", {"docker", "docker", "docker", NULL, NULL}, NULL},
+	{"bind bind9 named", {"named", "named", "named", "bind", "named"}, "named"},
+	{"samba smbd", {"smbd", "smb", "smb", NULL, "samba_server"}, "smbd"},
+	{"cups cupsd", {"cups", "cups", "cups", NULL, "cupsd"}, "cupsd"},
+	{"chrony chronyd", {"chrony", "chronyd", "chronyd", NULL, "chronyd"}, "chronyd"},
+	{"rabbitmq", {"rabbitmq-server", "rabbitmq-server", "rabbitmq", "rabbitmq", "rabbitmq"}, NULL},
+	{"grafana", {"grafana-server", "grafana-server", "grafana", "grafana", "grafana"}, "grafana"},
+	{"tailscale", {"tailscaled", "tailscaled", "tailscaled", "tailscale", "tailscaled"}, "tailscaled"},
+	{"networkmanager", {"NetworkManager", "NetworkManager", "NetworkManager", NULL, NULL}, NULL},
+	/* Debian's ifupdown; FreeBSD restarts its interfaces with netif */
+	{"networking", {"networking", NULL, NULL, NULL, "netif"}, NULL},
+	{"avahi", {"avahi-daemon", "avahi-daemon", "avahi-daemon", NULL, NULL}, NULL},
+	{"nfs", {"nfs-server", "nfs-server", "nfs-server", NULL, NULL}, NULL},
+	{"bluetooth", {"bluetooth", "bluetooth", "bluetooth", NULL, NULL}, "bluetoothd"},
 	/* Debian names the unit after PHP's version (php8.2-fpm) */
-	{"php-fpm", {NULL, "php-fpm", "php-fpm", "php"}, "php-fpm"},
+	{"php-fpm", {NULL, "php-fpm", "php-fpm", "php", NULL}, "php-fpm"},
 };
 
-/* The family whose unit names p uses, -1 when unknown (FreeBSD's ports,
- * zypper, apk: not in the table). */
+/* The family whose unit names p uses, -1 when unknown (zypper, apk: not
+ * in the table). */
 static int svc_family(const struct platform *p)
 {
 	if (!p)
 		return -1;
 	if (p->os == PLAT_MACOS)
 		return SF_BREW;
+	if (p->os == PLAT_FREEBSD)
+		return SF_FBSD;
 	if (p->os != PLAT_LINUX)
 		return -1;
 	if (str_eq(p->pkg, "apt"))
@@ -492,6 +548,51 @@ static const char *prog_version(const char *v)
 
 /* Images on Docker Hub whose names are also words the engine knows:
  * "docker pull nginx" names the image, though nginx is a service word. */
+/* The port an official image serves on by default, NULL when unknown. */
+static const char *image_port(const char *w)
+{
+	static const struct {
+		const char *image, *port;
+	} ports[] = {
+		{"nginx", "80"}, {"httpd", "80"}, {"caddy", "80"}, {"wordpress", "80"},
+		{"haproxy", "80"}, {"redis", "6379"}, {"postgres", "5432"}, {"mysql", "3306"},
+		{"mariadb", "3306"}, {"mongo", "27017"}, {"rabbitmq", "5672"},
+		{"memcached", "11211"}, {"grafana", "3000"}, {"prometheus", "9090"},
+		{"jenkins", "8080"}, {"elasticsearch", "9200"}, {"registry", "5000"},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(ports); i++)
+		if (strcasecmp(w, ports[i].image) == 0)
+			return ports[i].port;
+	return NULL;
+}
+
+/* A network interface's name: eth0, en0, wlan0, enp3s0, wlp2s0, lo. */
+static bool iface_name(const char *v)
+{
+	static const char *const pre[] = {"eth", "en", "wlan", "wlp", "wl", "lo", "br", "docker",
+					  "tun", "tap", "bond", "veth", "utun", "virbr", "ens", "eno",
+					  "enp"};
+	bool digit = false;
+	size_t n = strlen(v);
+
+	if (str_eq(v, "lo"))
+		return true;
+	if (n < 3 || n > 15)
+		return false;
+	for (const char *c = v; *c; c++) {
+		if (!islower((unsigned char)*c) && !isdigit((unsigned char)*c))
+			return false;
+		digit |= isdigit((unsigned char)*c) != 0;
+	}
+	if (!digit)
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(pre); i++)
+		if (strncmp(v, pre[i], strlen(pre[i])) == 0 && isdigit((unsigned char)v[strlen(pre[i])]))
+			return true;
+	return false;
+}
+
 static bool known_image(const char *w)
 {
 	static const char *const images[] = {
@@ -520,6 +621,61 @@ static bool archive_name(const char *v)
 }
 
 static const char *pm_name(const char *w);
+
+/* A superlative ("largest", "newest"): how to pick, never a name or a pattern. */
+static bool superlative(const char *v)
+{
+	static const char *const sup[] = {"biggest", "largest", "smallest", "newest", "oldest",
+					  "latest", "heaviest", "tiniest", "earliest"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(sup); i++)
+		if (strcasecmp(v, sup[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Kinds of Kubernetes object: "forward the pod" names none. */
+static bool k8s_kind(const char *v)
+{
+	static const char *const kinds[] = {"pod", "deployment", "service", "svc", "node", "namespace",
+					    "container", "cluster", "replica", "ingress"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (strcasecmp(v, kinds[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Words said of a host that are no host's name: "the remote server",
+ * "another machine". */
+static bool host_kind(const char *v)
+{
+	static const char *const kinds[] = {"remote", "local", "other", "another", "same", "new",
+					    "this", "that", "my", "the", "a", "some", "ssh", "web"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (strcasecmp(v, kinds[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Libraries of a language's own registry (PyPI, npm): "uninstall numpy" is
+ * pip's, and apt or brew would remove or install something else or nothing. */
+static bool lang_package(const char *v)
+{
+	static const char *const libs[] = {
+		"numpy", "pandas", "scipy", "matplotlib", "requests", "flask", "django", "pytest",
+		"fastapi", "sqlalchemy", "boto3", "tensorflow", "torch", "pytorch", "scikit-learn",
+		"sklearn", "seaborn", "pillow", "beautifulsoup4", "bs4", "pydantic", "uvicorn",
+		"gunicorn", "celery", "pyyaml", "express", "react", "lodash", "axios", "jest",
+		"eslint", "prettier", "nodemon", "webpack", "vue", "dotenv",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(libs); i++)
+		if (strcasecmp(v, libs[i]) == 0)
+			return true;
+	return false;
+}
 
 static bool check_ok(int check, const char *v, int kind)
 {
@@ -577,10 +733,55 @@ static bool check_ok(int check, const char *v, int kind)
 		       m < 60;
 	}
 	case CK_SVC: /* a unit name, not "10:00", host:port, ~/.bashrc, nor a kind of service */
-	case CK_DAEMON:
-		return !strpbrk(v, ":/~") && !generic_service(v);
-	case CK_KSVC:
-		return strchr(v, ':') == NULL;
+	case CK_DAEMON: /* ... nor a network interface ("bring eth0 up") */
+		return !strpbrk(v, ":/~") && !generic_service(v) && !iface_name(v);
+	case CK_IFACE:
+		return iface_name(v);
+	case CK_NAMEWORD: /* "the largest folder" names none */
+		return !superlative(v) && strcasecmp(v, "empty") != 0 && strcasecmp(v, "hidden") != 0 &&
+		       strcasecmp(v, "other") != 0 && strcasecmp(v, "same") != 0 &&
+		       strcasecmp(v, "current") != 0 && strcasecmp(v, "parent") != 0 &&
+		       strcasecmp(v, "this") != 0 && strcasecmp(v, "that") != 0;
+	case CK_NOTLINENO: /* a pattern: never "the largest" of "find the largest folder" */
+		return kind != TK_WORD || !superlative(v);
+	case CK_BRANCH: { /* "a new empty branch" names none */
+		static const char *const kinds[] = {"empty", "new", "current", "other", "another",
+						    "remote", "local", "this", "that", "orphan", "same"};
+
+		for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+			if (strcasecmp(v, kinds[i]) == 0)
+				return false;
+		return true;
+	}
+	case CK_DLDIR: { /* a folder: ends in /, or its last part has no suffix (/tmp, ~/Downloads) */
+		const char *base = strrchr(v, '/');
+
+		base = base ? base + 1 : v;
+		return *base == '\0' || !strchr(base, '.') || str_eq(base, "..") || str_eq(base, ".");
+	}
+	case CK_HOSTNAME: /* "ping 3 times and quit": quit is no host */
+		return kind != TK_WORD || (!host_kind(v) && strcasecmp(v, "quit") != 0 &&
+					   strcasecmp(v, "exit") != 0 && strcasecmp(v, "stop") != 0);
+	case CK_PKGFILE:
+		return ends_with(v, ".deb") || ends_with(v, ".rpm");
+	case CK_CMDNAME:
+		return explain_program_what(v) || prog_version(v) || lex_word(v) < 0;
+	case CK_PROGNAME: {
+		static const char *const proto[] = {"tcp", "udp", "ip", "ipv4", "ipv6", "http", "https",
+						    "all", "any", "every", "open", "local", "network",
+						    /* tasks, not programs: "kill the build" */
+						    "build", "download", "upload", "backup", "sync", "update",
+						    "install", "job", "task", "program", "app", "application",
+						    "script", "server", "thing", "everything", "it", "limit",
+						    "container", "service", "port"};
+
+		for (size_t i = 0; i < ARRAY_SIZE(proto); i++)
+			if (strcasecmp(v, proto[i]) == 0)
+				return false;
+		return true;
+	}
+	case CK_KSVC: /* a name, not host:port nor a kind ("forward the pod") */
+		return strchr(v, ':') == NULL && !k8s_kind(v);
 	case CK_ENVNAME: { /* HOME, path, $EDITOR; "set a variable" names none: a generic verb is no name */
 		int id;
 
@@ -604,6 +805,24 @@ static bool check_ok(int check, const char *v, int kind)
 
 		return kind != TK_AT && !(colon && !memchr(v, '/', (size_t)(colon - v)));
 	}
+	case CK_LOGWORD: { /* a log level or outcome: error(s), warnings, failed */
+		static const char *const lw[] = {"error", "errors", "warning", "warnings", "warn",
+						 "fail", "failed", "failure", "failures", "exception",
+						 "exceptions", "critical", "fatal", "denied", "timeout",
+						 "timeouts", "panic", "refused", "crash", "crashes"};
+
+		if (kind == TK_QUOTED)
+			return true;
+		for (size_t i = 0; i < ARRAY_SIZE(lw); i++)
+			if (strcasecmp(v, lw[i]) == 0)
+				return true;
+		return false;
+	}
+	case CK_PJSON: {
+		const char *base = strrchr(v, '/');
+
+		return str_eq(base ? base + 1 : v, "package.json");
+	}
 	case CK_REQ: {
 		const char *base = strrchr(v, '/');
 
@@ -611,14 +830,27 @@ static bool check_ok(int check, const char *v, int kind)
 		return strncmp(base, "requirements", 12) == 0 && ends_with(base, ".txt");
 	}
 	case CK_PKG: { /* "install node with brew": brew is the manager, not the package */
+		static const char *const kinds[] = {"cask", "formula", "app", "list", "all", "every",
+						    "version", "installed", "locally", "update", "updates",
+						    "upgrade", "driver", "drivers", "font", "fonts", "patch",
+						    "patches", "security", "latest", "software", "everything",
+						    "editable"};
 		const char *dot = strrchr(v, '.');
 
+		/* "a brew cask", "list installed packages versions": no package named */
+		for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+			if (strcasecmp(v, kinds[i]) == 0)
+				return false;
+
 		/* requirements.txt is a file of packages, not one */
-		if (kind == TK_FILE && dot && (str_eq(dot, ".txt") || str_eq(dot, ".json") ||
-					       str_eq(dot, ".toml") || str_eq(dot, ".lock")))
+		if ((kind == TK_FILE || kind == TK_PATH) && dot &&
+		    (str_eq(dot, ".txt") || str_eq(dot, ".json") || str_eq(dot, ".toml") ||
+		     str_eq(dot, ".lock") || str_eq(dot, ".deb") || str_eq(dot, ".rpm")))
 			return false;
 		return pm_name(v) == NULL;
 	}
+	case CK_SPKG: /* a system package: not numpy, which is pip's */
+		return check_ok(CK_PKG, v, kind) && !lang_package(v);
 	case CK_LRANGE: { /* 5-10: first line first */
 		char *end;
 		long a = strtol(v, &end, 10), z;
@@ -647,7 +879,7 @@ static bool check_ok(int check, const char *v, int kind)
 		       isalpha((unsigned char)v[strlen(v) - 1]);
 	}
 	case CK_BAREHOST: /* user@host:/tmp already says where: it is not host:~/ */
-		return strpbrk(v, "@:/") == NULL;
+		return strpbrk(v, "@:/") == NULL && !host_kind(v);
 	case CK_RSPEC: /* [user@]host:path, not user@host or pkg@1.2 */
 		return strchr(v, ':') != NULL && strchr(v, ':')[1] != '\0';
 	case CK_DIRISH: { /* conf.d, sites.available: no file extension */
@@ -656,6 +888,9 @@ static bool check_ok(int check, const char *v, int kind)
 		size_t k;
 
 		if (kind == TK_WORD && city_zone(v)) /* "the time in tokyo" */
+			return false;
+		/* "remove a directory from PATH": a variable's name, never a folder */
+		if (kind == TK_WORD && strlen(v) >= 3 && strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789") == strlen(v))
 			return false;
 		if (kind != TK_FILE || !dot || strchr(v, '/'))
 			return true;
@@ -724,7 +959,9 @@ static bool takeable(const struct mfill *f, int i, uint32_t kinds, bool unknown,
 	/* "under docs", "into build": these prepositions only say where, so
 	 * the word after them is a folder even when the engine knows it */
 	if (t->kind == TK_WORD && t->w >= 0 && !t->fixed && !name_shaped(t->raw) &&
-	    (check == CK_IMAGE ? !known_image(t->raw) : unknown) &&
+	    (check == CK_IMAGE ? !known_image(t->raw)
+	     : check == CK_SVC || check == CK_DAEMON ? unknown && svc_row(t->raw) < 0 && !sys_label(t->raw)
+						       : unknown) &&
 	    !(check == CK_DIRISH && i > 0 && !(lex_flags(t->w) & WF_WEAK) &&
 	      (str_eq(f->r->t[i - 1].low, "under") || str_eq(f->r->t[i - 1].low, "inside") ||
 	       str_eq(f->r->t[i - 1].low, "within") || str_eq(f->r->t[i - 1].low, "into"))))
@@ -736,6 +973,9 @@ static bool takeable(const struct mfill *f, int i, uint32_t kinds, bool unknown,
 	if (check == CK_NOTLINENO && t->kind == TK_NUM && i > 0 && str_eq(f->r->t[i - 1].low, "line"))
 		return false;
 	if (check == CK_LINENO && !line_number(f->r, i))
+		return false;
+	if (check == CK_COUNTNUM && t->kind == TK_NUM && t->num >= 1900 && t->num <= 2100 &&
+	    (t->cue == CUE_IN || t->cue == CUE_FROM))
 		return false;
 	/* "watch the log and alert": a word after "and" begins a second task,
 	 * not the unit, unless a service noun follows ("and the cron service") */
@@ -749,6 +989,12 @@ static bool takeable(const struct mfill *f, int i, uint32_t kinds, bool unknown,
 	    !svc_unit(f->plat, t->raw))
 		return false;
 	if (check == CK_DAEMON && !svc_proc(t->raw))
+		return false;
+	/* .deb is apt's, .rpm dnf's, yum's and zypper's */
+	if (check == CK_PKGFILE && f->plat &&
+	    !(ends_with(t->raw, ".deb") ? str_eq(f->plat->pkg, "apt")
+					: str_eq(f->plat->pkg, "dnf") || str_eq(f->plat->pkg, "yum") ||
+						  str_eq(f->plat->pkg, "zypper")))
 		return false;
 	return check_ok(check, t->raw, t->kind);
 }
@@ -995,7 +1241,7 @@ static bool dest_only(const struct mfill *f, const struct role_def *rd, int i)
 	uint8_t cue = f->r->t[i].cue;
 
 	return (cue == CUE_TO || cue == CUE_INTO) && !str_eq(rd->name, "dest") &&
-	       !str_eq(rd->name, "ldest") && f->in && f->in->gnu &&
+	       !str_eq(rd->name, "ldest") && !str_eq(rd->name, "ddest") && f->in && f->in->gnu &&
 	       (strstr(f->in->gnu, "{dest") || strstr(f->in->gnu, "{ldest"));
 }
 
@@ -1005,6 +1251,10 @@ static bool slot_check_ok(const struct mfill *f, const struct role_def *rd, cons
 {
 	if (s->type == SL_DATE)
 		return rd->check == CK_AFTER ? s->cmp < 0 : rd->check == CK_BEFORE ? s->cmp > 0 : true;
+	if (s->type == SL_EXT && rd->check == CK_ZIP)
+		return strcasecmp(s->val, "zip") == 0;
+	if (s->type == SL_EXT && rd->check == CK_GZ)
+		return strcasecmp(s->val, "gz") == 0;
 	if (s->type != SL_NAME)
 		return true;
 	switch (rd->check) {
@@ -1020,7 +1270,9 @@ static bool slot_check_ok(const struct mfill *f, const struct role_def *rd, cons
 	case CK_BZ2:
 		return check_ok(rd->check, s->val, TK_FILE);
 	case CK_TEXTF:
-		return !archive_name(s->val);
+		return !archive_name(s->val) && !strchr(s->val, '*');
+	case CK_FILE: /* "files with tmp in the name" is a glob for find, no file for rm */
+		return !strchr(s->val, '*');
 	case CK_DIRISH: /* "called src.tar.xz" names the archive, not the folder */
 		return check_ok(CK_DIRISH, s->val, strchr(s->val, '.') ? TK_FILE : TK_WORD);
 	default:
@@ -1095,7 +1347,8 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 				first = i;
 			last = i;
 		}
-		if (first < 0 || !command_name(&r->t[first]))
+		/* "the last command" is a phrase, not the program last */
+		if (first < 0 || r->t[first].phrase || !command_name(&r->t[first]))
 			return false;
 		for (int i = first; i <= last; i++)
 			f->used[i] = true;
@@ -1106,6 +1359,11 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 	case RS_SEP:
 		m->lit = resolve_sep(f);
 		return m->lit != NULL;
+	case RS_CPORT: /* the image's own port; the image role takes the word */
+		for (int i = 0; i < r->n; i++)
+			if (tok_free(f, i) && r->t[i].kind == TK_WORD && (m->lit = image_port(r->t[i].low)))
+				return true;
+		return false;
 	case RS_PMNAME: /* "brew install x" on linux names another system's manager */
 		for (int i = 0; i < r->n; i++) {
 			const char *pm;
@@ -1448,35 +1706,38 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 
 /* Package managers: one row per manager, one column per verb. */
 static const char *const pm_verbs[] = {"install", "remove", "search", "list", "info", "update",
-				       "upgrade", "files", "owner", "autoremove", "outdated"};
+				       "upgrade", "files", "owner", "autoremove", "outdated", "clean",
+				       "reinstall"};
 static const struct {
 	const char *pm;
 	const char *cmd[ARRAY_SIZE(pm_verbs)];
 } pms[] = {
 	{"apt", {"sudo apt install", "sudo apt remove", "apt search", "apt list --installed",
 		 "apt show", "sudo apt update", "sudo apt update && sudo apt upgrade -y", "dpkg -L",
-		 "dpkg -S", "sudo apt autoremove", "apt list --upgradable"}},
+		 "dpkg -S", "sudo apt autoremove", "apt list --upgradable", "sudo apt clean",
+		 "sudo apt install --reinstall"}},
 	{"dnf", {"sudo dnf install", "sudo dnf remove", "dnf search", "dnf list installed",
 		 "dnf info", "sudo dnf makecache", "sudo dnf upgrade -y", "rpm -ql", "rpm -qf",
-		 "sudo dnf autoremove", "dnf check-update"}},
+		 "sudo dnf autoremove", "dnf check-update", "sudo dnf clean all", "sudo dnf reinstall"}},
 	{"yum", {"sudo yum install", "sudo yum remove", "yum search", "yum list installed",
 		 "yum info", "sudo yum makecache", "sudo yum update -y", "rpm -ql", "rpm -qf",
-		 "sudo yum autoremove", "yum check-update"}},
+		 "sudo yum autoremove", "yum check-update", "sudo yum clean all", "sudo yum reinstall"}},
 	{"pacman", {"sudo pacman -S", "sudo pacman -R", "pacman -Ss", "pacman -Q", "pacman -Si",
 		    "sudo pacman -Sy", "sudo pacman -Syu", "pacman -Ql", "pacman -Qo",
-		    "sudo pacman -Rns $(pacman -Qdtq)", "pacman -Qu"}},
+		    "sudo pacman -Rns $(pacman -Qdtq)", "pacman -Qu", "sudo pacman -Sc", "sudo pacman -S"}},
 	{"zypper", {"sudo zypper install", "sudo zypper remove", "zypper search",
 		    "zypper search --installed-only", "zypper info", "sudo zypper refresh",
-		    "sudo zypper update", "rpm -ql", "rpm -qf", NULL, "zypper list-updates"}},
+		    "sudo zypper update", "rpm -ql", "rpm -qf", NULL, "zypper list-updates", "sudo zypper clean",
+		    "sudo zypper install -f"}},
 	{"apk", {"sudo apk add", "sudo apk del", "apk search", "apk info", "apk info -a",
 		 "sudo apk update", "sudo apk upgrade", "apk info -L", "apk info --who-owns", NULL,
-		 "apk version -l '<'"}},
+		 "apk version -l '<'", "sudo apk cache clean", NULL}},
 	{"brew", {"brew install", "brew uninstall", "brew search", "brew list", "brew info",
-		  "brew update", "brew update && brew upgrade", "brew list", NULL, "brew autoremove",
-		  "brew outdated"}},
+		  "brew update", "brew update && brew upgrade", "brew list", "pkgutil --file-info", "brew autoremove",
+		  "brew outdated", "brew cleanup", "brew reinstall"}},
 	{"pkg", {"sudo pkg install", "sudo pkg delete", "pkg search", "pkg info", "pkg info",
 		 "sudo pkg update", "sudo pkg upgrade", "pkg info -l", "pkg which",
-		 "sudo pkg autoremove", "pkg version -l '<'"}},
+		 "sudo pkg autoremove", "pkg version -l '<'", "sudo pkg clean", "sudo pkg install -f"}},
 };
 
 static const char *pm_command(const struct platform *p, const char *verb)
@@ -1958,6 +2219,12 @@ static bool fmt_special(struct mfill *f, const char *v, const char *fmt, struct 
 
 	if (str_eq(fmt, "sq")) {
 		add_sq(b, v);
+	} else if (str_eq(fmt, "ug")) { /* chown's user:group; "root:root" already is one */
+		add_quoted(b, v, false);
+		if (!strchr(v, ':')) {
+			buf_addch(b, ':');
+			add_quoted(b, v, false);
+		}
 	} else if (str_eq(fmt, "ident")) { /* NAME of NAME=value, checked by env_name */
 		buf_add(b, v, strcspn(v, "="));
 	} else if (str_eq(fmt, "cutd")) { /* cut's delimiter for the file: tab is the default */
@@ -1997,6 +2264,23 @@ static bool fmt_special(struct mfill *f, const char *v, const char *fmt, struct 
 		buf_adds(b, "'*/");
 		add_re(b, v, "*?[]\\");
 		buf_adds(b, "/*'");
+	} else if (str_eq(fmt, "fexcl")) { /* "except notes.txt" is a file's name; "except node_modules" a folder's */
+		const char *dot = strrchr(v, '.');
+		char low[16];
+		size_t k = 0;
+
+		if (dot && dot != v && !strchr(v, '/'))
+			for (; dot[k + 1] && k + 1 < sizeof(low); k++)
+				low[k] = (char)tolower((unsigned char)dot[k + 1]);
+		low[k] = '\0';
+		if (k > 0 && ms_known_ext(low)) {
+			buf_adds(b, "-not -name ");
+			add_quoted(b, v, true);
+		} else {
+			buf_adds(b, "-not -path '*/");
+			add_re(b, v, "*?[]\\");
+			buf_adds(b, "/*'");
+		}
 	} else if (str_eq(fmt, "sedr")) { /* sed's "A,B" from "A-B" */
 		buf_add(b, v, strcspn(v, "-"));
 		buf_addch(b, ',');
@@ -2079,6 +2363,12 @@ static void emit(struct mfill *f, struct mrole *m, const char *fmt, bool plain, 
 	char tmp[MT_ARENA / 2];
 	const char *v;
 
+	/* the word as read, plural folded: "errors" greps for error (and errors) */
+	if (str_eq(fmt, "low") && m->tok >= 0 && m->tok2 < 0 && m->slot < 0 && !m->lit &&
+	    r->t[m->tok].kind == TK_WORD) {
+		add_quoted(b, r->t[m->tok].low, false);
+		return;
+	}
 	if (m->slot >= 0 && !plain) {
 		const struct mslot *s = &r->s[m->slot];
 
@@ -2336,7 +2626,36 @@ static int walk(struct mfill *f, const char *p, const char *end, bool dry, bool 
 	return 0;
 }
 
+/* Two values of one kind ({rev} and {rev2}) keep the order they were said
+ * in: "the diff between main and develop branches" is main then develop,
+ * though the word beside "branches" is found first. */
+static void said_order(struct mfill *f)
+{
+	for (int i = 0; i < f->nroles; i++) {
+		struct mrole *a = &f->roles[i];
+		size_t n = strlen(a->name);
+
+		if (!a->ok || a->tok < 0 || a->slot >= 0 || a->lit || n + 2 > sizeof(a->name))
+			continue;
+		for (int j = 0; j < f->nroles; j++) {
+			struct mrole *b = &f->roles[j];
+
+			if (j != i && b->ok && b->tok >= 0 && b->slot < 0 && !b->lit && b->tok < a->tok &&
+			    strncmp(b->name, a->name, n) == 0 && str_eq(b->name + n, "2")) {
+				struct mrole t = *a;
+
+				a->tok = b->tok, a->tok2 = b->tok2, a->as = b->as;
+				b->tok = t.tok, b->tok2 = t.tok2, b->as = t.as;
+			}
+		}
+	}
+}
+
 int mt_render(struct mfill *f, const char *tmpl, bool dry, bool plain, struct buf *out)
 {
-	return walk(f, tmpl, tmpl + strlen(tmpl), dry, plain, out);
+	int rc = walk(f, tmpl, tmpl + strlen(tmpl), dry, plain, out);
+
+	if (rc == 0 && dry)
+		said_order(f);
+	return rc;
 }
