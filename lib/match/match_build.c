@@ -132,7 +132,8 @@ static int intern_all(struct bld *b)
 		if (intern(b, lex_synonyms[i].from, 0) < 0 || intern(b, lex_synonyms[i].to, 0) < 0)
 			return -1;
 	for (size_t i = 0; i < lex_nphrases; i++)
-		if (intern_words(b, lex_phrases[i].words) || intern_words(b, lex_phrases[i].to))
+		if (intern_words(b, lex_phrases[i].words) ||
+		    (lex_phrases[i].to[0] != '=' && intern_words(b, lex_phrases[i].to)))
 			return -1;
 	for (size_t i = 0; i < match_nintents; i++)
 		if (intern_spec(b, match_intents[i].need) || intern_spec(b, match_intents[i].opt))

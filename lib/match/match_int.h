@@ -151,7 +151,8 @@ struct lex_pair {
 };
 struct lex_phrase {
 	const char *words; /* space separated, canonical lower-case */
-	const char *to;    /* replacement: "" drops, "~" etc. become paths */
+	const char *to;    /* replacement: "" drops, "~" etc. become paths,
+	                    * "=NAME" is NAME as if typed */
 };
 extern const struct lex_pair lex_synonyms[];
 extern const size_t lex_nsynonyms;

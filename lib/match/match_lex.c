@@ -286,7 +286,7 @@ const struct lex_phrase lex_phrases[] = {
 	{"with home dir", "homedir"}, {"with a home dir", "homedir"}, {"push force", "forcepush"},
 	{"force with lease", "forcepush"}, {"undo git add", "unstage"}, {"undo add", "unstage"},
 	{"can be upgraded", "upgradable"}, {"can be updated", "upgradable"}, {"date and time", "datetime"}, {"last command", "lastcmd"}, {"previous command", "lastcmd"}, {"in the name", "inname"}, {"in their name", "inname"}, {"in its name", "inname"},
-	{"in the filename", "inname"}, {"activity monitor", "activitymonitor"}, {"node modules", "./node_modules"}, {"network manager", "networkmanager"}, {"no cache", "nocache"}, {"without cache", "nocache"}, {"without the cache", "nocache"},
+	{"in the filename", "inname"}, {"activity monitor", "activitymonitor"}, {"node modules", "=node_modules"}, {"network manager", "networkmanager"}, {"no cache", "nocache"}, {"without cache", "nocache"}, {"without the cache", "nocache"},
 	{"side by side", "sidebyside"}, {"tab separated", "tsv"},
 	{"comma separated", "csv"}, {"exit code", "exitcode"}, {"return code", "exitcode"},
 	{"process id", "pid"}, {"process ids", "pid"}, {"at boot", "atboot"},

@@ -708,6 +708,11 @@ static void fold_phrases(struct mreq *r, const int *w0)
 				t->kind = TK_NUM;
 				t->raw = t->low = (char *)to + 1;
 				t->w = -1;
+			} else if (to[0] == '=') {
+				/* a name said in words ("node modules"): as if
+				 * typed, for slots to take */
+				t->raw = t->low = (char *)to + 1;
+				t->w = lex_word(to + 1);
 			} else if (strchr("~/.", to[0])) {
 				t->kind = TK_PATH;
 				t->raw = t->low = (char *)to;
