@@ -149,6 +149,12 @@ void explain_table_size(size_t *programs, size_t *options)
 	*options = explain_n_opts;
 }
 
+/* The text of an option row (a template, see explain_int.h). */
+static const char *opt_what(const struct xopt *o)
+{
+	return explain_opts_what[o - explain_opts_table];
+}
+
 /* The option row for flag (len bytes) of prog: the target's own row
  * first, then one for every platform, then another platform's. */
 static const struct xopt *find_opt_in(const struct xctx *x, const char *prog, const char *flag,
@@ -159,7 +165,8 @@ static const struct xopt *find_opt_in(const struct xctx *x, const char *prog, co
 	for (size_t i = 0; i < explain_n_opts; i++) {
 		const struct xopt *o = &explain_opts_table[i];
 
-		if (!str_eq(o->prog, prog) || strlen(o->flag) != len || memcmp(o->flag, flag, len))
+		if (o->prog[0] != prog[0] || len >= sizeof(o->flag) || o->flag[len] ||
+		    memcmp(o->flag, flag, len) || !str_eq(o->prog, prog))
 			continue;
 		if (!o->plat) {
 			if (!generic)
@@ -404,7 +411,7 @@ static const struct xopt *other_userland(const char *prog, const struct xopt *o)
 		const struct xopt *r = &explain_opts_table[i];
 
 		if ((r->plat & want) && str_eq(r->prog, o->prog) && str_eq(r->flag, o->flag) &&
-		    !str_eq(r->what, o->what) && str_eq(r->prog, prog))
+		    !str_eq(opt_what(r), opt_what(o)) && str_eq(r->prog, prog))
 			return r;
 	}
 	return NULL;
@@ -414,20 +421,20 @@ static const struct xopt *other_userland(const char *prog, const struct xopt *o)
  * argument word; what from the row's template. Platform marks the
  * program already carries (every option of systemctl is Linux-only) are
  * not repeated. */
-static void option_item(struct xctx *x, const struct xprog *p, const char *prog,
-			const struct xopt *o, const char *text, size_t text_len, const char *arg,
-			const struct shell_word *argw, unsigned depth)
+static const struct xopt *option_item(struct xctx *x, const struct xprog *p, const char *prog,
+				      const struct xopt *o, const char *text, size_t text_len,
+				      const char *arg, const struct shell_word *argw, unsigned depth)
 {
 	struct buf what = BUF_INIT, tmp = BUF_INIT;
 	struct explain_item *it;
-	bool code = o && o->arg && str_eq(o->arg, "@cmd");
+	bool code = o && o->arg[0] && str_eq(o->arg, "@cmd");
 	const struct xopt *other = o ? other_userland(o->prog, o) : NULL;
 
 	if (o) {
 		if (code)
 			buf_adds(&what, "run this code:");
 		else
-			explain_expand(o->what, argw && !argw->text ? NULL : arg,
+			explain_expand(opt_what(o), argw && !argw->text ? NULL : arg,
 			       argw ? (buf_add(&tmp, x->src + argw->start, argw->len), tmp.s) : "",
 			       &what);
 	} else {
@@ -446,14 +453,15 @@ static void option_item(struct xctx *x, const struct xprog *p, const char *prog,
 
 		buf_addf(&note, "on %s, %s %s means: ", other->plat & EXPLAIN_GNU ? "GNU" : "BSD",
 			 prog, other->flag);
-		explain_expand(other->what, NULL, other->arg ? other->arg : "", &note);
+		explain_expand(opt_what(other), NULL, other->arg, &note);
 		set_what(add_item(x, EXPLAIN_NOTE, depth + 1, other->flag, strlen(other->flag)),
 			 &note);
 	}
 	if (argw)
-		explain_expansions(x, argw, depth + 1, o && strstr(o->what, "{glob}"));
+		explain_expansions(x, argw, depth + 1, o && strstr(opt_what(o), "{glob}"));
 	if (code && arg)
 		explain_code(x, arg, depth + 1);
+	return o;
 }
 
 /* Does any word after i look like an operand (not an option)? */
@@ -530,19 +538,46 @@ static size_t opt_width(const struct xctx *x, const char *prog, const char *t)
 		const char *eq = strchr(t, '=');
 
 		o = find_opt(x, prog, t, eq ? (size_t)(eq - t) : strlen(t));
-		return o && o->arg && o->arg[0] != '?' && !eq ? 2 : 1;
+		if (!o || !o->arg[0] || o->arg[0] == '?' || o->arg[0] == '~' || eq)
+			return 1;
+		return o->arg[0] == '2' ? 3 : 2;
 	}
 	o = find_opt(x, prog, t, strlen(t));
 	if (o && strlen(t) > 2)
-		return o->arg && o->arg[0] != '?' ? 2 : 1;
+		return o->arg[0] && o->arg[0] != '?' && o->arg[0] != '~' ? 2 : 1;
 	for (const char *c = t + 1; *c; c++) {
 		char flag[3] = {'-', *c, '\0'};
 
 		o = find_opt(x, prog, flag, 2);
-		if (o && o->arg)
-			return c[1] || o->arg[0] == '?' ? 1 : 2;
+		if (o && o->arg[0])
+			return c[1] || o->arg[0] == '?' || o->arg[0] == '~' ? 1 : 2;
 	}
 	return 1;
+}
+
+/* What the options seen so far do to the operands' roles (XR_*). */
+struct roles_state {
+	size_t shift;  /* the first role is given by an option */
+	bool no_last;  /* the last ($) role is given by an option */
+	bool stop;     /* the words from here on are operands */
+};
+
+static void roles_note(struct roles_state *rs, const struct xopt *o)
+{
+	if (!o)
+		return;
+	if (o->roles & XR_FIRST)
+		rs->shift = 1;
+	if (o->roles & XR_LAST)
+		rs->no_last = true;
+	if (o->roles & XR_STOP)
+		rs->stop = true;
+}
+
+/* Does the word a start an option (-x, --x)? */
+static bool dash_word(const struct xarg *a)
+{
+	return a->text && a->text[0] == '-' && a->text[1];
 }
 
 /* getopt-style words of prog from av[i] on. */
@@ -551,57 +586,83 @@ static void explain_getopt(struct xctx *x, const struct xprog *p, const char *pr
 {
 	struct buf role = BUF_INIT;
 	size_t k = 0, total = count_operands(av, n, i);
-	bool opts_done = false;
+	struct roles_state rs = {0, false, false};
 
 	for (; i < n; i++) {
 		const struct xarg *a = &av[i];
 		const char *t = a->text;
+		const struct xopt *o;
 
-		if (!opts_done && t && str_eq(t, "--")) {
+		if (!rs.stop && t && str_eq(t, "--")) {
 			add_simple(x, EXPLAIN_OPTION, depth, "--",
 				   "end of options: the words after it are operands");
-			opts_done = true;
+			rs.stop = true;
 			continue;
 		}
-		if (!opts_done && t && t[0] == '-' && t[1] == '-' && t[2]) {
+		if (!rs.stop && t && t[0] == '-' && t[1] == '-' && t[2]) {
 			const char *eq = strchr(t, '=');
 			size_t len = eq ? (size_t)(eq - t) : strlen(t);
-			const struct xopt *o = find_opt(x, prog, t, len);
 			const struct shell_word *argw = NULL;
 			const char *arg = eq ? eq + 1 : NULL;
 			size_t end = word_end(a->w);
 
-			if (o && o->arg && o->arg[0] != '?' && !eq && i + 1 < n) {
+			o = find_opt(x, prog, t, len);
+			if (o && o->arg[0] && o->arg[0] != '?' && !eq && i + 1 < n &&
+			    (o->arg[0] != '~' || !dash_word(&av[i + 1]))) {
 				argw = av[++i].w;
 				arg = av[i].text;
 				end = word_end(argw);
+				if (o->arg[0] == '2' && i + 1 < n)
+					end = word_end(av[++i].w);
 			}
-			option_item(x, p, prog, o, x->src + a->w->start, end - a->w->start, arg,
-				    argw ? argw : (eq ? a->w : NULL), depth);
+			roles_note(&rs, option_item(x, p, prog, o, x->src + a->w->start,
+						    end - a->w->start, arg,
+						    argw ? argw : (eq ? a->w : NULL), depth));
 			continue;
 		}
-		if (!opts_done && t && (t[0] == '-' || t[0] == '+') && t[1]) {
-			const struct xopt *o = find_opt(x, prog, t, strlen(t));
+		/* A lone dash or a word starting with @ with a row of its
+		 * own: su -, dig @8.8.8.8. */
+		if (!rs.stop && t && (str_eq(t, "-") || (t[0] == '@' && t[1])) &&
+		    (o = find_opt(x, prog, t, 1))) {
+			roles_note(&rs, option_item(x, p, prog, o, x->src + a->w->start, a->w->len,
+						    t[1] ? t + 1 : NULL, t[1] ? a->w : NULL, depth));
+			continue;
+		}
+		if (!rs.stop && t && (t[0] == '-' || t[0] == '+') && t[1]) {
+			o = find_opt(x, prog, t, strlen(t));
 
+			/* One dash, a long name and =: terraform plan -out=FILE. */
+			if (!o && t[0] == '-' && strchr(t, '=')) {
+				const char *eq = strchr(t, '=');
+				const struct xopt *lo = find_opt(x, prog, t, (size_t)(eq - t));
+
+				if (lo && lo->arg[0] && eq - t > 2) {
+					roles_note(&rs, option_item(x, p, prog, lo, x->src + a->w->start,
+								    a->w->len, eq + 1, a->w, depth));
+					continue;
+				}
+			}
 			/* The whole word first: -name, -KILL, +short, -productVersion. */
-			if (o && !(o->arg && t[0] == '-' && strlen(t) == 2)) {
+			if (o && !(o->arg[0] && t[0] == '-' && strlen(t) == 2)) {
 				const struct shell_word *argw = NULL;
 				size_t end = word_end(a->w);
 
-				if (o->arg && o->arg[0] != '?' && i + 1 < n) {
+				if (o->arg[0] && o->arg[0] != '?' && i + 1 < n &&
+				    (o->arg[0] != '~' || !dash_word(&av[i + 1]))) {
 					argw = av[++i].w;
 					end = word_end(argw);
 				}
-				option_item(x, p, prog, o, x->src + a->w->start, end - a->w->start,
-					    argw ? av[i].text : NULL, argw, depth);
+				roles_note(&rs, option_item(x, p, prog, o, x->src + a->w->start,
+							    end - a->w->start,
+							    argw ? av[i].text : NULL, argw, depth));
 				continue;
 			}
 			/* A word starting with +, with a row for "+": date +%F. */
 			if (t[0] == '+') {
 				o = find_opt(x, prog, "+", 1);
 				if (o) {
-					option_item(x, p, prog, o, x->src + a->w->start, a->w->len, t + 1,
-						    a->w, depth);
+					roles_note(&rs, option_item(x, p, prog, o, x->src + a->w->start,
+								    a->w->len, t + 1, a->w, depth));
 					continue;
 				}
 			} else if (explain_is_signal(t + 1) && (o = find_opt(x, prog, "-@sig", 5))) {
@@ -646,24 +707,27 @@ static void explain_getopt(struct xctx *x, const struct xprog *p, const char *pr
 
 					o = find_opt(x, prog, flag, 2);
 					buf_adds(&text, flag);
-					if (o && o->arg && c[1]) {
+					if (o && o->arg[0] && c[1]) {
 						arg = c + 1;
 						buf_adds(&text, c + 1);
 						c += strlen(c) - 1;
-					} else if (o && o->arg && o->arg[0] != '?' && i + 1 < n) {
+					} else if (o && o->arg[0] && o->arg[0] != '?' && i + 1 < n &&
+						   (o->arg[0] != '~' || !dash_word(&av[i + 1]))) {
 						argw = av[++i].w;
 						arg = av[i].text;
 						buf_addch(&text, ' ');
 						buf_add(&text, x->src + argw->start, argw->len);
 					}
-					option_item(x, p, prog, o, text.s, text.len, arg, argw, depth);
+					roles_note(&rs, option_item(x, p, prog, o, text.s, text.len, arg,
+								    argw, depth));
 					buf_release(&text);
 				}
 				continue;
 			}
 		}
 		/* An operand. */
-		role_of(p ? p->operands : NULL, k, !operand_follows(av, n, i), total > 1, &role);
+		role_of(p ? p->operands : NULL, k + rs.shift, !operand_follows(av, n, i),
+			total > 1 && !rs.no_last, &role);
 		if (str_eq(role.s, "@cmd")) {
 			operands_as_code(x, av, n, i, depth);
 			break;
@@ -773,7 +837,7 @@ static void explain_find(struct xctx *x, const struct xprog *p, struct xarg *av,
 			continue;
 		}
 		o = t ? find_opt(x, "find", t, strlen(t)) : NULL;
-		if (o && o->arg && i + 1 < n) {
+		if (o && o->arg[0] && i + 1 < n) {
 			option_item(x, p, "find", o, x->src + av[i].w->start,
 				    word_end(av[i + 1].w) - av[i].w->start, av[i + 1].text,
 				    av[i + 1].w, depth);
@@ -814,7 +878,7 @@ static size_t explain_bundle(struct xctx *x, const struct xprog *p, struct xarg 
 		const struct shell_word *argw = NULL;
 		char text[2] = {*c, '\0'};
 
-		if (o && o->arg && o->arg[0] != '?' && next < n)
+		if (o && o->arg[0] && o->arg[0] != '?' && next < n)
 			argw = av[next++].w;
 		if (argw) {
 			struct buf tb = BUF_INIT;

@@ -569,6 +569,23 @@ raw:
 	buf_adds(out, a);
 }
 
+/* head -n / tail -n counts: "3" "-3" for head; "3" "+3" for tail. */
+static void describe_count(const char *a, bool head, const char *unit, struct buf *out)
+{
+	bool other = (head && a[0] == '-') || (!head && a[0] == '+');
+	const char *n = a + (a[0] == '-' || a[0] == '+');
+	bool one = str_eq(n, "1");
+
+	if (other && head)
+		buf_addf(out, "all but the last %s %s%s", n, unit, one ? "" : "s");
+	else if (other)
+		buf_addf(out, "from %s %s on", unit, n);
+	else if (one)
+		buf_addf(out, "the %s %s", head ? "first" : "last", unit);
+	else
+		buf_addf(out, "the %s %s %ss", head ? "first" : "last", n, unit);
+}
+
 void explain_expand(const char *tmpl, const char *a, const char *as_written, struct buf *out)
 {
 	static const struct {
@@ -591,6 +608,17 @@ void explain_expand(const char *tmpl, const char *a, const char *as_written, str
 		if (str_startswith(tmpl, "{}")) {
 			buf_adds(out, a && *a ? a : as_written);
 			tmpl += 2;
+			continue;
+		}
+		if (str_startswith(tmpl, "{head") || str_startswith(tmpl, "{tail")) {
+			/* {headl} {headc} {taill} {tailc}: lines or bytes. */
+			const char *unit = tmpl[5] == 'c' ? "byte" : "line";
+
+			if (a && *a)
+				describe_count(a, tmpl[1] == 'h', unit, out);
+			else
+				buf_addf(out, "%s %ss", as_written, unit);
+			tmpl += 7;
 			continue;
 		}
 		if (str_startswith(tmpl, "{days}") || str_startswith(tmpl, "{mins}")) {
