@@ -569,6 +569,25 @@ raw:
 	buf_adds(out, a);
 }
 
+/* After a count of 1, the word that follows in the template is made
+ * singular ("1 lines" reads "1 line"); adds it to out and returns the
+ * template after it. Templates name counted things in plain plurals. */
+static const char *singular(const char *tmpl, struct buf *out)
+{
+	size_t n = 0, keep;
+
+	if (tmpl[0] != ' ')
+		return tmpl;
+	while (isalpha((unsigned char)tmpl[1 + n]))
+		n++;
+	/* The word is tmpl[1..n]: "lines", "processes"; not "less". */
+	if (n < 3 || tmpl[n] != 's' || tmpl[n - 1] == 's')
+		return tmpl;
+	keep = n > 4 && tmpl[n - 1] == 'e' && tmpl[n - 2] == 's' && tmpl[n - 3] == 's' ? n - 2 : n - 1;
+	buf_add(out, tmpl, 1 + keep);
+	return tmpl + 1 + n;
+}
+
 /* head -n / tail -n counts: "3" "-3" for head; "3" "+3" for tail. */
 static void describe_count(const char *a, bool head, const char *unit, struct buf *out)
 {
@@ -608,6 +627,8 @@ void explain_expand(const char *tmpl, const char *a, const char *as_written, str
 		if (str_startswith(tmpl, "{}")) {
 			buf_adds(out, a && *a ? a : as_written);
 			tmpl += 2;
+			if (a && str_eq(a, "1"))
+				tmpl = singular(tmpl, out);
 			continue;
 		}
 		if (str_startswith(tmpl, "{head") || str_startswith(tmpl, "{tail")) {

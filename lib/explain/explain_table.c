@@ -91,7 +91,7 @@ const struct xprog explain_progs[] = {
 	P("wc", XS_GETOPT, 0, "count lines, words and bytes", "file to count"),
 	P("cut", XS_GETOPT, 0, "print selected parts (fields, characters) of each line", "file"),
 	P("tr", XS_GETOPT, 0, "translate or delete characters (reads only its input)",
-	  "characters to replace|characters to replace them with"),
+	  "characters to replace (with -d: to delete)|characters to replace them with"),
 	P("tee", XS_GETOPT, 0, "copy the input to files and to the output", "file to write"),
 	P("diff", XS_GETOPT, 0, "compare files line by line", "first file|second file"),
 	P("cmp", XS_GETOPT, 0, "compare two files byte by byte", "first file|second file"),
@@ -118,11 +118,11 @@ const struct xprog explain_progs[] = {
 
 	/* Archives and checksums */
 	P("tar", XS_TAR, 0, "create, list or extract archives", "file or directory to archive"),
-	P("gzip", XS_GETOPT, 0, "compress files (.gz)", "file to compress"),
+	P("gzip", XS_GETOPT, 0, "compress files (.gz)", "file to compress (with -d: to uncompress)"),
 	P("gunzip", XS_GETOPT, 0, "uncompress .gz files", "file to uncompress"),
 	P("zcat", XS_GETOPT, 0, "print compressed files uncompressed", "compressed file"),
-	P("bzip2", XS_GETOPT, 0, "compress files (.bz2)", "file to compress"),
-	P("xz", XS_GETOPT, 0, "compress files (.xz)", "file to compress"),
+	P("bzip2", XS_GETOPT, 0, "compress files (.bz2)", "file to compress (with -d: to uncompress)"),
+	P("xz", XS_GETOPT, 0, "compress files (.xz)", "file to compress (with -d: to uncompress)"),
 	P("zip", XS_GETOPT, 0, "package and compress files into a .zip",
 	  "the .zip file to write|file to add"),
 	P("unzip", XS_GETOPT, 0, "list or extract a .zip archive", "the .zip file|entry to extract"),
@@ -360,8 +360,7 @@ const struct xprog explain_progs[] = {
 	P("expand", XS_GETOPT, 0, "turn tabs into spaces", "file"),
 	P("unexpand", XS_GETOPT, 0, "turn runs of spaces into tabs", "file"),
 	P("mdfind", XS_GETOPT, M, "search files with Spotlight's index", "query"),
-	P("xattr", XS_GETOPT, M, "show or change a file's extended attributes",
-	  "attribute name|file"),
+	P("xattr", XS_GETOPT, M, "show or change a file's extended attributes", "file"),
 	P("codesign", XS_GETOPT, M, "sign apps and code, or check their signatures",
 	  "app or file"),
 	P("networksetup", XS_GETOPT, M, "show or change macOS network settings",
@@ -462,6 +461,14 @@ const struct xprog explain_progs[] = {
 	  "password file|user"),
 	P("certbot", XS_SUBCMD, L, "get and renew Let's Encrypt TLS certificates", NULL),
 	P("nginx", XS_GETOPT, 0, "the nginx web server", NULL),
+
+	WRAP("ionice", L, 0, "run a command at a lower (or higher) disk priority", NULL),
+	P("getfacl", XS_GETOPT, L, "show a file's access control list", "file"),
+	P("setfacl", XS_GETOPT, L, "change a file's access control list", "file"),
+	P("findmnt", XS_GETOPT, L, "show mounted file systems as a tree", "mount point or device"),
+	P("smartctl", XS_GETOPT, 0, "show a disk's SMART health data, or run its self-tests",
+	  "device"),
+	P("hdparm", XS_GETOPT, L, "show or change disk settings, or time reads", "device"),
 
 	/* Subcommands */
 	P("git stash push", XS_GETOPT, 0, "put uncommitted changes aside", "path"),
@@ -796,6 +803,19 @@ const struct xprog explain_progs[] = {
 	P("cargo clean", XS_GETOPT, 0, "delete the build directory (target)", NULL),
 	P("certbot renew", XS_GETOPT, L, "renew the certificates that are due", NULL),
 	P("certbot certonly", XS_GETOPT, L, "get a certificate without installing it", NULL),
+	P("systemctl list-timers", XS_GETOPT, L, "list timers and when they next run", "pattern"),
+	P("systemctl show", XS_GETOPT, L, "print a unit's properties", "unit"),
+	P("systemctl edit", XS_GETOPT, L, "edit a drop-in file that overrides a unit", "unit"),
+	P("systemctl kill", XS_GETOPT, L, "send a signal to a service's processes", "unit"),
+	P("systemctl try-restart", XS_GETOPT, L, "restart a service if it is running", "unit"),
+	P("systemctl reload-or-restart", XS_GETOPT, L, "reload a service, or restart it if it cannot",
+	  "unit"),
+	P("systemctl is-failed", XS_GETOPT, L, "say whether a service has failed", "unit"),
+	P("systemctl reset-failed", XS_GETOPT, L, "forget that units failed", "unit"),
+	P("systemctl reboot", XS_GETOPT, L, "restart the machine", NULL),
+	P("systemctl poweroff", XS_GETOPT, L, "power the machine off", NULL),
+	P("systemctl suspend", XS_GETOPT, L, "suspend the machine", NULL),
+	P("systemctl get-default", XS_GETOPT, L, "print the target the machine boots into", NULL),
 };
 
 const size_t explain_n_progs = ARRAY_SIZE(explain_progs);
