@@ -376,6 +376,16 @@ static bool sed_one(const char *s, size_t n, struct buf *out)
 			return false;
 		snprintf(addr, sizeof(addr), "lines matching /%.*s/", (int)(end - s - 1), s + 1);
 		i = (size_t)(end - s) + 1;
+		/* A range /a/,/b/: from a line matching a to one matching b. */
+		if (i + 1 < n && s[i] == ',' && s[i + 1] == '/') {
+			const char *end2 = memchr(s + i + 2, '/', n - i - 2);
+
+			if (!end2 || (size_t)(end2 - s) >= sizeof(addr) - 40)
+				return false;
+			snprintf(addr, sizeof(addr), "the lines from one matching /%.*s/ to one matching /%.*s/",
+				 (int)(end - s - 1), s + 1, (int)(end2 - (s + i + 2)), s + i + 2);
+			i = (size_t)(end2 - s) + 1;
+		}
 	} else if (isdigit((unsigned char)s[0]) || s[0] == '$') {
 		size_t a = strspn(s, "0123456789$");
 		size_t b = 0;
@@ -420,6 +430,24 @@ static bool sed_one(const char *s, size_t n, struct buf *out)
 	case '=':
 		buf_addf(out, "print the line number of %s", *addr ? addr : "every line");
 		return true;
+	case 'i': case 'a': case 'c': {
+		/* GNU one-liners: 5i\TEXT, $a TEXT, /re/c\TEXT. */
+		const char *t = s + i + 1, *end = s + n;
+
+		if (t < end && *t == '\\')
+			t++;
+		while (t < end && *t == ' ')
+			t++;
+		if (t >= end)
+			return false;
+		if (s[i] == 'c')
+			buf_addf(out, "replace %s with the line %.*s", *addr ? addr : "every line",
+				 (int)(end - t), t);
+		else
+			buf_addf(out, "add the line %.*s %s %s", (int)(end - t), t,
+				 s[i] == 'i' ? "before" : "after", *addr ? addr : "every line");
+		return true;
+	}
 	case 's': case 'y': {
 		char d = i + 1 < n ? s[i + 1] : '\0';
 		const char *a = s + i + 2, *b, *c, *end = s + n;
@@ -437,7 +465,11 @@ static bool sed_one(const char *s, size_t n, struct buf *out)
 				 b + 1);
 			return true;
 		}
-		buf_addf(out, "replace %.*s with %.*s", (int)(b - a), a, (int)(c - b - 1), b + 1);
+		if (c == b + 1)
+			buf_addf(out, "delete %.*s", (int)(b - a), a);
+		else
+			buf_addf(out, "replace %.*s with %.*s", (int)(b - a), a, (int)(c - b - 1),
+				 b + 1);
 		for (const char *f = c + 1; f < end; f++) {
 			if (*f == 'g')
 				buf_adds(out, ", every match on the line");
@@ -625,7 +657,10 @@ void explain_expand(const char *tmpl, const char *a, const char *as_written, str
 			continue;
 		}
 		if (str_startswith(tmpl, "{}")) {
-			buf_adds(out, a && *a ? a : as_written);
+			/* Blank text (cut -d ' ') is shown quoted, as written. */
+			bool blank = a && *a && !a[strspn(a, " \t")] && as_written && *as_written;
+
+			buf_adds(out, a && *a && !blank ? a : as_written);
 			tmpl += 2;
 			if (a && str_eq(a, "1"))
 				tmpl = singular(tmpl, out);
