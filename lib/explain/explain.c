@@ -302,6 +302,23 @@ static void explain_param(struct xctx *x, const struct shell_part *p, unsigned d
 	set_what(add_item(x, EXPLAIN_EXPANSION, depth, x->src + p->start, p->len), &what);
 }
 
+/* Does text hold a {a,b} or {1..5} that bash expands? stash@{1} and
+ * ${x} do not. */
+static bool brace_expands(const char *text)
+{
+	for (const char *o = strchr(text, '{'); o; o = strchr(o + 1, '{')) {
+		const char *c = strchr(o, '}');
+		const char *comma = strchr(o, ',');
+		const char *dots = strstr(o, "..");
+
+		if (o > text && o[-1] == '$')
+			continue;
+		if (c && ((comma && comma < c) || (dots && dots < c)))
+			return true;
+	}
+	return false;
+}
+
 /* Say what the expansions in w do, one level below its item. */
 static void explain_expansions(struct xctx *x, const struct shell_word *w, unsigned depth,
 			       bool pattern_arg)
@@ -350,7 +367,8 @@ static void explain_expansions(struct xctx *x, const struct shell_word *w, unsig
 			set_what(add_item(x, EXPLAIN_EXPANSION, depth, w->text, w->text_len), &what);
 		}
 	}
-	if ((w->flags & SHELL_W_BRACE) && !(w->text && str_eq(w->text, "{}")))
+	if ((w->flags & SHELL_W_BRACE) && !(w->text && str_eq(w->text, "{}")) &&
+	    (!w->text || brace_expands(w->text)))
 		add_simple(x, EXPLAIN_EXPANSION, depth, "{ , }",
 			   "brace expansion: the shell makes several words of it");
 }
@@ -483,22 +501,29 @@ static size_t count_operands(const struct xarg *av, size_t n, size_t i)
 	return c;
 }
 
+static void operand_what(struct xctx *x, const struct xprog *p, const char *role,
+			 const struct xarg *a, struct buf *what)
+{
+	struct buf tmp = BUF_INIT;
+	const char *text = a->text;
+
+	if (x->in_exec && text && str_eq(text, "{}"))
+		buf_adds(what, "the path of each file found");
+	else if (str_eq(role, "argument") && !p)
+		buf_adds(what, "argument");
+	else
+		explain_expand(role, text, arg_text(a, &tmp, x->src), what);
+	buf_release(&tmp);
+}
+
 static void operand_item(struct xctx *x, const struct xprog *p, const char *role,
 			 const struct xarg *a, unsigned depth)
 {
-	struct buf what = BUF_INIT, tmp = BUF_INIT;
-	const char *text = a->text;
+	struct buf what = BUF_INIT;
 
-	if (x->in_exec && text && str_eq(text, "{}")) {
-		buf_adds(&what, "the path of each file found");
-	} else if (str_eq(role, "argument") && !p) {
-		buf_adds(&what, "argument");
-	} else {
-		explain_expand(role, text, arg_text(a, &tmp, x->src), &what);
-	}
+	operand_what(x, p, role, a, &what);
 	set_what(add_item(x, EXPLAIN_OPERAND, depth, x->src + a->w->start, a->w->len), &what);
 	explain_expansions(x, a->w, depth + 1, strstr(role, "{glob}") != NULL);
-	buf_release(&tmp);
 }
 
 /* The words from av[i] on, joined with spaces, as code: ssh host cmd... */
@@ -560,6 +585,10 @@ struct roles_state {
 	size_t shift;  /* the first role is given by an option */
 	bool no_last;  /* the last ($) role is given by an option */
 	bool stop;     /* the words from here on are operands */
+	/* Operands described before an option took the first role (grep -rn
+	 * /etc -e PAT: getopt reads options anywhere), to describe again. */
+	size_t early_item[4], early_arg[4], n_early;
+	bool redone;
 };
 
 static void roles_note(struct roles_state *rs, const struct xopt *o)
@@ -574,6 +603,30 @@ static void roles_note(struct roles_state *rs, const struct xopt *o)
 		rs->stop = true;
 }
 
+/* Once an option has taken the first role, the operands described before
+ * it move up one role: grep -rn /etc -e PAT searches /etc. */
+static void roles_redo(struct xctx *x, const struct xprog *p, struct roles_state *rs,
+		       const struct xarg *av, size_t total)
+{
+	struct buf role = BUF_INIT, what = BUF_INIT;
+
+	rs->redone = true;
+	for (size_t j = 0; j < rs->n_early; j++) {
+		struct explain_item *it;
+
+		if (rs->early_item[j] >= x->ex->n)
+			break;
+		role_of(p ? p->operands : NULL, j + 1, false, total > 1 && !rs->no_last, &role);
+		if (str_eq(role.s, "@cmd"))
+			break;
+		it = &x->ex->items[rs->early_item[j]];
+		operand_what(x, p, role.s, &av[rs->early_arg[j]], &what);
+		free(it->what);
+		it->what = buf_detach(&what);
+	}
+	buf_release(&role);
+}
+
 /* Does the word a start an option (-x, --x)? */
 static bool dash_word(const struct xarg *a)
 {
@@ -586,13 +639,15 @@ static void explain_getopt(struct xctx *x, const struct xprog *p, const char *pr
 {
 	struct buf role = BUF_INIT;
 	size_t k = 0, total = count_operands(av, n, i);
-	struct roles_state rs = {0, false, false};
+	struct roles_state rs = {0};
 
 	for (; i < n; i++) {
 		const struct xarg *a = &av[i];
 		const char *t = a->text;
 		const struct xopt *o;
 
+		if (rs.shift && !rs.redone && rs.n_early)
+			roles_redo(x, p, &rs, av, total);
 		if (!rs.stop && t && str_eq(t, "--")) {
 			add_simple(x, EXPLAIN_OPTION, depth, "--",
 				   "end of options: the words after it are operands");
@@ -732,9 +787,15 @@ static void explain_getopt(struct xctx *x, const struct xprog *p, const char *pr
 			operands_as_code(x, av, n, i, depth);
 			break;
 		}
+		if (!rs.shift && rs.n_early < ARRAY_SIZE(rs.early_item) && x->ex->n < MAX_ITEMS) {
+			rs.early_item[rs.n_early] = x->ex->n;
+			rs.early_arg[rs.n_early++] = i;
+		}
 		operand_item(x, p, role.s, a, depth);
 		k++;
 	}
+	if (rs.shift && !rs.redone && rs.n_early)
+		roles_redo(x, p, &rs, av, total);
 	buf_release(&role);
 }
 
