@@ -482,11 +482,12 @@ static const struct xopt *option_item(struct xctx *x, const struct xprog *p, con
 	return o;
 }
 
-/* Does any word after i look like an operand (not an option)? */
-static bool operand_follows(const struct xarg *av, size_t n, size_t i)
+/* Does any word after i look like an operand (not an option)? After --
+ * (opts_done) every word is one. */
+static bool operand_follows(const struct xarg *av, size_t n, size_t i, bool opts_done)
 {
 	for (size_t j = i + 1; j < n; j++)
-		if (!av[j].text || av[j].text[0] != '-' || !av[j].text[1])
+		if (opts_done || !av[j].text || av[j].text[0] != '-' || !av[j].text[1])
 			return true;
 	return false;
 }
@@ -495,9 +496,12 @@ static size_t count_operands(const struct xarg *av, size_t n, size_t i)
 {
 	size_t c = 0;
 
-	for (size_t j = i; j < n; j++)
+	for (size_t j = i; j < n; j++) {
+		if (av[j].text && str_eq(av[j].text, "--"))
+			return c + (n - j - 1);
 		if (!av[j].text || av[j].text[0] != '-' || !av[j].text[1])
 			c++;
+	}
 	return c;
 }
 
@@ -781,7 +785,7 @@ static void explain_getopt(struct xctx *x, const struct xprog *p, const char *pr
 			}
 		}
 		/* An operand. */
-		role_of(p ? p->operands : NULL, k + rs.shift, !operand_follows(av, n, i),
+		role_of(p ? p->operands : NULL, k + rs.shift, !operand_follows(av, n, i, rs.stop),
 			total > 1 && !rs.no_last, &role);
 		if (str_eq(role.s, "@cmd")) {
 			operands_as_code(x, av, n, i, depth);

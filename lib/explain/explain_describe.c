@@ -620,6 +620,18 @@ static const char *singular(const char *tmpl, struct buf *out)
 	return tmpl + 1 + n;
 }
 
+/* make's operands: NAME=value sets a variable, anything else is a target. */
+static void describe_mkarg(const char *a, struct buf *out)
+{
+	const char *eq = strchr(a, '=');
+
+	if (eq && eq > a && strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") ==
+				    (size_t)(eq - a))
+		buf_addf(out, "set the make variable %.*s to %s", (int)(eq - a), a, eq + 1);
+	else
+		buf_adds(out, "target to build");
+}
+
 /* head -n / tail -n counts: "3" "-3" for head; "3" "+3" for tail. */
 static void describe_count(const char *a, bool head, const char *unit, struct buf *out)
 {
@@ -646,7 +658,7 @@ void explain_expand(const char *tmpl, const char *a, const char *as_written, str
 		{"{type}", describe_type}, {"{size}", describe_size}, {"{num}", describe_num},
 		{"{mode}", describe_mode}, {"{perm}", describe_perm}, {"{sig}", describe_sig},
 		{"{glob}", explain_describe_glob}, {"{date}", describe_date}, {"{dur}", describe_dur},
-		{"{sed}", describe_sed}, {"{awk}", describe_awk},
+		{"{sed}", describe_sed}, {"{awk}", describe_awk}, {"{mkarg}", describe_mkarg},
 	};
 
 	while (*tmpl) {
