@@ -620,6 +620,35 @@ static const char *singular(const char *tmpl, struct buf *out)
 	return tmpl + 1 + n;
 }
 
+/* BSD date -v: [+|-]N and a unit. With a sign it moves the time; without
+ * one it sets that field (-v0H: the hour 0). */
+static void describe_dateadj(const char *a, struct buf *out)
+{
+	static const struct {
+		char c;
+		const char *unit;
+	} units[] = {
+		{'y', "year"}, {'m', "month"}, {'w', "week"}, {'d', "day"},
+		{'H', "hour"}, {'M', "minute"}, {'S', "second"},
+	};
+	bool sign = a[0] == '+' || a[0] == '-';
+	size_t n = strspn(a + sign, "0123456789");
+	const char *unit = NULL;
+
+	for (size_t i = 0; n && i < ARRAY_SIZE(units); i++)
+		if (a[sign + n] == units[i].c && !a[sign + n + 1])
+			unit = units[i].unit;
+	if (!unit) {
+		buf_addf(out, "adjust the time by %s (+1d: a day later; 0H: set the hour to 0)", a);
+		return;
+	}
+	if (sign)
+		buf_addf(out, "move the time %s %.*s %s%s", a[0] == '+' ? "forward" : "back",
+			 (int)n, a + 1, unit, n == 1 && a[1] == '1' ? "" : "s");
+	else
+		buf_addf(out, "set the %s to %.*s", unit, (int)n, a);
+}
+
 /* make's operands: NAME=value sets a variable, anything else is a target. */
 static void describe_mkarg(const char *a, struct buf *out)
 {
@@ -659,6 +688,7 @@ void explain_expand(const char *tmpl, const char *a, const char *as_written, str
 		{"{mode}", describe_mode}, {"{perm}", describe_perm}, {"{sig}", describe_sig},
 		{"{glob}", explain_describe_glob}, {"{date}", describe_date}, {"{dur}", describe_dur},
 		{"{sed}", describe_sed}, {"{awk}", describe_awk}, {"{mkarg}", describe_mkarg},
+		{"{dateadj}", describe_dateadj},
 	};
 
 	while (*tmpl) {
