@@ -155,18 +155,38 @@ static const char *opt_what(const struct xopt *o)
 	return explain_opts_what[o - explain_opts_table];
 }
 
+/* The first option row of prog, and one past its last: the rows are
+ * sorted by program (explain_opts.inc), so this is a binary search. */
+static size_t opts_of(const char *prog, size_t *end)
+{
+	size_t lo = 0, hi = explain_n_opts;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(explain_opts_table[mid].prog, prog) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*end = lo;
+	while (*end < explain_n_opts && str_eq(explain_opts_table[*end].prog, prog))
+		++*end;
+	return lo;
+}
+
 /* The option row for flag (len bytes) of prog: the target's own row
  * first, then one for every platform, then another platform's. */
 static const struct xopt *find_opt_in(const struct xctx *x, const char *prog, const char *flag,
 				      size_t len)
 {
 	const struct xopt *generic = NULL, *other = NULL;
+	size_t end, i = opts_of(prog, &end);
 
-	for (size_t i = 0; i < explain_n_opts; i++) {
+	for (; i < end; i++) {
 		const struct xopt *o = &explain_opts_table[i];
 
-		if (o->prog[0] != prog[0] || len >= sizeof(o->flag) || o->flag[len] ||
-		    memcmp(o->flag, flag, len) || !str_eq(o->prog, prog))
+		if (len >= sizeof(o->flag) || o->flag[len] || memcmp(o->flag, flag, len))
 			continue;
 		if (!o->plat) {
 			if (!generic)
@@ -425,11 +445,15 @@ static const struct xopt *other_userland(const char *prog, const struct xopt *o)
 
 	if (!want)
 		return NULL;
-	for (size_t i = 0; i < explain_n_opts; i++) {
+	size_t end;
+
+	if (!str_eq(o->prog, prog))
+		return NULL;
+	for (size_t i = opts_of(prog, &end); i < end; i++) {
 		const struct xopt *r = &explain_opts_table[i];
 
-		if ((r->plat & want) && str_eq(r->prog, o->prog) && str_eq(r->flag, o->flag) &&
-		    !str_eq(opt_what(r), opt_what(o)) && str_eq(r->prog, prog))
+		if ((r->plat & want) && str_eq(r->flag, o->flag) &&
+		    !str_eq(opt_what(r), opt_what(o)))
 			return r;
 	}
 	return NULL;
