@@ -44,6 +44,36 @@ struct xctx {
 
 /* Items */
 
+/* A copy of s (n bytes) with control characters written as escapes: a
+ * CR or tab from $'\r' must not reach the terminal as itself. */
+static char *printable(const char *s, size_t n)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			break;
+	if (i == n)
+		return xstrndup(s, n);
+	buf_add(&b, s, i);
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\n')
+			buf_adds(&b, "\\n");
+		else if (c == '\t')
+			buf_adds(&b, "\\t");
+		else if (c == '\r')
+			buf_adds(&b, "\\r");
+		else if (c < 0x20 || c == 0x7f)
+			buf_addf(&b, "\\x%02x", c);
+		else
+			buf_addch(&b, (char)c);
+	}
+	return buf_detach(&b);
+}
+
 static struct explain_item *add_item(struct xctx *x, enum explain_kind kind, unsigned depth,
 				     const char *text, size_t text_len)
 {
@@ -61,7 +91,7 @@ static struct explain_item *add_item(struct xctx *x, enum explain_kind kind, uns
 	memset(it, 0, sizeof(*it));
 	it->kind = kind;
 	it->depth = depth;
-	it->text = xstrndup(text, text_len);
+	it->text = printable(text, text_len);
 	it->known = true;
 	return it;
 }
@@ -69,9 +99,8 @@ static struct explain_item *add_item(struct xctx *x, enum explain_kind kind, uns
 static void set_what(struct explain_item *it, struct buf *what)
 {
 	if (it)
-		it->what = buf_detach(what);
-	else
-		buf_release(what);
+		it->what = printable(what->s ? what->s : "", what->len);
+	buf_release(what);
 }
 
 static void add_simple(struct xctx *x, enum explain_kind kind, unsigned depth, const char *text,
@@ -650,7 +679,8 @@ static void roles_redo(struct xctx *x, const struct xprog *p, struct roles_state
 		it = &x->ex->items[rs->early_item[j]];
 		operand_what(x, p, role.s, &av[rs->early_arg[j]], &what);
 		free(it->what);
-		it->what = buf_detach(&what);
+		it->what = NULL;
+		set_what(it, &what);
 	}
 	buf_release(&role);
 }
