@@ -527,14 +527,97 @@ raw:
 }
 
 /* awk programs: print $N, /re/, and their mix; else as written. */
+/* An awk condition: $N, NR, NF or length, a comparison, a value:
+ * "field 3 > 100". Returns the text after it, or NULL. */
+static const char *awk_cond(const char *s, char *cond, size_t size)
+{
+	static const char *const ops[] = {"==", "!=", ">=", "<=", ">", "<"};
+	char lhs[32];
+	const char *op = NULL;
+	size_t n;
+
+	if (*s == '$' && isdigit((unsigned char)s[1])) {
+		n = 1 + strspn(s + 1, "0123456789");
+		snprintf(lhs, sizeof(lhs), "field %.*s", (int)(n - 1), s + 1);
+	} else if (str_startswith(s, "NR")) {
+		n = 2;
+		snprintf(lhs, sizeof(lhs), "the line number");
+	} else if (str_startswith(s, "NF")) {
+		n = 2;
+		snprintf(lhs, sizeof(lhs), "the number of fields");
+	} else if (str_startswith(s, "length($0)") || str_startswith(s, "length")) {
+		n = str_startswith(s, "length($0)") ? 10 : 6;
+		snprintf(lhs, sizeof(lhs), "the length of the line");
+	} else {
+		return NULL;
+	}
+	s += n;
+	while (*s == ' ')
+		s++;
+	for (size_t i = 0; i < ARRAY_SIZE(ops); i++)
+		if (str_startswith(s, ops[i])) {
+			op = ops[i];
+			break;
+		}
+	if (!op)
+		return NULL;
+	s += strlen(op);
+	while (*s == ' ')
+		s++;
+	n = strcspn(s, " {");
+	if (!n || n > 40 || memchr(s, '(', n) || memchr(s, '$', n))
+		return NULL;
+	snprintf(cond, size, "%s %s %.*s", lhs, op, (int)n, s);
+	s += n;
+	while (*s == ' ')
+		s++;
+	return s;
+}
+
+/* Whole programs that are idioms: !seen[$0]++, {s+=$3} END {print s},
+ * END {print NR}. Spaces are ignored. Adds their meaning, returns true. */
+static bool awk_idiom(const char *s, struct buf *out)
+{
+	char t[128], id[32], id2[32];
+	size_t n = 0;
+	int f = -1, used = 0;
+
+	for (; *s && n + 1 < sizeof(t); s++)
+		if (*s != ' ' && *s != '\t')
+			t[n++] = *s;
+	if (*s)
+		return false;
+	t[n] = '\0';
+	if (sscanf(t, "!%31[A-Za-z_][$%d]++%n", id, &f, &used) == 2 && (size_t)used == n) {
+		if (f == 0)
+			buf_adds(out, "print each line the first time it appears (drop repeats)");
+		else
+			buf_addf(out, "print the first line for each value of field %d", f);
+		return true;
+	}
+	used = 0;
+	if (sscanf(t, "{%31[A-Za-z_]+=$%d}END{print%31[A-Za-z_]}%n", id, &f, id2, &used) == 3 &&
+	    (size_t)used == n && str_eq(id, id2) && f > 0) {
+		buf_addf(out, "add up field %d of every line and print the total", f);
+		return true;
+	}
+	if (str_eq(t, "END{printNR}")) {
+		buf_adds(out, "print the number of lines");
+		return true;
+	}
+	return false;
+}
+
 static void describe_awk(const char *a, struct buf *out)
 {
 	const char *s = a, *body;
-	char re[128] = "";
+	char re[128] = "", cond[96] = "";
 	size_t start = out->len;
 
 	while (*s == ' ')
 		s++;
+	if (awk_idiom(s, out))
+		return;
 	if (*s == '/') {
 		const char *end = strchr(s + 1, '/');
 
@@ -544,9 +627,14 @@ static void describe_awk(const char *a, struct buf *out)
 		s = end + 1;
 		while (*s == ' ')
 			s++;
+	} else if ((body = awk_cond(s, cond, sizeof(cond)))) {
+		s = body;
 	}
-	if (!*s && *re) {
-		buf_addf(out, "print lines matching /%s/", re);
+	if (!*s && (*re || *cond)) {
+		if (*re)
+			buf_addf(out, "print lines matching /%s/", re);
+		else
+			buf_addf(out, "print the lines where %s", cond);
 		return;
 	}
 	if (*s != '{')
@@ -589,7 +677,10 @@ static void describe_awk(const char *a, struct buf *out)
 		}
 		if (!any)
 			buf_adds(out, "the whole line");
-		buf_addf(out, " of %s", *re ? "lines matching /" : "each line");
+		if (*cond)
+			buf_addf(out, " of the lines where %s", cond);
+		else
+			buf_addf(out, " of %s", *re ? "lines matching /" : "each line");
 		if (*re)
 			buf_addf(out, "%s/", re);
 		if (body[1] && body[1] != ' ')
@@ -649,6 +740,62 @@ static void describe_dateadj(const char *a, struct buf *out)
 		buf_addf(out, "set the %s to %.*s", unit, (int)n, a);
 }
 
+/* sort -k F1[.C][opts][,F2[.C][opts]]: "field 2, as numbers, reversed". */
+static void describe_sortkey(const char *a, struct buf *out)
+{
+	static const struct {
+		char c;
+		const char *what;
+	} kinds[] = {
+		{'n', "as numbers"}, {'h', "as human sizes (2K, 1G)"}, {'g', "as general numbers"},
+		{'V', "as version numbers"}, {'M', "as month names"}, {'f', "ignoring case"},
+		{'b', "ignoring leading blanks"}, {'d', "in dictionary order"}, {'R', "randomly"},
+		{'r', "reversed"},
+	};
+	size_t start = out->len, n1 = strspn(a, "0123456789"), n2 = 0;
+	const char *s = a + n1, *f2 = NULL;
+	char flags[16] = "";
+	size_t nf = 0;
+
+	if (!n1)
+		goto raw;
+	for (int part = 0; part < 2; part++) {
+		if (*s == '.')
+			s += 1 + strspn(s + 1, "0123456789");
+		while (*s && *s != ',' && nf + 1 < sizeof(flags)) {
+			if (!strchr("nhgVMfbdRr", *s))
+				goto raw;
+			if (!memchr(flags, *s, nf))
+				flags[nf++] = *s;
+			s++;
+		}
+		if (part == 0 && *s == ',') {
+			f2 = s + 1;
+			n2 = strspn(f2, "0123456789");
+			if (!n2)
+				goto raw;
+			s = f2 + n2;
+		} else {
+			break;
+		}
+	}
+	if (*s)
+		goto raw;
+	if (f2 && n1 == n2 && !memcmp(a, f2, n1))
+		buf_addf(out, "field %.*s", (int)n1, a);
+	else if (f2)
+		buf_addf(out, "fields %.*s to %.*s", (int)n1, a, (int)n2, f2);
+	else
+		buf_addf(out, "field %.*s to the end of the line", (int)n1, a);
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (memchr(flags, kinds[i].c, nf))
+			buf_addf(out, ", %s", kinds[i].what);
+	return;
+raw:
+	buf_truncate(out, start);
+	buf_addf(out, "the key %s", a);
+}
+
 /* make's operands: NAME=value sets a variable, anything else is a target. */
 static void describe_mkarg(const char *a, struct buf *out)
 {
@@ -688,7 +835,7 @@ void explain_expand(const char *tmpl, const char *a, const char *as_written, str
 		{"{mode}", describe_mode}, {"{perm}", describe_perm}, {"{sig}", describe_sig},
 		{"{glob}", explain_describe_glob}, {"{date}", describe_date}, {"{dur}", describe_dur},
 		{"{sed}", describe_sed}, {"{awk}", describe_awk}, {"{mkarg}", describe_mkarg},
-		{"{dateadj}", describe_dateadj},
+		{"{dateadj}", describe_dateadj}, {"{sortkey}", describe_sortkey},
 	};
 
 	while (*tmpl) {
