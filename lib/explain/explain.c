@@ -764,6 +764,8 @@ static void explain_getopt(struct xctx *x, const struct xprog *p, const char *pr
 				    (o->arg[0] != '~' || !dash_word(&av[i + 1]))) {
 					argw = av[++i].w;
 					end = word_end(argw);
+					if (o->arg[0] == '2' && i + 1 < n)
+						end = word_end(av[++i].w);
 				}
 				roles_note(&rs, option_item(x, p, prog, o, x->src + a->w->start,
 							    end - a->w->start,
@@ -830,6 +832,12 @@ static void explain_getopt(struct xctx *x, const struct xprog *p, const char *pr
 						arg = av[i].text;
 						buf_addch(&text, ' ');
 						buf_add(&text, x->src + argw->start, argw->len);
+						if (o->arg[0] == '2' && i + 1 < n) {
+							i++;
+							buf_addch(&text, ' ');
+							buf_add(&text, x->src + av[i].w->start,
+								av[i].w->len);
+						}
 					}
 					roles_note(&rs, option_item(x, p, prog, o, text.s, text.len, arg,
 								    argw, depth));
