@@ -178,10 +178,31 @@ void explain_table_size(size_t *programs, size_t *options)
 	*options = explain_n_opts;
 }
 
-/* The text of an option row (a template, see explain_int.h). */
+static size_t opts_of(const char *prog, size_t *end);
+
+/* The text of an option row (a template, see explain_int.h). A text "=-c"
+ * makes the row a long spelling of -c (grep --count): -c's text is used,
+ * its generic or GNU row first. */
 static const char *opt_what(const struct xopt *o)
 {
-	return explain_opts_what[o - explain_opts_table];
+	const char *w = explain_opts_what[o - explain_opts_table];
+	const char *found = NULL;
+	size_t end;
+
+	if (w[0] != '=')
+		return w;
+	for (size_t i = opts_of(o->prog, &end); i < end; i++) {
+		const struct xopt *r = &explain_opts_table[i];
+		const char *rw = explain_opts_what[i];
+
+		if (!str_eq(r->flag, w + 1) || rw[0] == '=')
+			continue;
+		if (!r->plat || (r->plat & EXPLAIN_GNU))
+			return rw;
+		if (!found)
+			found = rw;
+	}
+	return found ? found : "an option caro's table does not describe";
 }
 
 /* The first option row of prog, and one past its last: the rows are
