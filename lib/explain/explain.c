@@ -663,6 +663,7 @@ struct roles_state {
 	size_t shift;  /* the first role is given by an option */
 	bool no_last;  /* the last ($) role is given by an option */
 	bool stop;     /* the words from here on are operands */
+	bool sig;      /* a signal was named: -N words are now IDs (kill -9 -1) */
 	/* Operands described before an option took the first role (grep -rn
 	 * /etc -e PAT: getopt reads options anywhere), to describe again. */
 	size_t early_item[4], early_arg[4], n_early;
@@ -679,6 +680,8 @@ static void roles_note(struct roles_state *rs, const struct xopt *o)
 		rs->no_last = true;
 	if (o->roles & XR_STOP)
 		rs->stop = true;
+	if ((o->roles & XR_SIG) || str_eq(o->flag, "-@sig"))
+		rs->sig = true;
 }
 
 /* Once an option has taken the first role, the operands described before
@@ -762,7 +765,8 @@ static void explain_getopt(struct xctx *x, const struct xprog *p, const char *pr
 						    t[1] ? t + 1 : NULL, t[1] ? a->w : NULL, depth));
 			continue;
 		}
-		if (!rs.stop && t && (t[0] == '-' || t[0] == '+') && t[1]) {
+		if (!rs.stop && t && (t[0] == '-' || t[0] == '+') && t[1] &&
+		    !(rs.sig && t[0] == '-' && all_digits(t + 1))) {
 			o = find_opt(x, prog, t, strlen(t));
 
 			/* One dash, a long name and =: terraform plan -out=FILE. */
@@ -802,8 +806,8 @@ static void explain_getopt(struct xctx *x, const struct xprog *p, const char *pr
 					continue;
 				}
 			} else if (explain_is_signal(t + 1) && (o = find_opt(x, prog, "-@sig", 5))) {
-				option_item(x, p, prog, o, x->src + a->w->start, a->w->len, t + 1, NULL,
-					    depth);
+				roles_note(&rs, option_item(x, p, prog, o, x->src + a->w->start,
+							    a->w->len, t + 1, NULL, depth));
 				continue;
 			} else if (all_digits(t + 1) && (o = find_opt(x, prog, "-#", 2))) {
 				option_item(x, p, prog, o, x->src + a->w->start, a->w->len, t + 1, NULL,

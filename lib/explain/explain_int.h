@@ -66,6 +66,7 @@ struct xopt {
 #define XR_FIRST 0x1u /* it gives the first operand: grep -e PAT, sed -f FILE */
 #define XR_LAST  0x2u /* it gives the last ($) operand: cp -t DIR */
 #define XR_STOP  0x4u /* the words after it are all operands: python -m MOD */
+#define XR_SIG   0x8u /* it names the signal: a later -N is an ID (kill -s HUP -1) */
 
 /* explain_describe.c */
 

@@ -142,7 +142,7 @@ const struct xprog explain_progs[] = {
 	P("top", XS_GETOPT, 0, "show the busiest processes, updating live", NULL),
 	P("htop", XS_GETOPT, 0, "interactive process viewer", NULL),
 	P("kill", XS_GETOPT, 0, "send a signal to processes (TERM unless told)",
-	  "process ID (a negative ID: a process group)"),
+	  "process ID (a negative ID: a process group; -1: every process you may signal)"),
 	P("killall", XS_GETOPT, 0, "send a signal to processes by name", "process name"),
 	P("pkill", XS_GETOPT, 0, "send a signal to processes whose name matches",
 	  "pattern for the process name"),
@@ -1003,6 +1003,14 @@ const struct xprog explain_progs[] = {
 	P("diskutil apfs", XS_GETOPT, M, "manage APFS containers and volumes",
 	  "verb (list, addVolume, deleteVolume...)|argument"),
 	P("brew leaves", XS_GETOPT, 0, "list installed formulae nothing else depends on", NULL),
+	P("git stash clear", XS_GETOPT, 0, "delete every stash (no undo)", NULL),
+	P("git stash show", XS_GETOPT, 0, "show the changes in a stash", "stash"),
+	P("diskutil eraseVolume", XS_GETOPT, M, "erase a volume (everything on it)",
+	  "file system|new name|volume"),
+	P("diskutil partitionDisk", XS_GETOPT, M, "repartition a whole disk (everything on it)",
+	  "disk|argument"),
+	P("diskutil mount", XS_GETOPT, M, "mount a volume", "volume"),
+	P("diskutil unmountDisk", XS_GETOPT, M, "unmount every volume of a disk", "disk"),
 };
 
 const size_t explain_n_progs = ARRAY_SIZE(explain_progs);
