@@ -796,6 +796,23 @@ raw:
 	buf_addf(out, "the key %s", a);
 }
 
+/* git push's refspecs: main, +main (forced), local:remote, :remote
+ * (deletes it). */
+static void describe_refspec(const char *a, struct buf *out)
+{
+	bool force = a[0] == '+';
+	const char *s = a + force, *colon = strchr(s, ':');
+
+	if (colon == s)
+		buf_addf(out, "delete the remote branch or tag %s", s + 1);
+	else if (colon && colon[1])
+		buf_addf(out, "push the local %.*s to the remote's %s", (int)(colon - s), s, colon + 1);
+	else
+		buf_addf(out, "branch or tag %s", s);
+	if (force && colon != s)
+		buf_adds(out, ", forced (overwriting the remote's history)");
+}
+
 /* make's operands: NAME=value sets a variable, anything else is a target. */
 static void describe_mkarg(const char *a, struct buf *out)
 {
@@ -836,6 +853,7 @@ void explain_expand(const char *tmpl, const char *a, const char *as_written, str
 		{"{glob}", explain_describe_glob}, {"{date}", describe_date}, {"{dur}", describe_dur},
 		{"{sed}", describe_sed}, {"{awk}", describe_awk}, {"{mkarg}", describe_mkarg},
 		{"{dateadj}", describe_dateadj}, {"{sortkey}", describe_sortkey},
+		{"{refspec}", describe_refspec},
 	};
 
 	while (*tmpl) {

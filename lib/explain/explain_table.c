@@ -642,7 +642,7 @@ const struct xprog explain_progs[] = {
 	P("log stream", XS_GETOPT, M, "print log messages as they come", NULL),
 	P("git add", XS_GETOPT, 0, "stage changes for the next commit", "file or directory"),
 	P("git commit", XS_GETOPT, 0, "record the staged changes", "file to commit"),
-	P("git push", XS_GETOPT, 0, "send commits to a remote repository", "remote|branch"),
+	P("git push", XS_GETOPT, 0, "send commits to a remote repository", "remote|{refspec}"),
 	P("git pull", XS_GETOPT, 0, "fetch and merge (or rebase) from a remote", "remote|branch"),
 	P("git fetch", XS_GETOPT, 0, "download commits from a remote without merging",
 	  "remote|branch"),
