@@ -545,7 +545,9 @@ static const struct xopt *option_item(struct xctx *x, const struct xprog *p, con
 
 		buf_addf(&note, "on %s, %s %s means: ", other->plat & EXPLAIN_GNU ? "GNU" : "BSD",
 			 prog, other->flag);
-		explain_expand(opt_what(other), NULL, other->arg, &note);
+		/* The same word read the other way: -mtime -3 on BSD. */
+		explain_expand(opt_what(other), other->arg[0] && o->arg[0] ? arg : NULL, other->arg,
+			       &note);
 		set_what(add_item(x, EXPLAIN_NOTE, depth + 1, other->flag, strlen(other->flag)),
 			 &note);
 	}

@@ -37,7 +37,50 @@ static void describe_age(const char *a, const char *unit, struct buf *out)
 		buf_addf(out, "%s %s ago", a, unit);
 		return;
 	}
+	/* find counts whole days, dropping the fraction: -mtime +7 needs 8
+	 * days or more, -mtime 1 is one to two days ago. */
+	if (str_eq(unit, "day") && str_eq(cmp, "more than") && strlen(a) < 9) {
+		buf_addf(out, "more than %s day%s ago (%ld whole days or more)", a,
+			 str_eq(a, "1") ? "" : "s", atol(a) + 1);
+		return;
+	}
+	if (str_eq(unit, "day") && str_eq(cmp, "exactly") && strlen(a) < 9) {
+		if (atol(a) == 0)
+			buf_adds(out, "less than a day ago (within the last 24 hours)");
+		else
+			buf_addf(out, "between %s and %ld days ago", a, atol(a) + 1);
+		return;
+	}
 	buf_addf(out, "%s %s %s%s ago", cmp, a, unit, str_eq(a, "1") ? "" : "s");
+}
+
+/* BSD find -mtime N rounds the age up to whole days (GNU drops the
+ * fraction): -mtime -1 matches almost nothing, -mtime -3 means at most
+ * two days. With a unit (-1d, 2h) the time is exact. */
+static void describe_bsd_days(const char *a, struct buf *out)
+{
+	char sign = a[0] == '+' || a[0] == '-' ? a[0] : 0;
+	const char *n = a + (sign != 0);
+	long v;
+
+	if (!all_digits(n) || strlen(n) > 8) {
+		buf_addf(out, "%s %s ago (an exact time, as the unit says)",
+			 sign == '+' ? "more than" : sign == '-' ? "less than" : "exactly", n);
+		return;
+	}
+	v = atol(n);
+	if (sign == '+')
+		buf_addf(out, "more than %ld day%s ago", v, v == 1 ? "" : "s");
+	else if (sign == '-' && v <= 1)
+		buf_adds(out, "0 whole days ago: BSD rounds ages up to whole days, so almost nothing "
+			      "matches (-1d: the last 24 hours)");
+	else if (sign == '-')
+		buf_addf(out, "%ld day%s ago or less (BSD rounds ages up to whole days)", v - 1,
+			 v == 2 ? "" : "s");
+	else if (v == 0)
+		buf_adds(out, "this very second (BSD rounds ages up to whole days)");
+	else
+		buf_addf(out, "between %ld and %ld days ago", v - 1, v);
 }
 
 static void describe_num(const char *a, struct buf *out)
@@ -853,7 +896,7 @@ void explain_expand(const char *tmpl, const char *a, const char *as_written, str
 		{"{glob}", explain_describe_glob}, {"{date}", describe_date}, {"{dur}", describe_dur},
 		{"{sed}", describe_sed}, {"{awk}", describe_awk}, {"{mkarg}", describe_mkarg},
 		{"{dateadj}", describe_dateadj}, {"{sortkey}", describe_sortkey},
-		{"{refspec}", describe_refspec},
+		{"{refspec}", describe_refspec}, {"{bdays}", describe_bsd_days},
 	};
 
 	while (*tmpl) {
@@ -903,6 +946,8 @@ void explain_expand(const char *tmpl, const char *a, const char *as_written, str
 		}
 		if (a)
 			describers[i].fn(a, out);
+		else if (*as_written && !as_written[strspn(as_written, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_")])
+			buf_adds(out, as_written); /* a row's NAME, in a note */
 		else
 			buf_addf(out, "%s (known only when it runs)", as_written);
 		tmpl += strlen(describers[i].name);
