@@ -606,9 +606,10 @@ static void operand_item(struct xctx *x, const struct xprog *p, const char *role
 	explain_expansions(x, a->w, depth + 1, strstr(role, "{glob}") != NULL);
 }
 
-/* The words from av[i] on, joined with spaces, as code: ssh host cmd... */
+/* The words from av[i] on, joined with spaces, as code: ssh host cmd...
+ * (remote: it runs elsewhere, "there"; a role "@cmd there"). */
 static void operands_as_code(struct xctx *x, const struct xarg *av, size_t n, size_t i,
-			     unsigned depth)
+			     unsigned depth, bool remote)
 {
 	struct buf code = BUF_INIT;
 	size_t start = av[i].w->start, end = word_end(av[n - 1].w);
@@ -619,7 +620,8 @@ static void operands_as_code(struct xctx *x, const struct xarg *av, size_t n, si
 			buf_release(&code);
 			it = add_item(x, EXPLAIN_OPERAND, depth, x->src + start, end - start);
 			if (it)
-				it->what = xstrdup("a command to run there (known only at run time)");
+				it->what = xstrdup(remote ? "a command to run there (known only at run time)"
+						  : "a command it runs (known only at run time)");
 			return;
 		}
 		if (j > i)
@@ -628,7 +630,7 @@ static void operands_as_code(struct xctx *x, const struct xarg *av, size_t n, si
 	}
 	it = add_item(x, EXPLAIN_OPERAND, depth, x->src + start, end - start);
 	if (it)
-		it->what = xstrdup("the command to run there:");
+		it->what = xstrdup(remote ? "the command to run there:" : "the command it runs:");
 	explain_code(x, code.s, depth + 1);
 	buf_release(&code);
 }
@@ -700,7 +702,7 @@ static void roles_redo(struct xctx *x, const struct xprog *p, struct roles_state
 		if (rs->early_item[j] >= x->ex->n)
 			break;
 		role_of(p ? p->operands : NULL, j + 1, false, total > 1 && !rs->no_last, &role);
-		if (str_eq(role.s, "@cmd"))
+		if (str_startswith(role.s, "@cmd"))
 			break;
 		it = &x->ex->items[rs->early_item[j]];
 		operand_what(x, p, role.s, &av[rs->early_arg[j]], &what);
@@ -876,8 +878,8 @@ static void explain_getopt(struct xctx *x, const struct xprog *p, const char *pr
 		/* An operand. */
 		role_of(p ? p->operands : NULL, k + rs.shift, !operand_follows(av, n, i, rs.stop),
 			total > 1 && !rs.no_last, &role);
-		if (str_eq(role.s, "@cmd")) {
-			operands_as_code(x, av, n, i, depth);
+		if (str_startswith(role.s, "@cmd")) {
+			operands_as_code(x, av, n, i, depth, str_eq(role.s, "@cmd there"));
 			break;
 		}
 		if (!rs.shift && rs.n_early < ARRAY_SIZE(rs.early_item) && x->ex->n < MAX_ITEMS) {

@@ -12,7 +12,7 @@
  * first role is for the first operand, and so on, and the last role is
  * for the rest; a role starting with $ is for the last operand when there
  * are two or more (cp SRC... DEST). A role or argument named @cmd is shell
- * code, explained in turn.
+ * code, explained in turn ("@cmd there": code run elsewhere, as by ssh).
  */
 #ifndef CARO_EXPLAIN_INT_H
 #define CARO_EXPLAIN_INT_H
