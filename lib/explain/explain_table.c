@@ -580,6 +580,15 @@ const struct xprog explain_progs[] = {
 	P("afplay", XS_GETOPT, M, "play an audio file", "audio file"),
 	P("textutil", XS_GETOPT, M, "convert between text, RTF, HTML and Word formats", "file"),
 
+	P("!!", XS_GETOPT, 0, "the previous command, typed again (bash history expansion)",
+	  "more arguments for it"),
+	P("aws", XS_SUBCMD, 0, "the AWS command line", NULL),
+	P("gcloud", XS_GETOPT, 0, "the Google Cloud command line",
+	  "group and command (compute instances list...)"),
+	P("prettier", XS_GETOPT, 0, "reformat JavaScript, CSS, JSON, Markdown...", "file or directory"),
+	P("eslint", XS_GETOPT, 0, "check JavaScript and TypeScript code", "file or directory"),
+	P("tsc", XS_GETOPT, 0, "the TypeScript compiler", "source file"),
+
 	/* Subcommands */
 	P("git stash push", XS_GETOPT, 0, "put uncommitted changes aside", "path"),
 	P("docker container", XS_SUBCMD, 0, "manage containers", NULL),
@@ -1011,6 +1020,18 @@ const struct xprog explain_progs[] = {
 	  "disk|argument"),
 	P("diskutil mount", XS_GETOPT, M, "mount a volume", "volume"),
 	P("diskutil unmountDisk", XS_GETOPT, M, "unmount every volume of a disk", "disk"),
+	P("aws s3", XS_SUBCMD, 0, "work with S3 buckets and objects", NULL),
+	P("aws s3 cp", XS_GETOPT, 0, "copy files to, from or within S3", "source|$destination"),
+	P("aws s3 sync", XS_GETOPT, 0, "copy new and changed files between a directory and S3",
+	  "source|destination"),
+	P("aws s3 ls", XS_GETOPT, 0, "list buckets or objects", "s3://bucket/prefix"),
+	P("aws s3 rm", XS_GETOPT, 0, "delete S3 objects", "s3://bucket/key"),
+	P("aws s3 mv", XS_GETOPT, 0, "move files to, from or within S3", "source|$destination"),
+	P("aws s3 mb", XS_GETOPT, 0, "make a bucket", "s3://bucket"),
+	P("aws s3 rb", XS_GETOPT, 0, "remove a bucket", "s3://bucket"),
+	P("aws sts", XS_GETOPT, 0, "security tokens (get-caller-identity: who am I)", "command"),
+	P("aws configure", XS_GETOPT, 0, "set up credentials and the default region", "command"),
+	P("aws ec2", XS_GETOPT, 0, "manage EC2 (instances, volumes, networks)", "command"),
 };
 
 const size_t explain_n_progs = ARRAY_SIZE(explain_progs);
