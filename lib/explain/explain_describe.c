@@ -542,6 +542,11 @@ static void describe_sed(const char *a, struct buf *out)
 	const char *s = a;
 	bool first = true;
 
+	if (!*a) {
+		buf_adds(out, "empty: it changes nothing");
+		return;
+	}
+
 	/* Several commands split by ; or newlines, when none is an s or y
 	 * whose text could hold a ; itself. */
 	while (*s) {
