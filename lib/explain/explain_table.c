@@ -1032,6 +1032,12 @@ const struct xprog explain_progs[] = {
 	P("aws sts", XS_GETOPT, 0, "security tokens (get-caller-identity: who am I)", "command"),
 	P("aws configure", XS_GETOPT, 0, "set up credentials and the default region", "command"),
 	P("aws ec2", XS_GETOPT, 0, "manage EC2 (instances, volumes, networks)", "command"),
+	P("docker image ls", XS_GETOPT, 0, "list images", "repository"),
+	P("docker image rm", XS_GETOPT, 0, "remove images", "image"),
+	P("docker image inspect", XS_GETOPT, 0, "show details of images", "image"),
+	P("docker container rm", XS_GETOPT, 0, "remove containers", "container"),
+	P("docker container stop", XS_GETOPT, 0, "stop running containers", "container"),
+	P("docker container inspect", XS_GETOPT, 0, "show details of containers", "container"),
 };
 
 const size_t explain_n_progs = ARRAY_SIZE(explain_progs);
