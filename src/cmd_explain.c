@@ -102,7 +102,7 @@ int cmd_explain(struct app *app, int argc, char **argv)
 	if (app->opts.help) {
 		printf("usage: %s\n\n"
 		       "Say what a shell command does, part by part: each program and option\n"
-		       "(from a built-in table of about 130 utilities, GNU and BSD), pipes,\n"
+		       "(from a built-in table of about 420 programs, GNU and BSD), pipes,\n"
 		       "redirections, globs and variables, and what is specific to a platform\n"
 		       "(--platform linux|macos|freebsd; default: this machine). No model is\n"
 		       "used. The command is also rated by the safety checker. It is never run.\n",

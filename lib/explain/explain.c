@@ -44,6 +44,36 @@ struct xctx {
 
 /* Items */
 
+/* A copy of s (n bytes) with control characters written as escapes: a
+ * CR or tab from $'\r' must not reach the terminal as itself. */
+static char *printable(const char *s, size_t n)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			break;
+	if (i == n)
+		return xstrndup(s, n);
+	buf_add(&b, s, i);
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\n')
+			buf_adds(&b, "\\n");
+		else if (c == '\t')
+			buf_adds(&b, "\\t");
+		else if (c == '\r')
+			buf_adds(&b, "\\r");
+		else if (c < 0x20 || c == 0x7f)
+			buf_addf(&b, "\\x%02x", c);
+		else
+			buf_addch(&b, (char)c);
+	}
+	return buf_detach(&b);
+}
+
 static struct explain_item *add_item(struct xctx *x, enum explain_kind kind, unsigned depth,
 				     const char *text, size_t text_len)
 {
@@ -61,7 +91,7 @@ static struct explain_item *add_item(struct xctx *x, enum explain_kind kind, uns
 	memset(it, 0, sizeof(*it));
 	it->kind = kind;
 	it->depth = depth;
-	it->text = xstrndup(text, text_len);
+	it->text = printable(text, text_len);
 	it->known = true;
 	return it;
 }
@@ -69,9 +99,8 @@ static struct explain_item *add_item(struct xctx *x, enum explain_kind kind, uns
 static void set_what(struct explain_item *it, struct buf *what)
 {
 	if (it)
-		it->what = buf_detach(what);
-	else
-		buf_release(what);
+		it->what = printable(what->s ? what->s : "", what->len);
+	buf_release(what);
 }
 
 static void add_simple(struct xctx *x, enum explain_kind kind, unsigned depth, const char *text,
@@ -149,17 +178,65 @@ void explain_table_size(size_t *programs, size_t *options)
 	*options = explain_n_opts;
 }
 
+static size_t opts_of(const char *prog, size_t *end);
+
+/* The text of an option row (a template, see explain_int.h). A text "=-c"
+ * makes the row a long spelling of -c (grep --count): -c's text is used,
+ * its generic or GNU row first. */
+static const char *opt_what(const struct xopt *o)
+{
+	const char *w = explain_opts_what[o - explain_opts_table];
+	const char *found = NULL;
+	size_t end;
+
+	if (w[0] != '=')
+		return w;
+	for (size_t i = opts_of(o->prog, &end); i < end; i++) {
+		const struct xopt *r = &explain_opts_table[i];
+		const char *rw = explain_opts_what[i];
+
+		if (!str_eq(r->flag, w + 1) || rw[0] == '=')
+			continue;
+		if (!r->plat || (r->plat & EXPLAIN_GNU))
+			return rw;
+		if (!found)
+			found = rw;
+	}
+	return found ? found : "an option caro's table does not describe";
+}
+
+/* The first option row of prog, and one past its last: the rows are
+ * sorted by program (explain_opts.inc), so this is a binary search. */
+static size_t opts_of(const char *prog, size_t *end)
+{
+	size_t lo = 0, hi = explain_n_opts;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(explain_opts_table[mid].prog, prog) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*end = lo;
+	while (*end < explain_n_opts && str_eq(explain_opts_table[*end].prog, prog))
+		++*end;
+	return lo;
+}
+
 /* The option row for flag (len bytes) of prog: the target's own row
  * first, then one for every platform, then another platform's. */
 static const struct xopt *find_opt_in(const struct xctx *x, const char *prog, const char *flag,
 				      size_t len)
 {
 	const struct xopt *generic = NULL, *other = NULL;
+	size_t end, i = opts_of(prog, &end);
 
-	for (size_t i = 0; i < explain_n_opts; i++) {
+	for (; i < end; i++) {
 		const struct xopt *o = &explain_opts_table[i];
 
-		if (!str_eq(o->prog, prog) || strlen(o->flag) != len || memcmp(o->flag, flag, len))
+		if (len >= sizeof(o->flag) || o->flag[len] || memcmp(o->flag, flag, len))
 			continue;
 		if (!o->plat) {
 			if (!generic)
@@ -295,6 +372,23 @@ static void explain_param(struct xctx *x, const struct shell_part *p, unsigned d
 	set_what(add_item(x, EXPLAIN_EXPANSION, depth, x->src + p->start, p->len), &what);
 }
 
+/* Does text hold a {a,b} or {1..5} that bash expands? stash@{1} and
+ * ${x} do not. */
+static bool brace_expands(const char *text)
+{
+	for (const char *o = strchr(text, '{'); o; o = strchr(o + 1, '{')) {
+		const char *c = strchr(o, '}');
+		const char *comma = strchr(o, ',');
+		const char *dots = strstr(o, "..");
+
+		if (o > text && o[-1] == '$')
+			continue;
+		if (c && ((comma && comma < c) || (dots && dots < c)))
+			return true;
+	}
+	return false;
+}
+
 /* Say what the expansions in w do, one level below its item. */
 static void explain_expansions(struct xctx *x, const struct shell_word *w, unsigned depth,
 			       bool pattern_arg)
@@ -343,7 +437,8 @@ static void explain_expansions(struct xctx *x, const struct shell_word *w, unsig
 			set_what(add_item(x, EXPLAIN_EXPANSION, depth, w->text, w->text_len), &what);
 		}
 	}
-	if ((w->flags & SHELL_W_BRACE) && !(w->text && str_eq(w->text, "{}")))
+	if ((w->flags & SHELL_W_BRACE) && !(w->text && str_eq(w->text, "{}")) &&
+	    (!w->text || brace_expands(w->text)))
 		add_simple(x, EXPLAIN_EXPANSION, depth, "{ , }",
 			   "brace expansion: the shell makes several words of it");
 }
@@ -400,11 +495,15 @@ static const struct xopt *other_userland(const char *prog, const struct xopt *o)
 
 	if (!want)
 		return NULL;
-	for (size_t i = 0; i < explain_n_opts; i++) {
+	size_t end;
+
+	if (!str_eq(o->prog, prog))
+		return NULL;
+	for (size_t i = opts_of(prog, &end); i < end; i++) {
 		const struct xopt *r = &explain_opts_table[i];
 
-		if ((r->plat & want) && str_eq(r->prog, o->prog) && str_eq(r->flag, o->flag) &&
-		    !str_eq(r->what, o->what) && str_eq(r->prog, prog))
+		if ((r->plat & want) && str_eq(r->flag, o->flag) &&
+		    !str_eq(opt_what(r), opt_what(o)))
 			return r;
 	}
 	return NULL;
@@ -414,20 +513,20 @@ static const struct xopt *other_userland(const char *prog, const struct xopt *o)
  * argument word; what from the row's template. Platform marks the
  * program already carries (every option of systemctl is Linux-only) are
  * not repeated. */
-static void option_item(struct xctx *x, const struct xprog *p, const char *prog,
-			const struct xopt *o, const char *text, size_t text_len, const char *arg,
-			const struct shell_word *argw, unsigned depth)
+static const struct xopt *option_item(struct xctx *x, const struct xprog *p, const char *prog,
+				      const struct xopt *o, const char *text, size_t text_len,
+				      const char *arg, const struct shell_word *argw, unsigned depth)
 {
 	struct buf what = BUF_INIT, tmp = BUF_INIT;
 	struct explain_item *it;
-	bool code = o && o->arg && str_eq(o->arg, "@cmd");
+	bool code = o && o->arg[0] && str_eq(o->arg, "@cmd");
 	const struct xopt *other = o ? other_userland(o->prog, o) : NULL;
 
 	if (o) {
 		if (code)
 			buf_adds(&what, "run this code:");
 		else
-			explain_expand(o->what, argw && !argw->text ? NULL : arg,
+			explain_expand(opt_what(o), argw && !argw->text ? NULL : arg,
 			       argw ? (buf_add(&tmp, x->src + argw->start, argw->len), tmp.s) : "",
 			       &what);
 	} else {
@@ -446,21 +545,25 @@ static void option_item(struct xctx *x, const struct xprog *p, const char *prog,
 
 		buf_addf(&note, "on %s, %s %s means: ", other->plat & EXPLAIN_GNU ? "GNU" : "BSD",
 			 prog, other->flag);
-		explain_expand(other->what, NULL, other->arg ? other->arg : "", &note);
+		/* The same word read the other way: -mtime -3 on BSD. */
+		explain_expand(opt_what(other), other->arg[0] && o->arg[0] ? arg : NULL, other->arg,
+			       &note);
 		set_what(add_item(x, EXPLAIN_NOTE, depth + 1, other->flag, strlen(other->flag)),
 			 &note);
 	}
 	if (argw)
-		explain_expansions(x, argw, depth + 1, o && strstr(o->what, "{glob}"));
+		explain_expansions(x, argw, depth + 1, o && strstr(opt_what(o), "{glob}"));
 	if (code && arg)
 		explain_code(x, arg, depth + 1);
+	return o;
 }
 
-/* Does any word after i look like an operand (not an option)? */
-static bool operand_follows(const struct xarg *av, size_t n, size_t i)
+/* Does any word after i look like an operand (not an option)? After --
+ * (opts_done) every word is one. */
+static bool operand_follows(const struct xarg *av, size_t n, size_t i, bool opts_done)
 {
 	for (size_t j = i + 1; j < n; j++)
-		if (!av[j].text || av[j].text[0] != '-' || !av[j].text[1])
+		if (opts_done || !av[j].text || av[j].text[0] != '-' || !av[j].text[1])
 			return true;
 	return false;
 }
@@ -469,33 +572,44 @@ static size_t count_operands(const struct xarg *av, size_t n, size_t i)
 {
 	size_t c = 0;
 
-	for (size_t j = i; j < n; j++)
+	for (size_t j = i; j < n; j++) {
+		if (av[j].text && str_eq(av[j].text, "--"))
+			return c + (n - j - 1);
 		if (!av[j].text || av[j].text[0] != '-' || !av[j].text[1])
 			c++;
+	}
 	return c;
+}
+
+static void operand_what(struct xctx *x, const struct xprog *p, const char *role,
+			 const struct xarg *a, struct buf *what)
+{
+	struct buf tmp = BUF_INIT;
+	const char *text = a->text;
+
+	if (x->in_exec && text && str_eq(text, "{}"))
+		buf_adds(what, "the path of each file found");
+	else if (str_eq(role, "argument") && !p)
+		buf_adds(what, "argument");
+	else
+		explain_expand(role, text, arg_text(a, &tmp, x->src), what);
+	buf_release(&tmp);
 }
 
 static void operand_item(struct xctx *x, const struct xprog *p, const char *role,
 			 const struct xarg *a, unsigned depth)
 {
-	struct buf what = BUF_INIT, tmp = BUF_INIT;
-	const char *text = a->text;
+	struct buf what = BUF_INIT;
 
-	if (x->in_exec && text && str_eq(text, "{}")) {
-		buf_adds(&what, "the path of each file found");
-	} else if (str_eq(role, "argument") && !p) {
-		buf_adds(&what, "argument");
-	} else {
-		explain_expand(role, text, arg_text(a, &tmp, x->src), &what);
-	}
+	operand_what(x, p, role, a, &what);
 	set_what(add_item(x, EXPLAIN_OPERAND, depth, x->src + a->w->start, a->w->len), &what);
 	explain_expansions(x, a->w, depth + 1, strstr(role, "{glob}") != NULL);
-	buf_release(&tmp);
 }
 
-/* The words from av[i] on, joined with spaces, as code: ssh host cmd... */
+/* The words from av[i] on, joined with spaces, as code: ssh host cmd...
+ * (remote: it runs elsewhere, "there"; a role "@cmd there"). */
 static void operands_as_code(struct xctx *x, const struct xarg *av, size_t n, size_t i,
-			     unsigned depth)
+			     unsigned depth, bool remote)
 {
 	struct buf code = BUF_INIT;
 	size_t start = av[i].w->start, end = word_end(av[n - 1].w);
@@ -506,7 +620,8 @@ static void operands_as_code(struct xctx *x, const struct xarg *av, size_t n, si
 			buf_release(&code);
 			it = add_item(x, EXPLAIN_OPERAND, depth, x->src + start, end - start);
 			if (it)
-				it->what = xstrdup("a command to run there (known only at run time)");
+				it->what = xstrdup(remote ? "a command to run there (known only at run time)"
+						  : "a command it runs (known only at run time)");
 			return;
 		}
 		if (j > i)
@@ -515,7 +630,7 @@ static void operands_as_code(struct xctx *x, const struct xarg *av, size_t n, si
 	}
 	it = add_item(x, EXPLAIN_OPERAND, depth, x->src + start, end - start);
 	if (it)
-		it->what = xstrdup("the command to run there:");
+		it->what = xstrdup(remote ? "the command to run there:" : "the command it runs:");
 	explain_code(x, code.s, depth + 1);
 	buf_release(&code);
 }
@@ -530,19 +645,78 @@ static size_t opt_width(const struct xctx *x, const char *prog, const char *t)
 		const char *eq = strchr(t, '=');
 
 		o = find_opt(x, prog, t, eq ? (size_t)(eq - t) : strlen(t));
-		return o && o->arg && o->arg[0] != '?' && !eq ? 2 : 1;
+		if (!o || !o->arg[0] || o->arg[0] == '?' || o->arg[0] == '~' || eq)
+			return 1;
+		return o->arg[0] == '2' ? 3 : 2;
 	}
 	o = find_opt(x, prog, t, strlen(t));
 	if (o && strlen(t) > 2)
-		return o->arg && o->arg[0] != '?' ? 2 : 1;
+		return o->arg[0] && o->arg[0] != '?' && o->arg[0] != '~' ? 2 : 1;
 	for (const char *c = t + 1; *c; c++) {
 		char flag[3] = {'-', *c, '\0'};
 
 		o = find_opt(x, prog, flag, 2);
-		if (o && o->arg)
-			return c[1] || o->arg[0] == '?' ? 1 : 2;
+		if (o && o->arg[0])
+			return c[1] || o->arg[0] == '?' || o->arg[0] == '~' ? 1 : 2;
 	}
 	return 1;
+}
+
+/* What the options seen so far do to the operands' roles (XR_*). */
+struct roles_state {
+	size_t shift;  /* the first role is given by an option */
+	bool no_last;  /* the last ($) role is given by an option */
+	bool stop;     /* the words from here on are operands */
+	bool sig;      /* a signal was named: -N words are now IDs (kill -9 -1) */
+	/* Operands described before an option took the first role (grep -rn
+	 * /etc -e PAT: getopt reads options anywhere), to describe again. */
+	size_t early_item[4], early_arg[4], n_early;
+	bool redone;
+};
+
+static void roles_note(struct roles_state *rs, const struct xopt *o)
+{
+	if (!o)
+		return;
+	if (o->roles & XR_FIRST)
+		rs->shift = 1;
+	if (o->roles & XR_LAST)
+		rs->no_last = true;
+	if (o->roles & XR_STOP)
+		rs->stop = true;
+	if ((o->roles & XR_SIG) || str_eq(o->flag, "-@sig"))
+		rs->sig = true;
+}
+
+/* Once an option has taken the first role, the operands described before
+ * it move up one role: grep -rn /etc -e PAT searches /etc. */
+static void roles_redo(struct xctx *x, const struct xprog *p, struct roles_state *rs,
+		       const struct xarg *av, size_t total)
+{
+	struct buf role = BUF_INIT, what = BUF_INIT;
+
+	rs->redone = true;
+	for (size_t j = 0; j < rs->n_early; j++) {
+		struct explain_item *it;
+
+		if (rs->early_item[j] >= x->ex->n)
+			break;
+		role_of(p ? p->operands : NULL, j + 1, false, total > 1 && !rs->no_last, &role);
+		if (str_startswith(role.s, "@cmd"))
+			break;
+		it = &x->ex->items[rs->early_item[j]];
+		operand_what(x, p, role.s, &av[rs->early_arg[j]], &what);
+		free(it->what);
+		it->what = NULL;
+		set_what(it, &what);
+	}
+	buf_release(&role);
+}
+
+/* Does the word a start an option (-x, --x)? */
+static bool dash_word(const struct xarg *a)
+{
+	return a->text && a->text[0] == '-' && a->text[1];
 }
 
 /* getopt-style words of prog from av[i] on. */
@@ -551,62 +725,93 @@ static void explain_getopt(struct xctx *x, const struct xprog *p, const char *pr
 {
 	struct buf role = BUF_INIT;
 	size_t k = 0, total = count_operands(av, n, i);
-	bool opts_done = false;
+	struct roles_state rs = {0};
 
 	for (; i < n; i++) {
 		const struct xarg *a = &av[i];
 		const char *t = a->text;
+		const struct xopt *o;
 
-		if (!opts_done && t && str_eq(t, "--")) {
+		if (rs.shift && !rs.redone && rs.n_early)
+			roles_redo(x, p, &rs, av, total);
+		if (!rs.stop && t && str_eq(t, "--")) {
 			add_simple(x, EXPLAIN_OPTION, depth, "--",
 				   "end of options: the words after it are operands");
-			opts_done = true;
+			rs.stop = true;
 			continue;
 		}
-		if (!opts_done && t && t[0] == '-' && t[1] == '-' && t[2]) {
+		if (!rs.stop && t && t[0] == '-' && t[1] == '-' && t[2]) {
 			const char *eq = strchr(t, '=');
 			size_t len = eq ? (size_t)(eq - t) : strlen(t);
-			const struct xopt *o = find_opt(x, prog, t, len);
 			const struct shell_word *argw = NULL;
 			const char *arg = eq ? eq + 1 : NULL;
 			size_t end = word_end(a->w);
 
-			if (o && o->arg && o->arg[0] != '?' && !eq && i + 1 < n) {
+			o = find_opt(x, prog, t, len);
+			if (o && o->arg[0] && o->arg[0] != '?' && !eq && i + 1 < n &&
+			    (o->arg[0] != '~' || !dash_word(&av[i + 1]))) {
 				argw = av[++i].w;
 				arg = av[i].text;
 				end = word_end(argw);
+				if (o->arg[0] == '2' && i + 1 < n)
+					end = word_end(av[++i].w);
 			}
-			option_item(x, p, prog, o, x->src + a->w->start, end - a->w->start, arg,
-				    argw ? argw : (eq ? a->w : NULL), depth);
+			roles_note(&rs, option_item(x, p, prog, o, x->src + a->w->start,
+						    end - a->w->start, arg,
+						    argw ? argw : (eq ? a->w : NULL), depth));
 			continue;
 		}
-		if (!opts_done && t && (t[0] == '-' || t[0] == '+') && t[1]) {
-			const struct xopt *o = find_opt(x, prog, t, strlen(t));
+		/* A lone dash or a word starting with @ with a row of its
+		 * own: su -, dig @8.8.8.8. */
+		if (!rs.stop && t && (str_eq(t, "-") || (t[0] == '@' && t[1])) &&
+		    (o = find_opt(x, prog, t, 1))) {
+			roles_note(&rs, option_item(x, p, prog, o, x->src + a->w->start, a->w->len,
+						    t[1] ? t + 1 : NULL, t[1] ? a->w : NULL, depth));
+			continue;
+		}
+		if (!rs.stop && t && (t[0] == '-' || t[0] == '+') && t[1] &&
+		    !(rs.sig && t[0] == '-' && all_digits(t + 1))) {
+			o = find_opt(x, prog, t, strlen(t));
 
+			/* One dash, a long name and =: terraform plan -out=FILE. */
+			if (!o && t[0] == '-' && strchr(t, '=')) {
+				const char *eq = strchr(t, '=');
+				const struct xopt *lo = find_opt(x, prog, t, (size_t)(eq - t));
+
+				if (lo && lo->arg[0] && eq - t > 2) {
+					roles_note(&rs, option_item(x, p, prog, lo, x->src + a->w->start,
+								    a->w->len, eq + 1, a->w, depth));
+					continue;
+				}
+			}
 			/* The whole word first: -name, -KILL, +short, -productVersion. */
-			if (o && !(o->arg && t[0] == '-' && strlen(t) == 2)) {
+			if (o && !(o->arg[0] && t[0] == '-' && strlen(t) == 2)) {
 				const struct shell_word *argw = NULL;
 				size_t end = word_end(a->w);
 
-				if (o->arg && o->arg[0] != '?' && i + 1 < n) {
+				if (o->arg[0] && o->arg[0] != '?' && i + 1 < n &&
+				    (o->arg[0] != '~' || !dash_word(&av[i + 1]))) {
 					argw = av[++i].w;
 					end = word_end(argw);
+					if (o->arg[0] == '2' && i + 1 < n)
+						end = word_end(av[++i].w);
 				}
-				option_item(x, p, prog, o, x->src + a->w->start, end - a->w->start,
-					    argw ? av[i].text : NULL, argw, depth);
+				roles_note(&rs, option_item(x, p, prog, o, x->src + a->w->start,
+							    end - a->w->start,
+							    argw ? av[i].text : NULL, argw, depth));
 				continue;
 			}
 			/* A word starting with +, with a row for "+": date +%F. */
 			if (t[0] == '+') {
 				o = find_opt(x, prog, "+", 1);
 				if (o) {
-					option_item(x, p, prog, o, x->src + a->w->start, a->w->len, t + 1,
-						    a->w, depth);
+					roles_note(&rs, option_item(x, p, prog, o, x->src + a->w->start,
+								    a->w->len, t + 1, a->w, depth));
 					continue;
 				}
 			} else if (explain_is_signal(t + 1) && (o = find_opt(x, prog, "-@sig", 5))) {
-				option_item(x, p, prog, o, x->src + a->w->start, a->w->len, t + 1, NULL,
-					    depth);
+				roles_note(&rs, option_item(x, p, prog, o, x->src + a->w->start,
+							    a->w->len, t + 1, NULL, depth));
 				continue;
 			} else if (all_digits(t + 1) && (o = find_opt(x, prog, "-#", 2))) {
 				option_item(x, p, prog, o, x->src + a->w->start, a->w->len, t + 1, NULL,
@@ -646,31 +851,46 @@ static void explain_getopt(struct xctx *x, const struct xprog *p, const char *pr
 
 					o = find_opt(x, prog, flag, 2);
 					buf_adds(&text, flag);
-					if (o && o->arg && c[1]) {
+					if (o && o->arg[0] && c[1]) {
 						arg = c + 1;
 						buf_adds(&text, c + 1);
 						c += strlen(c) - 1;
-					} else if (o && o->arg && o->arg[0] != '?' && i + 1 < n) {
+					} else if (o && o->arg[0] && o->arg[0] != '?' && i + 1 < n &&
+						   (o->arg[0] != '~' || !dash_word(&av[i + 1]))) {
 						argw = av[++i].w;
 						arg = av[i].text;
 						buf_addch(&text, ' ');
 						buf_add(&text, x->src + argw->start, argw->len);
+						if (o->arg[0] == '2' && i + 1 < n) {
+							i++;
+							buf_addch(&text, ' ');
+							buf_add(&text, x->src + av[i].w->start,
+								av[i].w->len);
+						}
 					}
-					option_item(x, p, prog, o, text.s, text.len, arg, argw, depth);
+					roles_note(&rs, option_item(x, p, prog, o, text.s, text.len, arg,
+								    argw, depth));
 					buf_release(&text);
 				}
 				continue;
 			}
 		}
 		/* An operand. */
-		role_of(p ? p->operands : NULL, k, !operand_follows(av, n, i), total > 1, &role);
-		if (str_eq(role.s, "@cmd")) {
-			operands_as_code(x, av, n, i, depth);
+		role_of(p ? p->operands : NULL, k + rs.shift, !operand_follows(av, n, i, rs.stop),
+			total > 1 && !rs.no_last, &role);
+		if (str_startswith(role.s, "@cmd")) {
+			operands_as_code(x, av, n, i, depth, str_eq(role.s, "@cmd there"));
 			break;
+		}
+		if (!rs.shift && rs.n_early < ARRAY_SIZE(rs.early_item) && x->ex->n < MAX_ITEMS) {
+			rs.early_item[rs.n_early] = x->ex->n;
+			rs.early_arg[rs.n_early++] = i;
 		}
 		operand_item(x, p, role.s, a, depth);
 		k++;
 	}
+	if (rs.shift && !rs.redone && rs.n_early)
+		roles_redo(x, p, &rs, av, total);
 	buf_release(&role);
 }
 
@@ -773,7 +993,7 @@ static void explain_find(struct xctx *x, const struct xprog *p, struct xarg *av,
 			continue;
 		}
 		o = t ? find_opt(x, "find", t, strlen(t)) : NULL;
-		if (o && o->arg && i + 1 < n) {
+		if (o && o->arg[0] && i + 1 < n) {
 			option_item(x, p, "find", o, x->src + av[i].w->start,
 				    word_end(av[i + 1].w) - av[i].w->start, av[i + 1].text,
 				    av[i + 1].w, depth);
@@ -814,7 +1034,7 @@ static size_t explain_bundle(struct xctx *x, const struct xprog *p, struct xarg 
 		const struct shell_word *argw = NULL;
 		char text[2] = {*c, '\0'};
 
-		if (o && o->arg && o->arg[0] != '?' && next < n)
+		if (o && o->arg[0] && o->arg[0] != '?' && next < n)
 			argw = av[next++].w;
 		if (argw) {
 			struct buf tb = BUF_INIT;

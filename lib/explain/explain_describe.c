@@ -37,7 +37,50 @@ static void describe_age(const char *a, const char *unit, struct buf *out)
 		buf_addf(out, "%s %s ago", a, unit);
 		return;
 	}
+	/* find counts whole days, dropping the fraction: -mtime +7 needs 8
+	 * days or more, -mtime 1 is one to two days ago. */
+	if (str_eq(unit, "day") && str_eq(cmp, "more than") && strlen(a) < 9) {
+		buf_addf(out, "more than %s day%s ago (%ld whole days or more)", a,
+			 str_eq(a, "1") ? "" : "s", atol(a) + 1);
+		return;
+	}
+	if (str_eq(unit, "day") && str_eq(cmp, "exactly") && strlen(a) < 9) {
+		if (atol(a) == 0)
+			buf_adds(out, "less than a day ago (within the last 24 hours)");
+		else
+			buf_addf(out, "between %s and %ld days ago", a, atol(a) + 1);
+		return;
+	}
 	buf_addf(out, "%s %s %s%s ago", cmp, a, unit, str_eq(a, "1") ? "" : "s");
+}
+
+/* BSD find -mtime N rounds the age up to whole days (GNU drops the
+ * fraction): -mtime -1 matches almost nothing, -mtime -3 means at most
+ * two days. With a unit (-1d, 2h) the time is exact. */
+static void describe_bsd_days(const char *a, struct buf *out)
+{
+	char sign = a[0] == '+' || a[0] == '-' ? a[0] : 0;
+	const char *n = a + (sign != 0);
+	long v;
+
+	if (!all_digits(n) || strlen(n) > 8) {
+		buf_addf(out, "%s %s ago (an exact time, as the unit says)",
+			 sign == '+' ? "more than" : sign == '-' ? "less than" : "exactly", n);
+		return;
+	}
+	v = atol(n);
+	if (sign == '+')
+		buf_addf(out, "more than %ld day%s ago", v, v == 1 ? "" : "s");
+	else if (sign == '-' && v <= 1)
+		buf_adds(out, "0 whole days ago: BSD rounds ages up to whole days, so almost nothing "
+			      "matches (-1d: the last 24 hours)");
+	else if (sign == '-')
+		buf_addf(out, "%ld day%s ago or less (BSD rounds ages up to whole days)", v - 1,
+			 v == 2 ? "" : "s");
+	else if (v == 0)
+		buf_adds(out, "this very second (BSD rounds ages up to whole days)");
+	else
+		buf_addf(out, "between %ld and %ld days ago", v - 1, v);
 }
 
 static void describe_num(const char *a, struct buf *out)
@@ -376,6 +419,16 @@ static bool sed_one(const char *s, size_t n, struct buf *out)
 			return false;
 		snprintf(addr, sizeof(addr), "lines matching /%.*s/", (int)(end - s - 1), s + 1);
 		i = (size_t)(end - s) + 1;
+		/* A range /a/,/b/: from a line matching a to one matching b. */
+		if (i + 1 < n && s[i] == ',' && s[i + 1] == '/') {
+			const char *end2 = memchr(s + i + 2, '/', n - i - 2);
+
+			if (!end2 || (size_t)(end2 - s) >= sizeof(addr) - 40)
+				return false;
+			snprintf(addr, sizeof(addr), "the lines from one matching /%.*s/ to one matching /%.*s/",
+				 (int)(end - s - 1), s + 1, (int)(end2 - (s + i + 2)), s + i + 2);
+			i = (size_t)(end2 - s) + 1;
+		}
 	} else if (isdigit((unsigned char)s[0]) || s[0] == '$') {
 		size_t a = strspn(s, "0123456789$");
 		size_t b = 0;
@@ -420,6 +473,24 @@ static bool sed_one(const char *s, size_t n, struct buf *out)
 	case '=':
 		buf_addf(out, "print the line number of %s", *addr ? addr : "every line");
 		return true;
+	case 'i': case 'a': case 'c': {
+		/* GNU one-liners: 5i\TEXT, $a TEXT, /re/c\TEXT. */
+		const char *t = s + i + 1, *end = s + n;
+
+		if (t < end && *t == '\\')
+			t++;
+		while (t < end && *t == ' ')
+			t++;
+		if (t >= end)
+			return false;
+		if (s[i] == 'c')
+			buf_addf(out, "replace %s with the line %.*s", *addr ? addr : "every line",
+				 (int)(end - t), t);
+		else
+			buf_addf(out, "add the line %.*s %s %s", (int)(end - t), t,
+				 s[i] == 'i' ? "before" : "after", *addr ? addr : "every line");
+		return true;
+	}
 	case 's': case 'y': {
 		char d = i + 1 < n ? s[i + 1] : '\0';
 		const char *a = s + i + 2, *b, *c, *end = s + n;
@@ -437,7 +508,11 @@ static bool sed_one(const char *s, size_t n, struct buf *out)
 				 b + 1);
 			return true;
 		}
-		buf_addf(out, "replace %.*s with %.*s", (int)(b - a), a, (int)(c - b - 1), b + 1);
+		if (c == b + 1)
+			buf_addf(out, "delete %.*s", (int)(b - a), a);
+		else
+			buf_addf(out, "replace %.*s with %.*s", (int)(b - a), a, (int)(c - b - 1),
+				 b + 1);
 		for (const char *f = c + 1; f < end; f++) {
 			if (*f == 'g')
 				buf_adds(out, ", every match on the line");
@@ -467,6 +542,11 @@ static void describe_sed(const char *a, struct buf *out)
 	const char *s = a;
 	bool first = true;
 
+	if (!*a) {
+		buf_adds(out, "empty: it changes nothing");
+		return;
+	}
+
 	/* Several commands split by ; or newlines, when none is an s or y
 	 * whose text could hold a ; itself. */
 	while (*s) {
@@ -495,14 +575,97 @@ raw:
 }
 
 /* awk programs: print $N, /re/, and their mix; else as written. */
+/* An awk condition: $N, NR, NF or length, a comparison, a value:
+ * "field 3 > 100". Returns the text after it, or NULL. */
+static const char *awk_cond(const char *s, char *cond, size_t size)
+{
+	static const char *const ops[] = {"==", "!=", ">=", "<=", ">", "<"};
+	char lhs[32];
+	const char *op = NULL;
+	size_t n;
+
+	if (*s == '$' && isdigit((unsigned char)s[1])) {
+		n = 1 + strspn(s + 1, "0123456789");
+		snprintf(lhs, sizeof(lhs), "field %.*s", (int)(n - 1), s + 1);
+	} else if (str_startswith(s, "NR")) {
+		n = 2;
+		snprintf(lhs, sizeof(lhs), "the line number");
+	} else if (str_startswith(s, "NF")) {
+		n = 2;
+		snprintf(lhs, sizeof(lhs), "the number of fields");
+	} else if (str_startswith(s, "length($0)") || str_startswith(s, "length")) {
+		n = str_startswith(s, "length($0)") ? 10 : 6;
+		snprintf(lhs, sizeof(lhs), "the length of the line");
+	} else {
+		return NULL;
+	}
+	s += n;
+	while (*s == ' ')
+		s++;
+	for (size_t i = 0; i < ARRAY_SIZE(ops); i++)
+		if (str_startswith(s, ops[i])) {
+			op = ops[i];
+			break;
+		}
+	if (!op)
+		return NULL;
+	s += strlen(op);
+	while (*s == ' ')
+		s++;
+	n = strcspn(s, " {");
+	if (!n || n > 40 || memchr(s, '(', n) || memchr(s, '$', n))
+		return NULL;
+	snprintf(cond, size, "%s %s %.*s", lhs, op, (int)n, s);
+	s += n;
+	while (*s == ' ')
+		s++;
+	return s;
+}
+
+/* Whole programs that are idioms: !seen[$0]++, {s+=$3} END {print s},
+ * END {print NR}. Spaces are ignored. Adds their meaning, returns true. */
+static bool awk_idiom(const char *s, struct buf *out)
+{
+	char t[128], id[32], id2[32];
+	size_t n = 0;
+	int f = -1, used = 0;
+
+	for (; *s && n + 1 < sizeof(t); s++)
+		if (*s != ' ' && *s != '\t')
+			t[n++] = *s;
+	if (*s)
+		return false;
+	t[n] = '\0';
+	if (sscanf(t, "!%31[A-Za-z_][$%d]++%n", id, &f, &used) == 2 && (size_t)used == n) {
+		if (f == 0)
+			buf_adds(out, "print each line the first time it appears (drop repeats)");
+		else
+			buf_addf(out, "print the first line for each value of field %d", f);
+		return true;
+	}
+	used = 0;
+	if (sscanf(t, "{%31[A-Za-z_]+=$%d}END{print%31[A-Za-z_]}%n", id, &f, id2, &used) == 3 &&
+	    (size_t)used == n && str_eq(id, id2) && f > 0) {
+		buf_addf(out, "add up field %d of every line and print the total", f);
+		return true;
+	}
+	if (str_eq(t, "END{printNR}")) {
+		buf_adds(out, "print the number of lines");
+		return true;
+	}
+	return false;
+}
+
 static void describe_awk(const char *a, struct buf *out)
 {
 	const char *s = a, *body;
-	char re[128] = "";
+	char re[128] = "", cond[96] = "";
 	size_t start = out->len;
 
 	while (*s == ' ')
 		s++;
+	if (awk_idiom(s, out))
+		return;
 	if (*s == '/') {
 		const char *end = strchr(s + 1, '/');
 
@@ -512,9 +675,14 @@ static void describe_awk(const char *a, struct buf *out)
 		s = end + 1;
 		while (*s == ' ')
 			s++;
+	} else if ((body = awk_cond(s, cond, sizeof(cond)))) {
+		s = body;
 	}
-	if (!*s && *re) {
-		buf_addf(out, "print lines matching /%s/", re);
+	if (!*s && (*re || *cond)) {
+		if (*re)
+			buf_addf(out, "print lines matching /%s/", re);
+		else
+			buf_addf(out, "print the lines where %s", cond);
 		return;
 	}
 	if (*s != '{')
@@ -557,7 +725,10 @@ static void describe_awk(const char *a, struct buf *out)
 		}
 		if (!any)
 			buf_adds(out, "the whole line");
-		buf_addf(out, " of %s", *re ? "lines matching /" : "each line");
+		if (*cond)
+			buf_addf(out, " of the lines where %s", cond);
+		else
+			buf_addf(out, " of %s", *re ? "lines matching /" : "each line");
 		if (*re)
 			buf_addf(out, "%s/", re);
 		if (body[1] && body[1] != ' ')
@@ -569,6 +740,156 @@ raw:
 	buf_adds(out, a);
 }
 
+/* After a count of 1, the word that follows in the template is made
+ * singular ("1 lines" reads "1 line"); adds it to out and returns the
+ * template after it. Templates name counted things in plain plurals. */
+static const char *singular(const char *tmpl, struct buf *out)
+{
+	size_t n = 0, keep;
+
+	if (tmpl[0] != ' ')
+		return tmpl;
+	while (isalpha((unsigned char)tmpl[1 + n]))
+		n++;
+	/* The word is tmpl[1..n]: "lines", "processes"; not "less". */
+	if (n < 3 || tmpl[n] != 's' || tmpl[n - 1] == 's')
+		return tmpl;
+	keep = n > 4 && tmpl[n - 1] == 'e' && tmpl[n - 2] == 's' && tmpl[n - 3] == 's' ? n - 2 : n - 1;
+	buf_add(out, tmpl, 1 + keep);
+	return tmpl + 1 + n;
+}
+
+/* BSD date -v: [+|-]N and a unit. With a sign it moves the time; without
+ * one it sets that field (-v0H: the hour 0). */
+static void describe_dateadj(const char *a, struct buf *out)
+{
+	static const struct {
+		char c;
+		const char *unit;
+	} units[] = {
+		{'y', "year"}, {'m', "month"}, {'w', "week"}, {'d', "day"},
+		{'H', "hour"}, {'M', "minute"}, {'S', "second"},
+	};
+	bool sign = a[0] == '+' || a[0] == '-';
+	size_t n = strspn(a + sign, "0123456789");
+	const char *unit = NULL;
+
+	for (size_t i = 0; n && i < ARRAY_SIZE(units); i++)
+		if (a[sign + n] == units[i].c && !a[sign + n + 1])
+			unit = units[i].unit;
+	if (!unit) {
+		buf_addf(out, "adjust the time by %s (+1d: a day later; 0H: set the hour to 0)", a);
+		return;
+	}
+	if (sign)
+		buf_addf(out, "move the time %s %.*s %s%s", a[0] == '+' ? "forward" : "back",
+			 (int)n, a + 1, unit, n == 1 && a[1] == '1' ? "" : "s");
+	else
+		buf_addf(out, "set the %s to %.*s", unit, (int)n, a);
+}
+
+/* sort -k F1[.C][opts][,F2[.C][opts]]: "field 2, as numbers, reversed". */
+static void describe_sortkey(const char *a, struct buf *out)
+{
+	static const struct {
+		char c;
+		const char *what;
+	} kinds[] = {
+		{'n', "as numbers"}, {'h', "as human sizes (2K, 1G)"}, {'g', "as general numbers"},
+		{'V', "as version numbers"}, {'M', "as month names"}, {'f', "ignoring case"},
+		{'b', "ignoring leading blanks"}, {'d', "in dictionary order"}, {'R', "randomly"},
+		{'r', "reversed"},
+	};
+	size_t start = out->len, n1 = strspn(a, "0123456789"), n2 = 0;
+	const char *s = a + n1, *f2 = NULL;
+	char flags[16] = "";
+	size_t nf = 0;
+
+	if (!n1)
+		goto raw;
+	for (int part = 0; part < 2; part++) {
+		if (*s == '.')
+			s += 1 + strspn(s + 1, "0123456789");
+		while (*s && *s != ',' && nf + 1 < sizeof(flags)) {
+			if (!strchr("nhgVMfbdRr", *s))
+				goto raw;
+			if (!memchr(flags, *s, nf))
+				flags[nf++] = *s;
+			s++;
+		}
+		if (part == 0 && *s == ',') {
+			f2 = s + 1;
+			n2 = strspn(f2, "0123456789");
+			if (!n2)
+				goto raw;
+			s = f2 + n2;
+		} else {
+			break;
+		}
+	}
+	if (*s)
+		goto raw;
+	if (f2 && n1 == n2 && !memcmp(a, f2, n1))
+		buf_addf(out, "field %.*s", (int)n1, a);
+	else if (f2)
+		buf_addf(out, "fields %.*s to %.*s", (int)n1, a, (int)n2, f2);
+	else
+		buf_addf(out, "field %.*s to the end of the line", (int)n1, a);
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (memchr(flags, kinds[i].c, nf))
+			buf_addf(out, ", %s", kinds[i].what);
+	return;
+raw:
+	buf_truncate(out, start);
+	buf_addf(out, "the key %s", a);
+}
+
+/* git push's refspecs: main, +main (forced), local:remote, :remote
+ * (deletes it). */
+static void describe_refspec(const char *a, struct buf *out)
+{
+	bool force = a[0] == '+';
+	const char *s = a + force, *colon = strchr(s, ':');
+
+	if (colon == s)
+		buf_addf(out, "delete the remote branch or tag %s", s + 1);
+	else if (colon && colon[1])
+		buf_addf(out, "push the local %.*s to the remote's %s", (int)(colon - s), s, colon + 1);
+	else
+		buf_addf(out, "branch or tag %s", s);
+	if (force && colon != s)
+		buf_adds(out, ", forced (overwriting the remote's history)");
+}
+
+/* make's operands: NAME=value sets a variable, anything else is a target. */
+static void describe_mkarg(const char *a, struct buf *out)
+{
+	const char *eq = strchr(a, '=');
+
+	if (eq && eq > a && strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") ==
+				    (size_t)(eq - a))
+		buf_addf(out, "set the make variable %.*s to %s", (int)(eq - a), a, eq + 1);
+	else
+		buf_adds(out, "target to build");
+}
+
+/* head -n / tail -n counts: "3" "-3" for head; "3" "+3" for tail. */
+static void describe_count(const char *a, bool head, const char *unit, struct buf *out)
+{
+	bool other = (head && a[0] == '-') || (!head && a[0] == '+');
+	const char *n = a + (a[0] == '-' || a[0] == '+');
+	bool one = str_eq(n, "1");
+
+	if (other && head)
+		buf_addf(out, "all but the last %s %s%s", n, unit, one ? "" : "s");
+	else if (other)
+		buf_addf(out, "from %s %s on", unit, n);
+	else if (one)
+		buf_addf(out, "the %s %s", head ? "first" : "last", unit);
+	else
+		buf_addf(out, "the %s %s %ss", head ? "first" : "last", n, unit);
+}
+
 void explain_expand(const char *tmpl, const char *a, const char *as_written, struct buf *out)
 {
 	static const struct {
@@ -578,7 +899,9 @@ void explain_expand(const char *tmpl, const char *a, const char *as_written, str
 		{"{type}", describe_type}, {"{size}", describe_size}, {"{num}", describe_num},
 		{"{mode}", describe_mode}, {"{perm}", describe_perm}, {"{sig}", describe_sig},
 		{"{glob}", explain_describe_glob}, {"{date}", describe_date}, {"{dur}", describe_dur},
-		{"{sed}", describe_sed}, {"{awk}", describe_awk},
+		{"{sed}", describe_sed}, {"{awk}", describe_awk}, {"{mkarg}", describe_mkarg},
+		{"{dateadj}", describe_dateadj}, {"{sortkey}", describe_sortkey},
+		{"{refspec}", describe_refspec}, {"{bdays}", describe_bsd_days},
 	};
 
 	while (*tmpl) {
@@ -589,8 +912,24 @@ void explain_expand(const char *tmpl, const char *a, const char *as_written, str
 			continue;
 		}
 		if (str_startswith(tmpl, "{}")) {
-			buf_adds(out, a && *a ? a : as_written);
+			/* Blank text (cut -d ' ') is shown quoted, as written. */
+			bool blank = a && *a && !a[strspn(a, " \t")] && as_written && *as_written;
+
+			buf_adds(out, a && *a && !blank ? a : as_written);
 			tmpl += 2;
+			if (a && str_eq(a, "1"))
+				tmpl = singular(tmpl, out);
+			continue;
+		}
+		if (str_startswith(tmpl, "{head") || str_startswith(tmpl, "{tail")) {
+			/* {headl} {headc} {taill} {tailc}: lines or bytes. */
+			const char *unit = tmpl[5] == 'c' ? "byte" : "line";
+
+			if (a && *a)
+				describe_count(a, tmpl[1] == 'h', unit, out);
+			else
+				buf_addf(out, "%s %ss", as_written, unit);
+			tmpl += 7;
 			continue;
 		}
 		if (str_startswith(tmpl, "{days}") || str_startswith(tmpl, "{mins}")) {
@@ -612,6 +951,8 @@ void explain_expand(const char *tmpl, const char *a, const char *as_written, str
 		}
 		if (a)
 			describers[i].fn(a, out);
+		else if (*as_written && !as_written[strspn(as_written, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_")])
+			buf_adds(out, as_written); /* a row's NAME, in a note */
 		else
 			buf_addf(out, "%s (known only when it runs)", as_written);
 		tmpl += strlen(describers[i].name);

@@ -12,7 +12,7 @@
  * first role is for the first operand, and so on, and the last role is
  * for the rest; a role starting with $ is for the last operand when there
  * are two or more (cp SRC... DEST). A role or argument named @cmd is shell
- * code, explained in turn.
+ * code, explained in turn ("@cmd there": code run elsewhere, as by ssh).
  */
 #ifndef CARO_EXPLAIN_INT_H
 #define CARO_EXPLAIN_INT_H
@@ -30,8 +30,11 @@ enum xstyle {
 	XS_ENV,    /* options, NAME=value words, then a command (env) */
 };
 
+/* Names and flags are held in the rows rather than pointed to: a pointer
+ * in a table costs a relocation at every start of caro (PIE), whether or
+ * not anything is explained, and the tables have thousands of rows. */
 struct xprog {
-	const char *name;     /* "ls", or "git commit" for a subcommand */
+	char name[28];        /* "ls", or "git commit" for a subcommand */
 	unsigned char style;  /* enum xstyle */
 	unsigned char plat;   /* EXPLAIN_* marks */
 	unsigned char skip;   /* XS_WRAP: operands before the command */
@@ -40,18 +43,30 @@ struct xprog {
 };
 
 /* Argument kinds, by the first character of xopt.arg:
- *   NULL    no argument
+ *   ""      no argument
  *   "N"     required: -n5, -n 5, --lines=5, --lines 5
  *   "?N"    optional, attached only: -i.bak, --color=auto
+ *   "~N"    optional: attached, or the next word unless it starts with -
+ *           (lsof -i :8080, lsof -i)
+ *   "2N"    two words (jq --arg NAME VALUE)
  * A flag "-#" stands for a dash and digits (head -5); a flag "+" for a
- * word starting with + (date +%F, the rest is the argument). */
+ * word starting with + (date +%F, the rest is the argument); a flag "@"
+ * for a word starting with @ (dig @8.8.8.8); a flag "-" for a lone dash
+ * (su -). The option's text is explain_opts_what[] at the same index
+ * (opt_what()): the keys hold no pointers. */
 struct xopt {
-	const char *prog;
-	const char *flag;
-	const char *arg;
+	char prog[24];
+	char flag[28];
+	char arg[16];
 	unsigned char plat;
-	const char *what;
+	unsigned char roles; /* XR_* */
 };
+
+/* How an option changes the roles of the operands that follow it. */
+#define XR_FIRST 0x1u /* it gives the first operand: grep -e PAT, sed -f FILE */
+#define XR_LAST  0x2u /* it gives the last ($) operand: cp -t DIR */
+#define XR_STOP  0x4u /* the words after it are all operands: python -m MOD */
+#define XR_SIG   0x8u /* it names the signal: a later -N is an ID (kill -s HUP -1) */
 
 /* explain_describe.c */
 
@@ -66,6 +81,7 @@ bool explain_is_signal(const char *a);
 extern const struct xprog explain_progs[];
 extern const size_t explain_n_progs;
 extern const struct xopt explain_opts_table[];
+extern const char *const explain_opts_what[];
 extern const size_t explain_n_opts;
 
 #endif
