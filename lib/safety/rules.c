@@ -58,6 +58,13 @@ const struct optspec safety_optspecs[] = {
 	 "user group host prompt chdir role type close-from other-user command-timeout "
 	 "login-class", false},
 	{"doas", NULL, "uC", "", false},
+	{"usermod useradd", NULL, "cdefgGklKpsuR",
+	 "comment home expiredate inactive gid groups login password shell uid root "
+	 "prefix key skel", false},
+	{"passwd", NULL, "nxwiR", "mindays maxdays warndays inactive root repository", false},
+	{"chage", NULL, "dEImMWR",
+	 "lastday expiredate inactive mindays maxdays warndays root", false},
+	{"chsh", NULL, "sR", "shell root", false},
 	{"pkexec run0", NULL, "uDg", "user group chdir description", false},
 	{"nice", NULL, "n", "adjustment", false},
 	{"time", NULL, "fo", "format output", false},
@@ -700,6 +707,27 @@ static int m_partition_destroy(struct cmd *c)
 	return -1;
 }
 
+/* Verbs and options of disk tools that destroy what a device holds:
+ * cryptsetup luksFormat (a new empty volume), nvme format and sanitize,
+ * hdparm's ATA secure erase and raw sector writes. */
+static int m_erase_verb(struct cmd *c)
+{
+	size_t i;
+
+	for (i = 1; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		if (!strcmp(c->prog, "hdparm") ?
+			    safety_prog_in(s, "--security-erase --security-erase-enhanced "
+					      "--trim-sector-ranges --write-sector --make-bad-sector") :
+			    (s[0] != '-' && (str_ieq(s, "luksFormat") || str_ieq(s, "erase") ||
+					     str_ieq(s, "luksErase") || str_ieq(s, "reencrypt") ||
+					     str_ieq(s, "format") || str_ieq(s, "sanitize"))))
+			return m_any_device(c);
+	}
+	return -1;
+}
+
 static int m_partition_edit(struct cmd *c)
 {
 	return partition_listing(c) ? -1 : m_any_device(c);
@@ -732,6 +760,9 @@ static int write_target(struct cmd *c, bool (*pred)(const struct pinfo *pi, cons
 		return -1;
 	}
 	i = dest_operand(c);
+	/* cp x /tmp writes /tmp/x, a temporary file, not /tmp itself. */
+	if (i >= 0 && is_tmp_dir(c, (size_t)i))
+		return -1;
 	return i >= 0 && pred(safety_path(c, (size_t)i), &c->av[i]) ? i : -1;
 }
 
@@ -1270,6 +1301,19 @@ static int m_power_isolate(struct cmd *c)
 static int m_net_stop(struct cmd *c)
 {
 	return service_verb(c, "stop disable mask kill", NET_UNITS);
+}
+
+/* The units the system itself runs on: logins, the message bus, logging,
+ * device events, the graphical session. */
+#define CORE_UNITS "dbus dbus.service dbus.socket dbus-broker dbus-broker.service " \
+	"systemd-journald systemd-journald.service systemd-journald.socket " \
+	"systemd-logind systemd-logind.service systemd-udevd systemd-udevd.service " \
+	"polkit polkit.service display-manager display-manager.service gdm gdm.service " \
+	"gdm3 lightdm lightdm.service sddm sddm.service"
+
+static int m_core_stop(struct cmd *c)
+{
+	return service_verb(c, "stop disable mask kill", CORE_UNITS);
 }
 
 /* Taking an interface, route table or all networking down: remote access
@@ -2350,6 +2394,35 @@ static int m_passwd_delete(struct cmd *c)
 	return -1;
 }
 
+/* A change to the root account itself (its password, shell, expiry or
+ * lock: passwd root, usermod -s /sbin/nologin root, chage -E 0 root), a
+ * second account with uid 0 (useradd -o -u 0), or root's password set
+ * from static text (echo root:x | chpasswd). */
+static int m_root_account(struct cmd *c)
+{
+	struct optit it = OPTIT_INIT;
+	struct opt o;
+	int i;
+
+	if (!strcmp(c->prog, "chpasswd")) {
+		const char *t = c->in && c->in->kind == IN_TEXT ? c->in->text : NULL;
+
+		return t && (str_startswith(t, "root:") || strstr(t, "\nroot:")) ? 0 : -1;
+	}
+	while (opt_next(c, &it, &o))
+		if (opt_is(&o, 'u', "uid") && o.val && !strcmp(o.val, "0"))
+			return (int)o.i;
+	/* chage -l root and passwd -S root only read. */
+	if (cmd_has_short(c, 'l') && !strcmp(c->prog, "chage"))
+		return -1;
+	if (!strcmp(c->prog, "passwd") && (cmd_has_short(c, 'S') || cmd_has_long(c, "--status")))
+		return -1;
+	FOR_OPERANDS(c, i)
+		if (!strcmp(c->av[i].s, "root"))
+			return i;
+	return -1;
+}
+
 #define ADMIN_GROUPS "sudo wheel admin root adm docker lxd libvirt disk"
 
 /* Is one of the comma-separated names in csv in the space-separated list? */
@@ -2868,8 +2941,8 @@ static int m_exfil(struct cmd *c)
 
 #define SQL_CLIENTS "psql mysql mariadb sqlite3 clickhouse-client cqlsh sqlcmd duckdb"
 
-/* shred destroys what it names as surely as rm, -u or not. */
-#define RM "rm unlink shred"
+/* shred and srm destroy what they name as surely as rm, -u or not. */
+#define RM "rm unlink shred srm"
 #define WRITERS "tee cp mv install rsync truncate sed perl"
 
 const struct rule safety_rules[] = {
@@ -2917,10 +2990,12 @@ const struct rule safety_rules[] = {
 	{"mkfs", "mkfs mkfs.* mke2fs mkswap newfs newfs_* mkdosfs mkntfs mkexfatfs", m_any,
 	 RISK_MODERATE, "creates a filesystem", RULE_FALLBACK},
 	{"wipefs", "wipefs", m_wipefs, RISK_CRITICAL, "erases the filesystem signatures of a disk", 0},
-	{"shred-device", "shred scrub", m_any_device, RISK_CRITICAL,
+	{"shred-device", "shred scrub srm", m_any_device, RISK_CRITICAL,
 	 "overwrites a whole disk device", 0},
 	{"discard-device", "blkdiscard", m_any_device, RISK_CRITICAL,
 	 "discards every block of a disk: its data is gone", 0},
+	{"erase-device", "cryptsetup nvme hdparm", m_erase_verb, RISK_CRITICAL,
+	 "erases or reformats a disk: everything on it is lost", 0},
 	{"partition-destroy", "sgdisk sfdisk parted", m_partition_destroy, RISK_CRITICAL,
 	 "rewrites or erases a disk's partition table", 0},
 	{"partition-edit", "fdisk gdisk cfdisk cgdisk parted sgdisk sfdisk", m_partition_edit,
@@ -3003,6 +3078,8 @@ const struct rule safety_rules[] = {
 	 "stops or disables the firewall or a security service", 0},
 	{"network-stop", "systemctl service", m_net_stop, RISK_HIGH,
 	 "stops the network service: remote access is lost", 0},
+	{"core-stop", "systemctl service", m_core_stop, RISK_HIGH,
+	 "stops a unit the system runs on (logins, message bus, logging, the session)", 0},
 	{"network-down", "ifconfig ifdown ip nmcli", m_net_down, RISK_HIGH,
 	 "takes the network down: remote access is lost", 0},
 	{"network-config", "ifconfig nmcli", m_net_config, RISK_MODERATE,
@@ -3033,6 +3110,8 @@ const struct rule safety_rules[] = {
 	 "deletes a user together with their home directory", 0},
 	{"passwd-empty", "passwd usermod", m_passwd_delete, RISK_HIGH,
 	 "removes a password: the account opens without one", 0},
+	{"root-account", "passwd usermod useradd chage chsh chpasswd", m_root_account, RISK_HIGH,
+	 "changes the root account or makes another account with root's uid", 0},
 	{"grant-admin", "usermod gpasswd adduser addgroup", m_grant_admin, RISK_HIGH,
 	 "makes a user an administrator (sudo, wheel, docker or disk group)", 0},
 	{"setcap-root", "setcap", m_setcap_root, RISK_HIGH,
@@ -3279,6 +3358,12 @@ static bool ro_history(struct cmd *c)
 static bool ro_crontab(struct cmd *c)
 {
 	return cmd_has_short(c, 'l');
+}
+
+/* passwd -S: an account's password status. */
+static bool ro_passwd(struct cmd *c)
+{
+	return (cmd_has_short(c, 'S') || cmd_has_long(c, "--status")) && m_root_account(c) < 0;
 }
 
 static bool ro_kill(struct cmd *c)
@@ -3634,7 +3719,7 @@ static const struct ro read_only[] = {
 	 "sw_vers system_profiler systeminfo lsb_release neofetch fastfetch screenfetch uname "
 	 "mkdir touch mktemp findmnt lsmod modinfo getfacl lsattr namei look locate "
 	 "mlocate plocate fd fdfind fzf sha3sum dmidecode lshw inxi sensors "
-	 "acpi upower ioreg nettop nvidia-smi lsns lslocks lsipc chage pinky whereami "
+	 "acpi upower ioreg nettop nvidia-smi lsns lslocks lsipc pinky whereami "
 	 "glxinfo xrandr xdpyinfo mdfind mdls lpstat nm objdump readelf ldd size "
 	 "otool file-roller test-fs pr iconv numfmt shuf tsort csplit split sleep units "
 	 "ip6tables-save iptables-save nft-list ssh-add ssh-keyscan gpg-connect-agent "
@@ -3665,7 +3750,8 @@ static const struct ro read_only[] = {
 	{"make gmake", ro_make},
 	{"nc ncat netcat", ro_nc},
 	{"history", ro_history},
-	{"crontab", ro_crontab},
+	{"crontab chage", ro_crontab},
+	{"passwd", ro_passwd},
 	{"kill", ro_kill},
 	{"fdisk sfdisk parted sgdisk gdisk wipefs", ro_listing},
 	{"diskutil", ro_diskutil},

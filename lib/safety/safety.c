@@ -3940,6 +3940,77 @@ static bool is_forever(const struct shell_node *cond, bool until)
 		     : (!strcmp(c->words->text, "true") || !strcmp(c->words->text, ":"));
 }
 
+/* for ((init; test; step)) with no test, or a test of 1, runs forever. */
+static bool is_forever_for(const struct shell_node *n)
+{
+	const char *t = n->arith && n->words && n->words->parts ? n->words->parts->text : NULL;
+	const char *a, *b;
+
+
+	if (!t || !(a = strchr(t, ';')) || !(b = strchr(a + 1, ';')))
+		return false;
+	for (a++; a < b && (*a == ' ' || *a == '\t'); a++)
+		;
+	while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+		b--;
+	return a == b || (b - a == 1 && *a == '1');
+}
+
+/* What the body of an endless loop does: leaves it (break, exit, return),
+ * waits between rounds (sleep, read...), or makes something new each
+ * round (a file, a directory, output appended). */
+struct loop_scan {
+	bool leaves, paced, creates;
+};
+
+static void scan_loop(const struct shell_node *n, struct loop_scan *ls, int depth)
+{
+	const struct shell_node *c;
+	const struct shell_redir *r;
+
+	if (!n || depth > 64)
+		return;
+	for (r = n->redirs; r; r = r->next)
+		if ((r->op == SHELL_REDIR_OUT || r->op == SHELL_REDIR_APPEND ||
+		     r->op == SHELL_REDIR_CLOBBER || r->op == SHELL_REDIR_OUT_ERR ||
+		     r->op == SHELL_REDIR_APPEND_ERR) &&
+		    !(r->target && r->target->text && !strncmp(r->target->text, "/dev/", 5)) &&
+		    (r->op == SHELL_REDIR_APPEND || r->op == SHELL_REDIR_APPEND_ERR ||
+		     !r->target || !r->target->text))
+			ls->creates = true; /* appended, or a new name each round */
+	if (n->kind == SHELL_SIMPLE) {
+		const char *p = n->words ? n->words->text : NULL, *slash;
+
+		if (!p)
+			return;
+		if ((slash = strrchr(p, '/')))
+			p = slash + 1;
+		if (safety_prog_in(p, "break exit return"))
+			ls->leaves = true;
+		else if (safety_prog_in(p, "sleep wait read inotifywait select usleep"))
+			ls->paced = true;
+		else if (safety_prog_in(p, "mkdir touch cp dd fallocate mkfifo mknod mktemp ln "
+					   "install truncate tee split"))
+			ls->creates = true;
+		return;
+	}
+	scan_loop(n->cond, ls, depth + 1);
+	for (c = n->child; c; c = c->next)
+		scan_loop(c, ls, depth + 1);
+	scan_loop(n->alt, ls, depth + 1);
+}
+
+/* An endless loop that makes something every round and never waits or
+ * leaves fills the disk or the inode table (while :; do mkdir d; cd d;
+ * done). */
+static bool loop_fills(const struct shell_node *body)
+{
+	struct loop_scan ls = {false, false, false};
+
+	scan_loop(body, &ls, 0);
+	return ls.creates && !ls.leaves && !ls.paced;
+}
+
 static bool has_background(const struct shell_node *l)
 {
 	const struct shell_node *c;
@@ -3949,6 +4020,8 @@ static bool has_background(const struct shell_node *l)
 			return true;
 	return false;
 }
+
+#define FILL_LOOP_MSG "creates files or directories in an endless loop: fills the disk"
 
 static void add_node_reason(struct sctx *x, const struct shell_node *n, const char *rule,
 			    enum risk risk, const char *msg)
@@ -4522,12 +4595,17 @@ static void walk_node_at(struct sctx *x, const struct shell_node *n, const struc
 		if (is_forever(n->cond, n->kind == SHELL_UNTIL) && has_background(n->child))
 			add_node_reason(x, n, "fork-loop", RISK_HIGH,
 					"starts background processes in an endless loop");
+		else if (is_forever(n->cond, n->kind == SHELL_UNTIL) && loop_fills(n->child))
+			add_node_reason(x, n, "fill-loop", RISK_HIGH, FILL_LOOP_MSG);
 		walk_list(x, n->cond);
 		walk_list(x, n->child);
 		break;
 	case SHELL_FOR: {
 		const struct shell_word *w;
 		struct var *v = NULL;
+
+		if (is_forever_for(n) && loop_fills(n->child))
+			add_node_reason(x, n, "fill-loop", RISK_HIGH, FILL_LOOP_MSG);
 
 		walk_word_subs(x, n->words);
 		if (n->var && n->var->text && !n->arith) {
