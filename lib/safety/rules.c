@@ -2517,6 +2517,9 @@ static const struct sword *inline_code(const struct cmd *c)
 	for (i = 1; i + 1 < c->ac; i++) {
 		const char *s = c->av[i].s;
 
+		/* deno eval CODE, bun eval CODE */
+		if (i == 1 && !strcmp(s, "eval") && safety_prog_in(c->prog, "deno bun"))
+			return &c->av[i + 1];
 		if (s[0] != '-')
 			return NULL;
 		if (!strcmp(s, "-c") || !strcmp(s, "-e") || !strcmp(s, "-E") || !strcmp(s, "-r") ||
@@ -2577,39 +2580,123 @@ static int m_code_shell(struct cmd *c)
 	return -1;
 }
 
-/* Deletions in code: shutil.rmtree("/"), FileUtils.rm_rf("~"),
- * fs.rmSync("/etc"), unlink glob "/x". */
-static int m_code_delete(struct cmd *c)
+/* The first path a call in code names: the quoted argument after
+ * call(, past wrapping calls (os.path.expanduser("~"), Path("/etc")).
+ * Path.home() and os.homedir() name the home dir. After the path, *rest
+ * points past its closing quote. False if the argument is not literal. */
+static bool code_call_path(const char *q, char *path, size_t cap, const char **rest)
 {
-	static const char *const calls[] = {"rmtree", "rm_rf", "rmSync", "rmdirSync", "remove_dir_all",
-					    "unlink", "rmdir", "remove", "File.delete", "deleteSync"};
+	const char *e;
+
+	for (;;) {
+		while (*q && strchr(" (glob", *q))
+			q++;
+		if (str_startswith(q, "Path.home()") || str_startswith(q, "os.homedir()") ||
+		    str_startswith(q, "Dir.home")) {
+			snprintf(path, cap, "~");
+			*rest = q;
+			return true;
+		}
+		e = q;
+		while (isalnum((unsigned char)*e) || *e == '_' || *e == '.')
+			e++;
+		if (e == q || *e != '(')
+			break;
+		q = e + 1; /* a wrapping call: look inside it */
+	}
+	if (*q != '"' && *q != '\'')
+		return false;
+	e = strchr(q + 1, *q);
+	if (!e || (size_t)(e - q) >= cap)
+		return false;
+	snprintf(path, cap, "%.*s", (int)(e - q - 1), q + 1);
+	*rest = e + 1;
+	return true;
+}
+
+/* Does a call of one of calls (NULL-terminated) in the inline code name a
+ * path pred accepts? For "open", only when a mode that writes follows
+ * (open("/etc/hosts", "w")). Returns the code's av index, or -1. */
+static int code_calls_path(struct cmd *c, const char *const *calls,
+			   bool (*pred)(const struct pinfo *pi, const struct sword *w))
+{
 	const struct sword *w = inline_code(c);
-	size_t k;
 
 	if (!w)
 		return -1;
-	for (k = 0; k < ARRAY_SIZE(calls); k++) {
-		const char *s;
+	for (; *calls; calls++) {
+		const char *s, *rest;
 
-		for (s = strstr(w->s, calls[k]); s; s = strstr(s + 1, calls[k])) {
-			const char *q = s + strlen(calls[k]), *e;
+		for (s = strstr(w->s, *calls); s; s = strstr(s + 1, *calls)) {
 			char path[512];
 			struct pinfo pi;
 
-			while (*q && strchr(" (glob", *q))
-				q++;
-			if (*q != '"' && *q != '\'')
+			/* a whole name: not "os.removedirs" for "remove" */
+			if (isalnum((unsigned char)s[strlen(*calls)]) || s[strlen(*calls)] == '_' ||
+			    (s > w->s && (isalnum((unsigned char)s[-1]) || s[-1] == '_')))
 				continue;
-			e = strchr(q + 1, *q);
-			if (!e || (size_t)(e - q) >= sizeof(path))
+			if (!code_call_path(s + strlen(*calls), path, sizeof(path), &rest))
 				continue;
-			snprintf(path, sizeof(path), "%.*s", (int)(e - q - 1), q + 1);
+			if (!strcmp(*calls, "open")) {
+				while (*rest == ' ' || *rest == ',')
+					rest++;
+				if ((*rest != '"' && *rest != '\'') || !strpbrk(rest + 1, "wax+") ||
+				    strpbrk(rest + 1, "wax+") > strchr(rest + 1, *rest))
+					continue;
+			}
 			safety_classify_cmd(c, path, path[0] == '~', &pi);
-			if (pi.cls == PC_ROOT || pi.cls == PC_HOME || pi.cls == PC_SYSTEM)
+			if (pred(&pi, NULL))
 				return code_index(c, w);
 		}
 	}
 	return -1;
+}
+
+static const char *const code_delete_calls[] = {
+	"rmtree", "rm_rf", "rm_r", "rmSync", "rmdirSync", "remove_dir_all", "unlink", "unlinkSync",
+	"rmdir", "remove", "removeSync", "File.delete", "deleteSync", "removedirs", NULL};
+
+static bool p_code_delete_wide(const struct pinfo *pi, const struct sword *w)
+{
+	(void)w;
+	return pi->cls == PC_ROOT || pi->cls == PC_HOME || pi->cls == PC_SYSTEM;
+}
+
+/* Deletions in code: shutil.rmtree("/"), FileUtils.rm_rf("~"),
+ * fs.rmSync("/etc"), unlink glob "/x", shutil.rmtree(Path.home()); a walk
+ * of / or a home in code that deletes (os.walk("/") ... os.remove). */
+static int m_code_delete(struct cmd *c)
+{
+	const struct sword *w = inline_code(c);
+	const char *const walk[] = {"walk", "glob", "rglob", NULL};
+
+	if (!w)
+		return -1;
+	if (code_calls_path(c, code_delete_calls, p_code_delete_wide) >= 0)
+		return code_index(c, w);
+	/* A walk deletes nothing on its own: only with a delete call. */
+	for (const char *const *k = code_delete_calls; *k; k++)
+		if (strstr(w->s, *k))
+			return code_calls_path(c, walk, p_code_delete_wide);
+	return -1;
+}
+
+static bool p_code_system(const struct pinfo *pi, const struct sword *w)
+{
+	(void)w;
+	return (p_system_write(pi, w) || pi->auth || pi->login_keys) && pi->cls != PC_DEVICE;
+}
+
+/* Code that deletes or writes a system file, or the files that control
+ * logins: os.remove("/etc/passwd"), open("/etc/hosts", "w"). */
+static int m_code_system_file(struct cmd *c)
+{
+	static const char *const writes[] = {"open", "write_text", "write_bytes",
+					      "writeFileSync", "appendFileSync", "File.write",
+					      "IO.write", "file_put_contents", NULL};
+	int i = code_calls_path(c, code_delete_calls, p_code_system);
+
+	return i >= 0 ? i : code_calls_path(c, writes, p_code_system);
 }
 
 /* make --eval TEXT, make -f - <<EOF: the makefile's recipes. */
@@ -3190,6 +3277,9 @@ const struct rule safety_rules[] = {
 	{"code-delete", "python python2 python3 python3.* pypy pypy3 perl ruby node nodejs deno bun "
 	 "php lua", m_code_delete, RISK_CRITICAL,
 	 "code deletes /, a home or a system directory", 0},
+	{"code-system-file", "python python2 python3 python3.* pypy pypy3 perl ruby node nodejs deno "
+	 "bun php lua", m_code_system_file, RISK_HIGH,
+	 "code deletes or overwrites a system file or one that controls logins", 0},
 	{"inline-code", "python python2 python3 python3.* pypy pypy3 perl ruby node nodejs deno bun "
 	 "php lua osascript pwsh powershell expect tclsh R Rscript julia", m_inline_code,
 	 RISK_MODERATE, "runs inline code", 0},
@@ -3296,7 +3386,13 @@ static bool ro_pkg(struct cmd *c)
 	if (!strcmp(c->prog, "pacman"))
 		return cmd_has_short(c, 'Q') || (cmd_has_short(c, 'S') && (cmd_has_short(c, 's') ||
 									   cmd_has_short(c, 'i')));
-	return sub_is(c, i, "list search show info policy depends rdepends madison outdated "
+	/* conda env list, go env GOPATH read; conda env remove, go env -w
+	 * change. */
+	if (sub_is(c, i, "env"))
+		return (i + 1 < c->ac && sub_is(c, i + 1, "list export")) ||
+		       (!strcmp(c->prog, "go") && !cmd_has_short(c, 'w') && !cmd_has_short(c, 'u'));
+	return sub_is(c, i, "list search show info policy depends rdepends madison outdated tree "
+			    "metadata "
 			    "freeze check ls view config doctor deps desc uses leaves "
 			    "repolist provides whatprovides history find why explain audit "
 			    "home --version");
@@ -3691,6 +3787,20 @@ static bool ro_make(struct cmd *c)
 	       cmd_has_long(c, "--question");
 }
 
+/* ssh-keygen -l (fingerprint), -F (look up a host), -B (bubblebabble),
+ * -y (print a public key) only read. */
+static bool ro_ssh_keygen(struct cmd *c)
+{
+	return cmd_has_short(c, 'l') || cmd_has_short(c, 'F') || cmd_has_short(c, 'B') ||
+	       cmd_has_short(c, 'y');
+}
+
+/* fc -l lists history; fc alone edits and runs a command again. */
+static bool ro_fc(struct cmd *c)
+{
+	return cmd_has_short(c, 'l');
+}
+
 /* nc -z: a port scan that sends nothing. */
 static bool ro_nc(struct cmd *c)
 {
@@ -3723,7 +3833,8 @@ static const struct ro read_only[] = {
 	 "glxinfo xrandr xdpyinfo mdfind mdls lpstat nm objdump readelf ldd size "
 	 "otool file-roller test-fs pr iconv numfmt shuf tsort csplit split sleep units "
 	 "ip6tables-save iptables-save nft-list ssh-add ssh-keyscan gpg-connect-agent "
-	 "column http https xh", NULL},
+	 "column http https xh uuidgen arch exa eza lsd glances ncdu gdu dust duf pipdeptree "
+	 "csvlook csvstat lsb_release hwinfo", NULL},
 	{"git", ro_git},
 	{"docker podman nerdctl", ro_docker},
 	{"kubectl oc", ro_kube},
@@ -3750,6 +3861,8 @@ static const struct ro read_only[] = {
 	{"make gmake", ro_make},
 	{"nc ncat netcat", ro_nc},
 	{"history", ro_history},
+	{"ssh-keygen", ro_ssh_keygen},
+	{"fc", ro_fc},
 	{"crontab chage", ro_crontab},
 	{"passwd", ro_passwd},
 	{"kill", ro_kill},
@@ -3771,7 +3884,8 @@ static const struct ro read_only[] = {
 	{"ssh mosh", NULL},
 	{"gzcat zdiff zcmp getent vm_stat memory_pressure sw_vers uptime ioreg diskutil-list "
 	 "nslookup pbpaste", NULL},
-	{"log dscl pmset scutil ipconfig systemsetup resolvectl networksetup defaults", ro_query_arg},
+	{"log dscl pmset scutil ipconfig systemsetup resolvectl networksetup defaults pactl "
+	 "wpctl", ro_query_arg},
 };
 
 bool safety_read_only(struct cmd *c, int ro)
