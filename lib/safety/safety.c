@@ -124,6 +124,9 @@ struct sctx {
 		bool on;
 		bool private_rest;  /* paths outside the mounts are the
 				       container's own (a new container) */
+		bool maybe_args;    /* the command about to be checked may
+				       be the arguments of the image's
+				       entrypoint (docker run IMAGE WORDS) */
 		char host_cwd[256]; /* the cwd outside, for mount sources */
 		char root[128];     /* chroot DIR inside it, or "" */
 		size_t n;
@@ -3190,6 +3193,13 @@ static void handle_container(struct sctx *x, struct cmd *c)
 	n = (start < c->ac ? c->ac - start : 0) + (entry != NULL);
 	if (it.i >= c->ac || !n)
 		goto out;
+	/* docker run IMAGE WORDS: WORDS are the command when the image has no
+	 * entrypoint, else the entrypoint's arguments, which we cannot know.
+	 * They are checked as a command, the worse reading, but a first word
+	 * that is no program we know is not blamed as one (trivy fs /src):
+	 * it may well be an argument. */
+	if (fresh && !entry && start < c->ac && c->av[start].s[0] == '-')
+		goto out;
 	av = n <= AV_STACK ? stack : xmallocarray(n, sizeof(*av));
 	k = 0;
 	if (entry)
@@ -3211,6 +3221,7 @@ static void handle_container(struct sctx *x, struct cmd *c)
 	t.av = av;
 	t.ac = n;
 	t.role = ROLE_OTHER;
+	x->ctr.maybe_args = fresh && !entry;
 	check_argv(x, &t);
 	x->cap = save_cap;
 	memcpy(x->cwd, save_cwd, sizeof(save_cwd));
@@ -3251,6 +3262,11 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 	int guard;
 	char *keep_root = NULL; /* the container's root before a chroot */
 	bool ctr_off = false;   /* nsenter left the container */
+	/* Only the container's own command may be an entrypoint's arguments,
+	 * not what it runs in turn. */
+	bool maybe_args = x->ctr.maybe_args;
+
+	x->ctr.maybe_args = false;
 
 	sp.used = 0;
 	sp.n_heap = 0;
@@ -3733,7 +3749,9 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 		 * program only prints its usage. */
 		if (!strcmp(c->av[c->ac - 1].s, "--help") || !strcmp(c->av[c->ac - 1].s, "--version"))
 			goto out;
-		if (!info.known)
+		if (!info.known && maybe_args)
+			;
+		else if (!info.known)
 			safety_add(c, 0, "unknown-program", RISK_MODERATE,
 				   "%s is not a known read-only command", c->prog);
 		else
@@ -4799,6 +4817,7 @@ int safety_check(const char *cmd, size_t len, const struct safety_opts *opts,
 	x.argv_depth = 0;
 	x.cap = RISK_CRITICAL;
 	x.ctr.on = false;
+	x.ctr.maybe_args = false;
 	x.ctr.root[0] = '\0';
 	x.opts = opts ? opts : &none;
 	x.v = v;
