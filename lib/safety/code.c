@@ -102,6 +102,52 @@ static const char *skip_group(const char *p)
 	return p;
 }
 
+/* A lookup of an environment variable (ENV["HOME"], os.environ['HOME'],
+ * os.getenv("HOME"), process.env.HOME, $ENV{HOME}, getenv("HOME")):
+ * written to b as ${NAME}, which the shell check resolves as it resolves
+ * $HOME. name (n bytes) is the identifier chain, e what follows it. */
+static bool env_ref(const char *name, size_t n, const char *e, struct cbuf *b)
+{
+	static const char *const lookups[] = {
+		"ENV", "$ENV", "os.environ", "os.environ.get", "os.getenv", "getenv", "ENV.fetch",
+		"System.getenv", "Deno.env.get", "process.env", "Sys.getenv",
+	};
+	const char *v = NULL, *z;
+	size_t k;
+
+	if (n > 12 && !strncmp(name, "process.env.", 12)) {
+		v = name + 12;
+		z = name + n;
+	} else {
+		for (k = 0; k < ARRAY_SIZE(lookups); k++)
+			if (strlen(lookups[k]) == n && !strncmp(name, lookups[k], n))
+				break;
+		if (k == ARRAY_SIZE(lookups) || (*e != '(' && *e != '[' && *e != '{'))
+			return false;
+		for (v = e + 1; *v == ' '; v++)
+			;
+		if (*v == '"' || *v == '\'') {
+			if (!(z = strchr(v + 1, *v)))
+				return false;
+			v++;
+		} else if (*e == '{') {
+			for (z = v; ident_ch(*z); z++)
+				; /* Perl's $ENV{HOME} */
+		} else {
+			return false;
+		}
+	}
+	if (z == v || z - v > 64)
+		return false;
+	for (const char *q = v; q < z; q++)
+		if (!ident_ch(*q))
+			return false;
+	cb_add(b, "${", 2);
+	cb_add(b, v, (size_t)(z - v));
+	cb_add(b, "}", 1);
+	return true;
+}
+
 /* Text between delimiters from p (just past the opening one) to close,
  * backslash escapes decoded and, where interp, the interpolations of
  * Ruby (#{..}), Perl, PHP and JavaScript (${..}) and Python f-strings
@@ -126,8 +172,23 @@ static const char *lit_body(const char *p, char open, char close, bool interp, b
 			if (depth-- == 0)
 				return p + 1;
 		} else if (interp && ((*p == '#' || *p == '$') && p[1] == '{')) {
-			p = skip_group(p + 1) - 1;
-			cb_unknown(b);
+			/* "#{ENV['HOME']}", `${process.env.HOME}`: known as
+			 * ${HOME}; any other interpolation is not. */
+			const char *e = skip_group(p + 1), *q = p + 2, *n = q;
+
+			while (ident_ch(*n) || *n == '.')
+				n++;
+			if (n == q || !env_ref(q, (size_t)(n - q), n, b))
+				cb_unknown(b);
+			p = e - 1;
+			continue;
+		} else if (interp && *p == '$' && !strncmp(p + 1, "ENV{", 4)) {
+			/* Perl's "$ENV{HOME}" */
+			const char *e = skip_group(p + 4);
+
+			if (!env_ref(p, 4, p + 4, b))
+				cb_unknown(b);
+			p = e - 1;
 			continue;
 		} else if (fstr && *p == '{' && p[1] != '{') {
 			p = skip_group(p) - 1;
@@ -266,6 +327,7 @@ static void awk_field(const struct scan *s, int n, struct cbuf *b)
 	}
 }
 
+
 /* One operand at p (a literal, a name, a group); added to b. */
 static const char *operand(struct scan *s, const char *p, struct cbuf *b, int depth)
 {
@@ -311,6 +373,8 @@ static const char *operand(struct scan *s, const char *p, struct cbuf *b, int de
 		nl = (size_t)(p - start);
 		for (e = p; *e == ' '; e++)
 			;
+		if (env_ref(start, nl, e, b))
+			return *e == '(' || *e == '[' || *e == '{' ? skip_group(e) : p;
 		if (*e == '(' || *e == '[') {
 			/* A call or an index: its value is not known. */
 			cb_unknown(b);
@@ -428,23 +492,25 @@ static bool option_arg(const char *p, bool paren)
 			 (*q == '=' && q[1] == '>'));
 }
 
-/* Append t to b as one shell word, in single quotes. */
+/* Append t to b as one shell word, in double quotes: ${NAME} from
+ * env_ref stays an expansion (a literal $ in the code's text would
+ * expand too, which can only make the rating stricter). */
 static void cb_add_quoted(struct cbuf *b, const struct cbuf *t)
 {
 	size_t i, from = 0;
 
 	if (b->n)
 		cb_add(b, " ", 1);
-	cb_add(b, "'", 1);
-	for (i = 0; i <= t->n; i++) {
-		if (i < t->n && t->s[i] != '\'')
-			continue;
-		cb_add(b, t->s + from, i - from);
-		if (i < t->n)
-			cb_add(b, "'\\''", 4);
-		from = i + 1;
+	cb_add(b, "\"", 1);
+	for (i = 0; i < t->n; i++) {
+		if (t->s[i] && strchr("\"\\`", t->s[i])) {
+			cb_add(b, t->s + from, i - from);
+			cb_add(b, "\\", 1);
+			from = i;
+		}
 	}
-	cb_add(b, "'", 1);
+	cb_add(b, t->s + from, t->n - from);
+	cb_add(b, "\"", 1);
 	b->unknown |= t->unknown;
 }
 

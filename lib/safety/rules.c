@@ -74,6 +74,12 @@ const struct optspec safety_optspecs[] = {
 	{"nsenter", NULL, "tSGw", "target setuid setgid wd", false},
 	{"unshare", NULL, "SGRw", "setuid setgid root wd map-user map-group", false},
 	{"strace ltrace", NULL, "eopsuEIaPbX", "output", false},
+	{"cpulimit", NULL, "lpe", "limit pid exe", false},
+	{"trickle", NULL, "udwtlLn", "", false},
+	{"numactl", NULL, "NmCpiPw", "cpunodebind membind physcpubind preferred interleave",
+	 false},
+	{"xvfb-run", NULL, "nsfepw", "server-num server-args auth-file error-file xauth-protocol "
+	 "wait", false},
 	{"systemd-run", NULL, "pEM",
 	 "unit property description slice uid gid working-directory setenv machine", false},
 	{"timeout", NULL, "sk", "signal kill-after", false},
@@ -252,7 +258,8 @@ static const struct {
 	{PROG_SUDO, "sudo doas pkexec run0"},
 	{PROG_WRAPPER, "nice nohup command builtin exec time stdbuf ionice chrt taskset setsid coproc "
 		       "unbuffer caffeinate nocache catchsegv strace ltrace torsocks proxychains "
-		       "proxychains4 firejail rlwrap systemd-run doppler op nsenter unshare"},
+		       "proxychains4 firejail rlwrap systemd-run doppler op nsenter unshare valgrind "
+		       "xvfb-run chronic prlimit cpulimit trickle numactl"},
 };
 
 unsigned safety_prog_class(const char *prog)
@@ -844,6 +851,52 @@ static int m_archive_device(struct cmd *c)
 	return -1;
 }
 
+/* Unpacking an archive over / or a system dir (tar -xf x.tar -C /,
+ * unzip -o x.zip -d /usr, or after cd /): whatever the archive holds
+ * replaces the files there. /usr/local and /opt are routine. */
+static int m_extract_over(struct cmd *c)
+{
+	const char *dir = ".";
+	char child[512];
+	bool tar = c->prog[0] != 'u', extract = !tar;
+	int di = 0;
+	size_t i;
+	struct pinfo pi;
+
+	for (i = 1; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		if (tar && (safety_prog_in(s, "--extract --get") ||
+			    (s[0] == '-' && s[1] != '-' && strchr(s + 1, 'x')) ||
+			    (i == 1 && s[0] != '-' && strchr(s, 'x'))))
+			extract = true;
+		if (!strcmp(s, tar ? "-C" : "-d") || (tar && !strcmp(s, "--directory"))) {
+			if (i + 1 < c->ac) {
+				dir = c->av[i + 1].s;
+				di = (int)i + 1;
+			}
+		} else if (tar && str_startswith(s, "--directory=")) {
+			dir = s + 12;
+			di = (int)i;
+		} else if (tar && s[0] == '-' && s[1] == 'C' && s[2]) {
+			dir = s + 2;
+			di = (int)i;
+		}
+	}
+	if (!extract || (di && (c->av[di].flags & SW_DYNAMIC)))
+		return -1;
+	safety_classify_cmd(c, dir, false, &pi);
+	if (pi.cls != PC_ROOT && pi.cls != PC_SYSTEM)
+		return -1;
+	/* /usr/local and /opt themselves: what lands in them is routine. */
+	if ((size_t)snprintf(child, sizeof(child), "%s/x", dir) < sizeof(child)) {
+		safety_classify_cmd(c, child, false, &pi);
+		if (pi.routine)
+			return -1;
+	}
+	return di;
+}
+
 static int m_write_sysrq(struct cmd *c)
 {
 	return write_target(c, p_sysrq);
@@ -1381,12 +1434,31 @@ static int m_net_config(struct cmd *c)
 }
 
 /* sysctl -w NAME=VALUE, or NAME=VALUE alone: a live kernel setting. */
+/* Kernel settings people tune routinely: memory and cache behaviour,
+ * file watch limits, socket buffers and queues. The rest (kernel.*, most
+ * of net.*) touch security or stability. */
+static bool sysctl_routine(const char *s)
+{
+	static const char *const keys[] = {
+		"vm.swappiness", "vm.dirty_", "vm.vfs_cache_pressure", "vm.max_map_count",
+		"vm.min_free_kbytes", "vm.drop_caches", "fs.inotify.", "fs.file-max",
+		"net.core.somaxconn", "net.core.rmem_", "net.core.wmem_", "net.core.netdev_",
+		"net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem", "net.ipv4.tcp_fin_timeout",
+		"net.ipv4.tcp_keepalive_", "net.ipv4.ip_local_port_range",
+	};
+
+	for (size_t k = 0; k < ARRAY_SIZE(keys); k++)
+		if (str_startswith(s, keys[k]))
+			return true;
+	return false;
+}
+
 static int m_sysctl_write(struct cmd *c)
 {
 	size_t i;
 
 	for (i = 1; i < c->ac; i++)
-		if (c->av[i].s[0] != '-' && strchr(c->av[i].s, '='))
+		if (c->av[i].s[0] != '-' && strchr(c->av[i].s, '=') && !sysctl_routine(c->av[i].s))
 			return (int)i;
 	return -1;
 }
@@ -2279,7 +2351,8 @@ static int m_mongo_drop(struct cmd *c)
 static const char *const essential_pkgs[] = {
 	"libc6", "libc-bin", "glibc", "glibc-common", "systemd", "systemd-sysv", "init",
 	"bash", "dash", "coreutils", "sudo", "apt", "dpkg", "rpm", "yum", "dnf", "pacman",
-	"base", "linux-image-*", "linux-generic", "linux", "kernel", "kernel-core", "grub*",
+	"base", "linux-image-*", "linux-generic", "linux", "linux-lts", "linux-zen",
+	"linux-hardened", "kernel", "kernel-core", "kernel-default", "grub*",
 	"util-linux", "login", "passwd", "shadow-utils", "python3", "perl-base", "libpam*",
 	"libsystemd0", "udev", "kmod", "mount", "e2fsprogs", "zlib1g", "libstdc++6",
 	"busybox", "musl", "apk-tools", "alpine-base", "filesystem", "procps", "base-files",
@@ -2713,7 +2786,7 @@ static int m_make_code(struct cmd *c)
 		else if ((!strcmp(s, "--eval") || !strcmp(s, "-E")) && i + 1 < c->ac)
 			text = c->av[++i];
 		else if ((!strcmp(s, "-f") || !strcmp(s, "--file") || !strcmp(s, "--makefile")) &&
-			 i + 1 < c->ac && !strcmp(c->av[i + 1].s, "-") && c->in &&
+			 i + 1 < c->ac && safety_prog_in(c->av[i + 1].s, "- /dev/stdin") && c->in &&
 			 c->in->kind == IN_TEXT && c->in->text) {
 			memset(&text, 0, sizeof(text));
 			text.s = c->in->text;
@@ -3089,6 +3162,9 @@ const struct rule safety_rules[] = {
 	 RISK_HIGH, "edits a disk's partition table", 0},
 	{"diskutil-erase", "diskutil", m_diskutil_erase, RISK_CRITICAL,
 	 "erases or repartitions a disk", 0},
+	{"extract-over-system", "tar gtar bsdtar unzip", m_extract_over, RISK_HIGH,
+	 "unpacks an archive over /, a system directory or a home: files there are replaced",
+	 0},
 	{"write-device", "tar gtar bsdtar cpio zip", m_archive_device, RISK_CRITICAL,
 	 "writes an archive over a disk device, destroying its data", 0},
 	{"write-device", "tee cp mv install pv rsync", m_write_device, RISK_CRITICAL,

@@ -3406,6 +3406,16 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 			shift(c, k);
 			continue;
 		}
+		/* gdb --args PROG ARGS, lldb -- PROG ARGS: the debugger runs
+		 * PROG (with -ex run, or once told to); its own options are
+		 * checked as well, below. */
+		if (safety_prog_in(prog, "gdb cgdb lldb")) {
+			for (k = 1; k + 1 < c->ac; k++)
+				if (!strcmp(c->av[k].s, strcmp(prog, "lldb") ? "--args" : "--")) {
+					check_words(x, c, c->av + k + 1, c->ac - k - 1);
+					break;
+				}
+		}
 		if (!strcmp(prog, "timeout")) {
 			k = skip_opts(c, 1);
 			if (k + 1 >= c->ac)
