@@ -716,11 +716,19 @@ static int m_partition_destroy(struct cmd *c)
 
 /* Verbs and options of disk tools that destroy what a device holds:
  * cryptsetup luksFormat (a new empty volume), nvme format and sanitize,
- * hdparm's ATA secure erase and raw sector writes. */
+ * hdparm's ATA secure erase and raw sector writes, badblocks' write test,
+ * an LVM label or a RAID array written over a disk. */
 static int m_erase_verb(struct cmd *c)
 {
 	size_t i;
 
+	if (!strcmp(c->prog, "pvcreate"))
+		return m_any_device(c);
+	if (!strcmp(c->prog, "badblocks"))
+		return cmd_has_short(c, 'w') ? m_any_device(c) : -1;
+	if (!strcmp(c->prog, "mdadm"))
+		return cmd_has_short(c, 'C') || cmd_has_long(c, "--create") ||
+			       cmd_has_long(c, "--zero-superblock") ? m_any_device(c) : -1;
 	for (i = 1; i < c->ac; i++) {
 		const char *s = c->av[i].s;
 
@@ -2564,6 +2572,15 @@ static int m_destroy_verb(struct cmd *c)
 	return c->ac > 1 && !strcmp(c->av[1].s, "destroy") ? 1 : -1;
 }
 
+/* btrfs subvolume delete PATH: the subvolume and every file in it. */
+static int m_subvolume_delete(struct cmd *c)
+{
+	size_t i = subcmd(c);
+
+	return sub_is(c, i, "subvolume sub su") && i + 1 < c->ac &&
+	       sub_is(c, i + 1, "delete del de") ? (int)i + 1 : -1;
+}
+
 /* ---- interpreters, network -------------------------------------------- */
 
 /* The inline code of python -c, perl -e, node -e, ruby -e, php -r, or
@@ -3011,7 +3028,8 @@ static int m_download_file(struct cmd *c)
 			if (opt_is(&o, 0, "spider"))
 				return -1;
 			if (opt_is(&o, 'O', "output-document"))
-				out = o.val && !strcmp(o.val, "-") ? -1 : (int)o.i;
+				out = o.val && safety_prog_in(o.val, "- /dev/null /dev/stdout") ? -1 :
+									     (int)o.i;
 			continue;
 		}
 		if (opt_is(&o, 'X', "request")) {
@@ -3154,7 +3172,7 @@ const struct rule safety_rules[] = {
 	 "overwrites a whole disk device", 0},
 	{"discard-device", "blkdiscard", m_any_device, RISK_CRITICAL,
 	 "discards every block of a disk: its data is gone", 0},
-	{"erase-device", "cryptsetup nvme hdparm", m_erase_verb, RISK_CRITICAL,
+	{"erase-device", "cryptsetup nvme hdparm pvcreate badblocks mdadm", m_erase_verb, RISK_CRITICAL,
 	 "erases or reformats a disk: everything on it is lost", 0},
 	{"partition-destroy", "sgdisk sfdisk parted", m_partition_destroy, RISK_CRITICAL,
 	 "rewrites or erases a disk's partition table", 0},
@@ -3287,6 +3305,8 @@ const struct rule safety_rules[] = {
 	 "writes a boot loader: the wrong disk or settings leave the machine unable to boot", 0},
 	{"firewall-drop-all", "firewall-cmd", m_firewall_panic, RISK_HIGH,
 	 "drops all network traffic, remote sessions included", 0},
+	{"subvolume-delete", "btrfs", m_subvolume_delete, RISK_HIGH,
+	 "deletes a btrfs subvolume and every file in it", 0},
 	{"volume-remove", "lvremove vgremove pvremove", m_any, RISK_HIGH,
 	 "removes an LVM volume and the data on it", 0},
 
@@ -3402,8 +3422,9 @@ static bool ro_git(struct cmd *c)
 	if (sub_is(c, i, "remote"))
 		return i + 1 >= c->ac || !strcmp(c->av[i + 1].s, "-v") ||
 		       !strcmp(c->av[i + 1].s, "show") || !strcmp(c->av[i + 1].s, "get-url");
-	if (sub_is(c, i, "stash worktree submodule notes"))
-		return i + 1 < c->ac && safety_prog_in(c->av[i + 1].s, "list show status");
+	if (sub_is(c, i, "stash worktree submodule notes bisect"))
+		return i + 1 < c->ac && safety_prog_in(c->av[i + 1].s, "list show status log view "
+								  "visualize");
 	if (sub_is(c, i, "config"))
 		return cmd_has_arg(c, "--get") || cmd_has_arg(c, "--list") || cmd_has_arg(c, "-l") ||
 		       cmd_has_long(c, "--get-all") || cmd_has_long(c, "--get-regexp");
@@ -3673,7 +3694,8 @@ static bool ro_query_arg(struct cmd *c)
 	size_t i;
 
 	for (i = 1; i < c->ac; i++)
-		if (safety_prog_in(c->av[i].s, "show stream -read -list list read -readall -g "
+		if (str_startswith(c->av[i].s, "-list") || str_startswith(c->av[i].s, "-get") ||
+		    safety_prog_in(c->av[i].s, "show stream -read -list list read -readall -g "
 					       "--dns --get --nwi --proxy getifaddr getpacket "
 					       "getoption ifcount -getcomputername status query"))
 			return true;
@@ -3877,6 +3899,56 @@ static bool ro_fc(struct cmd *c)
 	return cmd_has_short(c, 'l');
 }
 
+/* Disk and volume tools in their reporting forms: blockdev --getsize64,
+ * e2fsck -n, tune2fs -l, mdadm --detail, btrfs filesystem show. */
+static bool ro_disk_query(struct cmd *c)
+{
+	size_t i;
+
+	if (!strcmp(c->prog, "blockdev")) {
+		for (i = 1; i < c->ac; i++)
+			if (c->av[i].s[0] == '-' && !str_startswith(c->av[i].s, "--get") &&
+			    strcmp(c->av[i].s, "--report") && strcmp(c->av[i].s, "-v"))
+				return false;
+		return true;
+	}
+	if (!strcmp(c->prog, "tune2fs"))
+		return cmd_has_short(c, 'l') && c->ac == 3;
+	if (!strcmp(c->prog, "mdadm"))
+		return cmd_has_short(c, 'D') || cmd_has_long(c, "--detail") || cmd_has_short(c, 'E') ||
+		       cmd_has_long(c, "--examine") || cmd_has_short(c, 'Q') ||
+		       cmd_has_long(c, "--query");
+	if (!strcmp(c->prog, "btrfs")) {
+		i = subcmd(c);
+		return sub_is(c, i, "filesystem fi subvolume sub device dev qgroup") &&
+		       i + 1 < c->ac && sub_is(c, i + 1, "show df usage list stats du");
+	}
+	/* e2fsck -n, fsck -N: opened read-only, nothing fixed */
+	return cmd_has_short(c, 'n') || cmd_has_short(c, 'N');
+}
+
+/* rsync -n, --dry-run: says what it would copy or delete. */
+static bool ro_dry_run(struct cmd *c)
+{
+	return cmd_has_short(c, 'n') || cmd_has_long(c, "--dry-run");
+}
+
+/* macOS: security find-*|show-*|list-*, codesign -d|-v, plutil -p|-lint. */
+static bool ro_mac_query(struct cmd *c)
+{
+	if (!strcmp(c->prog, "security"))
+		return c->ac > 1 && (str_startswith(c->av[1].s, "find-") ||
+				     str_startswith(c->av[1].s, "show-") ||
+				     str_startswith(c->av[1].s, "list-"));
+	if (!strcmp(c->prog, "codesign"))
+		return (cmd_has_short(c, 'd') || cmd_has_short(c, 'v') ||
+			cmd_has_long(c, "--display") || cmd_has_long(c, "--verify")) &&
+		       !cmd_has_short(c, 's') && !cmd_has_long(c, "--sign");
+	return (cmd_has_short(c, 'p') || cmd_has_arg(c, "-lint")) && !cmd_has_arg(c, "-convert") &&
+	       !cmd_has_arg(c, "-replace") && !cmd_has_arg(c, "-insert") &&
+	       !cmd_has_arg(c, "-remove");
+}
+
 /* nc -z: a port scan that sends nothing. */
 static bool ro_nc(struct cmd *c)
 {
@@ -3938,6 +4010,10 @@ static const struct ro read_only[] = {
 	{"nc ncat netcat", ro_nc},
 	{"history", ro_history},
 	{"ssh-keygen", ro_ssh_keygen},
+	{"blockdev tune2fs mdadm btrfs e2fsck fsck fsck.ext2 fsck.ext3 fsck.ext4", ro_disk_query},
+	{"pvs vgs lvs pvdisplay vgdisplay lvdisplay dumpe2fs xfs_info", NULL},
+	{"rsync", ro_dry_run},
+	{"security codesign plutil", ro_mac_query},
 	{"fc", ro_fc},
 	{"crontab chage", ro_crontab},
 	{"passwd", ro_passwd},
@@ -3946,7 +4022,7 @@ static const struct ro read_only[] = {
 	{"diskutil", ro_diskutil},
 	{SQL_CLIENTS, ro_sql},
 	{"terraform tofu pulumi helm ufw iptables ip6tables nft launchctl service spctl csrutil "
-	 "setenforce getenforce sestatus", ro_simple_sub},
+	 "setenforce getenforce sestatus zpool zfs", ro_simple_sub},
 	{"aws gcloud az gsutil doctl gh", ro_cloud},
 	{"tmux screen", ro_terminal},
 	{"vim vi nvim view", ro_editor},

@@ -1207,6 +1207,54 @@ static const char *pipe_text(const struct shell_node *n, char *buf, size_t cap, 
 	return have ? buf : NULL;
 }
 
+static size_t resolve_word(struct sctx *x, const struct shell_word *w, struct sword *out,
+			   size_t max, struct strpool *sp, size_t span_start, size_t span_len);
+
+/* $(echo $HOME), $(realpath ~), $(readlink -f "$D"), $(dirname "$HOME"):
+ * one argument known statically (a variable set earlier, $HOME, ~) and
+ * what the program prints for it. Literal arguments of echo and dirname
+ * are left to echo_text and path_part. NULL otherwise. */
+static const char *resolved_arg_text(struct sctx *x, const struct shell_node *s,
+				     struct strpool *sp, size_t *len, bool *home)
+{
+	const char *prog = s->words->text;
+	const struct shell_word *a = s->words->next;
+	struct sword r[2];
+	bool dir = !strcmp(prog, "dirname");
+	char *out, *sl;
+	size_t n;
+
+	if (!strcmp(prog, "readlink") && a && a->text && safety_prog_in(a->text, "-f -e -m"))
+		a = a->next;
+	else if (!safety_prog_in(prog, "echo realpath dirname"))
+		return NULL;
+	if (!a || a->next || ((dir || prog[0] == 'e') && shell_word_is_literal(a)) ||
+	    resolve_word(x, a, r, 2, sp, a->start, a->len) != 1 ||
+	    (r[0].flags & (SW_DYNAMIC | SW_GLOB)) || !r[0].len || r[0].s[0] == '-')
+		return NULL;
+	*home = (r[0].flags & SW_HOME) != 0;
+	if (!dir) {
+		*len = r[0].len;
+		return r[0].s;
+	}
+	if (!(out = sp_alloc(sp, r[0].len + 4)))
+		return NULL;
+	memcpy(out, r[0].s, r[0].len + 1);
+	n = r[0].len;
+	while (n > 1 && out[n - 1] == '/')
+		out[--n] = '\0';
+	if (*home && !strcmp(out, "~"))
+		strcpy(out, "~/..");
+	else if (!(sl = strrchr(out, '/')))
+		strcpy(out, ".");
+	else if (sl == out)
+		out[1] = '\0';
+	else
+		*sl = '\0';
+	*len = strlen(out);
+	return out;
+}
+
 /* The output of $(...) when it is plainly static: echo, printf without
  * formats, printf or echo -e of escapes, pwd, which/command -v, dirname
  * and basename, and static text through base64 -d (pipe_text). NULL
@@ -1216,7 +1264,7 @@ static const char *static_cmdsub(struct sctx *x, const struct shell_node *sub, s
 {
 	const struct shell_node *s = sub->child;
 	const struct shell_word *w;
-	const char *prog;
+	const char *prog, *r;
 	char *out;
 
 	*home = false;
@@ -1247,6 +1295,8 @@ static const char *static_cmdsub(struct sctx *x, const struct shell_node *sub, s
 		*len = w->text_len;
 		return w->text;
 	}
+	if ((r = resolved_arg_text(x, s, sp, len, home)) != NULL)
+		return r;
 	out = sp_alloc(sp, s->len + 1);
 	if (!out)
 		return NULL;
@@ -1715,6 +1765,9 @@ static bool history_off(const char *name, size_t n, const char *value, size_t vl
 }
 
 /* An assignment word NAME=value that stops saving history. */
+static void check_code_at(struct sctx *x, const char *text, size_t len, size_t span_start,
+			  size_t span_len, struct env env);
+
 static void check_history_assign(struct sctx *x, const struct shell_word *w)
 {
 	const struct shell_part *p = w->parts;
@@ -1722,6 +1775,9 @@ static void check_history_assign(struct sctx *x, const struct shell_word *w)
 
 	if (!nl || p->kind != SHELL_PART_LIT || p->text_len <= nl || p->text[nl] != '=')
 		return;
+	/* bash runs PROMPT_COMMAND before every prompt: it is code. */
+	if (nl == 14 && !memcmp(p->text, "PROMPT_COMMAND", 14) && w->text)
+		check_code_at(x, w->text + 15, w->text_len - 15, w->start, w->len, x->env);
 	if (history_off(p->text, nl, p->next ? "" : p->text + nl + 1,
 			p->next ? 0 : p->text_len - nl - 1))
 		add_reason(x, "history-off", RISK_MODERATE, w->start, w->len,
@@ -1926,21 +1982,28 @@ static void check_tree_text(struct sctx *x, const char *text, size_t len);
 
 void safety_check_code(struct cmd *c, const char *text, size_t len, size_t i, struct env env)
 {
-	struct sctx *x = c->x;
+	const struct sword *w = &c->av[i < c->ac ? i : 0];
+
+	check_code_at(c->x, text, len, w->span_start, w->span_len, env);
+}
+
+static void check_code_at(struct sctx *x, const char *text, size_t len, size_t span_start,
+			  size_t span_len, struct env env)
+{
 	struct env save_env = x->env;
 	bool save_nested = x->nested;
 	size_t save_start = x->nest_start, save_len = x->nest_len;
 	char save_cwd[sizeof(x->cwd)];
 
 	if (x->nest >= MAX_NEST) {
-		safety_add(c, (int)i, "nesting", RISK_HIGH,
-			   "code nested more than %d levels deep cannot be checked", MAX_NEST);
+		add_reason(x, "nesting", RISK_HIGH, span_start, span_len,
+			   "code nested too deep to be checked");
 		return;
 	}
 	if (!x->nested) {
 		x->nested = true;
-		x->nest_start = c->av[i < c->ac ? i : 0].span_start;
-		x->nest_len = c->av[i < c->ac ? i : 0].span_len;
+		x->nest_start = span_start;
+		x->nest_len = span_len;
 	}
 	memcpy(save_cwd, x->cwd, sizeof(save_cwd));
 	x->env = env;
@@ -2272,6 +2335,27 @@ static const struct script *script_text(struct sctx *x, const struct sword *w)
 	return sc && sc->known ? sc : NULL;
 }
 
+/* Does a #! line name a shell (#!/bin/sh, #!/usr/bin/env bash)? */
+static bool shebang_shell(const char *text)
+{
+	char prog[32];
+	const char *p = text + 2, *e;
+
+	while (*p == ' ')
+		p++;
+	e = p + strcspn(p, " \n");
+	if (e - p > 8 && !memcmp(e - 4, "/env", 4)) {
+		for (p = e; *p == ' '; p++)
+			;
+		e = p + strcspn(p, " \n");
+	}
+	if (e == p || (size_t)(e - p) >= sizeof(prog))
+		return false;
+	memcpy(prog, p, (size_t)(e - p));
+	prog[e - p] = '\0';
+	return safety_is_shell(strrchr(prog, '/') ? strrchr(prog, '/') + 1 : prog);
+}
+
 /* Check a script's known text as the code of c's program: shell code
  * for a shell or source, the interpreter's own code otherwise. */
 static void run_script_text(struct cmd *c, size_t i, const struct script *sc)
@@ -2315,8 +2399,9 @@ static void run_script_file(struct cmd *c, size_t i, const char *what)
 /* A shell or interpreter reading its program from stdin: judge what
  * feeds it. */
 /* A crontab's text: the command of each entry (after five time fields,
- * or one @reboot-like word) is checked as shell code. */
-static void check_cron_text(struct cmd *c, const char *text, size_t len)
+ * or one @reboot-like word, and the user in a system table) is checked
+ * as shell code. */
+static void check_cron_text(struct cmd *c, const char *text, size_t len, bool user_field)
 {
 	const char *p = text, *end = text + len;
 
@@ -2329,7 +2414,9 @@ static void check_cron_text(struct cmd *c, const char *text, size_t len)
 			eol = end;
 		while (q < eol && (*q == ' ' || *q == '\t'))
 			q++;
-		fields = q < eol && *q == '@' ? 1 : 5;
+		/* The system tables (/etc/crontab, /etc/cron.d) name the
+		 * user after the time. */
+		fields = (q < eol && *q == '@' ? 1 : 5) + user_field;
 		if (q < eol && *q != '#' && !memchr(q, '=', (size_t)(eol - q) < 64 ?
 							(size_t)(eol - q) : 64)) {
 			for (; fields && q < eol; fields--) {
@@ -2343,6 +2430,25 @@ static void check_cron_text(struct cmd *c, const char *text, size_t len)
 		}
 		p = eol + 1;
 	}
+}
+
+/* Text written to a file that something runs later: a shell start-up
+ * file runs it in every new shell, a cron table on schedule. */
+static void check_written_code(struct cmd *c, const struct sword *t, const char *text, size_t len)
+{
+	struct cmd tc = *c;
+	struct sword w = *t;
+
+	w.have_pi = false;
+	tc.av = &w;
+	tc.ac = 1;
+	if (!(w.flags & SW_DYNAMIC) &&
+	    (!strcmp(w.s, "/etc/crontab") || str_startswith(w.s, "/etc/cron.d/")))
+		check_cron_text(&tc, text, len, true);
+	else if (!(w.flags & SW_DYNAMIC) && str_startswith(w.s, "/var/spool/cron/"))
+		check_cron_text(&tc, text, len, false);
+	else if (safety_path(&tc, 0)->startup)
+		safety_check_code(&tc, text, len, 0, c->env);
 }
 
 static void stdin_verdict(struct cmd *c)
@@ -3262,6 +3368,7 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 	int guard;
 	char *keep_root = NULL; /* the container's root before a chroot */
 	bool ctr_off = false;   /* nsenter left the container */
+	const struct script *script;
 	/* Only the container's own command may be an entrypoint's arguments,
 	 * not what it runs in turn. */
 	bool maybe_args = x->ctr.maybe_args;
@@ -3349,6 +3456,13 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 				   c->env.elevated ? RISK_CRITICAL : RISK_HIGH,
 				   "runs a program downloaded from the network%s",
 				   c->env.elevated ? " as root" : "");
+		/* ./run.sh after printf '...' > run.sh: a script with no
+		 * #! line (or a shell's) runs in a shell. */
+		if (prog != c->av[0].s && (script = script_text(x, &c->av[0])) != NULL &&
+		    (!str_startswith(script->text, "#!") || shebang_shell(script->text))) {
+			safety_check_code(c, script->text, script->len, 0, c->env);
+			goto out;
+		}
 		if (info.cls & PROG_SUDO) {
 			c->env.elevated = true;
 			k = skip_opts(c, 1);
@@ -3672,7 +3786,7 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 			 * command runs on schedule. */
 			if (cmd_has_arg(c, "-") && c->in && c->in->text &&
 			    (c->in->kind == IN_TEXT || c->in->kind == IN_OTHER))
-				check_cron_text(c, c->in->text, c->in->text_len);
+				check_cron_text(c, c->in->text, c->in->text_len, false);
 			break;
 		}
 		if (!strcmp(prog, "trap")) {
@@ -4196,18 +4310,23 @@ static void check_simple(struct sctx *x, const struct shell_node *n, const struc
 			   echo_text(n, buf, n->len + 1, &tlen)) {
 			buf[tlen++] = '\n';
 			text = buf;
+		} else if ((buf = sp_alloc(&sp, 1024)) != NULL &&
+			   decoded_text(n, in, buf, 1024, &tlen)) {
+			/* echo B64 | base64 -d > F */
+			text = buf;
 		}
 		note_script(x, &t, text, tlen,
 			    r->op == SHELL_REDIR_APPEND || r->op == SHELL_REDIR_APPEND_ERR);
-		/* echo 'CODE' >> ~/.bashrc: CODE runs in every new shell. */
-		if (text && tlen) {
-			struct cmd tc = c;
+		if (text && tlen)
+			check_written_code(&c, &t, text, tlen);
+	}
+	/* echo 'ENTRY' | sudo tee /etc/cron.d/x, ... | tee -a ~/.bashrc */
+	if (c.prog && !strcmp(c.prog, "tee") && in && in->kind == IN_TEXT && in->text_len) {
+		int i;
 
-			tc.av = &t;
-			tc.ac = 1;
-			if (safety_path(&tc, 0)->startup)
-				safety_check_code(&tc, text, tlen, 0, c.env);
-		}
+		for (i = 1; i < (int)c.ac; i++)
+			if (c.av[i].s[0] != '-')
+				check_written_code(&c, &c.av[i], in->text, in->text_len);
 	}
 	/* export/readonly/declare NAME=value, unset NAME, read NAME. */
 	if (c.prog && safety_prog_in(c.prog, "export declare typeset local readonly")) {
