@@ -1179,16 +1179,51 @@ static bool p_shell_binary(const struct pinfo *pi, const struct sword *w)
 				 "tar zip python* perl5* ruby* node*");
 }
 
+/* install -m MODE's mode, or NULL. */
+static const char *install_mode(const struct cmd *c)
+{
+	struct optit it = OPTIT_INIT;
+	struct opt o;
+
+	while (opt_next(c, &it, &o))
+		if (opt_is(&o, 'm', "mode") && o.val)
+			return o.val;
+	return NULL;
+}
+
 static int m_setuid_shell(struct cmd *c)
 {
-	if (strcmp(c->prog, "chmod") != 0 || !mode_setuid(chmod_mode(c)))
+	const char *m;
+	int i;
+
+	if (!strcmp(c->prog, "install")) {
+		/* install -m 4755 /bin/bash /tmp/sh: a setuid copy of a shell */
+		if (!(m = install_mode(c)) || !mode_setuid(m))
+			return -1;
+		FOR_OPERANDS(c, i)
+			if (p_shell_binary(NULL, &c->av[i]))
+				return i;
+		return -1;
+	}
+	if (!mode_setuid(chmod_mode(c)))
 		return -1;
 	return perm_target(c, p_shell_binary);
 }
 
+/* Setuid and writable by anyone (chmod 4777): whoever replaces the
+ * file's contents runs them as its owner. */
+static int m_setuid_open(struct cmd *c)
+{
+	const char *m = !strcmp(c->prog, "install") ? install_mode(c) : chmod_mode(c);
+
+	return m && mode_setuid(m) && mode_opens(m) && strcmp(m + strlen(m) - 3, "000") ? 0 : -1;
+}
+
 static int m_setuid(struct cmd *c)
 {
-	return !strcmp(c->prog, "chmod") && mode_setuid(chmod_mode(c)) ? 0 : -1;
+	const char *m = !strcmp(c->prog, "install") ? install_mode(c) : chmod_mode(c);
+
+	return m && mode_setuid(m) ? 0 : -1;
 }
 
 /* ---- processes and power ---------------------------------------------- */
@@ -3230,9 +3265,11 @@ const struct rule safety_rules[] = {
 	 "makes files world-writable (or unreadable) recursively or in system paths", 0},
 	{"perm-auth", "chmod chown chgrp chattr setfacl", m_perm_auth, RISK_HIGH,
 	 "changes permissions of the files that control logins", 0},
-	{"setuid-shell", "chmod", m_setuid_shell, RISK_HIGH,
+	{"setuid-shell", "chmod install", m_setuid_shell, RISK_HIGH,
 	 "makes a shell or interpreter setuid: root for anyone who runs it", 0},
-	{"setuid", "chmod", m_setuid, RISK_MODERATE, "sets the setuid or setgid bit", 0},
+	{"setuid-open", "chmod install", m_setuid_open, RISK_HIGH,
+	 "makes a file setuid and writable by anyone: its owner's rights for anyone", 0},
+	{"setuid", "chmod install", m_setuid, RISK_MODERATE, "sets the setuid or setgid bit", 0},
 
 	/* processes and power */
 	{"kill-init", "kill", m_kill_init, RISK_CRITICAL, "kills init (PID 1): the system goes down", 0},
@@ -3305,6 +3342,10 @@ const struct rule safety_rules[] = {
 	 "writes a boot loader: the wrong disk or settings leave the machine unable to boot", 0},
 	{"firewall-drop-all", "firewall-cmd", m_firewall_panic, RISK_HIGH,
 	 "drops all network traffic, remote sessions included", 0},
+	{"kernel-module-file", "insmod", m_any, RISK_HIGH,
+	 "loads a kernel module from a file: its code runs inside the kernel", 0},
+	{"kernel-module", "modprobe rmmod", m_any, RISK_MODERATE,
+	 "loads or unloads a kernel module", 0},
 	{"subvolume-delete", "btrfs", m_subvolume_delete, RISK_HIGH,
 	 "deletes a btrfs subvolume and every file in it", 0},
 	{"volume-remove", "lvremove vgremove pvremove", m_any, RISK_HIGH,

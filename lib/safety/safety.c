@@ -153,6 +153,7 @@ static void walk_node(struct sctx *x, const struct shell_node *n, const struct s
 static void walk_node_at(struct sctx *x, const struct shell_node *n, const struct stdin_info *in,
 			 int *role);
 static void check_argv(struct sctx *x, struct cmd *c);
+static const char *base_name(const char *s);
 
 /* Check the words av[0..n) as a command run by c (find -exec, xargs,
  * parallel): c's environment, no stdin of its own. */
@@ -2353,7 +2354,7 @@ static bool shebang_shell(const char *text)
 		return false;
 	memcpy(prog, p, (size_t)(e - p));
 	prog[e - p] = '\0';
-	return safety_is_shell(strrchr(prog, '/') ? strrchr(prog, '/') + 1 : prog);
+	return safety_is_shell(base_name(prog));
 }
 
 /* Check a script's known text as the code of c's program: shell code
@@ -2503,6 +2504,45 @@ static void stdin_code(struct cmd *c, struct strpool *sp)
 		x->nest_start = s0;
 		x->nest_len = l0;
 	}
+}
+
+/* ssh HOST with no command, or a remote shell reading its stdin (ssh
+ * HOST bash -s, ssh HOST 'sudo sh'): what feeds ssh is code run there.
+ * k is HOST's index. */
+static void ssh_stdin(struct cmd *c, size_t k, struct strpool *sp)
+{
+	struct env save = c->env;
+	bool reads = k + 1 >= c->ac;
+
+	if (!c->in || c->in->kind == IN_NONE ||
+	    (c->in->kind == IN_FILE && !strcmp(c->in->text, "/dev/null")))
+		return;
+	if (!reads) {
+		size_t len = 0;
+		unsigned fl;
+		const char *s = join_args(c, k + 1, sp, &len, &fl), *e;
+		char prog[32];
+
+		if (!s)
+			return;
+		s += strspn(s, " \t");
+		if (str_startswith(s, "sudo ")) {
+			c->env.elevated = true;
+			s += 5 + strspn(s + 5, " \t");
+		}
+		e = s + strcspn(s, " \t;|&");
+		if ((size_t)(e - s) >= sizeof(prog))
+			return;
+		memcpy(prog, s, (size_t)(e - s));
+		prog[e - s] = '\0';
+		reads = safety_is_shell(base_name(prog)) && !strstr(e, "-c") && !strpbrk(e, ";|&");
+	}
+	if (reads) {
+		c->env.remote = true;
+		stdin_code(c, sp);
+		stdin_verdict(c);
+	}
+	c->env = save;
 }
 
 /* sh/bash/... argv handling. Returns true when handled completely. */
@@ -3680,6 +3720,7 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 				k++;
 			}
 			check_code_opts(c); /* -o ProxyCommand=CMD */
+			ssh_stdin(c, k, &sp);
 			if (k + 1 >= c->ac)
 				goto out; /* an interactive session */
 			/* The remote side is judged like a local one: rm -rf /
