@@ -3968,6 +3968,40 @@ static bool ro_disk_query(struct cmd *c)
 	return cmd_has_short(c, 'n') || cmd_has_short(c, 'N');
 }
 
+/* yq without -i, iconv without -o: they print. */
+static bool ro_no_inplace(struct cmd *c)
+{
+	if (!strcmp(c->prog, "iconv"))
+		return !cmd_has_short(c, 'o') && !cmd_has_long(c, "--output");
+	return !cmd_has_short(c, 'i') && !cmd_has_long(c, "--inplace");
+}
+
+/* tcpdump without -w prints what it sees; ethtool IFACE and its query
+ * options (-i, -S, -k...; -s, -K and the like change settings) show
+ * them; iw ... info, link, list, scan, dump. */
+static bool ro_net_query(struct cmd *c)
+{
+	size_t i;
+
+	if (!strcmp(c->prog, "tcpdump"))
+		return !cmd_has_short(c, 'w') && !cmd_has_short(c, 'z');
+	if (!strcmp(c->prog, "iw")) {
+		for (i = 1; i < c->ac; i++)
+			if (safety_prog_in(c->av[i].s, "info link list scan dump show get"))
+				return true;
+		return c->ac == 1;
+	}
+	for (i = 1; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		if (s[0] == '-' && !str_startswith(s, "--show") &&
+		    !safety_prog_in(s, "-i -S -k -g -a -c -l -m -T -P -d -e -h --driver --statistics "
+				       "--version --help --module-info --dump-module-eeprom"))
+			return false;
+	}
+	return true;
+}
+
 /* rsync -n, --dry-run: says what it would copy or delete. */
 static bool ro_dry_run(struct cmd *c)
 {
@@ -4009,7 +4043,7 @@ static const struct ro read_only[] = {
 	 "free vmstat iostat mpstat lscpu lsusb lspci lsblk blkid lsof ss netstat ping ping6 "
 	 "traceroute tracepath mtr dig nslookup host whois arp route ifconfig iwconfig nmcli "
 	 "cut tr uniq comm cmp diff diff3 sdiff colordiff column fold fmt paste join rev "
-	 "expand unexpand jq yq xq gron md5sum sha1sum sha224sum sha256sum sha384sum sha512sum "
+	 "expand unexpand jq xq gron md5sum sha1sum sha224sum sha256sum sha384sum sha512sum "
 	 "b2sum cksum sum shasum md5 base32 base64 basenc xxd od hexdump strings readlink "
 	 "realpath basename dirname seq sleep yes expr bc dc factor cal ncal env printenv "
 	 "locale getconf nproc tty stty tput clear reset cd pushd popd dirs set shopt alias "
@@ -4020,7 +4054,7 @@ static const struct ro read_only[] = {
 	 "mlocate plocate fd fdfind fzf sha3sum dmidecode lshw inxi sensors "
 	 "acpi upower ioreg nettop nvidia-smi lsns lslocks lsipc pinky whereami "
 	 "glxinfo xrandr xdpyinfo mdfind mdls lpstat nm objdump readelf ldd size "
-	 "otool file-roller test-fs pr iconv numfmt shuf tsort csplit split sleep units "
+	 "otool file-roller test-fs pr numfmt shuf tsort csplit split sleep units "
 	 "ip6tables-save iptables-save nft-list ssh-add ssh-keyscan gpg-connect-agent "
 	 "column http https xh uuidgen arch exa eza lsd glances ncdu gdu dust duf pipdeptree "
 	 "csvlook csvstat lsb_release hwinfo", NULL},
@@ -4054,6 +4088,8 @@ static const struct ro read_only[] = {
 	{"blockdev tune2fs mdadm btrfs e2fsck fsck fsck.ext2 fsck.ext3 fsck.ext4", ro_disk_query},
 	{"pvs vgs lvs pvdisplay vgdisplay lvdisplay dumpe2fs xfs_info", NULL},
 	{"rsync", ro_dry_run},
+	{"yq iconv", ro_no_inplace},
+	{"tcpdump ethtool iw", ro_net_query},
 	{"security codesign plutil", ro_mac_query},
 	{"fc", ro_fc},
 	{"crontab chage", ro_crontab},

@@ -532,6 +532,12 @@ static void classify_norm(const char *norm, struct pinfo *pi)
 				return;
 			}
 		}
+		/* ~/.ssh/known_hosts holds other hosts' public keys: losing
+		 * it costs a prompt on the next connection, no secret. */
+		if (str_startswith(item, ".ssh/known_hosts")) {
+			pi->cls = PC_HOME_DEEP;
+			return;
+		}
 		pi->sensitive = in_list(item, slash ? (size_t)(slash - item) : strlen(item),
 					sensitive_home, ARRAY_SIZE(sensitive_home));
 		pi->startup = !slash && in_list(item, strlen(item), sensitive_home, N_STARTUP);
