@@ -75,6 +75,7 @@ const struct optspec safety_optspecs[] = {
 	{"unshare", NULL, "SGRw", "setuid setgid root wd map-user map-group", false},
 	{"strace ltrace", NULL, "eopsuEIaPbX", "output", false},
 	{"cpulimit", NULL, "lpe", "limit pid exe", false},
+	{"npx bunx pnpx", NULL, "p", "package", false},
 	{"trickle", NULL, "udwtlLn", "", false},
 	{"numactl", NULL, "NmCpiPw", "cpunodebind membind physcpubind preferred interleave",
 	 false},
@@ -259,7 +260,7 @@ static const struct {
 	{PROG_WRAPPER, "nice nohup command builtin exec time stdbuf ionice chrt taskset setsid coproc "
 		       "unbuffer caffeinate nocache catchsegv strace ltrace torsocks proxychains "
 		       "proxychains4 firejail rlwrap systemd-run doppler op nsenter unshare valgrind "
-		       "xvfb-run chronic prlimit cpulimit trickle numactl"},
+		       "xvfb-run chronic prlimit cpulimit trickle numactl npx bunx pnpx"},
 };
 
 unsigned safety_prog_class(const char *prog)
@@ -343,6 +344,9 @@ static bool recursive(const struct cmd *c)
 	size_t i;
 
 	if (cmd_has_short(c, 'r') || cmd_has_short(c, 'R') || cmd_has_long(c, "--recursive"))
+		return true;
+	/* rimraf is rm -rf by another name. */
+	if (!strcmp(c->prog, "rimraf"))
 		return true;
 	for (i = 1; i < c->ac; i++)
 		if (c->av[i].flags & SW_EVERY)
@@ -1033,6 +1037,25 @@ static int m_rsync_delete(struct cmd *c)
 	return d >= 0 && (p_top(safety_path(c, (size_t)d), NULL) ||
 			  safety_path(c, (size_t)d)->cls == PC_HOME_ITEM ||
 			  safety_path(c, (size_t)d)->cls == PC_SYSTEM_FILE) ? d : -1;
+}
+
+/* rsync --remove-source-files from /, a home, a system dir or the cwd:
+ * every file copied is deleted here, as mv of the whole tree would. */
+static int m_rsync_move(struct cmd *c)
+{
+	int i, d;
+
+	if (!cmd_has_long(c, "--remove-source-files"))
+		return -1;
+	d = dest_operand(c);
+	FOR_OPERANDS(c, i) {
+		enum pclass k = safety_path(c, (size_t)i)->cls;
+
+		if (i != d && (k == PC_ROOT || k == PC_HOME || k == PC_SYSTEM || k == PC_CWD ||
+			       k == PC_HOME_ITEM || k == PC_PARENT))
+			return i;
+	}
+	return -1;
 }
 
 static int m_ln_system(struct cmd *c)
@@ -2004,6 +2027,83 @@ static int m_cloud_delete(struct cmd *c)
 		    str_icontains(s, "destroy") || !strcmp(s, "purge"))
 			return (int)i;
 	}
+	return -1;
+}
+
+/* Subcommands of application and platform tools that wipe data or whole
+ * environments: one row per form. A pattern's words must appear in
+ * order among the operands, its options anywhere. python's row is for
+ * Django's manage.py (python manage.py flush). */
+static const struct {
+	const char *progs;
+	const char *pattern;
+} wipe_forms[] = {
+	{"rails rake", "db:drop"}, {"rails rake", "db:reset"}, {"rails rake", "db:purge"},
+	{"rails rake", "db:schema:load"}, {"rails rake", "db:migrate:reset"},
+	{"manage.py", "flush"}, {"manage.py", "reset_db"},
+	{"prisma", "migrate reset"}, {"prisma", "db push --force-reset"},
+	{"supabase", "db reset"},
+	{"etcdctl", "del --prefix"}, {"etcdctl", "del --from-key"},
+	{"consul", "kv delete -recurse"},
+	{"zfs", "rollback -r"}, {"zfs", "rollback -R"},
+	{"timeshift", "--delete-all"}, {"tmutil", "delete"},
+	{"docker podman", "system reset"}, {"docker podman", "swarm leave --force"},
+	/* libvirt's machines are often servers; minikube, kind and vagrant
+	 * machines are local and made again from their definitions. */
+	{"virsh", "undefine --remove-all-storage"}, {"virsh", "vol-delete"},
+	{"npm pnpm yarn", "unpublish"},
+	{"git", "stash drop"}, {"git", "stash clear"},
+	{"vercel", "remove"}, {"netlify", "sites:delete"}, {"firebase", "firestore:delete"},
+	{"firebase", "database:remove"},
+};
+#define WIPE_PROGS "rails rake python python3 prisma supabase etcdctl consul zfs timeshift " \
+	"tmutil docker podman virsh npm pnpm yarn git " \
+	"vercel netlify firebase"
+
+/* Does c hold pattern: its plain words in order among the operands
+ * (from av[from]), its options anywhere? */
+static bool has_form(const struct cmd *c, size_t from, const char *pattern)
+{
+	size_t i = from;
+
+	while (*pattern) {
+		size_t n = strcspn(pattern, " ");
+		char w[48];
+
+		if (n >= sizeof(w))
+			return false;
+		memcpy(w, pattern, n);
+		w[n] = '\0';
+		pattern += n + (pattern[n] == ' ');
+		if (w[0] == '-') {
+			if (!cmd_has_arg(c, w))
+				return false;
+			continue;
+		}
+		while (i < c->ac && strcmp(c->av[i].s, w))
+			i++;
+		if (i++ >= c->ac)
+			return false;
+	}
+	return true;
+}
+
+static int m_wipe_form(struct cmd *c)
+{
+	const char *prog = c->prog;
+	size_t from = 1, k;
+
+	if (!strncmp(prog, "python", 6)) {
+		const char *b = c->ac > 1 ? strrchr(c->av[1].s, '/') : NULL;
+
+		if (c->ac < 2 || strcmp(b ? b + 1 : c->av[1].s, "manage.py"))
+			return -1;
+		prog = "manage.py";
+		from = 2;
+	}
+	for (k = 0; k < ARRAY_SIZE(wipe_forms); k++)
+		if (safety_prog_in(prog, wipe_forms[k].progs) && has_form(c, from, wipe_forms[k].pattern))
+			return 0;
 	return -1;
 }
 
@@ -3154,8 +3254,9 @@ static int m_exfil(struct cmd *c)
 
 #define SQL_CLIENTS "psql mysql mariadb sqlite3 clickhouse-client cqlsh sqlcmd duckdb"
 
-/* shred and srm destroy what they name as surely as rm, -u or not. */
-#define RM "rm unlink shred srm"
+/* shred and srm destroy what they name as surely as rm, -u or not;
+ * rimraf is rm -rf. */
+#define RM "rm unlink shred srm rimraf"
 #define WRITERS "tee cp mv install rsync truncate sed perl"
 
 const struct rule safety_rules[] = {
@@ -3244,6 +3345,8 @@ const struct rule safety_rules[] = {
 	{"rsync-delete-top", "rsync", m_rsync_delete_top, RISK_CRITICAL,
 	 "mirrors a folder onto /, a system directory or a home with --delete: all else in it "
 	 "is deleted", 0},
+	{"rsync-move", "rsync", m_rsync_move, RISK_HIGH,
+	 "deletes the source files as it copies them, from a home, / or a whole directory", 0},
 	{"rsync-delete", "rsync", m_rsync_delete, RISK_HIGH,
 	 "mirrors with --delete onto a home or system directory", 0},
 	{"ln-system", "ln", m_ln_system, RISK_HIGH, "replaces a system file with a link", 0},
@@ -3377,6 +3480,8 @@ const struct rule safety_rules[] = {
 	 "deletes a namespace, node, volume or cluster-wide resource", 0},
 	{"k8s-delete-all", "kubectl oc", m_kube_delete_all, RISK_HIGH,
 	 "deletes all resources of a kind", 0},
+	{"wipe-data", WIPE_PROGS, m_wipe_form, RISK_HIGH,
+	 "wipes a database, a cluster, a machine or published work", 0},
 	{"infra-destroy", "terraform tofu pulumi cdk", m_infra_destroy, RISK_HIGH,
 	 "destroys infrastructure", 0},
 	{"cloud-delete", "aws gcloud az gsutil doctl gh heroku fly flyctl", m_cloud_delete, RISK_HIGH,

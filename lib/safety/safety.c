@@ -3546,6 +3546,14 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 				goto out;
 			if (!strcmp(prog, "exec") && c->ac == 1)
 				goto out;
+			/* npx -c 'CODE' runs CODE in a shell. */
+			if (!strcmp(prog, "npx"))
+				for (k = 1; k + 1 < c->ac && c->av[k].s[0] == '-'; k++)
+					if (safety_prog_in(c->av[k].s, "-c --call")) {
+						safety_check_code(c, c->av[k + 1].s, c->av[k + 1].len,
+								  k + 1, c->env);
+						goto out;
+					}
 			k = skip_opts(c, 1);
 			if (!strcmp(prog, "taskset") || !strcmp(prog, "chrt"))
 				k++; /* mask or priority */
