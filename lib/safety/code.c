@@ -110,7 +110,7 @@ static bool env_ref(const char *name, size_t n, const char *e, struct cbuf *b)
 {
 	static const char *const lookups[] = {
 		"ENV", "$ENV", "os.environ", "os.environ.get", "os.getenv", "getenv", "ENV.fetch",
-		"System.getenv", "Deno.env.get", "process.env", "Sys.getenv",
+		"System.getenv", "Deno.env.get", "process.env", "Sys.getenv", "ENVIRON",
 	};
 	const char *v = NULL, *z;
 	size_t k;
@@ -244,7 +244,11 @@ static const char *literal(const struct scan *s, const char *p, struct cbuf *b, 
 	if (!*q || ident_ch(*q) || isspace((unsigned char)*q) || *q == ',' || *q == ';' ||
 	    *q == ')' || *q == '=')
 		return (*cmd = false), NULL;
-	return lit_body(q + 1, *q, closing(*q), p[1] != 'q' || p[0] == '%', false, b);
+	/* qq// and qx// interpolate, q// does not; Ruby's %q() and %w()
+	 * do not, %Q() %x() and %() do. */
+	return lit_body(q + 1, *q, closing(*q),
+			p[0] == 'q' ? q == p + 2 && p[1] != 'w' : p[1] != 'q' && p[1] != 'w',
+			false, b);
 }
 
 static bool stop_ch(const struct scan *s, char ch)

@@ -128,7 +128,7 @@ const struct optspec safety_optspecs[] = {
 	{"sort", NULL, "otSkT",
 	 "output field-separator key buffer-size temporary-directory parallel", false},
 	{"sed", NULL, "efl", "expression file line-length", false},
-	{"perl", NULL, "eE", "", false},
+	{"perl", NULL, "eEMmI", "", false},
 	{"awk gawk mawk nawk", NULL, "Fvf", "file assign field-separator", false},
 	{"shred", NULL, "ns", "iterations size random-source", false},
 	{"truncate", NULL, "sr", "size reference", false},
@@ -2747,6 +2747,15 @@ static const struct sword *inline_code(const struct cmd *c)
 			return &c->av[i + 1];
 		if (s[0] != '-')
 			return NULL;
+		/* Options whose value is attached or next: perl -MFile::Path,
+		 * -I dir; ruby -r lib; python -m module, -W arg. */
+		if (s[1] && s[1] != '-' &&
+		    strchr(!strcmp(c->prog, "perl") ? "MmI" : !strcmp(c->prog, "ruby") ? "rI" :
+			   str_startswith(c->prog, "py") ? "mWX" : "", s[1])) {
+			if (!s[2])
+				i++;
+			continue;
+		}
 		if (!strcmp(s, "-c") || !strcmp(s, "-e") || !strcmp(s, "-E") || !strcmp(s, "-r") ||
 		    !strcmp(s, "--eval") || !strcmp(s, "-p") || !strcmp(s, "--print") ||
 		    (s[1] != '-' && strchr("ceE", s[strlen(s) - 1])))
@@ -2805,37 +2814,41 @@ static int m_code_shell(struct cmd *c)
 	return -1;
 }
 
-/* The first path a call in code names: the quoted argument after
- * call(, past wrapping calls (os.path.expanduser("~"), Path("/etc")).
- * Path.home() and os.homedir() name the home dir. After the path, *rest
- * points past its closing quote. False if the argument is not literal. */
+/* The first path a call in code names: the first quoted string in its
+ * first argument, so wrapping calls count (os.path.expanduser("~"),
+ * Path("/etc"), path.resolve("/")); a home-dir call (os.homedir(),
+ * Path.home(), Dir.home) names ~. *rest is set to the end of the
+ * argument. False if the argument names no literal path. */
 static bool code_call_path(const char *q, char *path, size_t cap, const char **rest)
 {
-	const char *e;
+	const char *e, *end;
+	int depth = 0;
 
-	for (;;) {
-		while (*q && strchr(" (glob", *q))
-			q++;
-		if (str_startswith(q, "Path.home()") || str_startswith(q, "os.homedir()") ||
-		    str_startswith(q, "Dir.home")) {
+	while (*q == ' ' || *q == '(')
+		q++;
+	/* The argument ends at a ',' or an unmatched ')' outside quotes. */
+	for (end = q; *end && !(depth == 0 && (*end == ',' || *end == ')' || *end == ';'));
+	     end++) {
+		if (*end == '(' || *end == '[' || *end == '{')
+			depth++;
+		else if (*end == ')' || *end == ']' || *end == '}')
+			depth--;
+		else if ((*end == '"' || *end == '\'') && (e = strchr(end + 1, *end)))
+			end = e;
+	}
+	for (e = q; e < end; e++)
+		if (!strncmp(e, "homedir()", 9) || !strncmp(e, "Path.home()", 11) ||
+		    !strncmp(e, "Dir.home", 8)) {
 			snprintf(path, cap, "~");
-			*rest = q;
+			*rest = end;
 			return true;
 		}
-		e = q;
-		while (isalnum((unsigned char)*e) || *e == '_' || *e == '.')
-			e++;
-		if (e == q || *e != '(')
-			break;
-		q = e + 1; /* a wrapping call: look inside it */
-	}
-	if (*q != '"' && *q != '\'')
+	for (e = q; e < end && *e != '"' && *e != '\''; e++)
+		;
+	if (e >= end || !(q = strchr(e + 1, *e)) || q > end || (size_t)(q - e) >= cap)
 		return false;
-	e = strchr(q + 1, *q);
-	if (!e || (size_t)(e - q) >= cap)
-		return false;
-	snprintf(path, cap, "%.*s", (int)(e - q - 1), q + 1);
-	*rest = e + 1;
+	snprintf(path, cap, "%.*s", (int)(q - e - 1), e + 1);
+	*rest = end;
 	return true;
 }
 
@@ -2878,7 +2891,8 @@ static int code_calls_path(struct cmd *c, const char *const *calls,
 }
 
 static const char *const code_delete_calls[] = {
-	"rmtree", "rm_rf", "rm_r", "rmSync", "rmdirSync", "remove_dir_all", "unlink", "unlinkSync",
+	"rmtree", "remove_tree", "rm_rf", "rm_r", "rmSync", "rmdirSync", "remove_dir_all", "unlink",
+	"unlinkSync",
 	"rmdir", "remove", "removeSync", "File.delete", "deleteSync", "removedirs", NULL};
 
 static bool p_code_delete_wide(const struct pinfo *pi, const struct sword *w)

@@ -500,7 +500,12 @@ static void classify_norm(const char *norm, struct pinfo *pi)
 
 	memset(pi, 0, sizeof(*pi));
 	if (star) {
+		size_t n;
+
 		snprintf(dir, sizeof(dir), "%.*s", (int)(last - norm), norm);
+		/* dir/ ** / *: every entry at any depth, all of dir too */
+		while ((n = strlen(dir)) >= 3 && !strcmp(dir + n - 3, "/**"))
+			dir[n - 3] = '\0';
 		if (!dir[0])
 			strcpy(dir, "/");
 	} else {
@@ -1830,6 +1835,17 @@ bool cmd_has_short(const struct cmd *c, char opt)
 {
 	size_t i;
 
+	/* With an option table, a letter inside another option's value
+	 * (perl -MFile::Path, curl -o file) is no option. */
+	if (c->opt) {
+		struct optit it = OPTIT_INIT;
+		struct opt o;
+
+		while (opt_next(c, &it, &o))
+			if (o.letter == opt)
+				return true;
+		return false;
+	}
 	for (i = 1; i < c->ac; i++) {
 		const char *s = c->av[i].s;
 
@@ -2714,8 +2730,10 @@ void safety_find_scope(struct cmd *c, struct find_scope *fs)
 	fs->first_expr = i < c->ac ? i : c->ac;
 	if (!fs->start_i)
 		classify_x(c->x, ".", false, false, &fs->start);
+	/* A negated test (! -name proc) selects all but a few. */
 	for (; i < c->ac; i++)
-		if (narrowing_at(c->av[i].s, i + 1 < c->ac ? c->av[i + 1].s : NULL))
+		if (narrowing_at(c->av[i].s, i + 1 < c->ac ? c->av[i + 1].s : NULL) &&
+		    !(i > 1 && (!strcmp(c->av[i - 1].s, "!") || !strcmp(c->av[i - 1].s, "-not"))))
 			fs->narrow = true;
 }
 
