@@ -1335,6 +1335,20 @@ static void resolve_param(struct sctx *x, const struct shell_part *pt, struct rb
 	bool split = pt->quote == SHELL_Q_NONE;
 	struct var *v;
 
+	/* ${!x} with x=HOME: $HOME. */
+	if ((pt->pflags & SHELL_P_INDIRECT) && !(pt->pflags & SHELL_P_LENGTH) && !pt->op[0] &&
+	    (v = var_find(x, pt->text, pt->text_len)) && v->known && v->value[0] &&
+	    strlen(v->value) < 32 && v->value[strspn(v->value, "abcdefghijklmnopqrstuvwxyz"
+							"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")] == '\0') {
+		struct shell_part named = *pt;
+
+		/* One level: the named part is a plain $NAME. */
+		named.pflags &= ~SHELL_P_INDIRECT;
+		named.text = v->value;
+		named.text_len = strlen(v->value);
+		resolve_param(x, &named, b, sp, first);
+		return;
+	}
 	if (pt->pflags & (SHELL_P_LENGTH | SHELL_P_INDIRECT)) {
 		rb_unknown(b);
 		return;
@@ -1644,6 +1658,7 @@ static void set_array(struct sctx *x, struct var *v, const struct shell_word *w,
 
 static void set_var_value(struct sctx *x, struct var *v, const struct shell_word *w,
 			  struct strpool *sp);
+static void store_value(struct sctx *x, struct var *v, const char *s, bool home);
 
 static void set_var(struct sctx *x, const struct shell_word *w, struct strpool *sp)
 {
@@ -1680,7 +1695,6 @@ static void set_var_value(struct sctx *x, struct var *v, const struct shell_word
 {
 	struct sword sw;
 	size_t nl = w->name_len;
-	char norm[MAX_VAR_VALUE];
 	struct shell_word val;
 
 	if (w->flags & SHELL_W_ARRAY) {
@@ -1723,12 +1737,22 @@ static void set_var_value(struct sctx *x, struct var *v, const struct shell_word
 		if (sw.s[0] == SW_UNKNOWN_CH)
 			return;
 	}
-	if (strpbrk(sw.s, " \t\n") || (x->ifs[0] && strpbrk(sw.s, x->ifs))) {
+	store_value(x, v, sw.s, (sw.flags & SW_HOME) != 0);
+}
+
+/* v's value is the text s (home: a leading ~ means $HOME). */
+static void store_value(struct sctx *x, struct var *v, const char *s, bool home)
+{
+	char norm[MAX_VAR_VALUE];
+
+	v->home = false;
+	v->has_raw = false;
+	if (strpbrk(s, " \t\n") || (x->ifs[0] && strpbrk(s, x->ifs))) {
 		/* Several words ("rm -rf /"): each is normalized on its own
 		 * when $X is split, so keep the text as it is. */
-		snprintf(v->value, sizeof(v->value), "%s", sw.s);
-	} else if (strchr(sw.s, '/') || sw.s[0] == '~' || sw.s[0] == '.') {
-		normalize(sw.s, (sw.flags & SW_HOME) != 0, "", norm, sizeof(norm));
+		snprintf(v->value, sizeof(v->value), "%s", s);
+	} else if (strchr(s, '/') || s[0] == '~' || s[0] == '.') {
+		normalize(s, home, "", norm, sizeof(norm));
 		/* Keep the user's form for plain names; paths normalized. */
 		if (norm[0] == '.' && norm[1] == '/')
 			memmove(norm, norm + 2, strlen(norm + 2) + 1);
@@ -1736,14 +1760,63 @@ static void set_var_value(struct sctx *x, struct var *v, const struct shell_word
 			strcpy(norm, ".");
 		snprintf(v->value, sizeof(v->value), "%s", norm);
 		v->home = norm[0] == '~';
-		if (strcmp(norm, sw.s) != 0 && !(sw.flags & SW_HOME)) {
-			snprintf(v->raw, sizeof(v->raw), "%s", sw.s);
+		if (strcmp(norm, s) != 0 && !home) {
+			snprintf(v->raw, sizeof(v->raw), "%s", s);
 			v->has_raw = true;
 		}
 	} else {
-		snprintf(v->value, sizeof(v->value), "%s", sw.s);
+		snprintf(v->value, sizeof(v->value), "%s", s);
 	}
 	v->known = true;
+}
+
+/* read NAME... from static text (read -r d <<< /): the first line split
+ * at IFS, the last name taking the rest. Returns false when the names or
+ * the text are not plain. */
+static bool read_static(struct sctx *x, const struct cmd *c, const struct shell_word *assigns)
+{
+	char line[MAX_VAR_VALUE];
+	const char *p, *t = c->in && c->in->kind == IN_TEXT ? c->in->text : NULL;
+	const char *ifs = x->ifs[0] ? x->ifs : " \t";
+	size_t i = 1, n;
+
+	if (!t)
+		return false;
+	/* IFS=: read a b: the IFS given to read alone */
+	for (; assigns; assigns = assigns->next)
+		if (assigns->text && str_startswith(assigns->text, "IFS="))
+			ifs = assigns->text[4] ? assigns->text + 4 : " \t";
+	while (i < c->ac && c->av[i].s[0] == '-') {
+		if (strpbrk(c->av[i].s, "adinNptu") && strcmp(c->av[i].s, "-r") &&
+		    strcmp(c->av[i].s, "-s"))
+			return false; /* arrays, delimiters, counts: not this */
+		i++;
+	}
+	n = strcspn(t, "\n");
+	if (i >= c->ac || n >= sizeof(line))
+		return false;
+	memcpy(line, t, n);
+	line[n] = '\0';
+	p = line;
+	for (; i < c->ac; i++) {
+		struct var *v = var_find(x, c->av[i].s, c->av[i].len);
+		char field[MAX_VAR_VALUE];
+		size_t f;
+
+		if (!v) {
+			if (x->n_vars == MAX_VARS || c->av[i].len >= sizeof(v->name))
+				return false;
+			v = &x->vars[x->n_vars++];
+			snprintf(v->name, sizeof(v->name), "%s", c->av[i].s);
+		}
+		p += strspn(p, ifs);
+		f = i + 1 < c->ac ? strcspn(p, ifs) : strlen(p);
+		memcpy(field, p, f);
+		field[f] = '\0';
+		p += f;
+		store_value(x, v, field, false);
+	}
+	return true;
 }
 
 /* Variables whose setting stops the shell from saving its history:
@@ -4408,6 +4481,8 @@ static void check_simple(struct sctx *x, const struct shell_node *n, const struc
 				check_history_assign(x, w);
 				set_var(x, w, &sp);
 			}
+	} else if (c.prog && !strcmp(c.prog, "read") && read_static(x, &c, n->assigns)) {
+		/* read -r d <<< /: d is / */
 	} else if (c.prog && safety_prog_in(c.prog, "unset read mapfile readarray")) {
 		bool unset = !strcmp(c.prog, "unset");
 
