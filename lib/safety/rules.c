@@ -728,6 +728,12 @@ static int m_erase_verb(struct cmd *c)
 
 	if (!strcmp(c->prog, "pvcreate"))
 		return m_any_device(c);
+	/* asr restore --erase wipes the target volume; gpart destroy a
+	 * disk's partition table (FreeBSD names disks without /dev). */
+	if (!strcmp(c->prog, "asr"))
+		return cmd_has_long(c, "--erase") ? 0 : -1;
+	if (!strcmp(c->prog, "gpart"))
+		return c->ac > 1 && !strcmp(c->av[1].s, "destroy") ? 1 : -1;
 	if (!strcmp(c->prog, "badblocks"))
 		return cmd_has_short(c, 'w') ? m_any_device(c) : -1;
 	if (!strcmp(c->prog, "mdadm"))
@@ -2639,6 +2645,25 @@ static int m_root_account(struct cmd *c)
 	return -1;
 }
 
+/* macOS and BSD user tools: dscl . -delete /Users/X, sysadminctl
+ * -deleteUser X, pw userdel X delete an account; dscl . -passwd
+ * /Users/root sets root's password. Returns the blamed index. */
+static int m_account_delete(struct cmd *c)
+{
+	if (!strcmp(c->prog, "dscl"))
+		return cmd_has_arg(c, "-delete") && c->ac > 3 &&
+			       str_startswith(c->av[3].s, "/Users/") ? 3 : -1;
+	if (!strcmp(c->prog, "sysadminctl"))
+		return cmd_has_arg(c, "-deleteUser") ? 0 : -1;
+	return c->ac > 1 && !strcmp(c->av[1].s, "userdel") ? 1 : -1; /* pw */
+}
+
+static int m_dscl_root(struct cmd *c)
+{
+	return (cmd_has_arg(c, "-passwd") || cmd_has_arg(c, "-create") ||
+		cmd_has_arg(c, "-change")) && cmd_has_arg(c, "/Users/root") ? 0 : -1;
+}
+
 #define ADMIN_GROUPS "sudo wheel admin root adm docker lxd libvirt disk"
 
 /* Is one of the comma-separated names in csv in the space-separated list? */
@@ -3322,7 +3347,8 @@ const struct rule safety_rules[] = {
 	 "overwrites a whole disk device", 0},
 	{"discard-device", "blkdiscard", m_any_device, RISK_CRITICAL,
 	 "discards every block of a disk: its data is gone", 0},
-	{"erase-device", "cryptsetup nvme hdparm pvcreate badblocks mdadm", m_erase_verb, RISK_CRITICAL,
+	{"erase-device", "cryptsetup nvme hdparm pvcreate badblocks mdadm asr gpart", m_erase_verb,
+	 RISK_CRITICAL,
 	 "erases or reformats a disk: everything on it is lost", 0},
 	{"partition-destroy", "sgdisk sfdisk parted", m_partition_destroy, RISK_CRITICAL,
 	 "rewrites or erases a disk's partition table", 0},
@@ -3371,16 +3397,16 @@ const struct rule safety_rules[] = {
 	{"sed-exec", "sed", m_sed_exec, RISK_MODERATE, "sed script runs commands or writes files", 0},
 
 	/* permissions */
-	{"perm-root", "chmod chown chgrp chattr setfacl", m_perm_root, RISK_CRITICAL,
+	{"perm-root", "chmod chown chgrp chattr chflags setfacl", m_perm_root, RISK_CRITICAL,
 	 "changes permissions or owners of everything under / or a system directory", 0},
-	{"perm-var-root", "chmod chown chgrp chattr setfacl", m_perm_var_root, RISK_HIGH,
+	{"perm-var-root", "chmod chown chgrp chattr chflags setfacl", m_perm_var_root, RISK_HIGH,
 	 "changes permissions or owners of files anywhere below / (a path starting with a "
 	 "variable not set here, or find searching from /)", 0},
 	{"perm-home", "chmod chown chgrp setfacl", m_perm_home, RISK_HIGH,
 	 "changes permissions or owners of a whole home directory", 0},
 	{"perm-open", "chmod", m_perm_open, RISK_HIGH,
 	 "makes files world-writable (or unreadable) recursively or in system paths", 0},
-	{"perm-auth", "chmod chown chgrp chattr setfacl", m_perm_auth, RISK_HIGH,
+	{"perm-auth", "chmod chown chgrp chattr chflags setfacl", m_perm_auth, RISK_HIGH,
 	 "changes permissions of the files that control logins", 0},
 	{"setuid-shell", "chmod install", m_setuid_shell, RISK_HIGH,
 	 "makes a shell or interpreter setuid: root for anyone who runs it", 0},
@@ -3447,6 +3473,10 @@ const struct rule safety_rules[] = {
 	 "removes a password: the account opens without one", 0},
 	{"root-account", "passwd usermod useradd chage chsh chpasswd", m_root_account, RISK_HIGH,
 	 "changes the root account or makes another account with root's uid", 0},
+	{"root-account", "dscl", m_dscl_root, RISK_HIGH,
+	 "changes the root account or makes another account with root's uid", 0},
+	{"account-delete", "dscl sysadminctl pw", m_account_delete, RISK_HIGH,
+	 "deletes a user account", 0},
 	{"grant-admin", "usermod gpasswd adduser addgroup", m_grant_admin, RISK_HIGH,
 	 "makes a user an administrator (sudo, wheel, docker or disk group)", 0},
 	{"setcap-root", "setcap", m_setcap_root, RISK_HIGH,
@@ -3459,9 +3489,9 @@ const struct rule safety_rules[] = {
 	 "writes a boot loader: the wrong disk or settings leave the machine unable to boot", 0},
 	{"firewall-drop-all", "firewall-cmd", m_firewall_panic, RISK_HIGH,
 	 "drops all network traffic, remote sessions included", 0},
-	{"kernel-module-file", "insmod", m_any, RISK_HIGH,
+	{"kernel-module-file", "insmod kextload", m_any, RISK_HIGH,
 	 "loads a kernel module from a file: its code runs inside the kernel", 0},
-	{"kernel-module", "modprobe rmmod", m_any, RISK_MODERATE,
+	{"kernel-module", "modprobe rmmod kextunload", m_any, RISK_MODERATE,
 	 "loads or unloads a kernel module", 0},
 	{"subvolume-delete", "btrfs", m_subvolume_delete, RISK_HIGH,
 	 "deletes a btrfs subvolume and every file in it", 0},
@@ -4143,6 +4173,21 @@ static bool ro_mac_query(struct cmd *c)
 	       !cmd_has_arg(c, "-remove");
 }
 
+/* mdutil -s, pkgutil --pkgs|--files|--pkg-info, tmutil list*|status,
+ * gpart show|list|status. */
+static bool ro_mac_listing(struct cmd *c)
+{
+	const char *s = c->ac > 1 ? c->av[1].s : "";
+
+	if (!strcmp(c->prog, "mdutil"))
+		return cmd_has_short(c, 's') && !cmd_has_short(c, 'E') && !cmd_has_short(c, 'i');
+	if (!strcmp(c->prog, "pkgutil"))
+		return safety_prog_in(s, "--pkgs --files --pkg-info --pkgs-plist --file-info "
+					 "--export-plist --lsbom --payload-files --check-signature");
+	return str_startswith(s, "list") || safety_prog_in(s, "status show machinedirectory "
+							    "latestbackup destinationinfo isexcluded");
+}
+
 /* nc -z: a port scan that sends nothing. */
 static bool ro_nc(struct cmd *c)
 {
@@ -4210,6 +4255,8 @@ static const struct ro read_only[] = {
 	{"yq iconv", ro_no_inplace},
 	{"tcpdump ethtool iw", ro_net_query},
 	{"security codesign plutil", ro_mac_query},
+	{"fs_usage freebsd-version", NULL},
+	{"mdutil pkgutil tmutil gpart", ro_mac_listing},
 	{"fc", ro_fc},
 	{"crontab chage", ro_crontab},
 	{"passwd", ro_passwd},

@@ -331,6 +331,11 @@ static const struct {
 	{"/mnt", 1}, {"/media", 2}, {"/run/media", 2}, {"/Volumes", 1},
 };
 
+/* A Windows drive's system dirs, below its mount in WSL (/mnt/c). */
+static const char *const windows_system[] = {
+	"Windows", "Program Files", "Program Files (x86)", "ProgramData",
+};
+
 /* System dirs where software and repository keys get installed. */
 static const char *const routine_dirs[] = {"/usr/local", "/opt", "/usr/share/keyrings"};
 
@@ -607,6 +612,34 @@ static void classify_norm(const char *norm, struct pinfo *pi)
 	}
 	if (!strncmp(dir, "/proc/sys/", 10) || !strncmp(dir, "/sys/", 5))
 		pi->kernel = true;
+	/* WSL mounts Windows drives at /mnt/c: its Users are homes, its
+	 * Windows and Program Files system dirs, the drive itself a whole
+	 * system. */
+	if (!strncmp(dir, "/mnt/", 5) && islower((unsigned char)dir[5]) &&
+	    (dir[6] == '\0' || dir[6] == '/')) {
+		const char *rest = dir + 6;
+
+		if (!*rest) {
+			pi->cls = PC_SYSTEM;
+			return;
+		}
+		if (!strncmp(rest, "/Users", 6) && (rest[6] == '\0' || rest[6] == '/')) {
+			char h[600];
+
+			snprintf(h, sizeof(h), "%s%s", rest, star ? "/*" : "");
+			classify_norm(h, pi);
+			return;
+		}
+		for (size_t k = 0; k < ARRAY_SIZE(windows_system); k++) {
+			size_t n = strlen(windows_system[k]);
+
+			if (!strncmp(rest + 1, windows_system[k], n) &&
+			    (rest[1 + n] == '\0' || rest[1 + n] == '/')) {
+				pi->cls = rest[1 + n] ? PC_SYSTEM_FILE : PC_SYSTEM;
+				return;
+			}
+		}
+	}
 	if (!strcmp(dir, "/home") || !strcmp(dir, "/Users") || !strcmp(dir, "/root")) {
 		pi->cls = PC_HOME;
 		return;
