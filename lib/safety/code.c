@@ -331,7 +331,6 @@ static void awk_field(const struct scan *s, int n, struct cbuf *b)
 	}
 }
 
-
 /* One operand at p (a literal, a name, a group); added to b. */
 static const char *operand(struct scan *s, const char *p, struct cbuf *b, int depth)
 {

@@ -2839,6 +2839,29 @@ static int m_code_shell(struct cmd *c)
 	return -1;
 }
 
+/* Is there a lookup of $HOME at e (before end): os.environ['HOME'],
+ * os.getenv("HOME"), ENV["HOME"], $ENV{HOME}, process.env.HOME? */
+static bool env_home_at(const char *e, const char *end)
+{
+	static const char *const lookups[] = {
+		"environ[", "environ.get(", "getenv(", "ENV[", "ENV.fetch(", "ENV{", "ENVIRON[",
+		"process.env.",
+	};
+
+	for (size_t k = 0; k < ARRAY_SIZE(lookups); k++) {
+		size_t n = strlen(lookups[k]);
+		const char *h = e + n;
+
+		if (h + 4 > end || strncmp(e, lookups[k], n))
+			continue;
+		if (*h == '"' || *h == '\'')
+			h++;
+		return h + 4 <= end && !strncmp(h, "HOME", 4) && !isalnum((unsigned char)h[4]) &&
+		       h[4] != '_';
+	}
+	return false;
+}
+
 /* The first path a call in code names: the first quoted string in its
  * first argument, so wrapping calls count (os.path.expanduser("~"),
  * Path("/etc"), path.resolve("/")); a home-dir call (os.homedir(),
@@ -2863,7 +2886,7 @@ static bool code_call_path(const char *q, char *path, size_t cap, const char **r
 	}
 	for (e = q; e < end; e++)
 		if (!strncmp(e, "homedir()", 9) || !strncmp(e, "Path.home()", 11) ||
-		    !strncmp(e, "Dir.home", 8)) {
+		    !strncmp(e, "Dir.home", 8) || env_home_at(e, end)) {
 			snprintf(path, cap, "~");
 			*rest = end;
 			return true;
@@ -3673,6 +3696,12 @@ static bool ro_pkg(struct cmd *c)
 	if (!strcmp(c->prog, "pacman"))
 		return cmd_has_short(c, 'Q') || (cmd_has_short(c, 'S') && (cmd_has_short(c, 's') ||
 									   cmd_has_short(c, 'i')));
+	/* npm -v, go version, cargo version: versions (npm version patch
+	 * bumps one). */
+	if (!i)
+		return c->ac == 2 && safety_prog_in(c->av[1].s, "-v -V --version");
+	if (sub_is(c, i, "version"))
+		return i + 1 == c->ac;
 	/* conda env list, go env GOPATH read; conda env remove, go env -w
 	 * change. */
 	if (sub_is(c, i, "env"))
@@ -4265,7 +4294,7 @@ static const struct ro read_only[] = {
 	{"diskutil", ro_diskutil},
 	{SQL_CLIENTS, ro_sql},
 	{"terraform tofu pulumi helm ufw iptables ip6tables nft launchctl service spctl csrutil "
-	 "setenforce getenforce sestatus zpool zfs", ro_simple_sub},
+	 "setenforce getenforce sestatus zpool zfs etcdctl", ro_simple_sub},
 	{"aws gcloud az gsutil doctl gh", ro_cloud},
 	{"tmux screen", ro_terminal},
 	{"vim vi nvim view", ro_editor},

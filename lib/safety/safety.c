@@ -4050,7 +4050,8 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 			goto out;
 		/* python3 -m http.server --help: no rule matched, and the
 		 * program only prints its usage. */
-		if (!strcmp(c->av[c->ac - 1].s, "--help") || !strcmp(c->av[c->ac - 1].s, "--version"))
+		if (!strcmp(c->av[c->ac - 1].s, "--help") || !strcmp(c->av[c->ac - 1].s, "--version") ||
+		    (c->ac == 2 && !strcmp(c->av[1].s, "-version"))) /* java -version */
 			goto out;
 		if (!info.known && maybe_args)
 			;
