@@ -1882,11 +1882,12 @@ static bool history_off(const char *name, size_t n, const char *value, size_t vl
 	return false;
 }
 
-/* An assignment word NAME=value that stops saving history. */
 static void check_code_at(struct sctx *x, const char *text, size_t len, size_t span_start,
 			  size_t span_len, struct env env);
 
-static void check_history_assign(struct sctx *x, const struct shell_word *w)
+/* An assignment word NAME=value with effects of its own: code in
+ * PROMPT_COMMAND, history switched off, PATH emptied. */
+static void check_assign(struct sctx *x, const struct shell_word *w)
 {
 	const struct shell_part *p = w->parts;
 	size_t nl = w->name_len;
@@ -4367,7 +4368,7 @@ static void check_simple(struct sctx *x, const struct shell_node *n, const struc
 	check_redirs(x, n->redirs, &sp);
 	if (!n->words) {
 		for (w = n->assigns; w; w = w->next) {
-			check_history_assign(x, w);
+			check_assign(x, w);
 			set_var(x, w, &sp);
 		}
 		goto out;
@@ -4512,7 +4513,7 @@ static void check_simple(struct sctx *x, const struct shell_node *n, const struc
 	if (c.prog && safety_prog_in(c.prog, "export declare typeset local readonly")) {
 		for (w = n->words->next; w; w = w->next)
 			if (w->flags & SHELL_W_ASSIGN) {
-				check_history_assign(x, w);
+				check_assign(x, w);
 				set_var(x, w, &sp);
 			}
 	} else if (c.prog && !strcmp(c.prog, "read") && read_static(x, &c, n->assigns)) {
@@ -4528,7 +4529,7 @@ static void check_simple(struct sctx *x, const struct shell_node *n, const struc
 		}
 	}
 	for (w = n->assigns; w; w = w->next)
-		check_history_assign(x, w);
+		check_assign(x, w);
 out:
 	if (av != stack)
 		free(av);
