@@ -1255,6 +1255,17 @@ static const char *pipe_text(const struct shell_node *n, char *buf, size_t cap, 
 static size_t resolve_word(struct sctx *x, const struct shell_word *w, struct sword *out,
 			   size_t max, struct strpool *sp, size_t span_start, size_t span_len);
 
+/* Is there a short option ch among s's literal words (mktemp -t)? */
+static bool has_short_word(const struct shell_node *s, char ch)
+{
+	const struct shell_word *w;
+
+	for (w = s->words->next; w; w = w->next)
+		if (w->text && w->text[0] == '-' && w->text[1] != '-' && strchr(w->text + 1, ch))
+			return true;
+	return false;
+}
+
 /* $(echo $HOME), $(realpath ~), $(readlink -f "$D"), $(dirname "$HOME"):
  * one argument known statically (a variable set earlier, $HOME, ~) and
  * what the program prints for it. Literal arguments of echo and dirname
@@ -1325,6 +1336,26 @@ static const char *static_cmdsub(struct sctx *x, const struct shell_node *sub, s
 	    !shell_word_is_literal(s->words))
 		return NULL;
 	prog = s->words->text;
+	/* $(true) prints nothing; $(mktemp [-d]) a new name in /tmp (with
+	 * a TEMPLATE and no -t, in the current dir: not known). */
+	if (safety_prog_in(prog, "true false :") && !s->words->next) {
+		*len = 0;
+		return "";
+	}
+	if (!strcmp(prog, "mktemp")) {
+		bool tmp = true;
+
+		for (w = s->words->next; w; w = w->next)
+			if (!w->text || (w->text[0] != '-' && !has_short_word(s, 't')) ||
+			    (w->text[0] == '-' && !safety_prog_in(w->text, "-d -q -u -t --directory "
+									 "--quiet --dry-run --tmpdir") &&
+			     !(w->text[1] != '-' && strspn(w->text + 1, "dqut") == strlen(w->text + 1))))
+				tmp = false;
+		if (tmp) {
+			*len = 6;
+			return "/tmp/\x01";
+		}
+	}
 	if (!strcmp(prog, "pwd")) {
 		*len = strlen(x->cwd[0] ? x->cwd : ".");
 		return x->cwd[0] ? x->cwd : ".";
@@ -1361,6 +1392,8 @@ static const char *static_cmdsub(struct sctx *x, const struct shell_node *sub, s
 
 static void resolve_parts(struct sctx *x, const struct shell_part *pt, struct rbuf *b,
 			  struct strpool *sp, bool first);
+
+static void store_value(struct sctx *x, struct var *v, const char *s, bool home);
 
 static void resolve_param(struct sctx *x, const struct shell_part *pt, struct rbuf *b,
 			  struct strpool *sp, bool first)
@@ -1427,9 +1460,23 @@ static void resolve_param(struct sctx *x, const struct shell_part *pt, struct rb
 		rb_add(b, ".", 1, NULL);
 		return;
 	}
-	/* Unknown: ${X:-default} is the default when X is unset. */
-	if ((!strcmp(pt->op, ":-") || !strcmp(pt->op, "-")) && pt->arg) {
+	/* Unknown: ${X:-default} is the default when X is unset; ${X:=d}
+	 * also sets X to it. */
+	if (pt->arg && safety_prog_in(pt->op, ":- - := =")) {
+		size_t from = b->len;
+		bool had_home = (b->flags & SW_HOME) != 0;
+
 		resolve_parts(x, pt->arg, b, sp, first);
+		if (strchr(pt->op, '=') && !memchr(b->s + from, SW_UNKNOWN_CH, b->len - from) &&
+		    b->len - from < MAX_VAR_VALUE && pt->text_len < sizeof(v->name) &&
+		    x->n_vars < MAX_VARS) {
+			char val[MAX_VAR_VALUE];
+
+			v = &x->vars[x->n_vars++];
+			snprintf(v->name, sizeof(v->name), "%.*s", (int)pt->text_len, pt->text);
+			snprintf(val, sizeof(val), "%.*s", (int)(b->len - from), b->s + from);
+			store_value(x, v, val, !had_home && (b->flags & SW_HOME));
+		}
 		return;
 	}
 	rb_unknown(b);
@@ -1482,10 +1529,13 @@ static void resolve_parts(struct sctx *x, const struct shell_part *pt, struct rb
 				b->flags |= SW_DOWNLOAD;
 			if (subtree_has(pt->sub, PROG_DECODE))
 				b->flags |= SW_DECODED;
-			if (s)
+			if (s) {
 				rb_add(b, s, n, pt->quote == SHELL_Q_NONE ? x->ifs : NULL);
-			else
+				if (memchr(s, SW_UNKNOWN_CH, n))
+					b->flags |= SW_DYNAMIC; /* $(mktemp -d) */
+			} else {
 				rb_unknown(b);
+			}
 			break;
 		}
 		case SHELL_PART_PROCSUB:
@@ -1691,7 +1741,6 @@ static void set_array(struct sctx *x, struct var *v, const struct shell_word *w,
 
 static void set_var_value(struct sctx *x, struct var *v, const struct shell_word *w,
 			  struct strpool *sp);
-static void store_value(struct sctx *x, struct var *v, const char *s, bool home);
 
 static void set_var(struct sctx *x, const struct shell_word *w, struct strpool *sp)
 {
@@ -1929,6 +1978,16 @@ static void do_cd(struct sctx *x, struct cmd *c)
 		return;
 	}
 	if (c->av[i].flags & SW_DYNAMIC || !strcmp(c->av[i].s, "-")) {
+		const char *s = c->av[i].s, *u = strchr(s, SW_UNKNOWN_CH);
+
+		/* cd "$(mktemp -d)", cd /tmp/$X: somewhere below /tmp. */
+		if (u && u > s && u[-1] == '/' && !strchr(u + 1, '/') &&
+		    (str_startswith(s, "/tmp/") || str_startswith(s, "/var/tmp/")) &&
+		    (size_t)(u - s) + 2 < sizeof(x->cwd) && !memchr(s, '.', (size_t)(u - s))) {
+			memcpy(x->cwd, s, (size_t)(u - s));
+			strcpy(x->cwd + (u - s), "?");
+			return;
+		}
 		strcpy(x->cwd, "?");
 		return;
 	}
@@ -2328,6 +2387,7 @@ static void unbind_positional(struct sctx *x, size_t n)
 }
 
 static void stdin_verdict(struct cmd *c);
+static void stdin_code(struct cmd *c, struct strpool *sp);
 
 /* ---- files downloaded earlier ----------------------------------------- */
 
@@ -2519,7 +2579,9 @@ static void run_script_file(struct cmd *c, size_t i, const char *what)
 			   "%s runs a script downloaded from the network%s", what,
 			   c->env.elevated ? " as root" : "");
 	else if (!strcmp(c->av[i].s, "/dev/stdin") || !strcmp(c->av[i].s, "-")) {
+		/* source /dev/stdin <<< CODE, sh - < x: stdin is the code */
 		c->role = ROLE_SHELL_STDIN;
+		stdin_code(c, NULL);
 		stdin_verdict(c);
 	} else
 		safety_add(c, (int)i, "runs-script", RISK_MODERATE, "%s runs the script %s", what,
@@ -4406,9 +4468,11 @@ static void check_simple(struct sctx *x, const struct shell_node *n, const struc
 			}
 			hd.span_start = r->start;
 			hd.span_len = r->len;
-			if (bw && !bw->text && r->op == SHELL_REDIR_HERESTRING) {
+			if (bw && !bw->text) {
 				/* <<< "$(...)": known text when the substitution's
-				 * output is (echo X | base64 -d). */
+				 * output is (echo X | base64 -d); an unquoted
+				 * here-document's $HOME is known too. What is not
+				 * known stays SW_UNKNOWN_CH in the text. */
 				struct sword s1;
 
 				if (resolve_word(x, bw, &s1, 1, &sp, r->start, r->len) == 1) {
@@ -4418,6 +4482,8 @@ static void check_simple(struct sctx *x, const struct shell_node *n, const struc
 						hd.kind = IN_TEXT, hd.text = s1.s, hd.text_len = s1.len;
 					else if (s1.flags & SW_DECODED)
 						hd.kind = IN_DECODED;
+					else
+						hd.text = s1.s, hd.text_len = s1.len;
 				}
 			}
 			in = &hd;
@@ -4534,6 +4600,45 @@ out:
 	if (av != stack)
 		free(av);
 	sp_release(&sp);
+}
+
+/* echo WORDS with expansions: its output as far as it is known (echo
+ * "rm -rf $HOME" | sh), parts not known as SW_UNKNOWN_CH. */
+static bool echo_text_resolved(struct sctx *x, const struct shell_node *c, char *buf, size_t cap,
+			       size_t *len)
+{
+	const struct shell_word *w;
+	struct strpool sp;
+	size_t n = 0;
+	bool ok = true;
+
+	if (c->kind != SHELL_SIMPLE || !c->words || !c->words->text ||
+	    strcmp(c->words->text, "echo") || c->redirs)
+		return false;
+	sp.used = 0;
+	sp.n_heap = 0;
+	for (w = c->words->next; w && ok; w = w->next) {
+		struct sword r[8];
+		size_t k, got;
+
+		if (w->text && (!strcmp(w->text, "-n") || !strcmp(w->text, "-e")) && !n)
+			continue;
+		got = resolve_word(x, w, r, ARRAY_SIZE(r), &sp, w->start, w->len);
+		for (k = 0; k < got && ok; k++) {
+			if (n + r[k].len + 2 > cap) {
+				ok = false;
+				break;
+			}
+			if (n)
+				buf[n++] = ' ';
+			memcpy(buf + n, r[k].s, r[k].len);
+			n += r[k].len;
+		}
+	}
+	sp_release(&sp);
+	buf[n] = '\0';
+	*len = n;
+	return ok && n;
 }
 
 /* What a command's output gives the next one in a pipeline (echo and
@@ -4817,7 +4922,8 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 			memcpy(text, dec, prev.text_len + 1);
 			prev.kind = IN_TEXT;
 			prev.text = text;
-		} else if (echo_text(c, text, sizeof(text), &prev.text_len)) {
+		} else if (echo_text(c, text, sizeof(text), &prev.text_len) ||
+			   echo_text_resolved(x, c, text, sizeof(text), &prev.text_len)) {
 			prev.kind = IN_TEXT;
 			prev.text = text;
 		} else if ((here = cat_here_text(c, &here_len)) != NULL) {
