@@ -255,7 +255,7 @@ static const struct {
 	{PROG_OUTFILE, "curl wget sort gpg gpg2 openssl"},
 	/* The programs of code_opts in safety.c, and git (-c KEY=VALUE). */
 	{PROG_CODEOPT, "tar gtar bsdtar zip rsync vim vi nvim view vimdiff ex gvim less more ssh "
-		       "scp sftp autossh gdb git"},
+		       "scp sftp autossh gdb git man"},
 	{PROG_SUDO, "sudo doas pkexec run0"},
 	{PROG_WRAPPER, "nice nohup command builtin exec time stdbuf ionice chrt taskset setsid coproc "
 		       "unbuffer caffeinate nocache catchsegv strace ltrace torsocks proxychains "
@@ -600,6 +600,18 @@ static int m_find_delete_wide(struct cmd *c)
 			       (int)fs.start_i : -1;
 	return p_wide(&fs.start, NULL) || fs.start.cls == PC_VCS || fs.start.cls == PC_VAR_ROOT
 		       ? (int)fs.start_i : -1;
+}
+
+/* find -fprint FILE (and -fprint0, -fprintf, -fls) onto a disk. */
+static int m_find_print_device(struct cmd *c)
+{
+	size_t i;
+
+	for (i = 1; i + 1 < c->ac; i++)
+		if (safety_prog_in(c->av[i].s, "-fprint -fprint0 -fprintf -fls") &&
+		    safety_path(c, i + 1)->cls == PC_DEVICE)
+			return (int)i + 1;
+	return -1;
 }
 
 static int m_find_writes(struct cmd *c)
@@ -1421,7 +1433,7 @@ static int m_power_isolate(struct cmd *c)
 
 #define NET_UNITS "NetworkManager NetworkManager.service network network.service networking " \
 	"networking.service systemd-networkd systemd-networkd.service systemd-networkd.socket " \
-	"wpa_supplicant wpa_supplicant.service"
+	"wpa_supplicant wpa_supplicant.service systemd-resolved systemd-resolved.service"
 
 static int m_net_stop(struct cmd *c)
 {
@@ -3349,6 +3361,8 @@ const struct rule safety_rules[] = {
 	 "deletes every file below a system, home or root directory", 0},
 	{"find-delete-wide", "find", m_find_delete_wide, RISK_HIGH,
 	 "deletes many files below a wide or important directory", 0},
+	{"write-device", "find", m_find_print_device, RISK_CRITICAL,
+	 "writes over a disk or partition: its data is destroyed", 0},
 	{"find-delete", "find", m_find_writes, RISK_MODERATE, "deletes or writes the files it finds",
 	 RULE_FALLBACK},
 

@@ -1934,6 +1934,29 @@ static bool history_off(const char *name, size_t n, const char *value, size_t vl
 static void check_code_at(struct sctx *x, const char *text, size_t len, size_t span_start,
 			  size_t span_len, struct env env);
 
+/* Check text as code run later by whatever reads a variable. Unless
+ * all (PROMPT_COMMAND runs at every prompt), only high and critical
+ * reasons count: EDITOR=nano names an editor, it runs none. */
+static void check_code_serious(struct sctx *x, const char *text, size_t len, size_t start,
+			       size_t span, bool all)
+{
+	struct safety_verdict *save = x->v, tmp;
+
+	if (all) {
+		check_code_at(x, text, len, start, span, x->env);
+		return;
+	}
+	tmp.risk = RISK_SAFE;
+	tmp.n_reasons = 0;
+	x->v = &tmp;
+	check_code_at(x, text, len, start, span, x->env);
+	x->v = save;
+	for (size_t k = 0; k < tmp.n_reasons; k++)
+		if (tmp.reasons[k].risk >= RISK_HIGH)
+			add_reason(x, tmp.reasons[k].rule, tmp.reasons[k].risk, start, span,
+				   tmp.reasons[k].message);
+}
+
 /* An assignment word NAME=value with effects of its own: code in
  * PROMPT_COMMAND, history switched off, PATH emptied. */
 static void check_assign(struct sctx *x, const struct shell_word *w)
@@ -1943,9 +1966,26 @@ static void check_assign(struct sctx *x, const struct shell_word *w)
 
 	if (!nl || p->kind != SHELL_PART_LIT || p->text_len <= nl || p->text[nl] != '=')
 		return;
-	/* bash runs PROMPT_COMMAND before every prompt: it is code. */
-	if (nl == 14 && !memcmp(p->text, "PROMPT_COMMAND", 14) && w->text)
-		check_code_at(x, w->text + 15, w->text_len - 15, w->start, w->len, x->env);
+	/* Variables whose value a shell or program runs as a command:
+	 * PROMPT_COMMAND before every prompt, GIT_SSH_COMMAND, PAGER,
+	 * EDITOR... when the program needs one, LESSOPEN's |CMD. */
+	if (w->text) {
+		static const char *const code_vars[] = {
+			"PROMPT_COMMAND", "GIT_SSH_COMMAND", "GIT_PAGER", "GIT_EDITOR",
+			"GIT_SEQUENCE_EDITOR", "GIT_EXTERNAL_DIFF", "PAGER", "MANPAGER", "EDITOR",
+			"VISUAL", "LESSOPEN", "LESSCLOSE", "SYSTEMD_PAGER", "SUDO_EDITOR",
+		};
+
+		for (size_t k = 0; k < ARRAY_SIZE(code_vars); k++)
+			if (strlen(code_vars[k]) == nl && !memcmp(p->text, code_vars[k], nl)) {
+				const char *val = w->text + nl + 1;
+
+				val += strspn(val, "|"); /* LESSOPEN='|cmd %s' */
+				if (*val)
+					check_code_serious(x, val, strlen(val), w->start, w->len, !k);
+				break;
+			}
+	}
 	if (history_off(p->text, nl, p->next ? "" : p->text + nl + 1,
 			p->next ? 0 : p->text_len - nl - 1))
 		add_reason(x, "history-off", RISK_MODERATE, w->start, w->len,
@@ -3307,6 +3347,8 @@ static const struct {
 	{"ssh scp sftp autossh", "-o", "proxycommand "},
 	{"ssh scp sftp autossh", "-o", "localcommand="},
 	{"ssh scp sftp autossh", "-o", "localcommand "},
+	{"man", "-P", NULL},
+	{"man", "--pager", NULL},
 	{"gdb", "-ex", "shell "},
 	{"gdb", "-ex", "!"},
 	{"gdb", "--eval-command", "shell "},
@@ -4026,7 +4068,8 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 		if (!strcmp(prog, "crontab")) {
 			/* crontab - with the table as text: each entry's
 			 * command runs on schedule. */
-			if (cmd_has_arg(c, "-") && c->in && c->in->text &&
+			/* crontab alone reads the table from stdin too */
+			if ((cmd_has_arg(c, "-") || (c->ac == 1 && c->in)) && c->in && c->in->text &&
 			    (c->in->kind == IN_TEXT || c->in->kind == IN_OTHER))
 				check_cron_text(c, c->in->text, c->in->text_len, false);
 			break;
