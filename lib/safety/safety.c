@@ -4610,13 +4610,21 @@ static void check_simple(struct sctx *x, const struct shell_node *n, const struc
 		if (text && tlen)
 			check_written_code(&c, &t, text, tlen);
 	}
-	/* echo 'ENTRY' | sudo tee /etc/cron.d/x, ... | tee -a ~/.bashrc */
-	if (c.prog && !strcmp(c.prog, "tee") && in && in->kind == IN_TEXT && in->text_len) {
+	/* echo 'ENTRY' | sudo tee /etc/cron.d/x, ... | tee -a ~/.bashrc;
+	 * curl URL | tee x.sh: x.sh is downloaded code if run later. */
+	if (c.prog && !strcmp(c.prog, "tee") && in &&
+	    ((in->kind == IN_TEXT && in->text_len) || in->kind == IN_DOWNLOAD)) {
 		int i;
 
-		for (i = 1; i < (int)c.ac; i++)
-			if (c.av[i].s[0] != '-')
+		for (i = 1; i < (int)c.ac; i++) {
+			if (c.av[i].s[0] == '-')
+				continue;
+			if (in->kind == IN_DOWNLOAD)
+				note_download(x, c.av[i].s, c.av[i].len,
+					      (c.av[i].flags & SW_HOME) != 0);
+			else
 				check_written_code(&c, &c.av[i], in->text, in->text_len);
+		}
 	}
 	/* export/readonly/declare NAME=value, unset NAME, read NAME. */
 	if (c.prog && safety_prog_in(c.prog, "export declare typeset local readonly")) {
