@@ -1257,7 +1257,9 @@ static int m_setuid_open(struct cmd *c)
 {
 	const char *m = !strcmp(c->prog, "install") ? install_mode(c) : chmod_mode(c);
 
-	return m && mode_setuid(m) && mode_opens(m) && strcmp(m + strlen(m) - 3, "000") ? 0 : -1;
+	/* mode_opens counts 000 too: a file no one may touch is no risk */
+	return m && mode_setuid(m) && mode_opens(m) &&
+	       !(strlen(m) >= 3 && !strcmp(m + strlen(m) - 3, "000")) ? 0 : -1;
 }
 
 static int m_setuid(struct cmd *c)
@@ -2903,9 +2905,12 @@ static bool code_call_path(const char *q, char *path, size_t cap, const char **r
 			*rest = end;
 			return true;
 		}
-	for (e = q; e < end && *e != '"' && *e != '\''; e++)
+	/* Only wrapping calls before the literal (a.b(c("/x"))): in
+	 * base + "/" the literal is not the path. */
+	for (e = q; e < end && (isalnum((unsigned char)*e) || strchr("_.( ", *e)); e++)
 		;
-	if (e >= end || !(q = strchr(e + 1, *e)) || q > end || (size_t)(q - e) >= cap)
+	if (e >= end || (*e != '"' && *e != '\'') || !(q = strchr(e + 1, *e)) || q > end ||
+	    (size_t)(q - e) >= cap)
 		return false;
 	snprintf(path, cap, "%.*s", (int)(q - e - 1), e + 1);
 	*rest = end;
