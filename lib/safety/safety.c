@@ -2493,16 +2493,39 @@ static void note_download_args(struct sctx *x, struct cmd *c)
 }
 
 /* Did a downloader write the file path names? */
+static bool download_listed(const struct sctx *x, const char *norm)
+{
+	for (size_t k = 0; k < x->n_downloads; k++)
+		if (!strcmp(norm, x->downloads[k]))
+			return true;
+	return false;
+}
+
 static bool was_downloaded(struct sctx *x, const struct sword *w)
 {
 	char norm[128];
-	size_t k;
 
 	if (!x->n_downloads || w->len >= sizeof(norm) || (w->flags & SW_DYNAMIC))
 		return false;
 	normalize(w->s, (w->flags & SW_HOME) != 0, x->cwd, norm, sizeof(norm));
-	for (k = 0; k < x->n_downloads; k++)
-		if (!strcmp(norm, x->downloads[k]))
+	return download_listed(x, norm);
+}
+
+/* Is the program av[0] names a download? A bare name runs from PATH: a
+ * download saved into a bin dir (curl URL | sudo tee /usr/local/bin/x
+ * && x). */
+static bool runs_download(struct sctx *x, const struct sword *w)
+{
+	static const char *const bins[] = {"/usr/local/bin/", "/usr/bin/", "/bin/",
+					   "/usr/local/sbin/", "~/bin/", "~/.local/bin/"};
+	char path[128];
+	size_t k;
+
+	if (strchr(w->s, '/'))
+		return was_downloaded(x, w);
+	for (k = 0; x->n_downloads && k < ARRAY_SIZE(bins); k++)
+		if ((size_t)snprintf(path, sizeof(path), "%s%s", bins[k], w->s) < sizeof(path) &&
+		    download_listed(x, path))
 			return true;
 	return false;
 }
@@ -3726,7 +3749,7 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 			}
 		safety_lookup(prog, &info);
 		c->opt = info.opt >= 0 ? &safety_optspecs[info.opt] : NULL;
-		if (prog != c->av[0].s && was_downloaded(x, &c->av[0]))
+		if (runs_download(x, &c->av[0]))
 			safety_add(c, 0, c->env.elevated ? "download-exec-root" : "download-exec",
 				   c->env.elevated ? RISK_CRITICAL : RISK_HIGH,
 				   "runs a program downloaded from the network%s",
