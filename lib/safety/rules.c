@@ -1248,7 +1248,13 @@ static int m_setuid_shell(struct cmd *c)
 	}
 	if (!mode_setuid(chmod_mode(c)))
 		return -1;
-	return perm_target(c, p_shell_binary);
+	if ((i = perm_target(c, p_shell_binary)) >= 0)
+		return i;
+	/* cp /bin/bash /tmp/x && chmod +s /tmp/x */
+	FOR_OPERANDS(c, i)
+		if (safety_shell_copy(c, (size_t)i))
+			return i;
+	return -1;
 }
 
 /* Setuid and writable by anyone (chmod 4777): whoever replaces the

@@ -108,6 +108,7 @@ struct sctx {
 		char text[MAX_SCRIPT_TEXT];
 		size_t len;
 		bool known;             /* false: written, text not known */
+		char copy_of[16];       /* cp /bin/bash FILE: "bash", else "" */
 	} scripts[MAX_SCRIPTS];
 	size_t n_scripts;
 	int depth;                  /* walk recursion, capped */
@@ -2552,6 +2553,7 @@ static struct script *script_find(struct sctx *x, const char *path, size_t len, 
 	memcpy(x->scripts[x->n_scripts].path, norm, sizeof(norm));
 	x->scripts[x->n_scripts].len = 0;
 	x->scripts[x->n_scripts].known = true;
+	x->scripts[x->n_scripts].copy_of[0] = '\0';
 	return &x->scripts[x->n_scripts++];
 }
 
@@ -2566,6 +2568,7 @@ static void note_script(struct sctx *x, const struct sword *t, const char *text,
 	sc = script_find(x, t->s, t->len, (t->flags & SW_HOME) != 0, true);
 	if (!sc)
 		return;
+	sc->copy_of[0] = '\0';
 	if (!append)
 		sc->len = 0, sc->known = true;
 	if (!text || sc->len + len + 1 > sizeof(sc->text)) {
@@ -2607,6 +2610,17 @@ static bool shebang_shell(const char *text)
 	memcpy(prog, p, (size_t)(e - p));
 	prog[e - p] = '\0';
 	return safety_is_shell(base_name(prog));
+}
+
+const char *safety_shell_copy(struct cmd *c, size_t i)
+{
+	const struct sword *w = &c->av[i];
+	const struct script *sc;
+
+	if (w->flags & SW_DYNAMIC)
+		return NULL;
+	sc = script_find(c->x, w->s, w->len, (w->flags & SW_HOME) != 0, false);
+	return sc && sc->copy_of[0] ? sc->copy_of : NULL;
 }
 
 /* Check a script's known text as the code of c's program: shell code
@@ -3667,6 +3681,7 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 	char *keep_root = NULL; /* the container's root before a chroot */
 	bool ctr_off = false;   /* nsenter left the container */
 	const struct script *script;
+	const char *copy_of;
 	/* Only the container's own command may be an entrypoint's arguments,
 	 * not what it runs in turn. */
 	bool maybe_args = x->ctr.maybe_args;
@@ -3705,6 +3720,9 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 			goto out;
 		}
 		prog = base_name(c->av[0].s);
+		/* /tmp/x after cp /bin/bash /tmp/x runs bash */
+		if (prog != c->av[0].s && (copy_of = safety_shell_copy(c, 0)) != NULL)
+			prog = copy_of;
 		c->prog = prog;
 		/* Bombs defined earlier in this command. A function comes before
 		 * a builtin or program of the same name (., :, eval). */
@@ -4632,6 +4650,23 @@ static void check_simple(struct sctx *x, const struct shell_node *n, const struc
 			    r->op == SHELL_REDIR_APPEND || r->op == SHELL_REDIR_APPEND_ERR);
 		if (text && tlen)
 			check_written_code(&c, &t, text, tlen);
+	}
+	/* cp /bin/bash /tmp/x: /tmp/x is a shell (chmod +s on it later). */
+	if (c.prog && safety_prog_in(c.prog, "cp install") && c.ac >= 3) {
+		const struct sword *d = &c.av[c.ac - 1];
+		struct script *sc;
+
+		for (size_t i = 1; i + 1 < c.ac; i++) {
+			const char *b = base_name(c.av[i].s);
+
+			if (c.av[i].s[0] != '-' && (safety_is_shell(b) || safety_is_interpreter(b)) &&
+			    strlen(b) < sizeof(sc->copy_of) && !(d->flags & SW_DYNAMIC) &&
+			    (sc = script_find(x, d->s, d->len, (d->flags & SW_HOME) != 0, true))) {
+				sc->known = false;
+				strcpy(sc->copy_of, b);
+				break;
+			}
+		}
 	}
 	/* echo 'ENTRY' | sudo tee /etc/cron.d/x, ... | tee -a ~/.bashrc;
 	 * curl URL | tee x.sh: x.sh is downloaded code if run later. */
