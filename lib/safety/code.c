@@ -102,6 +102,52 @@ static const char *skip_group(const char *p)
 	return p;
 }
 
+/* A lookup of an environment variable (ENV["HOME"], os.environ['HOME'],
+ * os.getenv("HOME"), process.env.HOME, $ENV{HOME}, getenv("HOME")):
+ * written to b as ${NAME}, which the shell check resolves as it resolves
+ * $HOME. name (n bytes) is the identifier chain, e what follows it. */
+static bool env_ref(const char *name, size_t n, const char *e, struct cbuf *b)
+{
+	static const char *const lookups[] = {
+		"ENV", "$ENV", "os.environ", "os.environ.get", "os.getenv", "getenv", "ENV.fetch",
+		"System.getenv", "Deno.env.get", "process.env", "Sys.getenv", "ENVIRON",
+	};
+	const char *v = NULL, *z;
+	size_t k;
+
+	if (n > 12 && !strncmp(name, "process.env.", 12)) {
+		v = name + 12;
+		z = name + n;
+	} else {
+		for (k = 0; k < ARRAY_SIZE(lookups); k++)
+			if (strlen(lookups[k]) == n && !strncmp(name, lookups[k], n))
+				break;
+		if (k == ARRAY_SIZE(lookups) || (*e != '(' && *e != '[' && *e != '{'))
+			return false;
+		for (v = e + 1; *v == ' '; v++)
+			;
+		if (*v == '"' || *v == '\'') {
+			if (!(z = strchr(v + 1, *v)))
+				return false;
+			v++;
+		} else if (*e == '{') {
+			for (z = v; ident_ch(*z); z++)
+				; /* Perl's $ENV{HOME} */
+		} else {
+			return false;
+		}
+	}
+	if (z == v || z - v > 64)
+		return false;
+	for (const char *q = v; q < z; q++)
+		if (!ident_ch(*q))
+			return false;
+	cb_add(b, "${", 2);
+	cb_add(b, v, (size_t)(z - v));
+	cb_add(b, "}", 1);
+	return true;
+}
+
 /* Text between delimiters from p (just past the opening one) to close,
  * backslash escapes decoded and, where interp, the interpolations of
  * Ruby (#{..}), Perl, PHP and JavaScript (${..}) and Python f-strings
@@ -126,8 +172,23 @@ static const char *lit_body(const char *p, char open, char close, bool interp, b
 			if (depth-- == 0)
 				return p + 1;
 		} else if (interp && ((*p == '#' || *p == '$') && p[1] == '{')) {
-			p = skip_group(p + 1) - 1;
-			cb_unknown(b);
+			/* "#{ENV['HOME']}", `${process.env.HOME}`: known as
+			 * ${HOME}; any other interpolation is not. */
+			const char *e = skip_group(p + 1), *q = p + 2, *n = q;
+
+			while (ident_ch(*n) || *n == '.')
+				n++;
+			if (n == q || !env_ref(q, (size_t)(n - q), n, b))
+				cb_unknown(b);
+			p = e - 1;
+			continue;
+		} else if (interp && *p == '$' && !strncmp(p + 1, "ENV{", 4)) {
+			/* Perl's "$ENV{HOME}" */
+			const char *e = skip_group(p + 4);
+
+			if (!env_ref(p, 4, p + 4, b))
+				cb_unknown(b);
+			p = e - 1;
 			continue;
 		} else if (fstr && *p == '{' && p[1] != '{') {
 			p = skip_group(p) - 1;
@@ -183,7 +244,11 @@ static const char *literal(const struct scan *s, const char *p, struct cbuf *b, 
 	if (!*q || ident_ch(*q) || isspace((unsigned char)*q) || *q == ',' || *q == ';' ||
 	    *q == ')' || *q == '=')
 		return (*cmd = false), NULL;
-	return lit_body(q + 1, *q, closing(*q), p[1] != 'q' || p[0] == '%', false, b);
+	/* qq// and qx// interpolate, q// does not; Ruby's %q() and %w()
+	 * do not, %Q() %x() and %() do. */
+	return lit_body(q + 1, *q, closing(*q),
+			p[0] == 'q' ? q == p + 2 && p[1] != 'w' : p[1] != 'q' && p[1] != 'w',
+			false, b);
 }
 
 static bool stop_ch(const struct scan *s, char ch)
@@ -311,6 +376,8 @@ static const char *operand(struct scan *s, const char *p, struct cbuf *b, int de
 		nl = (size_t)(p - start);
 		for (e = p; *e == ' '; e++)
 			;
+		if (env_ref(start, nl, e, b))
+			return *e == '(' || *e == '[' || *e == '{' ? skip_group(e) : p;
 		if (*e == '(' || *e == '[') {
 			/* A call or an index: its value is not known. */
 			cb_unknown(b);
@@ -393,67 +460,189 @@ static void found(struct scan *s, struct cbuf *b)
 		safety_check_code(s->c, b->s, b->n, s->blame, s->c->env);
 }
 
-/* The arguments of a call whose name ends at p: the first is the
- * command; more that follow (system("rm", "-rf", $d), spawn("rm",
- * ["-rf", d])) are its arguments, joined by blanks. */
-static const char *call_args(struct scan *s, const char *p, struct cbuf *b)
+/* Past the argument at p: to the ',' or closing bracket that ends it at
+ * its own depth (or to the end of the statement without parentheses). */
+static const char *skip_arg(const struct scan *s, const char *p, bool paren)
 {
-	bool paren;
+	while (*p && *p != ',' && *p != ')' && *p != ']' && (paren || !strchr(";\n", *p))) {
+		struct cbuf junk;
+		const char *e;
+		bool cmd;
 
-	while (*p == ' ')
+		junk.n = 0;
+		junk.unknown = false;
+		if (*p == '(' || *p == '[' || *p == '{')
+			p = skip_group(p);
+		else if ((*p == '"' || *p == '\'' || *p == '`') && (e = literal(s, p, &junk, &cmd)))
+			p = e;
+		else
+			p++;
+	}
+	return p;
+}
+
+/* Does the argument at p give the call's options rather than the
+ * command ({stdio: ...}, a callback, shell=True, key: v, key => v)? */
+static bool option_arg(const char *p, bool paren)
+{
+	const char *q = p;
+
+	if (*p == '{' || !strncmp(p, "function", 8) || (*p == '(' && !paren))
+		return true;
+	while (ident_ch(*q))
+		q++;
+	return q > p && (((*q == '=' || *q == ':') && q[1] != '=' && q[1] != ':') ||
+			 (*q == '=' && q[1] == '>'));
+}
+
+/* Append t to b as one shell word, in double quotes: ${NAME} from
+ * env_ref stays an expansion (a literal $ in the code's text would
+ * expand too, which can only make the rating stricter). */
+static void cb_add_quoted(struct cbuf *b, const struct cbuf *t)
+{
+	size_t i, from = 0;
+
+	if (b->n)
+		cb_add(b, " ", 1);
+	cb_add(b, "\"", 1);
+	for (i = 0; i < t->n; i++) {
+		if (t->s[i] && strchr("\"\\`", t->s[i])) {
+			cb_add(b, t->s + from, i - from);
+			cb_add(b, "\\", 1);
+			from = i;
+		}
+	}
+	cb_add(b, t->s + from, t->n - from);
+	cb_add(b, "\"", 1);
+	b->unknown |= t->unknown;
+}
+
+/* A command line built from a call's arguments (ARGS_JOIN). */
+struct joiner {
+	struct cbuf *a;
+	int words;
+	bool raw;     /* a holds the first argument as it was */
+};
+
+/* Add word t: a first argument on its own stays as it is
+ * (system("rm -rf /") is shell code); once a second word comes, each is
+ * quoted as one word (exec("sh", "-c", "rm -rf /") gives sh two
+ * arguments, not a line to split). */
+static void join_word(struct joiner *j, const struct cbuf *t, bool may_be_raw)
+{
+	if (may_be_raw && !j->words) {
+		*j->a = *t;
+		j->raw = true;
+		j->words = 1;
+		return;
+	}
+	if (j->raw) {
+		struct cbuf first = *j->a;
+
+		j->a->n = 0;
+		j->a->s[0] = '\0';
+		j->a->unknown = false;
+		cb_add_quoted(j->a, &first);
+		j->raw = false;
+	}
+	cb_add_quoted(j->a, t);
+	j->words++;
+}
+
+/* call_arglist's flags. ARGS_JOIN: the call runs one command, its first
+ * argument, with any more that follow as that command's arguments
+ * (system("rm", "-rf", $d), spawn("rm", ["-rf", d])): all go into
+ * args[0] as one command line (see join_word), up to the first option
+ * argument; a call without parentheses (system "x") is read in any
+ * language. */
+#define ARGS_JOIN 0x1u
+
+/* One argument at p into t (emptied first); returns the end, p if none. */
+static const char *arg_into(struct scan *s, const char *p, struct cbuf *t)
+{
+	t->n = 0;
+	t->s[0] = '\0';
+	t->unknown = false;
+	return expr(s, p, t, 0);
+}
+
+/* The arguments of a call at p (just past its name), one cbuf each (a
+ * list [a, b] is its elements joined by blanks); keyword arguments
+ * (stdin=PIPE) are left empty. Perl's and Ruby's calls without
+ * parentheses run to the end of the statement. Returns how many. */
+static int call_arglist(struct scan *s, const char *p, struct cbuf *args, int max, unsigned flags)
+{
+	bool paren, join = flags & ARGS_JOIN;
+	struct joiner j = {args, 0, false};
+	struct cbuf t;
+	int n = 0;
+
+	while (*p == ' ' || *p == '\t')
 		p++;
 	paren = *p == '(';
 	if (paren)
 		p++;
+	else if (s->lang != L_BACKTICK && !join)
+		return 0;
+	if (join) {
+		max = 1;
+		args->n = 0;
+		args->s[0] = '\0';
+		args->unknown = false;
+	}
 	for (;;) {
+		struct cbuf *a = &args[n < max ? n : max - 1];
+		const char *q;
+
 		while (*p == ' ' || *p == '\t' || (paren && *p == '\n'))
 			p++;
+		if (!*p || *p == ')' || (!paren && strchr(";\n", *p)) || (n == max && !join))
+			return n;
+		if (join && n && option_arg(p, paren))
+			return n;
+		if (!join) {
+			a->n = 0;
+			a->s[0] = '\0';
+			a->unknown = false;
+		}
+		/* Perl's open(my $fh, ...): the declaration is the handle. */
+		if (!strncmp(p, "my ", 3) || !strncmp(p, "our ", 4) || !strncmp(p, "local ", 6))
+			p += strcspn(p, " ") + 1;
 		if (*p == '[') {
-			p++;
-			for (;;) {
+			for (p++;;) {
 				while (*p == ' ' || *p == '\n')
 					p++;
 				if (!*p || *p == ']')
 					break;
-				if (b->n)
-					cb_add(b, " ", 1);
-				p = expr(s, p, b, 0);
-				if (*p == ',')
-					p++;
-				else if (*p != ']')
+				if (join) {
+					if ((q = arg_into(s, p, &t)) != p)
+						join_word(&j, &t, false);
+				} else {
+					if (a->n)
+						cb_add(a, " ", 1);
+					q = expr(s, p, a, 0);
+				}
+				p = q == p ? skip_arg(s, p, true) : q;
+				if (*p != ',')
 					break;
+				p++;
 			}
 			if (*p == ']')
 				p++;
+		} else if (join) {
+			q = arg_into(s, p, &t);
+			if (q != p)
+				join_word(&j, &t, n == 0);
+			p = q == p ? skip_arg(s, p, paren) : q;
 		} else {
-			size_t before = b->n;
-
-			if (b->n)
-				cb_add(b, " ", 1);
-			p = expr(s, p, b, 0);
-			if (b->n == before + 1)
-				b->n = before, b->s[before] = '\0';
+			q = expr(s, p, a, 0);
+			p = q == p ? (a->n = 0, skip_arg(s, p, paren)) : q;
 		}
-		while (*p == ' ')
-			p++;
+		n++;
+		p = skip_arg(s, p, paren);
 		if (*p != ',')
-			return p;
+			return n;
 		p++;
-		while (*p == ' ')
-			p++;
-		/* Options: {stdio: ...}, shell=True, a callback. */
-		if (*p == '{' || !strncmp(p, "function", 8) || (*p == '(' && !paren))
-			return p;
-		{
-			const char *q = p;
-
-			while (ident_ch(*q))
-				q++;
-			if (q > p && (*q == '=' || *q == ':') && q[1] != '=' && q[1] != ':')
-				return p;
-			if (*q == '=' && q[1] == '>')
-				return p;
-		}
 	}
 }
 
@@ -503,88 +692,9 @@ static void scan_calls(struct scan *s)
 			b.n = 0;
 			b.s[0] = '\0';
 			b.unknown = false;
-			call_args(s, after, &b);
+			call_arglist(s, after, &b, 1, ARGS_JOIN);
 			found(s, &b);
 		}
-	}
-}
-
-/* Past the argument at p: to the ',' or closing bracket that ends it at
- * its own depth (or to the end of the statement without parentheses). */
-static const char *skip_arg(const struct scan *s, const char *p, bool paren)
-{
-	while (*p && *p != ',' && *p != ')' && *p != ']' && (paren || !strchr(";\n", *p))) {
-		struct cbuf junk;
-		const char *e;
-		bool cmd;
-
-		junk.n = 0;
-		junk.unknown = false;
-		if (*p == '(' || *p == '[' || *p == '{')
-			p = skip_group(p);
-		else if ((*p == '"' || *p == '\'' || *p == '`') && (e = literal(s, p, &junk, &cmd)))
-			p = e;
-		else
-			p++;
-	}
-	return p;
-}
-
-/* The arguments of a call at p (just past its name), one cbuf each (a
- * list [a, b] is its elements joined by blanks); keyword arguments
- * (stdin=PIPE) are left empty. Perl's and Ruby's calls without
- * parentheses run to the end of the statement. Returns how many. */
-static int call_arglist(struct scan *s, const char *p, struct cbuf *args, int max)
-{
-	bool paren;
-	int n = 0;
-
-	while (*p == ' ' || *p == '\t')
-		p++;
-	paren = *p == '(';
-	if (paren)
-		p++;
-	else if (s->lang != L_BACKTICK)
-		return 0;
-	for (;;) {
-		struct cbuf *a = &args[n < max ? n : max - 1];
-		const char *q;
-
-		while (*p == ' ' || *p == '\t' || (paren && *p == '\n'))
-			p++;
-		if (!*p || *p == ')' || (!paren && strchr(";\n", *p)) || n == max)
-			return n;
-		a->n = 0;
-		a->s[0] = '\0';
-		a->unknown = false;
-		/* Perl's open(my $fh, ...): the declaration is the handle. */
-		if (!strncmp(p, "my ", 3) || !strncmp(p, "our ", 4) || !strncmp(p, "local ", 6))
-			p += strcspn(p, " ") + 1;
-		if (*p == '[') {
-			for (p++;;) {
-				while (*p == ' ' || *p == '\n')
-					p++;
-				if (!*p || *p == ']')
-					break;
-				if (a->n)
-					cb_add(a, " ", 1);
-				q = expr(s, p, a, 0);
-				p = q == p ? skip_arg(s, p, true) : q;
-				if (*p != ',')
-					break;
-				p++;
-			}
-			if (*p == ']')
-				p++;
-		} else {
-			q = expr(s, p, a, 0);
-			p = q == p ? (a->n = 0, skip_arg(s, p, paren)) : q;
-		}
-		n++;
-		p = skip_arg(s, p, paren);
-		if (*p != ',')
-			return n;
-		p++;
 	}
 }
 
@@ -615,7 +725,7 @@ static bool opens_shell(struct scan *s)
 
 			if ((p > s->code && (ident_ch(p[-1]) || p[-1] == '$')) || ident_ch(p[nl]))
 				continue;
-			n = call_arglist(s, p + nl, args, (int)ARRAY_SIZE(args));
+			n = call_arglist(s, p + nl, args, (int)ARRAY_SIZE(args), 0);
 			if (!n)
 				continue;
 			if (k == 0) {
@@ -690,7 +800,7 @@ static void scan_shell_input(struct scan *s)
 			if (strncmp(p, writers[k].name, nl) || ident_ch(p[nl]) ||
 			    (ident_ch(writers[k].name[0]) && p > s->code && ident_ch(p[-1])))
 				continue;
-			n = call_arglist(s, p + nl, args, (int)ARRAY_SIZE(args));
+			n = call_arglist(s, p + nl, args, (int)ARRAY_SIZE(args), 0);
 			if (n > writers[k].arg) {
 				cb_add(&text, args[writers[k].arg].s, args[writers[k].arg].n);
 				text.unknown |= args[writers[k].arg].unknown;

@@ -58,6 +58,13 @@ const struct optspec safety_optspecs[] = {
 	 "user group host prompt chdir role type close-from other-user command-timeout "
 	 "login-class", false},
 	{"doas", NULL, "uC", "", false},
+	{"usermod useradd", NULL, "cdefgGklKpsuR",
+	 "comment home expiredate inactive gid groups login password shell uid root "
+	 "prefix key skel", false},
+	{"passwd", NULL, "nxwiR", "mindays maxdays warndays inactive root repository", false},
+	{"chage", NULL, "dEImMWR",
+	 "lastday expiredate inactive mindays maxdays warndays root", false},
+	{"chsh", NULL, "sR", "shell root", false},
 	{"pkexec run0", NULL, "uDg", "user group chdir description", false},
 	{"nice", NULL, "n", "adjustment", false},
 	{"time", NULL, "fo", "format output", false},
@@ -67,6 +74,13 @@ const struct optspec safety_optspecs[] = {
 	{"nsenter", NULL, "tSGw", "target setuid setgid wd", false},
 	{"unshare", NULL, "SGRw", "setuid setgid root wd map-user map-group", false},
 	{"strace ltrace", NULL, "eopsuEIaPbX", "output", false},
+	{"cpulimit", NULL, "lpe", "limit pid exe", false},
+	{"npx bunx pnpx", NULL, "p", "package", false},
+	{"trickle", NULL, "udwtlLn", "", false},
+	{"numactl", NULL, "NmCpiPw", "cpunodebind membind physcpubind preferred interleave",
+	 false},
+	{"xvfb-run", NULL, "nsfepw", "server-num server-args auth-file error-file xauth-protocol "
+	 "wait", false},
 	{"systemd-run", NULL, "pEM",
 	 "unit property description slice uid gid working-directory setenv machine", false},
 	{"timeout", NULL, "sk", "signal kill-after", false},
@@ -114,7 +128,7 @@ const struct optspec safety_optspecs[] = {
 	{"sort", NULL, "otSkT",
 	 "output field-separator key buffer-size temporary-directory parallel", false},
 	{"sed", NULL, "efl", "expression file line-length", false},
-	{"perl", NULL, "eE", "", false},
+	{"perl", NULL, "eEMmI", "", false},
 	{"awk gawk mawk nawk", NULL, "Fvf", "file assign field-separator", false},
 	{"shred", NULL, "ns", "iterations size random-source", false},
 	{"truncate", NULL, "sr", "size reference", false},
@@ -241,11 +255,12 @@ static const struct {
 	{PROG_OUTFILE, "curl wget sort gpg gpg2 openssl"},
 	/* The programs of code_opts in safety.c, and git (-c KEY=VALUE). */
 	{PROG_CODEOPT, "tar gtar bsdtar zip rsync vim vi nvim view vimdiff ex gvim less more ssh "
-		       "scp sftp autossh gdb git"},
+		       "scp sftp autossh gdb git man"},
 	{PROG_SUDO, "sudo doas pkexec run0"},
 	{PROG_WRAPPER, "nice nohup command builtin exec time stdbuf ionice chrt taskset setsid coproc "
 		       "unbuffer caffeinate nocache catchsegv strace ltrace torsocks proxychains "
-		       "proxychains4 firejail rlwrap systemd-run doppler op nsenter unshare"},
+		       "proxychains4 firejail rlwrap systemd-run doppler op nsenter unshare valgrind "
+		       "xvfb-run chronic prlimit cpulimit trickle numactl npx bunx pnpx"},
 };
 
 unsigned safety_prog_class(const char *prog)
@@ -329,6 +344,9 @@ static bool recursive(const struct cmd *c)
 	size_t i;
 
 	if (cmd_has_short(c, 'r') || cmd_has_short(c, 'R') || cmd_has_long(c, "--recursive"))
+		return true;
+	/* rimraf is rm -rf by another name. */
+	if (!strcmp(c->prog, "rimraf"))
 		return true;
 	for (i = 1; i < c->ac; i++)
 		if (c->av[i].flags & SW_EVERY)
@@ -584,6 +602,18 @@ static int m_find_delete_wide(struct cmd *c)
 		       ? (int)fs.start_i : -1;
 }
 
+/* find -fprint FILE (and -fprint0, -fprintf, -fls) onto a disk. */
+static int m_find_print_device(struct cmd *c)
+{
+	size_t i;
+
+	for (i = 1; i + 1 < c->ac; i++)
+		if (safety_prog_in(c->av[i].s, "-fprint -fprint0 -fprintf -fls") &&
+		    safety_path(c, i + 1)->cls == PC_DEVICE)
+			return (int)i + 1;
+	return -1;
+}
+
 static int m_find_writes(struct cmd *c)
 {
 	return find_deletes(c) || cmd_has_arg(c, "-fprint") || cmd_has_arg(c, "-fprint0") ||
@@ -700,6 +730,41 @@ static int m_partition_destroy(struct cmd *c)
 	return -1;
 }
 
+/* Verbs and options of disk tools that destroy what a device holds:
+ * cryptsetup luksFormat (a new empty volume), nvme format and sanitize,
+ * hdparm's ATA secure erase and raw sector writes, badblocks' write test,
+ * an LVM label or a RAID array written over a disk. */
+static int m_erase_verb(struct cmd *c)
+{
+	size_t i;
+
+	if (!strcmp(c->prog, "pvcreate"))
+		return m_any_device(c);
+	/* asr restore --erase wipes the target volume; gpart destroy a
+	 * disk's partition table (FreeBSD names disks without /dev). */
+	if (!strcmp(c->prog, "asr"))
+		return cmd_has_long(c, "--erase") ? 0 : -1;
+	if (!strcmp(c->prog, "gpart"))
+		return c->ac > 1 && !strcmp(c->av[1].s, "destroy") ? 1 : -1;
+	if (!strcmp(c->prog, "badblocks"))
+		return cmd_has_short(c, 'w') ? m_any_device(c) : -1;
+	if (!strcmp(c->prog, "mdadm"))
+		return cmd_has_short(c, 'C') || cmd_has_long(c, "--create") ||
+			       cmd_has_long(c, "--zero-superblock") ? m_any_device(c) : -1;
+	for (i = 1; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		if (!strcmp(c->prog, "hdparm") ?
+			    safety_prog_in(s, "--security-erase --security-erase-enhanced "
+					      "--trim-sector-ranges --write-sector --make-bad-sector") :
+			    (s[0] != '-' && (str_ieq(s, "luksFormat") || str_ieq(s, "erase") ||
+					     str_ieq(s, "luksErase") || str_ieq(s, "reencrypt") ||
+					     str_ieq(s, "format") || str_ieq(s, "sanitize"))))
+			return m_any_device(c);
+	}
+	return -1;
+}
+
 static int m_partition_edit(struct cmd *c)
 {
 	return partition_listing(c) ? -1 : m_any_device(c);
@@ -732,6 +797,9 @@ static int write_target(struct cmd *c, bool (*pred)(const struct pinfo *pi, cons
 		return -1;
 	}
 	i = dest_operand(c);
+	/* cp x /tmp writes /tmp/x, a temporary file, not /tmp itself. */
+	if (i >= 0 && is_tmp_dir(c, (size_t)i))
+		return -1;
 	return i >= 0 && pred(safety_path(c, (size_t)i), &c->av[i]) ? i : -1;
 }
 
@@ -811,6 +879,52 @@ static int m_archive_device(struct cmd *c)
 		}
 	}
 	return -1;
+}
+
+/* Unpacking an archive over / or a system dir (tar -xf x.tar -C /,
+ * unzip -o x.zip -d /usr, or after cd /): whatever the archive holds
+ * replaces the files there. /usr/local and /opt are routine. */
+static int m_extract_over(struct cmd *c)
+{
+	const char *dir = ".";
+	char child[512];
+	bool tar = c->prog[0] != 'u', extract = !tar;
+	int di = 0;
+	size_t i;
+	struct pinfo pi;
+
+	for (i = 1; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		if (tar && (safety_prog_in(s, "--extract --get") ||
+			    (s[0] == '-' && s[1] != '-' && strchr(s + 1, 'x')) ||
+			    (i == 1 && s[0] != '-' && strchr(s, 'x'))))
+			extract = true;
+		if (!strcmp(s, tar ? "-C" : "-d") || (tar && !strcmp(s, "--directory"))) {
+			if (i + 1 < c->ac) {
+				dir = c->av[i + 1].s;
+				di = (int)i + 1;
+			}
+		} else if (tar && str_startswith(s, "--directory=")) {
+			dir = s + 12;
+			di = (int)i;
+		} else if (tar && s[0] == '-' && s[1] == 'C' && s[2]) {
+			dir = s + 2;
+			di = (int)i;
+		}
+	}
+	if (!extract || (di && (c->av[di].flags & SW_DYNAMIC)))
+		return -1;
+	safety_classify_cmd(c, dir, false, &pi);
+	if (pi.cls != PC_ROOT && pi.cls != PC_SYSTEM)
+		return -1;
+	/* /usr/local and /opt themselves: what lands in them is routine. */
+	if ((size_t)snprintf(child, sizeof(child), "%s/x", dir) < sizeof(child)) {
+		safety_classify_cmd(c, child, false, &pi);
+		if (pi.routine)
+			return -1;
+	}
+	return di;
 }
 
 static int m_write_sysrq(struct cmd *c)
@@ -941,6 +1055,25 @@ static int m_rsync_delete(struct cmd *c)
 	return d >= 0 && (p_top(safety_path(c, (size_t)d), NULL) ||
 			  safety_path(c, (size_t)d)->cls == PC_HOME_ITEM ||
 			  safety_path(c, (size_t)d)->cls == PC_SYSTEM_FILE) ? d : -1;
+}
+
+/* rsync --remove-source-files from /, a home, a system dir or the cwd:
+ * every file copied is deleted here, as mv of the whole tree would. */
+static int m_rsync_move(struct cmd *c)
+{
+	int i, d;
+
+	if (!cmd_has_long(c, "--remove-source-files"))
+		return -1;
+	d = dest_operand(c);
+	FOR_OPERANDS(c, i) {
+		enum pclass k = safety_path(c, (size_t)i)->cls;
+
+		if (i != d && (k == PC_ROOT || k == PC_HOME || k == PC_SYSTEM || k == PC_CWD ||
+			       k == PC_HOME_ITEM || k == PC_PARENT))
+			return i;
+	}
+	return -1;
 }
 
 static int m_ln_system(struct cmd *c)
@@ -1087,16 +1220,59 @@ static bool p_shell_binary(const struct pinfo *pi, const struct sword *w)
 				 "tar zip python* perl5* ruby* node*");
 }
 
+/* install -m MODE's mode, or NULL. */
+static const char *install_mode(const struct cmd *c)
+{
+	struct optit it = OPTIT_INIT;
+	struct opt o;
+
+	while (opt_next(c, &it, &o))
+		if (opt_is(&o, 'm', "mode") && o.val)
+			return o.val;
+	return NULL;
+}
+
 static int m_setuid_shell(struct cmd *c)
 {
-	if (strcmp(c->prog, "chmod") != 0 || !mode_setuid(chmod_mode(c)))
+	const char *m;
+	int i;
+
+	if (!strcmp(c->prog, "install")) {
+		/* install -m 4755 /bin/bash /tmp/sh: a setuid copy of a shell */
+		if (!(m = install_mode(c)) || !mode_setuid(m))
+			return -1;
+		FOR_OPERANDS(c, i)
+			if (p_shell_binary(NULL, &c->av[i]))
+				return i;
 		return -1;
-	return perm_target(c, p_shell_binary);
+	}
+	if (!mode_setuid(chmod_mode(c)))
+		return -1;
+	if ((i = perm_target(c, p_shell_binary)) >= 0)
+		return i;
+	/* cp /bin/bash /tmp/x && chmod +s /tmp/x */
+	FOR_OPERANDS(c, i)
+		if (safety_shell_copy(c, (size_t)i))
+			return i;
+	return -1;
+}
+
+/* Setuid and writable by anyone (chmod 4777): whoever replaces the
+ * file's contents runs them as its owner. */
+static int m_setuid_open(struct cmd *c)
+{
+	const char *m = !strcmp(c->prog, "install") ? install_mode(c) : chmod_mode(c);
+
+	/* mode_opens counts 000 too: a file no one may touch is no risk */
+	return m && mode_setuid(m) && mode_opens(m) &&
+	       !(strlen(m) >= 3 && !strcmp(m + strlen(m) - 3, "000")) ? 0 : -1;
 }
 
 static int m_setuid(struct cmd *c)
 {
-	return !strcmp(c->prog, "chmod") && mode_setuid(chmod_mode(c)) ? 0 : -1;
+	const char *m = !strcmp(c->prog, "install") ? install_mode(c) : chmod_mode(c);
+
+	return m && mode_setuid(m) ? 0 : -1;
 }
 
 /* ---- processes and power ---------------------------------------------- */
@@ -1265,11 +1441,24 @@ static int m_power_isolate(struct cmd *c)
 
 #define NET_UNITS "NetworkManager NetworkManager.service network network.service networking " \
 	"networking.service systemd-networkd systemd-networkd.service systemd-networkd.socket " \
-	"wpa_supplicant wpa_supplicant.service"
+	"wpa_supplicant wpa_supplicant.service systemd-resolved systemd-resolved.service"
 
 static int m_net_stop(struct cmd *c)
 {
 	return service_verb(c, "stop disable mask kill", NET_UNITS);
+}
+
+/* The units the system itself runs on: logins, the message bus, logging,
+ * device events, the graphical session. */
+#define CORE_UNITS "dbus dbus.service dbus.socket dbus-broker dbus-broker.service " \
+	"systemd-journald systemd-journald.service systemd-journald.socket " \
+	"systemd-logind systemd-logind.service systemd-udevd systemd-udevd.service " \
+	"polkit polkit.service display-manager display-manager.service gdm gdm.service " \
+	"gdm3 lightdm lightdm.service sddm sddm.service"
+
+static int m_core_stop(struct cmd *c)
+{
+	return service_verb(c, "stop disable mask kill", CORE_UNITS);
 }
 
 /* Taking an interface, route table or all networking down: remote access
@@ -1337,12 +1526,31 @@ static int m_net_config(struct cmd *c)
 }
 
 /* sysctl -w NAME=VALUE, or NAME=VALUE alone: a live kernel setting. */
+/* Kernel settings people tune routinely: memory and cache behaviour,
+ * file watch limits, socket buffers and queues. The rest (kernel.*, most
+ * of net.*) touch security or stability. */
+static bool sysctl_routine(const char *s)
+{
+	static const char *const keys[] = {
+		"vm.swappiness", "vm.dirty_", "vm.vfs_cache_pressure", "vm.max_map_count",
+		"vm.min_free_kbytes", "vm.drop_caches", "fs.inotify.", "fs.file-max",
+		"net.core.somaxconn", "net.core.rmem_", "net.core.wmem_", "net.core.netdev_",
+		"net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem", "net.ipv4.tcp_fin_timeout",
+		"net.ipv4.tcp_keepalive_", "net.ipv4.ip_local_port_range",
+	};
+
+	for (size_t k = 0; k < ARRAY_SIZE(keys); k++)
+		if (str_startswith(s, keys[k]))
+			return true;
+	return false;
+}
+
 static int m_sysctl_write(struct cmd *c)
 {
 	size_t i;
 
 	for (i = 1; i < c->ac; i++)
-		if (c->av[i].s[0] != '-' && strchr(c->av[i].s, '='))
+		if (c->av[i].s[0] != '-' && strchr(c->av[i].s, '=') && !sysctl_routine(c->av[i].s))
 			return (int)i;
 	return -1;
 }
@@ -1848,6 +2056,83 @@ static int m_cloud_delete(struct cmd *c)
 	return -1;
 }
 
+/* Subcommands of application and platform tools that wipe data or whole
+ * environments: one row per form. A pattern's words must appear in
+ * order among the operands, its options anywhere. python's row is for
+ * Django's manage.py (python manage.py flush). */
+static const struct {
+	const char *progs;
+	const char *pattern;
+} wipe_forms[] = {
+	{"rails rake", "db:drop"}, {"rails rake", "db:reset"}, {"rails rake", "db:purge"},
+	{"rails rake", "db:schema:load"}, {"rails rake", "db:migrate:reset"},
+	{"manage.py", "flush"}, {"manage.py", "reset_db"},
+	{"prisma", "migrate reset"}, {"prisma", "db push --force-reset"},
+	{"supabase", "db reset"},
+	{"etcdctl", "del --prefix"}, {"etcdctl", "del --from-key"},
+	{"consul", "kv delete -recurse"},
+	{"zfs", "rollback -r"}, {"zfs", "rollback -R"},
+	{"timeshift", "--delete-all"}, {"tmutil", "delete"},
+	{"docker podman", "system reset"}, {"docker podman", "swarm leave --force"},
+	/* libvirt's machines are often servers; minikube, kind and vagrant
+	 * machines are local and made again from their definitions. */
+	{"virsh", "undefine --remove-all-storage"}, {"virsh", "vol-delete"},
+	{"npm pnpm yarn", "unpublish"},
+	{"git", "stash drop"}, {"git", "stash clear"},
+	{"vercel", "remove"}, {"netlify", "sites:delete"}, {"firebase", "firestore:delete"},
+	{"firebase", "database:remove"},
+};
+#define WIPE_PROGS "rails rake python python3 prisma supabase etcdctl consul zfs timeshift " \
+	"tmutil docker podman virsh npm pnpm yarn git " \
+	"vercel netlify firebase"
+
+/* Does c hold pattern: its plain words in order among the operands
+ * (from av[from]), its options anywhere? */
+static bool has_form(const struct cmd *c, size_t from, const char *pattern)
+{
+	size_t i = from;
+
+	while (*pattern) {
+		size_t n = strcspn(pattern, " ");
+		char w[48];
+
+		if (n >= sizeof(w))
+			return false;
+		memcpy(w, pattern, n);
+		w[n] = '\0';
+		pattern += n + (pattern[n] == ' ');
+		if (w[0] == '-') {
+			if (!cmd_has_arg(c, w))
+				return false;
+			continue;
+		}
+		while (i < c->ac && strcmp(c->av[i].s, w))
+			i++;
+		if (i++ >= c->ac)
+			return false;
+	}
+	return true;
+}
+
+static int m_wipe_form(struct cmd *c)
+{
+	const char *prog = c->prog;
+	size_t from = 1, k;
+
+	if (!strncmp(prog, "python", 6)) {
+		const char *b = c->ac > 1 ? strrchr(c->av[1].s, '/') : NULL;
+
+		if (c->ac < 2 || strcmp(b ? b + 1 : c->av[1].s, "manage.py"))
+			return -1;
+		prog = "manage.py";
+		from = 2;
+	}
+	for (k = 0; k < ARRAY_SIZE(wipe_forms); k++)
+		if (safety_prog_in(prog, wipe_forms[k].progs) && has_form(c, from, wipe_forms[k].pattern))
+			return 0;
+	return -1;
+}
+
 /* ---- data stores ------------------------------------------------------ */
 
 /*
@@ -2235,7 +2520,8 @@ static int m_mongo_drop(struct cmd *c)
 static const char *const essential_pkgs[] = {
 	"libc6", "libc-bin", "glibc", "glibc-common", "systemd", "systemd-sysv", "init",
 	"bash", "dash", "coreutils", "sudo", "apt", "dpkg", "rpm", "yum", "dnf", "pacman",
-	"base", "linux-image-*", "linux-generic", "linux", "kernel", "kernel-core", "grub*",
+	"base", "linux-image-*", "linux-generic", "linux", "linux-lts", "linux-zen",
+	"linux-hardened", "kernel", "kernel-core", "kernel-default", "grub*",
 	"util-linux", "login", "passwd", "shadow-utils", "python3", "perl-base", "libpam*",
 	"libsystemd0", "udev", "kmod", "mount", "e2fsprogs", "zlib1g", "libstdc++6",
 	"busybox", "musl", "apk-tools", "alpine-base", "filesystem", "procps", "base-files",
@@ -2350,6 +2636,54 @@ static int m_passwd_delete(struct cmd *c)
 	return -1;
 }
 
+/* A change to the root account itself (its password, shell, expiry or
+ * lock: passwd root, usermod -s /sbin/nologin root, chage -E 0 root), a
+ * second account with uid 0 (useradd -o -u 0), or root's password set
+ * from static text (echo root:x | chpasswd). */
+static int m_root_account(struct cmd *c)
+{
+	struct optit it = OPTIT_INIT;
+	struct opt o;
+	int i;
+
+	if (!strcmp(c->prog, "chpasswd")) {
+		const char *t = c->in && c->in->kind == IN_TEXT ? c->in->text : NULL;
+
+		return t && (str_startswith(t, "root:") || strstr(t, "\nroot:")) ? 0 : -1;
+	}
+	while (opt_next(c, &it, &o))
+		if (opt_is(&o, 'u', "uid") && o.val && !strcmp(o.val, "0"))
+			return (int)o.i;
+	/* chage -l root and passwd -S root only read. */
+	if (cmd_has_short(c, 'l') && !strcmp(c->prog, "chage"))
+		return -1;
+	if (!strcmp(c->prog, "passwd") && (cmd_has_short(c, 'S') || cmd_has_long(c, "--status")))
+		return -1;
+	FOR_OPERANDS(c, i)
+		if (!strcmp(c->av[i].s, "root"))
+			return i;
+	return -1;
+}
+
+/* macOS and BSD user tools: dscl . -delete /Users/X, sysadminctl
+ * -deleteUser X, pw userdel X delete an account; dscl . -passwd
+ * /Users/root sets root's password. Returns the blamed index. */
+static int m_account_delete(struct cmd *c)
+{
+	if (!strcmp(c->prog, "dscl"))
+		return cmd_has_arg(c, "-delete") && c->ac > 3 &&
+			       str_startswith(c->av[3].s, "/Users/") ? 3 : -1;
+	if (!strcmp(c->prog, "sysadminctl"))
+		return cmd_has_arg(c, "-deleteUser") ? 0 : -1;
+	return c->ac > 1 && !strcmp(c->av[1].s, "userdel") ? 1 : -1; /* pw */
+}
+
+static int m_dscl_root(struct cmd *c)
+{
+	return (cmd_has_arg(c, "-passwd") || cmd_has_arg(c, "-create") ||
+		cmd_has_arg(c, "-change")) && cmd_has_arg(c, "/Users/root") ? 0 : -1;
+}
+
 #define ADMIN_GROUPS "sudo wheel admin root adm docker lxd libvirt disk"
 
 /* Is one of the comma-separated names in csv in the space-separated list? */
@@ -2418,6 +2752,15 @@ static int m_destroy_verb(struct cmd *c)
 	return c->ac > 1 && !strcmp(c->av[1].s, "destroy") ? 1 : -1;
 }
 
+/* btrfs subvolume delete PATH: the subvolume and every file in it. */
+static int m_subvolume_delete(struct cmd *c)
+{
+	size_t i = subcmd(c);
+
+	return sub_is(c, i, "subvolume sub su") && i + 1 < c->ac &&
+	       sub_is(c, i + 1, "delete del de") ? (int)i + 1 : -1;
+}
+
 /* ---- interpreters, network -------------------------------------------- */
 
 /* The inline code of python -c, perl -e, node -e, ruby -e, php -r, or
@@ -2444,8 +2787,20 @@ static const struct sword *inline_code(const struct cmd *c)
 	for (i = 1; i + 1 < c->ac; i++) {
 		const char *s = c->av[i].s;
 
+		/* deno eval CODE, bun eval CODE */
+		if (i == 1 && !strcmp(s, "eval") && safety_prog_in(c->prog, "deno bun"))
+			return &c->av[i + 1];
 		if (s[0] != '-')
 			return NULL;
+		/* Options whose value is attached or next: perl -MFile::Path,
+		 * -I dir; ruby -r lib; python -m module, -W arg. */
+		if (s[1] && s[1] != '-' &&
+		    strchr(!strcmp(c->prog, "perl") ? "MmI" : !strcmp(c->prog, "ruby") ? "rI" :
+			   str_startswith(c->prog, "py") ? "mWX" : "", s[1])) {
+			if (!s[2])
+				i++;
+			continue;
+		}
 		if (!strcmp(s, "-c") || !strcmp(s, "-e") || !strcmp(s, "-E") || !strcmp(s, "-r") ||
 		    !strcmp(s, "--eval") || !strcmp(s, "-p") || !strcmp(s, "--print") ||
 		    (s[1] != '-' && strchr("ceE", s[strlen(s) - 1])))
@@ -2504,39 +2859,154 @@ static int m_code_shell(struct cmd *c)
 	return -1;
 }
 
-/* Deletions in code: shutil.rmtree("/"), FileUtils.rm_rf("~"),
- * fs.rmSync("/etc"), unlink glob "/x". */
-static int m_code_delete(struct cmd *c)
+/* Is there a lookup of $HOME at e (before end): os.environ['HOME'],
+ * os.getenv("HOME"), ENV["HOME"], $ENV{HOME}, process.env.HOME? */
+static bool env_home_at(const char *e, const char *end)
 {
-	static const char *const calls[] = {"rmtree", "rm_rf", "rmSync", "rmdirSync", "remove_dir_all",
-					    "unlink", "rmdir", "remove", "File.delete", "deleteSync"};
+	static const char *const lookups[] = {
+		"environ[", "environ.get(", "getenv(", "ENV[", "ENV.fetch(", "ENV{", "ENVIRON[",
+		"process.env.",
+	};
+
+	for (size_t k = 0; k < ARRAY_SIZE(lookups); k++) {
+		size_t n = strlen(lookups[k]);
+		const char *h = e + n;
+
+		if (h + 4 > end || strncmp(e, lookups[k], n))
+			continue;
+		if (*h == '"' || *h == '\'')
+			h++;
+		return h + 4 <= end && !strncmp(h, "HOME", 4) && !isalnum((unsigned char)h[4]) &&
+		       h[4] != '_';
+	}
+	return false;
+}
+
+/* The first path a call in code names: the first quoted string in its
+ * first argument, so wrapping calls count (os.path.expanduser("~"),
+ * Path("/etc"), path.resolve("/")); a home-dir call (os.homedir(),
+ * Path.home(), Dir.home) names ~. *rest is set to the end of the
+ * argument. False if the argument names no literal path. */
+static bool code_call_path(const char *q, char *path, size_t cap, const char **rest)
+{
+	const char *e, *end;
+	int depth = 0;
+
+	while (*q == ' ' || *q == '(')
+		q++;
+	/* The argument ends at a ',' or an unmatched ')' outside quotes. */
+	for (end = q; *end && !(depth == 0 && (*end == ',' || *end == ')' || *end == ';'));
+	     end++) {
+		if (*end == '(' || *end == '[' || *end == '{')
+			depth++;
+		else if (*end == ')' || *end == ']' || *end == '}')
+			depth--;
+		else if ((*end == '"' || *end == '\'') && (e = strchr(end + 1, *end)))
+			end = e;
+	}
+	for (e = q; e < end; e++)
+		if (!strncmp(e, "homedir()", 9) || !strncmp(e, "Path.home()", 11) ||
+		    !strncmp(e, "Dir.home", 8) || env_home_at(e, end)) {
+			snprintf(path, cap, "~");
+			*rest = end;
+			return true;
+		}
+	/* Only wrapping calls before the literal (a.b(c("/x"))): in
+	 * base + "/" the literal is not the path. */
+	for (e = q; e < end && (isalnum((unsigned char)*e) || strchr("_.( ", *e)); e++)
+		;
+	if (e >= end || (*e != '"' && *e != '\'') || !(q = strchr(e + 1, *e)) || q > end ||
+	    (size_t)(q - e) >= cap)
+		return false;
+	snprintf(path, cap, "%.*s", (int)(q - e - 1), e + 1);
+	*rest = end;
+	return true;
+}
+
+/* Does a call of one of calls (NULL-terminated) in the inline code name a
+ * path pred accepts? For "open", only when a mode that writes follows
+ * (open("/etc/hosts", "w")). Returns the code's av index, or -1. */
+static int code_calls_path(struct cmd *c, const char *const *calls,
+			   bool (*pred)(const struct pinfo *pi, const struct sword *w))
+{
 	const struct sword *w = inline_code(c);
-	size_t k;
 
 	if (!w)
 		return -1;
-	for (k = 0; k < ARRAY_SIZE(calls); k++) {
-		const char *s;
+	for (; *calls; calls++) {
+		const char *s, *rest;
 
-		for (s = strstr(w->s, calls[k]); s; s = strstr(s + 1, calls[k])) {
-			const char *q = s + strlen(calls[k]), *e;
+		for (s = strstr(w->s, *calls); s; s = strstr(s + 1, *calls)) {
 			char path[512];
 			struct pinfo pi;
 
-			while (*q && strchr(" (glob", *q))
-				q++;
-			if (*q != '"' && *q != '\'')
+			/* a whole name: not "os.removedirs" for "remove" */
+			if (isalnum((unsigned char)s[strlen(*calls)]) || s[strlen(*calls)] == '_' ||
+			    (s > w->s && (isalnum((unsigned char)s[-1]) || s[-1] == '_')))
 				continue;
-			e = strchr(q + 1, *q);
-			if (!e || (size_t)(e - q) >= sizeof(path))
+			if (!code_call_path(s + strlen(*calls), path, sizeof(path), &rest))
 				continue;
-			snprintf(path, sizeof(path), "%.*s", (int)(e - q - 1), q + 1);
+			if (!strcmp(*calls, "open")) {
+				while (*rest == ' ' || *rest == ',')
+					rest++;
+				if ((*rest != '"' && *rest != '\'') || !strpbrk(rest + 1, "wax+") ||
+				    strpbrk(rest + 1, "wax+") > strchr(rest + 1, *rest))
+					continue;
+			}
 			safety_classify_cmd(c, path, path[0] == '~', &pi);
-			if (pi.cls == PC_ROOT || pi.cls == PC_HOME || pi.cls == PC_SYSTEM)
+			if (pred(&pi, NULL))
 				return code_index(c, w);
 		}
 	}
 	return -1;
+}
+
+static const char *const code_delete_calls[] = {
+	"rmtree", "remove_tree", "rm_rf", "rm_r", "rmSync", "rmdirSync", "remove_dir_all", "unlink",
+	"unlinkSync",
+	"rmdir", "remove", "removeSync", "File.delete", "deleteSync", "removedirs", NULL};
+
+static bool p_code_delete_wide(const struct pinfo *pi, const struct sword *w)
+{
+	(void)w;
+	return pi->cls == PC_ROOT || pi->cls == PC_HOME || pi->cls == PC_SYSTEM;
+}
+
+/* Deletions in code: shutil.rmtree("/"), FileUtils.rm_rf("~"),
+ * fs.rmSync("/etc"), unlink glob "/x", shutil.rmtree(Path.home()); a walk
+ * of / or a home in code that deletes (os.walk("/") ... os.remove). */
+static int m_code_delete(struct cmd *c)
+{
+	const struct sword *w = inline_code(c);
+	const char *const walk[] = {"walk", "glob", "rglob", NULL};
+
+	if (!w)
+		return -1;
+	if (code_calls_path(c, code_delete_calls, p_code_delete_wide) >= 0)
+		return code_index(c, w);
+	/* A walk deletes nothing on its own: only with a delete call. */
+	for (const char *const *k = code_delete_calls; *k; k++)
+		if (strstr(w->s, *k))
+			return code_calls_path(c, walk, p_code_delete_wide);
+	return -1;
+}
+
+static bool p_code_system(const struct pinfo *pi, const struct sword *w)
+{
+	(void)w;
+	return (p_system_write(pi, w) || pi->auth || pi->login_keys) && pi->cls != PC_DEVICE;
+}
+
+/* Code that deletes or writes a system file, or the files that control
+ * logins: os.remove("/etc/passwd"), open("/etc/hosts", "w"). */
+static int m_code_system_file(struct cmd *c)
+{
+	static const char *const writes[] = {"open", "write_text", "write_bytes",
+					      "writeFileSync", "appendFileSync", "File.write",
+					      "IO.write", "file_put_contents", NULL};
+	int i = code_calls_path(c, code_delete_calls, p_code_system);
+
+	return i >= 0 ? i : code_calls_path(c, writes, p_code_system);
 }
 
 /* make --eval TEXT, make -f - <<EOF: the makefile's recipes. */
@@ -2553,7 +3023,7 @@ static int m_make_code(struct cmd *c)
 		else if ((!strcmp(s, "--eval") || !strcmp(s, "-E")) && i + 1 < c->ac)
 			text = c->av[++i];
 		else if ((!strcmp(s, "-f") || !strcmp(s, "--file") || !strcmp(s, "--makefile")) &&
-			 i + 1 < c->ac && !strcmp(c->av[i + 1].s, "-") && c->in &&
+			 i + 1 < c->ac && safety_prog_in(c->av[i + 1].s, "- /dev/stdin") && c->in &&
 			 c->in->kind == IN_TEXT && c->in->text) {
 			memset(&text, 0, sizeof(text));
 			text.s = c->in->text;
@@ -2778,7 +3248,8 @@ static int m_download_file(struct cmd *c)
 			if (opt_is(&o, 0, "spider"))
 				return -1;
 			if (opt_is(&o, 'O', "output-document"))
-				out = o.val && !strcmp(o.val, "-") ? -1 : (int)o.i;
+				out = o.val && safety_prog_in(o.val, "- /dev/null /dev/stdout") ? -1 :
+									     (int)o.i;
 			continue;
 		}
 		if (opt_is(&o, 'X', "request")) {
@@ -2868,8 +3339,9 @@ static int m_exfil(struct cmd *c)
 
 #define SQL_CLIENTS "psql mysql mariadb sqlite3 clickhouse-client cqlsh sqlcmd duckdb"
 
-/* shred destroys what it names as surely as rm, -u or not. */
-#define RM "rm unlink shred"
+/* shred and srm destroy what they name as surely as rm, -u or not;
+ * rimraf is rm -rf. */
+#define RM "rm unlink shred srm rimraf"
 #define WRITERS "tee cp mv install rsync truncate sed perl"
 
 const struct rule safety_rules[] = {
@@ -2900,6 +3372,8 @@ const struct rule safety_rules[] = {
 	 "deletes every file below a system, home or root directory", 0},
 	{"find-delete-wide", "find", m_find_delete_wide, RISK_HIGH,
 	 "deletes many files below a wide or important directory", 0},
+	{"write-device", "find", m_find_print_device, RISK_CRITICAL,
+	 "writes over a disk or partition: its data is destroyed", 0},
 	{"find-delete", "find", m_find_writes, RISK_MODERATE, "deletes or writes the files it finds",
 	 RULE_FALLBACK},
 
@@ -2917,16 +3391,22 @@ const struct rule safety_rules[] = {
 	{"mkfs", "mkfs mkfs.* mke2fs mkswap newfs newfs_* mkdosfs mkntfs mkexfatfs", m_any,
 	 RISK_MODERATE, "creates a filesystem", RULE_FALLBACK},
 	{"wipefs", "wipefs", m_wipefs, RISK_CRITICAL, "erases the filesystem signatures of a disk", 0},
-	{"shred-device", "shred scrub", m_any_device, RISK_CRITICAL,
+	{"shred-device", "shred scrub srm", m_any_device, RISK_CRITICAL,
 	 "overwrites a whole disk device", 0},
 	{"discard-device", "blkdiscard", m_any_device, RISK_CRITICAL,
 	 "discards every block of a disk: its data is gone", 0},
+	{"erase-device", "cryptsetup nvme hdparm pvcreate badblocks mdadm asr gpart", m_erase_verb,
+	 RISK_CRITICAL,
+	 "erases or reformats a disk: everything on it is lost", 0},
 	{"partition-destroy", "sgdisk sfdisk parted", m_partition_destroy, RISK_CRITICAL,
 	 "rewrites or erases a disk's partition table", 0},
 	{"partition-edit", "fdisk gdisk cfdisk cgdisk parted sgdisk sfdisk", m_partition_edit,
 	 RISK_HIGH, "edits a disk's partition table", 0},
 	{"diskutil-erase", "diskutil", m_diskutil_erase, RISK_CRITICAL,
 	 "erases or repartitions a disk", 0},
+	{"extract-over-system", "tar gtar bsdtar unzip", m_extract_over, RISK_HIGH,
+	 "unpacks an archive over /, a system directory or a home: files there are replaced",
+	 0},
 	{"write-device", "tar gtar bsdtar cpio zip", m_archive_device, RISK_CRITICAL,
 	 "writes an archive over a disk device, destroying its data", 0},
 	{"write-device", "tee cp mv install pv rsync", m_write_device, RISK_CRITICAL,
@@ -2953,6 +3433,8 @@ const struct rule safety_rules[] = {
 	{"rsync-delete-top", "rsync", m_rsync_delete_top, RISK_CRITICAL,
 	 "mirrors a folder onto /, a system directory or a home with --delete: all else in it "
 	 "is deleted", 0},
+	{"rsync-move", "rsync", m_rsync_move, RISK_HIGH,
+	 "deletes the source files as it copies them, from a home, / or a whole directory", 0},
 	{"rsync-delete", "rsync", m_rsync_delete, RISK_HIGH,
 	 "mirrors with --delete onto a home or system directory", 0},
 	{"ln-system", "ln", m_ln_system, RISK_HIGH, "replaces a system file with a link", 0},
@@ -2963,20 +3445,22 @@ const struct rule safety_rules[] = {
 	{"sed-exec", "sed", m_sed_exec, RISK_MODERATE, "sed script runs commands or writes files", 0},
 
 	/* permissions */
-	{"perm-root", "chmod chown chgrp chattr setfacl", m_perm_root, RISK_CRITICAL,
+	{"perm-root", "chmod chown chgrp chattr chflags setfacl", m_perm_root, RISK_CRITICAL,
 	 "changes permissions or owners of everything under / or a system directory", 0},
-	{"perm-var-root", "chmod chown chgrp chattr setfacl", m_perm_var_root, RISK_HIGH,
+	{"perm-var-root", "chmod chown chgrp chattr chflags setfacl", m_perm_var_root, RISK_HIGH,
 	 "changes permissions or owners of files anywhere below / (a path starting with a "
 	 "variable not set here, or find searching from /)", 0},
 	{"perm-home", "chmod chown chgrp setfacl", m_perm_home, RISK_HIGH,
 	 "changes permissions or owners of a whole home directory", 0},
 	{"perm-open", "chmod", m_perm_open, RISK_HIGH,
 	 "makes files world-writable (or unreadable) recursively or in system paths", 0},
-	{"perm-auth", "chmod chown chgrp chattr setfacl", m_perm_auth, RISK_HIGH,
+	{"perm-auth", "chmod chown chgrp chattr chflags setfacl", m_perm_auth, RISK_HIGH,
 	 "changes permissions of the files that control logins", 0},
-	{"setuid-shell", "chmod", m_setuid_shell, RISK_HIGH,
+	{"setuid-shell", "chmod install", m_setuid_shell, RISK_HIGH,
 	 "makes a shell or interpreter setuid: root for anyone who runs it", 0},
-	{"setuid", "chmod", m_setuid, RISK_MODERATE, "sets the setuid or setgid bit", 0},
+	{"setuid-open", "chmod install", m_setuid_open, RISK_HIGH,
+	 "makes a file setuid and writable by anyone: its owner's rights for anyone", 0},
+	{"setuid", "chmod install", m_setuid, RISK_MODERATE, "sets the setuid or setgid bit", 0},
 
 	/* processes and power */
 	{"kill-init", "kill", m_kill_init, RISK_CRITICAL, "kills init (PID 1): the system goes down", 0},
@@ -3003,6 +3487,8 @@ const struct rule safety_rules[] = {
 	 "stops or disables the firewall or a security service", 0},
 	{"network-stop", "systemctl service", m_net_stop, RISK_HIGH,
 	 "stops the network service: remote access is lost", 0},
+	{"core-stop", "systemctl service", m_core_stop, RISK_HIGH,
+	 "stops a unit the system runs on (logins, message bus, logging, the session)", 0},
 	{"network-down", "ifconfig ifdown ip nmcli", m_net_down, RISK_HIGH,
 	 "takes the network down: remote access is lost", 0},
 	{"network-config", "ifconfig nmcli", m_net_config, RISK_MODERATE,
@@ -3033,6 +3519,12 @@ const struct rule safety_rules[] = {
 	 "deletes a user together with their home directory", 0},
 	{"passwd-empty", "passwd usermod", m_passwd_delete, RISK_HIGH,
 	 "removes a password: the account opens without one", 0},
+	{"root-account", "passwd usermod useradd chage chsh chpasswd", m_root_account, RISK_HIGH,
+	 "changes the root account or makes another account with root's uid", 0},
+	{"root-account", "dscl", m_dscl_root, RISK_HIGH,
+	 "changes the root account or makes another account with root's uid", 0},
+	{"account-delete", "dscl sysadminctl pw", m_account_delete, RISK_HIGH,
+	 "deletes a user account", 0},
 	{"grant-admin", "usermod gpasswd adduser addgroup", m_grant_admin, RISK_HIGH,
 	 "makes a user an administrator (sudo, wheel, docker or disk group)", 0},
 	{"setcap-root", "setcap", m_setcap_root, RISK_HIGH,
@@ -3045,6 +3537,12 @@ const struct rule safety_rules[] = {
 	 "writes a boot loader: the wrong disk or settings leave the machine unable to boot", 0},
 	{"firewall-drop-all", "firewall-cmd", m_firewall_panic, RISK_HIGH,
 	 "drops all network traffic, remote sessions included", 0},
+	{"kernel-module-file", "insmod kextload", m_any, RISK_HIGH,
+	 "loads a kernel module from a file: its code runs inside the kernel", 0},
+	{"kernel-module", "modprobe rmmod kextunload", m_any, RISK_MODERATE,
+	 "loads or unloads a kernel module", 0},
+	{"subvolume-delete", "btrfs", m_subvolume_delete, RISK_HIGH,
+	 "deletes a btrfs subvolume and every file in it", 0},
 	{"volume-remove", "lvremove vgremove pvremove", m_any, RISK_HIGH,
 	 "removes an LVM volume and the data on it", 0},
 
@@ -3074,6 +3572,8 @@ const struct rule safety_rules[] = {
 	 "deletes a namespace, node, volume or cluster-wide resource", 0},
 	{"k8s-delete-all", "kubectl oc", m_kube_delete_all, RISK_HIGH,
 	 "deletes all resources of a kind", 0},
+	{"wipe-data", WIPE_PROGS, m_wipe_form, RISK_HIGH,
+	 "wipes a database, a cluster, a machine or published work", 0},
 	{"infra-destroy", "terraform tofu pulumi cdk", m_infra_destroy, RISK_HIGH,
 	 "destroys infrastructure", 0},
 	{"cloud-delete", "aws gcloud az gsutil doctl gh heroku fly flyctl", m_cloud_delete, RISK_HIGH,
@@ -3111,6 +3611,9 @@ const struct rule safety_rules[] = {
 	{"code-delete", "python python2 python3 python3.* pypy pypy3 perl ruby node nodejs deno bun "
 	 "php lua", m_code_delete, RISK_CRITICAL,
 	 "code deletes /, a home or a system directory", 0},
+	{"code-system-file", "python python2 python3 python3.* pypy pypy3 perl ruby node nodejs deno "
+	 "bun php lua", m_code_system_file, RISK_HIGH,
+	 "code deletes or overwrites a system file or one that controls logins", 0},
 	{"inline-code", "python python2 python3 python3.* pypy pypy3 perl ruby node nodejs deno bun "
 	 "php lua osascript pwsh powershell expect tclsh R Rscript julia", m_inline_code,
 	 RISK_MODERATE, "runs inline code", 0},
@@ -3157,8 +3660,9 @@ static bool ro_git(struct cmd *c)
 	if (sub_is(c, i, "remote"))
 		return i + 1 >= c->ac || !strcmp(c->av[i + 1].s, "-v") ||
 		       !strcmp(c->av[i + 1].s, "show") || !strcmp(c->av[i + 1].s, "get-url");
-	if (sub_is(c, i, "stash worktree submodule notes"))
-		return i + 1 < c->ac && safety_prog_in(c->av[i + 1].s, "list show status");
+	if (sub_is(c, i, "stash worktree submodule notes bisect"))
+		return i + 1 < c->ac && safety_prog_in(c->av[i + 1].s, "list show status log view "
+								  "visualize");
 	if (sub_is(c, i, "config"))
 		return cmd_has_arg(c, "--get") || cmd_has_arg(c, "--list") || cmd_has_arg(c, "-l") ||
 		       cmd_has_long(c, "--get-all") || cmd_has_long(c, "--get-regexp");
@@ -3217,7 +3721,19 @@ static bool ro_pkg(struct cmd *c)
 	if (!strcmp(c->prog, "pacman"))
 		return cmd_has_short(c, 'Q') || (cmd_has_short(c, 'S') && (cmd_has_short(c, 's') ||
 									   cmd_has_short(c, 'i')));
-	return sub_is(c, i, "list search show info policy depends rdepends madison outdated "
+	/* npm -v, go version, cargo version: versions (npm version patch
+	 * bumps one). */
+	if (!i)
+		return c->ac == 2 && safety_prog_in(c->av[1].s, "-v -V --version");
+	if (sub_is(c, i, "version"))
+		return i + 1 == c->ac;
+	/* conda env list, go env GOPATH read; conda env remove, go env -w
+	 * change. */
+	if (sub_is(c, i, "env"))
+		return (i + 1 < c->ac && sub_is(c, i + 1, "list export")) ||
+		       (!strcmp(c->prog, "go") && !cmd_has_short(c, 'w') && !cmd_has_short(c, 'u'));
+	return sub_is(c, i, "list search show info policy depends rdepends madison outdated tree "
+			    "metadata "
 			    "freeze check ls view config doctor deps desc uses leaves "
 			    "repolist provides whatprovides history find why explain audit "
 			    "home --version");
@@ -3279,6 +3795,12 @@ static bool ro_history(struct cmd *c)
 static bool ro_crontab(struct cmd *c)
 {
 	return cmd_has_short(c, 'l');
+}
+
+/* passwd -S: an account's password status. */
+static bool ro_passwd(struct cmd *c)
+{
+	return (cmd_has_short(c, 'S') || cmd_has_long(c, "--status")) && m_root_account(c) < 0;
 }
 
 static bool ro_kill(struct cmd *c)
@@ -3416,7 +3938,8 @@ static bool ro_query_arg(struct cmd *c)
 	size_t i;
 
 	for (i = 1; i < c->ac; i++)
-		if (safety_prog_in(c->av[i].s, "show stream -read -list list read -readall -g "
+		if (str_startswith(c->av[i].s, "-list") || str_startswith(c->av[i].s, "-get") ||
+		    safety_prog_in(c->av[i].s, "show stream -read -list list read -readall -g "
 					       "--dns --get --nwi --proxy getifaddr getpacket "
 					       "getoption ifcount -getcomputername status query"))
 			return true;
@@ -3606,6 +4129,119 @@ static bool ro_make(struct cmd *c)
 	       cmd_has_long(c, "--question");
 }
 
+/* ssh-keygen -l (fingerprint), -F (look up a host), -B (bubblebabble),
+ * -y (print a public key) only read. */
+static bool ro_ssh_keygen(struct cmd *c)
+{
+	return cmd_has_short(c, 'l') || cmd_has_short(c, 'F') || cmd_has_short(c, 'B') ||
+	       cmd_has_short(c, 'y');
+}
+
+/* fc -l lists history; fc alone edits and runs a command again. */
+static bool ro_fc(struct cmd *c)
+{
+	return cmd_has_short(c, 'l');
+}
+
+/* Disk and volume tools in their reporting forms: blockdev --getsize64,
+ * e2fsck -n, tune2fs -l, mdadm --detail, btrfs filesystem show. */
+static bool ro_disk_query(struct cmd *c)
+{
+	size_t i;
+
+	if (!strcmp(c->prog, "blockdev")) {
+		for (i = 1; i < c->ac; i++)
+			if (c->av[i].s[0] == '-' && !str_startswith(c->av[i].s, "--get") &&
+			    strcmp(c->av[i].s, "--report") && strcmp(c->av[i].s, "-v"))
+				return false;
+		return true;
+	}
+	if (!strcmp(c->prog, "tune2fs"))
+		return cmd_has_short(c, 'l') && c->ac == 3;
+	if (!strcmp(c->prog, "mdadm"))
+		return cmd_has_short(c, 'D') || cmd_has_long(c, "--detail") || cmd_has_short(c, 'E') ||
+		       cmd_has_long(c, "--examine") || cmd_has_short(c, 'Q') ||
+		       cmd_has_long(c, "--query");
+	if (!strcmp(c->prog, "btrfs")) {
+		i = subcmd(c);
+		return sub_is(c, i, "filesystem fi subvolume sub device dev qgroup") &&
+		       i + 1 < c->ac && sub_is(c, i + 1, "show df usage list stats du");
+	}
+	/* e2fsck -n, fsck -N: opened read-only, nothing fixed */
+	return cmd_has_short(c, 'n') || cmd_has_short(c, 'N');
+}
+
+/* yq without -i, iconv without -o: they print. */
+static bool ro_no_inplace(struct cmd *c)
+{
+	if (!strcmp(c->prog, "iconv"))
+		return !cmd_has_short(c, 'o') && !cmd_has_long(c, "--output");
+	return !cmd_has_short(c, 'i') && !cmd_has_long(c, "--inplace");
+}
+
+/* tcpdump without -w prints what it sees; ethtool IFACE and its query
+ * options (-i, -S, -k...; -s, -K and the like change settings) show
+ * them; iw ... info, link, list, scan, dump. */
+static bool ro_net_query(struct cmd *c)
+{
+	size_t i;
+
+	if (!strcmp(c->prog, "tcpdump"))
+		return !cmd_has_short(c, 'w') && !cmd_has_short(c, 'z');
+	if (!strcmp(c->prog, "iw")) {
+		for (i = 1; i < c->ac; i++)
+			if (safety_prog_in(c->av[i].s, "info link list scan dump show get"))
+				return true;
+		return c->ac == 1;
+	}
+	for (i = 1; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		if (s[0] == '-' && !str_startswith(s, "--show") &&
+		    !safety_prog_in(s, "-i -S -k -g -a -c -l -m -T -P -d -e -h --driver --statistics "
+				       "--version --help --module-info --dump-module-eeprom"))
+			return false;
+	}
+	return true;
+}
+
+/* rsync -n, --dry-run: says what it would copy or delete. */
+static bool ro_dry_run(struct cmd *c)
+{
+	return cmd_has_short(c, 'n') || cmd_has_long(c, "--dry-run");
+}
+
+/* macOS: security find-*|show-*|list-*, codesign -d|-v, plutil -p|-lint. */
+static bool ro_mac_query(struct cmd *c)
+{
+	if (!strcmp(c->prog, "security"))
+		return c->ac > 1 && (str_startswith(c->av[1].s, "find-") ||
+				     str_startswith(c->av[1].s, "show-") ||
+				     str_startswith(c->av[1].s, "list-"));
+	if (!strcmp(c->prog, "codesign"))
+		return (cmd_has_short(c, 'd') || cmd_has_short(c, 'v') ||
+			cmd_has_long(c, "--display") || cmd_has_long(c, "--verify")) &&
+		       !cmd_has_short(c, 's') && !cmd_has_long(c, "--sign");
+	return (cmd_has_short(c, 'p') || cmd_has_arg(c, "-lint")) && !cmd_has_arg(c, "-convert") &&
+	       !cmd_has_arg(c, "-replace") && !cmd_has_arg(c, "-insert") &&
+	       !cmd_has_arg(c, "-remove");
+}
+
+/* mdutil -s, pkgutil --pkgs|--files|--pkg-info, tmutil list*|status,
+ * gpart show|list|status. */
+static bool ro_mac_listing(struct cmd *c)
+{
+	const char *s = c->ac > 1 ? c->av[1].s : "";
+
+	if (!strcmp(c->prog, "mdutil"))
+		return cmd_has_short(c, 's') && !cmd_has_short(c, 'E') && !cmd_has_short(c, 'i');
+	if (!strcmp(c->prog, "pkgutil"))
+		return safety_prog_in(s, "--pkgs --files --pkg-info --pkgs-plist --file-info "
+					 "--export-plist --lsbom --payload-files --check-signature");
+	return str_startswith(s, "list") || safety_prog_in(s, "status show machinedirectory "
+							    "latestbackup destinationinfo isexcluded");
+}
+
 /* nc -z: a port scan that sends nothing. */
 static bool ro_nc(struct cmd *c)
 {
@@ -3625,7 +4261,7 @@ static const struct ro read_only[] = {
 	 "free vmstat iostat mpstat lscpu lsusb lspci lsblk blkid lsof ss netstat ping ping6 "
 	 "traceroute tracepath mtr dig nslookup host whois arp route ifconfig iwconfig nmcli "
 	 "cut tr uniq comm cmp diff diff3 sdiff colordiff column fold fmt paste join rev "
-	 "expand unexpand jq yq xq gron md5sum sha1sum sha224sum sha256sum sha384sum sha512sum "
+	 "expand unexpand jq xq gron md5sum sha1sum sha224sum sha256sum sha384sum sha512sum "
 	 "b2sum cksum sum shasum md5 base32 base64 basenc xxd od hexdump strings readlink "
 	 "realpath basename dirname seq sleep yes expr bc dc factor cal ncal env printenv "
 	 "locale getconf nproc tty stty tput clear reset cd pushd popd dirs set shopt alias "
@@ -3634,11 +4270,12 @@ static const struct ro read_only[] = {
 	 "sw_vers system_profiler systeminfo lsb_release neofetch fastfetch screenfetch uname "
 	 "mkdir touch mktemp findmnt lsmod modinfo getfacl lsattr namei look locate "
 	 "mlocate plocate fd fdfind fzf sha3sum dmidecode lshw inxi sensors "
-	 "acpi upower ioreg nettop nvidia-smi lsns lslocks lsipc chage pinky whereami "
+	 "acpi upower ioreg nettop nvidia-smi lsns lslocks lsipc pinky whereami "
 	 "glxinfo xrandr xdpyinfo mdfind mdls lpstat nm objdump readelf ldd size "
-	 "otool file-roller test-fs pr iconv numfmt shuf tsort csplit split sleep units "
+	 "otool file-roller test-fs pr numfmt shuf tsort csplit split sleep units "
 	 "ip6tables-save iptables-save nft-list ssh-add ssh-keyscan gpg-connect-agent "
-	 "column http https xh", NULL},
+	 "column http https xh uuidgen arch exa eza lsd glances ncdu gdu dust duf pipdeptree "
+	 "csvlook csvstat lsb_release hwinfo", NULL},
 	{"git", ro_git},
 	{"docker podman nerdctl", ro_docker},
 	{"kubectl oc", ro_kube},
@@ -3665,13 +4302,24 @@ static const struct ro read_only[] = {
 	{"make gmake", ro_make},
 	{"nc ncat netcat", ro_nc},
 	{"history", ro_history},
-	{"crontab", ro_crontab},
+	{"ssh-keygen", ro_ssh_keygen},
+	{"blockdev tune2fs mdadm btrfs e2fsck fsck fsck.ext2 fsck.ext3 fsck.ext4", ro_disk_query},
+	{"pvs vgs lvs pvdisplay vgdisplay lvdisplay dumpe2fs xfs_info", NULL},
+	{"rsync", ro_dry_run},
+	{"yq iconv", ro_no_inplace},
+	{"tcpdump ethtool iw", ro_net_query},
+	{"security codesign plutil", ro_mac_query},
+	{"fs_usage freebsd-version", NULL},
+	{"mdutil pkgutil tmutil gpart", ro_mac_listing},
+	{"fc", ro_fc},
+	{"crontab chage", ro_crontab},
+	{"passwd", ro_passwd},
 	{"kill", ro_kill},
 	{"fdisk sfdisk parted sgdisk gdisk wipefs", ro_listing},
 	{"diskutil", ro_diskutil},
 	{SQL_CLIENTS, ro_sql},
 	{"terraform tofu pulumi helm ufw iptables ip6tables nft launchctl service spctl csrutil "
-	 "setenforce getenforce sestatus", ro_simple_sub},
+	 "setenforce getenforce sestatus zpool zfs etcdctl", ro_simple_sub},
 	{"aws gcloud az gsutil doctl gh", ro_cloud},
 	{"tmux screen", ro_terminal},
 	{"vim vi nvim view", ro_editor},
@@ -3685,7 +4333,8 @@ static const struct ro read_only[] = {
 	{"ssh mosh", NULL},
 	{"gzcat zdiff zcmp getent vm_stat memory_pressure sw_vers uptime ioreg diskutil-list "
 	 "nslookup pbpaste", NULL},
-	{"log dscl pmset scutil ipconfig systemsetup resolvectl networksetup defaults", ro_query_arg},
+	{"log dscl pmset scutil ipconfig systemsetup resolvectl networksetup defaults pactl "
+	 "wpctl", ro_query_arg},
 };
 
 bool safety_read_only(struct cmd *c, int ro)

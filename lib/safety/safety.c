@@ -108,6 +108,7 @@ struct sctx {
 		char text[MAX_SCRIPT_TEXT];
 		size_t len;
 		bool known;             /* false: written, text not known */
+		char copy_of[16];       /* cp /bin/bash FILE: "bash", else "" */
 	} scripts[MAX_SCRIPTS];
 	size_t n_scripts;
 	int depth;                  /* walk recursion, capped */
@@ -124,6 +125,9 @@ struct sctx {
 		bool on;
 		bool private_rest;  /* paths outside the mounts are the
 				       container's own (a new container) */
+		bool maybe_args;    /* the command about to be checked may
+				       be the arguments of the image's
+				       entrypoint (docker run IMAGE WORDS) */
 		char host_cwd[256]; /* the cwd outside, for mount sources */
 		char root[128];     /* chroot DIR inside it, or "" */
 		size_t n;
@@ -150,6 +154,7 @@ static void walk_node(struct sctx *x, const struct shell_node *n, const struct s
 static void walk_node_at(struct sctx *x, const struct shell_node *n, const struct stdin_info *in,
 			 int *role);
 static void check_argv(struct sctx *x, struct cmd *c);
+static const char *base_name(const char *s);
 
 /* Check the words av[0..n) as a command run by c (find -exec, xargs,
  * parallel): c's environment, no stdin of its own. */
@@ -327,6 +332,11 @@ static const struct {
 	{"/mnt", 1}, {"/media", 2}, {"/run/media", 2}, {"/Volumes", 1},
 };
 
+/* A Windows drive's system dirs, below its mount in WSL (/mnt/c). */
+static const char *const windows_system[] = {
+	"Windows", "Program Files", "Program Files (x86)", "ProgramData",
+};
+
 /* System dirs where software and repository keys get installed. */
 static const char *const routine_dirs[] = {"/usr/local", "/opt", "/usr/share/keyrings"};
 
@@ -496,7 +506,12 @@ static void classify_norm(const char *norm, struct pinfo *pi)
 
 	memset(pi, 0, sizeof(*pi));
 	if (star) {
+		size_t n;
+
 		snprintf(dir, sizeof(dir), "%.*s", (int)(last - norm), norm);
+		/* dir/ ** / *: every entry at any depth, all of dir too */
+		while ((n = strlen(dir)) >= 3 && !strcmp(dir + n - 3, "/**"))
+			dir[n - 3] = '\0';
 		if (!dir[0])
 			strcpy(dir, "/");
 	} else {
@@ -527,6 +542,12 @@ static void classify_norm(const char *norm, struct pinfo *pi)
 				pi->cls = PC_BUILD;
 				return;
 			}
+		}
+		/* ~/.ssh/known_hosts holds other hosts' public keys: losing
+		 * it costs a prompt on the next connection, no secret. */
+		if (str_startswith(item, ".ssh/known_hosts")) {
+			pi->cls = PC_HOME_DEEP;
+			return;
 		}
 		pi->sensitive = in_list(item, slash ? (size_t)(slash - item) : strlen(item),
 					sensitive_home, ARRAY_SIZE(sensitive_home));
@@ -592,6 +613,34 @@ static void classify_norm(const char *norm, struct pinfo *pi)
 	}
 	if (!strncmp(dir, "/proc/sys/", 10) || !strncmp(dir, "/sys/", 5))
 		pi->kernel = true;
+	/* WSL mounts Windows drives at /mnt/c: its Users are homes, its
+	 * Windows and Program Files system dirs, the drive itself a whole
+	 * system. */
+	if (!strncmp(dir, "/mnt/", 5) && islower((unsigned char)dir[5]) &&
+	    (dir[6] == '\0' || dir[6] == '/')) {
+		const char *rest = dir + 6;
+
+		if (!*rest) {
+			pi->cls = PC_SYSTEM;
+			return;
+		}
+		if (!strncmp(rest, "/Users", 6) && (rest[6] == '\0' || rest[6] == '/')) {
+			char h[600];
+
+			snprintf(h, sizeof(h), "%s%s", rest, star ? "/*" : "");
+			classify_norm(h, pi);
+			return;
+		}
+		for (size_t k = 0; k < ARRAY_SIZE(windows_system); k++) {
+			size_t n = strlen(windows_system[k]);
+
+			if (!strncmp(rest + 1, windows_system[k], n) &&
+			    (rest[1 + n] == '\0' || rest[1 + n] == '/')) {
+				pi->cls = rest[1 + n] ? PC_SYSTEM_FILE : PC_SYSTEM;
+				return;
+			}
+		}
+	}
 	if (!strcmp(dir, "/home") || !strcmp(dir, "/Users") || !strcmp(dir, "/root")) {
 		pi->cls = PC_HOME;
 		return;
@@ -1204,6 +1253,65 @@ static const char *pipe_text(const struct shell_node *n, char *buf, size_t cap, 
 	return have ? buf : NULL;
 }
 
+static size_t resolve_word(struct sctx *x, const struct shell_word *w, struct sword *out,
+			   size_t max, struct strpool *sp, size_t span_start, size_t span_len);
+
+/* Is there a short option ch among s's literal words (mktemp -t)? */
+static bool has_short_word(const struct shell_node *s, char ch)
+{
+	const struct shell_word *w;
+
+	for (w = s->words->next; w; w = w->next)
+		if (w->text && w->text[0] == '-' && w->text[1] != '-' && strchr(w->text + 1, ch))
+			return true;
+	return false;
+}
+
+/* $(echo $HOME), $(realpath ~), $(readlink -f "$D"), $(dirname "$HOME"):
+ * one argument known statically (a variable set earlier, $HOME, ~) and
+ * what the program prints for it. Literal arguments of echo and dirname
+ * are left to echo_text and path_part. NULL otherwise. */
+static const char *resolved_arg_text(struct sctx *x, const struct shell_node *s,
+				     struct strpool *sp, size_t *len, bool *home)
+{
+	const char *prog = s->words->text;
+	const struct shell_word *a = s->words->next;
+	struct sword r[2];
+	bool dir = !strcmp(prog, "dirname");
+	char *out, *sl;
+	size_t n;
+
+	if (!strcmp(prog, "readlink") && a && a->text && safety_prog_in(a->text, "-f -e -m"))
+		a = a->next;
+	else if (!safety_prog_in(prog, "echo realpath dirname"))
+		return NULL;
+	if (!a || a->next || ((dir || prog[0] == 'e') && shell_word_is_literal(a)) ||
+	    resolve_word(x, a, r, 2, sp, a->start, a->len) != 1 ||
+	    (r[0].flags & (SW_DYNAMIC | SW_GLOB)) || !r[0].len || r[0].s[0] == '-')
+		return NULL;
+	*home = (r[0].flags & SW_HOME) != 0;
+	if (!dir) {
+		*len = r[0].len;
+		return r[0].s;
+	}
+	if (!(out = sp_alloc(sp, r[0].len + 4)))
+		return NULL;
+	memcpy(out, r[0].s, r[0].len + 1);
+	n = r[0].len;
+	while (n > 1 && out[n - 1] == '/')
+		out[--n] = '\0';
+	if (*home && !strcmp(out, "~"))
+		strcpy(out, "~/..");
+	else if (!(sl = strrchr(out, '/')))
+		strcpy(out, ".");
+	else if (sl == out)
+		out[1] = '\0';
+	else
+		*sl = '\0';
+	*len = strlen(out);
+	return out;
+}
+
 /* The output of $(...) when it is plainly static: echo, printf without
  * formats, printf or echo -e of escapes, pwd, which/command -v, dirname
  * and basename, and static text through base64 -d (pipe_text). NULL
@@ -1213,7 +1321,7 @@ static const char *static_cmdsub(struct sctx *x, const struct shell_node *sub, s
 {
 	const struct shell_node *s = sub->child;
 	const struct shell_word *w;
-	const char *prog;
+	const char *prog, *r;
 	char *out;
 
 	*home = false;
@@ -1229,6 +1337,26 @@ static const char *static_cmdsub(struct sctx *x, const struct shell_node *sub, s
 	    !shell_word_is_literal(s->words))
 		return NULL;
 	prog = s->words->text;
+	/* $(true) prints nothing; $(mktemp [-d]) a new name in /tmp (with
+	 * a TEMPLATE and no -t, in the current dir: not known). */
+	if (safety_prog_in(prog, "true false :") && !s->words->next) {
+		*len = 0;
+		return "";
+	}
+	if (!strcmp(prog, "mktemp")) {
+		bool tmp = true;
+
+		for (w = s->words->next; w; w = w->next)
+			if (!w->text || (w->text[0] != '-' && !has_short_word(s, 't')) ||
+			    (w->text[0] == '-' && !safety_prog_in(w->text, "-d -q -u -t --directory "
+									 "--quiet --dry-run --tmpdir") &&
+			     !(w->text[1] != '-' && strspn(w->text + 1, "dqut") == strlen(w->text + 1))))
+				tmp = false;
+		if (tmp) {
+			*len = 6;
+			return "/tmp/\x01";
+		}
+	}
 	if (!strcmp(prog, "pwd")) {
 		*len = strlen(x->cwd[0] ? x->cwd : ".");
 		return x->cwd[0] ? x->cwd : ".";
@@ -1244,6 +1372,8 @@ static const char *static_cmdsub(struct sctx *x, const struct shell_node *sub, s
 		*len = w->text_len;
 		return w->text;
 	}
+	if ((r = resolved_arg_text(x, s, sp, len, home)) != NULL)
+		return r;
 	out = sp_alloc(sp, s->len + 1);
 	if (!out)
 		return NULL;
@@ -1264,12 +1394,28 @@ static const char *static_cmdsub(struct sctx *x, const struct shell_node *sub, s
 static void resolve_parts(struct sctx *x, const struct shell_part *pt, struct rbuf *b,
 			  struct strpool *sp, bool first);
 
+static void store_value(struct sctx *x, struct var *v, const char *s, bool home);
+
 static void resolve_param(struct sctx *x, const struct shell_part *pt, struct rbuf *b,
 			  struct strpool *sp, bool first)
 {
 	bool split = pt->quote == SHELL_Q_NONE;
 	struct var *v;
 
+	/* ${!x} with x=HOME: $HOME. */
+	if ((pt->pflags & SHELL_P_INDIRECT) && !(pt->pflags & SHELL_P_LENGTH) && !pt->op[0] &&
+	    (v = var_find(x, pt->text, pt->text_len)) && v->known && v->value[0] &&
+	    strlen(v->value) < 32 && v->value[strspn(v->value, "abcdefghijklmnopqrstuvwxyz"
+							"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")] == '\0') {
+		struct shell_part named = *pt;
+
+		/* One level: the named part is a plain $NAME. */
+		named.pflags &= ~SHELL_P_INDIRECT;
+		named.text = v->value;
+		named.text_len = strlen(v->value);
+		resolve_param(x, &named, b, sp, first);
+		return;
+	}
 	if (pt->pflags & (SHELL_P_LENGTH | SHELL_P_INDIRECT)) {
 		rb_unknown(b);
 		return;
@@ -1315,9 +1461,23 @@ static void resolve_param(struct sctx *x, const struct shell_part *pt, struct rb
 		rb_add(b, ".", 1, NULL);
 		return;
 	}
-	/* Unknown: ${X:-default} is the default when X is unset. */
-	if ((!strcmp(pt->op, ":-") || !strcmp(pt->op, "-")) && pt->arg) {
+	/* Unknown: ${X:-default} is the default when X is unset; ${X:=d}
+	 * also sets X to it. */
+	if (pt->arg && safety_prog_in(pt->op, ":- - := =")) {
+		size_t from = b->len;
+		bool had_home = (b->flags & SW_HOME) != 0;
+
 		resolve_parts(x, pt->arg, b, sp, first);
+		if (strchr(pt->op, '=') && !memchr(b->s + from, SW_UNKNOWN_CH, b->len - from) &&
+		    b->len - from < MAX_VAR_VALUE && pt->text_len < sizeof(v->name) &&
+		    x->n_vars < MAX_VARS) {
+			char val[MAX_VAR_VALUE];
+
+			v = &x->vars[x->n_vars++];
+			snprintf(v->name, sizeof(v->name), "%.*s", (int)pt->text_len, pt->text);
+			snprintf(val, sizeof(val), "%.*s", (int)(b->len - from), b->s + from);
+			store_value(x, v, val, !had_home && (b->flags & SW_HOME));
+		}
 		return;
 	}
 	rb_unknown(b);
@@ -1370,10 +1530,13 @@ static void resolve_parts(struct sctx *x, const struct shell_part *pt, struct rb
 				b->flags |= SW_DOWNLOAD;
 			if (subtree_has(pt->sub, PROG_DECODE))
 				b->flags |= SW_DECODED;
-			if (s)
+			if (s) {
 				rb_add(b, s, n, pt->quote == SHELL_Q_NONE ? x->ifs : NULL);
-			else
+				if (memchr(s, SW_UNKNOWN_CH, n))
+					b->flags |= SW_DYNAMIC; /* $(mktemp -d) */
+			} else {
 				rb_unknown(b);
+			}
 			break;
 		}
 		case SHELL_PART_PROCSUB:
@@ -1615,7 +1778,6 @@ static void set_var_value(struct sctx *x, struct var *v, const struct shell_word
 {
 	struct sword sw;
 	size_t nl = w->name_len;
-	char norm[MAX_VAR_VALUE];
 	struct shell_word val;
 
 	if (w->flags & SHELL_W_ARRAY) {
@@ -1658,12 +1820,22 @@ static void set_var_value(struct sctx *x, struct var *v, const struct shell_word
 		if (sw.s[0] == SW_UNKNOWN_CH)
 			return;
 	}
-	if (strpbrk(sw.s, " \t\n") || (x->ifs[0] && strpbrk(sw.s, x->ifs))) {
+	store_value(x, v, sw.s, (sw.flags & SW_HOME) != 0);
+}
+
+/* v's value is the text s (home: a leading ~ means $HOME). */
+static void store_value(struct sctx *x, struct var *v, const char *s, bool home)
+{
+	char norm[MAX_VAR_VALUE];
+
+	v->home = false;
+	v->has_raw = false;
+	if (strpbrk(s, " \t\n") || (x->ifs[0] && strpbrk(s, x->ifs))) {
 		/* Several words ("rm -rf /"): each is normalized on its own
 		 * when $X is split, so keep the text as it is. */
-		snprintf(v->value, sizeof(v->value), "%s", sw.s);
-	} else if (strchr(sw.s, '/') || sw.s[0] == '~' || sw.s[0] == '.') {
-		normalize(sw.s, (sw.flags & SW_HOME) != 0, "", norm, sizeof(norm));
+		snprintf(v->value, sizeof(v->value), "%s", s);
+	} else if (strchr(s, '/') || s[0] == '~' || s[0] == '.') {
+		normalize(s, home, "", norm, sizeof(norm));
 		/* Keep the user's form for plain names; paths normalized. */
 		if (norm[0] == '.' && norm[1] == '/')
 			memmove(norm, norm + 2, strlen(norm + 2) + 1);
@@ -1671,14 +1843,63 @@ static void set_var_value(struct sctx *x, struct var *v, const struct shell_word
 			strcpy(norm, ".");
 		snprintf(v->value, sizeof(v->value), "%s", norm);
 		v->home = norm[0] == '~';
-		if (strcmp(norm, sw.s) != 0 && !(sw.flags & SW_HOME)) {
-			snprintf(v->raw, sizeof(v->raw), "%s", sw.s);
+		if (strcmp(norm, s) != 0 && !home) {
+			snprintf(v->raw, sizeof(v->raw), "%s", s);
 			v->has_raw = true;
 		}
 	} else {
-		snprintf(v->value, sizeof(v->value), "%s", sw.s);
+		snprintf(v->value, sizeof(v->value), "%s", s);
 	}
 	v->known = true;
+}
+
+/* read NAME... from static text (read -r d <<< /): the first line split
+ * at IFS, the last name taking the rest. Returns false when the names or
+ * the text are not plain. */
+static bool read_static(struct sctx *x, const struct cmd *c, const struct shell_word *assigns)
+{
+	char line[MAX_VAR_VALUE];
+	const char *p, *t = c->in && c->in->kind == IN_TEXT ? c->in->text : NULL;
+	const char *ifs = x->ifs[0] ? x->ifs : " \t";
+	size_t i = 1, n;
+
+	if (!t)
+		return false;
+	/* IFS=: read a b: the IFS given to read alone */
+	for (; assigns; assigns = assigns->next)
+		if (assigns->text && str_startswith(assigns->text, "IFS="))
+			ifs = assigns->text[4] ? assigns->text + 4 : " \t";
+	while (i < c->ac && c->av[i].s[0] == '-') {
+		if (strpbrk(c->av[i].s, "adinNptu") && strcmp(c->av[i].s, "-r") &&
+		    strcmp(c->av[i].s, "-s"))
+			return false; /* arrays, delimiters, counts: not this */
+		i++;
+	}
+	n = strcspn(t, "\n");
+	if (i >= c->ac || n >= sizeof(line))
+		return false;
+	memcpy(line, t, n);
+	line[n] = '\0';
+	p = line;
+	for (; i < c->ac; i++) {
+		struct var *v = var_find(x, c->av[i].s, c->av[i].len);
+		char field[MAX_VAR_VALUE];
+		size_t f;
+
+		if (!v) {
+			if (x->n_vars == MAX_VARS || c->av[i].len >= sizeof(v->name))
+				return false;
+			v = &x->vars[x->n_vars++];
+			snprintf(v->name, sizeof(v->name), "%s", c->av[i].s);
+		}
+		p += strspn(p, ifs);
+		f = i + 1 < c->ac ? strcspn(p, ifs) : strlen(p);
+		memcpy(field, p, f);
+		field[f] = '\0';
+		p += f;
+		store_value(x, v, field, false);
+	}
+	return true;
 }
 
 /* Variables whose setting stops the shell from saving its history:
@@ -1711,14 +1932,61 @@ static bool history_off(const char *name, size_t n, const char *value, size_t vl
 	return false;
 }
 
-/* An assignment word NAME=value that stops saving history. */
-static void check_history_assign(struct sctx *x, const struct shell_word *w)
+static void check_code_at(struct sctx *x, const char *text, size_t len, size_t span_start,
+			  size_t span_len, struct env env);
+
+/* Check text as code run later by whatever reads a variable. Unless
+ * all (PROMPT_COMMAND runs at every prompt), only high and critical
+ * reasons count: EDITOR=nano names an editor, it runs none. */
+static void check_code_serious(struct sctx *x, const char *text, size_t len, size_t start,
+			       size_t span, bool all)
+{
+	struct safety_verdict *save = x->v, tmp;
+
+	if (all) {
+		check_code_at(x, text, len, start, span, x->env);
+		return;
+	}
+	tmp.risk = RISK_SAFE;
+	tmp.n_reasons = 0;
+	x->v = &tmp;
+	check_code_at(x, text, len, start, span, x->env);
+	x->v = save;
+	for (size_t k = 0; k < tmp.n_reasons; k++)
+		if (tmp.reasons[k].risk >= RISK_HIGH)
+			add_reason(x, tmp.reasons[k].rule, tmp.reasons[k].risk, start, span,
+				   tmp.reasons[k].message);
+}
+
+/* An assignment word NAME=value with effects of its own: code in
+ * PROMPT_COMMAND, history switched off, PATH emptied. */
+static void check_assign(struct sctx *x, const struct shell_word *w)
 {
 	const struct shell_part *p = w->parts;
 	size_t nl = w->name_len;
 
 	if (!nl || p->kind != SHELL_PART_LIT || p->text_len <= nl || p->text[nl] != '=')
 		return;
+	/* Variables whose value a shell or program runs as a command:
+	 * PROMPT_COMMAND before every prompt, GIT_SSH_COMMAND, PAGER,
+	 * EDITOR... when the program needs one, LESSOPEN's |CMD. */
+	if (w->text) {
+		static const char *const code_vars[] = {
+			"PROMPT_COMMAND", "GIT_SSH_COMMAND", "GIT_PAGER", "GIT_EDITOR",
+			"GIT_SEQUENCE_EDITOR", "GIT_EXTERNAL_DIFF", "PAGER", "MANPAGER", "EDITOR",
+			"VISUAL", "LESSOPEN", "LESSCLOSE", "SYSTEMD_PAGER", "SUDO_EDITOR",
+		};
+
+		for (size_t k = 0; k < ARRAY_SIZE(code_vars); k++)
+			if (strlen(code_vars[k]) == nl && !memcmp(p->text, code_vars[k], nl)) {
+				const char *val = w->text + nl + 1;
+
+				val += strspn(val, "|"); /* LESSOPEN='|cmd %s' */
+				if (*val)
+					check_code_serious(x, val, strlen(val), w->start, w->len, !k);
+				break;
+			}
+	}
 	if (history_off(p->text, nl, p->next ? "" : p->text + nl + 1,
 			p->next ? 0 : p->text_len - nl - 1))
 		add_reason(x, "history-off", RISK_MODERATE, w->start, w->len,
@@ -1751,6 +2019,16 @@ static void do_cd(struct sctx *x, struct cmd *c)
 		return;
 	}
 	if (c->av[i].flags & SW_DYNAMIC || !strcmp(c->av[i].s, "-")) {
+		const char *s = c->av[i].s, *u = strchr(s, SW_UNKNOWN_CH);
+
+		/* cd "$(mktemp -d)", cd /tmp/$X: somewhere below /tmp. */
+		if (u && u > s && u[-1] == '/' && !strchr(u + 1, '/') &&
+		    (str_startswith(s, "/tmp/") || str_startswith(s, "/var/tmp/")) &&
+		    (size_t)(u - s) + 2 < sizeof(x->cwd) && !memchr(s, '.', (size_t)(u - s))) {
+			memcpy(x->cwd, s, (size_t)(u - s));
+			strcpy(x->cwd + (u - s), "?");
+			return;
+		}
 		strcpy(x->cwd, "?");
 		return;
 	}
@@ -1764,6 +2042,17 @@ bool cmd_has_short(const struct cmd *c, char opt)
 {
 	size_t i;
 
+	/* With an option table, a letter inside another option's value
+	 * (perl -MFile::Path, curl -o file) is no option. */
+	if (c->opt) {
+		struct optit it = OPTIT_INIT;
+		struct opt o;
+
+		while (opt_next(c, &it, &o))
+			if (o.letter == opt)
+				return true;
+		return false;
+	}
 	for (i = 1; i < c->ac; i++) {
 		const char *s = c->av[i].s;
 
@@ -1923,21 +2212,28 @@ static void check_tree_text(struct sctx *x, const char *text, size_t len);
 
 void safety_check_code(struct cmd *c, const char *text, size_t len, size_t i, struct env env)
 {
-	struct sctx *x = c->x;
+	const struct sword *w = &c->av[i < c->ac ? i : 0];
+
+	check_code_at(c->x, text, len, w->span_start, w->span_len, env);
+}
+
+static void check_code_at(struct sctx *x, const char *text, size_t len, size_t span_start,
+			  size_t span_len, struct env env)
+{
 	struct env save_env = x->env;
 	bool save_nested = x->nested;
 	size_t save_start = x->nest_start, save_len = x->nest_len;
 	char save_cwd[sizeof(x->cwd)];
 
 	if (x->nest >= MAX_NEST) {
-		safety_add(c, (int)i, "nesting", RISK_HIGH,
-			   "code nested more than %d levels deep cannot be checked", MAX_NEST);
+		add_reason(x, "nesting", RISK_HIGH, span_start, span_len,
+			   "code nested too deep to be checked");
 		return;
 	}
 	if (!x->nested) {
 		x->nested = true;
-		x->nest_start = c->av[i < c->ac ? i : 0].span_start;
-		x->nest_len = c->av[i < c->ac ? i : 0].span_len;
+		x->nest_start = span_start;
+		x->nest_len = span_len;
 	}
 	memcpy(save_cwd, x->cwd, sizeof(save_cwd));
 	x->env = env;
@@ -2132,6 +2428,7 @@ static void unbind_positional(struct sctx *x, size_t n)
 }
 
 static void stdin_verdict(struct cmd *c);
+static void stdin_code(struct cmd *c, struct strpool *sp);
 
 /* ---- files downloaded earlier ----------------------------------------- */
 
@@ -2197,16 +2494,39 @@ static void note_download_args(struct sctx *x, struct cmd *c)
 }
 
 /* Did a downloader write the file path names? */
+static bool download_listed(const struct sctx *x, const char *norm)
+{
+	for (size_t k = 0; k < x->n_downloads; k++)
+		if (!strcmp(norm, x->downloads[k]))
+			return true;
+	return false;
+}
+
 static bool was_downloaded(struct sctx *x, const struct sword *w)
 {
 	char norm[128];
-	size_t k;
 
 	if (!x->n_downloads || w->len >= sizeof(norm) || (w->flags & SW_DYNAMIC))
 		return false;
 	normalize(w->s, (w->flags & SW_HOME) != 0, x->cwd, norm, sizeof(norm));
-	for (k = 0; k < x->n_downloads; k++)
-		if (!strcmp(norm, x->downloads[k]))
+	return download_listed(x, norm);
+}
+
+/* Is the program av[0] names a download? A bare name runs from PATH: a
+ * download saved into a bin dir (curl URL | sudo tee /usr/local/bin/x
+ * && x). */
+static bool runs_download(struct sctx *x, const struct sword *w)
+{
+	static const char *const bins[] = {"/usr/local/bin/", "/usr/bin/", "/bin/",
+					   "/usr/local/sbin/", "~/bin/", "~/.local/bin/"};
+	char path[128];
+	size_t k;
+
+	if (strchr(w->s, '/'))
+		return was_downloaded(x, w);
+	for (k = 0; x->n_downloads && k < ARRAY_SIZE(bins); k++)
+		if ((size_t)snprintf(path, sizeof(path), "%s%s", bins[k], w->s) < sizeof(path) &&
+		    download_listed(x, path))
 			return true;
 	return false;
 }
@@ -2233,6 +2553,7 @@ static struct script *script_find(struct sctx *x, const char *path, size_t len, 
 	memcpy(x->scripts[x->n_scripts].path, norm, sizeof(norm));
 	x->scripts[x->n_scripts].len = 0;
 	x->scripts[x->n_scripts].known = true;
+	x->scripts[x->n_scripts].copy_of[0] = '\0';
 	return &x->scripts[x->n_scripts++];
 }
 
@@ -2247,6 +2568,7 @@ static void note_script(struct sctx *x, const struct sword *t, const char *text,
 	sc = script_find(x, t->s, t->len, (t->flags & SW_HOME) != 0, true);
 	if (!sc)
 		return;
+	sc->copy_of[0] = '\0';
 	if (!append)
 		sc->len = 0, sc->known = true;
 	if (!text || sc->len + len + 1 > sizeof(sc->text)) {
@@ -2267,6 +2589,38 @@ static const struct script *script_text(struct sctx *x, const struct sword *w)
 		return NULL;
 	sc = script_find(x, w->s, w->len, (w->flags & SW_HOME) != 0, false);
 	return sc && sc->known ? sc : NULL;
+}
+
+/* Does a #! line name a shell (#!/bin/sh, #!/usr/bin/env bash)? */
+static bool shebang_shell(const char *text)
+{
+	char prog[32];
+	const char *p = text + 2, *e;
+
+	while (*p == ' ')
+		p++;
+	e = p + strcspn(p, " \n");
+	if (e - p > 8 && !memcmp(e - 4, "/env", 4)) {
+		for (p = e; *p == ' '; p++)
+			;
+		e = p + strcspn(p, " \n");
+	}
+	if (e == p || (size_t)(e - p) >= sizeof(prog))
+		return false;
+	memcpy(prog, p, (size_t)(e - p));
+	prog[e - p] = '\0';
+	return safety_is_shell(base_name(prog));
+}
+
+const char *safety_shell_copy(struct cmd *c, size_t i)
+{
+	const struct sword *w = &c->av[i];
+	const struct script *sc;
+
+	if (w->flags & SW_DYNAMIC)
+		return NULL;
+	sc = script_find(c->x, w->s, w->len, (w->flags & SW_HOME) != 0, false);
+	return sc && sc->copy_of[0] ? sc->copy_of : NULL;
 }
 
 /* Check a script's known text as the code of c's program: shell code
@@ -2302,7 +2656,9 @@ static void run_script_file(struct cmd *c, size_t i, const char *what)
 			   "%s runs a script downloaded from the network%s", what,
 			   c->env.elevated ? " as root" : "");
 	else if (!strcmp(c->av[i].s, "/dev/stdin") || !strcmp(c->av[i].s, "-")) {
+		/* source /dev/stdin <<< CODE, sh - < x: stdin is the code */
 		c->role = ROLE_SHELL_STDIN;
+		stdin_code(c, NULL);
 		stdin_verdict(c);
 	} else
 		safety_add(c, (int)i, "runs-script", RISK_MODERATE, "%s runs the script %s", what,
@@ -2312,8 +2668,9 @@ static void run_script_file(struct cmd *c, size_t i, const char *what)
 /* A shell or interpreter reading its program from stdin: judge what
  * feeds it. */
 /* A crontab's text: the command of each entry (after five time fields,
- * or one @reboot-like word) is checked as shell code. */
-static void check_cron_text(struct cmd *c, const char *text, size_t len)
+ * or one @reboot-like word, and the user in a system table) is checked
+ * as shell code. */
+static void check_cron_text(struct cmd *c, const char *text, size_t len, bool user_field)
 {
 	const char *p = text, *end = text + len;
 
@@ -2326,7 +2683,9 @@ static void check_cron_text(struct cmd *c, const char *text, size_t len)
 			eol = end;
 		while (q < eol && (*q == ' ' || *q == '\t'))
 			q++;
-		fields = q < eol && *q == '@' ? 1 : 5;
+		/* The system tables (/etc/crontab, /etc/cron.d) name the
+		 * user after the time. */
+		fields = (q < eol && *q == '@' ? 1 : 5) + user_field;
 		if (q < eol && *q != '#' && !memchr(q, '=', (size_t)(eol - q) < 64 ?
 							(size_t)(eol - q) : 64)) {
 			for (; fields && q < eol; fields--) {
@@ -2340,6 +2699,25 @@ static void check_cron_text(struct cmd *c, const char *text, size_t len)
 		}
 		p = eol + 1;
 	}
+}
+
+/* Text written to a file that something runs later: a shell start-up
+ * file runs it in every new shell, a cron table on schedule. */
+static void check_written_code(struct cmd *c, const struct sword *t, const char *text, size_t len)
+{
+	struct cmd tc = *c;
+	struct sword w = *t;
+
+	w.have_pi = false;
+	tc.av = &w;
+	tc.ac = 1;
+	if (!(w.flags & SW_DYNAMIC) &&
+	    (!strcmp(w.s, "/etc/crontab") || str_startswith(w.s, "/etc/cron.d/")))
+		check_cron_text(&tc, text, len, true);
+	else if (!(w.flags & SW_DYNAMIC) && str_startswith(w.s, "/var/spool/cron/"))
+		check_cron_text(&tc, text, len, false);
+	else if (safety_path(&tc, 0)->startup)
+		safety_check_code(&tc, text, len, 0, c->env);
 }
 
 static void stdin_verdict(struct cmd *c)
@@ -2394,6 +2772,45 @@ static void stdin_code(struct cmd *c, struct strpool *sp)
 		x->nest_start = s0;
 		x->nest_len = l0;
 	}
+}
+
+/* ssh HOST with no command, or a remote shell reading its stdin (ssh
+ * HOST bash -s, ssh HOST 'sudo sh'): what feeds ssh is code run there.
+ * k is HOST's index. */
+static void ssh_stdin(struct cmd *c, size_t k, struct strpool *sp)
+{
+	struct env save = c->env;
+	bool reads = k + 1 >= c->ac;
+
+	if (!c->in || c->in->kind == IN_NONE ||
+	    (c->in->kind == IN_FILE && !strcmp(c->in->text, "/dev/null")))
+		return;
+	if (!reads) {
+		size_t len = 0;
+		unsigned fl;
+		const char *s = join_args(c, k + 1, sp, &len, &fl), *e;
+		char prog[32];
+
+		if (!s)
+			return;
+		s += strspn(s, " \t");
+		if (str_startswith(s, "sudo ")) {
+			c->env.elevated = true;
+			s += 5 + strspn(s + 5, " \t");
+		}
+		e = s + strcspn(s, " \t;|&");
+		if ((size_t)(e - s) >= sizeof(prog))
+			return;
+		memcpy(prog, s, (size_t)(e - s));
+		prog[e - s] = '\0';
+		reads = safety_is_shell(base_name(prog)) && !strstr(e, "-c") && !strpbrk(e, ";|&");
+	}
+	if (reads) {
+		c->env.remote = true;
+		stdin_code(c, sp);
+		stdin_verdict(c);
+	}
+	c->env = save;
 }
 
 /* sh/bash/... argv handling. Returns true when handled completely. */
@@ -2559,8 +2976,10 @@ void safety_find_scope(struct cmd *c, struct find_scope *fs)
 	fs->first_expr = i < c->ac ? i : c->ac;
 	if (!fs->start_i)
 		classify_x(c->x, ".", false, false, &fs->start);
+	/* A negated test (! -name proc) selects all but a few. */
 	for (; i < c->ac; i++)
-		if (narrowing_at(c->av[i].s, i + 1 < c->ac ? c->av[i + 1].s : NULL))
+		if (narrowing_at(c->av[i].s, i + 1 < c->ac ? c->av[i + 1].s : NULL) &&
+		    !(i > 1 && (!strcmp(c->av[i - 1].s, "!") || !strcmp(c->av[i - 1].s, "-not"))))
 			fs->narrow = true;
 }
 
@@ -2965,6 +3384,8 @@ static const struct {
 	{"ssh scp sftp autossh", "-o", "proxycommand "},
 	{"ssh scp sftp autossh", "-o", "localcommand="},
 	{"ssh scp sftp autossh", "-o", "localcommand "},
+	{"man", "-P", NULL},
+	{"man", "--pager", NULL},
 	{"gdb", "-ex", "shell "},
 	{"gdb", "-ex", "!"},
 	{"gdb", "--eval-command", "shell "},
@@ -3190,6 +3611,13 @@ static void handle_container(struct sctx *x, struct cmd *c)
 	n = (start < c->ac ? c->ac - start : 0) + (entry != NULL);
 	if (it.i >= c->ac || !n)
 		goto out;
+	/* docker run IMAGE WORDS: WORDS are the command when the image has no
+	 * entrypoint, else the entrypoint's arguments, which we cannot know.
+	 * They are checked as a command, the worse reading, but a first word
+	 * that is no program we know is not blamed as one (trivy fs /src):
+	 * it may well be an argument. */
+	if (fresh && !entry && start < c->ac && c->av[start].s[0] == '-')
+		goto out;
 	av = n <= AV_STACK ? stack : xmallocarray(n, sizeof(*av));
 	k = 0;
 	if (entry)
@@ -3211,6 +3639,7 @@ static void handle_container(struct sctx *x, struct cmd *c)
 	t.av = av;
 	t.ac = n;
 	t.role = ROLE_OTHER;
+	x->ctr.maybe_args = fresh && !entry;
 	check_argv(x, &t);
 	x->cap = save_cap;
 	memcpy(x->cwd, save_cwd, sizeof(save_cwd));
@@ -3251,6 +3680,13 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 	int guard;
 	char *keep_root = NULL; /* the container's root before a chroot */
 	bool ctr_off = false;   /* nsenter left the container */
+	const struct script *script;
+	const char *copy_of;
+	/* Only the container's own command may be an entrypoint's arguments,
+	 * not what it runs in turn. */
+	bool maybe_args = x->ctr.maybe_args;
+
+	x->ctr.maybe_args = false;
 
 	sp.used = 0;
 	sp.n_heap = 0;
@@ -3284,6 +3720,9 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 			goto out;
 		}
 		prog = base_name(c->av[0].s);
+		/* /tmp/x after cp /bin/bash /tmp/x runs bash */
+		if (prog != c->av[0].s && (copy_of = safety_shell_copy(c, 0)) != NULL)
+			prog = copy_of;
 		c->prog = prog;
 		/* Bombs defined earlier in this command. A function comes before
 		 * a builtin or program of the same name (., :, eval). */
@@ -3328,11 +3767,18 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 			}
 		safety_lookup(prog, &info);
 		c->opt = info.opt >= 0 ? &safety_optspecs[info.opt] : NULL;
-		if (prog != c->av[0].s && was_downloaded(x, &c->av[0]))
+		if (runs_download(x, &c->av[0]))
 			safety_add(c, 0, c->env.elevated ? "download-exec-root" : "download-exec",
 				   c->env.elevated ? RISK_CRITICAL : RISK_HIGH,
 				   "runs a program downloaded from the network%s",
 				   c->env.elevated ? " as root" : "");
+		/* ./run.sh after printf '...' > run.sh: a script with no
+		 * #! line (or a shell's) runs in a shell. */
+		if (prog != c->av[0].s && (script = script_text(x, &c->av[0])) != NULL &&
+		    (!str_startswith(script->text, "#!") || shebang_shell(script->text))) {
+			safety_check_code(c, script->text, script->len, 0, c->env);
+			goto out;
+		}
 		if (info.cls & PROG_SUDO) {
 			c->env.elevated = true;
 			k = skip_opts(c, 1);
@@ -3370,6 +3816,14 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 				goto out;
 			if (!strcmp(prog, "exec") && c->ac == 1)
 				goto out;
+			/* npx -c 'CODE' runs CODE in a shell. */
+			if (!strcmp(prog, "npx"))
+				for (k = 1; k + 1 < c->ac && c->av[k].s[0] == '-'; k++)
+					if (safety_prog_in(c->av[k].s, "-c --call")) {
+						safety_check_code(c, c->av[k + 1].s, c->av[k + 1].len,
+								  k + 1, c->env);
+						goto out;
+					}
 			k = skip_opts(c, 1);
 			if (!strcmp(prog, "taskset") || !strcmp(prog, "chrt"))
 				k++; /* mask or priority */
@@ -3389,6 +3843,16 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 			}
 			shift(c, k);
 			continue;
+		}
+		/* gdb --args PROG ARGS, lldb -- PROG ARGS: the debugger runs
+		 * PROG (with -ex run, or once told to); its own options are
+		 * checked as well, below. */
+		if (safety_prog_in(prog, "gdb cgdb lldb")) {
+			for (k = 1; k + 1 < c->ac; k++)
+				if (!strcmp(c->av[k].s, strcmp(prog, "lldb") ? "--args" : "--")) {
+					check_words(x, c, c->av + k + 1, c->ac - k - 1);
+					break;
+				}
 		}
 		if (!strcmp(prog, "timeout")) {
 			k = skip_opts(c, 1);
@@ -3540,6 +4004,7 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 				k++;
 			}
 			check_code_opts(c); /* -o ProxyCommand=CMD */
+			ssh_stdin(c, k, &sp);
 			if (k + 1 >= c->ac)
 				goto out; /* an interactive session */
 			/* The remote side is judged like a local one: rm -rf /
@@ -3644,9 +4109,10 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 		if (!strcmp(prog, "crontab")) {
 			/* crontab - with the table as text: each entry's
 			 * command runs on schedule. */
-			if (cmd_has_arg(c, "-") && c->in && c->in->text &&
+			/* crontab alone reads the table from stdin too */
+			if ((cmd_has_arg(c, "-") || (c->ac == 1 && c->in)) && c->in && c->in->text &&
 			    (c->in->kind == IN_TEXT || c->in->kind == IN_OTHER))
-				check_cron_text(c, c->in->text, c->in->text_len);
+				check_cron_text(c, c->in->text, c->in->text_len, false);
 			break;
 		}
 		if (!strcmp(prog, "trap")) {
@@ -3731,9 +4197,12 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 			goto out;
 		/* python3 -m http.server --help: no rule matched, and the
 		 * program only prints its usage. */
-		if (!strcmp(c->av[c->ac - 1].s, "--help") || !strcmp(c->av[c->ac - 1].s, "--version"))
+		if (!strcmp(c->av[c->ac - 1].s, "--help") || !strcmp(c->av[c->ac - 1].s, "--version") ||
+		    (c->ac == 2 && !strcmp(c->av[1].s, "-version"))) /* java -version */
 			goto out;
-		if (!info.known)
+		if (!info.known && maybe_args)
+			;
+		else if (!info.known)
 			safety_add(c, 0, "unknown-program", RISK_MODERATE,
 				   "%s is not a known read-only command", c->prog);
 		else
@@ -3940,6 +4409,77 @@ static bool is_forever(const struct shell_node *cond, bool until)
 		     : (!strcmp(c->words->text, "true") || !strcmp(c->words->text, ":"));
 }
 
+/* for ((init; test; step)) with no test, or a test of 1, runs forever. */
+static bool is_forever_for(const struct shell_node *n)
+{
+	const char *t = n->arith && n->words && n->words->parts ? n->words->parts->text : NULL;
+	const char *a, *b;
+
+
+	if (!t || !(a = strchr(t, ';')) || !(b = strchr(a + 1, ';')))
+		return false;
+	for (a++; a < b && (*a == ' ' || *a == '\t'); a++)
+		;
+	while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+		b--;
+	return a == b || (b - a == 1 && *a == '1');
+}
+
+/* What the body of an endless loop does: leaves it (break, exit, return),
+ * waits between rounds (sleep, read...), or makes something new each
+ * round (a file, a directory, output appended). */
+struct loop_scan {
+	bool leaves, paced, creates;
+};
+
+static void scan_loop(const struct shell_node *n, struct loop_scan *ls, int depth)
+{
+	const struct shell_node *c;
+	const struct shell_redir *r;
+
+	if (!n || depth > 64)
+		return;
+	for (r = n->redirs; r; r = r->next)
+		if ((r->op == SHELL_REDIR_OUT || r->op == SHELL_REDIR_APPEND ||
+		     r->op == SHELL_REDIR_CLOBBER || r->op == SHELL_REDIR_OUT_ERR ||
+		     r->op == SHELL_REDIR_APPEND_ERR) &&
+		    !(r->target && r->target->text && !strncmp(r->target->text, "/dev/", 5)) &&
+		    (r->op == SHELL_REDIR_APPEND || r->op == SHELL_REDIR_APPEND_ERR ||
+		     !r->target || !r->target->text))
+			ls->creates = true; /* appended, or a new name each round */
+	if (n->kind == SHELL_SIMPLE) {
+		const char *p = n->words ? n->words->text : NULL, *slash;
+
+		if (!p)
+			return;
+		if ((slash = strrchr(p, '/')))
+			p = slash + 1;
+		if (safety_prog_in(p, "break exit return"))
+			ls->leaves = true;
+		else if (safety_prog_in(p, "sleep wait read inotifywait select usleep"))
+			ls->paced = true;
+		else if (safety_prog_in(p, "mkdir touch cp dd fallocate mkfifo mknod mktemp ln "
+					   "install truncate tee split"))
+			ls->creates = true;
+		return;
+	}
+	scan_loop(n->cond, ls, depth + 1);
+	for (c = n->child; c; c = c->next)
+		scan_loop(c, ls, depth + 1);
+	scan_loop(n->alt, ls, depth + 1);
+}
+
+/* An endless loop that makes something every round and never waits or
+ * leaves fills the disk or the inode table (while :; do mkdir d; cd d;
+ * done). */
+static bool loop_fills(const struct shell_node *body)
+{
+	struct loop_scan ls = {false, false, false};
+
+	scan_loop(body, &ls, 0);
+	return ls.creates && !ls.leaves && !ls.paced;
+}
+
 static bool has_background(const struct shell_node *l)
 {
 	const struct shell_node *c;
@@ -3949,6 +4489,8 @@ static bool has_background(const struct shell_node *l)
 			return true;
 	return false;
 }
+
+#define FILL_LOOP_MSG "creates files or directories in an endless loop: fills the disk"
 
 static void add_node_reason(struct sctx *x, const struct shell_node *n, const char *rule,
 			    enum risk risk, const char *msg)
@@ -3972,7 +4514,7 @@ static void check_simple(struct sctx *x, const struct shell_node *n, const struc
 	check_redirs(x, n->redirs, &sp);
 	if (!n->words) {
 		for (w = n->assigns; w; w = w->next) {
-			check_history_assign(x, w);
+			check_assign(x, w);
 			set_var(x, w, &sp);
 		}
 		goto out;
@@ -4010,9 +4552,11 @@ static void check_simple(struct sctx *x, const struct shell_node *n, const struc
 			}
 			hd.span_start = r->start;
 			hd.span_len = r->len;
-			if (bw && !bw->text && r->op == SHELL_REDIR_HERESTRING) {
+			if (bw && !bw->text) {
 				/* <<< "$(...)": known text when the substitution's
-				 * output is (echo X | base64 -d). */
+				 * output is (echo X | base64 -d); an unquoted
+				 * here-document's $HOME is known too. What is not
+				 * known stays SW_UNKNOWN_CH in the text. */
 				struct sword s1;
 
 				if (resolve_word(x, bw, &s1, 1, &sp, r->start, r->len) == 1) {
@@ -4022,6 +4566,8 @@ static void check_simple(struct sctx *x, const struct shell_node *n, const struc
 						hd.kind = IN_TEXT, hd.text = s1.s, hd.text_len = s1.len;
 					else if (s1.flags & SW_DECODED)
 						hd.kind = IN_DECODED;
+					else
+						hd.text = s1.s, hd.text_len = s1.len;
 				}
 			}
 			in = &hd;
@@ -4095,26 +4641,58 @@ static void check_simple(struct sctx *x, const struct shell_node *n, const struc
 			   echo_text(n, buf, n->len + 1, &tlen)) {
 			buf[tlen++] = '\n';
 			text = buf;
+		} else if ((buf = sp_alloc(&sp, 1024)) != NULL &&
+			   decoded_text(n, in, buf, 1024, &tlen)) {
+			/* echo B64 | base64 -d > F */
+			text = buf;
 		}
 		note_script(x, &t, text, tlen,
 			    r->op == SHELL_REDIR_APPEND || r->op == SHELL_REDIR_APPEND_ERR);
-		/* echo 'CODE' >> ~/.bashrc: CODE runs in every new shell. */
-		if (text && tlen) {
-			struct cmd tc = c;
+		if (text && tlen)
+			check_written_code(&c, &t, text, tlen);
+	}
+	/* cp /bin/bash /tmp/x: /tmp/x is a shell (chmod +s on it later). */
+	if (c.prog && safety_prog_in(c.prog, "cp install") && c.ac >= 3) {
+		const struct sword *d = &c.av[c.ac - 1];
+		struct script *sc;
 
-			tc.av = &t;
-			tc.ac = 1;
-			if (safety_path(&tc, 0)->startup)
-				safety_check_code(&tc, text, tlen, 0, c.env);
+		for (size_t i = 1; i + 1 < c.ac; i++) {
+			const char *b = base_name(c.av[i].s);
+
+			if (c.av[i].s[0] != '-' && (safety_is_shell(b) || safety_is_interpreter(b)) &&
+			    strlen(b) < sizeof(sc->copy_of) && !(d->flags & SW_DYNAMIC) &&
+			    (sc = script_find(x, d->s, d->len, (d->flags & SW_HOME) != 0, true))) {
+				sc->known = false;
+				strcpy(sc->copy_of, b);
+				break;
+			}
+		}
+	}
+	/* echo 'ENTRY' | sudo tee /etc/cron.d/x, ... | tee -a ~/.bashrc;
+	 * curl URL | tee x.sh: x.sh is downloaded code if run later. */
+	if (c.prog && !strcmp(c.prog, "tee") && in &&
+	    ((in->kind == IN_TEXT && in->text_len) || in->kind == IN_DOWNLOAD)) {
+		int i;
+
+		for (i = 1; i < (int)c.ac; i++) {
+			if (c.av[i].s[0] == '-')
+				continue;
+			if (in->kind == IN_DOWNLOAD)
+				note_download(x, c.av[i].s, c.av[i].len,
+					      (c.av[i].flags & SW_HOME) != 0);
+			else
+				check_written_code(&c, &c.av[i], in->text, in->text_len);
 		}
 	}
 	/* export/readonly/declare NAME=value, unset NAME, read NAME. */
 	if (c.prog && safety_prog_in(c.prog, "export declare typeset local readonly")) {
 		for (w = n->words->next; w; w = w->next)
 			if (w->flags & SHELL_W_ASSIGN) {
-				check_history_assign(x, w);
+				check_assign(x, w);
 				set_var(x, w, &sp);
 			}
+	} else if (c.prog && !strcmp(c.prog, "read") && read_static(x, &c, n->assigns)) {
+		/* read -r d <<< /: d is / */
 	} else if (c.prog && safety_prog_in(c.prog, "unset read mapfile readarray")) {
 		bool unset = !strcmp(c.prog, "unset");
 
@@ -4126,11 +4704,50 @@ static void check_simple(struct sctx *x, const struct shell_node *n, const struc
 		}
 	}
 	for (w = n->assigns; w; w = w->next)
-		check_history_assign(x, w);
+		check_assign(x, w);
 out:
 	if (av != stack)
 		free(av);
 	sp_release(&sp);
+}
+
+/* echo WORDS with expansions: its output as far as it is known (echo
+ * "rm -rf $HOME" | sh), parts not known as SW_UNKNOWN_CH. */
+static bool echo_text_resolved(struct sctx *x, const struct shell_node *c, char *buf, size_t cap,
+			       size_t *len)
+{
+	const struct shell_word *w;
+	struct strpool sp;
+	size_t n = 0;
+	bool ok = true;
+
+	if (c->kind != SHELL_SIMPLE || !c->words || !c->words->text ||
+	    strcmp(c->words->text, "echo") || c->redirs)
+		return false;
+	sp.used = 0;
+	sp.n_heap = 0;
+	for (w = c->words->next; w && ok; w = w->next) {
+		struct sword r[8];
+		size_t k, got;
+
+		if (w->text && (!strcmp(w->text, "-n") || !strcmp(w->text, "-e")) && !n)
+			continue;
+		got = resolve_word(x, w, r, ARRAY_SIZE(r), &sp, w->start, w->len);
+		for (k = 0; k < got && ok; k++) {
+			if (n + r[k].len + 2 > cap) {
+				ok = false;
+				break;
+			}
+			if (n)
+				buf[n++] = ' ';
+			memcpy(buf + n, r[k].s, r[k].len);
+			n += r[k].len;
+		}
+	}
+	sp_release(&sp);
+	buf[n] = '\0';
+	*len = n;
+	return ok && n;
 }
 
 /* What a command's output gives the next one in a pipeline (echo and
@@ -4414,7 +5031,8 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 			memcpy(text, dec, prev.text_len + 1);
 			prev.kind = IN_TEXT;
 			prev.text = text;
-		} else if (echo_text(c, text, sizeof(text), &prev.text_len)) {
+		} else if (echo_text(c, text, sizeof(text), &prev.text_len) ||
+			   echo_text_resolved(x, c, text, sizeof(text), &prev.text_len)) {
 			prev.kind = IN_TEXT;
 			prev.text = text;
 		} else if ((here = cat_here_text(c, &here_len)) != NULL) {
@@ -4522,12 +5140,17 @@ static void walk_node_at(struct sctx *x, const struct shell_node *n, const struc
 		if (is_forever(n->cond, n->kind == SHELL_UNTIL) && has_background(n->child))
 			add_node_reason(x, n, "fork-loop", RISK_HIGH,
 					"starts background processes in an endless loop");
+		else if (is_forever(n->cond, n->kind == SHELL_UNTIL) && loop_fills(n->child))
+			add_node_reason(x, n, "fill-loop", RISK_HIGH, FILL_LOOP_MSG);
 		walk_list(x, n->cond);
 		walk_list(x, n->child);
 		break;
 	case SHELL_FOR: {
 		const struct shell_word *w;
 		struct var *v = NULL;
+
+		if (is_forever_for(n) && loop_fills(n->child))
+			add_node_reason(x, n, "fill-loop", RISK_HIGH, FILL_LOOP_MSG);
 
 		walk_word_subs(x, n->words);
 		if (n->var && n->var->text && !n->arith) {
@@ -4721,6 +5344,7 @@ int safety_check(const char *cmd, size_t len, const struct safety_opts *opts,
 	x.argv_depth = 0;
 	x.cap = RISK_CRITICAL;
 	x.ctr.on = false;
+	x.ctr.maybe_args = false;
 	x.ctr.root[0] = '\0';
 	x.opts = opts ? opts : &none;
 	x.v = v;

@@ -227,6 +227,9 @@ struct find_scope {
 	bool narrow;          /* a test that selects some files (-name...) */
 };
 void safety_find_scope(struct cmd *c, struct find_scope *fs);
+/* If an earlier command made av[i] a copy of a shell or interpreter
+ * binary (cp /bin/bash /tmp/x), that program's name ("bash"), else NULL. */
+const char *safety_shell_copy(struct cmd *c, size_t i);
 /* Classify a path as seen by c (after any cd earlier in the command). */
 void safety_classify_cmd(struct cmd *c, const char *path, bool home, struct pinfo *pi);
 
