@@ -29,7 +29,7 @@ static const struct shot shots[] = {
 	 "sed -i '' 's/foo/bar/g' config.txt", NULL},
 	{"what was the date 3 days ago", "date -d '3 days ago' +%F", TOOL_DATE, "date -v-3d +%F",
 	 NULL},
-	{"size of report.pdf in bytes", "stat -c %s report.pdf", TOOL_STAT, "stat -f %z report.pdf",
+	{"how many bytes is backup.tar", "stat -c %s backup.tar", TOOL_STAT, "stat -f %z backup.tar",
 	 NULL},
 	{"the 5 processes using the most memory", "ps aux --sort=-%mem | head -n 6", TOOL_PS,
 	 "ps aux -m | head -n 6", NULL},

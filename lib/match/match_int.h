@@ -90,7 +90,10 @@ enum tkind {
 struct mslot {
 	uint8_t type;    /* enum sl */
 	uint8_t sub;     /* SL_NOUN: the noun's index; SL_TIME: enum tkind */
-	int8_t cmp;      /* SL_TIME: -1 newer than (within), +1 older than */
+	int8_t cmp;      /* SL_TIME: -1 newer than (within), +1 older than,
+			  * -2 a point that long ago, +2 that long from now */
+	bool ahead;      /* SL_TIME: "in 3 days", within them to find, but
+			  * a point ahead to date arithmetic */
 	int tok[4];      /* tokens it consumed */
 	int ntok;
 	double num;      /* sizes in bytes, counts, minutes/days; TM_YESTERDAY:

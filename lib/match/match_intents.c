@@ -201,7 +201,7 @@ I("shell.reload_bash", "reload|source|apply|refresh|reread bash|bashrc", "config
   "source ~/.bashrc", "source runs ~/.bashrc in the current shell, so its changes take effect."),
 I("shell.reload_zsh", "reload|source|apply|refresh|reread zsh|zshrc", "config rc profile my shell",
   "source ~/.zshrc", "source runs ~/.zshrc in the current shell, so its changes take effect."),
-V("stat.size", "size", "file byte exact show howmuch", SEL_STAT,
+V("stat.size", "size|byte", "file exact show howmuch count howmany number", SEL_STAT,
   "stat -c %s {file}", "stat -f %z {file}",
   "stat prints the exact size in bytes (GNU -c %s, BSD -f %z)."),
 I("du.biggest_all", "biggest file dir", "show list top",

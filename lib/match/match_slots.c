@@ -405,10 +405,11 @@ static void extract_times(struct mreq *r)
 			} else if (nx >= 0 && is_word(&r->t[nx], "fromnow")) {
 				s->cmp = 2;
 				take(r, s, nx);
-			} else if (p >= 0 && first > 0 && is_word(&r->t[first - 1], "in") &&
-				   !is_word(&r->t[p], "last") && !is_word(&r->t[p], "past") && cmp == -1 &&
-				   p == first - 1) {
-				s->cmp = 2; /* "in 3 days" */
+			} else if (first > 0 && is_word(&r->t[first - 1], "in") && cmp == -1) {
+				/* "in 3 days" ("in the last 3 days" has last
+				 * before the number): what date arithmetic
+				 * reads as ahead ("what date is it in 3 days") */
+				s->ahead = true;
 			}
 			set_amount(s, n, unit);
 			snprintf(s->val, sizeof(s->val), "%g %s", n, t->low);

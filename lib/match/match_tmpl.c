@@ -2019,7 +2019,7 @@ static void fmt_time(struct buf *b, const struct mslot *s, const char *fmt, cons
 			buf_adds(b, "-v-1d");
 			return;
 		}
-		buf_addf(b, "-v%c%ld%c", s->cmp >= 1 ? '+' : '-', o, u);
+		buf_addf(b, "-v%c%ld%c", s->cmp >= 1 || s->ahead ? '+' : '-', o, u);
 		return;
 	}
 	/* ago, dd: words for GNU date -d, git --since, journalctl --since */
@@ -2035,7 +2035,7 @@ static void fmt_time(struct buf *b, const struct mslot *s, const char *fmt, cons
 		buf_addf(b, "'last %s'", wdays[(int)s->num % 7]);
 		return;
 	}
-	if (s->cmp >= 1 && str_eq(fmt, "dd"))
+	if ((s->cmp >= 1 || s->ahead) && str_eq(fmt, "dd"))
 		buf_addf(b, "'+%ld %s'", o, unit_word(s->unit, o != 1));
 	else
 		buf_addf(b, "'%ld %s ago'", o, unit_word(s->unit, o != 1));
