@@ -105,7 +105,7 @@ static const char *pick_template(const struct intent *in, const struct platform 
 		return in->gnu;
 	case SEL_OS:
 		if (p->os == PLAT_MACOS)
-			return in->bsd ? in->bsd : in->gnu;
+			return in->bsd ? (*in->bsd ? in->bsd : NULL) : in->gnu;
 		if (p->os == PLAT_FREEBSD)
 			return in->fbsd;
 		return in->gnu;

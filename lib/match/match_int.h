@@ -206,7 +206,7 @@ struct intent {
 	const char *opt;  /* optional words; word:flag sets a flag for {?flag} */
 	uint8_t sel;
 	const char *gnu;
-	const char *bsd;  /* NULL: same as gnu */
+	const char *bsd;  /* NULL: same as gnu; "": none there (declined) */
 	const char *fbsd; /* NULL: bsd for tool selectors, declined for SEL_OS/INIT */
 	const char *expl;
 };

@@ -420,7 +420,12 @@ I("tail.follow", "follow|tail|watch", "file log show line with only contain last
   "tail[ -n {count}] -f {file}[ | grep --line-buffered {pattern:q}]",
   "tail -f keeps printing lines as they are appended[; grep --line-buffered filters them"
   " without buffering delays{?pattern}]."),
-I("cat", "show|read|cat|open", "file content whole", "cat {tfile}", "cat prints the file."),
+I("cat", "show|read|cat", "file content whole", "cat {tfile}", "cat prints the file."),
+/* "open report.pdf" asks for the application that shows it, not its bytes */
+V("open.app", "open", "file with default app application program viewer browser finder the in",
+  SEL_OS, "xdg-open {file}", "open {file}",
+  "Opens the file with the desktop's default application for its type (xdg-open on Linux,"
+  " open on macOS)."),
 /* "what's in app.log": a name with a suffix; "what's in /etc/nginx" may be a folder */
 I("cat.content", "content", "show file whole of", "cat {nfile}", "cat prints the file."),
 I("sort.file", "sort", "line file numeric:n reverse:r alphabetical",
@@ -827,8 +832,9 @@ V("screen.lock", "lock screen", "", SEL_OS, "loginctl lock-session", "pmset disp
   " required after sleep)."),
 I("load", "load", "average show system", "uptime", "uptime ends with the 1, 5 and 15 minute"
   " load averages."),
-I("sensors", "temperature|sensor", "cpu show gpu core", "sensors", "sensors reads hardware"
-  " temperatures (lm-sensors)."),
+V("sensors", "temperature|sensor", "cpu show gpu core", SEL_OS, "sensors", "",
+  "sensors reads hardware temperatures (lm-sensors, Linux only; macOS has no such"
+  " command without sudo powermetrics)."),
 V("iostat", "io|iostat", "disk show stat usage", SEL_OS, "iostat -x 1 3", "iostat -w 1 -c 3",
   "iostat prints per-disk throughput every second, three times."),
 
