@@ -17,6 +17,7 @@
 #include "match_int.h"
 
 #include "explain/explain.h"
+#include "shell/shell.h"
 
 #include <ctype.h>
 #include <strings.h>
@@ -760,6 +761,21 @@ static int best_fits(const struct mreq *r, const struct platform *p, struct fit 
 
 /* Render fit ft of r: the command and its explanation (the caller frees
  * both). false when the command comes out empty. */
+/* Whether a rendered command is shell that lib/shell reads as at least one
+ * command: a template whose optional parts all fell away can leave a
+ * stray operator ("| wc -l" when "count unique lines" names no file). */
+static bool parses(const struct buf *c)
+{
+	struct shell_tree t;
+	struct err e;
+	bool ok;
+
+	shell_tree_init(&t);
+	ok = shell_parse(&t, c->s, c->len, 0, &e) == 0 && t.root && t.root->child;
+	shell_tree_release(&t);
+	return ok;
+}
+
 static bool render_fit(const struct mreq *r, const struct fit *ft, const struct platform *p,
 		       struct mfill *f, char **cmd, char **expl)
 {
@@ -771,7 +787,7 @@ static bool render_fit(const struct mreq *r, const struct fit *ft, const struct 
 	fit(r, &T.cints[ft->intent], p, f, &again);
 	mt_render(f, pick_template(in, p), false, false, &c);
 	squeeze_blanks(&c);
-	if (c.len == 0) {
+	if (c.len == 0 || !parses(&c)) {
 		buf_release(&c);
 		return false;
 	}
@@ -1095,6 +1111,12 @@ int match_request(const char *req, size_t len, const struct match_opts *opts,
 		res->n++;
 		if (!best)
 			best = &fits[k];
+	}
+	/* Fits whose templates all lacked a value ("maker private": chmod
+	 * with no target) are no answer. */
+	if (res->n == 0) {
+		err_set(err, ERR_DECLINED, "match: no confident match");
+		goto out;
 	}
 	ret = 0;
 out:
