@@ -1,7 +1,8 @@
 /*
  * fuzz_local.c: libFuzzer target for what the local engine and `caro
  * model` read from outside: a chat template's source (recognition and
- * rendering, whose parts must cover the text exactly), a pull spec
+ * rendering, whose parts must cover the text exactly, one ending where the
+ * request's directory lines do), a pull spec
  * (hf:OWNER/REPO/FILE: a parsed one never holds "..", a slash in the local
  * file name, or a control character), and a model's text fed piece by
  * piece to the end-of-command rule (which must never show more than there
@@ -44,7 +45,14 @@ static void chat(const char *s, size_t n)
 	p.m[1].content = strndup(s, n / 2);
 	p.n = 2;
 	p.n_prefix = 1;
+	p.context_len = n / 6; /* the directory's lines: part of the request */
 	if (chat_render(&t, &p, &cp, &e) != 0)
+		abort();
+	if (cp.n_context_parts &&
+	    (cp.n_context_parts > cp.n_parts || cp.n_context_parts < cp.n_prefix_parts ||
+	     cp.context_len < cp.prefix_len || cp.context_len > cp.text.len ||
+	     cp.parts[cp.n_context_parts - 1].s + cp.parts[cp.n_context_parts - 1].len !=
+		     cp.text.s + cp.context_len))
 		abort();
 	for (size_t i = 0; i < cp.n_parts; i++) {
 		if (cp.parts[i].s != cp.text.s + total)
