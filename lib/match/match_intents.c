@@ -181,6 +181,11 @@ I("df.left", "space left|available|remaining", "howmuch free show human", "df -h
   "df reports size, used and available space per mounted filesystem; -h uses K/M/G."),
 V("mount.list", "mount", "list show all filesystem disk partition drive", SEL_OS, "findmnt", "mount",
   "Lists the mounted filesystems with their devices, mount points and options."),
+/* "check the filesystem on /dev/sdb1" asks for a check, which -n keeps read-only */
+V("fsck.check", "check|scan|verify|fsck filesystem|fs|partition|disk|fsck", "the on for errors a",
+  SEL_OS, "sudo fsck -n {dev}", "diskutil verifyVolume {dev}",
+  "fsck -n checks the filesystem and reports problems without changing anything (diskutil"
+  " verifyVolume on macOS); unmounted, the check is reliable."),
 I("mount.dev", "mount", "", "sudo mount {dev} {dir}",
   "mount attaches the filesystem on the device at the folder (which must exist)."),
 I("umount", "unmount|umount", "", "sudo umount {target}",
