@@ -377,6 +377,17 @@ static bool name_in(const char *list, const char *v)
 	return false;
 }
 
+/* Whether v is one of the n words of list, ignoring case: the tables of
+ * words that never fill a role. */
+static bool in_words(const char *v, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcasecmp(v, list[i]) == 0)
+			return true;
+	return false;
+}
+#define IN_WORDS(v, list) in_words(v, list, ARRAY_SIZE(list))
+
 /* Services that are part of the OS: launchd labels on macOS (names: the
  * row's aliases). */
 static const struct {
@@ -412,10 +423,7 @@ static bool generic_service(const char *v)
 		"branch", "commit", "repo", "repository", "tag", "stash",
 	};
 
-	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
-		if (strcasecmp(v, kinds[i]) == 0)
-			return true;
-	return false;
+	return IN_WORDS(v, kinds);
 }
 
 /* Short names whose unit differs by system: "restart postgres" means
@@ -628,10 +636,7 @@ static bool superlative(const char *v)
 	static const char *const sup[] = {"biggest", "largest", "smallest", "newest", "oldest",
 					  "latest", "heaviest", "tiniest", "earliest"};
 
-	for (size_t i = 0; i < ARRAY_SIZE(sup); i++)
-		if (strcasecmp(v, sup[i]) == 0)
-			return true;
-	return false;
+	return IN_WORDS(v, sup);
 }
 
 /* Kinds of Kubernetes object: "forward the pod" names none. */
@@ -640,10 +645,7 @@ static bool k8s_kind(const char *v)
 	static const char *const kinds[] = {"pod", "deployment", "service", "svc", "node", "namespace",
 					    "container", "cluster", "replica", "ingress"};
 
-	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
-		if (strcasecmp(v, kinds[i]) == 0)
-			return true;
-	return false;
+	return IN_WORDS(v, kinds);
 }
 
 /* Words said of a host that are no host's name: "the remote server",
@@ -653,10 +655,7 @@ static bool host_kind(const char *v)
 	static const char *const kinds[] = {"remote", "local", "other", "another", "same", "new",
 					    "this", "that", "my", "the", "a", "some", "ssh", "web"};
 
-	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
-		if (strcasecmp(v, kinds[i]) == 0)
-			return true;
-	return false;
+	return IN_WORDS(v, kinds);
 }
 
 /* Libraries of a language's own registry (PyPI, npm): "uninstall numpy" is
@@ -671,10 +670,7 @@ static bool lang_package(const char *v)
 		"eslint", "prettier", "nodemon", "webpack", "vue", "dotenv",
 	};
 
-	for (size_t i = 0; i < ARRAY_SIZE(libs); i++)
-		if (strcasecmp(v, libs[i]) == 0)
-			return true;
-	return false;
+	return IN_WORDS(v, libs);
 }
 
 static bool check_ok(int check, const char *v, int kind)
@@ -737,21 +733,19 @@ static bool check_ok(int check, const char *v, int kind)
 		return !strpbrk(v, ":/~") && !generic_service(v) && !iface_name(v);
 	case CK_IFACE:
 		return iface_name(v);
-	case CK_NAMEWORD: /* "the largest folder" names none */
-		return !superlative(v) && strcasecmp(v, "empty") != 0 && strcasecmp(v, "hidden") != 0 &&
-		       strcasecmp(v, "other") != 0 && strcasecmp(v, "same") != 0 &&
-		       strcasecmp(v, "current") != 0 && strcasecmp(v, "parent") != 0 &&
-		       strcasecmp(v, "this") != 0 && strcasecmp(v, "that") != 0;
+	case CK_NAMEWORD: { /* "the largest folder" names none */
+		static const char *const none[] = {"empty", "hidden", "other", "same", "current",
+						   "parent", "this", "that"};
+
+		return !superlative(v) && !IN_WORDS(v, none);
+	}
 	case CK_NOTLINENO: /* a pattern: never "the largest" of "find the largest folder" */
 		return kind != TK_WORD || !superlative(v);
 	case CK_BRANCH: { /* "a new empty branch" names none */
 		static const char *const kinds[] = {"empty", "new", "current", "other", "another",
 						    "remote", "local", "this", "that", "orphan", "same"};
 
-		for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
-			if (strcasecmp(v, kinds[i]) == 0)
-				return false;
-		return true;
+		return !IN_WORDS(v, kinds);
 	}
 	case CK_DLDIR: { /* a folder: ends in /, or its last part has no suffix (/tmp, ~/Downloads) */
 		const char *base = strrchr(v, '/');
@@ -759,9 +753,11 @@ static bool check_ok(int check, const char *v, int kind)
 		base = base ? base + 1 : v;
 		return *base == '\0' || !strchr(base, '.') || str_eq(base, "..") || str_eq(base, ".");
 	}
-	case CK_HOSTNAME: /* "ping 3 times and quit": quit is no host */
-		return kind != TK_WORD || (!host_kind(v) && strcasecmp(v, "quit") != 0 &&
-					   strcasecmp(v, "exit") != 0 && strcasecmp(v, "stop") != 0);
+	case CK_HOSTNAME: { /* "ping 3 times and quit": quit is no host */
+		static const char *const verbs[] = {"quit", "exit", "stop"};
+
+		return kind != TK_WORD || (!host_kind(v) && !IN_WORDS(v, verbs));
+	}
 	case CK_PKGFILE:
 		return ends_with(v, ".deb") || ends_with(v, ".rpm");
 	case CK_CMDNAME:
@@ -775,10 +771,7 @@ static bool check_ok(int check, const char *v, int kind)
 						    "script", "server", "thing", "everything", "it", "limit",
 						    "container", "service", "port"};
 
-		for (size_t i = 0; i < ARRAY_SIZE(proto); i++)
-			if (strcasecmp(v, proto[i]) == 0)
-				return false;
-		return true;
+		return !IN_WORDS(v, proto);
 	}
 	case CK_KSVC: /* a name, not host:port nor a kind ("forward the pod") */
 		return strchr(v, ':') == NULL && !k8s_kind(v);
@@ -813,10 +806,7 @@ static bool check_ok(int check, const char *v, int kind)
 
 		if (kind == TK_QUOTED)
 			return true;
-		for (size_t i = 0; i < ARRAY_SIZE(lw); i++)
-			if (strcasecmp(v, lw[i]) == 0)
-				return true;
-		return false;
+		return IN_WORDS(v, lw);
 	}
 	case CK_PJSON: {
 		const char *base = strrchr(v, '/');
@@ -838,9 +828,8 @@ static bool check_ok(int check, const char *v, int kind)
 		const char *dot = strrchr(v, '.');
 
 		/* "a brew cask", "list installed packages versions": no package named */
-		for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
-			if (strcasecmp(v, kinds[i]) == 0)
-				return false;
+		if (IN_WORDS(v, kinds))
+			return false;
 
 		/* requirements.txt is a file of packages, not one */
 		if ((kind == TK_FILE || kind == TK_PATH) && dot &&
