@@ -638,6 +638,112 @@ static inline __attribute__((always_inline)) void dotn32(int n, const uint8_t *r
 	}
 }
 
+/* v[0..3] = rows r..r+3 (rs bytes apart) . x for one token, a 32-element
+ * type of this kind. Decode is one token against every row; done row by
+ * row, each block's scale work (an f16 converted, multiplied by the
+ * activation's scale, broadcast) and each row's sum across lanes cost as
+ * much as the multiply itself, and short rows (576 elements: 18 blocks)
+ * pay the sum often. Four rows at a time share the activation's load,
+ * sum their products into one vector (lane i holds part of row i), and
+ * scale all four with one multiply, one FMA and one offset FMA. */
+static inline __attribute__((always_inline)) void dot4_32(int n, const uint8_t *row, size_t rs,
+							   const struct blk_q8 *x, const int kind,
+							   float *v)
+{
+	__m256 acc = _mm256_setzero_ps();
+	__m128 off = _mm_setzero_ps();
+	const size_t bs = kind == MICRO_Q8 ? sizeof(struct blk_q8_0)
+			  : kind == MICRO_Q4_0 ? sizeof(struct blk_q4_0)
+			  : kind == MICRO_Q5_0 ? sizeof(struct blk_q5_0)
+			  : kind == MICRO_Q4_1 ? sizeof(struct blk_q4_1)
+					       : sizeof(struct blk_q5_1);
+
+	for (int b = 0; b < n / QK; b++) {
+		const __m256i xq = loadq(x[b].qs);
+		__m256i s[4];
+
+		/* the four rows' share of the fetch ahead, spread over the
+		 * blocks: a burst of 50 prefetches ahead of each group of rows
+		 * stalled the loads (half the speed from memory) */
+		for (size_t o = 0; o < 4 * bs; o += 64)
+			_mm_prefetch((const char *)row + GEMV_AHEAD + 4 * bs * (size_t)b + o, _MM_HINT_T0);
+		__m128i dh = _mm_setzero_si128(), mh = _mm_setzero_si128();
+
+		UNROLL
+		for (int i = 0; i < 4; i++) {
+			const uint8_t *blk = row + (size_t)i * rs + (size_t)b * bs;
+			__m256i q, y = xq;
+
+			switch (kind) {
+			case MICRO_Q8: {
+				const struct blk_q8_0 *a = (const struct blk_q8_0 *)blk;
+
+				q = loadq(a->qs);
+				y = _mm256_sign_epi8(xq, q);
+				q = _mm256_sign_epi8(q, q);
+				dh = _mm_insert_epi16(dh, a->d, i);
+				break;
+			}
+			case MICRO_Q4_0: {
+				const struct blk_q4_0 *a = (const struct blk_q4_0 *)blk;
+
+				q = codes_q4_0(a);
+				dh = _mm_insert_epi16(dh, a->d, i);
+				break;
+			}
+			case MICRO_Q5_0: {
+				const struct blk_q5_0 *a = (const struct blk_q5_0 *)blk;
+
+				q = codes_q5_0(a);
+				dh = _mm_insert_epi16(dh, a->d, i);
+				break;
+			}
+			case MICRO_Q4_1: {
+				const struct blk_q4_1 *a = (const struct blk_q4_1 *)blk;
+
+				q = nibbles(a->qs);
+				dh = _mm_insert_epi16(dh, a->d, i);
+				mh = _mm_insert_epi16(mh, a->m, i);
+				break;
+			}
+			default: {
+				const struct blk_q5_1 *a = (const struct blk_q5_1 *)blk;
+
+				q = unpack_u5(a->qh, a->qs);
+				dh = _mm_insert_epi16(dh, a->d, i);
+				mh = _mm_insert_epi16(mh, a->m, i);
+				break;
+			}
+			}
+			s[i] = dot_u8(q, y);
+		}
+		{
+			/* lanes: rows 0..3 in each half, the halves' sums to be added */
+			const __m256i s4 = _mm256_hadd_epi32(_mm256_hadd_epi32(s[0], s[1]),
+							     _mm256_hadd_epi32(s[2], s[3]));
+			const __m128 d4 = _mm_cvtph_ps(dh);
+			const __m128 dx = _mm_mul_ps(d4, _mm_set1_ps(x[b].d));
+
+			acc = _mm256_fmadd_ps(_mm256_set_m128(dx, dx), _mm256_cvtepi32_ps(s4), acc);
+			if (kind == MICRO_Q4_0 || kind == MICRO_Q5_0)
+				off = _mm_fmadd_ps(d4, _mm_set1_ps(x[b].s), off);
+			else if (kind != MICRO_Q8)
+				off = _mm_fmadd_ps(_mm_cvtph_ps(mh), _mm_set1_ps(x[b].s), off);
+		}
+	}
+	{
+		__m128 r = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1));
+
+		if (kind == MICRO_Q4_0)
+			r = _mm_fnmadd_ps(_mm_set1_ps(8), off, r);
+		else if (kind == MICRO_Q5_0)
+			r = _mm_fnmadd_ps(_mm_set1_ps(16), off, r);
+		else if (kind != MICRO_Q8)
+			r = _mm_add_ps(r, off);
+		_mm_storeu_ps(v, r);
+	}
+}
+
 static inline __attribute__((always_inline)) void gemv32(int n, const void *w, size_t rs, int nr,
 							  const void *x, size_t xs, int nt,
 							  float *out, size_t ldo, bool add,
@@ -646,7 +752,16 @@ static inline __attribute__((always_inline)) void gemv32(int n, const void *w, s
 	const uint8_t *row = w;
 	float v[8];
 
-	for (int r = 0; r < nr; r++, row += rs) {
+	int r = 0;
+
+	if (nt == 1) {
+		for (; r + 4 <= nr; r += 4, row += 4 * rs) {
+			dot4_32(n, row, rs, (const struct blk_q8 *)x, kind, v);
+			for (int i = 0; i < 4; i++)
+				out[r + i] = add ? out[r + i] + v[i] : v[i];
+		}
+	}
+	for (; r < nr; r++, row += rs) {
 		prefetch_ahead(row, rs);
 		if (nt == 1) {
 			v[0] = dot(n, row, x);
