@@ -638,70 +638,77 @@ static inline __attribute__((always_inline)) void dotn32(int n, const uint8_t *r
 	}
 }
 
-/* v[0..3] = rows r..r+3 (rs bytes apart) . x for one token, a 32-element
- * type of this kind. Decode is one token against every row; done row by
- * row, each block's scale work (an f16 converted, multiplied by the
- * activation's scale, broadcast) and each row's sum across lanes cost as
- * much as the multiply itself, and short rows (576 elements: 18 blocks)
- * pay the sum often. Four rows at a time share the activation's load,
- * sum their products into one vector (lane i holds part of row i), and
- * scale all four with one multiply, one FMA and one offset FMA. */
-static inline __attribute__((always_inline)) void dot4_32(int n, const uint8_t *row, size_t rs,
-							   const struct blk_q8 *x, const int kind,
-							   float *v)
+/* v[4 t + i] = row i (rows rs bytes apart) . x_t for rows 0..3 and nt
+ * (constant after inlining, <= 4) tokens xs bytes apart, a 32-element
+ * type of this kind. Done row by row, each block's scale work (an f16
+ * converted, multiplied by the activation's scale, broadcast) and each
+ * row's sum across lanes cost as much as the multiply itself, and short
+ * rows (576 elements: 18 blocks) pay the sum often. Four rows at a time
+ * share each activation block's load, sum their products into one vector
+ * (lane i holds half of row i's), and are scaled with one multiply, one
+ * FMA and one FMA for the offset or min per token. A row's value does not
+ * depend on the other three, but it does on whether it is in a group of
+ * four: model.c's threads split rows at multiples of 16, so a row always
+ * takes the same path whatever the thread count. */
+static inline __attribute__((always_inline)) void dot4n32(int n, const uint8_t *row, size_t rs,
+							   const uint8_t *x, size_t xs, const int nt,
+							   const int kind, float *v)
 {
-	__m256 acc = _mm256_setzero_ps();
-	__m128 off = _mm_setzero_ps();
+	__m256 acc[4];
+	__m128 off[4];
 	const size_t bs = kind == MICRO_Q8 ? sizeof(struct blk_q8_0)
 			  : kind == MICRO_Q4_0 ? sizeof(struct blk_q4_0)
 			  : kind == MICRO_Q5_0 ? sizeof(struct blk_q5_0)
 			  : kind == MICRO_Q4_1 ? sizeof(struct blk_q4_1)
 					       : sizeof(struct blk_q5_1);
+	int t;
 
+	UNROLL
+	for (t = 0; t < nt; t++) {
+		acc[t] = _mm256_setzero_ps();
+		off[t] = _mm_setzero_ps();
+	}
 	for (int b = 0; b < n / QK; b++) {
-		const __m256i xq = loadq(x[b].qs);
-		__m256i s[4];
+		__m256i q[4], raw[4];
+		__m128i dh = _mm_setzero_si128(), mh = _mm_setzero_si128();
+		__m128 d4, m4 = _mm_setzero_ps();
 
 		/* the four rows' share of the fetch ahead, spread over the
 		 * blocks: a burst of 50 prefetches ahead of each group of rows
 		 * stalled the loads (half the speed from memory) */
 		for (size_t o = 0; o < 4 * bs; o += 64)
 			_mm_prefetch((const char *)row + GEMV_AHEAD + 4 * bs * (size_t)b + o, _MM_HINT_T0);
-		__m128i dh = _mm_setzero_si128(), mh = _mm_setzero_si128();
-
 		UNROLL
 		for (int i = 0; i < 4; i++) {
 			const uint8_t *blk = row + (size_t)i * rs + (size_t)b * bs;
-			__m256i q, y = xq;
 
 			switch (kind) {
 			case MICRO_Q8: {
 				const struct blk_q8_0 *a = (const struct blk_q8_0 *)blk;
 
-				q = loadq(a->qs);
-				y = _mm256_sign_epi8(xq, q);
-				q = _mm256_sign_epi8(q, q);
+				raw[i] = loadq(a->qs);
+				q[i] = _mm256_sign_epi8(raw[i], raw[i]);
 				dh = _mm_insert_epi16(dh, a->d, i);
 				break;
 			}
 			case MICRO_Q4_0: {
 				const struct blk_q4_0 *a = (const struct blk_q4_0 *)blk;
 
-				q = codes_q4_0(a);
+				q[i] = codes_q4_0(a);
 				dh = _mm_insert_epi16(dh, a->d, i);
 				break;
 			}
 			case MICRO_Q5_0: {
 				const struct blk_q5_0 *a = (const struct blk_q5_0 *)blk;
 
-				q = codes_q5_0(a);
+				q[i] = codes_q5_0(a);
 				dh = _mm_insert_epi16(dh, a->d, i);
 				break;
 			}
 			case MICRO_Q4_1: {
 				const struct blk_q4_1 *a = (const struct blk_q4_1 *)blk;
 
-				q = nibbles(a->qs);
+				q[i] = nibbles(a->qs);
 				dh = _mm_insert_epi16(dh, a->d, i);
 				mh = _mm_insert_epi16(mh, a->m, i);
 				break;
@@ -709,38 +716,50 @@ static inline __attribute__((always_inline)) void dot4_32(int n, const uint8_t *
 			default: {
 				const struct blk_q5_1 *a = (const struct blk_q5_1 *)blk;
 
-				q = unpack_u5(a->qh, a->qs);
+				q[i] = unpack_u5(a->qh, a->qs);
 				dh = _mm_insert_epi16(dh, a->d, i);
 				mh = _mm_insert_epi16(mh, a->m, i);
 				break;
 			}
 			}
-			s[i] = dot_u8(q, y);
 		}
-		{
-			/* lanes: rows 0..3 in each half, the halves' sums to be added */
-			const __m256i s4 = _mm256_hadd_epi32(_mm256_hadd_epi32(s[0], s[1]),
-							     _mm256_hadd_epi32(s[2], s[3]));
-			const __m128 d4 = _mm_cvtph_ps(dh);
-			const __m128 dx = _mm_mul_ps(d4, _mm_set1_ps(x[b].d));
+		d4 = _mm_cvtph_ps(dh);
+		if (kind == MICRO_Q4_1 || kind == MICRO_Q5_1)
+			m4 = _mm_cvtph_ps(mh);
+		UNROLL
+		for (t = 0; t < nt; t++) {
+			const struct blk_q8 *xt = (const struct blk_q8 *)(x + (size_t)t * xs) + b;
+			const __m256i xq = loadq(xt->qs);
+			__m256i s[4];
 
-			acc = _mm256_fmadd_ps(_mm256_set_m128(dx, dx), _mm256_cvtepi32_ps(s4), acc);
-			if (kind == MICRO_Q4_0 || kind == MICRO_Q5_0)
-				off = _mm_fmadd_ps(d4, _mm_set1_ps(x[b].s), off);
-			else if (kind != MICRO_Q8)
-				off = _mm_fmadd_ps(_mm_cvtph_ps(mh), _mm_set1_ps(x[b].s), off);
+			UNROLL
+			for (int i = 0; i < 4; i++)
+				s[i] = dot_u8(q[i], kind == MICRO_Q8 ? _mm256_sign_epi8(xq, raw[i]) : xq);
+			{
+				/* lanes: rows 0..3 in each half, the halves' sums to be added */
+				const __m256i s4 = _mm256_hadd_epi32(_mm256_hadd_epi32(s[0], s[1]),
+								     _mm256_hadd_epi32(s[2], s[3]));
+				const __m128 dx = _mm_mul_ps(d4, _mm_set1_ps(xt->d));
+
+				acc[t] = _mm256_fmadd_ps(_mm256_set_m128(dx, dx), _mm256_cvtepi32_ps(s4), acc[t]);
+				if (kind == MICRO_Q4_0 || kind == MICRO_Q5_0)
+					off[t] = _mm_fmadd_ps(d4, _mm_set1_ps(xt->s), off[t]);
+				else if (kind != MICRO_Q8)
+					off[t] = _mm_fmadd_ps(m4, _mm_set1_ps(xt->s), off[t]);
+			}
 		}
 	}
-	{
-		__m128 r = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1));
+	UNROLL
+	for (t = 0; t < nt; t++) {
+		__m128 r = _mm_add_ps(_mm256_castps256_ps128(acc[t]), _mm256_extractf128_ps(acc[t], 1));
 
 		if (kind == MICRO_Q4_0)
-			r = _mm_fnmadd_ps(_mm_set1_ps(8), off, r);
+			r = _mm_fnmadd_ps(_mm_set1_ps(8), off[t], r);
 		else if (kind == MICRO_Q5_0)
-			r = _mm_fnmadd_ps(_mm_set1_ps(16), off, r);
+			r = _mm_fnmadd_ps(_mm_set1_ps(16), off[t], r);
 		else if (kind != MICRO_Q8)
-			r = _mm_add_ps(r, off);
-		_mm_storeu_ps(v, r);
+			r = _mm_add_ps(r, off[t]);
+		_mm_storeu_ps(v + 4 * t, r);
 	}
 }
 
@@ -750,15 +769,27 @@ static inline __attribute__((always_inline)) void gemv32(int n, const void *w, s
 							  const int kind, kern_dot_fn dot)
 {
 	const uint8_t *row = w;
-	float v[8];
-
+	float v[16];
 	int r = 0;
 
-	if (nt == 1) {
-		for (; r + 4 <= nr; r += 4, row += 4 * rs) {
-			dot4_32(n, row, rs, (const struct blk_q8 *)x, kind, v);
-			for (int i = 0; i < 4; i++)
-				out[r + i] = add ? out[r + i] + v[i] : v[i];
+	/* groups of four rows, four tokens at a time */
+	for (; r + 4 <= nr; r += 4, row += 4 * rs) {
+		for (int t0 = 0; t0 < nt; t0 += 4) {
+			const uint8_t *xt = (const uint8_t *)x + (size_t)t0 * xs;
+			const int k = MIN(4, nt - t0);
+
+			switch (k) {
+			case 1: dot4n32(n, row, rs, xt, xs, 1, kind, v); break;
+			case 2: dot4n32(n, row, rs, xt, xs, 2, kind, v); break;
+			case 3: dot4n32(n, row, rs, xt, xs, 3, kind, v); break;
+			default: dot4n32(n, row, rs, xt, xs, 4, kind, v); break;
+			}
+			for (int t = 0; t < k; t++)
+				for (int i = 0; i < 4; i++) {
+					float *o = out + r + i + (size_t)(t0 + t) * ldo;
+
+					*o = add ? *o + v[4 * t + i] : v[4 * t + i];
+				}
 		}
 	}
 	for (; r < nr; r++, row += rs) {
