@@ -40,6 +40,7 @@ struct xctx {
 	const char *src;  /* the text the current tree was parsed from */
 	unsigned nest;    /* parse depth of @cmd code */
 	bool in_exec;     /* inside find -exec: {} is the file found */
+	bool in_cond;     /* inside [[ ]]: no word splitting or globbing */
 };
 
 /* Items */
@@ -367,7 +368,7 @@ static void explain_param(struct xctx *x, const struct shell_part *p, unsigned d
 			}
 		}
 	}
-	if (!(p->quote == SHELL_Q_DOUBLE))
+	if (p->quote != SHELL_Q_DOUBLE && !x->in_cond)
 		buf_adds(&what, " (unquoted: split into words and globbed)");
 	set_what(add_item(x, EXPLAIN_EXPANSION, depth, x->src + p->start, p->len), &what);
 }
@@ -398,12 +399,17 @@ static void explain_expansions(struct xctx *x, const struct shell_word *w, unsig
 		case SHELL_PART_PARAM:
 			explain_param(x, p, depth);
 			break;
-		case SHELL_PART_CMDSUB:
+		case SHELL_PART_CMDSUB: {
+			bool saved = x->in_cond;
+
 			add_simple(x, EXPLAIN_EXPANSION, depth, "$( )",
 				   "runs the command inside and puts its output here:");
+			x->in_cond = false; /* the code inside is split as usual */
 			if (p->sub)
 				walk_list(x, p->sub, depth + 1);
+			x->in_cond = saved;
 			break;
+		}
 		case SHELL_PART_PROCSUB:
 			add_simple(x, EXPLAIN_EXPANSION, depth, p->op[0] == '<' ? "<( )" : ">( )",
 				   p->op[0] == '<' ? "runs the command inside; its output reads "
@@ -1098,6 +1104,225 @@ static void explain_wrap(struct xctx *x, const struct xprog *p, struct xarg *av,
 		explain_words(x, av + j, n - j, depth + 1);
 }
 
+/* Conditions: test, [ and bash's [[ ]] */
+
+static const struct {
+	const char *op;
+	const char *fmt; /* %s: the operand */
+} cond_unary[] = {
+	{"-e", "%s exists"}, {"-a", "%s exists"}, {"-f", "%s is a regular file"},
+	{"-d", "%s is a directory"}, {"-L", "%s is a symbolic link"},
+	{"-h", "%s is a symbolic link"}, {"-r", "%s is readable by you"},
+	{"-w", "%s is writable by you"},
+	{"-x", "%s is executable by you (a directory: you may enter it)"},
+	{"-s", "%s is a file that is not empty"}, {"-z", "%s is empty (a string of length 0)"},
+	{"-n", "%s is not empty"}, {"-b", "%s is a block device"},
+	{"-c", "%s is a character device"}, {"-p", "%s is a named pipe (FIFO)"},
+	{"-S", "%s is a socket"}, {"-g", "%s has the setgid bit"},
+	{"-u", "%s has the setuid bit"}, {"-k", "%s has the sticky bit"},
+	{"-O", "%s is owned by you"}, {"-G", "%s belongs to your group"},
+	{"-N", "%s was modified since it was last read"},
+	{"-t", "file descriptor %s is a terminal"}, {"-v", "the variable %s is set (bash)"},
+	{"-o", "the shell option %s is on"}, {"-R", "the variable %s is a name reference"},
+};
+
+static const struct {
+	const char *op;
+	const char *fmt;     /* the left operand, then the right */
+	const char *pattern; /* in [[ ]] with an unquoted right side, or NULL */
+} cond_binary[] = {
+	{"=", "%s equals %s", "%s matches the pattern %s"},
+	{"==", "%s equals %s", "%s matches the pattern %s"},
+	{"!=", "%s does not equal %s", "%s does not match the pattern %s"},
+	{"=~", "%s matches the regular expression %s (bash)", NULL},
+	{"<", "%s sorts before %s", NULL}, {">", "%s sorts after %s", NULL},
+	{"-eq", "%s equals %s (as numbers)", NULL},
+	{"-ne", "%s is not equal to %s (as numbers)", NULL},
+	{"-lt", "%s is less than %s (as numbers)", NULL},
+	{"-le", "%s is less than or equal to %s (as numbers)", NULL},
+	{"-gt", "%s is greater than %s (as numbers)", NULL},
+	{"-ge", "%s is greater than or equal to %s (as numbers)", NULL},
+	{"-nt", "%s is newer than %s (modified later; or only the first exists)", NULL},
+	{"-ot", "%s is older than %s (modified earlier; or only the second exists)", NULL},
+	{"-ef", "%s and %s are the same file", NULL},
+};
+
+struct cond {
+	struct xctx *x;
+	const struct xarg *av;
+	size_t n, i;
+	bool dbl;       /* [[ ]]: && || are the connectives, no globbing */
+	unsigned depth;
+	unsigned level; /* nesting of ! and ( ), capped */
+};
+
+/* An operand as written, without the quotes around all of it: "$a" is
+ * said $a, '' the empty string. */
+static void cond_shown(const struct cond *c, size_t k, struct buf *out)
+{
+	const struct shell_word *w = c->av[k].w;
+	const char *s = c->x->src + w->start;
+	size_t len = w->len;
+
+	if (len >= 2 && (s[0] == '"' || s[0] == '\'') && s[len - 1] == s[0] &&
+	    !memchr(s + 1, s[0], len - 2)) {
+		s++;
+		len -= 2;
+	}
+	if (!len)
+		buf_adds(out, "the empty string");
+	else if (len > 60)
+		buf_addf(out, "%.57s...", s);
+	else
+		buf_add(out, s, len);
+}
+
+static const char *cond_word(const struct cond *c, size_t k)
+{
+	return k < c->n && c->av[k].text ? c->av[k].text : "";
+}
+
+static int cond_binary_op(const struct cond *c, size_t k)
+{
+	const char *t = cond_word(c, k);
+
+	/* Quoted, an operator is a plain string: [ "$a" "=" b ] still
+	 * compares, so only the spelling counts. */
+	for (size_t j = 0; j < ARRAY_SIZE(cond_binary); j++)
+		if (str_eq(t, cond_binary[j].op))
+			return (int)j;
+	return -1;
+}
+
+static int cond_unary_op(const struct cond *c, size_t k)
+{
+	const char *t = cond_word(c, k);
+
+	for (size_t j = 0; j < ARRAY_SIZE(cond_unary); j++)
+		if (str_eq(t, cond_unary[j].op))
+			return (int)j;
+	return -1;
+}
+
+/* One test (first to last word) as an item, and its words' expansions. */
+static void cond_item(struct cond *c, size_t first, size_t last, struct buf *what, bool pattern)
+{
+	const struct shell_word *a = c->av[first].w, *b = c->av[last].w;
+
+	set_what(add_item(c->x, EXPLAIN_OPERAND, c->depth, c->x->src + a->start,
+			  word_end(b) - a->start), what);
+	for (size_t k = first; k <= last; k++)
+		if (!(c->dbl && pattern && k == last))
+			explain_expansions(c->x, c->av[k].w, c->depth + 1, false);
+}
+
+static void cond_or(struct cond *c);
+
+static void cond_primary(struct cond *c)
+{
+	struct buf what = BUF_INIT, l = BUF_INIT, r = BUF_INIT;
+	size_t i = c->i;
+	const char *t = cond_word(c, i);
+	int op;
+
+	if (str_eq(t, "(") && c->level < 32) {
+		add_simple(c->x, EXPLAIN_OPERATOR, c->depth, "(", "a group: the tests up to ) together");
+		c->i++;
+		c->level++;
+		cond_or(c);
+		c->level--;
+		if (c->i < c->n && str_eq(cond_word(c, c->i), ")")) {
+			add_simple(c->x, EXPLAIN_OPERATOR, c->depth, ")", "the end of the group");
+			c->i++;
+		}
+		return;
+	}
+	if (i + 2 < c->n && (op = cond_binary_op(c, i + 1)) >= 0) {
+		const struct shell_word *rw = c->av[i + 2].w;
+		bool pattern = c->dbl && cond_binary[op].pattern &&
+			       (rw->flags & SHELL_W_GLOB);
+
+		cond_shown(c, i, &l);
+		cond_shown(c, i + 2, &r);
+		buf_addf(&what, pattern ? cond_binary[op].pattern : cond_binary[op].fmt, l.s, r.s);
+		if (c->dbl && str_eq(cond_binary[op].op, "=~"))
+			buf_adds(&what, "; the matched parts go to ${BASH_REMATCH[@]}");
+		cond_item(c, i, i + 2, &what, pattern || str_eq(cond_binary[op].op, "=~"));
+		c->i = i + 3;
+	} else if (i + 1 < c->n && (op = cond_unary_op(c, i)) >= 0) {
+		cond_shown(c, i + 1, &r);
+		buf_addf(&what, cond_unary[op].fmt, r.s);
+		cond_item(c, i, i + 1, &what, false);
+		c->i = i + 2;
+	} else {
+		cond_shown(c, i, &r);
+		buf_addf(&what, "%s is not empty", r.s);
+		cond_item(c, i, i, &what, false);
+		c->i = i + 1;
+	}
+	buf_release(&l);
+	buf_release(&r);
+}
+
+static void cond_not(struct cond *c)
+{
+	if (c->i + 1 < c->n && str_eq(cond_word(c, c->i), "!") && c->level < 32) {
+		add_simple(c->x, EXPLAIN_OPERATOR, c->depth, "!", "not: true when this is false:");
+		c->i++;
+		c->level++;
+		cond_not(c);
+		c->level--;
+		return;
+	}
+	cond_primary(c);
+}
+
+static bool cond_connective(const struct cond *c, const char *dbl, const char *single)
+{
+	const char *t = cond_word(c, c->i);
+
+	return c->i + 1 < c->n && str_eq(t, c->dbl ? dbl : single);
+}
+
+static void cond_and(struct cond *c)
+{
+	cond_not(c);
+	while (cond_connective(c, "&&", "-a")) {
+		add_simple(c->x, EXPLAIN_OPERATOR, c->depth, cond_word(c, c->i),
+			   "and (both must be true)");
+		c->i++;
+		cond_not(c);
+	}
+}
+
+static void cond_or(struct cond *c)
+{
+	cond_and(c);
+	while (cond_connective(c, "||", "-o")) {
+		add_simple(c->x, EXPLAIN_OPERATOR, c->depth, cond_word(c, c->i),
+			   "or (either may be true)");
+		c->i++;
+		cond_and(c);
+	}
+}
+
+/* The words of a condition (without [ ] or [[ ]]), each test in words:
+ * -f x is "x is a regular file". Words left over (a stray ")") are said
+ * as parts of it. */
+static void explain_cond(struct xctx *x, const struct xarg *av, size_t n, bool dbl,
+			 unsigned depth)
+{
+	struct cond c = {x, av, n, 0, dbl, depth, 0};
+
+	if (!n) {
+		add_simple(x, EXPLAIN_NOTE, depth, "(empty)", "no test: the condition is false");
+		return;
+	}
+	cond_or(&c);
+	for (; c.i < n; c.i++)
+		operand_item(x, NULL, "part of the condition (not read as a test)", &av[c.i], depth);
+}
+
 /* A command's words: the program, then its arguments its way. */
 static void explain_words(struct xctx *x, struct xarg *av, size_t n, unsigned depth)
 {
@@ -1152,6 +1377,14 @@ static void explain_words(struct xctx *x, struct xarg *av, size_t n, unsigned de
 	set_what(it, &what);
 	if (!p) {
 		explain_getopt(x, NULL, base, av, n, 1, depth);
+		return;
+	}
+	if (str_eq(p->name, "[") || str_eq(p->name, "test")) {
+		bool close = p->name[0] == '[' && n > 1 && av[n - 1].text && str_eq(av[n - 1].text, "]");
+
+		explain_cond(x, av + 1, n - 1 - close, false, depth);
+		if (close)
+			add_simple(x, EXPLAIN_OPERATOR, depth, "]", "the end of the condition");
 		return;
 	}
 	switch (p->style) {
@@ -1450,9 +1683,22 @@ static void walk_node(struct xctx *x, const struct shell_node *n, unsigned depth
 		if (n->child)
 			walk_node(x, n->child, depth + 1);
 		break;
-	case SHELL_COND:
-		walk_words_list(x, "[[", n->words, "test a condition (bash)", depth);
+	case SHELL_COND: {
+		struct xarg av[256];
+		size_t na = 0;
+
+		for (const struct shell_word *w = n->words; w && na < ARRAY_SIZE(av); w = w->next) {
+			av[na].w = w;
+			av[na++].text = w->text;
+		}
+		add_simple(x, EXPLAIN_PROGRAM, depth, "[[",
+			   "test a condition (bash; no word splitting or globbing inside):");
+		x->in_cond = true;
+		explain_cond(x, av, na, true, depth);
+		x->in_cond = false;
+		add_simple(x, EXPLAIN_OPERATOR, depth, "]]", "the end of the condition");
 		break;
+	}
 	case SHELL_ARITH:
 		walk_words_list(x, "((", n->words, "arithmetic: succeeds when not zero (bash)", depth);
 		break;
