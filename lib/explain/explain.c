@@ -674,6 +674,7 @@ struct roles_state {
 	bool no_last;  /* the last ($) role is given by an option */
 	bool stop;     /* the words from here on are operands */
 	bool sig;      /* a signal was named: -N words are now IDs (kill -9 -1) */
+	const char *roles; /* the program's role set the options chose */
 	/* Operands described before an option took the first role (grep -rn
 	 * /etc -e PAT: getopt reads options anywhere), to describe again. */
 	size_t early_item[4], early_arg[4], n_early;
@@ -707,7 +708,7 @@ static void roles_redo(struct xctx *x, const struct xprog *p, struct roles_state
 
 		if (rs->early_item[j] >= x->ex->n)
 			break;
-		role_of(p ? p->operands : NULL, j + 1, false, total > 1 && !rs->no_last, &role);
+		role_of(rs->roles, j + 1, false, total > 1 && !rs->no_last, &role);
 		if (str_startswith(role.s, "@cmd"))
 			break;
 		it = &x->ex->items[rs->early_item[j]];
@@ -725,13 +726,86 @@ static bool dash_word(const struct xarg *a)
 	return a->text && a->text[0] == '-' && a->text[1];
 }
 
+static unsigned alt_of(const struct xopt *o)
+{
+	return !o ? 0 : o->roles & XR_ALT2 ? 2 : o->roles & XR_ALT ? 1 : 0;
+}
+
+/* Which of the program's role sets its options choose (XR_ALT, XR_ALT2:
+ * sed -i edits the files it would read). getopt reads options anywhere,
+ * so every word up to -- is looked at. */
+static unsigned role_set(const struct xctx *x, const char *prog, const struct xarg *av, size_t n,
+			 size_t i)
+{
+	unsigned set = 0;
+
+	for (; i < n; i++) {
+		const char *t = av[i].text;
+		const struct xopt *o;
+
+		if (!t || t[0] != '-' || !t[1])
+			continue;
+		if (str_eq(t, "--"))
+			break;
+		o = find_opt(x, prog, t, t[1] == '-' ? strcspn(t, "=") : strlen(t));
+		if (o || t[1] == '-') {
+			set = MAX(set, alt_of(o));
+			continue;
+		}
+		for (const char *c = t + 1; *c; c++) {
+			char flag[3] = {'-', *c, '\0'};
+
+			o = find_opt(x, prog, flag, 2);
+			set = MAX(set, alt_of(o));
+			if (o && o->arg[0])
+				break;
+		}
+	}
+	return set;
+}
+
+/* Role set number set of roles (sets are separated by ||; the last one
+ * stands for any higher number), into out. */
+static const char *roles_pick(const char *roles, unsigned set, struct buf *out)
+{
+	const char *end;
+
+	if (!roles)
+		return NULL;
+	for (; set; set--) {
+		const char *alt = strstr(roles, "||");
+
+		if (!alt)
+			break;
+		roles = alt + 2;
+	}
+	end = strstr(roles, "||");
+	buf_add(out, roles, end ? (size_t)(end - roles) : strlen(roles));
+	return out->s;
+}
+
+/* Is t, where operand k is due, a mode starting with a dash (chmod -x
+ * f: take run permission away), not an option? */
+static bool dash_mode(const struct roles_state *rs, size_t k, const char *t)
+{
+	const char *m = rs->roles ? strstr(rs->roles, "{mode}") : NULL;
+
+	return m && k + rs->shift == 0 && (size_t)(m - rs->roles) < strcspn(rs->roles, "|") &&
+	       t[0] == '-' && strspn(t + 1, "rwxXst") == strlen(t + 1);
+}
+
 /* getopt-style words of prog from av[i] on. */
 static void explain_getopt(struct xctx *x, const struct xprog *p, const char *prog,
 			   struct xarg *av, size_t n, size_t i, unsigned depth)
 {
-	struct buf role = BUF_INIT;
+	struct buf role = BUF_INIT, roles = BUF_INIT;
 	size_t k = 0, total = count_operands(av, n, i);
 	struct roles_state rs = {0};
+
+	if (p && p->operands && strstr(p->operands, "||"))
+		rs.roles = roles_pick(p->operands, role_set(x, prog, av, n, i), &roles);
+	else
+		rs.roles = p ? p->operands : NULL;
 
 	for (; i < n; i++) {
 		const struct xarg *a = &av[i];
@@ -776,7 +850,7 @@ static void explain_getopt(struct xctx *x, const struct xprog *p, const char *pr
 			continue;
 		}
 		if (!rs.stop && t && (t[0] == '-' || t[0] == '+') && t[1] &&
-		    !(rs.sig && t[0] == '-' && all_digits(t + 1))) {
+		    !(rs.sig && t[0] == '-' && all_digits(t + 1)) && !dash_mode(&rs, k, t)) {
 			o = find_opt(x, prog, t, strlen(t));
 
 			/* One dash, a long name and =: terraform plan -out=FILE. */
@@ -882,7 +956,7 @@ static void explain_getopt(struct xctx *x, const struct xprog *p, const char *pr
 			}
 		}
 		/* An operand. */
-		role_of(p ? p->operands : NULL, k + rs.shift, !operand_follows(av, n, i, rs.stop),
+		role_of(rs.roles, k + rs.shift, !operand_follows(av, n, i, rs.stop),
 			total > 1 && !rs.no_last, &role);
 		if (str_startswith(role.s, "@cmd")) {
 			operands_as_code(x, av, n, i, depth, str_eq(role.s, "@cmd there"));
@@ -898,6 +972,7 @@ static void explain_getopt(struct xctx *x, const struct xprog *p, const char *pr
 	if (rs.shift && !rs.redone && rs.n_early)
 		roles_redo(x, p, &rs, av, total);
 	buf_release(&role);
+	buf_release(&roles);
 }
 
 static void explain_wrap(struct xctx *x, const struct xprog *p, struct xarg *av, size_t n,

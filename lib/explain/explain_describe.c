@@ -190,64 +190,84 @@ static bool describe_octal(const char *a, struct buf *out)
 	return true;
 }
 
-/* chmod's symbolic modes: u+x, go-w, a=r, +x. */
+/* chmod's symbolic modes: u+x, go-w, a=r, +x, u+rw-x, g=u, o=. */
 static void describe_mode(const char *a, struct buf *out)
 {
 	const char *s = a;
+	size_t start = out->len;
 	bool first = true;
 
 	if (describe_octal(a, out))
 		return;
+	if (!*a)
+		goto raw;
 	while (*s) {
 		const char *who = s;
 		size_t nwho = strspn(s, "ugoa");
-		char op;
-		const char *perms;
-		size_t np;
-		bool any = false;
+		struct buf whom = BUF_INIT;
 
 		s += nwho;
-		op = *s;
-		if (op != '+' && op != '-' && op != '=')
+		if (*s != '+' && *s != '-' && *s != '=')
 			goto raw;
-		perms = ++s;
-		np = strspn(s, "rwxXstugo");
-		s += np;
-		if (*s && *s != ',')
-			goto raw;
-		buf_adds(out, first ? "" : "; ");
-		first = false;
-		buf_adds(out, op == '+' ? "add " : op == '-' ? "remove " : "set exactly ");
-		for (size_t i = 0; i < np; i++) {
-			static const char pl[] = "rwxXst";
-			static const char *const pw[] = {
-				"read", "write", "run", "run (directories, or if already runnable)",
-				"setuid/setgid", "sticky",
-			};
-			const char *p = strchr(pl, perms[i]);
-
-			if (!p)
-				continue;
-			buf_addf(out, "%s%s", any ? ", " : "", pw[p - pl]);
-			any = true;
-		}
-		if (!any)
-			buf_adds(out, op == '=' ? "no permissions" : "nothing");
-		buf_adds(out, " for ");
 		if (!nwho || memchr(who, 'a', nwho)) {
-			buf_adds(out, "everyone");
+			buf_adds(&whom, "everyone");
 		} else {
 			for (size_t i = 0; i < nwho; i++)
-				buf_addf(out, "%s%s", i ? (i + 1 == nwho ? " and " : ", ") : "",
+				buf_addf(&whom, "%s%s", i ? (i + 1 == nwho ? " and " : ", ") : "",
 					 who[i] == 'u' ? "the owner" : who[i] == 'g' ? "the group" :
 					 "others");
 		}
+		/* One or more operations on the same users: u+rw-x. */
+		while (*s == '+' || *s == '-' || *s == '=') {
+			char op = *s++;
+			const char *perms = s;
+			size_t np = strspn(s, "rwxXstugo");
+			bool any = false;
+
+			s += np;
+			buf_adds(out, first ? "" : "; ");
+			first = false;
+			if (op == '=' && !np) {
+				buf_addf(out, "remove all permissions of %s", whom.s);
+				continue;
+			}
+			buf_adds(out, op == '+' ? "add " : op == '-' ? "remove " : "set exactly ");
+			for (size_t i = 0; i < np; i++) {
+				static const char pl[] = "rwxXtugo";
+				static const char *const pw[] = {
+					"read", "write", "run", "run (directories, or if already runnable)",
+					"sticky (only owners may delete entries)",
+					"the owner's permissions", "the group's permissions",
+					"the others' permissions",
+				};
+				const char *p = strchr(pl, perms[i]);
+
+				buf_adds(out, any ? ", " : "");
+				any = true;
+				if (p) {
+					buf_adds(out, pw[p - pl]);
+				} else { /* s: setuid for u, setgid for g */
+					bool u = !nwho || memchr(who, 'u', nwho) || memchr(who, 'a', nwho);
+					bool g = !nwho || memchr(who, 'g', nwho) || memchr(who, 'a', nwho);
+
+					buf_adds(out, u && g ? "setuid and setgid" : u ? "setuid (runs as the owner)" :
+						 g ? "setgid (runs as the group; new files inherit it)" :
+						 "nothing (s for others)");
+				}
+			}
+			if (!any)
+				buf_adds(out, "nothing");
+			buf_addf(out, " for %s", whom.s);
+		}
+		buf_release(&whom);
 		if (*s == ',')
 			s++;
+		else if (*s)
+			goto raw;
 	}
 	return;
 raw:
-	buf_reset(out);
+	buf_truncate(out, start);
 	buf_addf(out, "the mode %s", a);
 }
 

@@ -11,7 +11,9 @@
  * in words (explain_describe.c). Operand roles are separated by |: the
  * first role is for the first operand, and so on, and the last role is
  * for the rest; a role starting with $ is for the last operand when there
- * are two or more (cp SRC... DEST). A role or argument named @cmd is shell
+ * are two or more (cp SRC... DEST). Role sets separated by || are chosen
+ * by options (XR_ALT: sed's files are read, with -i edited in place;
+ * the last set stands for any later one). A role or argument named @cmd is shell
  * code, explained in turn ("@cmd there": code run elsewhere, as by ssh).
  */
 #ifndef CARO_EXPLAIN_INT_H
@@ -67,6 +69,8 @@ struct xopt {
 #define XR_LAST  0x2u /* it gives the last ($) operand: cp -t DIR */
 #define XR_STOP  0x4u /* the words after it are all operands: python -m MOD */
 #define XR_SIG   0x8u /* it names the signal: a later -N is an ID (kill -s HUP -1) */
+#define XR_ALT   0x10u /* it picks the program's second role set (sed -i) */
+#define XR_ALT2  0x20u /* ... its third (perl -i; -n picks the second) */
 
 /* explain_describe.c */
 

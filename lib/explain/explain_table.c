@@ -80,7 +80,7 @@ const struct xprog explain_progs[] = {
 	P("rg", XS_GETOPT, 0, "ripgrep: search files recursively for a pattern",
 	  "pattern to look for (a regular expression)|file or directory to search"),
 	P("sed", XS_GETOPT, 0, "stream editor: change text line by line",
-	  "the sed script: {sed}|file to edit"),
+	  "the sed script: {sed}|file to read||the sed script: {sed}|file to edit in place"),
 	P("awk", XS_GETOPT, 0, "pattern scanning and processing language",
 	  "the awk program: {awk}|file to read"),
 	P("gawk", XS_GETOPT, 0, "GNU awk: pattern scanning and processing",
@@ -329,8 +329,10 @@ const struct xprog explain_progs[] = {
 
 	P("unlink", XS_GETOPT, 0, "remove one file", "file to remove"),
 	P("eval", XS_GETOPT, 0, "run its arguments as shell code", "@cmd"),
-	P("perl", XS_GETOPT, 0, "run Perl", "script to run|argument to the script"),
-	P("ruby", XS_GETOPT, 0, "run Ruby", "script to run|argument to the script"),
+	P("perl", XS_GETOPT, 0, "run Perl", "script to run|argument to the script"
+	  "||script to run|file to read||script to run|file to edit in place"),
+	P("ruby", XS_GETOPT, 0, "run Ruby", "script to run|argument to the script"
+	  "||script to run|file to read||script to run|file to edit in place"),
 	P("mkfifo", XS_GETOPT, 0, "make named pipes", "name of the pipe"),
 	P("mkfs", XS_GETOPT, L, "make a file system on a device (erasing what was there)",
 	  "device to format"),
