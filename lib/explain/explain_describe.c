@@ -425,173 +425,399 @@ static void describe_dur(const char *a, struct buf *out)
 		buf_adds(out, " (a GNU suffix; BSD sleep takes seconds)");
 }
 
-/* sed scripts: the common one-command forms in words, else as written. */
-static bool sed_one(const char *s, size_t n, struct buf *out)
+/* sed scripts, command by command: addresses (N, $, /re/, \cREc,
+ * first~step, ranges with +N), !, and the commands with their arguments,
+ * { } groups included. A script with a part it cannot read is said as
+ * written rather than guessed at. */
+
+#define SED_MAX_TEXT 400 /* the description is cut after this many bytes */
+
+/* The end of a regex or s part delimited by d, from s (after the opening
+ * d), or NULL. */
+static const char *sed_delim(const char *s, const char *end, char d)
 {
-	char addr[128] = "";
-	size_t i = 0;
-
-	/* An address: /re/, N, $, or N,M. */
-	if (s[0] == '/') {
-		const char *end = memchr(s + 1, '/', n - 1);
-
-		if (!end || (size_t)(end - s) >= sizeof(addr) - 20)
-			return false;
-		snprintf(addr, sizeof(addr), "lines matching /%.*s/", (int)(end - s - 1), s + 1);
-		i = (size_t)(end - s) + 1;
-		/* A range /a/,/b/: from a line matching a to one matching b. */
-		if (i + 1 < n && s[i] == ',' && s[i + 1] == '/') {
-			const char *end2 = memchr(s + i + 2, '/', n - i - 2);
-
-			if (!end2 || (size_t)(end2 - s) >= sizeof(addr) - 40)
-				return false;
-			snprintf(addr, sizeof(addr), "the lines from one matching /%.*s/ to one matching /%.*s/",
-				 (int)(end - s - 1), s + 1, (int)(end2 - (s + i + 2)), s + i + 2);
-			i = (size_t)(end2 - s) + 1;
-		}
-	} else if (isdigit((unsigned char)s[0]) || s[0] == '$') {
-		size_t a = strspn(s, "0123456789$");
-		size_t b = 0;
-
-		if (s[a] == ',')
-			b = strspn(s + a + 1, "0123456789$");
-		if (b)
-			snprintf(addr, sizeof(addr), "lines %.*s to %.*s", (int)a, s, (int)b,
-				 s + a + 1);
-		else
-			snprintf(addr, sizeof(addr), "%s", s[0] == '$' && a == 1 ?
-				 "the last line" : "line ");
-		if (!b && !(s[0] == '$' && a == 1))
-			snprintf(addr + 5, sizeof(addr) - 5, "%.*s", (int)a, s);
-		i = b ? a + 1 + b : a;
+	for (; s < end; s++) {
+		if (*s == '\\' && s + 1 < end)
+			s++;
+		else if (*s == d)
+			return s;
+		else if (*s == '\n')
+			return NULL;
 	}
-	if (i < n && s[i] == '!') {
-		size_t l = strlen(addr);
-
-		if (!l)
-			return false;
-		memmove(addr + 8, addr, l + 1);
-		memcpy(addr, "all but ", 8);
-		i++;
-	}
-	if (i >= n)
-		return false;
-	switch (s[i]) {
-	case 'd':
-		if (i + 1 != n)
-			return false;
-		buf_addf(out, "delete %s", *addr ? addr : "every line");
-		return true;
-	case 'p':
-		if (i + 1 != n)
-			return false;
-		buf_addf(out, "print %s", *addr ? addr : "every line");
-		return true;
-	case 'q':
-		buf_addf(out, "quit after %s", *addr ? addr : "the first line");
-		return true;
-	case '=':
-		buf_addf(out, "print the line number of %s", *addr ? addr : "every line");
-		return true;
-	case 'i': case 'a': case 'c': {
-		/* GNU one-liners: 5i\TEXT, $a TEXT, /re/c\TEXT. */
-		const char *t = s + i + 1, *end = s + n;
-
-		if (t < end && *t == '\\')
-			t++;
-		while (t < end && *t == ' ')
-			t++;
-		if (t >= end)
-			return false;
-		if (s[i] == 'c')
-			buf_addf(out, "replace %s with the line %.*s", *addr ? addr : "every line",
-				 (int)(end - t), t);
-		else
-			buf_addf(out, "add the line %.*s %s %s", (int)(end - t), t,
-				 s[i] == 'i' ? "before" : "after", *addr ? addr : "every line");
-		return true;
-	}
-	case 's': case 'y': {
-		char d = i + 1 < n ? s[i + 1] : '\0';
-		const char *a = s + i + 2, *b, *c, *end = s + n;
-
-		if (!d || d == '\\' || d == '\n')
-			return false;
-		b = memchr(a, d, (size_t)(end - a));
-		if (!b)
-			return false;
-		c = memchr(b + 1, d, (size_t)(end - b - 1));
-		if (!c)
-			return false;
-		if (s[i] == 'y') {
-			buf_addf(out, "change each of %.*s to %.*s", (int)(b - a), a, (int)(c - b - 1),
-				 b + 1);
-			return true;
-		}
-		if (c == b + 1)
-			buf_addf(out, "delete %.*s", (int)(b - a), a);
-		else
-			buf_addf(out, "replace %.*s with %.*s", (int)(b - a), a, (int)(c - b - 1),
-				 b + 1);
-		for (const char *f = c + 1; f < end; f++) {
-			if (*f == 'g')
-				buf_adds(out, ", every match on the line");
-			else if (*f == 'i' || *f == 'I')
-				buf_adds(out, ", ignoring case");
-			else if (*f == 'p')
-				buf_adds(out, ", printing changed lines");
-			else if (isdigit((unsigned char)*f))
-				buf_addf(out, ", only match %c", *f);
-			else
-				return false;
-		}
-		if (*addr)
-			buf_addf(out, " (on %s)", addr);
-		else if (!memchr(c + 1, 'g', (size_t)(end - c - 1)))
-			buf_adds(out, " (the first match on each line)");
-		return true;
-	}
-	default:
-		return false;
-	}
+	return NULL;
 }
+
+/* One address at *sp: its words, plural ("lines matching /re/") or as
+ * one line ("one matching /re/"). Returns false when there is none. */
+static bool sed_addr(const char **sp, const char *end, struct buf *plural, struct buf *one)
+{
+	const char *s = *sp;
+	size_t n = strspn(s, "0123456789");
+
+	if (n && s[n] == '~' && isdigit((unsigned char)s[n + 1])) {
+		size_t m = strspn(s + n + 1, "0123456789");
+
+		buf_addf(plural, "every %.*s%s line from line %.*s", (int)m, s + n + 1,
+			 m == 1 && s[n + 1] == '2' ? "nd" : m == 1 && s[n + 1] == '3' ? "rd" : "th",
+			 (int)n, s);
+		buf_adds(one, plural->s);
+		*sp = s + n + 1 + m;
+		return true;
+	}
+	if (n) {
+		buf_addf(plural, "line %.*s", (int)n, s);
+		buf_addf(one, "line %.*s", (int)n, s);
+		*sp = s + n;
+		return true;
+	}
+	if (*s == '$') {
+		buf_adds(plural, "the last line");
+		buf_adds(one, "the last line");
+		*sp = s + 1;
+		return true;
+	}
+	if (*s == '/' || (*s == '\\' && s + 1 < end && s[1] != '\n')) {
+		char d = *s == '/' ? '/' : s[1];
+		const char *re = s + (*s == '/' ? 1 : 2), *e = sed_delim(re, end, d);
+
+		if (!e)
+			return false;
+		buf_addf(plural, "lines matching /%.*s/", (int)(e - re), re);
+		buf_addf(one, "one matching /%.*s/", (int)(e - re), re);
+		e++;
+		while (e < end && (*e == 'I' || *e == 'M'))
+			e++;
+		*sp = e;
+		return true;
+	}
+	return false;
+}
+
+/* The address part of a command at *sp, in words, into out; "" for
+ * none. False when it cannot be read. */
+static bool sed_addrs(const char **sp, const char *end, struct buf *out)
+{
+	struct buf p1 = BUF_INIT, o1 = BUF_INIT, p2 = BUF_INIT, o2 = BUF_INIT;
+	const char *s = *sp;
+	bool ok = true;
+
+	if (!sed_addr(&s, end, &p1, &o1))
+		goto out;
+	while (s < end && *s == ' ')
+		s++;
+	if (s < end && *s == ',') {
+		s++;
+		while (s < end && *s == ' ')
+			s++;
+		if ((*s == '+' || *s == '~') && isdigit((unsigned char)s[1])) {
+			size_t m = strspn(s + 1, "0123456789");
+
+			buf_addf(&o2, *s == '+' ? "%.*s line%s after it" :
+				 "the next line whose number is a multiple of %.*s%s", (int)m, s + 1,
+				 *s == '+' && !(m == 1 && s[1] == '1') ? "s" : "");
+			s += 1 + m;
+		} else if (!sed_addr(&s, end, &p2, &o2)) {
+			ok = false;
+			goto out;
+		}
+		if (str_eq(o1.s, "line 0"))
+			buf_addf(out, "the lines up to the first %s", o2.s);
+		else if (str_startswith(o1.s, "line ") && str_startswith(o2.s, "line "))
+			buf_addf(out, "lines %s to %s", o1.s + 5, o2.s + 5);
+		else if (str_startswith(o1.s, "line ") && str_eq(o2.s, "the last line"))
+			buf_addf(out, "lines %s to the end", o1.s + 5);
+		else
+			buf_addf(out, "the lines from %s to %s", o1.s, o2.s);
+	} else {
+		buf_adds(out, p1.s);
+	}
+out:
+	*sp = s;
+	buf_release(&p1);
+	buf_release(&o1);
+	buf_release(&p2);
+	buf_release(&o2);
+	return ok;
+}
+
+/* The rest of the line from s (a file name, a label, a's text). */
+static size_t sed_rest(const char *s, const char *end, const char *stops)
+{
+	size_t n = 0;
+
+	while (s + n < end && !strchr(stops, s[n]))
+		n++;
+	while (n && s[n - 1] == ' ')
+		n--;
+	return n;
+}
+
+/* A part of an s command: '' around text with spaces at its ends, so
+ * they show; an empty pattern is the last one used. */
+static void sed_part(const char *s, size_t n, bool pattern, struct buf *out)
+{
+	if (!n && pattern)
+		buf_adds(out, "the last pattern used");
+	else if (n && (s[0] == ' ' || s[n - 1] == ' '))
+		buf_addf(out, "'%.*s'", (int)n, s);
+	else
+		buf_add(out, s, n);
+}
+
+/* One s command from s (at the delimiter); adds its words and moves *sp
+ * past it. */
+static bool sed_subst(const char **sp, const char *end, const char *addr, bool y,
+		      struct buf *out)
+{
+	const char *s = *sp;
+	char d = s < end ? *s : '\0';
+	const char *a = s + 1, *b, *c, *f;
+	bool global = false;
+
+	if (!d || d == '\\' || d == '\n' || d == ' ')
+		return false;
+	b = sed_delim(a, end, d);
+	c = b ? sed_delim(b + 1, end, d) : NULL;
+	if (!c)
+		return false;
+	if (y)
+		buf_addf(out, "change each of %.*s to %.*s", (int)(b - a), a, (int)(c - b - 1), b + 1);
+	else if (c == b + 1)
+		buf_adds(out, "delete ");
+	else
+		buf_adds(out, "replace ");
+	if (!y) {
+		sed_part(a, (size_t)(b - a), true, out);
+		if (c > b + 1) {
+			buf_adds(out, " with ");
+			sed_part(b + 1, (size_t)(c - b - 1), false, out);
+		}
+	}
+	for (f = c + 1; !y && f < end && !strchr(";}\n ", *f); f++) {
+		if (*f == 'g') {
+			buf_adds(out, ", every match on the line");
+			global = true;
+		} else if (*f == 'i' || *f == 'I') {
+			buf_adds(out, ", ignoring case");
+		} else if (*f == 'p') {
+			buf_adds(out, ", printing changed lines");
+		} else if (*f == 'e') {
+			buf_adds(out, ", running the result as a command");
+		} else if (*f == 'm' || *f == 'M') {
+			buf_adds(out, ", multi-line");
+		} else if (isdigit((unsigned char)*f)) {
+			size_t m = strspn(f, "0123456789");
+
+			buf_addf(out, ", only match %.*s", (int)m, f);
+			global = true;
+			f += m - 1;
+		} else if (*f == 'w') {
+			size_t m = sed_rest(f + 1 + strspn(f + 1, " "), end, "\n");
+
+			buf_addf(out, ", writing changed lines to the file %.*s", (int)m,
+				 f + 1 + strspn(f + 1, " "));
+			f = f + 1 + strspn(f + 1, " ") + m - 1;
+		} else {
+			return false;
+		}
+	}
+	if (*addr)
+		buf_addf(out, " (on %s)", addr);
+	else if (!y && !global)
+		buf_adds(out, " (the first match on each line)");
+	*sp = y ? c + 1 : f;
+	return true;
+}
+
+static const struct {
+	char c;
+	const char *what;
+} sed_simple[] = {
+	{'n', "print the line and read the next one"},
+	{'N', "append the next line (a newline between)"},
+	{'D', "delete up to the first newline and restart"},
+	{'P', "print up to the first newline"},
+	{'g', "replace the line with the hold space"},
+	{'G', "append the hold space (at first empty: a blank line)"},
+	{'h', "copy the line to the hold space"}, {'H', "append the line to the hold space"},
+	{'x', "swap the line and the hold space"},
+	{'l', "print the line with invisible characters shown"},
+	{'z', "empty the line"}, {'F', "print the file name"},
+};
 
 static void describe_sed(const char *a, struct buf *out)
 {
 	size_t start = out->len;
-	const char *s = a;
-	bool first = true;
+	const char *s = a, *end = a + strlen(a);
+	struct buf addr = BUF_INIT;
+	const char *all;
+	bool first = true, has_addr;
+	int groups = 0;
 
 	if (!*a) {
 		buf_adds(out, "empty: it changes nothing");
 		return;
 	}
+	for (;;) {
+		bool neg = false;
+		char cmd;
 
-	/* Several commands split by ; or newlines, when none is an s or y
-	 * whose text could hold a ; itself. */
-	while (*s) {
-		size_t n = strcspn(s, ";\n");
-
-		if ((s[0] == 's' || s[0] == 'y') && s[n])
-			n = strlen(s);
-		while (n && s[n - 1] == ' ')
-			n--;
-		if (n) {
-			if (!first)
-				buf_adds(out, "; then ");
-			first = false;
-			if (!sed_one(s, n, out))
-				goto raw;
-		}
-		s += n;
-		while (*s == ';' || *s == '\n' || *s == ' ')
+		while (s < end && strchr(" \t\n;", *s))
 			s++;
+		if (s >= end)
+			break;
+		if (out->len - start > SED_MAX_TEXT) {
+			buf_adds(out, "; ...");
+			break;
+		}
+		buf_reset(&addr);
+		buf_adds(&addr, ""); /* addr.s is never NULL */
+		if (!sed_addrs(&s, end, &addr))
+			goto raw;
+		while (s < end && *s == ' ')
+			s++;
+		if (s < end && *s == '!') {
+			if (!addr.len)
+				goto raw;
+			neg = true;
+			s++;
+			while (s < end && *s == ' ')
+				s++;
+		}
+		if (neg) {
+			struct buf t = BUF_INIT;
+
+			buf_addf(&t, "all but %s", addr.s);
+			buf_reset(&addr);
+			buf_adds(&addr, t.s);
+			buf_release(&t);
+		}
+		if (s >= end)
+			goto raw;
+		buf_adds(out, first || *s == '}' ? "" : "; then ");
+		first = false;
+		cmd = *s++;
+		/* Inside a group a command without an address works on the
+		 * line the group's address chose. */
+		has_addr = addr.len > 0;
+		if (!has_addr)
+			buf_adds(&addr, groups ? "this line" : "");
+		all = addr.len ? addr.s : "every line";
+		switch (cmd) {
+		case 'd':
+			buf_addf(out, "delete %s", all);
+			break;
+		case 'p':
+			buf_addf(out, "print %s", all);
+			break;
+		case 'q':
+		case 'Q':
+			buf_addf(out, "quit %s %s", cmd == 'q' ? "after" : "before printing",
+				 addr.len ? addr.s : "the first line");
+			if (isdigit((unsigned char)*s))
+				s += strspn(s, "0123456789");
+			break;
+		case '=':
+			buf_addf(out, "print the line number of %s", all);
+			break;
+		case 's':
+		case 'y':
+			if (!sed_subst(&s, end, has_addr ? addr.s : "", cmd == 'y', out))
+				goto raw;
+			break;
+		case 'a':
+		case 'i':
+		case 'c': {
+			size_t n;
+
+			if (s < end && *s == '\\')
+				s++;
+			if (s < end && *s == '\n')
+				s++;
+			s += strspn(s, " ");
+			n = sed_rest(s, end, "\n");
+			if (!n)
+				goto raw;
+			if (cmd == 'c')
+				buf_addf(out, "replace %s with the line %.*s", all, (int)n, s);
+			else
+				buf_addf(out, "add the line %.*s %s %s", (int)n, s,
+					 cmd == 'i' ? "before" : "after", all);
+			s += n;
+			break;
+		}
+		case 'r':
+		case 'R':
+		case 'w':
+		case 'W': {
+			size_t n;
+
+			s += strspn(s, " ");
+			n = sed_rest(s, end, "\n");
+			if (!n)
+				goto raw;
+			if (cmd == 'r' || cmd == 'R')
+				buf_addf(out, "add %s of the file %.*s after %s",
+					 cmd == 'r' ? "the contents" : "a line", (int)n, s, all);
+			else
+				buf_addf(out, "write %s to the file %.*s", all, (int)n, s);
+			s += n;
+			break;
+		}
+		case ':':
+		case 'b':
+		case 't':
+		case 'T': {
+			size_t n;
+
+			s += strspn(s, " ");
+			n = sed_rest(s, end, cmd == ':' ? "\n;" : "\n;}");
+			if (cmd == ':')
+				buf_addf(out, "the label %.*s (for b and t to jump to)", (int)n, s);
+			else
+				buf_addf(out, "%sjump to %s%.*s%s%s",
+					 cmd == 't' ? "if a replacement was made, " :
+					 cmd == 'T' ? "unless a replacement was made, " : "",
+					 n ? "the label " : "the end of the script", (int)n, s,
+					 has_addr ? " (on " : "", has_addr ? addr.s : "");
+			if (has_addr && cmd != ':')
+				buf_addch(out, ')');
+			s += n;
+			break;
+		}
+		case '{':
+			buf_addf(out, "on %s: [", all);
+			groups++;
+			first = true;
+			break;
+		case '}':
+			if (!groups--)
+				goto raw;
+			buf_addch(out, ']');
+			break;
+		default: {
+			size_t i;
+
+			for (i = 0; i < ARRAY_SIZE(sed_simple); i++)
+				if (sed_simple[i].c == cmd)
+					break;
+			if (i == ARRAY_SIZE(sed_simple))
+				goto raw;
+			buf_adds(out, sed_simple[i].what);
+			if (has_addr)
+				buf_addf(out, " (on %s)", addr.s);
+			break;
+		}
+		}
 	}
-	if (!first)
-		return;
+	if (groups || first)
+		goto raw;
+	buf_release(&addr);
+	return;
 raw:
+	buf_release(&addr);
 	buf_truncate(out, start);
-	buf_addf(out, "%s", a);
+	buf_adds(out, a);
 }
 
 /* awk programs: print $N, /re/, and their mix; else as written. */
@@ -676,7 +902,9 @@ static bool awk_idiom(const char *s, struct buf *out)
 	return false;
 }
 
-static void describe_awk(const char *a, struct buf *out)
+/* One rule that prints: print $1, /re/, $3 > 100 {print $1}. Adds its
+ * meaning and returns true, or adds nothing and returns false. */
+static bool awk_simple(const char *a, struct buf *out)
 {
 	const char *s = a, *body;
 	char re[128] = "", cond[96] = "";
@@ -684,8 +912,6 @@ static void describe_awk(const char *a, struct buf *out)
 
 	while (*s == ' ')
 		s++;
-	if (awk_idiom(s, out))
-		return;
 	if (*s == '/') {
 		const char *end = strchr(s + 1, '/');
 
@@ -703,7 +929,7 @@ static void describe_awk(const char *a, struct buf *out)
 			buf_addf(out, "print lines matching /%s/", re);
 		else
 			buf_addf(out, "print the lines where %s", cond);
-		return;
+		return true;
 	}
 	if (*s != '{')
 		goto raw;
@@ -743,19 +969,351 @@ static void describe_awk(const char *a, struct buf *out)
 			}
 			any = true;
 		}
-		if (!any)
+		if (!any && !*cond && !*re)
+			buf_adds(out, "every line");
+		else if (!any)
 			buf_adds(out, "the whole line");
 		if (*cond)
 			buf_addf(out, " of the lines where %s", cond);
-		else
+		else if (any || *re)
 			buf_addf(out, " of %s", *re ? "lines matching /" : "each line");
 		if (*re)
 			buf_addf(out, "%s/", re);
 		if (body[1] && body[1] != ' ')
 			goto raw;
-		return;
+		return true;
 	}
 raw:
+	buf_truncate(out, start);
+	return false;
+}
+
+
+/* General awk programs, rule by rule: BEGIN{FS=":"} $3>=1000 {n++}
+ * END{print n} is "at the start: set the field separator to :; on the
+ * lines where field 3 >= 1000: add 1 to n; at the end: print n". The
+ * statements said in words are the common ones (print, assignments,
+ * ++, next, exit); others are shown as written. */
+
+#define AWK_MAX_TEXT 400 /* the description is cut after this many bytes */
+
+/* The end of the awk text starting at s (up to end) that ends at the
+ * first top-level byte of stops, skipping strings, regexes after an
+ * operator, and nested braces and parentheses. */
+static const char *awk_scan(const char *s, const char *end, const char *stops)
+{
+	int depth = 0;
+	char prev = '(';
+
+	for (; s < end; s++) {
+		char c = *s;
+
+		if (!depth && strchr(stops, c))
+			return s;
+		if (c == '"' || (c == '/' && strchr("(,!~&|{;=:", prev))) {
+			for (s++; s < end && *s != c; s++)
+				if (*s == '\\' && s + 1 < end)
+					s++;
+			if (s >= end)
+				return NULL;
+		} else if (c == '{' || c == '(' || c == '[') {
+			depth++;
+		} else if (c == '}' || c == ')' || c == ']') {
+			if (--depth < 0)
+				return NULL;
+		}
+		if (c != ' ' && c != '\t')
+			prev = c;
+	}
+	return depth ? NULL : end;
+}
+
+/* A simple awk value in words: $3 "field 3", $0 "the line", NR, NF,
+ * $NF; anything else as written. */
+static void awk_value(const char *s, size_t n, struct buf *out)
+{
+	static const struct {
+		const char *v;
+		const char *what;
+	} names[] = {
+		{"$0", "the line"}, {"$NF", "the last field"}, {"NR", "the line number"},
+		{"FNR", "the line number in this file"}, {"NF", "the number of fields"},
+		{"FILENAME", "the file's name"},
+	};
+
+	while (n && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (strlen(names[i].v) == n && !memcmp(s, names[i].v, n)) {
+			buf_adds(out, names[i].what);
+			return;
+		}
+	if (n > 1 && s[0] == '$' && strspn(s + 1, "0123456789") == n - 1) {
+		buf_addf(out, "field %.*s", (int)(n - 1), s + 1);
+		return;
+	}
+	buf_addf(out, "%.*s", (int)MIN(n, 60), s);
+	if (n > 60)
+		buf_adds(out, "...");
+}
+
+/* One statement of an action (n bytes at s). */
+static void awk_stmt(const char *s, size_t n, struct buf *out)
+{
+	static const struct {
+		const char *var;
+		const char *what;
+	} specials[] = {
+		{"FS", "the field separator"}, {"OFS", "the output field separator"},
+		{"RS", "the record (line) separator"}, {"ORS", "the output line ending"},
+	};
+	static const struct {
+		const char *op;
+		const char *fmt;
+		bool value_first; /* the format names the value, then the variable */
+	} assigns[] = {
+		{"+=", "add %s to %s", true}, {"-=", "subtract %s from %s", true},
+		{"*=", "multiply %s by %s", false}, {"/=", "divide %s by %s", false},
+		{"=", "set %s to %s", false},
+	};
+	size_t id = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_0123456789$");
+	const char *t = s + id;
+	size_t rest;
+
+	if (id == 5 && !memcmp(s, "print", 5) && (n == 5 || s[5] == ' ' || s[5] == '(')) {
+		const char *e = s + 5, *end = s + n;
+		bool any = false;
+
+		buf_adds(out, "print ");
+		while (e < end) {
+			const char *comma = awk_scan(e, end, ",>|");
+
+			if (!comma)
+				comma = end;
+			if (comma > e && strspn(e, " ") < (size_t)(comma - e)) {
+				buf_adds(out, any ? ", " : "");
+				awk_value(e, (size_t)(comma - e), out);
+				any = true;
+			}
+			if (comma < end && *comma != ',') {
+				/* print > "file", >> "file", | "command" */
+				const char *to = comma + 1 + (comma[0] == '>' && comma[1] == '>');
+
+				while (*to == ' ')
+					to++;
+				buf_addf(out, " %s %.*s", comma[0] == '|' ? "into the command" :
+					 comma[1] == '>' ? "at the end of the file" : "to the file",
+					 (int)MIN((size_t)(end - to), 60), to);
+				break;
+			}
+			e = comma + 1;
+		}
+		if (!any)
+			buf_adds(out, "the line");
+		return;
+	}
+	if (id == 6 && !memcmp(s, "printf", 6)) {
+		size_t sp = strspn(s + 6, " (");
+
+		buf_addf(out, "print in a format: %.*s", (int)MIN(n - 6 - sp, 80), s + 6 + sp);
+		return;
+	}
+	if ((id == 4 && !memcmp(s, "next", 4) && n == 4)) {
+		buf_adds(out, "skip to the next line");
+		return;
+	}
+	if (id == 4 && !memcmp(s, "exit", 4)) {
+		buf_adds(out, "stop reading (END still runs)");
+		return;
+	}
+	/* Other words that start a statement: if, for, while, delete... */
+	while (t < s + n && t[0] == '[') {
+		const char *c = awk_scan(t + 1, s + n, "]");
+
+		if (!c)
+			break;
+		t = c + 1;
+	}
+	rest = n - (size_t)(t - s);
+	if (id && s[0] != '$' && !strchr("0123456789", s[0]) && rest >= 2 &&
+	    ((t[0] == '+' && t[1] == '+') || (t[0] == '-' && t[1] == '-')) && rest == 2) {
+		buf_addf(out, "%s 1 %s %.*s", t[0] == '+' ? "add" : "subtract",
+			 t[0] == '+' ? "to" : "from", (int)(t - s), s);
+		return;
+	}
+	if (id && !isdigit((unsigned char)s[0]))
+		while (*t == ' ')
+			t++, rest--;
+	for (size_t i = 0; id && !isdigit((unsigned char)s[0]) && i < ARRAY_SIZE(assigns); i++) {
+		size_t ol = strlen(assigns[i].op);
+		struct buf var = BUF_INIT, val = BUF_INIT;
+		const char *v = t + ol;
+
+		if (rest <= ol || memcmp(t, assigns[i].op, ol) || t[ol] == '=')
+			continue;
+		while (*v == ' ')
+			v++;
+		awk_value(s, (size_t)(strcspn(s, " +-*/=")), &var);
+		awk_value(v, (size_t)(s + n - v), &val);
+		if (str_eq(var.s, val.s) && s[0] == '$') {
+			buf_adds(out, "rebuild the line (its fields joined by the output separator)");
+			buf_release(&var);
+			buf_release(&val);
+			return;
+		}
+		for (size_t k = 0; k < ARRAY_SIZE(specials); k++)
+			if (str_eq(var.s, specials[k].var) && str_eq(assigns[i].op, "=")) {
+				buf_reset(&var);
+				buf_adds(&var, specials[k].what);
+			}
+		buf_addf(out, assigns[i].fmt, assigns[i].value_first ? val.s : var.s,
+			 assigns[i].value_first ? var.s : val.s);
+		buf_release(&var);
+		buf_release(&val);
+		return;
+	}
+	buf_addf(out, "%.*s", (int)MIN(n, 60), s);
+	if (n > 60)
+		buf_adds(out, "...");
+}
+
+/* The statements of an action, the braces' insides (n bytes at s). */
+static bool awk_action(const char *s, size_t n, struct buf *out)
+{
+	const char *end = s + n;
+	bool first = true;
+
+	while (end > s && strchr(" \t\n;", end[-1]))
+		end--;
+	for (;;) {
+		const char *e;
+		size_t w;
+
+		while (s < end && strchr(" \t\n;", *s))
+			s++;
+		if (s >= end)
+			break;
+		/* if, for, while and do take the statements after them: the
+		 * rest is shown as written. */
+		w = strspn(s, "abcdefghijklmnopqrstuvwxyz");
+		if ((w == 2 && !memcmp(s, "if", 2)) || (w == 3 && !memcmp(s, "for", 3)) ||
+		    (w == 5 && !memcmp(s, "while", 5)) || (w == 2 && !memcmp(s, "do", 2))) {
+			buf_addf(out, "%s%.*s%s", first ? "" : ", then ", (int)MIN((size_t)(end - s), 100),
+				 s, end - s > 100 ? "..." : "");
+			return true;
+		}
+		e = awk_scan(s, end, ";\n");
+		if (!e)
+			return false;
+		{
+			size_t len = (size_t)(e - s);
+
+			while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+				len--;
+			buf_adds(out, first ? "" : ", then ");
+			first = false;
+			awk_stmt(s, len, out);
+		}
+		if (out->len > AWK_MAX_TEXT)
+			return true;
+		s = e;
+	}
+	if (first)
+		buf_adds(out, "nothing");
+	return true;
+}
+
+static bool awk_rules(const char *s, struct buf *out)
+{
+	const char *end = s + strlen(s);
+	bool first = true;
+
+	for (;;) {
+		const char *brace;
+		size_t plen;
+		char cond[96];
+
+		while (s < end && strchr(" \t\n;", *s))
+			s++;
+		if (s >= end)
+			break;
+		if (!first)
+			buf_adds(out, "; ");
+		if (out->len > AWK_MAX_TEXT) {
+			buf_adds(out, "...");
+			return true;
+		}
+		first = false;
+		brace = awk_scan(s, end, "{\n;");
+		if (!brace)
+			return false;
+		plen = (size_t)(brace - s);
+		while (plen && s[plen - 1] == ' ')
+			plen--;
+		if (plen == 5 && !memcmp(s, "BEGIN", 5)) {
+			buf_adds(out, "at the start: ");
+		} else if (plen == 3 && !memcmp(s, "END", 3)) {
+			buf_adds(out, "at the end: ");
+		} else if (!plen) {
+			buf_adds(out, "on each line: ");
+		} else if (s[0] == '/' && s[plen - 1] == '/' && plen > 2 &&
+			   !memchr(s + 1, '/', plen - 2)) {
+			buf_addf(out, "on lines matching %.*s: ", (int)plen, s);
+		} else if (awk_scan(s, s + plen, ",") < s + plen) {
+			const char *comma = awk_scan(s, s + plen, ",");
+
+			const char *b = comma + 1;
+			size_t la = (size_t)(comma - s), lb = (size_t)(s + plen - b);
+
+			while (*b == ' ' && lb)
+				b++, lb--;
+			while (la && s[la - 1] == ' ')
+				la--;
+			buf_addf(out, "on the lines from one %s %.*s to one %s %.*s: ",
+				 s[0] == '/' ? "matching" : "where", (int)MIN(la, 60), s,
+				 b[0] == '/' ? "matching" : "where", (int)MIN(lb, 60), b);
+		} else {
+			char pat[128];
+			const char *after;
+
+			snprintf(pat, sizeof(pat), "%.*s", (int)MIN(plen, sizeof(pat) - 1), s);
+			after = plen < sizeof(pat) ? awk_cond(pat, cond, sizeof(cond)) : NULL;
+			if (after && !*after)
+				buf_addf(out, "on the lines where %s: ", cond);
+			else
+				buf_addf(out, "on the lines where %.*s: ", (int)MIN(plen, 80), s);
+		}
+		if (brace >= end || *brace != '{') {
+			buf_adds(out, "print the line");
+			s = brace;
+			continue;
+		}
+		{
+			const char *close = awk_scan(brace + 1, end, "}");
+
+			if (!close || close >= end)
+				return false;
+			if (!awk_action(brace + 1, (size_t)(close - brace - 1), out))
+				return false;
+			s = close + 1;
+		}
+	}
+	return !first;
+}
+
+static void describe_awk(const char *a, struct buf *out)
+{
+	const char *s = a;
+	size_t start = out->len;
+
+	while (*s == ' ' || *s == '\n')
+		s++;
+	if (awk_idiom(s, out) || awk_simple(s, out))
+		return;
+	if (awk_rules(s, out))
+		return;
 	buf_truncate(out, start);
 	buf_adds(out, a);
 }
