@@ -251,6 +251,15 @@ static const struct xopt *find_opt_in(const struct xctx *x, const char *prog, co
 	return generic ? generic : other;
 }
 
+/* Programs that take another's options and subcommands: pip3 install
+ * -e is pip's, podman's are docker's. */
+static const struct {
+	char name[12], same_as[8];
+} opt_aliases[] = {
+	{"pip3", "pip"}, {"podman", "docker"}, {"magick", "convert"}, {"mogrify", "convert"},
+	{"montage", "convert"}, {"identify", "convert"},
+};
+
 /* Subcommands fall back on their program's options (apt install -y). */
 static const struct xopt *find_opt(const struct xctx *x, const char *prog, const char *flag,
 				   size_t len)
@@ -258,6 +267,18 @@ static const struct xopt *find_opt(const struct xctx *x, const char *prog, const
 	const struct xopt *o = find_opt_in(x, prog, flag, len);
 	char parent[64];
 	const char *sp;
+
+	for (size_t i = 0; !o && i < ARRAY_SIZE(opt_aliases); i++) {
+		size_t nl = strlen(opt_aliases[i].name);
+
+		if (!strncmp(prog, opt_aliases[i].name, nl) && (!prog[nl] || prog[nl] == ' ') &&
+		    strlen(prog) - nl + strlen(opt_aliases[i].same_as) < sizeof(parent)) {
+			snprintf(parent, sizeof(parent), "%s%s", opt_aliases[i].same_as, prog + nl);
+			o = find_opt(x, parent, flag, len);
+			if (o)
+				return o;
+		}
+	}
 
 	while (!o && (sp = strrchr(prog, ' ')) && (size_t)(sp - prog) < sizeof(parent)) {
 		memcpy(parent, prog, (size_t)(sp - prog));
@@ -734,11 +755,18 @@ static unsigned alt_of(const struct xopt *o)
 /* Which of the program's role sets its options choose (XR_ALT, XR_ALT2:
  * sed -i edits the files it would read). getopt reads options anywhere,
  * so every word up to -- is looked at. */
-static unsigned role_set(const struct xctx *x, const char *prog, const struct xarg *av, size_t n,
-			 size_t i)
+static unsigned role_set(const struct xctx *x, const struct xprog *p, const char *prog,
+			 const struct xarg *av, size_t n, size_t i)
 {
 	unsigned set = 0;
 
+	/* tar xzf: the bundle before i counts too. */
+	if (p->style == XS_TAR && i > 1 && av[1].text && av[1].text[0] != '-')
+		for (const char *c = av[1].text; *c; c++) {
+			char flag[3] = {'-', *c, '\0'};
+
+			set = MAX(set, alt_of(find_opt(x, prog, flag, 2)));
+		}
 	for (; i < n; i++) {
 		const char *t = av[i].text;
 		const struct xopt *o;
@@ -803,7 +831,7 @@ static void explain_getopt(struct xctx *x, const struct xprog *p, const char *pr
 	struct roles_state rs = {0};
 
 	if (p && p->operands && strstr(p->operands, "||"))
-		rs.roles = roles_pick(p->operands, role_set(x, prog, av, n, i), &roles);
+		rs.roles = roles_pick(p->operands, role_set(x, p, prog, av, n, i), &roles);
 	else
 		rs.roles = p ? p->operands : NULL;
 
@@ -898,6 +926,28 @@ static void explain_getopt(struct xctx *x, const struct xprog *p, const char *pr
 					    depth);
 				continue;
 			} else {
+				/* Programs whose options are all words after one dash
+				 * (ffmpeg -framerate 30) have a row "-*": an option it
+				 * does not know is one word, with a value when the row
+				 * takes one. */
+				const struct xopt *star = o ? NULL : find_opt(x, prog, "-*", 2);
+
+				if (star) {
+					const struct shell_word *argw = NULL;
+					size_t end = word_end(a->w);
+
+					if (star->arg[0] && i + 1 < n && !dash_word(&av[i + 1])) {
+						argw = av[++i].w;
+						end = word_end(argw);
+					}
+					size_t at = x->ex->n;
+
+					option_item(x, p, prog, star, x->src + a->w->start, end - a->w->start,
+						    argw ? av[i].text : NULL, argw, depth);
+					if (at < x->ex->n)
+						x->ex->items[at].known = false;
+					continue;
+				}
 				/* A bundle of letters: -la, -n5, -xzf FILE, -9k. A word
 				 * whose first letter is no known option is one unknown
 				 * option (openssl -base64, java -version). */
@@ -997,6 +1047,17 @@ static void explain_subcmd(struct xctx *x, const struct xprog *p, struct xarg *a
 
 		snprintf(name, sizeof(name), "%s %s", p->name, av[i].text);
 		sub = find_prog(name);
+		for (size_t a = 0; !sub && a < ARRAY_SIZE(opt_aliases); a++)
+			if (str_eq(p->name, opt_aliases[a].name)) {
+				snprintf(name, sizeof(name), "%s %s", opt_aliases[a].same_as, av[i].text);
+				sub = find_prog(name);
+			}
+	}
+	if (!sub && p->operands) {
+		/* A program whose subcommand is optional (magick in.png
+		 * out.jpg, magick mogrify ...): the words are its operands. */
+		explain_getopt(x, p, p->name, av, n, i, depth);
+		return;
 	}
 	it = add_item(x, EXPLAIN_PROGRAM, depth, x->src + av[i].w->start, av[i].w->len);
 	if (!sub) {
@@ -1244,7 +1305,9 @@ static void cond_shown(const struct cond *c, size_t k, struct buf *out)
 		s++;
 		len -= 2;
 	}
-	if (!len)
+	if (c->x->in_exec && len == 2 && !memcmp(s, "{}", 2))
+		buf_adds(out, "the file found");
+	else if (!len)
 		buf_adds(out, "the empty string");
 	else if (len > 60)
 		buf_addf(out, "%.57s...", s);
