@@ -1439,6 +1439,115 @@ static void describe_refspec(const char *a, struct buf *out)
 		buf_adds(out, ", forced (overwriting the remote's history)");
 }
 
+/* One git revision: HEAD~3 "3 commits before HEAD", main^2 "the second
+ * parent of main", HEAD@{2} "where HEAD was 2 moves ago". Adds nothing
+ * and returns false for a plain name. */
+static bool git_rev1(const char *s, size_t n, struct buf *out)
+{
+	size_t base = 0;
+	const char *name;
+	size_t nl;
+
+	while (base < n && s[base] != '~' && s[base] != '^' && !(s[base] == '@' && base + 1 < n &&
+								  s[base + 1] == '{'))
+		base++;
+	if (base == n)
+		return false;
+	name = base ? s : "HEAD";
+	nl = base ? base : 4;
+	if (s[base] == '@') {
+		const char *close = memchr(s + base, '}', n - base);
+		size_t k = base + 2;
+
+		if (!close || (size_t)(close - s) + 1 != n)
+			return false;
+		if (strspn(s + k, "0123456789") == (size_t)(close - s) - k)
+			buf_addf(out, "where %.*s was %.*s move%s ago (the reflog)", (int)nl, name,
+				 (int)(close - s - k), s + k, close - s - k == 1 && s[k] == '1' ? "" : "s");
+		else
+			buf_addf(out, "where %.*s was at %.*s (the reflog)", (int)nl, name,
+				 (int)(close - s - k), s + k);
+		return true;
+	}
+	/* ~N and ^N steps; a run of them is counted as first parents. */
+	{
+		size_t i = base;
+		long back = 0;
+		int second = 0;
+
+		while (i < n) {
+			char op = s[i++];
+			size_t dn = strspn(s + i, "0123456789");
+			long v = dn ? atol(s + i) : 1;
+
+			if ((op != '~' && op != '^') || dn > 6)
+				return false;
+			i += dn;
+			if (op == '^' && v == 2 && i == n)
+				second = 1;
+			else if (op == '^' && v != 1)
+				return false;
+			else
+				back += v;
+		}
+		if (second && back)
+			buf_addf(out, "the second parent (the merged side) of %ld commit%s before %.*s",
+				 back, back == 1 ? "" : "s", (int)nl, name);
+		else if (second)
+			buf_addf(out, "the second parent of %.*s (the merged side)", (int)nl, name);
+		else
+			buf_addf(out, "%ld commit%s before %.*s", back, back == 1 ? "" : "s", (int)nl, name);
+	}
+	return true;
+}
+
+/* git revisions and ranges, after a role ("commit or path{rev}"): A..B,
+ * A...B and single revisions in words; nothing for a plain name. diff
+ * reads the ranges as two ends, the others as sets of commits. */
+static void describe_rev_as(const char *a, bool diff, struct buf *out)
+{
+	const char *dots = strstr(a, "..");
+	struct buf l = BUF_INIT, r = BUF_INIT;
+	size_t start = out->len;
+
+	if (!dots) {
+		buf_adds(out, ": ");
+		if (!git_rev1(a, strlen(a), out))
+			buf_truncate(out, start);
+		return;
+	}
+	{
+		bool three = dots[2] == '.';
+		const char *b = dots + 2 + three;
+		size_t an = (size_t)(dots - a);
+
+		if (!an || !git_rev1(a, an, &l))
+			buf_addf(&l, "%.*s", an ? (int)an : 4, an ? a : "HEAD");
+		if (!*b || !git_rev1(b, strlen(b), &r))
+			buf_adds(&r, *b ? b : "HEAD");
+		if (diff && three)
+			buf_addf(out, ": the changes on %s since it branched off %s", r.s, l.s);
+		else if (diff)
+			buf_addf(out, ": the changes from %s to %s", l.s, r.s);
+		else if (three)
+			buf_addf(out, ": the commits on either %s or %s but not both", l.s, r.s);
+		else
+			buf_addf(out, ": the commits on %s that are not on %s", r.s, l.s);
+	}
+	buf_release(&l);
+	buf_release(&r);
+}
+
+static void describe_rev(const char *a, struct buf *out)
+{
+	describe_rev_as(a, false, out);
+}
+
+static void describe_drev(const char *a, struct buf *out)
+{
+	describe_rev_as(a, true, out);
+}
+
 /* make's operands: NAME=value sets a variable, anything else is a target. */
 static void describe_mkarg(const char *a, struct buf *out)
 {
@@ -1480,6 +1589,7 @@ void explain_expand(const char *tmpl, const char *a, const char *as_written, str
 		{"{sed}", describe_sed}, {"{awk}", describe_awk}, {"{mkarg}", describe_mkarg},
 		{"{dateadj}", describe_dateadj}, {"{sortkey}", describe_sortkey},
 		{"{refspec}", describe_refspec}, {"{bdays}", describe_bsd_days},
+		{"{rev}", describe_rev}, {"{drev}", describe_drev},
 	};
 
 	while (*tmpl) {
@@ -1529,6 +1639,8 @@ void explain_expand(const char *tmpl, const char *a, const char *as_written, str
 		}
 		if (a)
 			describers[i].fn(a, out);
+		else if (describers[i].fn == describe_rev || describers[i].fn == describe_drev)
+			; /* a remark after the role: none when known only at run time */
 		else if (*as_written && !as_written[strspn(as_written, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_")])
 			buf_adds(out, as_written); /* a row's NAME, in a note */
 		else
