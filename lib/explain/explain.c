@@ -585,25 +585,43 @@ static const struct xopt *option_item(struct xctx *x, const struct xprog *p, con
 	return o;
 }
 
-/* Does any word after i look like an operand (not an option)? After --
- * (opts_done) every word is one. */
-static bool operand_follows(const struct xarg *av, size_t n, size_t i, bool opts_done)
+static size_t opt_width(const struct xctx *x, const char *prog, const char *t);
+
+/* Does the word a start an option (-x, --x; not a lone -)? */
+static bool opt_word(const struct xarg *a)
 {
-	for (size_t j = i + 1; j < n; j++)
-		if (opts_done || !av[j].text || av[j].text[0] != '-' || !av[j].text[1])
+	return a->text && a->text[0] == '-' && a->text[1];
+}
+
+/* Does any word after i look like an operand (not an option or an
+ * option's argument)? After -- (opts_done) every word is one. */
+static bool operand_follows(const struct xctx *x, const char *prog, const struct xarg *av,
+			    size_t n, size_t i, bool opts_done)
+{
+	for (size_t j = i + 1; j < n;) {
+		if (opts_done || !opt_word(&av[j]))
 			return true;
+		if (str_eq(av[j].text, "--"))
+			return j + 1 < n;
+		j += opt_width(x, prog, av[j].text);
+	}
 	return false;
 }
 
-static size_t count_operands(const struct xarg *av, size_t n, size_t i)
+static size_t count_operands(const struct xctx *x, const char *prog, const struct xarg *av,
+			     size_t n, size_t i)
 {
 	size_t c = 0;
 
-	for (size_t j = i; j < n; j++) {
+	for (size_t j = i; j < n;) {
 		if (av[j].text && str_eq(av[j].text, "--"))
 			return c + (n - j - 1);
-		if (!av[j].text || av[j].text[0] != '-' || !av[j].text[1])
+		if (!opt_word(&av[j])) {
 			c++;
+			j++;
+		} else {
+			j += opt_width(x, prog, av[j].text);
+		}
 	}
 	return c;
 }
@@ -679,6 +697,8 @@ static size_t opt_width(const struct xctx *x, const char *prog, const char *t)
 	o = find_opt(x, prog, t, strlen(t));
 	if (o && strlen(t) > 2)
 		return o->arg[0] && o->arg[0] != '?' && o->arg[0] != '~' ? 2 : 1;
+	if (!o && (o = find_opt(x, prog, "-*", 2))) /* ffmpeg -framerate 30 */
+		return o->arg[0] ? 2 : 1;
 	for (const char *c = t + 1; *c; c++) {
 		char flag[3] = {'-', *c, '\0'};
 
@@ -739,12 +759,6 @@ static void roles_redo(struct xctx *x, const struct xprog *p, struct roles_state
 		set_what(it, &what);
 	}
 	buf_release(&role);
-}
-
-/* Does the word a start an option (-x, --x)? */
-static bool dash_word(const struct xarg *a)
-{
-	return a->text && a->text[0] == '-' && a->text[1];
 }
 
 static unsigned alt_of(const struct xopt *o)
@@ -827,7 +841,7 @@ static void explain_getopt(struct xctx *x, const struct xprog *p, const char *pr
 			   struct xarg *av, size_t n, size_t i, unsigned depth)
 {
 	struct buf role = BUF_INIT, roles = BUF_INIT;
-	size_t k = 0, total = count_operands(av, n, i);
+	size_t k = 0, total = count_operands(x, prog, av, n, i);
 	struct roles_state rs = {0};
 
 	if (p && p->operands && strstr(p->operands, "||"))
@@ -857,7 +871,7 @@ static void explain_getopt(struct xctx *x, const struct xprog *p, const char *pr
 
 			o = find_opt(x, prog, t, len);
 			if (o && o->arg[0] && o->arg[0] != '?' && !eq && i + 1 < n &&
-			    (o->arg[0] != '~' || !dash_word(&av[i + 1]))) {
+			    (o->arg[0] != '~' || !opt_word(&av[i + 1]))) {
 				argw = av[++i].w;
 				arg = av[i].text;
 				end = word_end(argw);
@@ -898,7 +912,7 @@ static void explain_getopt(struct xctx *x, const struct xprog *p, const char *pr
 				size_t end = word_end(a->w);
 
 				if (o->arg[0] && o->arg[0] != '?' && i + 1 < n &&
-				    (o->arg[0] != '~' || !dash_word(&av[i + 1]))) {
+				    (o->arg[0] != '~' || !opt_word(&av[i + 1]))) {
 					argw = av[++i].w;
 					end = word_end(argw);
 					if (o->arg[0] == '2' && i + 1 < n)
@@ -936,7 +950,7 @@ static void explain_getopt(struct xctx *x, const struct xprog *p, const char *pr
 					const struct shell_word *argw = NULL;
 					size_t end = word_end(a->w);
 
-					if (star->arg[0] && i + 1 < n && !dash_word(&av[i + 1])) {
+					if (star->arg[0] && i + 1 < n && !opt_word(&av[i + 1])) {
 						argw = av[++i].w;
 						end = word_end(argw);
 					}
@@ -986,7 +1000,7 @@ static void explain_getopt(struct xctx *x, const struct xprog *p, const char *pr
 						buf_adds(&text, c + 1);
 						c += strlen(c) - 1;
 					} else if (o && o->arg[0] && o->arg[0] != '?' && i + 1 < n &&
-						   (o->arg[0] != '~' || !dash_word(&av[i + 1]))) {
+						   (o->arg[0] != '~' || !opt_word(&av[i + 1]))) {
 						argw = av[++i].w;
 						arg = av[i].text;
 						buf_addch(&text, ' ');
@@ -1006,7 +1020,7 @@ static void explain_getopt(struct xctx *x, const struct xprog *p, const char *pr
 			}
 		}
 		/* An operand. */
-		role_of(rs.roles, k + rs.shift, !operand_follows(av, n, i, rs.stop),
+		role_of(rs.roles, k + rs.shift, !operand_follows(x, prog, av, n, i, rs.stop),
 			total > 1 && !rs.no_last, &role);
 		if (str_startswith(role.s, "@cmd")) {
 			operands_as_code(x, av, n, i, depth, str_eq(role.s, "@cmd there"));
@@ -1226,6 +1240,8 @@ static void explain_wrap(struct xctx *x, const struct xprog *p, struct xarg *av,
 			j++;
 			break;
 		}
+		if (p->skip && skipped >= p->skip)
+			break; /* the words after the image are its command's */
 		if (t && t[0] == '-' && t[1]) {
 			j += opt_width(x, p->name, t);
 			continue;
@@ -1236,6 +1252,15 @@ static void explain_wrap(struct xctx *x, const struct xprog *p, struct xarg *av,
 		j++;
 	}
 	explain_getopt(x, p, p->name, av, MIN(j, n), i, depth);
+	/* A word starting with - cannot name a program: docker run
+	 * --entrypoint sh IMG -c CODE gives the words to what the image
+	 * runs. */
+	if (j < n && p->skip && opt_word(&av[j])) {
+		for (; j < n; j++)
+			operand_item(x, p, "argument for what it runs (the image's entry point or "
+				     "command)", &av[j], depth + 1);
+		return;
+	}
 	if (j < n)
 		explain_words(x, av + j, n - j, depth + 1);
 }
