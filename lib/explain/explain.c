@@ -1856,6 +1856,14 @@ static void walk_node(struct xctx *x, const struct shell_node *n, unsigned depth
 		}
 		add_simple(x, EXPLAIN_PROGRAM, depth, "[[",
 			   "test a condition (bash; no word splitting or globbing inside):");
+		/* The parser gives != as ! and = when they touch: one word. */
+		for (size_t k = 0; k + 1 < na; k++)
+			if (av[k].text && av[k + 1].text && str_eq(av[k].text, "!") &&
+			    str_eq(av[k + 1].text, "=") && word_end(av[k].w) == av[k + 1].w->start) {
+				av[k].text = "!=";
+				memmove(&av[k + 1], &av[k + 2], (na - k - 2) * sizeof(*av));
+				na--;
+			}
 		x->in_cond = true;
 		explain_cond(x, av, na, true, depth);
 		x->in_cond = false;

@@ -1256,7 +1256,7 @@ static bool awk_rules(const char *s, struct buf *out)
 			buf_adds(out, "at the start: ");
 		} else if (plen == 3 && !memcmp(s, "END", 3)) {
 			buf_adds(out, "at the end: ");
-		} else if (!plen) {
+		} else if (!plen || (plen == 1 && s[0] == '1')) {
 			buf_adds(out, "on each line: ");
 		} else if (s[0] == '/' && s[plen - 1] == '/' && plen > 2 &&
 			   !memchr(s + 1, '/', plen - 2)) {
