@@ -948,13 +948,12 @@ static void explain_getopt(struct xctx *x, const struct xprog *p, const char *pr
 
 				if (star) {
 					const struct shell_word *argw = NULL;
-					size_t end = word_end(a->w);
+					size_t end = word_end(a->w), at = x->ex->n;
 
 					if (star->arg[0] && i + 1 < n && !opt_word(&av[i + 1])) {
 						argw = av[++i].w;
 						end = word_end(argw);
 					}
-					size_t at = x->ex->n;
 
 					option_item(x, p, prog, star, x->src + a->w->start, end - a->w->start,
 						    argw ? av[i].text : NULL, argw, depth);

@@ -2,9 +2,10 @@
  * explain_describe.c: arguments in words, for the table's templates: {}
  * (the argument itself), find's {size}, {days}, {mins} and {num} with their
  * +N/-N comparisons, {type}, chmod's {mode} and find's {perm}, {sig},
- * {glob}, date's {date} format, {dur}ations, and the common one-command
- * forms of {sed} scripts and {awk} programs. A describer that does not
- * recognise its argument says it as written rather than guess.
+ * {glob}, date's {date} format, {dur}ations, {sed} scripts command by
+ * command, {awk} programs rule by rule, and git's {rev}isions. A
+ * describer that does not recognise its argument says it as written
+ * rather than guess.
  */
 #include "explain_int.h"
 

@@ -8,7 +8,8 @@
  *
  * Texts are templates: {} is the argument as written; {type} {size} {days}
  * {mins} {num} {mode} {perm} {sig} {glob} {date} {dur} {sed} {awk} put it
- * in words (explain_describe.c). Operand roles are separated by |: the
+ * in words (explain_describe.c); {rev} and {drev} add a git revision's
+ * meaning after a role, or nothing. Operand roles are separated by |: the
  * first role is for the first operand, and so on, and the last role is
  * for the rest; a role starting with $ is for the last operand when there
  * are two or more (cp SRC... DEST). Role sets separated by || are chosen
