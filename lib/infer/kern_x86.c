@@ -677,7 +677,7 @@ static inline __attribute__((always_inline)) void dot4n32(int n, const uint8_t *
 	}
 	for (int b = 0; b < n / QK; b++) {
 		__m256i q[4], raw[4];
-		__m128i dh = _mm_setzero_si128(), mh = _mm_setzero_si128();
+		uint64_t dh = 0, mh = 0; /* the rows' f16 scales (and mins), 16 bits each */
 		__m128 d4, m4 = _mm_setzero_ps();
 
 		/* the four rows' share of the fetch ahead, spread over the
@@ -695,44 +695,44 @@ static inline __attribute__((always_inline)) void dot4n32(int n, const uint8_t *
 
 				raw[i] = loadq(a->qs);
 				q[i] = _mm256_sign_epi8(raw[i], raw[i]);
-				dh = _mm_insert_epi16(dh, a->d, i);
+				dh |= (uint64_t)a->d << 16 * i;
 				break;
 			}
 			case MICRO_Q4_0: {
 				const struct blk_q4_0 *a = (const struct blk_q4_0 *)blk;
 
 				q[i] = codes_q4_0(a);
-				dh = _mm_insert_epi16(dh, a->d, i);
+				dh |= (uint64_t)a->d << 16 * i;
 				break;
 			}
 			case MICRO_Q5_0: {
 				const struct blk_q5_0 *a = (const struct blk_q5_0 *)blk;
 
 				q[i] = codes_q5_0(a);
-				dh = _mm_insert_epi16(dh, a->d, i);
+				dh |= (uint64_t)a->d << 16 * i;
 				break;
 			}
 			case MICRO_Q4_1: {
 				const struct blk_q4_1 *a = (const struct blk_q4_1 *)blk;
 
 				q[i] = nibbles(a->qs);
-				dh = _mm_insert_epi16(dh, a->d, i);
-				mh = _mm_insert_epi16(mh, a->m, i);
+				dh |= (uint64_t)a->d << 16 * i;
+				mh |= (uint64_t)a->m << 16 * i;
 				break;
 			}
 			default: {
 				const struct blk_q5_1 *a = (const struct blk_q5_1 *)blk;
 
 				q[i] = unpack_u5(a->qh, a->qs);
-				dh = _mm_insert_epi16(dh, a->d, i);
-				mh = _mm_insert_epi16(mh, a->m, i);
+				dh |= (uint64_t)a->d << 16 * i;
+				mh |= (uint64_t)a->m << 16 * i;
 				break;
 			}
 			}
 		}
-		d4 = _mm_cvtph_ps(dh);
+		d4 = _mm_cvtph_ps(_mm_cvtsi64_si128((long long)dh));
 		if (kind == MICRO_Q4_1 || kind == MICRO_Q5_1)
-			m4 = _mm_cvtph_ps(mh);
+			m4 = _mm_cvtph_ps(_mm_cvtsi64_si128((long long)mh));
 		UNROLL
 		for (t = 0; t < nt; t++) {
 			const struct blk_q8 *xt = (const struct blk_q8 *)(x + (size_t)t * xs) + b;
