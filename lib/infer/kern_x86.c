@@ -498,24 +498,25 @@ static float dot_bf16w(int n, const void *w, const void *xv)
 
 /* ---- gemv: a few tokens against rows (decode, drafts, short prompts) ----
  *
- * A row at a time: rows taken together (sharing the activation's loads,
- * as gemm shares the weights') read the matrix from memory at half the
- * speed or less here, measured against a plain streaming read: with
- * several rows in flight the hardware prefetcher falls behind, and decode
- * is bound by that read. What does help is fetching GEMV_AHEAD bytes
- * ahead of the row being multiplied: the hardware prefetcher stops at
- * each 4 KB page and restarts only after a few misses, and a decode step
- * reads a handful of small matrices in turn. The fetch runs past a call's
- * last row into the rows the next call takes (a prefetch never faults).
- * Measured on the 135M q8_0 model, one thread: decode 47 -> 63 tokens
- * per CPU second.
+ * Decode is bound by reading the matrix, and the hardware prefetcher
+ * alone does not keep up: it stops at each 4 KB page and restarts only
+ * after a few misses, and a decode step reads a handful of small matrices
+ * in turn. So gemv fetches GEMV_AHEAD bytes ahead of what it multiplies,
+ * past a call's last row into the rows the next call takes (a prefetch
+ * never faults). That fetch must be spread over the work: the 32-element
+ * types take four rows at a time (dot4n32, sharing the activation's loads
+ * and the scale work), and a burst of 50 prefetches before each group of
+ * four halved their speed from memory, where one prefetch per 64 bytes
+ * of each block as it is reached made them 1.6 (q4_0) and 1.2 (q8_0)
+ * times as fast as a row at a time. Other types go a row at a time, the
+ * row's fetch ahead issued before it.
  *
- * One token goes through the type's dot, so decode computes exactly what
- * it always did. Several tokens (up to eight at a time) share each block
- * of the row, unpacked once into a register: for the 32-element types
- * that makes a batch of 4 to 8 tokens 1.5 to 2 times as fast per token as
- * a dot per token, and faster than gemm, whose tile is built for one
- * group of eight tokens and wasted on a few. */
+ * Several tokens share each block of the rows, unpacked once into
+ * registers (four tokens per pass in groups of four rows; a row left
+ * over takes up to eight): for the 32-element types that makes a batch
+ * of 4 to 8 tokens faster per token than a dot per token, and faster
+ * than gemm, whose tile is built for one group of eight tokens and
+ * wasted on a few. */
 
 #define GEMV_AHEAD 4096
 
