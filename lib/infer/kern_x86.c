@@ -371,12 +371,15 @@ static float dot_q5_k(int n, const void *w, const void *xv)
 }
 
 /* integer part of one q6_K block; the 16 scales are sign-extended from
- * their bytes, two sub-blocks of 16 per 32 activations */
-static inline __m256i q6k_block(const struct blk_q6_k *a, const int8_t *q8)
+ * their bytes, two sub-blocks of 16 per 32 activations. The codes are
+ * 0..63 for values -32..31: the offset comes off once per block as 32 *
+ * (scales . bsums), the activations' sums of 16, instead of a second
+ * maddubs (of 32 and the activations) for every 32 of them. */
+static inline __m256i q6k_block(const struct blk_q6_k *a, const struct blk_q8k *x)
 {
 	const __m256i m4 = _mm256_set1_epi8(0xF), m2 = _mm256_set1_epi8(3);
-	const __m256i m32s = _mm256_set1_epi8(32);
 	const __m128i scales = _mm_loadu_si128((const __m128i *)a->scales);
+	const int8_t *q8 = x->qs;
 	const uint8_t *q4 = a->ql, *qh = a->qh;
 	__m256i sumi = _mm256_setzero_si256();
 	int j, k;
@@ -400,13 +403,17 @@ static inline __m256i q6k_block(const struct blk_q6_k *a, const int8_t *q8)
 			const __m128i shuf = _mm_set_epi64x((long long)(0x0101010101010101ull * (uint64_t)(is + 1)),
 							    (long long)(0x0101010101010101ull * (uint64_t)is));
 			const __m256i y = loadq(q8 + 32 * k);
-			const __m256i p = _mm256_sub_epi16(_mm256_maddubs_epi16(q[k], y),
-							   _mm256_maddubs_epi16(m32s, y));
+			const __m256i p = _mm256_maddubs_epi16(q[k], y);
 
 			sumi = madd_add(sumi, _mm256_cvtepi8_epi16(_mm_shuffle_epi8(scales, shuf)), p);
 		}
 	}
-	return sumi;
+	{
+		const __m256i off = _mm256_madd_epi16(_mm256_cvtepi8_epi16(scales),
+						      _mm256_loadu_si256((const __m256i *)x->bsums));
+
+		return _mm256_sub_epi32(sumi, _mm256_slli_epi32(off, 5));
+	}
 }
 
 static float dot_q6_k(int n, const void *w, const void *xv)
@@ -418,7 +425,7 @@ static float dot_q6_k(int n, const void *w, const void *xv)
 
 	for (b = 0; b < n / QK_K; b++)
 		acc = _mm256_fmadd_ps(_mm256_set1_ps(x[b].d * f16(a[b].d)),
-				      _mm256_cvtepi32_ps(q6k_block(&a[b], x[b].qs)), acc);
+				      _mm256_cvtepi32_ps(q6k_block(&a[b], &x[b])), acc);
 	return hsum8(acc);
 }
 
@@ -491,24 +498,25 @@ static float dot_bf16w(int n, const void *w, const void *xv)
 
 /* ---- gemv: a few tokens against rows (decode, drafts, short prompts) ----
  *
- * A row at a time: rows taken together (sharing the activation's loads,
- * as gemm shares the weights') read the matrix from memory at half the
- * speed or less here, measured against a plain streaming read: with
- * several rows in flight the hardware prefetcher falls behind, and decode
- * is bound by that read. What does help is fetching GEMV_AHEAD bytes
- * ahead of the row being multiplied: the hardware prefetcher stops at
- * each 4 KB page and restarts only after a few misses, and a decode step
- * reads a handful of small matrices in turn. The fetch runs past a call's
- * last row into the rows the next call takes (a prefetch never faults).
- * Measured on the 135M q8_0 model, one thread: decode 47 -> 63 tokens
- * per CPU second.
+ * Decode is bound by reading the matrix, and the hardware prefetcher
+ * alone does not keep up: it stops at each 4 KB page and restarts only
+ * after a few misses, and a decode step reads a handful of small matrices
+ * in turn. So gemv fetches GEMV_AHEAD bytes ahead of what it multiplies,
+ * past a call's last row into the rows the next call takes (a prefetch
+ * never faults). That fetch must be spread over the work: the 32-element
+ * types take four rows at a time (dot4n32, sharing the activation's loads
+ * and the scale work), and a burst of 50 prefetches before each group of
+ * four halved their speed from memory, where one prefetch per 64 bytes
+ * of each block as it is reached made them 1.6 (q4_0) and 1.2 (q8_0)
+ * times as fast as a row at a time. Other types go a row at a time, the
+ * row's fetch ahead issued before it.
  *
- * One token goes through the type's dot, so decode computes exactly what
- * it always did. Several tokens (up to eight at a time) share each block
- * of the row, unpacked once into a register: for the 32-element types
- * that makes a batch of 4 to 8 tokens 1.5 to 2 times as fast per token as
- * a dot per token, and faster than gemm, whose tile is built for one
- * group of eight tokens and wasted on a few. */
+ * Several tokens share each block of the rows, unpacked once into
+ * registers (four tokens per pass in groups of four rows; a row left
+ * over takes up to eight): for the 32-element types that makes a batch
+ * of 4 to 8 tokens faster per token than a dot per token, and faster
+ * than gemm, whose tile is built for one group of eight tokens and
+ * wasted on a few. */
 
 #define GEMV_AHEAD 4096
 
@@ -670,7 +678,7 @@ static inline __attribute__((always_inline)) void dot4n32(int n, const uint8_t *
 	}
 	for (int b = 0; b < n / QK; b++) {
 		__m256i q[4], raw[4];
-		__m128i dh = _mm_setzero_si128(), mh = _mm_setzero_si128();
+		uint64_t dh = 0, mh = 0; /* the rows' f16 scales (and mins), 16 bits each */
 		__m128 d4, m4 = _mm_setzero_ps();
 
 		/* the four rows' share of the fetch ahead, spread over the
@@ -688,44 +696,44 @@ static inline __attribute__((always_inline)) void dot4n32(int n, const uint8_t *
 
 				raw[i] = loadq(a->qs);
 				q[i] = _mm256_sign_epi8(raw[i], raw[i]);
-				dh = _mm_insert_epi16(dh, a->d, i);
+				dh |= (uint64_t)a->d << 16 * i;
 				break;
 			}
 			case MICRO_Q4_0: {
 				const struct blk_q4_0 *a = (const struct blk_q4_0 *)blk;
 
 				q[i] = codes_q4_0(a);
-				dh = _mm_insert_epi16(dh, a->d, i);
+				dh |= (uint64_t)a->d << 16 * i;
 				break;
 			}
 			case MICRO_Q5_0: {
 				const struct blk_q5_0 *a = (const struct blk_q5_0 *)blk;
 
 				q[i] = codes_q5_0(a);
-				dh = _mm_insert_epi16(dh, a->d, i);
+				dh |= (uint64_t)a->d << 16 * i;
 				break;
 			}
 			case MICRO_Q4_1: {
 				const struct blk_q4_1 *a = (const struct blk_q4_1 *)blk;
 
 				q[i] = nibbles(a->qs);
-				dh = _mm_insert_epi16(dh, a->d, i);
-				mh = _mm_insert_epi16(mh, a->m, i);
+				dh |= (uint64_t)a->d << 16 * i;
+				mh |= (uint64_t)a->m << 16 * i;
 				break;
 			}
 			default: {
 				const struct blk_q5_1 *a = (const struct blk_q5_1 *)blk;
 
 				q[i] = unpack_u5(a->qh, a->qs);
-				dh = _mm_insert_epi16(dh, a->d, i);
-				mh = _mm_insert_epi16(mh, a->m, i);
+				dh |= (uint64_t)a->d << 16 * i;
+				mh |= (uint64_t)a->m << 16 * i;
 				break;
 			}
 			}
 		}
-		d4 = _mm_cvtph_ps(dh);
+		d4 = _mm_cvtph_ps(_mm_cvtsi64_si128((long long)dh));
 		if (kind == MICRO_Q4_1 || kind == MICRO_Q5_1)
-			m4 = _mm_cvtph_ps(mh);
+			m4 = _mm_cvtph_ps(_mm_cvtsi64_si128((long long)mh));
 		UNROLL
 		for (t = 0; t < nt; t++) {
 			const struct blk_q8 *xt = (const struct blk_q8 *)(x + (size_t)t * xs) + b;

@@ -140,6 +140,19 @@ int32_t infer_sample(struct infer_sampler *S, const float *logits)
 	float max = -INFINITY, sum, cum, r;
 	int n = S->n_vocab, i, keep;
 
+	/* greedy without a penalty: the first highest logit, read in place
+	 * (this runs once per generated token over the whole vocabulary) */
+	if (p->temp <= 0 && !(p->repeat_penalty != 1.0f && p->repeat_penalty > 0)) {
+		int best = 0;
+		float bv = logits[0];
+
+		for (i = 1; i < n; i++)
+			if (logits[i] > bv || bv != bv) { /* a NaN never wins */
+				best = i;
+				bv = logits[i];
+			}
+		return best;
+	}
 	for (i = 0; i < n; i++) {
 		S->c[i].id = i;
 		S->c[i].logit = logits[i];
@@ -147,7 +160,8 @@ int32_t infer_sample(struct infer_sampler *S, const float *logits)
 	if (p->repeat_penalty != 1.0f && p->repeat_penalty > 0)
 		penalize(S, n);
 	for (i = 0; i < n; i++)
-		max = fmaxf(max, S->c[i].logit);
+		if (S->c[i].logit > max)
+			max = S->c[i].logit;
 	if (p->temp <= 0) {
 		for (i = 0; i < n; i++)
 			if (S->c[i].logit == max)

@@ -369,7 +369,25 @@ TEST(infer_sampling_is_seeded_and_greedy_is_argmax)
 		if (lg[i] > lg[best])
 			best = i;
 	CHECK_INT(infer_sample(s, lg), best);
+	/* the first of equal highest logits wins; a NaN never does */
+	{
+		float *t = xmallocarray((size_t)V, sizeof(float));
+
+		for (i = 0; i < V; i++)
+			t[i] = -1.0f;
+		t[0] = NAN;
+		t[V / 3] = t[V / 2] = 2.0f;
+		t[V - 1] = NAN;
+		CHECK_INT(infer_sample(s, t), V / 3);
+		free(t);
+	}
 	infer_sampler_free(s);
+	/* with a repetition penalty (the candidates' path) greedy is argmax too */
+	sp.repeat_penalty = 1.1f;
+	s = infer_sampler_new(&sp, V);
+	CHECK_INT(infer_sample(s, lg), best);
+	infer_sampler_free(s);
+	sp.repeat_penalty = 1.0f;
 
 	/* same seed, same tokens; the limit is honoured */
 	sp.temp = 1.0f;
