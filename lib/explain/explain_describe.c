@@ -258,7 +258,9 @@ static void describe_mode(const char *a, struct buf *out)
 			}
 			if (!any)
 				buf_adds(out, "nothing");
-			buf_addf(out, " for %s", whom.s);
+			/* s and t are bits of the file, not of a class of users. */
+			if (!np || strspn(perms, "st") < np)
+				buf_addf(out, " for %s", whom.s);
 		}
 		buf_release(&whom);
 		if (*s == ',')
