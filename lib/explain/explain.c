@@ -1387,6 +1387,8 @@ static void cond_primary(struct cond *c)
 	const char *t = cond_word(c, i);
 	int op;
 
+	if (i >= c->n) /* [[ ( ]]: nothing after the ( */
+		return;
 	if (str_eq(t, "(") && c->level < 32) {
 		add_simple(c->x, EXPLAIN_OPERATOR, c->depth, "(", "a group: the tests up to ) together");
 		c->i++;
