@@ -715,6 +715,8 @@ struct roles_state {
 	bool no_last;  /* the last ($) role is given by an option */
 	bool stop;     /* the words from here on are operands */
 	bool sig;      /* a signal was named: -N words are now IDs (kill -9 -1) */
+	bool prog_arg; /* the last option's argument may name a program
+			  (python -m pip install x: pip's words follow) */
 	const char *roles; /* the program's role set the options chose */
 	/* Operands described before an option took the first role (grep -rn
 	 * /etc -e PAT: getopt reads options anywhere), to describe again. */
@@ -734,6 +736,7 @@ static void roles_note(struct roles_state *rs, const struct xopt *o)
 		rs->stop = true;
 	if ((o->roles & XR_SIG) || str_eq(o->flag, "-@sig"))
 		rs->sig = true;
+	rs->prog_arg = str_eq(o->arg, "@prog");
 }
 
 /* Once an option has taken the first role, the operands described before
@@ -849,11 +852,21 @@ static void explain_getopt(struct xctx *x, const struct xprog *p, const char *pr
 	else
 		rs.roles = p ? p->operands : NULL;
 
-	for (; i < n; i++) {
+	for (; i <= n; i++) {
 		const struct xarg *a = &av[i];
-		const char *t = a->text;
+		const char *t;
 		const struct xopt *o;
 
+		/* python -m pip install x: the module is a program in the
+		 * table, and the words from it on are its command line. */
+		if (rs.prog_arg && av[i - 1].text && find_prog(av[i - 1].text)) {
+			explain_words(x, av + i - 1, n - i + 1, depth + 1);
+			break;
+		}
+		rs.prog_arg = false;
+		if (i == n)
+			break;
+		t = a->text;
 		if (rs.shift && !rs.redone && rs.n_early)
 			roles_redo(x, p, &rs, av, total);
 		if (!rs.stop && t && str_eq(t, "--")) {

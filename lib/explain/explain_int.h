@@ -52,6 +52,8 @@ struct xprog {
  *   "~N"    optional: attached, or the next word unless it starts with -
  *           (lsof -i :8080, lsof -i)
  *   "2N"    two words (jq --arg NAME VALUE)
+ *   "@prog" required; when it names a program of the table, the words
+ *           from it on are that program's (python -m pip install x)
  * A flag "-#" stands for a dash and digits (head -5); a flag "+" for a
  * word starting with + (date +%F, the rest is the argument); a flag "@"
  * for a word starting with @ (dig @8.8.8.8); a flag "-" for a lone dash

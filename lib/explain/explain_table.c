@@ -659,6 +659,7 @@ const struct xprog explain_progs[] = {
 	P("openssl req", XS_GETOPT, 0, "create certificate requests (or self-signed certificates)",
 	  NULL),
 	P("openssl genrsa", XS_GETOPT, 0, "make an RSA private key", "key size in bits"),
+	P("openssl base64", XS_GETOPT, 0, "encode to or decode from base64", NULL),
 	P("openssl pkcs12", XS_GETOPT, 0, "pack or unpack a key and certificates in one "
 	  "PKCS#12 (.pfx, .p12) file", NULL),
 	P("openssl dgst", XS_GETOPT, 0, "compute message digests (hashes)", "file"),
