@@ -572,9 +572,14 @@ static const struct xopt *option_item(struct xctx *x, const struct xprog *p, con
 
 		buf_addf(&note, "on %s, %s %s means: ", other->plat & EXPLAIN_GNU ? "GNU" : "BSD",
 			 prog, other->flag);
-		/* The same word read the other way: -mtime -3 on BSD. */
-		explain_expand(opt_what(other), other->arg[0] && o->arg[0] ? arg : NULL, other->arg,
-			       &note);
+		/* The same word read the other way: -mtime -3 on BSD. When
+		 * the other reading takes the next word (BSD sed -i SUFFIX)
+		 * and this one took none, say so. */
+		const char *aw = other->arg;
+
+		if (!arg && other->arg[0] && !strchr("?~", other->arg[0]) && !argw)
+			aw = "the next word";
+		explain_expand(opt_what(other), other->arg[0] && o->arg[0] ? arg : NULL, aw, &note);
 		set_what(add_item(x, EXPLAIN_NOTE, depth + 1, other->flag, strlen(other->flag)),
 			 &note);
 	}
