@@ -106,6 +106,51 @@ TEST(explain_table_cases)
 	buf_release(&why);
 }
 
+/* The commands of explain_review.tsv are explained: each parses, every
+ * item has a text and an explanation, and the first program is known. */
+TEST(explain_review_commands)
+{
+	struct tdata t;
+	int cases = 0;
+
+	if (!tdata_open(&t, "explain_review.tsv"))
+		return;
+	while (tdata_next(&t)) {
+		struct platform plat;
+		struct explain ex;
+		struct err e;
+		struct explain_opts eo = {&plat};
+		const struct explain_item *prog = NULL;
+
+		cases++;
+		if (t.n != 2 || platform_target(&plat, t.f[0], &e) != 0) {
+			t_fail(__FILE__, __LINE__, "explain_review.tsv:%d: bad line", t.line);
+			continue;
+		}
+		if (explain_command(t.f[1], strlen(t.f[1]), &eo, &ex, &e) != 0) {
+			t_fail(__FILE__, __LINE__, "explain_review.tsv:%d: %s: %s", t.line, t.f[1], e.msg);
+			explain_release(&ex);
+			continue;
+		}
+		CHECK(ex.n > 0);
+		for (size_t i = 0; i < ex.n; i++) {
+			const struct explain_item *it = &ex.items[i];
+
+			if (!it->text[0] || !it->what || !it->what[0])
+				t_fail(__FILE__, __LINE__, "explain_review.tsv:%d: %s: item %zu says "
+				       "nothing", t.line, t.f[1], i);
+			if (!prog && it->kind == EXPLAIN_PROGRAM)
+				prog = it;
+		}
+		if (prog && !prog->known)
+			t_fail(__FILE__, __LINE__, "explain_review.tsv:%d: %s: %s is not in the table",
+			       t.line, t.f[1], prog->text);
+		explain_release(&ex);
+	}
+	CHECK(cases >= 400);
+	tdata_close(&t);
+}
+
 TEST(explain_table_is_large_and_consistent)
 {
 	size_t progs, opts;
