@@ -255,7 +255,7 @@ static const struct {
 	{PROG_OUTFILE, "curl wget sort gpg gpg2 openssl"},
 	/* The programs of code_opts in safety.c, and git (-c KEY=VALUE). */
 	{PROG_CODEOPT, "tar gtar bsdtar zip rsync vim vi nvim view vimdiff ex gvim less more ssh "
-		       "scp sftp autossh gdb git man"},
+		       "scp sftp autossh gdb git man emacs emacsclient"},
 	{PROG_SUDO, "sudo doas pkexec run0"},
 	{PROG_WRAPPER, "nice nohup command builtin exec time stdbuf ionice chrt taskset setsid coproc "
 		       "unbuffer caffeinate nocache catchsegv strace ltrace torsocks proxychains "
@@ -4248,6 +4248,66 @@ static bool ro_nc(struct cmd *c)
 	return cmd_has_short(c, 'z') && m_nc_exec(c) < 0 && !cmd_has_short(c, 'l');
 }
 
+/* xdg-open, open (macOS) and the like hand each operand to the
+ * desktop's default application: a web page or a document is shown,
+ * which changes nothing. But a program handed over is started (open
+ * x.command runs it in Terminal, a .desktop file runs its Exec line), and
+ * so is an application named with -a or -b. Read-only when every operand
+ * is a URL or a directory or a file whose extension names a document. */
+static bool ro_open(struct cmd *c)
+{
+	static const char runs[] =
+		" app command tool sh bash zsh csh ksh fish py pyw pl rb php js mjs jse vbs vbe wsf "
+		"ps1 bat cmd com exe msi msix appx scr pif jar jnlp desktop appimage run bin "
+		"pkg mpkg dmg deb rpm apk scpt applescript workflow terminal action "
+		"prefpane saver webloc inetloc fileloc url lnk reg ";
+	size_t i;
+	bool any = false;
+
+	for (i = 1; i < c->ac; i++) {
+		const struct sword *w = &c->av[i];
+		const char *s = w->s, *base, *dot;
+		char ext[16];
+		size_t k, el;
+
+		if (!strcmp(s, "--"))
+			continue;
+		if (s[0] == '-') {
+			/* -R reveals in the file manager, -g -W -n -F -j -h
+			 * say how; -e and -t open in a text editor. */
+			if (!safety_prog_in(s, "-R -g -W -n -F -j -e -t -f -u --reveal "
+					       "--background --wait-apps --new --fresh --hide "))
+				return false;
+			continue;
+		}
+		if (w->flags & SW_DYNAMIC)
+			return false;
+		any = true;
+		if (str_startswith(s, "http://") || str_startswith(s, "https://") ||
+		    str_startswith(s, "mailto:"))
+			continue;
+		if (strstr(s, "://") && !str_startswith(s, "file://"))
+			return false; /* a scheme handler (ssh://, vscode://) runs a program */
+		base = strrchr(s, '/') ? strrchr(s, '/') + 1 : s;
+		if (!*base || !strcmp(base, ".") || !strcmp(base, "..") || !strcmp(base, "~"))
+			continue; /* a directory: the file manager shows it */
+		dot = strrchr(base, '.');
+		if (!dot || dot == base || !dot[1])
+			return false; /* no extension: may be a program */
+		el = strlen(dot + 1);
+		if (el + 3 > sizeof(ext))
+			return false;
+		ext[0] = ' ';
+		for (k = 0; k < el; k++)
+			ext[k + 1] = (char)tolower((unsigned char)dot[1 + k]);
+		ext[el + 1] = ' ';
+		ext[el + 2] = '\0';
+		if (strstr(runs, ext))
+			return false;
+	}
+	return any;
+}
+
 struct ro {
 	const char *progs;
 	bool (*ok)(struct cmd *c); /* NULL: always read-only or benign */
@@ -4298,6 +4358,8 @@ static const struct ro read_only[] = {
 	{"redis-cli valkey-cli", ro_redis},
 	{"mongo mongosh", ro_mongo},
 	{"openssl", ro_openssl},
+	{"xdg-open open gnome-open kde-open kde-open5 wslview sensible-browser x-www-browser "
+	 "www-browser", ro_open},
 	{"gpg gpg2", ro_gpg},
 	{"make gmake", ro_make},
 	{"nc ncat netcat", ro_nc},

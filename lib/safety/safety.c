@@ -1938,12 +1938,12 @@ static void check_code_at(struct sctx *x, const char *text, size_t len, size_t s
 /* Check text as code run later by whatever reads a variable. Unless
  * all (PROMPT_COMMAND runs at every prompt), only high and critical
  * reasons count: EDITOR=nano names an editor, it runs none. */
-static void check_code_serious(struct sctx *x, const char *text, size_t len, size_t start,
-			       size_t span, bool all)
+static void check_code_min(struct sctx *x, const char *text, size_t len, size_t start,
+			   size_t span, enum risk min)
 {
 	struct safety_verdict *save = x->v, tmp;
 
-	if (all) {
+	if (min == RISK_SAFE) {
 		check_code_at(x, text, len, start, span, x->env);
 		return;
 	}
@@ -1953,9 +1953,15 @@ static void check_code_serious(struct sctx *x, const char *text, size_t len, siz
 	check_code_at(x, text, len, start, span, x->env);
 	x->v = save;
 	for (size_t k = 0; k < tmp.n_reasons; k++)
-		if (tmp.reasons[k].risk >= RISK_HIGH)
+		if (tmp.reasons[k].risk >= min)
 			add_reason(x, tmp.reasons[k].rule, tmp.reasons[k].risk, start, span,
 				   tmp.reasons[k].message);
+}
+
+static void check_code_serious(struct sctx *x, const char *text, size_t len, size_t start,
+			       size_t span, bool all)
+{
+	check_code_min(x, text, len, start, span, all ? RISK_SAFE : RISK_HIGH);
 }
 
 /* An assignment word NAME=value with effects of its own: code in
@@ -1987,6 +1993,44 @@ static void check_assign(struct sctx *x, const struct shell_word *w)
 				break;
 			}
 	}
+	/* Variables that make a program load code at start: bash runs the
+	 * file BASH_ENV names (sh -i the file ENV names) after expanding
+	 * the value, so $(...) in it runs too; the dynamic loader loads
+	 * LD_PRELOAD's libraries into every program. ENV=production is a
+	 * common setting of something else: only a path or an expansion
+	 * counts there. */
+	if (w->text) {
+		static const struct {
+			const char *name;
+			const char *what;
+		} load_vars[] = {
+			{"BASH_ENV", "bash runs at start the file"},
+			{"ENV", "an interactive sh runs at start the file"},
+			{"LD_PRELOAD", "every program started loads the library"},
+			{"LD_AUDIT", "every program started loads the library"},
+		};
+		const char *val = w->text + nl + 1;
+
+		for (size_t k = 0; k < ARRAY_SIZE(load_vars); k++) {
+			if (strlen(load_vars[k].name) != nl || memcmp(p->text, load_vars[k].name, nl) ||
+			    !*val || (k == 1 && !strpbrk(val, "/$`")))
+				continue;
+			char msg[192];
+
+			snprintf(msg, sizeof(msg), "%s %s", load_vars[k].what, val);
+			add_reason(x, "load-code", RISK_MODERATE, w->start, w->len, msg);
+			if (k < 2 && strpbrk(val, "$`")) {
+				char buf[512];
+				int bl = snprintf(buf, sizeof(buf), ": %s", val);
+
+				if (bl > 0 && (size_t)bl < sizeof(buf))
+					check_code_at(x, buf, (size_t)bl, w->start, w->len, x->env);
+				add_reason(x, "load-code", RISK_HIGH, w->start, w->len,
+					   "hides a command in a variable the shell expands at start");
+			}
+			break;
+		}
+	}
 	if (history_off(p->text, nl, p->next ? "" : p->text + nl + 1,
 			p->next ? 0 : p->text_len - nl - 1))
 		add_reason(x, "history-off", RISK_MODERATE, w->start, w->len,
@@ -1997,6 +2041,30 @@ static void check_assign(struct sctx *x, const struct shell_word *w)
 	    !strstr(p->text + 5, "bin"))
 		add_reason(x, "path-reset", RISK_MODERATE, w->start, w->len,
 			   "empties or replaces PATH: the shell no longer finds its commands");
+}
+
+/* env's NAME=value word, resolved to static text: checked as the same
+ * assignment before a command would be. */
+static void check_env_assign(struct sctx *x, const struct sword *a)
+{
+	struct shell_part p;
+	struct shell_word w;
+
+	memset(&p, 0, sizeof(p));
+	memset(&w, 0, sizeof(w));
+	p.kind = SHELL_PART_LIT;
+	p.text = a->s;
+	p.text_len = a->len;
+	p.start = a->span_start;
+	p.len = a->span_len;
+	w.start = a->span_start;
+	w.len = a->span_len;
+	w.text = a->s;
+	w.text_len = a->len;
+	w.flags = SHELL_W_ASSIGN;
+	w.name_len = (size_t)(strchr(a->s, '=') - a->s);
+	w.parts = &p;
+	check_assign(x, &w);
 }
 
 static void forget_var(struct sctx *x, const char *name, size_t n)
@@ -2739,6 +2807,13 @@ static void stdin_verdict(struct cmd *c)
 	} else if (in->kind == IN_FILE) {
 		safety_add(c, 0, "runs-script", RISK_MODERATE, "%s runs the script %s", c->prog,
 			   in->text[0] == SW_UNKNOWN_CH ? "given at run time" : in->text);
+	} else if (in->kind == IN_OTHER && !in->verbatim && !in->text) {
+		/* ls | sed 's/^/rm /' | sh, echo X | rev | sh: code that
+		 * another command writes or rewrites, which no reader of
+		 * this line can see. cat FILE | sh is sh FILE. */
+		safety_add(c, 0, "generated-code", RISK_HIGH,
+			   "runs code that another command writes%s: what runs cannot be seen",
+			   c->env.elevated ? ", as root" : "");
 	} else if (in->kind == IN_OTHER || in->kind == IN_PATHS) {
 		if (c->env.elevated)
 			safety_add(c, 0, "pipe-to-shell", RISK_HIGH,
@@ -2749,6 +2824,42 @@ static void stdin_verdict(struct cmd *c)
 	}
 }
 
+static bool radix_decode(const char *s, size_t n, const char *al, int bits_per, char *out,
+			 size_t cap, size_t *len);
+
+/* Static text that a filter turned into the code a shell reads (echo
+ * cm0gLXJmIC8K | rev | sh): the pieces a reader can see, as they are,
+ * reversed, and decoded from base64 or hex, are checked as code, and
+ * what is critical in any of them is taken as the line's intent. */
+static void check_seen(struct cmd *c)
+{
+	static const struct {
+		const char *al;
+		int bits;
+	} radix[] = {
+		{"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 6},
+		{"0123456789abcdef", 4},
+	};
+	const struct stdin_info *in = c->in;
+	char form[2][1024], dec[1024];
+	size_t n = in->seen_len, k, r, dl;
+
+	if (n >= sizeof(form[0]))
+		return;
+	memcpy(form[0], in->seen, n);
+	form[0][n] = '\0';
+	for (k = 0; k < n; k++)
+		form[1][k] = in->seen[n - 1 - k];
+	form[1][n] = '\0';
+	for (k = 0; k < 2; k++) {
+		check_code_min(c->x, form[k], n, in->span_start, in->span_len, RISK_CRITICAL);
+		for (r = 0; r < ARRAY_SIZE(radix); r++)
+			if (radix_decode(form[k], n, radix[r].al, radix[r].bits, dec, sizeof(dec), &dl))
+				check_code_min(c->x, dec, dl, in->span_start, in->span_len,
+					       RISK_CRITICAL);
+	}
+}
+
 static void stdin_code(struct cmd *c, struct strpool *sp)
 {
 	const struct stdin_info *in = c->in;
@@ -2756,6 +2867,8 @@ static void stdin_code(struct cmd *c, struct strpool *sp)
 	(void)sp;
 	if (!in)
 		return;
+	if (in->seen)
+		check_seen(c);
 	/* IN_OTHER may carry the static part of its text: (cat f; echo x). */
 	if (in->text && (in->kind == IN_TEXT || in->kind == IN_OTHER)) {
 		struct sctx *x = c->x;
@@ -3137,6 +3250,26 @@ static const char *xargs_placeholder(const struct cmd *c, size_t start)
 	return "{}";
 }
 
+/* Does xargs -P 0 (parallel -j 0) start as many commands at once as
+ * it has input, with no limit? Options before av[end] are read. */
+static bool unbounded_procs(const struct cmd *c, size_t end)
+{
+	for (size_t i = 1; i < end && i < c->ac; i++) {
+		const char *s = c->av[i].s, *val = NULL;
+
+		if (!strcmp(s, "-P") || !strcmp(s, "-j") || !strcmp(s, "--max-procs") ||
+		    !strcmp(s, "--jobs"))
+			val = i + 1 < end ? c->av[i + 1].s : NULL;
+		else if (str_startswith(s, "-P") || str_startswith(s, "-j"))
+			val = s + 2;
+		else if (str_startswith(s, "--max-procs=") || str_startswith(s, "--jobs="))
+			val = strchr(s, '=') + 1;
+		if (val && (!strcmp(val, "0") || !strcmp(val, "0%")))
+			return true;
+	}
+	return false;
+}
+
 static void handle_xargs(struct sctx *x, struct cmd *c, size_t start, struct strpool *sp)
 {
 	struct sword stack[AV_STACK], *av;
@@ -3145,6 +3278,12 @@ static void handle_xargs(struct sctx *x, struct cmd *c, size_t start, struct str
 	char *words = NULL;
 	bool replace = cmd_has_short(c, 'I') || cmd_has_short(c, 'i') || cmd_has_long(c, "--replace");
 
+	/* yes | xargs -P0 CMD: commands started without end and all at
+	 * once, until the process table or memory runs out, as a fork
+	 * bomb does. */
+	if (in && in->endless && unbounded_procs(c, start))
+		safety_add(c, 0, "fork-storm", RISK_CRITICAL,
+			   "starts commands without end and without a limit on how many run at once");
 	if (in && (in->kind == IN_TEXT || in->kind == IN_PATHS) && in->text_len < 4096) {
 		words = sp_alloc(sp, in->text_len + 1);
 		if (words) {
@@ -3357,8 +3496,12 @@ static void check_argv(struct sctx *x, struct cmd *c)
 }
 
 /* Options whose value a program runs as shell code (their programs are
- * PROG_CODEOPT in rules.c's class table). A value must start with mark when one is given (vim -c '!CMD' runs CMD; -c 'set nu' runs
- * nothing), after any ':' and blanks. opt "+" is an argument +VALUE. */
+ * PROG_CODEOPT in rules.c's class table). A value must start with mark
+ * when one is given (vim -c '!CMD' runs CMD; -c 'set nu' runs nothing),
+ * after any ':' and blanks. opt "+" is an argument +VALUE. mark "()"
+ * says the value is code in the program's own language (gdb's C
+ * expressions, Emacs Lisp, Vim script), whose calls that run shell
+ * commands (system("..."), (shell-command "...")) code.c finds. */
 static const struct {
 	const char *progs;
 	const char *opt;
@@ -3390,6 +3533,13 @@ static const struct {
 	{"gdb", "-ex", "!"},
 	{"gdb", "--eval-command", "shell "},
 	{"gdb", "--eval-command", "!"},
+	{"gdb", "-ex", "()"},
+	{"gdb", "--eval-command", "()"},
+	{"vim vi nvim view vimdiff ex gvim", "-c", "()"},
+	{"vim vi nvim view vimdiff ex gvim", "--cmd", "()"},
+	{"emacs emacsclient", "--eval", "()"},
+	{"emacs emacsclient", "-eval", "()"},
+	{"emacs emacsclient", "-e", "()"},
 };
 
 /* git -c KEY=VALUE: keys whose value git runs as shell code; with '!',
@@ -3406,6 +3556,17 @@ static const struct {
 
 static void code_value(struct cmd *c, size_t i, const char *val, const char *mark)
 {
+	if (mark && !strcmp(mark, "()")) {
+		struct sword w = c->av[i];
+
+		w.s = val;
+		w.len = strlen(val);
+		w.have_pi = false;
+		if (safety_code_commands(c, &w, true) & CODE_RUNS)
+			safety_add(c, (int)i, "code-runs-shell", RISK_MODERATE,
+				   "%s runs shell commands from its own code", c->prog);
+		return;
+	}
 	if (mark && !strcmp(mark, " ")) {
 		if (!strpbrk(val, " \t"))
 			return;
@@ -3895,6 +4056,10 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 					continue;
 				}
 				if (is_assignment(s)) {
+					/* env PAGER=CMD git log, env BASH_ENV=F
+					 * bash: as NAME=value before the command. */
+					if (!(c->av[k].flags & SW_DYNAMIC))
+						check_env_assign(x, &c->av[k]);
 					k++;
 					continue;
 				}
@@ -4778,6 +4943,51 @@ static void summarize(const struct shell_node *n, int role, struct stdin_info *o
 	if (n->kind == SHELL_SIMPLE && n->words && n->words->text &&
 	    (safety_prog_class(base_name(n->words->text)) & PROG_DECODE))
 		out->kind = IN_DECODED;
+	/* Output without end: yes, seq ... inf, cat /dev/zero. */
+	if (n->kind == SHELL_SIMPLE && n->words && n->words->text) {
+		const char *p = base_name(n->words->text);
+		const struct shell_word *w;
+
+		if (!strcmp(p, "yes"))
+			out->endless = true;
+		for (w = n->words->next; w && !out->endless; w = w->next)
+			if (w->text && ((!strcmp(p, "seq") && (!strcmp(w->text, "inf") ||
+							     !strcmp(w->text, "infinity"))) ||
+					(!strcmp(p, "cat") && (!strcmp(w->text, "/dev/zero") ||
+							     !strcmp(w->text, "/dev/urandom") ||
+							     !strcmp(w->text, "/dev/random")))))
+				out->endless = true;
+	}
+	/* cat FILE...: the files' text as it is, as if the shell read
+	 * them itself (sh FILE). */
+	if (n->kind == SHELL_SIMPLE && n->words && n->words->text && n->words->next &&
+	    !strcmp(base_name(n->words->text), "cat")) {
+		const struct shell_word *w;
+
+		out->verbatim = true;
+		for (w = n->words->next; w; w = w->next)
+			if (w->text && w->text[0] == '-')
+				out->verbatim = false;
+	}
+}
+
+/* A filter whose words are all static, fed static text (in): what it
+ * writes, into buf. */
+static bool xform_node(const struct shell_node *c, const struct stdin_info *in, char *buf,
+		       size_t cap, size_t *len)
+{
+	const char *av[8];
+	const struct shell_word *w;
+	size_t ac = 0;
+
+	if (c->kind != SHELL_SIMPLE || c->redirs || !in || in->kind != IN_TEXT || !in->text)
+		return false;
+	for (w = c->words; w; w = w->next) {
+		if (!w->text || ac == ARRAY_SIZE(av))
+			return false;
+		av[ac++] = w->text;
+	}
+	return safety_xform_text(av, ac, in->text, in->text_len, buf, cap, len);
 }
 
 /* The static lines of a group's output, ( ... ) or { ...; }: what its
@@ -4992,9 +5202,10 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 	const struct shell_node *c;
 	struct stdin_info in, prev;
 	bool first = true, have_shell = false, have_net = false, all_static, secret = false;
-	char text[1024], dec[1024];
-	const char *here;
-	size_t here_len;
+	char text[1024], dec[1024], seen[1024];
+	const char *here, *seen_src;
+	size_t here_len, seen_len = 0;
+	bool filtered;
 	int role;
 
 	memset(&prev, 0, sizeof(prev));
@@ -5025,12 +5236,33 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 			continue;
 		}
 		summarize(c, role, &prev);
+		/* What a reader can see of text a filter hides: what was
+		 * seen further up, or static text that goes in (copied now:
+		 * the branches below reuse text). */
+		seen_src = NULL;
+		if (!first && in.seen) {
+			seen_src = in.seen;
+			seen_len = in.seen_len;
+		} else if (!first && in.kind == IN_TEXT && in.text && in.text_len < sizeof(seen)) {
+			memcpy(seen, in.text, in.text_len);
+			seen[in.text_len] = '\0';
+			seen_src = seen;
+			seen_len = in.text_len;
+		}
+		filtered = false;
 		if (prev.kind == IN_DECODED &&
 		    decoded_text(c, first ? NULL : &in, dec, sizeof(dec), &prev.text_len)) {
 			/* echo cm0gLXJmIC8K | base64 -d | sh: the code is known. */
 			memcpy(text, dec, prev.text_len + 1);
 			prev.kind = IN_TEXT;
 			prev.text = text;
+		} else if (!first && xform_node(c, &in, dec, sizeof(dec), &prev.text_len)) {
+			/* echo 'fr- mr' | rev | sh: the code is known too;
+			 * seen keeps the text that went in. */
+			memcpy(text, dec, prev.text_len + 1);
+			prev.kind = IN_TEXT;
+			prev.text = text;
+			filtered = true;
 		} else if (echo_text(c, text, sizeof(text), &prev.text_len) ||
 			   echo_text_resolved(x, c, text, sizeof(text), &prev.text_len)) {
 			prev.kind = IN_TEXT;
@@ -5070,6 +5302,10 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 			} else {
 				prev.kind = IN_OTHER;
 			}
+		}
+		if (seen_src && (filtered || prev.kind == IN_OTHER || prev.kind == IN_DECODED)) {
+			prev.seen = seen_src;
+			prev.seen_len = seen_len;
 		}
 		first = false;
 	}

@@ -99,6 +99,14 @@ struct stdin_info {
 	const char *text;            /* IN_TEXT, IN_PATHS: NUL-terminated */
 	size_t text_len;
 	unsigned path_flags;         /* IN_PATHS: flags for the paths */
+	bool endless;                /* never ends: yes, cat /dev/zero */
+	bool verbatim;               /* IN_OTHER: a file's text as it is
+					(cat FILE), no code made up */
+	/* Static text that a filter upstream turned into this input
+	 * (echo X | rev, echo X | tr a-z n-za-m): the pieces a reader can
+	 * see of what a shell runs. NULL when none. */
+	const char *seen;
+	size_t seen_len;
 	size_t span_start, span_len;
 };
 
@@ -285,6 +293,12 @@ void safety_check_code(struct cmd *c, const char *text, size_t len, size_t i, st
 #define CODE_WRITES  0x4u /* awk: writes a file */
 #define CODE_SHELL   0x8u /* awk: pipes text not known into a shell */
 unsigned safety_code_commands(struct cmd *c, const struct sword *w, bool check);
+
+/* xform.c: the output of filter av[0..ac) (rev, tr, sed s///) fed the
+ * static text in (n bytes), into out (cap bytes, NUL-terminated). False
+ * when the filter or its arguments are not ones whose effect is known. */
+bool safety_xform_text(const char *const *av, size_t ac, const char *in, size_t n, char *out,
+		       size_t cap, size_t *len);
 
 /* Add a reason blaming argument i of c (or the whole command if i < 0). */
 void safety_add(struct cmd *c, int i, const char *rule, enum risk risk, const char *fmt, ...)
