@@ -552,7 +552,8 @@ static bool find_deletes(const struct cmd *c)
 			continue;
 		prog = strrchr(c->av[i + 1].s, '/');
 		prog = prog ? prog + 1 : c->av[i + 1].s;
-		if (!safety_prog_in(prog, "rm unlink shred srm"))
+		/* truncate -s 0 {} keeps the names and empties them all. */
+		if (!safety_prog_in(prog, "rm unlink shred srm truncate"))
 			continue;
 		for (j = i + 2; j < c->ac && strcmp(c->av[j].s, ";"); j++)
 			if (!strcmp(c->av[j].s, "{}"))
@@ -719,10 +720,29 @@ static bool partition_listing(const struct cmd *c)
 	return false;
 }
 
+/* Is line (trimmed of blanks) one of text's lines? */
+static bool text_has_line(const char *text, const char *line)
+{
+	size_t n = strlen(line);
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		p += strspn(p, " \t");
+		if (!strncmp(p, line, n) && (!p[n] || strchr(" \t\r\n", p[n])))
+			return true;
+	}
+	return false;
+}
+
 static int m_partition_destroy(struct cmd *c)
 {
 	if (partition_listing(c))
 		return -1;
+	/* fdisk DEV fed a script (printf 'o\nw\n' | fdisk DEV): a "w"
+	 * line writes what the script made; a script not known may. */
+	if (safety_prog_in(c->prog, "fdisk gdisk") && c->in && c->in->kind != IN_NONE &&
+	    !(c->in->kind == IN_FILE && !strcmp(c->in->text, "/dev/null")) &&
+	    (c->in->kind != IN_TEXT || !c->in->text || text_has_line(c->in->text, "w")))
+		return m_any_device(c);
 	if (!strcmp(c->prog, "sgdisk") || !strcmp(c->prog, "sfdisk") ||
 	    (!strcmp(c->prog, "parted") && (cmd_has_arg(c, "mklabel") || cmd_has_arg(c, "mktable") ||
 					    cmd_has_arg(c, "rm") || cmd_has_arg(c, "mkpart"))))
@@ -2021,6 +2041,19 @@ static int m_kube_delete_all(struct cmd *c)
 		return -1;
 	return cmd_has_long(c, "--all") || cmd_has_long(c, "--all-namespaces") ||
 	       cmd_has_short(c, 'A') ? (int)i : -1;
+}
+
+/* kubectl scale --all --replicas=0 (or -A): every workload of a kind
+ * stopped at once, an outage. */
+static int m_kube_scale_zero(struct cmd *c)
+{
+	size_t i = kube_sub(c);
+
+	if (!sub_is(c, i, "scale") || !(cmd_has_long(c, "--all") || cmd_has_short(c, 'A') ||
+					cmd_has_long(c, "--all-namespaces")))
+		return -1;
+	return cmd_has_arg(c, "--replicas=0") ||
+	       (cmd_has_arg(c, "--replicas") && cmd_has_arg(c, "0")) ? (int)i : -1;
 }
 
 static int m_infra_destroy(struct cmd *c)
@@ -3398,7 +3431,7 @@ const struct rule safety_rules[] = {
 	{"erase-device", "cryptsetup nvme hdparm pvcreate badblocks mdadm asr gpart", m_erase_verb,
 	 RISK_CRITICAL,
 	 "erases or reformats a disk: everything on it is lost", 0},
-	{"partition-destroy", "sgdisk sfdisk parted", m_partition_destroy, RISK_CRITICAL,
+	{"partition-destroy", "sgdisk sfdisk parted fdisk gdisk", m_partition_destroy, RISK_CRITICAL,
 	 "rewrites or erases a disk's partition table", 0},
 	{"partition-edit", "fdisk gdisk cfdisk cgdisk parted sgdisk sfdisk", m_partition_edit,
 	 RISK_HIGH, "edits a disk's partition table", 0},
@@ -3576,6 +3609,8 @@ const struct rule safety_rules[] = {
 	 "wipes a database, a cluster, a machine or published work", 0},
 	{"infra-destroy", "terraform tofu pulumi cdk", m_infra_destroy, RISK_HIGH,
 	 "destroys infrastructure", 0},
+	{"k8s-scale-zero", "kubectl oc", m_kube_scale_zero, RISK_HIGH,
+	 "stops every workload of a kind (scaled to zero replicas)", 0},
 	{"cloud-delete", "aws gcloud az gsutil doctl gh heroku fly flyctl", m_cloud_delete, RISK_HIGH,
 	 "deletes cloud resources or data", 0},
 	{"sql-destroy", SQL_CLIENTS, m_sql_destroy, RISK_HIGH,

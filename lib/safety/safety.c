@@ -5373,8 +5373,10 @@ static void walk_node_at(struct sctx *x, const struct shell_node *n, const struc
 		break;
 	case SHELL_WHILE:
 	case SHELL_UNTIL:
+		/* Processes started without end and never waited for fill
+		 * the process table as a fork bomb does. */
 		if (is_forever(n->cond, n->kind == SHELL_UNTIL) && has_background(n->child))
-			add_node_reason(x, n, "fork-loop", RISK_HIGH,
+			add_node_reason(x, n, "fork-loop", RISK_CRITICAL,
 					"starts background processes in an endless loop");
 		else if (is_forever(n->cond, n->kind == SHELL_UNTIL) && loop_fills(n->child))
 			add_node_reason(x, n, "fill-loop", RISK_HIGH, FILL_LOOP_MSG);
@@ -5385,7 +5387,10 @@ static void walk_node_at(struct sctx *x, const struct shell_node *n, const struc
 		const struct shell_word *w;
 		struct var *v = NULL;
 
-		if (is_forever_for(n) && loop_fills(n->child))
+		if (is_forever_for(n) && has_background(n->child))
+			add_node_reason(x, n, "fork-loop", RISK_CRITICAL,
+					"starts background processes in an endless loop");
+		else if (is_forever_for(n) && loop_fills(n->child))
 			add_node_reason(x, n, "fill-loop", RISK_HIGH, FILL_LOOP_MSG);
 
 		walk_word_subs(x, n->words);
