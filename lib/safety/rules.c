@@ -105,6 +105,19 @@ const struct optspec safety_optspecs[] = {
 	 "certificate-authority client-certificate client-key request-timeout cache-dir "
 	 "tls-server-name", false},
 	{"helm", NULL, "n", "namespace kube-context kubeconfig registry-config", false},
+	/* Tools that run one command on many hosts. */
+	{"pdsh", NULL, "wxgXlRftuN", "", false},
+	{"pssh parallel-ssh", NULL, "hHlpoetOxX",
+	 "hosts host user par outdir errdir timeout option extra-args extra-arg", false},
+	{"clush", NULL, "wxgXlfFtuoOR",
+	 "nodes exclude group user fanout topology connect_timeout command_timeout options "
+	 "worker", false},
+	{"ansible", NULL, "aMmiecfBPtuTkKbl",
+	 "args module-name module-path inventory extra-vars connection forks background "
+	 "poll tree user timeout become-method become-user limit vault-id private-key",
+	 false},
+	{"salt salt-ssh", NULL, "tLEGIgNRCSt",
+	 "timeout out out-file return batch-size", false},
 	{"systemctl", NULL, "HMptnos",
 	 "host machine property type state signal kill-whom root output lines job-mode "
 	 "what", false},
@@ -257,6 +270,7 @@ static const struct {
 	{PROG_CODEOPT, "tar gtar bsdtar zip rsync vim vi nvim view vimdiff ex gvim less more ssh "
 		       "scp sftp autossh gdb git man emacs emacsclient"},
 	{PROG_SUDO, "sudo doas pkexec run0"},
+	{PROG_FLEET, "pdsh pssh parallel-ssh clush ansible salt salt-ssh"},
 	{PROG_WRAPPER, "nice nohup command builtin exec time stdbuf ionice chrt taskset setsid coproc "
 		       "unbuffer caffeinate nocache catchsegv strace ltrace torsocks proxychains "
 		       "proxychains4 firejail rlwrap systemd-run doppler op nsenter unshare valgrind "
@@ -4343,6 +4357,33 @@ static bool ro_open(struct cmd *c)
 	return any;
 }
 
+/* ansible HOSTS -m ping|setup|debug, --list-hosts; salt TARGET
+ * test.ping|grains.items...: ask the hosts, change nothing. */
+static bool ro_fleet(struct cmd *c)
+{
+	struct optit it = OPTIT_INIT;
+	struct opt o;
+	size_t i;
+
+	if (!strcmp(c->prog, "ansible")) {
+		bool ok = false;
+
+		while (opt_next(c, &it, &o)) {
+			if (opt_is(&o, 0, "list-hosts"))
+				return true;
+			if (opt_is(&o, 'm', "module-name") && o.val)
+				ok = safety_prog_in(o.val, "ping setup debug gather_facts "
+							  "ansible.builtin.ping ansible.builtin.setup");
+		}
+		return ok;
+	}
+	for (i = 1; i < c->ac; i++)
+		if (safety_prog_in(c->av[i].s, "test.ping test.version grains.items grains.get "
+					       "pillar.items status.uptime"))
+			return true;
+	return false;
+}
+
 struct ro {
 	const char *progs;
 	bool (*ok)(struct cmd *c); /* NULL: always read-only or benign */
@@ -4393,6 +4434,7 @@ static const struct ro read_only[] = {
 	{"redis-cli valkey-cli", ro_redis},
 	{"mongo mongosh", ro_mongo},
 	{"openssl", ro_openssl},
+	{"ansible salt", ro_fleet},
 	{"xdg-open open gnome-open kde-open kde-open5 wslview sensible-browser x-www-browser "
 	 "www-browser", ro_open},
 	{"gpg gpg2", ro_gpg},

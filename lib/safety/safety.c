@@ -2418,6 +2418,79 @@ static void run_code_words(struct cmd *c, size_t from, struct strpool *sp, const
 		safety_check_code(c, s, len, from, c->env);
 }
 
+/* Words av[from..to) of c are a command run on other hosts (ssh HOST
+ * CMD, pdsh -w HOSTS CMD): the remote side is judged like a local one,
+ * rm -rf / there is as bad as here and uptime as harmless. What the
+ * command alone rates decides the rule's reason: the verdict's running
+ * maximum is put back after. */
+static void run_remote(struct cmd *c, size_t from, size_t to, struct strpool *sp,
+		       const char *rule, const char *where)
+{
+	struct sctx *x = c->x;
+	enum risk before = x->v->risk;
+	size_t ac = c->ac;
+
+	c->env.remote = true;
+	c->env.elevated = false;
+	x->v->risk = RISK_SAFE;
+	c->ac = to;
+	run_code_words(c, from, sp, "ssh");
+	c->ac = ac;
+	if (x->v->risk >= RISK_MODERATE)
+		safety_add(c, (int)from, rule, RISK_MODERATE, "runs a command on %s%s",
+			   strcmp(rule, "ssh-remote") ? "the hosts " : "the remote host ", where);
+	if (before > x->v->risk)
+		x->v->risk = before;
+}
+
+/* pdsh -w HOSTS CMD, pssh -h FILE CMD, clush -w NODES CMD, ansible
+ * HOSTS -m shell -a CMD, salt TARGET cmd.run CMD: one command run on
+ * many hosts at once. False when c runs no command (a listing, another
+ * module), for the caller to go on. */
+static bool fleet_command(struct cmd *c, struct strpool *sp)
+{
+	int t = cmd_operand(c, 0);
+	size_t i;
+
+	if (t < 0)
+		return false;
+	if (!strcmp(c->prog, "ansible")) {
+		struct optit it = OPTIT_INIT;
+		struct opt o;
+		const struct opt *code = NULL;
+		struct opt a;
+		bool shell_mod = true;
+
+		while (opt_next(c, &it, &o)) {
+			if (opt_is(&o, 'm', "module-name") && o.val)
+				shell_mod = safety_prog_in(o.val, "shell command raw script "
+							   "ansible.builtin.shell ansible.builtin.command "
+							   "ansible.builtin.raw win_shell win_command");
+			if (opt_is(&o, 'a', "args") && o.val && o.val_i < c->ac) {
+				a = o;
+				code = &a;
+			}
+		}
+		if (!code || !shell_mod)
+			return false;
+		run_remote(c, code->val_i, code->val_i + 1, sp, "fleet-remote", c->av[t].s);
+		return true;
+	}
+	if (str_startswith(c->prog, "salt")) {
+		for (i = (size_t)t + 1; i + 1 < c->ac; i++)
+			if (safety_prog_in(c->av[i].s, "cmd.run cmd.run_all cmd.shell cmd.exec_code "
+						      "cmd.run_stdout")) {
+				run_remote(c, i + 1, c->ac, sp, "fleet-remote", c->av[t].s);
+				return true;
+			}
+		return false;
+	}
+	/* pdsh, pssh, clush: the hosts are options, the operands the
+	 * command. */
+	run_remote(c, (size_t)t, c->ac, sp, "fleet-remote", "given");
+	return true;
+}
+
 /* Bind $0, $1... for code run by sh -c CODE ARG0 ARG1...; returns how many
  * were bound (unbind_positional undoes it). */
 static struct var *var_get(struct sctx *x, const char *name)
@@ -4172,25 +4245,11 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 			ssh_stdin(c, k, &sp);
 			if (k + 1 >= c->ac)
 				goto out; /* an interactive session */
-			/* The remote side is judged like a local one: rm -rf /
-			 * there is as bad as here, and ssh host uptime as
-			 * harmless. What the command alone rates: the verdict's
-			 * running maximum is put back after. */
-			{
-				enum risk before = x->v->risk;
-
-				c->env.remote = true;
-				c->env.elevated = false;
-				x->v->risk = RISK_SAFE;
-				run_code_words(c, k + 1, &sp, "ssh");
-				if (x->v->risk >= RISK_MODERATE)
-					safety_add(c, (int)k + 1, "ssh-remote", RISK_MODERATE,
-						   "runs a command on the remote host %s", c->av[k].s);
-				if (before > x->v->risk)
-					x->v->risk = before;
-			}
+			run_remote(c, k + 1, c->ac, &sp, "ssh-remote", c->av[k].s);
 			goto out;
 		}
+		if ((info.cls & PROG_FLEET) && fleet_command(c, &sp))
+			goto out;
 		if (!strcmp(prog, "script")) {
 			/* script -c CODE [FILE]: CODE runs in a shell. */
 			for (k = 1; k + 1 < c->ac; k++)

@@ -177,6 +177,7 @@ extern const size_t safety_n_rules;
 #define PROG_CONTAINER 0x80u /* docker, kubectl...: run commands in containers */
 #define PROG_OUTFILE  0x100u /* curl, sort...: an option names the output file */
 #define PROG_CODEOPT  0x200u /* tar, vim, git...: an option's value is shell code */
+#define PROG_FLEET    0x400u /* pdsh, ansible...: run a command on many hosts */
 #define PROG_MAX_RULES 32
 
 struct prog_info {
