@@ -111,6 +111,7 @@ struct sctx {
 		char copy_of[16];       /* cp /bin/bash FILE: "bash", else "" */
 	} scripts[MAX_SCRIPTS];
 	size_t n_scripts;
+	int n_procsubs;             /* <(...) named /dev/fd/63, 62... */
 	int depth;                  /* walk recursion, capped */
 	int argv_depth;             /* check_argv recursion, capped */
 	/* The highest risk a reason may have: lowered to high for a command
@@ -975,19 +976,25 @@ static bool subtree_has(const struct shell_node *n, unsigned mask)
  * buf (cap bytes); NULL for anything else. */
 static const char *printf_text(const struct shell_word *fw, char *buf, size_t cap, size_t *len);
 
+static bool unescape(const char *s, char *out, size_t cap, size_t *len);
+
 static const char *echo_text(const struct shell_node *s, char *buf, size_t cap, size_t *len)
 {
 	const struct shell_word *w;
 	const char *prog;
-	size_t n = 0;
+	size_t n = 0, el;
+	bool esc = false;
 
 	if (s->kind != SHELL_SIMPLE || !s->words || !s->words->text)
 		return NULL;
 	prog = s->words->text;
 	w = s->words->next;
 	if (!strcmp(prog, "echo")) {
-		while (w && w->text && (!strcmp(w->text, "-n") || !strcmp(w->text, "-e")))
+		while (w && w->text && (!strcmp(w->text, "-n") || !strcmp(w->text, "-e") ||
+					!strcmp(w->text, "-ne") || !strcmp(w->text, "-en"))) {
+			esc |= strchr(w->text, 'e') != NULL;
 			w = w->next;
+		}
 	} else if (!strcmp(prog, "printf")) {
 		if (!w || !w->text)
 			return NULL;
@@ -1000,8 +1007,13 @@ static const char *echo_text(const struct shell_node *s, char *buf, size_t cap, 
 		/* Static words; ~ and globs keep their characters. */
 		if (!w->text || n + w->text_len + 2 > cap)
 			return NULL;
-		memcpy(buf + n, w->text, w->text_len);
-		n += w->text_len;
+		/* echo -e '\x72m': the escapes decoded (never longer). */
+		if (esc && strchr(w->text, '\\') && unescape(w->text, buf + n, cap - n, &el)) {
+			n += el;
+		} else {
+			memcpy(buf + n, w->text, w->text_len);
+			n += w->text_len;
+		}
 		if (w->next)
 			buf[n++] = ' ';
 	}
@@ -1391,6 +1403,8 @@ static const char *static_cmdsub(struct sctx *x, const struct shell_node *sub, s
 	return out;
 }
 
+static void note_script(struct sctx *x, const struct sword *t, const char *text, size_t len,
+			bool append);
 static void resolve_parts(struct sctx *x, const struct shell_part *pt, struct rbuf *b,
 			  struct strpool *sp, bool first);
 
@@ -1539,13 +1553,35 @@ static void resolve_parts(struct sctx *x, const struct shell_part *pt, struct rb
 			}
 			break;
 		}
-		case SHELL_PART_PROCSUB:
+		case SHELL_PART_PROCSUB: {
+			size_t n;
+			bool home;
+			const char *s = NULL;
+
 			if (subtree_has(pt->sub, PROG_DOWNLOAD))
 				b->flags |= SW_DOWNLOAD;
 			if (subtree_has(pt->sub, PROG_DECODE))
 				b->flags |= SW_DECODED;
+			/* <(echo CODE): a file whose text is known, named as
+			 * bash names it, so source <(echo 'rm -rf /') runs
+			 * what it holds. */
+			if (!strcmp(pt->op, "<") && first && !b->len && !pt->next &&
+			    (s = static_cmdsub(x, pt->sub, &n, sp, &home)) != NULL &&
+			    !memchr(s, SW_UNKNOWN_CH, n) && x->n_procsubs < 32) {
+				char name[16];
+				struct sword t;
+
+				memset(&t, 0, sizeof(t));
+				t.len = (size_t)snprintf(name, sizeof(name), "/dev/fd/%d",
+							 63 - x->n_procsubs++);
+				t.s = name;
+				note_script(x, &t, s, n, false);
+				rb_add(b, name, t.len, NULL);
+				break;
+			}
 			rb_unknown(b);
 			break;
+		}
 		case SHELL_PART_ARITH:
 		case SHELL_PART_ARRAY:
 			rb_unknown(b);
@@ -3653,6 +3689,22 @@ static void code_value(struct cmd *c, size_t i, const char *val, const char *mar
 		safety_check_code(c, val, strlen(val), i, c->env);
 }
 
+/* git's config key (kl bytes at key) set to val in av[i]: checked as
+ * code when git runs that key's value. */
+static void git_code_value(struct cmd *c, size_t i, const char *key, size_t kl, const char *val)
+{
+	for (size_t r = 0; r < ARRAY_SIZE(git_code_keys); r++) {
+		const char *k = git_code_keys[r].key;
+		size_t n = strlen(k);
+		bool below = k[n - 1] == '.';
+
+		if (kl < n || strncasecmp(key, k, n) || (!below && kl != n))
+			continue;
+		code_value(c, i, val, git_code_keys[r].bang ? "!" : NULL);
+		return;
+	}
+}
+
 /* Check the values of c's options that run shell code. */
 static void check_code_opts(struct cmd *c)
 {
@@ -3683,6 +3735,21 @@ static void check_code_opts(struct cmd *c)
 		}
 	}
 	if (!strcmp(c->prog, "git")) {
+		/* git config [--global...] KEY VALUE: the same keys, kept
+		 * for every later git command. */
+		for (i = 1; i < c->ac && c->av[i].s[0] == '-'; i++)
+			if (!strcmp(c->av[i].s, "-C") || !strcmp(c->av[i].s, "-c"))
+				i++;
+		if (i + 2 < c->ac && !strcmp(c->av[i].s, "config")) {
+			size_t k = i + 1;
+
+			while (k < c->ac && c->av[k].s[0] == '-')
+				k += !strcmp(c->av[k].s, "--file") || !strcmp(c->av[k].s, "-f") ||
+				     !strcmp(c->av[k].s, "--blob") ? 2 : 1;
+			if (k + 1 < c->ac && !(c->av[k].flags & SW_DYNAMIC))
+				git_code_value(c, k + 1, c->av[k].s, strlen(c->av[k].s),
+					       c->av[k + 1].s);
+		}
 		for (i = 1; i + 1 < c->ac && c->av[i].s[0] == '-'; i++) {
 			const char *kv = c->av[i + 1].s, *eq;
 
@@ -3694,17 +3761,7 @@ static void check_code_opts(struct cmd *c)
 			eq = strchr(kv, '=');
 			if (!eq || (c->av[i].flags & SW_DYNAMIC))
 				continue;
-			for (r = 0; r < ARRAY_SIZE(git_code_keys); r++) {
-				const char *k = git_code_keys[r].key;
-				size_t kl = strlen(k);
-				bool below = k[kl - 1] == '.';
-
-				if ((size_t)(eq - kv) < kl || strncasecmp(kv, k, kl) ||
-				    (!below && (size_t)(eq - kv) != kl))
-					continue;
-				code_value(c, i, eq + 1, git_code_keys[r].bang ? "!" : NULL);
-				break;
-			}
+			git_code_value(c, i, kv, (size_t)(eq - kv), eq + 1);
 		}
 	}
 }
@@ -5030,23 +5087,41 @@ static void summarize(const struct shell_node *n, int role, struct stdin_info *o
 	}
 }
 
-/* A filter whose words are all static, fed static text (in): what it
- * writes, into buf. */
+/* A filter whose words are all static, fed static text (in, or its own
+ * here-string or here-document): what it writes, into buf. *src is the
+ * text that went in. */
 static bool xform_node(const struct shell_node *c, const struct stdin_info *in, char *buf,
-		       size_t cap, size_t *len)
+		       size_t cap, size_t *len, const char **src, size_t *src_len)
 {
 	const char *av[8];
 	const struct shell_word *w;
+	const struct shell_redir *r;
 	size_t ac = 0;
 
-	if (c->kind != SHELL_SIMPLE || c->redirs || !in || in->kind != IN_TEXT || !in->text)
+	*src = in && in->kind == IN_TEXT ? in->text : NULL;
+	*src_len = *src ? in->text_len : 0;
+	if (c->kind != SHELL_SIMPLE)
+		return false;
+	for (r = c->redirs; r; r = r->next) {
+		const struct shell_word *bw = r->op == SHELL_REDIR_HERESTRING ? r->target :
+					      r->op == SHELL_REDIR_HEREDOC ||
+					      r->op == SHELL_REDIR_HEREDOC_TAB ? r->body : NULL;
+
+		if (!bw && r->fd != 2)
+			return false;
+		if (bw) {
+			*src = bw->text;
+			*src_len = bw->text ? bw->text_len : 0;
+		}
+	}
+	if (!*src)
 		return false;
 	for (w = c->words; w; w = w->next) {
 		if (!w->text || ac == ARRAY_SIZE(av))
 			return false;
 		av[ac++] = w->text;
 	}
-	return safety_xform_text(av, ac, in->text, in->text_len, buf, cap, len);
+	return safety_xform_text(av, ac, *src, *src_len, buf, cap, len);
 }
 
 /* The static lines of a group's output, ( ... ) or { ...; }: what its
@@ -5262,8 +5337,8 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 	struct stdin_info in, prev;
 	bool first = true, have_shell = false, have_net = false, all_static, secret = false;
 	char text[1024], dec[1024], seen[1024];
-	const char *here, *seen_src;
-	size_t here_len, seen_len = 0;
+	const char *here, *seen_src, *xsrc;
+	size_t here_len, seen_len = 0, xsrc_len;
 	bool filtered;
 	int role;
 
@@ -5315,9 +5390,17 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 			memcpy(text, dec, prev.text_len + 1);
 			prev.kind = IN_TEXT;
 			prev.text = text;
-		} else if (!first && xform_node(c, &in, dec, sizeof(dec), &prev.text_len)) {
+		} else if (xform_node(c, first ? NULL : &in, dec, sizeof(dec), &prev.text_len,
+				      &xsrc, &xsrc_len)) {
 			/* echo 'fr- mr' | rev | sh: the code is known too;
-			 * seen keeps the text that went in. */
+			 * seen keeps the text that went in (rev <<< 'fr- mr'
+			 * brings its own). */
+			if (!seen_src && xsrc_len < sizeof(seen)) {
+				memcpy(seen, xsrc, xsrc_len);
+				seen[xsrc_len] = '\0';
+				seen_src = seen;
+				seen_len = xsrc_len;
+			}
 			memcpy(text, dec, prev.text_len + 1);
 			prev.kind = IN_TEXT;
 			prev.text = text;
@@ -5640,6 +5723,7 @@ int safety_check(const char *cmd, size_t len, const struct safety_opts *opts,
 	x.calls = CALL_BUDGET;
 	x.n_downloads = 0;
 	x.n_scripts = 0;
+	x.n_procsubs = 0;
 	x.depth = 0;
 	x.argv_depth = 0;
 	x.cap = RISK_CRITICAL;
