@@ -2083,6 +2083,13 @@ static int m_cloud_delete(struct cmd *c)
 {
 	size_t i;
 
+	/* rclone purge|delete|rmdirs PATH deletes what is below it (one
+	 * file: deletefile). rclone sync, like aws s3 sync --delete and
+	 * rsync --delete, is the usual way to publish a folder: moderate. */
+	if (!strcmp(c->prog, "rclone")) {
+		i = subcmd(c);
+		return sub_is(c, i, "purge delete rmdirs") ? (int)i : -1;
+	}
 	for (i = 1; i < c->ac; i++) {
 		const char *s = c->av[i].s;
 
@@ -2096,7 +2103,8 @@ static int m_cloud_delete(struct cmd *c)
 		    (!strcmp(s, "rb") || (!strcmp(s, "rm") && (cmd_has_short(c, 'r') ||
 		     cmd_has_short(c, 'R') || cmd_has_long(c, "--recursive")))))
 			return (int)i;
-		if (str_icontains(s, "delete") || str_icontains(s, "terminate") ||
+		if (str_icontains(s, "delete") || str_icontains(s, "deletion") ||
+		    str_icontains(s, "terminate") ||
 		    str_icontains(s, "destroy") || !strcmp(s, "purge"))
 			return (int)i;
 	}
@@ -2128,10 +2136,18 @@ static const struct {
 	{"git", "stash drop"}, {"git", "stash clear"},
 	{"vercel", "remove"}, {"netlify", "sites:delete"}, {"firebase", "firestore:delete"},
 	{"firebase", "database:remove"},
+	/* data stores and platforms: a bucket, a topic, a secrets engine
+	 * or a keychain with what it holds; a node's cluster state; a mesh
+	 * or every backup */
+	{"influx", "bucket delete"}, {"kafka-topics kafka-topics.sh", "--delete"},
+	{"vault", "secrets disable"}, {"vault", "kv destroy"}, {"vault", "kv metadata delete"},
+	{"security", "delete-keychain"}, {"kubeadm", "reset"},
+	{"istioctl", "uninstall --purge"}, {"velero", "delete --all"},
 };
 #define WIPE_PROGS "rails rake python python3 prisma supabase etcdctl consul zfs timeshift " \
 	"tmutil docker podman virsh npm pnpm yarn git " \
-	"vercel netlify firebase"
+	"vercel netlify firebase influx kafka-topics kafka-topics.sh vault security kubeadm " \
+	"istioctl velero"
 
 /* Does c hold pattern: its plain words in order among the operands
  * (from av[from]), its options anywhere? */
@@ -2660,7 +2676,7 @@ static int m_pkg_force(struct cmd *c)
 	if (!pkg_removing(c, &verb))
 		return -1;
 	return cmd_has_long(c, "--nodeps") || cmd_has_long(c, "--force-all") ||
-	       cmd_has_long(c, "--force-depends") ||
+	       cmd_has_long(c, "--force-depends") || cmd_has_long(c, "--ignore-dependencies") ||
 	       (cmd_has_short(c, 'd') && !strcmp(c->prog, "pacman"))
 		       ? 0 : -1;
 }
@@ -3625,7 +3641,7 @@ const struct rule safety_rules[] = {
 	 "destroys infrastructure", 0},
 	{"k8s-scale-zero", "kubectl oc", m_kube_scale_zero, RISK_HIGH,
 	 "stops every workload of a kind (scaled to zero replicas)", 0},
-	{"cloud-delete", "aws gcloud az gsutil doctl gh heroku fly flyctl", m_cloud_delete, RISK_HIGH,
+	{"cloud-delete", "aws gcloud az gsutil doctl gh heroku fly flyctl rclone", m_cloud_delete, RISK_HIGH,
 	 "deletes cloud resources or data", 0},
 	{"sql-destroy", SQL_CLIENTS, m_sql_destroy, RISK_HIGH,
 	 "drops a database or table, or deletes or overwrites every row of one", 0},
@@ -3644,7 +3660,7 @@ const struct rule safety_rules[] = {
 	{"pkg-lockout", "apt apt-get aptitude dnf yum microdnf tdnf zypper apk pacman dpkg rpm "
 	 "snap", m_pkg_lockout, RISK_HIGH,
 	 "removes the SSH server or network configuration: remote access is lost", 0},
-	{"pkg-force", "apt apt-get dnf yum zypper pacman dpkg rpm", m_pkg_force, RISK_HIGH,
+	{"pkg-force", "apt apt-get dnf yum zypper pacman dpkg rpm brew", m_pkg_force, RISK_HIGH,
 	 "removes packages ignoring dependencies", 0},
 
 	/* code: interpreters, fork bombs, reverse shells */
@@ -3889,6 +3905,10 @@ static bool ro_cloud(struct cmd *c)
 {
 	size_t i;
 
+	if (!strcmp(c->prog, "rclone"))
+		return sub_is(c, subcmd(c), "ls lsd lsl lsf lsjson size about tree cat check "
+					    "cryptcheck md5sum sha1sum hashsum listremotes version");
+
 	for (i = 1; i < c->ac; i++) {
 		const char *s = c->av[i].s;
 
@@ -3897,7 +3917,11 @@ static bool ro_cloud(struct cmd *c)
 		if (!strcmp(s, "ls") || !strcmp(s, "list") || !strcmp(s, "describe") ||
 		    !strncmp(s, "describe-", 9) || !strncmp(s, "list-", 5) || !strncmp(s, "get-", 4) ||
 		    !strcmp(s, "get") || !strcmp(s, "show") || !strcmp(s, "whoami") ||
-		    !strcmp(s, "view") || !strcmp(s, "status") || !strcmp(s, "checks"))
+		    !strcmp(s, "view") || !strcmp(s, "status") || !strcmp(s, "checks") ||
+		    (!strcmp(c->prog, "gsutil") && !strcmp(s, "cat")))
+			return true;
+		/* aws s3 cp s3://b/k -, gsutil cp gs://b/k -: to stdout. */
+		if (!strcmp(s, "cp") && !strcmp(c->av[c->ac - 1].s, "-"))
 			return true;
 	}
 	return false;
@@ -4459,7 +4483,7 @@ static const struct ro read_only[] = {
 	{SQL_CLIENTS, ro_sql},
 	{"terraform tofu pulumi helm ufw iptables ip6tables nft launchctl service spctl csrutil "
 	 "setenforce getenforce sestatus zpool zfs etcdctl", ro_simple_sub},
-	{"aws gcloud az gsutil doctl gh", ro_cloud},
+	{"aws gcloud az gsutil doctl gh rclone", ro_cloud},
 	{"tmux screen", ro_terminal},
 	{"vim vi nvim view", ro_editor},
 	{"tee", ro_tee},
