@@ -4038,7 +4038,9 @@ static bool ro_ctl_query(struct cmd *c)
 
 	if (!i || sub_is(c, i, "status show list-timezones timesync-status show-timesync "
 			       "list-locales list-keymaps list-x11-keymap-models "
-			       "list-x11-keymap-layouts"))
+			       "list-x11-keymap-layouts list-sessions list-users list-seats "
+			       "show-session show-user show-seat session-status user-status "
+			       "seat-status"))
 		return true;
 	return sub_is(c, i, "hostname icon-name chassis deployment location") && i + 1 >= c->ac;
 }
@@ -4435,7 +4437,7 @@ static const struct ro read_only[] = {
 	 "otool file-roller test-fs pr numfmt shuf tsort csplit split sleep units "
 	 "ip6tables-save iptables-save nft-list ssh-add ssh-keyscan gpg-connect-agent "
 	 "column http https xh uuidgen arch exa eza lsd glances ncdu gdu dust duf pipdeptree "
-	 "csvlook csvstat lsb_release hwinfo", NULL},
+	 "csvlook csvstat lsb_release hwinfo pidof sar shellcheck", NULL},
 	{"git", ro_git},
 	{"docker podman nerdctl", ro_docker},
 	{"kubectl oc", ro_kube},
@@ -4452,7 +4454,7 @@ static const struct ro read_only[] = {
 	{"tar bsdtar", ro_tar},
 	{"zipinfo", NULL},
 	{"unzip 7z 7za", ro_unzip},
-	{"hostnamectl timedatectl localectl", ro_ctl_query},
+	{"hostnamectl timedatectl localectl loginctl", ro_ctl_query},
 	{"smartctl", ro_smartctl},
 	{"firewall-cmd", ro_firewall_cmd},
 	{"redis-cli valkey-cli", ro_redis},

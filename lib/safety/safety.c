@@ -5074,6 +5074,11 @@ static void summarize(const struct shell_node *n, int role, struct stdin_info *o
 							     !strcmp(w->text, "/dev/random")))))
 				out->endless = true;
 	}
+	/* echo "$CMD", printf '%s' "$CMD": a variable's text as it is, as
+	 * sh -c "$CMD" would run it. */
+	if (n->kind == SHELL_SIMPLE && n->words && n->words->text &&
+	    safety_prog_in(n->words->text, "echo printf"))
+		out->verbatim = true;
 	/* cat FILE...: the files' text as it is, as if the shell read
 	 * them itself (sh FILE). */
 	if (n->kind == SHELL_SIMPLE && n->words && n->words->text && n->words->next &&

@@ -100,8 +100,9 @@ struct stdin_info {
 	size_t text_len;
 	unsigned path_flags;         /* IN_PATHS: flags for the paths */
 	bool endless;                /* never ends: yes, cat /dev/zero */
-	bool verbatim;               /* IN_OTHER: a file's text as it is
-					(cat FILE), no code made up */
+	bool verbatim;               /* IN_OTHER: a file's or a variable's
+					text as it is (cat FILE, echo "$X"),
+					no code made up */
 	/* Static text that a filter upstream turned into this input
 	 * (echo X | rev, echo X | tr a-z n-za-m): the pieces a reader can
 	 * see of what a shell runs. NULL when none. */
