@@ -966,10 +966,72 @@ static int m_write_sysrq(struct cmd *c)
 	return write_target(c, p_sysrq);
 }
 
+static bool p_essential(const struct pinfo *pi, const struct sword *w)
+{
+	(void)w;
+	return pi->essential;
+}
+
+/* Deleting, moving away, replacing or emptying a file the system needs
+ * (rm /bin/sh, ln -sf /bin/false /bin/sh, mv /usr/bin/sudo x), or taking
+ * its execute or setuid bit (chmod 000 /usr/bin/sudo, chmod u-s). */
+static int m_break_essential(struct cmd *c)
+{
+	if (safety_prog_in(c->prog, "rm unlink shred truncate srm mv"))
+		return any_path(c, p_essential);
+	if (safety_prog_in(c->prog, "cp ln install tee")) {
+		/* ln -sf /bin/dash /bin/sh puts another shell there, as
+		 * dpkg-reconfigure dash does. */
+		int src = cmd_operand(c, 0);
+
+		if (src >= 0 && strcmp(c->prog, "tee")) {
+			const char *b = strrchr(c->av[src].s, '/');
+
+			b = b ? b + 1 : c->av[src].s;
+			if (safety_is_shell(b) || !strcmp(b, "busybox"))
+				return -1;
+		}
+		return write_target(c, p_essential);
+	}
+	if (safety_prog_in(c->prog, "dd dcfldd dc3dd")) {
+		struct pinfo pi;
+		int i = dd_of(c, &pi);
+
+		return i >= 0 && pi.essential ? i : -1;
+	}
+	if (!strcmp(c->prog, "chmod")) {
+		int m = cmd_operand(c, 0);
+		const char *s;
+
+		if (m < 0)
+			return -1;
+		s = c->av[m].s;
+		/* A mode that takes x or s away: an owner digit without x
+		 * (000, 644), or -x, -s, or = without x. */
+		if (isdigit((unsigned char)s[0])) {
+			size_t n = strlen(s);
+
+			if (n < 3 || ((s[n - 3] - '0') & 1))
+				return -1;
+		} else if (!(strchr(s, '-') && strpbrk(s, "xs")) &&
+			   !(strchr(s, '=') && !strchr(s, 'x'))) {
+			return -1;
+		}
+		return any_path(c, p_essential);
+	}
+	return -1;
+}
+
 static int m_truncate_auth(struct cmd *c)
 {
 	if (!strcmp(c->prog, "tee") && (cmd_has_short(c, 'a') || cmd_has_long(c, "--append")))
 		return -1;
+	if (safety_prog_in(c->prog, "dd dcfldd dc3dd")) {
+		struct pinfo pi;
+		int i = dd_of(c, &pi);
+
+		return i >= 0 && pi.auth ? i : -1;
+	}
 	if (!strcmp(c->prog, "truncate"))
 		return any_path(c, p_auth);
 	if (!strcmp(c->prog, "cp") && cmd_has_arg(c, "/dev/null"))
@@ -1953,6 +2015,11 @@ static size_t docker_sub(const struct cmd *c, size_t *sub2)
 static int m_docker_prune_all(struct cmd *c)
 {
 	size_t s2, i = docker_sub(c, &s2);
+
+	/* docker-compose down -v, the older spelling of docker compose. */
+	if (!strcmp(c->prog, "docker-compose"))
+		return sub_is(c, i, "down") && (cmd_has_short(c, 'v') || cmd_has_long(c, "--volumes"))
+			       ? (int)i : -1;
 
 	if (sub_is(c, i, "system") && sub_is(c, s2, "prune") &&
 	    (cmd_has_short(c, 'a') || cmd_has_long(c, "--all") || cmd_has_long(c, "--volumes")))
@@ -3478,7 +3545,11 @@ const struct rule safety_rules[] = {
 	 "writes to /proc/sysrq-trigger: an immediate kernel action (crash, reboot)", 0},
 
 	/* system and start-up files */
-	{"truncate-auth", "tee truncate cp", m_truncate_auth, RISK_CRITICAL,
+	{"break-essential", "rm unlink shred truncate srm mv cp ln install tee dd dcfldd dc3dd chmod",
+	 m_break_essential, RISK_CRITICAL,
+	 "deletes, replaces or disables a program the system needs to run, boot or give root",
+	 0},
+	{"truncate-auth", "tee truncate cp dd dcfldd dc3dd", m_truncate_auth, RISK_CRITICAL,
 	 "empties or overwrites a file that controls logins (passwd, shadow, sudoers)", 0},
 	{"write-auth", WRITERS, m_write_auth, RISK_HIGH,
 	 "changes a file that controls logins (passwd, shadow, sudoers)", 0},
@@ -3625,7 +3696,7 @@ const struct rule safety_rules[] = {
 	 "discards all uncommitted work or unreachable history", 0},
 
 	/* containers, clusters, clouds */
-	{"docker-prune-all", "docker podman nerdctl", m_docker_prune_all, RISK_HIGH,
+	{"docker-prune-all", "docker podman nerdctl docker-compose", m_docker_prune_all, RISK_HIGH,
 	 "deletes containers, images and volumes (data included)", 0},
 	{"docker-rm-all", "docker podman nerdctl", m_docker_rm_all, RISK_HIGH,
 	 "force-removes every container in a list, running ones too", 0},

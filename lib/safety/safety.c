@@ -364,6 +364,19 @@ static const char *const auth_files[] = {
 	"/private/etc/master.passwd", "/etc/sudoers.d", "/etc/login.defs",
 };
 
+/* Programs and libraries without which the system cannot boot, log in
+ * or become root: /bin/sh runs every script, sudo and su give root, init
+ * starts everything, the dynamic loader and libc run every program. */
+static const char *const essential_files[] = {
+	"/bin/sh", "/bin/bash", "/bin/dash", "/usr/bin/sh", "/usr/bin/bash", "/usr/bin/dash",
+	"/usr/bin/sudo", "/bin/su", "/usr/bin/su", "/bin/login", "/usr/bin/login",
+	"/sbin/init", "/usr/sbin/init", "/lib/systemd/systemd", "/usr/lib/systemd/systemd",
+	"/usr/bin/env", "/lib64/ld-linux-x86-64.so.2", "/lib/ld-linux-aarch64.so.1",
+	"/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.6",
+	"/lib/aarch64-linux-gnu/libc.so.6", "/usr/lib/libc.so.6", "/usr/lib/dyld",
+	"/bin/zsh", "/usr/bin/zsh",
+};
+
 /* Items of a home directory that hold keys or run at login: the item and
  * everything below it count as sensitive. The first N_STARTUP are shell
  * start-up files: what is written there runs in every new shell. */
@@ -684,6 +697,9 @@ static void classify_norm(const char *norm, struct pinfo *pi)
 		if (!strncmp(dir, auth_files[k], n) && (dir[n] == '\0' || dir[n] == '/'))
 			pi->auth = true;
 	}
+	if (!star && dir[1] && strchr("bslu", dir[1]))
+		pi->essential = in_list(dir, strlen(dir), essential_files,
+					ARRAY_SIZE(essential_files));
 	/* On a mounted volume: its top (/mnt/usb) is a whole disk's files,
 	 * what lies below it ordinary files. */
 	for (size_t k = 0; k < ARRAY_SIZE(volume_dirs); k++) {
@@ -2878,6 +2894,34 @@ static void check_cron_text(struct cmd *c, const char *text, size_t len, bool us
 	}
 }
 
+/* Files and dirs whose files the system or a session runs as shell
+ * code later: cron's script dirs, boot, login and logout scripts,
+ * shells' system-wide start-up files, X session files. A trailing /
+ * takes any file below. */
+static const char *const runs_later[] = {
+	"/etc/cron.hourly/", "/etc/cron.daily/", "/etc/cron.weekly/", "/etc/cron.monthly/",
+	"/etc/rc.local", "/etc/profile", "/etc/profile.d/", "/etc/bash.bashrc", "/etc/bashrc",
+	"/etc/zshrc", "/etc/zsh/", "/etc/zprofile", "/etc/zshenv", "/etc/update-motd.d/",
+	"/etc/init.d/", "/etc/X11/Xsession.d/", "~/.bash_logout", "~/.zlogout", "~/.xprofile",
+	"~/.xinitrc", "~/.xsessionrc", "~/.xsession",
+};
+
+static bool is_run_later(const struct sword *w)
+{
+	if (w->flags & SW_DYNAMIC)
+		return false;
+	for (size_t k = 0; k < ARRAY_SIZE(runs_later); k++) {
+		const char *r = runs_later[k];
+		size_t n = strlen(r);
+
+		if ((r[0] == '~') != ((w->flags & SW_HOME) != 0))
+			continue;
+		if (r[n - 1] == '/' ? str_startswith(w->s, r) && w->s[n] : !strcmp(w->s, r))
+			return true;
+	}
+	return false;
+}
+
 /* Text written to a file that something runs later: a shell start-up
  * file runs it in every new shell, a cron table on schedule. */
 static void check_written_code(struct cmd *c, const struct sword *t, const char *text, size_t len)
@@ -2893,7 +2937,7 @@ static void check_written_code(struct cmd *c, const struct sword *t, const char 
 		check_cron_text(&tc, text, len, true);
 	else if (!(w.flags & SW_DYNAMIC) && str_startswith(w.s, "/var/spool/cron/"))
 		check_cron_text(&tc, text, len, false);
-	else if (safety_path(&tc, 0)->startup)
+	else if (safety_path(&tc, 0)->startup || is_run_later(&w))
 		safety_check_code(&tc, text, len, 0, c->env);
 }
 

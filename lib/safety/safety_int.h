@@ -43,6 +43,8 @@ struct pinfo {
 	bool all;        /* names every entry of the dir (dir/ *), or is the
 			    dir itself (rm -r dir deletes all of it too) */
 	bool auth;       /* passwd, shadow, sudoers...: the system's logins */
+	bool essential;  /* /bin/sh, sudo, init, libc: the system needs it to
+			    boot, log in or become root */
 	bool sensitive;  /* shell start-up files, ssh and gpg keys */
 	bool startup;    /* a shell start-up file itself (~/.bashrc) */
 	bool history;    /* a shell history file */
