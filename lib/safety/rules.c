@@ -1000,12 +1000,20 @@ static int m_break_essential(struct cmd *c)
 		return i >= 0 && pi.essential ? i : -1;
 	}
 	if (!strcmp(c->prog, "chmod")) {
-		int m = cmd_operand(c, 0);
-		const char *s;
+		const char *s = NULL;
+		size_t m;
 
-		if (m < 0)
+		/* The mode: the first word that is one (-x looks like an
+		 * option but is a mode). */
+		for (m = 1; m < c->ac && !s; m++) {
+			const char *t = c->av[m].s, *op = t + strspn(t, "ugoa");
+
+			if ((isdigit((unsigned char)t[0]) && strspn(t, "01234567") == strlen(t)) ||
+			    (strchr("-+=", *op) && *op && op[1] && strspn(op + 1, "rwxXst") == strlen(op + 1)))
+				s = t;
+		}
+		if (!s)
 			return -1;
-		s = c->av[m].s;
 		/* A mode that takes x or s away: an owner digit without x
 		 * (000, 644), or -x, -s, or = without x. */
 		if (isdigit((unsigned char)s[0])) {
@@ -1262,15 +1270,34 @@ static int perm_target(struct cmd *c, bool (*pred)(const struct pinfo *pi, const
 	return -1;
 }
 
+/* /usr/local and /opt themselves, or a dir of theirs the system lists
+ * (/usr/local/bin): locally installed software, which a user may own
+ * (sudo chown -R $(whoami) /usr/local is Homebrew's old advice). */
+static bool is_local_tree(const struct sword *w)
+{
+	return !(w->flags & SW_DYNAMIC) &&
+	       (str_startswith(w->s, "/usr/local") || str_startswith(w->s, "/opt")) &&
+	       !strstr(w->s, "..");
+}
+
 static bool p_root_system(const struct pinfo *pi, const struct sword *w)
 {
-	(void)w;
-	return pi->cls == PC_ROOT || pi->cls == PC_SYSTEM;
+	return (pi->cls == PC_ROOT || pi->cls == PC_SYSTEM) && !is_local_tree(w);
+}
+
+static bool p_local_tree(const struct pinfo *pi, const struct sword *w)
+{
+	return pi->cls == PC_SYSTEM && is_local_tree(w);
 }
 
 static int m_perm_root(struct cmd *c)
 {
 	return recursive(c) ? perm_target(c, p_root_system) : -1;
+}
+
+static int m_perm_local(struct cmd *c)
+{
+	return recursive(c) ? perm_target(c, p_local_tree) : -1;
 }
 
 /* chmod u-s "/$X", or find / ... -exec chmod {}: files anywhere below /. */
@@ -3581,6 +3608,9 @@ const struct rule safety_rules[] = {
 	/* permissions */
 	{"perm-root", "chmod chown chgrp chattr chflags setfacl", m_perm_root, RISK_CRITICAL,
 	 "changes permissions or owners of everything under / or a system directory", 0},
+	{"perm-local", "chmod chown chgrp setfacl", m_perm_local, RISK_HIGH,
+	 "changes permissions or owners of all locally installed programs (in every user's PATH)",
+	 0},
 	{"perm-var-root", "chmod chown chgrp chattr chflags setfacl", m_perm_var_root, RISK_HIGH,
 	 "changes permissions or owners of files anywhere below / (a path starting with a "
 	 "variable not set here, or find searching from /)", 0},
