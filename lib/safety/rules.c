@@ -747,6 +747,22 @@ static bool text_has_line(const char *text, const char *line)
 	return false;
 }
 
+/* Filesystem repair and resize tools, except in their read-only forms
+ * (fsck -n, xfs_repair -n, tune2fs -l): they rewrite a filesystem's
+ * metadata in place, and lose data when it is mounted, when a repair
+ * throws the log away (xfs_repair -L) or when it is shrunk too far. */
+static int m_fs_repair(struct cmd *c)
+{
+	if (!strcmp(c->prog, "tune2fs") && cmd_has_short(c, 'l'))
+		return -1;
+	if (strcmp(c->prog, "resize2fs") && strcmp(c->prog, "tune2fs") &&
+	    (cmd_has_short(c, 'n') || cmd_has_short(c, 'N') || cmd_has_long(c, "--dry-run")))
+		return -1;
+	if (!strcmp(c->prog, "resize2fs") && cmd_has_short(c, 'P'))
+		return -1; /* prints the minimum size */
+	return m_any_device(c);
+}
+
 static int m_partition_destroy(struct cmd *c)
 {
 	if (partition_listing(c))
@@ -1767,13 +1783,35 @@ static int m_mount_any(struct cmd *c)
 static int m_firewall_drop_all(struct cmd *c)
 {
 	size_t i;
+	int chain = -1;
+	bool drop = false;
 
 	for (i = 1; i + 2 < c->ac; i++)
 		if ((!strcmp(c->av[i].s, "-P") || !strcmp(c->av[i].s, "--policy")) &&
 		    safety_prog_in(c->av[i + 1].s, "INPUT OUTPUT") &&
 		    safety_prog_in(c->av[i + 2].s, "DROP REJECT"))
 			return (int)i;
-	return -1;
+	/* -A INPUT -j DROP with no match (-p, -s, --dport, -m, -i...):
+	 * a rule that drops everything, as the policy would. */
+	for (i = 1; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		if (safety_prog_in(s, "-A --append -I --insert") && i + 1 < c->ac &&
+		    safety_prog_in(c->av[i + 1].s, "INPUT OUTPUT")) {
+			chain = (int)i;
+			i++;
+			if (i + 1 < c->ac && isdigit((unsigned char)c->av[i + 1].s[0]))
+				i++; /* -I INPUT 1 */
+		} else if (safety_prog_in(s, "-j --jump") && i + 1 < c->ac) {
+			drop = safety_prog_in(c->av[i + 1].s, "DROP REJECT");
+			i++;
+		} else if (safety_prog_in(s, "-t --table -w --wait")) {
+			i += strcmp(s, "-w") && strcmp(s, "--wait");
+		} else if (s[0] == '-') {
+			return -1; /* a match: only some traffic */
+		}
+	}
+	return chain >= 0 && drop ? chain : -1;
 }
 
 static int m_firewall_panic(struct cmd *c)
@@ -3500,6 +3538,8 @@ static int m_exfil(struct cmd *c)
  * rimraf is rm -rf. */
 #define RM "rm unlink shred srm rimraf"
 #define WRITERS "tee cp mv install rsync truncate sed perl"
+#define FS_REPAIR_PROGS "fsck e2fsck fsck.ext2 fsck.ext3 fsck.ext4 fsck.xfs fsck.vfat fsck.fat " \
+	"fsck.btrfs dosfsck xfs_repair resize2fs tune2fs ntfsfix"
 
 const struct rule safety_rules[] = {
 	/* deleting files */
@@ -3555,6 +3595,9 @@ const struct rule safety_rules[] = {
 	{"erase-device", "cryptsetup nvme hdparm pvcreate badblocks mdadm asr gpart", m_erase_verb,
 	 RISK_CRITICAL,
 	 "erases or reformats a disk: everything on it is lost", 0},
+	{"fs-repair", FS_REPAIR_PROGS, m_fs_repair, RISK_HIGH,
+	 "repairs, resizes or retunes a filesystem in place: data can be lost, above all when "
+	 "it is mounted", 0},
 	{"partition-destroy", "sgdisk sfdisk parted fdisk gdisk", m_partition_destroy, RISK_CRITICAL,
 	 "rewrites or erases a disk's partition table", 0},
 	{"partition-edit", "fdisk gdisk cfdisk cgdisk parted sgdisk sfdisk", m_partition_edit,

@@ -691,6 +691,12 @@ static void classify_norm(const char *norm, struct pinfo *pi)
 		pi->cls = PC_TMP;
 		return;
 	}
+	/* What lies below /var/cache (apt's downloaded packages, man's
+	 * pages) is made again when needed, as ~/.cache is. */
+	if (!strncmp(dir, "/var/cache/", 11) && dir[11]) {
+		pi->cls = PC_BUILD;
+		return;
+	}
 	for (size_t k = 0; k < ARRAY_SIZE(auth_files); k++) {
 		size_t n = strlen(auth_files[k]);
 
