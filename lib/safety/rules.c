@@ -2275,11 +2275,14 @@ static const struct {
 	{"vault", "secrets disable"}, {"vault", "kv destroy"}, {"vault", "kv metadata delete"},
 	{"security", "delete-keychain"}, {"kubeadm", "reset"},
 	{"istioctl", "uninstall --purge"}, {"velero", "delete --all"},
+	/* PostgreSQL: a whole cluster; a restore that drops what is there
+	 * first */
+	{"pg_dropcluster", ""}, {"pg_restore", "--clean"}, {"pg_restore", "-c"},
 };
 #define WIPE_PROGS "rails rake python python3 prisma supabase etcdctl consul zfs timeshift " \
 	"tmutil docker podman virsh npm pnpm yarn git " \
 	"vercel netlify firebase influx kafka-topics kafka-topics.sh vault security kubeadm " \
-	"istioctl velero"
+	"istioctl velero pg_dropcluster pg_restore"
 
 /* Does c hold pattern: its plain words in order among the operands
  * (from av[from]), its options anywhere? */

@@ -1237,6 +1237,8 @@ static const char *path_part(const struct shell_node *s, char *buf, size_t cap, 
 }
 
 static const char *cat_here_text(const struct shell_node *c, size_t *len);
+static bool xform_node(const struct shell_node *c, const struct stdin_info *in, char *buf,
+		       size_t cap, size_t *len, const char **src, size_t *src_len);
 static bool decoded_text(const struct shell_node *c, const struct stdin_info *in, char *buf,
 			 size_t cap, size_t *len);
 
@@ -1254,8 +1256,8 @@ static const char *pipe_text(const struct shell_node *n, char *buf, size_t cap, 
 	memset(&in, 0, sizeof(in));
 	for (; c; c = n->kind == SHELL_PIPELINE ? c->next : NULL) {
 		const struct shell_redir *r;
-		const char *t;
-		size_t l;
+		const char *t, *src;
+		size_t l, src_len;
 
 		if (c->kind != SHELL_SIMPLE || !c->words || !c->words->text)
 			return NULL;
@@ -1264,7 +1266,8 @@ static const char *pipe_text(const struct shell_node *n, char *buf, size_t cap, 
 			if (r->op != SHELL_REDIR_HEREDOC && r->op != SHELL_REDIR_HEREDOC_TAB &&
 			    r->op != SHELL_REDIR_HERESTRING)
 				return NULL;
-		if (decoded_text(c, have ? &in : NULL, tmp, sizeof(tmp), &l)) {
+		if (decoded_text(c, have ? &in : NULL, tmp, sizeof(tmp), &l) ||
+		    xform_node(c, have ? &in : NULL, tmp, sizeof(tmp), &l, &src, &src_len)) {
 			t = tmp;
 		} else if (have && !strcmp(c->words->text, "cat") && !c->words->next && !c->redirs) {
 			continue;
@@ -1867,8 +1870,16 @@ static void set_var_value(struct sctx *x, struct var *v, const struct shell_word
 		val.flags |= SHELL_W_PARAM; /* force resolution through parts */
 		{
 			struct sword out[1];
+			char ifs[sizeof(x->ifs)];
+			size_t got;
 
-			if (resolve_word(x, &val, out, 1, sp, 0, 0) != 1)
+			/* x=$(echo 'rm -rf /') keeps its blanks: an
+			 * assignment's value is not split into words. */
+			memcpy(ifs, x->ifs, sizeof(ifs));
+			x->ifs[0] = '\0';
+			got = resolve_word(x, &val, out, 1, sp, 0, 0);
+			memcpy(x->ifs, ifs, sizeof(ifs));
+			if (got != 1)
 				return;
 			sw = out[0];
 		}
@@ -3444,11 +3455,33 @@ static void handle_xargs(struct sctx *x, struct cmd *c, size_t start, struct str
 		safety_add(c, 0, "fork-storm", RISK_CRITICAL,
 			   "starts commands without end and without a limit on how many run at once");
 	if (in && (in->kind == IN_TEXT || in->kind == IN_PATHS) && in->text_len < 4096) {
+		/* Items end at blanks; with -0 at NULs (which static text
+		 * holds as newlines), with -d C at C. */
+		const char *seps = " \n\t";
+		char dsep[2] = {0, 0};
+
+		for (k = 1; k < start && strcmp(c->prog, "parallel"); k++) {
+			const char *o = c->av[k].s;
+
+			/* -0, --null, or -0 in a cluster of flags (-r0t),
+			 * not a value (-P0). */
+			if (!strcmp(o, "--null") ||
+			    (o[0] == '-' && o[1] != '-' && strchr(o, '0') &&
+			     strspn(o + 1, "rtxp") == (size_t)(strchr(o, '0') - o - 1)))
+				seps = "\n";
+		}
+		for (k = 1; k + 1 < start; k++)
+			if (!strcmp(c->av[k].s, "-d") || !strcmp(c->av[k].s, "--delimiter")) {
+				const char *d = c->av[k + 1].s;
+
+				dsep[0] = !strcmp(d, "\\n") ? '\n' : d[0];
+				seps = dsep[0] ? dsep : seps;
+			}
 		words = sp_alloc(sp, in->text_len + 1);
 		if (words) {
 			memcpy(words, in->text, in->text_len + 1);
 			for (char *p = words; *p; p++) {
-				if (*p == ' ' || *p == '\n' || *p == '\t') {
+				if (strchr(seps, *p)) {
 					*p = '\0';
 				} else if (p == words || !p[-1]) {
 					extra++;
@@ -4954,8 +4987,8 @@ static void check_simple(struct sctx *x, const struct shell_node *n, const struc
 	 * write leaves it unknown. */
 	for (r = n->redirs; r; r = r->next) {
 		struct sword t;
-		const char *text = NULL;
-		size_t tlen = 0;
+		const char *text = NULL, *xsrc;
+		size_t tlen = 0, xsrc_len;
 		char *buf;
 
 		if (r->fd != 1 || (r->op != SHELL_REDIR_OUT && r->op != SHELL_REDIR_CLOBBER &&
@@ -4973,8 +5006,9 @@ static void check_simple(struct sctx *x, const struct shell_node *n, const struc
 			buf[tlen++] = '\n';
 			text = buf;
 		} else if ((buf = sp_alloc(&sp, 1024)) != NULL &&
-			   decoded_text(n, in, buf, 1024, &tlen)) {
-			/* echo B64 | base64 -d > F */
+			   (decoded_text(n, in, buf, 1024, &tlen) ||
+			    xform_node(n, in, buf, 1024, &tlen, &xsrc, &xsrc_len))) {
+			/* echo B64 | base64 -d > F, echo '/ fr- mr' | rev > F */
 			text = buf;
 		}
 		note_script(x, &t, text, tlen,
@@ -5162,14 +5196,16 @@ static bool xform_node(const struct shell_node *c, const struct stdin_info *in, 
 					      r->op == SHELL_REDIR_HEREDOC ||
 					      r->op == SHELL_REDIR_HEREDOC_TAB ? r->body : NULL;
 
-		if (!bw && r->fd != 2)
-			return false;
+		if (!bw && r->fd == 0)
+			return false; /* < FILE: not known */
 		if (bw) {
 			*src = bw->text;
 			*src_len = bw->text ? bw->text_len : 0;
 		}
 	}
-	if (!*src)
+	/* Text not all known ("$P" | rev) stays unknown: reversed or
+	 * translated, what runs cannot be told. */
+	if (!*src || memchr(*src, SW_UNKNOWN_CH, *src_len))
 		return false;
 	for (w = c->words; w; w = w->next) {
 		if (!w->text || ac == ARRAY_SIZE(av))
@@ -5500,6 +5536,10 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 				prev.kind = IN_OTHER;
 			}
 		}
+		/* curl URL | tr -d '\r' | sh: a filter passes the download
+		 * on. */
+		if (!first && in.kind == IN_DOWNLOAD && prev.kind == IN_OTHER)
+			prev.kind = IN_DOWNLOAD;
 		if (seen_src && (filtered || prev.kind == IN_OTHER || prev.kind == IN_DECODED)) {
 			prev.seen = seen_src;
 			prev.seen_len = seen_len;
