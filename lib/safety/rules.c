@@ -2208,7 +2208,15 @@ static int m_infra_destroy(struct cmd *c)
 
 	if (sub_is(c, i, "destroy"))
 		return (int)i;
-	return sub_is(c, i, "apply") && cmd_has_arg(c, "-destroy") ? (int)i : -1;
+	if (!sub_is(c, i, "apply"))
+		return -1;
+	/* apply -replace=ADDR destroys ADDR (a database, a disk) and makes
+	 * a new, empty one. */
+	for (size_t k = i + 1; k < c->ac; k++)
+		if (!strcmp(c->av[k].s, "-destroy") || str_startswith(c->av[k].s, "-replace") ||
+		    str_startswith(c->av[k].s, "--replace"))
+			return (int)k;
+	return -1;
 }
 
 static int m_cloud_delete(struct cmd *c)
@@ -3906,6 +3914,8 @@ static bool ro_kube(struct cmd *c)
 							   "current-context get-clusters");
 	if (sub_is(c, i, "auth"))
 		return i + 1 < c->ac && !strcmp(c->av[i + 1].s, "can-i");
+	if (sub_is(c, i, "rollout"))
+		return i + 1 < c->ac && safety_prog_in(c->av[i + 1].s, "status history");
 	return false;
 }
 
@@ -3939,6 +3949,8 @@ static bool ro_pkg(struct cmd *c)
 		return c->ac == 2 && safety_prog_in(c->av[1].s, "-v -V --version");
 	if (sub_is(c, i, "version"))
 		return i + 1 == c->ac;
+	if (!strcmp(c->prog, "brew") && sub_is(c, i, "services"))
+		return i + 1 < c->ac && sub_is(c, i + 1, "list info");
 	/* conda env list, go env GOPATH read; conda env remove, go env -w
 	 * change. */
 	if (sub_is(c, i, "env"))
@@ -4038,6 +4050,13 @@ static bool ro_simple_sub(struct cmd *c)
 {
 	size_t i = subcmd(c);
 
+	/* service NAME status; helm template renders, changes nothing. */
+	if (!strcmp(c->prog, "service"))
+		return !i || (i + 1 < c->ac && sub_is(c, i + 1, "status")) ||
+		       cmd_has_long(c, "--status-all");
+	if (!strcmp(c->prog, "helm") && sub_is(c, i, "template history lint"))
+		return true;
+
 	/* terraform state list|show read; state rm|mv|push change. */
 	if (sub_is(c, i, "state") && i + 1 < c->ac && !sub_is(c, i + 1, "list show pull"))
 		return false;
@@ -4045,6 +4064,20 @@ static bool ro_simple_sub(struct cmd *c)
 	return !i || sub_is(c, i, "status show list ls get describe version print info "
 				  "--version -v plan output validate fmt graph providers state "
 				  "check can-i print-default -l -L -S -n --list -s");
+}
+
+/* Tools whose listing subcommands read: vagrant status, crictl ps,
+ * ctr images ls, hdiutil info. */
+static bool ro_tool_listing(struct cmd *c)
+{
+	size_t i = subcmd(c);
+
+	if (!strcmp(c->prog, "ctr"))
+		return i + 1 < c->ac && sub_is(c, i, "images image containers container tasks "
+							"task namespaces ns snapshots") &&
+		       sub_is(c, i + 1, "ls list");
+	return sub_is(c, i, "status global-status ps images inspect inspecti logs stats info "
+			    "version pods ssh-config port box");
 }
 
 /* Cloud CLIs: ls, describe-*, list-*, get-* read. */
@@ -4584,7 +4617,8 @@ static const struct ro read_only[] = {
 	 "otool file-roller test-fs pr numfmt shuf tsort csplit split sleep units "
 	 "ip6tables-save iptables-save nft-list ssh-add ssh-keyscan gpg-connect-agent "
 	 "column http https xh uuidgen arch exa eza lsd glances ncdu gdu dust duf pipdeptree "
-	 "csvlook csvstat lsb_release hwinfo pidof sar shellcheck", NULL},
+	 "csvlook csvstat lsb_release hwinfo pidof sar shellcheck say systemd-analyze "
+	 "ansible-inventory", NULL},
 	{"git", ro_git},
 	{"docker podman nerdctl", ro_docker},
 	{"kubectl oc", ro_kube},
@@ -4633,6 +4667,7 @@ static const struct ro read_only[] = {
 	{"terraform tofu pulumi helm ufw iptables ip6tables nft launchctl service spctl csrutil "
 	 "setenforce getenforce sestatus zpool zfs etcdctl", ro_simple_sub},
 	{"aws gcloud az gsutil doctl gh rclone", ro_cloud},
+	{"vagrant crictl ctr hdiutil", ro_tool_listing},
 	{"tmux screen", ro_terminal},
 	{"vim vi nvim view", ro_editor},
 	{"tee", ro_tee},
