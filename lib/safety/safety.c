@@ -3259,11 +3259,25 @@ void safety_find_scope(struct cmd *c, struct find_scope *fs)
 	fs->first_expr = i < c->ac ? i : c->ac;
 	if (!fs->start_i)
 		classify_x(c->x, ".", false, false, &fs->start);
-	/* A negated test (! -name proc) selects all but a few. */
-	for (; i < c->ac; i++)
-		if (narrowing_at(c->av[i].s, i + 1 < c->ac ? c->av[i + 1].s : NULL) &&
+	/* A negated test (! -name proc) selects all but a few. Each
+	 * branch of an -o outside parentheses must narrow: in -name x -o
+	 * -delete, what fails the test goes on to the action. */
+	bool branch = false, all = true;
+
+	for (int depth = 0; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		depth += !strcmp(s, "(") - !strcmp(s, ")");
+		if (!depth && (!strcmp(s, "-o") || !strcmp(s, "-or"))) {
+			all = all && branch;
+			branch = false;
+			continue;
+		}
+		if (narrowing_at(s, i + 1 < c->ac ? c->av[i + 1].s : NULL) &&
 		    !(i > 1 && (!strcmp(c->av[i - 1].s, "!") || !strcmp(c->av[i - 1].s, "-not"))))
-			fs->narrow = true;
+			branch = true;
+	}
+	fs->narrow = all && branch;
 }
 
 /* find: each -exec command is checked with {} standing for the files
@@ -5522,9 +5536,24 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 			    sw->text_len + 3 < sizeof(text)) {
 				bool narrowed = false;
 
-				for (const struct shell_word *t = sw; t; t = t->next)
-					if (t->text && narrowing_at(t->text, t->next ? t->next->text : NULL))
+				int depth = 0;
+				bool all = true;
+
+				/* Every branch of a top-level -o must narrow, as
+				 * in safety_find_scope. */
+				for (const struct shell_word *t = sw; t; t = t->next) {
+					if (!t->text)
+						continue;
+					depth += !strcmp(t->text, "(") - !strcmp(t->text, ")");
+					if (!depth && (!strcmp(t->text, "-o") || !strcmp(t->text, "-or"))) {
+						all = all && narrowed;
+						narrowed = false;
+						continue;
+					}
+					if (narrowing_at(t->text, t->next ? t->next->text : NULL))
 						narrowed = true;
+				}
+				narrowed = narrowed && all;
 				snprintf(text, sizeof(text), "%s%s", sw->text,
 					 narrowed ? "/\x01" : sw->text[sw->text_len - 1] == '/' ? "*" : every);
 				prev.text = text;
