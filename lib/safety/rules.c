@@ -2219,6 +2219,41 @@ static int m_infra_destroy(struct cmd *c)
 	return -1;
 }
 
+/* Words of cloud CLI commands that open a resource to everyone or hand
+ * out full control: a bucket ACL for anyone, IAM bindings for allUsers,
+ * an ingress rule for all traffic from anywhere, an owner or
+ * administrator role. */
+static const char *const cloud_expose_words[] = {
+	"public-read-write", "allUsers", "allAuthenticatedUsers", "AdministratorAccess",
+	"roles/owner", "roles/editor", "Owner", "Contributor", "User Access Administrator",
+	"--member=allUsers", "--member=allAuthenticatedUsers", "--role=roles/owner",
+	"--role=roles/editor", "--role=Owner",
+};
+
+static int m_cloud_expose(struct cmd *c)
+{
+	bool all_traffic = false, anywhere = false;
+
+	for (size_t i = 1; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		for (size_t k = 0; k < ARRAY_SIZE(cloud_expose_words); k++)
+			if (!strcmp(s, cloud_expose_words[k]) ||
+			    (str_startswith(s, "arn:") && strstr(s, "/AdministratorAccess")) ||
+			    str_startswith(s, "allUsers:") || str_startswith(s, "allAuthenticatedUsers:"))
+				return (int)i;
+		anywhere |= !strcmp(s, "0.0.0.0/0") || !strcmp(s, "::/0") ||
+			    !strcmp(s, "--cidr=0.0.0.0/0") || !strcmp(s, "--source-ranges=0.0.0.0/0");
+		/* --protocol -1 (aws), --allow=all / --rules=all (gcloud),
+		 * every port */
+		all_traffic |= (i > 1 && !strcmp(c->av[i - 1].s, "--protocol") &&
+				(!strcmp(s, "-1") || !strcmp(s, "all"))) ||
+			       !strcmp(s, "--protocol=-1") || !strcmp(s, "--allow=all") ||
+			       !strcmp(s, "--rules=all") || !strcmp(s, "0-65535");
+	}
+	return anywhere && all_traffic ? 0 : -1;
+}
+
 static int m_cloud_delete(struct cmd *c)
 {
 	size_t i;
@@ -2286,11 +2321,12 @@ static const struct {
 	/* PostgreSQL: a whole cluster; a restore that drops what is there
 	 * first */
 	{"pg_dropcluster", ""}, {"pg_restore", "--clean"}, {"pg_restore", "-c"},
+	{"heroku", "pg:reset"},
 };
 #define WIPE_PROGS "rails rake python python3 prisma supabase etcdctl consul zfs timeshift " \
 	"tmutil docker podman virsh npm pnpm yarn git " \
 	"vercel netlify firebase influx kafka-topics kafka-topics.sh vault security kubeadm " \
-	"istioctl velero pg_dropcluster pg_restore"
+	"istioctl velero pg_dropcluster pg_restore heroku"
 
 /* Does c hold pattern: its plain words in order among the operands
  * (from av[from]), its options anywhere? */
@@ -3796,7 +3832,9 @@ const struct rule safety_rules[] = {
 	 "destroys infrastructure", 0},
 	{"k8s-scale-zero", "kubectl oc", m_kube_scale_zero, RISK_HIGH,
 	 "stops every workload of a kind (scaled to zero replicas)", 0},
-	{"cloud-delete", "aws gcloud az gsutil doctl gh heroku fly flyctl rclone", m_cloud_delete, RISK_HIGH,
+	{"cloud-expose", "aws gcloud az gsutil", m_cloud_expose, RISK_HIGH,
+	 "opens a cloud resource to everyone, or grants owner or administrator rights", 0},
+	{"cloud-delete", "aws gcloud az gsutil doctl gh glab heroku fly flyctl rclone", m_cloud_delete, RISK_HIGH,
 	 "deletes cloud resources or data", 0},
 	{"sql-destroy", SQL_CLIENTS, m_sql_destroy, RISK_HIGH,
 	 "drops a database or table, or deletes or overwrites every row of one", 0},
@@ -4085,6 +4123,18 @@ static bool ro_cloud(struct cmd *c)
 {
 	size_t i;
 
+	/* gh api PATH: a GET, unless a method or fields say otherwise. */
+	if (!strcmp(c->prog, "gh") && sub_is(c, subcmd(c), "api")) {
+		struct optit it = OPTIT_INIT;
+		struct opt o;
+
+		while (opt_next(c, &it, &o))
+			if (opt_is(&o, 'f', "raw-field") || opt_is(&o, 'F', "field") ||
+			    opt_is(&o, 0, "input") ||
+			    (opt_is(&o, 'X', "method") && (!o.val || strcasecmp(o.val, "GET"))))
+				return false;
+		return true;
+	}
 	if (!strcmp(c->prog, "rclone"))
 		return sub_is(c, subcmd(c), "ls lsd lsl lsf lsjson size about tree cat check "
 					    "cryptcheck md5sum sha1sum hashsum listremotes version");
