@@ -4170,6 +4170,13 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 		if (info.cls & PROG_SUDO) {
 			c->env.elevated = true;
 			k = skip_opts(c, 1);
+			/* sudo NAME=value... CMD sets the environment, as env
+			 * does. */
+			while (k < c->ac && is_assignment(c->av[k].s)) {
+				if (!(c->av[k].flags & SW_DYNAMIC))
+					check_env_assign(x, &c->av[k]);
+				k++;
+			}
 			if (k >= c->ac) {
 				bool shell = opt_before(c, k, 'i') || opt_before(c, k, 's') ||
 					     !strcmp(prog, "pkexec") || !strcmp(prog, "run0");
@@ -4968,12 +4975,22 @@ static void check_simple(struct sctx *x, const struct shell_node *n, const struc
 			in = &hd;
 		} else if (r->op == SHELL_REDIR_IN && (r->target->flags & SHELL_W_PROCSUB)) {
 			struct sword s1;
+			const struct script *sc = NULL;
 
 			memset(&hd, 0, sizeof(hd));
 			hd.kind = IN_OTHER;
-			if (resolve_word(x, r->target, &s1, 1, &sp, r->start, r->len) == 1 &&
-			    (s1.flags & SW_DOWNLOAD))
-				hd.kind = IN_DOWNLOAD;
+			hd.span_start = r->start;
+			hd.span_len = r->len;
+			if (resolve_word(x, r->target, &s1, 1, &sp, r->start, r->len) == 1) {
+				if (s1.flags & SW_DOWNLOAD)
+					hd.kind = IN_DOWNLOAD;
+				else if ((sc = script_text(x, &s1)) != NULL) {
+					/* sh < <(echo CODE): CODE */
+					hd.kind = IN_TEXT;
+					hd.text = sc->text;
+					hd.text_len = sc->len;
+				}
+			}
 			in = &hd;
 		}
 	}
@@ -5188,6 +5205,29 @@ static void summarize(const struct shell_node *n, int role, struct stdin_info *o
 			if (w->text && w->text[0] == '-')
 				out->verbatim = false;
 	}
+}
+
+/* cat F, where an earlier command wrote F with known text (echo CODE >
+ * F; cat F | sh) or F is <(echo CODE): that text. */
+static const char *cat_file_text(struct sctx *x, const struct shell_node *c, size_t *len)
+{
+	const struct shell_word *w;
+	const struct script *sc;
+	struct strpool sp;
+	struct sword s1;
+
+	if (c->kind != SHELL_SIMPLE || c->redirs || !c->words || !c->words->text ||
+	    strcmp(c->words->text, "cat") || !(w = c->words->next) || w->next ||
+	    (w->text && w->text[0] == '-'))
+		return NULL;
+	sp.used = 0;
+	sp.n_heap = 0;
+	sc = resolve_word(x, w, &s1, 1, &sp, w->start, w->len) == 1 ? script_text(x, &s1) : NULL;
+	sp_release(&sp);
+	if (!sc)
+		return NULL;
+	*len = sc->len;
+	return sc->text;
 }
 
 /* A filter whose words are all static, fed static text (in, or its own
@@ -5514,7 +5554,8 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 			   echo_text_resolved(x, c, text, sizeof(text), &prev.text_len)) {
 			prev.kind = IN_TEXT;
 			prev.text = text;
-		} else if ((here = cat_here_text(c, &here_len)) != NULL) {
+		} else if ((here = cat_here_text(c, &here_len)) != NULL ||
+			   (here = cat_file_text(x, c, &here_len)) != NULL) {
 			prev.kind = IN_TEXT;
 			prev.text = here;
 			prev.text_len = here_len;
