@@ -5713,7 +5713,10 @@ static void walk_node_at(struct sctx *x, const struct shell_node *n, const struc
 			for (w = n->words; w; w = w->next) {
 				if (x->unroll-- <= 0)
 					break;
-				v->known = w->text && !(w->flags & SHELL_W_GLOB);
+				/* A glob stands for each name it matches:
+				 * for f in /etc/ *; do rm "$f" reaches every
+				 * entry of /etc, as rm /etc/ * does. */
+				v->known = w->text != NULL;
 				v->home = (w->flags & SHELL_W_TILDE) != 0;
 				v->has_raw = false;
 				if (w->text) {
