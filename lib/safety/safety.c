@@ -1690,8 +1690,9 @@ static size_t resolve_word(struct sctx *x, const struct shell_word *w, struct sw
 	}
 	memset(&b, 0, sizeof(b));
 	/* A static word's text is no longer than its source; expansions can
-	 * make it longer, up to the cap. */
-	b.cap = w->flags & SHELL_W_DYNAMIC ? MAX_WORD : MIN((size_t)MAX_WORD, w->len + 2);
+	 * make it longer, up to the cap, and so can ~user (/home/user). */
+	b.cap = w->flags & (SHELL_W_DYNAMIC | SHELL_W_TILDE) ? MAX_WORD :
+								  MIN((size_t)MAX_WORD, w->len + 2);
 	b.s = sp_alloc(sp, b.cap);
 	if (!b.s) {
 		out[0].s = "\x01";
