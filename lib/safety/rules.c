@@ -481,6 +481,21 @@ static int m_rm_system(struct cmd *c)
 	return recursive(c) ? any_path(c, p_system) : -1;
 }
 
+/* /usr/local and /opt trees (perm-local's) are locally installed. */
+static bool is_local_tree(const struct sword *w);
+
+static bool p_system_every_file(const struct pinfo *pi, const struct sword *w)
+{
+	return pi->cls == PC_SYSTEM && pi->all && !is_local_tree(w);
+}
+
+/* rm /bin/ *, rm -f /boot/ *: without -r every file of a system dir
+ * still goes (the kernels, every program); only its subdirs stay. */
+static int m_rm_system_all_files(struct cmd *c)
+{
+	return recursive(c) ? -1 : any_path(c, p_system_every_file);
+}
+
 static int m_rm_system_files(struct cmd *c)
 {
 	int i = any_path(c, p_system_file);
@@ -840,7 +855,8 @@ static int write_target(struct cmd *c, bool (*pred)(const struct pinfo *pi, cons
 {
 	int i;
 
-	if (!strcmp(c->prog, "tee")) {
+	/* tee F..., sponge F: every operand is written. */
+	if (!strcmp(c->prog, "tee") || !strcmp(c->prog, "sponge")) {
 		FOR_OPERANDS(c, i)
 			if (pred(safety_path(c, (size_t)i), &c->av[i]))
 				return i;
@@ -1048,8 +1064,14 @@ static int m_break_essential(struct cmd *c)
 
 static int m_truncate_auth(struct cmd *c)
 {
-	if (!strcmp(c->prog, "tee") && (cmd_has_short(c, 'a') || cmd_has_long(c, "--append")))
+	if (safety_prog_in(c->prog, "tee sponge") &&
+	    (cmd_has_short(c, 'a') || cmd_has_long(c, "--append")))
 		return -1;
+	if (!strcmp(c->prog, "sponge"))
+		return write_target(c, p_auth);
+	/* ln -sf /dev/null /etc/passwd, install -m 000 /dev/null F. */
+	if (safety_prog_in(c->prog, "ln install") && cmd_has_arg(c, "/dev/null"))
+		return write_target(c, p_auth);
 	if (safety_prog_in(c->prog, "dd dcfldd dc3dd")) {
 		struct pinfo pi;
 		int i = dd_of(c, &pi);
@@ -3584,7 +3606,7 @@ static int m_exfil(struct cmd *c)
 /* shred and srm destroy what they name as surely as rm, -u or not;
  * rimraf is rm -rf. */
 #define RM "rm unlink shred srm rimraf"
-#define WRITERS "tee cp mv install rsync truncate sed perl"
+#define WRITERS "tee sponge cp mv install rsync truncate sed perl"
 #define FS_REPAIR_PROGS "fsck e2fsck fsck.ext2 fsck.ext3 fsck.ext4 fsck.xfs fsck.vfat fsck.fat " \
 	"fsck.btrfs dosfsck xfs_repair resize2fs tune2fs ntfsfix"
 
@@ -3595,6 +3617,8 @@ const struct rule safety_rules[] = {
 	{"rm-home", RM, m_rm_home, RISK_CRITICAL, "deletes a whole home directory", 0},
 	{"rm-home-files", RM, m_rm_home_files, RISK_HIGH, "deletes the files of a home directory", 0},
 	{"rm-system", RM, m_rm_system, RISK_CRITICAL, "deletes a system directory", 0},
+	{"rm-system-all-files", RM, m_rm_system_all_files, RISK_CRITICAL,
+	 "deletes every file in a system directory", 0},
 	{"rm-auth", RM, m_rm_auth, RISK_CRITICAL, "deletes the files that control logins", 0},
 	{"rm-system-file", RM, m_rm_system_files, RISK_HIGH, "deletes system files", 0},
 	{"rm-device", "rm unlink", m_rm_device, RISK_HIGH, "deletes a device node", 0},
@@ -3664,9 +3688,10 @@ const struct rule safety_rules[] = {
 	/* system and start-up files */
 	{"break-essential", "rm unlink shred truncate srm mv cp ln install tee dd dcfldd dc3dd chmod",
 	 m_break_essential, RISK_CRITICAL,
-	 "deletes, replaces or disables a program the system needs to run, boot or give root",
+	 "deletes, replaces or disables what the system needs to boot, run programs or give root",
 	 0},
-	{"truncate-auth", "tee truncate cp dd dcfldd dc3dd", m_truncate_auth, RISK_CRITICAL,
+	{"truncate-auth", "tee sponge truncate cp ln install dd dcfldd dc3dd", m_truncate_auth,
+	 RISK_CRITICAL,
 	 "empties or overwrites a file that controls logins (passwd, shadow, sudoers)", 0},
 	{"write-auth", WRITERS, m_write_auth, RISK_HIGH,
 	 "changes a file that controls logins (passwd, shadow, sudoers)", 0},

@@ -364,9 +364,10 @@ static const char *const auth_files[] = {
 	"/private/etc/master.passwd", "/etc/sudoers.d", "/etc/login.defs",
 };
 
-/* Programs and libraries without which the system cannot boot, log in
- * or become root: /bin/sh runs every script, sudo and su give root, init
- * starts everything, the dynamic loader and libc run every program. */
+/* Programs, libraries and dirs without which the system cannot boot,
+ * log in or become root: /bin/sh runs every script, sudo and su give
+ * root, init starts everything, the dynamic loader and libc run every
+ * program, the boot loader and kernel modules boot it. */
 static const char *const essential_files[] = {
 	"/bin/sh", "/bin/bash", "/bin/dash", "/usr/bin/sh", "/usr/bin/bash", "/usr/bin/dash",
 	"/usr/bin/sudo", "/bin/su", "/usr/bin/su", "/bin/login", "/usr/bin/login",
@@ -375,6 +376,9 @@ static const char *const essential_files[] = {
 	"/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.6",
 	"/lib/aarch64-linux-gnu/libc.so.6", "/usr/lib/libc.so.6", "/usr/lib/dyld",
 	"/bin/zsh", "/usr/bin/zsh",
+	/* and what booting and installing software rest on */
+	"/lib/modules", "/usr/lib/modules", "/boot/efi", "/boot/efi/EFI", "/boot/grub",
+	"/boot/grub2", "/var/lib/dpkg", "/var/lib/rpm",
 };
 
 /* Items of a home directory that hold keys or run at login: the item and
@@ -703,7 +707,7 @@ static void classify_norm(const char *norm, struct pinfo *pi)
 		if (!strncmp(dir, auth_files[k], n) && (dir[n] == '\0' || dir[n] == '/'))
 			pi->auth = true;
 	}
-	if (!star && dir[1] && strchr("bslu", dir[1]))
+	if (!star && dir[1] && strchr("bsluv", dir[1]))
 		pi->essential = in_list(dir, strlen(dir), essential_files,
 					ARRAY_SIZE(essential_files));
 	/* On a mounted volume: its top (/mnt/usb) is a whole disk's files,
