@@ -4129,6 +4129,15 @@ static bool ro_simple_sub(struct cmd *c)
 				  "check can-i print-default -l -L -S -n --list -s");
 }
 
+/* gzip -dc, xz -l, zstd -t: to stdout, a listing or a test; without
+ * them a compressor replaces its input file. */
+static bool ro_compress(struct cmd *c)
+{
+	return cmd_has_short(c, 'c') || cmd_has_long(c, "--stdout") ||
+	       cmd_has_long(c, "--to-stdout") || cmd_has_short(c, 'l') ||
+	       cmd_has_long(c, "--list") || cmd_has_short(c, 't') || cmd_has_long(c, "--test");
+}
+
 /* Tools whose listing subcommands read: vagrant status, crictl ps,
  * ctr images ls, hdiutil info. */
 static bool ro_tool_listing(struct cmd *c)
@@ -4743,6 +4752,7 @@ static const struct ro read_only[] = {
 	 "setenforce getenforce sestatus zpool zfs etcdctl", ro_simple_sub},
 	{"aws gcloud az gsutil doctl gh rclone", ro_cloud},
 	{"vagrant crictl ctr hdiutil", ro_tool_listing},
+	{"gzip gunzip bzip2 bunzip2 xz unxz zstd unzstd lz4 pigz", ro_compress},
 	{"tmux screen", ro_terminal},
 	{"vim vi nvim view", ro_editor},
 	{"tee", ro_tee},
