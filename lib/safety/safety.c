@@ -792,6 +792,10 @@ static void classify_in(const char *path, bool home, bool glob, const char *cwd,
 			pi->all = true;
 		return;
 	}
+	/* /home/$USER, /Users/$(whoami): a whole home, whoever's (all of
+	 * them when the name is empty). */
+	if ((!strcmp(norm, "/home/\x01") || !strcmp(norm, "/Users/\x01")) && pi->cls == PC_HOME)
+		return;
 	/* A path with unknown parts after a known prefix: judge the prefix,
 	 * but never as the dir itself. */
 	if (strchr(norm, SW_UNKNOWN_CH) && norm[0] != '?') {
