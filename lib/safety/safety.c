@@ -2088,13 +2088,12 @@ static void check_assign(struct sctx *x, const struct shell_word *w)
 			{"LD_AUDIT", "every program started loads the library"},
 		};
 		const char *val = w->text + nl + 1;
+		char msg[192];
 
 		for (size_t k = 0; k < ARRAY_SIZE(load_vars); k++) {
 			if (strlen(load_vars[k].name) != nl || memcmp(p->text, load_vars[k].name, nl) ||
 			    !*val || (k == 1 && !strpbrk(val, "/$`")))
 				continue;
-			char msg[192];
-
 			snprintf(msg, sizeof(msg), "%s %s", load_vars[k].what, val);
 			add_reason(x, "load-code", RISK_MODERATE, w->start, w->len, msg);
 			if (k < 2 && strpbrk(val, "$`")) {
@@ -2512,7 +2511,7 @@ static void run_remote(struct cmd *c, size_t from, size_t to, struct strpool *sp
 	c->env.elevated = false;
 	x->v->risk = RISK_SAFE;
 	c->ac = to;
-	run_code_words(c, from, sp, "ssh");
+	run_code_words(c, from, sp, c->prog);
 	c->ac = ac;
 	if (x->v->risk >= RISK_MODERATE)
 		safety_add(c, (int)from, rule, RISK_MODERATE, "runs a command on %s%s",
@@ -2535,23 +2534,22 @@ static bool fleet_command(struct cmd *c, struct strpool *sp)
 	if (!strcmp(c->prog, "ansible")) {
 		struct optit it = OPTIT_INIT;
 		struct opt o;
-		const struct opt *code = NULL;
-		struct opt a;
+		size_t code = 0;
 		bool shell_mod = true;
 
+		/* -a CODE runs as a command with the default module
+		 * (command) and with shell, raw and script. */
 		while (opt_next(c, &it, &o)) {
 			if (opt_is(&o, 'm', "module-name") && o.val)
 				shell_mod = safety_prog_in(o.val, "shell command raw script "
 							   "ansible.builtin.shell ansible.builtin.command "
 							   "ansible.builtin.raw win_shell win_command");
-			if (opt_is(&o, 'a', "args") && o.val && o.val_i < c->ac) {
-				a = o;
-				code = &a;
-			}
+			if (opt_is(&o, 'a', "args") && o.val && o.val_i < c->ac)
+				code = o.val_i;
 		}
 		if (!code || !shell_mod)
 			return false;
-		run_remote(c, code->val_i, code->val_i + 1, sp, "fleet-remote", c->av[t].s);
+		run_remote(c, code, code + 1, sp, "fleet-remote", c->av[t].s);
 		return true;
 	}
 	if (str_startswith(c->prog, "salt")) {
@@ -5159,18 +5157,21 @@ static bool echo_text_resolved(struct sctx *x, const struct shell_node *c, char 
  * find are filled in by walk_pipeline). */
 static void summarize(const struct shell_node *n, int role, struct stdin_info *out)
 {
+	const struct shell_word *w;
+	const char *p;
+	bool cat;
+
 	memset(out, 0, sizeof(*out));
 	out->kind = role == ROLE_DOWNLOAD ? IN_DOWNLOAD : IN_OTHER;
 	out->span_start = n->start;
 	out->span_len = n->len;
-	if (n->kind == SHELL_SIMPLE && n->words && n->words->text &&
-	    !strcmp(base_name(n->words->text), "find"))
+	if (n->kind != SHELL_SIMPLE || !n->words || !n->words->text)
+		return;
+	p = base_name(n->words->text);
+	if (!strcmp(p, "find"))
 		out->kind = IN_PATHS;
 	/* ls alone prints every name in the current dir. */
-	if (n->kind == SHELL_SIMPLE && n->words && n->words->text &&
-	    !strcmp(base_name(n->words->text), "ls")) {
-		const struct shell_word *w;
-
+	if (!strcmp(p, "ls")) {
 		for (w = n->words->next; w && w->text && w->text[0] == '-' && w->text[1]; w = w->next)
 			;
 		if (!w) {
@@ -5180,39 +5181,24 @@ static void summarize(const struct shell_node *n, int role, struct stdin_info *o
 			out->path_flags = SW_EVERY;
 		}
 	}
-	if (n->kind == SHELL_SIMPLE && n->words && n->words->text &&
-	    (safety_prog_class(base_name(n->words->text)) & PROG_DECODE))
+	if (safety_prog_class(p) & PROG_DECODE)
 		out->kind = IN_DECODED;
+	cat = !strcmp(p, "cat");
 	/* Output without end: yes, seq ... inf, cat /dev/zero. */
-	if (n->kind == SHELL_SIMPLE && n->words && n->words->text) {
-		const char *p = base_name(n->words->text);
-		const struct shell_word *w;
-
-		if (!strcmp(p, "yes"))
-			out->endless = true;
-		for (w = n->words->next; w && !out->endless; w = w->next)
-			if (w->text && ((!strcmp(p, "seq") && (!strcmp(w->text, "inf") ||
-							     !strcmp(w->text, "infinity"))) ||
-					(!strcmp(p, "cat") && (!strcmp(w->text, "/dev/zero") ||
-							     !strcmp(w->text, "/dev/urandom") ||
-							     !strcmp(w->text, "/dev/random")))))
-				out->endless = true;
-	}
+	out->endless = !strcmp(p, "yes");
 	/* echo "$CMD", printf '%s' "$CMD": a variable's text as it is, as
-	 * sh -c "$CMD" would run it. */
-	if (n->kind == SHELL_SIMPLE && n->words && n->words->text &&
-	    safety_prog_in(n->words->text, "echo printf"))
-		out->verbatim = true;
-	/* cat FILE...: the files' text as it is, as if the shell read
-	 * them itself (sh FILE). */
-	if (n->kind == SHELL_SIMPLE && n->words && n->words->text && n->words->next &&
-	    !strcmp(base_name(n->words->text), "cat")) {
-		const struct shell_word *w;
-
-		out->verbatim = true;
-		for (w = n->words->next; w; w = w->next)
-			if (w->text && w->text[0] == '-')
-				out->verbatim = false;
+	 * sh -c "$CMD" would run it; cat FILE...: the files' text as it is,
+	 * as if the shell read them itself (sh FILE). */
+	out->verbatim = !strcmp(p, "echo") || !strcmp(p, "printf") || (cat && n->words->next);
+	for (w = n->words->next; w; w = w->next) {
+		if (!w->text)
+			continue;
+		if ((!strcmp(p, "seq") && (!strcmp(w->text, "inf") || !strcmp(w->text, "infinity"))) ||
+		    (cat && (!strcmp(w->text, "/dev/zero") || !strcmp(w->text, "/dev/urandom") ||
+			     !strcmp(w->text, "/dev/random"))))
+			out->endless = true;
+		if (cat && w->text[0] == '-')
+			out->verbatim = false; /* cat -v, cat -A rewrite */
 	}
 }
 
