@@ -1406,8 +1406,11 @@ static const char *static_cmdsub(struct sctx *x, const struct shell_node *sub, s
 		*len = strlen(x->cwd[0] ? x->cwd : ".");
 		return x->cwd[0] ? x->cwd : ".";
 	}
+	/* $(which rm), $(command -v rm), $(type -P rm): the program's
+	 * path, which runs as the program. */
 	w = s->words->next;
-	if (w && w->text && !strcmp(prog, "command") && !strcmp(w->text, "-v"))
+	if (w && w->text && ((!strcmp(prog, "command") && !strcmp(w->text, "-v")) ||
+			     (!strcmp(prog, "type") && safety_prog_in(w->text, "-P -p"))))
 		w = w->next;
 	else if (strcmp(prog, "which") != 0)
 		w = NULL;
