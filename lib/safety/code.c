@@ -655,6 +655,9 @@ static const char *const shell_calls[] = {
 	"check_call", "call", "run", "getoutput", "getstatusoutput", "execute", "capture2",
 	"capture2e", "capture3", "system2", "execvp", "execv", "execl", "execlp", "execve",
 	"spawnl", "spawnlp", "spawnv", "spawnvp", "do shell script",
+	/* Emacs Lisp: (shell-command "CMD"), also -to-string, async-,
+	 * call-process-, start-process- (whose NAME BUFFER come first). */
+	"shell-command", "shell-command-to-string",
 };
 
 static bool is_call(const struct scan *s, const char *p, const char *name, const char **after)

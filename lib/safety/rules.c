@@ -105,6 +105,19 @@ const struct optspec safety_optspecs[] = {
 	 "certificate-authority client-certificate client-key request-timeout cache-dir "
 	 "tls-server-name", false},
 	{"helm", NULL, "n", "namespace kube-context kubeconfig registry-config", false},
+	/* Tools that run one command on many hosts. */
+	{"pdsh", NULL, "wxgXlRftuN", "", false},
+	{"pssh parallel-ssh", NULL, "hHlpoetOxX",
+	 "hosts host user par outdir errdir timeout option extra-args extra-arg", false},
+	{"clush", NULL, "wxgXlfFtuoOR",
+	 "nodes exclude group user fanout topology connect_timeout command_timeout options "
+	 "worker", false},
+	{"ansible", NULL, "aMmiecfBPtuTkKbl",
+	 "args module-name module-path inventory extra-vars connection forks background "
+	 "poll tree user timeout become-method become-user limit vault-id private-key",
+	 false},
+	{"salt salt-ssh", NULL, "tLEGIgNRCSt",
+	 "timeout out out-file return batch-size", false},
 	{"systemctl", NULL, "HMptnos",
 	 "host machine property type state signal kill-whom root output lines job-mode "
 	 "what", false},
@@ -255,8 +268,9 @@ static const struct {
 	{PROG_OUTFILE, "curl wget sort gpg gpg2 openssl"},
 	/* The programs of code_opts in safety.c, and git (-c KEY=VALUE). */
 	{PROG_CODEOPT, "tar gtar bsdtar zip rsync vim vi nvim view vimdiff ex gvim less more ssh "
-		       "scp sftp autossh gdb git man"},
+		       "scp sftp autossh gdb git man emacs emacsclient"},
 	{PROG_SUDO, "sudo doas pkexec run0"},
+	{PROG_FLEET, "pdsh pssh parallel-ssh clush ansible salt salt-ssh"},
 	{PROG_WRAPPER, "nice nohup command builtin exec time stdbuf ionice chrt taskset setsid coproc "
 		       "unbuffer caffeinate nocache catchsegv strace ltrace torsocks proxychains "
 		       "proxychains4 firejail rlwrap systemd-run doppler op nsenter unshare valgrind "
@@ -467,6 +481,21 @@ static int m_rm_system(struct cmd *c)
 	return recursive(c) ? any_path(c, p_system) : -1;
 }
 
+/* /usr/local and /opt trees (perm-local's) are locally installed. */
+static bool is_local_tree(const struct sword *w);
+
+static bool p_system_every_file(const struct pinfo *pi, const struct sword *w)
+{
+	return pi->cls == PC_SYSTEM && pi->all && !is_local_tree(w);
+}
+
+/* rm /bin/ *, rm -f /boot/ *: without -r every file of a system dir
+ * still goes (the kernels, every program); only its subdirs stay. */
+static int m_rm_system_all_files(struct cmd *c)
+{
+	return recursive(c) ? -1 : any_path(c, p_system_every_file);
+}
+
 static int m_rm_system_files(struct cmd *c)
 {
 	int i = any_path(c, p_system_file);
@@ -552,7 +581,8 @@ static bool find_deletes(const struct cmd *c)
 			continue;
 		prog = strrchr(c->av[i + 1].s, '/');
 		prog = prog ? prog + 1 : c->av[i + 1].s;
-		if (!safety_prog_in(prog, "rm unlink shred srm"))
+		/* truncate -s 0 {} keeps the names and empties them all. */
+		if (!safety_prog_in(prog, "rm unlink shred srm truncate"))
 			continue;
 		for (j = i + 2; j < c->ac && strcmp(c->av[j].s, ";"); j++)
 			if (!strcmp(c->av[j].s, "{}"))
@@ -719,10 +749,45 @@ static bool partition_listing(const struct cmd *c)
 	return false;
 }
 
+/* Is line (trimmed of blanks) one of text's lines? */
+static bool text_has_line(const char *text, const char *line)
+{
+	size_t n = strlen(line);
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		p += strspn(p, " \t");
+		if (!strncmp(p, line, n) && (!p[n] || strchr(" \t\r\n", p[n])))
+			return true;
+	}
+	return false;
+}
+
+/* Filesystem repair and resize tools, except in their read-only forms
+ * (fsck -n, xfs_repair -n, tune2fs -l): they rewrite a filesystem's
+ * metadata in place, and lose data when it is mounted, when a repair
+ * throws the log away (xfs_repair -L) or when it is shrunk too far. */
+static int m_fs_repair(struct cmd *c)
+{
+	if (!strcmp(c->prog, "tune2fs") && cmd_has_short(c, 'l'))
+		return -1;
+	if (strcmp(c->prog, "resize2fs") && strcmp(c->prog, "tune2fs") &&
+	    (cmd_has_short(c, 'n') || cmd_has_short(c, 'N') || cmd_has_long(c, "--dry-run")))
+		return -1;
+	if (!strcmp(c->prog, "resize2fs") && cmd_has_short(c, 'P'))
+		return -1; /* prints the minimum size */
+	return m_any_device(c);
+}
+
 static int m_partition_destroy(struct cmd *c)
 {
 	if (partition_listing(c))
 		return -1;
+	/* fdisk DEV fed a script (printf 'o\nw\n' | fdisk DEV): a "w"
+	 * line writes what the script made; a script not known may. */
+	if (safety_prog_in(c->prog, "fdisk gdisk") && c->in && c->in->kind != IN_NONE &&
+	    !(c->in->kind == IN_FILE && !strcmp(c->in->text, "/dev/null")) &&
+	    (c->in->kind != IN_TEXT || !c->in->text || text_has_line(c->in->text, "w")))
+		return m_any_device(c);
 	if (!strcmp(c->prog, "sgdisk") || !strcmp(c->prog, "sfdisk") ||
 	    (!strcmp(c->prog, "parted") && (cmd_has_arg(c, "mklabel") || cmd_has_arg(c, "mktable") ||
 					    cmd_has_arg(c, "rm") || cmd_has_arg(c, "mkpart"))))
@@ -790,7 +855,8 @@ static int write_target(struct cmd *c, bool (*pred)(const struct pinfo *pi, cons
 {
 	int i;
 
-	if (!strcmp(c->prog, "tee")) {
+	/* tee F..., sponge F: every operand is written. */
+	if (!strcmp(c->prog, "tee") || !strcmp(c->prog, "sponge")) {
 		FOR_OPERANDS(c, i)
 			if (pred(safety_path(c, (size_t)i), &c->av[i]))
 				return i;
@@ -932,10 +998,86 @@ static int m_write_sysrq(struct cmd *c)
 	return write_target(c, p_sysrq);
 }
 
+static bool p_essential(const struct pinfo *pi, const struct sword *w)
+{
+	(void)w;
+	return pi->essential;
+}
+
+/* Deleting, moving away, replacing or emptying a file the system needs
+ * (rm /bin/sh, ln -sf /bin/false /bin/sh, mv /usr/bin/sudo x), or taking
+ * its execute or setuid bit (chmod 000 /usr/bin/sudo, chmod u-s). */
+static int m_break_essential(struct cmd *c)
+{
+	if (safety_prog_in(c->prog, "rm unlink shred truncate srm mv"))
+		return any_path(c, p_essential);
+	if (safety_prog_in(c->prog, "cp ln install tee")) {
+		/* ln -sf /bin/dash /bin/sh puts another shell there, as
+		 * dpkg-reconfigure dash does. */
+		int src = cmd_operand(c, 0);
+
+		if (src >= 0 && strcmp(c->prog, "tee")) {
+			const char *b = strrchr(c->av[src].s, '/');
+
+			b = b ? b + 1 : c->av[src].s;
+			if (safety_is_shell(b) || !strcmp(b, "busybox"))
+				return -1;
+		}
+		return write_target(c, p_essential);
+	}
+	if (safety_prog_in(c->prog, "dd dcfldd dc3dd")) {
+		struct pinfo pi;
+		int i = dd_of(c, &pi);
+
+		return i >= 0 && pi.essential ? i : -1;
+	}
+	if (!strcmp(c->prog, "chmod")) {
+		const char *s = NULL;
+		size_t m;
+
+		/* The mode: the first word that is one (-x looks like an
+		 * option but is a mode). */
+		for (m = 1; m < c->ac && !s; m++) {
+			const char *t = c->av[m].s, *op = t + strspn(t, "ugoa");
+
+			if ((isdigit((unsigned char)t[0]) && strspn(t, "01234567") == strlen(t)) ||
+			    (strchr("-+=", *op) && *op && op[1] && strspn(op + 1, "rwxXst") == strlen(op + 1)))
+				s = t;
+		}
+		if (!s)
+			return -1;
+		/* A mode that takes x or s away: an owner digit without x
+		 * (000, 644), or -x, -s, or = without x. */
+		if (isdigit((unsigned char)s[0])) {
+			size_t n = strlen(s);
+
+			if (n < 3 || ((s[n - 3] - '0') & 1))
+				return -1;
+		} else if (!(strchr(s, '-') && strpbrk(s, "xs")) &&
+			   !(strchr(s, '=') && !strchr(s, 'x'))) {
+			return -1;
+		}
+		return any_path(c, p_essential);
+	}
+	return -1;
+}
+
 static int m_truncate_auth(struct cmd *c)
 {
-	if (!strcmp(c->prog, "tee") && (cmd_has_short(c, 'a') || cmd_has_long(c, "--append")))
+	if (safety_prog_in(c->prog, "tee sponge") &&
+	    (cmd_has_short(c, 'a') || cmd_has_long(c, "--append")))
 		return -1;
+	if (!strcmp(c->prog, "sponge"))
+		return write_target(c, p_auth);
+	/* ln -sf /dev/null /etc/passwd, install -m 000 /dev/null F. */
+	if (safety_prog_in(c->prog, "ln install") && cmd_has_arg(c, "/dev/null"))
+		return write_target(c, p_auth);
+	if (safety_prog_in(c->prog, "dd dcfldd dc3dd")) {
+		struct pinfo pi;
+		int i = dd_of(c, &pi);
+
+		return i >= 0 && pi.auth ? i : -1;
+	}
 	if (!strcmp(c->prog, "truncate"))
 		return any_path(c, p_auth);
 	if (!strcmp(c->prog, "cp") && cmd_has_arg(c, "/dev/null"))
@@ -1166,15 +1308,34 @@ static int perm_target(struct cmd *c, bool (*pred)(const struct pinfo *pi, const
 	return -1;
 }
 
+/* /usr/local and /opt themselves, or a dir of theirs the system lists
+ * (/usr/local/bin): locally installed software, which a user may own
+ * (sudo chown -R $(whoami) /usr/local is Homebrew's old advice). */
+static bool is_local_tree(const struct sword *w)
+{
+	return !(w->flags & SW_DYNAMIC) &&
+	       (str_startswith(w->s, "/usr/local") || str_startswith(w->s, "/opt")) &&
+	       !strstr(w->s, "..");
+}
+
 static bool p_root_system(const struct pinfo *pi, const struct sword *w)
 {
-	(void)w;
-	return pi->cls == PC_ROOT || pi->cls == PC_SYSTEM;
+	return (pi->cls == PC_ROOT || pi->cls == PC_SYSTEM) && !is_local_tree(w);
+}
+
+static bool p_local_tree(const struct pinfo *pi, const struct sword *w)
+{
+	return pi->cls == PC_SYSTEM && is_local_tree(w);
 }
 
 static int m_perm_root(struct cmd *c)
 {
 	return recursive(c) ? perm_target(c, p_root_system) : -1;
+}
+
+static int m_perm_local(struct cmd *c)
+{
+	return recursive(c) ? perm_target(c, p_local_tree) : -1;
 }
 
 /* chmod u-s "/$X", or find / ... -exec chmod {}: files anywhere below /. */
@@ -1644,13 +1805,35 @@ static int m_mount_any(struct cmd *c)
 static int m_firewall_drop_all(struct cmd *c)
 {
 	size_t i;
+	int chain = -1;
+	bool drop = false;
 
 	for (i = 1; i + 2 < c->ac; i++)
 		if ((!strcmp(c->av[i].s, "-P") || !strcmp(c->av[i].s, "--policy")) &&
 		    safety_prog_in(c->av[i + 1].s, "INPUT OUTPUT") &&
 		    safety_prog_in(c->av[i + 2].s, "DROP REJECT"))
 			return (int)i;
-	return -1;
+	/* -A INPUT -j DROP with no match (-p, -s, --dport, -m, -i...):
+	 * a rule that drops everything, as the policy would. */
+	for (i = 1; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		if (safety_prog_in(s, "-A --append -I --insert") && i + 1 < c->ac &&
+		    safety_prog_in(c->av[i + 1].s, "INPUT OUTPUT")) {
+			chain = (int)i;
+			i++;
+			if (i + 1 < c->ac && isdigit((unsigned char)c->av[i + 1].s[0]))
+				i++; /* -I INPUT 1 */
+		} else if (safety_prog_in(s, "-j --jump") && i + 1 < c->ac) {
+			drop = safety_prog_in(c->av[i + 1].s, "DROP REJECT");
+			i++;
+		} else if (safety_prog_in(s, "-t --table -w --wait")) {
+			i += strcmp(s, "-w") && strcmp(s, "--wait");
+		} else if (s[0] == '-') {
+			return -1; /* a match: only some traffic */
+		}
+	}
+	return chain >= 0 && drop ? chain : -1;
 }
 
 static int m_firewall_panic(struct cmd *c)
@@ -1920,6 +2103,11 @@ static int m_docker_prune_all(struct cmd *c)
 {
 	size_t s2, i = docker_sub(c, &s2);
 
+	/* docker-compose down -v, the older spelling of docker compose. */
+	if (!strcmp(c->prog, "docker-compose"))
+		return sub_is(c, i, "down") && (cmd_has_short(c, 'v') || cmd_has_long(c, "--volumes"))
+			       ? (int)i : -1;
+
 	if (sub_is(c, i, "system") && sub_is(c, s2, "prune") &&
 	    (cmd_has_short(c, 'a') || cmd_has_long(c, "--all") || cmd_has_long(c, "--volumes")))
 		return (int)i;
@@ -2023,19 +2211,82 @@ static int m_kube_delete_all(struct cmd *c)
 	       cmd_has_short(c, 'A') ? (int)i : -1;
 }
 
+/* kubectl scale --all --replicas=0 (or -A): every workload of a kind
+ * stopped at once, an outage. */
+static int m_kube_scale_zero(struct cmd *c)
+{
+	size_t i = kube_sub(c);
+
+	if (!sub_is(c, i, "scale") || !(cmd_has_long(c, "--all") || cmd_has_short(c, 'A') ||
+					cmd_has_long(c, "--all-namespaces")))
+		return -1;
+	return cmd_has_arg(c, "--replicas=0") ||
+	       (cmd_has_arg(c, "--replicas") && cmd_has_arg(c, "0")) ? (int)i : -1;
+}
+
 static int m_infra_destroy(struct cmd *c)
 {
 	size_t i = subcmd(c);
 
 	if (sub_is(c, i, "destroy"))
 		return (int)i;
-	return sub_is(c, i, "apply") && cmd_has_arg(c, "-destroy") ? (int)i : -1;
+	if (!sub_is(c, i, "apply"))
+		return -1;
+	/* apply -replace=ADDR destroys ADDR (a database, a disk) and makes
+	 * a new, empty one. */
+	for (size_t k = i + 1; k < c->ac; k++)
+		if (!strcmp(c->av[k].s, "-destroy") || str_startswith(c->av[k].s, "-replace") ||
+		    str_startswith(c->av[k].s, "--replace"))
+			return (int)k;
+	return -1;
+}
+
+/* Words of cloud CLI commands that open a resource to everyone or hand
+ * out full control: a bucket ACL for anyone, IAM bindings for allUsers,
+ * an ingress rule for all traffic from anywhere, an owner or
+ * administrator role. */
+static const char *const cloud_expose_words[] = {
+	"public-read-write", "allUsers", "allAuthenticatedUsers", "AdministratorAccess",
+	"roles/owner", "roles/editor", "Owner", "Contributor", "User Access Administrator",
+	"--member=allUsers", "--member=allAuthenticatedUsers", "--role=roles/owner",
+	"--role=roles/editor", "--role=Owner",
+};
+
+static int m_cloud_expose(struct cmd *c)
+{
+	bool all_traffic = false, anywhere = false;
+
+	for (size_t i = 1; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		for (size_t k = 0; k < ARRAY_SIZE(cloud_expose_words); k++)
+			if (!strcmp(s, cloud_expose_words[k]) ||
+			    (str_startswith(s, "arn:") && strstr(s, "/AdministratorAccess")) ||
+			    str_startswith(s, "allUsers:") || str_startswith(s, "allAuthenticatedUsers:"))
+				return (int)i;
+		anywhere |= !strcmp(s, "0.0.0.0/0") || !strcmp(s, "::/0") ||
+			    !strcmp(s, "--cidr=0.0.0.0/0") || !strcmp(s, "--source-ranges=0.0.0.0/0");
+		/* --protocol -1 (aws), --allow=all / --rules=all (gcloud),
+		 * every port */
+		all_traffic |= (i > 1 && !strcmp(c->av[i - 1].s, "--protocol") &&
+				(!strcmp(s, "-1") || !strcmp(s, "all"))) ||
+			       !strcmp(s, "--protocol=-1") || !strcmp(s, "--allow=all") ||
+			       !strcmp(s, "--rules=all") || !strcmp(s, "0-65535");
+	}
+	return anywhere && all_traffic ? 0 : -1;
 }
 
 static int m_cloud_delete(struct cmd *c)
 {
 	size_t i;
 
+	/* rclone purge|delete|rmdirs PATH deletes what is below it (one
+	 * file: deletefile). rclone sync, like aws s3 sync --delete and
+	 * rsync --delete, is the usual way to publish a folder: moderate. */
+	if (!strcmp(c->prog, "rclone")) {
+		i = subcmd(c);
+		return sub_is(c, i, "purge delete rmdirs") ? (int)i : -1;
+	}
 	for (i = 1; i < c->ac; i++) {
 		const char *s = c->av[i].s;
 
@@ -2049,7 +2300,8 @@ static int m_cloud_delete(struct cmd *c)
 		    (!strcmp(s, "rb") || (!strcmp(s, "rm") && (cmd_has_short(c, 'r') ||
 		     cmd_has_short(c, 'R') || cmd_has_long(c, "--recursive")))))
 			return (int)i;
-		if (str_icontains(s, "delete") || str_icontains(s, "terminate") ||
+		if (str_icontains(s, "delete") || str_icontains(s, "deletion") ||
+		    str_icontains(s, "terminate") ||
 		    str_icontains(s, "destroy") || !strcmp(s, "purge"))
 			return (int)i;
 	}
@@ -2081,10 +2333,22 @@ static const struct {
 	{"git", "stash drop"}, {"git", "stash clear"},
 	{"vercel", "remove"}, {"netlify", "sites:delete"}, {"firebase", "firestore:delete"},
 	{"firebase", "database:remove"},
+	/* data stores and platforms: a bucket, a topic, a secrets engine
+	 * or a keychain with what it holds; a node's cluster state; a mesh
+	 * or every backup */
+	{"influx", "bucket delete"}, {"kafka-topics kafka-topics.sh", "--delete"},
+	{"vault", "secrets disable"}, {"vault", "kv destroy"}, {"vault", "kv metadata delete"},
+	{"security", "delete-keychain"}, {"kubeadm", "reset"},
+	{"istioctl", "uninstall --purge"}, {"velero", "delete --all"},
+	/* PostgreSQL: a whole cluster; a restore that drops what is there
+	 * first */
+	{"pg_dropcluster", ""}, {"pg_restore", "--clean"}, {"pg_restore", "-c"},
+	{"heroku", "pg:reset"},
 };
 #define WIPE_PROGS "rails rake python python3 prisma supabase etcdctl consul zfs timeshift " \
 	"tmutil docker podman virsh npm pnpm yarn git " \
-	"vercel netlify firebase"
+	"vercel netlify firebase influx kafka-topics kafka-topics.sh vault security kubeadm " \
+	"istioctl velero pg_dropcluster pg_restore heroku"
 
 /* Does c hold pattern: its plain words in order among the operands
  * (from av[from]), its options anywhere? */
@@ -2613,7 +2877,7 @@ static int m_pkg_force(struct cmd *c)
 	if (!pkg_removing(c, &verb))
 		return -1;
 	return cmd_has_long(c, "--nodeps") || cmd_has_long(c, "--force-all") ||
-	       cmd_has_long(c, "--force-depends") ||
+	       cmd_has_long(c, "--force-depends") || cmd_has_long(c, "--ignore-dependencies") ||
 	       (cmd_has_short(c, 'd') && !strcmp(c->prog, "pacman"))
 		       ? 0 : -1;
 }
@@ -3342,7 +3606,9 @@ static int m_exfil(struct cmd *c)
 /* shred and srm destroy what they name as surely as rm, -u or not;
  * rimraf is rm -rf. */
 #define RM "rm unlink shred srm rimraf"
-#define WRITERS "tee cp mv install rsync truncate sed perl"
+#define WRITERS "tee sponge cp mv install rsync truncate sed perl"
+#define FS_REPAIR_PROGS "fsck e2fsck fsck.ext2 fsck.ext3 fsck.ext4 fsck.xfs fsck.vfat fsck.fat " \
+	"fsck.btrfs dosfsck xfs_repair resize2fs tune2fs ntfsfix"
 
 const struct rule safety_rules[] = {
 	/* deleting files */
@@ -3351,6 +3617,8 @@ const struct rule safety_rules[] = {
 	{"rm-home", RM, m_rm_home, RISK_CRITICAL, "deletes a whole home directory", 0},
 	{"rm-home-files", RM, m_rm_home_files, RISK_HIGH, "deletes the files of a home directory", 0},
 	{"rm-system", RM, m_rm_system, RISK_CRITICAL, "deletes a system directory", 0},
+	{"rm-system-all-files", RM, m_rm_system_all_files, RISK_CRITICAL,
+	 "deletes every file in a system directory", 0},
 	{"rm-auth", RM, m_rm_auth, RISK_CRITICAL, "deletes the files that control logins", 0},
 	{"rm-system-file", RM, m_rm_system_files, RISK_HIGH, "deletes system files", 0},
 	{"rm-device", "rm unlink", m_rm_device, RISK_HIGH, "deletes a device node", 0},
@@ -3398,7 +3666,10 @@ const struct rule safety_rules[] = {
 	{"erase-device", "cryptsetup nvme hdparm pvcreate badblocks mdadm asr gpart", m_erase_verb,
 	 RISK_CRITICAL,
 	 "erases or reformats a disk: everything on it is lost", 0},
-	{"partition-destroy", "sgdisk sfdisk parted", m_partition_destroy, RISK_CRITICAL,
+	{"fs-repair", FS_REPAIR_PROGS, m_fs_repair, RISK_HIGH,
+	 "repairs, resizes or retunes a filesystem in place: data can be lost, above all when "
+	 "it is mounted", 0},
+	{"partition-destroy", "sgdisk sfdisk parted fdisk gdisk", m_partition_destroy, RISK_CRITICAL,
 	 "rewrites or erases a disk's partition table", 0},
 	{"partition-edit", "fdisk gdisk cfdisk cgdisk parted sgdisk sfdisk", m_partition_edit,
 	 RISK_HIGH, "edits a disk's partition table", 0},
@@ -3415,7 +3686,12 @@ const struct rule safety_rules[] = {
 	 "writes to /proc/sysrq-trigger: an immediate kernel action (crash, reboot)", 0},
 
 	/* system and start-up files */
-	{"truncate-auth", "tee truncate cp", m_truncate_auth, RISK_CRITICAL,
+	{"break-essential", "rm unlink shred truncate srm mv cp ln install tee dd dcfldd dc3dd chmod",
+	 m_break_essential, RISK_CRITICAL,
+	 "deletes, replaces or disables what the system needs to boot, run programs or give root",
+	 0},
+	{"truncate-auth", "tee sponge truncate cp ln install dd dcfldd dc3dd", m_truncate_auth,
+	 RISK_CRITICAL,
 	 "empties or overwrites a file that controls logins (passwd, shadow, sudoers)", 0},
 	{"write-auth", WRITERS, m_write_auth, RISK_HIGH,
 	 "changes a file that controls logins (passwd, shadow, sudoers)", 0},
@@ -3447,6 +3723,9 @@ const struct rule safety_rules[] = {
 	/* permissions */
 	{"perm-root", "chmod chown chgrp chattr chflags setfacl", m_perm_root, RISK_CRITICAL,
 	 "changes permissions or owners of everything under / or a system directory", 0},
+	{"perm-local", "chmod chown chgrp setfacl", m_perm_local, RISK_HIGH,
+	 "changes permissions or owners of all locally installed programs (in every user's PATH)",
+	 0},
 	{"perm-var-root", "chmod chown chgrp chattr chflags setfacl", m_perm_var_root, RISK_HIGH,
 	 "changes permissions or owners of files anywhere below / (a path starting with a "
 	 "variable not set here, or find searching from /)", 0},
@@ -3562,7 +3841,7 @@ const struct rule safety_rules[] = {
 	 "discards all uncommitted work or unreachable history", 0},
 
 	/* containers, clusters, clouds */
-	{"docker-prune-all", "docker podman nerdctl", m_docker_prune_all, RISK_HIGH,
+	{"docker-prune-all", "docker podman nerdctl docker-compose", m_docker_prune_all, RISK_HIGH,
 	 "deletes containers, images and volumes (data included)", 0},
 	{"docker-rm-all", "docker podman nerdctl", m_docker_rm_all, RISK_HIGH,
 	 "force-removes every container in a list, running ones too", 0},
@@ -3576,7 +3855,11 @@ const struct rule safety_rules[] = {
 	 "wipes a database, a cluster, a machine or published work", 0},
 	{"infra-destroy", "terraform tofu pulumi cdk", m_infra_destroy, RISK_HIGH,
 	 "destroys infrastructure", 0},
-	{"cloud-delete", "aws gcloud az gsutil doctl gh heroku fly flyctl", m_cloud_delete, RISK_HIGH,
+	{"k8s-scale-zero", "kubectl oc", m_kube_scale_zero, RISK_HIGH,
+	 "stops every workload of a kind (scaled to zero replicas)", 0},
+	{"cloud-expose", "aws gcloud az gsutil", m_cloud_expose, RISK_HIGH,
+	 "opens a cloud resource to everyone, or grants owner or administrator rights", 0},
+	{"cloud-delete", "aws gcloud az gsutil doctl gh glab heroku fly flyctl rclone", m_cloud_delete, RISK_HIGH,
 	 "deletes cloud resources or data", 0},
 	{"sql-destroy", SQL_CLIENTS, m_sql_destroy, RISK_HIGH,
 	 "drops a database or table, or deletes or overwrites every row of one", 0},
@@ -3595,7 +3878,7 @@ const struct rule safety_rules[] = {
 	{"pkg-lockout", "apt apt-get aptitude dnf yum microdnf tdnf zypper apk pacman dpkg rpm "
 	 "snap", m_pkg_lockout, RISK_HIGH,
 	 "removes the SSH server or network configuration: remote access is lost", 0},
-	{"pkg-force", "apt apt-get dnf yum zypper pacman dpkg rpm", m_pkg_force, RISK_HIGH,
+	{"pkg-force", "apt apt-get dnf yum zypper pacman dpkg rpm brew", m_pkg_force, RISK_HIGH,
 	 "removes packages ignoring dependencies", 0},
 
 	/* code: interpreters, fork bombs, reverse shells */
@@ -3694,6 +3977,8 @@ static bool ro_kube(struct cmd *c)
 							   "current-context get-clusters");
 	if (sub_is(c, i, "auth"))
 		return i + 1 < c->ac && !strcmp(c->av[i + 1].s, "can-i");
+	if (sub_is(c, i, "rollout"))
+		return i + 1 < c->ac && safety_prog_in(c->av[i + 1].s, "status history");
 	return false;
 }
 
@@ -3727,6 +4012,8 @@ static bool ro_pkg(struct cmd *c)
 		return c->ac == 2 && safety_prog_in(c->av[1].s, "-v -V --version");
 	if (sub_is(c, i, "version"))
 		return i + 1 == c->ac;
+	if (!strcmp(c->prog, "brew") && sub_is(c, i, "services"))
+		return i + 1 < c->ac && sub_is(c, i + 1, "list info");
 	/* conda env list, go env GOPATH read; conda env remove, go env -w
 	 * change. */
 	if (sub_is(c, i, "env"))
@@ -3826,6 +4113,13 @@ static bool ro_simple_sub(struct cmd *c)
 {
 	size_t i = subcmd(c);
 
+	/* service NAME status; helm template renders, changes nothing. */
+	if (!strcmp(c->prog, "service"))
+		return !i || (i + 1 < c->ac && sub_is(c, i + 1, "status")) ||
+		       cmd_has_long(c, "--status-all");
+	if (!strcmp(c->prog, "helm") && sub_is(c, i, "template history lint"))
+		return true;
+
 	/* terraform state list|show read; state rm|mv|push change. */
 	if (sub_is(c, i, "state") && i + 1 < c->ac && !sub_is(c, i + 1, "list show pull"))
 		return false;
@@ -3835,10 +4129,49 @@ static bool ro_simple_sub(struct cmd *c)
 				  "check can-i print-default -l -L -S -n --list -s");
 }
 
+/* gzip -dc, xz -l, zstd -t: to stdout, a listing or a test; without
+ * them a compressor replaces its input file. */
+static bool ro_compress(struct cmd *c)
+{
+	return cmd_has_short(c, 'c') || cmd_has_long(c, "--stdout") ||
+	       cmd_has_long(c, "--to-stdout") || cmd_has_short(c, 'l') ||
+	       cmd_has_long(c, "--list") || cmd_has_short(c, 't') || cmd_has_long(c, "--test");
+}
+
+/* Tools whose listing subcommands read: vagrant status, crictl ps,
+ * ctr images ls, hdiutil info. */
+static bool ro_tool_listing(struct cmd *c)
+{
+	size_t i = subcmd(c);
+
+	if (!strcmp(c->prog, "ctr"))
+		return i + 1 < c->ac && sub_is(c, i, "images image containers container tasks "
+							"task namespaces ns snapshots") &&
+		       sub_is(c, i + 1, "ls list");
+	return sub_is(c, i, "status global-status ps images inspect inspecti logs stats info "
+			    "version pods ssh-config port box");
+}
+
 /* Cloud CLIs: ls, describe-*, list-*, get-* read. */
 static bool ro_cloud(struct cmd *c)
 {
 	size_t i;
+
+	/* gh api PATH: a GET, unless a method or fields say otherwise. */
+	if (!strcmp(c->prog, "gh") && sub_is(c, subcmd(c), "api")) {
+		struct optit it = OPTIT_INIT;
+		struct opt o;
+
+		while (opt_next(c, &it, &o))
+			if (opt_is(&o, 'f', "raw-field") || opt_is(&o, 'F', "field") ||
+			    opt_is(&o, 0, "input") ||
+			    (opt_is(&o, 'X', "method") && (!o.val || strcasecmp(o.val, "GET"))))
+				return false;
+		return true;
+	}
+	if (!strcmp(c->prog, "rclone"))
+		return sub_is(c, subcmd(c), "ls lsd lsl lsf lsjson size about tree cat check "
+					    "cryptcheck md5sum sha1sum hashsum listremotes version");
 
 	for (i = 1; i < c->ac; i++) {
 		const char *s = c->av[i].s;
@@ -3848,7 +4181,11 @@ static bool ro_cloud(struct cmd *c)
 		if (!strcmp(s, "ls") || !strcmp(s, "list") || !strcmp(s, "describe") ||
 		    !strncmp(s, "describe-", 9) || !strncmp(s, "list-", 5) || !strncmp(s, "get-", 4) ||
 		    !strcmp(s, "get") || !strcmp(s, "show") || !strcmp(s, "whoami") ||
-		    !strcmp(s, "view") || !strcmp(s, "status") || !strcmp(s, "checks"))
+		    !strcmp(s, "view") || !strcmp(s, "status") || !strcmp(s, "checks") ||
+		    (!strcmp(c->prog, "gsutil") && !strcmp(s, "cat")))
+			return true;
+		/* aws s3 cp s3://b/k -, gsutil cp gs://b/k -: to stdout. */
+		if (!strcmp(s, "cp") && !strcmp(c->av[c->ac - 1].s, "-"))
 			return true;
 	}
 	return false;
@@ -3965,7 +4302,9 @@ static bool ro_ctl_query(struct cmd *c)
 
 	if (!i || sub_is(c, i, "status show list-timezones timesync-status show-timesync "
 			       "list-locales list-keymaps list-x11-keymap-models "
-			       "list-x11-keymap-layouts"))
+			       "list-x11-keymap-layouts list-sessions list-users list-seats "
+			       "show-session show-user show-seat session-status user-status "
+			       "seat-status"))
 		return true;
 	return sub_is(c, i, "hostname icon-name chassis deployment location") && i + 1 >= c->ac;
 }
@@ -4248,6 +4587,93 @@ static bool ro_nc(struct cmd *c)
 	return cmd_has_short(c, 'z') && m_nc_exec(c) < 0 && !cmd_has_short(c, 'l');
 }
 
+/* xdg-open, open (macOS) and the like hand each operand to the
+ * desktop's default application: a web page or a document is shown,
+ * which changes nothing. But a program handed over is started (open
+ * x.command runs it in Terminal, a .desktop file runs its Exec line), and
+ * so is an application named with -a or -b. Read-only when every operand
+ * is a URL or a directory or a file whose extension names a document. */
+static bool ro_open(struct cmd *c)
+{
+	static const char runs[] =
+		" app command tool sh bash zsh csh ksh fish py pyw pl rb php js mjs jse vbs vbe wsf "
+		"ps1 bat cmd com exe msi msix appx scr pif jar jnlp desktop appimage run bin "
+		"pkg mpkg dmg deb rpm apk scpt applescript workflow terminal action "
+		"prefpane saver webloc inetloc fileloc url lnk reg ";
+	size_t i;
+	bool any = false;
+
+	for (i = 1; i < c->ac; i++) {
+		const struct sword *w = &c->av[i];
+		const char *s = w->s, *base, *dot;
+		char ext[16];
+		size_t k, el;
+
+		if (!strcmp(s, "--"))
+			continue;
+		if (s[0] == '-') {
+			/* -R reveals in the file manager, -g -W -n -F -j -h
+			 * say how; -e and -t open in a text editor. */
+			if (!safety_prog_in(s, "-R -g -W -n -F -j -e -t -f -u --reveal "
+					       "--background --wait-apps --new --fresh --hide "))
+				return false;
+			continue;
+		}
+		if (w->flags & SW_DYNAMIC)
+			return false;
+		any = true;
+		if (str_startswith(s, "http://") || str_startswith(s, "https://") ||
+		    str_startswith(s, "mailto:"))
+			continue;
+		if (strstr(s, "://") && !str_startswith(s, "file://"))
+			return false; /* a scheme handler (ssh://, vscode://) runs a program */
+		base = strrchr(s, '/') ? strrchr(s, '/') + 1 : s;
+		if (!*base || !strcmp(base, ".") || !strcmp(base, "..") || !strcmp(base, "~"))
+			continue; /* a directory: the file manager shows it */
+		dot = strrchr(base, '.');
+		if (!dot || dot == base || !dot[1])
+			return false; /* no extension: may be a program */
+		el = strlen(dot + 1);
+		if (el + 3 > sizeof(ext))
+			return false;
+		ext[0] = ' ';
+		for (k = 0; k < el; k++)
+			ext[k + 1] = (char)tolower((unsigned char)dot[1 + k]);
+		ext[el + 1] = ' ';
+		ext[el + 2] = '\0';
+		if (strstr(runs, ext))
+			return false;
+	}
+	return any;
+}
+
+/* ansible HOSTS -m ping|setup|debug, --list-hosts; salt TARGET
+ * test.ping|grains.items...: ask the hosts, change nothing. */
+static bool ro_fleet(struct cmd *c)
+{
+	struct optit it = OPTIT_INIT;
+	struct opt o;
+	size_t i;
+
+	if (!strcmp(c->prog, "ansible")) {
+		bool ok = false;
+
+		while (opt_next(c, &it, &o)) {
+			if (opt_is(&o, 0, "list-hosts"))
+				return true;
+			if (opt_is(&o, 'm', "module-name") && o.val)
+				ok = safety_prog_in(o.val, "ping setup debug gather_facts "
+							  "ansible.builtin.ping ansible.builtin.setup");
+		}
+		return ok;
+	}
+	for (i = 1; i < c->ac; i++)
+		if (safety_prog_in(c->av[i].s, "test.ping test.version grains.items grains.get "
+					       "pillar.items status.uptime"))
+			return true;
+	return false;
+}
+
 struct ro {
 	const char *progs;
 	bool (*ok)(struct cmd *c); /* NULL: always read-only or benign */
@@ -4275,7 +4701,8 @@ static const struct ro read_only[] = {
 	 "otool file-roller test-fs pr numfmt shuf tsort csplit split sleep units "
 	 "ip6tables-save iptables-save nft-list ssh-add ssh-keyscan gpg-connect-agent "
 	 "column http https xh uuidgen arch exa eza lsd glances ncdu gdu dust duf pipdeptree "
-	 "csvlook csvstat lsb_release hwinfo", NULL},
+	 "csvlook csvstat lsb_release hwinfo pidof sar shellcheck say systemd-analyze "
+	 "ansible-inventory", NULL},
 	{"git", ro_git},
 	{"docker podman nerdctl", ro_docker},
 	{"kubectl oc", ro_kube},
@@ -4292,12 +4719,15 @@ static const struct ro read_only[] = {
 	{"tar bsdtar", ro_tar},
 	{"zipinfo", NULL},
 	{"unzip 7z 7za", ro_unzip},
-	{"hostnamectl timedatectl localectl", ro_ctl_query},
+	{"hostnamectl timedatectl localectl loginctl", ro_ctl_query},
 	{"smartctl", ro_smartctl},
 	{"firewall-cmd", ro_firewall_cmd},
 	{"redis-cli valkey-cli", ro_redis},
 	{"mongo mongosh", ro_mongo},
 	{"openssl", ro_openssl},
+	{"ansible salt", ro_fleet},
+	{"xdg-open open gnome-open kde-open kde-open5 wslview sensible-browser x-www-browser "
+	 "www-browser", ro_open},
 	{"gpg gpg2", ro_gpg},
 	{"make gmake", ro_make},
 	{"nc ncat netcat", ro_nc},
@@ -4320,7 +4750,9 @@ static const struct ro read_only[] = {
 	{SQL_CLIENTS, ro_sql},
 	{"terraform tofu pulumi helm ufw iptables ip6tables nft launchctl service spctl csrutil "
 	 "setenforce getenforce sestatus zpool zfs etcdctl", ro_simple_sub},
-	{"aws gcloud az gsutil doctl gh", ro_cloud},
+	{"aws gcloud az gsutil doctl gh rclone", ro_cloud},
+	{"vagrant crictl ctr hdiutil", ro_tool_listing},
+	{"gzip gunzip bzip2 bunzip2 xz unxz zstd unzstd lz4 pigz", ro_compress},
 	{"tmux screen", ro_terminal},
 	{"vim vi nvim view", ro_editor},
 	{"tee", ro_tee},

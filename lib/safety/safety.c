@@ -111,6 +111,7 @@ struct sctx {
 		char copy_of[16];       /* cp /bin/bash FILE: "bash", else "" */
 	} scripts[MAX_SCRIPTS];
 	size_t n_scripts;
+	int n_procsubs;             /* <(...) named /dev/fd/63, 62... */
 	int depth;                  /* walk recursion, capped */
 	int argv_depth;             /* check_argv recursion, capped */
 	/* The highest risk a reason may have: lowered to high for a command
@@ -361,6 +362,23 @@ static const char *const auth_files[] = {
 	"/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow", "/etc/sudoers",
 	"/etc/master.passwd", "/etc/pam.d", "/etc/security", "/private/etc/sudoers",
 	"/private/etc/master.passwd", "/etc/sudoers.d", "/etc/login.defs",
+};
+
+/* Programs, libraries and dirs without which the system cannot boot,
+ * log in or become root: /bin/sh runs every script, sudo and su give
+ * root, init starts everything, the dynamic loader and libc run every
+ * program, the boot loader and kernel modules boot it. */
+static const char *const essential_files[] = {
+	"/bin/sh", "/bin/bash", "/bin/dash", "/usr/bin/sh", "/usr/bin/bash", "/usr/bin/dash",
+	"/usr/bin/sudo", "/bin/su", "/usr/bin/su", "/bin/login", "/usr/bin/login",
+	"/sbin/init", "/usr/sbin/init", "/lib/systemd/systemd", "/usr/lib/systemd/systemd",
+	"/usr/bin/env", "/lib64/ld-linux-x86-64.so.2", "/lib/ld-linux-aarch64.so.1",
+	"/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.6",
+	"/lib/aarch64-linux-gnu/libc.so.6", "/usr/lib/libc.so.6", "/usr/lib/dyld",
+	"/bin/zsh", "/usr/bin/zsh",
+	/* and what booting and installing software rest on */
+	"/lib/modules", "/usr/lib/modules", "/boot/efi", "/boot/efi/EFI", "/boot/grub",
+	"/boot/grub2", "/var/lib/dpkg", "/var/lib/rpm",
 };
 
 /* Items of a home directory that hold keys or run at login: the item and
@@ -677,12 +695,21 @@ static void classify_norm(const char *norm, struct pinfo *pi)
 		pi->cls = PC_TMP;
 		return;
 	}
+	/* What lies below /var/cache (apt's downloaded packages, man's
+	 * pages) is made again when needed, as ~/.cache is. */
+	if (!strncmp(dir, "/var/cache/", 11) && dir[11]) {
+		pi->cls = PC_BUILD;
+		return;
+	}
 	for (size_t k = 0; k < ARRAY_SIZE(auth_files); k++) {
 		size_t n = strlen(auth_files[k]);
 
 		if (!strncmp(dir, auth_files[k], n) && (dir[n] == '\0' || dir[n] == '/'))
 			pi->auth = true;
 	}
+	if (!star && dir[1] && strchr("bsluv", dir[1]))
+		pi->essential = in_list(dir, strlen(dir), essential_files,
+					ARRAY_SIZE(essential_files));
 	/* On a mounted volume: its top (/mnt/usb) is a whole disk's files,
 	 * what lies below it ordinary files. */
 	for (size_t k = 0; k < ARRAY_SIZE(volume_dirs); k++) {
@@ -765,6 +792,10 @@ static void classify_in(const char *path, bool home, bool glob, const char *cwd,
 			pi->all = true;
 		return;
 	}
+	/* /home/$USER, /Users/$(whoami): a whole home, whoever's (all of
+	 * them when the name is empty). */
+	if ((!strcmp(norm, "/home/\x01") || !strcmp(norm, "/Users/\x01")) && pi->cls == PC_HOME)
+		return;
 	/* A path with unknown parts after a known prefix: judge the prefix,
 	 * but never as the dir itself. */
 	if (strchr(norm, SW_UNKNOWN_CH) && norm[0] != '?') {
@@ -975,19 +1006,25 @@ static bool subtree_has(const struct shell_node *n, unsigned mask)
  * buf (cap bytes); NULL for anything else. */
 static const char *printf_text(const struct shell_word *fw, char *buf, size_t cap, size_t *len);
 
+static bool unescape(const char *s, char *out, size_t cap, size_t *len);
+
 static const char *echo_text(const struct shell_node *s, char *buf, size_t cap, size_t *len)
 {
 	const struct shell_word *w;
 	const char *prog;
-	size_t n = 0;
+	size_t n = 0, el;
+	bool esc = false;
 
 	if (s->kind != SHELL_SIMPLE || !s->words || !s->words->text)
 		return NULL;
 	prog = s->words->text;
 	w = s->words->next;
 	if (!strcmp(prog, "echo")) {
-		while (w && w->text && (!strcmp(w->text, "-n") || !strcmp(w->text, "-e")))
+		while (w && w->text && (!strcmp(w->text, "-n") || !strcmp(w->text, "-e") ||
+					!strcmp(w->text, "-ne") || !strcmp(w->text, "-en"))) {
+			esc |= strchr(w->text, 'e') != NULL;
 			w = w->next;
+		}
 	} else if (!strcmp(prog, "printf")) {
 		if (!w || !w->text)
 			return NULL;
@@ -1000,8 +1037,13 @@ static const char *echo_text(const struct shell_node *s, char *buf, size_t cap, 
 		/* Static words; ~ and globs keep their characters. */
 		if (!w->text || n + w->text_len + 2 > cap)
 			return NULL;
-		memcpy(buf + n, w->text, w->text_len);
-		n += w->text_len;
+		/* echo -e '\x72m': the escapes decoded (never longer). */
+		if (esc && strchr(w->text, '\\') && unescape(w->text, buf + n, cap - n, &el)) {
+			n += el;
+		} else {
+			memcpy(buf + n, w->text, w->text_len);
+			n += w->text_len;
+		}
 		if (w->next)
 			buf[n++] = ' ';
 	}
@@ -1203,6 +1245,8 @@ static const char *path_part(const struct shell_node *s, char *buf, size_t cap, 
 }
 
 static const char *cat_here_text(const struct shell_node *c, size_t *len);
+static bool xform_node(const struct shell_node *c, const struct stdin_info *in, char *buf,
+		       size_t cap, size_t *len, const char **src, size_t *src_len);
 static bool decoded_text(const struct shell_node *c, const struct stdin_info *in, char *buf,
 			 size_t cap, size_t *len);
 
@@ -1220,8 +1264,8 @@ static const char *pipe_text(const struct shell_node *n, char *buf, size_t cap, 
 	memset(&in, 0, sizeof(in));
 	for (; c; c = n->kind == SHELL_PIPELINE ? c->next : NULL) {
 		const struct shell_redir *r;
-		const char *t;
-		size_t l;
+		const char *t, *src;
+		size_t l, src_len;
 
 		if (c->kind != SHELL_SIMPLE || !c->words || !c->words->text)
 			return NULL;
@@ -1230,7 +1274,8 @@ static const char *pipe_text(const struct shell_node *n, char *buf, size_t cap, 
 			if (r->op != SHELL_REDIR_HEREDOC && r->op != SHELL_REDIR_HEREDOC_TAB &&
 			    r->op != SHELL_REDIR_HERESTRING)
 				return NULL;
-		if (decoded_text(c, have ? &in : NULL, tmp, sizeof(tmp), &l)) {
+		if (decoded_text(c, have ? &in : NULL, tmp, sizeof(tmp), &l) ||
+		    xform_node(c, have ? &in : NULL, tmp, sizeof(tmp), &l, &src, &src_len)) {
 			t = tmp;
 		} else if (have && !strcmp(c->words->text, "cat") && !c->words->next && !c->redirs) {
 			continue;
@@ -1361,8 +1406,11 @@ static const char *static_cmdsub(struct sctx *x, const struct shell_node *sub, s
 		*len = strlen(x->cwd[0] ? x->cwd : ".");
 		return x->cwd[0] ? x->cwd : ".";
 	}
+	/* $(which rm), $(command -v rm), $(type -P rm): the program's
+	 * path, which runs as the program. */
 	w = s->words->next;
-	if (w && w->text && !strcmp(prog, "command") && !strcmp(w->text, "-v"))
+	if (w && w->text && ((!strcmp(prog, "command") && !strcmp(w->text, "-v")) ||
+			     (!strcmp(prog, "type") && safety_prog_in(w->text, "-P -p"))))
 		w = w->next;
 	else if (strcmp(prog, "which") != 0)
 		w = NULL;
@@ -1391,6 +1439,8 @@ static const char *static_cmdsub(struct sctx *x, const struct shell_node *sub, s
 	return out;
 }
 
+static void note_script(struct sctx *x, const struct sword *t, const char *text, size_t len,
+			bool append);
 static void resolve_parts(struct sctx *x, const struct shell_part *pt, struct rbuf *b,
 			  struct strpool *sp, bool first);
 
@@ -1539,13 +1589,35 @@ static void resolve_parts(struct sctx *x, const struct shell_part *pt, struct rb
 			}
 			break;
 		}
-		case SHELL_PART_PROCSUB:
+		case SHELL_PART_PROCSUB: {
+			size_t n;
+			bool home;
+			const char *s = NULL;
+
 			if (subtree_has(pt->sub, PROG_DOWNLOAD))
 				b->flags |= SW_DOWNLOAD;
 			if (subtree_has(pt->sub, PROG_DECODE))
 				b->flags |= SW_DECODED;
+			/* <(echo CODE): a file whose text is known, named as
+			 * bash names it, so source <(echo 'rm -rf /') runs
+			 * what it holds. */
+			if (!strcmp(pt->op, "<") && first && !b->len && !pt->next &&
+			    (s = static_cmdsub(x, pt->sub, &n, sp, &home)) != NULL &&
+			    !memchr(s, SW_UNKNOWN_CH, n) && x->n_procsubs < 32) {
+				char name[16];
+				struct sword t;
+
+				memset(&t, 0, sizeof(t));
+				t.len = (size_t)snprintf(name, sizeof(name), "/dev/fd/%d",
+							 63 - x->n_procsubs++);
+				t.s = name;
+				note_script(x, &t, s, n, false);
+				rb_add(b, name, t.len, NULL);
+				break;
+			}
 			rb_unknown(b);
 			break;
+		}
 		case SHELL_PART_ARITH:
 		case SHELL_PART_ARRAY:
 			rb_unknown(b);
@@ -1629,8 +1701,9 @@ static size_t resolve_word(struct sctx *x, const struct shell_word *w, struct sw
 	}
 	memset(&b, 0, sizeof(b));
 	/* A static word's text is no longer than its source; expansions can
-	 * make it longer, up to the cap. */
-	b.cap = w->flags & SHELL_W_DYNAMIC ? MAX_WORD : MIN((size_t)MAX_WORD, w->len + 2);
+	 * make it longer, up to the cap, and so can ~user (/home/user). */
+	b.cap = w->flags & (SHELL_W_DYNAMIC | SHELL_W_TILDE) ? MAX_WORD :
+								  MIN((size_t)MAX_WORD, w->len + 2);
 	b.s = sp_alloc(sp, b.cap);
 	if (!b.s) {
 		out[0].s = "\x01";
@@ -1809,8 +1882,16 @@ static void set_var_value(struct sctx *x, struct var *v, const struct shell_word
 		val.flags |= SHELL_W_PARAM; /* force resolution through parts */
 		{
 			struct sword out[1];
+			char ifs[sizeof(x->ifs)];
+			size_t got;
 
-			if (resolve_word(x, &val, out, 1, sp, 0, 0) != 1)
+			/* x=$(echo 'rm -rf /') keeps its blanks: an
+			 * assignment's value is not split into words. */
+			memcpy(ifs, x->ifs, sizeof(ifs));
+			x->ifs[0] = '\0';
+			got = resolve_word(x, &val, out, 1, sp, 0, 0);
+			memcpy(x->ifs, ifs, sizeof(ifs));
+			if (got != 1)
 				return;
 			sw = out[0];
 		}
@@ -1938,12 +2019,12 @@ static void check_code_at(struct sctx *x, const char *text, size_t len, size_t s
 /* Check text as code run later by whatever reads a variable. Unless
  * all (PROMPT_COMMAND runs at every prompt), only high and critical
  * reasons count: EDITOR=nano names an editor, it runs none. */
-static void check_code_serious(struct sctx *x, const char *text, size_t len, size_t start,
-			       size_t span, bool all)
+static void check_code_min(struct sctx *x, const char *text, size_t len, size_t start,
+			   size_t span, enum risk min)
 {
 	struct safety_verdict *save = x->v, tmp;
 
-	if (all) {
+	if (min == RISK_SAFE) {
 		check_code_at(x, text, len, start, span, x->env);
 		return;
 	}
@@ -1953,9 +2034,15 @@ static void check_code_serious(struct sctx *x, const char *text, size_t len, siz
 	check_code_at(x, text, len, start, span, x->env);
 	x->v = save;
 	for (size_t k = 0; k < tmp.n_reasons; k++)
-		if (tmp.reasons[k].risk >= RISK_HIGH)
+		if (tmp.reasons[k].risk >= min)
 			add_reason(x, tmp.reasons[k].rule, tmp.reasons[k].risk, start, span,
 				   tmp.reasons[k].message);
+}
+
+static void check_code_serious(struct sctx *x, const char *text, size_t len, size_t start,
+			       size_t span, bool all)
+{
+	check_code_min(x, text, len, start, span, all ? RISK_SAFE : RISK_HIGH);
 }
 
 /* An assignment word NAME=value with effects of its own: code in
@@ -1987,6 +2074,43 @@ static void check_assign(struct sctx *x, const struct shell_word *w)
 				break;
 			}
 	}
+	/* Variables that make a program load code at start: bash runs the
+	 * file BASH_ENV names (sh -i the file ENV names) after expanding
+	 * the value, so $(...) in it runs too; the dynamic loader loads
+	 * LD_PRELOAD's libraries into every program. ENV=production is a
+	 * common setting of something else: only a path or an expansion
+	 * counts there. */
+	if (w->text) {
+		static const struct {
+			const char *name;
+			const char *what;
+		} load_vars[] = {
+			{"BASH_ENV", "bash runs at start the file"},
+			{"ENV", "an interactive sh runs at start the file"},
+			{"LD_PRELOAD", "every program started loads the library"},
+			{"LD_AUDIT", "every program started loads the library"},
+		};
+		const char *val = w->text + nl + 1;
+		char msg[192];
+
+		for (size_t k = 0; k < ARRAY_SIZE(load_vars); k++) {
+			if (strlen(load_vars[k].name) != nl || memcmp(p->text, load_vars[k].name, nl) ||
+			    !*val || (k == 1 && !strpbrk(val, "/$`")))
+				continue;
+			snprintf(msg, sizeof(msg), "%s %s", load_vars[k].what, val);
+			add_reason(x, "load-code", RISK_MODERATE, w->start, w->len, msg);
+			if (k < 2 && strpbrk(val, "$`")) {
+				char buf[512];
+				int bl = snprintf(buf, sizeof(buf), ": %s", val);
+
+				if (bl > 0 && (size_t)bl < sizeof(buf))
+					check_code_at(x, buf, (size_t)bl, w->start, w->len, x->env);
+				add_reason(x, "load-code", RISK_HIGH, w->start, w->len,
+					   "hides a command in a variable the shell expands at start");
+			}
+			break;
+		}
+	}
 	if (history_off(p->text, nl, p->next ? "" : p->text + nl + 1,
 			p->next ? 0 : p->text_len - nl - 1))
 		add_reason(x, "history-off", RISK_MODERATE, w->start, w->len,
@@ -1997,6 +2121,30 @@ static void check_assign(struct sctx *x, const struct shell_word *w)
 	    !strstr(p->text + 5, "bin"))
 		add_reason(x, "path-reset", RISK_MODERATE, w->start, w->len,
 			   "empties or replaces PATH: the shell no longer finds its commands");
+}
+
+/* env's NAME=value word, resolved to static text: checked as the same
+ * assignment before a command would be. */
+static void check_env_assign(struct sctx *x, const struct sword *a)
+{
+	struct shell_part p;
+	struct shell_word w;
+
+	memset(&p, 0, sizeof(p));
+	memset(&w, 0, sizeof(w));
+	p.kind = SHELL_PART_LIT;
+	p.text = a->s;
+	p.text_len = a->len;
+	p.start = a->span_start;
+	p.len = a->span_len;
+	w.start = a->span_start;
+	w.len = a->span_len;
+	w.text = a->s;
+	w.text_len = a->len;
+	w.flags = SHELL_W_ASSIGN;
+	w.name_len = (size_t)(strchr(a->s, '=') - a->s);
+	w.parts = &p;
+	check_assign(x, &w);
 }
 
 static void forget_var(struct sctx *x, const char *name, size_t n)
@@ -2350,6 +2498,78 @@ static void run_code_words(struct cmd *c, size_t from, struct strpool *sp, const
 		safety_check_code(c, s, len, from, c->env);
 }
 
+/* Words av[from..to) of c are a command run on other hosts (ssh HOST
+ * CMD, pdsh -w HOSTS CMD): the remote side is judged like a local one,
+ * rm -rf / there is as bad as here and uptime as harmless. What the
+ * command alone rates decides the rule's reason: the verdict's running
+ * maximum is put back after. */
+static void run_remote(struct cmd *c, size_t from, size_t to, struct strpool *sp,
+		       const char *rule, const char *where)
+{
+	struct sctx *x = c->x;
+	enum risk before = x->v->risk;
+	size_t ac = c->ac;
+
+	c->env.remote = true;
+	c->env.elevated = false;
+	x->v->risk = RISK_SAFE;
+	c->ac = to;
+	run_code_words(c, from, sp, c->prog);
+	c->ac = ac;
+	if (x->v->risk >= RISK_MODERATE)
+		safety_add(c, (int)from, rule, RISK_MODERATE, "runs a command on %s%s",
+			   strcmp(rule, "ssh-remote") ? "the hosts " : "the remote host ", where);
+	if (before > x->v->risk)
+		x->v->risk = before;
+}
+
+/* pdsh -w HOSTS CMD, pssh -h FILE CMD, clush -w NODES CMD, ansible
+ * HOSTS -m shell -a CMD, salt TARGET cmd.run CMD: one command run on
+ * many hosts at once. False when c runs no command (a listing, another
+ * module), for the caller to go on. */
+static bool fleet_command(struct cmd *c, struct strpool *sp)
+{
+	int t = cmd_operand(c, 0);
+	size_t i;
+
+	if (t < 0)
+		return false;
+	if (!strcmp(c->prog, "ansible")) {
+		struct optit it = OPTIT_INIT;
+		struct opt o;
+		size_t code = 0;
+		bool shell_mod = true;
+
+		/* -a CODE runs as a command with the default module
+		 * (command) and with shell, raw and script. */
+		while (opt_next(c, &it, &o)) {
+			if (opt_is(&o, 'm', "module-name") && o.val)
+				shell_mod = safety_prog_in(o.val, "shell command raw script "
+							   "ansible.builtin.shell ansible.builtin.command "
+							   "ansible.builtin.raw win_shell win_command");
+			if (opt_is(&o, 'a', "args") && o.val && o.val_i < c->ac)
+				code = o.val_i;
+		}
+		if (!code || !shell_mod)
+			return false;
+		run_remote(c, code, code + 1, sp, "fleet-remote", c->av[t].s);
+		return true;
+	}
+	if (str_startswith(c->prog, "salt")) {
+		for (i = (size_t)t + 1; i + 1 < c->ac; i++)
+			if (safety_prog_in(c->av[i].s, "cmd.run cmd.run_all cmd.shell cmd.exec_code "
+						      "cmd.run_stdout")) {
+				run_remote(c, i + 1, c->ac, sp, "fleet-remote", c->av[t].s);
+				return true;
+			}
+		return false;
+	}
+	/* pdsh, pssh, clush: the hosts are options, the operands the
+	 * command. */
+	run_remote(c, (size_t)t, c->ac, sp, "fleet-remote", "given");
+	return true;
+}
+
 /* Bind $0, $1... for code run by sh -c CODE ARG0 ARG1...; returns how many
  * were bound (unbind_positional undoes it). */
 static struct var *var_get(struct sctx *x, const char *name)
@@ -2701,6 +2921,34 @@ static void check_cron_text(struct cmd *c, const char *text, size_t len, bool us
 	}
 }
 
+/* Files and dirs whose files the system or a session runs as shell
+ * code later: cron's script dirs, boot, login and logout scripts,
+ * shells' system-wide start-up files, X session files. A trailing /
+ * takes any file below. */
+static const char *const runs_later[] = {
+	"/etc/cron.hourly/", "/etc/cron.daily/", "/etc/cron.weekly/", "/etc/cron.monthly/",
+	"/etc/rc.local", "/etc/profile", "/etc/profile.d/", "/etc/bash.bashrc", "/etc/bashrc",
+	"/etc/zshrc", "/etc/zsh/", "/etc/zprofile", "/etc/zshenv", "/etc/update-motd.d/",
+	"/etc/init.d/", "/etc/X11/Xsession.d/", "~/.bash_logout", "~/.zlogout", "~/.xprofile",
+	"~/.xinitrc", "~/.xsessionrc", "~/.xsession",
+};
+
+static bool is_run_later(const struct sword *w)
+{
+	if (w->flags & SW_DYNAMIC)
+		return false;
+	for (size_t k = 0; k < ARRAY_SIZE(runs_later); k++) {
+		const char *r = runs_later[k];
+		size_t n = strlen(r);
+
+		if ((r[0] == '~') != ((w->flags & SW_HOME) != 0))
+			continue;
+		if (r[n - 1] == '/' ? str_startswith(w->s, r) && w->s[n] : !strcmp(w->s, r))
+			return true;
+	}
+	return false;
+}
+
 /* Text written to a file that something runs later: a shell start-up
  * file runs it in every new shell, a cron table on schedule. */
 static void check_written_code(struct cmd *c, const struct sword *t, const char *text, size_t len)
@@ -2716,7 +2964,7 @@ static void check_written_code(struct cmd *c, const struct sword *t, const char 
 		check_cron_text(&tc, text, len, true);
 	else if (!(w.flags & SW_DYNAMIC) && str_startswith(w.s, "/var/spool/cron/"))
 		check_cron_text(&tc, text, len, false);
-	else if (safety_path(&tc, 0)->startup)
+	else if (safety_path(&tc, 0)->startup || is_run_later(&w))
 		safety_check_code(&tc, text, len, 0, c->env);
 }
 
@@ -2739,6 +2987,13 @@ static void stdin_verdict(struct cmd *c)
 	} else if (in->kind == IN_FILE) {
 		safety_add(c, 0, "runs-script", RISK_MODERATE, "%s runs the script %s", c->prog,
 			   in->text[0] == SW_UNKNOWN_CH ? "given at run time" : in->text);
+	} else if (in->kind == IN_OTHER && !in->verbatim && !in->text) {
+		/* ls | sed 's/^/rm /' | sh, echo X | rev | sh: code that
+		 * another command writes or rewrites, which no reader of
+		 * this line can see. cat FILE | sh is sh FILE. */
+		safety_add(c, 0, "generated-code", RISK_HIGH,
+			   "runs code that another command writes%s: what runs cannot be seen",
+			   c->env.elevated ? ", as root" : "");
 	} else if (in->kind == IN_OTHER || in->kind == IN_PATHS) {
 		if (c->env.elevated)
 			safety_add(c, 0, "pipe-to-shell", RISK_HIGH,
@@ -2749,6 +3004,42 @@ static void stdin_verdict(struct cmd *c)
 	}
 }
 
+static bool radix_decode(const char *s, size_t n, const char *al, int bits_per, char *out,
+			 size_t cap, size_t *len);
+
+/* Static text that a filter turned into the code a shell reads (echo
+ * cm0gLXJmIC8K | rev | sh): the pieces a reader can see, as they are,
+ * reversed, and decoded from base64 or hex, are checked as code, and
+ * what is critical in any of them is taken as the line's intent. */
+static void check_seen(struct cmd *c)
+{
+	static const struct {
+		const char *al;
+		int bits;
+	} radix[] = {
+		{"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 6},
+		{"0123456789abcdef", 4},
+	};
+	const struct stdin_info *in = c->in;
+	char form[2][1024], dec[1024];
+	size_t n = in->seen_len, k, r, dl;
+
+	if (n >= sizeof(form[0]))
+		return;
+	memcpy(form[0], in->seen, n);
+	form[0][n] = '\0';
+	for (k = 0; k < n; k++)
+		form[1][k] = in->seen[n - 1 - k];
+	form[1][n] = '\0';
+	for (k = 0; k < 2; k++) {
+		check_code_min(c->x, form[k], n, in->span_start, in->span_len, RISK_CRITICAL);
+		for (r = 0; r < ARRAY_SIZE(radix); r++)
+			if (radix_decode(form[k], n, radix[r].al, radix[r].bits, dec, sizeof(dec), &dl))
+				check_code_min(c->x, dec, dl, in->span_start, in->span_len,
+					       RISK_CRITICAL);
+	}
+}
+
 static void stdin_code(struct cmd *c, struct strpool *sp)
 {
 	const struct stdin_info *in = c->in;
@@ -2756,6 +3047,8 @@ static void stdin_code(struct cmd *c, struct strpool *sp)
 	(void)sp;
 	if (!in)
 		return;
+	if (in->seen)
+		check_seen(c);
 	/* IN_OTHER may carry the static part of its text: (cat f; echo x). */
 	if (in->text && (in->kind == IN_TEXT || in->kind == IN_OTHER)) {
 		struct sctx *x = c->x;
@@ -2976,11 +3269,25 @@ void safety_find_scope(struct cmd *c, struct find_scope *fs)
 	fs->first_expr = i < c->ac ? i : c->ac;
 	if (!fs->start_i)
 		classify_x(c->x, ".", false, false, &fs->start);
-	/* A negated test (! -name proc) selects all but a few. */
-	for (; i < c->ac; i++)
-		if (narrowing_at(c->av[i].s, i + 1 < c->ac ? c->av[i + 1].s : NULL) &&
+	/* A negated test (! -name proc) selects all but a few. Each
+	 * branch of an -o outside parentheses must narrow: in -name x -o
+	 * -delete, what fails the test goes on to the action. */
+	bool branch = false, all = true;
+
+	for (int depth = 0; i < c->ac; i++) {
+		const char *s = c->av[i].s;
+
+		depth += !strcmp(s, "(") - !strcmp(s, ")");
+		if (!depth && (!strcmp(s, "-o") || !strcmp(s, "-or"))) {
+			all = all && branch;
+			branch = false;
+			continue;
+		}
+		if (narrowing_at(s, i + 1 < c->ac ? c->av[i + 1].s : NULL) &&
 		    !(i > 1 && (!strcmp(c->av[i - 1].s, "!") || !strcmp(c->av[i - 1].s, "-not"))))
-			fs->narrow = true;
+			branch = true;
+	}
+	fs->narrow = all && branch;
 }
 
 /* find: each -exec command is checked with {} standing for the files
@@ -3137,6 +3444,26 @@ static const char *xargs_placeholder(const struct cmd *c, size_t start)
 	return "{}";
 }
 
+/* Does xargs -P 0 (parallel -j 0) start as many commands at once as
+ * it has input, with no limit? Options before av[end] are read. */
+static bool unbounded_procs(const struct cmd *c, size_t end)
+{
+	for (size_t i = 1; i < end && i < c->ac; i++) {
+		const char *s = c->av[i].s, *val = NULL;
+
+		if (!strcmp(s, "-P") || !strcmp(s, "-j") || !strcmp(s, "--max-procs") ||
+		    !strcmp(s, "--jobs"))
+			val = i + 1 < end ? c->av[i + 1].s : NULL;
+		else if (str_startswith(s, "-P") || str_startswith(s, "-j"))
+			val = s + 2;
+		else if (str_startswith(s, "--max-procs=") || str_startswith(s, "--jobs="))
+			val = strchr(s, '=') + 1;
+		if (val && (!strcmp(val, "0") || !strcmp(val, "0%")))
+			return true;
+	}
+	return false;
+}
+
 static void handle_xargs(struct sctx *x, struct cmd *c, size_t start, struct strpool *sp)
 {
 	struct sword stack[AV_STACK], *av;
@@ -3145,12 +3472,40 @@ static void handle_xargs(struct sctx *x, struct cmd *c, size_t start, struct str
 	char *words = NULL;
 	bool replace = cmd_has_short(c, 'I') || cmd_has_short(c, 'i') || cmd_has_long(c, "--replace");
 
+	/* yes | xargs -P0 CMD: commands started without end and all at
+	 * once, until the process table or memory runs out, as a fork
+	 * bomb does. */
+	if (in && in->endless && unbounded_procs(c, start))
+		safety_add(c, 0, "fork-storm", RISK_CRITICAL,
+			   "starts commands without end and without a limit on how many run at once");
 	if (in && (in->kind == IN_TEXT || in->kind == IN_PATHS) && in->text_len < 4096) {
+		/* Items end at blanks; with -0 at NULs (which static text
+		 * holds as newlines), with -d C at C. */
+		const char *seps = " \n\t";
+		char dsep[2] = {0, 0};
+
+		for (k = 1; k < start && strcmp(c->prog, "parallel"); k++) {
+			const char *o = c->av[k].s;
+
+			/* -0, --null, or -0 in a cluster of flags (-r0t),
+			 * not a value (-P0). */
+			if (!strcmp(o, "--null") ||
+			    (o[0] == '-' && o[1] != '-' && strchr(o, '0') &&
+			     strspn(o + 1, "rtxp") == (size_t)(strchr(o, '0') - o - 1)))
+				seps = "\n";
+		}
+		for (k = 1; k + 1 < start; k++)
+			if (!strcmp(c->av[k].s, "-d") || !strcmp(c->av[k].s, "--delimiter")) {
+				const char *d = c->av[k + 1].s;
+
+				dsep[0] = !strcmp(d, "\\n") ? '\n' : d[0];
+				seps = dsep[0] ? dsep : seps;
+			}
 		words = sp_alloc(sp, in->text_len + 1);
 		if (words) {
 			memcpy(words, in->text, in->text_len + 1);
 			for (char *p = words; *p; p++) {
-				if (*p == ' ' || *p == '\n' || *p == '\t') {
+				if (strchr(seps, *p)) {
 					*p = '\0';
 				} else if (p == words || !p[-1]) {
 					extra++;
@@ -3357,8 +3712,12 @@ static void check_argv(struct sctx *x, struct cmd *c)
 }
 
 /* Options whose value a program runs as shell code (their programs are
- * PROG_CODEOPT in rules.c's class table). A value must start with mark when one is given (vim -c '!CMD' runs CMD; -c 'set nu' runs
- * nothing), after any ':' and blanks. opt "+" is an argument +VALUE. */
+ * PROG_CODEOPT in rules.c's class table). A value must start with mark
+ * when one is given (vim -c '!CMD' runs CMD; -c 'set nu' runs nothing),
+ * after any ':' and blanks. opt "+" is an argument +VALUE. mark "()"
+ * says the value is code in the program's own language (gdb's C
+ * expressions, Emacs Lisp, Vim script), whose calls that run shell
+ * commands (system("..."), (shell-command "...")) code.c finds. */
 static const struct {
 	const char *progs;
 	const char *opt;
@@ -3390,6 +3749,13 @@ static const struct {
 	{"gdb", "-ex", "!"},
 	{"gdb", "--eval-command", "shell "},
 	{"gdb", "--eval-command", "!"},
+	{"gdb", "-ex", "()"},
+	{"gdb", "--eval-command", "()"},
+	{"vim vi nvim view vimdiff ex gvim", "-c", "()"},
+	{"vim vi nvim view vimdiff ex gvim", "--cmd", "()"},
+	{"emacs emacsclient", "--eval", "()"},
+	{"emacs emacsclient", "-eval", "()"},
+	{"emacs emacsclient", "-e", "()"},
 };
 
 /* git -c KEY=VALUE: keys whose value git runs as shell code; with '!',
@@ -3406,6 +3772,17 @@ static const struct {
 
 static void code_value(struct cmd *c, size_t i, const char *val, const char *mark)
 {
+	if (mark && !strcmp(mark, "()")) {
+		struct sword w = c->av[i];
+
+		w.s = val;
+		w.len = strlen(val);
+		w.have_pi = false;
+		if (safety_code_commands(c, &w, true) & CODE_RUNS)
+			safety_add(c, (int)i, "code-runs-shell", RISK_MODERATE,
+				   "%s runs shell commands from its own code", c->prog);
+		return;
+	}
 	if (mark && !strcmp(mark, " ")) {
 		if (!strpbrk(val, " \t"))
 			return;
@@ -3417,6 +3794,22 @@ static void code_value(struct cmd *c, size_t i, const char *val, const char *mar
 	}
 	if (*val)
 		safety_check_code(c, val, strlen(val), i, c->env);
+}
+
+/* git's config key (kl bytes at key) set to val in av[i]: checked as
+ * code when git runs that key's value. */
+static void git_code_value(struct cmd *c, size_t i, const char *key, size_t kl, const char *val)
+{
+	for (size_t r = 0; r < ARRAY_SIZE(git_code_keys); r++) {
+		const char *k = git_code_keys[r].key;
+		size_t n = strlen(k);
+		bool below = k[n - 1] == '.';
+
+		if (kl < n || strncasecmp(key, k, n) || (!below && kl != n))
+			continue;
+		code_value(c, i, val, git_code_keys[r].bang ? "!" : NULL);
+		return;
+	}
 }
 
 /* Check the values of c's options that run shell code. */
@@ -3449,6 +3842,21 @@ static void check_code_opts(struct cmd *c)
 		}
 	}
 	if (!strcmp(c->prog, "git")) {
+		/* git config [--global...] KEY VALUE: the same keys, kept
+		 * for every later git command. */
+		for (i = 1; i < c->ac && c->av[i].s[0] == '-'; i++)
+			if (!strcmp(c->av[i].s, "-C") || !strcmp(c->av[i].s, "-c"))
+				i++;
+		if (i + 2 < c->ac && !strcmp(c->av[i].s, "config")) {
+			size_t k = i + 1;
+
+			while (k < c->ac && c->av[k].s[0] == '-')
+				k += !strcmp(c->av[k].s, "--file") || !strcmp(c->av[k].s, "-f") ||
+				     !strcmp(c->av[k].s, "--blob") ? 2 : 1;
+			if (k + 1 < c->ac && !(c->av[k].flags & SW_DYNAMIC))
+				git_code_value(c, k + 1, c->av[k].s, strlen(c->av[k].s),
+					       c->av[k + 1].s);
+		}
 		for (i = 1; i + 1 < c->ac && c->av[i].s[0] == '-'; i++) {
 			const char *kv = c->av[i + 1].s, *eq;
 
@@ -3460,17 +3868,7 @@ static void check_code_opts(struct cmd *c)
 			eq = strchr(kv, '=');
 			if (!eq || (c->av[i].flags & SW_DYNAMIC))
 				continue;
-			for (r = 0; r < ARRAY_SIZE(git_code_keys); r++) {
-				const char *k = git_code_keys[r].key;
-				size_t kl = strlen(k);
-				bool below = k[kl - 1] == '.';
-
-				if ((size_t)(eq - kv) < kl || strncasecmp(kv, k, kl) ||
-				    (!below && (size_t)(eq - kv) != kl))
-					continue;
-				code_value(c, i, eq + 1, git_code_keys[r].bang ? "!" : NULL);
-				break;
-			}
+			git_code_value(c, i, kv, (size_t)(eq - kv), eq + 1);
 		}
 	}
 }
@@ -3782,6 +4180,13 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 		if (info.cls & PROG_SUDO) {
 			c->env.elevated = true;
 			k = skip_opts(c, 1);
+			/* sudo NAME=value... CMD sets the environment, as env
+			 * does. */
+			while (k < c->ac && is_assignment(c->av[k].s)) {
+				if (!(c->av[k].flags & SW_DYNAMIC))
+					check_env_assign(x, &c->av[k]);
+				k++;
+			}
 			if (k >= c->ac) {
 				bool shell = opt_before(c, k, 'i') || opt_before(c, k, 's') ||
 					     !strcmp(prog, "pkexec") || !strcmp(prog, "run0");
@@ -3895,6 +4300,10 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 					continue;
 				}
 				if (is_assignment(s)) {
+					/* env PAGER=CMD git log, env BASH_ENV=F
+					 * bash: as NAME=value before the command. */
+					if (!(c->av[k].flags & SW_DYNAMIC))
+						check_env_assign(x, &c->av[k]);
 					k++;
 					continue;
 				}
@@ -4007,25 +4416,11 @@ static void check_argv_at(struct sctx *x, struct cmd *c)
 			ssh_stdin(c, k, &sp);
 			if (k + 1 >= c->ac)
 				goto out; /* an interactive session */
-			/* The remote side is judged like a local one: rm -rf /
-			 * there is as bad as here, and ssh host uptime as
-			 * harmless. What the command alone rates: the verdict's
-			 * running maximum is put back after. */
-			{
-				enum risk before = x->v->risk;
-
-				c->env.remote = true;
-				c->env.elevated = false;
-				x->v->risk = RISK_SAFE;
-				run_code_words(c, k + 1, &sp, "ssh");
-				if (x->v->risk >= RISK_MODERATE)
-					safety_add(c, (int)k + 1, "ssh-remote", RISK_MODERATE,
-						   "runs a command on the remote host %s", c->av[k].s);
-				if (before > x->v->risk)
-					x->v->risk = before;
-			}
+			run_remote(c, k + 1, c->ac, &sp, "ssh-remote", c->av[k].s);
 			goto out;
 		}
+		if ((info.cls & PROG_FLEET) && fleet_command(c, &sp))
+			goto out;
 		if (!strcmp(prog, "script")) {
 			/* script -c CODE [FILE]: CODE runs in a shell. */
 			for (k = 1; k + 1 < c->ac; k++)
@@ -4590,12 +4985,22 @@ static void check_simple(struct sctx *x, const struct shell_node *n, const struc
 			in = &hd;
 		} else if (r->op == SHELL_REDIR_IN && (r->target->flags & SHELL_W_PROCSUB)) {
 			struct sword s1;
+			const struct script *sc = NULL;
 
 			memset(&hd, 0, sizeof(hd));
 			hd.kind = IN_OTHER;
-			if (resolve_word(x, r->target, &s1, 1, &sp, r->start, r->len) == 1 &&
-			    (s1.flags & SW_DOWNLOAD))
-				hd.kind = IN_DOWNLOAD;
+			hd.span_start = r->start;
+			hd.span_len = r->len;
+			if (resolve_word(x, r->target, &s1, 1, &sp, r->start, r->len) == 1) {
+				if (s1.flags & SW_DOWNLOAD)
+					hd.kind = IN_DOWNLOAD;
+				else if ((sc = script_text(x, &s1)) != NULL) {
+					/* sh < <(echo CODE): CODE */
+					hd.kind = IN_TEXT;
+					hd.text = sc->text;
+					hd.text_len = sc->len;
+				}
+			}
 			in = &hd;
 		}
 	}
@@ -4623,8 +5028,8 @@ static void check_simple(struct sctx *x, const struct shell_node *n, const struc
 	 * write leaves it unknown. */
 	for (r = n->redirs; r; r = r->next) {
 		struct sword t;
-		const char *text = NULL;
-		size_t tlen = 0;
+		const char *text = NULL, *xsrc;
+		size_t tlen = 0, xsrc_len;
 		char *buf;
 
 		if (r->fd != 1 || (r->op != SHELL_REDIR_OUT && r->op != SHELL_REDIR_CLOBBER &&
@@ -4642,8 +5047,9 @@ static void check_simple(struct sctx *x, const struct shell_node *n, const struc
 			buf[tlen++] = '\n';
 			text = buf;
 		} else if ((buf = sp_alloc(&sp, 1024)) != NULL &&
-			   decoded_text(n, in, buf, 1024, &tlen)) {
-			/* echo B64 | base64 -d > F */
+			   (decoded_text(n, in, buf, 1024, &tlen) ||
+			    xform_node(n, in, buf, 1024, &tlen, &xsrc, &xsrc_len))) {
+			/* echo B64 | base64 -d > F, echo '/ fr- mr' | rev > F */
 			text = buf;
 		}
 		note_script(x, &t, text, tlen,
@@ -4754,18 +5160,21 @@ static bool echo_text_resolved(struct sctx *x, const struct shell_node *c, char 
  * find are filled in by walk_pipeline). */
 static void summarize(const struct shell_node *n, int role, struct stdin_info *out)
 {
+	const struct shell_word *w;
+	const char *p;
+	bool cat;
+
 	memset(out, 0, sizeof(*out));
 	out->kind = role == ROLE_DOWNLOAD ? IN_DOWNLOAD : IN_OTHER;
 	out->span_start = n->start;
 	out->span_len = n->len;
-	if (n->kind == SHELL_SIMPLE && n->words && n->words->text &&
-	    !strcmp(base_name(n->words->text), "find"))
+	if (n->kind != SHELL_SIMPLE || !n->words || !n->words->text)
+		return;
+	p = base_name(n->words->text);
+	if (!strcmp(p, "find"))
 		out->kind = IN_PATHS;
 	/* ls alone prints every name in the current dir. */
-	if (n->kind == SHELL_SIMPLE && n->words && n->words->text &&
-	    !strcmp(base_name(n->words->text), "ls")) {
-		const struct shell_word *w;
-
+	if (!strcmp(p, "ls")) {
 		for (w = n->words->next; w && w->text && w->text[0] == '-' && w->text[1]; w = w->next)
 			;
 		if (!w) {
@@ -4775,9 +5184,87 @@ static void summarize(const struct shell_node *n, int role, struct stdin_info *o
 			out->path_flags = SW_EVERY;
 		}
 	}
-	if (n->kind == SHELL_SIMPLE && n->words && n->words->text &&
-	    (safety_prog_class(base_name(n->words->text)) & PROG_DECODE))
+	if (safety_prog_class(p) & PROG_DECODE)
 		out->kind = IN_DECODED;
+	cat = !strcmp(p, "cat");
+	/* Output without end: yes, seq ... inf, cat /dev/zero. */
+	out->endless = !strcmp(p, "yes");
+	/* echo "$CMD", printf '%s' "$CMD": a variable's text as it is, as
+	 * sh -c "$CMD" would run it; cat FILE...: the files' text as it is,
+	 * as if the shell read them itself (sh FILE). */
+	out->verbatim = !strcmp(p, "echo") || !strcmp(p, "printf") || (cat && n->words->next);
+	for (w = n->words->next; w; w = w->next) {
+		if (!w->text)
+			continue;
+		if ((!strcmp(p, "seq") && (!strcmp(w->text, "inf") || !strcmp(w->text, "infinity"))) ||
+		    (cat && (!strcmp(w->text, "/dev/zero") || !strcmp(w->text, "/dev/urandom") ||
+			     !strcmp(w->text, "/dev/random"))))
+			out->endless = true;
+		if (cat && w->text[0] == '-')
+			out->verbatim = false; /* cat -v, cat -A rewrite */
+	}
+}
+
+/* cat F, where an earlier command wrote F with known text (echo CODE >
+ * F; cat F | sh) or F is <(echo CODE): that text. */
+static const char *cat_file_text(struct sctx *x, const struct shell_node *c, size_t *len)
+{
+	const struct shell_word *w;
+	const struct script *sc;
+	struct strpool sp;
+	struct sword s1;
+
+	if (c->kind != SHELL_SIMPLE || c->redirs || !c->words || !c->words->text ||
+	    strcmp(c->words->text, "cat") || !(w = c->words->next) || w->next ||
+	    (w->text && w->text[0] == '-'))
+		return NULL;
+	sp.used = 0;
+	sp.n_heap = 0;
+	sc = resolve_word(x, w, &s1, 1, &sp, w->start, w->len) == 1 ? script_text(x, &s1) : NULL;
+	sp_release(&sp);
+	if (!sc)
+		return NULL;
+	*len = sc->len;
+	return sc->text;
+}
+
+/* A filter whose words are all static, fed static text (in, or its own
+ * here-string or here-document): what it writes, into buf. *src is the
+ * text that went in. */
+static bool xform_node(const struct shell_node *c, const struct stdin_info *in, char *buf,
+		       size_t cap, size_t *len, const char **src, size_t *src_len)
+{
+	const char *av[8];
+	const struct shell_word *w;
+	const struct shell_redir *r;
+	size_t ac = 0;
+
+	*src = in && in->kind == IN_TEXT ? in->text : NULL;
+	*src_len = *src ? in->text_len : 0;
+	if (c->kind != SHELL_SIMPLE)
+		return false;
+	for (r = c->redirs; r; r = r->next) {
+		const struct shell_word *bw = r->op == SHELL_REDIR_HERESTRING ? r->target :
+					      r->op == SHELL_REDIR_HEREDOC ||
+					      r->op == SHELL_REDIR_HEREDOC_TAB ? r->body : NULL;
+
+		if (!bw && r->fd == 0)
+			return false; /* < FILE: not known */
+		if (bw) {
+			*src = bw->text;
+			*src_len = bw->text ? bw->text_len : 0;
+		}
+	}
+	/* Text not all known ("$P" | rev) stays unknown: reversed or
+	 * translated, what runs cannot be told. */
+	if (!*src || memchr(*src, SW_UNKNOWN_CH, *src_len))
+		return false;
+	for (w = c->words; w; w = w->next) {
+		if (!w->text || ac == ARRAY_SIZE(av))
+			return false;
+		av[ac++] = w->text;
+	}
+	return safety_xform_text(av, ac, *src, *src_len, buf, cap, len);
 }
 
 /* The static lines of a group's output, ( ... ) or { ...; }: what its
@@ -4992,9 +5479,10 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 	const struct shell_node *c;
 	struct stdin_info in, prev;
 	bool first = true, have_shell = false, have_net = false, all_static, secret = false;
-	char text[1024], dec[1024];
-	const char *here;
-	size_t here_len;
+	char text[1024], dec[1024], seen[1024];
+	const char *here, *seen_src, *xsrc;
+	size_t here_len, seen_len = 0, xsrc_len;
+	bool filtered;
 	int role;
 
 	memset(&prev, 0, sizeof(prev));
@@ -5025,17 +5513,47 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 			continue;
 		}
 		summarize(c, role, &prev);
+		/* What a reader can see of text a filter hides: what was
+		 * seen further up, or static text that goes in (copied now:
+		 * the branches below reuse text). */
+		seen_src = NULL;
+		if (!first && in.seen) {
+			seen_src = in.seen;
+			seen_len = in.seen_len;
+		} else if (!first && in.kind == IN_TEXT && in.text && in.text_len < sizeof(seen)) {
+			memcpy(seen, in.text, in.text_len);
+			seen[in.text_len] = '\0';
+			seen_src = seen;
+			seen_len = in.text_len;
+		}
+		filtered = false;
 		if (prev.kind == IN_DECODED &&
 		    decoded_text(c, first ? NULL : &in, dec, sizeof(dec), &prev.text_len)) {
 			/* echo cm0gLXJmIC8K | base64 -d | sh: the code is known. */
 			memcpy(text, dec, prev.text_len + 1);
 			prev.kind = IN_TEXT;
 			prev.text = text;
+		} else if (xform_node(c, first ? NULL : &in, dec, sizeof(dec), &prev.text_len,
+				      &xsrc, &xsrc_len)) {
+			/* echo 'fr- mr' | rev | sh: the code is known too;
+			 * seen keeps the text that went in (rev <<< 'fr- mr'
+			 * brings its own). */
+			if (!seen_src && xsrc_len < sizeof(seen)) {
+				memcpy(seen, xsrc, xsrc_len);
+				seen[xsrc_len] = '\0';
+				seen_src = seen;
+				seen_len = xsrc_len;
+			}
+			memcpy(text, dec, prev.text_len + 1);
+			prev.kind = IN_TEXT;
+			prev.text = text;
+			filtered = true;
 		} else if (echo_text(c, text, sizeof(text), &prev.text_len) ||
 			   echo_text_resolved(x, c, text, sizeof(text), &prev.text_len)) {
 			prev.kind = IN_TEXT;
 			prev.text = text;
-		} else if ((here = cat_here_text(c, &here_len)) != NULL) {
+		} else if ((here = cat_here_text(c, &here_len)) != NULL ||
+			   (here = cat_file_text(x, c, &here_len)) != NULL) {
 			prev.kind = IN_TEXT;
 			prev.text = here;
 			prev.text_len = here_len;
@@ -5057,9 +5575,24 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 			    sw->text_len + 3 < sizeof(text)) {
 				bool narrowed = false;
 
-				for (const struct shell_word *t = sw; t; t = t->next)
-					if (t->text && narrowing_at(t->text, t->next ? t->next->text : NULL))
+				int depth = 0;
+				bool all = true;
+
+				/* Every branch of a top-level -o must narrow, as
+				 * in safety_find_scope. */
+				for (const struct shell_word *t = sw; t; t = t->next) {
+					if (!t->text)
+						continue;
+					depth += !strcmp(t->text, "(") - !strcmp(t->text, ")");
+					if (!depth && (!strcmp(t->text, "-o") || !strcmp(t->text, "-or"))) {
+						all = all && narrowed;
+						narrowed = false;
+						continue;
+					}
+					if (narrowing_at(t->text, t->next ? t->next->text : NULL))
 						narrowed = true;
+				}
+				narrowed = narrowed && all;
 				snprintf(text, sizeof(text), "%s%s", sw->text,
 					 narrowed ? "/\x01" : sw->text[sw->text_len - 1] == '/' ? "*" : every);
 				prev.text = text;
@@ -5070,6 +5603,14 @@ static void walk_pipeline(struct sctx *x, const struct shell_node *n)
 			} else {
 				prev.kind = IN_OTHER;
 			}
+		}
+		/* curl URL | tr -d '\r' | sh: a filter passes the download
+		 * on. */
+		if (!first && in.kind == IN_DOWNLOAD && prev.kind == IN_OTHER)
+			prev.kind = IN_DOWNLOAD;
+		if (seen_src && (filtered || prev.kind == IN_OTHER || prev.kind == IN_DECODED)) {
+			prev.seen = seen_src;
+			prev.seen_len = seen_len;
 		}
 		first = false;
 	}
@@ -5137,8 +5678,10 @@ static void walk_node_at(struct sctx *x, const struct shell_node *n, const struc
 		break;
 	case SHELL_WHILE:
 	case SHELL_UNTIL:
+		/* Processes started without end and never waited for fill
+		 * the process table as a fork bomb does. */
 		if (is_forever(n->cond, n->kind == SHELL_UNTIL) && has_background(n->child))
-			add_node_reason(x, n, "fork-loop", RISK_HIGH,
+			add_node_reason(x, n, "fork-loop", RISK_CRITICAL,
 					"starts background processes in an endless loop");
 		else if (is_forever(n->cond, n->kind == SHELL_UNTIL) && loop_fills(n->child))
 			add_node_reason(x, n, "fill-loop", RISK_HIGH, FILL_LOOP_MSG);
@@ -5149,7 +5692,10 @@ static void walk_node_at(struct sctx *x, const struct shell_node *n, const struc
 		const struct shell_word *w;
 		struct var *v = NULL;
 
-		if (is_forever_for(n) && loop_fills(n->child))
+		if (is_forever_for(n) && has_background(n->child))
+			add_node_reason(x, n, "fork-loop", RISK_CRITICAL,
+					"starts background processes in an endless loop");
+		else if (is_forever_for(n) && loop_fills(n->child))
 			add_node_reason(x, n, "fill-loop", RISK_HIGH, FILL_LOOP_MSG);
 
 		walk_word_subs(x, n->words);
@@ -5165,7 +5711,10 @@ static void walk_node_at(struct sctx *x, const struct shell_node *n, const struc
 			for (w = n->words; w; w = w->next) {
 				if (x->unroll-- <= 0)
 					break;
-				v->known = w->text && !(w->flags & SHELL_W_GLOB);
+				/* A glob stands for each name it matches:
+				 * for f in /etc/ *; do rm "$f" reaches every
+				 * entry of /etc, as rm /etc/ * does. */
+				v->known = w->text != NULL;
 				v->home = (w->flags & SHELL_W_TILDE) != 0;
 				v->has_raw = false;
 				if (w->text) {
@@ -5340,6 +5889,7 @@ int safety_check(const char *cmd, size_t len, const struct safety_opts *opts,
 	x.calls = CALL_BUDGET;
 	x.n_downloads = 0;
 	x.n_scripts = 0;
+	x.n_procsubs = 0;
 	x.depth = 0;
 	x.argv_depth = 0;
 	x.cap = RISK_CRITICAL;

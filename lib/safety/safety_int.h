@@ -43,6 +43,8 @@ struct pinfo {
 	bool all;        /* names every entry of the dir (dir/ *), or is the
 			    dir itself (rm -r dir deletes all of it too) */
 	bool auth;       /* passwd, shadow, sudoers...: the system's logins */
+	bool essential;  /* /bin/sh, sudo, init, libc: the system needs it to
+			    boot, log in or become root */
 	bool sensitive;  /* shell start-up files, ssh and gpg keys */
 	bool startup;    /* a shell start-up file itself (~/.bashrc) */
 	bool history;    /* a shell history file */
@@ -99,6 +101,15 @@ struct stdin_info {
 	const char *text;            /* IN_TEXT, IN_PATHS: NUL-terminated */
 	size_t text_len;
 	unsigned path_flags;         /* IN_PATHS: flags for the paths */
+	bool endless;                /* never ends: yes, cat /dev/zero */
+	bool verbatim;               /* IN_OTHER: a file's or a variable's
+					text as it is (cat FILE, echo "$X"),
+					no code made up */
+	/* Static text that a filter upstream turned into this input
+	 * (echo X | rev, echo X | tr a-z n-za-m): the pieces a reader can
+	 * see of what a shell runs. NULL when none. */
+	const char *seen;
+	size_t seen_len;
 	size_t span_start, span_len;
 };
 
@@ -169,6 +180,7 @@ extern const size_t safety_n_rules;
 #define PROG_CONTAINER 0x80u /* docker, kubectl...: run commands in containers */
 #define PROG_OUTFILE  0x100u /* curl, sort...: an option names the output file */
 #define PROG_CODEOPT  0x200u /* tar, vim, git...: an option's value is shell code */
+#define PROG_FLEET    0x400u /* pdsh, ansible...: run a command on many hosts */
 #define PROG_MAX_RULES 32
 
 struct prog_info {
@@ -285,6 +297,12 @@ void safety_check_code(struct cmd *c, const char *text, size_t len, size_t i, st
 #define CODE_WRITES  0x4u /* awk: writes a file */
 #define CODE_SHELL   0x8u /* awk: pipes text not known into a shell */
 unsigned safety_code_commands(struct cmd *c, const struct sword *w, bool check);
+
+/* xform.c: the output of filter av[0..ac) (rev, tr, sed s///) fed the
+ * static text in (n bytes), into out (cap bytes, NUL-terminated). False
+ * when the filter or its arguments are not ones whose effect is known. */
+bool safety_xform_text(const char *const *av, size_t ac, const char *in, size_t n, char *out,
+		       size_t cap, size_t *len);
 
 /* Add a reason blaming argument i of c (or the whole command if i < 0). */
 void safety_add(struct cmd *c, int i, const char *rule, enum risk risk, const char *fmt, ...)
