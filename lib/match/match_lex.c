@@ -38,7 +38,7 @@ const struct lex_pair lex_synonyms[] = {
 	{"setup", "install"}, {"deinstall", "uninstall"}, {"upgrade", "upgrade"},
 	{"tally", "count"}, {"number", "count"}, {"total", "total"}, {"sum", "sum"},
 	{"substitute", "replace"}, {"replacing", "replace"}, {"replaced", "replace"},
-	{"aligned", "align"}, {"globally", "global"}, {"swap", "replace"}, {"sort", "sort"}, {"order", "sort"},
+	{"aligned", "align"}, {"pointing", "point"}, {"points", "point"}, {"globally", "global"}, {"swap", "replace"}, {"sort", "sort"}, {"order", "sort"},
 	{"arrange", "sort"}, {"sorted", "sort"}, {"ordered", "sort"}, {"dedupe", "dedup"},
 	{"deduplicate", "dedup"}, {"uniq", "dedup"}, {"unique", "unique"}, {"distinct", "unique"},
 	{"follow", "follow"}, {"watch", "watch"}, {"alphabetically", "alphabetical"},

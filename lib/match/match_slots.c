@@ -364,6 +364,10 @@ static void extract_times(struct mreq *r)
 				p--;
 			nx = next_content(r, i);
 			if (p >= 0 && is_word(&r->t[p], "every")) {
+				/* "every day at 2am", "every hour" is a schedule
+				 * (cron's), never a screen that refreshes */
+				if (unit != 's' && unit != 'm')
+					continue;
 				type = SL_INTERVAL;
 			} else if (p >= 0 && (is_word(&r->t[p], "older") ||
 					      (is_word(&r->t[p], "over") && nx >= 0 &&
@@ -791,11 +795,14 @@ static void extract_name_contains(struct mreq *r)
 	}
 }
 
-/* "the biggest file", "the newest file": a superlative of one thing is
- * a count of one (head -n 1), where "the biggest files" lists the top ten. */
+/* "the biggest file", "the largest folder", "which file is the largest",
+ * "which process uses the most memory": a superlative of one thing is a
+ * count of one (head -n 1), where "the biggest files" lists the top ten.
+ * Folders too, since du.hog never lists the parent's own total. */
 static void extract_superlative_one(struct mreq *r)
 {
 	static const char *const sup[] = {"biggest", "smallest", "newest", "oldest"};
+	static const char *const one[] = {"file", "dir", "process"};
 
 	for (int i = 0; i < r->ns; i++)
 		if (r->s[i].type == SL_COUNT)
@@ -811,10 +818,37 @@ static void extract_superlative_one(struct mreq *r)
 		while (k < r->n && ((r->t[k].slot >= 0 && r->s[r->t[k].slot].type == SL_EXT) ||
 				    is_word(&r->t[k], "modified")))
 			k++;
-		/* files only: du's list of folders starts with their parent's total */
-		if (k >= r->n || r->t[k].plural || !is_word(&r->t[k], "file"))
+		if (k >= r->n || r->t[k].plural || !(is_word(&r->t[k], "file") || is_word(&r->t[k], "dir")))
+			continue;
+		/* "the biggest file or folder" is du -a's, whose list starts with
+		 * the folder's own total */
+		if (k + 2 < r->n && (is_word(&r->t[k + 1], "or") || is_word(&r->t[k + 1], "and")) &&
+		    (is_word(&r->t[k + 2], "file") || is_word(&r->t[k + 2], "dir")))
 			continue;
 		count_one(r, i);
+		return;
+	}
+	/* "which file is the largest": the question names one thing before its
+	 * superlative; "which files are the largest" asks for several */
+	for (int i = 0; i + 2 < r->n; i++) {
+		bool noun = false;
+
+		if (!is_word(&r->t[i], "which") && !is_word(&r->t[i], "what"))
+			continue;
+		for (size_t j = 0; j < ARRAY_SIZE(one); j++)
+			noun |= is_word(&r->t[i + 1], one[j]);
+		if (!noun || r->t[i + 1].plural)
+			return;
+		for (int k = i + 2; k < r->n; k++) {
+			bool is_sup = is_word(&r->t[k], "most");
+
+			for (size_t j = 0; j < ARRAY_SIZE(sup); j++)
+				is_sup |= is_word(&r->t[k], sup[j]);
+			if (is_sup && free_tok(r, k)) {
+				count_one(r, k);
+				return;
+			}
+		}
 		return;
 	}
 }

@@ -60,6 +60,11 @@ static const struct role_def roles[] = {
 	{"file", SL_NAME, -1, K(FILE) | K(PATH) | K(GLOB), 0, "file", K(WORD), 0, true, 0, CK_FILE},
 	{"dest", -1, -1, K(PATH) | K(FILE) | K(AT) | K(HOST), C(TO) | C(INTO) | C(AS) | C(IN) | C(NONE), NULL, K(WORD), C(TO) | C(INTO) | C(AS), true, 0, 0},
 	{"src", -1, -1, K(PATH) | K(FILE) | K(AT), C(FROM), NULL, K(PATH) | K(FILE) | K(AT), 0, false, 0, 0},
+	/* a link's target: "link from A to B" says neither which is the link
+	 * nor which the target (a link from A, or ln's order), so never "from" */
+	{"lsrc", -1, -1, K(PATH) | K(FILE), C(NONE), NULL, 0, 0, false, 0, 0},
+	/* what a link points to: "pointing to /opt/app" */
+	{"lto", -1, -1, K(PATH) | K(FILE), C(TO), NULL, 0, 0, false, 0, 0},
 	{"host", -1, -1, K(HOST) | K(IP), 0, "host|server|machine", K(WORD), 0, true, 0, CK_HOSTNAME},
 	/* a host written as one or named as one, never a guessed word */
 	{"rhost", -1, -1, K(HOST) | K(IP), 0, "host|server|machine", 0, 0, false, 0, CK_BAREHOST},
@@ -769,7 +774,9 @@ static bool check_ok(int check, const char *v, int kind)
 						    "build", "download", "upload", "backup", "sync", "update",
 						    "install", "job", "task", "program", "app", "application",
 						    "script", "server", "thing", "everything", "it", "limit",
-						    "container", "service", "port"};
+						    "container", "service", "port",
+						    /* forms: "show processes as a tree" */
+						    "tree", "table"};
 
 		return !IN_WORDS(v, proto);
 	}
@@ -880,6 +887,10 @@ static bool check_ok(int check, const char *v, int kind)
 			return false;
 		/* "remove a directory from PATH": a variable's name, never a folder */
 		if (kind == TK_WORD && strlen(v) >= 3 && strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789") == strlen(v))
+			return false;
+		/* /dev/sda1 is a device ("what's using /dev/sda1" is no du of it);
+		 * of /dev only the shared-memory folder holds files to size */
+		if (strncmp(v, "/dev/", 5) == 0 && v[5] && strncmp(v + 5, "shm", 3) != 0)
 			return false;
 		if (kind != TK_FILE || !dot || strchr(v, '/'))
 			return true;
