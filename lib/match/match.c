@@ -25,6 +25,16 @@
 #define MATCH_THRESHOLD 0.80
 #define UNUSED_SLOT_COST 1.5
 #define MAX_FITS 96
+/* "png files in images": a word right after in/under/inside names a place;
+ * left unread, the command runs on the current folder instead. */
+static bool in_place_word(const struct mreq *r, int i)
+{
+	const struct mtok *p = i > 0 ? &r->t[i - 1] : NULL;
+
+	return p && r->t[i].kind == TK_WORD && r->t[i].cue == CUE_IN &&
+	       (str_eq(p->low, "in") || str_eq(p->low, "under") || str_eq(p->low, "inside"));
+}
+
 /* What the request's leading verb costs when an intent leaves it unread. */
 #define VERB_COST 2.0
 /* What a file or path the intent leaves unread costs: "lines 10-20 of
@@ -574,7 +584,8 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 			 * the leading verb left out ("create a symlink" read by find)
 			 * is the task itself ignored */
 			if (!t->stop)
-				u += t->kind == TK_QUOTED || t->kind == TK_FILE || t->kind == TK_PATH
+				u += t->kind == TK_QUOTED || t->kind == TK_FILE || t->kind == TK_PATH ||
+						     in_place_word(r, i)
 					     ? UNREAD_NAME_COST
 				     : (i == first && verb_tok(t) && !look_verb(t)) || verb_pos(r, i, first, false)
 					     ? VERB_COST

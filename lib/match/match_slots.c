@@ -538,6 +538,10 @@ static void extract_exts(struct mreq *r)
 			continue;
 		nx = next_content(r, i);
 		ft = ftype_of(t->low);
+		/* "png files in images", "in the images folder": a place, not a type */
+		if (ft && (t->cue == CUE_IN || t->cue == CUE_INTO) &&
+		    (nx < 0 || is_word(&r->t[nx], "dir")))
+			continue;
 		/* "images"; and "find logs", "delete logs": a type named by its own
 		 * suffix, in the plural, as what a search or a removal acts on
 		 * ("show the logs" stays the system's) */
@@ -696,7 +700,13 @@ static void extract_names(struct mreq *r)
 		take(r, s, nx);
 		if (dirword) /* "excluding the venv folder": the folder word is the slot's */
 			take(r, s, nx + 1);
-		snprintf(s->val, sizeof(s->val), "%s", r->t[nx].raw);
+		/* "except .pid files": a suffix the engine does not know, said
+		 * as a kind of file, is a type to leave out (never a folder) */
+		if (type == SL_EXCLUDE && r->t[nx].raw[0] == '.' && !strchr(r->t[nx].raw + 1, '.') &&
+		    nx + 1 < r->n && is_word(&r->t[nx + 1], "file") && r->t[nx + 1].plural)
+			snprintf(s->val, sizeof(s->val), "*%s", r->t[nx].raw);
+		else
+			snprintf(s->val, sizeof(s->val), "%s", r->t[nx].raw);
 		commit(r);
 	}
 }
@@ -853,6 +863,39 @@ static void extract_superlative_one(struct mreq *r)
 	}
 }
 
+/* "except .lock files", "but not .md ones": a type said after an
+ * exclusion is one to leave out (find -not -name '*.lock'), never the one
+ * to pick. */
+static void exclude_exts(struct mreq *r)
+{
+	for (int si = 0; si < r->ns; si++) {
+		struct mslot *s = &r->s[si];
+		int first = r->n, p;
+		size_t n = strlen(s->val);
+
+		if (s->type != SL_EXT || n == 0 || n + 3 > sizeof(s->val) ||
+		    s->ntok >= (int)ARRAY_SIZE(s->tok))
+			continue;
+		for (size_t k = 0; k < n; k++)
+			if (!isalnum((unsigned char)s->val[k]))
+				n = 0;
+		for (int k = 0; k < s->ntok; k++)
+			first = s->tok[k] < first ? s->tok[k] : first;
+		for (p = first - 1; p >= 0 && r->t[p].stop && !is_word(&r->t[p], "not"); p--)
+			;
+		if (n == 0 || !free_tok(r, p) ||
+		    !(is_word(&r->t[p], "exclude") ||
+		      (is_word(&r->t[p], "not") && p > 0 && is_word(&r->t[p - 1], "but"))))
+			continue;
+		s->type = SL_EXCLUDE;
+		memmove(s->val + 2, s->val, n + 1);
+		s->val[0] = '*';
+		s->val[1] = '.';
+		s->tok[s->ntok++] = p;
+		r->t[p].slot = (int8_t)si;
+	}
+}
+
 /* "after 2024-01-01", "before 2023-06-30", "between A and B": a date as a
  * bound (cmp -1: on or after it, +1: before it). "until" stays a word:
  * "how many days until 2026-01-01" counts to the date. */
@@ -913,6 +956,7 @@ void ms_extract(struct mreq *r)
 	extract_times(r);
 	extract_numbers(r);
 	extract_exts(r);
+	exclude_exts(r);
 	extract_superlative_one(r);
 	extract_names(r);
 }

@@ -526,14 +526,19 @@ static bool plural_fold(char *w, size_t n, int *id)
 		if ((*id = lex_word(tmp)) >= 0)
 			return true;
 	}
-	if (n > 4 && w[n - 2] == 'e') {
+	/* "-s" before "-es", and "-es" only after s, x, z, ch, sh or o
+	 * (processes, indexes, branches): "notes" is note's, never not's */
+	memcpy(tmp, w, n);
+	tmp[n - 1] = '\0';
+	if ((*id = lex_word(tmp)) >= 0)
+		return true;
+	if (n > 4 && w[n - 2] == 'e' && (strchr("sxzo", w[n - 3]) ||
+					 (w[n - 3] == 'h' && (w[n - 4] == 'c' || w[n - 4] == 's')))) {
 		tmp[n - 2] = '\0';
 		if ((*id = lex_word(tmp)) >= 0)
 			return true;
 	}
-	memcpy(tmp, w, n);
-	tmp[n - 1] = '\0';
-	return (*id = lex_word(tmp)) >= 0;
+	return false;
 }
 
 /* Lower-case, fix typos, fold synonyms and plurals; w0 is the id before

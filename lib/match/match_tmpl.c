@@ -2273,7 +2273,7 @@ static bool fmt_special(struct mfill *f, const char *v, const char *fmt, struct 
 			for (; dot[k + 1] && k + 1 < sizeof(low); k++)
 				low[k] = (char)tolower((unsigned char)dot[k + 1]);
 		low[k] = '\0';
-		if (k > 0 && ms_known_ext(low)) {
+		if ((k > 0 && ms_known_ext(low)) || strncmp(v, "*.", 2) == 0) {
 			buf_adds(b, "-not -name ");
 			add_quoted(b, v, true);
 		} else {
