@@ -177,9 +177,12 @@ I("df", "free|df|filesystem|disk", "space howmuch left available usage show "
   "human du -h",
   "df -h[ {path}]",
   "df reports size, used and available space per mounted filesystem; -h uses K/M/G."),
+/* "mount points and their sizes": df lists each mounted filesystem */
+I("df.mounts", "mount size|space|usage|free|full", "show list point all their each human", "df -h",
+  "df lists each mounted filesystem with its size, use and mount point; -h uses K/M/G."),
 I("df.left", "space left|available|remaining", "howmuch free show human", "df -h[ {path}]",
   "df reports size, used and available space per mounted filesystem; -h uses K/M/G."),
-V("mount.list", "mount", "list show all filesystem disk partition drive", SEL_OS, "findmnt", "mount",
+V("mount.list", "mount", "list show all filesystem disk partition drive point", SEL_OS, "findmnt", "mount",
   "Lists the mounted filesystems with their devices, mount points and options."),
 /* "check the filesystem on /dev/sdb1" asks for a check, which -n keeps read-only */
 V("fsck.check", "check|scan|verify|fsck filesystem|fs|partition|disk|fsck", "the on for errors a",
@@ -408,6 +411,9 @@ I("split.lines", "split", "chunk line piece part file", "split -l {count=1000} {
   "split -l writes consecutive {count=1000}-line pieces named part_aa, part_ab..."),
 I("comm.both", "both|common", "line file", "comm -12 <(sort {file}) <(sort {file2})",
   "comm -12 prints lines common to both sorted inputs (process substitution sorts them)."),
+/* "compare the folders v1/ and v2/": -r walks both trees */
+I("diff.dirs", "difference|diff|compare dir", "show between two recursive", "diff -r {folder} {folder2}",
+  "diff -r compares the two folders file by file, down through their subfolders."),
 I("diff.files", "difference|diff|compare", "file show between sidebyside:y", "diff -[u{!y}][y{?y}] {file} {file2}",
   "diff [-u shows the changes between the files as a unified diff{!y}][-y prints the files in two columns, changed lines marked{?y}]."),
 I("words.top", "word", "common frequent most top count used occurrence each every often frequency",
@@ -502,7 +508,7 @@ I("zip.create_to", "zip|compress", "make dir password:e encrypted:e protected in
 /* "zip report.pdf and data.csv into files.zip" */
 I("zip.files", "zip|compress", "make file into to as called both", "zip {zipf} {file} {file2}",
   "zip adds the files to {zipf}."),
-I("zip.create", "zip|compress", "make dir password:e encrypted:e protected file",
+I("zip.create", "zip|compress", "make dir password:e encrypted:e protected file up",
   "zip -r[e{?e}] {folder:base}.zip {folder}",
   "zip -r adds the folder recursively[; -e prompts for a password{?e}]."),
 V("gz.view", "show|read|less|noextract|cat", "gz gzip compressed log file", SEL_BSD,
@@ -1601,6 +1607,9 @@ I("copy.dir", "copy", "dir to recursive -r -R", "cp -r {folder} {ldest}", "cp -r
 I("move", "move|rename", "file to", "mv {file} {ldest}", "mv moves or renames."),
 I("move.files", "move", "file to both", "mv {file} {file2} {ldest:dirslash}",
   "mv moves both files into the folder."),
+/* "the full path of python3": where the shell finds the program */
+I("which.path", "path full|binary|executable|program", "show get print of the command", "command -v {cmdname}",
+  "command -v prints where the shell finds the command."),
 I("which", "where|which|installed|location", "command binary program path find dir file",
   "command -v {cmdname}", "command -v prints where the shell finds the command."),
 I("alias.list", "alias", "list show", "alias", "Lists shell aliases."),
