@@ -247,6 +247,13 @@ I("grep.count_occ", "count", "time occurrence appear grep find wholeword:w",
 I("grep.invert", "without|not|exclude line|grep|contain|match", "line show grep contain match file",
   "grep -v {xpattern:q} {file}",
   "grep -v prints the lines that do not match."),
+/* "lines starting with ERROR": the pattern anchored, never anywhere in the line */
+I("grep.starts", "line start|starting|begin|beginning", "grep find show with that all print only",
+  "grep -E '^{pattern:re}' {file}", "grep -E prints the lines of {file} that begin with it (^ anchors"
+  " the start)."),
+I("grep.ends", "line end|ending", "grep find show with that all print only",
+  "grep -E '{pattern:re}$' {file}", "grep -E prints the lines of {file} that end with it ($ anchors"
+  " the end)."),
 I("grep.context", "context|around", "line show grep find",
   "grep -C {count=3} {pattern:q} {file}",
   "grep -C prints {count=3} lines before and after each match."),
@@ -551,7 +558,15 @@ I("chmod.readable", "worldreadable", "make file recursive:R",
   "chmod -R a+rX {target}",
   "a+rX lets everyone read files and enter directories (X adds execute only on"
   " directories)."),
-I("chmod.mode", "chmod|permission|mode|set", "recursive:R file:R change make to -R:R",
+/* "chmod 644 all files in public/": files only (-R would make the folders
+ * 644 too, and nobody could enter them); "755 on the folders" likewise */
+I("chmod.files_mode", "chmod|permission|mode|set file+", "recursive change make to all every on in under",
+  "find {path=.} -type f -exec chmod {mode} {} +",
+  "find picks the files only (not the folders) and chmod sets each to {mode}."),
+I("chmod.dirs_mode", "chmod|permission|mode|set dir+", "recursive change make to all every on in under",
+  "find {path=.} -type d -exec chmod {mode} {} +",
+  "find picks the folders only (not the files) and chmod sets each to {mode}."),
+I("chmod.mode", "chmod|permission|mode|set", "recursive:R file change make to -R:R",
   "chmod[ -R{?R}] {mode} {target}", "chmod sets the permission bits to {mode}[, -R"
   " recursively{?R}]."),
 I("chmod.setgid", "setgid", "set bit on new inherit group file", "chmod g+s {target}",
@@ -716,7 +731,7 @@ I("tls.expiry", "certificate|cert expiry|expire|expiration|valid|date", "when ch
   "openssl s_client fetches the server's certificate (-servername sends SNI) and x509"
   " -dates prints notBefore and notAfter, its expiry."),
 /* "to /tmp" is a folder: the file keeps its name there (--output-dir), never -o /tmp */
-I("curl.download", "download", "file save:save curl", "curl -L[O{!ddest}{!dest}][ --output-dir {ddest} -O][ -o {dest}] {url}",
+I("curl.download", "download", "file save:save curl", "curl -L[O{!ddest}{!dest}][ --output-dir {ddest}][ -O{?ddest}{!dest}][ -o {dest}] {url}",
   "curl -L follows redirects; -O keeps the remote file name[ (--output-dir puts it in {ddest}){?ddest}][ (-o names it){!ddest}]."),
 I("curl.save", "save", "file page", "curl -L -o {dest} {url}",
   "curl -L follows redirects and -o writes the body to {dest}."),
@@ -857,6 +872,9 @@ I("git.status_short", "status", "git short:s brief:s concise:s show format",
 I("git.log_oneline", "commit|log", "git oneline show list last history",
   "git log --oneline -n {count=10}", "git log --oneline prints one line per commit; -n"
   " limits it to {count=10}."),
+/* "the last 3 commits with diffs": each commit's patch too */
+I("git.log_patch", "commit+|log diff|patch", "git show list last with their history", "git log -p -n {count=10}",
+  "git log -p prints each commit with its diff; -n limits it to {count=10}."),
 I("git.log_author", "commit|log", "git show list by @user",
   "git log --author={user}[ --since={time:ago}]", "git log --author filters commits by"
   " author[; --since limits them in time{?time}]."),

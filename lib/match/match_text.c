@@ -613,6 +613,10 @@ static void fold_words(struct mreq *r, int *w0)
 		t->low = id >= 0 ? (char *)lex_str(id) : mt_strdup(r, low, n);
 		if (!t->low)
 			t->low = t->raw;
+		/* "every file", "each folder" mean them all, as "files" does */
+		if (i > 0 && r->t[i - 1].kind == TK_WORD && r->t[i - 1].low &&
+		    (str_eq(r->t[i - 1].low, "every") || str_eq(r->t[i - 1].low, "each")))
+			t->plural = true;
 	}
 }
 
