@@ -585,7 +585,7 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 			 * is the task itself ignored */
 			if (!t->stop)
 				u += t->kind == TK_QUOTED || t->kind == TK_FILE || t->kind == TK_PATH ||
-						     in_place_word(r, i)
+						     t->kind == TK_GLOB || in_place_word(r, i)
 					     ? UNREAD_NAME_COST
 				     : (i == first && verb_tok(t) && !look_verb(t)) || verb_pos(r, i, first, false)
 					     ? VERB_COST

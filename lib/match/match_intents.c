@@ -165,6 +165,10 @@ I("du.one", "size!|space|du|usage|total", "summary human show dir using take how
 I("du.disk", "disk size|howmuch|space|du|usage|total", "summary human show dir using mb:mb kb:kb",
   "du -s[h{!mb}{!kb}][m{?mb}][k{?kb}] {dir}",
   "du -s prints one total for {dir}[ in human units{!mb}{!kb}][ in megabytes{?mb}]."),
+/* "each user's home dir": every home folder, read as root */
+V("du.homes", "homedir size|usage|du|space|big", "disk show each every all of list how", SEL_OS,
+  "sudo du -sh /home/*", "sudo du -sh /Users/*",
+  "du -sh totals each user's home folder; sudo lets it read them all."),
 I("du.each", "size|du|space|usage each|sort dir|usage|du|disk|space", "show list human per every",
   "du -sh [{path:dirslash}]*/ | sort -h",
   "du -sh prints one human-readable total per folder; sort -h orders K/M/G sizes."),
@@ -872,6 +876,10 @@ I("git.status_short", "status", "git short:s brief:s concise:s show format",
 I("git.log_oneline", "commit|log", "git oneline show list last history",
   "git log --oneline -n {count=10}", "git log --oneline prints one line per commit; -n"
   " limits it to {count=10}."),
+/* "files in the last 5 commits": each commit with the files it touched */
+I("git.log_files", "file+ commit+", "list show changed change modified touched in last git which of",
+  "git log --name-only --oneline -n {count=10}",
+  "git log --name-only lists each commit with the files it changed; -n limits it to {count=10}."),
 /* "the last 3 commits with diffs": each commit's patch too */
 I("git.log_patch", "commit+|log diff|patch", "git show list last with their history", "git log -p -n {count=10}",
   "git log -p prints each commit with its diff; -n limits it to {count=10}."),
@@ -886,6 +894,11 @@ I("git.log_since", "commit|git", "log show list", "git log --since={time:ago}",
 I("git.undo_keep", "undo|cancel lastcommit|commit|git", "keep change soft",
   "git reset --soft HEAD~{count=1}",
   "reset --soft moves the branch back {count=1} commit(s) and leaves the changes staged."),
+/* "undo the last 2 commits completely": the changes go too */
+I("git.undo_hard", "undo|cancel|delete|drop lastcommit|commit completely|entirely|hard", "git and change their the",
+  "git reset --hard HEAD~{count=1}",
+  "reset --hard moves the branch back {count=1} commit(s) and throws their changes away (and"
+  " any uncommitted ones). This cannot be undone."),
 /* a word must say what is thrown away: "reset git" alone is too vague
  * for a command that cannot be undone */
 /* "delete my uncommitted changes", "get rid of all uncommitted changes" */

@@ -202,6 +202,9 @@ const struct lex_phrase lex_phrases[] = {
 	{"who wrote", "blame"}, {"who last changed", "blame"}, {"who edited", "blame"},
 	{"a home dir", "homedir"}, {"his home dir", "homedir"}, {"her home dir", "homedir"},
 	{"their home dir", "homedir"}, {"its home dir", "homedir"},
+	/* "each user's home dir" is every home, never mine (~) */
+	{"user home dir", "homedir"}, {"users home dir", "homedir"}, {"user home", "homedir"},
+	{"users home", "homedir"},
 	/* "reverse the order" is tac's, apart from "order" as a synonym of sort */
 	{"reverse the order", "reverse"}, {"reverse order", "reverse"}, {"opposite order", "reverse"},
 	{"internet connection", "connectivity"}, {"internet connectivity", "connectivity"},
@@ -321,6 +324,9 @@ const struct lex_phrase lex_phrases[] = {
 	{"system details", "sysinfo"},
 	{"web server", "webserver"}, {"http server", "webserver"}, {"my username", "whoami"},
 	{"my user name", "whoami"}, {"my login name", "whoami"}, {"who am i", "whoami"}, {"keep following", "follow"}, {"keep watching", "follow"},
+	/* the order's far end: "newest last" lists oldest first (ls -tr) */
+	{"newest last", "oldest"}, {"newest at the bottom", "oldest"}, {"latest last", "oldest"},
+	{"oldest last", "newest"}, {"oldest at the bottom", "newest"},
 	{"and everything inside it", "recursive"}, {"and everything in it", "recursive"},
 	{"and everything inside", "recursive"}, {"and all its contents", "recursive"},
 	{"and its contents", "recursive"}, {"with all its contents", "recursive"},

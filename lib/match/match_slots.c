@@ -526,6 +526,17 @@ static void extract_exts(struct mreq *r)
 			commit(r);
 			continue;
 		}
+		/* "in *.ts files": a glob said as a kind of file is its type */
+		if (t->kind == TK_GLOB && t->low[0] == '*' && t->low[1] == '.' && t->low[2] &&
+		    strspn(t->low + 2, "abcdefghijklmnopqrstuvwxyz0123456789") == strlen(t->low + 2) &&
+		    i + 1 < r->n && is_word(&r->t[i + 1], "file") && r->t[i + 1].plural) {
+			if (!s && !(s = new_slot(r, SL_EXT)))
+				return;
+			add_ext(s->val, sizeof(s->val), t->low + 2);
+			take(r, s, i);
+			last_explicit = i;
+			continue;
+		}
 		if (t->kind == TK_EXT) {
 			if (!s && !(s = new_slot(r, SL_EXT)))
 				return;
@@ -842,14 +853,17 @@ static void extract_superlative_one(struct mreq *r)
 	 * superlative; "which files are the largest" asks for several */
 	for (int i = 0; i + 2 < r->n; i++) {
 		bool noun = false;
+		int n = i + 1; /* the noun, after its type: "which .jar file" */
 
 		if (!is_word(&r->t[i], "which") && !is_word(&r->t[i], "what"))
 			continue;
+		while (n + 1 < r->n && r->t[n].slot >= 0 && r->s[r->t[n].slot].type == SL_EXT)
+			n++;
 		for (size_t j = 0; j < ARRAY_SIZE(one); j++)
-			noun |= is_word(&r->t[i + 1], one[j]);
-		if (!noun || r->t[i + 1].plural)
+			noun |= is_word(&r->t[n], one[j]);
+		if (!noun || r->t[n].plural)
 			return;
-		for (int k = i + 2; k < r->n; k++) {
+		for (int k = n + 1; k < r->n; k++) {
 			bool is_sup = is_word(&r->t[k], "most");
 
 			for (size_t j = 0; j < ARRAY_SIZE(sup); j++)

@@ -775,6 +775,13 @@ static void fold_numbers(struct mreq *r)
 	drop_tokens(r, gone);
 }
 
+static bool ends_s(const char *w)
+{
+	size_t n = strlen(w);
+
+	return n > 3 && w[n - 1] == 's' && w[n - 2] != 's';
+}
+
 static void set_cues(struct mreq *r)
 {
 	int cue = CUE_NONE;
@@ -784,6 +791,12 @@ static void set_cues(struct mreq *r)
 		int c = t->kind == TK_WORD && t->w >= 0 ? T.words[t->w].cue : CUE_NONE;
 
 		t->stop = t->kind == TK_WORD && (lex_flags(t->w) & WF_STOP);
+		/* "files that imports requests": an unknown verb of a relative
+		 * clause says how the files hold what follows; it is no search term */
+		if (t->kind == TK_WORD && t->w < 0 && i > 0 && i + 1 < r->n &&
+		    r->t[i + 1].kind == TK_WORD && !r->t[i + 1].stop && ends_s(t->low) &&
+		    (str_eq(r->t[i - 1].low, "that") || str_eq(r->t[i - 1].low, "which")))
+			t->stop = true;
 		if (t->kind == TK_NUM || t->kind == TK_DEC)
 			t->num = strtod(t->raw, NULL);
 		if (c != CUE_NONE) {
