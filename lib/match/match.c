@@ -618,6 +618,12 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 	}
 	if (strong == 0)
 		return false;
+	/* "bundle install", "poetry install": an unknown word before the verb
+	 * is a program running its own subcommand, not the verb's object */
+	if (first == 0 && r->n > 1 && f->used[0] && !trig[0] && r->t[0].slot < 0 &&
+	    r->t[0].kind == TK_WORD && r->t[0].w < 0 && needhit[1] && verb_tok(&r->t[1]) &&
+	    strcasecmp(r->t[1].raw, r->t[1].low) == 0)
+		u += VERB_COST;
 	/* "ignore the .env file": a request that opens by leaving something out
 	 * asks for no search; only an intent that needs the word reads it */
 	if (first >= 0 && r->t[first].slot >= 0 && r->s[r->t[first].slot].type == SL_EXCLUDE &&

@@ -590,14 +590,16 @@ V("chown", "own|owner|chown", "make change set recursive:R everything:R file -R:
   "chown gives {who} ownership of {target}[ and everything under it (-R){?R}]."),
 I("chown.me", "take|claim owner|own", "owner own recursive", "sudo chown -R \"$(whoami)\" {target}",
   "chown -R makes you the owner of everything under {target}."),
-I("chgrp", "group change|set|chgrp|make", "", "chgrp {group} {target}",
+I("chgrp", "group change|set|chgrp|make", "recursive:R", "chgrp[ -R{?R}] {group} {target}",
   "chgrp changes the file's group."),
 I("umask", "umask", "show", "umask", "umask prints the default permission mask."),
 V("stat.octal", "permission|mode", "octal numeric show", SEL_STAT,
   "stat -c '%a %n' {file}", "stat -f '%Lp %N' {file}",
   "stat prints the permission bits in octal (GNU %a, BSD %Lp)."),
-I("ls.perm", "permission|owner|own", "show who", "ls -l {file}",
-  "ls -l shows the permission string, owner and group."),
+/* -d: of a folder, its own entry, never a list of what it holds */
+I("ls.perm", "permission|owner|own", "show who", "ls -ld {file}",
+  "ls -ld shows the permission string, owner and group (of a folder itself, not its"
+  " contents)."),
 
 /* ---- processes ---- */
 V("ps.mem", "memory process|top|most|using|biggest|sort", "process top most using biggest show list sort which per each", SEL_PS,
@@ -613,8 +615,11 @@ I("kill.port", "kill|stop|free", "process whatever using on listening running up
   "lsof -t prints only the PIDs using the port; xargs passes them to kill."),
 I("pkill.user", "kill|stop", "process all user every owned", "sudo pkill -u {user}",
   "pkill -u signals every process owned by {user}."),
-I("pkill", "kill|killall|signal|send|terminate|pause|resume", "process all matching match",
+I("pkill", "kill|killall|signal|terminate|pause|resume", "process all matching match",
   "pkill[ -{sig}] {proc}", "pkill signals processes by name[ with {sig}]."),
+/* "send SIGHUP to nginx": a signal named; "send an email" is no kill */
+I("pkill.send", "send", "process all matching match to the", "pkill -{sig} {proc}",
+  "pkill signals processes by name with {sig}."),
 I("pkill.stop", "stop process", "all every", "pkill {proc}", "pkill sends TERM to the processes of that name."),
 V("port.who", "using|process|app|pid|who|listening|owns|open|running", "which show find @port "
   "listening:lis", SEL_OS, "{?port}sudo lsof[ -i :{port}{!lis}][ -nP -iTCP:{port} -sTCP:LISTEN{?lis}]",
@@ -1244,7 +1249,7 @@ I("pip.install", "install pip|python", "package module user:user only:user virtu
   "pip install installs the Python package (inside a virtualenv, preferably)."),
 I("pip.uninstall", "uninstall|delete pip|python", "package", "pip uninstall {pkg}",
   "pip uninstall removes the Python package."),
-I("pip.show", "version|info|show pip|python", "package installed show which", "pip show {pkg}",
+I("pip.show", "version|info|show pip|package|python", "package installed show which", "pip show {pkg}",
   "pip show prints the installed version and metadata."),
 I("pip.freeze", "freeze|requirement", "pip python package save to into show:show output:show", "pip freeze[ > {reqf=requirements.txt}{!show}]",
   "pip freeze writes exact versions of installed packages."),
@@ -1268,6 +1273,9 @@ I("npm.ls", "npm list|ls|dependency|tree", "show all installed package project l
   "npm ls prints the project's dependency tree."),
 I("npm.install_global", "install global", "npm node package", "npm install -g {pkg}",
   "npm install -g installs the package for the whole system."),
+/* "install node with nvm", "install node 20 using nvm": nvm's own node versions */
+I("nvm.install", "nvm install node", "with using version latest", "nvm install [{num}][node{!num}]",
+  "nvm install downloads that node version (node: the latest) and makes it the current one."),
 I("npm.install", "install npm|node|js|javascript", "package devdep:dev", "npm install[ --save-dev{?dev}] {pkg}",
   "npm install adds the package to the project[; --save-dev records it as a development dependency{?dev}]."),
 /* "install node" installs Node itself: node needs the dependencies said */

@@ -855,7 +855,11 @@ static void extract_superlative_one(struct mreq *r)
 		bool noun = false;
 		int n = i + 1; /* the noun, after its type: "which .jar file" */
 
-		if (!is_word(&r->t[i], "which") && !is_word(&r->t[i], "what"))
+		/* "the file that was changed most recently" asks the same */
+		bool rel = is_word(&r->t[i], "the") && i + 2 < r->n &&
+			   (is_word(&r->t[i + 2], "that") || is_word(&r->t[i + 2], "which"));
+
+		if (!is_word(&r->t[i], "which") && !is_word(&r->t[i], "what") && !rel)
 			continue;
 		while (n + 1 < r->n && r->t[n].slot >= 0 && r->s[r->t[n].slot].type == SL_EXT)
 			n++;
@@ -874,6 +878,31 @@ static void extract_superlative_one(struct mreq *r)
 			}
 		}
 		return;
+	}
+}
+
+/* find "report final.pdf": a quoted file name after find or locate is the
+ * name to look for (find -name), never a text to grep for. */
+static void quoted_file_name(struct mreq *r)
+{
+	for (int i = 1; i < r->n; i++) {
+		const struct mtok *t = &r->t[i];
+		const char *dot = strrchr(t->raw, '.');
+		int p = i - 1;
+		struct mslot *s;
+
+		if (t->kind != TK_QUOTED || !free_tok(r, i) || !dot || dot == t->raw ||
+		    strchr(t->raw, '/') || !ms_known_ext(dot + 1))
+			continue;
+		while (p > 0 && r->t[p].stop)
+			p--;
+		if (!is_word(&r->t[p], "find") && !is_word(&r->t[p], "locate"))
+			continue;
+		if (!(s = new_slot(r, SL_NAME)))
+			return;
+		take(r, s, i);
+		snprintf(s->val, sizeof(s->val), "%s", t->raw);
+		commit(r);
 	}
 }
 
@@ -972,5 +1001,6 @@ void ms_extract(struct mreq *r)
 	extract_exts(r);
 	exclude_exts(r);
 	extract_superlative_one(r);
+	quoted_file_name(r);
 	extract_names(r);
 }

@@ -273,6 +273,19 @@ static bool cue_ok(uint32_t mask, const struct mtok *t)
 	return mask == 0 || (mask >> t->cue) & 1u;
 }
 
+/* "evicted pods", "failed services", "running containers": a participle
+ * before a plural noun says which state, never a name ("all dist folders"
+ * names them). */
+static bool state_of_many(const struct mreq *r, int i)
+{
+	const char *w = r->t[i].raw;
+	size_t n = strlen(w);
+
+	return i + 1 < r->n && r->t[i + 1].plural && r->t[i + 1].kind == TK_WORD &&
+	       r->t[i].kind == TK_WORD && n > 4 &&
+	       (strcmp(w + n - 2, "ed") == 0 || strcmp(w + n - 3, "ing") == 0);
+}
+
 static bool noun_match(const char *nouns, const char *w)
 {
 	size_t n = strlen(w);
@@ -831,7 +844,9 @@ static bool check_ok(int check, const char *v, int kind)
 						    "version", "installed", "locally", "update", "updates",
 						    "upgrade", "driver", "drivers", "font", "fonts", "patch",
 						    "patches", "security", "latest", "software", "everything",
-						    "editable"};
+						    "editable",
+						    /* "show python path": a property, no package */
+						    "path", "location", "home", "info", "details"};
 		const char *dot = strrchr(v, '.');
 
 		/* "a brew cask", "list installed packages versions": no package named */
@@ -1679,8 +1694,8 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 			m->tok = j + 1;
 			return true;
 		}
-		if (j > 0 && takeable(f, j - 1, k, false, rd->check) && !names_object(f, rd, j - 1) &&
-		    !picks_which(&r->t[j - 1]) &&
+		if (j > 0 && !state_of_many(r, j - 1) && takeable(f, j - 1, k, false, rd->check) &&
+		    !names_object(f, rd, j - 1) && !picks_which(&r->t[j - 1]) &&
 		    !dest_only(f, rd, j - 1) &&
 		    (!str_eq(r->t[j].low, "file") || r->t[j - 1].kind != TK_WORD ||
 		     r->t[j - 1].w < 0)) {
@@ -1695,7 +1710,9 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 	for (int i = 0; rd->rkinds && i < r->n; i++) {
 		if (takeable(f, i, rd->rkinds, rd->runknown, rd->check) && cue_ok(rd->rcues, &r->t[i]) &&
 		    !dest_only(f, rd, i) &&
-		    !(rd->nouns && r->t[i].kind == TK_WORD && noun_match(rd->nouns, r->t[i].low))) {
+		    !(rd->nouns && r->t[i].kind == TK_WORD && noun_match(rd->nouns, r->t[i].low)) &&
+		    !(rd->nouns && i + 1 < r->n && state_of_many(r, i) &&
+		      noun_match(rd->nouns, r->t[i + 1].low))) {
 			f->used[i] = true;
 			m->tok = i;
 			return true;
