@@ -664,6 +664,9 @@ static void extract_names(struct mreq *r)
 			type = SL_EXCLUDE;
 		} else if (str_eq(t->low, "not") && i > 0 && str_eq(r->t[i - 1].low, "but")) {
 			type = SL_EXCLUDE;
+		} else if (str_eq(t->low, "keep") && i > 0 &&
+			   (str_eq(r->t[i - 1].low, "but") || str_eq(r->t[i - 1].low, "and"))) {
+			type = SL_EXCLUDE; /* "delete the logs but keep error.log" */
 		} else if (str_eq(t->low, "owned") || str_eq(t->low, "belonging") ||
 			   str_eq(t->low, "belong")) {
 			type = SL_USER;

@@ -541,6 +541,14 @@ static bool plural_fold(char *w, size_t n, int *id)
 	return false;
 }
 
+/* "running", "stopped": a state said before a noun */
+static bool participle(const char *w)
+{
+	size_t n = strlen(w);
+
+	return n > 4 && (strcmp(w + n - 2, "ed") == 0 || strcmp(w + n - 3, "ing") == 0);
+}
+
 /* Lower-case, fix typos, fold synonyms and plurals; w0 is the id before
  * synonym folding (phrases match either). */
 static void fold_words(struct mreq *r, int *w0)
@@ -613,9 +621,13 @@ static void fold_words(struct mreq *r, int *w0)
 		t->low = id >= 0 ? (char *)lex_str(id) : mt_strdup(r, low, n);
 		if (!t->low)
 			t->low = t->raw;
-		/* "every file", "each folder" mean them all, as "files" does */
+		/* "every file", "each folder", "every running container" mean
+		 * them all, as "files" does */
 		if (i > 0 && r->t[i - 1].kind == TK_WORD && r->t[i - 1].low &&
-		    (str_eq(r->t[i - 1].low, "every") || str_eq(r->t[i - 1].low, "each")))
+		    (str_eq(r->t[i - 1].low, "every") || str_eq(r->t[i - 1].low, "each") ||
+		     (i > 1 && r->t[i - 2].kind == TK_WORD && r->t[i - 2].low &&
+		      (str_eq(r->t[i - 2].low, "every") || str_eq(r->t[i - 2].low, "each")) &&
+		      participle(r->t[i - 1].raw))))
 			t->plural = true;
 	}
 }

@@ -107,6 +107,7 @@ static const struct role_def roles[] = {
 	{"word", -1, -1, 0, 0, NULL, K(WORD), 0, false, 0, 0},
 	{"container", SL_NAME, -1, 0, 0, "container", ANYNAME, 0, true, 0, 0},
 	{"pod", SL_NAME, -1, 0, 0, "pod", ANYNAME, 0, true, 0, 0},
+	{"knode", SL_NAME, -1, 0, 0, "node", ANYNAME, 0, true, 0, 0},
 	{"deploy", SL_NAME, -1, 0, 0, "deployment", ANYNAME, 0, true, 0, 0},
 	{"ns", -1, -1, 0, 0, "namespace", ANYNAME, C(IN), true, 0, 0}, /* "in prod", never "that are failing" */
 	/* a word the engine knows is a unit only in svc_units or beside "service" */
