@@ -593,6 +593,12 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 			lost += !t->stop;
 			continue;
 		}
+		/* "every .env file", ".bak files": a name said as a kind of
+		 * file is many files, never the one file a command reads */
+		if (!trig[i] && t->kind == TK_FILE && i + 1 < r->n && r->t[i + 1].plural &&
+		    str_eq(r->t[i + 1].low, "file") && (m = value_role(f, i)) &&
+		    (str_eq(m->name, "file") || str_eq(m->name, "tfile")))
+			u += UNREAD_NAME_COST;
 		if (!t->stop && (!trig[i] || !(lex_flags(t->w) & WF_WEAK)))
 			strong++;
 		if (t->stop)
@@ -613,8 +619,8 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 		else if (r->s[s].type == SL_COUNT && r->s[s].ntok == 1 && trig[r->s[s].tok[0]] &&
 			 r->t[r->s[s].tok[0]].kind == TK_WORD)
 			; /* "first" of "the first line" read as a trigger ("delete the first line") */
-		else
-			u += UNUSED_SLOT_COST;
+		else /* "every .log file" read by an intent of one file: a whole kind ignored */
+			u += r->s[s].type == SL_EXT ? UNREAD_NAME_COST : UNUSED_SLOT_COST;
 	}
 	if (strong == 0)
 		return false;

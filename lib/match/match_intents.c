@@ -43,8 +43,8 @@ V("ls.time", "list|ls|show|sort|file modified|newest|oldest|time|date", "modifie
   "ls -t sorts by modification time, newest first[; -r reverses it{?old}][; -u uses the"
   " access time instead{?acc}][; head keeps the first {count}]."),
 /* "by size" sorts; "with sizes" only shows them (ls.plain's -h) */
-I("ls.size", "list|ls|show|sort size!|biggest|smallest", "size biggest smallest:small file first by order human:h",
-  "ls -l[h{?h}]S[r{?small}][ {path}]",
+I("ls.size", "list|ls|show|sort size!|biggest|smallest", "size biggest smallest:small file first by order human:h hidden:a",
+  "ls -l[a{?a}][h{?h}]S[r{?small}][ {path}]",
   "ls -S sorts by size, largest first[; -r reverses it{?small}]."),
 /* "what's in my downloads folder", "the contents of the src folder": a folder
  * said to be one; a bare path may be a file (cat's) */
@@ -645,8 +645,11 @@ I("ps.pid", "process @pid", "what which show is has info about", "ps -p {pid} -o
 I("pgrep", "pid", "find show get", "pgrep {proc}", "pgrep prints the PIDs of matching processes."),
 V("ps.user", "process", "show list all running user @user", SEL_PS,
   "ps -u {user}", "ps -U {user}", "ps lists the processes of {user}."),
-I("ps.etime", "howlong|elapsed|uptime|running", "process", "ps -o etime= -p {pid}",
+I("ps.etime", "howlong|elapsed|uptime", "process running", "ps -o etime= -p {pid}",
   "etime is the elapsed time since the process started."),
+/* "what's running on pid 777", "details of process 42" */
+I("ps.pid", "running|detail|info|what", "process show is on about", "ps -o pid,user,etime,args -p {pid}",
+  "ps -p shows that process: its owner, how long it has run and its command line."),
 I("ps.all", "process", "list show all running", "ps aux",
   "ps aux lists every process with its user, CPU and memory."),
 I("ps.count", "count process", "running show", "ps -A | tail -n +2 | wc -l",
@@ -783,6 +786,9 @@ V("selinux.status", "selinux|sestatus", "status show check mode enforcing is", S
   "sestatus prints whether SELinux is enabled and in which mode."),
 V("net.arp", "arp|neighbor", "table show cache", SEL_OS, "ip neigh", "arp -a",
   "Prints the ARP/neighbour table."),
+/* per process: nethogs (Linux), nettop (macOS) */
+V("net.proc", "network|bandwidth|traffic process", "show per by each usage use using which", SEL_OS,
+  "sudo nethogs", "nettop -P", "Shows network use per process, live (nethogs; nettop -P on macOS)."),
 V("net.usage", "network|bandwidth|traffic usage|stats|statistic|traffic|bandwidth|throughput", "show per interface all each", SEL_OS,
   "ip -s link", "netstat -ib", "Prints each interface's byte and packet counters (ip -s link; netstat -ib on BSD)."),
 V("fw.status", "ufw|firewall status|rule|show|list", "check the is", SEL_OS,
@@ -954,6 +960,12 @@ I("git.blame_file", "blame", "line each every git show file", "git blame {file}"
   "git blame shows, for each line, the commit and author that last changed it."),
 I("git.diff_staged", "staged", "diff show change git file name:nm only", "git diff --staged[ --name-only{?nm}]",
   "git diff --staged shows what the next commit will contain."),
+/* "the changes in the last commit for main.c": that commit's diff of the file */
+I("git.show_file_last", "lastcommit diff|change", "git show in for of to the", "git show HEAD -- {file}",
+  "git show HEAD prints the last commit; -- {file} keeps that file's part."),
+/* "undo the staged changes": unstaged, the work stays in the files */
+I("git.undo_staged", "undo|cancel|revert staged", "change file all git the in my", "git restore --staged .",
+  "git restore --staged takes everything out of the index; the changes stay in the files."),
 I("git.diff", "diff|change", "git show unstaged uncommitted of", "git diff[ {file}]",
   "git diff shows unstaged changes."),
 I("git.tag", "tag", "make git commit this as annotated:a", "git tag[ -a{?a}] {tag}",

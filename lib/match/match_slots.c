@@ -722,6 +722,17 @@ static void extract_names(struct mreq *r)
 		else
 			snprintf(s->val, sizeof(s->val), "%s", r->t[nx].raw);
 		commit(r);
+		/* "excluding .git and node_modules": the second is left out too
+		 * (a slot of its own), never the folder to act on */
+		if (type == SL_EXCLUDE && nx + 2 < r->n && !dirword &&
+		    (is_word(&r->t[nx + 1], "and") || is_word(&r->t[nx + 1], "or")) &&
+		    free_tok(r, nx + 2) && name_like(&r->t[nx + 2]) &&
+		    (s = new_slot(r, SL_EXCLUDE))) {
+			take(r, s, nx + 1);
+			take(r, s, nx + 2);
+			snprintf(s->val, sizeof(s->val), "%s", r->t[nx + 2].raw);
+			commit(r);
+		}
 	}
 }
 

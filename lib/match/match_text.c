@@ -541,6 +541,11 @@ static bool plural_fold(char *w, size_t n, int *id)
 	return false;
 }
 
+static bool every_word(const struct mtok *t)
+{
+	return t->kind == TK_WORD && t->low && (str_eq(t->low, "every") || str_eq(t->low, "each"));
+}
+
 /* "running", "stopped": a state said before a noun */
 static bool participle(const char *w)
 {
@@ -623,11 +628,10 @@ static void fold_words(struct mreq *r, int *w0)
 			t->low = t->raw;
 		/* "every file", "each folder", "every running container" mean
 		 * them all, as "files" does */
-		if (i > 0 && r->t[i - 1].kind == TK_WORD && r->t[i - 1].low &&
-		    (str_eq(r->t[i - 1].low, "every") || str_eq(r->t[i - 1].low, "each") ||
-		     (i > 1 && r->t[i - 2].kind == TK_WORD && r->t[i - 2].low &&
-		      (str_eq(r->t[i - 2].low, "every") || str_eq(r->t[i - 2].low, "each")) &&
-		      participle(r->t[i - 1].raw))))
+		if ((i > 0 && every_word(&r->t[i - 1])) ||
+		    (i > 1 && every_word(&r->t[i - 2]) &&
+		     (participle(r->t[i - 1].raw) || r->t[i - 1].kind == TK_FILE ||
+		      r->t[i - 1].kind == TK_EXT)))
 			t->plural = true;
 	}
 }
