@@ -324,6 +324,7 @@ const struct lex_phrase lex_phrases[] = {
 	{"system details", "sysinfo"},
 	{"web server", "webserver"}, {"http server", "webserver"}, {"my username", "whoami"},
 	{"my user name", "whoami"}, {"my login name", "whoami"}, {"who am i", "whoami"}, {"keep following", "follow"}, {"keep watching", "follow"},
+	{"zero byte", "empty"}, {"zero-byte", "empty"}, {"zero size", "empty"},
 	{"executable bit", "execute"}, {"execute bit", "execute"}, {"exec bit", "execute"},
 	{"roll back", "rollback"}, {"rolled back", "rollback"}, {"rolling back", "rollback"},
 	/* the order's far end: "newest last" lists oldest first (ls -tr) */
