@@ -31,6 +31,10 @@ static bool in_place_word(const struct mreq *r, int i)
 {
 	const struct mtok *p = i > 0 ? &r->t[i - 1] : NULL;
 
+	/* "a file named .gitignore with node_modules in it": an unknown name
+	 * after "with" is what to put there, never filler */
+	if (r->t[i].kind == TK_WORD && r->t[i].cue == CUE_WITH && r->t[i].w < 0)
+		return true;
 	return p && r->t[i].kind == TK_WORD && r->t[i].cue == CUE_IN &&
 	       (str_eq(p->low, "in") || str_eq(p->low, "under") || str_eq(p->low, "inside"));
 }

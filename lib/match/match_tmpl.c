@@ -56,7 +56,8 @@ static const struct role_def roles[] = {
 	 * network usage" is no du of a folder named network */
 	{"dir", -1, -1, K(PATH), 0, "dir", K(WORD) | K(FILE), 0, true, 0, 0},
 	/* a file read as text: "show what is in site.tar.xz" is not cat's */
-	{"tfile", SL_NAME, -1, K(FILE) | K(PATH) | K(GLOB), 0, "file", K(WORD), 0, true, 0, CK_TEXTF},
+	/* never "into x": "cat the txt files into all.txt" writes all.txt */
+	{"tfile", SL_NAME, -1, K(FILE) | K(PATH) | K(GLOB), ~(C(INTO) | C(TO)) & 0xffffu, "file", K(WORD), 0, true, 0, CK_TEXTF},
 	{"file", SL_NAME, -1, K(FILE) | K(PATH) | K(GLOB), 0, "file", K(WORD), 0, true, 0, CK_FILE},
 	{"dest", -1, -1, K(PATH) | K(FILE) | K(AT) | K(HOST), C(TO) | C(INTO) | C(AS) | C(IN) | C(NONE), NULL, K(WORD), C(TO) | C(INTO) | C(AS), true, 0, 0},
 	{"src", -1, -1, K(PATH) | K(FILE) | K(AT), C(FROM), NULL, K(PATH) | K(FILE) | K(AT), 0, false, 0, 0},
@@ -760,8 +761,13 @@ static bool check_ok(int check, const char *v, int kind)
 
 		return !superlative(v) && !IN_WORDS(v, none);
 	}
-	case CK_NOTLINENO: /* a pattern: never "the largest" of "find the largest folder" */
-		return kind != TK_WORD || !superlative(v);
+	case CK_NOTLINENO: { /* a pattern: never "the largest" of "find the largest folder", nor
+			      * "count the elements in list.json", which names no text */
+		static const char *const things[] = {"elements", "items", "entries", "objects",
+						     "records", "keys", "values", "element", "item"};
+
+		return kind != TK_WORD || (!superlative(v) && !IN_WORDS(v, things));
+	}
 	case CK_BRANCH: { /* "a new empty branch" names none */
 		static const char *const kinds[] = {"empty", "new", "current", "other", "another",
 						    "remote", "local", "this", "that", "orphan", "same"};
