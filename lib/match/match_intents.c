@@ -68,14 +68,15 @@ I("tree", "tree", "show dir file structure list level deep depth", "find {path=.
   "Lists every path to depth {num=3}; sorted output reads as a tree."),
 
 /* ---- file search ---- */
+/* "files and folders": both kinds, no -type */
 V("find.files", "file|dir|find|symlink|@ext",
   "find show list file:f dir:d symlink:l empty:empty worldwritable:ww executable:x delete:del script created "
   "modified change insensitive:icase recursive everywhere hidden:hid type all every each "
   "access:acc toplevel:top", SEL_FIND,
-  "find[{?name}] {path=.}[ -maxdepth 1{?top}][ -mindepth 1{?del}{?d}{!name}][ -type d{?d}][ -type l{?l}][ -type f{?f}{!d}{!l}][ {name:find}]" FIND_FILTERS_ACC
+  "find[{?name}] {path=.}[ -maxdepth 1{?top}][ -mindepth 1{?del}{?d}{!name}][ -type d{?d}{!f}][ -type l{?l}][ -type f{?f}{!d}{!l}][ {name:find}]" FIND_FILTERS_ACC
   "[ -name '.*'{?hid}][ -empty{?empty}][ -perm -o+w{?ww}][ -executable{?x}]"
   "[ -delete{?del}{!d}][ -prune -exec rm -rf {} +{?del}{?d}]",
-  "find[{?name}] {path=.}[ -maxdepth 1{?top}][ -mindepth 1{?del}{?d}{!name}][ -type d{?d}][ -type l{?l}][ -type f{?f}{!d}{!l}][ {name:find}]" FIND_FILTERS_ACC
+  "find[{?name}] {path=.}[ -maxdepth 1{?top}][ -mindepth 1{?del}{?d}{!name}][ -type d{?d}{!f}][ -type l{?l}][ -type f{?f}{!d}{!l}][ {name:find}]" FIND_FILTERS_ACC
   "[ -name '.*'{?hid}][ -empty{?empty}][ -perm -o+w{?ww}][ -perm +111{?x}]"
   "[ -delete{?del}{!d}][ -prune -exec rm -rf {} +{?del}{?d}]",
   "find walks {path=.} recursively and prints every entry that passes all the filters"
@@ -1017,8 +1018,8 @@ I("git.branch_list", "branch", "list show all git including:inc remote:r", "git 
 /* "switch back to the previous branch" */
 I("git.switch_prev", "previous|last|back branch", "switch checkout go to git", "git switch -",
   "git switch - returns to the branch you were on before."),
-I("git.branch_recent", "branch+ commit|lastcommit|recent|newest|modified|date", "list show sort by last git",
-  "git branch --sort=-committerdate", "Lists branches, the most recently committed first."),
+I("git.branch_recent", "branch+ commit|lastcommit|recent|newest|modified|date", "list show sort by last git remote:r",
+  "git branch[ -r{?r}] --sort=-committerdate", "Lists[ remote{?r}] branches, the most recently committed first."),
 I("git.switch", "switch|checkout", "branch git", "git switch {branch}",
   "git switch checks out an existing branch."),
 I("git.pull", "pull", "git latest change origin from with rebase:r", "git pull[ --rebase{?r}]", "git pull fetches and merges the"

@@ -667,8 +667,10 @@ static void extract_names(struct mreq *r)
 		} else if (str_eq(t->low, "keep") && i > 0 &&
 			   (str_eq(r->t[i - 1].low, "but") || str_eq(r->t[i - 1].low, "and"))) {
 			type = SL_EXCLUDE; /* "delete the logs but keep error.log" */
-		} else if (str_eq(t->low, "owned") || str_eq(t->low, "belonging") ||
-			   str_eq(t->low, "belong")) {
+		} else if ((str_eq(t->low, "owned") || str_eq(t->low, "belonging") ||
+			    str_eq(t->low, "belong")) &&
+			   /* "owned by group devs" names a group, never a user */
+			   !(i + 2 < r->n && str_eq(r->t[i + 1].low, "by") && str_eq(r->t[i + 2].low, "group"))) {
 			type = SL_USER;
 		} else if (nx < r->n && (str_eq(t->low, "user") || str_eq(t->low, "author")) &&
 			   r->t[nx].kind == TK_WORD && !r->t[nx].stop &&
@@ -992,6 +994,14 @@ static void only_here(struct mreq *r)
 		const struct mtok *p = &r->t[i - 1];
 		char *low;
 
+		/* "in src, only .go files", "only the test ones": only says
+		 * which files, not which place */
+		int k = i + 1;
+
+		while (k < r->n && r->t[k].stop)
+			k++;
+		if (k < r->n)
+			continue;
 		if (!is_word(&r->t[i], "only") ||
 		    !(p->kind == TK_PATH || (is_word(p, "dir") && mt_in_place(r, i - 1)) ||
 		      (p->kind == TK_WORD && !p->stop && (p->cue == CUE_IN || p->cue == CUE_INTO))) ||
