@@ -25,25 +25,28 @@
 #define MATCH_THRESHOLD 0.80
 #define UNUSED_SLOT_COST 1.5
 #define MAX_FITS 96
-/* "png files in images": a word right after in/under/inside names a place;
- * left unread, the command runs on the current folder instead. */
-static bool in_place_word(const struct mreq *r, int i)
-{
-	const struct mtok *p = i > 0 ? &r->t[i - 1] : NULL;
-
-	/* "a file named .gitignore with node_modules in it": an unknown name
-	 * after "with" is what to put there, never filler */
-	if (r->t[i].kind == TK_WORD && r->t[i].cue == CUE_WITH && r->t[i].w < 0)
-		return true;
-	return p && r->t[i].kind == TK_WORD && r->t[i].cue == CUE_IN &&
-	       (str_eq(p->low, "in") || str_eq(p->low, "under") || str_eq(p->low, "inside"));
-}
-
 /* What the request's leading verb costs when an intent leaves it unread. */
 #define VERB_COST 2.0
 /* What a file or path the intent leaves unread costs: "lines 10-20 of
  * a.txt and b.txt" printed from a.txt alone ignores a name the user typed. */
 #define UNREAD_NAME_COST 2.0
+
+/* A word left unread that names something the command must act on, so it
+ * costs like an unread path: right after in/under/inside it is a place
+ * ("png files in images" would search the current folder), and an unknown
+ * name after "with" is content ("a file named .gitignore with node_modules
+ * in it" would be an empty file). */
+static bool unread_name_word(const struct mreq *r, int i)
+{
+	const struct mtok *t = &r->t[i], *p = i > 0 ? &r->t[i - 1] : NULL;
+
+	if (t->kind != TK_WORD)
+		return false;
+	if (t->cue == CUE_WITH && t->w < 0)
+		return true;
+	return p && t->cue == CUE_IN &&
+	       (str_eq(p->low, "in") || str_eq(p->low, "under") || str_eq(p->low, "inside"));
+}
 /* An alternative to the best candidate is offered only when it scores
  * nearly as well, guesses no more of its values, and reads the request's
  * paths the same way (not a folder as a file). A wrong alternative is
@@ -589,7 +592,7 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 			 * is the task itself ignored */
 			if (!t->stop)
 				u += t->kind == TK_QUOTED || t->kind == TK_FILE || t->kind == TK_PATH ||
-						     t->kind == TK_GLOB || in_place_word(r, i)
+						     t->kind == TK_GLOB || unread_name_word(r, i)
 					     ? UNREAD_NAME_COST
 				     : (i == first && verb_tok(t) && !look_verb(t)) || verb_pos(r, i, first, false)
 					     ? VERB_COST

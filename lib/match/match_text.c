@@ -546,8 +546,7 @@ static bool every_word(const struct mtok *t)
 	return t->kind == TK_WORD && t->low && (str_eq(t->low, "every") || str_eq(t->low, "each"));
 }
 
-/* "running", "stopped": a state said before a noun */
-static bool participle(const char *w)
+bool mt_participle(const char *w)
 {
 	size_t n = strlen(w);
 
@@ -630,7 +629,7 @@ static void fold_words(struct mreq *r, int *w0)
 		 * them all, as "files" does */
 		if ((i > 0 && every_word(&r->t[i - 1])) ||
 		    (i > 1 && every_word(&r->t[i - 2]) &&
-		     (participle(r->t[i - 1].raw) || r->t[i - 1].kind == TK_FILE ||
+		     (mt_participle(r->t[i - 1].raw) || r->t[i - 1].kind == TK_FILE ||
 		      r->t[i - 1].kind == TK_EXT)))
 			t->plural = true;
 	}

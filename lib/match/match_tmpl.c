@@ -282,12 +282,8 @@ static bool cue_ok(uint32_t mask, const struct mtok *t)
  * names them). */
 static bool state_of_many(const struct mreq *r, int i)
 {
-	const char *w = r->t[i].raw;
-	size_t n = strlen(w);
-
 	return i + 1 < r->n && r->t[i + 1].plural && r->t[i + 1].kind == TK_WORD &&
-	       r->t[i].kind == TK_WORD && n > 4 &&
-	       (strcmp(w + n - 2, "ed") == 0 || strcmp(w + n - 3, "ing") == 0);
+	       r->t[i].kind == TK_WORD && mt_participle(r->t[i].raw);
 }
 
 static bool noun_match(const char *nouns, const char *w)
