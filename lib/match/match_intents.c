@@ -746,7 +746,7 @@ I("tls.expiry", "certificate|cert expiry|expire|expiration|valid|date", "when ch
   " -dates prints notBefore and notAfter, its expiry."),
 /* "to /tmp" is a folder: the file keeps its name there (--output-dir), never -o /tmp */
 I("curl.download", "download", "file save:save curl", "curl -L[O{!ddest}{!dest}][ --output-dir {ddest}][ -O{?ddest}{!dest}][ -o {dest}] {url}",
-  "curl -L follows redirects; -O keeps the remote file name[ (--output-dir puts it in {ddest}){?ddest}][ (-o names it){!ddest}]."),
+  "curl -L follows redirects; -O keeps the remote file name[ (--output-dir puts it in {ddest}){?ddest}][ (-o names it){?dest}]."),
 I("curl.save", "save", "file page", "curl -L -o {dest} {url}",
   "curl -L follows redirects and -o writes the body to {dest}."),
 I("curl.headers", "header|head", "show http check get response download request send", "curl -I {url}",
