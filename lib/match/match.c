@@ -631,6 +631,20 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 	}
 	if (strong == 0)
 		return false;
+	/* "list them all", "show it": a pronoun with nothing before it to stand
+	 * for names no object; the command would act on whatever is here */
+	for (int i = 0; i < r->n; i++) {
+		bool before = false;
+
+		if (f->used[i] || i == 0 || !needhit[i - 1] || /* the verb's object: "what day is it" has none */
+		    !(str_eq(r->t[i].low, "it") || str_eq(r->t[i].low, "them") ||
+		      str_eq(r->t[i].low, "those") || str_eq(r->t[i].low, "these")))
+			continue;
+		for (int k = 0; k < i; k++)
+			before |= !r->t[k].stop && !needhit[k];
+		if (!before)
+			return false;
+	}
 	/* "bundle install", "poetry install": an unknown word before the verb
 	 * is a program running its own subcommand, not the verb's object */
 	if (first == 0 && r->n > 1 && f->used[0] && !trig[0] && r->t[0].slot < 0 &&

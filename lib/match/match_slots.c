@@ -431,7 +431,7 @@ static bool countable(const char *w)
 		"word", "ip", "character", "char", "match", "error", "request", "connection",
 		"command", "event", "package", "container", "image", "pod", "dir", "entry",
 		"biggest", "smallest", "newest", "oldest", "most", "least", "record", "digit",
-		"letter", "byte", "time", "row",
+		"letter", "byte", "time", "row", "branch",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(nouns); i++)

@@ -2305,6 +2305,17 @@ static bool fmt_special(struct mfill *f, const char *v, const char *fmt, struct 
 		if ((k > 0 && ms_known_ext(low)) || strncmp(v, "*.", 2) == 0) {
 			buf_adds(b, "-not -name ");
 			add_quoted(b, v, true);
+		} else if (v[0] == '/' || strncmp(v, "./", 2) == 0) {
+			/* "excluding /var/lib": that path and what is under it */
+			char p[MT_VAL];
+			size_t n = strlen(v);
+
+			while (n > 1 && v[n - 1] == '/')
+				n--;
+			snprintf(p, sizeof(p), "%.*s", (int)n, v);
+			buf_adds(b, "-not -path '");
+			add_re(b, p, "*?[]\\");
+			buf_adds(b, "/*'");
 		} else {
 			buf_adds(b, "-not -path '*/");
 			add_re(b, v, "*?[]\\");
