@@ -201,6 +201,22 @@ static bool is_remote_spec(const char *raw)
 	return true;
 }
 
+static bool www_archive(const char *raw)
+{
+	static const char *const exts[] = {".tgz", ".gz", ".zip", ".xz", ".bz2", ".tar", ".7z"};
+	size_t n = strlen(raw);
+
+	if (strchr(raw, '/'))
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(exts); i++) {
+		size_t k = strlen(exts[i]);
+
+		if (n > k && strcmp(raw + n - k, exts[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
 static int classify(const char *raw)
 {
 	const char *dot, *at = strchr(raw, '@');
@@ -208,7 +224,8 @@ static int classify(const char *raw)
 
 	if (strstr(raw, "://") || (str_startswith(raw, "git@") && strchr(raw, ':')))
 		return TK_URL;
-	if (str_startswith(raw, "www.") && n > 6)
+	/* www.example.com, but www.tgz or www.tar.gz is an archive named for its site */
+	if (str_startswith(raw, "www.") && n > 6 && !www_archive(raw))
 		return TK_URL;
 	if (at && at != raw && at[1])
 		return TK_AT;
