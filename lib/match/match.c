@@ -30,6 +30,23 @@
 /* What a file or path the intent leaves unread costs: "lines 10-20 of
  * a.txt and b.txt" printed from a.txt alone ignores a name the user typed. */
 #define UNREAD_NAME_COST 2.0
+
+/* A word left unread that names something the command must act on, so it
+ * costs like an unread path: right after in/under/inside it is a place
+ * ("png files in images" would search the current folder), and an unknown
+ * name after "with" is content ("a file named .gitignore with node_modules
+ * in it" would be an empty file). */
+static bool unread_name_word(const struct mreq *r, int i)
+{
+	const struct mtok *t = &r->t[i], *p = i > 0 ? &r->t[i - 1] : NULL;
+
+	if (t->kind != TK_WORD)
+		return false;
+	if (t->cue == CUE_WITH && t->w < 0)
+		return true;
+	return p && t->cue == CUE_IN &&
+	       (str_eq(p->low, "in") || str_eq(p->low, "under") || str_eq(p->low, "inside"));
+}
 /* An alternative to the best candidate is offered only when it scores
  * nearly as well, guesses no more of its values, and reads the request's
  * paths the same way (not a folder as a file). A wrong alternative is
@@ -574,7 +591,8 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 			 * the leading verb left out ("create a symlink" read by find)
 			 * is the task itself ignored */
 			if (!t->stop)
-				u += t->kind == TK_QUOTED || t->kind == TK_FILE || t->kind == TK_PATH
+				u += t->kind == TK_QUOTED || t->kind == TK_FILE || t->kind == TK_PATH ||
+						     t->kind == TK_GLOB || unread_name_word(r, i)
 					     ? UNREAD_NAME_COST
 				     : (i == first && verb_tok(t) && !look_verb(t)) || verb_pos(r, i, first, false)
 					     ? VERB_COST
@@ -582,6 +600,12 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 			lost += !t->stop;
 			continue;
 		}
+		/* "every .env file", ".bak files": a name said as a kind of
+		 * file is many files, never the one file a command reads */
+		if (!trig[i] && t->kind == TK_FILE && i + 1 < r->n && r->t[i + 1].plural &&
+		    str_eq(r->t[i + 1].low, "file") && (m = value_role(f, i)) &&
+		    (str_eq(m->name, "file") || str_eq(m->name, "tfile")))
+			u += UNREAD_NAME_COST;
 		if (!t->stop && (!trig[i] || !(lex_flags(t->w) & WF_WEAK)))
 			strong++;
 		if (t->stop)
@@ -602,11 +626,31 @@ static bool fit(const struct mreq *r, const struct cintent *ci, const struct pla
 		else if (r->s[s].type == SL_COUNT && r->s[s].ntok == 1 && trig[r->s[s].tok[0]] &&
 			 r->t[r->s[s].tok[0]].kind == TK_WORD)
 			; /* "first" of "the first line" read as a trigger ("delete the first line") */
-		else
-			u += UNUSED_SLOT_COST;
+		else /* "every .log file" read by an intent of one file: a whole kind ignored */
+			u += r->s[s].type == SL_EXT ? UNREAD_NAME_COST : UNUSED_SLOT_COST;
 	}
 	if (strong == 0)
 		return false;
+	/* "list them all", "show it": a pronoun with nothing before it to stand
+	 * for names no object; the command would act on whatever is here */
+	for (int i = 0; i < r->n; i++) {
+		bool before = false;
+
+		if (f->used[i] || i == 0 || !needhit[i - 1] || /* the verb's object: "what day is it" has none */
+		    !(str_eq(r->t[i].low, "it") || str_eq(r->t[i].low, "them") ||
+		      str_eq(r->t[i].low, "those") || str_eq(r->t[i].low, "these")))
+			continue;
+		for (int k = 0; k < i; k++)
+			before |= !r->t[k].stop && !needhit[k];
+		if (!before)
+			return false;
+	}
+	/* "bundle install", "poetry install": an unknown word before the verb
+	 * is a program running its own subcommand, not the verb's object */
+	if (first == 0 && r->n > 1 && f->used[0] && !trig[0] && r->t[0].slot < 0 &&
+	    r->t[0].kind == TK_WORD && r->t[0].w < 0 && needhit[1] && verb_tok(&r->t[1]) &&
+	    strcasecmp(r->t[1].raw, r->t[1].low) == 0)
+		u += VERB_COST;
 	/* "ignore the .env file": a request that opens by leaving something out
 	 * asks for no search; only an intent that needs the word reads it */
 	if (first >= 0 && r->t[first].slot >= 0 && r->s[r->t[first].slot].type == SL_EXCLUDE &&

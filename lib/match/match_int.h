@@ -135,6 +135,9 @@ bool mt_is(const struct mtok *t, const char *word);
 /* After tokens were spliced (one task of two read on its own): derive the
  * cues and filler marks again and drop the slots, for ms_extract to redo. */
 void mt_recue(struct mreq *r);
+/* "running", "stopped": a word that says a state when it comes before a
+ * noun ("every running container", "evicted pods"), never a name. */
+bool mt_participle(const char *w);
 /* Whether token i is the noun of a place named by the word before it:
  * "in the build folder" says where, not what. */
 bool mt_in_place(const struct mreq *r, int i);

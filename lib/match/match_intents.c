@@ -43,8 +43,8 @@ V("ls.time", "list|ls|show|sort|file modified|newest|oldest|time|date", "modifie
   "ls -t sorts by modification time, newest first[; -r reverses it{?old}][; -u uses the"
   " access time instead{?acc}][; head keeps the first {count}]."),
 /* "by size" sorts; "with sizes" only shows them (ls.plain's -h) */
-I("ls.size", "list|ls|show|sort size!|biggest|smallest", "size biggest smallest:small file first by order human:h",
-  "ls -l[h{?h}]S[r{?small}][ {path}]",
+I("ls.size", "list|ls|show|sort size!|biggest|smallest", "size biggest smallest:small file first by order human:h hidden:a",
+  "ls -l[a{?a}][h{?h}]S[r{?small}][ {path}]",
   "ls -S sorts by size, largest first[; -r reverses it{?small}]."),
 /* "what's in my downloads folder", "the contents of the src folder": a folder
  * said to be one; a bare path may be a file (cat's) */
@@ -68,14 +68,15 @@ I("tree", "tree", "show dir file structure list level deep depth", "find {path=.
   "Lists every path to depth {num=3}; sorted output reads as a tree."),
 
 /* ---- file search ---- */
+/* "files and folders": both kinds, no -type */
 V("find.files", "file|dir|find|symlink|@ext",
   "find show list file:f dir:d symlink:l empty:empty worldwritable:ww executable:x delete:del script created "
   "modified change insensitive:icase recursive everywhere hidden:hid type all every each "
   "access:acc toplevel:top", SEL_FIND,
-  "find[{?name}] {path=.}[ -maxdepth 1{?top}][ -mindepth 1{?del}{?d}{!name}][ -type d{?d}][ -type l{?l}][ -type f{?f}{!d}{!l}][ {name:find}]" FIND_FILTERS_ACC
+  "find[{?name}] {path=.}[ -maxdepth 1{?top}][ -mindepth 1{?del}{?d}{!name}][ -type d{?d}{!f}][ -type l{?l}][ -type f{?f}{!d}{!l}][ {name:find}]" FIND_FILTERS_ACC
   "[ -name '.*'{?hid}][ -empty{?empty}][ -perm -o+w{?ww}][ -executable{?x}]"
   "[ -delete{?del}{!d}][ -prune -exec rm -rf {} +{?del}{?d}]",
-  "find[{?name}] {path=.}[ -maxdepth 1{?top}][ -mindepth 1{?del}{?d}{!name}][ -type d{?d}][ -type l{?l}][ -type f{?f}{!d}{!l}][ {name:find}]" FIND_FILTERS_ACC
+  "find[{?name}] {path=.}[ -maxdepth 1{?top}][ -mindepth 1{?del}{?d}{!name}][ -type d{?d}{!f}][ -type l{?l}][ -type f{?f}{!d}{!l}][ {name:find}]" FIND_FILTERS_ACC
   "[ -name '.*'{?hid}][ -empty{?empty}][ -perm -o+w{?ww}][ -perm +111{?x}]"
   "[ -delete{?del}{!d}][ -prune -exec rm -rf {} +{?del}{?d}]",
   "find walks {path=.} recursively and prints every entry that passes all the filters"
@@ -148,11 +149,11 @@ V("find.newest", "newest|modified recursive|everywhere", "file find show list", 
 V("du.depth", "du|usage|space|size level|depth|deep", "level depth deep disk show 1 one human", SEL_DU,
   "du -h --max-depth={num=1} {path=.}", "du -h -d {num=1} {path=.}",
   "du totals each subfolder down to the given depth (GNU --max-depth, BSD -d)."),
-V("du.hog", "using|most|biggest", "space|du|size|usage|disk dir which show top list",
-  SEL_DU,
-  "du -h --max-depth=1 {path=.} | sort -rh | head -n {count=10}",
-  "du -h -d 1 {path=.} | sort -rh | head -n {count=10}",
-  "du sizes each top-level entry, sort -rh orders human sizes largest first."),
+I("du.hog", "using|most|biggest", "space|du|size|usage|disk dir which show top list",
+  "du -sh [{path:dirslash}]*/ | sort -rh | head -n {count=10}",
+  "du -sh sizes each folder in [{path}][the current folder{!path}] (not hidden ones, and never"
+  " the folder itself, whose total du -d 1 would list first); sort -rh orders them largest"
+  " first."),
 /* GNU du lists the folders whose total passes the size; BSD du has no threshold */
 V("du.over", "dir+ @size", "which show list find all", SEL_BSD,
   "du -h --threshold={size_min:find} {path=.}", NULL,
@@ -165,7 +166,11 @@ I("du.one", "size!|space|du|usage|total", "summary human show dir using take how
 I("du.disk", "disk size|howmuch|space|du|usage|total", "summary human show dir using mb:mb kb:kb",
   "du -s[h{!mb}{!kb}][m{?mb}][k{?kb}] {dir}",
   "du -s prints one total for {dir}[ in human units{!mb}{!kb}][ in megabytes{?mb}]."),
-I("du.each", "size|du|space|usage each|sort dir|usage|du|disk|space", "show list human per every",
+/* "each user's home dir": every home folder, read as root */
+V("du.homes", "homedir size|usage|du|space|big", "disk show each every all of list how", SEL_OS,
+  "sudo du -sh /home/*", "sudo du -sh /Users/*",
+  "du -sh totals each user's home folder; sudo lets it read them all."),
+I("du.each", "size|du|space|usage each|sort dir|usage|du|disk|space", "show list human per every howmuch using",
   "du -sh [{path:dirslash}]*/ | sort -h",
   "du -sh prints one human-readable total per folder; sort -h orders K/M/G sizes."),
 /* plural: "directory sizes", "the size of the folders" ask one size per folder */
@@ -177,9 +182,12 @@ I("df", "free|df|filesystem|disk", "space howmuch left available usage show "
   "human du -h",
   "df -h[ {path}]",
   "df reports size, used and available space per mounted filesystem; -h uses K/M/G."),
+/* "mount points and their sizes": df lists each mounted filesystem */
+I("df.mounts", "mount size|space|usage|free|full", "show list point all their each human", "df -h",
+  "df lists each mounted filesystem with its size, use and mount point; -h uses K/M/G."),
 I("df.left", "space left|available|remaining", "howmuch free show human", "df -h[ {path}]",
   "df reports size, used and available space per mounted filesystem; -h uses K/M/G."),
-V("mount.list", "mount", "list show all filesystem disk partition drive", SEL_OS, "findmnt", "mount",
+V("mount.list", "mount", "list show all filesystem disk partition drive point", SEL_OS, "findmnt", "mount",
   "Lists the mounted filesystems with their devices, mount points and options."),
 /* "check the filesystem on /dev/sdb1" asks for a check, which -n keeps read-only */
 V("fsck.check", "check|scan|verify|fsck filesystem|fs|partition|disk|fsck", "the on for errors a",
@@ -244,6 +252,13 @@ I("grep.count_occ", "count", "time occurrence appear grep find wholeword:w",
 I("grep.invert", "without|not|exclude line|grep|contain|match", "line show grep contain match file",
   "grep -v {xpattern:q} {file}",
   "grep -v prints the lines that do not match."),
+/* "lines starting with ERROR": the pattern anchored, never anywhere in the line */
+I("grep.starts", "line start|starting|begin|beginning", "grep find show with that all print only",
+  "grep -E '^{pattern:re}' {file}", "grep -E prints the lines of {file} that begin with it (^ anchors"
+  " the start)."),
+I("grep.ends", "line end|ending", "grep find show with that all print only",
+  "grep -E '{pattern:re}$' {file}", "grep -E prints the lines of {file} that end with it ($ anchors"
+  " the end)."),
 I("grep.context", "context|around", "line show grep find",
   "grep -C {count=3} {pattern:q} {file}",
   "grep -C prints {count=3} lines before and after each match."),
@@ -408,6 +423,9 @@ I("split.lines", "split", "chunk line piece part file", "split -l {count=1000} {
   "split -l writes consecutive {count=1000}-line pieces named part_aa, part_ab..."),
 I("comm.both", "both|common", "line file", "comm -12 <(sort {file}) <(sort {file2})",
   "comm -12 prints lines common to both sorted inputs (process substitution sorts them)."),
+/* "compare the folders v1/ and v2/": -r walks both trees */
+I("diff.dirs", "difference|diff|compare dir", "show between two recursive", "diff -r {folder} {folder2}",
+  "diff -r compares the two folders file by file, down through their subfolders."),
 I("diff.files", "difference|diff|compare", "file show between sidebyside:y", "diff -[u{!y}][y{?y}] {file} {file2}",
   "diff [-u shows the changes between the files as a unified diff{!y}][-y prints the files in two columns, changed lines marked{?y}]."),
 I("words.top", "word", "common frequent most top count used occurrence each every often frequency",
@@ -446,7 +464,8 @@ I("awk.col_cmp", "column|field over|below", "line print show where is than over:
 I("awk.long", "longer|long|wider|over|exceed line character|char|column", "show find print than file more",
   "awk 'length > {count}' {file}", "awk prints the lines whose length is over {count} characters."),
 I("nl", "linenumber", "show add file", "cat -n {file}", "cat -n numbers every line."),
-I("sed.empty_lines", "empty line", "delete strip without", "sed '/^[[:space:]]*$/d' {file}",
+V("sed.empty_lines", "empty line", "delete strip without inplace:ip", SEL_SED, "sed[ -i{?ip}] '/^[[:space:]]*$/d' {file}",
+  "sed[ -i ''{?ip}] '/^[[:space:]]*$/d' {file}",
   "sed deletes lines that are empty or only whitespace."),
 V("dos2unix", "lineending|crlf|dos|windows", "convert fix unix", SEL_SED,
   "sed -i 's/\\r$//' {file}", "sed -i '' $'s/\\r$//' {file}",
@@ -476,7 +495,7 @@ I("tar.extract", "extract|decompress|open|pull", "archive tar tarball here file 
   "tar -x extracts (the compression is detected from the file)[; -C changes into {exdir}"
   " first][; only {member} is taken out]."),
 I("tar.create", "tar|targz|tar.gz|tgz|tar.xz|tar.bz2|tarball|archive|compress|backup", "make xz:xz "
-  "tar.xz:xz bz2:bz tar.bz2:bz gzip up dir uncompressed:plain",
+  "tar.xz:xz bz2:bz tar.bz2:bz bzip2:bz gzip up dir uncompressed:plain",
   "tar[ --exclude={exclude:q}] -c[z{!xz}{!bz}{!plain}][J{?xz}][j{?bz}]f "
   "{folder:base}.tar[.gz{!xz}{!bz}{!plain}][.xz{?xz}][.bz2{?bz}] {folder:dirarg}",
   "tar -c creates an archive, -f names it[, and z/J/j pick gzip/xz/bzip2 compression{!plain}]."),
@@ -502,7 +521,7 @@ I("zip.create_to", "zip|compress", "make dir password:e encrypted:e protected in
 /* "zip report.pdf and data.csv into files.zip" */
 I("zip.files", "zip|compress", "make file into to as called both", "zip {zipf} {file} {file2}",
   "zip adds the files to {zipf}."),
-I("zip.create", "zip|compress", "make dir password:e encrypted:e protected file",
+I("zip.create", "zip|compress", "make dir password:e encrypted:e protected file up",
   "zip -r[e{?e}] {folder:base}.zip {folder}",
   "zip -r adds the folder recursively[; -e prompts for a password{?e}]."),
 V("gz.view", "show|read|less|noextract|cat", "gz gzip compressed log file", SEL_BSD,
@@ -545,7 +564,15 @@ I("chmod.readable", "worldreadable", "make file recursive:R",
   "chmod -R a+rX {target}",
   "a+rX lets everyone read files and enter directories (X adds execute only on"
   " directories)."),
-I("chmod.mode", "chmod|permission|mode|set", "recursive:R file:R change make to -R:R",
+/* "chmod 644 all files in public/": files only (-R would make the folders
+ * 644 too, and nobody could enter them); "755 on the folders" likewise */
+I("chmod.files_mode", "chmod|permission|mode|set file+", "recursive change make to all every on in under",
+  "find {path=.} -type f -exec chmod {mode} {} +",
+  "find picks the files only (not the folders) and chmod sets each to {mode}."),
+I("chmod.dirs_mode", "chmod|permission|mode|set dir+", "recursive change make to all every on in under",
+  "find {path=.} -type d -exec chmod {mode} {} +",
+  "find picks the folders only (not the files) and chmod sets each to {mode}."),
+I("chmod.mode", "chmod|permission|mode|set", "recursive:R file change make to -R:R",
   "chmod[ -R{?R}] {mode} {target}", "chmod sets the permission bits to {mode}[, -R"
   " recursively{?R}]."),
 I("chmod.setgid", "setgid", "set bit on new inherit group file", "chmod g+s {target}",
@@ -563,16 +590,18 @@ I("chown.owned", "make|set|change @user", "dir file all recursive", "sudo chown 
 V("chown", "own|owner|chown", "make change set recursive:R everything:R file -R:R", SEL_OS,
   "sudo chown[ -R{?R}] {who:ug} {target}", "sudo chown[ -R{?R}] {who} {target}",
   "chown gives {who} ownership of {target}[ and everything under it (-R){?R}]."),
-I("chown.me", "take|claim owner|own", "owner own", "sudo chown -R \"$(whoami)\" {target}",
+I("chown.me", "take|claim owner|own", "owner own recursive", "sudo chown -R \"$(whoami)\" {target}",
   "chown -R makes you the owner of everything under {target}."),
-I("chgrp", "group change|set|chgrp|make", "", "chgrp {group} {target}",
+I("chgrp", "group change|set|chgrp|make", "recursive:R", "chgrp[ -R{?R}] {group} {target}",
   "chgrp changes the file's group."),
 I("umask", "umask", "show", "umask", "umask prints the default permission mask."),
 V("stat.octal", "permission|mode", "octal numeric show", SEL_STAT,
   "stat -c '%a %n' {file}", "stat -f '%Lp %N' {file}",
   "stat prints the permission bits in octal (GNU %a, BSD %Lp)."),
-I("ls.perm", "permission|owner|own", "show who", "ls -l {file}",
-  "ls -l shows the permission string, owner and group."),
+/* -d: of a folder, its own entry, never a list of what it holds */
+I("ls.perm", "permission|owner|own", "show who", "ls -ld {file}",
+  "ls -ld shows the permission string, owner and group (of a folder itself, not its"
+  " contents)."),
 
 /* ---- processes ---- */
 V("ps.mem", "memory process|top|most|using|biggest|sort", "process top most using biggest show list sort which per each", SEL_PS,
@@ -588,8 +617,11 @@ I("kill.port", "kill|stop|free", "process whatever using on listening running up
   "lsof -t prints only the PIDs using the port; xargs passes them to kill."),
 I("pkill.user", "kill|stop", "process all user every owned", "sudo pkill -u {user}",
   "pkill -u signals every process owned by {user}."),
-I("pkill", "kill|killall|signal|send|terminate|pause|resume", "process all matching match",
+I("pkill", "kill|killall|signal|terminate|pause|resume", "process all matching match",
   "pkill[ -{sig}] {proc}", "pkill signals processes by name[ with {sig}]."),
+/* "send SIGHUP to nginx": a signal named; "send an email" is no kill */
+I("pkill.send", "send", "process all matching match to the", "pkill -{sig} {proc}",
+  "pkill signals processes by name with {sig}."),
 I("pkill.stop", "stop process", "all every", "pkill {proc}", "pkill sends TERM to the processes of that name."),
 V("port.who", "using|process|app|pid|who|listening|owns|open|running", "which show find @port "
   "listening:lis", SEL_OS, "{?port}sudo lsof[ -i :{port}{!lis}][ -nP -iTCP:{port} -sTCP:LISTEN{?lis}]",
@@ -615,8 +647,11 @@ I("ps.pid", "process @pid", "what which show is has info about", "ps -p {pid} -o
 I("pgrep", "pid", "find show get", "pgrep {proc}", "pgrep prints the PIDs of matching processes."),
 V("ps.user", "process", "show list all running user @user", SEL_PS,
   "ps -u {user}", "ps -U {user}", "ps lists the processes of {user}."),
-I("ps.etime", "howlong|elapsed|uptime|running", "process", "ps -o etime= -p {pid}",
+I("ps.etime", "howlong|elapsed|uptime", "process running", "ps -o etime= -p {pid}",
   "etime is the elapsed time since the process started."),
+/* "what's running on pid 777", "details of process 42" */
+I("ps.pid", "running|detail|info|what", "process show is on about", "ps -o pid,user,etime,args -p {pid}",
+  "ps -p shows that process: its owner, how long it has run and its command line."),
 I("ps.all", "process", "list show all running", "ps aux",
   "ps aux lists every process with its user, CPU and memory."),
 I("ps.count", "count process", "running show", "ps -A | tail -n +2 | wc -l",
@@ -643,7 +678,8 @@ I("lsof.proc", "open file", "list show by process", "lsof -c {proc}",
   "lsof -c lists the files the processes of that name hold open."),
 I("lsof.pid", "file", "open process list", "lsof -p {pid}",
   "lsof -p lists the files a process has open."),
-I("pstree", "tree|pstree", "process show", "pstree", "pstree shows processes as a tree."),
+/* macOS has no pstree (Homebrew's only) */
+V("pstree", "tree|pstree", "process show", SEL_OS, "pstree", "", "pstree shows processes as a tree."),
 I("time.cmd", "time|measure|benchmark howlong", "take run", "time {cmd}",
   "time runs the command and reports elapsed, user and system time."),
 V("watch.mem", "watch|monitor|refresh memory", "free show usage every live", SEL_OS,
@@ -687,9 +723,9 @@ I("net.online", "connectivity", "show test working work my", "ping -c {count=4} 
   "ping sends {count=4} echo requests to a public address; replies mean the connection works."),
 I("ping", "ping|reachable|reach|connectivity", "time is check can test forever:inf continuous:inf continuously:inf", "ping[ -c {count=4}{!inf}] {host:brand}",
   "ping -c sends {count=4} echo requests and stops."),
-I("dig.mx", "mx", "record get show lookup dns", "dig +short MX {fqdn}",
+I("dig.mx", "mx", "record get show lookup dns query of for", "dig +short MX {fqdn}",
   "dig +short MX prints the domain's mail servers."),
-I("dig.txt", "txt", "record get show lookup dns dig of for", "dig +short TXT {fqdn}",
+I("dig.txt", "txt", "record get show lookup dns dig of for query", "dig +short TXT {fqdn}",
   "dig +short TXT prints the domain's TXT records."),
 I("dig.ip", "ip", "address of what get show find", "dig +short {fqdn}",
   "dig +short prints the addresses the name resolves to."),
@@ -709,8 +745,8 @@ I("tls.expiry", "certificate|cert expiry|expire|expiration|valid|date", "when ch
   "openssl s_client fetches the server's certificate (-servername sends SNI) and x509"
   " -dates prints notBefore and notAfter, its expiry."),
 /* "to /tmp" is a folder: the file keeps its name there (--output-dir), never -o /tmp */
-I("curl.download", "download", "file save:save curl", "curl -L[O{!ddest}{!dest}][ --output-dir {ddest} -O][ -o {dest}] {url}",
-  "curl -L follows redirects; -O keeps the remote file name[ (--output-dir puts it in {ddest}){?ddest}][ (-o names it){!ddest}]."),
+I("curl.download", "download", "file save:save curl", "curl -L[O{!ddest}{!dest}][ --output-dir {ddest}][ -O{?ddest}{!dest}][ -o {dest}] {url}",
+  "curl -L follows redirects; -O keeps the remote file name[ (--output-dir puts it in {ddest}){?ddest}][ (-o names it){?dest}]."),
 I("curl.save", "save", "file page", "curl -L -o {dest} {url}",
   "curl -L follows redirects and -o writes the body to {dest}."),
 I("curl.headers", "header|head", "show http check get response download request send", "curl -I {url}",
@@ -752,6 +788,9 @@ V("selinux.status", "selinux|sestatus", "status show check mode enforcing is", S
   "sestatus prints whether SELinux is enabled and in which mode."),
 V("net.arp", "arp|neighbor", "table show cache", SEL_OS, "ip neigh", "arp -a",
   "Prints the ARP/neighbour table."),
+/* per process: nethogs (Linux), nettop (macOS) */
+V("net.proc", "network|bandwidth|traffic process", "show per by each usage use using which", SEL_OS,
+  "sudo nethogs", "nettop -P", "Shows network use per process, live (nethogs; nettop -P on macOS)."),
 V("net.usage", "network|bandwidth|traffic usage|stats|statistic|traffic|bandwidth|throughput", "show per interface all each", SEL_OS,
   "ip -s link", "netstat -ib", "Prints each interface's byte and packet counters (ip -s link; netstat -ib on BSD)."),
 V("fw.status", "ufw|firewall status|rule|show|list", "check the is", SEL_OS,
@@ -850,6 +889,16 @@ I("git.status_short", "status", "git short:s brief:s concise:s show format",
 I("git.log_oneline", "commit|log", "git oneline show list last history",
   "git log --oneline -n {count=10}", "git log --oneline prints one line per commit; -n"
   " limits it to {count=10}."),
+/* "files in the last 5 commits": each commit with the files it touched */
+I("git.log_files", "file+ commit+", "list show changed change modified touched in last git which of",
+  "git log --name-only --oneline -n {count=10}",
+  "git log --name-only lists each commit with the files it changed; -n limits it to {count=10}."),
+/* "make a patch from the last commit": a mail-ready .patch file */
+I("git.patch_last", "patch lastcommit", "make create from of git export as file", "git format-patch -1 HEAD",
+  "git format-patch -1 writes the last commit as a .patch file (0001-...patch)."),
+/* "the last 3 commits with diffs": each commit's patch too */
+I("git.log_patch", "commit+|log diff|patch", "git show list last with their history", "git log -p -n {count=10}",
+  "git log -p prints each commit with its diff; -n limits it to {count=10}."),
 I("git.log_author", "commit|log", "git show list by @user",
   "git log --author={user}[ --since={time:ago}]", "git log --author filters commits by"
   " author[; --since limits them in time{?time}]."),
@@ -861,6 +910,11 @@ I("git.log_since", "commit|git", "log show list", "git log --since={time:ago}",
 I("git.undo_keep", "undo|cancel lastcommit|commit|git", "keep change soft",
   "git reset --soft HEAD~{count=1}",
   "reset --soft moves the branch back {count=1} commit(s) and leaves the changes staged."),
+/* "undo the last 2 commits completely": the changes go too */
+I("git.undo_hard", "undo|cancel|delete|drop lastcommit|commit completely|entirely|hard", "git and change their the",
+  "git reset --hard HEAD~{count=1}",
+  "reset --hard moves the branch back {count=1} commit(s) and throws their changes away (and"
+  " any uncommitted ones). This cannot be undone."),
 /* a word must say what is thrown away: "reset git" alone is too vague
  * for a command that cannot be undone */
 /* "delete my uncommitted changes", "get rid of all uncommitted changes" */
@@ -908,6 +962,12 @@ I("git.blame_file", "blame", "line each every git show file", "git blame {file}"
   "git blame shows, for each line, the commit and author that last changed it."),
 I("git.diff_staged", "staged", "diff show change git file name:nm only", "git diff --staged[ --name-only{?nm}]",
   "git diff --staged shows what the next commit will contain."),
+/* "the changes in the last commit for main.c": that commit's diff of the file */
+I("git.show_file_last", "lastcommit diff|change", "git show in for of to the", "git show HEAD -- {file}",
+  "git show HEAD prints the last commit; -- {file} keeps that file's part."),
+/* "undo the staged changes": unstaged, the work stays in the files */
+I("git.undo_staged", "undo|cancel|revert staged", "change file all git the in my", "git restore --staged .",
+  "git restore --staged takes everything out of the index; the changes stay in the files."),
 I("git.diff", "diff|change", "git show unstaged uncommitted of", "git diff[ {file}]",
   "git diff shows unstaged changes."),
 I("git.tag", "tag", "make git commit this as annotated:a", "git tag[ -a{?a}] {tag}",
@@ -958,8 +1018,8 @@ I("git.branch_list", "branch", "list show all git including:inc remote:r", "git 
 /* "switch back to the previous branch" */
 I("git.switch_prev", "previous|last|back branch", "switch checkout go to git", "git switch -",
   "git switch - returns to the branch you were on before."),
-I("git.branch_recent", "branch+ commit|lastcommit|recent|newest|modified|date", "list show sort by last git",
-  "git branch --sort=-committerdate", "Lists branches, the most recently committed first."),
+I("git.branch_recent", "branch+ commit|lastcommit|recent|newest|modified|date", "list show sort by last git remote:r",
+  "git branch[ -r{?r}] --sort=-committerdate", "Lists[ remote{?r}] branches, the most recently committed first."),
 I("git.switch", "switch|checkout", "branch git", "git switch {branch}",
   "git switch checks out an existing branch."),
 I("git.pull", "pull", "git latest change origin from with rebase:r", "git pull[ --rebase{?r}]", "git pull fetches and merges the"
@@ -989,8 +1049,8 @@ I("git.log_recent", "lastcommit", "git show list", "git log -n {num} --oneline",
 I("git.last_files", "file+ lastcommit", "modified change show list which git",
   "git show --stat --oneline HEAD",
   "git show --stat prints the last commit's subject and each file it changed."),
-I("git.diff_revs", "diff|difference|compare|change git|between", "between and show branch commit git",
-  "git diff {rev} {rev2}",
+I("git.diff_revs", "diff|difference|compare|change git|between", "between and show branch commit git stat:stat",
+  "git diff[ --stat{?stat}] {rev} {rev2}",
   "git diff A B shows what changed from A to B."),
 I("git.show_last", "lastcommit", "show diff git modified change", "git show HEAD",
   "git show prints the last commit and its diff."),
@@ -1094,6 +1154,8 @@ I("docker.stop_all", "stop all|every|container+", "all running container docker 
   " every container, all stopped now{?rm}]."),
 I("docker.stop", "stop container|docker", "container docker", "docker stop {container}",
   "docker stop sends TERM, then KILL after a grace period."),
+I("docker.restart_all", "restart container+", "all every running docker", "docker restart $(docker ps -q)",
+  "docker ps -q lists the running containers' ids and docker restart restarts each."),
 I("docker.restart", "restart container|docker", "container docker", "docker restart {container}",
   "Restarts the container."),
 /* "stop the web container and remove it": rm takes a stopped container */
@@ -1112,7 +1174,7 @@ I("docker.kill", "kill container|docker", "container docker", "docker kill {cont
   "docker kill sends SIGKILL to the container."),
 I("docker.login", "docker login", "hub registry to", "docker login", "Logs in to Docker Hub (or the registry named)."),
 I("docker.pull", "pull|download", "image docker", "docker pull {image}", "Downloads the image."),
-I("docker.stats", "stats|stat|usage|resource", "container docker live cpu memory", "docker stats",
+I("docker.stats", "stats|stat|usage|resource", "container docker live cpu memory show of", "docker stats",
   "docker stats streams CPU and memory use per container."),
 I("docker.inspect", "inspect docker|container", "container docker", "docker inspect {container}",
   "Prints the container's full configuration as JSON."),
@@ -1137,7 +1199,7 @@ I("k8s.logs", "log pod|kubectl", "pod follow:f tail:f kubectl show", "kubectl lo
   "kubectl logs prints the pod's output[; -f follows it{?f}]."),
 I("k8s.logs_deploy", "log deployment", "follow:f tail:f kubectl show of", "kubectl logs[ -f{?f}] deployment/{deploy}[ -n {ns}]",
   "kubectl logs reads a pod of the deployment[; -f follows it{?f}]."),
-I("k8s.events", "event+", "kubernetes kubectl k8s cluster show list get all view recent", "kubectl get events --sort-by=.lastTimestamp",
+I("k8s.events", "event+", "kubernetes kubectl k8s cluster show list get all view recent sort by time", "kubectl get events --sort-by=.lastTimestamp",
   "Lists the cluster's recent events, oldest first."),
 I("k8s.describe", "describe deployment", "kubectl", "kubectl describe deployment {deploy}",
   "kubectl describe shows the deployment's state and events."),
@@ -1158,6 +1220,8 @@ I("k8s.portforward", "forward", "port service kubectl to localhost local",
   "port-forward relays a local port to the service inside the cluster."),
 I("k8s.deployments", "deployment", "list show get kubectl all", "kubectl get deployments[ -n {ns}]",
   "Lists deployments."),
+I("k8s.deployments_all", "deployment", "all namespace list show get kubectl k8s across", "kubectl get deployments -A",
+  "kubectl get deployments -A lists the deployments of every namespace."),
 /* "services" alone are the machine's (svc.list): a cluster word says kubectl */
 I("k8s.services", "service kubectl|cluster|namespace", "list show get all", "kubectl get services[ -n {ns}]",
   "Lists services."),
@@ -1169,11 +1233,36 @@ I("k8s.rollout_restart", "restart deployment|rollout", "deployment kubectl rollo
   "Restarts the deployment's pods one by one."),
 I("k8s.rollout_status", "rollout|deployment status", "show kubectl of", "kubectl rollout status deployment/{deploy}",
   "Waits for the deployment's rollout and reports its progress."),
+/* "pods with label app=web": a selector, never a pod named "label" */
+I("k8s.pods_label", "pod label", "list show get kubectl all with the", "kubectl get pods -l {ksel}[ -n {ns}]",
+  "kubectl get -l lists the pods whose labels match {ksel}."),
+I("k8s.logs_label", "log label", "pod all show get kubectl with the of", "kubectl logs -l {ksel}[ -n {ns}]",
+  "kubectl logs -l prints the logs of the pods whose labels match {ksel}."),
+I("k8s.pvc", "pvc|persistent", "volume claim list show get kubectl all", "kubectl get pvc[ -n {ns}]",
+  "kubectl get pvc lists the persistent volume claims."),
+/* "get the yaml of service frontend": the object as the cluster stores it */
+I("k8s.yaml_svc", "yaml service", "get show of the as print", "kubectl get service {ksvc} -o yaml",
+  "kubectl get -o yaml prints the whole object."),
+I("k8s.yaml_deploy", "yaml deployment", "get show of the as print", "kubectl get deployment {deploy} -o yaml",
+  "kubectl get -o yaml prints the whole object."),
+I("k8s.yaml_pod", "yaml pod", "get show of the as print", "kubectl get pod {pod} -o yaml",
+  "kubectl get -o yaml prints the whole object."),
 I("k8s.rollback", "rollback|undo deployment|rollout", "kubectl back to previous", "kubectl rollout undo deployment/{deploy}",
   "Rolls the deployment back to its previous revision."),
 I("k8s.delete_deploy", "delete deployment", "kubectl", "kubectl delete deployment {deploy}[ -n {ns}]",
   "Deletes the deployment and the pods it manages."),
 I("k8s.ingress", "ingress", "list show get kubectl all", "kubectl get ingress[ -n {ns}]", "Lists the ingresses."),
+I("k8s.describe_ingress", "describe ingress", "kubectl the", "kubectl describe ingress {word}[ -n {ns}]",
+  "kubectl describe shows the ingress's rules, backends and events."),
+I("k8s.secrets", "secret+", "list show get kubectl all k8s", "kubectl get secrets[ -n {ns}]",
+  "Lists the secrets (names and types; the values stay hidden)."),
+/* a node out of scheduling: cordon keeps its pods, drain moves them away */
+I("k8s.cordon", "cordon", "node kubectl mark", "kubectl cordon {knode}",
+  "kubectl cordon marks the node unschedulable; its running pods stay."),
+I("k8s.uncordon", "uncordon", "node kubectl mark", "kubectl uncordon {knode}",
+  "kubectl uncordon lets the scheduler place pods on the node again."),
+I("k8s.drain", "drain", "node kubectl", "kubectl drain {knode} --ignore-daemonsets",
+  "kubectl drain cordons the node and evicts its pods (DaemonSet pods stay)."),
 I("k8s.create_ns", "make namespace", "kubectl new", "kubectl create namespace {word}",
   "Creates the namespace."),
 I("k8s.cluster_info", "cluster info|information", "show kubectl get", "kubectl cluster-info",
@@ -1182,7 +1271,7 @@ I("k8s.top_pods", "pod usage|resource|cpu|memory|top", "show kubectl get", "kube
   "Shows each pod's CPU and memory use (needs metrics-server)."),
 I("helm.list", "helm release+|list|chart", "list show all installed", "helm list -A",
   "Lists the Helm releases in every namespace."),
-I("k8s.exec", "shell|exec pod|kubectl", "pod kubectl open into", "kubectl exec -it {pod} -- sh",
+I("k8s.exec", "shell|exec pod|kubectl", "pod kubectl open into with bash:bash", "kubectl exec -it {pod} -- [bash{?bash}][sh{!bash}]",
   "Opens an interactive shell in the pod."),
 
 /* ---- packages ---- */
@@ -1192,7 +1281,7 @@ I("pip.install", "install pip|python", "package module user:user only:user virtu
   "pip install installs the Python package (inside a virtualenv, preferably)."),
 I("pip.uninstall", "uninstall|delete pip|python", "package", "pip uninstall {pkg}",
   "pip uninstall removes the Python package."),
-I("pip.show", "version|info|show pip|python", "package installed show which", "pip show {pkg}",
+I("pip.show", "version|info|show pip|package|python", "package installed show which", "pip show {pkg}",
   "pip show prints the installed version and metadata."),
 I("pip.freeze", "freeze|requirement", "pip python package save to into show:show output:show", "pip freeze[ > {reqf=requirements.txt}{!show}]",
   "pip freeze writes exact versions of installed packages."),
@@ -1202,7 +1291,7 @@ I("pip.install_req", "install requirement", "pip python package file", "pip inst
   "Installs every package listed in requirements.txt."),
 I("pip.list", "pip", "list show installed package python", "pip list",
   "Lists installed Python packages."),
-I("venv.create", "venv|virtualenv|virtual", "make new python env environment called", "python3 -m venv {folder=.venv}",
+I("venv.create", "venv|virtualenv|virtual", "make new python env environment called", "python3 -m venv [{folder}][{cdir}{!folder}][.venv{!folder}{!cdir}]",
   "python3 -m venv makes an isolated environment in {folder=.venv}."),
 V("venv.activate", "activate venv|virtualenv|virtual|env|environment", "python the my", SEL_SHELL,
   ". {folder=.venv}/bin/activate", "source {folder=.venv}/bin/activate.fish",
@@ -1216,6 +1305,9 @@ I("npm.ls", "npm list|ls|dependency|tree", "show all installed package project l
   "npm ls prints the project's dependency tree."),
 I("npm.install_global", "install global", "npm node package", "npm install -g {pkg}",
   "npm install -g installs the package for the whole system."),
+/* "install node with nvm", "install node 20 using nvm": nvm's own node versions */
+I("nvm.install", "nvm install node", "with using version latest", "nvm install [{num}][node{!num}]",
+  "nvm install downloads that node version (node: the latest) and makes it the current one."),
 I("npm.install", "install npm|node|js|javascript", "package devdep:dev", "npm install[ --save-dev{?dev}] {pkg}",
   "npm install adds the package to the project[; --save-dev records it as a development dependency{?dev}]."),
 /* "install node" installs Node itself: node needs the dependencies said */
@@ -1326,6 +1418,12 @@ V("date.until", "until|till|left", "day count howmuch", SEL_DATE,
 I("date.now", "date|time|datetime", "current now what today show", "date", "Prints the date and time."),
 
 /* ---- users and groups ---- */
+/* macOS has no shuf; its sort has -R */
+V("shuf", "shuffle|randomize", "line random order file the", SEL_OS, "shuf {file}", "sort -R {file}",
+  "Prints the lines of {file} in random order (shuf; sort -R on macOS)."),
+/* "create a group called devs" */
+V("group.add", "make|new group", "called named a new", SEL_OS, "sudo groupadd {name}",
+  "sudo dseditgroup -o create {name}", "Creates the group (groupadd; dseditgroup on macOS)."),
 I("groups", "group", "which what user member in belong my show", "groups[ {who}]",
   "Lists [{who}'s][your{!who}] groups."),
 V("groups.list", "group", "list show all", SEL_OS, "cut -d: -f1 /etc/group", "dscl . list /Groups",
@@ -1438,7 +1536,10 @@ F("log.since", "log", "show entry", SEL_INIT,
   "Shows the system log entries of the period."),
 F("log.follow_system", "follow|tail|watch|stream", "system log journal", SEL_INIT,
   "journalctl -f", "log stream", NULL, "Follows the system log."),
-I("dmesg", "kernel|dmesg", "message log show dmesg", "sudo dmesg",
+/* "the last 100 lines of the kernel log" */
+I("dmesg.tail", "kernel|dmesg last|tail", "message log show dmesg line of the", "sudo dmesg | tail -n {count=10}",
+  "dmesg prints the kernel's ring buffer; tail keeps the last {count=10} lines."),
+I("dmesg", "kernel|dmesg", "message log show dmesg boot sinceboot current", "sudo dmesg",
   "dmesg prints the kernel ring buffer."),
 V("dmesg.follow", "follow|watch|tail|stream kernel|dmesg", "message log", SEL_BSD, "sudo dmesg -w", NULL,
   "dmesg -w waits for new kernel messages and prints them."),
@@ -1484,6 +1585,9 @@ F("log.unit", "log|journalctl", "service show for journal", SEL_INIT,
   "Shows the service's log."),
 
 /* ---- remote ---- */
+/* "test ssh connection to git@github.com": -T asks for no shell */
+I("ssh.test", "test|check|verify ssh", "connection to can i my", "ssh -T {uhost}",
+  "ssh -T connects without asking for a terminal; hosts like GitHub greet you and close."),
 I("ssh", "ssh|connect|login", "into to verbose:v output with", "ssh[ -v{?v}][ -p {port}] {uhost}",
   "ssh opens a shell on the remote host[; -p picks the port{?port}]."),
 I("psql.connect", "psql", "connect to with port open login", "psql -h {host}[ -p {port}]",
@@ -1557,8 +1661,11 @@ V("clipboard.cmd", "clipboard output", "copy to of", SEL_OS, "{cmd} | xclip -sel
 V("clipboard", "clipboard", "copy content to file", SEL_OS,
   "xclip -selection clipboard < {file}", "pbcopy < {file}",
   "Sends the file's contents to the clipboard (xclip on X11, pbcopy on macOS)."),
-I("symlink", "symlink|link", "make into from to", "ln -s {src} {ldest}",
+I("symlink", "symlink|link", "make into to", "ln -s {lsrc} {ldest}",
   "ln -s creates a symbolic link at the destination pointing to the source."),
+/* "a symlink called app pointing to /opt/app": the name is the link */
+I("symlink.named", "symlink|link point", "make to at", "ln -s {lto} {name}",
+  "ln -s creates a symbolic link named {name} pointing to {lto}."),
 V("realpath", "absolute|full|realpath", "path get show of", SEL_OS, "readlink -f {file}",
   "realpath {file}", "Resolves the path to an absolute one without symlinks."),
 /* "where does /usr/bin/python point": a link's final target */
@@ -1597,6 +1704,9 @@ I("copy.dir", "copy", "dir to recursive -r -R", "cp -r {folder} {ldest}", "cp -r
 I("move", "move|rename", "file to", "mv {file} {ldest}", "mv moves or renames."),
 I("move.files", "move", "file to both", "mv {file} {file2} {ldest:dirslash}",
   "mv moves both files into the folder."),
+/* "the full path of python3": where the shell finds the program */
+I("which.path", "path full|binary|executable|program", "show get print of the command", "command -v {cmdname}",
+  "command -v prints where the shell finds the command."),
 I("which", "where|which|installed|location", "command binary program path find dir file",
   "command -v {cmdname}", "command -v prints where the shell finds the command."),
 I("alias.list", "alias", "list show", "alias", "Lists shell aliases."),
@@ -1605,6 +1715,13 @@ I("xargs.delete_empty_dirs", "delete empty dir", "all", "find {path=.} -type d -
 I("serve.http", "serve|webserver|server", "http static file dir python simple quick start run open local over",
   "python3 -m http.server {port=8000}", "Serves the current folder over HTTP."),
 I("uuid", "uuid|guid", "make new random", "uuidgen", "uuidgen prints a random UUID."),
+/* Linux's uptime -p; macOS's uptime has no such flag */
+V("uptime.pretty", "uptime pretty|human|readable", "show format in", SEL_OS, "uptime -p", "",
+  "uptime -p says how long the system has been up in words."),
+I("go.test", "test+ go|golang", "run all package the", "go test ./...",
+  "go test ./... runs the tests of every package under the current folder."),
+I("cargo.release", "cargo|rust build release", "mode in the optimized", "cargo build --release",
+  "cargo build --release compiles with optimizations into target/release."),
 I("find.chmod_x", "executable make|set|chmod|mark|give @ext", "find file all every them",
   "find {path=.} -type f" FIND_FILTERS " -exec chmod +x {} +",
   "find picks the files and chmod +x makes each one executable; -exec ... {} + batches them."),

@@ -364,6 +364,10 @@ static void extract_times(struct mreq *r)
 				p--;
 			nx = next_content(r, i);
 			if (p >= 0 && is_word(&r->t[p], "every")) {
+				/* "every day at 2am", "every hour" is a schedule
+				 * (cron's), never a screen that refreshes */
+				if (unit != 's' && unit != 'm')
+					continue;
 				type = SL_INTERVAL;
 			} else if (p >= 0 && (is_word(&r->t[p], "older") ||
 					      (is_word(&r->t[p], "over") && nx >= 0 &&
@@ -427,7 +431,7 @@ static bool countable(const char *w)
 		"word", "ip", "character", "char", "match", "error", "request", "connection",
 		"command", "event", "package", "container", "image", "pod", "dir", "entry",
 		"biggest", "smallest", "newest", "oldest", "most", "least", "record", "digit",
-		"letter", "byte", "time", "row",
+		"letter", "byte", "time", "row", "branch",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(nouns); i++)
@@ -522,6 +526,17 @@ static void extract_exts(struct mreq *r)
 			commit(r);
 			continue;
 		}
+		/* "in *.ts files": a glob said as a kind of file is its type */
+		if (t->kind == TK_GLOB && t->low[0] == '*' && t->low[1] == '.' && t->low[2] &&
+		    strspn(t->low + 2, "abcdefghijklmnopqrstuvwxyz0123456789") == strlen(t->low + 2) &&
+		    i + 1 < r->n && is_word(&r->t[i + 1], "file") && r->t[i + 1].plural) {
+			if (!s && !(s = new_slot(r, SL_EXT)))
+				return;
+			add_ext(s->val, sizeof(s->val), t->low + 2);
+			take(r, s, i);
+			last_explicit = i;
+			continue;
+		}
 		if (t->kind == TK_EXT) {
 			if (!s && !(s = new_slot(r, SL_EXT)))
 				return;
@@ -534,6 +549,10 @@ static void extract_exts(struct mreq *r)
 			continue;
 		nx = next_content(r, i);
 		ft = ftype_of(t->low);
+		/* "png files in images", "in the images folder": a place, not a type */
+		if (ft && (t->cue == CUE_IN || t->cue == CUE_INTO) &&
+		    (nx < 0 || is_word(&r->t[nx], "dir")))
+			continue;
 		/* "images"; and "find logs", "delete logs": a type named by its own
 		 * suffix, in the plural, as what a search or a removal acts on
 		 * ("show the logs" stays the system's) */
@@ -645,8 +664,13 @@ static void extract_names(struct mreq *r)
 			type = SL_EXCLUDE;
 		} else if (str_eq(t->low, "not") && i > 0 && str_eq(r->t[i - 1].low, "but")) {
 			type = SL_EXCLUDE;
-		} else if (str_eq(t->low, "owned") || str_eq(t->low, "belonging") ||
-			   str_eq(t->low, "belong")) {
+		} else if (str_eq(t->low, "keep") && i > 0 &&
+			   (str_eq(r->t[i - 1].low, "but") || str_eq(r->t[i - 1].low, "and"))) {
+			type = SL_EXCLUDE; /* "delete the logs but keep error.log" */
+		} else if ((str_eq(t->low, "owned") || str_eq(t->low, "belonging") ||
+			    str_eq(t->low, "belong")) &&
+			   /* "owned by group devs" names a group, never a user */
+			   !(i + 2 < r->n && str_eq(r->t[i + 1].low, "by") && str_eq(r->t[i + 2].low, "group"))) {
 			type = SL_USER;
 		} else if (nx < r->n && (str_eq(t->low, "user") || str_eq(t->low, "author")) &&
 			   r->t[nx].kind == TK_WORD && !r->t[nx].stop &&
@@ -692,8 +716,25 @@ static void extract_names(struct mreq *r)
 		take(r, s, nx);
 		if (dirword) /* "excluding the venv folder": the folder word is the slot's */
 			take(r, s, nx + 1);
-		snprintf(s->val, sizeof(s->val), "%s", r->t[nx].raw);
+		/* "except .pid files": a suffix the engine does not know, said
+		 * as a kind of file, is a type to leave out (never a folder) */
+		if (type == SL_EXCLUDE && r->t[nx].raw[0] == '.' && !strchr(r->t[nx].raw + 1, '.') &&
+		    nx + 1 < r->n && is_word(&r->t[nx + 1], "file") && r->t[nx + 1].plural)
+			snprintf(s->val, sizeof(s->val), "*%s", r->t[nx].raw);
+		else
+			snprintf(s->val, sizeof(s->val), "%s", r->t[nx].raw);
 		commit(r);
+		/* "excluding .git and node_modules": the second is left out too
+		 * (a slot of its own), never the folder to act on */
+		if (type == SL_EXCLUDE && nx + 2 < r->n && !dirword &&
+		    (is_word(&r->t[nx + 1], "and") || is_word(&r->t[nx + 1], "or")) &&
+		    free_tok(r, nx + 2) && name_like(&r->t[nx + 2]) &&
+		    (s = new_slot(r, SL_EXCLUDE))) {
+			take(r, s, nx + 1);
+			take(r, s, nx + 2);
+			snprintf(s->val, sizeof(s->val), "%s", r->t[nx + 2].raw);
+			commit(r);
+		}
 	}
 }
 
@@ -791,11 +832,14 @@ static void extract_name_contains(struct mreq *r)
 	}
 }
 
-/* "the biggest file", "the newest file": a superlative of one thing is
- * a count of one (head -n 1), where "the biggest files" lists the top ten. */
+/* "the biggest file", "the largest folder", "which file is the largest",
+ * "which process uses the most memory": a superlative of one thing is a
+ * count of one (head -n 1), where "the biggest files" lists the top ten.
+ * Folders too, since du.hog never lists the parent's own total. */
 static void extract_superlative_one(struct mreq *r)
 {
 	static const char *const sup[] = {"biggest", "smallest", "newest", "oldest"};
+	static const char *const one[] = {"file", "dir", "process"};
 
 	for (int i = 0; i < r->ns; i++)
 		if (r->s[i].type == SL_COUNT)
@@ -811,11 +855,103 @@ static void extract_superlative_one(struct mreq *r)
 		while (k < r->n && ((r->t[k].slot >= 0 && r->s[r->t[k].slot].type == SL_EXT) ||
 				    is_word(&r->t[k], "modified")))
 			k++;
-		/* files only: du's list of folders starts with their parent's total */
-		if (k >= r->n || r->t[k].plural || !is_word(&r->t[k], "file"))
+		if (k >= r->n || r->t[k].plural || !(is_word(&r->t[k], "file") || is_word(&r->t[k], "dir")))
+			continue;
+		/* "the biggest file or folder" is du -a's, whose list starts with
+		 * the folder's own total */
+		if (k + 2 < r->n && (is_word(&r->t[k + 1], "or") || is_word(&r->t[k + 1], "and")) &&
+		    (is_word(&r->t[k + 2], "file") || is_word(&r->t[k + 2], "dir")))
 			continue;
 		count_one(r, i);
 		return;
+	}
+	/* "which file is the largest": the question names one thing before its
+	 * superlative; "which files are the largest" asks for several */
+	for (int i = 0; i + 2 < r->n; i++) {
+		bool noun = false;
+		int n = i + 1; /* the noun, after its type: "which .jar file" */
+
+		/* "the file that was changed most recently" asks the same */
+		bool rel = is_word(&r->t[i], "the") && i + 2 < r->n &&
+			   (is_word(&r->t[i + 2], "that") || is_word(&r->t[i + 2], "which"));
+
+		if (!is_word(&r->t[i], "which") && !is_word(&r->t[i], "what") && !rel)
+			continue;
+		while (n + 1 < r->n && r->t[n].slot >= 0 && r->s[r->t[n].slot].type == SL_EXT)
+			n++;
+		for (size_t j = 0; j < ARRAY_SIZE(one); j++)
+			noun |= is_word(&r->t[n], one[j]);
+		if (!noun || r->t[n].plural)
+			return;
+		for (int k = n + 1; k < r->n; k++) {
+			bool is_sup = is_word(&r->t[k], "most");
+
+			for (size_t j = 0; j < ARRAY_SIZE(sup); j++)
+				is_sup |= is_word(&r->t[k], sup[j]);
+			if (is_sup && free_tok(r, k)) {
+				count_one(r, k);
+				return;
+			}
+		}
+		return;
+	}
+}
+
+/* find "report final.pdf": a quoted file name after find or locate is the
+ * name to look for (find -name), never a text to grep for. */
+static void quoted_file_name(struct mreq *r)
+{
+	for (int i = 1; i < r->n; i++) {
+		const struct mtok *t = &r->t[i];
+		const char *dot = strrchr(t->raw, '.');
+		int p = i - 1;
+		struct mslot *s;
+
+		if (t->kind != TK_QUOTED || !free_tok(r, i) || !dot || dot == t->raw ||
+		    strchr(t->raw, '/') || !ms_known_ext(dot + 1))
+			continue;
+		while (p > 0 && r->t[p].stop)
+			p--;
+		if (!is_word(&r->t[p], "find") && !is_word(&r->t[p], "locate"))
+			continue;
+		if (!(s = new_slot(r, SL_NAME)))
+			return;
+		take(r, s, i);
+		snprintf(s->val, sizeof(s->val), "%s", t->raw);
+		commit(r);
+	}
+}
+
+/* "except .lock files", "but not .md ones": a type said after an
+ * exclusion is one to leave out (find -not -name '*.lock'), never the one
+ * to pick. */
+static void exclude_exts(struct mreq *r)
+{
+	for (int si = 0; si < r->ns; si++) {
+		struct mslot *s = &r->s[si];
+		int first = r->n, p;
+		size_t n = strlen(s->val);
+
+		if (s->type != SL_EXT || n == 0 || n + 3 > sizeof(s->val) ||
+		    s->ntok >= (int)ARRAY_SIZE(s->tok))
+			continue;
+		for (size_t k = 0; k < n; k++)
+			if (!isalnum((unsigned char)s->val[k]))
+				n = 0;
+		for (int k = 0; k < s->ntok; k++)
+			first = s->tok[k] < first ? s->tok[k] : first;
+		for (p = first - 1; p >= 0 && r->t[p].stop && !is_word(&r->t[p], "not"); p--)
+			;
+		if (n == 0 || !free_tok(r, p) ||
+		    !(is_word(&r->t[p], "exclude") ||
+		      (is_word(&r->t[p], "not") && p > 0 && is_word(&r->t[p - 1], "but"))))
+			continue;
+		s->type = SL_EXCLUDE;
+		memmove(s->val + 2, s->val, n + 1);
+		s->val[0] = '*';
+		s->val[1] = '.';
+		s->tok[s->ntok++] = p;
+		r->t[p].slot = (int8_t)si;
 	}
 }
 
@@ -858,6 +994,14 @@ static void only_here(struct mreq *r)
 		const struct mtok *p = &r->t[i - 1];
 		char *low;
 
+		/* "in src, only .go files", "only the test ones": only says
+		 * which files, not which place */
+		int k = i + 1;
+
+		while (k < r->n && r->t[k].stop)
+			k++;
+		if (k < r->n)
+			continue;
 		if (!is_word(&r->t[i], "only") ||
 		    !(p->kind == TK_PATH || (is_word(p, "dir") && mt_in_place(r, i - 1)) ||
 		      (p->kind == TK_WORD && !p->stop && (p->cue == CUE_IN || p->cue == CUE_INTO))) ||
@@ -879,6 +1023,8 @@ void ms_extract(struct mreq *r)
 	extract_times(r);
 	extract_numbers(r);
 	extract_exts(r);
+	exclude_exts(r);
 	extract_superlative_one(r);
+	quoted_file_name(r);
 	extract_names(r);
 }

@@ -201,6 +201,22 @@ static bool is_remote_spec(const char *raw)
 	return true;
 }
 
+static bool www_archive(const char *raw)
+{
+	static const char *const exts[] = {".tgz", ".gz", ".zip", ".xz", ".bz2", ".tar", ".7z"};
+	size_t n = strlen(raw);
+
+	if (strchr(raw, '/'))
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(exts); i++) {
+		size_t k = strlen(exts[i]);
+
+		if (n > k && strcmp(raw + n - k, exts[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
 static int classify(const char *raw)
 {
 	const char *dot, *at = strchr(raw, '@');
@@ -208,7 +224,8 @@ static int classify(const char *raw)
 
 	if (strstr(raw, "://") || (str_startswith(raw, "git@") && strchr(raw, ':')))
 		return TK_URL;
-	if (str_startswith(raw, "www.") && n > 6)
+	/* www.example.com, but www.tgz or www.tar.gz is an archive named for its site */
+	if (str_startswith(raw, "www.") && n > 6 && !www_archive(raw))
 		return TK_URL;
 	if (at && at != raw && at[1])
 		return TK_AT;
@@ -526,14 +543,31 @@ static bool plural_fold(char *w, size_t n, int *id)
 		if ((*id = lex_word(tmp)) >= 0)
 			return true;
 	}
-	if (n > 4 && w[n - 2] == 'e') {
+	/* "-s" before "-es", and "-es" only after s, x, z, ch, sh or o
+	 * (processes, indexes, branches): "notes" is note's, never not's */
+	memcpy(tmp, w, n);
+	tmp[n - 1] = '\0';
+	if ((*id = lex_word(tmp)) >= 0)
+		return true;
+	if (n > 4 && w[n - 2] == 'e' && (strchr("sxzo", w[n - 3]) ||
+					 (w[n - 3] == 'h' && (w[n - 4] == 'c' || w[n - 4] == 's')))) {
 		tmp[n - 2] = '\0';
 		if ((*id = lex_word(tmp)) >= 0)
 			return true;
 	}
-	memcpy(tmp, w, n);
-	tmp[n - 1] = '\0';
-	return (*id = lex_word(tmp)) >= 0;
+	return false;
+}
+
+static bool every_word(const struct mtok *t)
+{
+	return t->kind == TK_WORD && t->low && (str_eq(t->low, "every") || str_eq(t->low, "each"));
+}
+
+bool mt_participle(const char *w)
+{
+	size_t n = strlen(w);
+
+	return n > 4 && (strcmp(w + n - 2, "ed") == 0 || strcmp(w + n - 3, "ing") == 0);
 }
 
 /* Lower-case, fix typos, fold synonyms and plurals; w0 is the id before
@@ -608,6 +642,13 @@ static void fold_words(struct mreq *r, int *w0)
 		t->low = id >= 0 ? (char *)lex_str(id) : mt_strdup(r, low, n);
 		if (!t->low)
 			t->low = t->raw;
+		/* "every file", "each folder", "every running container" mean
+		 * them all, as "files" does */
+		if ((i > 0 && every_word(&r->t[i - 1])) ||
+		    (i > 1 && every_word(&r->t[i - 2]) &&
+		     (mt_participle(r->t[i - 1].raw) || r->t[i - 1].kind == TK_FILE ||
+		      r->t[i - 1].kind == TK_EXT)))
+			t->plural = true;
 	}
 }
 
@@ -766,6 +807,13 @@ static void fold_numbers(struct mreq *r)
 	drop_tokens(r, gone);
 }
 
+static bool ends_s(const char *w)
+{
+	size_t n = strlen(w);
+
+	return n > 3 && w[n - 1] == 's' && w[n - 2] != 's';
+}
+
 static void set_cues(struct mreq *r)
 {
 	int cue = CUE_NONE;
@@ -775,6 +823,12 @@ static void set_cues(struct mreq *r)
 		int c = t->kind == TK_WORD && t->w >= 0 ? T.words[t->w].cue : CUE_NONE;
 
 		t->stop = t->kind == TK_WORD && (lex_flags(t->w) & WF_STOP);
+		/* "files that imports requests": an unknown verb of a relative
+		 * clause says how the files hold what follows; it is no search term */
+		if (t->kind == TK_WORD && t->w < 0 && i > 0 && i + 1 < r->n &&
+		    r->t[i + 1].kind == TK_WORD && !r->t[i + 1].stop && ends_s(t->low) &&
+		    (str_eq(r->t[i - 1].low, "that") || str_eq(r->t[i - 1].low, "which")))
+			t->stop = true;
 		if (t->kind == TK_NUM || t->kind == TK_DEC)
 			t->num = strtod(t->raw, NULL);
 		if (c != CUE_NONE) {

@@ -34,7 +34,7 @@ enum special { RS_NONE, RS_SIG, RS_CMD, RS_MSG, RS_UHOST, RS_MODE, RS_TEXT, RS_N
 
 /* Value checks: a role only takes a token whose text passes. */
 enum check { CK_NONE, CK_TAR, CK_ZIP, CK_7Z, CK_GZ, CK_XZ, CK_BZ2, CK_JSON, CK_IDENT, CK_HEX, CK_TZ,
-	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_DAEMON, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG, CK_RC, CK_LOCAL, CK_REQ, CK_PROG, CK_SUREDIR, CK_TEXTNAME, CK_AFTER, CK_BEFORE, CK_PJSON, CK_SPKG, CK_LOGWORD, CK_IFACE, CK_PROGNAME, CK_CMDNAME, CK_PKGFILE, CK_BRANCH, CK_NAMEWORD, CK_COUNTNUM, CK_DLDIR, CK_HOSTNAME };
+	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_DAEMON, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG, CK_RC, CK_LOCAL, CK_REQ, CK_PROG, CK_SUREDIR, CK_TEXTNAME, CK_AFTER, CK_BEFORE, CK_PJSON, CK_SPKG, CK_LOGWORD, CK_IFACE, CK_PROGNAME, CK_CMDNAME, CK_PKGFILE, CK_BRANCH, CK_NAMEWORD, CK_COUNTNUM, CK_DLDIR, CK_HOSTNAME, CK_KLABEL };
 
 struct role_def {
 	const char *name;
@@ -56,10 +56,16 @@ static const struct role_def roles[] = {
 	 * network usage" is no du of a folder named network */
 	{"dir", -1, -1, K(PATH), 0, "dir", K(WORD) | K(FILE), 0, true, 0, 0},
 	/* a file read as text: "show what is in site.tar.xz" is not cat's */
-	{"tfile", SL_NAME, -1, K(FILE) | K(PATH) | K(GLOB), 0, "file", K(WORD), 0, true, 0, CK_TEXTF},
+	/* never "into x": "cat the txt files into all.txt" writes all.txt */
+	{"tfile", SL_NAME, -1, K(FILE) | K(PATH) | K(GLOB), ~(C(INTO) | C(TO)) & 0xffffu, "file", K(WORD), 0, true, 0, CK_TEXTF},
 	{"file", SL_NAME, -1, K(FILE) | K(PATH) | K(GLOB), 0, "file", K(WORD), 0, true, 0, CK_FILE},
 	{"dest", -1, -1, K(PATH) | K(FILE) | K(AT) | K(HOST), C(TO) | C(INTO) | C(AS) | C(IN) | C(NONE), NULL, K(WORD), C(TO) | C(INTO) | C(AS), true, 0, 0},
 	{"src", -1, -1, K(PATH) | K(FILE) | K(AT), C(FROM), NULL, K(PATH) | K(FILE) | K(AT), 0, false, 0, 0},
+	/* a link's target: "link from A to B" says neither which is the link
+	 * nor which the target (a link from A, or ln's order), so never "from" */
+	{"lsrc", -1, -1, K(PATH) | K(FILE), C(NONE), NULL, 0, 0, false, 0, 0},
+	/* what a link points to: "pointing to /opt/app" */
+	{"lto", -1, -1, K(PATH) | K(FILE), C(TO), NULL, 0, 0, false, 0, 0},
 	{"host", -1, -1, K(HOST) | K(IP), 0, "host|server|machine", K(WORD), 0, true, 0, CK_HOSTNAME},
 	/* a host written as one or named as one, never a guessed word */
 	{"rhost", -1, -1, K(HOST) | K(IP), 0, "host|server|machine", 0, 0, false, 0, CK_BAREHOST},
@@ -102,6 +108,9 @@ static const struct role_def roles[] = {
 	{"word", -1, -1, 0, 0, NULL, K(WORD), 0, false, 0, 0},
 	{"container", SL_NAME, -1, 0, 0, "container", ANYNAME, 0, true, 0, 0},
 	{"pod", SL_NAME, -1, 0, 0, "pod", ANYNAME, 0, true, 0, 0},
+	{"knode", SL_NAME, -1, 0, 0, "node", ANYNAME, 0, true, 0, 0},
+	/* a label selector: app=web, tier=db */
+	{"ksel", -1, -1, 0, 0, "label", K(WORD) | K(SYM), 0, false, 0, CK_KLABEL},
 	{"deploy", SL_NAME, -1, 0, 0, "deployment", ANYNAME, 0, true, 0, 0},
 	{"ns", -1, -1, 0, 0, "namespace", ANYNAME, C(IN), true, 0, 0}, /* "in prod", never "that are failing" */
 	/* a word the engine knows is a unit only in svc_units or beside "service" */
@@ -266,6 +275,15 @@ static bool tok_free(const struct mfill *f, int i)
 static bool cue_ok(uint32_t mask, const struct mtok *t)
 {
 	return mask == 0 || (mask >> t->cue) & 1u;
+}
+
+/* "evicted pods", "failed services", "running containers": a participle
+ * before a plural noun says which state, never a name ("all dist folders"
+ * names them). */
+static bool state_of_many(const struct mreq *r, int i)
+{
+	return i + 1 < r->n && r->t[i + 1].plural && r->t[i + 1].kind == TK_WORD &&
+	       r->t[i].kind == TK_WORD && mt_participle(r->t[i].raw);
 }
 
 static bool noun_match(const char *nouns, const char *w)
@@ -739,8 +757,13 @@ static bool check_ok(int check, const char *v, int kind)
 
 		return !superlative(v) && !IN_WORDS(v, none);
 	}
-	case CK_NOTLINENO: /* a pattern: never "the largest" of "find the largest folder" */
-		return kind != TK_WORD || !superlative(v);
+	case CK_NOTLINENO: { /* a pattern: never "the largest" of "find the largest folder", nor
+			      * "count the elements in list.json", which names no text */
+		static const char *const things[] = {"elements", "items", "entries", "objects",
+						     "records", "keys", "values", "element", "item"};
+
+		return kind != TK_WORD || (!superlative(v) && !IN_WORDS(v, things));
+	}
 	case CK_BRANCH: { /* "a new empty branch" names none */
 		static const char *const kinds[] = {"empty", "new", "current", "other", "another",
 						    "remote", "local", "this", "that", "orphan", "same"};
@@ -769,9 +792,18 @@ static bool check_ok(int check, const char *v, int kind)
 						    "build", "download", "upload", "backup", "sync", "update",
 						    "install", "job", "task", "program", "app", "application",
 						    "script", "server", "thing", "everything", "it", "limit",
-						    "container", "service", "port"};
+						    "container", "service", "port",
+						    /* forms: "show processes as a tree" */
+						    "tree", "table"};
 
 		return !IN_WORDS(v, proto);
+	}
+	case CK_KLABEL: { /* key=value, both parts of label characters */
+		const char *eq = strchr(v, '=');
+
+		return eq && eq != v && eq[1] && !strchr(eq + 1, '=') &&
+		       strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/=") ==
+			       strlen(v);
 	}
 	case CK_KSVC: /* a name, not host:port nor a kind ("forward the pod") */
 		return strchr(v, ':') == NULL && !k8s_kind(v);
@@ -824,7 +856,9 @@ static bool check_ok(int check, const char *v, int kind)
 						    "version", "installed", "locally", "update", "updates",
 						    "upgrade", "driver", "drivers", "font", "fonts", "patch",
 						    "patches", "security", "latest", "software", "everything",
-						    "editable"};
+						    "editable",
+						    /* "show python path": a property, no package */
+						    "path", "location", "home", "info", "details"};
 		const char *dot = strrchr(v, '.');
 
 		/* "a brew cask", "list installed packages versions": no package named */
@@ -880,6 +914,10 @@ static bool check_ok(int check, const char *v, int kind)
 			return false;
 		/* "remove a directory from PATH": a variable's name, never a folder */
 		if (kind == TK_WORD && strlen(v) >= 3 && strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789") == strlen(v))
+			return false;
+		/* /dev/sda1 is a device ("what's using /dev/sda1" is no du of it);
+		 * of /dev only the shared-memory folder holds files to size */
+		if (strncmp(v, "/dev/", 5) == 0 && v[5] && strncmp(v + 5, "shm", 3) != 0)
 			return false;
 		if (kind != TK_FILE || !dot || strchr(v, '/'))
 			return true;
@@ -1668,8 +1706,8 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 			m->tok = j + 1;
 			return true;
 		}
-		if (j > 0 && takeable(f, j - 1, k, false, rd->check) && !names_object(f, rd, j - 1) &&
-		    !picks_which(&r->t[j - 1]) &&
+		if (j > 0 && !state_of_many(r, j - 1) && takeable(f, j - 1, k, false, rd->check) &&
+		    !names_object(f, rd, j - 1) && !picks_which(&r->t[j - 1]) &&
 		    !dest_only(f, rd, j - 1) &&
 		    (!str_eq(r->t[j].low, "file") || r->t[j - 1].kind != TK_WORD ||
 		     r->t[j - 1].w < 0)) {
@@ -1684,7 +1722,9 @@ static bool resolve(struct mfill *f, const struct role_def *rd, struct mrole *m)
 	for (int i = 0; rd->rkinds && i < r->n; i++) {
 		if (takeable(f, i, rd->rkinds, rd->runknown, rd->check) && cue_ok(rd->rcues, &r->t[i]) &&
 		    !dest_only(f, rd, i) &&
-		    !(rd->nouns && r->t[i].kind == TK_WORD && noun_match(rd->nouns, r->t[i].low))) {
+		    !(rd->nouns && r->t[i].kind == TK_WORD && noun_match(rd->nouns, r->t[i].low)) &&
+		    !(rd->nouns && i + 1 < r->n && state_of_many(r, i) &&
+		      noun_match(rd->nouns, r->t[i + 1].low))) {
 			f->used[i] = true;
 			m->tok = i;
 			return true;
@@ -2262,9 +2302,20 @@ static bool fmt_special(struct mfill *f, const char *v, const char *fmt, struct 
 			for (; dot[k + 1] && k + 1 < sizeof(low); k++)
 				low[k] = (char)tolower((unsigned char)dot[k + 1]);
 		low[k] = '\0';
-		if (k > 0 && ms_known_ext(low)) {
+		if ((k > 0 && ms_known_ext(low)) || strncmp(v, "*.", 2) == 0) {
 			buf_adds(b, "-not -name ");
 			add_quoted(b, v, true);
+		} else if (v[0] == '/' || strncmp(v, "./", 2) == 0) {
+			/* "excluding /var/lib": that path and what is under it */
+			char p[MT_VAL];
+			size_t n = strlen(v);
+
+			while (n > 1 && v[n - 1] == '/')
+				n--;
+			snprintf(p, sizeof(p), "%.*s", (int)n, v);
+			buf_adds(b, "-not -path '");
+			add_re(b, p, "*?[]\\");
+			buf_adds(b, "/*'");
 		} else {
 			buf_adds(b, "-not -path '*/");
 			add_re(b, v, "*?[]\\");
