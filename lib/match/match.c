@@ -374,7 +374,7 @@ static const struct mrole *value_role(const struct mfill *f, int i)
 static bool free_text_role(const char *name)
 {
 	static const char *const free[] = {"pattern", "wpat", "str", "text", "word", "mark", "xpattern",
-					   "folder", "name", "quoted", "proc", "path", "target"};
+					   "folder", "name", "quoted", "proc", "path", "gpath", "target"};
 
 	for (size_t k = 0; k < ARRAY_SIZE(free); k++)
 		if (strncmp(name, free[k], strlen(free[k])) == 0 &&
@@ -862,7 +862,7 @@ static int obj_class(const char *role)
 		{"branch", OBJ_BRANCH}, {"pkg", OBJ_PKG}, {"spkg", OBJ_PKG},
 		{"file", OBJ_FILE}, {"tfile", OBJ_FILE}, {"nfile", OBJ_FILE}, {"script", OBJ_FILE},
 		{"tarf", OBJ_FILE}, {"zipf", OBJ_FILE}, {"gzf", OBJ_FILE}, {"xzf", OBJ_FILE},
-		{"bzf", OBJ_FILE}, {"szf", OBJ_FILE}, {"orig", OBJ_FILE}, {"path", OBJ_DIR},
+		{"bzf", OBJ_FILE}, {"szf", OBJ_FILE}, {"orig", OBJ_FILE}, {"path", OBJ_DIR}, {"gpath", OBJ_DIR},
 		{"dir", OBJ_DIR}, {"folder", OBJ_DIR}, {"exdir", OBJ_DIR}, {"cdir", OBJ_DIR},
 		{"sdir", OBJ_DIR}, {"dfolder", OBJ_DIR}, {"target", OBJ_ANYPATH},
 	};

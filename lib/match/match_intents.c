@@ -296,8 +296,8 @@ I("grep.file", "grep|find|contain|match", "contain with match insensitive:i whol
   " words{?w}]."),
 I("grep.rec", "grep|find|defined", "file recursive everywhere contain insensitive:i wholeword:w -r -i:i -w:w "
   "defined repo code project dir text string line function comment",
-  "grep -rn[i{?i}][w{?w}][{?path}][ {ext:inc}] {pattern:q} {path=.}[ --exclude-dir={exclude}]",
-  "grep -r searches every file under {path=.}; -n prints line numbers[; -i ignores"
+  "grep -rn[i{?i}][w{?w}][{?gpath}][ {ext:inc}] {pattern:q} {gpath=.}[ --exclude-dir={exclude}]",
+  "grep -r searches every file under {gpath=.}; -n prints line numbers[; -i ignores"
   " case{?i}][; -w matches whole words{?w}][; --include limits it to {ext} files]."),
 
 /* ---- text processing ---- */

@@ -353,6 +353,27 @@ static bool glued_unit(const char *s)
 
 /* ---- the pipeline ---- */
 
+/* A typed path every system has as a folder: "grep foo in /etc" is no
+ * grep of one file, "cat /var/log" no cat. */
+static bool system_folder(const char *p)
+{
+	static const char *const dirs[] = {
+		"/", "/bin", "/boot", "/dev", "/etc", "/etc/apache2", "/etc/cron.d", "/etc/nginx",
+		"/etc/ssh", "/etc/systemd", "/home", "/lib", "/lib64", "/media", "/mnt", "/opt", "/proc",
+		"/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/usr/bin", "/usr/lib",
+		"/usr/local", "/usr/local/bin", "/usr/share", "/var", "/var/cache", "/var/lib",
+		"/var/log", "/var/tmp", "/var/www", "/Applications", "/Library", "/System", "/Users",
+		"/Volumes", "/private"};
+	size_t n = strlen(p);
+
+	if (n > 1 && p[n - 1] == '/')
+		n--;
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
+		if (strlen(dirs[i]) == n && strncmp(dirs[i], p, n) == 0)
+			return true;
+	return false;
+}
+
 static int add_token(struct mreq *r, const char *s, size_t n, int kind, struct err *err)
 {
 	struct mtok *t;
@@ -369,6 +390,7 @@ static int add_token(struct mreq *r, const char *s, size_t n, int kind, struct e
 	t->kind = (uint8_t)kind;
 	t->w = -1;
 	t->slot = -1;
+	t->dir = kind == TK_PATH && system_folder(t->raw);
 	r->n++;
 	return 0;
 }

@@ -34,7 +34,7 @@ enum special { RS_NONE, RS_SIG, RS_CMD, RS_MSG, RS_UHOST, RS_MODE, RS_TEXT, RS_N
 
 /* Value checks: a role only takes a token whose text passes. */
 enum check { CK_NONE, CK_TAR, CK_ZIP, CK_7Z, CK_GZ, CK_XZ, CK_BZ2, CK_JSON, CK_IDENT, CK_HEX, CK_TZ,
-	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_DAEMON, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG, CK_RC, CK_LOCAL, CK_REQ, CK_PROG, CK_SUREDIR, CK_TEXTNAME, CK_AFTER, CK_BEFORE, CK_PJSON, CK_SPKG, CK_LOGWORD, CK_IFACE, CK_PROGNAME, CK_CMDNAME, CK_PKGFILE, CK_BRANCH, CK_NAMEWORD, CK_COUNTNUM, CK_DLDIR, CK_HOSTNAME, CK_KLABEL };
+	     CK_SCRIPT, CK_FILE, CK_TEXTF, CK_DIRISH, CK_MEMBER, CK_NOTLINENO, CK_LINENO, CK_REMOTE, CK_SYSVC, CK_RSPEC, CK_IMAGE, CK_CLOCK, CK_SVC, CK_DAEMON, CK_KSVC, CK_BAREHOST, CK_LRANGE, CK_DEV, CK_SHA, CK_EMAIL, CK_ENVNAME, CK_PKG, CK_RC, CK_LOCAL, CK_REQ, CK_PROG, CK_SUREDIR, CK_TEXTNAME, CK_AFTER, CK_BEFORE, CK_PJSON, CK_SPKG, CK_LOGWORD, CK_IFACE, CK_PROGNAME, CK_CMDNAME, CK_PKGFILE, CK_BRANCH, CK_NAMEWORD, CK_COUNTNUM, CK_DLDIR, CK_HOSTNAME, CK_KLABEL, CK_SUBDIR };
 
 struct role_def {
 	const char *name;
@@ -52,6 +52,9 @@ struct role_def {
 static const struct role_def roles[] = {
 	/* "in conf.d": a dotted name with no known extension is a folder too */
 	{"path", -1, -1, K(PATH), 0, "dir", K(WORD) | K(FILE), C(IN) | C(FROM) | C(OF) | C(INTO), true, 0, CK_DIRISH},
+	/* a folder to search file by file: never / ("find id_rsa anywhere on
+	 * the system" is no grep -r of every file on the machine) */
+	{"gpath", -1, -1, K(PATH), 0, "dir", K(WORD) | K(FILE), C(IN) | C(FROM) | C(OF) | C(INTO), true, 0, CK_SUBDIR},
 	/* a known word is a folder only beside its noun ("the build folder"): "show
 	 * network usage" is no du of a folder named network */
 	{"dir", -1, -1, K(PATH), 0, "dir", K(WORD) | K(FILE), 0, true, 0, 0},
@@ -234,7 +237,7 @@ static const struct role_def roles[] = {
 
 /* Roles whose value is a folder, and roles whose value is a file: one
  * reading of a request cannot take the same token as both. */
-static const char *const dir_roles[] = {"path", "dir", "folder", "exdir", "cdir", "sdir"};
+static const char *const dir_roles[] = {"path", "gpath", "dir", "folder", "exdir", "cdir", "sdir"};
 static const char *const file_roles[] = {"file", "tfile", "nfile", "tarf", "zipf", "gzf", "xzf", "bzf", "script"};
 
 static uint8_t role_as(const struct role_def *rd)
@@ -905,6 +908,10 @@ static bool check_ok(int check, const char *v, int kind)
 		return strpbrk(v, "@:/") == NULL && !host_kind(v);
 	case CK_RSPEC: /* [user@]host:path, not user@host or pkg@1.2 */
 		return strchr(v, ':') != NULL && strchr(v, ':')[1] != '\0';
+	case CK_SUBDIR:
+		if (str_eq(v, "/"))
+			return false;
+		/* fall through */
 	case CK_DIRISH: { /* conf.d, sites.available: no file extension */
 		const char *dot = strrchr(v, '.');
 		char low[16];
@@ -989,7 +996,7 @@ static bool takeable(const struct mfill *f, int i, uint32_t kinds, bool unknown,
 	    (check == CK_IMAGE ? !known_image(t->raw)
 	     : check == CK_SVC || check == CK_DAEMON ? unknown && svc_row(t->raw) < 0 && !sys_label(t->raw)
 						       : unknown) &&
-	    !(check == CK_DIRISH && i > 0 && !(lex_flags(t->w) & WF_WEAK) &&
+	    !((check == CK_DIRISH || check == CK_SUBDIR) && i > 0 && !(lex_flags(t->w) & WF_WEAK) &&
 	      (str_eq(f->r->t[i - 1].low, "under") || str_eq(f->r->t[i - 1].low, "inside") ||
 	       str_eq(f->r->t[i - 1].low, "within") || str_eq(f->r->t[i - 1].low, "into"))))
 		return false;
