@@ -558,6 +558,59 @@ GEMV_BY_DOT(gemv_q6_k, dot_q6_k)
  * min (q4_1, q5_1) */
 enum { MICRO_Q8, MICRO_Q4_0, MICRO_Q5_0, MICRO_Q4_1, MICRO_Q5_1 };
 
+/* The bytes of one block of a 32-element type of this kind, and the
+ * block's size: q8_0's made unsigned (|q|, its signs in *raw, to move onto
+ * the activations), the others' codes as they are (0..15 or 0..31); *d
+ * and *m get the f16 scale and (q4_1/q5_1) min. */
+static inline size_t blk_size32(const int kind)
+{
+	return kind == MICRO_Q8 ? sizeof(struct blk_q8_0)
+	       : kind == MICRO_Q4_0 ? sizeof(struct blk_q4_0)
+	       : kind == MICRO_Q5_0 ? sizeof(struct blk_q5_0)
+	       : kind == MICRO_Q4_1 ? sizeof(struct blk_q4_1)
+				    : sizeof(struct blk_q5_1);
+}
+
+static inline __attribute__((always_inline)) __m256i unpack32(const int kind, const uint8_t *blk,
+							       __m256i *raw, uint16_t *d, uint16_t *m)
+{
+	switch (kind) {
+	case MICRO_Q8: {
+		const struct blk_q8_0 *a = (const struct blk_q8_0 *)blk;
+
+		*raw = loadq(a->qs);
+		*d = a->d;
+		return _mm256_sign_epi8(*raw, *raw);
+	}
+	case MICRO_Q4_0: {
+		const struct blk_q4_0 *a = (const struct blk_q4_0 *)blk;
+
+		*d = a->d;
+		return codes_q4_0(a);
+	}
+	case MICRO_Q5_0: {
+		const struct blk_q5_0 *a = (const struct blk_q5_0 *)blk;
+
+		*d = a->d;
+		return codes_q5_0(a);
+	}
+	case MICRO_Q4_1: {
+		const struct blk_q4_1 *a = (const struct blk_q4_1 *)blk;
+
+		*d = a->d;
+		*m = a->m;
+		return nibbles(a->qs);
+	}
+	default: {
+		const struct blk_q5_1 *a = (const struct blk_q5_1 *)blk;
+
+		*d = a->d;
+		*m = a->m;
+		return unpack_u5(a->qh, a->qs);
+	}
+	}
+}
+
 /* v[t] = row . x_t for nt (constant after inlining, <= 8) tokens xs
  * bytes apart, a 32-element type of this kind: each block's codes are
  * unpacked once (q8_0: made unsigned for maddubs, its sign moved onto
@@ -579,48 +632,12 @@ static inline __attribute__((always_inline)) void dotn32(int n, const uint8_t *r
 	}
 	for (b = 0; b < n / QK; b++) {
 		__m256i q, sgn = _mm256_setzero_si256();
-		float d, m = 0;
+		uint16_t dh, mh = 0;
+		float d, m;
 
-		switch (kind) {
-		case MICRO_Q8: {
-			const struct blk_q8_0 *a = (const struct blk_q8_0 *)row + b;
-
-			sgn = loadq(a->qs);
-			q = _mm256_sign_epi8(sgn, sgn);
-			d = f16(a->d);
-			break;
-		}
-		case MICRO_Q4_0: {
-			const struct blk_q4_0 *a = (const struct blk_q4_0 *)row + b;
-
-			q = codes_q4_0(a);
-			d = f16(a->d);
-			break;
-		}
-		case MICRO_Q5_0: {
-			const struct blk_q5_0 *a = (const struct blk_q5_0 *)row + b;
-
-			q = codes_q5_0(a);
-			d = f16(a->d);
-			break;
-		}
-		case MICRO_Q4_1: {
-			const struct blk_q4_1 *a = (const struct blk_q4_1 *)row + b;
-
-			q = nibbles(a->qs);
-			d = f16(a->d);
-			m = f16(a->m);
-			break;
-		}
-		default: {
-			const struct blk_q5_1 *a = (const struct blk_q5_1 *)row + b;
-
-			q = unpack_u5(a->qh, a->qs);
-			d = f16(a->d);
-			m = f16(a->m);
-			break;
-		}
-		}
+		q = unpack32(kind, row + (size_t)b * blk_size32(kind), &sgn, &dh, &mh);
+		d = f16(dh);
+		m = f16(mh);
 		UNROLL
 		for (t = 0; t < nt; t++) {
 			const struct blk_q8 *xt = (const struct blk_q8 *)(x + (size_t)t * xs) + b;
@@ -664,11 +681,7 @@ static inline __attribute__((always_inline)) void dot4n32(int n, const uint8_t *
 {
 	__m256 acc[4];
 	__m128 off[4];
-	const size_t bs = kind == MICRO_Q8 ? sizeof(struct blk_q8_0)
-			  : kind == MICRO_Q4_0 ? sizeof(struct blk_q4_0)
-			  : kind == MICRO_Q5_0 ? sizeof(struct blk_q5_0)
-			  : kind == MICRO_Q4_1 ? sizeof(struct blk_q4_1)
-					       : sizeof(struct blk_q5_1);
+	const size_t bs = blk_size32(kind);
 	int t;
 
 	UNROLL
@@ -688,48 +701,11 @@ static inline __attribute__((always_inline)) void dot4n32(int n, const uint8_t *
 			_mm_prefetch((const char *)row + GEMV_AHEAD + 4 * bs * (size_t)b + o, _MM_HINT_T0);
 		UNROLL
 		for (int i = 0; i < 4; i++) {
-			const uint8_t *blk = row + (size_t)i * rs + (size_t)b * bs;
+			uint16_t d, m = 0;
 
-			switch (kind) {
-			case MICRO_Q8: {
-				const struct blk_q8_0 *a = (const struct blk_q8_0 *)blk;
-
-				raw[i] = loadq(a->qs);
-				q[i] = _mm256_sign_epi8(raw[i], raw[i]);
-				dh |= (uint64_t)a->d << 16 * i;
-				break;
-			}
-			case MICRO_Q4_0: {
-				const struct blk_q4_0 *a = (const struct blk_q4_0 *)blk;
-
-				q[i] = codes_q4_0(a);
-				dh |= (uint64_t)a->d << 16 * i;
-				break;
-			}
-			case MICRO_Q5_0: {
-				const struct blk_q5_0 *a = (const struct blk_q5_0 *)blk;
-
-				q[i] = codes_q5_0(a);
-				dh |= (uint64_t)a->d << 16 * i;
-				break;
-			}
-			case MICRO_Q4_1: {
-				const struct blk_q4_1 *a = (const struct blk_q4_1 *)blk;
-
-				q[i] = nibbles(a->qs);
-				dh |= (uint64_t)a->d << 16 * i;
-				mh |= (uint64_t)a->m << 16 * i;
-				break;
-			}
-			default: {
-				const struct blk_q5_1 *a = (const struct blk_q5_1 *)blk;
-
-				q[i] = unpack_u5(a->qh, a->qs);
-				dh |= (uint64_t)a->d << 16 * i;
-				mh |= (uint64_t)a->m << 16 * i;
-				break;
-			}
-			}
+			q[i] = unpack32(kind, row + (size_t)i * rs + (size_t)b * bs, &raw[i], &d, &m);
+			dh |= (uint64_t)d << 16 * i;
+			mh |= (uint64_t)m << 16 * i;
 		}
 		d4 = _mm_cvtph_ps(_mm_cvtsi64_si128((long long)dh));
 		if (kind == MICRO_Q4_1 || kind == MICRO_Q5_1)
