@@ -665,7 +665,8 @@ static inline __attribute__((always_inline)) void dotn32(int n, const uint8_t *r
 
 /* v[4 t + i] = row i (rows rs bytes apart) . x_t for rows 0..3 and nt
  * (constant after inlining, <= 4) tokens xs bytes apart, a 32-element
- * type of this kind. Done row by row, each block's scale work (an f16
+ * type of this kind; fetch issues the fetch ahead (the first pass over
+ * the rows only). Done row by row, each block's scale work (an f16
  * converted, multiplied by the activation's scale, broadcast) and each
  * row's sum across lanes cost as much as the multiply itself, and short
  * rows (576 elements: 18 blocks) pay the sum often. Four rows at a time
@@ -677,7 +678,7 @@ static inline __attribute__((always_inline)) void dotn32(int n, const uint8_t *r
  * takes the same path whatever the thread count. */
 static inline __attribute__((always_inline)) void dot4n32(int n, const uint8_t *row, size_t rs,
 							   const uint8_t *x, size_t xs, const int nt,
-							   const int kind, float *v)
+							   const int kind, bool fetch, float *v)
 {
 	__m256 acc[4];
 	__m128 off[4];
@@ -696,8 +697,9 @@ static inline __attribute__((always_inline)) void dot4n32(int n, const uint8_t *
 
 		/* the four rows' share of the fetch ahead, spread over the
 		 * blocks: a burst of 50 prefetches ahead of each group of rows
-		 * stalled the loads (half the speed from memory) */
-		for (size_t o = 0; o < 4 * bs; o += 64)
+		 * stalled the loads (half the speed from memory); only the
+		 * first pass over the rows fetches */
+		for (size_t o = 0; fetch && o < 4 * bs; o += 64)
 			_mm_prefetch((const char *)row + GEMV_AHEAD + 4 * bs * (size_t)b + o, _MM_HINT_T0);
 		UNROLL
 		for (int i = 0; i < 4; i++) {
@@ -763,10 +765,10 @@ static inline __attribute__((always_inline)) void gemv32(int n, const void *w, s
 			const int k = MIN(4, nt - t0);
 
 			switch (k) {
-			case 1: dot4n32(n, row, rs, xt, xs, 1, kind, v); break;
-			case 2: dot4n32(n, row, rs, xt, xs, 2, kind, v); break;
-			case 3: dot4n32(n, row, rs, xt, xs, 3, kind, v); break;
-			default: dot4n32(n, row, rs, xt, xs, 4, kind, v); break;
+			case 1: dot4n32(n, row, rs, xt, xs, 1, kind, t0 == 0, v); break;
+			case 2: dot4n32(n, row, rs, xt, xs, 2, kind, t0 == 0, v); break;
+			case 3: dot4n32(n, row, rs, xt, xs, 3, kind, t0 == 0, v); break;
+			default: dot4n32(n, row, rs, xt, xs, 4, kind, t0 == 0, v); break;
 			}
 			for (int t = 0; t < k; t++)
 				for (int i = 0; i < 4; i++) {
