@@ -138,11 +138,12 @@ int32_t infer_sample(struct infer_sampler *S, const float *logits)
 {
 	const struct infer_sampler_params *p = &S->p;
 	float max = -INFINITY, sum, cum, r;
+	const bool penalty = p->repeat_penalty != 1.0f && p->repeat_penalty > 0;
 	int n = S->n_vocab, i, keep;
 
 	/* greedy without a penalty: the first highest logit, read in place
 	 * (this runs once per generated token over the whole vocabulary) */
-	if (p->temp <= 0 && !(p->repeat_penalty != 1.0f && p->repeat_penalty > 0)) {
+	if (p->temp <= 0 && !penalty) {
 		int best = 0;
 		float bv = logits[0];
 
@@ -157,7 +158,7 @@ int32_t infer_sample(struct infer_sampler *S, const float *logits)
 		S->c[i].id = i;
 		S->c[i].logit = logits[i];
 	}
-	if (p->repeat_penalty != 1.0f && p->repeat_penalty > 0)
+	if (penalty)
 		penalize(S, n);
 	for (i = 0; i < n; i++)
 		if (S->c[i].logit > max)
